@@ -1,0 +1,95 @@
+# anquan — 安全生产管理系统
+#
+#   make          build ./anquan
+#   make run      install what is missing, build, serve http://127.0.0.1:8080 with demo data
+#   make test     install what is missing, build with ASan+UBSan, run every test
+#   make e2e      only the browser tests (headless Chromium)
+#   make bench    benchmarks (bench/), not part of make test
+#   make fuzz     libFuzzer targets, each for FUZZ_SECONDS
+#   make tsan     the HTTP tests against a ThreadSanitizer build
+#   make clean
+
+CC ?= cc
+PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter
+WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
+DEFS := -D_GNU_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+SRC := $(shell find src -name '*.c' ! -name main.c | sort)
+EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+REL := build/rel
+ASAN := build/asan
+REL_CFLAGS := $(WARN) $(DEFS) -O2 -g -Isrc -I$(REL) $(PKG_CFLAGS)
+ASAN_CFLAGS := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -Isrc $(PKG_CFLAGS)
+
+.PHONY: all run test unit e2e bench fuzz tsan clean deps deps-test
+
+all: deps anquan
+
+deps:
+	@scripts/deps
+
+deps-test:
+	@scripts/deps test
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) -O1 -o $@ $<
+
+build/embedded.c: build/embed $(EMBED)
+	build/embed $@ $(EMBED)
+
+# --- release build: ./anquan ---
+REL_OBJ := $(patsubst src/%.c,$(REL)/%.o,$(SRC)) $(REL)/embedded.o $(REL)/main.o
+
+$(REL)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC      $<"
+	@$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(REL)/embedded.o: build/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+
+anquan: $(REL_OBJ)
+	$(CC) $(REL_CFLAGS) -o $@ $(REL_OBJ) $(PKG_LIBS)
+
+# --- sanitizer build for tests: build/asan/anquan and build/asan/unit ---
+ASAN_OBJ := $(patsubst src/%.c,$(ASAN)/%.o,$(SRC)) $(ASAN)/embedded.o
+
+$(ASAN)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC asan $<"
+	@$(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(ASAN)/embedded.o: build/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+$(ASAN)/anquan: $(ASAN_OBJ) $(ASAN)/main.o
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(ASAN)/unit: $(ASAN_OBJ) $(UNIT_SRC) tests/unit/unit.h
+	$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $(ASAN_OBJ) $(UNIT_SRC) $(PKG_LIBS)
+
+run: all
+	@mkdir -p data
+	./anquan serve --demo
+
+test: deps-test $(ASAN)/anquan $(ASAN)/unit
+	@tests/run
+
+unit: deps $(ASAN)/unit
+	$(ASAN)/unit
+
+e2e: deps-test $(ASAN)/anquan
+	@tests/run e2e
+
+clean:
+	rm -rf build anquan
+
+-include $(shell find build -name '*.d' 2>/dev/null)

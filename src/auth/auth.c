@@ -1,0 +1,444 @@
+/*
+ * auth.c — identity resolution, permissions, data scope, passwords, login and lockout.
+ */
+#include "auth/auth.h"
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "web/i18n.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_COOKIE "aq_session"
+#define CSRF_COOKIE "aq_csrf"
+
+/* argon2id at 2 passes and 19 MiB: OWASP's minimum for argon2id, ~60 ms here. */
+#define PW_OPS 2
+#define PW_MEM (19u << 20)
+
+int auth_hash_password(const char *password, char **hash)
+{
+	char out[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str_alg(out, password, strlen(password), PW_OPS, PW_MEM,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return -1;
+	*hash = xstrdup(out);
+	return 0;
+}
+
+int auth_verify_password(const char *hash, const char *password)
+{
+	char buf[crypto_pwhash_STRBYTES] = {0};	/* the API reads a full-size buffer */
+	if (!hash || strncmp(hash, "$argon2id$", 10) != 0 || strlen(hash) >= sizeof(buf))
+		return 0;
+	memcpy(buf, hash, strlen(hash));
+	return crypto_pwhash_str_verify(buf, password, strlen(password)) == 0;
+}
+
+const char *auth_password_problem(const char *pw)
+{
+	int lower = 0, upper = 0, digit = 0, other = 0;
+	if ((int)utf8_chars(pw) < cfg.password_min_length)
+		return "auth.pw_short";
+	if (strlen(pw) > 256)
+		return "auth.pw_long";
+	for (const char *p = pw; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 'a' && c <= 'z')
+			lower = 1;
+		else if (c >= 'A' && c <= 'Z')
+			upper = 1;
+		else if (c >= '0' && c <= '9')
+			digit = 1;
+		else
+			other = 1;
+	}
+	if (lower + upper + digit + other < cfg.password_min_classes)
+		return "auth.pw_classes";
+	return NULL;
+}
+
+static const char *hash_token(struct req *r, const char *token)
+{
+	char h[65];
+	text_sha256_hex(token, strlen(token), h);
+	return arena_strdup(&r->arena, h);
+}
+
+int auth_has(struct req *r, const char *perm)
+{
+	if (!r->who || !r->who->perms)
+		return 0;
+	size_t n = strlen(perm);
+	for (const char *p = strstr(r->who->perms, perm); p; p = strstr(p + 1, perm))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+static int scope_rank(const char *s)
+{
+	if (!strcmp(s, "company"))
+		return 3;
+	if (!strcmp(s, "subtree"))
+		return 2;
+	if (!strcmp(s, "unit"))
+		return 1;
+	return 0;
+}
+
+/* The LIKE pattern on units.path that a scope allows. "company" is the nearest ancestor
+ * of kind company (a plant); a user placed at group level sees the whole group. */
+static const char *scope_pattern(struct req *r, const char *scope, int64_t unit_id,
+				 const char *path)
+{
+	if (!strcmp(scope, "own"))
+		return "%";
+	if (!strcmp(scope, "unit"))
+		return path;
+	if (!strcmp(scope, "subtree"))
+		return arena_printf(&r->arena, "%s%%", path);
+	char *company = NULL;
+	db_get_text(r->db, &company,
+		    "SELECT path FROM units WHERE kind = 'company' AND ? LIKE path || '%'"
+		    " ORDER BY length(path) DESC LIMIT 1", "t", path);
+	(void)unit_id;
+	const char *pat;
+	if (company) {
+		pat = arena_printf(&r->arena, "%s%%", company);
+	} else {	/* the root of the path: "/1/" */
+		const char *second = strchr(path + 1, '/');
+		pat = second ? arena_printf(&r->arena, "%.*s%%", (int)(second - path + 1), path) : "%";
+	}
+	free(company);
+	return pat;
+}
+
+/* Fill r->who for user_id, with the permissions of their roles — or, while an
+ * administrator previews a role, of that role and unit. */
+static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, int64_t preview_unit)
+{
+	struct identity *w = arena_alloc(&r->arena, sizeof(*w));
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT u.username, u.name, u.unit_id, un.name, un.path, u.must_change_password, u.lang"
+		" FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = ? AND u.active = 1",
+		"I", user_id);
+	if (!st || db_step(st) != 1) {
+		db_done(r->db, st);
+		return -1;
+	}
+	w->user_id = user_id;
+	w->username = arena_strdup(&r->arena, db_col_text(st, 0));
+	w->name = arena_strdup(&r->arena, db_col_text(st, 1));
+	w->unit_id = db_col_i64(st, 2);
+	w->unit_name = arena_strdup(&r->arena, db_col_text(st, 3));
+	w->unit_path = arena_strdup(&r->arena, db_col_text(st, 4));
+	w->must_change_password = (int)db_col_i64(st, 5);
+	r->lang = strcmp(db_col_text(st, 6), "en") == 0 ? "en" : "zh";
+	db_done(r->db, st);
+
+	struct strbuf perms = STRBUF_INIT, names = STRBUF_INIT;
+	const char *scope = "own";
+	int previewing = 0;
+	sb_addc(&perms, ' ');
+	if (preview_role) {
+		/* only someone who may manage roles can preview one */
+		int64_t ok = 0;
+		db_get_i64(r->db, &ok,
+			   "SELECT count(*) FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
+			   " WHERE ur.user_id = ? AND (' ' || ro.permissions || ' ') LIKE '% role.admin %'",
+			   "I", user_id);
+		previewing = ok > 0;
+	}
+	if (previewing)
+		st = db_query(r->db, "SELECT permissions, scope, name_zh, name_en FROM roles WHERE id = ?",
+			      "I", preview_role);
+	else
+		st = db_query(r->db,
+			      "SELECT ro.permissions, ro.scope, ro.name_zh, ro.name_en FROM user_roles ur"
+			      " JOIN roles ro ON ro.id = ur.role_id WHERE ur.user_id = ? ORDER BY ro.id",
+			      "I", user_id);
+	while (st && db_step(st) == 1) {
+		sb_adds(&perms, db_col_text(st, 0));
+		sb_addc(&perms, ' ');
+		if (scope_rank(db_col_text(st, 1)) > scope_rank(scope))
+			scope = arena_strdup(&r->arena, db_col_text(st, 1));
+		if (names.len)
+			sb_adds(&names, "、");
+		sb_adds(&names, db_col_text(st, strcmp(r->lang, "en") == 0 ? 3 : 2));
+	}
+	db_done(r->db, st);
+	/* normalise whitespace so " perm " matching works on any spacing in the table */
+	for (char *p = perms.buf; *p; p++)
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			*p = ' ';
+	w->perms = arena_strdup(&r->arena, perms.buf);
+	w->role_names = arena_strdup(&r->arena, names.buf);
+	sb_release(&perms);
+	sb_release(&names);
+
+	if (previewing) {
+		w->preview = 1;
+		st = db_query(r->db, "SELECT id, name, path FROM units WHERE id = ?", "I", preview_unit);
+		if (st && db_step(st) == 1) {
+			w->unit_id = db_col_i64(st, 0);
+			w->unit_name = arena_strdup(&r->arena, db_col_text(st, 1));
+			w->unit_path = arena_strdup(&r->arena, db_col_text(st, 2));
+		}
+		db_done(r->db, st);
+	}
+	w->scope = scope;
+	w->scope_pattern = scope_pattern(r, scope, w->unit_id, w->unit_path);
+	r->who = w;
+	return 0;
+}
+
+static int identify_session(struct req *r, const char *token, int bearer)
+{
+	int64_t now = clock_now();
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT id, user_id, csrf, created_at, last_seen, COALESCE(preview_role_id, 0),"
+		" COALESCE(preview_unit_id, 0) FROM sessions WHERE token_hash = ?",
+		"t", hash_token(r, token));
+	if (!st || db_step(st) != 1) {
+		db_done(r->db, st);
+		return -1;
+	}
+	int64_t sid = db_col_i64(st, 0), uid = db_col_i64(st, 1);
+	const char *csrf = arena_strdup(&r->arena, db_col_text(st, 2));
+	int64_t created = db_col_i64(st, 3), seen = db_col_i64(st, 4);
+	int64_t prole = db_col_i64(st, 5), punit = db_col_i64(st, 6);
+	db_done(r->db, st);
+	/* idle and absolute timeouts (等保 2.0: session timeout) */
+	if (now - seen > cfg.session_idle || now - created > cfg.session_absolute) {
+		if (db_begin(r->db) == DB_OK) {
+			db_exec(r->db, "DELETE FROM sessions WHERE id = ?", "I", sid);
+			db_commit(r->db);
+		}
+		return -1;
+	}
+	if (load_identity(r, uid, prole, punit))
+		return -1;
+	r->who->session_id = sid;
+	r->who->csrf = csrf;
+	r->who->bearer = bearer;
+	if (now - seen >= 60 && db_begin(r->db) == DB_OK) {	/* at most one write a minute */
+		db_exec(r->db, "UPDATE sessions SET last_seen = ? WHERE id = ?", "II", now, sid);
+		db_commit(r->db);
+	}
+	return 0;
+}
+
+static int identify_token(struct req *r, const char *token)
+{
+	int64_t now = clock_now();
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT id, user_id, permissions, expires_at FROM api_tokens WHERE token_hash = ?"
+		" AND revoked = 0", "t", hash_token(r, token));
+	if (!st || db_step(st) != 1) {
+		db_done(r->db, st);
+		return -1;
+	}
+	int64_t tid = db_col_i64(st, 0), uid = db_col_i64(st, 1), exp = db_col_i64(st, 3);
+	const char *tperms = arena_strdup(&r->arena, db_col_text(st, 2));
+	db_done(r->db, st);
+	if ((exp && now > exp) || load_identity(r, uid, 0, 0))
+		return -1;
+	/* a token holds only the permissions listed for it that its owner also holds */
+	struct strbuf sb = STRBUF_INIT;
+	sb_addc(&sb, ' ');
+	char *copy = arena_strdup(&r->arena, tperms), *save = NULL;
+	for (char *p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		if (auth_has(r, p)) {
+			sb_adds(&sb, p);
+			sb_addc(&sb, ' ');
+		}
+	r->who->perms = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	r->who->token_id = tid;
+	r->who->bearer = 1;
+	r->who->must_change_password = 0;	/* tokens are for systems, not people */
+	return 0;
+}
+
+void auth_identify(struct req *r)
+{
+	const char *lang = req_cookie(r, "lang");
+	if (lang && !strcmp(lang, "en"))
+		r->lang = "en";
+	const char *authz = req_header(r, "Authorization");
+	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
+		const char *tok = authz + 7;
+		if (strlen(tok) > 200)
+			return;
+		if (identify_session(r, tok, 1) != 0)
+			identify_token(r, tok);
+		return;
+	}
+	const char *cookie = req_cookie(r, SESSION_COOKIE);
+	if (cookie && strlen(cookie) <= 200)
+		identify_session(r, cookie, 0);
+}
+
+const char *auth_form_csrf(struct req *r)
+{
+	const char *c = req_cookie(r, CSRF_COOKIE);
+	if (c && strlen(c) == 64)
+		return c;
+	char tok[65];
+	text_random_token(tok, 32);
+	resp_cookie(r, CSRF_COOKIE, tok, 7200, 1);
+	/* make it visible to a second form on the same page without a second cookie */
+	struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
+	kv->key = CSRF_COOKIE;
+	kv->val = arena_strdup(&r->arena, tok);
+	kv->next = r->cookies;
+	r->cookies = kv;
+	return kv->val;
+}
+
+int auth_scope_allows(struct req *r, int64_t unit_id, int64_t owner_id)
+{
+	if (!r->who)
+		return 0;
+	if (!strcmp(r->who->scope, "own"))
+		return owner_id == r->who->user_id;
+	int64_t ok = 0;
+	db_get_i64(r->db, &ok, "SELECT count(*) FROM units WHERE id = ? AND path LIKE ?", "It",
+		   unit_id, r->who->scope_pattern);
+	return ok > 0;
+}
+
+const char *auth_scope_pattern(struct req *r)
+{
+	return r->who ? r->who->scope_pattern : "";
+}
+
+int64_t auth_scope_owner(struct req *r)
+{
+	return r->who && !strcmp(r->who->scope, "own") ? r->who->user_id : 0;
+}
+
+int auth_login(struct db *c, const char *username, const char *password, const char *ip,
+	       int64_t *user_id, const char **why)
+{
+	int64_t now = clock_now();
+	sqlite3_stmt *st = db_query(c,
+		"SELECT id, password_hash, failed_logins, locked_until, active FROM users WHERE username = ?",
+		"t", username);
+	if (!st)
+		return -1;
+	if (db_step(st) != 1) {
+		db_done(c, st);
+		/* spend the same time as a real check, so timing does not reveal which names exist */
+		auth_verify_password("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+				     "Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy", password);
+		*why = "auth.bad_login";
+		return -1;
+	}
+	int64_t id = db_col_i64(st, 0);
+	char *hash = xstrdup(db_col_text(st, 1));
+	int64_t failed = db_col_i64(st, 2), locked = db_col_i64(st, 3), active = db_col_i64(st, 4);
+	db_done(c, st);
+	struct audit_actor a = {id, username, ip};
+	int ok = 0;
+	if (locked > now) {
+		*why = "auth.locked";
+	} else if (!active) {
+		*why = "auth.bad_login";
+	} else if (auth_verify_password(hash, password)) {
+		ok = 1;
+	} else {
+		*why = "auth.bad_login";
+	}
+	free(hash);
+	if (db_begin(c) != DB_OK)
+		return -1;
+	if (ok) {
+		db_exec(c, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", "I", id);
+		audit_append(c, &a, "user", id, "login", "");
+	} else if (locked <= now && active) {
+		/* lock after N failures in a row (等保 2.0: login-failure handling) */
+		failed++;
+		int lock = failed >= cfg.lockout_attempts;
+		db_exec(c, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", "III",
+			lock ? 0 : failed, lock ? now + cfg.lockout_seconds : 0, id);
+		audit_append(c, &a, "user", id, lock ? "lockout" : "login_failed", "");
+		if (lock)
+			*why = "auth.locked";
+	}
+	if (db_commit(c) != DB_OK)
+		return -1;
+	if (!ok)
+		return -1;
+	*user_id = id;
+	return 0;
+}
+
+const char *auth_session_create(struct req *r, int64_t user_id)
+{
+	char token[65], csrf[65];
+	int64_t now = clock_now();
+	text_random_token(token, 32);
+	text_random_token(csrf, 32);
+	if (db_begin(r->db) != DB_OK)
+		return NULL;
+	/* a fresh token at every login defeats session fixation: a cookie planted before
+	 * login is never promoted */
+	int rc = db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND last_seen < ?", "II",
+			 user_id, now - cfg.session_absolute);
+	if (rc == DB_OK)
+		rc = db_exec(r->db,
+			     "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, client_ip)"
+			     " VALUES (?, ?, ?, ?, ?, ?)", "tItIIt", hash_token(r, token), user_id, csrf,
+			     now, now, r->client_ip);
+	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return NULL;
+	}
+	return arena_strdup(&r->arena, token);
+}
+
+void auth_session_end(struct req *r)
+{
+	if (!r->who || !r->who->session_id)
+		return;
+	if (db_begin(r->db) != DB_OK)
+		return;
+	db_exec(r->db, "DELETE FROM sessions WHERE id = ?", "I", r->who->session_id);
+	audit_req(r, "user", r->who->user_id, "logout", "");
+	db_commit(r->db);
+}
+
+int auth_set_password(struct db *c, int64_t user_id, const char *password, int initial)
+{
+	char *hash = NULL;
+	if (auth_hash_password(password, &hash))
+		return -1;
+	int rc = db_exec(c,
+			 "UPDATE users SET password_hash = ?, must_change_password = ?,"
+			 " password_changed_at = ?, failed_logins = 0, locked_until = 0, updated_at = ?"
+			 " WHERE id = ?", "tiIII", hash, initial, clock_now(), clock_now(), user_id);
+	free(hash);
+	return rc;
+}
+
+char *auth_token_create(struct db *c, int64_t user_id, const char *name, const char *perms,
+			int64_t expires_at, int64_t *id)
+{
+	char token[65], h[65];
+	text_random_token(token, 32);
+	text_sha256_hex(token, strlen(token), h);
+	if (db_exec(c,
+		    "INSERT INTO api_tokens (user_id, name, token_hash, permissions, created_at, expires_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?)", "ItttII", user_id, name, h, perms, clock_now(),
+		    expires_at) != DB_OK)
+		return NULL;
+	*id = db_last_id(c);
+	return xstrdup(token);
+}

@@ -1,0 +1,35 @@
+/*
+ * config.h — the effective configuration, read once at start and only read afterwards.
+ *
+ * Precedence, lowest to highest: built-in defaults, the file (ANQUAN_CONFIG or
+ * DATA/anquan.conf, lines "key = value"), environment variables (ANQUAN_ + the key in upper
+ * case with dots as underscores), command-line flags (--key=value). `anquan config` prints the
+ * effective values and where each came from.
+ */
+#ifndef ANQUAN_CONFIG_H
+#define ANQUAN_CONFIG_H
+
+struct config {
+	const char *listen;		/* listen: 127.0.0.1:8080 */
+	const char *data;		/* data: ./data (database, blobs) */
+	int threads;			/* http.threads */
+	int max_connections;		/* http.max_connections */
+	int idle_timeout;		/* http.idle_timeout (s) */
+	int secure_cookies;		/* http.secure_cookies: set behind TLS */
+	int session_idle;		/* session.idle (s), 1800: 等保 session timeout */
+	int session_absolute;		/* session.absolute (s), 43200 */
+	int lockout_attempts;		/* auth.lockout_attempts, 5 */
+	int lockout_seconds;		/* auth.lockout_seconds, 900 */
+	int password_min_length;	/* auth.password_min_length, 8 */
+	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
+	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
+};
+
+extern struct config cfg;
+
+/* Apply file, environment and flags (argv entries "--key=value" are consumed: the rest are
+ * compacted to the front and the new argc is returned). Returns -1 with a message on error. */
+int config_load(int argc, char **argv, char **err);
+void config_print(void);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * log.c — line-buffered logging. Each line is written with one write(2) so that lines from
+ * different threads never interleave.
+ */
+#include "base/log.h"
+#include "base/strbuf.h"
+
+#include <stdarg.h>
+#include <unistd.h>
+
+static int quiet;
+
+void log_quiet(int q)
+{
+	quiet = q;
+}
+
+static void logv(const char *level, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, level);
+	sb_addc(&sb, ' ');
+	sb_vaddf(&sb, fmt, ap);
+	sb_addc(&sb, '\n');
+	ssize_t r = write(2, sb.buf, sb.len);
+	(void)r;
+	sb_release(&sb);
+}
+
+void log_line(const char *line)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (quiet)
+		return;
+	sb_adds(&sb, line);
+	sb_addc(&sb, '\n');
+	ssize_t r = write(2, sb.buf, sb.len);
+	(void)r;
+	sb_release(&sb);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	logv("INFO", fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	logv("WARN", fmt, ap);
+	va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	logv("ERROR", fmt, ap);
+	va_end(ap);
+}

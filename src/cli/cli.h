@@ -1,0 +1,26 @@
+/*
+ * cli.h — the sub-commands of `anquan`, one file each (git's builtin/ layout).
+ * Each returns the process exit status: 0 success, 1 failure, 2 bad usage.
+ */
+#ifndef ANQUAN_CLI_H
+#define ANQUAN_CLI_H
+
+struct db;
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+
+/* Open (creating the data directory if needed) and migrate the database. */
+struct db *cli_open_db(void);
+const char *cli_db_path(void);
+int cli_wants_help(int argc, char **argv);
+/* Load the demo company into an empty database; used by `demo` and `serve --demo`. */
+int demo_load(struct db *c, int quiet);
+
+#endif

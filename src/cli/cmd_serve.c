@@ -1,0 +1,76 @@
+/*
+ * cmd_serve.c — `anquan serve [--demo]`: open and migrate the database, optionally load the
+ * demo company into an empty one, then serve until SIGTERM/SIGINT, finishing requests in
+ * flight and checkpointing the WAL on the way out.
+ */
+#include "cli/cli.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "web/i18n.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_serve(int argc, char **argv)
+{
+	int demo = 0;
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: anquan serve [--demo] [--listen=HOST:PORT] [--data=DIR]\n\n"
+		       "Serve the web pages and the JSON API. --demo loads the demo company when\n"
+		       "the database is empty. Stop with SIGTERM or Ctrl-C.\n");
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--demo")) {
+			demo = 1;
+		} else {
+			fprintf(stderr, "anquan serve: unknown argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	/* signals go to sigwait() in this thread, not to the server's threads */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (clock_test_mode())
+		log_warn("test mode: the clock can be set through /api/v1/test/clock");
+	struct db *c = cli_open_db();
+	if (!c)
+		return 1;
+	if (demo) {
+		int64_t users = 0;
+		db_get_i64(c, &users, "SELECT count(*) FROM users", NULL);
+		if (!users && demo_load(c, 0)) {
+			db_close(c);
+			return 1;
+		}
+	}
+	db_close(c);
+	i18n_init();
+	char *err = NULL;
+	if (db_pool_init(cli_db_path(), cfg.threads + 2, &err)) {
+		log_error("database: %s", err ? err : "?");
+		return 1;
+	}
+	struct http_config hc = {cfg.listen, cfg.threads, cfg.max_connections, cfg.idle_timeout,
+				 cfg.secure_cookies};
+	if (http_start(&hc)) {
+		db_pool_close();
+		return 1;
+	}
+	log_info("anquan serving on http://%s (data %s)", cfg.listen, cfg.data);
+	http_wait_for_signal();
+	http_stop();
+	db_pool_close();
+	log_info("stopped cleanly");
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * migrate.c — apply the numbered SQL files embedded from src/db/migrations/ in order.
+ *
+ * Each migration runs in its own transaction together with its row in schema_migrations, so
+ * a failure leaves the database at the previous version. Files are named NNNN_what.sql;
+ * modules take their own number ranges (0001–0099 platform, 0100 hazards, 0200 certificates
+ * and equipment, 0300 permits, 0400 reports) so that parallel work does not collide.
+ */
+#include "db/db.h"
+#include "base/clock.h"
+#include "base/embed.h"
+#include "base/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIG_DIR "src/db/migrations/"
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct embedded_file *x = *(const struct embedded_file *const *)a;
+	const struct embedded_file *y = *(const struct embedded_file *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+int db_migrate(struct db *c, int verbose)
+{
+	const struct embedded_file *list[512];
+	int n = 0;
+	for (const struct embedded_file *f = embedded_files; f->name && n < 512; f++) {
+		size_t l = strlen(f->name);
+		if (strncmp(f->name, MIG_DIR, strlen(MIG_DIR)) == 0 && l > 4 &&
+		    strcmp(f->name + l - 4, ".sql") == 0)
+			list[n++] = f;
+	}
+	qsort(list, (size_t)n, sizeof(list[0]), cmp_name);
+
+	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+		       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)", NULL) != DB_OK)
+		return DB_ERROR;
+
+	for (int i = 0; i < n; i++) {
+		const char *base = list[i]->name + strlen(MIG_DIR);
+		int64_t version = atoll(base), have = 0;
+		if (version <= 0) {
+			log_error("migrate: %s has no number", base);
+			return DB_ERROR;
+		}
+		if (db_get_i64(c, &have, "SELECT count(*) FROM schema_migrations WHERE version = ?",
+			       "I", version) < 0)
+			return DB_ERROR;
+		if (have)
+			continue;
+		if (db_begin(c) != DB_OK)
+			return DB_ERROR;
+		if (db_exec_script(c, (const char *)list[i]->data) != DB_OK ||
+		    db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+			    "ItI", version, base, clock_now()) != DB_OK) {
+			log_error("migrate: %s failed", base);
+			db_rollback(c);
+			return DB_ERROR;
+		}
+		if (db_commit(c) != DB_OK)
+			return DB_ERROR;
+		if (verbose)
+			log_info("migrate: applied %s", base);
+	}
+	return DB_OK;
+}

@@ -1,0 +1,167 @@
+/*
+ * http.h — what a handler sees: the parsed request, the response it builds, and the route
+ * table that maps method + path pattern to handlers with their required permission.
+ *
+ * One `struct req` exists per request and is owned by the server glue (server.c). Everything
+ * parsed from the request lives in its arena, so handlers allocate freely and free nothing.
+ * A handler writes its body into r->out and sets r->status (or calls one of the resp_ helpers)
+ * and returns 0. The router has already checked login, permission and CSRF by then; data
+ * scope ("may this user see *this* record?") is the handler's job, with auth_scope_*().
+ */
+#ifndef ANQUAN_HTTP_H
+#define ANQUAN_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+struct db;
+struct MHD_Connection;
+
+/* Limits on what a client may send. Chosen for phone photos (a 12-megapixel JPEG is 3–6 MB)
+ * and for forms with long descriptions; anything larger is refused with 413. */
+#define HTTP_MAX_BODY (16u << 20)	/* whole request body */
+#define HTTP_MAX_FILE (12u << 20)	/* one uploaded file */
+#define HTTP_MAX_FIELD (64u << 10)	/* one text field */
+#define HTTP_MAX_FIELDS 500		/* fields in one form */
+#define HTTP_MAX_FILES 10		/* files in one form */
+#define HTTP_MAX_JSON (1u << 20)	/* a JSON body */
+
+struct kv {
+	const char *key;
+	const char *val;
+	size_t len;
+	struct kv *next;
+};
+
+struct upload {
+	const char *field;
+	const char *filename;
+	const char *content_type;
+	struct strbuf data;	/* freed with the request */
+	struct upload *next;
+};
+
+/* Who is asking, resolved from the session cookie or bearer token. */
+struct identity {
+	int64_t user_id;
+	const char *username;
+	const char *name;
+	int64_t unit_id;
+	const char *unit_name;
+	const char *unit_path;		/* "/1/4/9/" */
+	const char *perms;		/* " a.b c.d " — padded so " x.y " can be searched */
+	const char *scope;		/* own | unit | subtree | company */
+	const char *scope_pattern;	/* LIKE pattern on units.path the scope allows */
+	const char *role_names;		/* for display */
+	int64_t session_id;		/* the sessions row (cookie or bearer login) */
+	int bearer;			/* came as Authorization: Bearer — CSRF-exempt */
+	const char *csrf;
+	int must_change_password;
+	int preview;			/* role preview: read-only, as another role and unit */
+	int64_t token_id;		/* an API token (api_tokens row), else 0 */
+};
+
+struct req {
+	struct arena arena;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const char *client_ip;
+	const char *content_type;
+	const char *lang;		/* "zh" or "en" */
+	struct kv *query;
+	struct kv *form;
+	struct kv *cookies;
+	struct kv *params;		/* from the route pattern */
+	struct upload *uploads;
+	json_t *json;			/* parsed JSON body, or NULL */
+	struct strbuf body;		/* raw body when JSON or other */
+	struct identity *who;		/* NULL when not logged in */
+	struct db *db;
+	const struct route *route;
+	int is_api;
+	int64_t started_ms;
+
+	/* the response */
+	int status;
+	const char *resp_type;
+	struct strbuf out;
+	struct kv *resp_headers;
+	const char *file_path;		/* serve this file instead of out (not used yet) */
+
+	/* parsing state, private to server.c */
+	void *pp;
+	int body_error;			/* an HTTP status to answer instead of routing */
+	const char *body_error_field;
+	size_t body_seen;
+	int nfields, nfiles;
+	int done;
+};
+
+typedef int (*http_handler)(struct req *r);
+
+enum {
+	ROUTE_PUBLIC = 1 << 0,		/* no login needed */
+	ROUTE_API = 1 << 1,		/* JSON errors, bearer tokens accepted */
+	ROUTE_NO_CSRF = 1 << 2,		/* state-changing but CSRF-exempt (JSON login) */
+	ROUTE_PREVIEW_OK = 1 << 3,	/* allowed while previewing a role (leave preview) */
+	ROUTE_ANY_PASSWORD = 1 << 4,	/* allowed before a forced password change */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;		/* "/hazards/:id/photos/:n" */
+	http_handler fn;
+	const char *perm;		/* NULL: any logged-in user (or anyone with ROUTE_PUBLIC) */
+	unsigned flags;
+	const char *summary;		/* one line, for the OpenAPI document and `anquan routes` */
+};
+
+/* route tables: each module defines one, ending with a {0} entry; routes.c lists them */
+extern const struct route *const http_route_tables[];
+
+/* --- request access --- */
+const char *req_query(struct req *r, const char *name);
+const char *req_form(struct req *r, const char *name);
+const char *req_param(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+const char *req_header(struct req *r, const char *name);
+/* A form field or, for JSON bodies, a top-level string/number member, as text. */
+const char *req_field(struct req *r, const char *name);
+int req_param_id(struct req *r, const char *name, int64_t *out);	/* 0 ok */
+struct upload *req_upload(struct req *r, const char *field);
+int req_is_write(struct req *r);
+
+/* --- responses --- */
+void resp_header(struct req *r, const char *name, const char *value);
+void resp_cookie(struct req *r, const char *name, const char *value, int max_age, int http_only);
+void resp_redirect(struct req *r, const char *location);	/* 303 See Other */
+void resp_json(struct req *r, int status, json_t *body);	/* steals body */
+void resp_text(struct req *r, int status, const char *type, const char *body, size_t len);
+/* The one error shape {"error":{"code","message","field"}} for the API, a page otherwise. */
+void resp_error(struct req *r, int status, const char *code, const char *message, const char *field);
+
+/* --- the router --- */
+const struct route *router_match(struct req *r, int *status);	/* status 404 or 405 on miss */
+void router_dispatch(struct req *r);
+
+/* --- the server --- */
+struct http_config {
+	const char *listen;		/* "127.0.0.1:8080" */
+	int threads;
+	int max_connections;
+	int idle_timeout_s;
+	int secure_cookies;
+};
+int http_start(const struct http_config *cfg);	/* 0, or -1 with the reason logged */
+void http_wait_for_signal(void);		/* blocks until SIGTERM or SIGINT */
+void http_stop(void);	/* stop accepting, finish requests in flight (up to 15 s), stop */
+int http_secure_cookies(void);
+
+/* the cookie header parser, exposed for unit tests and fuzzing */
+struct kv *http_parse_cookies(struct arena *a, const char *header);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * router.c — match method + path against the route tables, then apply the checks every
+ * route shares, in this order: login, forced password change, CSRF, read-only preview,
+ * permission. Only then is the handler called. Data scope is checked by the handler, which
+ * alone knows which record is asked for.
+ */
+#include "http/http.h"
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "web/i18n.h"
+
+#include <string.h>
+
+/* Does `path` match `pattern`? Parameters (":name") bind one non-empty segment each. */
+static int match(struct req *r, const char *pattern, const char *path, struct kv **params)
+{
+	struct kv *list = NULL;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == ':') {
+			const char *name = ++p;
+			while (*p && *p != '/')
+				p++;
+			const char *val = s;
+			while (*s && *s != '/')
+				s++;
+			if (s == val)
+				return 0;
+			struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
+			kv->key = arena_strndup(&r->arena, name, (size_t)(p - name));
+			kv->val = arena_strndup(&r->arena, val, (size_t)(s - val));
+			kv->len = (size_t)(s - val);
+			kv->next = list;
+			list = kv;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		return 0;
+	*params = list;
+	return 1;
+}
+
+const struct route *router_match(struct req *r, int *status)
+{
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	int path_seen = 0;
+	*status = 404;
+	for (int t = 0; http_route_tables[t]; t++) {
+		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+			struct kv *params = NULL;
+			if (!match(r, rt->pattern, r->path, &params))
+				continue;
+			path_seen = 1;
+			if (strcmp(rt->method, method) != 0)
+				continue;
+			r->params = params;
+			return rt;
+		}
+	}
+	if (path_seen)
+		*status = 405;
+	return NULL;
+}
+
+static int csrf_ok(struct req *r)
+{
+	const char *sent = req_form(r, "_csrf");
+	if (!sent)
+		sent = req_header(r, "X-CSRF-Token");
+	if (!sent)
+		return 0;
+	if (r->who)
+		return text_ct_equal(sent, r->who->csrf);
+	/* before login: the double-submit cookie set with the form */
+	const char *cookie = req_cookie(r, "aq_csrf");
+	return cookie && *cookie && text_ct_equal(sent, cookie);
+}
+
+void router_dispatch(struct req *r)
+{
+	int status;
+	r->is_api = strncmp(r->path, "/api/", 5) == 0;
+	if (r->body_error) {
+		const char *code = r->body_error == 413 ? "too_large" : "bad_request";
+		const char *msg = r->body_error == 413 ? "error.too_large" : "error.bad_request";
+		resp_error(r, r->body_error, code, i18n_get(r->lang, msg), r->body_error_field);
+		return;
+	}
+	const struct route *rt = router_match(r, &status);
+	if (!rt) {
+		resp_error(r, status, status == 404 ? "not_found" : "method_not_allowed",
+			   i18n_get(r->lang, status == 404 ? "error.not_found" : "error.method"), NULL);
+		if (status == 405)
+			resp_header(r, "Allow", "GET, POST");
+		return;
+	}
+	r->route = rt;
+	if (rt->flags & ROUTE_API)
+		r->is_api = 1;
+	if (strncmp(rt->pattern, "/static/", 8) == 0) {	/* no database for assets */
+		rt->fn(r);
+		return;
+	}
+	r->db = db_acquire();
+	if (!r->db) {
+		resp_error(r, 503, "unavailable", i18n_get(r->lang, "error.unavailable"), NULL);
+		return;
+	}
+	auth_identify(r);
+
+	if (!r->who && !(rt->flags & ROUTE_PUBLIC)) {
+		if (r->is_api) {
+			resp_error(r, 401, "unauthenticated", i18n_get(r->lang, "error.login_required"), NULL);
+		} else {
+			char *next = arena_printf(&r->arena, "/login?next=%s", r->path);
+			resp_redirect(r, req_is_write(r) ? "/login" : next);
+		}
+		goto done;
+	}
+	if (r->who && r->who->must_change_password && !(rt->flags & (ROUTE_ANY_PASSWORD | ROUTE_PUBLIC))) {
+		if (r->is_api)
+			resp_error(r, 403, "password_change_required",
+				   i18n_get(r->lang, "auth.must_change"), "password");
+		else
+			resp_redirect(r, "/password");
+		goto done;
+	}
+	/* CSRF: every state-changing request made with a cookie carries the session's token.
+	 * Bearer-token calls are exempt: browsers never attach those on their own. */
+	if (req_is_write(r) && !(rt->flags & ROUTE_NO_CSRF) && !(r->who && r->who->bearer) &&
+	    !csrf_ok(r)) {
+		resp_error(r, 403, "csrf", i18n_get(r->lang, "error.csrf"), "_csrf");
+		goto done;
+	}
+	if (req_is_write(r) && r->who && r->who->preview && !(rt->flags & ROUTE_PREVIEW_OK)) {
+		resp_error(r, 403, "preview_read_only", i18n_get(r->lang, "error.preview"), NULL);
+		goto done;
+	}
+	if (rt->perm && !auth_has(r, rt->perm)) {
+		resp_error(r, 403, "forbidden", i18n_get(r->lang, "error.forbidden"), NULL);
+		goto done;
+	}
+	rt->fn(r);
+	if (db_in_tx(r->db)) {
+		log_error("%s %s left a transaction open; rolled back", r->method, rt->pattern);
+		db_rollback(r->db);
+	}
+done:
+	db_release(r->db);
+	r->db = NULL;
+}

@@ -1,0 +1,467 @@
+/*
+ * server.c — libmicrohttpd glue: accept a request, stream and bound its body, hand it to
+ * the router, send the response with the security headers, and log one JSON line.
+ *
+ * libmicrohttpd calls on_request() several times per request: once with the headers, once
+ * per chunk of body, and once more with no data when the body is complete. Forms
+ * (url-encoded and multipart) are decoded as they stream by MHD's post processor; JSON and
+ * other bodies are collected up to a limit. Errors found while reading the body are
+ * remembered and answered in the final call, as MHD only lets us answer then.
+ *
+ * Debian 12 ships libmicrohttpd 0.9.75, which accepts some request-smuggling shapes fixed in
+ * 1.0.4 (e.g. two Content-Length headers). Those are refused here; in production put nginx in
+ * front for TLS as docs/operations.md describes.
+ */
+#include "http/http.h"
+#include "http/static.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "db/db.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct MHD_Daemon *daemon_h;
+static atomic_int inflight;
+static int secure_cookies;
+
+int http_secure_cookies(void)
+{
+	return secure_cookies;
+}
+
+/* Content-Security-Policy without 'unsafe-inline': pages carry no inline script or style. */
+static const char *const security_headers[][2] = {
+	{"Content-Security-Policy",
+	 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+	 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "same-origin"},
+	{"Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+};
+
+struct header_count {
+	int content_length;
+	int transfer_encoding;
+};
+
+static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct header_count *hc = cls;
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		hc->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		hc->transfer_encoding++;
+	return MHD_YES;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct req *r = cls;
+	(void)kind;
+	if (!key)
+		return MHD_YES;
+	struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
+	kv->key = arena_strdup(&r->arena, key);
+	kv->val = arena_strdup(&r->arena, value ? value : "");
+	kv->len = strlen(kv->val);
+	if (!utf8_valid(kv->key, strlen(kv->key)) || !utf8_valid(kv->val, kv->len)) {
+		r->body_error = 400;
+		r->body_error_field = kv->key;
+	}
+	kv->next = r->query;
+	r->query = kv;
+	return MHD_YES;
+}
+
+static void set_body_error(struct req *r, int status, const char *field)
+{
+	if (!r->body_error) {
+		r->body_error = status;
+		r->body_error_field = field ? arena_strdup(&r->arena, field) : NULL;
+	}
+}
+
+/* MHD's post processor calls this for each piece of each form field or file. A new part
+ * starts at offset 0; later pieces of the same part follow with growing offsets. */
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *filename, const char *content_type,
+				 const char *transfer_encoding, const char *data, uint64_t off,
+				 size_t size)
+{
+	struct req *r = cls;
+	(void)kind;
+	(void)transfer_encoding;
+	if (r->body_error || !key)
+		return MHD_YES;
+	struct upload *u = r->uploads;
+	if (off == 0 || !u || strcmp(u->field, key) != 0) {
+		int is_file = filename != NULL;
+		if (is_file ? ++r->nfiles > HTTP_MAX_FILES : ++r->nfields > HTTP_MAX_FIELDS) {
+			set_body_error(r, 413, key);
+			return MHD_YES;
+		}
+		u = arena_alloc(&r->arena, sizeof(*u));
+		u->field = arena_strdup(&r->arena, key);
+		u->filename = filename ? arena_strdup(&r->arena, filename) : NULL;
+		u->content_type = content_type ? arena_strdup(&r->arena, content_type) : NULL;
+		sb_init(&u->data, 0);
+		u->next = r->uploads;
+		r->uploads = u;
+	}
+	size_t limit = u->filename ? HTTP_MAX_FILE : HTTP_MAX_FIELD;
+	if (u->data.len + size > limit) {
+		set_body_error(r, 413, key);
+		return MHD_YES;
+	}
+	sb_add(&u->data, data, size);
+	return MHD_YES;
+}
+
+/* After the body: text parts become r->form (validated UTF-8), files stay in r->uploads. */
+static void finish_form(struct req *r)
+{
+	struct upload *files = NULL, *u, *next;
+	for (u = r->uploads; u; u = next) {
+		next = u->next;
+		if (u->filename) {
+			if (!*u->filename && !u->data.len) {	/* an empty file input */
+				sb_release(&u->data);
+				continue;
+			}
+			u->next = files;
+			files = u;
+			continue;
+		}
+		if (!utf8_valid(u->data.buf, u->data.len) || strlen(u->data.buf) != u->data.len ||
+		    !utf8_valid(u->field, strlen(u->field)))
+			set_body_error(r, 400, u->field);
+		struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
+		kv->key = u->field;
+		kv->val = arena_strndup(&r->arena, u->data.buf, u->data.len);
+		kv->len = u->data.len;
+		kv->next = r->form;
+		r->form = kv;
+		sb_release(&u->data);
+	}
+	r->uploads = files;
+}
+
+static const char *client_ip(struct req *r, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "";
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, buf,
+				  sizeof(buf));
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+				  buf, sizeof(buf));
+	}
+	return arena_strdup(&r->arena, buf);
+}
+
+static struct req *req_new(struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct req *r = xcalloc(1, sizeof(*r));
+	arena_init(&r->arena);
+	sb_init(&r->body, 0);
+	sb_init(&r->out, 0);
+	r->conn = conn;
+	r->started_ms = clock_now_ms();
+	r->method = arena_strdup(&r->arena, method);
+	r->path = arena_strdup(&r->arena, url);
+	r->client_ip = client_ip(r, conn);
+	r->lang = "zh";
+	r->status = 200;
+	atomic_fetch_add(&inflight, 1);
+	if (!utf8_valid(r->path, strlen(r->path)))
+		set_body_error(r, 400, "path");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+	if (cookie)
+		r->cookies = http_parse_cookies(&r->arena, cookie);
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	r->content_type = ct ? arena_strdup(&r->arena, ct) : "";
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	for (struct upload *u = r->uploads; u; u = u->next)
+		sb_release(&u->data);
+	json_decref(r->json);
+	sb_release(&r->body);
+	sb_release(&r->out);
+	arena_free(&r->arena);
+	free(r);
+	atomic_fetch_sub(&inflight, 1);
+}
+
+static int starts_with_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* First call: headers only. Decide how the body will be read, or refuse it outright. */
+static void begin_body(struct req *r, struct MHD_Connection *conn)
+{
+	struct header_count hc = {0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_headers, &hc);
+	if (hc.content_length > 1 || (hc.content_length && hc.transfer_encoding)) {
+		set_body_error(r, 400, "Content-Length");
+		return;
+	}
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	int64_t len = 0;
+	if (cl && (text_parse_i64(cl, &len) || len < 0)) {
+		set_body_error(r, 400, "Content-Length");
+		return;
+	}
+	if (len > (int64_t)HTTP_MAX_BODY) {
+		set_body_error(r, 413, NULL);
+		return;
+	}
+	if (starts_with_ci(r->content_type, "application/x-www-form-urlencoded") ||
+	    starts_with_ci(r->content_type, "multipart/form-data")) {
+		r->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, r);
+		if (!r->pp)
+			set_body_error(r, 400, "Content-Type");
+	}
+}
+
+static void feed_body(struct req *r, const char *data, size_t size)
+{
+	r->body_seen += size;
+	if (r->body_seen > HTTP_MAX_BODY) {
+		set_body_error(r, 413, NULL);
+		return;
+	}
+	if (r->body_error)
+		return;
+	if (r->pp) {
+		if (MHD_post_process(r->pp, data, size) != MHD_YES)
+			set_body_error(r, 400, "body");
+		return;
+	}
+	size_t limit = starts_with_ci(r->content_type, "application/json") ? HTTP_MAX_JSON
+									    : HTTP_MAX_BODY;
+	if (r->body.len + size > limit) {
+		set_body_error(r, 413, NULL);
+		return;
+	}
+	sb_add(&r->body, data, size);
+}
+
+static void finish_body(struct req *r)
+{
+	if (r->pp) {
+		MHD_destroy_post_processor(r->pp);
+		r->pp = NULL;
+		finish_form(r);
+		return;
+	}
+	if (r->body.len && starts_with_ci(r->content_type, "application/json") && !r->body_error) {
+		json_error_t jerr;
+		r->json = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!r->json)
+			set_body_error(r, 400, "body");
+	}
+}
+
+static enum MHD_Result send_response(struct req *r, struct MHD_Connection *conn)
+{
+	size_t len;
+	char *body = sb_detach(&r->out, &len);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	MHD_add_response_header(resp, "Content-Type",
+				r->resp_type ? r->resp_type : "text/html; charset=utf-8");
+	int has_cache = 0;
+	for (struct kv *h = r->resp_headers; h; h = h->next) {
+		MHD_add_response_header(resp, h->key, h->val);
+		if (strcasecmp(h->key, "Cache-Control") == 0)
+			has_cache = 1;
+	}
+	if (!has_cache)	/* pages carry personal data: never cache them in shared caches */
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	r->body_seen = len;	/* reused: bytes sent, for the access log */
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = req_new(conn, url, method);
+		*con_cls = r;
+		begin_body(r, conn);
+		if (r->body_error) {	/* refuse before reading a body we will not accept */
+			r->done = 1;
+			router_dispatch(r);
+			return send_response(r, conn);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		feed_body(r, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->done)
+		return MHD_YES;
+	r->done = 1;
+	finish_body(r);
+	router_dispatch(r);
+	return send_response(r, conn);
+}
+
+/* One JSON line per request: the access log an operator keeps (网络安全法 Art. 21). */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	char when[32];
+	clock_format(clock_now(), "%Y-%m-%dT%H:%M:%S+08:00", when, sizeof(when));
+	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s, s:s?, s:b}", "time", when,
+				 "method", r->method, "path", r->path, "status", r->status,
+				 "ms", (json_int_t)(clock_now_ms() - r->started_ms), "bytes",
+				 (json_int_t)r->body_seen, "ip", r->client_ip, "user",
+				 r->who ? r->who->username : NULL, "complete",
+				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	if (line) {
+		char *s = json_dumps(line, JSON_COMPACT);
+		if (s)
+			log_line(s);
+		free(s);
+		json_decref(line);
+	}
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(listen, ':');
+	int64_t port;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (!colon || text_parse_i64(colon + 1, &port) || port < 0 || port > 65535)
+		return -1;
+	char host[64];
+	size_t hl = (size_t)(colon - listen);
+	if (hl >= sizeof(host))
+		return -1;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	if (!*host || strcmp(host, "*") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "localhost") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	sa->sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	struct strbuf sb = STRBUF_INIT;
+	sb_vaddf(&sb, fmt, ap);
+	sb_trim(&sb);
+	log_warn("http: %s", sb.buf);
+	sb_release(&sb);
+}
+
+int http_start(const struct http_config *cfg)
+{
+	struct sockaddr_in sa;
+	if (parse_listen(cfg->listen, &sa)) {
+		log_error("http: cannot parse listen address '%s' (want HOST:PORT)", cfg->listen);
+		return -1;
+	}
+	secure_cookies = cfg->secure_cookies;
+	static_init();
+	daemon_h = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
+		/* headers and MHD's own buffers: above the 32 KiB default so long cookies and
+		 * query strings fit, still bounded (431 beyond) */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 512),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 30),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
+	if (!daemon_h) {
+		log_error("http: cannot listen on %s", cfg->listen);
+		return -1;
+	}
+	return 0;
+}
+
+void http_wait_for_signal(void)
+{
+	sigset_t set;
+	int sig;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigwait(&set, &sig);
+	log_info("signal %d: shutting down", sig);
+}
+
+void http_stop(void)
+{
+	if (!daemon_h)
+		return;
+	MHD_socket s = MHD_quiesce_daemon(daemon_h);
+	if (s != MHD_INVALID_SOCKET)
+		close(s);
+	/* let requests in flight finish: up to 15 s, checked every 20 ms */
+	for (int i = 0; i < 750 && atomic_load(&inflight) > 0; i++) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(daemon_h);
+	daemon_h = NULL;
+}

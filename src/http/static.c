@@ -1,0 +1,111 @@
+/*
+ * static.c — serve embedded static files. The URL carries the first 12 hex digits of the
+ * file's SHA-256; a request with the current hash is cacheable forever (immutable), any
+ * other gets a short max-age and an ETag so a stale page still loads current assets.
+ */
+#include "http/static.h"
+#include "base/embed.h"
+#include "base/text.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_STATIC 64
+
+struct asset {
+	const struct embedded_file *f;
+	const char *name;	/* without "static/" */
+	char hash[65];
+	char url[160];
+};
+
+static struct asset assets[MAX_STATIC];
+static int nassets;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void load(void)
+{
+	for (const struct embedded_file *f = embedded_files; f->name && nassets < MAX_STATIC; f++) {
+		if (strncmp(f->name, "static/", 7) != 0)
+			continue;
+		struct asset *a = &assets[nassets++];
+		a->f = f;
+		a->name = f->name + 7;
+		text_sha256_hex(f->data, f->len, a->hash);
+		char v[13];
+		memcpy(v, a->hash, 12);
+		v[12] = '\0';
+		snprintf(a->url, sizeof(a->url), "/static/%s?v=%s", a->name, v);
+	}
+}
+
+void static_init(void)
+{
+	pthread_once(&once, load);
+}
+
+static const struct asset *find(const char *name)
+{
+	static_init();
+	for (int i = 0; i < nassets; i++)
+		if (strcmp(assets[i].name, name) == 0)
+			return &assets[i];
+	return NULL;
+}
+
+const char *static_url(const char *name)
+{
+	const struct asset *a = find(name);
+	return a ? a->url : "/static/missing";
+}
+
+static const char *mime(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return "application/octet-stream";
+	if (!strcmp(dot, ".css"))
+		return "text/css; charset=utf-8";
+	if (!strcmp(dot, ".js"))
+		return "text/javascript; charset=utf-8";
+	if (!strcmp(dot, ".svg"))
+		return "image/svg+xml";
+	if (!strcmp(dot, ".png"))
+		return "image/png";
+	if (!strcmp(dot, ".json") || !strcmp(dot, ".webmanifest"))
+		return "application/manifest+json";
+	if (!strcmp(dot, ".txt"))
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+int static_serve(struct req *r)
+{
+	const struct asset *a = find(req_param(r, "name"));
+	if (!a) {
+		resp_error(r, 404, "not_found", "not found", NULL);
+		return 0;
+	}
+	char etag[20];
+	snprintf(etag, sizeof(etag), "\"%.12s\"", a->hash);
+	const char *v = req_query(r, "v");
+	if (v && strncmp(v, a->hash, 12) == 0 && strlen(v) == 12)
+		resp_header(r, "Cache-Control", "public, max-age=31536000, immutable");
+	else
+		resp_header(r, "Cache-Control", "public, max-age=300");
+	resp_header(r, "ETag", etag);
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && strcmp(inm, etag) == 0) {
+		r->status = 304;
+		r->resp_type = mime(a->name);
+		return 0;
+	}
+	resp_text(r, 200, mime(a->name), (const char *)a->f->data, a->f->len);
+	return 0;
+}
+
+const struct route static_routes[] = {
+	{"GET", "/static/:name", static_serve, NULL, ROUTE_PUBLIC, "Static asset"},
+	{0},
+};

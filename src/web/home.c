@@ -1,0 +1,110 @@
+/*
+ * home.c — "/" (what this person should do now), the in-app inbox, and /healthz.
+ */
+#include "web/home.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "db/db.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <string.h>
+
+static int healthz(struct req *r)
+{
+	int64_t one = 0;
+	if (db_get_i64(r->db, &one, "SELECT 1", NULL) != 1) {
+		resp_json(r, 503, json_pack("{s:s}", "status", "database unavailable"));
+		return 0;
+	}
+	resp_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	return 0;
+}
+
+static int home_page(struct req *r)
+{
+	int64_t unread = 0;
+	db_get_i64(r->db, &unread, "SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
+		   "I", r->who->user_id);
+	page_begin(r, T(r, "nav.home"));
+	html_printf(&r->out, "<section class=\"hello\"><h1>%s，%s</h1><p class=\"sub\">%s · %s</p></section>",
+		    T(r, "home.hello"), r->who->name, r->who->unit_name, r->who->role_names);
+	html_printf(&r->out, "<section class=\"tiles\">");
+	if (auth_has(r, "hazard.report"))
+		html_printf(&r->out, "<a class=\"tile tile-main\" href=\"/hazards/new\"><strong>%s</strong><span>%s</span></a>",
+			    T(r, "nav.report"), T(r, "home.report_hint"));
+	html_printf(&r->out, "<a class=\"tile\" href=\"/inbox\"><strong>%s</strong><span>%D %s</span></a>",
+		    T(r, "nav.inbox"), unread, T(r, "home.unread"));
+	if (auth_has(r, "user.admin"))
+		html_printf(&r->out, "<a class=\"tile\" href=\"/admin\"><strong>%s</strong><span>%s</span></a>",
+			    T(r, "nav.admin"), T(r, "home.admin_hint"));
+	if (auth_has(r, "audit.read"))
+		html_printf(&r->out, "<a class=\"tile\" href=\"/audit\"><strong>%s</strong><span>%s</span></a>",
+			    T(r, "nav.audit"), T(r, "home.audit_hint"));
+	html_printf(&r->out, "</section>");
+	page_end(r);
+	return 0;
+}
+
+static int inbox_page(struct req *r)
+{
+	page_begin(r, T(r, "nav.inbox"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><ul class=\"list\">", T(r, "nav.inbox"));
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT id, created_at, title, body, link, read_at FROM notifications WHERE user_id = ?"
+		" ORDER BY id DESC LIMIT 100", "I", r->who->user_id);
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		n++;
+		const char *link = db_col_text(st, 4);
+		html_printf(&r->out, "<li class=\"%s\"><a href=\"%s\"><strong>%s</strong></a><p>%s</p><small>%s</small></li>",
+			    db_col_i64(st, 5) ? "read" : "unread", *link == '/' ? link : "/inbox",
+			    db_col_text(st, 2), db_col_text(st, 3), page_time(r, db_col_i64(st, 1)));
+	}
+	db_done(r->db, st);
+	if (!n)
+		html_printf(&r->out, "<li class=\"empty\">%s</li>", T(r, "inbox.empty"));
+	html_printf(&r->out, "</ul>");
+	if (n)
+		html_printf(&r->out, "<form method=\"post\" action=\"/inbox/read\">%r<button>%s</button></form>",
+			    page_csrf(r), T(r, "inbox.mark_read"));
+	html_printf(&r->out, "</section>");
+	page_end(r);
+	return 0;
+}
+
+static int inbox_read(struct req *r)
+{
+	if (db_begin(r->db) == DB_OK) {
+		db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at = 0",
+			"II", clock_now(), r->who->user_id);
+		db_commit(r->db);
+	}
+	resp_redirect(r, "/inbox");
+	return 0;
+}
+
+static int api_inbox(struct req *r)
+{
+	json_t *items = json_array();
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT id, created_at, kind, title, body, link, read_at FROM notifications WHERE user_id = ?"
+		" ORDER BY id DESC LIMIT 100", "I", r->who->user_id);
+	while (st && db_step(st) == 1)
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b}",
+			"id", (json_int_t)db_col_i64(st, 0), "created_at", (json_int_t)db_col_i64(st, 1),
+			"kind", db_col_text(st, 2), "title", db_col_text(st, 3), "body", db_col_text(st, 4),
+			"link", db_col_text(st, 5), "read", db_col_i64(st, 6) != 0));
+	db_done(r->db, st);
+	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	return 0;
+}
+
+const struct route home_routes[] = {
+	{"GET", "/healthz", healthz, NULL, ROUTE_PUBLIC, "Liveness: 200 once the database is open"},
+	{"GET", "/", home_page, NULL, 0, "Home page"},
+	{"GET", "/inbox", inbox_page, NULL, 0, "In-app notifications"},
+	{"POST", "/inbox/read", inbox_read, NULL, 0, "Mark all notifications read"},
+	{"GET", "/api/v1/inbox", api_inbox, NULL, ROUTE_API, "The caller's latest notifications"},
+	{0},
+};

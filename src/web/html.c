@@ -1,0 +1,85 @@
+/*
+ * html.c — escaping in one place, as cgit's html.c does.
+ */
+#include "web/html.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+void html_escape(struct strbuf *sb, const char *s)
+{
+	if (!s)
+		return;
+	const char *run = s;
+	for (; *s; s++) {
+		const char *ent = NULL;
+		switch (*s) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		case '\'': ent = "&#39;"; break;
+		default: continue;
+		}
+		sb_add(sb, run, (size_t)(s - run));
+		sb_adds(sb, ent);
+		run = s + 1;
+	}
+	sb_add(sb, run, (size_t)(s - run));
+}
+
+void html_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		sb_add(sb, run, (size_t)(p - run));
+		p++;
+		switch (*p) {
+		case 's':
+			html_escape(sb, va_arg(ap, const char *));
+			break;
+		case 'r':
+			sb_adds(sb, va_arg(ap, const char *));
+			break;
+		case 'd':
+			sb_addf(sb, "%d", va_arg(ap, int));
+			break;
+		case 'D':
+			sb_addf(sb, "%lld", (long long)va_arg(ap, int64_t));
+			break;
+		case '%':
+			sb_addc(sb, '%');
+			break;
+		case '\0':
+			p--;
+			break;
+		default:
+			sb_addc(sb, '?');
+			break;
+		}
+		run = p + 1;
+	}
+	sb_adds(sb, run);
+	va_end(ap);
+}
+
+void url_encode(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			sb_addc(sb, (char)c);
+		} else {
+			sb_addc(sb, '%');
+			sb_addc(sb, hex[c >> 4]);
+			sb_addc(sb, hex[c & 15]);
+		}
+	}
+}

@@ -1,0 +1,123 @@
+/*
+ * page.c — layout shared by all pages. Mobile first: one column under 720 px with the
+ * navigation folded into a <details> menu that works without JavaScript.
+ */
+#include "web/page.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "http/static.h"
+#include "web/i18n.h"
+
+#include <string.h>
+
+struct nav_item {
+	const char *href;
+	const char *label;	/* catalogue key */
+	const char *perm;	/* NULL: any logged-in user */
+};
+
+/* The menu, in the order a plant uses it. Modules add their entry here. */
+static const struct nav_item nav[] = {
+	{"/", "nav.home", NULL},
+	{"/hazards/new", "nav.report", "hazard.report"},
+	{"/hazards", "nav.hazards", "hazard.view"},
+	{"/permits", "nav.permits", "permit.view"},
+	{"/certs", "nav.certs", "cert.view"},
+	{"/equipment", "nav.equipment", "equip.view"},
+	{"/dashboard", "nav.dashboard", "report.view"},
+	{"/inbox", "nav.inbox", NULL},
+	{"/admin", "nav.admin", "user.admin"},
+	{"/audit", "nav.audit", "audit.read"},
+	{NULL, NULL, NULL},
+};
+
+const char *page_csrf(struct req *r)
+{
+	const char *tok = r->who && r->who->session_id ? r->who->csrf : auth_form_csrf(r);
+	struct strbuf sb = STRBUF_INIT;
+	html_printf(&sb, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", tok);
+	char *s = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
+const char *page_time(struct req *r, int64_t t)
+{
+	char buf[32];
+	if (!t)
+		return "—";
+	clock_format(t, "%Y-%m-%d %H:%M", buf, sizeof(buf));
+	return arena_strdup(&r->arena, buf);
+}
+
+void page_notice(struct req *r, const char *kind, const char *text)
+{
+	html_printf(&r->out, "<div class=\"notice notice-%s\" role=\"status\">%s</div>", kind, text);
+}
+
+void page_begin(struct req *r, const char *title)
+{
+	struct strbuf *o = &r->out;
+	r->resp_type = "text/html; charset=utf-8";
+	html_printf(o,
+		    "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		    "<title>%s · %s</title>"
+		    "<link rel=\"stylesheet\" href=\"%s\">"
+		    "<script src=\"%s\" defer></script></head><body>",
+		    strcmp(r->lang, "en") == 0 ? "en" : "zh-CN", title, T(r, "app.name"),
+		    static_url("app.css"), static_url("app.js"));
+	html_printf(o, "<header class=\"top\"><a class=\"brand\" href=\"/\">"
+		       "<span class=\"logo\" aria-hidden=\"true\">安</span>%s</a>",
+		    T(r, "app.name"));
+	if (r->who) {
+		html_printf(o, "<details class=\"menu\"><summary>%s</summary><nav><ul>",
+			    T(r, "nav.menu"));
+		for (const struct nav_item *n = nav; n->href; n++) {
+			if (n->perm && !auth_has(r, n->perm))
+				continue;
+			int here = strcmp(r->path, n->href) == 0;
+			html_printf(o, "<li><a href=\"%s\"%r>%s</a></li>", n->href,
+				    here ? " aria-current=\"page\"" : "", T(r, n->label));
+		}
+		html_printf(o, "<li class=\"who\"><a href=\"/me\">%s</a> <small>%s · %s</small></li>"
+			       "<li><form method=\"post\" action=\"/logout\">%r"
+			       "<button class=\"link\">%s</button></form></li></ul></nav></details>",
+			    r->who->name, r->who->unit_name, r->who->role_names, page_csrf(r),
+			    T(r, "nav.logout"));
+	}
+	html_printf(o, "</header>");
+	if (r->who && r->who->preview)
+		html_printf(o,
+			    "<div class=\"preview-banner\">%s: %s · %s "
+			    "<form method=\"post\" action=\"/admin/preview/exit\">%r"
+			    "<button>%s</button></form></div>",
+			    T(r, "preview.banner"), r->who->role_names, r->who->unit_name,
+			    page_csrf(r), T(r, "preview.exit"));
+	html_printf(o, "<main>");
+}
+
+void page_end(struct req *r)
+{
+	struct strbuf *o = &r->out;
+	html_printf(o, "</main><footer><form method=\"post\" action=\"/lang\">%r"
+		       "<input type=\"hidden\" name=\"next\" value=\"%s\">"
+		       "<button class=\"link\" name=\"lang\" value=\"%s\">%s</button></form>"
+		       "<span>%s</span></footer></body></html>",
+		    page_csrf(r), r->path, strcmp(r->lang, "en") == 0 ? "zh" : "en",
+		    strcmp(r->lang, "en") == 0 ? "中文" : "English", T(r, "app.footer"));
+}
+
+void page_error(struct req *r, int status, const char *message, const char *field)
+{
+	char title[16];
+	snprintf(title, sizeof(title), "%d", status);
+	page_begin(r, title);
+	html_printf(&r->out, "<section class=\"card error-page\"><h1>%s</h1><p>%s</p>",
+		    title, message);
+	if (field)
+		html_printf(&r->out, "<p class=\"field\">%s: <code>%s</code></p>", T(r, "error.field"),
+			    field);
+	html_printf(&r->out, "<p><a href=\"/\">%s</a></p></section>", T(r, "nav.home"));
+	page_end(r);
+}
