@@ -41,7 +41,8 @@ build/embed: tools/embed.c
 	$(CC) -O1 -o $@ $<
 
 build/embedded.c: build/embed $(EMBED)
-	build/embed $@ $(EMBED)
+	@echo "EMBED   $(words $(EMBED)) files"
+	@build/embed $@ $(EMBED)
 
 # --- release build: ./anquan ---
 REL_OBJ := $(patsubst src/%.c,$(REL)/%.o,$(SRC)) $(REL)/embedded.o $(REL)/main.o
@@ -53,10 +54,11 @@ $(REL)/%.o: src/%.c
 
 $(REL)/embedded.o: build/embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) -c -o $@ $<
+	@$(CC) $(REL_CFLAGS) -c -o $@ $<
 
 anquan: $(REL_OBJ)
-	$(CC) $(REL_CFLAGS) -o $@ $(REL_OBJ) $(PKG_LIBS)
+	@echo "LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $(REL_OBJ) $(PKG_LIBS)
 
 # --- sanitizer build for tests: build/asan/anquan and build/asan/unit ---
 ASAN_OBJ := $(patsubst src/%.c,$(ASAN)/%.o,$(SRC)) $(ASAN)/embedded.o
@@ -68,13 +70,15 @@ $(ASAN)/%.o: src/%.c
 
 $(ASAN)/embedded.o: build/embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+	@$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
 $(ASAN)/anquan: $(ASAN_OBJ) $(ASAN)/main.o
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "LINK    $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(ASAN)/unit: $(ASAN_OBJ) $(UNIT_SRC) tests/unit/unit.h
-	$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $(ASAN_OBJ) $(UNIT_SRC) $(PKG_LIBS)
+	@echo "LINK    $@"
+	@$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $(ASAN_OBJ) $(UNIT_SRC) $(PKG_LIBS)
 
 run: all
 	@mkdir -p data

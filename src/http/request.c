@@ -165,6 +165,8 @@ struct kv *http_parse_cookies(struct arena *a, const char *h)
 		while (nl && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
 			nl--;
 		h++;
+		while (*h == ' ' || *h == '\t')
+			h++;
 		const char *val = h;
 		while (*h && *h != ';')
 			h++;

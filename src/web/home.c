@@ -4,6 +4,7 @@
 #include "web/home.h"
 #include "auth/auth.h"
 #include "base/clock.h"
+#include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -100,11 +101,32 @@ static int api_inbox(struct req *r)
 	return 0;
 }
 
+/* Tests move the clock instead of sleeping. Only a server started with ANQUAN_TEST_MODE=1
+ * answers; anywhere else this route does not exist. */
+static int test_clock(struct req *r)
+{
+	const char *v = req_field(r, "now");
+	int64_t t;
+	if (!clock_test_mode()) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	if (!v || text_parse_i64(v, &t) || t < 0) {
+		resp_error(r, 400, "invalid", T(r, "error.invalid"), "now");
+		return 0;
+	}
+	clock_set(t);
+	resp_json(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
+	return 0;
+}
+
 const struct route home_routes[] = {
 	{"GET", "/healthz", healthz, NULL, ROUTE_PUBLIC, "Liveness: 200 once the database is open"},
 	{"GET", "/", home_page, NULL, 0, "Home page"},
 	{"GET", "/inbox", inbox_page, NULL, 0, "In-app notifications"},
 	{"POST", "/inbox/read", inbox_read, NULL, 0, "Mark all notifications read"},
 	{"GET", "/api/v1/inbox", api_inbox, NULL, ROUTE_API, "The caller's latest notifications"},
+	{"POST", "/api/v1/test/clock", test_clock, NULL, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF,
+	 "Set the clock (test mode only; 404 otherwise)"},
 	{0},
 };

@@ -1,0 +1,181 @@
+// tests/http/lib.mjs — start the real anquan binary (the sanitizer build) on a free port with
+// a temporary data directory, and talk to it like a browser (cookies, CSRF tokens) or like
+// another system (bearer tokens). Every server is checked on stop: it must exit 0 after
+// SIGTERM and its log must hold no sanitizer report.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const DEMO_PASSWORD = 'Demo-Pass-2026';
+export const BIN = process.env.ANQUAN_BIN ||
+  new URL('../../build/asan/anquan', import.meta.url).pathname;
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Start a server. Options: demo (load the demo company, default true), env (extra variables),
+// args (extra arguments after `serve`), dir (reuse a data directory).
+export async function startServer({ demo = true, env = {}, args = [], dir } = {}) {
+  const data = dir || mkdtempSync(join(tmpdir(), 'anquan-test-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), ...args], {
+    env: {
+      ...process.env,
+      ANQUAN_DATA: data,
+      ANQUAN_LISTEN: `127.0.0.1:${port}`,
+      ANQUAN_TEST_MODE: '1',
+      ANQUAN_DEMO_PASSWORD: DEMO_PASSWORD,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  let up = false;
+  for (let i = 0; i < 300 && proc.exitCode === null; i++) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.status === 200) { up = true; break; }
+    } catch { /* not yet listening */ }
+    await sleep(100);
+  }
+  if (!up) {
+    proc.kill('SIGKILL');
+    throw new Error(`server did not start:\n${log}`);
+  }
+  return {
+    url, dir: data, proc,
+    log: () => log,
+    client: () => new Client(url),
+    // Stop with SIGTERM; resolves to {code, log}; throws if the sanitizers reported anything.
+    async stop({ keep = false } = {}) {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const { code, signal } = await exited;
+      if (!keep && !dir) rmSync(data, { recursive: true, force: true });
+      if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(log)) {
+        throw new Error(`sanitizer report in server log:\n${log.slice(-6000)}`);
+      }
+      return { code, signal, log };
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export function csrfFrom(html) {
+  const m = /name="_csrf" value="([0-9a-f]+)"/.exec(html);
+  return m ? m[1] : null;
+}
+
+// A client with a cookie jar. Responses come back as {status, headers, text, json, location}.
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+    this.csrf = null;
+    this.bearer = null;
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  keepCookies(res) {
+    const list = res.headers.getSetCookie ? res.headers.getSetCookie() : [];
+    for (const c of list) {
+      const [pair, ...attrs] = c.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const maxAge = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('max-age='));
+      if (value === '' || (maxAge && Number(maxAge.split('=')[1]) <= 0)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  // method, path, and one of: form (object → url-encoded), json (object), multipart (FormData),
+  // body (string, with headers). csrf: false to leave the token out.
+  async request(method, path, { form, json, multipart, body, headers = {}, csrf = true } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.Cookie = this.cookieHeader();
+    if (this.bearer) h.Authorization = `Bearer ${this.bearer}`;
+    let payload = body;
+    if (form) {
+      const f = { ...form };
+      if (csrf && this.csrf && !('_csrf' in f)) f._csrf = this.csrf;
+      payload = new URLSearchParams(f).toString();
+      h['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (json !== undefined) {
+      payload = JSON.stringify(json);
+      h['Content-Type'] = 'application/json';
+      if (csrf && this.csrf && !this.bearer) h['X-CSRF-Token'] = this.csrf;
+    } else if (multipart) {
+      if (csrf && this.csrf && !multipart.has('_csrf')) multipart.append('_csrf', this.csrf);
+      payload = multipart;
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    this.keepCookies(res);
+    const text = await res.text();
+    const token = csrfFrom(text);
+    if (token) this.csrf = token;
+    let parsed;
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      location: res.headers.get('location'),
+      get json() {
+        if (parsed === undefined) parsed = JSON.parse(text);
+        return parsed;
+      },
+    };
+  }
+
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, form, opts = {}) { return this.request('POST', path, { ...opts, form }); }
+  postJson(path, json, opts = {}) { return this.request('POST', path, { ...opts, json }); }
+
+  // Sign in through the login form, as a browser does. Returns the POST's response.
+  async login(username, password = DEMO_PASSWORD) {
+    await this.get('/login');
+    const r = await this.post('/login', { username, password, next: '/' });
+    if (r.status === 303) await this.get('/');	// picks up the session's CSRF token
+    return r;
+  }
+
+  // Sign in through the API; later requests carry the bearer token.
+  async apiLogin(username, password = DEMO_PASSWORD) {
+    const r = await this.postJson('/api/v1/auth/login', { username, password });
+    if (r.status !== 200) throw new Error(`api login ${username}: ${r.status} ${r.text}`);
+    this.bearer = r.json.token;
+    return r;
+  }
+}
+
+// Move the server's clock (test mode only). t: UTC seconds, or 0 to return to real time.
+export async function setClock(server, t) {
+  const r = await fetch(`${server.url}/api/v1/test/clock`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ now: t }),
+  });
+  if (r.status !== 200) throw new Error(`setClock: ${r.status} ${await r.text()}`);
+}

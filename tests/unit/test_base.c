@@ -1,0 +1,117 @@
+/*
+ * test_base.c — strings, UTF-8, numbers, HTML escaping, cookies and the catalogue.
+ */
+#include "unit.h"
+#include "base/arena.h"
+#include "base/embed.h"
+#include "base/strbuf.h"
+#include "base/text.h"
+#include "http/http.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+TEST(strbuf_grows_and_formats)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		sb_addf(&sb, "%d,", i);
+	CHECK(sb.len > 3000);
+	CHECK(strncmp(sb.buf, "0,1,2,", 6) == 0);
+	CHECK(sb.buf[sb.len] == '\0');
+	sb_reset(&sb);
+	sb_adds(&sb, "  x y \n");
+	sb_trim(&sb);
+	CHECK_STR(sb.buf, "x y");
+	sb_release(&sb);
+	CHECK_STR(sb.buf, "");
+}
+
+TEST(utf8_validation)
+{
+	CHECK(utf8_valid("隐患 hazard", strlen("隐患 hazard")));
+	CHECK(!utf8_valid("\xc3\x28", 2));		/* bad continuation */
+	CHECK(!utf8_valid("\xc0\xaf", 2));		/* overlong '/' */
+	CHECK(!utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
+	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4));	/* beyond U+10FFFF */
+	CHECK(!utf8_valid("a\0b", 3));			/* NUL */
+	CHECK(!utf8_valid("a\x01", 2));			/* control */
+	CHECK(utf8_valid("a\tb\r\n", 5));
+	CHECK_INT(utf8_chars("隐患ab"), 4);
+}
+
+TEST(integers_parse_strictly)
+{
+	int64_t v;
+	CHECK(text_parse_i64("42", &v) == 0 && v == 42);
+	CHECK(text_parse_i64("-7", &v) == 0 && v == -7);
+	CHECK(text_parse_i64("", &v) != 0);
+	CHECK(text_parse_i64("12a", &v) != 0);
+	CHECK(text_parse_i64("99999999999999999999", &v) != 0);
+	CHECK(text_parse_i64("1 OR 1=1", &v) != 0);
+	double d;
+	CHECK(text_parse_double("31.93", &d) == 0 && d > 31.9 && d < 32);
+	CHECK(text_parse_double("nan", &d) != 0);
+	CHECK(text_parse_double("inf", &d) != 0);
+}
+
+TEST(html_escapes_by_default)
+{
+	struct strbuf sb = STRBUF_INIT;
+	html_printf(&sb, "<p title=\"%s\">%s</p>%r", "\"><script>", "<b>&'", "<i>ok</i>");
+	CHECK_STR(sb.buf, "<p title=\"&quot;&gt;&lt;script&gt;\">&lt;b&gt;&amp;&#39;</p><i>ok</i>");
+	sb_reset(&sb);
+	html_printf(&sb, "%d/%D/%%/%s", 7, (int64_t)1 << 40, (const char *)NULL);
+	CHECK_STR(sb.buf, "7/1099511627776/%/");
+	sb_reset(&sb);
+	url_encode(&sb, "a b&c=隐");
+	CHECK_STR(sb.buf, "a%20b%26c%3D%E9%9A%90");
+	sb_release(&sb);
+}
+
+TEST(cookies_parse_leniently)
+{
+	struct arena a;
+	arena_init(&a);
+	struct kv *kv = http_parse_cookies(&a, "a=1; b=\"two\";c; =x; d = 4 ;");
+	int seen = 0;
+	for (; kv; kv = kv->next) {
+		if (!strcmp(kv->key, "a")) { CHECK_STR(kv->val, "1"); seen |= 1; }
+		if (!strcmp(kv->key, "b")) { CHECK_STR(kv->val, "two"); seen |= 2; }
+		if (!strcmp(kv->key, "d")) { CHECK_STR(kv->val, "4"); seen |= 4; }
+		CHECK(strcmp(kv->key, "c") != 0);
+		CHECK(*kv->key);
+	}
+	CHECK_INT(seen, 7);
+	arena_free(&a);
+}
+
+TEST(catalogue_has_both_languages)
+{
+	CHECK_STR(i18n_get("zh", "nav.home"), "首页");
+	CHECK_STR(i18n_get("en", "nav.home"), "Home");
+	CHECK_STR(i18n_get("zh", "no.such.key"), "no.such.key");
+	/* every catalogue line has a key, a Chinese and an English text */
+	for (const struct embedded_file *f = embedded_files; f->name; f++) {
+		if (strncmp(f->name, "po/", 3))
+			continue;
+		const char *line = (const char *)f->data;
+		while (*line) {
+			const char *end = strchr(line, '\n');
+			size_t n = end ? (size_t)(end - line) : strlen(line);
+			if (n && line[0] != '#') {
+				int tabs = 0;
+				for (size_t i = 0; i < n; i++)
+					tabs += line[i] == '\t';
+				if (tabs != 2) {
+					char m[200];
+					snprintf(m, sizeof(m), "%s: bad line: %.80s", f->name, line);
+					unit_fail(__FILE__, __LINE__, m);
+				}
+			}
+			line += n + (end ? 1 : 0);
+		}
+	}
+}
