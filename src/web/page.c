@@ -71,20 +71,25 @@ void page_begin(struct req *r, const char *title)
 		       "<span class=\"logo\" aria-hidden=\"true\">安</span>%s</a>",
 		    T(r, "app.name"));
 	if (r->who) {
-		html_printf(o, "<details class=\"menu\"><summary>%s</summary><nav><ul>",
-			    T(r, "nav.menu"));
+		/* the same list twice: folded in a <details> menu on phones (works without
+		 * JavaScript), inline on wide screens, where CSS hides the folded one */
+		struct strbuf items = STRBUF_INIT;
 		for (const struct nav_item *n = nav; n->href; n++) {
 			if (n->perm && !auth_has(r, n->perm))
 				continue;
 			int here = strcmp(r->path, n->href) == 0;
-			html_printf(o, "<li><a href=\"%s\"%r>%s</a></li>", n->href,
+			html_printf(&items, "<li><a href=\"%s\"%r>%s</a></li>", n->href,
 				    here ? " aria-current=\"page\"" : "", T(r, n->label));
 		}
-		html_printf(o, "<li class=\"who\"><a href=\"/me\">%s</a> <small>%s · %s</small></li>"
-			       "<li><form method=\"post\" action=\"/logout\">%r"
-			       "<button class=\"link\">%s</button></form></li></ul></nav></details>",
+		html_printf(&items, "<li class=\"who\"><a href=\"/me\">%s</a> <small>%s · %s</small></li>"
+				    "<li><form method=\"post\" action=\"/logout\">%r"
+				    "<button class=\"link\">%s</button></form></li>",
 			    r->who->name, r->who->unit_name, r->who->role_names, page_csrf(r),
 			    T(r, "nav.logout"));
+		html_printf(o, "<details class=\"menu\"><summary>%s</summary><nav><ul>%r</ul></nav></details>"
+			       "<nav class=\"wide\"><ul>%r</ul></nav>",
+			    T(r, "nav.menu"), items.buf, items.buf);
+		sb_release(&items);
 	}
 	html_printf(o, "</header>");
 	if (r->who && r->who->preview)
