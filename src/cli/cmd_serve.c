@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "sched/sched.h"
 #include "web/i18n.h"
 
 #include <signal.h>
@@ -67,8 +68,14 @@ int cmd_serve(int argc, char **argv)
 		db_pool_close();
 		return 1;
 	}
+	if (sched_start(60)) {
+		http_stop();
+		db_pool_close();
+		return 1;
+	}
 	log_info("anquan serving on http://%s (data %s)", cfg.listen, cfg.data);
 	http_wait_for_signal();
+	sched_stop();
 	http_stop();
 	db_pool_close();
 	log_info("stopped cleanly");

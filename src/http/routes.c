@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 #include "web/home.h"
 #include "org/org.h"
+#include "sched/sched.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -15,5 +16,6 @@ const struct route *const http_route_tables[] = {
 	auth_routes,
 	org_routes,
 	audit_routes,
+	sched_routes,
 	NULL,
 };

@@ -179,3 +179,10 @@ export async function setClock(server, t) {
   });
   if (r.status !== 200) throw new Error(`setClock: ${r.status} ${await r.text()}`);
 }
+
+// Run every scheduled job now (test mode only), as the scheduler thread would at "now".
+export async function tick(server) {
+  const r = await fetch(`${server.url}/api/v1/test/tick`, { method: 'POST' });
+  if (r.status !== 200) throw new Error(`tick: ${r.status} ${await r.text()}`);
+  return r.json();
+}

@@ -1,0 +1,97 @@
+/*
+ * sched.c — the scheduler thread. It sleeps on a condition variable so that shutdown does
+ * not wait out the minute, and it runs the jobs one after another on its own connection.
+ */
+#include "sched/sched.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "web/i18n.h"
+
+#include <pthread.h>
+#include <time.h>
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int stopping, running, interval = 60;
+/* the HTTP tick and the thread never run jobs at the same time */
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int sched_run_all(struct db *c, int64_t now)
+{
+	int total = 0;
+	pthread_mutex_lock(&run_lock);
+	for (const struct sched_job *j = sched_jobs; j->name; j++) {
+		int n = j->run(c, now);
+		if (n < 0)
+			log_error("sched: job %s failed", j->name);
+		else
+			total += n;
+	}
+	pthread_mutex_unlock(&run_lock);
+	return total;
+}
+
+static void *loop(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		pthread_mutex_unlock(&lock);
+		struct db *c = db_acquire();
+		if (c) {
+			int n = sched_run_all(c, clock_now());
+			if (n > 0)
+				log_info("sched: %d actions", n);
+			db_release(c);
+		}
+		pthread_mutex_lock(&lock);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += interval;
+		while (!stopping && pthread_cond_timedwait(&wake, &lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+int sched_start(int interval_s)
+{
+	interval = interval_s > 0 ? interval_s : 60;
+	stopping = 0;
+	if (pthread_create(&thread, NULL, loop, NULL) != 0)
+		return -1;
+	running = 1;
+	return 0;
+}
+
+void sched_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	running = 0;
+}
+
+static int test_tick(struct req *r)
+{
+	if (!clock_test_mode()) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	int n = sched_run_all(r->db, clock_now());
+	resp_json(r, 200, json_pack("{s:i, s:I}", "actions", n, "now", (json_int_t)clock_now()));
+	return 0;
+}
+
+const struct route sched_routes[] = {
+	{"POST", "/api/v1/test/tick", test_tick, NULL, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF,
+	 "Run every scheduled job now (test mode only; 404 otherwise)"},
+	{0},
+};

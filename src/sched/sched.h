@@ -1,0 +1,35 @@
+/*
+ * sched.h — the scheduler: one thread that wakes every minute and runs each module's job
+ * (deadline reminders and escalation, certificate and inspection warnings, overdue permits).
+ *
+ * A job receives a connection and "now" from clock_now(). It must be idempotent: a reminder
+ * already sent is not sent again (use notify_user's dedup_key), so a job may run late, twice,
+ * or after a crash without harm. Each job does its own transactions.
+ *
+ * In test mode, `POST /api/v1/test/tick` runs every job once, at once, so tests move the
+ * clock and tick instead of sleeping.
+ */
+#ifndef ANQUAN_SCHED_H
+#define ANQUAN_SCHED_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct db;
+
+struct sched_job {
+	const char *name;
+	int (*run)(struct db *c, int64_t now);	/* returns how many things it acted on, or <0 */
+};
+
+/* The list of jobs (sched_jobs.c); ends with {0}. Modules add one line there. */
+extern const struct sched_job sched_jobs[];
+
+int sched_run_all(struct db *c, int64_t now);	/* total acted on */
+int sched_start(int interval_s);
+void sched_stop(void);
+
+extern const struct route sched_routes[];
+
+#endif
