@@ -47,6 +47,25 @@ static int match(struct req *r, const char *pattern, const char *path, struct kv
 	return 1;
 }
 
+/* The methods a path answers to, for the Allow header of a 405. */
+static const char *allowed_methods(struct req *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (int t = 0; http_route_tables[t]; t++) {
+		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+			struct kv *params = NULL;
+			if (match(r, rt->pattern, r->path, &params) && !strstr(sb.buf, rt->method)) {
+				if (sb.len)
+					sb_adds(&sb, ", ");
+				sb_adds(&sb, rt->method);
+			}
+		}
+	}
+	char *s = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
 const struct route *router_match(struct req *r, int *status)
 {
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
@@ -98,7 +117,7 @@ void router_dispatch(struct req *r)
 		resp_error(r, status, status == 404 ? "not_found" : "method_not_allowed",
 			   i18n_get(r->lang, status == 404 ? "error.not_found" : "error.method"), NULL);
 		if (status == 405)
-			resp_header(r, "Allow", "GET, POST");
+			resp_header(r, "Allow", allowed_methods(r));
 		return;
 	}
 	r->route = rt;
