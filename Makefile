@@ -80,11 +80,65 @@ $(ASAN)/unit: $(ASAN_OBJ) $(UNIT_SRC) tests/unit/unit.h
 	@echo "LINK    $@"
 	@$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $(ASAN_OBJ) $(UNIT_SRC) $(PKG_LIBS)
 
+# --- fuzzing (clang + libFuzzer): make fuzz [FUZZ_SECONDS=600] ---
+FUZZ := build/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
+FUZZ_OBJ := $(patsubst src/%.c,$(FUZZ)/%.o,$(SRC)) $(FUZZ)/embedded.o
+
+$(FUZZ)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC fuzz $<"
+	@clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ)/embedded.o: build/embedded.c
+	@mkdir -p $(dir $@)
+	@clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "LINK    $@"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+
+fuzz:
+	@scripts/deps fuzz
+	@$(MAKE) --no-print-directory $(addprefix $(FUZZ)/fuzz_,$(FUZZ_TARGETS))
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# the kept corpora replayed under ASan/UBSan by make test
+$(ASAN)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASAN_OBJ)
+	@echo "LINK    $@"
+	@$(CC) $(ASAN_CFLAGS) -o $@ $< tests/fuzz/replay.c $(ASAN_OBJ) $(PKG_LIBS)
+
+# --- ThreadSanitizer build of the server, driven by the HTTP tests ---
+TSAN := build/tsan
+TSAN_CFLAGS := $(WARN) $(DEFS) -O1 -g -fsanitize=thread -Isrc $(PKG_CFLAGS)
+TSAN_OBJ := $(patsubst src/%.c,$(TSAN)/%.o,$(SRC)) $(TSAN)/embedded.o $(TSAN)/main.o
+
+$(TSAN)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC tsan $<"
+	@$(CC) $(TSAN_CFLAGS) -c -o $@ $<
+
+$(TSAN)/embedded.o: build/embedded.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(TSAN_CFLAGS) -c -o $@ $<
+
+$(TSAN)/anquan: $(TSAN_OBJ)
+	@echo "LINK    $@"
+	@$(CC) $(TSAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tsan: deps-test $(TSAN)/anquan
+	@ANQUAN_BIN=$(TSAN)/anquan TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" tests/run http
+
 run: all
 	@mkdir -p data
 	./anquan serve --demo
 
-test: deps-test $(ASAN)/anquan $(ASAN)/unit
+REPLAY := $(addprefix $(ASAN)/replay_,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+
+test: deps-test $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
 	@tests/run
 
 unit: deps $(ASAN)/unit

@@ -68,7 +68,7 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const { code, signal } = await exited;
       if (!keep && !dir) rmSync(data, { recursive: true, force: true });
-      if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(log)) {
+      if (/AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:/.test(log)) {
         throw new Error(`sanitizer report in server log:\n${log.slice(-6000)}`);
       }
       return { code, signal, log };
