@@ -6,6 +6,7 @@
  */
 #include "http/http.h"
 #include "auth/auth.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -164,6 +165,12 @@ void router_dispatch(struct req *r)
 	}
 	if (rt->perm && !auth_has(r, rt->perm)) {
 		resp_error(r, 403, "forbidden", i18n_get(r->lang, "error.forbidden"), NULL);
+		goto done;
+	}
+	/* The access-matrix test asks "would this caller get past the checks?" for every route
+	 * without running handlers (which would change data). Only in test mode. */
+	if (clock_test_mode() && req_header(r, "X-Access-Check")) {
+		r->status = 204;
 		goto done;
 	}
 	rt->fn(r);
