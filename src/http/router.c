@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* Does `path` match `pattern`? Parameters (":name") bind one non-empty segment each. */
-static int match(struct req *r, const char *pattern, const char *path, struct kv **params)
+int router_match_path(struct arena *a, const char *pattern, const char *path, struct kv **params)
 {
 	struct kv *list = NULL;
 	const char *p = pattern, *s = path;
@@ -28,9 +28,9 @@ static int match(struct req *r, const char *pattern, const char *path, struct kv
 				s++;
 			if (s == val)
 				return 0;
-			struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
-			kv->key = arena_strndup(&r->arena, name, (size_t)(p - name));
-			kv->val = arena_strndup(&r->arena, val, (size_t)(s - val));
+			struct kv *kv = arena_alloc(a, sizeof(*kv));
+			kv->key = arena_strndup(a, name, (size_t)(p - name));
+			kv->val = arena_strndup(a, val, (size_t)(s - val));
 			kv->len = (size_t)(s - val);
 			kv->next = list;
 			list = kv;
@@ -55,7 +55,7 @@ const struct route *router_match(struct req *r, int *status)
 	for (int t = 0; http_route_tables[t]; t++) {
 		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
 			struct kv *params = NULL;
-			if (!match(r, rt->pattern, r->path, &params))
+			if (!router_match_path(&r->arena, rt->pattern, r->path, &params))
 				continue;
 			path_seen = 1;
 			if (strcmp(rt->method, method) != 0)

@@ -15,5 +15,6 @@ const struct route *const http_route_tables[] = {
 	auth_routes,
 	org_routes,
 	audit_routes,
+	openapi_routes,
 	NULL,
 };
