@@ -69,6 +69,34 @@ const struct route *router_match(struct req *r, int *status)
 	return NULL;
 }
 
+/* The methods some route accepts on r->path, for a 405's Allow header. A fixed "GET, POST"
+ * told clients of POST-only API routes that GET works. */
+static const char *allowed_methods(struct req *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct arena scratch;	/* the parameters bound while matching are not needed */
+	arena_init(&scratch);
+	for (int t = 0; http_route_tables[t]; t++) {
+		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+			struct kv *params = NULL;
+			if (!router_match_path(&scratch, rt->pattern, r->path, &params))
+				continue;
+			char *padded = arena_printf(&scratch, ", %s,", rt->method);
+			struct strbuf seen = STRBUF_INIT;
+			sb_addf(&seen, ", %s,", sb.buf);
+			if (!strstr(seen.buf, padded))
+				sb_addf(&sb, "%s%s", sb.len ? ", " : "", rt->method);
+			if (!strcmp(rt->method, "GET") && !strstr(seen.buf, ", HEAD,"))
+				sb_adds(&sb, ", HEAD");
+			sb_release(&seen);
+		}
+	}
+	arena_free(&scratch);
+	const char *out = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return out;
+}
+
 static int csrf_ok(struct req *r)
 {
 	const char *sent = req_form(r, "_csrf");
@@ -97,8 +125,8 @@ void router_dispatch(struct req *r)
 	if (!rt) {
 		resp_error(r, status, status == 404 ? "not_found" : "method_not_allowed",
 			   i18n_get(r->lang, status == 404 ? "error.not_found" : "error.method"), NULL);
-		if (status == 405)
-			resp_header(r, "Allow", "GET, POST");
+		if (status == 405)	/* RFC 9110 §15.5.6: Allow lists what this path does take */
+			resp_header(r, "Allow", allowed_methods(r));
 		return;
 	}
 	r->route = rt;
