@@ -53,6 +53,37 @@ static struct key keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+/* String keys that take one of a few words. Without this, db.synchronous = "OFF" or a typo
+ * was accepted and silently became FULL in db_open(): the operator believed a setting that
+ * was not in force. */
+static const struct {
+	const char *key, *choices;	/* choices: space-separated, matched exactly */
+} choices[] = {
+	{"db.synchronous", "FULL NORMAL"},
+};
+
+static int allowed(const char *name, const char *value)
+{
+	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (strcmp(choices[i].key, name) != 0)
+			continue;
+		size_t n = strlen(value);
+		for (const char *c = choices[i].choices; *c; c += strcspn(c, " "), c += *c == ' ')
+			if (n && strncmp(c, value, n) == 0 && (c[n] == ' ' || !c[n]))
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+static const char *choices_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
+		if (!strcmp(choices[i].key, name))
+			return choices[i].choices;
+	return "";
+}
+
 static int set(const char *name, const char *value, const char *source, char **err)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
@@ -61,6 +92,13 @@ static int set(const char *name, const char *value, const char *source, char **e
 			continue;
 		void *field = (char *)&cfg + k->off;
 		if (k->type == 's') {
+			if (!allowed(name, value)) {
+				struct strbuf sb = STRBUF_INIT;
+				sb_addf(&sb, "%s (%s): '%s' is not one of: %s", name, source, value,
+					choices_of(name));
+				*err = sb_detach(&sb, NULL);
+				return -1;
+			}
 			*(const char **)field = xstrdup(value);
 		} else {
 			int64_t v;
@@ -138,11 +176,14 @@ int config_load(int argc, char **argv, char **err)
 		if (load_file(file, 1, err))
 			return -1;
 	} else {
+		/* kept for the life of the process: keys set from the file point at this path as
+		 * their source, which `anquan config` prints (freeing it was a use after free) */
+		static char *default_file;
 		struct strbuf sb = STRBUF_INIT;
 		sb_addf(&sb, "%s/anquan.conf", data ? data : cfg.data);
-		int rc = load_file(sb.buf, 0, err);
-		sb_release(&sb);
-		if (rc)
+		free(default_file);
+		default_file = sb_detach(&sb, NULL);
+		if (load_file(default_file, 0, err))
 			return -1;
 	}
 	for (size_t i = 0; i < NKEYS; i++) {

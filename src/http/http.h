@@ -122,6 +122,8 @@ struct route {
 
 /* route tables: each module defines one, ending with a {0} entry; routes.c lists them */
 extern const struct route *const http_route_tables[];
+/* GET /api/v1/openapi.json (openapi.c) */
+extern const struct route openapi_routes[];
 
 /* --- request access --- */
 const char *req_query(struct req *r, const char *name);
@@ -146,6 +148,9 @@ void resp_error(struct req *r, int status, const char *code, const char *message
 
 /* --- the router --- */
 const struct route *router_match(struct req *r, int *status);	/* status 404 or 405 on miss */
+/* Does path match pattern ("/hazards/:id")? 1 and *params bound (in the arena), else 0.
+ * Exposed for the unit tests; router_match() is its only other caller. */
+int router_match_path(struct arena *a, const char *pattern, const char *path, struct kv **params);
 void router_dispatch(struct req *r);
 
 /* --- the server --- */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* Does `path` match `pattern`? Parameters (":name") bind one non-empty segment each. */
-static int match(struct req *r, const char *pattern, const char *path, struct kv **params)
+int router_match_path(struct arena *a, const char *pattern, const char *path, struct kv **params)
 {
 	struct kv *list = NULL;
 	const char *p = pattern, *s = path;
@@ -29,9 +29,9 @@ static int match(struct req *r, const char *pattern, const char *path, struct kv
 				s++;
 			if (s == val)
 				return 0;
-			struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
-			kv->key = arena_strndup(&r->arena, name, (size_t)(p - name));
-			kv->val = arena_strndup(&r->arena, val, (size_t)(s - val));
+			struct kv *kv = arena_alloc(a, sizeof(*kv));
+			kv->key = arena_strndup(a, name, (size_t)(p - name));
+			kv->val = arena_strndup(a, val, (size_t)(s - val));
 			kv->len = (size_t)(s - val);
 			kv->next = list;
 			list = kv;
@@ -48,25 +48,6 @@ static int match(struct req *r, const char *pattern, const char *path, struct kv
 	return 1;
 }
 
-/* The methods a path answers to, for the Allow header of a 405. */
-static const char *allowed_methods(struct req *r)
-{
-	struct strbuf sb = STRBUF_INIT;
-	for (int t = 0; http_route_tables[t]; t++) {
-		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
-			struct kv *params = NULL;
-			if (match(r, rt->pattern, r->path, &params) && !strstr(sb.buf, rt->method)) {
-				if (sb.len)
-					sb_adds(&sb, ", ");
-				sb_adds(&sb, rt->method);
-			}
-		}
-	}
-	char *s = arena_strdup(&r->arena, sb.buf);
-	sb_release(&sb);
-	return s;
-}
-
 const struct route *router_match(struct req *r, int *status)
 {
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
@@ -75,7 +56,7 @@ const struct route *router_match(struct req *r, int *status)
 	for (int t = 0; http_route_tables[t]; t++) {
 		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
 			struct kv *params = NULL;
-			if (!match(r, rt->pattern, r->path, &params))
+			if (!router_match_path(&r->arena, rt->pattern, r->path, &params))
 				continue;
 			path_seen = 1;
 			if (strcmp(rt->method, method) != 0)
@@ -87,6 +68,39 @@ const struct route *router_match(struct req *r, int *status)
 	if (path_seen)
 		*status = 405;
 	return NULL;
+}
+
+/* The methods some route accepts on r->path, for a 405's Allow header (RFC 9110 §10.2.1).
+ * A fixed "GET, POST" told clients of POST-only API routes that GET works. */
+static int path_takes(struct req *r, struct arena *scratch, const char *method)
+{
+	for (int t = 0; http_route_tables[t]; t++)
+		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+			struct kv *params = NULL;
+			if (!strcmp(rt->method, method) &&
+			    router_match_path(scratch, rt->pattern, r->path, &params))
+				return 1;
+		}
+	return 0;
+}
+
+static const char *allowed_methods(struct req *r)
+{
+	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+	struct strbuf sb = STRBUF_INIT;
+	struct arena scratch;	/* the parameters bound while matching are not needed */
+	arena_init(&scratch);
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		if (!path_takes(r, &scratch, methods[i]))
+			continue;
+		sb_addf(&sb, "%s%s", sb.len ? ", " : "", methods[i]);
+		if (!strcmp(methods[i], "GET"))	/* the router answers HEAD with GET's route */
+			sb_adds(&sb, ", HEAD");
+	}
+	arena_free(&scratch);
+	const char *out = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return out;
 }
 
 static int csrf_ok(struct req *r)
@@ -117,7 +131,7 @@ void router_dispatch(struct req *r)
 	if (!rt) {
 		resp_error(r, status, status == 404 ? "not_found" : "method_not_allowed",
 			   i18n_get(r->lang, status == 404 ? "error.not_found" : "error.method"), NULL);
-		if (status == 405)
+		if (status == 405)	/* RFC 9110 §15.5.6: Allow lists what this path does take */
 			resp_header(r, "Allow", allowed_methods(r));
 		return;
 	}

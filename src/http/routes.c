@@ -17,5 +17,6 @@ const struct route *const http_route_tables[] = {
 	org_routes,
 	audit_routes,
 	sched_routes,
+	openapi_routes,
 	NULL,
 };

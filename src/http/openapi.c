@@ -1,0 +1,201 @@
+/*
+ * openapi.c — GET /api/v1/openapi.json: the OpenAPI 3 document of the JSON API, generated
+ * at request time from the same route tables the router uses (routes.c), so that a module
+ * which adds an /api/v1 route appears in the document without anyone editing it.
+ *
+ * For each route under /api/v1: the path with ":name" turned into "{name}" and a path
+ * parameter, the route's summary, a tag (the first segment after /api/v1, e.g. "auth"),
+ * the security schemes (bearer token or session cookie) unless the route is public,
+ * "x-permission" with the permission the router checks, and the error responses, which all
+ * share one schema because resp_error() gives every API error the same shape.
+ * tests/http/openapi.test.mjs compares the result with `anquan routes --json`.
+ */
+#include "http/http.h"
+#include "web/i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define API_PREFIX "/api/v1"
+
+/* "/api/v1/hazards/:id/photos/:n" → "/api/v1/hazards/{id}/photos/{n}", with its
+ * parameters. Paths keep the /api/v1 prefix so they read exactly like the URLs. */
+static char *openapi_path(struct req *r, const char *pattern, json_t *params)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *p = pattern; *p;) {
+		if (*p != ':') {
+			sb_addc(&sb, *p++);
+			continue;
+		}
+		const char *name = ++p;
+		while (*p && *p != '/')
+			p++;
+		size_t n = (size_t)(p - name);
+		char *pname = arena_strndup(&r->arena, name, n);
+		sb_addf(&sb, "{%s}", pname);
+		/* ids are positive integers (req_param_id); anything else is a plain string */
+		int is_id = !strcmp(pname, "id") || (n > 3 && !strcmp(pname + n - 3, "_id"));
+		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", pname,
+							"in", "path", "required", 1, "schema", "type",
+							is_id ? "integer" : "string"));
+	}
+	char *s = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
+/* The tag: the first segment after /api/v1 ("/api/v1/auth/login" → "auth"). */
+static char *openapi_tag(struct req *r, const char *pattern)
+{
+	const char *s = pattern + strlen(API_PREFIX);
+	if (*s == '/')
+		s++;
+	size_t n = strcspn(s, "/.");	/* "openapi.json" → "openapi" */
+	return n ? arena_strndup(&r->arena, s, n) : "api";
+}
+
+/* operationId: method and path in lower case, separators as underscores; unique because
+ * the router allows one handler per method and pattern. */
+static char *openapi_operation_id(struct req *r, const char *method, const char *pattern)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *m = method; *m; m++)
+		sb_addc(&sb, (char)(*m >= 'A' && *m <= 'Z' ? *m - 'A' + 'a' : *m));
+	for (const char *p = pattern + strlen(API_PREFIX); *p; p++) {
+		char c = *p;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			sb_addc(&sb, c);
+		else if (c >= 'A' && c <= 'Z')
+			sb_addc(&sb, (char)(c - 'A' + 'a'));
+		else if (c != ':')
+			sb_addc(&sb, '_');
+	}
+	char *s = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
+static json_t *error_ref(const char *name)
+{
+	char ref[96];
+	snprintf(ref, sizeof(ref), "#/components/responses/%s", name);
+	return json_pack("{s:s}", "$ref", ref);
+}
+
+static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *params)
+{
+	int public = (rt->flags & ROUTE_PUBLIC) != 0;
+	int write = strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "HEAD") != 0;
+	json_t *op = json_object();
+	json_object_set_new(op, "operationId",
+			    json_string(openapi_operation_id(r, rt->method, rt->pattern)));
+	json_object_set_new(op, "summary", json_string(rt->summary ? rt->summary : ""));
+	json_object_set_new(op, "tags", json_pack("[s]", openapi_tag(r, rt->pattern)));
+	if (json_array_size(params))
+		json_object_set(op, "parameters", params);
+	if (public)
+		json_object_set_new(op, "security", json_array());
+	else
+		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
+	if (rt->perm)
+		json_object_set_new(op, "x-permission", json_string(rt->perm));
+	if (write)
+		json_object_set_new(op, "requestBody", json_pack(
+			"{s:b, s:{s:{s:{s:s}}}}", "required", 0, "content", "application/json",
+			"schema", "type", "object"));
+
+	json_t *resp = json_object();
+	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+						   "OK", "content", "application/json", "schema",
+						   "type", "object"));
+	json_object_set_new(resp, "400", error_ref("BadRequest"));
+	if (!public) {
+		json_object_set_new(resp, "401", error_ref("Unauthorized"));
+		json_object_set_new(resp, "403", error_ref("Forbidden"));
+	}
+	json_object_set_new(resp, "404", error_ref("NotFound"));
+	if (write) {
+		json_object_set_new(resp, "413", error_ref("TooLarge"));
+		json_object_set_new(resp, "422", error_ref("Invalid"));
+	}
+	json_object_set_new(resp, "503", error_ref("Unavailable"));
+	json_object_set_new(op, "responses", resp);
+	return op;
+}
+
+/* One error response: the shared schema and a description. */
+static json_t *error_response(const char *description)
+{
+	return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", description, "content",
+			 "application/json", "schema", "$ref", "#/components/schemas/Error");
+}
+
+static json_t *openapi_components(void)
+{
+	json_t *error = json_pack(
+		"{s:s, s:[s], s:{s:{s:s, s:[s, s], s:{s:{s:s}, s:{s:s}, s:{s:s, s:b}}}}}",
+		"type", "object", "required", "error", "properties", "error", "type", "object",
+		"required", "code", "message", "properties", "code", "type", "string", "message",
+		"type", "string", "field", "type", "string", "nullable", 1);
+	json_t *responses = json_object();
+	json_object_set_new(responses, "BadRequest",
+			    error_response("Malformed request or invalid field (error.field names it)"));
+	json_object_set_new(responses, "Unauthorized", error_response("Not signed in"));
+	json_object_set_new(responses, "Forbidden",
+			    error_response("Missing permission, CSRF token, or a password change is due"));
+	json_object_set_new(responses, "NotFound", error_response("No such record"));
+	json_object_set_new(responses, "TooLarge", error_response("Body or field over the limit"));
+	json_object_set_new(responses, "Invalid", error_response("A field failed validation"));
+	json_object_set_new(responses, "Unavailable", error_response("Busy; retry later"));
+	json_t *schemes = json_pack(
+		"{s:{s:s, s:s}, s:{s:s, s:s, s:s}}", "bearer", "type", "http", "scheme", "bearer",
+		"cookie", "type", "apiKey", "in", "cookie", "name", "aq_session");
+	return json_pack("{s:{s:o}, s:o, s:o}", "schemas", "Error", error, "responses", responses,
+			 "securitySchemes", schemes);
+}
+
+static int openapi_doc(struct req *r)
+{
+	json_t *paths = json_object();
+	json_t *tags = json_object();	/* seen tags, in order of appearance */
+	for (int t = 0; http_route_tables[t]; t++) {
+		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+			if (strncmp(rt->pattern, API_PREFIX "/", strlen(API_PREFIX) + 1) != 0)
+				continue;
+			json_t *params = json_array();
+			const char *path = openapi_path(r, rt->pattern, params);
+			json_t *item = json_object_get(paths, path);
+			if (!item) {
+				item = json_object();
+				json_object_set_new(paths, path, item);
+			}
+			struct strbuf m = STRBUF_INIT;
+			for (const char *c = rt->method; *c; c++)
+				sb_addc(&m, (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c));
+			json_object_set_new(item, m.buf, openapi_operation(r, rt, params));
+			sb_release(&m);
+			json_decref(params);
+			json_object_set_new(tags, openapi_tag(r, rt->pattern), json_true());
+		}
+	}
+	json_t *taglist = json_array();
+	const char *tag;
+	json_t *unused;
+	json_object_foreach(tags, tag, unused)
+		json_array_append_new(taglist, json_pack("{s:s}", "name", tag));
+	json_decref(tags);
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o, s:o}",
+				"openapi", "3.0.3", "info", "title", T(r, "openapi.title"),
+				"description", T(r, "openapi.description"), "version", "1",
+				"servers", "url", "/", "tags", taglist, "paths", paths,
+				"components", openapi_components());
+	resp_json(r, 200, doc);
+	return 0;
+}
+
+const struct route openapi_routes[] = {
+	{"GET", "/api/v1/openapi.json", openapi_doc, NULL, ROUTE_PUBLIC | ROUTE_API,
+	 "This OpenAPI 3 document, generated from the route tables"},
+	{0},
+};

@@ -1,0 +1,203 @@
+// tests/http/cli.test.mjs — the sub-commands an operator types: help, migrate, config
+// precedence and validation, demo, user add, backup while serving, audit verify.
+// Each runs the sanitizer build directly with a temporary data directory.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, BIN, DEMO_PASSWORD } from './lib.mjs';
+
+const dirs = [];
+function tempDir() {
+  const d = mkdtempSync(join(tmpdir(), 'anquan-cli-'));
+  dirs.push(d);
+  return d;
+}
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function env(dir, extra = {}) {
+  const e = { ...process.env, ANQUAN_DATA: dir, ANQUAN_TEST_MODE: '1', ANQUAN_DEMO_PASSWORD: DEMO_PASSWORD, ...extra };
+  for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
+  return e;
+}
+
+// Run `anquan ARGS`; returns {code, out, err}. Fails on any sanitizer report.
+function run(dir, args, extra = {}) {
+  const r = spawnSync(BIN, args, { env: env(dir, extra), encoding: 'utf8' });
+  const err = r.stderr || '';
+  assert.doesNotMatch(err, /AddressSanitizer|LeakSanitizer|runtime error:/, `sanitizer report from ${args.join(' ')}`);
+  return { code: r.status, out: r.stdout || '', err };
+}
+
+// The same, without blocking the event loop (so a server in this process keeps answering).
+function runAsync(dir, args) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, args, { env: env(dir) });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+const sql = (db, q) => execFileSync('sqlite3', [db, q]).toString().trim();
+
+test('--help for the program and every sub-command exits 0 and prints usage', () => {
+  const dir = tempDir();
+  const top = run(dir, ['--help']);
+  assert.equal(top.code, 0);
+  assert.match(top.out, /^usage: anquan/);
+  const commands = [...top.out.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
+  assert.ok(commands.length >= 8, `commands listed: ${commands}`);
+  for (const cmd of ['serve', 'migrate', 'demo', 'user', 'backup', 'audit', 'config', 'routes'])
+    assert.ok(commands.includes(cmd), `${cmd} is listed`);
+  for (const cmd of commands) {
+    const r = run(dir, [cmd, '--help']);
+    assert.equal(r.code, 0, `${cmd} --help`);
+    assert.match(r.out, new RegExp(`^usage: anquan ${cmd}`), `${cmd} --help prints its usage`);
+  }
+  const none = run(dir, []);
+  assert.equal(none.code, 2, 'no command is a usage error');
+  const unknown = run(dir, ['frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command 'frobnicate'/);
+});
+
+test('migrate twice is idempotent', () => {
+  const dir = tempDir();
+  const a = run(dir, ['migrate']);
+  assert.equal(a.code, 0, a.err);
+  const db = join(dir, 'anquan.db');
+  const before = sql(db, 'SELECT group_concat(version) FROM schema_migrations');
+  const roles = sql(db, 'SELECT count(*) FROM roles');
+  const b = run(dir, ['migrate']);
+  assert.equal(b.code, 0, b.err);
+  assert.equal(b.out, a.out, 'the same version both times');
+  assert.equal(sql(db, 'SELECT group_concat(version) FROM schema_migrations'), before);
+  assert.equal(sql(db, 'SELECT count(*) FROM roles'), roles, 'seed rows not inserted twice');
+  assert.equal(roles, '11');
+});
+
+test('config: file, then ANQUAN_* environment, then --key=value flag; bad keys and values are refused by name', () => {
+  const dir = tempDir();
+  const line = (out, key) => out.split('\n').find((l) => l.startsWith(`${key} `));
+  const dflt = run(dir, ['config']);
+  assert.equal(dflt.code, 0);
+  assert.match(line(dflt.out, 'session.idle'), /= 1800 .*# default, env ANQUAN_SESSION_IDLE/);
+  writeFileSync(join(dir, 'anquan.conf'), '# test\nsession.idle = 600\nauth.lockout_attempts = 7\n');
+  const file = run(dir, ['config']);
+  assert.match(line(file.out, 'session.idle'), /= 600 .*# .*anquan\.conf/);
+  assert.match(line(file.out, 'auth.lockout_attempts'), /= 7 /);
+  const envd = run(dir, ['config'], { ANQUAN_SESSION_IDLE: '700' });
+  assert.match(line(envd.out, 'session.idle'), /= 700 .*# environment/);
+  assert.match(line(envd.out, 'auth.lockout_attempts'), /= 7 /, 'other file values stay');
+  const flag = run(dir, ['--session.idle=800', 'config'], { ANQUAN_SESSION_IDLE: '700' });
+  assert.match(line(flag.out, 'session.idle'), /= 800 .*# flag/);
+
+  const unknownFlag = run(dir, ['--no.such.key=1', 'config']);
+  assert.equal(unknownFlag.code, 2);
+  assert.match(unknownFlag.err, /no\.such\.key/);
+  const range = run(dir, ['--http.threads=1000', 'config']);
+  assert.equal(range.code, 2);
+  assert.match(range.err, /http\.threads/);
+  const envRange = run(dir, ['config'], { ANQUAN_SESSION_IDLE: '5' });
+  assert.equal(envRange.code, 2);
+  assert.match(envRange.err, /session\.idle.*environment/);
+  const notNumber = run(dir, ['--auth.lockout_seconds=ten', 'config']);
+  assert.equal(notNumber.code, 2);
+  assert.match(notNumber.err, /auth\.lockout_seconds/);
+  const sync = run(dir, ['--db.synchronous=SOMETIMES', 'config']);
+  assert.equal(sync.code, 2, 'db.synchronous takes FULL or NORMAL only');
+  assert.match(sync.err, /db\.synchronous/);
+  assert.match(line(run(dir, ['--db.synchronous=NORMAL', 'config']).out, 'db.synchronous'), /= NORMAL /);
+  writeFileSync(join(dir, 'anquan.conf'), 'sesion.idle = 600\n');
+  const typo = run(dir, ['config']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.err, /sesion\.idle/);
+});
+
+test('demo loads once and refuses a second time', () => {
+  const dir = tempDir();
+  const a = run(dir, ['demo']);
+  assert.equal(a.code, 0, a.err);
+  assert.match(a.out, /admin/);
+  const db = join(dir, 'anquan.db');
+  const users = sql(db, 'SELECT count(*) FROM users');
+  const b = run(dir, ['demo']);
+  assert.equal(b.code, 1);
+  assert.match(b.err, /already has users/);
+  assert.equal(sql(db, 'SELECT count(*) FROM users'), users, 'nothing added');
+});
+
+test('user add: weak password refused, strong accepted, and the new user must change it first', async () => {
+  const dir = tempDir();
+  assert.equal(run(dir, ['demo']).code, 0);
+  const db = join(dir, 'anquan.db');
+  const unit = sql(db, "SELECT id FROM units WHERE name = '合成一车间甲班'");
+  for (const weak of ['Short-1', 'alllowercase1', 'NODIGITSORLOWER']) {
+    const r = run(dir, ['user', 'add', 'xinyuan', '新员工', unit, 'worker', weak]);
+    assert.equal(r.code, 1, weak);
+    assert.match(r.err, /password rejected/);
+  }
+  assert.equal(sql(db, "SELECT count(*) FROM users WHERE username = 'xinyuan'"), '0');
+  const ok = run(dir, ['user', 'add', 'xinyuan', '新员工', unit, 'worker', 'Strong-Pass-42']);
+  assert.equal(ok.code, 0, ok.err);
+  const dup = run(dir, ['user', 'add', 'xinyuan', '重名', unit, 'worker', 'Strong-Pass-42']);
+  assert.equal(dup.code, 1, 'a taken name is refused');
+
+  const srv = await startServer({ dir, demo: false });
+  try {
+    const c = srv.client();
+    const login = await c.postJson('/api/v1/auth/login', { username: 'xinyuan', password: 'Strong-Pass-42' });
+    assert.equal(login.status, 200);
+    assert.equal(login.json.must_change_password, true);
+    c.bearer = login.json.token;
+    const inbox = await c.get('/api/v1/inbox');
+    assert.equal(inbox.status, 403);
+    assert.equal(inbox.json.error.code, 'password_change_required');
+    const me = await c.get('/api/v1/me');
+    assert.equal(me.status, 200, '/me is allowed to show why');
+    assert.equal(me.json.must_change_password, true);
+    const page = srv.client();
+    await page.login('xinyuan', 'Strong-Pass-42');
+    const home = await page.get('/');
+    assert.equal(home.status, 303);
+    assert.equal(home.location, '/password');
+    const changed = await c.postJson('/api/v1/auth/password', { current: 'Strong-Pass-42', new: 'Changed-Pass-43' });
+    assert.equal(changed.status, 200);
+    assert.equal((await c.get('/api/v1/inbox')).status, 200, 'in after the change');
+
+    // backup while this server is serving and writing
+    const dest = join(dir, 'backup.db');
+    const writes = Array.from({ length: 4 }, () => srv.client().postJson('/api/v1/auth/login', { username: 'anhuan', password: DEMO_PASSWORD }));
+    const [b] = await Promise.all([runAsync(dir, ['backup', dest]), ...writes]);
+    assert.equal(b.code, 0, b.err);
+    assert.equal(sql(dest, 'PRAGMA integrity_check'), 'ok');
+    assert.equal(sql(dest, "SELECT count(*) FROM users WHERE username = 'xinyuan'"), '1');
+    assert.equal(sql(dest, 'SELECT count(*) FROM roles'), '11');
+  } finally {
+    const { code } = await srv.stop();
+    assert.equal(code, 0);
+  }
+});
+
+test('audit verify passes on a fresh demo database and names the entry edited afterwards', () => {
+  const dir = tempDir();
+  assert.equal(run(dir, ['demo']).code, 0);
+  const fresh = run(dir, ['audit', 'verify']);
+  assert.equal(fresh.code, 0, fresh.out + fresh.err);
+  assert.match(fresh.out, /^OK: 1 entries/);
+  const db = join(dir, 'anquan.db');
+  // two more entries, so that the edited one is in the middle of the chain
+  assert.equal(run(dir, ['user', 'passwd', 'yuangong', 'Reset-Pass-1']).code, 0);
+  assert.equal(run(dir, ['user', 'passwd', 'banzhang', 'Reset-Pass-2']).code, 0);
+  assert.match(run(dir, ['audit', 'verify']).out, /^OK: 3 entries/);
+  sql(db, "UPDATE audit_log SET summary = 'nothing happened' WHERE id = 2");
+  const broken = run(dir, ['audit', 'verify']);
+  assert.equal(broken.code, 1);
+  assert.match(broken.out, /BROKEN at entry 2\b/);
+  assert.match(broken.out, /changed/);
+});

@@ -1,0 +1,87 @@
+// tests/http/openapi.test.mjs — the OpenAPI document lists exactly the /api/v1 routes the
+// binary has (`anquan routes --json`), in a valid OpenAPI 3 shape.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, BIN } from './lib.mjs';
+
+let srv;
+let doc;
+let routes;
+before(async () => {
+  srv = await startServer({ demo: false });
+  const r = await srv.client().get('/api/v1/openapi.json');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/json/);
+  doc = r.json;
+  routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], {
+    env: { ...process.env, ANQUAN_DATA: srv.dir },
+  }).toString());
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+});
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const toOpenApi = (p) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+test('the document is public and has the OpenAPI 3 shape', () => {
+  assert.match(doc.openapi, /^3\.\d+\.\d+$/);
+  assert.equal(typeof doc.info.title, 'string');
+  assert.ok(doc.info.title.length > 0);
+  assert.equal(typeof doc.info.version, 'string');
+  assert.equal(typeof doc.paths, 'object');
+  const err = doc.components.schemas.Error;
+  assert.equal(err.type, 'object');
+  assert.deepEqual(Object.keys(err.properties.error.properties).sort(), ['code', 'field', 'message']);
+  assert.ok(doc.components.securitySchemes.bearer);
+  assert.ok(doc.components.securitySchemes.cookie);
+  for (const [path, item] of Object.entries(doc.paths)) {
+    assert.ok(path.startsWith('/api/v1/'), path);
+    for (const [m, op] of Object.entries(item)) {
+      assert.ok(METHODS.includes(m), `${path}: ${m} is not an HTTP method`);
+      assert.ok(op.responses && op.responses['200'], `${m} ${path} has responses`);
+      assert.equal(typeof op.summary, 'string');
+      assert.equal(op.tags.length, 1);
+      // every path template has its parameter, and no more
+      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]).sort();
+      const params = (op.parameters || []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      assert.deepEqual(params, names, `${m} ${path} parameters`);
+      // error responses refer to the one Error schema
+      for (const [code, resp] of Object.entries(op.responses)) {
+        if (code === '200') continue;
+        const name = resp.$ref.split('/').pop();
+        const shared = doc.components.responses[name];
+        assert.ok(shared, `${resp.$ref} exists`);
+        assert.equal(shared.content['application/json'].schema.$ref, '#/components/schemas/Error');
+      }
+    }
+  }
+});
+
+test('its paths and methods are exactly the /api/v1 routes of `anquan routes --json`', () => {
+  const want = new Set(routes.filter((r) => r.pattern.startsWith('/api/v1/'))
+    .map((r) => `${r.method.toLowerCase()} ${toOpenApi(r.pattern)}`));
+  const have = new Set();
+  for (const [path, item] of Object.entries(doc.paths))
+    for (const m of Object.keys(item)) have.add(`${m} ${path}`);
+  const missing = [...want].filter((x) => !have.has(x));
+  const extra = [...have].filter((x) => !want.has(x));
+  assert.deepEqual(missing, [], 'routes missing from the OpenAPI document');
+  assert.deepEqual(extra, [], 'operations in the document without a route');
+  assert.ok(want.size >= 5, 'the platform has API routes');
+  assert.ok(have.has('post /api/v1/auth/login'));
+});
+
+test('security, permission, summary and tag follow each route', () => {
+  for (const r of routes.filter((x) => x.pattern.startsWith('/api/v1/'))) {
+    const op = doc.paths[toOpenApi(r.pattern)][r.method.toLowerCase()];
+    assert.equal(op.summary, r.summary);
+    assert.equal(op.tags[0], r.pattern.split('/')[3].replace(/\..*$/, ''));
+    if (r.public) assert.deepEqual(op.security, [], `${r.pattern} is public`);
+    else assert.deepEqual(op.security, [{ bearer: [] }, { cookie: [] }], `${r.pattern} needs sign-in`);
+    assert.equal(op['x-permission'], r.perm ?? undefined, `${r.pattern} x-permission`);
+    if (!r.public) assert.ok(op.responses['401'] && op.responses['403']);
+  }
+});
