@@ -18,6 +18,7 @@ static const struct {
 	{"serve", cmd_serve, "run the web server (add --demo to load the demo company when empty)"},
 	{"migrate", cmd_migrate, "create or upgrade the database"},
 	{"demo", cmd_demo, "load the demo company into an empty database"},
+	{"unit", cmd_unit, "create the first units of an empty installation (unit add | unit list)"},
 	{"user", cmd_user, "add a user or set a password (user add | user passwd)"},
 	{"backup", cmd_backup, "copy the database to FILE, consistently, while serving"},
 	{"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},

@@ -201,3 +201,27 @@ test('audit verify passes on a fresh demo database and names the entry edited af
   assert.match(broken.out, /BROKEN at entry 2\b/);
   assert.match(broken.out, /changed/);
 });
+
+test('a new installation: first unit and administrator from the command line, then sign-in', async () => {
+  const dir = tempDir();
+  const bad = run(dir, ['unit', 'add', '某化工', 'factory']);
+  assert.equal(bad.code, 2, 'an unknown kind is refused');
+  const unit = run(dir, ['unit', 'add', '某某化工有限公司', 'company']);
+  assert.equal(unit.code, 0, unit.err);
+  const id = /^unit (\d+):/.exec(unit.out)[1];
+  const team = run(dir, ['unit', 'add', '一班', 'team', '999']);
+  assert.equal(team.code, 1, 'an unknown parent is refused');
+  assert.match(run(dir, ['unit', 'list']).out, /某某化工有限公司/);
+  assert.equal(run(dir, ['user', 'add', 'admin', '管理员', id, 'sysadmin', 'First-Admin-1']).code, 0);
+  const srv = await startServer({ dir, demo: false });
+  try {
+    const c = srv.client();
+    const r = await c.postJson('/api/v1/auth/login', { username: 'admin', password: 'First-Admin-1' });
+    assert.equal(r.status, 200);
+    assert.equal(r.json.must_change_password, true);
+  } finally {
+    await srv.stop();
+  }
+  // unit created, user created, signed in
+  assert.match(run(dir, ['audit', 'verify']).out, /^OK: 3 entries/);
+});
