@@ -39,7 +39,7 @@ struct user_row {
 	" AND (? < 0 OR u.active = ?)" \
 	" AND (? = '' OR u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\'" \
 	" OR u.employee_no LIKE ? ESCAPE '\\')"
-#define USER_WHERE_TYPES "tIIIIttiittt"
+#define USER_WHERE_TYPES "tIIIIttiitttt"
 
 static const char *user_roles(struct req *r, int64_t id)
 {
