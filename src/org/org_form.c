@@ -53,7 +53,7 @@ int64_t org_read_id(struct req *r, struct org_err *e, const char *name, const ch
 	int64_t id = 0;
 	if (!v)
 		id = current;
-	else if (*v && (text_parse_i64(v, &id) || id <= 0))
+	else if (*v && (text_parse_i64(v, &id) || id < 0))	/* 0, like "", means none */
 		org_err_set(r, e, name, label_key, "org.err_choice");
 	if (!id && required)
 		org_err_set(r, e, name, label_key, "org.err_required");
