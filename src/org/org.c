@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "db/db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,4 +73,182 @@ int64_t org_user_create(struct db *c, const char *username, const char *name,
 	}
 	free(codes);
 	return rc == DB_OK ? id : -1;
+}
+
+/* ---- rules ---- */
+
+const char *const org_permissions[] = {
+	"hazard.report", "hazard.view", "hazard.handle", "hazard.rectify", "hazard.verify",
+	"hazard.export", "hazard.config", "hazard.major",
+	"permit.view", "permit.apply", "permit.guard", "permit.approve",
+	"cert.view", "cert.admin", "equip.view", "equip.admin",
+	"dashboard.view", "report.view",
+	"org.view", "org.admin", "user.view", "user.admin", "role.admin", "settings.admin",
+	"token.admin", "audit.read",
+	NULL,
+};
+
+int org_perm_known(const char *perm)
+{
+	for (int i = 0; org_permissions[i]; i++)
+		if (!strcmp(org_permissions[i], perm))
+			return 1;
+	return 0;
+}
+
+int org_perms_has(const char *list, const char *perm)
+{
+	size_t n = strlen(perm);
+	if (!list || !n)
+		return 0;
+	for (const char *p = strstr(list, perm); p; p = strstr(p + 1, perm)) {
+		int starts = p == list || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n';
+		int ends = p[n] == '\0' || p[n] == ' ' || p[n] == '\t' || p[n] == '\n';
+		if (starts && ends)
+			return 1;
+	}
+	return 0;
+}
+
+const char *org_perms_conflict(const char *list)
+{
+	if (!org_perms_has(list, "audit.read"))
+		return NULL;
+	if (org_perms_has(list, "user.admin"))
+		return "user.admin";
+	if (org_perms_has(list, "role.admin"))
+		return "role.admin";
+	return NULL;
+}
+
+const char *org_user_perms_conflict(struct db *c, int64_t user_id)
+{
+	struct strbuf all = STRBUF_INIT;
+	sqlite3_stmt *st = db_query(c, "SELECT ro.permissions FROM user_roles ur JOIN roles ro"
+				       " ON ro.id = ur.role_id WHERE ur.user_id = ?", "I", user_id);
+	while (st && db_step(st) == 1) {
+		sb_adds(&all, db_col_text(st, 0));
+		sb_addc(&all, ' ');
+	}
+	db_done(c, st);
+	const char *bad = org_perms_conflict(all.buf);
+	sb_release(&all);
+	return bad;
+}
+
+const char *org_check_text(const char *s, size_t max_chars, int required)
+{
+	if (!s || !*s)
+		return required ? "org.err_required" : NULL;
+	size_t n = strlen(s);
+	if (!utf8_valid(s, n) || strchr(s, '\n') || strchr(s, '\r') || strchr(s, '\t'))
+		return "org.err_bad_text";
+	if (utf8_chars(s) > max_chars)
+		return "org.err_too_long";
+	if (s[0] == ' ' || s[n - 1] == ' ')
+		return "org.err_spaces";
+	return NULL;
+}
+
+const char *org_check_username(const char *s)
+{
+	if (!s || !*s)
+		return "org.err_required";
+	size_t n = strlen(s);
+	if (n < 3 || n > 32)
+		return "org.err_username";
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+		      *p == '-'))
+			return "org.err_username";
+	return NULL;
+}
+
+const char *org_check_phone(const char *s)
+{
+	if (!s || !*s)
+		return NULL;
+	if (strlen(s) > 20)
+		return "org.err_phone";
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '+' || *p == '-'))
+			return "org.err_phone";
+	return NULL;
+}
+
+const char *org_check_role_code(const char *s)
+{
+	if (!s || !*s)
+		return "org.err_required";
+	size_t n = strlen(s);
+	if (n < 2 || n > 32)
+		return "org.err_role_code";
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return "org.err_role_code";
+	return NULL;
+}
+
+int org_scope_valid(const char *s)
+{
+	return s && (!strcmp(s, "own") || !strcmp(s, "unit") || !strcmp(s, "subtree") ||
+		     !strcmp(s, "company"));
+}
+
+static int kind_level(const char *k)
+{
+	if (!k)
+		return -1;
+	if (!strcmp(k, "group"))
+		return 0;
+	if (!strcmp(k, "company"))
+		return 1;
+	if (!strcmp(k, "workshop") || !strcmp(k, "department"))
+		return 2;
+	if (!strcmp(k, "team"))
+		return 3;
+	return -1;
+}
+
+int org_unit_kind_valid(const char *kind)
+{
+	return kind_level(kind) >= 0;
+}
+
+int org_unit_kind_fits(const char *parent_kind, const char *kind)
+{
+	int p = kind_level(parent_kind), k = kind_level(kind);
+	/* a group may hold groups (regional sub-groups); below that each level is strict */
+	if (p == 0 && k == 0)
+		return 1;
+	return p >= 0 && k > p;
+}
+
+int org_parse_date_end(const char *s, int64_t *out)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1)
+		return -1;
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[m - 1] + (m == 2 && leap))
+		return -1;
+	/* days since 1970-01-01 (Howard Hinnant's days_from_civil) */
+	int yy = y - (m <= 2);
+	int era = yy / 400, yoe = yy - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = (int64_t)era * 146097 + doe - 719468;
+	*out = days * 86400 + 86399 - clock_local_offset();
+	return 0;
+}
+
+void org_gen_password(char out[24])
+{
+	char hex[15];
+	text_random_token(hex, 7);
+	/* "Aq-" gives upper, lower and symbol; the hex gives digits (and length) */
+	snprintf(out, 24, "Aq-%s-%c", hex, "23456789"[hex[0] % 8]);
 }

@@ -25,6 +25,37 @@ int64_t org_user_create(struct db *c, const char *username, const char *name,
 			const char *employee_no, const char *phone, int64_t unit_id,
 			const char *role_codes, const char *password_hash, int must_change);
 
+/* --- rules shared by the pages, the API and the tests (pure unless they take a db) --- */
+
+/* The permission vocabulary a role may be given: the strings of the default roles
+ * (0002_default_roles.sql), in the order the role form shows them. Modules that add a
+ * permission list it here; permissions found in the roles table are offered as well. */
+extern const char *const org_permissions[];
+int org_perm_known(const char *perm);
+/* Is `perm` one of the words of the space-separated list? */
+int org_perms_has(const char *list, const char *perm);
+/* Separation of duties (等保 2.0, GB/T 22239-2019 §8.1.4.2, 三权分立): whoever reads the audit
+ * log may not also administer users or roles. Returns NULL for an allowed set, else the
+ * permission that clashes with audit.read. */
+const char *org_perms_conflict(const char *list);
+/* The same rule over the union of a user's roles (inside the caller's transaction). */
+const char *org_user_perms_conflict(struct db *c, int64_t user_id);
+
+/* Input checks: NULL when fine, else the catalogue key of the problem. */
+const char *org_check_text(const char *s, size_t max_chars, int required);
+const char *org_check_username(const char *s);	/* 3–32 of [a-z0-9_.-] */
+const char *org_check_phone(const char *s);	/* digits, + and -, up to 20; empty allowed */
+const char *org_check_role_code(const char *s);	/* 2–32 of [a-z0-9_] */
+int org_scope_valid(const char *scope);
+/* May a unit of `kind` sit under a parent of `parent_kind`? group → company →
+ * workshop/department → team, each level strictly below its parent. */
+int org_unit_kind_fits(const char *parent_kind, const char *kind);
+int org_unit_kind_valid(const char *kind);
+/* "YYYY-MM-DD" in the plant's zone → the UTC second that day ends (23:59:59). 0 ok. */
+int org_parse_date_end(const char *s, int64_t *out);
+/* An initial password that meets the default policy (4 classes, 17 characters). */
+void org_gen_password(char out[24]);
+
 extern const struct route org_routes[];
 
 #endif

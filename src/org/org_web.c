@@ -1,9 +1,180 @@
 /*
- * org_web.c — administration pages for units, areas, users and roles, and the role preview.
+ * org_web.c — the administration area's front door and route table: the /admin landing
+ * page, positions, and org_routes[], which lists the handlers of org_units_web.c,
+ * org_areas_web.c, org_users_web.c, org_roles_web.c and org_tokens_web.c.
+ *
+ * Permissions: org.view / org.admin for units, areas and positions; user.view / user.admin
+ * for people; role.admin for roles and the preview; token.admin for API tokens. The system
+ * administrator holds all of these but not audit.read, and the auditor holds only
+ * audit.read (等保 2.0 三权分立), so the auditor is refused everything here.
  */
 #include "org/org.h"
-#include "http/http.h"
+#include "org/org_web.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "db/db.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <string.h>
+
+struct admin_link {
+	const char *href, *label, *hint, *perm;
+};
+
+static const struct admin_link admin_links[] = {
+	{"/admin/units", "org.units", "org.units_hint", "org.view"},
+	{"/admin/areas", "org.areas", "org.areas_hint", "org.view"},
+	{"/admin/positions", "org.positions", "org.positions_hint", "org.view"},
+	{"/admin/users", "org.users", "org.users_hint", "user.view"},
+	{"/admin/roles", "org.roles", "org.roles_hint", "role.admin"},
+	{"/admin/preview", "org.preview", "org.preview_hint", "role.admin"},
+	{"/admin/tokens", "org.tokens", "org.tokens_hint", "token.admin"},
+	{NULL, NULL, NULL, NULL},
+};
+
+/* GET /admin — links to what the caller may use; 403 when that is nothing. */
+static int admin_page(struct req *r)
+{
+	int any = 0;
+	for (const struct admin_link *l = admin_links; l->href; l++)
+		any |= auth_has(r, l->perm);
+	if (!any) {
+		resp_error(r, 403, "forbidden", T(r, "error.forbidden"), NULL);
+		return 0;
+	}
+	page_begin(r, T(r, "nav.admin"));
+	html_printf(&r->out, "<section class=\"hello\"><h1>%s</h1></section><section class=\"tiles\">",
+		    T(r, "nav.admin"));
+	for (const struct admin_link *l = admin_links; l->href; l++)
+		if (auth_has(r, l->perm))
+			html_printf(&r->out, "<a class=\"tile\" href=\"%s\"><strong>%s</strong><span>%s</span></a>",
+				    l->href, T(r, l->label), T(r, l->hint));
+	html_printf(&r->out, "</section>");
+	page_end(r);
+	return 0;
+}
+
+static void positions_page(struct req *r, const struct org_err *e)
+{
+	page_begin(r, T(r, "org.positions"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><ul class=\"list\">", T(r, "org.positions"));
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT p.name, (SELECT count(*) FROM users u WHERE u.position_id = p.id AND u.active = 1)"
+		" FROM positions p ORDER BY p.name", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<li>%s <small>%D %s</small></li>", db_col_text(st, 0),
+			    db_col_i64(st, 1), T(r, "org.people"));
+	db_done(r->db, st);
+	html_printf(&r->out, "</ul>");
+	if (auth_has(r, "org.admin")) {
+		html_printf(&r->out, "<h2>%s</h2>", T(r, "org.position_new"));
+		if (e && e->field)
+			page_notice(r, "error", e->msg);
+		html_printf(&r->out, "<form method=\"post\" action=\"/admin/positions\" class=\"stack\">%r", page_csrf(r));
+		org_input(r, e, "name", "org.position_name", e ? org_value(r, "name", "") : "",
+			  "required maxlength=\"64\"");
+		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "org.save"));
+	}
+	html_printf(&r->out, "</section>");
+	page_end(r);
+}
+
+int org_positions_page(struct req *r)
+{
+	positions_page(r, NULL);
+	return 0;
+}
+
+int org_position_create_post(struct req *r)
+{
+	struct org_err e = {0};
+	int64_t n = 0;
+	const char *name = org_read_text(r, &e, "name", "org.position_name", ORG_NAME_MAX, 1, NULL);
+	if (!e.field && db_get_i64(r->db, &n, "SELECT count(*) FROM positions WHERE name = ?", "t", name) == 1 && n)
+		org_err_set(r, &e, "name", "org.position_name", "org.err_taken");
+	if (e.field) {
+		r->status = 422;
+		positions_page(r, &e);
+		return 0;
+	}
+	if (db_begin(r->db) != DB_OK ||
+	    db_exec(r->db, "INSERT INTO positions (name) VALUES (?)", "t", name) != DB_OK ||
+	    audit_req(r, "position", db_last_id(r->db), "create", name) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	resp_redirect(r, "/admin/positions");
+	return 0;
+}
 
 const struct route org_routes[] = {
+	{"GET", "/admin", admin_page, NULL, 0, "Administration: links to what the caller may manage"},
+
+	{"GET", "/admin/units", org_units_page, "org.view", 0, "Units as a tree"},
+	{"GET", "/admin/units/new", org_unit_new_page, "org.admin", 0, "New unit form"},
+	{"POST", "/admin/units", org_unit_create_post, "org.admin", 0, "Create a unit"},
+	{"GET", "/admin/units/:id", org_unit_edit_page, "org.admin", 0, "Edit a unit"},
+	{"POST", "/admin/units/:id", org_unit_update_post, "org.admin", 0, "Save a unit"},
+	{"POST", "/admin/units/:id/deactivate", org_unit_deactivate_post, "org.admin", 0,
+	 "Deactivate a unit (refused while people remain)"},
+
+	{"GET", "/admin/areas", org_areas_page, "org.view", 0, "Areas"},
+	{"GET", "/admin/areas/new", org_area_new_page, "org.admin", 0, "New area form"},
+	{"POST", "/admin/areas", org_area_create_post, "org.admin", 0, "Create an area"},
+	{"GET", "/admin/areas/:id", org_area_edit_page, "org.view", 0, "An area, its QR label and (for org.admin) its form"},
+	{"POST", "/admin/areas/:id", org_area_update_post, "org.admin", 0, "Save an area"},
+	{"POST", "/admin/areas/:id/deactivate", org_area_deactivate_post, "org.admin", 0, "Deactivate an area"},
+	{"GET", "/a/:token", org_area_scan, NULL, 0, "Scanned area QR code: on to the hazard report form"},
+
+	{"GET", "/admin/positions", org_positions_page, "org.view", 0, "Positions"},
+	{"POST", "/admin/positions", org_position_create_post, "org.admin", 0, "Create a position"},
+
+	{"GET", "/admin/users", org_users_page, "user.view", 0, "People, filtered and paginated"},
+	{"GET", "/admin/users/new", org_user_new_page, "user.admin", 0, "New user form"},
+	{"POST", "/admin/users", org_user_create_post, "user.admin", 0, "Create a user; shows the initial password once"},
+	{"GET", "/admin/users/:id", org_user_edit_page, "user.admin", 0, "Edit a user"},
+	{"POST", "/admin/users/:id", org_user_update_post, "user.admin", 0, "Save a user"},
+	{"POST", "/admin/users/:id/deactivate", org_user_deactivate_post, "user.admin", 0,
+	 "Deactivate a user and end their sessions"},
+	{"POST", "/admin/users/:id/reactivate", org_user_reactivate_post, "user.admin", 0, "Reactivate a user"},
+	{"POST", "/admin/users/:id/reset-password", org_user_reset_post, "user.admin", 0,
+	 "New initial password, shown once; must be changed at sign-in"},
+	{"POST", "/admin/users/:id/unlock", org_user_unlock_post, "user.admin", 0, "Unlock a locked account"},
+
+	{"GET", "/admin/roles", org_roles_page, "role.admin", 0, "Roles"},
+	{"GET", "/admin/roles/new", org_role_new_page, "role.admin", 0, "New role form"},
+	{"POST", "/admin/roles", org_role_create_post, "role.admin", 0, "Create a role"},
+	{"GET", "/admin/roles/:id", org_role_edit_page, "role.admin", 0, "Edit a role"},
+	{"POST", "/admin/roles/:id", org_role_update_post, "role.admin", 0,
+	 "Save a role's permissions and scope (三权分立 enforced)"},
+	{"GET", "/admin/preview", org_preview_page, "role.admin", 0, "Role preview: pick a role and unit"},
+	{"POST", "/admin/preview", org_preview_post, "role.admin", 0, "Start a read-only role preview"},
+	{"POST", "/admin/preview/exit", org_preview_exit_post, NULL, ROUTE_PREVIEW_OK, "Leave the role preview"},
+
+	{"GET", "/admin/tokens", org_tokens_page, "token.admin", 0, "API tokens"},
+	{"POST", "/admin/tokens", org_token_create_post, "token.admin", 0, "Create an API token; shown once"},
+	{"POST", "/admin/tokens/:id/revoke", org_token_revoke_post, "token.admin", 0, "Revoke an API token"},
+
+	{"GET", "/api/v1/units", org_api_units, "org.view", ROUTE_API, "Units in the caller's scope"},
+	{"GET", "/api/v1/units/:id", org_api_unit, "org.view", ROUTE_API, "One unit"},
+	{"POST", "/api/v1/units", org_api_unit_create, "org.admin", ROUTE_API, "Create a unit"},
+	{"PATCH", "/api/v1/units/:id", org_api_unit_update, "org.admin", ROUTE_API, "Change a unit's name or head"},
+	{"POST", "/api/v1/units/:id/deactivate", org_api_unit_deactivate, "org.admin", ROUTE_API, "Deactivate a unit"},
+	{"GET", "/api/v1/areas", org_api_areas, "org.view", ROUTE_API, "Areas in the caller's scope"},
+	{"GET", "/api/v1/areas/:id", org_api_area, "org.view", ROUTE_API, "One area"},
+	{"POST", "/api/v1/areas", org_api_area_create, "org.admin", ROUTE_API, "Create an area"},
+	{"PATCH", "/api/v1/areas/:id", org_api_area_update, "org.admin", ROUTE_API, "Change an area"},
+	{"POST", "/api/v1/areas/:id/deactivate", org_api_area_deactivate, "org.admin", ROUTE_API, "Deactivate an area"},
+	{"GET", "/api/v1/users", org_api_users, "user.view", ROUTE_API,
+	 "People in the caller's scope; ?page=&per_page=&unit_id=&role=&active=&q="},
+	{"GET", "/api/v1/users/:id", org_api_user, "user.view", ROUTE_API, "One person"},
+	{"POST", "/api/v1/users", org_api_user_create, "user.admin", ROUTE_API,
+	 "Create a user; answers initial_password once"},
+	{"PATCH", "/api/v1/users/:id", org_api_user_update, "user.admin", ROUTE_API, "Change a user"},
+	{"POST", "/api/v1/users/:id/deactivate", org_api_user_deactivate, "user.admin", ROUTE_API,
+	 "Deactivate a user and end their sessions"},
 	{0},
 };

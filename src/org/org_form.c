@@ -1,0 +1,241 @@
+/*
+ * org_form.c — the form, list and error helpers the administration pages share (see
+ * org_web.h for the validation pattern they follow).
+ */
+#include "org/org.h"
+#include "org/org_web.h"
+#include "auth/auth.h"
+#include "base/config.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void org_err_set(struct req *r, struct org_err *e, const char *field, const char *label_key,
+		 const char *problem_key)
+{
+	if (e->field)	/* the first problem is the one reported */
+		return;
+	e->field = field;
+	e->msg = arena_printf(&r->arena, "%s%s%s", T(r, label_key), T(r, "org.colon"),
+			      T(r, problem_key));
+}
+
+static const char *trimmed(struct req *r, const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	return arena_strndup(&r->arena, v, n);
+}
+
+const char *org_read_text(struct req *r, struct org_err *e, const char *name,
+			  const char *label_key, size_t max_chars, int required, const char *current)
+{
+	const char *v = req_field(r, name);
+	v = v ? trimmed(r, v) : current ? current : "";
+	const char *problem = org_check_text(v, max_chars, required);
+	if (problem)
+		org_err_set(r, e, name, label_key, problem);
+	return v;
+}
+
+int64_t org_read_id(struct req *r, struct org_err *e, const char *name, const char *label_key,
+		    int required, int64_t current)
+{
+	const char *v = req_field(r, name);
+	int64_t id = 0;
+	if (!v)
+		id = current;
+	else if (*v && (text_parse_i64(v, &id) || id < 0))	/* 0, like "", means none */
+		org_err_set(r, e, name, label_key, "org.err_choice");
+	if (!id && required)
+		org_err_set(r, e, name, label_key, "org.err_required");
+	return id > 0 ? id : 0;
+}
+
+double org_read_number(struct req *r, struct org_err *e, const char *name,
+		       const char *label_key, double lo, double hi, int *present, double current,
+		       int current_present)
+{
+	const char *v = req_field(r, name);
+	double d = 0;
+	if (!v) {
+		*present = current_present;
+		return current;
+	}
+	v = trimmed(r, v);
+	*present = *v != '\0';
+	if (!*present)
+		return 0;
+	if (strlen(v) > 32 || text_parse_double(v, &d) || !isfinite(d)) {
+		org_err_set(r, e, name, label_key, "org.err_number");
+		return 0;
+	}
+	if (d < lo || d > hi) {
+		org_err_set(r, e, name, label_key, "org.err_range");
+		e->msg = arena_printf(&r->arena, "%s %g–%g", e->msg, lo, hi);
+	}
+	return d;
+}
+
+void org_api_invalid(struct req *r, const struct org_err *e)
+{
+	resp_error(r, 422, "invalid", e->msg, e->field);
+}
+
+void org_not_found(struct req *r)
+{
+	resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+}
+
+void org_refuse(struct req *r, const char *field, const char *message)
+{
+	resp_error(r, 409, "refused", message, field);
+}
+
+const char *org_value(struct req *r, const char *name, const char *current)
+{
+	if (req_is_write(r)) {
+		const char *v = req_field(r, name);
+		return v ? v : "";
+	}
+	return current ? current : "";
+}
+
+void org_field_error(struct req *r, const struct org_err *e, const char *name)
+{
+	if (e && e->field && !strcmp(e->field, name))
+		html_printf(&r->out, "<span class=\"field-error\" id=\"err-%s\">%s</span>", name,
+			    e->msg);
+}
+
+void org_input(struct req *r, const struct org_err *e, const char *name,
+	       const char *label_key, const char *value, const char *attrs)
+{
+	int bad = e && e->field && !strcmp(e->field, name);
+	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r%r>", T(r, label_key),
+		    name, value ? value : "", attrs ? attrs : "",
+		    bad ? " aria-invalid=\"true\"" : "");
+	org_field_error(r, e, name);
+	html_printf(&r->out, "</label>");
+}
+
+void org_unit_options(struct req *r, int64_t selected)
+{
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT id, name, path FROM units WHERE active = 1 AND path LIKE ? ORDER BY path",
+		"t", auth_scope_pattern(r));
+	while (st && db_step(st) == 1) {
+		int64_t id = db_col_i64(st, 0);
+		int depth = 0;
+		for (const char *p = db_col_text(st, 2); *p; p++)
+			depth += *p == '/';
+		struct strbuf pad = STRBUF_INIT;
+		for (int i = 2; i < depth; i++)
+			sb_adds(&pad, "\xc2\xa0\xc2\xa0");	/* two no-break spaces per level */
+		html_printf(&r->out, "<option value=\"%D\"%r>%s%s</option>", id,
+			    id == selected ? " selected" : "", pad.buf, db_col_text(st, 1));
+		sb_release(&pad);
+	}
+	db_done(r->db, st);
+}
+
+void org_user_options(struct req *r, int64_t selected, int64_t within_unit)
+{
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT u.id, u.name, u.username FROM users u JOIN units un ON un.id = u.unit_id"
+		" WHERE u.active = 1 AND un.path LIKE ? AND (? = 0 OR un.path LIKE"
+		" (SELECT path FROM units WHERE id = ?) || '%') ORDER BY u.name LIMIT 1000",
+		"tII", auth_scope_pattern(r), within_unit, within_unit);
+	while (st && db_step(st) == 1) {
+		int64_t id = db_col_i64(st, 0);
+		html_printf(&r->out, "<option value=\"%D\"%r>%s (%s)</option>", id,
+			    id == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
+	}
+	db_done(r->db, st);
+}
+
+void org_page_args(struct req *r, int *page, int *per_page)
+{
+	int64_t p = 1, n = ORG_PER_PAGE;
+	const char *v = req_query(r, "page");
+	if (v && (text_parse_i64(v, &p) || p < 1 || p > 1000000))
+		p = 1;
+	v = req_query(r, "per_page");
+	if (v && (text_parse_i64(v, &n) || n < 1))
+		n = ORG_PER_PAGE;
+	if (n > ORG_PER_PAGE_MAX)
+		n = ORG_PER_PAGE_MAX;
+	*page = (int)p;
+	*per_page = (int)n;
+}
+
+void org_pager(struct req *r, const char *base, int page, int per_page, int64_t total)
+{
+	int64_t pages = (total + per_page - 1) / per_page;
+	html_printf(&r->out, "<nav class=\"pager\"><span>%s %D</span><span>", T(r, "org.total"),
+		    total);
+	const char *sep = strchr(base, '?') ? "&" : "?";
+	if (page > 1)
+		html_printf(&r->out, "<a href=\"%s%spage=%d\" rel=\"prev\">%s</a> ", base, sep,
+			    page - 1, T(r, "org.prev"));
+	if (pages > 1)
+		html_printf(&r->out, "%d / %D ", page, pages);
+	if (page < pages)
+		html_printf(&r->out, "<a href=\"%s%spage=%d\" rel=\"next\">%s</a>", base, sep,
+			    page + 1, T(r, "org.next"));
+	html_printf(&r->out, "</span></nav>");
+}
+
+const char *org_like(struct req *r, const char *q)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addc(&sb, '%');
+	for (; q && *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			sb_addc(&sb, '\\');
+		sb_addc(&sb, *q);
+	}
+	sb_addc(&sb, '%');
+	char *s = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
+void org_diff(struct strbuf *sb, const char *field, const char *old, const char *new_value)
+{
+	if (!old)
+		old = "";
+	if (!new_value)
+		new_value = "";
+	if (strcmp(old, new_value))
+		sb_addf(sb, "%s%s: %s → %s", sb->len ? "; " : "", field, old, new_value);
+}
+
+int org_unit_usable(struct req *r, int64_t unit_id)
+{
+	int64_t ok = 0;
+	db_get_i64(r->db, &ok, "SELECT count(*) FROM units WHERE id = ? AND active = 1 AND path LIKE ?",
+		   "It", unit_id, auth_scope_pattern(r));
+	return ok > 0;
+}
+
+const char *org_qr_url(struct req *r, const char *token)
+{
+	const char *host = req_header(r, "Host");
+	int ok = host && *host && strlen(host) <= 255;
+	for (const char *p = host; ok && *p; p++)	/* a host name, an IPv4/IPv6 address, a port */
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		     (*p >= '0' && *p <= '9') || strchr(".-:[]", *p);
+	if (!ok)
+		return arena_printf(&r->arena, "/a/%s", token);
+	return arena_printf(&r->arena, "%s://%s/a/%s", cfg.secure_cookies ? "https" : "http",
+			    host, token);
+}

@@ -1,0 +1,157 @@
+/*
+ * org_tokens_web.c — API tokens for other systems (HR, EAM, MES, the regulator's platform):
+ * create, list, revoke.
+ *
+ * A token carries at most the permissions of the person who made it (checked here at
+ * creation, and again at every use by auth.c, which intersects with the owner's current
+ * permissions). Only its SHA-256 is stored: the raw value is on the creation page once and
+ * never again.
+ */
+#include "org/org.h"
+#include "org/org_web.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "db/db.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void tokens_page(struct req *r, const struct org_err *e, const char *new_token)
+{
+	page_begin(r, T(r, "org.tokens"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"sub\">%s</p>",
+		    T(r, "org.tokens"), T(r, "org.tokens_hint"));
+	if (new_token)
+		html_printf(&r->out, "<div class=\"notice notice-ok\">%s<br><code id=\"new-token\">%s</code></div>",
+			    T(r, "org.token_once"), new_token);
+	html_printf(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+			     "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+		    T(r, "org.token_name"), T(r, "org.token_owner"), T(r, "org.role_perms"),
+		    T(r, "org.token_expires"), T(r, "org.status"));
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT t.id, t.name, u.username, t.permissions, t.expires_at, t.revoked, t.created_at"
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC LIMIT 500", NULL);
+	int64_t now = clock_now();
+	while (st && db_step(st) == 1) {
+		int64_t id = db_col_i64(st, 0), exp = db_col_i64(st, 4);
+		int revoked = (int)db_col_i64(st, 5);
+		const char *status = revoked ? "org.token_revoked" : exp && exp < now ? "org.token_expired"
+										  : "org.active";
+		html_printf(&r->out, "<tr><td>%s <small>%s</small></td><td>%s</td><td><small>%s</small></td>"
+				     "<td>%s</td><td><span class=\"badge%r\">%s</span></td><td>",
+			    db_col_text(st, 1), page_time(r, db_col_i64(st, 6)), db_col_text(st, 2),
+			    db_col_text(st, 3), exp ? page_time(r, exp) : T(r, "org.token_never"),
+			    revoked ? " bad" : "", T(r, status));
+		if (!revoked)
+			html_printf(&r->out, "<form method=\"post\" action=\"/admin/tokens/%D/revoke\">%r"
+					     "<button class=\"danger\">%s</button></form>", id, page_csrf(r),
+				    T(r, "org.token_revoke"));
+		html_printf(&r->out, "</td></tr>");
+	}
+	db_done(r->db, st);
+	html_printf(&r->out, "</tbody></table></div></section>");
+
+	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2>", T(r, "org.token_new"));
+	if (e && e->field)
+		page_notice(r, "error", e->msg);
+	html_printf(&r->out, "<form method=\"post\" action=\"/admin/tokens\" class=\"stack\">%r", page_csrf(r));
+	org_input(r, e, "name", "org.token_name", e ? org_value(r, "name", "") : "",
+		  "required maxlength=\"64\"");
+	html_printf(&r->out, "<fieldset class=\"checks perms\"><legend>%s</legend>", T(r, "org.role_perms"));
+	/* only what the creator holds may be given */
+	char *mine = arena_strdup(&r->arena, r->who->perms), *save = NULL;
+	for (char *p = strtok_r(mine, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		const char *key = arena_printf(&r->arena, "perm.%s", p);
+		html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"perm\" value=\"%s\">"
+				     " <span>%s <small><code>%s</code></small></span></label>",
+			    p, i18n_has(key) ? T(r, key) : p, p);
+	}
+	org_field_error(r, e, "permissions");
+	html_printf(&r->out, "</fieldset>");
+	org_input(r, e, "expires", "org.token_expires", e ? org_value(r, "expires", "") : "",
+		  "type=\"date\"");
+	html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, "org.token_create"));
+	page_end(r);
+}
+
+int org_tokens_page(struct req *r)
+{
+	tokens_page(r, NULL, NULL);
+	return 0;
+}
+
+int org_token_create_post(struct req *r)
+{
+	struct org_err e = {0};
+	const char *name = org_read_text(r, &e, "name", "org.token_name", ORG_NAME_MAX, 1, NULL);
+	struct strbuf perms = STRBUF_INIT;
+	int n = 0;
+	for (struct kv *kv = r->form; kv && !e.field; kv = kv->next) {
+		if (strcmp(kv->key, "perm"))
+			continue;
+		if (strlen(kv->val) > 64 || strchr(kv->val, ' ') || !auth_has(r, kv->val)) {
+			org_err_set(r, &e, "permissions", "org.role_perms", "org.err_not_yours");
+			break;
+		}
+		if (org_perms_has(perms.buf, kv->val))
+			continue;
+		if (perms.len)
+			sb_addc(&perms, ' ');
+		sb_adds(&perms, kv->val);
+		n++;
+	}
+	if (!e.field && !n)
+		org_err_set(r, &e, "permissions", "org.role_perms", "org.err_required");
+	int64_t expires = 0;
+	const char *exp = req_form(r, "expires");
+	if (exp && *exp && (org_parse_date_end(exp, &expires) || expires <= clock_now()))
+		org_err_set(r, &e, "expires", "org.token_expires", "org.err_date");
+	if (e.field) {
+		sb_release(&perms);
+		r->status = 422;
+		tokens_page(r, &e, NULL);
+		return 0;
+	}
+	int64_t id = 0;
+	char *raw = NULL;
+	if (db_begin(r->db) == DB_OK &&
+	    (raw = auth_token_create(r->db, r->who->user_id, name, perms.buf, expires, &id)) &&
+	    audit_req(r, "api_token", id, "create",
+		      arena_printf(&r->arena, "name: %s; permissions: %s; expires_at: %lld", name,
+				   perms.buf, (long long)expires)) == DB_OK &&
+	    db_commit(r->db) == DB_OK) {
+		tokens_page(r, NULL, arena_strdup(&r->arena, raw));
+		r->status = 201;
+	} else {
+		db_rollback(r->db);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+	}
+	if (raw)
+		memset(raw, 0, strlen(raw));	/* the arena copy dies with the request */
+	free(raw);
+	sb_release(&perms);
+	return 0;
+}
+
+int org_token_revoke_post(struct req *r)
+{
+	int64_t id, exists = 0;
+	if (req_param_id(r, "id", &id) ||
+	    db_get_i64(r->db, &exists, "SELECT count(*) FROM api_tokens WHERE id = ?", "I", id) != 1 ||
+	    !exists) {
+		org_not_found(r);
+		return 0;
+	}
+	if (db_begin(r->db) != DB_OK ||
+	    db_exec(r->db, "UPDATE api_tokens SET revoked = 1 WHERE id = ?", "I", id) != DB_OK ||
+	    audit_req(r, "api_token", id, "revoke", "") != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	resp_redirect(r, "/admin/tokens");
+	return 0;
+}

@@ -1,0 +1,772 @@
+/*
+ * org_users_web.c — people: list with filters, create (with an initial password shown
+ * once), edit, deactivate/reactivate, reset password, unlock; and /api/v1/users.
+ *
+ * An account is never deleted: audit entries, hazards and signatures keep naming it.
+ * Deactivating ends its sessions at once, and sign-in refuses it (auth_login checks
+ * `active`). New and reset passwords are random, shown to the administrator exactly once,
+ * and must be changed at the next sign-in (等保 2.0: the administrator never knows a
+ * password the user goes on using).
+ */
+#include "org/org.h"
+#include "org/org_web.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct user_row {
+	int64_t id, unit_id, position_id, supervisor_id, locked_until;
+	const char *username, *name, *employee_no, *phone, *unit_name, *position, *roles;
+	int active, must_change;
+};
+
+#define USER_COLS "u.id, u.username, u.name, COALESCE(u.employee_no, ''), COALESCE(u.phone, '')," \
+	" u.unit_id, un.name, COALESCE(u.position_id, 0), COALESCE(p.name, ''), COALESCE(u.supervisor_id, 0)," \
+	" u.active, u.locked_until, u.must_change_password"
+#define USER_FROM " FROM users u JOIN units un ON un.id = u.unit_id LEFT JOIN positions p ON p.id = u.position_id"
+/* the caller's data scope, then the list filters: unit subtree, role, active, search */
+#define USER_WHERE " WHERE un.path LIKE ? AND (? = 0 OR u.id = ?)" \
+	" AND (? = 0 OR un.path LIKE (SELECT path FROM units WHERE id = ?) || '%')" \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id" \
+	" WHERE ur.user_id = u.id AND ro.code = ?))" \
+	" AND (? < 0 OR u.active = ?)" \
+	" AND (? = '' OR u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\'" \
+	" OR u.employee_no LIKE ? ESCAPE '\\')"
+#define USER_WHERE_TYPES "tIIIIttiitttt"
+
+static const char *user_roles(struct req *r, int64_t id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st = db_query(r->db, "SELECT ro.code FROM user_roles ur JOIN roles ro"
+				    " ON ro.id = ur.role_id WHERE ur.user_id = ? ORDER BY ro.id", "I", id);
+	while (st && db_step(st) == 1) {
+		if (sb.len)
+			sb_addc(&sb, ' ');
+		sb_adds(&sb, db_col_text(st, 0));
+	}
+	db_done(r->db, st);
+	char *s = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
+static void user_from_row(struct req *r, sqlite3_stmt *st, struct user_row *u)
+{
+	u->id = db_col_i64(st, 0);
+	u->username = arena_strdup(&r->arena, db_col_text(st, 1));
+	u->name = arena_strdup(&r->arena, db_col_text(st, 2));
+	u->employee_no = arena_strdup(&r->arena, db_col_text(st, 3));
+	u->phone = arena_strdup(&r->arena, db_col_text(st, 4));
+	u->unit_id = db_col_i64(st, 5);
+	u->unit_name = arena_strdup(&r->arena, db_col_text(st, 6));
+	u->position_id = db_col_i64(st, 7);
+	u->position = arena_strdup(&r->arena, db_col_text(st, 8));
+	u->supervisor_id = db_col_i64(st, 9);
+	u->active = (int)db_col_i64(st, 10);
+	u->locked_until = db_col_i64(st, 11);
+	u->must_change = (int)db_col_i64(st, 12);
+	u->roles = NULL;
+}
+
+static int user_load(struct req *r, int64_t id, struct user_row *u)
+{
+	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM
+				    " WHERE u.id = ? AND un.path LIKE ? AND (? = 0 OR u.id = ?)",
+				    "ItII", id, auth_scope_pattern(r), auth_scope_owner(r),
+				    auth_scope_owner(r));
+	int found = st && db_step(st) == 1;
+	if (found)
+		user_from_row(r, st, u);
+	db_done(r->db, st);
+	if (found)
+		u->roles = user_roles(r, id);
+	return found ? 0 : -1;
+}
+
+static json_t *user_json(struct req *r, struct user_row *u)
+{
+	if (!u->roles)
+		u->roles = user_roles(r, u->id);
+	json_t *roles = json_array();
+	char *copy = arena_strdup(&r->arena, u->roles), *save = NULL;
+	for (char *p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		json_array_append_new(roles, json_string(p));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:b, s:b, s:b}",
+			 "id", (json_int_t)u->id, "username", u->username, "name", u->name,
+			 "employee_no", u->employee_no, "phone", u->phone, "unit_id",
+			 (json_int_t)u->unit_id, "unit", u->unit_name, "position_id",
+			 (json_int_t)u->position_id, "supervisor_id", (json_int_t)u->supervisor_id,
+			 "roles", roles, "active", u->active, "locked", u->locked_until > clock_now(),
+			 "must_change_password", u->must_change);
+}
+
+/* The role codes the request asks for: a JSON array or space-separated string "roles",
+ * or the form's "roles" checkboxes (the hidden "roles_sent" says the list was on the
+ * form, so that unticking every box is told apart from not sending the list). NULL when
+ * the request does not set roles. */
+static const char *requested_roles(struct req *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *res = NULL;
+	if (r->json) {
+		json_t *v = json_object_get(r->json, "roles");
+		size_t i;
+		json_t *x;
+		if (json_is_string(v)) {
+			res = arena_strdup(&r->arena, json_string_value(v));
+		} else if (json_is_array(v)) {
+			json_array_foreach(v, i, x) {
+				if (!json_is_string(x))
+					continue;
+				sb_adds(&sb, json_string_value(x));
+				sb_addc(&sb, ' ');
+			}
+			res = arena_strdup(&r->arena, sb.buf);
+		}
+	} else if (req_form(r, "roles_sent")) {
+		for (struct kv *kv = r->form; kv; kv = kv->next)
+			if (!strcmp(kv->key, "roles")) {
+				sb_adds(&sb, kv->val);
+				sb_addc(&sb, ' ');
+			}
+		res = arena_strdup(&r->arena, sb.buf);
+	}
+	sb_release(&sb);
+	return res;
+}
+
+/* Check a role list: every code exists, at least one, at most 16, and together they keep
+ * audit.read apart from user and role administration. Returns a normalised list or NULL
+ * with e set. */
+static const char *check_roles(struct req *r, struct org_err *e, const char *codes)
+{
+	struct strbuf out = STRBUF_INIT, perms = STRBUF_INIT;
+	int n = 0;
+	char *copy = arena_strdup(&r->arena, codes), *save = NULL;
+	for (char *p = strtok_r(copy, " ,", &save); p; p = strtok_r(NULL, " ,", &save)) {
+		char *perm = NULL;
+		if (strlen(p) > ORG_CODE_MAX ||
+		    db_get_text(r->db, &perm, "SELECT permissions FROM roles WHERE code = ?", "t", p) != 1) {
+			org_err_set(r, e, "roles", "user.roles", "org.err_choice");
+			break;
+		}
+		if (org_perms_has(out.buf, p)) {
+			free(perm);
+			continue;
+		}
+		sb_adds(&perms, perm);
+		sb_addc(&perms, ' ');
+		free(perm);
+		if (out.len)
+			sb_addc(&out, ' ');
+		sb_adds(&out, p);
+		n++;
+	}
+	if (!e->field && n == 0)
+		org_err_set(r, e, "roles", "user.roles", "org.err_required");
+	if (!e->field && n > 16)
+		org_err_set(r, e, "roles", "user.roles", "org.err_too_many");
+	if (!e->field && org_perms_conflict(perms.buf))
+		org_err_set(r, e, "roles", "user.roles", "org.err_separation");
+	const char *res = e->field ? NULL : arena_strdup(&r->arena, out.buf);
+	sb_release(&out);
+	sb_release(&perms);
+	return res;
+}
+
+static int set_roles(struct req *r, int64_t id, const char *codes)
+{
+	int rc = db_exec(r->db, "DELETE FROM user_roles WHERE user_id = ?", "I", id);
+	char *copy = arena_strdup(&r->arena, codes), *save = NULL;
+	for (char *p = strtok_r(copy, " ", &save); p && rc == DB_OK; p = strtok_r(NULL, " ", &save))
+		rc = db_exec(r->db, "INSERT INTO user_roles (user_id, role_id) SELECT ?, id FROM roles WHERE code = ?",
+			     "It", id, p);
+	return rc;
+}
+
+static const char *id_text(struct req *r, int64_t id)
+{
+	return arena_printf(&r->arena, "%lld", (long long)id);
+}
+
+/* Validate and store a new user (cur NULL; *password gets the initial password, arena)
+ * or changes. Returns the id, 0 with e set, or -1 when storing failed. */
+static int64_t user_save(struct req *r, const struct user_row *cur, struct org_err *e,
+			 const char **password)
+{
+	const char *username = cur ? cur->username : NULL;
+	if (!cur) {
+		const char *v = req_field(r, "username");
+		username = v ? v : "";
+		const char *problem = org_check_username(username);
+		if (problem)
+			org_err_set(r, e, "username", "auth.username", problem);
+	}
+	const char *name = org_read_text(r, e, "name", "org.user_name", ORG_NAME_MAX, 1,
+					 cur ? cur->name : NULL);
+	const char *emp = org_read_text(r, e, "employee_no", "org.user_empno", ORG_EMPNO_MAX, 0,
+					cur ? cur->employee_no : NULL);
+	const char *phone = org_read_text(r, e, "phone", "org.user_phone", 20, 0,
+					  cur ? cur->phone : NULL);
+	const char *problem = org_check_phone(phone);
+	if (problem)
+		org_err_set(r, e, "phone", "org.user_phone", problem);
+	int64_t unit = org_read_id(r, e, "unit_id", "user.unit", 1, cur ? cur->unit_id : 0);
+	if (unit && !e->field && !org_unit_usable(r, unit))
+		org_err_set(r, e, "unit_id", "user.unit", "org.err_choice");
+	int64_t position = org_read_id(r, e, "position_id", "org.user_position", 0,
+				       cur ? cur->position_id : 0);
+	int64_t supervisor = org_read_id(r, e, "supervisor_id", "org.user_supervisor", 0,
+					 cur ? cur->supervisor_id : 0);
+	const char *roles = requested_roles(r);
+	int roles_given = roles != NULL;
+	if (!roles_given)
+		roles = cur ? cur->roles : "";
+	roles = check_roles(r, e, roles);
+	if (e->field)
+		return 0;
+
+	int64_t n = 0;
+	if (!cur && db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE username = ?", "t", username) == 1 && n) {
+		org_err_set(r, e, "username", "auth.username", "org.err_taken");
+		return 0;
+	}
+	if (*emp && db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE employee_no = ? AND id <> ?",
+			       "tI", emp, cur ? cur->id : 0) == 1 && n) {
+		org_err_set(r, e, "employee_no", "org.user_empno", "org.err_taken");
+		return 0;
+	}
+	if (position && db_get_i64(r->db, &n, "SELECT count(*) FROM positions WHERE id = ?", "I", position) == 1 && !n) {
+		org_err_set(r, e, "position_id", "org.user_position", "org.err_choice");
+		return 0;
+	}
+	if (supervisor) {
+		n = 0;
+		db_get_i64(r->db, &n, "SELECT count(*) FROM users u JOIN units un ON un.id = u.unit_id"
+			   " WHERE u.id = ? AND u.active = 1 AND un.path LIKE ?", "It", supervisor,
+			   auth_scope_pattern(r));
+		if (!n || (cur && supervisor == cur->id)) {
+			org_err_set(r, e, "supervisor_id", "org.user_supervisor", "org.err_choice");
+			return 0;
+		}
+	}
+
+	char *hash = NULL;
+	if (!cur) {	/* hash before taking the write lock: argon2id takes a while by design */
+		char pw[24];
+		org_gen_password(pw);
+		if (auth_hash_password(pw, &hash))
+			return -1;
+		*password = arena_strdup(&r->arena, pw);
+	}
+	if (db_begin(r->db) != DB_OK) {
+		free(hash);
+		return -1;
+	}
+	int64_t id;
+	int rc = DB_OK;
+	struct strbuf sum = STRBUF_INIT;
+	if (!cur) {
+		id = org_user_create(r->db, username, name, *emp ? emp : NULL, *phone ? phone : NULL,
+				     unit, roles, hash, 1);
+		sb_addf(&sum, "username: %s; name: %s; unit: %lld; roles: %s", username, name,
+			(long long)unit, roles);
+	} else {
+		id = cur->id;
+		org_diff(&sum, "name", cur->name, name);
+		org_diff(&sum, "employee_no", cur->employee_no, emp);
+		org_diff(&sum, "phone", cur->phone, phone);
+		org_diff(&sum, "unit_id", id_text(r, cur->unit_id), id_text(r, unit));
+		if (roles_given) {
+			org_diff(&sum, "roles", cur->roles, roles);
+			rc = set_roles(r, id, roles);
+		}
+		if (rc == DB_OK)
+			rc = db_exec(r->db, "UPDATE users SET name = ?, employee_no = ?, phone = ?, unit_id = ?,"
+				     " updated_at = ? WHERE id = ?", "tttIII", name, *emp ? emp : NULL,
+				     *phone ? phone : NULL, unit, clock_now(), id);
+	}
+	free(hash);
+	org_diff(&sum, "position_id", id_text(r, cur ? cur->position_id : 0), id_text(r, position));
+	org_diff(&sum, "supervisor_id", id_text(r, cur ? cur->supervisor_id : 0), id_text(r, supervisor));
+	/* NULL, not 0, for "none": both columns are foreign keys */
+	if (id > 0 && rc == DB_OK)
+		rc = position ? db_exec(r->db, "UPDATE users SET position_id = ? WHERE id = ?", "II", position, id)
+			      : db_exec(r->db, "UPDATE users SET position_id = NULL WHERE id = ?", "I", id);
+	if (id > 0 && rc == DB_OK)
+		rc = supervisor ? db_exec(r->db, "UPDATE users SET supervisor_id = ? WHERE id = ?", "II", supervisor, id)
+				: db_exec(r->db, "UPDATE users SET supervisor_id = NULL WHERE id = ?", "I", id);
+	if (id <= 0 || rc != DB_OK ||
+	    audit_req(r, "user", id, cur ? "update" : "create", sum.buf) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		sb_release(&sum);
+		return -1;
+	}
+	sb_release(&sum);
+	return id;
+}
+
+/* The account actions. Each returns NULL or the catalogue key of why it was refused. */
+static const char *user_set_active(struct req *r, const struct user_row *u, int active)
+{
+	if (!active && u->id == r->who->user_id)
+		return "org.user_is_self";
+	if (db_begin(r->db) != DB_OK)
+		return "error.unavailable";
+	int rc = db_exec(r->db, "UPDATE users SET active = ?, updated_at = ? WHERE id = ?", "iII",
+			 active, clock_now(), u->id);
+	if (rc == DB_OK && !active)	/* end every session now, not at their next timeout */
+		rc = db_exec(r->db, "DELETE FROM sessions WHERE user_id = ?", "I", u->id);
+	if (rc != DB_OK ||
+	    audit_req(r, "user", u->id, active ? "reactivate" : "deactivate", u->username) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return "error.unavailable";
+	}
+	return NULL;
+}
+
+static const char *user_reset_password(struct req *r, const struct user_row *u, const char **pw_out)
+{
+	char pw[24];
+	if (u->id == r->who->user_id)	/* one's own password is changed at /password */
+		return "org.user_is_self";
+	org_gen_password(pw);
+	if (db_begin(r->db) != DB_OK)
+		return "error.unavailable";
+	if (auth_set_password(r->db, u->id, pw, 1) != DB_OK ||
+	    db_exec(r->db, "DELETE FROM sessions WHERE user_id = ?", "I", u->id) != DB_OK ||
+	    audit_req(r, "user", u->id, "password_reset", u->username) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return "error.unavailable";
+	}
+	*pw_out = arena_strdup(&r->arena, pw);
+	return NULL;
+}
+
+static const char *user_unlock(struct req *r, const struct user_row *u)
+{
+	if (db_begin(r->db) != DB_OK)
+		return "error.unavailable";
+	if (db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", "I", u->id) != DB_OK ||
+	    audit_req(r, "user", u->id, "unlock", u->username) != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return "error.unavailable";
+	}
+	return NULL;
+}
+
+/* ---- pages ---- */
+
+/* The one page that shows a new password; it is not stored anywhere readable. */
+static void password_shown_once(struct req *r, const struct user_row *u, const char *pw, int created)
+{
+	page_begin(r, u->name);
+	html_printf(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", u->name);
+	page_notice(r, "ok", T(r, created ? "org.user_created" : "org.user_pw_reset"));
+	html_printf(&r->out, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
+			     "<dd><code id=\"initial-password\">%s</code></dd></dl><p class=\"hint\">%s</p>"
+			     "<p><a class=\"button\" href=\"/admin/users/%D\">%s</a> "
+			     "<a href=\"/admin/users\">%s</a></p></section>",
+		    T(r, "auth.username"), u->username, T(r, "org.user_initial_pw"), pw,
+		    T(r, "org.user_pw_once"), u->id, T(r, "org.edit"), T(r, "org.back"));
+	page_end(r);
+}
+
+static void role_options(struct req *r, const char *selected)
+{
+	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", db_col_text(st, 0),
+			    selected && !strcmp(selected, db_col_text(st, 0)) ? " selected" : "",
+			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
+	db_done(r->db, st);
+}
+
+int org_users_page(struct req *r)
+{
+	int page, per_page;
+	org_page_args(r, &page, &per_page);
+	const char *q = req_query(r, "q"), *role = req_query(r, "role"), *act = req_query(r, "active");
+	int64_t unit = 0, total = 0;
+	if (!q || strlen(q) > 4 * ORG_SEARCH_MAX)
+		q = "";
+	if (!role || org_check_role_code(role))
+		role = "";
+	int active = !act ? 1 : !strcmp(act, "0") ? 0 : !strcmp(act, "1") ? 1 : -1;
+	const char *u = req_query(r, "unit_id");
+	if (u && text_parse_i64(u, &unit))
+		unit = 0;
+	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
+	int64_t own = auth_scope_owner(r);
+	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
+		   own, unit, unit, role, role, active, active, q, like, like, like);
+
+	page_begin(r, T(r, "org.users"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", T(r, "org.users"));
+	if (auth_has(r, "user.admin"))
+		html_printf(&r->out, "<p><a class=\"button primary\" href=\"/admin/users/new\">%s</a></p>",
+			    T(r, "org.user_new"));
+	html_printf(&r->out, "<form method=\"get\" action=\"/admin/users\" class=\"filters\">"
+			     "<label>%s<input name=\"q\" value=\"%s\" maxlength=\"64\"></label>"
+			     "<label>%s<select name=\"unit_id\"><option value=\"\">%s</option>",
+		    T(r, "org.search"), q, T(r, "user.unit"), T(r, "org.all"));
+	org_unit_options(r, unit);
+	html_printf(&r->out, "</select></label><label>%s<select name=\"role\"><option value=\"\">%s</option>",
+		    T(r, "user.roles"), T(r, "org.all"));
+	role_options(r, role);
+	html_printf(&r->out, "</select></label><label>%s<select name=\"active\">"
+			     "<option value=\"1\"%r>%s</option><option value=\"0\"%r>%s</option>"
+			     "<option value=\"all\"%r>%s</option></select></label>"
+			     "<button>%s</button></form>",
+		    T(r, "org.status"), active == 1 ? " selected" : "", T(r, "org.active"),
+		    active == 0 ? " selected" : "", T(r, "org.inactive"),
+		    active < 0 ? " selected" : "", T(r, "org.all"), T(r, "org.filter"));
+	html_printf(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th>"
+			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		    T(r, "org.user_name"), T(r, "auth.username"), T(r, "org.user_empno"),
+		    T(r, "user.unit"), T(r, "user.roles"), T(r, "org.status"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
+				    " ORDER BY un.path, u.name LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
+				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
+				    like, per_page, (page - 1) * per_page);
+	while (st && db_step(st) == 1) {
+		struct user_row x;
+		user_from_row(r, st, &x);
+		html_printf(&r->out, "<tr><td><a href=\"/admin/users/%D\">%s</a></td><td>%s</td><td>%s</td>"
+				     "<td>%s</td><td>%s</td><td>", x.id, x.name, x.username, x.employee_no,
+			    x.unit_name, user_roles(r, x.id));
+		if (!x.active)
+			html_printf(&r->out, "<span class=\"badge bad\">%s</span> ", T(r, "org.inactive"));
+		if (x.locked_until > clock_now())
+			html_printf(&r->out, "<span class=\"badge warn\">%s</span> ", T(r, "org.locked"));
+		if (x.must_change)
+			html_printf(&r->out, "<span class=\"badge\">%s</span>", T(r, "org.must_change"));
+		html_printf(&r->out, "</td></tr>");
+	}
+	db_done(r->db, st);
+	html_printf(&r->out, "</tbody></table></div>");
+	struct strbuf base = STRBUF_INIT;
+	sb_adds(&base, "/admin/users?q=");
+	url_encode(&base, q);
+	sb_addf(&base, "&unit_id=%lld&role=%s&active=%s", (long long)unit, role,
+		active < 0 ? "all" : active ? "1" : "0");
+	org_pager(r, base.buf, page, per_page, total);
+	sb_release(&base);
+	html_printf(&r->out, "</section>");
+	page_end(r);
+	return 0;
+}
+
+static void user_form(struct req *r, const struct user_row *u, const struct org_err *e)
+{
+	page_begin(r, u ? u->name : T(r, "org.user_new"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", u ? u->name : T(r, "org.user_new"));
+	if (e && e->field)
+		page_notice(r, "error", e->msg);
+	if (u) {
+		html_printf(&r->out, "<p class=\"sub\">%s", u->username);
+		if (!u->active)
+			html_printf(&r->out, " <span class=\"badge bad\">%s</span>", T(r, "org.inactive"));
+		if (u->locked_until > clock_now())
+			html_printf(&r->out, " <span class=\"badge warn\">%s</span>", T(r, "org.locked"));
+		html_printf(&r->out, "</p><form method=\"post\" action=\"/admin/users/%D\" class=\"stack\">%r",
+			    u->id, page_csrf(r));
+	} else {
+		html_printf(&r->out, "<form method=\"post\" action=\"/admin/users\" class=\"stack\">%r",
+			    page_csrf(r));
+		org_input(r, e, "username", "auth.username", org_value(r, "username", ""),
+			  "required minlength=\"3\" maxlength=\"32\" pattern=\"[a-z0-9_.\\-]+\" autocapitalize=\"off\"");
+	}
+	org_input(r, e, "name", "org.user_name", org_value(r, "name", u ? u->name : ""),
+		  "required maxlength=\"64\"");
+	org_input(r, e, "employee_no", "org.user_empno",
+		  org_value(r, "employee_no", u ? u->employee_no : ""), "maxlength=\"32\"");
+	org_input(r, e, "phone", "org.user_phone", org_value(r, "phone", u ? u->phone : ""),
+		  "type=\"tel\" maxlength=\"20\"");
+	int64_t unit = u ? u->unit_id : 0, pos = u ? u->position_id : 0, sup = u ? u->supervisor_id : 0;
+	if (req_is_write(r)) {
+		text_parse_i64(org_value(r, "unit_id", ""), &unit);
+		text_parse_i64(org_value(r, "position_id", ""), &pos);
+		text_parse_i64(org_value(r, "supervisor_id", ""), &sup);
+	}
+	html_printf(&r->out, "<label>%s<select name=\"unit_id\" required><option value=\"\"></option>",
+		    T(r, "user.unit"));
+	org_unit_options(r, unit);
+	html_printf(&r->out, "</select>");
+	org_field_error(r, e, "unit_id");
+	html_printf(&r->out, "</label><label>%s<select name=\"position_id\"><option value=\"\">—</option>",
+		    T(r, "org.user_position"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
+			    db_col_i64(st, 0) == pos ? " selected" : "", db_col_text(st, 1));
+	db_done(r->db, st);
+	html_printf(&r->out, "</select>");
+	org_field_error(r, e, "position_id");
+	html_printf(&r->out, "</label><label>%s<select name=\"supervisor_id\"><option value=\"\">—</option>",
+		    T(r, "org.user_supervisor"));
+	org_user_options(r, sup, 0);
+	html_printf(&r->out, "</select>");
+	org_field_error(r, e, "supervisor_id");
+	html_printf(&r->out, "</label><fieldset class=\"checks\"><legend>%s</legend>"
+			     "<input type=\"hidden\" name=\"roles_sent\" value=\"1\">", T(r, "user.roles"));
+	const char *have = u ? u->roles : "";
+	if (req_is_write(r)) {
+		have = requested_roles(r);
+		have = have ? have : "";
+	}
+	st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"roles\" value=\"%s\"%r> %s</label>",
+			    db_col_text(st, 0), org_perms_has(have, db_col_text(st, 0)) ? " checked" : "",
+			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
+	db_done(r->db, st);
+	org_field_error(r, e, "roles");
+	html_printf(&r->out, "</fieldset><button class=\"primary\">%s</button></form>", T(r, "org.save"));
+	if (u) {
+		html_printf(&r->out, "<h2>%s</h2><div class=\"actions\">", T(r, "org.account"));
+		if (u->active)
+			html_printf(&r->out, "<form method=\"post\" action=\"/admin/users/%D/deactivate\">%r"
+					     "<button class=\"danger\">%s</button></form>", u->id, page_csrf(r),
+				    T(r, "org.deactivate"));
+		else
+			html_printf(&r->out, "<form method=\"post\" action=\"/admin/users/%D/reactivate\">%r"
+					     "<button>%s</button></form>", u->id, page_csrf(r),
+				    T(r, "org.reactivate"));
+		html_printf(&r->out, "<form method=\"post\" action=\"/admin/users/%D/reset-password\">%r"
+				     "<button>%s</button></form>", u->id, page_csrf(r), T(r, "org.user_reset"));
+		if (u->locked_until > clock_now())
+			html_printf(&r->out, "<form method=\"post\" action=\"/admin/users/%D/unlock\">%r"
+					     "<button>%s</button></form>", u->id, page_csrf(r),
+				    T(r, "org.user_unlock"));
+		html_printf(&r->out, "</div>");
+	}
+	html_printf(&r->out, "<p><a href=\"/admin/users\">%s</a></p></section>", T(r, "org.back"));
+	page_end(r);
+}
+
+int org_user_new_page(struct req *r)
+{
+	user_form(r, NULL, NULL);
+	return 0;
+}
+
+int org_user_create_post(struct req *r)
+{
+	struct org_err e = {0};
+	const char *pw = NULL;
+	struct user_row u;
+	int64_t id = user_save(r, NULL, &e, &pw);
+	if (id == 0) {
+		r->status = 422;
+		user_form(r, NULL, &e);
+	} else if (id < 0 || user_load(r, id, &u)) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+	} else {
+		r->status = 201;
+		password_shown_once(r, &u, pw, 1);
+	}
+	return 0;
+}
+
+/* Load the :id user in scope, or answer 404. */
+static int load_param(struct req *r, struct user_row *u)
+{
+	int64_t id;
+	if (req_param_id(r, "id", &id) || user_load(r, id, u)) {
+		org_not_found(r);
+		return -1;
+	}
+	return 0;
+}
+
+int org_user_edit_page(struct req *r)
+{
+	struct user_row u;
+	if (load_param(r, &u))
+		return 0;
+	user_form(r, &u, NULL);
+	return 0;
+}
+
+int org_user_update_post(struct req *r)
+{
+	struct user_row u;
+	struct org_err e = {0};
+	if (load_param(r, &u))
+		return 0;
+	int64_t rc = user_save(r, &u, &e, NULL);
+	if (rc == 0) {
+		r->status = 422;
+		user_form(r, &u, &e);
+	} else if (rc < 0) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+	} else {
+		resp_redirect(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)u.id));
+	}
+	return 0;
+}
+
+static int action_done(struct req *r, const struct user_row *u, const char *why)
+{
+	if (why) {
+		struct org_err e = {"id", T(r, why)};
+		r->status = strcmp(why, "error.unavailable") ? 409 : 503;
+		user_form(r, u, &e);
+		return 0;
+	}
+	resp_redirect(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)u->id));
+	return 0;
+}
+
+int org_user_deactivate_post(struct req *r)
+{
+	struct user_row u;
+	if (load_param(r, &u))
+		return 0;
+	return action_done(r, &u, user_set_active(r, &u, 0));
+}
+
+int org_user_reactivate_post(struct req *r)
+{
+	struct user_row u;
+	if (load_param(r, &u))
+		return 0;
+	return action_done(r, &u, user_set_active(r, &u, 1));
+}
+
+int org_user_unlock_post(struct req *r)
+{
+	struct user_row u;
+	if (load_param(r, &u))
+		return 0;
+	return action_done(r, &u, user_unlock(r, &u));
+}
+
+int org_user_reset_post(struct req *r)
+{
+	struct user_row u;
+	const char *pw = NULL;
+	if (load_param(r, &u))
+		return 0;
+	const char *why = user_reset_password(r, &u, &pw);
+	if (why)
+		return action_done(r, &u, why);
+	password_shown_once(r, &u, pw, 0);
+	return 0;
+}
+
+/* ---- API ---- */
+
+int org_api_users(struct req *r)
+{
+	int page, per_page;
+	org_page_args(r, &page, &per_page);
+	const char *q = req_query(r, "q"), *role = req_query(r, "role"), *act = req_query(r, "active");
+	const char *u = req_query(r, "unit_id");
+	int64_t unit = 0, total = 0;
+	if (q && utf8_chars(q) > ORG_SEARCH_MAX) {
+		resp_error(r, 422, "invalid", T(r, "org.err_too_long"), "q");
+		return 0;
+	}
+	if (role && *role && org_check_role_code(role)) {
+		resp_error(r, 422, "invalid", T(r, "org.err_choice"), "role");
+		return 0;
+	}
+	if (u && *u && text_parse_i64(u, &unit)) {
+		resp_error(r, 422, "invalid", T(r, "org.err_choice"), "unit_id");
+		return 0;
+	}
+	q = q ? q : "";
+	role = role ? role : "";
+	int active = !act || !*act || !strcmp(act, "all") ? -1 : !strcmp(act, "0") ? 0 : 1;
+	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
+	int64_t own = auth_scope_owner(r);
+	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
+		   own, unit, unit, role, role, active, active, q, like, like, like);
+	json_t *items = json_array();
+	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
+				    " ORDER BY u.id LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
+				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
+				    like, per_page, (page - 1) * per_page);
+	while (st && db_step(st) == 1) {
+		struct user_row x;
+		user_from_row(r, st, &x);
+		json_array_append_new(items, user_json(r, &x));
+	}
+	db_done(r->db, st);
+	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page,
+				    "per_page", per_page, "total", (json_int_t)total));
+	return 0;
+}
+
+int org_api_user(struct req *r)
+{
+	struct user_row u;
+	if (load_param(r, &u))
+		return 0;
+	resp_json(r, 200, user_json(r, &u));
+	return 0;
+}
+
+static int api_user_write(struct req *r, int creating)
+{
+	struct user_row u;
+	struct org_err e = {0};
+	const char *pw = NULL;
+	if (!r->json || !json_is_object(r->json)) {
+		resp_error(r, 415, "bad_request", T(r, "error.json_required"), "body");
+		return 0;
+	}
+	if (!creating && load_param(r, &u))
+		return 0;
+	int64_t id = user_save(r, creating ? NULL : &u, &e, &pw);
+	if (id == 0) {
+		org_api_invalid(r, &e);
+		return 0;
+	}
+	if (id < 0 || user_load(r, id, &u)) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	json_t *o = user_json(r, &u);
+	if (pw)	/* shown this once; only its argon2id hash is kept */
+		json_object_set_new(o, "initial_password", json_string(pw));
+	resp_json(r, creating ? 201 : 200, o);
+	return 0;
+}
+
+int org_api_user_create(struct req *r)
+{
+	return api_user_write(r, 1);
+}
+
+int org_api_user_update(struct req *r)
+{
+	return api_user_write(r, 0);
+}
+
+int org_api_user_deactivate(struct req *r)
+{
+	struct user_row u;
+	if (load_param(r, &u))
+		return 0;
+	const char *why = user_set_active(r, &u, 0);
+	if (why) {
+		org_refuse(r, "id", T(r, why));
+		return 0;
+	}
+	user_load(r, u.id, &u);
+	resp_json(r, 200, user_json(r, &u));
+	return 0;
+}

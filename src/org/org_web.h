@@ -1,0 +1,130 @@
+/*
+ * org_web.h — private to the administration pages (org_*_web.c): the handlers that
+ * org_web.c lists in org_routes[], and the form and list helpers they share.
+ *
+ * Validation follows one pattern: read every field with org_read_*(), which records the
+ * first problem in a struct org_err (the field's name and a message that names the field);
+ * then, if e.field is set, the HTML handler re-renders its form with status 422 and the
+ * message beside the field, and the API answers 422 with the same field and message.
+ */
+#ifndef ANQUAN_ORG_WEB_H
+#define ANQUAN_ORG_WEB_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct org_err {
+	const char *field;	/* NULL while nothing is wrong */
+	const char *msg;
+};
+
+/* Limits on input length, in characters (names: 64 as the brief of the users table says). */
+#define ORG_NAME_MAX 64
+#define ORG_CODE_MAX 32
+#define ORG_EMPNO_MAX 32
+#define ORG_SEARCH_MAX 64
+#define ORG_PER_PAGE 50
+#define ORG_PER_PAGE_MAX 200
+
+void org_err_set(struct req *r, struct org_err *e, const char *field, const char *label_key,
+		 const char *problem_key);
+/* A trimmed text field, or `current` when the request does not carry it (a PATCH that
+ * leaves the field alone). Never NULL. */
+const char *org_read_text(struct req *r, struct org_err *e, const char *name,
+			  const char *label_key, size_t max_chars, int required, const char *current);
+/* An id field: 0 when empty and not required; `current` when absent. */
+int64_t org_read_id(struct req *r, struct org_err *e, const char *name, const char *label_key,
+		    int required, int64_t current);
+/* A decimal field in [lo, hi]; *present = 0 when empty. */
+double org_read_number(struct req *r, struct org_err *e, const char *name,
+		       const char *label_key, double lo, double hi, int *present, double current,
+		       int current_present);
+
+/* Answer a validation failure: 422, for the API with the field. HTML handlers re-render. */
+void org_api_invalid(struct req *r, const struct org_err *e);
+void org_not_found(struct req *r);
+/* 409 for a rule that refuses the change (not the input's shape): message as given. */
+void org_refuse(struct req *r, const char *field, const char *message);
+
+/* --- form pieces --- */
+/* On a re-rendered form the submitted value, else the stored one. */
+const char *org_value(struct req *r, const char *name, const char *current);
+void org_field_error(struct req *r, const struct org_err *e, const char *name);
+/* <label>Label<input name value attrs>error</label>; attrs is constant markup */
+void org_input(struct req *r, const struct org_err *e, const char *name,
+	       const char *label_key, const char *value, const char *attrs);
+/* <option>s for the active units in the caller's scope, indented by depth */
+void org_unit_options(struct req *r, int64_t selected);
+/* <option>s for users in the caller's scope (optionally within a unit's subtree) */
+void org_user_options(struct req *r, int64_t selected, int64_t within_unit);
+/* "(12) ← 1 2 3 →" links keeping the other query parameters */
+void org_pager(struct req *r, const char *base, int page, int per_page, int64_t total);
+void org_page_args(struct req *r, int *page, int *per_page);
+/* A LIKE pattern "%q%" with the wildcards in q escaped (use ESCAPE '\'). */
+const char *org_like(struct req *r, const char *q);
+/* Append "field: old → new; " to an audit summary when they differ. */
+void org_diff(struct strbuf *sb, const char *field, const char *old, const char *new_value);
+/* Is this unit active and in the caller's data scope? */
+int org_unit_usable(struct req *r, int64_t unit_id);
+/* The link a printed QR code carries: scheme and host of this request, then /a/<token>. */
+const char *org_qr_url(struct req *r, const char *token);
+
+/* --- handlers (the route table is in org_web.c) --- */
+int org_units_page(struct req *r);
+int org_unit_new_page(struct req *r);
+int org_unit_create_post(struct req *r);
+int org_unit_edit_page(struct req *r);
+int org_unit_update_post(struct req *r);
+int org_unit_deactivate_post(struct req *r);
+int org_api_units(struct req *r);
+int org_api_unit(struct req *r);
+int org_api_unit_create(struct req *r);
+int org_api_unit_update(struct req *r);
+int org_api_unit_deactivate(struct req *r);
+
+int org_areas_page(struct req *r);
+int org_area_new_page(struct req *r);
+int org_area_create_post(struct req *r);
+int org_area_edit_page(struct req *r);
+int org_area_update_post(struct req *r);
+int org_area_deactivate_post(struct req *r);
+int org_area_scan(struct req *r);
+int org_api_areas(struct req *r);
+int org_api_area(struct req *r);
+int org_api_area_create(struct req *r);
+int org_api_area_update(struct req *r);
+int org_api_area_deactivate(struct req *r);
+
+int org_users_page(struct req *r);
+int org_user_new_page(struct req *r);
+int org_user_create_post(struct req *r);
+int org_user_edit_page(struct req *r);
+int org_user_update_post(struct req *r);
+int org_user_deactivate_post(struct req *r);
+int org_user_reactivate_post(struct req *r);
+int org_user_reset_post(struct req *r);
+int org_user_unlock_post(struct req *r);
+int org_api_users(struct req *r);
+int org_api_user(struct req *r);
+int org_api_user_create(struct req *r);
+int org_api_user_update(struct req *r);
+int org_api_user_deactivate(struct req *r);
+
+int org_roles_page(struct req *r);
+int org_role_new_page(struct req *r);
+int org_role_create_post(struct req *r);
+int org_role_edit_page(struct req *r);
+int org_role_update_post(struct req *r);
+int org_preview_page(struct req *r);
+int org_preview_post(struct req *r);
+int org_preview_exit_post(struct req *r);
+
+int org_positions_page(struct req *r);
+int org_position_create_post(struct req *r);
+
+int org_tokens_page(struct req *r);
+int org_token_create_post(struct req *r);
+int org_token_revoke_post(struct req *r);
+
+#endif

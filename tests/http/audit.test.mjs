@@ -1,0 +1,109 @@
+// tests/http/audit.test.mjs — the auditor's pages: who may read the log, what a change leaves
+// in it, the filters, and the hash chain catching an entry edited in the database file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, BIN } from './lib.mjs';
+
+let srv;
+let auditor;
+before(async () => {
+  srv = await startServer();
+  auditor = srv.client();
+  await auditor.login('auditor');
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0, 'server exits cleanly on SIGTERM');
+});
+
+const cliVerify = () => spawnSync(BIN, ['audit', 'verify'], {
+  env: { ...process.env, ANQUAN_DATA: srv.dir, ASAN_OPTIONS: 'detect_leaks=0' },
+  encoding: 'utf8',
+});
+
+test('the system administrator cannot read the audit log; the auditor can', async () => {
+  const admin = srv.client();
+  await admin.login('admin');
+  for (const p of ['/audit', '/audit/verify', '/api/v1/audit', '/api/v1/audit/verify']) {
+    assert.equal((await admin.get(p)).status, 403, p);
+  }
+  assert.doesNotMatch((await admin.get('/')).text, /href="\/audit"/);
+  const page = await auditor.get('/audit');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /demo_load/);
+  assert.match((await auditor.get('/')).text, /href="\/audit"/);
+  const worker = srv.client();
+  await worker.login('yuangong');
+  assert.equal((await worker.get('/audit')).status, 403);
+});
+
+test('a change shows who, when, from where, what and a summary, newest first', async () => {
+  const admin = srv.client();
+  await admin.apiLogin('admin');
+  const made = await admin.postJson('/api/v1/units', { parent_id: 2, kind: 'workshop', name: '审计测试车间<i>' });
+  assert.equal(made.status, 201);
+  const page = await auditor.get(`/audit?entity=unit&entity_id=${made.json.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<td>admin<\/td><td>127\.0\.0\.1<\/td><td>unit #\d+<\/td><td>create<\/td>/);
+  assert.match(page.text, /审计测试车间&lt;i&gt;/);
+  assert.match(page.text, /\d{4}-\d\d-\d\d \d\d:\d\d/);
+  const api = srv.client();
+  await api.apiLogin('auditor');
+  const all = (await api.get('/api/v1/audit?per_page=500')).json;
+  assert.ok(all.items.length > 3);
+  for (let i = 1; i < all.items.length; i++) assert.ok(all.items[i - 1].id > all.items[i].id, 'newest first');
+  const logins = (await api.get('/api/v1/audit?action=login&username=admin')).json;
+  assert.ok(logins.items.length >= 2);
+  assert.ok(logins.items.every((e) => e.username === 'admin' && e.action === 'login'));
+  const p2 = (await api.get('/api/v1/audit?per_page=2&page=2')).json;
+  assert.equal(p2.items.length, 2);
+  assert.equal(p2.items[0].id, all.items[2].id);
+});
+
+test('filters by date range, and a bad filter names its field', async () => {
+  const api = srv.client();
+  await api.apiLogin('auditor');
+  const day = (t) => new Date(t + 8 * 3600 * 1000).toISOString().slice(0, 10);	// plant time, UTC+8
+  const today = day(Date.now());
+  const tomorrow = day(Date.now() + 86400 * 1000);
+  assert.ok((await api.get(`/api/v1/audit?from=${today}&to=${today}`)).json.total > 0);
+  assert.equal((await api.get(`/api/v1/audit?from=${tomorrow}`)).json.total, 0);
+  const bad = await api.get('/api/v1/audit?from=2026-13-45');
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'from');
+  const badId = await api.get('/api/v1/audit?entity_id=abc');
+  assert.equal(badId.json.error.field, 'entity_id');
+  const page = await auditor.get('/audit?to=yesterday');
+  assert.equal(page.status, 422);
+  assert.match(page.text, /id="err-to"/);
+});
+
+test('verify reports intact, then names an entry edited in the database file', async () => {
+  const ok = await auditor.get('/audit/verify');
+  assert.equal(ok.status, 200);
+  assert.match(ok.text, /data-intact="1"/);
+  const n = Number(/<strong>(\d+)<\/strong>/.exec(ok.text)[1]);
+  assert.ok(n > 3);
+  const cli = cliVerify();
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /intact/);
+
+  // someone with the database file rewrites history
+  const db = join(srv.dir, 'anquan.db');
+  const ed = spawnSync('sqlite3', [db, "PRAGMA busy_timeout = 5000; UPDATE audit_log SET summary = 'nothing happened' WHERE id = 3;"], { encoding: 'utf8' });
+  assert.equal(ed.status, 0, ed.stderr);
+
+  const broken = await auditor.get('/audit/verify');
+  assert.match(broken.text, /data-intact="0"/);
+  assert.match(broken.text, /id="broken-entry">3</);
+  const api = srv.client();
+  await api.apiLogin('auditor');
+  const j = (await api.get('/api/v1/audit/verify')).json;
+  assert.equal(j.intact, false);
+  assert.equal(j.broken_id, 3);
+  const after1 = cliVerify();
+  assert.equal(after1.status, 1);
+  assert.match(after1.stdout, /entry 3\b/);
+});
