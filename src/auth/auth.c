@@ -81,6 +81,23 @@ int auth_has(struct req *r, const char *perm)
 	return 0;
 }
 
+int auth_has_any(struct req *r, const char *perms)
+{
+	char one[64];
+	for (const char *p = perms; *p;) {
+		size_t n = strcspn(p, " ");
+		if (n && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (auth_has(r, one))
+				return 1;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
 static int scope_rank(const char *s)
 {
 	if (!strcmp(s, "company"))

@@ -19,6 +19,8 @@ struct db;
 void auth_identify(struct req *r);
 /* Does the requester hold `perm`? */
 int auth_has(struct req *r, const char *perm);
+/* ... any one of the space-separated permissions in `perms`? */
+int auth_has_any(struct req *r, const char *perms);
 /* The double-submit CSRF token for forms shown before login (sets the cookie if needed). */
 const char *auth_form_csrf(struct req *r);
 

@@ -13,7 +13,7 @@
 struct nav_item {
 	const char *href;
 	const char *label;	/* catalogue key */
-	const char *perm;	/* NULL: any logged-in user */
+	const char *perms;	/* any one of these (space-separated); NULL: anyone signed in */
 };
 
 /* The menu, in the order a plant uses it. Modules add their entry here. */
@@ -26,7 +26,7 @@ static const struct nav_item nav[] = {
 	{"/equipment", "nav.equipment", "equip.view"},
 	{"/dashboard", "nav.dashboard", "report.view"},
 	{"/inbox", "nav.inbox", NULL},
-	{"/admin", "nav.admin", "user.admin"},
+	{"/admin", "nav.admin", "user.admin role.admin token.admin org.admin"},
 	{"/audit", "nav.audit", "audit.read"},
 	{NULL, NULL, NULL},
 };
@@ -75,7 +75,7 @@ void page_begin(struct req *r, const char *title)
 		 * JavaScript), inline on wide screens, where CSS hides the folded one */
 		struct strbuf items = STRBUF_INIT;
 		for (const struct nav_item *n = nav; n->href; n++) {
-			if (n->perm && !auth_has(r, n->perm))
+			if (n->perms && !auth_has_any(r, n->perms))
 				continue;
 			int here = strcmp(r->path, n->href) == 0;
 			html_printf(&items, "<li><a href=\"%s\"%r>%s</a></li>", n->href,
