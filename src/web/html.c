@@ -59,8 +59,13 @@ void html_printf(struct strbuf *sb, const char *fmt, ...)
 			p--;
 			break;
 		default:
+			/* An unknown conversion (a width such as %02d, say) is a programming error.
+			 * Its argument's type is unknown, so taking any further argument could read
+			 * garbage: print the rest of the format as it is and stop. */
 			sb_addc(sb, '?');
-			break;
+			sb_adds(sb, p);
+			va_end(ap);
+			return;
 		}
 		run = p + 1;
 	}

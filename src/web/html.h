@@ -5,7 +5,8 @@
  *   %s  text, escaped (&, <, >, ", ' become entities); NULL prints nothing
  *   %r  raw markup the caller built with this writer (never request data)
  *   %d  int     %D  int64_t     %%  a percent sign
- * Anything else is a programming error and prints "?" (tests catch it).
+ * Anything else (widths, %x, …) is a programming error: it prints "?" followed by the rest
+ * of the format unexpanded, and no further argument is read.
  */
 #ifndef ANQUAN_HTML_H
 #define ANQUAN_HTML_H

@@ -63,10 +63,11 @@ void page_begin(struct req *r, const char *title)
 		    "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		    "<title>%s · %s</title>"
+		    "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">"
 		    "<link rel=\"stylesheet\" href=\"%s\">"
 		    "<script src=\"%s\" defer></script></head><body>",
 		    strcmp(r->lang, "en") == 0 ? "en" : "zh-CN", title, T(r, "app.name"),
-		    static_url("app.css"), static_url("app.js"));
+		    static_url("favicon.svg"), static_url("app.css"), static_url("app.js"));
 	html_printf(o, "<header class=\"top\"><a class=\"brand\" href=\"/\">"
 		       "<span class=\"logo\" aria-hidden=\"true\">安</span>%s</a>",
 		    T(r, "app.name"));

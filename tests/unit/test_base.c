@@ -66,6 +66,9 @@ TEST(html_escapes_by_default)
 	html_printf(&sb, "%d/%D/%%/%s", 7, (int64_t)1 << 40, (const char *)NULL);
 	CHECK_STR(sb.buf, "7/1099511627776/%/");
 	sb_reset(&sb);
+	html_printf(&sb, "%s:%02d:%s", "a", 5, (const char *)NULL);	/* unsupported width */
+	CHECK_STR(sb.buf, "a:?02d:%s");
+	sb_reset(&sb);
 	url_encode(&sb, "a b&c=隐");
 	CHECK_STR(sb.buf, "a%20b%26c%3D%E9%9A%90");
 	sb_release(&sb);
