@@ -461,7 +461,8 @@ int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **f
 	if (db_exec(c, "INSERT INTO hazards (number, status, reporter_id, anonymous, near_miss, area_id,"
 		       " unit_id, equipment_id, category_id, factor_code, level, criterion_id, urgency,"
 		       " description, assignee_id, reported_at, respond_due, rectify_due, repeat_of, updated_at)"
-		       " VALUES (?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       " VALUES (?, 'reported', ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, NULLIF(?, 0),"
+		       " ?, ?, ?, NULLIF(?, 0), ?)",
 		    "tIiiIIIIttIttIIIIII", number, in->reporter_id,
 		    in->anonymous, in->near_miss, in->area_id, unit, in->equipment_id ? in->equipment_id : 0,
 		    in->category_id, in->factor_code && *in->factor_code ? in->factor_code : NULL, level,
@@ -469,9 +470,6 @@ int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **f
 		    d.respond_due, d.rectify_due, repeat_of, now) != DB_OK)
 		goto fail;
 	id = db_last_id(c);
-	/* 0 means "none" for the optional references */
-	db_exec(c, "UPDATE hazards SET equipment_id = NULLIF(equipment_id, 0), criterion_id = NULLIF(criterion_id, 0),"
-		   " assignee_id = NULLIF(assignee_id, 0), repeat_of = NULLIF(repeat_of, 0) WHERE id = ?", "I", id);
 	if (db_exec(c, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
 		       " VALUES (?, ?, ?, 'report', '', 'reported', ?)", "IIIt", id, now, in->reporter_id,
 		    in->description ? in->description : "") != DB_OK)
