@@ -154,14 +154,13 @@ static int jpeg_decode(const unsigned char *data, size_t len, struct rgb *out, c
 	out->px = xmalloc((size_t)sw * sh * 3);
 	out->w = sw;
 	out->h = sh;
-	if (tjDecompress2(tj, data, (unsigned long)len, out->px, sw, 0, sh, TJPF_RGB, 0)) {
-		/* a truncated file still decodes partly with a warning; a broken one does not */
-		if (tjGetErrorCode(tj) != TJERR_WARNING) {
-			free(out->px);
-			out->px = NULL;
-			*why = "hazard.photo_not_image";
-			goto done;
-		}
+	/* TJFLAG_STOPONWARNING: a truncated photo (an upload cut short) is refused, not stored
+	 * with a grey lower half */
+	if (tjDecompress2(tj, data, (unsigned long)len, out->px, sw, 0, sh, TJPF_RGB, TJFLAG_STOPONWARNING)) {
+		free(out->px);
+		out->px = NULL;
+		*why = "hazard.photo_not_image";
+		goto done;
 	}
 	rc = 0;
 done:
