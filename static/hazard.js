@@ -83,7 +83,8 @@
 						const b = await shrink(f);
 						fd.append(files.name, b, (f.name || 'photo').replace(/\.\w+$/, '') + '.jpg');
 					}
-					const res = await fetch(form.action, { method: 'POST', body: fd, credentials: 'same-origin' });
+					/* getAttribute: a field named "action" shadows form.action */
+					const res = await fetch(form.getAttribute('action'), { method: 'POST', body: fd, credentials: 'same-origin' });
 					const html = await res.text();
 					if (res.ok && res.redirected) {
 						location.assign(res.url);
