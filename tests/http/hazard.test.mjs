@@ -248,7 +248,7 @@ test('the major loop: criterion, plan, two approvals, regulator flag, assessment
   assert.equal(r.json.status, 'closed');
 });
 
-test('dispatch rules: area × category beats area only; a position finds its holder', async () => {
+test('dispatch rules: area × category beats area only; reassignment needs a reason', async () => {
   const safety = await as('anhuan');
   const u001 = await as('u001');
   const u005 = await as('u005');
