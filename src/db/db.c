@@ -10,6 +10,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/strbuf.h"
+#include "hazard/hazard.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -32,6 +33,13 @@ struct db {
 	struct db *next_free;	/* pool list */
 };
 
+/* SQL functions and FTS5 tokenizers that modules' tables need, on every connection and
+ * before migrations (a virtual table names its tokenizer). */
+static int db_register_extensions(sqlite3 *h)
+{
+	return hazard_search_register(h);
+}
+
 /* One writer at a time in this process; SQLite's own lock guards against other processes. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -44,6 +52,13 @@ struct db *db_open(const char *path, char **err)
 	if (rc != SQLITE_OK) {
 		if (err)
 			*err = xstrdup(c->h ? sqlite3_errmsg(c->h) : "cannot open database");
+		sqlite3_close(c->h);
+		free(c);
+		return NULL;
+	}
+	if (db_register_extensions(c->h) != SQLITE_OK) {
+		if (err)
+			*err = xstrdup("cannot register SQLite extensions (FTS5 missing?)");
 		sqlite3_close(c->h);
 		free(c);
 		return NULL;

@@ -9,6 +9,7 @@
 #include "web/home.h"
 #include "org/org.h"
 #include "sched/sched.h"
+#include "hazard/hazard.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -18,5 +19,6 @@ const struct route *const http_route_tables[] = {
 	audit_routes,
 	sched_routes,
 	openapi_routes,
+	hazard_routes,
 	NULL,
 };

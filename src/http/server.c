@@ -111,7 +111,12 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	if (r->body_error || !key)
 		return MHD_YES;
 	struct upload *u = r->uploads;
-	if (off == 0 || !u || strcmp(u->field, key) != 0) {
+	/* MHD may announce a part with an empty piece at offset 0 and then deliver its data,
+	 * again at offset 0, when the body arrives in several reads: an empty part of the same
+	 * name continues, it does not start another (else the field is seen twice, once empty) */
+	int continues = u && strcmp(u->field, key) == 0 && (off > 0 || u->data.len == 0) &&
+			(u->filename != NULL) == (filename != NULL);
+	if (!continues) {
 		int is_file = filename != NULL;
 		if (is_file ? ++r->nfiles > HTTP_MAX_FILES : ++r->nfields > HTTP_MAX_FIELDS) {
 			set_body_error(r, 413, key);

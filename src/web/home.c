@@ -34,6 +34,9 @@ static int home_page(struct req *r)
 	if (auth_has(r, "hazard.report"))
 		html_printf(&r->out, "<a class=\"tile tile-main\" href=\"/hazards/new\"><strong>%s</strong><span>%s</span></a>",
 			    T(r, "nav.report"), T(r, "home.report_hint"));
+	if (auth_has(r, "hazard.view"))
+		html_printf(&r->out, "<a class=\"tile\" href=\"/hazards?mine=1&amp;status=open\"><strong>%s</strong><span>%s</span></a>",
+			    T(r, "hazard.home_tasks"), T(r, "hazard.tab_mine"));
 	html_printf(&r->out, "<a class=\"tile\" href=\"/inbox\"><strong>%s</strong><span>%D %s</span></a>",
 		    T(r, "nav.inbox"), unread, T(r, "home.unread"));
 	if (auth_has(r, "user.admin"))

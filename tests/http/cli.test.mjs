@@ -189,16 +189,17 @@ test('audit verify passes on a fresh demo database and names the entry edited af
   assert.equal(run(dir, ['demo']).code, 0);
   const fresh = run(dir, ['audit', 'verify']);
   assert.equal(fresh.code, 0, fresh.out + fresh.err);
-  assert.match(fresh.out, /^OK: 1 entries/);
+  const n = Number(/^OK: (\d+) entries/.exec(fresh.out)[1]);	// the demo loaders' entries
+  assert.ok(n >= 1);
   const db = join(dir, 'anquan.db');
   // two more entries, so that the edited one is in the middle of the chain
   assert.equal(run(dir, ['user', 'passwd', 'yuangong', 'Reset-Pass-1']).code, 0);
   assert.equal(run(dir, ['user', 'passwd', 'banzhang', 'Reset-Pass-2']).code, 0);
-  assert.match(run(dir, ['audit', 'verify']).out, /^OK: 3 entries/);
-  sql(db, "UPDATE audit_log SET summary = 'nothing happened' WHERE id = 2");
+  assert.match(run(dir, ['audit', 'verify']).out, new RegExp(`^OK: ${n + 2} entries`));
+  sql(db, `UPDATE audit_log SET summary = 'nothing happened' WHERE id = ${n + 1}`);
   const broken = run(dir, ['audit', 'verify']);
   assert.equal(broken.code, 1);
-  assert.match(broken.out, /BROKEN at entry 2\b/);
+  assert.match(broken.out, new RegExp(`BROKEN at entry ${n + 1}\\b`));
   assert.match(broken.out, /changed/);
 });
 

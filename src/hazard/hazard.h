@@ -1,0 +1,195 @@
+/*
+ * hazard.h — the hazard module's public face (隐患排查治理): report, classify, dispatch,
+ * rectify, verify and close hazards, with deadlines, escalation, repeats, search and points.
+ *
+ * The files, one job each:
+ *   hazard.c         storage and rules: create, dispatch, numbers, deadlines, repeats, points
+ *   hazard_flow.c    the lifecycle as a transition table and the one engine that applies it
+ *   hazard_photo.c   photo checks and re-encoding (TurboJPEG, libpng, libexif)
+ *   hazard_search.c  the CJK bigram FTS5 tokenizer and the search index
+ *   hazard_sched.c   the scheduler job: reminders, overdue marking, escalation
+ *   hazard_web.c     the pages;  hazard_api.c  the JSON API;  hazard_demo.c  demo data
+ */
+#ifndef ANQUAN_HAZARD_H
+#define ANQUAN_HAZARD_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct db;
+
+/* ---- numbers and deadlines (hazard.c) ---- */
+
+/* "YH-2026-000123" into out (at least 24 bytes). */
+void hazard_format_number(char *out, size_t size, int year, int64_t seq);
+/* The local (plant zone) calendar year of a UTC time. */
+int hazard_local_year(int64_t t);
+
+struct hazard_deadlines {
+	int64_t respond_due;	/* accept by then */
+	int64_t rectify_due;	/* rectified (submitted for verification) by then */
+};
+/* Deadlines for urgency 'A', 'B' or 'C' from `from`, with the given hours (configurable;
+ * defaults A 2 h / 24 h, B 24 h / 72 h, C 48 h / 7 days). */
+struct hazard_deadlines hazard_deadlines_for(char urgency, int64_t from, const int respond_h[3],
+					     const int rectify_h[3]);
+/* The same with the hours read from the settings table. */
+struct hazard_deadlines hazard_deadlines(struct db *c, char urgency, int64_t from);
+/* When a reminder is due: `percent` of the way from start to due. */
+int64_t hazard_remind_at(int64_t start, int64_t due, int percent);
+
+/* An integer setting (settings table) or def. */
+int64_t hazard_setting(struct db *c, const char *key, int64_t def);
+
+/* ---- storage ---- */
+
+struct hazard_photo_in {
+	const unsigned char *data;
+	size_t len;
+	const char *sha;	/* instead of data: an already stored blob */
+};
+
+struct hazard_new {
+	int64_t reporter_id;
+	int64_t area_id, category_id, equipment_id, criterion_id;
+	const char *factor_code;
+	const char *level;	/* "general" | "major" */
+	const char *urgency;	/* "A" | "B" | "C" */
+	const char *description;
+	int anonymous, near_miss;
+	struct hazard_photo_in photos[HTTP_MAX_FILES];
+	int nphotos;
+};
+
+/* Validate and store a new hazard with its photos, number, dispatch, deadlines, repeat mark,
+ * event, audit entry, search row and notifications — in one transaction. Returns the id, or
+ * -1 with *field and *msg_key set to the offending field and a catalogue key. */
+int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **field,
+		      const char **msg_key);
+
+/* The rectifier by the dispatch rules (area × category → position or person), falling back
+ * to the area's unit head or a team leader there, walking up the unit tree. 0 if none. */
+int64_t hazard_dispatch(struct db *c, int64_t area_id, int64_t category_id);
+
+/* Is this hazard visible to the requester? Unit data scope, or they reported it, are assigned
+ * to it or rectified/verified it. Also loads unit/reporter. */
+int hazard_visible(struct req *r, int64_t hazard_id);
+
+/* Award points (ledger row for the person; and their team's share). Inside a transaction. */
+int hazard_award(struct db *c, int64_t hazard_id, int64_t user_id, const char *reason, int64_t pts);
+
+/* Store a photo (re-encoded) and its thumbnail as blobs; sha_out gets the stored SHA-256.
+ * Inside a transaction. Returns 0, or -1 with *msg_key set. */
+int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char sha_out[65],
+		       const char **msg_key);
+
+/* ---- the lifecycle (hazard_flow.c) ---- */
+
+struct hazard_row {
+	int64_t id, version, reporter_id, assignee_id, rectifier_id, verifier_id, unit_id;
+	int64_t area_id, category_id, equipment_id, reported_at, rectify_due;
+	char status[24], level[12], urgency[4], number[32];
+	int on_spot;
+};
+int hazard_load(struct db *c, int64_t id, struct hazard_row *h);	/* 0 ok, -1 none */
+
+/* The input an action may carry. */
+struct hazard_action_in {
+	const char *note;		/* reason / rectification note / assessment */
+	const char *level, *urgency;	/* accept: confirm or change the classification */
+	int64_t criterion_id;		/* accept as major: the criterion item */
+	int64_t assignee_id;		/* reassign / accept: a new rectifier */
+	struct hazard_photo_in photos[HTTP_MAX_FILES];
+	int nphotos;
+	/* submit_plan: the six parts and a due date */
+	const char *plan[6];
+	int64_t plan_due;
+};
+
+struct hazard_transition {
+	const char *from, *action, *to, *perm;
+	/* NULL if allowed; else a catalogue key saying why not. Rows with the same from and
+	 * action differ by guard: the engine takes the first whose guard passes. */
+	const char *(*guard)(struct req *r, const struct hazard_row *h,
+			     const struct hazard_action_in *in);
+};
+extern const struct hazard_transition hazard_transitions[];
+
+/* Apply `action` to hazard `id`. Returns 0, or an HTTP status (403, 404, 409, 400) with
+ * *msg_key and *field set. Everything happens in one transaction or not at all. */
+int hazard_act(struct req *r, int64_t id, const char *action, const struct hazard_action_in *in,
+	       const char **msg_key, const char **field);
+/* Which actions may this user take now (for buttons)? Fills acts (up to max), returns count. */
+int hazard_actions_for(struct req *r, const struct hazard_row *h, const char **acts, int max);
+/* Pure table check for unit tests: is there a row from `from` with `action`? */
+const struct hazard_transition *hazard_flow_find(const char *from, const char *action);
+
+/* ---- photos (hazard_photo.c) ---- */
+
+struct hazard_image {
+	unsigned char *jpeg;	/* malloc'd, re-encoded without metadata */
+	size_t jpeg_len;
+	unsigned char *thumb;
+	size_t thumb_len;
+	int width, height;
+	int64_t taken_at;	/* EXIF DateTimeOriginal as UTC, 0 if none */
+};
+#define HAZARD_PHOTO_MAX_SIDE 1600
+#define HAZARD_THUMB_MAX_SIDE 320
+#define HAZARD_PHOTO_MAX_PIXELS 40000000LL	/* refuse decompression bombs */
+/* Check, decode, orient, shrink and re-encode. 0, or -1 with *msg_key. */
+int hazard_image_process(const unsigned char *data, size_t len, struct hazard_image *out,
+			 const char **msg_key);
+void hazard_image_free(struct hazard_image *img);
+/* A solid-colour test/demo JPEG with stripes (malloc'd). */
+unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len);
+
+/* ---- search (hazard_search.c) ---- */
+
+int hazard_search_register(sqlite3 *h);	/* the 'cjk2' FTS5 tokenizer; SQLITE_OK */
+/* Rewrite this hazard's search row from its current text. Inside a transaction. */
+int hazard_search_sync(struct db *c, int64_t hazard_id);
+/* Turn user text into an FTS5 query of quoted phrases (malloc'd), NULL if nothing to find. */
+char *hazard_search_query(const char *text);
+/* Tokenize with the bigram rules; calls cb for each token (for tests). */
+void hazard_search_tokens(const char *text, int len, void *ctx,
+			  void (*cb)(void *ctx, const char *tok, int n, int start, int end));
+
+/* ---- the scheduler job (hazard_sched.c) ---- */
+int hazard_sched_run(struct db *c, int64_t now);
+
+/* ---- demo data (hazard_demo.c) ---- */
+int hazard_demo_load(struct db *c);
+
+/* ---- routes (hazard_web.c + hazard_api.c) ---- */
+extern const struct route hazard_routes[];
+
+/* shared between the page and API files (hazard_web.c) */
+struct hazard_filter {
+	const char *status, *level, *q, *from, *to, *mine;
+	int64_t area_id, unit_id, category_id;
+	int overdue, repeat;
+	int page, per_page;
+};
+void hazard_filter_read(struct req *r, struct hazard_filter *f);
+/* Run the filtered, scoped list; cb per row with the statement (columns: see hazard_web.c). */
+int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
+		      void (*cb)(struct req *r, sqlite3_stmt *st, void *ctx), void *ctx,
+		      int64_t *total);
+int hazard_api_list(struct req *r);
+int hazard_api_get(struct req *r);
+int hazard_api_create(struct req *r);
+int hazard_api_action(struct req *r);
+int hazard_api_photo(struct req *r);
+int hazard_api_meta(struct req *r);
+int hazard_api_rules(struct req *r);
+int hazard_api_rule_add(struct req *r);
+/* Read action input from a form or JSON body; uploads "photo" become photos. */
+void hazard_action_read(struct req *r, struct hazard_action_in *in);
+/* Read a new hazard from a form or JSON body. */
+void hazard_new_read(struct req *r, struct hazard_new *in);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * hazard_photo.c — turn an uploaded phone photo into what we store: a JPEG of at most
+ * 1600 px on its long side and a 320 px thumbnail, both re-encoded from pixels so that no
+ * metadata (EXIF GPS, camera serial) and no payload hidden after the image survives.
+ *
+ * Order matters for safety: the format is recognised from its magic bytes (never the file
+ * name or the browser's Content-Type), then width × height is read from the header and
+ * anything above 40 megapixels is refused *before* a pixel is decoded, so a small file that
+ * claims 100000 × 100000 px (a decompression bomb) costs nothing. Large JPEGs are decoded
+ * already scaled down by libjpeg-turbo (1/2, 1/4, 1/8) and then box-filtered to size.
+ * The capture time (EXIF DateTimeOriginal) is read with libexif before re-encoding, and the
+ * EXIF orientation is applied so the stored photo stands upright without its EXIF.
+ */
+#include "hazard/hazard.h"
+#include "base/clock.h"
+#include "base/strbuf.h"
+
+#include <libexif/exif-data.h>
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <turbojpeg.h>
+
+struct rgb {
+	unsigned char *px;
+	int w, h;
+};
+
+/* Area-average downscale (each output pixel averages the source pixels it covers). */
+static struct rgb rgb_shrink(const struct rgb *s, int dw, int dh)
+{
+	struct rgb d = {xmalloc((size_t)dw * dh * 3), dw, dh};
+	for (int y = 0; y < dh; y++) {
+		int y0 = (int)((int64_t)y * s->h / dh), y1 = (int)((int64_t)(y + 1) * s->h / dh);
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		for (int x = 0; x < dw; x++) {
+			int x0 = (int)((int64_t)x * s->w / dw), x1 = (int)((int64_t)(x + 1) * s->w / dw);
+			if (x1 <= x0)
+				x1 = x0 + 1;
+			unsigned sum[3] = {0, 0, 0}, n = 0;
+			for (int yy = y0; yy < y1; yy++) {
+				const unsigned char *p = s->px + ((size_t)yy * s->w + x0) * 3;
+				for (int xx = x0; xx < x1; xx++, p += 3, n++) {
+					sum[0] += p[0];
+					sum[1] += p[1];
+					sum[2] += p[2];
+				}
+			}
+			unsigned char *q = d.px + ((size_t)y * dw + x) * 3;
+			for (int k = 0; k < 3; k++)
+				q[k] = (unsigned char)((sum[k] + n / 2) / n);
+		}
+	}
+	return d;
+}
+
+/* Fit w×h inside max×max keeping the aspect ratio. */
+static void fit(int w, int h, int max, int *dw, int *dh)
+{
+	if (w <= max && h <= max) {
+		*dw = w;
+		*dh = h;
+	} else if (w >= h) {
+		*dw = max;
+		*dh = (int)((int64_t)h * max / w);
+	} else {
+		*dh = max;
+		*dw = (int)((int64_t)w * max / h);
+	}
+	if (*dw < 1)
+		*dw = 1;
+	if (*dh < 1)
+		*dh = 1;
+}
+
+/* EXIF orientation 3 (180°), 6 (90° clockwise), 8 (90° counter-clockwise). */
+static void rgb_orient(struct rgb *img, int orientation)
+{
+	if (orientation != 3 && orientation != 6 && orientation != 8)
+		return;
+	int w = img->w, h = img->h;
+	int nw = orientation == 3 ? w : h, nh = orientation == 3 ? h : w;
+	unsigned char *out = xmalloc((size_t)w * h * 3);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int nx, ny;
+			if (orientation == 3) {
+				nx = w - 1 - x;
+				ny = h - 1 - y;
+			} else if (orientation == 6) {
+				nx = h - 1 - y;
+				ny = x;
+			} else {
+				nx = y;
+				ny = w - 1 - x;
+			}
+			memcpy(out + ((size_t)ny * nw + nx) * 3, img->px + ((size_t)y * w + x) * 3, 3);
+		}
+	free(img->px);
+	img->px = out;
+	img->w = nw;
+	img->h = nh;
+}
+
+static int jpeg_encode(const struct rgb *img, int quality, unsigned char **out, size_t *len)
+{
+	tjhandle tj = tjInitCompress();
+	unsigned char *buf = NULL;
+	unsigned long n = 0;
+	int rc = tj ? tjCompress2(tj, img->px, img->w, 0, img->h, TJPF_RGB, &buf, &n, TJSAMP_420,
+				  quality, TJFLAG_ACCURATEDCT) : -1;
+	if (tj)
+		tjDestroy(tj);
+	if (rc) {
+		tjFree(buf);
+		return -1;
+	}
+	/* copy into malloc'd memory so every caller frees the same way */
+	*out = xmalloc(n);
+	memcpy(*out, buf, n);
+	*len = n;
+	tjFree(buf);
+	return 0;
+}
+
+/* Decode a JPEG, scaled by libjpeg-turbo to the smallest size still ≥ the target. */
+static int jpeg_decode(const unsigned char *data, size_t len, struct rgb *out, const char **why)
+{
+	tjhandle tj = tjInitDecompress();
+	int w, h, sub, cs, rc = -1;
+	if (!tj)
+		return -1;
+	if (tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &sub, &cs) || w <= 0 || h <= 0) {
+		*why = "hazard.photo_not_image";
+		goto done;
+	}
+	if ((int64_t)w * h > HAZARD_PHOTO_MAX_PIXELS) {
+		*why = "hazard.photo_too_many_pixels";
+		goto done;
+	}
+	int nf = 0;
+	tjscalingfactor *sf = tjGetScalingFactors(&nf);
+	int sw = w, sh = h;
+	for (int i = 0; sf && i < nf; i++) {
+		int tw = TJSCALED(w, sf[i]), th = TJSCALED(h, sf[i]);
+		int big = tw > th ? tw : th;
+		if (big >= HAZARD_PHOTO_MAX_SIDE && (int64_t)tw * th < (int64_t)sw * sh) {
+			sw = tw;
+			sh = th;
+		}
+	}
+	out->px = xmalloc((size_t)sw * sh * 3);
+	out->w = sw;
+	out->h = sh;
+	/* TJFLAG_STOPONWARNING: a truncated photo (an upload cut short) is refused, not stored
+	 * with a grey lower half */
+	if (tjDecompress2(tj, data, (unsigned long)len, out->px, sw, 0, sh, TJPF_RGB, TJFLAG_STOPONWARNING)) {
+		free(out->px);
+		out->px = NULL;
+		*why = "hazard.photo_not_image";
+		goto done;
+	}
+	rc = 0;
+done:
+	tjDestroy(tj);
+	return rc;
+}
+
+struct png_src {
+	const unsigned char *p;
+	size_t len, off;
+};
+
+static int png_decode(const unsigned char *data, size_t len, struct rgb *out, const char **why)
+{
+	/* IHDR is always the first chunk: width and height are bytes 16–23, read before libpng
+	 * allocates anything, so a bomb header is refused for free */
+	if (len < 33 || memcmp(data + 12, "IHDR", 4)) {
+		*why = "hazard.photo_not_image";
+		return -1;
+	}
+	uint32_t w = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 | (uint32_t)data[18] << 8 | data[19];
+	uint32_t h = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 | (uint32_t)data[22] << 8 | data[23];
+	if (!w || !h) {
+		*why = "hazard.photo_not_image";
+		return -1;
+	}
+	if ((uint64_t)w * h > (uint64_t)HAZARD_PHOTO_MAX_PIXELS) {
+		*why = "hazard.photo_too_many_pixels";
+		return -1;
+	}
+	png_image img;
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, data, len)) {
+		*why = "hazard.photo_not_image";
+		return -1;
+	}
+	img.format = PNG_FORMAT_RGB;
+	out->w = (int)img.width;
+	out->h = (int)img.height;
+	out->px = xmalloc(PNG_IMAGE_SIZE(img));
+	/* transparent areas go on white, as a viewer shows them */
+	png_color bg = {255, 255, 255};
+	if (!png_image_finish_read(&img, &bg, out->px, 0, NULL)) {
+		free(out->px);
+		out->px = NULL;
+		png_image_free(&img);
+		*why = "hazard.photo_not_image";
+		return -1;
+	}
+	return 0;
+}
+
+/* EXIF: capture time (as plant local time → UTC) and orientation. */
+static void exif_read(const unsigned char *data, size_t len, int64_t *taken, int *orientation)
+{
+	*taken = 0;
+	*orientation = 1;
+	ExifData *ed = exif_data_new_from_data(data, (unsigned int)len);
+	if (!ed)
+		return;
+	ExifEntry *e = exif_data_get_entry(ed, EXIF_TAG_DATE_TIME_ORIGINAL);
+	if (e) {
+		char buf[64] = "";
+		exif_entry_get_value(e, buf, sizeof(buf));
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		if (sscanf(buf, "%d:%d:%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+			   &tm.tm_min, &tm.tm_sec) == 6 && tm.tm_year > 1990) {
+			tm.tm_year -= 1900;
+			tm.tm_mon -= 1;
+			*taken = (int64_t)timegm(&tm) - clock_local_offset();
+		}
+	}
+	e = exif_data_get_entry(ed, EXIF_TAG_ORIENTATION);
+	if (e && e->format == EXIF_FORMAT_SHORT && e->size >= 2)
+		*orientation = exif_get_short(e->data, exif_data_get_byte_order(ed));
+	exif_data_unref(ed);
+}
+
+int hazard_image_process(const unsigned char *data, size_t len, struct hazard_image *out,
+			 const char **msg_key)
+{
+	struct rgb src = {0}, big = {0}, small = {0};
+	int is_jpeg = len > 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff;
+	int is_png = len > 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8);
+	int orientation = 1, rc = -1;
+	memset(out, 0, sizeof(*out));
+	*msg_key = "hazard.photo_not_image";
+	if (!is_jpeg && !is_png)
+		return -1;
+	if (is_jpeg) {
+		exif_read(data, len, &out->taken_at, &orientation);
+		if (jpeg_decode(data, len, &src, msg_key))
+			return -1;
+	} else if (png_decode(data, len, &src, msg_key)) {
+		return -1;
+	}
+	int dw, dh;
+	fit(src.w, src.h, HAZARD_PHOTO_MAX_SIDE, &dw, &dh);
+	if (dw != src.w || dh != src.h) {
+		big = rgb_shrink(&src, dw, dh);
+		free(src.px);
+	} else {
+		big = src;
+	}
+	src.px = NULL;
+	rgb_orient(&big, orientation);
+	fit(big.w, big.h, HAZARD_THUMB_MAX_SIDE, &dw, &dh);
+	small = rgb_shrink(&big, dw, dh);
+	*msg_key = "hazard.photo_failed";
+	if (jpeg_encode(&big, 82, &out->jpeg, &out->jpeg_len) ||
+	    jpeg_encode(&small, 75, &out->thumb, &out->thumb_len))
+		goto done;
+	out->width = big.w;
+	out->height = big.h;
+	*msg_key = NULL;
+	rc = 0;
+done:
+	free(big.px);
+	free(small.px);
+	if (rc)
+		hazard_image_free(out);
+	return rc;
+}
+
+void hazard_image_free(struct hazard_image *img)
+{
+	free(img->jpeg);
+	free(img->thumb);
+	img->jpeg = img->thumb = NULL;
+}
+
+unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len)
+{
+	struct rgb img = {xmalloc((size_t)w * h * 3), w, h};
+	unsigned char r = (unsigned char)(rgb >> 16), g = (unsigned char)(rgb >> 8), b = (unsigned char)rgb;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = img.px + ((size_t)y * w + x) * 3;
+			/* diagonal warning stripes over the colour, like hazard tape */
+			int stripe = ((x + y) / (w / 8 + 1)) % 2;
+			p[0] = stripe ? r : (unsigned char)(r / 2 + 100);
+			p[1] = stripe ? g : (unsigned char)(g / 2 + 100);
+			p[2] = stripe ? b : (unsigned char)(b / 3);
+		}
+	unsigned char *out = NULL;
+	if (jpeg_encode(&img, quality, &out, len))
+		out = NULL;
+	free(img.px);
+	return out;
+}

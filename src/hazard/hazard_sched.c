@@ -1,0 +1,188 @@
+/*
+ * hazard_sched.c — the scheduler job that watches hazard deadlines.
+ *
+ * Two clocks: the response clock (a reported hazard must be accepted by respond_due) and the
+ * rectification clock (an accepted hazard must be submitted for verification by rectify_due;
+ * for a major hazard the plan's due date). For each:
+ *   - at remind_percent (default 75 %) of the time, the assignee is reminded;
+ *   - at the deadline the hazard is marked overdue (and stays counted as overdue) and the
+ *     assignee is told; escalation step 1 goes to the assignee's supervisor;
+ *   - each further escalate_step_hours (default 24 h) the next step: 2 the head of the
+ *     assignee's unit (walking up the tree if a unit has none), 3 the safety director(s).
+ * Every message has a dedup key ("hazard:42:rectify:escalate:2:7"), so running the job twice
+ * or late tells nobody twice (原安监总局令第16号 Art. 10: 治理责任、时限 must be enforced).
+ *
+ * Also: photos uploaded through the API but never attached to a hazard within a day are
+ * deleted, so an abandoned upload leaves nothing behind.
+ */
+#include "hazard/hazard.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "notify/notify.h"
+#include "web/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct watch {
+	int64_t id, assignee, start, due, overdue;
+	char kind[8];		/* respond | rectify */
+	char number[32];
+};
+
+static int tell(struct db *c, int64_t uid, const struct watch *w, const char *kind,
+		const char *title_key, const char *what, int step)
+{
+	if (!uid)
+		return 0;
+	char key[128], link[48];
+	snprintf(key, sizeof(key), "hazard:%lld:%s:%s:%d:%lld", (long long)w->id, w->kind, what, step,
+		 (long long)uid);
+	snprintf(link, sizeof(link), "/hazards/%lld", (long long)w->id);
+	struct strbuf t = STRBUF_INIT;
+	sb_addf(&t, "%s %s", i18n_get("zh", title_key), w->number);
+	const char *body = i18n_get("zh", !strcmp(w->kind, "respond") ? "hazard.clock_respond"
+								  : "hazard.clock_rectify");
+	int rc = notify_user(c, uid, kind, t.buf, body, link, key);
+	sb_release(&t);
+	return rc;
+}
+
+/* The head of uid's unit, walking up while a unit has no head (or the head is uid). */
+static int64_t unit_head_of(struct db *c, int64_t uid)
+{
+	int64_t unit = 0;
+	db_get_i64(c, &unit, "SELECT unit_id FROM users WHERE id = ?", "I", uid);
+	for (int depth = 0; unit && depth < 16; depth++) {
+		int64_t head = 0, parent = 0;
+		db_get_i64(c, &head, "SELECT coalesce(head_user_id, 0) FROM units WHERE id = ?", "I", unit);
+		if (head && head != uid)
+			return head;
+		db_get_i64(c, &parent, "SELECT coalesce(parent_id, 0) FROM units WHERE id = ?", "I", unit);
+		unit = parent;
+	}
+	return 0;
+}
+
+static int escalate(struct db *c, const struct watch *w, int step)
+{
+	int64_t to = 0;
+	if (step == 1) {
+		db_get_i64(c, &to, "SELECT coalesce(supervisor_id, 0) FROM users WHERE id = ?", "I", w->assignee);
+		return tell(c, to, w, "hazard.escalate", "hazard.notify_escalate", "escalate", 1);
+	}
+	if (step == 2)
+		return tell(c, unit_head_of(c, w->assignee), w, "hazard.escalate", "hazard.notify_escalate",
+			    "escalate", 2);
+	int64_t ids[16];
+	int n = 0, total = 0;
+	sqlite3_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+				       " JOIN roles ro ON ro.id = ur.role_id WHERE ro.code = 'safety_director'"
+				       " AND u.active = 1 ORDER BY u.id", NULL);
+	while (st && db_step(st) == 1 && n < 16)
+		ids[n++] = db_col_i64(st, 0);
+	db_done(c, st);
+	for (int i = 0; i < n; i++) {
+		int rc = tell(c, ids[i], w, "hazard.escalate", "hazard.notify_escalate", "escalate", 3);
+		if (rc < 0)
+			return rc;
+		total += rc;
+	}
+	return total;
+}
+
+static int watch_one(struct db *c, const struct watch *w, int64_t now, int percent, int64_t step_s)
+{
+	int acted = 0, rc;
+	if (now < w->due) {
+		if (now >= hazard_remind_at(w->start, w->due, percent)) {
+			rc = tell(c, w->assignee, w, "hazard.remind", "hazard.notify_remind", "remind", 0);
+			if (rc < 0)
+				return -1;
+			acted += rc;
+		}
+		return acted;
+	}
+	if (!w->overdue) {
+		if (db_exec(c, "UPDATE hazards SET overdue = 1, overdue_at = ? WHERE id = ?", "II", w->due,
+			    w->id) != DB_OK)
+			return -1;
+		acted++;
+	}
+	rc = tell(c, w->assignee, w, "hazard.overdue", "hazard.notify_overdue", "overdue", 0);
+	if (rc < 0)
+		return -1;
+	acted += rc;
+	for (int step = 1; step <= 3; step++) {
+		if (now < w->due + (int64_t)(step - 1) * step_s)
+			break;
+		rc = escalate(c, w, step);
+		if (rc < 0)
+			return -1;
+		acted += rc;
+	}
+	return acted;
+}
+
+int hazard_sched_run(struct db *c, int64_t now)
+{
+	int percent = (int)hazard_setting(c, "hazard.remind_percent", 75);
+	int64_t step_s = hazard_setting(c, "hazard.escalate_step_hours", 24) * 3600;
+	struct watch *list = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st = db_query(c,
+		"SELECT id, coalesce(assignee_id, 0), reported_at, respond_due, rectify_due, status, overdue,"
+		" number FROM hazards WHERE status IN ('reported', 'assigned', 'planning', 'plan_review',"
+		" 'rectifying')", NULL);
+	while (st && db_step(st) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		struct watch *w = &list[n];
+		memset(w, 0, sizeof(*w));
+		w->id = db_col_i64(st, 0);
+		w->assignee = db_col_i64(st, 1);
+		w->start = db_col_i64(st, 2);
+		int respond = !strcmp(db_col_text(st, 5), "reported");
+		w->due = respond ? db_col_i64(st, 3) : db_col_i64(st, 4);
+		snprintf(w->kind, sizeof(w->kind), "%s", respond ? "respond" : "rectify");
+		w->overdue = db_col_i64(st, 6);
+		snprintf(w->number, sizeof(w->number), "%s", db_col_text(st, 7));
+		/* a response overdue mark must not hide a later rectification overdue */
+		if (!respond && w->overdue) {
+			int64_t at = 0;
+			db_get_i64(c, &at, "SELECT overdue_at FROM hazards WHERE id = ?", "I", w->id);
+			w->overdue = at >= w->due;
+		}
+		if (w->due > 0)
+			n++;
+	}
+	db_done(c, st);
+	int total = 0;
+	if (db_begin(c) != DB_OK) {
+		free(list);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc = watch_one(c, &list[i], now, percent, step_s);
+		if (rc < 0) {
+			db_rollback(c);
+			free(list);
+			return -1;
+		}
+		total += rc;
+	}
+	/* abandoned API uploads: unreferenced photo blobs older than a day, and their thumbnails */
+	if (db_exec(c, "DELETE FROM blobs WHERE created_at < ? AND sha256 NOT IN (SELECT sha256 FROM hazard_photos)"
+		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN hazard_photos p ON p.sha256 = b.sha256"
+		       " WHERE b.thumb_sha256 IS NOT NULL)", "I", now - 86400) != DB_OK) {
+		db_rollback(c);
+		free(list);
+		return -1;
+	}
+	free(list);
+	return db_commit(c) == DB_OK ? total : -1;
+}

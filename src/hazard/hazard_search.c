@@ -1,0 +1,200 @@
+/*
+ * hazard_search.c — full-text search over hazard numbers, descriptions and notes.
+ *
+ * Why a tokenizer of our own: most Chinese words are two characters (阀门, 漏油, 护栏), and
+ * FTS5's trigram tokenizer in Debian's SQLite 3.40 finds nothing for a query under three
+ * characters; unicode61 treats a whole run of Han characters as one token. So 'cjk2' makes
+ * every pair of adjacent CJK characters a token (安全阀 → 安全, 全阀) and every ASCII word a
+ * lower-case token (YH-2026-000123 → yh, 2026, 000123). A query is tokenized the same way and
+ * searched as a phrase, so the pairs must be adjacent: "安全阀" does not match "安全…阀".
+ * A lone CJK character between separators becomes a one-character token.
+ *
+ * The tokenizer is registered on every connection (db_register_extensions in db.c), before
+ * migrations, because the hazards_fts table names it.
+ */
+#include "hazard/hazard.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+/* Decode one UTF-8 code point at s (valid input assumed; bad bytes count as one unit). */
+static int utf8_next(const unsigned char *s, int n, unsigned *cp)
+{
+	unsigned c = s[0];
+	int len = c < 0x80 ? 1 : c >> 5 == 6 ? 2 : c >> 4 == 14 ? 3 : c >> 3 == 30 ? 4 : 1;
+	if (len > n)
+		len = 1;
+	if (len == 1) {
+		*cp = c;
+		return 1;
+	}
+	unsigned v = c & (0x7f >> len);
+	for (int i = 1; i < len; i++)
+		v = (v << 6) | (s[i] & 0x3f);
+	*cp = v;
+	return len;
+}
+
+static int is_cjk(unsigned cp)
+{
+	return (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+	       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f) ||
+	       (cp >= 0x3040 && cp <= 0x30ff);	/* kana: same rule serves Japanese names */
+}
+
+static int is_word(unsigned cp)
+{
+	if (cp < 0x80)
+		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+	/* other letters (accented Latin, Greek…) join words; CJK punctuation separates */
+	return !is_cjk(cp) && !(cp >= 0x2000 && cp <= 0x206f) && !(cp >= 0x3000 && cp <= 0x303f) &&
+	       !(cp >= 0xff00 && cp <= 0xffef);
+}
+
+void hazard_search_tokens(const char *text, int len, void *ctx,
+			  void (*cb)(void *ctx, const char *tok, int n, int start, int end))
+{
+	const unsigned char *s = (const unsigned char *)text;
+	struct strbuf w = STRBUF_INIT;
+	int i = 0;
+	while (i < len) {
+		unsigned cp;
+		int l = utf8_next(s + i, len - i, &cp);
+		if (is_cjk(cp)) {
+			/* a run of CJK characters: each adjacent pair is a token */
+			int start = i, prev = -1, prevlen = 0, count = 0;
+			while (i < len) {
+				l = utf8_next(s + i, len - i, &cp);
+				if (!is_cjk(cp))
+					break;
+				if (prev >= 0)
+					cb(ctx, text + prev, prevlen + l, prev, i + l);
+				prev = i;
+				prevlen = l;
+				count++;
+				i += l;
+			}
+			if (count == 1)
+				cb(ctx, text + start, i - start, start, i);
+		} else if (is_word(cp)) {
+			int start = i;
+			sb_reset(&w);
+			while (i < len) {
+				l = utf8_next(s + i, len - i, &cp);
+				if (!is_word(cp) || is_cjk(cp))
+					break;
+				for (int k = 0; k < l; k++) {
+					char c = (char)s[i + k];
+					sb_addc(&w, cp < 0x80 && c >= 'A' && c <= 'Z' ? (char)(c + 32) : c);
+				}
+				i += l;
+			}
+			cb(ctx, w.buf, (int)w.len, start, i);
+		} else {
+			i += l;
+		}
+	}
+	sb_release(&w);
+}
+
+/* ---- the FTS5 glue ---- */
+
+struct tok_ctx {
+	void *pctx;
+	int (*xToken)(void *, int, const char *, int, int, int);
+	int rc;
+};
+
+static void fts_cb(void *ctx, const char *tok, int n, int start, int end)
+{
+	struct tok_ctx *t = ctx;
+	if (t->rc == SQLITE_OK && n > 0)
+		t->rc = t->xToken(t->pctx, 0, tok, n, start, end);
+}
+
+static int cjk2_create(void *ud, const char **args, int nargs, Fts5Tokenizer **out)
+{
+	(void)ud;
+	(void)args;
+	(void)nargs;
+	static int dummy;
+	*out = (Fts5Tokenizer *)&dummy;	/* stateless */
+	return SQLITE_OK;
+}
+
+static void cjk2_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+static int cjk2_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int len,
+			 int (*xToken)(void *, int, const char *, int, int, int))
+{
+	(void)t;
+	(void)flags;
+	struct tok_ctx c = {pctx, xToken, SQLITE_OK};
+	hazard_search_tokens(text, len, &c, fts_cb);
+	return c.rc;
+}
+
+int hazard_search_register(sqlite3 *h)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	static fts5_tokenizer tok = {cjk2_create, cjk2_delete, cjk2_tokenize};
+	return api->xCreateTokenizer(api, "cjk2", NULL, &tok, NULL);
+}
+
+int hazard_search_sync(struct db *c, int64_t id)
+{
+	if (db_exec(c, "DELETE FROM hazards_fts WHERE rowid = ?", "I", id) != DB_OK)
+		return DB_ERROR;
+	return db_exec(c,
+		"INSERT INTO hazards_fts (rowid, number, description, notes)"
+		" SELECT h.id, h.number, h.description || ' ' || coalesce(e.name, ''),"
+		" coalesce((SELECT group_concat(note, ' ') FROM hazard_events WHERE hazard_id = h.id), '')"
+		" FROM hazards h LEFT JOIN equipment e ON e.id = h.equipment_id WHERE h.id = ?", "I", id);
+}
+
+char *hazard_search_query(const char *text)
+{
+	struct strbuf q = STRBUF_INIT;
+	const char *p = text;
+	while (p && *p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		const char *start = p;
+		int useful = 0;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+			unsigned cp;
+			int l = utf8_next((const unsigned char *)p, (int)strlen(p), &cp);
+			if (is_cjk(cp) || is_word(cp))
+				useful = 1;
+			p += l;
+		}
+		if (!useful)
+			continue;
+		/* each piece is a phrase: "..." with quotes doubled, so no query syntax leaks in */
+		if (q.len)
+			sb_addc(&q, ' ');
+		sb_addc(&q, '"');
+		for (const char *s = start; s < p; s++) {
+			if (*s == '"')
+				sb_addc(&q, '"');
+			sb_addc(&q, *s);
+		}
+		sb_addc(&q, '"');
+	}
+	if (!q.len)
+		return NULL;
+	return sb_detach(&q, NULL);
+}

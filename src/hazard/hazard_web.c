@@ -1,0 +1,931 @@
+/*
+ * hazard_web.c — the hazard pages: report (隐患随手拍), list with filters and search, detail
+ * with the timeline and the action forms, photos, CSV/XLSX export and the monthly ranking.
+ *
+ * The report page is built for a worker with gloves on an old phone: photo first, then the
+ * place (preselected from the area QR code /a/<token>, or by the GPS button), one tap on a
+ * category tile, send — everything else folds away under "more". Without JavaScript it is a
+ * plain multipart form; static/hazard.js shrinks photos before upload when it can.
+ *
+ * Lists are in the requester's data scope (docs/architecture.md "Lists in scope"), widened to
+ * hazards the requester reported, is assigned or rectified/verified (hazard_visible()).
+ */
+#include "hazard/hazard.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "base/strbuf.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "http/static.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#define PER_PAGE 20
+
+static const char *TK(struct req *r, const char *prefix, const char *v)
+{
+	return T(r, arena_printf(&r->arena, "%s%s", prefix, v));
+}
+
+static int64_t id_of(const char *s)
+{
+	int64_t v = 0;
+	if (!s || text_parse_i64(s, &v) || v < 0)
+		return 0;
+	return v;
+}
+
+/* "YYYY-MM-DD" in the plant's zone → UTC seconds of that day's start; 0 if not a date. */
+static int64_t parse_day(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 2000 || y > 2200 || m < 1 ||
+	    m > 12 || d < 1 || d > 31)
+		return 0;
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return (int64_t)timegm(&tm) - clock_local_offset();
+}
+
+/* ---- reading input (shared with hazard_api.c) ---- */
+
+static void photos_from_uploads(struct req *r, struct hazard_photo_in *p, int *n)
+{
+	*n = 0;
+	for (struct upload *u = r->uploads; u && *n < HTTP_MAX_FILES; u = u->next)
+		if (!strcmp(u->field, "photo") && u->data.len) {
+			p[*n].data = (const unsigned char *)u->data.buf;
+			p[*n].len = u->data.len;
+			p[*n].sha = NULL;
+			(*n)++;
+		}
+	/* JSON: "photos": ["sha", …] of photos uploaded with POST /api/v1/photos */
+	json_t *arr = r->json ? json_object_get(r->json, "photos") : NULL;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		if (*n < HTTP_MAX_FILES && json_is_string(v)) {
+			p[*n].sha = json_string_value(v);
+			p[*n].data = NULL;
+			p[*n].len = 0;
+			(*n)++;
+		}
+	}
+	const char *one = req_field(r, "photo_sha");
+	if (one && *one && *n < HTTP_MAX_FILES) {
+		p[*n].sha = one;
+		(*n)++;
+	}
+}
+
+static int flag(struct req *r, const char *name)
+{
+	const char *v = req_field(r, name);
+	return v && (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"));
+}
+
+void hazard_new_read(struct req *r, struct hazard_new *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->reporter_id = r->who->user_id;
+	in->area_id = id_of(req_field(r, "area_id"));
+	in->category_id = id_of(req_field(r, "category_id"));
+	in->equipment_id = id_of(req_field(r, "equipment_id"));
+	in->criterion_id = id_of(req_field(r, "criterion_id"));
+	in->factor_code = req_field(r, "factor_code");
+	in->level = req_field(r, "level");
+	in->urgency = req_field(r, "urgency");
+	in->description = req_field(r, "description");
+	in->anonymous = flag(r, "anonymous");
+	in->near_miss = flag(r, "near_miss");
+	/* a non-numeric id is as wrong as an unknown one: -1 fails validation naming the field */
+	const char *names[] = {"area_id", "category_id", "equipment_id", "criterion_id"};
+	int64_t *vals[] = {&in->area_id, &in->category_id, &in->equipment_id, &in->criterion_id};
+	for (int i = 0; i < 4; i++) {
+		const char *v = req_field(r, names[i]);
+		if (v && *v && !id_of(v))
+			*vals[i] = i < 2 ? 0 : -1;
+	}
+	photos_from_uploads(r, in->photos, &in->nphotos);
+}
+
+void hazard_action_read(struct req *r, struct hazard_action_in *in)
+{
+	static const char *const plan[6] = {"goal", "method", "funding", "organization",
+					    "deadline_text", "safety"};
+	memset(in, 0, sizeof(*in));
+	in->note = req_field(r, "note");
+	in->level = req_field(r, "level");
+	in->urgency = req_field(r, "urgency");
+	in->criterion_id = id_of(req_field(r, "criterion_id"));
+	in->assignee_id = id_of(req_field(r, "assignee_id"));
+	for (int i = 0; i < 6; i++)
+		in->plan[i] = req_field(r, plan[i]);
+	const char *due = req_field(r, "due_date");
+	in->plan_due = due ? parse_day(due) : id_of(req_field(r, "plan_due"));
+	if (due && in->plan_due)
+		in->plan_due += 86400 - 1;	/* the end of that day */
+	photos_from_uploads(r, in->photos, &in->nphotos);
+}
+
+/* ---- the scoped, filtered list ---- */
+
+void hazard_filter_read(struct req *r, struct hazard_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->status = req_query(r, "status");
+	f->level = req_query(r, "level");
+	f->q = req_query(r, "q");
+	f->from = req_query(r, "from");
+	f->to = req_query(r, "to");
+	f->mine = req_query(r, "mine");
+	f->area_id = id_of(req_query(r, "area_id"));
+	f->unit_id = id_of(req_query(r, "unit_id"));
+	f->category_id = id_of(req_query(r, "category_id"));
+	const char *v = req_query(r, "overdue");
+	f->overdue = v && !strcmp(v, "1");
+	v = req_query(r, "repeat");
+	f->repeat = v && !strcmp(v, "1");
+	int64_t p = id_of(req_query(r, "page"));
+	f->page = p > 0 && p < 100000 ? (int)p : 1;
+	int64_t pp = id_of(req_query(r, "per_page"));
+	f->per_page = pp > 0 && pp <= 200 ? (int)pp : PER_PAGE;
+}
+
+/* One statement for every filter combination ("?N = 0 OR …"), so it is prepared once. */
+#define HZ_FROM \
+	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
+	" JOIN hazard_categories c ON c.id = h.category_id LEFT JOIN users ru ON ru.id = h.reporter_id" \
+	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
+	" WHERE ((u.path LIKE ?1 AND ?2 = 0) OR h.reporter_id = ?3 OR h.assignee_id = ?3" \
+	"  OR h.rectifier_id = ?3 OR h.verifier_id = ?3)" \
+	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled')))" \
+	" AND (?5 = '' OR h.level = ?5) AND (?6 = 0 OR h.area_id = ?6)" \
+	" AND (?7 = 0 OR u.path LIKE (SELECT path FROM units WHERE id = ?7) || '%')" \
+	" AND (?8 = 0 OR h.category_id = ?8) AND (?9 = 0 OR h.reported_at >= ?9)" \
+	" AND (?10 = 0 OR h.reported_at < ?10) AND (?11 = 0 OR h.overdue = 1)" \
+	" AND (?12 = 0 OR h.repeat_of IS NOT NULL)" \
+	" AND (?13 = 0 OR (h.assignee_id = ?3 AND h.status IN ('reported', 'assigned', 'planning', 'rectifying'))" \
+	"  OR (?14 = 1 AND h.status = 'reported') OR (?15 = 1 AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3)" \
+	"  OR (?16 = 1 AND h.status = 'plan_review'))" \
+	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
+	" AND (?18 = 0 OR h.equipment_id = ?18)"
+
+#define HZ_COLS \
+	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
+	" c.name_en, h.reported_at, h.rectify_due, h.overdue, h.repeat_of, h.anonymous," \
+	" coalesce(ru.name, ''), coalesce(au.name, ''), u.name, h.near_miss, h.on_spot," \
+	" coalesce(e.code, ''), h.closed_at, (SELECT p.sha256 FROM hazard_photos p WHERE" \
+	" p.hazard_id = h.id AND p.kind = 'before' ORDER BY p.id LIMIT 1)"
+
+int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
+		      void (*cb)(struct req *r, sqlite3_stmt *st, void *ctx), void *ctx,
+		      int64_t *total)
+{
+	char *q = f->q && *f->q ? hazard_search_query(f->q) : NULL;
+	int64_t from = parse_day(f->from), to = parse_day(f->to);
+	if (to)
+		to += 86400;	/* "to" is inclusive */
+	int mine = f->mine && !strcmp(f->mine, "1");
+	int64_t me = r->who->user_id, owner = auth_scope_owner(r);
+	const char *pat = auth_scope_pattern(r);
+	const char *status = f->status ? f->status : "", *level = f->level ? f->level : "";
+	int handle = mine && auth_has(r, "hazard.handle"), verify = mine && auth_has(r, "hazard.verify");
+	int major = mine && auth_has(r, "hazard.major");
+	int64_t equipment = id_of(req_query(r, "equipment_id"));
+#define HZ_ARGS "tIIttIIIIIiiiiiitI", pat, owner, me, status, level, f->area_id, f->unit_id, \
+	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment
+	if (total) {
+		*total = 0;
+		db_get_i64(r->db, total, "SELECT count(*)" HZ_FROM, HZ_ARGS);
+	}
+	sqlite3_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?19 OFFSET ?20",
+				    "tIIttIIIIIiiiiiitIii", pat, owner, me, status, level, f->area_id,
+				    f->unit_id, f->category_id, from, to, f->overdue, f->repeat, mine,
+				    handle, verify, major, q, equipment, limit, offset);
+#undef HZ_ARGS
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		cb(r, st, ctx);
+		n++;
+	}
+	db_done(r->db, st);
+	free(q);
+	return st ? n : -1;
+}
+
+/* ---- small pieces of markup ---- */
+
+static void badges(struct req *r, struct strbuf *o, const char *status, const char *level,
+		   int overdue, int repeat, int near_miss, int on_spot)
+{
+	const char *cls = !strcmp(status, "closed") ? "ok" : !strcmp(status, "cancelled") ? "" : "warn";
+	html_printf(o, "<span class=\"badge %s\">%s</span>", cls, TK(r, "hazard.status.", status));
+	if (!strcmp(level, "major"))
+		html_printf(o, " <span class=\"badge bad\">%s</span>", T(r, "hazard.level.major"));
+	if (overdue)
+		html_printf(o, " <span class=\"badge bad\">%s</span>", T(r, "hazard.overdue"));
+	if (repeat)
+		html_printf(o, " <span class=\"badge warn\">%s</span>", T(r, "hazard.repeat"));
+	if (near_miss)
+		html_printf(o, " <span class=\"badge\">%s</span>", T(r, "hazard.near_miss"));
+	if (on_spot)
+		html_printf(o, " <span class=\"badge ok\">%s</span>", T(r, "hazard.on_spot"));
+}
+
+static const char *cat_name(struct req *r, sqlite3_stmt *st, int zh_col)
+{
+	return strcmp(r->lang, "en") ? db_col_text(st, zh_col) : db_col_text(st, zh_col + 1);
+}
+
+static void options(struct req *r, struct strbuf *o, const char *sql, int64_t selected, int bilingual)
+{
+	sqlite3_stmt *st = db_query(r->db, sql, NULL);
+	while (st && db_step(st) == 1) {
+		int64_t id = db_col_i64(st, 0);
+		html_printf(o, "<option value=\"%D\"%r>%s</option>", id, id == selected ? " selected" : "",
+			    bilingual ? cat_name(r, st, 1) : db_col_text(st, 1));
+	}
+	db_done(r->db, st);
+}
+
+/* ---- the report page ---- */
+
+static int report_page(struct req *r)
+{
+	int64_t area = id_of(req_query(r, "area"));
+	struct strbuf *o = &r->out;
+	page_begin(r, T(r, "hazard.report_title"));
+	html_printf(o, "<script src=\"%s\" defer></script>", static_url("hazard.js"));
+	html_printf(o, "<form class=\"card stack hz-report js-shrink\" method=\"post\" action=\"/hazards\""
+		       " enctype=\"multipart/form-data\">%r<h1>%s</h1>", page_csrf(r), T(r, "hazard.report_title"));
+	html_printf(o, "<label class=\"hz-photo\"><span>%s <b class=\"req\">*</b></span>"
+		       "<input type=\"file\" name=\"photo\" accept=\"image/*\" capture=\"environment\" multiple required>"
+		       "<small class=\"hint\">%s</small></label>", T(r, "hazard.photo"), T(r, "hazard.photo_hint"));
+	html_printf(o, "<output class=\"hz-previews\" aria-live=\"polite\"></output>");
+	html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><select name=\"area_id\" required>"
+		       "<option value=\"\">%s</option>", T(r, "hazard.area"), T(r, "hazard.pick"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name, latitude, longitude FROM areas WHERE active = 1 ORDER BY name", NULL);
+	while (st && db_step(st) == 1) {
+		int64_t id = db_col_i64(st, 0);
+		html_printf(o, "<option value=\"%D\"%r", id, id == area ? " selected" : "");
+		if (!db_col_null(st, 2))
+			html_printf(o, " data-lat=\"%s\" data-lng=\"%s\"", db_col_text(st, 2), db_col_text(st, 3));
+		html_printf(o, ">%s</option>", db_col_text(st, 1));
+	}
+	db_done(r->db, st);
+	html_printf(o, "</select></label><button type=\"button\" class=\"hz-gps\" hidden>%s</button>",
+		    T(r, "hazard.gps"));
+	html_printf(o, "<fieldset class=\"hz-cats\"><legend>%s <b class=\"req\">*</b></legend>", T(r, "hazard.category"));
+	st = db_query(r->db, "SELECT id, name_zh, name_en FROM hazard_categories WHERE active = 1 ORDER BY sort, id", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<label class=\"hz-cat\"><input type=\"radio\" name=\"category_id\" value=\"%D\" required>"
+			       "<span>%s</span></label>", db_col_i64(st, 0), cat_name(r, st, 1));
+	db_done(r->db, st);
+	html_printf(o, "</fieldset>");
+	html_printf(o, "<label><span>%s</span><textarea name=\"description\" rows=\"3\" maxlength=\"2000\""
+		       " placeholder=\"%s\"></textarea></label>", T(r, "hazard.description"), T(r, "hazard.description_hint"));
+	html_printf(o, "<details class=\"hz-more\"><summary>%s</summary><div class=\"stack\">", T(r, "hazard.more"));
+	html_printf(o, "<label><span>%s</span><select name=\"equipment_id\"><option value=\"\">—</option>",
+		    T(r, "hazard.equipment"));
+	options(r, o, "SELECT id, code || ' ' || name FROM equipment WHERE active = 1 ORDER BY code", 0, 0);
+	html_printf(o, "</select></label><label><span>%s</span><select name=\"level\">"
+		       "<option value=\"general\">%s</option><option value=\"major\">%s</option></select></label>",
+		    T(r, "hazard.level"), T(r, "hazard.level.general"), T(r, "hazard.level.major"));
+	html_printf(o, "<label><span>%s</span><select name=\"urgency\"><option value=\"\">—</option>"
+		       "<option value=\"A\">%s</option><option value=\"B\">%s</option><option value=\"C\">%s</option>"
+		       "</select></label>", T(r, "hazard.urgency"), T(r, "hazard.urgency.A"),
+		    T(r, "hazard.urgency.B"), T(r, "hazard.urgency.C"));
+	html_printf(o, "<label><span>%s</span><select name=\"factor_code\"><option value=\"\">—</option>",
+		    T(r, "hazard.factor"));
+	st = db_query(r->db, "SELECT code, name_zh, name_en, parent FROM hazard_factors ORDER BY code", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<option value=\"%s\">%s%s</option>", db_col_text(st, 0),
+			    *db_col_text(st, 3) ? "· " : "", cat_name(r, st, 1));
+	db_done(r->db, st);
+	html_printf(o, "</select></label>");
+	if (hazard_setting(r->db, "hazard.allow_near_miss", 0))
+		html_printf(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"near_miss\" value=\"1\">%s</label>",
+			    T(r, "hazard.near_miss_hint"));
+	if (hazard_setting(r->db, "hazard.allow_anonymous", 0))
+		html_printf(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"anonymous\" value=\"1\">%s</label>",
+			    T(r, "hazard.anonymous_hint"));
+	html_printf(o, "</div></details><p class=\"hz-status\" role=\"status\" aria-live=\"polite\"></p>"
+		       "<button class=\"primary hz-send\">%s</button></form>", T(r, "hazard.send"));
+	page_end(r);
+	return 0;
+}
+
+static void show_form_error(struct req *r, int status, const char *key, const char *field)
+{
+	resp_error(r, status, "invalid", T(r, key), field);
+}
+
+static int report_post(struct req *r)
+{
+	struct hazard_new in;
+	const char *field, *key;
+	hazard_new_read(r, &in);
+	int64_t id = hazard_create(r, &in, &field, &key);
+	if (id < 0) {
+		show_form_error(r, field ? 400 : 503, key, field);
+		return 0;
+	}
+	resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld?created=1", (long long)id));
+	return 0;
+}
+
+/* ---- the list ---- */
+
+static void list_row(struct req *r, sqlite3_stmt *st, void *ctx)
+{
+	struct strbuf *o = ctx;
+	const char *thumb = db_col_text(st, 21);
+	html_printf(o, "<li class=\"hz-item\"><a href=\"/hazards/%D\">", db_col_i64(st, 0));
+	if (*thumb)
+		html_printf(o, "<img class=\"hz-thumb\" src=\"/photos/%s?thumb=1\" alt=\"\" loading=\"lazy\" width=\"64\" height=\"64\">",
+			    thumb);
+	html_printf(o, "<div><strong>%s</strong> ", db_col_text(st, 1));
+	badges(r, o, db_col_text(st, 2), db_col_text(st, 3), (int)db_col_i64(st, 11), !db_col_null(st, 12),
+	       (int)db_col_i64(st, 17), (int)db_col_i64(st, 18));
+	html_printf(o, "<p>%s · %s</p><p class=\"hint\">%s</p><small>%s %s · %s %s</small></div></a></li>",
+		    db_col_text(st, 6), cat_name(r, st, 7), db_col_text(st, 5), T(r, "hazard.reported_at"),
+		    page_time(r, db_col_i64(st, 9)), T(r, "hazard.assignee"), db_col_text(st, 15));
+}
+
+static void keep_query(struct req *r, struct strbuf *sb, const char *skip)
+{
+	const char *keys[] = {"q", "status", "level", "area_id", "unit_id", "category_id", "from", "to",
+			      "overdue", "repeat", "mine", "equipment_id", NULL};
+	for (int i = 0; keys[i]; i++) {
+		const char *v = req_query(r, keys[i]);
+		if (!v || !*v || (skip && !strcmp(skip, keys[i])))
+			continue;
+		sb_addf(sb, "%s%s=", sb->len ? "&" : "", keys[i]);
+		url_encode(sb, v);
+	}
+}
+
+static void select_opt(struct strbuf *o, const char *value, const char *label, const char *cur)
+{
+	html_printf(o, "<option value=\"%s\"%r>%s</option>", value, cur && !strcmp(cur, value) ? " selected" : "",
+		    label);
+}
+
+static int list_page(struct req *r)
+{
+	struct hazard_filter f;
+	hazard_filter_read(r, &f);
+	struct strbuf *o = &r->out, rows = STRBUF_INIT, qs = STRBUF_INIT;
+	int64_t total = 0;
+	int n = hazard_list_query(r, &f, f.per_page, (f.page - 1) * f.per_page, list_row, &rows, &total);
+	page_begin(r, T(r, "nav.hazards"));
+	int mine = f.mine && !strcmp(f.mine, "1");
+	int64_t my_unit = r->who->unit_id;
+	html_printf(o, "<section class=\"card\"><h1>%s</h1><nav class=\"hz-tabs\">"
+		       "<a href=\"/hazards?mine=1&amp;status=open\"%r>%s</a><a href=\"/hazards?unit_id=%D\"%r>%s</a>"
+		       "<a href=\"/hazards\"%r>%s</a><a href=\"/hazards/ranking\">%s</a></nav>",
+		    T(r, "nav.hazards"), mine ? " aria-current=\"page\"" : "", T(r, "hazard.tab_mine"), my_unit,
+		    !mine && f.unit_id == my_unit ? " aria-current=\"page\"" : "", T(r, "hazard.tab_unit"),
+		    !mine && !f.unit_id ? " aria-current=\"page\"" : "", T(r, "hazard.tab_all"), T(r, "hazard.ranking"));
+	/* filters: a GET form, so a filtered list is a link one can send */
+	html_printf(o, "<form class=\"filters\" method=\"get\" action=\"/hazards\">");
+	if (mine)
+		html_printf(o, "<input type=\"hidden\" name=\"mine\" value=\"1\">");
+	html_printf(o, "<label><span>%s</span><input type=\"search\" name=\"q\" value=\"%s\" placeholder=\"%s\"></label>",
+		    T(r, "hazard.search"), f.q ? f.q : "", T(r, "hazard.search_hint"));
+	html_printf(o, "<label><span>%s</span><select name=\"status\"><option value=\"\">—</option>", T(r, "hazard.status"));
+	static const char *const statuses[] = {"open", "reported", "assigned", "planning", "plan_review", "rectifying",
+					       "verifying", "closed", "cancelled", NULL};
+	for (int i = 0; statuses[i]; i++)
+		select_opt(o, statuses[i], TK(r, "hazard.status.", statuses[i]), f.status);
+	html_printf(o, "</select></label><label><span>%s</span><select name=\"level\"><option value=\"\">—</option>",
+		    T(r, "hazard.level"));
+	select_opt(o, "general", T(r, "hazard.level.general"), f.level);
+	select_opt(o, "major", T(r, "hazard.level.major"), f.level);
+	html_printf(o, "</select></label><label><span>%s</span><select name=\"area_id\"><option value=\"\">—</option>",
+		    T(r, "hazard.area"));
+	options(r, o, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", f.area_id, 0);
+	html_printf(o, "</select></label><label><span>%s</span><select name=\"unit_id\"><option value=\"\">—</option>",
+		    T(r, "hazard.unit"));
+	options(r, o, "SELECT id, name FROM units WHERE active = 1 AND kind <> 'team' ORDER BY path", f.unit_id, 0);
+	html_printf(o, "</select></label><label><span>%s</span><select name=\"category_id\"><option value=\"\">—</option>",
+		    T(r, "hazard.category"));
+	options(r, o, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", f.category_id, 1);
+	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\"></label>"
+		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\"></label>"
+		       "<label class=\"inline\"><input type=\"checkbox\" name=\"overdue\" value=\"1\"%r>%s</label>"
+		       "<label class=\"inline\"><input type=\"checkbox\" name=\"repeat\" value=\"1\"%r>%s</label>"
+		       "<button>%s</button></form>",
+		    T(r, "hazard.from"), f.from ? f.from : "", T(r, "hazard.to"), f.to ? f.to : "",
+		    f.overdue ? " checked" : "", T(r, "hazard.overdue"), f.repeat ? " checked" : "",
+		    T(r, "hazard.repeat"), T(r, "hazard.filter"));
+	keep_query(r, &qs, "page");
+	html_printf(o, "<p class=\"hz-count\">%s: %D", T(r, "hazard.count"), total);
+	if (auth_has(r, "hazard.export"))
+		html_printf(o, " · <a href=\"/hazards/export.csv?%s\">CSV</a> · <a href=\"/hazards/export.xlsx?%s\">Excel</a>",
+			    qs.buf, qs.buf);
+	html_printf(o, "</p><ul class=\"list hz-list\">%r", rows.buf);
+	if (n <= 0)
+		html_printf(o, "<li class=\"empty\">%s</li>", T(r, "hazard.none"));
+	html_printf(o, "</ul><nav class=\"pager\">");
+	if (f.page > 1)
+		html_printf(o, "<a class=\"button\" href=\"/hazards?%s%spage=%d\">%s</a>", qs.buf, qs.len ? "&" : "",
+			    f.page - 1, T(r, "hazard.prev"));
+	else
+		html_printf(o, "<span></span>");
+	if ((int64_t)f.page * f.per_page < total)
+		html_printf(o, "<a class=\"button\" href=\"/hazards?%s%spage=%d\">%s</a>", qs.buf, qs.len ? "&" : "",
+			    f.page + 1, T(r, "hazard.next"));
+	html_printf(o, "</nav></section>");
+	sb_release(&rows);
+	sb_release(&qs);
+	page_end(r);
+	return 0;
+}
+
+/* ---- the detail page ---- */
+
+static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t event)
+{
+	sqlite3_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
+					   " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id", "II", id, event);
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		if (!n++)
+			html_printf(o, "<div class=\"hz-photos\">");
+		html_printf(o, "<a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
+			    db_col_text(st, 0), db_col_text(st, 0), TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
+	}
+	db_done(r->db, st);
+	if (n)
+		html_printf(o, "</div>");
+}
+
+static void user_options(struct req *r, struct strbuf *o, int64_t selected)
+{
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT DISTINCT u.id, u.name || ' · ' || n.name FROM users u JOIN units n ON n.id = u.unit_id"
+		" JOIN user_roles ur ON ur.user_id = u.id JOIN roles ro ON ro.id = ur.role_id"
+		" WHERE u.active = 1 AND (' ' || ro.permissions || ' ') LIKE '% hazard.rectify %' ORDER BY n.path, u.id", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
+			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
+	db_done(r->db, st);
+}
+
+static void note_field(struct req *r, struct strbuf *o, const char *label_key, int required)
+{
+	html_printf(o, "<label><span>%s%r</span><textarea name=\"note\" rows=\"2\"%r></textarea></label>",
+		    T(r, label_key), required ? " <b class=\"req\">*</b>" : "", required ? " required" : "");
+}
+
+static void photo_field(struct req *r, struct strbuf *o, int required)
+{
+	html_printf(o, "<label><span>%s%r</span><input type=\"file\" name=\"photo\" accept=\"image/*\""
+		       " capture=\"environment\" multiple%r></label>", T(r, "hazard.after_photo"),
+		    required ? " <b class=\"req\">*</b>" : "", required ? " required" : "");
+}
+
+/* One form per action; those that need input fold into <details>. */
+static void action_form(struct req *r, struct strbuf *o, const struct hazard_row *h, const char *act)
+{
+	int simple = !strcmp(act, "start") || !strcmp(act, "verify") || !strcmp(act, "approve_plan") ||
+		     !strcmp(act, "report_regulator");
+	const char *label = TK(r, "hazard.act.", act);
+	if (!simple)
+		html_printf(o, "<details class=\"hz-act\"><summary class=\"button\">%s</summary>", label);
+	html_printf(o, "<form class=\"stack js-shrink hz-act-%s\" method=\"post\" action=\"/hazards/%D/act\""
+		       " enctype=\"multipart/form-data\">%r<input type=\"hidden\" name=\"action\" value=\"%s\">",
+		    act, h->id, page_csrf(r), act);
+	if (!strcmp(act, "accept")) {
+		html_printf(o, "<label><span>%s</span><select name=\"level\">", T(r, "hazard.level"));
+		select_opt(o, "general", T(r, "hazard.level.general"), h->level);
+		select_opt(o, "major", T(r, "hazard.level.major"), h->level);
+		html_printf(o, "</select></label><label><span>%s</span><select name=\"urgency\">", T(r, "hazard.urgency"));
+		select_opt(o, "A", T(r, "hazard.urgency.A"), h->urgency);
+		select_opt(o, "B", T(r, "hazard.urgency.B"), h->urgency);
+		select_opt(o, "C", T(r, "hazard.urgency.C"), h->urgency);
+		html_printf(o, "</select></label><label><span>%s</span><select name=\"criterion_id\"><option value=\"\">—</option>",
+			    T(r, "hazard.criterion"));
+		options(r, o, "SELECT id, '第' || article || '条 (' || item || ') ' || substr(text, 1, 40) FROM hazard_criteria"
+			       " ORDER BY article, item", 0, 0);
+		html_printf(o, "</select></label><label><span>%s</span><select name=\"assignee_id\"><option value=\"\">—</option>",
+			    T(r, "hazard.assignee"));
+		user_options(r, o, 0);
+		html_printf(o, "</select></label>");
+		note_field(r, o, "hazard.note", 0);
+	} else if (!strcmp(act, "reassign")) {
+		html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><select name=\"assignee_id\" required>"
+			       "<option value=\"\">—</option>", T(r, "hazard.assignee"));
+		user_options(r, o, 0);
+		html_printf(o, "</select></label>");
+		note_field(r, o, "hazard.reason", 1);
+	} else if (!strcmp(act, "submit") || !strcmp(act, "fix_on_spot")) {
+		note_field(r, o, "hazard.rectify_note", !strcmp(act, "submit"));
+		photo_field(r, o, 1);
+	} else if (!strcmp(act, "reject") || !strcmp(act, "cancel") || !strcmp(act, "return_plan")) {
+		note_field(r, o, "hazard.reason", 1);
+	} else if (!strcmp(act, "assess")) {
+		note_field(r, o, "hazard.assessment", 1);
+	} else if (!strcmp(act, "submit_plan")) {
+		static const char *const parts[6] = {"goal", "method", "funding", "organization", "deadline_text", "safety"};
+		for (int i = 0; i < 6; i++)
+			html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><textarea name=\"%s\" rows=\"2\" required>"
+				       "</textarea></label>", TK(r, "hazard.plan.", parts[i]), parts[i]);
+		html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><input type=\"date\" name=\"due_date\" required></label>",
+			    T(r, "hazard.plan.due"));
+	}
+	html_printf(o, "<button class=\"%s\">%s</button></form>", simple ? "primary" : "primary", label);
+	if (!simple)
+		html_printf(o, "</details>");
+}
+
+static int detail_page(struct req *r)
+{
+	int64_t id;
+	struct hazard_row h;
+	if (req_param_id(r, "id", &id) || !hazard_visible(r, id) || hazard_load(r->db, id, &h)) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT h.description, a.name, c.name_zh, c.name_en, u.name, coalesce(ru.name, ''), coalesce(au.name, ''),"
+		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
+		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
+		" coalesce(f.name_zh, ''), h.closed_at, h.regulator_reported_at, coalesce(rp.number, ''),"
+		" coalesce(vu.name, ''), coalesce(xu.name, '')"
+		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
+		" JOIN units u ON u.id = h.unit_id LEFT JOIN users ru ON ru.id = h.reporter_id"
+		" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id"
+		" LEFT JOIN hazard_criteria k ON k.id = h.criterion_id LEFT JOIN hazard_factors f ON f.code = h.factor_code"
+		" LEFT JOIN hazards rp ON rp.id = h.repeat_of LEFT JOIN users vu ON vu.id = h.verifier_id"
+		" LEFT JOIN users xu ON xu.id = h.rectifier_id WHERE h.id = ?", "I", id);
+	if (!st || db_step(st) != 1) {
+		db_done(r->db, st);
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	struct strbuf *o = &r->out;
+	page_begin(r, h.number);
+	html_printf(o, "<script src=\"%s\" defer></script>", static_url("hazard.js"));
+	if (req_query(r, "created"))
+		page_notice(r, "ok", arena_printf(&r->arena, "%s %s", T(r, "hazard.created"), h.number));
+	html_printf(o, "<section class=\"card hz-detail\"><h1>%s</h1><p>", h.number);
+	badges(r, o, h.status, h.level, (int)db_col_i64(st, 10), !db_col_null(st, 11), (int)db_col_i64(st, 13),
+	       (int)db_col_i64(st, 14));
+	html_printf(o, "</p>");
+	if (*db_col_text(st, 0))
+		html_printf(o, "<p class=\"hz-desc\">%s</p>", db_col_text(st, 0));
+	photo_strip(r, o, id, 0);
+	int64_t rectify_due = db_col_i64(st, 9);
+	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+		       "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>",
+		    T(r, "hazard.area"), db_col_text(st, 1), T(r, "hazard.category"), cat_name(r, st, 2),
+		    T(r, "hazard.unit"), db_col_text(st, 4), T(r, "hazard.level"), TK(r, "hazard.level.", h.level),
+		    T(r, "hazard.urgency"), TK(r, "hazard.urgency.", h.urgency), T(r, "hazard.reporter"),
+		    db_col_i64(st, 12) ? T(r, "hazard.anonymous") : db_col_text(st, 5),
+		    T(r, "hazard.assignee"), db_col_text(st, 6));
+	if (*db_col_text(st, 15))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.equipment"), db_col_text(st, 15));
+	if (*db_col_text(st, 17))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.factor"), db_col_text(st, 17));
+	if (*db_col_text(st, 16))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.criterion"), db_col_text(st, 16));
+	html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.reported_at"), page_time(r, db_col_i64(st, 7)));
+	if (!strcmp(h.status, "reported"))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.respond_due"), page_time(r, db_col_i64(st, 8)));
+	html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.rectify_due"), page_time(r, rectify_due));
+	if (*db_col_text(st, 22))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.rectifier"), db_col_text(st, 22));
+	if (*db_col_text(st, 21))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.verifier"), db_col_text(st, 21));
+	if (db_col_i64(st, 18))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.closed_at"), page_time(r, db_col_i64(st, 18)));
+	if (*db_col_text(st, 20))
+		html_printf(o, "<dt>%s</dt><dd><a href=\"/hazards/%D\">%s</a></dd>", T(r, "hazard.repeat_of"),
+			    db_col_i64(st, 11), db_col_text(st, 20));
+	if (!strcmp(h.level, "major"))
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.regulator"),
+			    db_col_i64(st, 19) ? page_time(r, db_col_i64(st, 19)) : T(r, "hazard.regulator_no"));
+	html_printf(o, "</dl>");
+	db_done(r->db, st);
+
+	/* 治理方案 of a major hazard */
+	st = db_query(r->db, "SELECT goal, method, funding, organization, deadline_text, safety, due_at,"
+			     " director_at, principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id);
+	if (st && db_step(st) == 1) {
+		static const char *const parts[6] = {"goal", "method", "funding", "organization", "deadline_text", "safety"};
+		html_printf(o, "<h2>%s</h2><dl class=\"facts\">", T(r, "hazard.plan"));
+		for (int i = 0; i < 6; i++)
+			html_printf(o, "<dt>%s</dt><dd>%s</dd>", TK(r, "hazard.plan.", parts[i]), db_col_text(st, i));
+		html_printf(o, "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+			    T(r, "hazard.plan.due"), page_time(r, db_col_i64(st, 6)), T(r, "hazard.plan.director"),
+			    db_col_i64(st, 7) ? page_time(r, db_col_i64(st, 7)) : T(r, "hazard.plan.pending"),
+			    T(r, "hazard.plan.principal"),
+			    db_col_i64(st, 8) ? page_time(r, db_col_i64(st, 8)) : T(r, "hazard.plan.pending"));
+	}
+	db_done(r->db, st);
+
+	const char *acts[16];
+	int na = hazard_actions_for(r, &h, acts, 16);
+	if (na) {
+		html_printf(o, "<div class=\"hz-actions\">");
+		for (int i = 0; i < na; i++)
+			action_form(r, o, &h, acts[i]);
+		html_printf(o, "</div>");
+	}
+	html_printf(o, "</section>");
+
+	/* the timeline: every step, who, when, note and photos */
+	html_printf(o, "<section class=\"card\"><h2>%s</h2><ol class=\"hz-timeline\">", T(r, "hazard.timeline"));
+	st = db_query(r->db, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
+			     " coalesce(u.name, ''), h.anonymous, ev.user_id = h.reporter_id FROM hazard_events ev"
+			     " JOIN hazards h ON h.id = ev.hazard_id LEFT JOIN users u ON u.id = ev.user_id"
+			     " WHERE ev.hazard_id = ? ORDER BY ev.id", "I", id);
+	int64_t prev = 0;
+	while (st && db_step(st) == 1) {
+		int64_t at = db_col_i64(st, 1);
+		int hide = db_col_i64(st, 7) && db_col_i64(st, 8);
+		html_printf(o, "<li><div class=\"hz-when\">%s", page_time(r, at));
+		if (prev) {
+			int64_t mins = (at - prev) / 60;
+			html_printf(o, " <small>+%D %s</small>", mins >= 120 ? mins / 60 : mins,
+				    T(r, mins >= 120 ? "hazard.hours" : "hazard.minutes"));
+		}
+		html_printf(o, "</div><strong>%s</strong> · %s", TK(r, "hazard.act.", db_col_text(st, 2)),
+			    hide ? T(r, "hazard.anonymous") : db_col_text(st, 6));
+		if (*db_col_text(st, 3) && strcmp(db_col_text(st, 3), db_col_text(st, 4)))
+			html_printf(o, " <small>%s → %s</small>", TK(r, "hazard.status.", db_col_text(st, 3)),
+				    TK(r, "hazard.status.", db_col_text(st, 4)));
+		if (*db_col_text(st, 5))
+			html_printf(o, "<p>%s</p>", db_col_text(st, 5));
+		photo_strip(r, o, id, db_col_i64(st, 0));
+		html_printf(o, "</li>");
+		prev = at;
+	}
+	db_done(r->db, st);
+	html_printf(o, "</ol></section>");
+	page_end(r);
+	return 0;
+}
+
+static int act_post(struct req *r)
+{
+	int64_t id;
+	struct hazard_action_in in;
+	const char *key, *field;
+	if (req_param_id(r, "id", &id)) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	const char *action = req_field(r, "action");
+	hazard_action_read(r, &in);
+	int status = hazard_act(r, id, action ? action : "", &in, &key, &field);
+	if (status) {
+		resp_error(r, status, "refused", T(r, key), field);
+		return 0;
+	}
+	resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld", (long long)id));
+	return 0;
+}
+
+/* ---- photos ---- */
+
+static int photo_get(struct req *r)
+{
+	const char *sha = req_param(r, "sha");
+	if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	/* only to someone who may see a hazard that uses the photo */
+	int64_t ids[16];
+	int n = 0, ok = 0;
+	sqlite3_stmt *st = db_query(r->db, "SELECT DISTINCT hazard_id FROM hazard_photos WHERE sha256 = ? LIMIT 16", "t", sha);
+	while (st && db_step(st) == 1)
+		ids[n++] = db_col_i64(st, 0);
+	db_done(r->db, st);
+	for (int i = 0; i < n && !ok; i++)
+		ok = hazard_visible(r, ids[i]);
+	if (!ok) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	int thumb = req_query(r, "thumb") != NULL;
+	st = db_query(r->db, thumb ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
+				   : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha);
+	if (st && db_step(st) == 1) {
+		resp_text(r, 200, "image/jpeg", sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		resp_header(r, "Content-Disposition", "inline");
+		/* content-addressed: the bytes behind a URL never change */
+		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
+	} else {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+	}
+	db_done(r->db, st);
+	return 0;
+}
+
+/* ---- export ---- */
+
+struct export {
+	struct strbuf csv;
+	lxw_worksheet *ws;
+	int row;
+};
+
+static void csv_cell(struct strbuf *sb, const char *v, int last)
+{
+	sb_addc(sb, '"');
+	for (; *v; v++) {
+		if (*v == '"')
+			sb_addc(sb, '"');
+		sb_addc(sb, *v);
+	}
+	sb_adds(sb, last ? "\"\r\n" : "\",");
+}
+
+#define EXPORT_COLS 12
+static const char *const export_head[EXPORT_COLS] = {
+	"hazard.number", "hazard.status", "hazard.level", "hazard.urgency", "hazard.area", "hazard.category",
+	"hazard.description", "hazard.reporter", "hazard.assignee", "hazard.reported_at", "hazard.rectify_due",
+	"hazard.overdue"};
+
+static void export_row(struct req *r, sqlite3_stmt *st, void *ctx)
+{
+	struct export *x = ctx;
+	const char *cells[EXPORT_COLS] = {
+		db_col_text(st, 1), TK(r, "hazard.status.", db_col_text(st, 2)), TK(r, "hazard.level.", db_col_text(st, 3)),
+		db_col_text(st, 4), db_col_text(st, 6), cat_name(r, st, 7), db_col_text(st, 5),
+		db_col_i64(st, 13) ? T(r, "hazard.anonymous") : db_col_text(st, 14), db_col_text(st, 15),
+		page_time(r, db_col_i64(st, 9)), page_time(r, db_col_i64(st, 10)),
+		db_col_i64(st, 11) ? T(r, "hazard.yes") : ""};
+	for (int i = 0; i < EXPORT_COLS; i++) {
+		/* a cell starting with = + - @ would run as a formula in Excel: prefix a quote */
+		const char *v = cells[i];
+		if (strchr("=+-@", v[0]) && v[0])
+			v = arena_printf(&r->arena, "'%s", v);
+		if (x->ws)
+			worksheet_write_string(x->ws, (lxw_row_t)x->row, (lxw_col_t)i, v, NULL);
+		else
+			csv_cell(&x->csv, v, i == EXPORT_COLS - 1);
+	}
+	x->row++;
+}
+
+static int export_csv(struct req *r)
+{
+	struct hazard_filter f;
+	struct export x = {STRBUF_INIT, NULL, 1};
+	hazard_filter_read(r, &f);
+	sb_adds(&x.csv, "\xef\xbb\xbf");	/* UTF-8 BOM: Excel then reads the Chinese correctly */
+	for (int i = 0; i < EXPORT_COLS; i++)
+		csv_cell(&x.csv, T(r, export_head[i]), i == EXPORT_COLS - 1);
+	hazard_list_query(r, &f, 50000, 0, export_row, &x, NULL);
+	resp_text(r, 200, "text/csv; charset=utf-8", x.csv.buf, x.csv.len);
+	resp_header(r, "Content-Disposition", "attachment; filename=\"hazards.csv\"");
+	sb_release(&x.csv);
+	return 0;
+}
+
+static int export_xlsx(struct req *r)
+{
+	struct hazard_filter f;
+	hazard_filter_read(r, &f);
+	const char *tmp = getenv("TMPDIR");
+	char *path = arena_printf(&r->arena, "%s/anquan-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, NULL) : NULL;
+	if (!ws) {
+		if (wb)
+			workbook_close(wb);
+		unlink(path);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	for (int i = 0; i < EXPORT_COLS; i++)
+		worksheet_write_string(ws, 0, (lxw_col_t)i, T(r, export_head[i]), NULL);
+	worksheet_set_column(ws, 0, 0, 18, NULL);
+	worksheet_set_column(ws, 6, 6, 40, NULL);
+	struct export x = {STRBUF_INIT, ws, 1};
+	hazard_list_query(r, &f, 50000, 0, export_row, &x, NULL);
+	int rc = workbook_close(wb);
+	struct strbuf data = STRBUF_INIT;
+	FILE *fp = rc == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
+	if (fp) {
+		char buf[16384];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			sb_add(&data, buf, n);
+		fclose(fp);
+	}
+	unlink(path);
+	if (!fp) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+	} else {
+		resp_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data.buf, data.len);
+		resp_header(r, "Content-Disposition", "attachment; filename=\"hazards.xlsx\"");
+	}
+	sb_release(&data);
+	return 0;
+}
+
+/* ---- the monthly ranking (积分) ---- */
+
+static int ranking_page(struct req *r)
+{
+	const char *month = req_query(r, "month");
+	int y, m;
+	char tail;
+	int64_t now = clock_now();
+	if (!month || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 2000) {
+		char buf[16];
+		clock_format(now, "%Y-%m", buf, sizeof(buf));
+		sscanf(buf, "%4d-%2d", &y, &m);
+	}
+	int64_t start = parse_day(arena_printf(&r->arena, "%04d-%02d-01", y, m));
+	int64_t end = parse_day(arena_printf(&r->arena, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1));
+	struct strbuf *o = &r->out;
+	page_begin(r, T(r, "hazard.ranking"));
+	html_printf(o, "<section class=\"card\"><h1>%s</h1><form class=\"filters\" method=\"get\">"
+		       "<label><span>%s</span><input type=\"month\" name=\"month\" value=\"%s\"></label><button>%s</button></form>",
+		    T(r, "hazard.ranking"), T(r, "hazard.month"), arena_printf(&r->arena, "%04d-%02d", y, m),
+		    T(r, "hazard.filter"));
+	html_printf(o, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		    T(r, "hazard.ranking_teams"), T(r, "hazard.unit"), T(r, "hazard.points"), T(r, "hazard.people"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id) FROM points p"
+					   " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
+					   " GROUP BY p.unit_id, n.name ORDER BY 2 DESC, n.name LIMIT 50", "II", start, end);
+	int i = 0;
+	while (st && db_step(st) == 1)
+		html_printf(o, "<tr><td>%d</td><td>%s</td><td>%D</td><td>%D</td></tr>", ++i, db_col_text(st, 0),
+			    db_col_i64(st, 1), db_col_i64(st, 2));
+	db_done(r->db, st);
+	if (!i)
+		html_printf(o, "<tr><td colspan=\"4\">%s</td></tr>", T(r, "hazard.none"));
+	html_printf(o, "</tbody></table></div><h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th>"
+		       "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		    T(r, "hazard.ranking_people"), T(r, "hazard.person"), T(r, "hazard.unit"), T(r, "hazard.points"));
+	st = db_query(r->db, "SELECT u.name, n.name, sum(p.points) FROM points p JOIN users u ON u.id = p.user_id"
+			     " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
+			     " GROUP BY p.user_id, u.name, n.name ORDER BY 3 DESC, u.name LIMIT 20", "II", start, end);
+	i = 0;
+	while (st && db_step(st) == 1)
+		html_printf(o, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%D</td></tr>", ++i, db_col_text(st, 0),
+			    db_col_text(st, 1), db_col_i64(st, 2));
+	db_done(r->db, st);
+	html_printf(o, "</tbody></table></div></section>");
+	page_end(r);
+	return 0;
+}
+
+const struct route hazard_routes[] = {
+	{"GET", "/hazards/new", report_page, "hazard.report", 0, "Report a hazard (phone page: photo, place, category)"},
+	{"POST", "/hazards", report_post, "hazard.report", 0, "Submit a hazard report (multipart form with photos)"},
+	{"GET", "/hazards", list_page, "hazard.view", 0, "Hazards in scope: my tasks, my unit, all; filters and search"},
+	{"GET", "/hazards/export.csv", export_csv, "hazard.export", 0, "Export the filtered hazard list as CSV (UTF-8 with BOM)"},
+	{"GET", "/hazards/export.xlsx", export_xlsx, "hazard.export", 0, "Export the filtered hazard list as an Excel workbook"},
+	{"GET", "/hazards/ranking", ranking_page, "hazard.view", 0, "Monthly points ranking of teams and people"},
+	{"GET", "/hazards/:id", detail_page, "hazard.view", 0, "A hazard with its photos, plan, actions and timeline"},
+	{"POST", "/hazards/:id/act", act_post, "hazard.view", 0, "Take a lifecycle action on a hazard (form field action)"},
+	{"GET", "/photos/:sha", photo_get, "hazard.view", 0, "A hazard photo by SHA-256 (?thumb=1 for the thumbnail)"},
+	{"GET", "/api/v1/hazards", hazard_api_list, "hazard.view", ROUTE_API, "List hazards in scope with filters and pagination"},
+	{"POST", "/api/v1/hazards", hazard_api_create, "hazard.report", ROUTE_API, "Report a hazard (multipart with photos, or JSON with photo SHA-256s)"},
+	{"GET", "/api/v1/hazards/:id", hazard_api_get, "hazard.view", ROUTE_API, "One hazard with its events, photos, plan and allowed actions"},
+	{"POST", "/api/v1/hazards/:id/accept", hazard_api_action, "hazard.handle", ROUTE_API, "Accept a reported hazard: confirm level, urgency, criterion, rectifier"},
+	{"POST", "/api/v1/hazards/:id/reassign", hazard_api_action, "hazard.handle", ROUTE_API, "Reassign the rectifier, with a reason"},
+	{"POST", "/api/v1/hazards/:id/start", hazard_api_action, "hazard.rectify", ROUTE_API, "The assignee starts rectification"},
+	{"POST", "/api/v1/hazards/:id/submit", hazard_api_action, "hazard.rectify", ROUTE_API, "Submit the rectification (note and after-photo) for verification"},
+	{"POST", "/api/v1/hazards/:id/verify", hazard_api_action, "hazard.verify", ROUTE_API, "Confirm the rectification and close the hazard (not by the rectifier)"},
+	{"POST", "/api/v1/hazards/:id/reject", hazard_api_action, "hazard.verify", ROUTE_API, "Reject the rectification back to the rectifier, with a reason"},
+	{"POST", "/api/v1/hazards/:id/assess", hazard_api_action, "hazard.major", ROUTE_API, "Record the assessment of a major hazard's rectification"},
+	{"POST", "/api/v1/hazards/:id/submit_plan", hazard_api_action, "hazard.handle", ROUTE_API, "Submit the governance plan of a major hazard"},
+	{"POST", "/api/v1/hazards/:id/approve_plan", hazard_api_action, "hazard.major", ROUTE_API, "Approve a major hazard's plan (safety director, principal)"},
+	{"POST", "/api/v1/hazards/:id/return_plan", hazard_api_action, "hazard.major", ROUTE_API, "Return a major hazard's plan for rework, with a reason"},
+	{"POST", "/api/v1/hazards/:id/report_regulator", hazard_api_action, "hazard.major", ROUTE_API, "Record that a major hazard was reported to the regulator"},
+	{"POST", "/api/v1/hazards/:id/cancel", hazard_api_action, "hazard.handle", ROUTE_API, "Cancel a hazard as duplicate or invalid, with a reason"},
+	{"POST", "/api/v1/hazards/:id/fix_on_spot", hazard_api_action, "hazard.report", ROUTE_API, "The reporter closes a general hazard fixed on the spot (after-photo)"},
+	{"POST", "/api/v1/photos", hazard_api_photo, "hazard.report", ROUTE_API, "Upload a photo; returns its SHA-256 for a JSON report or action"},
+	{"GET", "/api/v1/hazard-meta", hazard_api_meta, "hazard.view", ROUTE_API, "Categories, factor classes, major-hazard criteria, areas, settings"},
+	{"GET", "/api/v1/hazard-rules", hazard_api_rules, "hazard.view", ROUTE_API, "Dispatch rules (area × category → position or person)"},
+	{"POST", "/api/v1/hazard-rules", hazard_api_rule_add, "hazard.config", ROUTE_API, "Add a dispatch rule"},
+	{0},
+};

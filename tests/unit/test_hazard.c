@@ -1,0 +1,198 @@
+/*
+ * test_hazard.c — the hazard module's rules without HTTP: the transition table, deadlines,
+ * reminders, hazard numbers, the CJK bigram tokenizer and its use in FTS5, and photo checks.
+ */
+#include "unit.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "hazard/hazard.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+static const char *const states[] = {"reported", "assigned", "planning", "plan_review", "rectifying",
+				     "verifying", "closed", "cancelled", NULL};
+
+static int known_state(const char *s)
+{
+	for (int i = 0; states[i]; i++)
+		if (!strcmp(states[i], s))
+			return 1;
+	return 0;
+}
+
+TEST(hazard_transitions_are_well_formed)
+{
+	int rows = 0;
+	for (const struct hazard_transition *t = hazard_transitions; t->from; t++, rows++) {
+		CHECK(known_state(t->from));
+		CHECK(known_state(t->to));
+		CHECK(t->guard != NULL);
+		CHECK(t->perm && !strncmp(t->perm, "hazard.", 7));
+		/* closed and cancelled are final: nothing leaves them */
+		CHECK(strcmp(t->from, "closed") && strcmp(t->from, "cancelled"));
+	}
+	CHECK(rows > 15);
+}
+
+TEST(hazard_lifecycle_paths_exist)
+{
+	/* the general path reported → assigned → rectifying → verifying → closed */
+	const struct hazard_transition *t = hazard_flow_find("reported", "accept");
+	CHECK(t && !strcmp(t->to, "assigned") && !strcmp(t->perm, "hazard.handle"));
+	t = hazard_flow_find("assigned", "start");
+	CHECK(t && !strcmp(t->to, "rectifying"));
+	t = hazard_flow_find("rectifying", "submit");
+	CHECK(t && !strcmp(t->to, "verifying") && !strcmp(t->perm, "hazard.rectify"));
+	t = hazard_flow_find("verifying", "verify");
+	CHECK(t && !strcmp(t->to, "closed") && !strcmp(t->perm, "hazard.verify"));
+	t = hazard_flow_find("verifying", "reject");
+	CHECK(t && !strcmp(t->to, "rectifying"));
+	t = hazard_flow_find("reported", "fix_on_spot");
+	CHECK(t && !strcmp(t->to, "closed"));
+	/* the major path needs a plan and hazard.major approvals */
+	t = hazard_flow_find("planning", "submit_plan");
+	CHECK(t && !strcmp(t->to, "plan_review"));
+	t = hazard_flow_find("plan_review", "approve_plan");
+	CHECK(t && !strcmp(t->perm, "hazard.major"));
+	/* what is not there */
+	CHECK(hazard_flow_find("reported", "verify") == NULL);
+	CHECK(hazard_flow_find("closed", "reject") == NULL);
+	CHECK(hazard_flow_find("verifying", "cancel") == NULL);
+	CHECK(hazard_flow_find("assigned", "submit") == NULL);
+}
+
+TEST(hazard_deadlines_by_urgency)
+{
+	const int respond[3] = {2, 24, 48}, rectify[3] = {24, 72, 168};
+	int64_t t0 = 1800000000;
+	struct hazard_deadlines a = hazard_deadlines_for('A', t0, respond, rectify);
+	CHECK_INT(a.respond_due, t0 + 2 * 3600);
+	CHECK_INT(a.rectify_due, t0 + 24 * 3600);
+	struct hazard_deadlines b = hazard_deadlines_for('B', t0, respond, rectify);
+	CHECK_INT(b.rectify_due, t0 + 72 * 3600);
+	struct hazard_deadlines c = hazard_deadlines_for('C', t0, respond, rectify);
+	CHECK_INT(c.rectify_due, t0 + 7 * 86400);
+	/* a response window longer than the rectification window is capped */
+	const int odd_respond[3] = {48, 48, 48};
+	struct hazard_deadlines x = hazard_deadlines_for('A', t0, odd_respond, rectify);
+	CHECK_INT(x.respond_due, x.rectify_due);
+	/* reminders at 75 % of the way */
+	CHECK_INT(hazard_remind_at(t0, t0 + 7200, 75), t0 + 5400);
+	CHECK_INT(hazard_remind_at(t0, t0, 75), t0);
+}
+
+TEST(hazard_deadlines_from_settings)
+{
+	struct db *c = unit_db();
+	struct hazard_deadlines d = hazard_deadlines(c, 'B', 1000);
+	CHECK_INT(d.respond_due, 1000 + 24 * 3600);
+	CHECK_INT(d.rectify_due, 1000 + 72 * 3600);
+	db_exec(c, "UPDATE settings SET value = '48' WHERE key = 'hazard.rectify_hours.B'", NULL);
+	d = hazard_deadlines(c, 'B', 1000);
+	CHECK_INT(d.rectify_due, 1000 + 48 * 3600);
+	CHECK_INT(hazard_setting(c, "hazard.no_such_key", 7), 7);
+	db_close(c);
+}
+
+TEST(hazard_numbers)
+{
+	char buf[32];
+	hazard_format_number(buf, sizeof(buf), 2026, 123);
+	CHECK_STR(buf, "YH-2026-000123");
+	hazard_format_number(buf, sizeof(buf), 2027, 1234567);
+	CHECK_STR(buf, "YH-2027-1234567");
+	/* the year is the plant's (UTC+8): 2026-12-31 17:00 UTC is already 2027 */
+	CHECK_INT(hazard_local_year(1798736400), 2027);
+	CHECK_INT(hazard_local_year(1798736400 - 3600 * 8), 2026);
+}
+
+static void collect(void *ctx, const char *tok, int n, int start, int end)
+{
+	struct strbuf *sb = ctx;
+	(void)start;
+	(void)end;
+	if (sb->len)
+		sb_addc(sb, '|');
+	sb_add(sb, tok, (size_t)n);
+}
+
+static void tokens(const char *text, struct strbuf *out)
+{
+	sb_reset(out);
+	hazard_search_tokens(text, (int)strlen(text), out, collect);
+}
+
+TEST(hazard_bigram_tokenizer)
+{
+	struct strbuf sb = STRBUF_INIT;
+	tokens("安全阀", &sb);
+	CHECK_STR(sb.buf, "安全|全阀");
+	tokens("阀门漏油，地面湿滑", &sb);
+	CHECK_STR(sb.buf, "阀门|门漏|漏油|地面|面湿|湿滑");
+	tokens("YH-2026-000123 Pump P-101", &sb);
+	CHECK_STR(sb.buf, "yh|2026|000123|pump|p|101");
+	tokens("R-101反应釜", &sb);
+	CHECK_STR(sb.buf, "r|101|反应|应釜");
+	tokens("泵 坏", &sb);		/* lone characters stay searchable as themselves */
+	CHECK_STR(sb.buf, "泵|坏");
+	tokens("", &sb);
+	CHECK_STR(sb.buf, "");
+	tokens("\xe4\xb8", &sb);		/* truncated UTF-8 does not crash */
+	sb_release(&sb);
+}
+
+TEST(hazard_search_query_quotes_terms)
+{
+	char *q = hazard_search_query("漏油  阀\"门");
+	CHECK_STR(q, "\"漏油\" \"阀\"\"门\"");
+	free(q);
+	CHECK(hazard_search_query("  ，。 ") == NULL);
+	CHECK(hazard_search_query("") == NULL);
+}
+
+TEST(hazard_fts_finds_two_character_words)
+{
+	struct db *c = unit_db();
+	int rc = db_exec(c, "INSERT INTO hazards_fts (rowid, number, description, notes) VALUES"
+			    " (1, 'YH-2026-000001', '回流泵机封渗漏，地面有物料', ''),"
+			    " (2, 'YH-2026-000002', '配电柜门未关闭', '已联系电工')", NULL);
+	CHECK_INT(rc, DB_OK);
+	const char *cases[][2] = {{"渗漏", "1"}, {"机封", "1"}, {"电工", "2"}, {"柜门", "2"},
+				  {"000002", "2"}, {"yh-2026-000001", "1"}, {"泵渗", "0"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *q = hazard_search_query(cases[i][0]);
+		int64_t id = 0;
+		db_get_i64(c, &id, "SELECT coalesce(min(rowid), 0) FROM hazards_fts WHERE hazards_fts MATCH ?", "t", q);
+		char want[8];
+		snprintf(want, sizeof(want), "%lld", (long long)id);
+		CHECK_STR(want, cases[i][1]);
+		free(q);
+	}
+	db_close(c);
+}
+
+TEST(hazard_photos_checked_and_shrunk)
+{
+	struct hazard_image img;
+	const char *why = NULL;
+	CHECK(hazard_image_process((const unsigned char *)"hello, not an image", 19, &img, &why) < 0);
+	CHECK_STR(why, "hazard.photo_not_image");
+	/* a PNG header claiming 100000 × 100000 px is refused before decoding */
+	unsigned char png[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+				 0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 2, 0, 0, 0, 0, 0, 0, 0};
+	CHECK(hazard_image_process(png, sizeof(png), &img, &why) < 0);
+	CHECK_STR(why, "hazard.photo_too_many_pixels");
+	size_t len = 0;
+	unsigned char *jpg = hazard_image_synth(2400, 1200, 0xd32f2f, 85, &len);
+	CHECK(jpg != NULL);
+	CHECK(hazard_image_process(jpg, len, &img, &why) == 0);
+	CHECK_INT(img.width, 1600);
+	CHECK_INT(img.height, 800);
+	CHECK(img.thumb_len > 0 && img.thumb_len < img.jpeg_len);
+	CHECK(img.jpeg[0] == 0xff && img.jpeg[1] == 0xd8);
+	hazard_image_free(&img);
+	/* a truncated JPEG header is not an image */
+	CHECK(hazard_image_process(jpg, 20, &img, &why) < 0);
+	free(jpg);
+}
