@@ -10,6 +10,7 @@
 #include "org/org.h"
 #include "sched/sched.h"
 #include "hazard/hazard.h"
+#include "report/report.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -20,5 +21,6 @@ const struct route *const http_route_tables[] = {
 	sched_routes,
 	openapi_routes,
 	hazard_routes,
+	report_routes,
 	NULL,
 };
