@@ -49,11 +49,21 @@ void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c)
 	c->series[1] = T(r, "report.series.closed");
 	c->nseries = 2;
 	c->note = T(r, "report.note.trend");
-	/* the last `days` days of the period, not past today */
-	int64_t end = kpi_day_start(clock_now()) + 86400;
-	if (d->to < end)
+	/* the last `days` days of the period, not past today; days <= 0: the whole period, day
+	 * by day (the monthly report), days still to come left empty */
+	int64_t end = kpi_day_start(clock_now()) + 86400, start;
+	if (days <= 0) {
+		start = d->from;
 		end = d->to;
-	int64_t start = end - (int64_t)days * 86400;
+		days = (int)((end - start) / 86400);
+		if (days < 1 || days > 400)
+			days = 1;
+		c->id = "trend-period";
+	} else {
+		if (d->to < end)
+			end = d->to;
+		start = end - (int64_t)days * 86400;
+	}
 	c->n = days;
 	c->items = items(r, days);
 	for (int i = 0; i < days; i++) {

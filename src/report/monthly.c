@@ -76,7 +76,7 @@ int monthly_page(struct req *r)
 	html_printf(o, "<h2>1. %s</h2>", T(r, "report.kpis"));
 	dash_kpi_table(r, o, &d, 0);
 	html_printf(o, "<h2>2. %s</h2>", T(r, "report.trend_month"));
-	chart_trend(r, &d, (int)((d.to - d.from) / 86400), &c);
+	chart_trend(r, &d, 0, &c);
 	c.title = T(r, "report.trend_month");
 	svg_chart(r, o, &c, 760, 280);
 	html_printf(o, "<h2>3. %s</h2><div class=\"dash-charts two\">", T(r, "report.distribution"));

@@ -89,7 +89,7 @@ static void need(struct pdf *p, double h)
 
 static void heading(struct pdf *p, const char *s)
 {
-	need(p, 40);
+	need(p, 200);	/* a heading never ends a page: it keeps the start of its block */
 	p->y += 8;
 	p->y += text(p, MARGIN, p->y, s, 13, 1, 0, 0) + 6;
 }
@@ -216,14 +216,17 @@ static void bars_pair(struct pdf *p, const struct chart *a, const struct chart *
 	p->y += h + 6;
 }
 
-/* A table: cols widths in points, row 0 the header. */
-static void table(struct pdf *p, int cols, const double *widths, const char **cells, int rows)
+/* A table: column widths in points; with `header`, row 0 is the header; bit c of `right`
+ * marks column c as numbers, right-aligned; `lines` text lines per row. */
+static void table(struct pdf *p, int cols, const double *widths, const char **cells, int rows, int header,
+		  unsigned right, int lines)
 {
-	double rh = 15;
+	double rh = 6 + 10.5 * lines;
 	for (int row = 0; row < rows; row++) {
 		need(p, rh + 2);
 		double x = MARGIN;
-		if (row == 0) {
+		int head = header && row == 0;
+		if (head) {
 			cairo_set_source_rgb(p->cr, 0.9, 0.9, 0.9);
 			cairo_rectangle(p->cr, MARGIN, p->y - 1, PAGE_W - 2 * MARGIN, rh);
 			cairo_fill(p->cr);
@@ -231,7 +234,7 @@ static void table(struct pdf *p, int cols, const double *widths, const char **ce
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 		for (int c = 0; c < cols; c++) {
 			const char *v = cells[row * cols + c];
-			text(p, x + 2, p->y, v ? v : "", 7.5, row == 0, widths[c] - 4, c > 0 && row > 0);
+			text(p, x + 2, p->y + 2, v ? v : "", 7.5, head, widths[c] - 6, ((right >> c) & 1) && !head);
 			x += widths[c];
 		}
 		cairo_set_source_rgb(p->cr, 0.75, 0.75, 0.75);
@@ -287,14 +290,13 @@ int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct s
 	}
 	static const double kw[4] = {110, 60, 60, 285};
 	cairo_set_source_rgb(p.cr, 0, 0, 0);
-	/* the formula column wraps: give each row room for two lines */
-	for (int row = 0; row <= KPI_COUNT; row++)
-		table(&p, 4, kw, cells + row * 4, 1), p.y += row ? 7 : 0;
+	/* the formula column wraps: each row has room for two lines */
+	table(&p, 4, kw, cells, KPI_COUNT + 1, 1, 0x6, 2);
 
 	/* 2. trend */
 	struct chart c, c2;
 	heading(&p, arena_printf(&r->arena, "2. %s", T(r, "report.trend_month")));
-	chart_trend(r, d, (int)((d->to - d->from) / 86400), &c);
+	chart_trend(r, d, 0, &c);
 	c.title = T(r, "report.trend_month");
 	columns(&p, &c);
 
@@ -324,7 +326,7 @@ int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct s
 		row[6] = arena_printf(&r->arena, "%lld", (long long)rows[i].k.overdue_open);
 	}
 	static const double rw[7] = {24, 161, 60, 70, 70, 65, 65};
-	table(&p, 7, rw, rc, n + 1);
+	table(&p, 7, rw, rc, n + 1, 1, 0x7c, 1);
 
 	/* 5. top problems */
 	heading(&p, arena_printf(&r->arena, "5. %s", T(r, "report.top_problems")));
@@ -351,8 +353,7 @@ int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct s
 		const char *cp[4];
 		for (int i = 0; i < 4; i++)
 			cp[i] = arena_strdup(&r->arena, row[i]);
-		table(&p, 4, mw, cp, 1);
-		p.y += 7;
+		table(&p, 4, mw, cp, 1, 0, 0, 2);
 		m++;
 	}
 	db_done(r->db, st);
