@@ -2,6 +2,7 @@
  * gen.c — `build/bench/gen`: fill a database with a plant group large enough to measure.
  *
  *   build/bench/gen [--hazards N] [--people N] [--areas N] [--plants N] [--seed N] --out FILE
+ *   build/bench/gen --jpeg FILE KB       a photo of about KB kilobytes for upload scenarios
  *
  * Default: one group of 3 plants, 2,000 people, 300 areas, 1,000,000 hazards spread over the
  * last 3 years, each with a lifecycle that follows the transition table of hazard_flow.c
@@ -44,6 +45,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <turbojpeg.h>
 #include <unistd.h>
 
 #define BENCH_PASSWORD "Bench-Pass-2026"
@@ -712,6 +714,42 @@ static void gen_optional(struct db *c)
 		fprintf(stderr, "gen: no permits table yet: permits skipped\n");
 }
 
+/* `--jpeg FILE KB`: a phone-like photo of about KB kilobytes for the upload scenario: 1600 ×
+ * 1200 px of gradient with pixel noise (noise is what makes real photos large), at the
+ * highest quality that stays within the size. */
+static int write_jpeg(const char *path, long kb)
+{
+	int w = 1600, h = 1200;
+	unsigned char *px = malloc((size_t)w * h * 3), *buf = NULL;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = px + ((size_t)y * w + x) * 3;
+			int n = (int)rn(32);
+			p[0] = (unsigned char)(x * 255 / w / 2 + 60 + n);
+			p[1] = (unsigned char)(y * 255 / h / 2 + 50 + n);
+			p[2] = (unsigned char)(((x / 40 + y / 40) % 2) * 60 + 40 + n);
+		}
+	unsigned long len = 0;
+	tjhandle tj = tjInitCompress();
+	for (int q = 95; q >= 20; q -= 2) {
+		tjFree(buf);
+		buf = NULL;
+		if (tjCompress2(tj, px, w, 0, h, TJPF_RGB, &buf, &len, TJSAMP_420, q, 0))
+			return -1;
+		if ((long)len <= kb * 1024)
+			break;
+	}
+	FILE *f = fopen(path, "wb");
+	int rc = f && fwrite(buf, 1, len, f) == len ? 0 : -1;
+	if (f)
+		fclose(f);
+	tjFree(buf);
+	tjDestroy(tj);
+	free(px);
+	fprintf(stderr, "gen: %s: %lu bytes\n", path, len);
+	return rc;
+}
+
 static int64_t arg_num(const char *v, const char *flag)
 {
 	char *end;
@@ -745,6 +783,8 @@ int main(int argc, char **argv)
 			plants = arg_num(v, a), i++;
 		else if (!strcmp(a, "--seed"))
 			rng ^= (uint64_t)arg_num(v, a) * 0x2545F4914F6CDD1DULL, i++;
+		else if (!strcmp(a, "--jpeg") && i + 2 < argc)
+			return write_jpeg(argv[i + 1], (long)arg_num(argv[i + 2], a)) ? 1 : 0;
 		else if (!strcmp(a, "--out"))
 			out = v, i++;
 		else {
