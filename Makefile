@@ -80,6 +80,20 @@ $(ASAN)/unit: $(ASAN_OBJ) $(UNIT_SRC) tests/unit/unit.h
 	@echo "LINK    $@"
 	@$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $(ASAN_OBJ) $(UNIT_SRC) $(PKG_LIBS)
 
+# --- benchmarks: make bench (not part of make test) ---
+# The generator and the SQL loop link the release objects, so they use the real schema
+# (db_migrate) and the real hazard code.
+BENCH := build/bench
+
+$(BENCH)/%: bench/%.c $(REL)/embedded.o $(filter-out $(REL)/main.o,$(REL_OBJ))
+	@mkdir -p $(dir $@)
+	@echo "LINK    $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $< $(filter-out $(REL)/main.o,$(REL_OBJ)) $(PKG_LIBS)
+
+bench: deps anquan $(BENCH)/gen $(BENCH)/sqlloop
+	@scripts/deps bench
+	@bench/run
+
 # --- fuzzing (clang + libFuzzer): make fuzz [FUZZ_SECONDS=600] ---
 FUZZ := build/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

@@ -1,0 +1,237 @@
+/*
+ * sqlloop.c — `build/bench/sqlloop`: the SQL a read handler runs, in a tight loop, without
+ * HTTP. `make bench` divides the server's throughput by this to show what the HTTP layer,
+ * sessions and HTML/JSON rendering cost on top of the database work.
+ *
+ *   build/bench/sqlloop --db FILE --user NAME --what list|api|detail [--ids FILE] [--seconds S]
+ *
+ *   list    what GET /hazards runs: the scoped count and first page (hazard_list_query), and
+ *           the filter form's option lists (areas, units, categories)
+ *   api     what GET /api/v1/hazards runs: the count and the first page
+ *   detail  what GET /hazards/:id runs: hazard_load (twice: the visibility check and the
+ *           page), the detail row, photos, plan, timeline and each event's photos; the ids
+ *           come from --ids (one per line), the same file the wrk script walks
+ *
+ * The list and detail SQL is copied from src/hazard/hazard_web.c (HZ_FROM, HZ_COLS,
+ * detail_page); if those change, change them here too, or the ratio measures old SQL.
+ * One connection opened by db_open (the server's pragmas), statements cached by db_query as
+ * in the server. Prints one line: ops/s, median and p99 latency.
+ */
+#include "base/log.h"
+#include "db/db.h"
+#include "hazard/hazard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HZ_FROM \
+	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
+	" JOIN hazard_categories c ON c.id = h.category_id LEFT JOIN users ru ON ru.id = h.reporter_id" \
+	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
+	" WHERE ((u.path LIKE ?1 AND ?2 = 0) OR h.reporter_id = ?3 OR h.assignee_id = ?3" \
+	"  OR h.rectifier_id = ?3 OR h.verifier_id = ?3)" \
+	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled')))" \
+	" AND (?5 = '' OR h.level = ?5) AND (?6 = 0 OR h.area_id = ?6)" \
+	" AND (?7 = 0 OR u.path LIKE (SELECT path FROM units WHERE id = ?7) || '%')" \
+	" AND (?8 = 0 OR h.category_id = ?8) AND (?9 = 0 OR h.reported_at >= ?9)" \
+	" AND (?10 = 0 OR h.reported_at < ?10) AND (?11 = 0 OR h.overdue = 1)" \
+	" AND (?12 = 0 OR h.repeat_of IS NOT NULL)" \
+	" AND (?13 = 0 OR (h.assignee_id = ?3 AND h.status IN ('reported', 'assigned', 'planning', 'rectifying'))" \
+	"  OR (?14 = 1 AND h.status = 'reported') OR (?15 = 1 AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3)" \
+	"  OR (?16 = 1 AND h.status = 'plan_review'))" \
+	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
+	" AND (?18 = 0 OR h.equipment_id = ?18)"
+
+#define HZ_COLS \
+	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
+	" c.name_en, h.reported_at, h.rectify_due, h.overdue, h.repeat_of, h.anonymous," \
+	" coalesce(ru.name, ''), coalesce(au.name, ''), u.name, h.near_miss, h.on_spot," \
+	" coalesce(e.code, ''), h.closed_at, (SELECT p.sha256 FROM hazard_photos p WHERE" \
+	" p.hazard_id = h.id AND p.kind = 'before' ORDER BY p.id LIMIT 1)"
+
+static volatile size_t sink;	/* keeps the column reads from being optimised away */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Step every row and touch every column, as a handler that renders them would. */
+static int drain(struct db *c, sqlite3_stmt *st)
+{
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			sink += strlen(db_col_text(st, i));
+		n++;
+	}
+	db_done(c, st);
+	return n;
+}
+
+struct who {
+	int64_t id, owner;
+	char pattern[128];
+};
+
+static void list(struct db *c, const struct who *w, int page)
+{
+	int64_t total = 0;
+	db_get_i64(c, &total, "SELECT count(*)" HZ_FROM, "tIIttIIIIIiiiiiitI", w->pattern, w->owner, w->id, "", "",
+		   (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0, 0, 0, 0, 0, 0, 0, (const char *)NULL,
+		   (int64_t)0);
+	sink += (size_t)total;
+	drain(c, db_query(c, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?19 OFFSET ?20", "tIIttIIIIIiiiiiitIii",
+			  w->pattern, w->owner, w->id, "", "", (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0,
+			  (int64_t)0, 0, 0, 0, 0, 0, 0, (const char *)NULL, (int64_t)0, 20, 0));
+	if (page) {
+		drain(c, db_query(c, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", NULL));
+		drain(c, db_query(c, "SELECT id, name FROM units WHERE active = 1 AND kind <> 'team' ORDER BY path", NULL));
+		drain(c, db_query(c, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", NULL));
+	}
+}
+
+static void detail(struct db *c, int64_t id)
+{
+	struct hazard_row h;
+	if (hazard_load(c, id, &h) || hazard_load(c, id, &h))
+		return;
+	drain(c, db_query(c,
+		"SELECT h.description, a.name, c.name_zh, c.name_en, u.name, coalesce(ru.name, ''), coalesce(au.name, ''),"
+		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
+		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
+		" coalesce(f.name_zh, ''), h.closed_at, h.regulator_reported_at, coalesce(rp.number, ''),"
+		" coalesce(vu.name, ''), coalesce(xu.name, '')"
+		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
+		" JOIN units u ON u.id = h.unit_id LEFT JOIN users ru ON ru.id = h.reporter_id"
+		" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id"
+		" LEFT JOIN hazard_criteria k ON k.id = h.criterion_id LEFT JOIN hazard_factors f ON f.code = h.factor_code"
+		" LEFT JOIN hazards rp ON rp.id = h.repeat_of LEFT JOIN users vu ON vu.id = h.verifier_id"
+		" LEFT JOIN users xu ON xu.id = h.rectifier_id WHERE h.id = ?", "I", id));
+	const char *photos = "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
+			     " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id";
+	drain(c, db_query(c, photos, "II", id, (int64_t)0));
+	drain(c, db_query(c, "SELECT goal, method, funding, organization, deadline_text, safety, due_at,"
+			     " director_at, principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id));
+	sqlite3_stmt *st = db_query(c, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
+				       " coalesce(u.name, ''), h.anonymous, ev.user_id = h.reporter_id FROM hazard_events ev"
+				       " JOIN hazards h ON h.id = ev.hazard_id LEFT JOIN users u ON u.id = ev.user_id"
+				       " WHERE ev.hazard_id = ? ORDER BY ev.id", "I", id);
+	int64_t evs[64];
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		sink += strlen(db_col_text(st, 5)) + strlen(db_col_text(st, 6));
+		if (n < 64)
+			evs[n++] = db_col_i64(st, 0);
+	}
+	db_done(c, st);
+	/* the page draws each event's photos inside the timeline loop; the statement is the
+	 * same cached one, so run them after the loop here */
+	for (int i = 0; i < n; i++)
+		drain(c, db_query(c, photos, "II", id, evs[i]));
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL, *user = NULL, *what = "list", *idfile = NULL;
+	double seconds = 10;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--db"))
+			path = argv[i + 1];
+		else if (!strcmp(argv[i], "--user"))
+			user = argv[i + 1];
+		else if (!strcmp(argv[i], "--what"))
+			what = argv[i + 1];
+		else if (!strcmp(argv[i], "--ids"))
+			idfile = argv[i + 1];
+		else if (!strcmp(argv[i], "--seconds"))
+			seconds = atof(argv[i + 1]);
+	}
+	if (!path || !user || (strcmp(what, "list") && strcmp(what, "api") && strcmp(what, "detail")) ||
+	    (!strcmp(what, "detail") && !idfile)) {
+		fprintf(stderr, "usage: sqlloop --db FILE --user NAME --what list|api|detail [--ids FILE] [--seconds S]\n");
+		return 2;
+	}
+	log_quiet(1);
+	char *err = NULL;
+	struct db *c = db_open(path, &err);
+	if (!c) {
+		fprintf(stderr, "sqlloop: %s: %s\n", path, err ? err : "?");
+		return 1;
+	}
+	/* the user's data scope, as auth.c computes it: the widest scope of their roles */
+	struct who w = {0};
+	char *scope = NULL, *upath = NULL, *company = NULL;
+	db_get_i64(c, &w.id, "SELECT id FROM users WHERE username = ?", "t", user);
+	db_get_text(c, &scope, "SELECT r.scope FROM roles r JOIN user_roles ur ON ur.role_id = r.id WHERE ur.user_id = ?"
+			       " ORDER BY CASE r.scope WHEN 'company' THEN 0 WHEN 'subtree' THEN 1 WHEN 'unit' THEN 2"
+			       " ELSE 3 END LIMIT 1", "I", w.id);
+	db_get_text(c, &upath, "SELECT n.path FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?", "I", w.id);
+	if (!w.id || !scope || !upath) {
+		fprintf(stderr, "sqlloop: no user %s\n", user);
+		return 1;
+	}
+	if (!strcmp(scope, "own")) {
+		snprintf(w.pattern, sizeof(w.pattern), "%%");
+		w.owner = w.id;
+	} else if (!strcmp(scope, "unit")) {
+		snprintf(w.pattern, sizeof(w.pattern), "%s", upath);
+	} else if (!strcmp(scope, "subtree")) {
+		snprintf(w.pattern, sizeof(w.pattern), "%s%%", upath);
+	} else {
+		db_get_text(c, &company, "SELECT path FROM units WHERE kind = 'company' AND ? LIKE path || '%'"
+					 " ORDER BY length(path) DESC LIMIT 1", "t", upath);
+		snprintf(w.pattern, sizeof(w.pattern), "%s%%", company ? company : "/");
+	}
+	int64_t *ids = NULL;
+	size_t nids = 0, cap = 0;
+	if (idfile) {
+		FILE *f = fopen(idfile, "r");
+		long long v;
+		while (f && fscanf(f, "%lld", &v) == 1) {
+			if (nids == cap)
+				ids = realloc(ids, (cap = cap ? 2 * cap : 1024) * sizeof(*ids));
+			ids[nids++] = v;
+		}
+		if (f)
+			fclose(f);
+		if (!nids) {
+			fprintf(stderr, "sqlloop: no ids in %s\n", idfile);
+			return 1;
+		}
+	}
+	size_t n = 0, lcap = 1 << 16;
+	double *lat = malloc(lcap * sizeof(*lat));
+	double t0 = now_ms(), end = t0 + seconds * 1000;
+	while (now_ms() < end) {
+		double t = now_ms();
+		if (!strcmp(what, "detail"))
+			detail(c, ids[n % nids]);
+		else
+			list(c, &w, !strcmp(what, "list"));
+		if (n == lcap)
+			lat = realloc(lat, (lcap *= 2) * sizeof(*lat));
+		lat[n++] = now_ms() - t;
+	}
+	double el = (now_ms() - t0) / 1000;
+	qsort(lat, n, sizeof(*lat), cmp);
+	printf("sqlloop %s: %zu ops in %.1f s: %.1f/s p50 %.2f ms p99 %.2f ms\n", what, n, el, n / el,
+	       n ? lat[n / 2] : 0, n ? lat[n * 99 / 100] : 0);
+	free(lat);
+	free(ids);
+	free(scope);
+	free(upath);
+	free(company);
+	db_close(c);
+	return 0;
+}
