@@ -58,7 +58,7 @@ static void panels(struct req *r, struct strbuf *o, struct dash *d)
 	chart_participation(r, d, &c);
 	svg_chart(r, o, &c, 320, 0);
 	html_printf(o, "</section><section class=\"scr-d\">");
-	chart_areas(r, d, &c, 16);
+	chart_areas(r, d, &c, 24);
 	svg_chart(r, o, &c, 900, 0);
 	html_printf(o, "</section><section class=\"scr-e\"><h2>%s</h2>", T(r, "report.ranking"));
 	dash_ranking(r, o, d);
