@@ -13,6 +13,7 @@
 #include "web/i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define IN_SCOPE " h.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)" \
@@ -112,30 +113,80 @@ static void bars_head(struct req *r, struct chart *c, const char *id, const char
 	c->nseries = 1;
 }
 
+/* The period's hazards grouped by category, factor class and — for repeats only — area: one
+ * scan of the covering index serves the category, factor and top-5 repeat charts. */
+struct bd_row {
+	int64_t category_id, area_id;	/* area_id 0 unless the row counts repeats */
+	char fclass;			/* '1'..'4', or 0 unclassified */
+	int64_t n;
+};
+struct dash_breakdown {
+	struct bd_row *rows;
+	int n;
+};
+
+static const struct dash_breakdown *breakdown(struct req *r, const struct dash *d)
+{
+	if (d->bd)
+		return d->bd;
+	struct dash_breakdown *bd = arena_alloc(&r->arena, sizeof(*bd));
+	int cap = 64;
+	bd->rows = arena_alloc(&r->arena, (size_t)cap * sizeof(*bd->rows));
+	const struct kpi_scope *s = &d->scope;
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT h.category_id, coalesce(substr(h.factor_code, 1, 1), ''),"
+		" CASE WHEN h.repeat_of IS NULL THEN 0 ELSE h.area_id END, count(*) FROM hazards h"
+		" WHERE h.reported_at >= ?4 AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE
+		" GROUP BY 1, 2, 3", "ttIII", s->subtree, s->allowed, s->owner, d->from, d->to);
+	while (st && db_step(st) == 1) {
+		if (bd->n == cap) {
+			struct bd_row *more = arena_alloc(&r->arena, (size_t)cap * 2 * sizeof(*more));
+			memcpy(more, bd->rows, (size_t)cap * sizeof(*more));
+			bd->rows = more;
+			cap *= 2;
+		}
+		struct bd_row *row = &bd->rows[bd->n++];
+		row->category_id = db_col_i64(st, 0);
+		row->fclass = db_col_text(st, 1)[0];
+		row->area_id = db_col_i64(st, 2);
+		row->n = db_col_i64(st, 3);
+	}
+	db_done(r->db, st);
+	((struct dash *)d)->bd = bd;	/* a cache of the dashboard being drawn */
+	return bd;
+}
+
 void chart_categories(struct req *r, const struct dash *d, struct chart *c)
 {
 	bars_head(r, c, "category", "report.chart.category");
 	c->y_label = T(r, "report.axis.category");
 	c->note = T(r, "report.note.period");
+	const struct dash_breakdown *bd = breakdown(r, d);
 	int64_t n = 0;
 	db_get_i64(r->db, &n, "SELECT count(*) FROM hazard_categories", NULL);
 	c->items = items(r, (int)n);
-	const struct kpi_scope *s = &d->scope;
-	sqlite3_stmt *st = db_query(r->db,
-		"SELECT k.id, k.name_zh, k.name_en, coalesce(x.n, 0) FROM hazard_categories k LEFT JOIN"
-		" (SELECT h.category_id AS cid, count(*) AS n FROM hazards h WHERE h.reported_at >= ?4"
-		"  AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE " GROUP BY h.category_id) x"
-		" ON x.cid = k.id ORDER BY 4 DESC, k.sort, k.id",
-		"ttIII", s->subtree, s->allowed, s->owner, d->from, d->to);
+	int64_t *ids = arena_alloc(&r->arena, (size_t)(n ? n : 1) * sizeof(*ids));
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", NULL);
 	const char *lq = dash_list_query(r, d);
 	while (st && db_step(st) == 1 && c->n < n) {
-		struct chart_item *it = &c->items[c->n++];
+		struct chart_item *it = &c->items[c->n];
+		ids[c->n++] = db_col_i64(st, 0);
 		it->label = arena_strdup(&r->arena, db_col_text(st, zh(r) ? 1 : 2));
-		it->v[0] = (double)db_col_i64(st, 3);
 		it->href[0] = arena_printf(&r->arena, "/hazards?%s&status=valid&category_id=%lld", lq,
 					   (long long)db_col_i64(st, 0));
 	}
 	db_done(r->db, st);
+	for (int k = 0; k < bd->n; k++)
+		for (int i = 0; i < c->n; i++)
+			if (ids[i] == bd->rows[k].category_id)
+				c->items[i].v[0] += (double)bd->rows[k].n;
+	/* most first; ties keep the catalogue's order (a stable insertion sort of ≤ 20 rows) */
+	for (int i = 1; i < c->n; i++)
+		for (int j = i; j > 0 && c->items[j].v[0] > c->items[j - 1].v[0]; j--) {
+			struct chart_item t = c->items[j];
+			c->items[j] = c->items[j - 1];
+			c->items[j - 1] = t;
+		}
 }
 
 void chart_factors(struct req *r, const struct dash *d, struct chart *c)
@@ -144,36 +195,33 @@ void chart_factors(struct req *r, const struct dash *d, struct chart *c)
 	c->y_label = T(r, "report.axis.factor");
 	c->note = T(r, "report.note.factor");
 	c->items = items(r, 5);
-	const struct kpi_scope *s = &d->scope;
 	const char *lq = dash_list_query(r, d);
+	const struct dash_breakdown *bd = breakdown(r, d);
+	char cls[5] = {0};
 	/* the four classes of GB/T 13861-2022 (a code's first digit), then the unclassified */
 	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM hazard_factors WHERE parent = ''"
 					   " ORDER BY code LIMIT 4", NULL);
 	while (st && db_step(st) == 1 && c->n < 4) {
-		struct chart_item *it = &c->items[c->n++];
+		struct chart_item *it = &c->items[c->n];
+		cls[c->n++] = db_col_text(st, 0)[0];
 		it->label = arena_strdup(&r->arena, db_col_text(st, zh(r) ? 1 : 2));
 		it->href[0] = arena_printf(&r->arena, "/hazards?%s&status=valid&factor=%s", lq, db_col_text(st, 0));
-		it->risk = db_col_text(st, 0)[0];	/* the class digit, matched below */
 	}
 	db_done(r->db, st);
 	struct chart_item *none = &c->items[c->n++];
 	none->label = T(r, "report.factor.none");
-	st = db_query(r->db,
-		"SELECT coalesce(substr(h.factor_code, 1, 1), ''), count(*) FROM hazards h WHERE h.reported_at >= ?4"
-		" AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE " GROUP BY 1",
-		"ttIII", s->subtree, s->allowed, s->owner, d->from, d->to);
-	while (st && db_step(st) == 1) {
-		const char *cls = db_col_text(st, 0);
+	for (int k = 0; k < bd->n; k++) {
 		struct chart_item *it = none;
 		for (int i = 0; i < c->n - 1; i++)
-			if (*cls && c->items[i].risk == cls[0])
+			if (bd->rows[k].fclass && cls[i] == bd->rows[k].fclass)
 				it = &c->items[i];
-		it->v[0] += (double)db_col_i64(st, 1);
+		it->v[0] += (double)bd->rows[k].n;
 	}
-	db_done(r->db, st);
-	for (int i = 0; i < c->n; i++)
-		c->items[i].risk = 0;
 }
+
+struct area_open {
+	int64_t area_id, n, major, overdue;
+};
 
 void chart_areas(struct req *r, const struct dash *d, struct chart *c, int max)
 {
@@ -183,28 +231,53 @@ void chart_areas(struct req *r, const struct dash *d, struct chart *c, int max)
 	c->title = T(r, "report.chart.areas");
 	c->unit = T(r, "report.unit.items");
 	c->note = T(r, "report.note.areas");
-	c->items = items(r, max);
 	const struct kpi_scope *s = &d->scope;
-	/* areas with open hazards first (most first), then quiet areas of the subtree */
+	/* open hazards by area (one pass of hazards_open_kpi); joined to the areas here rather
+	 * than in SQL, where the join would be pushed into the grouping once per area */
+	int64_t na = 0;
+	db_get_i64(r->db, &na, "SELECT count(*) FROM areas", NULL);
+	struct area_open *open = arena_alloc(&r->arena, (size_t)(na > 0 ? na : 1) * sizeof(*open));
+	int no = 0;
 	sqlite3_stmt *st = db_query(r->db,
-		"SELECT a.id, a.name, coalesce(o.n, 0), coalesce(o.major, 0), coalesce(o.overdue, 0) FROM areas a"
-		" LEFT JOIN (SELECT h.area_id AS area_id, count(*) AS n, max(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END) AS major,"
-		"  max(h.overdue) AS overdue FROM hazards h WHERE h.status IN " OPEN " AND" IN_SCOPE
-		"  GROUP BY h.area_id) o ON o.area_id = a.id"
-		" WHERE a.active = 1 AND a.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
-		" ORDER BY 3 DESC, a.name LIMIT ?4",
-		"ttIi", s->subtree, s->allowed, s->owner, max);
-	while (st && db_step(st) == 1 && c->n < max) {
-		struct chart_item *it = &c->items[c->n++];
-		int64_t n = db_col_i64(st, 2);
-		it->label = arena_strdup(&r->arena, db_col_text(st, 1));
-		it->v[0] = (double)n;
-		/* the colour: 红 an open major hazard, 橙 an overdue one, 黄 any open, 蓝 none */
-		it->risk = db_col_i64(st, 3) ? 3 : db_col_i64(st, 4) ? 2 : n ? 1 : 0;
-		it->href[0] = arena_printf(&r->arena, "/hazards?unit_id=%lld&status=open&area_id=%lld",
-					   (long long)d->unit_id, (long long)db_col_i64(st, 0));
+		"SELECT h.area_id, count(*), max(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), max(h.overdue)"
+		" FROM hazards h WHERE h.status IN " OPEN " AND" IN_SCOPE " GROUP BY h.area_id",
+		"ttI", s->subtree, s->allowed, s->owner);
+	while (st && db_step(st) == 1 && no < na) {
+		open[no].area_id = db_col_i64(st, 0);
+		open[no].n = db_col_i64(st, 1);
+		open[no].major = db_col_i64(st, 2);
+		open[no].overdue = db_col_i64(st, 3);
+		no++;
 	}
 	db_done(r->db, st);
+	/* all areas of the subtree by name; those with open hazards first, most first */
+	struct chart_item *all = items(r, (int)na);
+	int n = 0;
+	st = db_query(r->db, "SELECT id, name FROM areas WHERE active = 1 AND unit_id IN"
+			     " (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2) ORDER BY name, id",
+		      "tt", s->subtree, s->allowed);
+	while (st && db_step(st) == 1 && n < na) {
+		struct chart_item *it = &all[n++];
+		int64_t id = db_col_i64(st, 0);
+		it->label = arena_strdup(&r->arena, db_col_text(st, 1));
+		it->href[0] = arena_printf(&r->arena, "/hazards?unit_id=%lld&status=open&area_id=%lld",
+					   (long long)d->unit_id, (long long)id);
+		for (int k = 0; k < no; k++)
+			if (open[k].area_id == id) {
+				it->v[0] = (double)open[k].n;
+				/* the colour: 红 an open major hazard, 橙 an overdue one, 黄 any open, 蓝 none */
+				it->risk = open[k].major ? 3 : open[k].overdue ? 2 : 1;
+			}
+	}
+	db_done(r->db, st);
+	for (int a = 1; a < n; a++)	/* stable: equal counts keep the order by name */
+		for (int b = a; b > 0 && all[b].v[0] > all[b - 1].v[0]; b--) {
+			struct chart_item t = all[b];
+			all[b] = all[b - 1];
+			all[b - 1] = t;
+		}
+	c->items = all;
+	c->n = n < max ? n : max;
 }
 
 void chart_repeats(struct req *r, const struct dash *d, struct chart *c)
@@ -213,24 +286,49 @@ void chart_repeats(struct req *r, const struct dash *d, struct chart *c)
 	c->y_label = T(r, "report.axis.place_category");
 	c->note = T(r, "report.note.repeats");
 	c->items = items(r, 5);
-	const struct kpi_scope *s = &d->scope;
 	const char *lq = dash_list_query(r, d);
-	sqlite3_stmt *st = db_query(r->db,
-		"SELECT x.area_id, x.category_id, x.n, a.name, k.name_zh, k.name_en FROM"
-		" (SELECT h.area_id AS area_id, h.category_id AS category_id, count(*) AS n FROM hazards h"
-		"  WHERE h.reported_at >= ?4 AND h.reported_at < ?5 AND h.repeat_of IS NOT NULL"
-		"  AND h.status <> 'cancelled' AND" IN_SCOPE " GROUP BY h.area_id, h.category_id) x"
-		" JOIN areas a ON a.id = x.area_id JOIN hazard_categories k ON k.id = x.category_id"
-		" ORDER BY x.n DESC, a.name, k.sort LIMIT 5",
-		"ttIII", s->subtree, s->allowed, s->owner, d->from, d->to);
-	while (st && db_step(st) == 1 && c->n < 5) {
-		struct chart_item *it = &c->items[c->n++];
-		it->label = arena_printf(&r->arena, "%s · %s", db_col_text(st, 3), db_col_text(st, zh(r) ? 4 : 5));
-		it->v[0] = (double)db_col_i64(st, 2);
-		it->href[0] = arena_printf(&r->arena, "/hazards?%s&status=valid&repeat=1&area_id=%lld&category_id=%lld",
-					   lq, (long long)db_col_i64(st, 0), (long long)db_col_i64(st, 1));
+	const struct dash_breakdown *bd = breakdown(r, d);
+	/* sum the repeat rows by area × category (over factor classes), keep the five largest */
+	struct { int64_t area, cat, n; } top[5];
+	int nt = 0;
+	for (int k = 0; k < bd->n; k++) {
+		if (!bd->rows[k].area_id)
+			continue;
+		int64_t a = bd->rows[k].area_id, cat = bd->rows[k].category_id, n = 0;
+		int seen = 0;
+		for (int j = 0; j < k && !seen; j++)
+			seen = bd->rows[j].area_id == a && bd->rows[j].category_id == cat;
+		if (seen)
+			continue;
+		for (int j = k; j < bd->n; j++)
+			if (bd->rows[j].area_id == a && bd->rows[j].category_id == cat)
+				n += bd->rows[j].n;
+		int pos = nt;
+		while (pos > 0 && (top[pos - 1].n < n || (top[pos - 1].n == n && top[pos - 1].area > a)))
+			pos--;
+		if (pos >= 5)
+			continue;
+		if (nt < 5)
+			nt++;
+		for (int j = nt - 1; j > pos; j--)
+			top[j] = top[j - 1];
+		top[pos].area = a;
+		top[pos].cat = cat;
+		top[pos].n = n;
 	}
-	db_done(r->db, st);
+	for (int i = 0; i < nt; i++) {
+		char *area = NULL, *cat = NULL;
+		db_get_text(r->db, &area, "SELECT name FROM areas WHERE id = ?", "I", top[i].area);
+		db_get_text(r->db, &cat, zh(r) ? "SELECT name_zh FROM hazard_categories WHERE id = ?"
+					       : "SELECT name_en FROM hazard_categories WHERE id = ?", "I", top[i].cat);
+		struct chart_item *it = &c->items[c->n++];
+		it->label = arena_printf(&r->arena, "%s · %s", area ? area : "", cat ? cat : "");
+		it->v[0] = (double)top[i].n;
+		it->href[0] = arena_printf(&r->arena, "/hazards?%s&status=valid&repeat=1&area_id=%lld&category_id=%lld",
+					   lq, (long long)top[i].area, (long long)top[i].cat);
+		free(area);
+		free(cat);
+	}
 }
 
 void chart_participation(struct req *r, const struct dash *d, struct chart *c)

@@ -71,7 +71,7 @@ int dash_load(struct req *r, struct dash *d, int64_t unit_id, int64_t from, int6
 	d->scope.allowed = auth_scope_pattern(r);
 	d->scope.owner = auth_scope_owner(r);
 	if (kpi_collect(r->db, &d->scope, from, to, &d->units) ||
-	    kpi_collect(r->db, &d->scope, d->prev_from, d->prev_to, &d->prev))
+	    kpi_collect_period(r->db, &d->scope, d->prev_from, d->prev_to, &d->prev, &d->units))
 		return 503;
 	kpi_rollup(&d->units, NULL, &d->k);
 	kpi_rollup(&d->prev, NULL, &d->base);
@@ -316,13 +316,17 @@ void dash_ranking(struct req *r, struct strbuf *o, const struct dash *d)
 	html_printf(o, "</tbody></table></div>");
 }
 
+/* The open major hazards of the scope by deadline. The ids come from the covering index of
+ * open hazards (hazards_open_kpi), so only the few major rows are read from the table. */
 void dash_major_list(struct req *r, struct strbuf *o, const struct dash *d, int limit)
 {
 	sqlite3_stmt *st = db_query(r->db,
 		"SELECT h.id, h.number, h.description, a.name, u.name, h.rectify_due, h.overdue FROM hazards h"
 		" JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id"
-		" WHERE h.level = 'major' AND h.status IN ('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying')"
-		" AND u.path LIKE ?1 AND u.path LIKE ?2 AND (?3 = 0 OR h.reporter_id = ?3) ORDER BY h.rectify_due, h.id LIMIT ?4",
+		" WHERE h.id IN (SELECT o.id FROM hazards o WHERE o.status IN"
+		"  ('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying') AND o.level = 'major'"
+		"  AND o.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
+		"  AND (?3 = 0 OR o.reporter_id = ?3)) ORDER BY h.rectify_due, h.id LIMIT ?4",
 		"ttIi", d->scope.subtree, d->scope.allowed, d->scope.owner, limit);
 	int n = 0;
 	html_printf(o, "<ul class=\"list major-list\">");

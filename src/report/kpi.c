@@ -11,6 +11,8 @@
  *                            "before" and an "after" photo) ÷ R
  *   repeat rate            = (R marked as a repeat) ÷ R
  *   participation          = people of the subtree who reported ≥ 1 hazard in [from, to)
+ *                            (wherever they reported it: the same number for everyone who
+ *                            looks at the subtree, and a count, never the records)
  *                            ÷ active people of the subtree now
  *   average cycle (days)   = Σ (closed_at − reported_at) ÷ hazards closed in [from, to)
  *   cycle compression      = (baseline cycle − cycle) ÷ baseline cycle; positive = faster
@@ -30,7 +32,9 @@
 #include <string.h>
 #include <time.h>
 
-/* The units in scope, as a subquery; ?1 subtree pattern, ?2 the caller's scope, ?3 owner. */
+/* The units in scope, as a subquery; ?1 subtree pattern, ?2 the caller's scope, ?3 owner.
+ * With the indexes of migration 0400 (unit_id first) SQLite reads one covering-index range
+ * per unit of the scope. */
 #define KPI_IN_SCOPE " h.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)" \
 		     " AND (?3 = 0 OR h.reporter_id = ?3)"
 #define KPI_OPEN "('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying')"
@@ -157,7 +161,8 @@ void kpi_units_free(struct kpi_units *u)
 	u->n = 0;
 }
 
-int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi_units *out)
+static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi_units *out,
+		   int with_now)
 {
 	const char *sub = s->subtree && *s->subtree ? s->subtree : "%";
 	const char *allowed = s->allowed && *s->allowed ? s->allowed : "%";
@@ -187,6 +192,7 @@ int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t t
 	st = db_query(c,
 		"SELECT h.unit_id, count(*),"
 		" sum(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END),"
+		/* evidence: two probes of hazard_photos_kind, only for hazards closed in time */
 		" sum(CASE WHEN h.status = 'closed' AND h.submitted_at <= h.rectify_due THEN"
 		"  (CASE WHEN EXISTS (SELECT 1 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.kind = 'before')"
 		"   AND EXISTS (SELECT 1 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.kind = 'after')"
@@ -228,6 +234,9 @@ int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t t
 		rc = -1;
 	db_done(c, st);
 
+	if (!with_now)
+		goto reporters;
+
 	/* open now */
 	st = db_query(c,
 		"SELECT h.unit_id, count(*), sum(h.overdue), sum(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END)"
@@ -245,8 +254,8 @@ int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t t
 		rc = -1;
 	db_done(c, st);
 
-	/* people: the active people of each unit, and those of them who reported. A person
-	 * belongs to one unit, so per-unit distinct counts add up over a subtree. */
+	/* people: the active people of each unit, and those of them who reported (anywhere). A
+	 * person belongs to one unit, so per-unit distinct counts add up over a subtree. */
 	st = db_query(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
 			 " AND u.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2) GROUP BY u.unit_id",
 		      "ttI", sub, allowed, s->owner);
@@ -258,10 +267,11 @@ int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t t
 	if (!st)
 		rc = -1;
 	db_done(c, st);
+reporters:
 	st = db_query(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
 			 " AND u.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
-			 " AND u.id IN (SELECT h.reporter_id FROM hazards h"
-			 "  WHERE h.reported_at >= ?4 AND h.reported_at < ?5 AND h.status <> 'cancelled')"
+			 " AND EXISTS (SELECT 1 FROM hazards h WHERE h.reporter_id = u.id"
+			 "  AND h.reported_at >= ?4 AND h.reported_at < ?5 AND h.status <> 'cancelled')"
 			 " GROUP BY u.unit_id", "ttIII", sub, allowed, s->owner, from, to);
 	while (st && db_step(st) == 1) {
 		struct kpi *k = unit_k(out, db_col_i64(st, 0));
@@ -271,6 +281,26 @@ int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t t
 	if (!st)
 		rc = -1;
 	db_done(c, st);
+	return rc;
+}
+
+int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi_units *out)
+{
+	return collect(c, s, from, to, out, 1);
+}
+
+int kpi_collect_period(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi_units *out,
+		       const struct kpi_units *now)
+{
+	int rc = collect(c, s, from, to, out, 0);
+	/* the same units in the same order (sorted by id): take over the "now" facts */
+	for (int i = 0; now && i < out->n && i < now->n; i++)
+		if (out->u[i].id == now->u[i].id) {
+			out->u[i].k.people = now->u[i].k.people;
+			out->u[i].k.open = now->u[i].k.open;
+			out->u[i].k.overdue_open = now->u[i].k.overdue_open;
+			out->u[i].k.major_open = now->u[i].k.major_open;
+		}
 	return rc;
 }
 

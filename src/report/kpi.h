@@ -84,6 +84,10 @@ struct kpi_units {
 /* Collect the counts of every unit in scope for [from, to); "now" facts as of the database's
  * current state. 0 or -1 on a database error. Free with kpi_units_free. */
 int kpi_collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi_units *out);
+/* The same for a second period (a baseline) of the same scope: only the period's facts are
+ * queried; the "now" facts (people, open, overdue, major) are taken from `now`. */
+int kpi_collect_period(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi_units *out,
+		       const struct kpi_units *now);
 void kpi_units_free(struct kpi_units *u);
 /* Sum the rows whose path starts with `path` ("/1/2/"; NULL or "" for all) into *k. */
 void kpi_rollup(const struct kpi_units *u, const char *path, struct kpi *k);

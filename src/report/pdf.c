@@ -341,8 +341,10 @@ int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct s
 	sqlite3_stmt *st = db_query(r->db,
 		"SELECT h.number, h.description, a.name, u.name, h.rectify_due FROM hazards h"
 		" JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id"
-		" WHERE h.level = 'major' AND h.status IN ('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying')"
-		" AND u.path LIKE ?1 AND u.path LIKE ?2 AND (?3 = 0 OR h.reporter_id = ?3) ORDER BY h.rectify_due, h.id LIMIT 30",
+		" WHERE h.id IN (SELECT o.id FROM hazards o WHERE o.status IN"
+		"  ('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying') AND o.level = 'major'"
+		"  AND o.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
+		"  AND (?3 = 0 OR o.reporter_id = ?3)) ORDER BY h.rectify_due, h.id LIMIT 30",
 		"ttI", d->scope.subtree, d->scope.allowed, d->scope.owner);
 	int m = 0;
 	while (st && db_step(st) == 1) {

@@ -46,6 +46,8 @@ struct chart {
 	const char *note;	/* a line under the chart: what was counted */
 };
 
+struct dash_breakdown;
+
 /* What a dashboard is about: a unit subtree in the caller's scope and a period. */
 struct dash {
 	int64_t unit_id;
@@ -55,6 +57,8 @@ struct dash {
 	struct kpi_scope scope;
 	struct kpi_units units, prev;	/* per-unit counts of the period and the previous one */
 	struct kpi k, base;		/* the subtree's totals */
+	struct dash_breakdown *bd;	/* charts.c: the period by category, factor class and
+					 * repeated place, read once for three charts (arena) */
 };
 
 /* Read ?unit=&from=&to= (to inclusive, as on the hazard list; default: this month so far) and
