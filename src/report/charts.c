@@ -78,6 +78,16 @@ void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c)
 		c->items[i].href[1] = arena_printf(&r->arena, "/hazards?unit_id=%lld&status=closed&closed_from=%s&closed_to=%s",
 						   (long long)d->unit_id, ds, ds);
 	}
+	/* the 7-day chart is the end of the 30-day one: reuse its counts when they cover it */
+	const struct dash_trend *tr = d->tr;
+	if (tr && tr->end == end && tr->start <= start) {
+		int off = (int)((start - tr->start) / 86400);
+		for (int i = 0; i < days; i++) {
+			c->items[i].v[0] = tr->v[0][off + i];
+			c->items[i].v[1] = tr->v[1][off + i];
+		}
+		return;
+	}
 	const struct kpi_scope *s = &d->scope;
 	sqlite3_stmt *st = db_query(r->db,
 		"SELECT (h.reported_at - ?4) / 86400, count(*) FROM hazards h WHERE h.reported_at >= ?4"
@@ -99,6 +109,15 @@ void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c)
 			c->items[i].v[1] = (double)db_col_i64(st, 1);
 	}
 	db_done(r->db, st);
+	struct dash_trend *keep = arena_alloc(&r->arena, sizeof(*keep));
+	keep->start = start;
+	keep->end = end;
+	for (int k = 0; k < 2; k++) {
+		keep->v[k] = arena_alloc(&r->arena, (size_t)days * sizeof(double));
+		for (int i = 0; i < days; i++)
+			keep->v[k][i] = c->items[i].v[k];
+	}
+	((struct dash *)d)->tr = keep;	/* a cache of the dashboard being drawn */
 }
 
 static void bars_head(struct req *r, struct chart *c, const char *id, const char *title_key)

@@ -395,9 +395,10 @@ int dash_page(struct req *r)
 	dash_kpi_table(r, o, &d, 0);
 	html_printf(o, "</section><section class=\"dash-charts\">");
 	struct chart c;
-	chart_trend(r, &d, 7, &c);
-	svg_chart(r, o, &c, 640, 280);
-	chart_trend(r, &d, 30, &c);
+	struct chart c7;
+	chart_trend(r, &d, 30, &c);	/* the 30 days first: the 7 days are their end */
+	chart_trend(r, &d, 7, &c7);
+	svg_chart(r, o, &c7, 640, 280);
 	svg_chart(r, o, &c, 640, 280);
 	chart_categories(r, &d, &c);
 	svg_chart(r, o, &c, 640, 0);

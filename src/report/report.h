@@ -47,6 +47,10 @@ struct chart {
 };
 
 struct dash_breakdown;
+struct dash_trend {		/* charts.c: the last daily trend read, for the next chart */
+	int64_t start, end;
+	double *v[2];
+};
 
 /* What a dashboard is about: a unit subtree in the caller's scope and a period. */
 struct dash {
@@ -59,6 +63,7 @@ struct dash {
 	struct kpi k, base;		/* the subtree's totals */
 	struct dash_breakdown *bd;	/* charts.c: the period by category, factor class and
 					 * repeated place, read once for three charts (arena) */
+	struct dash_trend *tr;
 };
 
 /* Read ?unit=&from=&to= (to inclusive, as on the hazard list; default: this month so far) and
