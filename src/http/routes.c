@@ -9,6 +9,8 @@
 #include "web/home.h"
 #include "org/org.h"
 #include "sched/sched.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -17,5 +19,6 @@ const struct route *const http_route_tables[] = {
 	org_routes,
 	audit_routes,
 	sched_routes,
+	cert_routes, equip_routes,
 	NULL,
 };
