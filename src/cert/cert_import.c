@@ -193,7 +193,7 @@ static int64_t find_person(struct imp *im, const char *name, const char *empno, 
 	struct db *c = im->c;
 	int64_t id = 0;
 	if (*empno) {
-		if (db_get_i64(c, &id, "SELECT id FROM persons WHERE employee_no = ? ORDER BY id LIMIT 1", "t", empno) == 1)
+		if (db_get_i64(c, &id, "SELECT min(id) FROM persons WHERE employee_no = ? HAVING count(*) > 0", "t", empno) == 1)
 			return id;
 		int64_t uid = 0;
 		if (db_get_i64(c, &uid, "SELECT id FROM users WHERE employee_no = ?", "t", empno) == 1) {
@@ -202,8 +202,8 @@ static int64_t find_person(struct imp *im, const char *name, const char *empno, 
 				im->res->persons_created++;
 			return id;
 		}
-	} else if (db_get_i64(c, &id, "SELECT id FROM persons WHERE name = ? AND unit_id = ?"
-				      " AND COALESCE(employee_no, '') = '' ORDER BY id LIMIT 1", "tI", name, unit) == 1) {
+	} else if (db_get_i64(c, &id, "SELECT min(id) FROM persons WHERE unit_id = ? AND name = ?"
+				      " AND COALESCE(employee_no, '') = '' HAVING count(*) > 0", "It", unit, name) == 1) {
 		return id;
 	}
 	if (db_exec(c, "INSERT INTO persons (name, id_no, employee_no, employer, contractor, unit_id, created_at)"

@@ -17,9 +17,9 @@ CREATE TABLE persons (
   active INTEGER NOT NULL DEFAULT 1,
   created_at BIGINT NOT NULL
 );
-CREATE INDEX persons_unit ON persons(unit_id);
+-- (unit_id, name): the importer matches a person without 工号 by name within the unit
+CREATE INDEX persons_unit_name ON persons(unit_id, name);
 CREATE INDEX persons_empno ON persons(employee_no);
-CREATE INDEX persons_name ON persons(name);
 
 -- The catalogue: a category (parent_code NULL) and its operation items. kind separates the
 -- special-operations certificate (特种作业操作证, 原安监总局令第30号 附件 目录), the special
