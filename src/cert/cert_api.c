@@ -190,7 +190,8 @@ int cert_api_update(struct req *r)
 	}
 	if (cert_web_cert_in_scope(r, id, &pid))
 		return 0;
-	save_answer(r, cert_web_save(r, id, pid, &field, &key), 200, field, key);
+	int64_t rc = cert_web_save(r, id, pid, &field, &key);	/* before reading field and key */
+	save_answer(r, rc, 200, field, key);
 	return 0;
 }
 

@@ -448,7 +448,8 @@ static int equip_new(struct req *r)
 static int equip_create(struct req *r)
 {
 	const char *field = NULL, *key = NULL;
-	save_answer(r, equip_save(r, 0, &field, &key), field, key, 0);
+	int64_t id = equip_save(r, 0, &field, &key);	/* before reading field and key */
+	save_answer(r, id, field, key, 0);
 	return 0;
 }
 
@@ -474,7 +475,8 @@ static int equip_update(struct req *r)
 	}
 	if (in_scope(r, id))
 		return 0;
-	save_answer(r, equip_save(r, id, &field, &key), field, key, id);
+	int64_t rc = equip_save(r, id, &field, &key);
+	save_answer(r, rc, field, key, id);
 	return 0;
 }
 
