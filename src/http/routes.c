@@ -9,6 +9,7 @@
 #include "web/home.h"
 #include "org/org.h"
 #include "sched/sched.h"
+#include "permit/permit.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -17,5 +18,6 @@ const struct route *const http_route_tables[] = {
 	org_routes,
 	audit_routes,
 	sched_routes,
+	permit_routes,
 	NULL,
 };

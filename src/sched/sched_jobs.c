@@ -4,6 +4,7 @@
 #include "sched/sched.h"
 #include "base/config.h"
 #include "db/db.h"
+#include "permit/permit.h"
 
 #include <stddef.h>
 
@@ -23,5 +24,6 @@ static int sweep_sessions(struct db *c, int64_t now)
 
 const struct sched_job sched_jobs[] = {
 	{"sessions", sweep_sessions},
+	{"permits", permit_sched_run},
 	{NULL, NULL},
 };
