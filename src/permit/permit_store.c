@@ -392,7 +392,7 @@ static int read_application(struct req *r, struct permit *p, struct permit_err *
 	if (factors < 0) {	/* the form's nine checkboxes (§8.1.2) */
 		factors = 0;
 		for (int i = 1; i <= 9; i++) {
-			char k[16];
+			char k[24];
 			snprintf(k, sizeof(k), "factor_%d", i);
 			factors += field_flag(r, k);
 		}

@@ -225,7 +225,7 @@ static void form_type_fields(struct req *r, const char *type)
 		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"height_m\" step=\"0.1\" min=\"2\" required></label>"
 				     "<fieldset><legend>%s</legend>", T(r, "permit.f.height_m"), T(r, "permit.f.factors"));
 		for (int i = 1; i <= 9; i++) {
-			char name[16], key[32];
+			char name[24], key[40];
 			snprintf(name, sizeof(name), "factor_%d", i);
 			snprintf(key, sizeof(key), "permit.factor.%d", i);
 			check(r, name, i18n_get(r->lang, key), 0);
