@@ -14,6 +14,7 @@
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "db/db.h"
+#include "cert/cert.h"
 #include "org/org.h"
 #include "permit/permit.h"
 
@@ -243,6 +244,8 @@ int demo_load(struct db *c, int quiet)
 			    "tttIt", e->code, e->name, e->kind, (int64_t)0, e->area) != DB_OK)
 			goto fail;
 	}
+	if (cert_demo_load(c))
+		goto fail;
 	if (permit_demo_load(c))
 		goto fail;
 	int64_t people = 0;

@@ -9,6 +9,8 @@
 #include "web/home.h"
 #include "org/org.h"
 #include "sched/sched.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
 #include "permit/permit.h"
 
 const struct route *const http_route_tables[] = {
@@ -18,6 +20,7 @@ const struct route *const http_route_tables[] = {
 	org_routes,
 	audit_routes,
 	sched_routes,
+	cert_routes, equip_routes,
 	permit_routes,
 	NULL,
 };

@@ -25,13 +25,10 @@
 struct db;
 struct strbuf;
 
-/* The certificate module's query (src/cert/cert.h): 1 may, 0 may not (reason_key, detail). */
-#if __has_include("cert/cert.h")
+/* The certificate module's query (cert_may_operate in src/cert/cert.h): 1 may, 0 may not
+ * (reason_key, detail). A user is passed as the negative of their id. Rules take it as a
+ * parameter so that unit tests can substitute their own. */
 #include "cert/cert.h"
-#else
-int cert_may_operate(struct db *c, int64_t person_or_user_id, const char *operation, int64_t day,
-		     const char **reason_key, char **detail);
-#endif
 typedef int (*permit_cert_fn)(struct db *c, int64_t person_or_user_id, const char *operation,
 			      int64_t day, const char **reason_key, char **detail);
 extern const permit_cert_fn permit_cert_default;

@@ -2,8 +2,10 @@
  * permit_demo.c — demo permits in several states for `anquan demo`, so every page has
  * something to show: a hot-work permit in progress, a confined-space entry approved and
  * waiting for its gas test, others being approved, refused, closed or still drafts.
- * Runs inside demo_load()'s transaction. The records are history: they are written as they
- * would stand, not walked through the checks (the demo people may have no certificates).
+ * Runs inside demo_load()'s transaction, after the certificate demo. The records are
+ * history: they are written as they would stand, not walked through the checks. The
+ * workshop safety officer (ws1anquan), guardian of the demo permits, gets the guardian's
+ * certificate here, so that the on-site start works in the demo.
  */
 #include "permit/permit.h"
 #include "base/clock.h"
@@ -20,7 +22,7 @@ struct demo_permit {
 
 static const struct demo_permit demo[] = {
 	{"hot_work", "1", "in_progress", "合成一车间 反应釜区", "banzhang", "ws1anquan",
-	 "R-101 出料管线法兰焊接修复", "hazard_area", -1, 6, 2, {"u001", "u002", NULL}},
+	 "R-101 出料管线法兰焊接修复", "hazard_area", -1, 6, 2, {"yuangong", NULL, NULL}},
 	{"confined_space", "", "approved", "合成一车间 反应釜区", "banzhang", "ws1anquan",
 	 "R-102 反应釜内部检查清理", "", 1, 8, 1, {"u001", NULL, NULL}},
 	{"height", "II", "submitted", "精馏车间 精馏塔区", "banzhang", "ws1anquan",
@@ -45,9 +47,23 @@ static int64_t user_id(struct db *c, const char *username)
 	return id;
 }
 
+/* The demo guardian's certificate (internal guardian training, valid 2 years). */
+static int guardian_cert(struct db *c)
+{
+	int64_t uid = user_id(c, "ws1anquan"), today = cert_today(), now = clock_now();
+	int64_t pid = uid ? cert_person_for_user(c, uid, 1) : 0;
+	if (!pid)
+		return -1;
+	return db_exec(c, "INSERT INTO certs (person_id, category, item, number, authority, issued_on, expires_on,"
+			  " created_at, updated_at) VALUES (?, 'int', 'int.guardian', 'JN-JH-0009', '江宁精细化工有限公司',"
+			  " ?, ?, ?, ?)", "IIIII", pid, today - 100, today + 630, now, now) == DB_OK ? 0 : -1;
+}
+
 int permit_demo_load(struct db *c)
 {
 	int64_t now = clock_now() / 3600 * 3600;
+	if (guardian_cert(c))
+		return -1;
 	for (const struct demo_permit *d = demo; d->type; d++) {
 		int64_t area = 0, unit = 0;
 		if (db_get_i64(c, &area, "SELECT id FROM areas WHERE name = ?", "t", d->area) != 1 ||

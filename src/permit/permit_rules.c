@@ -91,7 +91,7 @@ int permit_check_workers(struct db *c, const struct permit *p, permit_cert_fn ce
 	for (int i = 0; i < p->nworkers; i++) {
 		const char *why = NULL;
 		char *detail = NULL;
-		if (cert(c, p->workers[i].user_id, t->operation, day, &why, &detail) != 1) {
+		if (cert(c, -p->workers[i].user_id, t->operation, day, &why, &detail) != 1) {
 			permit_err_set(e, 422, why ? why : "permit.err.no_cert", "workers",
 				       cert_detail(c, p->workers[i].user_id, detail));
 			return -1;
@@ -118,7 +118,7 @@ int permit_check_guardian(struct db *c, const struct permit *p, permit_cert_fn c
 	}
 	const char *why = NULL;
 	char *detail = NULL;
-	if (cert(c, p->guardian_id, "guardian", permit_cert_day(p->planned_start), &why, &detail) != 1) {
+	if (cert(c, -p->guardian_id, "guardian", permit_cert_day(p->planned_start), &why, &detail) != 1) {
 		permit_err_set(e, 422, why ? why : "permit.err.no_cert", "guardian_id",
 			       cert_detail(c, p->guardian_id, detail));
 		return -1;
@@ -157,7 +157,7 @@ int permit_check_analyst(struct db *c, int64_t analyst_id, int64_t at, permit_ce
 	}
 	const char *why = NULL;
 	char *detail = NULL;
-	if (cert(c, analyst_id, "gas_analyst", permit_cert_day(at), &why, &detail) != 1) {
+	if (cert(c, -analyst_id, "gas_analyst", permit_cert_day(at), &why, &detail) != 1) {
 		permit_err_set(e, 422, why ? why : "permit.err.no_cert", "analyst_id",
 			       cert_detail(c, analyst_id, detail));
 		return -1;

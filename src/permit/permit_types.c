@@ -199,8 +199,8 @@ char *permit_next_number(struct db *c, const char *type, int64_t now)
 
 const permit_cert_fn permit_cert_default = cert_may_operate;
 
-/* The certificate module counts days in the plant's zone since 1970-01-01. */
+/* The certificate module counts days in the plant's zone since 1970-01-01 (cert_date.c). */
 int64_t permit_cert_day(int64_t t)
 {
-	return (t + clock_local_offset()) / 86400;
+	return cert_day_of(t);
 }

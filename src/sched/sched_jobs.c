@@ -4,6 +4,8 @@
 #include "sched/sched.h"
 #include "base/config.h"
 #include "db/db.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
 #include "permit/permit.h"
 
 #include <stddef.h>
@@ -24,6 +26,7 @@ static int sweep_sessions(struct db *c, int64_t now)
 
 const struct sched_job sched_jobs[] = {
 	{"sessions", sweep_sessions},
+	{"certs", cert_sched_warn}, {"equipment", equip_sched_warn},
 	{"permits", permit_sched_run},
 	{NULL, NULL},
 };
