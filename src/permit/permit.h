@@ -232,6 +232,7 @@ int permit_api_grade(struct req *r);
 int permit_api_calendar(struct req *r);
 int permit_api_areas(struct req *r);
 int permit_api_site(struct req *r);
+int permit_api_options(struct req *r);
 const char *permit_qr_svg(struct req *r, const char *text);	/* inline SVG markup */
 
 /* --- permit_sched.c --- */

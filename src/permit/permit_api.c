@@ -363,3 +363,28 @@ int permit_api_site(struct req *r)
 	resp_json(r, 200, json_pack("{s:I, s:o}", "area_id", (json_int_t)aid, "items", items));
 	return 0;
 }
+
+/* What an application form needs: areas (with the on-site link) and active people. */
+int permit_api_options(struct req *r)
+{
+	json_t *areas = json_array(), *people = json_array();
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name, unit_id, latitude, longitude, radius_m, qr_token,"
+					   " latitude IS NULL FROM areas WHERE active = 1 ORDER BY id", NULL);
+	while (st && db_step(st) == 1) {
+		json_t *a = json_pack("{s:I, s:s, s:I, s:I, s:s}", "id", (json_int_t)db_col_i64(st, 0), "name",
+				      db_col_text(st, 1), "unit_id", (json_int_t)db_col_i64(st, 2), "radius_m",
+				      (json_int_t)db_col_i64(st, 5), "site_url",
+				      arena_printf(&r->arena, "/permits/site/%s", db_col_text(st, 6)));
+		json_object_set_new(a, "latitude", db_col_i64(st, 7) ? json_null() : json_real(db_col_double(st, 3)));
+		json_object_set_new(a, "longitude", db_col_i64(st, 7) ? json_null() : json_real(db_col_double(st, 4)));
+		json_array_append_new(areas, a);
+	}
+	db_done(r->db, st);
+	st = db_query(r->db, "SELECT id, username, name FROM users WHERE active = 1 ORDER BY id", NULL);
+	while (st && db_step(st) == 1)
+		json_array_append_new(people, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
+							"username", db_col_text(st, 1), "name", db_col_text(st, 2)));
+	db_done(r->db, st);
+	resp_json(r, 200, json_pack("{s:o, s:o}", "areas", areas, "people", people));
+	return 0;
+}

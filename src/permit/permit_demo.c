@@ -78,7 +78,7 @@ int permit_demo_load(struct db *c)
 			" work_unit, content, hazards, planned_start, planned_end, hot_place, height_m, load_t, chain_step,"
 			" round, started_at, closed_at, created_at, updated_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, '合成一车间维修班', ?, '易燃易爆介质、高温', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-			"ttttIIIIttIItddiIIII", num, d->type, d->grade, d->state, area, unit, applicant, guardian,
+			"ttttIIIItIItddiIIII", num, d->type, d->grade, d->state, area, unit, applicant, guardian,
 			d->content, start, end, d->hot_place, !strcmp(d->type, "height") ? 12.0 : 0.0,
 			!strcmp(d->type, "lifting") ? 8.0 : 0.0, d->chain_step, in_work ? start : (int64_t)0,
 			!strcmp(d->state, "closed") ? end : (int64_t)0, now - 86400, now) : DB_ERROR;
@@ -91,11 +91,8 @@ int permit_demo_load(struct db *c)
 				    user_id(c, d->workers[i]), i ? "辅助" : "作业人") != DB_OK)
 				return -1;
 		if (db_exec(c, "INSERT INTO permit_measures (permit_id, measure_id, confirmed_by)"
-			       " SELECT ?, id, ? FROM permit_measure_std WHERE type = ?", "IIt", id,
+			       " SELECT ?, id, NULLIF(?, 0) FROM permit_measure_std WHERE type = ?", "IIt", id,
 			    strcmp(d->state, "draft") ? guardian : (int64_t)0, d->type) != DB_OK)
-			return -1;
-		if (!strcmp(d->state, "draft") &&
-		    db_exec(c, "UPDATE permit_measures SET confirmed_by = NULL WHERE permit_id = ?", "I", id) != DB_OK)
 			return -1;
 		if (db_exec(c, "INSERT INTO permit_events (permit_id, at, user_id, action, from_state, to_state, note)"
 			       " VALUES (?, ?, ?, 'demo', '', ?, '')", "IIIt", id, now, applicant, d->state) != DB_OK)

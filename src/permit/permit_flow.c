@@ -138,7 +138,7 @@ static int g_submit(struct ctx *x, struct permit_err *e)
 {
 	int64_t now = clock_now();
 	if (permit_check_no_overdue(x->c, x->p, now, e) || permit_check_window(x->c, x->p, now, e) ||
-	    permit_check_workers(x->c, x->p, x->cert, e) || permit_check_guardian(x->c, x->p, x->cert, e) ||
+	    permit_check_guardian(x->c, x->p, x->cert, e) || permit_check_workers(x->c, x->p, x->cert, e) ||
 	    permit_check_measures(x->p, e))
 		return -1;
 	if (x->p->planned_end <= now) {
@@ -268,8 +268,8 @@ static int g_suspend(struct ctx *x, struct permit_err *e)
 }
 
 /* §5.3.1 / §6.4: after an interruption longer than the grade's limit, a new passing reading
- * taken after the interruption began is needed; a re-test is needed anyway when the work was
- * stopped for a failed reading. */
+ * taken after the interruption began is needed; so it is when the work was stopped for a
+ * failed reading, or when the last good reading is older than the re-test interval (§6.5). */
 static int g_resume(struct ctx *x, struct permit_err *e)
 {
 	int64_t now = clock_now();
@@ -279,11 +279,15 @@ static int g_resume(struct ctx *x, struct permit_err *e)
 	}
 	int interrupt = 0;
 	permit_max_hours(x->c, x->p->type, x->p->grade, &interrupt);
-	int64_t failed = 0;
+	int64_t failed = 0, retest = 0, last = 0;
 	db_get_i64(x->c, &failed, "SELECT count(*) FROM permit_gas_tests WHERE permit_id = ? AND passed = 0"
 				  " AND created_at >= ?", "II", x->p->id, x->p->suspended_at);
-	if (permit_gas_required(x->p->type, x->p->hazardous_area) &&
-	    (failed || now - x->p->suspended_at > (int64_t)interrupt * 60) &&
+	db_get_i64(x->c, &retest, "SELECT retest_min FROM permit_types WHERE code = ?", "t", x->p->type);
+	db_get_i64(x->c, &last, "SELECT COALESCE(max(taken_at), 0) FROM permit_gas_tests WHERE permit_id = ?"
+			        " AND passed = 1", "I", x->p->id);
+	int need = failed || now - x->p->suspended_at > (int64_t)interrupt * 60 ||
+		   (retest > 0 && now - last > retest * 60);
+	if (permit_gas_required(x->p->type, x->p->hazardous_area) && need &&
 	    permit_check_gas_fresh(x->c, x->p, now, x->p->suspended_at, e))
 		return -1;
 	return db_exec(x->c, "UPDATE permits SET suspended_at = 0 WHERE id = ?", "I", x->p->id);

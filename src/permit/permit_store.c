@@ -309,7 +309,7 @@ static int read_links(struct req *r, struct permit *p, struct permit_err *e)
 	}
 	char *save = NULL;
 	int rc = 0;
-	for (char *t = strtok_r(ids.buf[0] ? ids.buf : NULL, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+	for (char *t = ids.len ? strtok_r(ids.buf, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
 		int64_t id = 0;
 		/* an id, or a number such as DH-2026-000045 */
 		if (text_parse_i64(t, &id) || db_get_i64(r->db, &id, "SELECT id FROM permits WHERE id = ?", "I", id) != 1) {

@@ -559,11 +559,15 @@ static int calendar_page(struct req *r)
 	int64_t me = r->who->user_id, own = auth_scope_owner(r);
 	page_begin(r, T(r, "permit.calendar"));
 	subnav(r);
-	html_printf(&r->out, "<section class=\"card\"><h1>%s %d-%02d</h1><p class=\"pager\">"
-			     "<a href=\"/permits/calendar?month=%d-%02d\">← %s</a><a href=\"/permits/calendar?month=%d-%02d\">%s →</a></p>"
+	/* html_printf knows no widths: the dates are formatted first */
+	char cur[32], prev[32], next[32];
+	snprintf(cur, sizeof(cur), "%04d-%02d", y, m);
+	snprintf(prev, sizeof(prev), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	snprintf(next, sizeof(next), "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+	html_printf(&r->out, "<section class=\"card\"><h1>%s %s</h1><p class=\"pager\">"
+			     "<a href=\"/permits/calendar?month=%s\">← %s</a><a href=\"/permits/calendar?month=%s\">%s →</a></p>"
 			     "<ol class=\"permit-cal\">",
-		    T(r, "permit.calendar"), y, m, m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, T(r, "permit.prev"),
-		    m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, T(r, "permit.next"));
+		    T(r, "permit.calendar"), cur, prev, T(r, "permit.prev"), next, T(r, "permit.next"));
 	for (int d = 0; d < days; d++) {
 		int64_t ds = from + (int64_t)d * 86400, de = ds + 86400;
 		sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
@@ -572,7 +576,8 @@ static int calendar_page(struct req *r)
 		int n = 0;
 		while (st && db_step(st) == 1) {
 			if (!n++)
-				html_printf(&r->out, "<li><h3>%d-%02d-%02d</h3><ul class=\"list\">", y, m, d + 1);
+				html_printf(&r->out, "<li><h3>%s-%s</h3><ul class=\"list\">", cur,
+					    arena_printf(&r->arena, "%02d", d + 1));
 			html_printf(&r->out, "<li><a href=\"/permits/%D\">%s</a> %s · %s <span class=\"badge %s\">%s</span></li>",
 				    db_col_i64(st, 0), db_col_text(st, 1), permit_tr(r, "permit.type", db_col_text(st, 2)),
 				    db_col_text(st, 6), state_badge(db_col_text(st, 4)), permit_tr(r, "permit.state", db_col_text(st, 4)));
@@ -599,7 +604,7 @@ static int areas_page(struct req *r)
 		sb_addf(&ids, "%lld ", (long long)db_col_i64(st, 0));
 	db_done(r->db, st);
 	char *save = NULL;
-	for (char *t = strtok_r(ids.buf[0] ? ids.buf : NULL, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+	for (char *t = ids.len ? strtok_r(ids.buf, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
 		int64_t aid = atoll(t);
 		st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 			" AND p.area_id = ? AND p.state IN ('submitted', 'approving', 'approved', 'in_progress', 'suspended')"
@@ -638,6 +643,8 @@ const struct route permit_routes[] = {
 	{"POST", "/api/v1/permits", permit_api_create, "permit.apply", ROUTE_API, "Create a permit application (draft)"},
 	{"GET", "/api/v1/permits/catalogue", permit_api_catalogue, "permit.view", ROUTE_API,
 	 "Permit types, grades, validity limits, approval chains, measures and gas limits"},
+	{"GET", "/api/v1/permits/options", permit_api_options, "permit.view", ROUTE_API,
+	 "Areas (with their on-site links) and people for an application form"},
 	{"POST", "/api/v1/permits/grade", permit_api_grade, "permit.view", ROUTE_API,
 	 "Derive the grade from the inputs (GB 30871-2022 §5.1, §8.1, §9.1)"},
 	{"GET", "/api/v1/permits/calendar", permit_api_calendar, "permit.view", ROUTE_API, "Permits overlapping a month (?month=YYYY-MM)"},
