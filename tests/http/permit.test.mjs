@@ -336,3 +336,23 @@ test('pages: list, permit, print with a QR code, calendar, areas, site page', as
   assert.equal(mine.length, 0);
   assert.equal((await w.get(`/api/v1/permits/${id}`)).status, 404);
 });
+
+test('动土 needs the co-signature of the equipment and utilities side after the departments', async () => {
+  await clock(T0 + 30 * H);
+  const a = area('合成一车间 投料平台');
+  let r = await apply({ type: 'excavation', area_id: a.id, content: '投料平台东侧开挖检修电缆沟',
+    planned_start: T0 + 31 * H, planned_end: T0 + 35 * H, workers: [{ user_id: uid('yuangong'), role: '挖掘' }] });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  assert.equal((await act('banzhang', id, 'submit')).status, 200);
+  r = await act('shebei', id, 'approve', sign);
+  assert.equal(r.status, 403, 'the equipment manager cannot sign the workshop\'s step');
+  assert.equal((await act('ws1zhuren', id, 'approve', sign)).json.state, 'approving');
+  assert.equal((await act('anhuan', id, 'approve', sign)).json.state, 'approving',
+    'after the department the co-signature is still missing');
+  r = await act('shebei', id, 'approve', sign);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.state, 'approved');
+  r = await act('banzhang', id, 'cancel', {});
+  assert.equal(r.status, 200, r.text);
+});

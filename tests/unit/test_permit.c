@@ -446,7 +446,7 @@ TEST(permit_approval_chains_every_type_and_grade)
 	levels(c, "lifting", "2", "unit dept");
 	levels(c, "lifting", "3", "unit dept");
 	levels(c, "temp_power", "", "unit");
-	levels(c, "excavation", "", "unit dept");
+	levels(c, "excavation", "", "unit dept cosign");	/* co-signed for utilities and equipment */
 	levels(c, "road_closure", "", "unit dept");
 	/* every grade with a validity has a chain */
 	int64_t missing = -1;

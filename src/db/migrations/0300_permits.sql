@@ -58,13 +58,17 @@ INSERT INTO permit_validity (type, grade, max_hours, interrupt_min, sort) VALUES
 -- Approval chains (Annex B Table B.1, informative: the defaults). Each permit is signed step
 -- by step up to the level the table names; the lower levels sign first, so no level is
 -- skipped. level: unit = 所在基层单位 (the area's workshop: the approver's unit must contain
--- the area's unit), dept = 安全管理部门 / 专业部门, leader = 主管领导 / 主管厂长 / 总工程师.
+-- the area's unit), dept = 安全管理部门 / 专业部门, leader = 主管领导 / 主管厂长 / 总工程师,
+-- cosign = the co-signatures Table B.1 asks of 动土 (water, power, steam, process, equipment,
+-- fire, safety) and 断路 (fire, safety): the default roles cover water, power, steam and
+-- equipment by the equipment manager (设备动力部); fire and safety by the safety department,
+-- which already signs the dept step, so 断路 needs no extra step.
 -- roles: the role codes that may sign at that step.
 CREATE TABLE permit_chain (
   type TEXT NOT NULL REFERENCES permit_types(code),
   grade TEXT NOT NULL,
   step INTEGER NOT NULL,
-  level TEXT NOT NULL CHECK (level IN ('unit', 'dept', 'leader')),
+  level TEXT NOT NULL CHECK (level IN ('unit', 'dept', 'leader', 'cosign')),
   roles TEXT NOT NULL,
   PRIMARY KEY (type, grade, step)
 );
@@ -95,6 +99,7 @@ INSERT INTO permit_chain (type, grade, step, level, roles) VALUES
  ('temp_power', '', 1, 'unit', 'ws_director ws_safety'),
  ('excavation', '', 1, 'unit', 'ws_director ws_safety'),
  ('excavation', '', 2, 'dept', 'safety_dept'),
+ ('excavation', '', 3, 'cosign', 'equip_manager'),
  ('road_closure', '', 1, 'unit', 'ws_director ws_safety'),
  ('road_closure', '', 2, 'dept', 'safety_dept');
 
