@@ -10,6 +10,9 @@
 #include "org/org.h"
 #include "sched/sched.h"
 #include "hazard/hazard.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
+#include "permit/permit.h"
 #include "report/report.h"
 
 const struct route *const http_route_tables[] = {
@@ -21,6 +24,8 @@ const struct route *const http_route_tables[] = {
 	sched_routes,
 	openapi_routes,
 	hazard_routes,
+	cert_routes, equip_routes,
+	permit_routes,
 	report_routes,
 	NULL,
 };
