@@ -8,6 +8,7 @@
  * "valid" means every status but cancelled, as the KPIs count.
  */
 #include "report/report.h"
+#include "auth/auth.h"
 #include "base/clock.h"
 #include "db/db.h"
 #include "web/i18n.h"
@@ -364,4 +365,38 @@ void chart_participation(struct req *r, const struct dash *d, struct chart *c)
 	double v = 0;
 	c->items[0].v[0] = kpi_value(KPI_PARTICIPATION, &d->k, NULL, &v) ? v : -1;
 	c->items[0].href[0] = arena_printf(&r->arena, "/hazards?%s&status=valid", dash_list_query(r, d));
+}
+
+struct permit_acc {
+	struct req *r;
+	struct chart *c;
+	int64_t unit_id;
+	int max;
+};
+
+static void permit_row(void *ctx, const char *type, int64_t n)
+{
+	struct permit_acc *a = ctx;
+	if (a->c->n >= a->max)
+		return;
+	struct chart_item *it = &a->c->items[a->c->n++];
+	it->label = T(a->r, arena_printf(&a->r->arena, "permit.type.%s", type));
+	it->v[0] = (double)n;
+	it->href[0] = arena_printf(&a->r->arena, "/permits?state=in_progress&type=%s", type);
+}
+
+void chart_permits(struct req *r, const struct dash *d, struct chart *c)
+{
+	bars_head(r, c, "permits", "report.chart.permits");
+	c->y_label = T(r, "report.axis.permit_type");
+	c->x_label = T(r, "report.axis.permits");
+	c->unit = T(r, "report.unit.permits");
+	c->series[0] = T(r, "report.kpi.permits_active");
+	c->note = T(r, "report.note.permits");
+	c->items = items(r, 16);
+	struct permit_acc a = {r, c, d->unit_id, 16};
+	kpi_permits_by_type(r->db, &d->scope, permit_row, &a);
+	if (!auth_has(r, "permit.view"))	/* the numbers, without links to pages they cannot open */
+		for (int i = 0; i < c->n; i++)
+			c->items[i].href[0] = NULL;
 }

@@ -167,6 +167,16 @@ static const char *kpi_href(struct req *r, const struct dash *d, enum kpi_id id)
 		return arena_printf(&r->arena, "/hazards?unit_id=%lld&status=open&overdue=1", (long long)d->unit_id);
 	case KPI_MAJOR:
 		return arena_printf(&r->arena, "/hazards?unit_id=%lld&status=open&level=major", (long long)d->unit_id);
+	case KPI_CERT_EXPIRING:
+		return auth_has(r, "cert.view") ? "/certs/expiring" : NULL;
+	case KPI_CERT_EXPIRED:
+		return auth_has(r, "cert.view") ? arena_printf(&r->arena, "/certs?unit=%lld&status=expired",
+							       (long long)d->unit_id) : NULL;
+	case KPI_EQUIP_OVERDUE:
+		return auth_has(r, "equip.view") ? "/equipment?state=overdue" : NULL;
+	case KPI_PERMITS_ACTIVE:
+	case KPI_PERMITS_STALE:
+		return auth_has(r, "permit.view") ? "/permits/live" : NULL;
 	default:
 		return NULL;
 	}
@@ -218,13 +228,16 @@ void dash_kpi_table(struct req *r, struct strbuf *o, const struct dash *d, int c
 static void kpi_cards(struct req *r, struct strbuf *o, const struct dash *d)
 {
 	static const enum kpi_id shown[] = {KPI_REPORTED, KPI_CLOSURE, KPI_ON_TIME, KPI_RESPONSE, KPI_OVERDUE,
-					    KPI_MAJOR, KPI_REPEAT, KPI_CYCLE};
+					    KPI_MAJOR, KPI_REPEAT, KPI_CYCLE, KPI_CERT_EXPIRED, KPI_EQUIP_OVERDUE,
+					    KPI_PERMITS_ACTIVE, KPI_PERMITS_STALE};
 	html_printf(o, "<div class=\"kpi-cards\">");
 	for (size_t i = 0; i < sizeof(shown) / sizeof(*shown); i++) {
 		enum kpi_id id = shown[i];
 		const char *cls, *key = kpi_key(id), *href = kpi_href(r, d, id);
 		const char *ar = arrow(id, &d->k, &d->base, &cls);
-		int alarm = (id == KPI_OVERDUE && d->k.overdue_open) || (id == KPI_MAJOR && d->k.major_open);
+		int alarm = (id == KPI_OVERDUE && d->k.overdue_open) || (id == KPI_MAJOR && d->k.major_open) ||
+			    (id == KPI_CERT_EXPIRED && d->k.certs_expired) || (id == KPI_EQUIP_OVERDUE && d->k.equip_overdue) ||
+			    (id == KPI_PERMITS_STALE && d->k.permits_stale);
 		html_printf(o, "<a class=\"kpi-card%r\" href=\"%s\" data-kpi=\"%s\"><span class=\"kpi-name\">"
 			       "<abbr title=\"%s\">%s</abbr></span><strong class=\"kpi-val\">%s</strong>"
 			       "<span class=\"arrow %s\">%s %s</span></a>",
@@ -408,6 +421,8 @@ int dash_page(struct req *r)
 	svg_chart(r, o, &c, 640, 0);
 	chart_participation(r, &d, &c);
 	svg_chart(r, o, &c, 320, 0);
+	chart_permits(r, &d, &c);
+	svg_chart(r, o, &c, 640, 0);
 	chart_areas(r, &d, &c, 40);
 	svg_chart(r, o, &c, 1280, 0);
 	html_printf(o, "</section><section class=\"card\"><h2>%s</h2>", T(r, "report.ranking"));

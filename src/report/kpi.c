@@ -18,11 +18,24 @@
  *   cycle compression      = (baseline cycle − cycle) ÷ baseline cycle; positive = faster
  *   overdue open           = open hazards (not closed, not cancelled) with the overdue mark
  *   major open             = open hazards of level 重大
+ *   certificates expiring  = certificates of active people of the subtree whose status today
+ *                            (cert_status_at) is "expiring" or "review due" (within 30 days)
+ *   certificates expired   = … whose status is "expired" or "review overdue" (invalid,
+ *                            原安监总局令第30号); revoked ones are not counted
+ *   equipment overdue      = active special equipment of the subtree whose state today
+ *                            (equip_state_at) is overdue
+ *   permits in progress    = permits of the subtree in progress or suspended now
+ *   permits past validity  = of those, planned_end < now (the rule of
+ *                            permit_check_no_overdue: no closing, no new permit)
+ *   average approval time  = Σ (approval − the last submission before it) ÷ permits approved
+ *                            in [from, to), in hours
  *
  * A rate whose denominator is zero has no value ("—"). The hazard queries read only the
  * covering indexes of migration 0400, grouped by unit; kpi_rollup() adds units up.
  */
 #include "report/kpi.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "db/db.h"
@@ -42,7 +55,9 @@
 static const char *const keys[KPI_COUNT] = {
 	"report.kpi.response", "report.kpi.closure", "report.kpi.on_time", "report.kpi.repeat",
 	"report.kpi.participation", "report.kpi.cycle", "report.kpi.compression",
-	"report.kpi.overdue", "report.kpi.major", "report.kpi.reported",
+	"report.kpi.overdue", "report.kpi.major", "report.kpi.reported", "report.kpi.cert_expiring",
+	"report.kpi.cert_expired", "report.kpi.equip_overdue", "report.kpi.permits_active",
+	"report.kpi.permits_stale", "report.kpi.approval",
 };
 
 const char *kpi_key(enum kpi_id id)
@@ -101,6 +116,26 @@ int kpi_value(enum kpi_id id, const struct kpi *k, const struct kpi *base, doubl
 	case KPI_REPORTED:
 		*v = (double)k->reported;
 		return 1;
+	case KPI_CERT_EXPIRING:
+		*v = (double)k->certs_expiring;
+		return 1;
+	case KPI_CERT_EXPIRED:
+		*v = (double)k->certs_expired;
+		return 1;
+	case KPI_EQUIP_OVERDUE:
+		*v = (double)k->equip_overdue;
+		return 1;
+	case KPI_PERMITS_ACTIVE:
+		*v = (double)k->permits_active;
+		return 1;
+	case KPI_PERMITS_STALE:
+		*v = (double)k->permits_stale;
+		return 1;
+	case KPI_APPROVAL:	/* Σ approval seconds ÷ approved, in hours */
+		if (!ratio(k->approval_s, k->approved_n, v))
+			return 0;
+		*v /= 3600.0;
+		return 1;
 	default:
 		return 0;
 	}
@@ -115,6 +150,7 @@ void kpi_format(enum kpi_id id, const struct kpi *k, const struct kpi *base, cha
 	}
 	switch (id) {
 	case KPI_RESPONSE:
+	case KPI_APPROVAL:
 		snprintf(buf, size, "%.1f h", v);
 		break;
 	case KPI_CYCLE:
@@ -267,6 +303,57 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	if (!st)
 		rc = -1;
 	db_done(c, st);
+
+	/* certificates of the subtree's active people, by the certificate module's own status */
+	int64_t today = cert_today(), now = clock_now();
+	st = db_query(c, "SELECT p.unit_id, c.expires_on, c.review_on FROM certs c JOIN persons p ON p.id = c.person_id"
+			 " WHERE p.active = 1 AND c.revoked_at = 0 AND (?3 = 0 OR p.user_id = ?3)"
+			 " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)",
+		      "ttI", sub, allowed, s->owner);
+	while (st && db_step(st) == 1) {
+		struct kpi *k = unit_k(out, db_col_i64(st, 0));
+		if (!k)
+			continue;
+		enum cert_status cs = cert_status_at(today, db_col_null(st, 1) ? CERT_NODAY : db_col_i64(st, 1),
+						     db_col_null(st, 2) ? CERT_NODAY : db_col_i64(st, 2), 0);
+		if (cs == CERT_EXPIRING || cs == CERT_REVIEW_DUE)
+			k->certs_expiring++;
+		else if (cs == CERT_EXPIRED || cs == CERT_REVIEW_OVERDUE)
+			k->certs_expired++;
+	}
+	if (!st)
+		rc = -1;
+	db_done(c, st);
+
+	/* special equipment, by the equipment module's inspection state */
+	st = db_query(c, "SELECT e.unit_id, e.next_inspection_on FROM equipment e JOIN equip_kinds k ON k.code = e.kind"
+			 " WHERE e.active = 1 AND k.special = 1 AND ?3 = 0"
+			 " AND e.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)",
+		      "ttI", sub, allowed, s->owner);
+	while (st && db_step(st) == 1) {
+		struct kpi *k = unit_k(out, db_col_i64(st, 0));
+		if (k && equip_state_at(today, db_col_null(st, 1) ? CERT_NODAY : db_col_i64(st, 1)) == EQUIP_OVERDUE)
+			k->equip_overdue++;
+	}
+	if (!st)
+		rc = -1;
+	db_done(c, st);
+
+	/* permits in progress now, and those past their validity */
+	st = db_query(c, "SELECT p.unit_id, count(*), sum(CASE WHEN p.planned_end < ?4 THEN 1 ELSE 0 END) FROM permits p"
+			 " WHERE p.state IN ('in_progress', 'suspended') AND (?3 = 0 OR p.applicant_id = ?3)"
+			 " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2) GROUP BY p.unit_id",
+		      "ttII", sub, allowed, s->owner, now);
+	while (st && db_step(st) == 1) {
+		struct kpi *k = unit_k(out, db_col_i64(st, 0));
+		if (!k)
+			continue;
+		k->permits_active += db_col_i64(st, 1);
+		k->permits_stale += db_col_i64(st, 2);
+	}
+	if (!st)
+		rc = -1;
+	db_done(c, st);
 reporters:
 	st = db_query(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
 			 " AND u.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
@@ -280,6 +367,43 @@ reporters:
 	}
 	if (!st)
 		rc = -1;
+	db_done(c, st);
+
+	/* permits approved in [from, to): from the last submission before the approval */
+	st = db_query(c, "SELECT p.unit_id, count(*), sum(a.at - (SELECT max(s.at) FROM permit_events s"
+			 "  WHERE s.permit_id = a.permit_id AND s.action = 'submit' AND s.at <= a.at))"
+			 " FROM permit_events a JOIN permits p ON p.id = a.permit_id"
+			 " WHERE a.to_state = 'approved' AND a.from_state <> 'approved' AND a.at >= ?4 AND a.at < ?5"
+			 " AND (?3 = 0 OR p.applicant_id = ?3)"
+			 " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
+			 " AND EXISTS (SELECT 1 FROM permit_events s WHERE s.permit_id = a.permit_id AND s.action = 'submit'"
+			 "  AND s.at <= a.at) GROUP BY p.unit_id",
+		      "ttIII", sub, allowed, s->owner, from, to);
+	while (st && db_step(st) == 1) {
+		struct kpi *k = unit_k(out, db_col_i64(st, 0));
+		if (!k)
+			continue;
+		k->approved_n += db_col_i64(st, 1);
+		k->approval_s += db_col_i64(st, 2);
+	}
+	if (!st)
+		rc = -1;
+	db_done(c, st);
+	return rc;
+}
+
+int kpi_permits_by_type(struct db *c, const struct kpi_scope *s, void (*cb)(void *ctx, const char *type, int64_t n),
+			void *ctx)
+{
+	const char *sub = s->subtree && *s->subtree ? s->subtree : "%";
+	const char *allowed = s->allowed && *s->allowed ? s->allowed : "%";
+	sqlite3_stmt *st = db_query(c, "SELECT t.code, (SELECT count(*) FROM permits p WHERE p.type = t.code"
+				       " AND p.state IN ('in_progress', 'suspended') AND (?3 = 0 OR p.applicant_id = ?3)"
+				       " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2))"
+				       " FROM permit_types t ORDER BY t.sort, t.code", "ttI", sub, allowed, s->owner);
+	while (st && db_step(st) == 1)
+		cb(ctx, db_col_text(st, 0), db_col_i64(st, 1));
+	int rc = st ? 0 : -1;
 	db_done(c, st);
 	return rc;
 }
@@ -300,6 +424,11 @@ int kpi_collect_period(struct db *c, const struct kpi_scope *s, int64_t from, in
 			out->u[i].k.open = now->u[i].k.open;
 			out->u[i].k.overdue_open = now->u[i].k.overdue_open;
 			out->u[i].k.major_open = now->u[i].k.major_open;
+			out->u[i].k.certs_expiring = now->u[i].k.certs_expiring;
+			out->u[i].k.certs_expired = now->u[i].k.certs_expired;
+			out->u[i].k.equip_overdue = now->u[i].k.equip_overdue;
+			out->u[i].k.permits_active = now->u[i].k.permits_active;
+			out->u[i].k.permits_stale = now->u[i].k.permits_stale;
 		}
 	return rc;
 }
@@ -319,6 +448,13 @@ static void add(struct kpi *a, const struct kpi *b)
 	a->overdue_open += b->overdue_open;
 	a->major_open += b->major_open;
 	a->open += b->open;
+	a->certs_expiring += b->certs_expiring;
+	a->certs_expired += b->certs_expired;
+	a->equip_overdue += b->equip_overdue;
+	a->permits_active += b->permits_active;
+	a->permits_stale += b->permits_stale;
+	a->approved_n += b->approved_n;
+	a->approval_s += b->approval_s;
 }
 
 void kpi_rollup(const struct kpi_units *u, const char *path, struct kpi *k)

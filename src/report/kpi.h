@@ -44,6 +44,16 @@ struct kpi {
 	int64_t overdue_open;	/* open and past their deadline (overdue mark) */
 	int64_t major_open;	/* 重大隐患 not yet closed */
 	int64_t open;		/* all open */
+	/* certificates of the subtree's people now (cert_status_at, src/cert) */
+	int64_t certs_expiring;	/* expiry or review within 30 days, still usable */
+	int64_t certs_expired;	/* expired or review overdue: invalid */
+	/* special equipment of the subtree now (equip_state_at, src/equip) */
+	int64_t equip_overdue;	/* periodic inspection past due */
+	/* permits to work (src/permit) */
+	int64_t permits_active;	/* in progress or suspended now */
+	int64_t permits_stale;	/* of those, past their validity (planned_end) and not closed */
+	int64_t approved_n;	/* permits approved in [from, to) */
+	int64_t approval_s;	/* Σ (approved − last submitted), seconds */
 };
 
 /* The KPIs in the order the pages show them. */
@@ -58,6 +68,12 @@ enum kpi_id {
 	KPI_OVERDUE,		/* overdue open hazards */
 	KPI_MAJOR,		/* major hazards open */
 	KPI_REPORTED,		/* hazards reported */
+	KPI_CERT_EXPIRING,	/* certificates expiring (or due for review) within 30 days */
+	KPI_CERT_EXPIRED,	/* certificates expired or past review */
+	KPI_EQUIP_OVERDUE,	/* special equipment past its inspection date */
+	KPI_PERMITS_ACTIVE,	/* permits in progress */
+	KPI_PERMITS_STALE,	/* permits past their validity, not closed */
+	KPI_APPROVAL,		/* average permit approval time, hours */
 	KPI_COUNT
 };
 
@@ -93,6 +109,10 @@ void kpi_units_free(struct kpi_units *u);
 void kpi_rollup(const struct kpi_units *u, const char *path, struct kpi *k);
 /* kpi_collect + kpi_rollup over the whole scope. */
 int kpi_compute(struct db *c, const struct kpi_scope *s, int64_t from, int64_t to, struct kpi *k);
+
+/* Permits in progress (or suspended) now by type, for the scope: cb(type code, count). */
+int kpi_permits_by_type(struct db *c, const struct kpi_scope *s, void (*cb)(void *ctx, const char *type, int64_t n),
+			void *ctx);
 
 /* ---- the plant's calendar (UTC+8) ---- */
 int64_t kpi_day_start(int64_t t);			/* local midnight at or before t */

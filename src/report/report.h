@@ -82,6 +82,7 @@ void chart_factors(struct req *r, const struct dash *d, struct chart *c);
 void chart_areas(struct req *r, const struct dash *d, struct chart *c, int max);
 void chart_repeats(struct req *r, const struct dash *d, struct chart *c);
 void chart_participation(struct req *r, const struct dash *d, struct chart *c);
+void chart_permits(struct req *r, const struct dash *d, struct chart *c);	/* in progress by type */
 
 /* ---- svg.c ---- */
 /* Draw the chart as an <svg> (with <a> around each mark) inside a <figure>. `dark` for the

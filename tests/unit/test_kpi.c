@@ -6,6 +6,8 @@
  */
 #include "unit.h"
 #include "db/db.h"
+#include "base/clock.h"
+#include "cert/cert.h"
 #include "report/kpi.h"
 
 #include <stdint.h>
@@ -241,5 +243,68 @@ TEST(kpi_data_scope_and_owner)
 	CHECK_INT(k.repeats, 1);
 	CHECK_INT(k.people, 1);
 	CHECK_INT(k.reporters, 1);
+	db_close(c);
+}
+
+TEST(kpi_certificates_equipment_permits)
+{
+	int64_t from, to;
+	struct db *c = dataset(&from, &to);
+	int64_t today = cert_today(), now = clock_now();
+	db_exec(c, "INSERT INTO persons (id, user_id, name, unit_id, created_at) VALUES (1, 1, '一', 2, 0),"
+		   " (2, 3, '三', 3, 0), (3, NULL, '外', 2, 0)", NULL);
+	db_exec(c, "UPDATE persons SET active = 0 WHERE id = 3", NULL);
+	/* u1: one valid, one expiring in 10 days, one expired yesterday, one revoked and expired;
+	 * u3: review overdue (invalid), review due in 5 days; the inactive person's expired one */
+	const struct { int64_t person; const char *no; int64_t exp, rev; int revoked; } certs[] = {
+		{1, "A1", today + 1000, today + 500, 0}, {1, "A2", today + 10, CERT_NODAY, 0},
+		{1, "A3", today - 1, CERT_NODAY, 0}, {1, "A4", today - 5, CERT_NODAY, 1},
+		{2, "B1", today + 900, today - 2, 0}, {2, "B2", today + 900, today + 5, 0},
+		{3, "C1", today - 100, CERT_NODAY, 0},
+	};
+	for (size_t i = 0; i < sizeof(certs) / sizeof(*certs); i++)
+		db_exec(c, "INSERT INTO certs (person_id, category, number, expires_on, review_on, revoked_at, created_at,"
+			   " updated_at) VALUES (?, 'elec', ?, NULLIF(?, -1000000), NULLIF(?, -1000000), ?, 0, 0)", "ItIIi",
+			certs[i].person, certs[i].no, cert_day_arg(certs[i].exp), cert_day_arg(certs[i].rev), certs[i].revoked);
+	/* equipment: a boiler overdue in 甲车间, one due in a year, a non-special device overdue */
+	db_exec(c, "INSERT INTO equipment (code, name, kind, unit_id, next_inspection_on, created_at) VALUES"
+		   " ('B1', '锅炉', 'boiler', 2, ?, 0), ('B2', '锅炉', 'boiler', 3, ?, 0)", "II", today - 3, today + 365);
+	/* permits: two in progress in 甲车间 (one past its validity), one closed, one approved in March
+	 * 5 h after its second submission */
+	db_exec(c, "INSERT INTO permits (id, number, type, state, area_id, unit_id, applicant_id, content, planned_start,"
+		   " planned_end, created_at, updated_at) VALUES"
+		   " (1, 'P1', 'hot_work', 'in_progress', 1, 2, 1, 'x', ?1, ?1 + 3600, 0, 0),"
+		   " (2, 'P2', 'height', 'suspended', 1, 2, 1, 'x', ?2, ?2 + 86400, 0, 0),"
+		   " (3, 'P3', 'hot_work', 'closed', 2, 3, 3, 'x', ?1, ?1 + 3600, 0, 0),"
+		   " (4, 'P4', 'lifting', 'approved', 2, 3, 3, 'x', ?3, ?3 + 3600, 0, 0)",
+		"III", now - 7200, now, from + 86400);
+	db_exec(c, "INSERT INTO permit_events (permit_id, at, action, from_state, to_state) VALUES"
+		   " (4, ?1, 'submit', 'draft', 'submitted'), (4, ?1 + 3600, 'refuse', 'submitted', 'refused'),"
+		   " (4, ?1 + 7200, 'submit', 'refused', 'submitted'), (4, ?1 + 7200 + 5 * 3600, 'approve', 'submitted', 'approved')",
+		"I", from + 86400);
+	struct kpi_scope s = {"/1/%", "%", 0};
+	struct kpi k;
+	CHECK_INT(kpi_compute(c, &s, from, to, &k), 0);
+	CHECK_INT(k.certs_expiring, 2);	/* A2 (expiry), B2 (review) */
+	CHECK_INT(k.certs_expired, 2);	/* A3 (expired), B1 (review overdue); A4 revoked, C1's holder inactive */
+	CHECK_INT(k.equip_overdue, 1);
+	CHECK_INT(k.permits_active, 2);
+	CHECK_INT(k.permits_stale, 1);
+	CHECK_INT(k.approved_n, 1);
+	CHECK_STR(fmt(KPI_APPROVAL, &k, NULL), "5.0 h");	/* from the last submission */
+	/* an empty period has no approval time, but the "now" facts stay */
+	int64_t f0, t0;
+	kpi_month_range(2025, 1, &f0, &t0);
+	kpi_compute(c, &s, f0, t0, &k);
+	CHECK_STR(fmt(KPI_APPROVAL, &k, NULL), "—");
+	CHECK_INT(k.permits_active, 2);
+	/* by unit: 乙车间 has B1/B2, the ok boiler and the approved permit */
+	struct kpi_scope s3 = {"/1/3/%", "%", 0};
+	kpi_compute(c, &s3, from, to, &k);
+	CHECK_INT(k.certs_expiring, 1);
+	CHECK_INT(k.certs_expired, 1);
+	CHECK_INT(k.equip_overdue, 0);
+	CHECK_INT(k.permits_active, 0);
+	CHECK_INT(k.approved_n, 1);
 	db_close(c);
 }
