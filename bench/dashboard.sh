@@ -5,7 +5,7 @@
 #
 # Starts the release server (./anquan) on a copy of a database made by bench/gen (3 plants,
 # 2,000 people, 300 areas, 1,000,000 hazards over three years), signs in as safety_dept1 (the
-# safety department of plant 1: company scope, the whole plant), warms up with 3 requests,
+# safety department of plant 1: company scope, the whole plant), warms up with 24 requests,
 # then times N (50) sequential requests with curl and prints the median and the 90th
 # percentile of time_total, plus the same for the monthly PDF and the big screen fragment.
 # Also prints the SQLite query plans of the KPI queries (they must name the covering
