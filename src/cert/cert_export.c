@@ -9,6 +9,7 @@
 #include "cert/cert.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "web/xlsx_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,20 +75,13 @@ static int export_csv(sqlite3_stmt *st, struct strbuf *sb, int64_t today)
 
 static int export_xlsx(sqlite3_stmt *st, struct strbuf *out, int64_t today)
 {
-	const char *tmp = getenv("TMPDIR");
-	struct strbuf path = STRBUF_INIT;
-	sb_addf(&path, "%s/anquan-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path.buf);
-	if (fd < 0) {
-		sb_release(&path);
+	char *path = NULL;
+	lxw_workbook *wb = xlsx_open(&path);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "证书台账") : NULL;
+	if (!ws) {
+		xlsx_finish(wb, path, NULL);
 		return -1;
 	}
-	close(fd);
-	int rc = -1;
-	lxw_workbook *wb = workbook_new(path.buf);
-	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "证书台账") : NULL;
-	if (!ws)
-		goto done;
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
 	lxw_format *date = workbook_add_format(wb);
@@ -115,25 +109,7 @@ static int export_xlsx(sqlite3_stmt *st, struct strbuf *out, int64_t today)
 			col_day(st, 7), db_col_i64(st, 10) != 0)), NULL);
 		row++;
 	}
-	lxw_error e = workbook_close(wb);
-	wb = NULL;
-	if (e != LXW_NO_ERROR)
-		goto done;
-	FILE *f = fopen(path.buf, "rb");
-	if (!f)
-		goto done;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(out, buf, n);
-	fclose(f);
-	rc = 0;
-done:
-	if (wb)
-		workbook_close(wb);
-	unlink(path.buf);
-	sb_release(&path);
-	return rc;
+	return xlsx_finish(wb, path, out);
 }
 
 int cert_export(struct db *c, int xlsx, const char *scope_pattern, int64_t owner, char **out, size_t *len)

@@ -20,6 +20,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/xlsx_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -814,44 +815,22 @@ static int export_xlsx(struct req *r)
 {
 	struct hazard_filter f;
 	hazard_filter_read(r, &f);
-	const char *tmp = getenv("TMPDIR");
-	char *path = arena_printf(&r->arena, "%s/anquan-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
-		return 0;
-	}
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
+	char *path = NULL;
+	lxw_workbook *wb = xlsx_open(&path);
 	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, NULL) : NULL;
-	if (!ws) {
-		if (wb)
-			workbook_close(wb);
-		unlink(path);
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
-		return 0;
-	}
-	for (int i = 0; i < EXPORT_COLS; i++)
-		worksheet_write_string(ws, 0, (lxw_col_t)i, T(r, export_head[i]), NULL);
-	worksheet_set_column(ws, 0, 0, 18, NULL);
-	worksheet_set_column(ws, 6, 6, 40, NULL);
-	struct export x = {STRBUF_INIT, ws, 1};
-	hazard_list_query(r, &f, 50000, 0, export_row, &x, NULL);
-	int rc = workbook_close(wb);
 	struct strbuf data = STRBUF_INIT;
-	FILE *fp = rc == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-	if (fp) {
-		char buf[16384];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			sb_add(&data, buf, n);
-		fclose(fp);
+	if (ws) {
+		for (int i = 0; i < EXPORT_COLS; i++)
+			worksheet_write_string(ws, 0, (lxw_col_t)i, T(r, export_head[i]), NULL);
+		worksheet_set_column(ws, 0, 0, 18, NULL);
+		worksheet_set_column(ws, 6, 6, 40, NULL);
+		struct export x = {STRBUF_INIT, ws, 1};
+		hazard_list_query(r, &f, 50000, 0, export_row, &x, NULL);
 	}
-	unlink(path);
-	if (!fp) {
+	if (xlsx_finish(wb, path, &data) || !ws) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 	} else {
-		resp_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data.buf, data.len);
+		resp_text(r, 200, XLSX_MIME, data.buf, data.len);
 		resp_header(r, "Content-Disposition", "attachment; filename=\"hazards.xlsx\"");
 	}
 	sb_release(&data);

@@ -10,6 +10,7 @@
 #include "report/report.h"
 #include "base/clock.h"
 #include "web/i18n.h"
+#include "web/xlsx_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,17 +200,10 @@ int report_xlsx(struct req *r)
 		return 0;
 	struct table t[NTABLES];
 	int n = build(r, &d, t);
-	const char *tmp = getenv("TMPDIR");
-	char *path = arena_printf(&r->arena, "%s/anquan-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path);
-	lxw_workbook *wb = NULL;
-	if (fd >= 0) {
-		close(fd);
-		wb = workbook_new(path);
-	}
+	char *path = NULL;
+	lxw_workbook *wb = xlsx_open(&path);
 	if (!wb) {
-		if (fd >= 0)
-			unlink(path);
+		xlsx_finish(NULL, path, NULL);
 		dash_free(&d);
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
@@ -229,21 +223,11 @@ int report_xlsx(struct req *r)
 				worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, v ? v : "", row ? NULL : bold);
 			}
 	}
-	int rc = workbook_close(wb);
 	struct strbuf data = STRBUF_INIT;
-	FILE *fp = rc == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-	if (fp) {
-		char buf[16384];
-		size_t k;
-		while ((k = fread(buf, 1, sizeof(buf), fp)) > 0)
-			sb_add(&data, buf, k);
-		fclose(fp);
-	}
-	unlink(path);
-	if (!fp) {
+	if (xlsx_finish(wb, path, &data)) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 	} else {
-		resp_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data.buf, data.len);
+		resp_text(r, 200, XLSX_MIME, data.buf, data.len);
 		resp_header(r, "Content-Disposition", "attachment; filename=\"dashboard.xlsx\"");
 	}
 	sb_release(&data);
