@@ -23,6 +23,7 @@ static const struct {
 	{"backup", cmd_backup, "copy the database to FILE, consistently, while serving"},
 	{"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
 	{"config", cmd_config, "print the effective configuration and where each value came from"},
+	{"import", cmd_import, "import a certificate ledger (import certs FILE [--commit])"},
 	{"routes", cmd_routes, "list every route with its permission (for tests and docs)"},
 };
 

@@ -16,6 +16,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Open (creating the data directory if needed) and migrate the database. */
 struct db *cli_open_db(void);

@@ -15,6 +15,7 @@
 #include "base/text.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
+#include "cert/cert.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -243,7 +244,7 @@ int demo_load(struct db *c, int quiet)
 			    "tttIt", e->code, e->name, e->kind, (int64_t)0, e->area) != DB_OK)
 			goto fail;
 	}
-	if (hazard_demo_load(c))
+	if (hazard_demo_load(c) || cert_demo_load(c))
 		goto fail;
 	int64_t people = 0;
 	db_get_i64(c, &people, "SELECT count(*) FROM users", NULL);

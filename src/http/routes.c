@@ -10,6 +10,8 @@
 #include "org/org.h"
 #include "sched/sched.h"
 #include "hazard/hazard.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -20,5 +22,6 @@ const struct route *const http_route_tables[] = {
 	sched_routes,
 	openapi_routes,
 	hazard_routes,
+	cert_routes, equip_routes,
 	NULL,
 };

@@ -5,6 +5,8 @@
 #include "base/config.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
 
 #include <stddef.h>
 
@@ -25,5 +27,6 @@ static int sweep_sessions(struct db *c, int64_t now)
 const struct sched_job sched_jobs[] = {
 	{"sessions", sweep_sessions},
 	{"hazards", hazard_sched_run},
+	{"certs", cert_sched_warn}, {"equipment", equip_sched_warn},
 	{NULL, NULL},
 };

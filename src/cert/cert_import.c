@@ -1,0 +1,423 @@
+/*
+ * cert_import.c — bulk import of people and certificates from the Excel ledger (台账) most
+ * plants keep: 姓名, 工号, 工种/作业类别, 证件编号, 发证机关, 初领日期, 有效期至, 复审日期,
+ * 所属车间 (headers matched by name, in any order, extra columns ignored).
+ *
+ * The file is recognised by content (XLSX is a zip; the old binary .xls is refused with a
+ * hint; anything else with no NUL bytes is CSV). Rows are streamed (sheet.h) and checked one
+ * by one: unknown unit, unknown category, bad date, missing value, duplicate number within
+ * the file or against the database. Only the first CERT_IMPORT_SHOW problems are kept for the
+ * preview, the rest are counted, so a 50,000-row file of errors needs little memory.
+ *
+ * Commit is all-or-nothing: the rows are written inside one transaction as they pass, and
+ * the transaction is rolled back if any row had a problem. A CSV that is not UTF-8 (old
+ * Excel saves GBK) is converted from GB18030 with glibc's iconv, and the preview says so.
+ */
+#include "cert/cert.h"
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "base/strbuf.h"
+#include "base/text.h"
+#include "cert/sheet.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum col { C_NAME, C_EMPNO, C_CATEGORY, C_NUMBER, C_AUTHORITY, C_ISSUED, C_EXPIRES, C_REVIEW,
+	   C_UNIT, C_EMPLOYER, C_IDNO, C_COUNT };
+
+/* the ledger layout: the first nine are the common layout, in export order */
+const char *const cert_ledger_columns[] = {"姓名", "工号", "工种/作业类别", "证件编号", "发证机关",
+					   "初领日期", "有效期至", "复审日期", "所属车间", "所属单位",
+					   "身份证号", NULL};
+
+/* header texts accepted for each column (first is the canonical one) */
+static const char *const synonyms[C_COUNT][6] = {
+	[C_NAME] = {"姓名", "name", NULL},
+	[C_EMPNO] = {"工号", "员工编号", "employee_no", NULL},
+	[C_CATEGORY] = {"工种/作业类别", "工种", "作业类别", "准操项目", "作业项目", NULL},
+	[C_NUMBER] = {"证件编号", "证书编号", "证号", "number", NULL},
+	[C_AUTHORITY] = {"发证机关", "authority", NULL},
+	[C_ISSUED] = {"初领日期", "发证日期", "issued_on", NULL},
+	[C_EXPIRES] = {"有效期至", "有效期", "有效期截止", "expires_on", NULL},
+	[C_REVIEW] = {"复审日期", "应复审日期", "review_on", NULL},
+	[C_UNIT] = {"所属车间", "车间", "部门", "所属部门", "unit", NULL},
+	[C_EMPLOYER] = {"所属单位", "用工单位", "承包商", "employer", NULL},
+	[C_IDNO] = {"身份证号", "身份证号码", "id_no", NULL},
+};
+static const int required[] = {C_NAME, C_CATEGORY, C_NUMBER, C_EXPIRES, C_UNIT, -1};
+
+/* ---- a set of strings, for duplicate numbers within the file ---- */
+struct strset {
+	char **slots;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* 1 if s was new (and is now in the set), 0 if it was there */
+static int strset_add(struct strset *set, const char *s)
+{
+	if (set->n * 2 >= set->cap) {
+		size_t ncap = set->cap ? set->cap * 2 : 1024;
+		char **ns = xcalloc(ncap, sizeof(*ns));
+		for (size_t i = 0; i < set->cap; i++) {
+			if (!set->slots[i])
+				continue;
+			size_t j = fnv(set->slots[i]) & (ncap - 1);
+			while (ns[j])
+				j = (j + 1) & (ncap - 1);
+			ns[j] = set->slots[i];
+		}
+		free(set->slots);
+		set->slots = ns;
+		set->cap = ncap;
+	}
+	size_t j = fnv(s) & (set->cap - 1);
+	while (set->slots[j]) {
+		if (!strcmp(set->slots[j], s))
+			return 0;
+		j = (j + 1) & (set->cap - 1);
+	}
+	set->slots[j] = xstrdup(s);
+	set->n++;
+	return 1;
+}
+
+static void strset_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+}
+
+/* ---- the import ---- */
+struct imp {
+	struct db *c;
+	int commit, header_seen, stop;
+	int col[C_COUNT];
+	struct cert_import_result *res;
+	struct strset seen;
+	int64_t now;
+};
+
+static void problem(struct imp *im, int row, int column, const char *key, const char *value)
+{
+	struct cert_import_result *res = im->res;
+	res->nproblems++;
+	if (res->shown >= CERT_IMPORT_SHOW)
+		return;
+	if (!res->problems)
+		res->problems = xcalloc(CERT_IMPORT_SHOW, sizeof(*res->problems));
+	struct cert_import_problem *p = &res->problems[res->shown++];
+	p->row = row;
+	p->field = column >= 0 ? synonyms[column][0] : "";
+	p->key = key;
+	p->value = xstrdup(value ? value : "");
+}
+
+/* Trim ASCII and full-width (U+3000) spaces and a required-mark "*" from a header. */
+static char *clean(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '*' || !strncmp(s, "\xE3\x80\x80", 3))
+		s += (*s == ' ' || *s == '\t' || *s == '*') ? 1 : 3;
+	size_t n = strlen(s);
+	for (;;) {
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '*' || s[n - 1] == '\r'))
+			n--;
+		else if (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
+			n -= 3;
+		else
+			break;
+	}
+	return xstrndup(s, n);
+}
+
+static int read_header(struct imp *im, int ncells, const char *const *cells)
+{
+	for (int k = 0; k < C_COUNT; k++)
+		im->col[k] = -1;
+	for (int i = 0; i < ncells; i++) {
+		char *h = clean(cells[i]);
+		for (int k = 0; k < C_COUNT; k++)
+			for (int s = 0; synonyms[k][s]; s++)
+				if (im->col[k] < 0 && !strcasecmp(h, synonyms[k][s]))
+					im->col[k] = i;
+		free(h);
+	}
+	struct strbuf missing = STRBUF_INIT;
+	for (int i = 0; required[i] >= 0; i++)
+		if (im->col[required[i]] < 0)
+			sb_addf(&missing, "%s%s", missing.len ? "、" : "", synonyms[required[i]][0]);
+	if (missing.len) {
+		im->res->fatal_key = "cert.import.missing_column";
+		im->res->fatal_detail = sb_detach(&missing, NULL);
+		return 1;
+	}
+	sb_release(&missing);
+	return 0;
+}
+
+/* The trimmed cell of a column ("" when the column or cell is absent); malloc'd. */
+static char *cell(struct imp *im, int k, int ncells, const char *const *cells)
+{
+	int i = im->col[k];
+	return clean(i >= 0 && i < ncells ? cells[i] : "");
+}
+
+static int64_t find_unit(struct db *c, const char *name)
+{
+	int64_t id = 0;
+	if (!*name || db_get_i64(c, &id, "SELECT id FROM units WHERE name = ? AND active = 1 ORDER BY id LIMIT 1",
+				 "t", name) != 1)
+		return 0;
+	return id;
+}
+
+/* Find or create the person a row is about: by 工号 (a person, else an account), else by
+ * name within the unit. 0 on error. */
+static int64_t find_person(struct imp *im, const char *name, const char *empno, const char *idno,
+			   const char *employer, int64_t unit)
+{
+	struct db *c = im->c;
+	int64_t id = 0;
+	if (*empno) {
+		if (db_get_i64(c, &id, "SELECT min(id) FROM persons WHERE employee_no = ? HAVING count(*) > 0", "t", empno) == 1)
+			return id;
+		int64_t uid = 0;
+		if (db_get_i64(c, &uid, "SELECT id FROM users WHERE employee_no = ?", "t", empno) == 1) {
+			id = cert_person_for_user(c, uid, 1);
+			if (id)
+				im->res->persons_created++;
+			return id;
+		}
+	} else if (db_get_i64(c, &id, "SELECT min(id) FROM persons WHERE unit_id = ? AND name = ?"
+				      " AND COALESCE(employee_no, '') = '' HAVING count(*) > 0", "It", unit, name) == 1) {
+		return id;
+	}
+	if (db_exec(c, "INSERT INTO persons (name, id_no, employee_no, employer, contractor, unit_id, created_at)"
+		       " VALUES (?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?)",
+		    "ttttiII", name, idno, empno, employer, *employer ? 1 : 0, unit, im->now) != DB_OK)
+		return 0;
+	im->res->persons_created++;
+	return db_last_id(c);
+}
+
+static int parse_day(struct imp *im, int row, int k, const char *s, int64_t *day)
+{
+	*day = CERT_NODAY;
+	if (!*s)
+		return 0;
+	if (cert_parse_date(s, day)) {
+		problem(im, row, k, "cert.import.bad_date", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int on_row(void *ctx, int rownum, int ncells, const char *const *cells)
+{
+	struct imp *im = ctx;
+	int empty = 1;
+	for (int i = 0; i < ncells && empty; i++)
+		for (const char *p = cells[i]; *p && empty; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\r')
+				empty = 0;
+	if (empty)
+		return 0;	/* blank rows are common at the end of a ledger */
+	if (!im->header_seen) {
+		im->header_seen = 1;
+		return read_header(im, ncells, cells);
+	}
+	struct cert_import_result *res = im->res;
+	if (++res->rows > CERT_IMPORT_MAX_ROWS) {
+		res->fatal_key = "cert.import.too_many_rows";
+		return 1;
+	}
+	int before = res->nproblems;
+	char *v[C_COUNT];
+	for (int k = 0; k < C_COUNT; k++)
+		v[k] = cell(im, k, ncells, cells);
+	char *category = NULL, *item = NULL;
+	int64_t unit = 0, issued, expires, review;
+
+	if (!*v[C_NAME])
+		problem(im, rownum, C_NAME, "cert.import.missing_value", "");
+	else if (!utf8_valid(v[C_NAME], strlen(v[C_NAME])) || utf8_chars(v[C_NAME]) > 50)
+		problem(im, rownum, C_NAME, "cert.import.bad_value", v[C_NAME]);
+	if (!*v[C_UNIT])
+		problem(im, rownum, C_UNIT, "cert.import.missing_value", "");
+	else if (!(unit = find_unit(im->c, v[C_UNIT])))
+		problem(im, rownum, C_UNIT, "cert.import.unknown_unit", v[C_UNIT]);
+	if (!*v[C_CATEGORY])
+		problem(im, rownum, C_CATEGORY, "cert.import.missing_value", "");
+	else if (cert_catalogue_lookup(im->c, v[C_CATEGORY], &category, &item))
+		problem(im, rownum, C_CATEGORY, "cert.import.unknown_category", v[C_CATEGORY]);
+	if (!*v[C_NUMBER]) {
+		problem(im, rownum, C_NUMBER, "cert.import.missing_value", "");
+	} else if (strlen(v[C_NUMBER]) > 64) {
+		problem(im, rownum, C_NUMBER, "cert.import.bad_value", v[C_NUMBER]);
+	} else if (category) {
+		struct strbuf key = STRBUF_INIT;
+		sb_addf(&key, "%s\x1f%s", category, v[C_NUMBER]);
+		int64_t dup = 0;
+		if (!strset_add(&im->seen, key.buf))
+			problem(im, rownum, C_NUMBER, "cert.import.duplicate_in_file", v[C_NUMBER]);
+		else if (db_get_i64(im->c, &dup, "SELECT id FROM certs WHERE category = ? AND number = ?", "tt",
+				    category, v[C_NUMBER]) == 1)
+			problem(im, rownum, C_NUMBER, "cert.import.duplicate_in_db", v[C_NUMBER]);
+		sb_release(&key);
+	}
+	parse_day(im, rownum, C_ISSUED, v[C_ISSUED], &issued);
+	int exp_bad = parse_day(im, rownum, C_EXPIRES, v[C_EXPIRES], &expires);
+	parse_day(im, rownum, C_REVIEW, v[C_REVIEW], &review);
+	/* 原安监总局令第30号 §19: valid six years — the default when only the issue date is known */
+	if (!exp_bad && expires == CERT_NODAY) {
+		if (issued != CERT_NODAY)
+			expires = cert_day_add_years(issued, CERT_VALID_YEARS);
+		else
+			problem(im, rownum, C_EXPIRES, "cert.import.missing_value", "");
+	}
+	if (issued != CERT_NODAY && expires != CERT_NODAY && expires < issued)
+		problem(im, rownum, C_EXPIRES, "cert.import.date_order", v[C_EXPIRES]);
+	for (int k = 0; k < C_COUNT; k++)
+		if (k != C_NAME && !utf8_valid(v[k], strlen(v[k])))
+			problem(im, rownum, k, "cert.import.bad_value", "");
+
+	if (res->nproblems == before) {
+		res->ok++;
+		/* write only while the whole file is still clean: one bad row dooms the commit */
+		if (im->commit && !res->bad) {
+			int64_t pid = find_person(im, v[C_NAME], v[C_EMPNO], v[C_IDNO], v[C_EMPLOYER], unit);
+			if (!pid || db_exec(im->c,
+				"INSERT INTO certs (person_id, category, item, number, authority, issued_on, expires_on,"
+				" review_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, -1000000),"
+				" NULLIF(?, -1000000), NULLIF(?, -1000000), ?, ?)",
+				"IttttIIIII", pid, category, item, v[C_NUMBER], v[C_AUTHORITY],
+				cert_day_arg(issued), cert_day_arg(expires), cert_day_arg(review), im->now, im->now) != DB_OK) {
+				res->fatal_key = "cert.import.db_error";
+				im->stop = 1;
+			} else {
+				res->committed++;
+			}
+		}
+	} else {
+		res->bad++;
+	}
+	free(category);
+	free(item);
+	for (int k = 0; k < C_COUNT; k++)
+		free(v[k]);
+	return im->stop;
+}
+
+/* Convert GB18030 (a superset of GBK, what Chinese Excel saves as "CSV") to UTF-8.
+ * NULL if the bytes are not GB18030 either. */
+static char *from_gb18030(const char *data, size_t len, size_t *outlen)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return NULL;
+	size_t cap = len * 2 + 16, left = cap;
+	char *out = xmalloc(cap), *o = out;
+	char *in = (char *)data;
+	size_t inleft = len;
+	size_t rc = iconv(cd, &in, &inleft, &o, &left);
+	iconv_close(cd);
+	if (rc == (size_t)-1 || inleft) {
+		free(out);
+		return NULL;
+	}
+	*outlen = cap - left;
+	return out;
+}
+
+int cert_import(struct db *c, const void *data, size_t len, int commit,
+		const struct audit_actor *who, struct cert_import_result *res)
+{
+	struct imp im = {.c = c, .commit = commit, .res = res, .now = clock_now()};
+	const unsigned char *b = data;
+	char *converted = NULL;
+	const char *err_key = NULL;
+	memset(res, 0, sizeof(*res));
+	res->encoding = "utf-8";
+	if (!len) {
+		res->fatal_key = "cert.import.empty";
+		return -1;
+	}
+	int xlsx = len >= 4 && !memcmp(b, "PK\x03\x04", 4);
+	if (!xlsx) {
+		if (len >= 4 && !memcmp(b, "\xD0\xCF\x11\xE0", 4)) {
+			res->fatal_key = "cert.import.old_xls";
+			return -1;
+		}
+		if (memchr(b, 0, len < 8192 ? len : 8192) || (len >= 4 && !memcmp(b, "%PDF", 4))) {
+			res->fatal_key = "cert.import.bad_type";
+			return -1;
+		}
+		if (!utf8_valid(data, len)) {
+			size_t n = 0;
+			converted = from_gb18030(data, len, &n);
+			if (!converted || !utf8_valid(converted, n)) {
+				free(converted);
+				res->fatal_key = "cert.import.not_utf8";
+				return -1;
+			}
+			res->encoding = "gb18030";
+			data = converted;
+			len = n;
+		}
+	}
+	res->format = xlsx ? "xlsx" : "csv";
+	if (commit && db_begin(c) != DB_OK) {
+		free(converted);
+		res->fatal_key = "cert.import.db_error";
+		return -1;
+	}
+	int rc = xlsx ? xlsx_read(data, len, on_row, &im, &err_key) : csv_read(data, len, on_row, &im);
+	if (rc && !res->fatal_key)
+		res->fatal_key = err_key ? err_key : "cert.import.damaged";
+	if (!res->fatal_key && !im.header_seen)
+		res->fatal_key = "cert.import.empty";
+	if (!res->fatal_key && !res->rows)
+		res->fatal_key = "cert.import.no_rows";
+	if (commit) {
+		if (res->fatal_key || res->bad) {
+			db_rollback(c);
+			res->committed = 0;
+			res->persons_created = 0;
+		} else {
+			char summary[128];
+			snprintf(summary, sizeof(summary), "imported %d certificates (%s), %d new persons",
+				 res->committed, res->format, res->persons_created);
+			if (audit_append(c, who, "cert", 0, "import", summary) != DB_OK || db_commit(c) != DB_OK) {
+				db_rollback(c);
+				res->committed = 0;
+				res->fatal_key = "cert.import.db_error";
+			}
+		}
+	}
+	strset_free(&im.seen);
+	free(converted);
+	return res->fatal_key ? -1 : 0;
+}
+
+void cert_import_result_free(struct cert_import_result *res)
+{
+	for (int i = 0; i < res->shown; i++)
+		free(res->problems[i].value);
+	free(res->problems);
+	free(res->fatal_detail);
+	memset(res, 0, sizeof(*res));
+}
