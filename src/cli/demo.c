@@ -17,6 +17,7 @@
 #include "hazard/hazard.h"
 #include "cert/cert.h"
 #include "org/org.h"
+#include "permit/permit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,8 @@ int demo_load(struct db *c, int quiet)
 			goto fail;
 	}
 	if (hazard_demo_load(c) || cert_demo_load(c))
+		goto fail;
+	if (permit_demo_load(c))
 		goto fail;
 	int64_t people = 0;
 	db_get_i64(c, &people, "SELECT count(*) FROM users", NULL);

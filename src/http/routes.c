@@ -12,6 +12,7 @@
 #include "hazard/hazard.h"
 #include "cert/cert.h"
 #include "equip/equip.h"
+#include "permit/permit.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -23,5 +24,6 @@ const struct route *const http_route_tables[] = {
 	openapi_routes,
 	hazard_routes,
 	cert_routes, equip_routes,
+	permit_routes,
 	NULL,
 };

@@ -17,6 +17,7 @@
 #include "web/qr.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A radius under 10 m is below what a phone's GPS can tell apart; over 5 km is no longer a
@@ -316,17 +317,35 @@ int org_area_deactivate_post(struct req *r)
 
 /* GET /a/:token — what a phone opens after scanning an area's label. Any signed-in person
  * may scan any label (a worker reports what they see wherever they are), so no data scope
- * applies; the hazard form takes it from here. */
+ * applies. A worker goes straight on to the hazard form (the report must stay within five
+ * taps); a guardian (permit.guard), scanning where permits are approved or running, is
+ * offered the permit site page too — that is how work is started on site. */
 int org_area_scan(struct req *r)
 {
 	const char *tok = req_param(r, "token");
-	int64_t id = 0;
+	int64_t id = 0, live = 0;
 	if (!tok || strlen(tok) > 64 ||
 	    db_get_i64(r->db, &id, "SELECT id FROM areas WHERE qr_token = ? AND active = 1", "t", tok) != 1) {
 		org_not_found(r);
 		return 0;
 	}
-	resp_redirect(r, arena_printf(&r->arena, "/hazards/new?area=%lld", (long long)id));
+	const char *report = arena_printf(&r->arena, "/hazards/new?area=%lld", (long long)id);
+	if (auth_has(r, "permit.guard"))
+		db_get_i64(r->db, &live, "SELECT count(*) FROM permits WHERE area_id = ?"
+			   " AND state IN ('approved', 'in_progress', 'suspended')", "I", id);
+	if (!live) {
+		resp_redirect(r, report);
+		return 0;
+	}
+	char *name = NULL;
+	db_get_text(r->db, &name, "SELECT name FROM areas WHERE id = ?", "I", id);
+	page_begin(r, name ? name : "");
+	html_printf(&r->out, "<section class=\"card narrow stack\"><h1>%s</h1>"
+			     "<a class=\"button primary\" href=\"/permits/site/%s\">%s (%D)</a>"
+			     "<a class=\"button\" href=\"%s\">%s</a></section>",
+		    name ? name : "", tok, T(r, "org.scan_permits"), live, report, T(r, "org.scan_report"));
+	free(name);
+	page_end(r);
 	return 0;
 }
 

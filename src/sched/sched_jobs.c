@@ -7,6 +7,7 @@
 #include "hazard/hazard.h"
 #include "cert/cert.h"
 #include "equip/equip.h"
+#include "permit/permit.h"
 
 #include <stddef.h>
 
@@ -28,5 +29,6 @@ const struct sched_job sched_jobs[] = {
 	{"sessions", sweep_sessions},
 	{"hazards", hazard_sched_run},
 	{"certs", cert_sched_warn}, {"equipment", equip_sched_warn},
+	{"permits", permit_sched_run},
 	{NULL, NULL},
 };

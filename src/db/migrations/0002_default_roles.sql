@@ -20,7 +20,7 @@ INSERT INTO roles (code, name_zh, name_en, permissions, scope, builtin) VALUES
  ('principal', '主要负责人', 'Principal person in charge',
   'hazard.report hazard.view hazard.export hazard.major cert.view equip.view permit.view permit.approve dashboard.view report.view org.view user.view', 'company', 1),
  ('equip_manager', '设备主管', 'Equipment manager',
-  'hazard.report hazard.view equip.view equip.admin dashboard.view org.view user.view', 'company', 1),
+  'hazard.report hazard.view equip.view equip.admin permit.view permit.approve dashboard.view org.view user.view', 'company', 1),
  ('hr', '人事', 'Human resources',
   'cert.view cert.admin user.view org.view dashboard.view', 'company', 1),
  ('sysadmin', '系统管理员', 'System administrator',

@@ -1,0 +1,660 @@
+/*
+ * permit_web.c — the permit pages: list, application form, the permit itself with its action
+ * forms (drawn from the transition table), gas tests, the live list, the calendar and the
+ * by-area view; and the route table of the whole module.
+ *
+ * Everything works without JavaScript; static/permit.js only fills in the phone's location.
+ */
+#include "permit/permit.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "base/strbuf.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "http/static.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *permit_tr(struct req *r, const char *prefix, const char *code)
+{
+	char *key = arena_printf(&r->arena, "%s.%s", prefix, code && *code ? code : "none");
+	return i18n_get(r->lang, key);
+}
+
+const char *permit_grade_label(struct req *r, const char *type, const char *grade)
+{
+	if (!grade || !*grade)
+		return "";
+	char *key = arena_printf(&r->arena, "permit.grade.%s.%s", type, grade);
+	return i18n_get(r->lang, key);
+}
+
+void permit_err_respond(struct req *r, struct permit_err *e)
+{
+	const char *msg = T(r, e->key ? e->key : "permit.err.store");
+	if (e->detail)
+		msg = arena_printf(&r->arena, "%s: %s", msg, e->detail);
+	resp_error(r, e->status ? e->status : 500, e->status == 409 ? "conflict" : e->status == 403 ? "forbidden"
+		   : e->status == 404 ? "not_found" : "invalid", msg, e->field);
+	permit_err_clear(e);
+}
+
+int permit_read_act_in(struct req *r, struct permit_act_in *in, struct permit_err *e)
+{
+	const char *v;
+	memset(in, 0, sizeof(*in));
+	in->password = req_field(r, "password");
+	in->reason = req_field(r, "reason");
+	v = req_field(r, "ack_conflicts");
+	in->ack_conflicts = v && (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"));
+	v = req_field(r, "site_clear");
+	in->site_clear = v && (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"));
+	const char *lat = req_field(r, "lat"), *lng = req_field(r, "lng");
+	if (lat && *lat && lng && *lng) {
+		if (text_parse_double(lat, &in->lat) || in->lat < -90 || in->lat > 90) {
+			permit_err_set(e, 422, "permit.err.location_bad", "lat", NULL);
+			return -1;
+		}
+		if (text_parse_double(lng, &in->lng) || in->lng < -180 || in->lng > 180) {
+			permit_err_set(e, 422, "permit.err.location_bad", "lng", NULL);
+			return -1;
+		}
+		in->has_loc = 1;
+	}
+	v = req_field(r, "new_end");
+	if (v && *v) {
+		if (text_parse_i64(v, &in->new_end)) {
+			struct tm tm = {0};
+			const char *end = strptime(v, "%Y-%m-%dT%H:%M", &tm);
+			if (!end) {
+				permit_err_set(e, 422, "permit.err.time", "new_end", NULL);
+				return -1;
+			}
+			in->new_end = (int64_t)timegm(&tm) - clock_local_offset();
+		}
+	}
+	return 0;
+}
+
+static const char *local_input(struct req *r, int64_t t)
+{
+	char buf[32];
+	clock_format(t, "%Y-%m-%dT%H:%M", buf, sizeof(buf));
+	return arena_strdup(&r->arena, buf);
+}
+
+static const char *state_badge(const char *state)
+{
+	if (!strcmp(state, "in_progress") || !strcmp(state, "approved"))
+		return "ok";
+	if (!strcmp(state, "suspended") || !strcmp(state, "refused"))
+		return "bad";
+	if (!strcmp(state, "submitted") || !strcmp(state, "approving"))
+		return "warn";
+	return "";
+}
+
+/* One permit as a list row (shared by list, live, area and site pages). */
+void permit_row(struct req *r, sqlite3_stmt *st);
+void permit_row(struct req *r, sqlite3_stmt *st)
+{
+	/* columns: id, number, type, grade, state, content, area, planned_start, planned_end */
+	html_printf(&r->out, "<li class=\"permit-row\"><a href=\"/permits/%D\"><strong>%s</strong> %s %s</a>"
+			     " <span class=\"badge %s\">%s</span><p>%s</p><small>%s · %s – %s</small></li>",
+		    db_col_i64(st, 0), db_col_text(st, 1), permit_tr(r, "permit.type", db_col_text(st, 2)),
+		    permit_grade_label(r, db_col_text(st, 2), db_col_text(st, 3)), state_badge(db_col_text(st, 4)),
+		    permit_tr(r, "permit.state", db_col_text(st, 4)), db_col_text(st, 5), db_col_text(st, 6),
+		    page_time(r, db_col_i64(st, 7)), page_time(r, db_col_i64(st, 8)));
+}
+
+#define ROW_COLS "p.id, p.number, p.type, p.grade, p.state, p.content, a.name, p.planned_start, p.planned_end"
+/* in scope, or the requester is on the permit */
+#define SCOPE_SQL " JOIN units u ON u.id = p.unit_id JOIN areas a ON a.id = p.area_id WHERE" \
+	" ((u.path LIKE ? AND (? = 0 OR p.applicant_id = ?)) OR p.applicant_id = ? OR p.guardian_id = ?" \
+	" OR EXISTS (SELECT 1 FROM permit_workers w WHERE w.permit_id = p.id AND w.user_id = ?))"
+
+static void subnav(struct req *r)
+{
+	html_printf(&r->out, "<nav class=\"permit-nav\"><a href=\"/permits\">%s</a><a href=\"/permits/live\">%s</a>"
+			     "<a href=\"/permits/calendar\">%s</a><a href=\"/permits/areas\">%s</a>",
+		    T(r, "permit.list"), T(r, "permit.live"), T(r, "permit.calendar"), T(r, "permit.by_area"));
+	if (auth_has(r, "permit.apply"))
+		html_printf(&r->out, "<a class=\"button primary\" href=\"/permits/new\">%s</a>", T(r, "permit.new"));
+	html_printf(&r->out, "</nav>");
+}
+
+static int list_page(struct req *r)
+{
+	const char *state = req_query(r, "state"), *type = req_query(r, "type");
+	int64_t me = r->who->user_id, own = auth_scope_owner(r);
+	page_begin(r, T(r, "nav.permits"));
+	subnav(r);
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><form class=\"filters\" method=\"get\">"
+			     "<label>%s<select name=\"type\"><option value=\"\">%s</option>",
+		    T(r, "nav.permits"), T(r, "permit.f.type"), T(r, "permit.all"));
+	for (const struct permit_type *t = permit_type_list; t->code; t++)
+		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", t->code,
+			    type && !strcmp(type, t->code) ? " selected" : "", permit_tr(r, "permit.type", t->code));
+	html_printf(&r->out, "</select></label><label>%s<select name=\"state\"><option value=\"\">%s</option>",
+		    T(r, "permit.f.state"), T(r, "permit.all"));
+	static const char *const states[] = {"draft", "submitted", "approving", "approved", "in_progress",
+					     "suspended", "refused", "closed", "cancelled", NULL};
+	for (int i = 0; states[i]; i++)
+		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", states[i],
+			    state && !strcmp(state, states[i]) ? " selected" : "", permit_tr(r, "permit.state", states[i]));
+	html_printf(&r->out, "</select></label><button>%s</button></form><ul class=\"list\">", T(r, "permit.filter"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+		" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?) ORDER BY p.id DESC LIMIT 200",
+		"tIIIIItttt", auth_scope_pattern(r), own, own, me, me, me, state ? state : "", state ? state : "",
+		type ? type : "", type ? type : "");
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		permit_row(r, st);
+		n++;
+	}
+	db_done(r->db, st);
+	if (!n)
+		html_printf(&r->out, "<li class=\"empty\">%s</li>", T(r, "permit.none"));
+	html_printf(&r->out, "</ul></section>");
+	page_end(r);
+	return 0;
+}
+
+static int live_page(struct req *r)
+{
+	int64_t me = r->who->user_id, own = auth_scope_owner(r);
+	page_begin(r, T(r, "permit.live"));
+	subnav(r);
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p><ul class=\"list\">",
+		    T(r, "permit.live"), T(r, "permit.live_hint"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+		" AND p.state IN ('in_progress', 'suspended') ORDER BY a.name, p.planned_end",
+		"tIIIII", auth_scope_pattern(r), own, own, me, me, me);
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		permit_row(r, st);
+		n++;
+	}
+	db_done(r->db, st);
+	if (!n)
+		html_printf(&r->out, "<li class=\"empty\">%s</li>", T(r, "permit.none"));
+	html_printf(&r->out, "</ul></section>");
+	page_end(r);
+	return 0;
+}
+
+/* --- the application form --- */
+
+static void user_options(struct req *r, struct strbuf *o, int64_t selected)
+{
+	sqlite3_stmt *st = db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
+					   " WHERE u.active = 1 ORDER BY un.path, u.name", NULL);
+	html_printf(o, "<option value=\"\">—</option>");
+	while (st && db_step(st) == 1)
+		html_printf(o, "<option value=\"%D\"%r>%s · %s</option>", db_col_i64(st, 0),
+			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
+	db_done(r->db, st);
+}
+
+static void check(struct req *r, const char *name, const char *label, int on)
+{
+	html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"%s\" value=\"1\"%r>%s</label>",
+		    name, on ? " checked" : "", label);
+}
+
+static void form_type_fields(struct req *r, const char *type)
+{
+	if (!strcmp(type, "hot_work")) {
+		static const char *const places[] = {"running", "bund", "hazard_area", "pipe_rack", "other", NULL};
+		html_printf(&r->out, "<label>%s<select name=\"hot_place\" required>", T(r, "permit.f.hot_place"));
+		for (int i = 0; places[i]; i++)
+			html_printf(&r->out, "<option value=\"%s\">%s</option>", places[i],
+				    permit_tr(r, "permit.hot_place", places[i]));
+		html_printf(&r->out, "</select></label>");
+		check(r, "shutdown", T(r, "permit.f.shutdown"), 0);
+		check(r, "holiday", T(r, "permit.f.holiday"), 0);
+		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"wind\" min=\"0\" max=\"17\" value=\"0\"></label>"
+				     "<p class=\"hint\">%s</p>", T(r, "permit.f.wind"), T(r, "permit.upgrade_hint"));
+	}
+	if (!strcmp(type, "height")) {
+		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"height_m\" step=\"0.1\" min=\"2\" required></label>"
+				     "<fieldset><legend>%s</legend>", T(r, "permit.f.height_m"), T(r, "permit.f.factors"));
+		for (int i = 1; i <= 9; i++) {
+			char name[24], key[40];
+			snprintf(name, sizeof(name), "factor_%d", i);
+			snprintf(key, sizeof(key), "permit.factor.%d", i);
+			check(r, name, i18n_get(r->lang, key), 0);
+		}
+		html_printf(&r->out, "</fieldset>");
+	}
+	if (!strcmp(type, "lifting"))
+		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"load_t\" step=\"0.1\" min=\"0.1\" required></label>",
+			    T(r, "permit.f.load_t"));
+	if (!strcmp(type, "temp_power"))
+		check(r, "hazardous_area", T(r, "permit.f.hazardous_area"), 0);
+	if (!strcmp(type, "confined_space")) {
+		check(r, "oxygen_enriched", T(r, "permit.f.oxygen_enriched"), 0);
+		check(r, "hot_inside", T(r, "permit.f.hot_inside"), 0);
+	}
+	if (!strcmp(type, "hot_work") || !strcmp(type, "confined_space") || !strcmp(type, "temp_power"))
+		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"medium_lel\" step=\"0.1\" min=\"0.1\" value=\"5\">"
+				     "<small>%s</small></label>", T(r, "permit.f.medium_lel"), T(r, "permit.medium_lel_hint"));
+}
+
+static int new_page(struct req *r)
+{
+	const char *type = req_query(r, "type");
+	page_begin(r, T(r, "permit.new"));
+	if (!permit_type_find(type)) {
+		html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><div class=\"tiles\">", T(r, "permit.pick_type"));
+		for (const struct permit_type *t = permit_type_list; t->code; t++)
+			html_printf(&r->out, "<a class=\"tile\" href=\"/permits/new?type=%s\"><strong>%s</strong><span>%s</span></a>",
+				    t->code, permit_tr(r, "permit.type", t->code), permit_tr(r, "permit.type_hint", t->code));
+		html_printf(&r->out, "</div></section>");
+		page_end(r);
+		return 0;
+	}
+	struct strbuf users = STRBUF_INIT;
+	user_options(r, &users, 0);
+	int64_t now = clock_now() / 3600 * 3600 + 3600;
+	html_printf(&r->out, "<section class=\"card\"><h1>%s · %s</h1><form class=\"stack\" method=\"post\" action=\"/permits\">%r"
+			     "<input type=\"hidden\" name=\"type\" value=\"%s\">",
+		    T(r, "permit.new"), permit_tr(r, "permit.type", type), page_csrf(r), type);
+	html_printf(&r->out, "<label>%s<select name=\"area_id\" required>", T(r, "permit.f.area"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0), db_col_text(st, 1));
+	db_done(r->db, st);
+	html_printf(&r->out, "</select></label><label>%s<select name=\"equipment_id\"><option value=\"\">—</option>",
+		    T(r, "permit.f.equipment"));
+	st = db_query(r->db, "SELECT id, code, name FROM equipment WHERE active = 1 ORDER BY code", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<option value=\"%D\">%s %s</option>", db_col_i64(st, 0), db_col_text(st, 1),
+			    db_col_text(st, 2));
+	db_done(r->db, st);
+	html_printf(&r->out, "</select></label>"
+			     "<label>%s<textarea name=\"content\" rows=\"3\" required></textarea></label>"
+			     "<label>%s<textarea name=\"hazards\" rows=\"3\"></textarea></label>"
+			     "<label>%s<input name=\"work_unit\" value=\"%s\"></label>",
+		    T(r, "permit.f.content"), T(r, "permit.f.hazards"), T(r, "permit.f.work_unit"), r->who->unit_name);
+	check(r, "contractor", T(r, "permit.f.contractor"), 0);
+	html_printf(&r->out, "<label>%s<input type=\"datetime-local\" name=\"planned_start\" value=\"%s\" required></label>"
+			     "<label>%s<input type=\"datetime-local\" name=\"planned_end\" value=\"%s\" required></label>",
+		    T(r, "permit.f.planned_start"), local_input(r, now), T(r, "permit.f.planned_end"),
+		    local_input(r, now + 4 * 3600));
+	form_type_fields(r, type);
+	html_printf(&r->out, "<label>%s<select name=\"guardian_id\" required>%r</select></label><fieldset><legend>%s</legend>",
+		    T(r, "permit.f.guardian"), users.buf, T(r, "permit.f.workers"));
+	for (int i = 1; i <= 4; i++)
+		html_printf(&r->out, "<div class=\"permit-worker\"><select name=\"worker_%d\" aria-label=\"%s %d\">%r</select>"
+				     "<input name=\"worker_role_%d\" placeholder=\"%s\"></div>",
+			    i, T(r, "permit.f.worker"), i, users.buf, i, T(r, "permit.f.worker_role"));
+	html_printf(&r->out, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>", T(r, "permit.f.measures"),
+		    T(r, "permit.measures_hint"));
+	st = db_query(r->db, "SELECT id, text_zh, text_en FROM permit_measure_std WHERE type = ? ORDER BY sort", "t", type);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<label class=\"permit-measure\">%s<select name=\"measure_%D\">%r</select></label>",
+			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2), db_col_i64(st, 0), users.buf);
+	db_done(r->db, st);
+	html_printf(&r->out, "</fieldset><label>%s<input name=\"related\" placeholder=\"DH-2026-000001\"></label>"
+			     "<button class=\"primary\">%s</button></form></section>",
+		    T(r, "permit.f.related"), T(r, "permit.save_draft"));
+	sb_release(&users);
+	page_end(r);
+	return 0;
+}
+
+static int create_post(struct req *r)
+{
+	struct permit_err e = {0};
+	int64_t id = 0;
+	if (permit_save_application(r, &id, &e)) {
+		permit_err_respond(r, &e);
+		return 0;
+	}
+	resp_redirect(r, arena_printf(&r->arena, "/permits/%lld", (long long)id));
+	return 0;
+}
+
+/* --- the permit --- */
+
+static void action_form(struct req *r, const struct permit *p, const char *action, const char *next)
+{
+	struct strbuf *o = &r->out;
+	html_printf(o, "<form class=\"stack permit-action\" method=\"post\" action=\"/permits/%D/act/%s\" data-geo=\"1\">%r"
+		       "<input type=\"hidden\" name=\"next\" value=\"%s\"><input type=\"hidden\" name=\"lat\">"
+		       "<input type=\"hidden\" name=\"lng\">",
+		    p->id, action, page_csrf(r), next);
+	int sign = !strcmp(action, "approve") || !strcmp(action, "refuse") || !strcmp(action, "close") ||
+		   !strcmp(action, "extend");
+	if (!strcmp(action, "approve") && *p->conflicts)
+		check(r, "ack_conflicts", T(r, "permit.ack_conflicts"), 0);
+	if (!strcmp(action, "extend"))
+		html_printf(o, "<label>%s<input type=\"datetime-local\" name=\"new_end\" value=\"%s\" required></label>",
+			    T(r, "permit.f.new_end"), local_input(r, p->planned_end));
+	if (!strcmp(action, "close"))
+		check(r, "site_clear", T(r, "permit.site_clear"), 0);
+	if (!strcmp(action, "refuse") || !strcmp(action, "suspend") || !strcmp(action, "cancel") ||
+	    !strcmp(action, "close") || !strcmp(action, "start"))
+		html_printf(o, "<label>%s<input name=\"reason\"%r></label>",
+			    permit_tr(r, "permit.reason_for", action),
+			    strcmp(action, "refuse") && strcmp(action, "suspend") ? "" : " required");
+	if (sign)
+		html_printf(o, "<label>%s<input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label>",
+			    T(r, "permit.signature"));
+	html_printf(o, "<button class=\"%s\">%s</button></form>",
+		    !strcmp(action, "refuse") || !strcmp(action, "cancel") || !strcmp(action, "suspend") ? "danger" : "primary",
+		    permit_tr(r, "permit.action", action));
+}
+
+static void show_gas(struct req *r, const struct permit *p)
+{
+	if (!permit_gas_required(p->type, p->hazardous_area))
+		return;
+	struct strbuf *o = &r->out;
+	html_printf(o, "<section class=\"card\"><h2>%s</h2><div class=\"table-wrap\"><table><tr><th>%s</th><th>%s</th>"
+		       "<th>O₂ %%</th><th>%s</th><th>%s</th><th>%s</th></tr>",
+		    T(r, "permit.gas"), T(r, "permit.gas_time"), T(r, "permit.gas_analyst"), T(r, "permit.gas_comb"),
+		    T(r, "permit.gas_toxic"), T(r, "permit.gas_result"));
+	sqlite3_stmt *st = db_query(r->db,
+		"SELECT g.id, g.taken_at, u.name, COALESCE(CAST(g.o2 AS TEXT), '—'), COALESCE(CAST(g.combustible AS TEXT), '—'),"
+		" g.passed, g.reason, (SELECT group_concat(t.gas || ' ' || t.value, ', ') FROM permit_gas_toxic t WHERE t.test_id = g.id)"
+		" FROM permit_gas_tests g JOIN users u ON u.id = g.analyst_id WHERE g.permit_id = ? ORDER BY g.taken_at DESC",
+		"I", p->id);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span> %s</td></tr>",
+			    page_time(r, db_col_i64(st, 1)), db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+			    db_col_text(st, 7), db_col_i64(st, 5) ? "ok" : "bad",
+			    T(r, db_col_i64(st, 5) ? "permit.gas_pass" : "permit.gas_fail"), db_col_text(st, 6));
+	db_done(r->db, st);
+	html_printf(o, "</table></div>");
+	if (!strcmp(p->state, "approved") || !strcmp(p->state, "in_progress") || !strcmp(p->state, "suspended")) {
+		struct strbuf users = STRBUF_INIT;
+		user_options(r, &users, 0);
+		html_printf(o, "<form class=\"stack\" method=\"post\" action=\"/permits/%D/gas\">%r<h3>%s</h3>"
+			       "<label>%s<select name=\"analyst_id\" required>%r</select></label>"
+			       "<label>%s<input name=\"point\"></label>"
+			       "<label>O₂ %% (vol)<input name=\"o2\" inputmode=\"decimal\"></label>"
+			       "<label>%s<input name=\"combustible\" inputmode=\"decimal\"></label>",
+			    p->id, page_csrf(r), T(r, "permit.gas_new"), T(r, "permit.gas_analyst"), users.buf,
+			    T(r, "permit.gas_point"), T(r, "permit.gas_comb"));
+		sb_release(&users);
+		if (!strcmp(p->type, "confined_space")) {
+			st = db_query(r->db, "SELECT gas, name_zh, unit, limit_type, value FROM permit_gas_limits WHERE applies = 1 ORDER BY gas", NULL);
+			while (st && db_step(st) == 1)
+				html_printf(o, "<label>%s %s (%s, %s ≤ %s)<input name=\"toxic_%s\" inputmode=\"decimal\"></label>",
+					    db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+					    db_col_text(st, 4), db_col_text(st, 0));
+			db_done(r->db, st);
+		}
+		html_printf(o, "<button class=\"primary\">%s</button></form>", T(r, "permit.gas_record"));
+	}
+	html_printf(o, "</section>");
+}
+
+void permit_conflicts_html(struct req *r, const struct permit *p);
+void permit_conflicts_html(struct req *r, const struct permit *p)
+{
+	if (!*p->conflicts)
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	html_printf(&sb, "<strong>%s</strong><ul>", T(r, "permit.conflicts"));
+	char *copy = arena_strdup(&r->arena, p->conflicts), *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+		if (sp)
+			*sp++ = '\0';
+		html_printf(&sb, "<li>%s %s</li>", permit_tr(r, "permit.conflict", line), sp ? sp : "");
+	}
+	html_printf(&sb, "</ul>");
+	html_printf(&r->out, "<div class=\"notice notice-warn\" role=\"status\">%r</div>", sb.buf);
+	sb_release(&sb);
+}
+
+static int show_page(struct req *r)
+{
+	int64_t id;
+	struct permit *p = NULL;
+	if (req_param_id(r, "id", &id) || !(p = permit_load(r->db, id)) || !permit_visible(r, p)) {
+		permit_free(p);
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	struct strbuf *o = &r->out;
+	char *area = NULL, *equip = NULL;
+	db_get_text(r->db, &area, "SELECT name FROM areas WHERE id = ?", "I", p->area_id);
+	db_get_text(r->db, &equip, "SELECT code || ' ' || name FROM equipment WHERE id = ?", "I", p->equipment_id);
+	page_begin(r, p->number);
+	subnav(r);
+	html_printf(o, "<section class=\"card permit\"><h1>%s %s <span class=\"badge\">%s</span></h1>"
+		       "<p><span class=\"badge %s\">%s</span> <a href=\"/permits/%D/print\">%s</a></p>",
+		    permit_tr(r, "permit.type", p->type), permit_grade_label(r, p->type, p->grade), p->number,
+		    state_badge(p->state), permit_tr(r, "permit.state", p->state), p->id, T(r, "permit.print"));
+	const char *notice = req_query(r, "done");
+	if (notice && permit_type_find(p->type))
+		page_notice(r, "ok", permit_tr(r, "permit.done", notice));
+	permit_conflicts_html(r, p);
+	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+		       "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+		       "<dt>%s</dt><dd>%s – %s</dd>",
+		    T(r, "permit.f.area"), area ? area : "", T(r, "permit.f.equipment"), equip ? equip : "—",
+		    T(r, "permit.f.content"), p->content, T(r, "permit.f.hazards"), *p->hazards ? p->hazards : "—",
+		    T(r, "permit.f.work_unit"), p->work_unit, p->contractor ? T(r, "permit.contractor_mark") : "",
+		    T(r, "permit.f.applicant"), permit_user_name(r, p->applicant_id), T(r, "permit.f.guardian"),
+		    permit_user_name(r, p->guardian_id), T(r, "permit.f.window"), page_time(r, p->planned_start),
+		    page_time(r, p->planned_end));
+	if (p->started_at)
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "permit.started"), page_time(r, p->started_at));
+	if (p->closed_at)
+		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "permit.closed"), page_time(r, p->closed_at));
+	if (p->nlinks) {
+		html_printf(o, "<dt>%s</dt><dd>", T(r, "permit.f.related"));
+		for (int i = 0; i < p->nlinks; i++) {
+			char *num = NULL;
+			db_get_text(r->db, &num, "SELECT number FROM permits WHERE id = ?", "I", p->links[i]);
+			html_printf(o, "<a href=\"/permits/%D\">%s</a> ", p->links[i], num ? num : "");
+			free(num);
+		}
+		html_printf(o, "</dd>");
+	}
+	html_printf(o, "</dl><h2>%s</h2><ul class=\"list\">", T(r, "permit.f.workers"));
+	for (int i = 0; i < p->nworkers; i++)
+		html_printf(o, "<li>%s <small>%s</small></li>", permit_user_name(r, p->workers[i].user_id), p->workers[i].role);
+	html_printf(o, "</ul><h2>%s</h2><ul class=\"list permit-measures\">", T(r, "permit.f.measures"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT s.text_zh, s.text_en, COALESCE(u.name, '') FROM permit_measures m"
+		" JOIN permit_measure_std s ON s.id = m.measure_id LEFT JOIN users u ON u.id = m.confirmed_by"
+		" WHERE m.permit_id = ? ORDER BY s.sort", "I", p->id);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<li>%s <small>%s %s</small></li>", db_col_text(st, strcmp(r->lang, "en") ? 0 : 1),
+			    *db_col_text(st, 2) ? "✔" : "✘", *db_col_text(st, 2) ? db_col_text(st, 2) : T(r, "permit.unconfirmed"));
+	db_done(r->db, st);
+	html_printf(o, "</ul></section>");
+	show_gas(r, p);
+
+	/* the buttons: from the transition table */
+	const char *acts[16];
+	int n = permit_actions_for(r, p, acts, 16);
+	if (n) {
+		const char *next = arena_printf(&r->arena, "/permits/%lld", (long long)p->id);
+		html_printf(o, "<section class=\"card\"><h2>%s</h2><div class=\"permit-actions\">", T(r, "permit.actions"));
+		for (int i = 0; i < n; i++)
+			action_form(r, p, acts[i], next);
+		html_printf(o, "</div></section>");
+	}
+	html_printf(o, "<section class=\"card\"><h2>%s</h2><ul class=\"list\">", T(r, "permit.history"));
+	st = db_query(r->db, "SELECT e.at, COALESCE(u.name, ''), e.action, e.to_state, e.note FROM permit_events e"
+			     " LEFT JOIN users u ON u.id = e.user_id WHERE e.permit_id = ? ORDER BY e.id", "I", p->id);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<li><strong>%s</strong> %s → %s <small>%s %s</small></li>",
+			    permit_tr(r, "permit.action", db_col_text(st, 2)), *db_col_text(st, 1) ? db_col_text(st, 1) : T(r, "permit.system"),
+			    permit_tr(r, "permit.state", db_col_text(st, 3)), page_time(r, db_col_i64(st, 0)), db_col_text(st, 4));
+	db_done(r->db, st);
+	html_printf(o, "</ul></section><script src=\"%s\" defer></script>", static_url("permit.js"));
+	page_end(r);
+	free(area);
+	free(equip);
+	permit_free(p);
+	return 0;
+}
+
+static int act_post(struct req *r)
+{
+	int64_t id;
+	struct permit_act_in in;
+	struct permit_err e = {0};
+	const char *action = req_param(r, "action");
+	if (req_param_id(r, "id", &id)) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	if (permit_read_act_in(r, &in, &e) || permit_act(r->db, r, id, action, &in, &e)) {
+		permit_err_respond(r, &e);
+		return 0;
+	}
+	const char *next = req_field(r, "next");
+	if (!next || next[0] != '/' || next[1] == '/')
+		next = arena_printf(&r->arena, "/permits/%lld", (long long)id);
+	resp_redirect(r, arena_printf(&r->arena, "%s%sdone=%s", next, strchr(next, '?') ? "&" : "?", action));
+	return 0;
+}
+
+static int gas_post(struct req *r)
+{
+	int64_t id;
+	int passed = 0;
+	struct permit_err e = {0};
+	if (req_param_id(r, "id", &id)) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	if (permit_record_gas(r, id, &passed, &e)) {
+		permit_err_respond(r, &e);
+		return 0;
+	}
+	resp_redirect(r, arena_printf(&r->arena, "/permits/%lld?done=%s", (long long)id, passed ? "gas_pass" : "gas_fail"));
+	return 0;
+}
+
+/* --- calendar and areas --- */
+
+static int calendar_page(struct req *r)
+{
+	const char *month = req_query(r, "month");
+	int y, m;
+	char buf[16];
+	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 || y < 2000 || y > 2200) {
+		clock_format(clock_now(), "%Y-%m", buf, sizeof(buf));
+		sscanf(buf, "%4d-%2d", &y, &m);
+	}
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = 1};
+	int64_t from = (int64_t)timegm(&tm) - clock_local_offset();
+	struct tm tn = {.tm_year = (m == 12 ? y + 1 : y) - 1900, .tm_mon = m % 12, .tm_mday = 1};
+	int64_t to = (int64_t)timegm(&tn) - clock_local_offset();
+	int days = (int)((to - from) / 86400);
+	int64_t me = r->who->user_id, own = auth_scope_owner(r);
+	page_begin(r, T(r, "permit.calendar"));
+	subnav(r);
+	/* html_printf knows no widths: the dates are formatted first */
+	char cur[32], prev[32], next[32];
+	snprintf(cur, sizeof(cur), "%04d-%02d", y, m);
+	snprintf(prev, sizeof(prev), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	snprintf(next, sizeof(next), "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+	html_printf(&r->out, "<section class=\"card\"><h1>%s %s</h1><p class=\"pager\">"
+			     "<a href=\"/permits/calendar?month=%s\">← %s</a><a href=\"/permits/calendar?month=%s\">%s →</a></p>"
+			     "<ol class=\"permit-cal\">",
+		    T(r, "permit.calendar"), cur, prev, T(r, "permit.prev"), next, T(r, "permit.next"));
+	for (int d = 0; d < days; d++) {
+		int64_t ds = from + (int64_t)d * 86400, de = ds + 86400;
+		sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+			" AND p.state NOT IN ('cancelled', 'draft') AND p.planned_start < ? AND p.planned_end > ?"
+			" ORDER BY a.name, p.planned_start", "tIIIIIII", auth_scope_pattern(r), own, own, me, me, me, de, ds);
+		int n = 0;
+		while (st && db_step(st) == 1) {
+			if (!n++)
+				html_printf(&r->out, "<li><h3>%s-%s</h3><ul class=\"list\">", cur,
+					    arena_printf(&r->arena, "%02d", d + 1));
+			html_printf(&r->out, "<li><a href=\"/permits/%D\">%s</a> %s · %s <span class=\"badge %s\">%s</span></li>",
+				    db_col_i64(st, 0), db_col_text(st, 1), permit_tr(r, "permit.type", db_col_text(st, 2)),
+				    db_col_text(st, 6), state_badge(db_col_text(st, 4)), permit_tr(r, "permit.state", db_col_text(st, 4)));
+		}
+		db_done(r->db, st);
+		if (n)
+			html_printf(&r->out, "</ul></li>");
+	}
+	html_printf(&r->out, "</ol></section>");
+	page_end(r);
+	return 0;
+}
+
+static int areas_page(struct req *r)
+{
+	int64_t me = r->who->user_id, own = auth_scope_owner(r);
+	page_begin(r, T(r, "permit.by_area"));
+	subnav(r);
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p>", T(r, "permit.by_area"),
+		    T(r, "permit.by_area_hint"));
+	sqlite3_stmt *st = db_query(r->db, "SELECT a.id, a.name, a.qr_token FROM areas a WHERE a.active = 1 ORDER BY a.name", NULL);
+	struct strbuf ids = STRBUF_INIT;
+	while (st && db_step(st) == 1)
+		sb_addf(&ids, "%lld ", (long long)db_col_i64(st, 0));
+	db_done(r->db, st);
+	char *save = NULL;
+	for (char *t = ids.len ? strtok_r(ids.buf, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
+		int64_t aid = atoll(t);
+		st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+			" AND p.area_id = ? AND p.state IN ('submitted', 'approving', 'approved', 'in_progress', 'suspended')"
+			" ORDER BY p.planned_start", "tIIIIII", auth_scope_pattern(r), own, own, me, me, me, aid);
+		int n = 0;
+		while (st && db_step(st) == 1) {
+			if (!n++)
+				html_printf(&r->out, "<h2>%s</h2><ul class=\"list\">", db_col_text(st, 6));
+			permit_row(r, st);
+		}
+		db_done(r->db, st);
+		if (n)
+			html_printf(&r->out, "</ul>");
+	}
+	sb_release(&ids);
+	html_printf(&r->out, "</section>");
+	page_end(r);
+	return 0;
+}
+
+const struct route permit_routes[] = {
+	{"GET", "/permits", list_page, "permit.view", 0, "Permits to work (特殊作业票) in scope"},
+	{"GET", "/permits/new", new_page, "permit.apply", 0, "Apply for a permit: pick a type, fill in the form"},
+	{"POST", "/permits", create_post, "permit.apply", 0, "Store a permit application as a draft"},
+	{"GET", "/permits/live", live_page, "permit.view", 0, "Permits in progress or suspended now"},
+	{"GET", "/permits/calendar", calendar_page, "permit.view", 0, "Permits by day for a month (?month=YYYY-MM)"},
+	{"GET", "/permits/areas", areas_page, "permit.view", 0, "Active permits grouped by area"},
+	{"GET", "/permits/site/:qr_token", permit_site_page, "permit.view", 0,
+	 "On-site page for an area's QR code: approved permits with a start button"},
+	{"GET", "/permits/:id", show_page, "permit.view", 0, "One permit with its actions, gas tests and history"},
+	{"GET", "/permits/:id/print", permit_print_page, "permit.view", 0, "A4 print layout with a QR code"},
+	{"POST", "/permits/:id/act/:action", act_post, "permit.view", 0,
+	 "Run a lifecycle action (submit, approve, refuse, start, suspend, resume, extend, close, cancel, revise)"},
+	{"POST", "/permits/:id/gas", gas_post, "permit.view", 0, "Record a gas test"},
+	{"GET", "/api/v1/permits", permit_api_list, "permit.view", ROUTE_API, "List permits in scope (?state=&type=&area_id=)"},
+	{"POST", "/api/v1/permits", permit_api_create, "permit.apply", ROUTE_API, "Create a permit application (draft)"},
+	{"GET", "/api/v1/permits/catalogue", permit_api_catalogue, "permit.view", ROUTE_API,
+	 "Permit types, grades, validity limits, approval chains, measures and gas limits"},
+	{"GET", "/api/v1/permits/options", permit_api_options, "permit.view", ROUTE_API,
+	 "Areas (with their on-site links) and people for an application form"},
+	{"POST", "/api/v1/permits/grade", permit_api_grade, "permit.view", ROUTE_API,
+	 "Derive the grade from the inputs (GB 30871-2022 §5.1, §8.1, §9.1)"},
+	{"GET", "/api/v1/permits/calendar", permit_api_calendar, "permit.view", ROUTE_API, "Permits overlapping a month (?month=YYYY-MM)"},
+	{"GET", "/api/v1/permits/areas", permit_api_areas, "permit.view", ROUTE_API, "Active permits grouped by area"},
+	{"GET", "/api/v1/permits/site/:qr_token", permit_api_site, "permit.view", ROUTE_API,
+	 "An area's permits for the on-site page"},
+	{"GET", "/api/v1/permits/:id", permit_api_show, "permit.view", ROUTE_API, "One permit with workers, measures, gas tests, approvals and events"},
+	{"POST", "/api/v1/permits/:id", permit_api_update, "permit.apply", ROUTE_API, "Replace a draft application"},
+	{"POST", "/api/v1/permits/:id/actions/:action", permit_api_act, "permit.view", ROUTE_API,
+	 "Run a lifecycle action; approvals and closing need the signer's password"},
+	{"POST", "/api/v1/permits/:id/gas", permit_api_gas, "permit.view", ROUTE_API, "Record a gas test (o2, combustible, toxic{})"},
+	{0},
+};
