@@ -10,7 +10,7 @@
 #   make clean
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat
+PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

@@ -170,7 +170,8 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
 	" WHERE ((u.path LIKE ?1 AND ?2 = 0) OR h.reporter_id = ?3 OR h.assignee_id = ?3" \
 	"  OR h.rectifier_id = ?3 OR h.verifier_id = ?3)" \
-	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled')))" \
+	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled'))" \
+	"  OR (?4 = 'valid' AND h.status <> 'cancelled'))" \
 	" AND (?5 = '' OR h.level = ?5) AND (?6 = 0 OR h.area_id = ?6)" \
 	" AND (?7 = 0 OR u.path LIKE (SELECT path FROM units WHERE id = ?7) || '%')" \
 	" AND (?8 = 0 OR h.category_id = ?8) AND (?9 = 0 OR h.reported_at >= ?9)" \
@@ -180,7 +181,9 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	"  OR (?14 = 1 AND h.status = 'reported') OR (?15 = 1 AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3)" \
 	"  OR (?16 = 1 AND h.status = 'plan_review'))" \
 	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
-	" AND (?18 = 0 OR h.equipment_id = ?18)"
+	" AND (?18 = 0 OR h.equipment_id = ?18)" \
+	" AND (?19 = 0 OR h.closed_at >= ?19) AND (?20 = 0 OR (h.closed_at > 0 AND h.closed_at < ?20))" \
+	" AND (?21 = '' OR h.factor_code LIKE ?21 || '%')"
 
 #define HZ_COLS \
 	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
@@ -204,16 +207,23 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 	int handle = mine && auth_has(r, "hazard.handle"), verify = mine && auth_has(r, "hazard.verify");
 	int major = mine && auth_has(r, "hazard.major");
 	int64_t equipment = id_of(req_query(r, "equipment_id"));
-#define HZ_ARGS "tIIttIIIIIiiiiiitI", pat, owner, me, status, level, f->area_id, f->unit_id, \
-	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment
+	/* the dashboards' drill-down: closed in a day range, a hazard-factor class (prefix) */
+	int64_t cfrom = parse_day(req_query(r, "closed_from")), cto = parse_day(req_query(r, "closed_to"));
+	if (cto)
+		cto += 86400;
+	const char *factor = req_query(r, "factor");
+	if (!factor)
+		factor = "";
+#define HZ_ARGS "tIIttIIIIIiiiiiitIIIt", pat, owner, me, status, level, f->area_id, f->unit_id, \
+	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor
 	if (total) {
 		*total = 0;
 		db_get_i64(r->db, total, "SELECT count(*)" HZ_FROM, HZ_ARGS);
 	}
-	sqlite3_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?19 OFFSET ?20",
-				    "tIIttIIIIIiiiiiitIii", pat, owner, me, status, level, f->area_id,
+	sqlite3_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?22 OFFSET ?23",
+				    "tIIttIIIIIiiiiiitIIItii", pat, owner, me, status, level, f->area_id,
 				    f->unit_id, f->category_id, from, to, f->overdue, f->repeat, mine,
-				    handle, verify, major, q, equipment, limit, offset);
+				    handle, verify, major, q, equipment, cfrom, cto, factor, limit, offset);
 #undef HZ_ARGS
 	int n = 0;
 	while (st && db_step(st) == 1) {
@@ -367,7 +377,7 @@ static void list_row(struct req *r, sqlite3_stmt *st, void *ctx)
 static void keep_query(struct req *r, struct strbuf *sb, const char *skip)
 {
 	const char *keys[] = {"q", "status", "level", "area_id", "unit_id", "category_id", "from", "to",
-			      "overdue", "repeat", "mine", "equipment_id", NULL};
+			      "overdue", "repeat", "mine", "equipment_id", "closed_from", "closed_to", "factor", NULL};
 	for (int i = 0; keys[i]; i++) {
 		const char *v = req_query(r, keys[i]);
 		if (!v || !*v || (skip && !strcmp(skip, keys[i])))

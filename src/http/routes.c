@@ -13,6 +13,7 @@
 #include "cert/cert.h"
 #include "equip/equip.h"
 #include "permit/permit.h"
+#include "report/report.h"
 
 const struct route *const http_route_tables[] = {
 	static_routes,
@@ -25,5 +26,6 @@ const struct route *const http_route_tables[] = {
 	hazard_routes,
 	cert_routes, equip_routes,
 	permit_routes,
+	report_routes,
 	NULL,
 };

@@ -1,0 +1,106 @@
+/*
+ * screen_web.c — the big screen (大屏): /dashboard/screen for a 1920×1080 meeting-room
+ * display, dark, large type, no scrolling, no navigation.
+ *
+ * The page is the frame; its panels come from /dashboard/screen/panels as an HTML fragment.
+ * static/screen.js fetches that fragment every minute and swaps it in place, so the screen
+ * never flickers through a full reload and holds no inline script (CSP). Without JavaScript
+ * the page still shows the panels as of loading.
+ */
+#include "report/report.h"
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "http/static.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+#include <string.h>
+
+static int load(struct req *r, struct dash *d)
+{
+	int rc = dash_from_query(r, d);
+	if (rc) {
+		dash_free(d);
+		resp_error(r, rc, rc == 404 ? "not_found" : "unavailable",
+			   T(r, rc == 404 ? "error.not_found" : "error.unavailable"), NULL);
+	}
+	return rc;
+}
+
+static void panels(struct req *r, struct strbuf *o, struct dash *d)
+{
+	char now[32];
+	clock_format(clock_now(), "%Y-%m-%d %H:%M", now, sizeof(now));
+	html_printf(o, "<div class=\"scr-grid\" data-updated=\"%s\">", now);
+	html_printf(o, "<section class=\"scr-kpis\">");
+	/* the same cards as the dashboard, big */
+	struct chart c;
+	html_printf(o, "<div class=\"kpi-cards\">");
+	static const enum kpi_id shown[] = {KPI_REPORTED, KPI_CLOSURE, KPI_ON_TIME, KPI_RESPONSE, KPI_OVERDUE, KPI_MAJOR};
+	for (size_t i = 0; i < sizeof(shown) / sizeof(*shown); i++) {
+		char v[32];
+		kpi_format(shown[i], &d->k, &d->base, v, sizeof(v));
+		int alarm = (shown[i] == KPI_OVERDUE && d->k.overdue_open) || (shown[i] == KPI_MAJOR && d->k.major_open);
+		html_printf(o, "<div class=\"kpi-card%r\" data-kpi=\"%s\"><span class=\"kpi-name\"><abbr title=\"%s\">%s</abbr></span>"
+			       "<strong class=\"kpi-val\">%s</strong></div>",
+			    alarm ? " alarm" : "", kpi_key(shown[i]) + strlen("report.kpi."),
+			    T(r, arena_printf(&r->arena, "%s.f", kpi_key(shown[i]))), T(r, kpi_key(shown[i])), v);
+	}
+	html_printf(o, "</div></section>");
+	html_printf(o, "<section class=\"scr-a\">");
+	chart_trend(r, d, 30, &c);
+	svg_chart(r, o, &c, 760, 300);
+	html_printf(o, "</section><section class=\"scr-b\">");
+	chart_categories(r, d, &c);
+	svg_chart(r, o, &c, 520, 0);
+	html_printf(o, "</section><section class=\"scr-c\">");
+	chart_participation(r, d, &c);
+	svg_chart(r, o, &c, 320, 0);
+	html_printf(o, "</section><section class=\"scr-d\">");
+	chart_areas(r, d, &c, 24);
+	svg_chart(r, o, &c, 900, 0);
+	html_printf(o, "</section><section class=\"scr-e\"><h2>%s</h2>", T(r, "report.ranking"));
+	dash_ranking(r, o, d);
+	html_printf(o, "</section><section class=\"scr-f\"><h2>%s</h2>", T(r, "report.major_open"));
+	dash_major_list(r, o, d, 5);
+	html_printf(o, "</section></div>");
+}
+
+int screen_page(struct req *r)
+{
+	struct dash d;
+	if (load(r, &d))
+		return 0;
+	struct strbuf *o = &r->out;
+	r->resp_type = "text/html; charset=utf-8";
+	char now[32];
+	clock_format(clock_now(), "%Y-%m-%d %H:%M", now, sizeof(now));
+	const char *q = req_query(r, "unit") ? arena_printf(&r->arena, "unit=%lld", (long long)d.unit_id) : "";
+	html_printf(o, "<!doctype html><html lang=\"%s\" class=\"screen\"><head><meta charset=\"utf-8\">"
+		       "<meta name=\"viewport\" content=\"width=1920\"><title>%s · %s</title>"
+		       "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"%s\">"
+		       "<script src=\"%s\" defer></script></head><body class=\"screen\">",
+		    strcmp(r->lang, "en") ? "zh-CN" : "en", T(r, "report.screen"), d.unit_name,
+		    static_url("favicon.svg"), static_url("app.css"), static_url("screen.js"));
+	html_printf(o, "<header class=\"scr-head\"><h1>%s · %s</h1><p>%s <time class=\"scr-time\">%s</time>"
+		       " · <a href=\"/dashboard?%s\">%s</a></p></header>",
+		    d.unit_name, T(r, "report.screen_title"), T(r, "report.updated"), now, q, T(r, "report.dashboard"));
+	html_printf(o, "<main id=\"scr-panels\" data-src=\"/dashboard/screen/panels?%s\" data-every=\"60\">", q);
+	panels(r, o, &d);
+	html_printf(o, "</main></body></html>");
+	dash_free(&d);
+	return 0;
+}
+
+int screen_panels(struct req *r)
+{
+	struct dash d;
+	if (load(r, &d))
+		return 0;
+	r->resp_type = "text/html; charset=utf-8";
+	panels(r, &r->out, &d);
+	resp_header(r, "Cache-Control", "no-store");
+	dash_free(&d);
+	return 0;
+}

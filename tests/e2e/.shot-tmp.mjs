@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const [,, user, path, out, w, h, full] = process.argv;
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const ctx = await b.newContext({ viewport: { width: +w, height: +h }, locale: 'zh-CN' });
+const p = await ctx.newPage();
+const base = 'http://127.0.0.1:18431';
+await p.goto(base + '/login');
+await p.fill('input[name=username]', user);
+await p.fill('input[name=password]', 'Demo-Pass-2026');
+await Promise.all([p.waitForURL((u) => !u.pathname.startsWith('/login')), p.click('button.primary')]);
+p.on('console', (m) => console.log('console:', m.text()));
+await p.goto(base + path);
+await p.screenshot({ path: out, fullPage: full === '1' });
+await b.close();
