@@ -101,6 +101,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
 FUZZ_OBJ := $(patsubst src/%.c,$(FUZZ)/%.o,$(SRC)) $(FUZZ)/embedded.o
+# reached only through the fuzz_% pattern rule, make would delete them as intermediates and
+# rebuild every object on the next `make fuzz`
+.SECONDARY: $(FUZZ_OBJ)
 
 $(FUZZ)/%.o: src/%.c
 	@mkdir -p $(dir $@)

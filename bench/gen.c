@@ -1,15 +1,16 @@
 /*
  * gen.c — `build/bench/gen`: fill a database with a plant group large enough to measure.
  *
- *   build/bench/gen [--hazards N] [--people N] [--areas N] [--plants N] [--seed N] --out FILE
+ *   build/bench/gen [--hazards N] [--people N] [--areas N] [--plants N] [--certs N]
+ *                   [--permits N] [--seed N] --out FILE
  *   build/bench/gen --jpeg FILE KB       a photo of about KB kilobytes for upload scenarios
  *
  * Default: one group of 3 plants, 2,000 people, 300 areas, 1,000,000 hazards spread over the
  * last 3 years, each with a lifecycle that follows the transition table of hazard_flow.c
  * (report → accept → start → submit → verify, with rejections, on-the-spot fixes,
  * cancellations, hazards stuck and overdue, major hazards with governance plans and
- * assessments, repeats detected by the same 30-day rule as hazard_create). Certificates and
- * permits are generated only when their tables exist (their modules arrive separately).
+ * assessments, repeats detected by the same 30-day rule as hazard_create), 20,000
+ * certificates and 50,000 permits to work (each only when its module's tables exist).
  *
  * The schema is the real one: the database is created by db_open + db_migrate, linked from
  * the project's objects, so a migration that changes a table changes what is generated
@@ -36,6 +37,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/strbuf.h"
+#include "cert/cert.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
 #include "org/org.h"
@@ -706,12 +708,306 @@ static void gen_hazards(struct db *c, struct plant *pl, int plants, struct area 
 
 /* ---- certificates and permits: only once their modules' tables exist ---- */
 
-static void gen_optional(struct db *c)
+/* Special-operation certificates (特种作业操作证) of the people: one or two per holder, of
+ * an item under its category from the migration's catalogue, issued over the last 6 years
+ * (valid 6, reviewed every 3: 原安监总局令第30号), so some are expired, some expiring or
+ * due for review, a few revoked. A tenth of the holders are contractors' people (persons
+ * without an account). */
+static void gen_certs(struct db *c, int64_t ncerts)
 {
-	if (!table_exists(c, "certificates"))
-		fprintf(stderr, "gen: no certificates table yet: certificates skipped\n");
-	if (!table_exists(c, "permits"))
-		fprintf(stderr, "gen: no permits table yet: permits skipped\n");
+	if (!table_exists(c, "certs") || !table_exists(c, "persons")) {
+		fprintf(stderr, "gen: no certs table yet: certificates skipped\n");
+		return;
+	}
+	char *items[128][2];
+	int nitems = 0;
+	sqlite3_stmt *st = db_query(c, "SELECT code, parent_code FROM cert_catalogue WHERE parent_code IS NOT NULL"
+				       " AND kind = 'special_op' ORDER BY sort", NULL);
+	while (st && db_step(st) == 1 && nitems < 128) {
+		items[nitems][0] = strdup(db_col_text(st, 0));
+		items[nitems][1] = strdup(db_col_text(st, 1));
+		nitems++;
+	}
+	db_done(c, st);
+	if (!nitems)
+		return;
+	if (db_begin(c) != DB_OK)
+		die(c, "begin");
+	/* persons: every user is one (as cert_person_for_user would create them) */
+	if (db_exec(c, "INSERT INTO persons (user_id, name, employee_no, unit_id, created_at)"
+		       " SELECT id, name, employee_no, unit_id, ? FROM users", "I", clock_now()) != DB_OK)
+		die(c, "persons");
+	int64_t npersons = 0, first = 0;
+	db_get_i64(c, &npersons, "SELECT count(*) FROM persons", NULL);
+	db_get_i64(c, &first, "SELECT min(id) FROM persons", NULL);
+	sqlite3_stmt *ins = prep(c, "INSERT INTO certs (person_id, category, item, number, authority, issued_on, expires_on,"
+				    " review_on, revoked_at, revoke_reason, created_at, updated_at)"
+				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *contractor = prep(c, "INSERT INTO persons (name, id_no, employer, contractor, unit_id, created_at)"
+					   " SELECT ?, ?, '南京安达建设工程有限公司', 1, unit_id, ? FROM persons WHERE id = ?");
+	int64_t today = cert_today(), now = clock_now();
+	for (int64_t i = 0; i < ncerts; i++) {
+		int64_t person = first + rn(npersons);
+		if (pct(10)) {	/* a contractor's welder or electrician */
+			char nm[32], idno[24];
+			person_name((int)i + 7, nm, sizeof(nm));
+			snprintf(idno, sizeof(idno), "3201%014lld", (long long)i);
+			bt(contractor, 1, nm);
+			bt(contractor, 2, idno);
+			bi(contractor, 3, now);
+			bi(contractor, 4, person);
+			run(c, contractor);
+			person = sqlite3_last_insert_rowid(db_handle(c));
+		}
+		int k = (int)rn(nitems);
+		int64_t issued = today - rn(6 * 365);
+		int64_t expires = cert_day_add_years(issued, CERT_VALID_YEARS);
+		if (pct(4))	/* not renewed in time */
+			expires = today - rn(400);
+		int64_t review = cert_day_add_years(issued, CERT_REVIEW_YEARS);
+		if (review < today && pct(85))	/* most reviews were done: the next is due */
+			review = cert_day_add_years(review, CERT_REVIEW_YEARS);
+		char number[32];
+		snprintf(number, sizeof(number), "T32%010lld", (long long)i);
+		int revoked = pct(1);
+		bi(ins, 1, person);
+		bt(ins, 2, items[k][1]);
+		bt(ins, 3, items[k][0]);
+		bt(ins, 4, number);
+		bt(ins, 5, pct(70) ? "南京市应急管理局" : "江苏省应急管理厅");
+		bi(ins, 6, issued);
+		bi(ins, 7, expires);
+		bi(ins, 8, review);
+		bi(ins, 9, revoked ? now - rn(365 * 86400) : 0);
+		bt(ins, 10, revoked ? "违章作业，吊销" : "");
+		bi(ins, 11, now);
+		bi(ins, 12, now);
+		run(c, ins);
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(contractor);
+	if (db_commit(c) != DB_OK)
+		die(c, "commit certs");
+	for (int i = 0; i < nitems; i++) {
+		free(items[i][0]);
+		free(items[i][1]);
+	}
+	fprintf(stderr, "gen: %lld certificates\n", (long long)ncerts);
+}
+
+/* Permits to work (特殊作业票, GB 30871-2022) over the same years as the hazards: the type
+ * and grade from the migration's validity table, the approval chain signed step by step
+ * (permit_chain), measures confirmed, a gas analysis for the types that need one, and a
+ * lifecycle: most closed, some refused or cancelled, the recent ones still in draft, in
+ * approval, approved, in progress or suspended. Numbers PREFIX-YEAR-NNNNNN per type and year,
+ * as permit_types.c makes them. */
+struct ptype {
+	char type[24], grade[12], prefix[8];
+	int hours, gas, steps;
+	char levels[4][8];
+};
+
+static void gen_permits(struct db *c, struct plant *pl, int plants, struct area *ar, int nareas, int64_t npermits)
+{
+	if (!table_exists(c, "permits")) {
+		fprintf(stderr, "gen: no permits table yet: %lld permits skipped\n", (long long)npermits);
+		return;
+	}
+	struct ptype ty[32];
+	int nty = 0;
+	sqlite3_stmt *st = db_query(c, "SELECT v.type, v.grade, t.prefix, v.max_hours, t.gas FROM permit_validity v"
+				       " JOIN permit_types t ON t.code = v.type ORDER BY t.sort, v.sort", NULL);
+	while (st && db_step(st) == 1 && nty < 32) {
+		struct ptype *t = &ty[nty++];
+		snprintf(t->type, sizeof(t->type), "%s", db_col_text(st, 0));
+		snprintf(t->grade, sizeof(t->grade), "%s", db_col_text(st, 1));
+		snprintf(t->prefix, sizeof(t->prefix), "%s", db_col_text(st, 2));
+		t->hours = (int)db_col_i64(st, 3);
+		t->gas = (int)db_col_i64(st, 4);
+		t->steps = 0;
+	}
+	db_done(c, st);
+	for (int i = 0; i < nty; i++) {
+		st = db_query(c, "SELECT level FROM permit_chain WHERE type = ? AND grade = ? ORDER BY step", "tt",
+			      ty[i].type, ty[i].grade);
+		while (st && db_step(st) == 1 && ty[i].steps < 4)
+			snprintf(ty[i].levels[ty[i].steps++], 8, "%s", db_col_text(st, 0));
+		db_done(c, st);
+	}
+	if (!nty)
+		return;
+	sqlite3_stmt *ins = prep(c, "INSERT INTO permits (number, type, grade, state, area_id, equipment_id, unit_id,"
+				    " applicant_id, guardian_id, work_unit, contractor, content, hazards, planned_start,"
+				    " planned_end, chain_step, round, started_at, closed_at, created_at, updated_at)"
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '易燃易爆介质、高温', ?13, ?14,"
+				    " ?15, 1, ?16, ?17, ?18, ?19)");
+	sqlite3_stmt *wk = prep(c, "INSERT INTO permit_workers (permit_id, user_id, role) VALUES (?, ?, ?)");
+	sqlite3_stmt *ms = prep(c, "INSERT INTO permit_measures (permit_id, measure_id, confirmed_by)"
+				   " SELECT ?, id, ? FROM permit_measure_std WHERE type = ?");
+	sqlite3_stmt *ap = prep(c, "INSERT INTO permit_approvals (permit_id, round, step, level, user_id, decision, reason, at)"
+				   " VALUES (?, 1, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *ev = prep(c, "INSERT INTO permit_events (permit_id, at, user_id, action, from_state, to_state, note)"
+				   " VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *gas = prep(c, "INSERT INTO permit_gas_tests (permit_id, taken_at, analyst_id, point, o2, combustible,"
+				    " passed, recorded_by, created_at) VALUES (?, ?, ?, '作业点', ?, ?, 1, ?, ?)");
+	static const char *const contents[] = {"更换反应釜进料阀门", "管线法兰焊接修补", "储罐内部清洗检查", "更换泵机械密封",
+					       "检修平台护栏", "吊装换热器管束", "临时照明接电", "管沟开挖更换管道"};
+	int64_t now = clock_now(), start = now - (int64_t)YEARS * 365 * 86400;
+	struct {
+		char prefix[8];
+		int year;
+		int64_t n;
+	} seq[256];
+	int nseq = 0;
+	if (db_begin(c) != DB_OK)
+		die(c, "begin");
+	for (int64_t i = 0; i < npermits; i++) {
+		int64_t t = start + (int64_t)((double)(now - start) * (double)i / (double)npermits);
+		struct ptype *T = &ty[rn(nty)];
+		int ai = (int)rn(nareas);
+		struct area *A = &ar[ai];
+		struct plant *P = &pl[A->plant];
+		int y = hazard_local_year(t), k;
+		for (k = 0; k < nseq && (seq[k].year != y || strcmp(seq[k].prefix, T->prefix)); k++)
+			;
+		if (k == nseq && nseq < 256) {
+			snprintf(seq[k].prefix, sizeof(seq[k].prefix), "%s", T->prefix);
+			seq[k].year = y;
+			seq[k].n = 0;
+			nseq++;
+		}
+		char number[40];
+		snprintf(number, sizeof(number), "%s-%d-%06lld", T->prefix, y, (long long)++seq[k].n);
+		int team = (int)rn(TEAMS);
+		int64_t applicant = P->leader[A->ws][team], guardian = P->ws_safety[A->ws];
+		int64_t ps = t + 3600 + rn(86400), pe = ps + 3600 * (1 + rn(T->hours));
+		/* where it got to: the chain takes hours, the work its planned time */
+		int64_t t_sub = t + 600, t_sign = t_sub + 1800;
+		int steps = T->steps ? T->steps : 1;
+		int64_t t_appr = t_sign + (steps - 1) * 1800, t_start = ps, t_close = pe;
+		int refused = pct(3), cancelled = !refused && pct(4), drafted = pct(2);
+		const char *state = "draft";
+		int signed_ = 0;
+		if (!drafted && t_sub <= now)
+			state = "submitted";
+		for (int s2 = 0; !strcmp(state, "submitted") || !strcmp(state, "approving"); s2++) {
+			if (s2 >= steps || t_sign + s2 * 1800 > now)
+				break;
+			if (refused) {
+				state = "refused";
+				signed_ = s2 + 1;
+				break;
+			}
+			signed_ = s2 + 1;
+			state = signed_ == steps ? "approved" : "approving";
+		}
+		if (!strcmp(state, "approved") && cancelled && t_appr + 600 <= now)
+			state = "cancelled";
+		else if (!strcmp(state, "approved") && t_start <= now)
+			state = t_close <= now ? "closed" : pct(5) ? "suspended" : "in_progress";
+		int started = !strcmp(state, "closed") || !strcmp(state, "in_progress") || !strcmp(state, "suspended");
+		bt(ins, 1, number);
+		bt(ins, 2, T->type);
+		bt(ins, 3, T->grade);
+		bt(ins, 4, state);
+		bi(ins, 5, A->id);
+		bn(ins, 6, pct(50) ? A->eq[rn(A->neq)] : 0);
+		bi(ins, 7, A->unit);
+		bi(ins, 8, applicant);
+		bi(ins, 9, guardian);
+		bt(ins, 10, pct(30) ? "南京安达建设工程有限公司" : ws_names[A->ws]);
+		bi(ins, 11, pct(30));
+		bt(ins, 12, contents[rn(N(contents))]);
+		bi(ins, 13, ps);
+		bi(ins, 14, pe);
+		bi(ins, 15, signed_);
+		bi(ins, 16, started ? t_start : 0);
+		bi(ins, 17, !strcmp(state, "closed") ? t_close : 0);
+		bi(ins, 18, t);
+		bi(ins, 19, started ? t_start : t);
+		run(c, ins);
+		int64_t id = sqlite3_last_insert_rowid(db_handle(c));
+		for (int w = 0; w < 1 + rn(3); w++) {
+			bi(wk, 1, id);
+			bi(wk, 2, P->people[(rn(P->npeople) + w) % P->npeople]);
+			bt(wk, 3, w ? "辅助" : "作业人");
+			if (sqlite3_step(wk) != SQLITE_DONE && sqlite3_errcode(db_handle(c)) != SQLITE_CONSTRAINT)
+				die(c, "permit worker");
+			sqlite3_reset(wk);
+		}
+		bi(ms, 1, id);
+		bn(ms, 2, strcmp(state, "draft") ? guardian : 0);
+		bt(ms, 3, T->type);
+		run(c, ms);
+		if (strcmp(state, "draft")) {
+			bi(ev, 1, id);
+			bi(ev, 2, t_sub);
+			bi(ev, 3, applicant);
+			bt(ev, 4, "submit");
+			bt(ev, 5, "draft");
+			bt(ev, 6, "submitted");
+			bt(ev, 7, "");
+			run(c, ev);
+		}
+		for (int s2 = 0; s2 < signed_; s2++) {
+			int no = refused && s2 == signed_ - 1;
+			const char *lvl = T->steps ? T->levels[s2] : "unit";
+			int64_t who = !strcmp(lvl, "unit") ? P->ws_director[A->ws] : !strcmp(lvl, "dept") ? P->safety_dept
+									     : P->director;
+			bi(ap, 1, id);
+			bi(ap, 2, s2 + 1);
+			bt(ap, 3, lvl);
+			bi(ap, 4, who);
+			bt(ap, 5, no ? "refuse" : "approve");
+			bt(ap, 6, no ? "安全措施不完善，请补充" : "");
+			bi(ap, 7, t_sign + s2 * 1800);
+			run(c, ap);
+		}
+		if (T->gas && started) {
+			bi(gas, 1, id);
+			bi(gas, 2, t_start - 1200);
+			bi(gas, 3, guardian);
+			sqlite3_bind_double(gas, 4, 20.6 + (double)rn(5) / 10);
+			sqlite3_bind_double(gas, 5, (double)rn(3) / 10);
+			bi(gas, 6, guardian);
+			bi(gas, 7, t_start - 1200);
+			run(c, gas);
+		}
+		if (started) {
+			bi(ev, 1, id);
+			bi(ev, 2, t_start);
+			bi(ev, 3, guardian);
+			bt(ev, 4, "start");
+			bt(ev, 5, "approved");
+			bt(ev, 6, "in_progress");
+			bt(ev, 7, "");
+			run(c, ev);
+		}
+		if (!strcmp(state, "closed")) {
+			bi(ev, 1, id);
+			bi(ev, 2, t_close);
+			bi(ev, 3, guardian);
+			bt(ev, 4, "close");
+			bt(ev, 5, "in_progress");
+			bt(ev, 6, "closed");
+			bt(ev, 7, "作业完毕，现场已清理");
+			run(c, ev);
+		}
+	}
+	for (int k = 0; k < nseq; k++)
+		if (db_exec(c, "INSERT INTO permit_seq (prefix, year, n) VALUES (?, ?, ?)", "tiI", seq[k].prefix,
+			    seq[k].year, seq[k].n) != DB_OK)
+			die(c, "permit_seq");
+	if (db_commit(c) != DB_OK)
+		die(c, "commit permits");
+	sqlite3_finalize(ins);
+	sqlite3_finalize(wk);
+	sqlite3_finalize(ms);
+	sqlite3_finalize(ap);
+	sqlite3_finalize(ev);
+	sqlite3_finalize(gas);
+	(void)plants;
+	fprintf(stderr, "gen: %lld permits\n", (long long)npermits);
 }
 
 /* `--jpeg FILE KB`: a phone-like photo of about KB kilobytes for the upload scenario: 1600 ×
@@ -769,7 +1065,7 @@ static long long file_size(const char *path)
 
 int main(int argc, char **argv)
 {
-	int64_t nhz = 1000000, people = 2000, nareas = 300, plants = 3;
+	int64_t nhz = 1000000, people = 2000, nareas = 300, plants = 3, ncerts = 20000, npermits = 50000;
 	const char *out = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -779,6 +1075,10 @@ int main(int argc, char **argv)
 			people = arg_num(v, a), i++;
 		else if (!strcmp(a, "--areas"))
 			nareas = arg_num(v, a), i++;
+		else if (!strcmp(a, "--certs"))
+			ncerts = arg_num(v, a), i++;
+		else if (!strcmp(a, "--permits"))
+			npermits = arg_num(v, a), i++;
 		else if (!strcmp(a, "--plants"))
 			plants = arg_num(v, a), i++;
 		else if (!strcmp(a, "--seed"))
@@ -788,7 +1088,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--out"))
 			out = v, i++;
 		else {
-			fprintf(stderr, "usage: gen [--hazards N] [--people N] [--areas N] [--plants N] [--seed N] --out FILE\n");
+			fprintf(stderr, "usage: gen [--hazards N] [--people N] [--areas N] [--plants N] [--certs N] [--permits N] [--seed N] --out FILE\n");
 			return 2;
 		}
 	}
@@ -849,7 +1149,8 @@ int main(int argc, char **argv)
 		free(idx[i].sql);
 	}
 	fprintf(stderr, "gen: %d indexes rebuilt (%.1f s)\n", nidx, now_s() - t1);
-	gen_optional(c);
+	gen_certs(c, ncerts);
+	gen_permits(c, pl, (int)plants, ar, (int)nareas, npermits);
 
 	struct audit_actor actor = {0, "bench", "local"};
 	char summary[96];
