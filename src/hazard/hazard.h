@@ -176,6 +176,11 @@ struct hazard_filter {
 };
 void hazard_filter_read(struct req *r, struct hazard_filter *f);
 /* Run the filtered, scoped list; cb per row with the statement (columns: see hazard_web.c). */
+/* Lists count their matches only up to this many and show "10000+" beyond: an exact count
+ * over a plant's million hazards costs seconds (bench/results), and nobody pages that far
+ * instead of filtering. */
+#define HAZARD_COUNT_CAP 10000
+
 int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
 		      void (*cb)(struct req *r, sqlite3_stmt *st, void *ctx), void *ctx,
 		      int64_t *total);

@@ -47,7 +47,10 @@ int hazard_api_list(struct req *r)
 		resp_error(r, 400, "invalid", T(r, "hazard.err_query"), "q");
 		return 0;
 	}
-	resp_json(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	/* total stops at HAZARD_COUNT_CAP; total_capped says the true number is larger */
+	int capped = total > HAZARD_COUNT_CAP;
+	resp_json(r, 200, json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", items, "total",
+				    (json_int_t)(capped ? HAZARD_COUNT_CAP : total), "total_capped", capped,
 				    "page", f.page, "per_page", f.per_page));
 	return 0;
 }

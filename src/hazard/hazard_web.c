@@ -164,6 +164,9 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	f->per_page = pp > 0 && pp <= 200 ? (int)pp : PER_PAGE;
 }
 
+#define HZ_STR_(x) #x
+#define HZ_STR(x) HZ_STR_(x)
+
 /* One statement for every filter combination ("?N = 0 OR …"), so it is prepared once. */
 #define HZ_FROM \
 	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
@@ -219,7 +222,9 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor
 	if (total) {
 		*total = 0;
-		db_get_i64(r->db, total, "SELECT count(*)" HZ_FROM, HZ_ARGS);
+		/* stops at HAZARD_COUNT_CAP + 1 matches, so the pager still knows there is more */
+		db_get_i64(r->db, total, "SELECT count(*) FROM (SELECT 1" HZ_FROM
+			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1)", HZ_ARGS);
 	}
 	sqlite3_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?22 OFFSET ?23",
 				    "tIIttIIIIIiiiiiitIIItii", pat, owner, me, status, level, f->area_id,
@@ -443,7 +448,10 @@ static int list_page(struct req *r)
 		    f.overdue ? " checked" : "", T(r, "hazard.overdue"), f.repeat ? " checked" : "",
 		    T(r, "hazard.repeat"), T(r, "hazard.filter"));
 	keep_query(r, &qs, "page");
-	html_printf(o, "<p class=\"hz-count\">%s: %D", T(r, "hazard.count"), total);
+	if (total > HAZARD_COUNT_CAP)
+		html_printf(o, "<p class=\"hz-count\">%s: %D+", T(r, "hazard.count"), (int64_t)HAZARD_COUNT_CAP);
+	else
+		html_printf(o, "<p class=\"hz-count\">%s: %D", T(r, "hazard.count"), total);
 	if (auth_has(r, "hazard.export"))
 		html_printf(o, " · <a href=\"/hazards/export.csv?%s\">CSV</a> · <a href=\"/hazards/export.xlsx?%s\">Excel</a>",
 			    qs.buf, qs.buf);
