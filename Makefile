@@ -147,7 +147,7 @@ $(TSAN)/anquan: $(TSAN_OBJ)
 	@$(CC) $(TSAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 tsan: deps-test $(TSAN)/anquan
-	@ANQUAN_BIN=$(TSAN)/anquan TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" tests/run http
+	@ANQUAN_BIN=$(TSAN)/anquan TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" tests/run http
 
 run: all
 	@mkdir -p data

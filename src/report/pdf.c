@@ -21,6 +21,7 @@
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -255,7 +256,21 @@ static const char *fmt(struct req *r, enum kpi_id id, const struct kpi *k, const
 	return arena_strdup(&r->arena, buf);
 }
 
+static int render(struct req *r, const struct dash *d, const char *month, struct strbuf *out);
+
+/* One PDF at a time: fontconfig's configuration and pango's font map are shared by the
+ * process, and their thread safety has varied between versions; a monthly report is rare
+ * enough that queueing costs nothing. */
 int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct strbuf *out)
+{
+	static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&one_at_a_time);
+	int rc = render(r, d, month, out);
+	pthread_mutex_unlock(&one_at_a_time);
+	return rc;
+}
+
+static int render(struct req *r, const struct dash *d, const char *month, struct strbuf *out)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, out, PAGE_W, PAGE_H);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
