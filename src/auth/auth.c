@@ -111,8 +111,7 @@ static int scope_rank(const char *s)
 
 /* The LIKE pattern on units.path that a scope allows. "company" is the nearest ancestor
  * of kind company (a plant); a user placed at group level sees the whole group. */
-static const char *scope_pattern(struct req *r, const char *scope, int64_t unit_id,
-				 const char *path)
+static const char *scope_pattern(struct req *r, const char *scope, const char *path)
 {
 	if (!strcmp(scope, "own"))
 		return "%";
@@ -124,7 +123,6 @@ static const char *scope_pattern(struct req *r, const char *scope, int64_t unit_
 	db_get_text(r->db, &company,
 		    "SELECT path FROM units WHERE kind = 'company' AND ? LIKE path || '%'"
 		    " ORDER BY length(path) DESC LIMIT 1", "t", path);
-	(void)unit_id;
 	const char *pat;
 	if (company) {
 		pat = arena_printf(&r->arena, "%s%%", company);
@@ -210,7 +208,7 @@ static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, i
 		db_done(r->db, st);
 	}
 	w->scope = scope;
-	w->scope_pattern = scope_pattern(r, scope, w->unit_id, w->unit_path);
+	w->scope_pattern = scope_pattern(r, scope, w->unit_path);
 	r->who = w;
 	return 0;
 }

@@ -165,3 +165,15 @@ test('API errors have one shape and name the field', async () => {
   assert.equal(broken.status, 400);
   assert.equal(broken.json.error.field, 'body');
 });
+
+test('inbox links leave the site never: only local paths are linked', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  execFileSync('sqlite3', [join(srv.dir, 'anquan.db'),
+    "INSERT INTO notifications (user_id, created_at, kind, title, link) SELECT id, 1, 't', '外链', '//evil.example/x' FROM users WHERE username = 'shebei'"]);
+  const c = srv.client();
+  await c.login('shebei');
+  const page = (await c.get('/inbox')).text;
+  assert.match(page, /外链/);
+  assert.doesNotMatch(page, /evil\.example/);
+});
