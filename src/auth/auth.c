@@ -334,6 +334,15 @@ const char *auth_scope_pattern(struct req *r)
 	return r->who ? r->who->scope_pattern : "";
 }
 
+const char *auth_company_pattern(struct req *r)
+{
+	if (!r->who)
+		return "";
+	if (scope_rank(r->who->scope) >= scope_rank("company"))
+		return r->who->scope_pattern;
+	return scope_pattern(r, "company", r->who->unit_path);
+}
+
 int64_t auth_scope_owner(struct req *r)
 {
 	return r->who && !strcmp(r->who->scope, "own") ? r->who->user_id : 0;

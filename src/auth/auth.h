@@ -30,6 +30,9 @@ int auth_scope_allows(struct req *r, int64_t unit_id, int64_t owner_id);
  * bind auth_scope_pattern(r) with 't' and auth_scope_owner(r) twice with 'I'. */
 const char *auth_scope_pattern(struct req *r);
 int64_t auth_scope_owner(struct req *r);
+/* The units.path LIKE pattern of the caller's plant (company), or of their whole scope if that
+ * is wider: for choosing people and places that work in one plant brings together. */
+const char *auth_company_pattern(struct req *r);
 
 /* Passwords */
 int auth_hash_password(const char *password, char **hash);	/* 0 ok; *hash malloc'd */
