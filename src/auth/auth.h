@@ -40,10 +40,15 @@ int auth_verify_password(const char *hash, const char *password);	/* 1 match */
 /* NULL if acceptable, else a catalogue key naming what is wrong (等保 2.0 complexity). */
 const char *auth_password_problem(const char *password);
 
-/* Login: 0 and *user_id on success; else -1 and *why = catalogue key. Handles lockout and
- * writes the audit entries. */
-int auth_login(struct db *c, const char *username, const char *password, const char *ip,
+/* Login (auth_login.c): 0 and *user_id on success; else -1 and *why = catalogue key
+ * ("auth.bad_login", "auth.locked" or "auth.address_throttled"). Throttles by address and by
+ * account, spends one argon2 verification on every answer it gives, and writes the audit
+ * entries. `address` is what auth_login_address() returns. */
+int auth_login(struct db *c, const char *username, const char *password, const char *address,
 	       int64_t *user_id, const char **why);
+/* The client address sign-in throttling counts: the peer, or behind a reverse proxy on this
+ * machine the address that proxy appended to X-Forwarded-For. */
+const char *auth_login_address(struct req *r);
 /* Create a session for user_id; returns the raw token (arena) or NULL. */
 const char *auth_session_create(struct req *r, int64_t user_id);
 void auth_session_end(struct req *r);
