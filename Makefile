@@ -23,7 +23,10 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 REL := build/rel
 ASAN := build/asan
 REL_CFLAGS := $(WARN) $(DEFS) -O2 -g -Isrc -I$(REL) $(PKG_CFLAGS)
-ASAN_CFLAGS := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+# ANQUAN_TEST_BUILD compiles in what only tests may use (the clock override, /api/v1/test/*,
+# the access-check probe); the release ./anquan is built without it.
+TEST_DEFS := -DANQUAN_TEST_BUILD
+ASAN_CFLAGS := $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Isrc $(PKG_CFLAGS)
 
 .PHONY: all run test unit e2e bench fuzz tsan clean deps deps-test
@@ -98,7 +101,7 @@ bench: deps anquan $(BENCH)/gen $(BENCH)/sqlloop
 FUZZ := build/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) -O1 -g -fno-omit-frame-pointer \
+FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
 FUZZ_OBJ := $(patsubst src/%.c,$(FUZZ)/%.o,$(SRC)) $(FUZZ)/embedded.o
 # reached only through the fuzz_% pattern rule, make would delete them as intermediates and
@@ -130,7 +133,7 @@ $(ASAN)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASAN_OBJ)
 
 # --- ThreadSanitizer build of the server, driven by the HTTP tests ---
 TSAN := build/tsan
-TSAN_CFLAGS := $(WARN) $(DEFS) -O1 -g -fsanitize=thread -Isrc $(PKG_CFLAGS)
+TSAN_CFLAGS := $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fsanitize=thread -Isrc $(PKG_CFLAGS)
 TSAN_OBJ := $(patsubst src/%.c,$(TSAN)/%.o,$(SRC)) $(TSAN)/embedded.o $(TSAN)/main.o
 
 $(TSAN)/%.o: src/%.c

@@ -1,5 +1,6 @@
 /*
- * auth.c — identity resolution, permissions, data scope, passwords, login and lockout.
+ * auth.c — identity resolution, permissions, data scope, passwords and sessions. Sign-in
+ * itself, with its throttling and lockout, is in auth_login.c.
  */
 #include "auth/auth.h"
 #include "audit/audit.h"
@@ -334,65 +335,18 @@ const char *auth_scope_pattern(struct req *r)
 	return r->who ? r->who->scope_pattern : "";
 }
 
+const char *auth_company_pattern(struct req *r)
+{
+	if (!r->who)
+		return "";
+	if (scope_rank(r->who->scope) >= scope_rank("company"))
+		return r->who->scope_pattern;
+	return scope_pattern(r, "company", r->who->unit_path);
+}
+
 int64_t auth_scope_owner(struct req *r)
 {
 	return r->who && !strcmp(r->who->scope, "own") ? r->who->user_id : 0;
-}
-
-int auth_login(struct db *c, const char *username, const char *password, const char *ip,
-	       int64_t *user_id, const char **why)
-{
-	int64_t now = clock_now();
-	sqlite3_stmt *st = db_query(c,
-		"SELECT id, password_hash, failed_logins, locked_until, active FROM users WHERE username = ?",
-		"t", username);
-	if (!st)
-		return -1;
-	if (db_step(st) != 1) {
-		db_done(c, st);
-		/* spend the same time as a real check, so timing does not reveal which names exist */
-		auth_verify_password("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-				     "Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy", password);
-		*why = "auth.bad_login";
-		return -1;
-	}
-	int64_t id = db_col_i64(st, 0);
-	char *hash = xstrdup(db_col_text(st, 1));
-	int64_t failed = db_col_i64(st, 2), locked = db_col_i64(st, 3), active = db_col_i64(st, 4);
-	db_done(c, st);
-	struct audit_actor a = {id, username, ip};
-	int ok = 0;
-	if (locked > now) {
-		*why = "auth.locked";
-	} else if (!active) {
-		*why = "auth.bad_login";
-	} else if (auth_verify_password(hash, password)) {
-		ok = 1;
-	} else {
-		*why = "auth.bad_login";
-	}
-	free(hash);
-	if (db_begin(c) != DB_OK)
-		return -1;
-	if (ok) {
-		db_exec(c, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", "I", id);
-		audit_append(c, &a, "user", id, "login", "");
-	} else if (locked <= now && active) {
-		/* lock after N failures in a row (等保 2.0: login-failure handling) */
-		failed++;
-		int lock = failed >= cfg.lockout_attempts;
-		db_exec(c, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", "III",
-			lock ? 0 : failed, lock ? now + cfg.lockout_seconds : 0, id);
-		audit_append(c, &a, "user", id, lock ? "lockout" : "login_failed", "");
-		if (lock)
-			*why = "auth.locked";
-	}
-	if (db_commit(c) != DB_OK)
-		return -1;
-	if (!ok)
-		return -1;
-	*user_id = id;
-	return 0;
 }
 
 const char *auth_session_create(struct req *r, int64_t user_id)

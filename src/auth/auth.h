@@ -30,6 +30,9 @@ int auth_scope_allows(struct req *r, int64_t unit_id, int64_t owner_id);
  * bind auth_scope_pattern(r) with 't' and auth_scope_owner(r) twice with 'I'. */
 const char *auth_scope_pattern(struct req *r);
 int64_t auth_scope_owner(struct req *r);
+/* The units.path LIKE pattern of the caller's plant (company), or of their whole scope if that
+ * is wider: for choosing people and places that work in one plant brings together. */
+const char *auth_company_pattern(struct req *r);
 
 /* Passwords */
 int auth_hash_password(const char *password, char **hash);	/* 0 ok; *hash malloc'd */
@@ -37,10 +40,15 @@ int auth_verify_password(const char *hash, const char *password);	/* 1 match */
 /* NULL if acceptable, else a catalogue key naming what is wrong (等保 2.0 complexity). */
 const char *auth_password_problem(const char *password);
 
-/* Login: 0 and *user_id on success; else -1 and *why = catalogue key. Handles lockout and
- * writes the audit entries. */
-int auth_login(struct db *c, const char *username, const char *password, const char *ip,
+/* Login (auth_login.c): 0 and *user_id on success; else -1 and *why = catalogue key
+ * ("auth.bad_login", "auth.locked" or "auth.address_throttled"). Throttles by address and by
+ * account, spends one argon2 verification on every answer it gives, and writes the audit
+ * entries. `address` is what auth_login_address() returns. */
+int auth_login(struct db *c, const char *username, const char *password, const char *address,
 	       int64_t *user_id, const char **why);
+/* The client address sign-in throttling counts: the peer, or behind a reverse proxy on this
+ * machine the address that proxy appended to X-Forwarded-For. */
+const char *auth_login_address(struct req *r);
 /* Create a session for user_id; returns the raw token (arena) or NULL. */
 const char *auth_session_create(struct req *r, int64_t user_id);
 void auth_session_end(struct req *r);

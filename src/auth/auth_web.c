@@ -57,8 +57,8 @@ static int login_post(struct req *r)
 	const char *why = "auth.bad_login";
 	int64_t uid;
 	if (!u || !*u || !p || !*p || strlen(u) > 64 || strlen(p) > 256 ||
-	    auth_login(r->db, u, p, r->client_ip, &uid, &why)) {
-		r->status = strcmp(why, "auth.locked") == 0 ? 429 : 401;
+	    auth_login(r->db, u, p, auth_login_address(r), &uid, &why)) {
+		r->status = strcmp(why, "auth.bad_login") ? 429 : 401;
 		login_form(r, T(r, why), u && strlen(u) <= 64 ? u : NULL);
 		return 0;
 	}
@@ -202,9 +202,10 @@ static int api_login(struct req *r)
 		resp_error(r, 400, "invalid", T(r, "auth.password_required"), "password");
 		return 0;
 	}
-	if (auth_login(r->db, u, p, r->client_ip, &uid, &why)) {
-		int locked = !strcmp(why, "auth.locked");
-		resp_error(r, locked ? 429 : 401, locked ? "locked" : "bad_login", T(r, why), NULL);
+	if (auth_login(r->db, u, p, auth_login_address(r), &uid, &why)) {
+		int locked = !strcmp(why, "auth.locked"), throttled = !strcmp(why, "auth.address_throttled");
+		resp_error(r, locked || throttled ? 429 : 401,
+			   locked ? "locked" : throttled ? "throttled" : "bad_login", T(r, why), NULL);
 		return 0;
 	}
 	const char *tok = auth_session_create(r, uid);

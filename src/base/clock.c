@@ -1,6 +1,7 @@
 /*
  * clock.c — wall clock with a test override. The override is a single atomic so that the
- * scheduler thread and request threads agree on "now" without a lock.
+ * scheduler thread and request threads agree on "now" without a lock. The override and the
+ * test mode are compiled only into the test build (see clock.h).
  */
 #include "base/clock.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef ANQUAN_TEST_BUILD
 static _Atomic int64_t override_s;
 
 int clock_test_mode(void)
@@ -17,9 +19,26 @@ int clock_test_mode(void)
 	return v && strcmp(v, "1") == 0;
 }
 
+static int64_t override_now(void)
+{
+	return atomic_load(&override_s);
+}
+#else
+/* the release build reads the wall clock only: no override, no mode to switch on */
+static int64_t override_now(void)
+{
+	return 0;
+}
+
+int clock_test_mode(void)
+{
+	return 0;
+}
+#endif
+
 int64_t clock_now(void)
 {
-	int64_t o = atomic_load(&override_s);
+	int64_t o = override_now();
 	if (o)
 		return o;
 	return (int64_t)time(NULL);
@@ -28,13 +47,14 @@ int64_t clock_now(void)
 int64_t clock_now_ms(void)
 {
 	struct timespec ts;
-	int64_t o = atomic_load(&override_s);
+	int64_t o = override_now();
 	if (o)
 		return o * 1000;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#ifdef ANQUAN_TEST_BUILD
 int clock_set(int64_t t)
 {
 	if (!clock_test_mode())
@@ -42,6 +62,7 @@ int clock_set(int64_t t)
 	atomic_store(&override_s, t);
 	return 0;
 }
+#endif
 
 /* China has one zone and no daylight saving since 1991; a fixed offset avoids depending on
  * tzdata being installed on a minimal server. */

@@ -242,6 +242,37 @@ int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char
 	return rc == DB_OK ? 0 : -1;
 }
 
+int hazard_photo_uploaded(struct db *c, const char *sha, int64_t user_id)
+{
+	return db_exec(c, "INSERT INTO photo_uploads (sha256, user_id, uploaded_at) VALUES (?, ?, ?)"
+			  " ON CONFLICT (sha256, user_id) DO UPDATE SET uploaded_at = excluded.uploaded_at",
+		       "tII", sha, user_id, clock_now());
+}
+
+/* A hash is a capability only for the person who uploaded the bytes: attaching a photo
+ * grants read access to it (photo_get in hazard_web.c follows the hazards that use it), and
+ * hashes are visible in every page showing a photo. The window is bounded so that an old
+ * upload cannot be re-attached later to regain a photo whose hazard has since left the
+ * uploader's scope; 24 h covers the real use — a phone uploads the photo first, then sends
+ * the report, possibly after a shift's worth of lost signal (the offline queue). Unknown
+ * hashes, other people's and stale ones get one answer, so the check reveals nothing. */
+int hazard_photos_check(struct db *c, int64_t user_id, const struct hazard_photo_in *p, int n,
+			const char **msg_key)
+{
+	for (int i = 0; i < n; i++) {
+		if (!p[i].sha)
+			continue;
+		int64_t ok = 0;
+		if (db_get_i64(c, &ok, "SELECT count(*) FROM photo_uploads WHERE sha256 = ? AND user_id = ?"
+				       " AND uploaded_at >= ?", "tII", p[i].sha, user_id,
+			       clock_now() - HAZARD_PHOTO_REF_SECONDS) != 1 || !ok) {
+			*msg_key = "hazard.photo_not_uploaded";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Decode and shrink every photo before the write transaction: seconds of CPU for a large
  * photo must not hold the database's write lock. */
 int hazard_photos_prepare(const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
@@ -434,6 +465,10 @@ int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **f
 	if (in->near_miss && !hazard_setting(c, "hazard.allow_near_miss", 0)) {
 		*field = "near_miss";
 		*msg_key = "hazard.err_near_miss_off";
+		return -1;
+	}
+	if (hazard_photos_check(c, r->who->user_id, in->photos, in->nphotos, msg_key)) {
+		*field = "photos";
 		return -1;
 	}
 	if (hazard_photos_prepare(in->photos, in->nphotos, imgs, msg_key)) {

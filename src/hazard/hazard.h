@@ -81,6 +81,14 @@ int hazard_visible(struct req *r, int64_t hazard_id);
 /* Award points (ledger row for the person; and their team's share). Inside a transaction. */
 int hazard_award(struct db *c, int64_t hazard_id, int64_t user_id, const char *reason, int64_t pts);
 
+/* How long after uploading a photo its uploader may still attach it by its hash. */
+#define HAZARD_PHOTO_REF_SECONDS (24 * 3600)
+/* Record that user_id uploaded the photo `sha` now (inside the upload's transaction). */
+int hazard_photo_uploaded(struct db *c, const char *sha, int64_t user_id);
+/* Each photo named by hash must have been uploaded by user_id within HAZARD_PHOTO_REF_SECONDS:
+ * 0 if so, else -1 with *msg_key set (the caller answers 422 naming "photos"). */
+int hazard_photos_check(struct db *c, int64_t user_id, const struct hazard_photo_in *p, int n,
+			const char **msg_key);
 /* Store a photo (re-encoded) and its thumbnail as blobs; sha_out gets the stored SHA-256.
  * Inside a transaction. Returns 0, or -1 with *msg_key set. */
 int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char sha_out[65],

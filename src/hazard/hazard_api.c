@@ -161,7 +161,10 @@ int hazard_api_create(struct req *r)
 	hazard_new_read(r, &in);
 	int64_t id = hazard_create(r, &in, &field, &key);
 	if (id < 0) {
-		resp_error(r, field ? 400 : 503, field ? "invalid" : "unavailable", T(r, key), field);
+		/* a photo named by hash that the caller may not use: a well-formed request that
+		 * refers to something it may not (422), not a malformed one */
+		int status = !field ? 503 : !strcmp(field, "photos") ? 422 : 400;
+		resp_error(r, status, field ? "invalid" : "unavailable", T(r, key), field);
 		return 0;
 	}
 	json_t *o = hazard_json(r, id);
@@ -186,7 +189,8 @@ int hazard_api_action(struct req *r)
 		static const struct {
 			int status;
 			const char *code;
-		} codes[] = {{400, "invalid"}, {403, "forbidden"}, {404, "not_found"}, {409, "conflict"}};
+		} codes[] = {{400, "invalid"}, {403, "forbidden"}, {404, "not_found"}, {409, "conflict"},
+			     {422, "invalid"}};
 		const char *code = "unavailable";
 		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
 			if (codes[i].status == status)
@@ -218,6 +222,7 @@ int hazard_api_photo(struct req *r)
 	 * to the upload itself, and the stored bytes come from one code path */
 	if (db_begin(r->db) != DB_OK || hazard_store_photo(r->db, (const unsigned char *)u->data.buf, u->data.len,
 							   sha, &key) ||
+	    hazard_photo_uploaded(r->db, sha, r->who->user_id) != DB_OK ||
 	    audit_req(r, "photo", 0, "upload", sha) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);

@@ -515,6 +515,10 @@ int hazard_act(struct req *r, int64_t id, const char *action, const struct hazar
 		*field = "note";
 		return 400;
 	}
+	if (hazard_photos_check(r->db, r->who->user_id, in->photos, in->nphotos, msg_key)) {
+		*field = "photos";
+		return 422;
+	}
 	if (hazard_photos_prepare(in->photos, in->nphotos, imgs, msg_key)) {
 		*field = "photo";
 		return 400;

@@ -355,7 +355,7 @@ static int report_post(struct req *r)
 	hazard_new_read(r, &in);
 	int64_t id = hazard_create(r, &in, &field, &key);
 	if (id < 0) {
-		show_form_error(r, field ? 400 : 503, key, field);
+		show_form_error(r, !field ? 503 : !strcmp(field, "photos") ? 422 : 400, key, field);
 		return 0;
 	}
 	resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld?created=1", (long long)id));

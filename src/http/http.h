@@ -136,6 +136,8 @@ const char *req_field(struct req *r, const char *name);
 int req_param_id(struct req *r, const char *name, int64_t *out);	/* 0 ok */
 struct upload *req_upload(struct req *r, const char *field);
 int req_is_write(struct req *r);
+/* Origin, else Referer, names this site (Host), or neither is sent (origin.c). */
+int http_origin_ok(struct req *r);
 
 /* --- responses --- */
 void resp_header(struct req *r, const char *name, const char *value);

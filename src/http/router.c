@@ -1,6 +1,6 @@
 /*
  * router.c — match method + path against the route tables, then apply the checks every
- * route shares, in this order: login, forced password change, CSRF, read-only preview,
+ * route shares, in this order: login, forced password change, CSRF and origin, read-only preview,
  * permission. Only then is the handler called. Data scope is checked by the handler, which
  * alone knows which record is asked for.
  */
@@ -171,6 +171,12 @@ void router_dispatch(struct req *r)
 	if (req_is_write(r) && !(rt->flags & ROUTE_NO_CSRF) && !(r->who && r->who->bearer) &&
 	    !csrf_ok(r)) {
 		resp_error(r, 403, "csrf", i18n_get(r->lang, "error.csrf"), "_csrf");
+		goto done;
+	}
+	/* ... and, when the browser says where the request comes from, that is this site */
+	if (req_is_write(r) && !(rt->flags & ROUTE_NO_CSRF) && !(r->who && r->who->bearer) &&
+	    !http_origin_ok(r)) {
+		resp_error(r, 403, "cross_origin", i18n_get(r->lang, "error.cross_origin"), "Origin");
 		goto done;
 	}
 	if (req_is_write(r) && r->who && r->who->preview && !(rt->flags & ROUTE_PREVIEW_OK)) {

@@ -364,23 +364,41 @@ int permit_api_site(struct req *r)
 	return 0;
 }
 
-/* What an application form needs: areas (with the on-site link) and active people. */
+/* What an application form needs: areas (with the on-site link) and active people — only
+ * what the caller may put on a permit. Those who fill in permits (permit.apply: applicant;
+ * permit.guard: the guardian names the gas analyst) get the people and areas of their plant:
+ * a permit's workers, guardian (GB 30871-2022 §4.10, often the workshop's) and analyst come
+ * from other teams and departments of the same plant, so a team leader's own team would be
+ * too narrow, and nobody needs names from another plant. Anyone else (a worker) gets only themselves and no areas.
+ * The on-site link carries the area's QR token, which stands for being at the place; it is
+ * shown only to those who may see the area's QR label (org.view, within their data scope). */
 int permit_api_options(struct req *r)
 {
 	json_t *areas = json_array(), *people = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name, unit_id, latitude, longitude, radius_m, qr_token,"
-					   " latitude IS NULL FROM areas WHERE active = 1 ORDER BY id", NULL);
+	int fills = auth_has_any(r, "permit.apply permit.guard");
+	int qr = auth_has(r, "org.view");
+	const char *plant = auth_company_pattern(r), *scope = auth_scope_pattern(r);
+	int own = auth_scope_owner(r) != 0;
+	sqlite3_stmt *st = fills ? db_query(r->db,
+		"SELECT a.id, a.name, a.unit_id, a.latitude, a.longitude, a.radius_m, a.qr_token,"
+		" a.latitude IS NULL, u.path LIKE ? FROM areas a JOIN units u ON u.id = a.unit_id"
+		" WHERE a.active = 1 AND u.path LIKE ? ORDER BY a.id", "tt", scope, plant) : NULL;
 	while (st && db_step(st) == 1) {
-		json_t *a = json_pack("{s:I, s:s, s:I, s:I, s:s}", "id", (json_int_t)db_col_i64(st, 0), "name",
+		json_t *a = json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)db_col_i64(st, 0), "name",
 				      db_col_text(st, 1), "unit_id", (json_int_t)db_col_i64(st, 2), "radius_m",
-				      (json_int_t)db_col_i64(st, 5), "site_url",
-				      arena_printf(&r->arena, "/permits/site/%s", db_col_text(st, 6)));
+				      (json_int_t)db_col_i64(st, 5));
+		if (qr && !own && db_col_i64(st, 8))
+			json_object_set_new(a, "site_url", json_string(arena_printf(&r->arena, "/permits/site/%s",
+										    db_col_text(st, 6))));
 		json_object_set_new(a, "latitude", db_col_i64(st, 7) ? json_null() : json_real(db_col_double(st, 3)));
 		json_object_set_new(a, "longitude", db_col_i64(st, 7) ? json_null() : json_real(db_col_double(st, 4)));
 		json_array_append_new(areas, a);
 	}
 	db_done(r->db, st);
-	st = db_query(r->db, "SELECT id, username, name FROM users WHERE active = 1 ORDER BY id", NULL);
+	st = fills ? db_query(r->db, "SELECT us.id, us.username, us.name FROM users us JOIN units u ON u.id = us.unit_id"
+				     " WHERE us.active = 1 AND u.path LIKE ? ORDER BY us.id", "t", plant)
+		   : db_query(r->db, "SELECT id, username, name FROM users WHERE id = ? AND active = 1", "I",
+			      r->who->user_id);
 	while (st && db_step(st) == 1)
 		json_array_append_new(people, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
 							"username", db_col_text(st, 1), "name", db_col_text(st, 2)));

@@ -6,8 +6,8 @@
  * already sent is not sent again (use notify_user's dedup_key), so a job may run late, twice,
  * or after a crash without harm. Each job does its own transactions.
  *
- * In test mode, `POST /api/v1/test/tick` runs every job once, at once, so tests move the
- * clock and tick instead of sleeping.
+ * In the test build and test mode, `POST /api/v1/test/tick` runs every job once, at once, so
+ * tests move the clock and tick instead of sleeping.
  */
 #ifndef ANQUAN_SCHED_H
 #define ANQUAN_SCHED_H

@@ -109,8 +109,10 @@ static int api_inbox(struct req *r)
 	return 0;
 }
 
-/* Tests move the clock instead of sleeping. Only a server started with ANQUAN_TEST_MODE=1
- * answers; anywhere else this route does not exist. */
+#ifdef ANQUAN_TEST_BUILD
+/* Tests move the clock instead of sleeping. Compiled only into the test build, and there it
+ * answers only a server started with ANQUAN_TEST_MODE=1; the release binary has no such
+ * route at all. */
 static int test_clock(struct req *r)
 {
 	const char *v = req_field(r, "now");
@@ -127,6 +129,7 @@ static int test_clock(struct req *r)
 	resp_json(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
 	return 0;
 }
+#endif
 
 const struct route home_routes[] = {
 	{"GET", "/healthz", healthz, NULL, ROUTE_PUBLIC, "Liveness: 200 once the database is open"},
@@ -134,7 +137,9 @@ const struct route home_routes[] = {
 	{"GET", "/inbox", inbox_page, NULL, 0, "In-app notifications"},
 	{"POST", "/inbox/read", inbox_read, NULL, 0, "Mark all notifications read"},
 	{"GET", "/api/v1/inbox", api_inbox, NULL, ROUTE_API, "The caller's latest notifications"},
+#ifdef ANQUAN_TEST_BUILD
 	{"POST", "/api/v1/test/clock", test_clock, NULL, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF,
-	 "Set the clock (test mode only; 404 otherwise)"},
+	 "Set the clock (test build in test mode only; 404 otherwise)"},
+#endif
 	{0},
 };

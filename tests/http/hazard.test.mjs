@@ -330,8 +330,8 @@ test('JSON report with a photo uploaded first; a half-sent upload leaves nothing
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.photos[0].sha256, up.json.sha256);
   const bad = await c.postJson('/api/v1/hazards', { area_id: area('精馏车间 中控室'), category_id: cat('management'), photos: ['0'.repeat(64)] });
-  assert.equal(bad.status, 400);
-  assert.equal(bad.json.error.field, 'photo');
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'photos');
   // a body cut off half-way: the server never gets a complete request, so nothing is stored
   const before = (await c.get('/api/v1/hazards?per_page=1')).json.total;
   const net = await import('node:net');

@@ -325,7 +325,9 @@ test('pages: list, permit, print with a QR code, calendar, areas, site page', as
   const month = new Date((T0 + 8 * H) * 1000).toISOString().slice(0, 7);
   assert.match((await c.get(`/permits/calendar?month=${month}`)).text, /DH-/);
   assert.equal((await c.get('/permits/areas')).status, 200);
-  const site = await c.get(area('合成一车间 反应釜区').site_url);
+  // the on-site link is shown to those who may see the area's QR label: the workshop's officer
+  const officerArea = (await c.get('/api/v1/permits/options')).json.areas.find((a) => a.name === '合成一车间 反应釜区');
+  const site = await c.get(officerArea.site_url);
   assert.equal(site.status, 200);
   assert.match(site.text, /data-geo="1"/);
   assert.equal((await c.get('/permits/site/nonexistent')).status, 404);
@@ -355,4 +357,24 @@ test('动土 needs the co-signature of the equipment and utilities side after th
   assert.equal(r.json.state, 'approved');
   r = await act('banzhang', id, 'cancel', {});
   assert.equal(r.status, 200, r.text);
+});
+
+test('permit options are scoped: a worker without user.view gets only themselves, no areas, no QR links', async () => {
+  const w = await who('yuangong');
+  assert.ok(!(await w.get('/api/v1/me')).json.permissions.includes('user.view'));
+  const r = await w.get('/api/v1/permits/options');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.people.map((p) => p.username), ['yuangong']);
+  assert.equal(r.json.areas.length, 0);
+  assert.doesNotMatch(r.text, /site_url|\/permits\/site\//);
+  // an applicant of the plant gets its people and areas, but no QR link of an area outside
+  // the data scope in which they may see QR labels (team leader: their own team's unit)
+  const lead = (await (await who('banzhang')).get('/api/v1/permits/options')).json;
+  assert.ok(lead.people.some((p) => p.username === 'ws1anquan'));
+  assert.ok(lead.areas.some((a) => a.name === '合成一车间 反应釜区'));
+  assert.ok(lead.areas.every((a) => !a.site_url), 'no area belongs to the team itself');
+  const officer = (await (await who('ws1anquan')).get('/api/v1/permits/options')).json;
+  const links = officer.areas.filter((a) => a.site_url).map((a) => a.name);
+  assert.ok(links.includes('合成一车间 反应釜区'));
+  assert.ok(!links.includes('罐区 甲类储罐区'), 'another workshop\'s QR link stays hidden');
 });

@@ -1,0 +1,109 @@
+// tests/http/photo_ref.test.mjs — a photo may be attached by its SHA-256 only by the person
+// who uploaded it, within 24 hours: a hash seen in a page (/photos/<sha>) is not a key to the
+// photo. Anything else is refused with 422 naming "photos", for reports and for actions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import { startServer, setClock } from './lib.mjs';
+
+let srv, meta;
+
+// A small valid PNG whose pixels depend on `seed`, so that each test photo has its own hash.
+function png(seed) {
+  const w = 16, h = 16;
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc(h * (1 + w * 3));
+  for (let y = 0; y < h; y++) {
+    raw[y * (1 + w * 3)] = 0;
+    for (let x = 0; x < w * 3; x++) raw[y * (1 + w * 3) + 1 + x] = (seed * 37 + x * 11 + y * 23) & 0xff;
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function login(username) {
+  const c = srv.client();
+  await c.apiLogin(username);
+  return c;
+}
+
+async function upload(c, seed) {
+  const fd = new FormData();
+  fd.append('photo', new Blob([png(seed)], { type: 'image/png' }), 'p.png');
+  const r = await c.request('POST', '/api/v1/photos', { multipart: fd });
+  assert.equal(r.status, 201, r.text);
+  return r.json.sha256;
+}
+
+const area = (name) => meta.areas.find((a) => a.name === name).id;
+const cat = (code) => meta.categories.find((c) => c.code === code).id;
+const readPhoto = (c, sha) => fetch(`${srv.url}/photos/${sha}`, { headers: { Authorization: `Bearer ${c.bearer}` } });
+
+before(async () => {
+  srv = await startServer();
+  meta = (await (await login('anhuan')).get('/api/v1/hazard-meta')).json;
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+});
+
+test("user B attaching user A's photo hash is refused (422, photos) and B still cannot read it", async () => {
+  const a = await login('yuangong');
+  const b = await login('u010');	// a worker of another team: sees only their own hazards
+  const sha = await upload(a, 1);
+  const body = { area_id: area('精馏车间 中控室'), category_id: cat('management'), description: '借用他人照片', photos: [sha] };
+  assert.equal((await readPhoto(b, sha)).status, 404, 'B cannot read the photo before');
+  const r = await b.postJson('/api/v1/hazards', body);
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.field, 'photos');
+  assert.match(r.json.error.message, /24 小时/);
+  assert.equal((await readPhoto(b, sha)).status, 404, 'B cannot read the photo after');
+  // an action (fixing B's own hazard on the spot) is refused the same way
+  const own = await upload(b, 2);
+  const h = await b.postJson('/api/v1/hazards', { ...body, description: 'B 自己的照片', photos: [own] });
+  assert.equal(h.status, 201, h.text);
+  const fix = await b.postJson(`/api/v1/hazards/${h.json.id}/fix_on_spot`, { note: '已整改', photos: [sha] });
+  assert.equal(fix.status, 422, fix.text);
+  assert.equal(fix.json.error.field, 'photos');
+  assert.equal((await readPhoto(b, sha)).status, 404);
+  // A may attach it: A uploaded it
+  const ok = await a.postJson('/api/v1/hazards', { ...body, description: 'A 自己的照片' });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal((await readPhoto(a, sha)).status, 200);
+  assert.equal((await readPhoto(b, sha)).status, 404, 'A\'s hazard is not in B\'s scope');
+});
+
+test('the uploader too may attach a photo by hash only within 24 hours of uploading it', async () => {
+  const T = 1900000000;
+  try {
+    await setClock(srv, T);
+    const sha = await upload(await login('yuangong'), 3);
+    await setClock(srv, T + 25 * 3600);
+    const a = await login('yuangong');
+    const r = await a.postJson('/api/v1/hazards', { area_id: area('精馏车间 中控室'), category_id: cat('management'),
+      description: '旧照片', photos: [sha] });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.field, 'photos');
+  } finally {
+    await setClock(srv, 0);
+  }
+});
