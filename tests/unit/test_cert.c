@@ -205,7 +205,8 @@ TEST(csv_read_quotes_and_lines)
 {
 	const char *csv = "\xEF\xBB\xBF" "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\r\n1,\"two\nlines\",3\nlast,,";
 	struct rows r = {0};
-	csv_read(csv, strlen(csv), collect, &r);
+	struct sheet_error err;
+	CHECK(csv_read(csv, strlen(csv), NULL, collect, &r, &err) == 0);
 	CHECK_INT(r.n, 4);
 	CHECK_INT(r.ncells[3], 3);
 	CHECK_STR(r.text[3][0], "last");
@@ -246,8 +247,8 @@ TEST(xlsx_cells_shared_inline_numbers_dates)
 	fclose(f);
 	unlink(path);
 	struct rows r = {0};
-	const char *err = NULL;
-	CHECK(xlsx_read(buf, len, collect, &r, &err) == 0);
+	struct sheet_error err;
+	CHECK(xlsx_read(buf, len, NULL, collect, &r, &err) == 0);
 	CHECK_INT(r.n, 2);
 	CHECK_STR(r.text[0][0], "姓名");
 	CHECK_STR(r.text[0][1], "");
@@ -261,7 +262,7 @@ TEST(xlsx_cells_shared_inline_numbers_dates)
 	CHECK(cert_parse_date(r.text[1][2], &day) == 0);
 	CHECK_INT(day, D(2026, 3, 1));
 	/* not a zip, and a zip without a worksheet */
-	CHECK(xlsx_read("hello", 5, collect, &r, &err) == -1);
-	CHECK_STR(err, "cert.import.not_xlsx");
+	CHECK(xlsx_read("hello", 5, NULL, collect, &r, &err) == -1);
+	CHECK_STR(err.key, "cert.import.not_xlsx");
 	free(buf);
 }
