@@ -1,7 +1,9 @@
-// tests/http/xlsx_bomb.test.mjs — zip bombs against the certificate ledger import: XLSX files
-// of a few hundred KB whose one cell, shared string or worksheet inflates to hundreds of MB.
-// Each must be refused fast, with a 4xx naming the limit, while the server's resident memory
+// tests/http/import_limits.test.mjs — zip bombs against the certificate ledger import: XLSX
+// files of a few hundred KB whose one cell, shared string, attribute or worksheet inflates to
+// hundreds of MB, through the API, the upload page and the command line. Each must be
+// refused fast, with a 4xx (or exit 1) naming the limit, while the server's resident memory
 // grows by less than 64 MB (its peak, VmHWM, reset before each upload through clear_refs).
+// Also the CSV side: a field longer than a cell may be, and long values in the problem list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -143,4 +145,22 @@ test('the command line refuses the bomb with a non-zero exit and the message', a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('CSV: a 1 MB field is refused by the cell limit, naming the cell; long values are shortened in problems', async () => {
+  const head = '姓名,工号,工种/作业类别,证件编号,发证机关,初领日期,有效期至,复审日期,所属车间';
+  const long = '长'.repeat(1 << 20);
+  let r = await upload(Buffer.from(`${head}\n张三,${long},熔化焊接与热切割作业,L-1,,2024-01-01,2030-01-01,,合成一车间\n`), 'long.csv');
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'cert.import.limit_cell');
+  assert.equal(r.json.error.field, 'B2');
+  // an unclosed quote would make the rest of the file one field
+  r = await upload(Buffer.from(`${head}\n"张三${'x'.repeat(40000)}\n`), 'open.csv');
+  assert.equal(r.json.error.code, 'cert.import.limit_cell');
+  assert.equal(r.json.error.field, 'A2');
+  // a long (but allowed) value in a problem is shown cut at 100 characters
+  r = await upload(Buffer.from(`${head}\n张三,,熔化焊接与热切割作业,L-2,,2024-01-01,2030-01-01,,${'车'.repeat(30000)}\n`), 'unit.csv');
+  assert.equal(r.status, 422, r.text);
+  const p = r.json.problems.find((x) => x.code === 'cert.import.unknown_unit');
+  assert.equal(p.value, '车'.repeat(100) + '…');
 });
