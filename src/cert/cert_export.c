@@ -7,6 +7,7 @@
  * temporary file that is read back and removed.
  */
 #include "cert/cert.h"
+#include "base/csv.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "web/xlsx_file.h"
@@ -37,37 +38,21 @@ static int64_t col_day(sqlite3_stmt *st, int i)
 	return db_col_null(st, i) ? CERT_NODAY : db_col_i64(st, i);
 }
 
-static void csv_cell(struct strbuf *sb, const char *s, int last)
-{
-	/* quote always: numbers like ID numbers stay text, commas and quotes stay data; a
-	 * leading = + - @ would be a formula in Excel (CSV injection), so it gets a quote mark */
-	sb_addc(sb, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		sb_addc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *s);
-	}
-	sb_addc(sb, '"');
-	sb_adds(sb, last ? "\r\n" : ",");
-}
-
 static int export_csv(sqlite3_stmt *st, struct strbuf *sb, int64_t today)
 {
-	sb_adds(sb, "\xEF\xBB\xBF");
+	csv_begin(sb);	/* base/csv.h: BOM, quoting, the formula guard */
 	for (int i = 0; i < NCOLS - 1; i++)
-		csv_cell(sb, cert_ledger_columns[i], 0);
-	csv_cell(sb, extra_header, 1);
+		csv_field(sb, cert_ledger_columns[i], 0);
+	csv_field(sb, extra_header, 1);
 	while (db_step(st) == 1) {
 		char d[16];
 		for (int i = 0; i < 5; i++)
-			csv_cell(sb, db_col_text(st, i), 0);
+			csv_field(sb, db_col_text(st, i), 0);
 		for (int i = 5; i < 8; i++)
-			csv_cell(sb, cert_day_format(col_day(st, i), d), 0);
-		csv_cell(sb, db_col_text(st, 8), 0);
-		csv_cell(sb, db_col_text(st, 9), 0);
-		csv_cell(sb, cert_status_code(cert_status_at(today, col_day(st, 6), col_day(st, 7),
+			csv_field(sb, cert_day_format(col_day(st, i), d), 0);
+		csv_field(sb, db_col_text(st, 8), 0);
+		csv_field(sb, db_col_text(st, 9), 0);
+		csv_field(sb, cert_status_code(cert_status_at(today, col_day(st, 6), col_day(st, 7),
 							     db_col_i64(st, 10) != 0)), 1);
 	}
 	return 0;

@@ -112,6 +112,23 @@ struct imp {
 	int64_t now;
 };
 
+/* A cell's text as a problem shows it: at most PROBLEM_VALUE_CHARS characters and "…", so
+ * that 200 problems of 32,767-character cells are not megabytes of preview. malloc'd. */
+#define PROBLEM_VALUE_CHARS 100
+static char *shown_value(const char *v)
+{
+	size_t chars = 0, i = 0;
+	for (; v[i]; i++)
+		if (((unsigned char)v[i] & 0xC0) != 0x80 && ++chars > PROBLEM_VALUE_CHARS)
+			break;
+	if (!v[i])
+		return xstrdup(v);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, v, i);
+	sb_adds(&sb, "…");
+	return sb_detach(&sb, NULL);
+}
+
 static void problem(struct imp *im, int row, int column, const char *key, const char *value)
 {
 	struct cert_import_result *res = im->res;
@@ -124,7 +141,7 @@ static void problem(struct imp *im, int row, int column, const char *key, const 
 	p->row = row;
 	p->field = column >= 0 ? synonyms[column][0] : "";
 	p->key = key;
-	p->value = xstrdup(value ? value : "");
+	p->value = shown_value(value ? value : "");
 }
 
 /* Trim ASCII and full-width (U+3000) spaces and a required-mark "*" from a header. */
@@ -349,7 +366,7 @@ int cert_import(struct db *c, const void *data, size_t len, int commit,
 	struct imp im = {.c = c, .commit = commit, .res = res, .now = clock_now()};
 	const unsigned char *b = data;
 	char *converted = NULL;
-	const char *err_key = NULL;
+	struct sheet_error err = {0};
 	memset(res, 0, sizeof(*res));
 	res->encoding = "utf-8";
 	if (!len) {
@@ -385,9 +402,12 @@ int cert_import(struct db *c, const void *data, size_t len, int commit,
 		res->fatal_key = "cert.import.db_error";
 		return -1;
 	}
-	int rc = xlsx ? xlsx_read(data, len, on_row, &im, &err_key) : csv_read(data, len, on_row, &im);
-	if (rc && !res->fatal_key)
-		res->fatal_key = err_key ? err_key : "cert.import.damaged";
+	int rc = xlsx ? xlsx_read(data, len, NULL, on_row, &im, &err) : csv_read(data, len, NULL, on_row, &im, &err);
+	if (rc && !res->fatal_key) {
+		res->fatal_key = err.key ? err.key : "cert.import.damaged";
+		if (err.where[0])
+			res->fatal_detail = xstrdup(err.where);
+	}
 	if (!res->fatal_key && !im.header_seen)
 		res->fatal_key = "cert.import.empty";
 	if (!res->fatal_key && !res->rows)

@@ -13,6 +13,7 @@
 #include "hazard/hazard.h"
 #include "auth/auth.h"
 #include "base/clock.h"
+#include "base/csv.h"
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -765,17 +766,6 @@ struct export {
 	int row;
 };
 
-static void csv_cell(struct strbuf *sb, const char *v, int last)
-{
-	sb_addc(sb, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *v);
-	}
-	sb_adds(sb, last ? "\"\r\n" : "\",");
-}
-
 #define EXPORT_COLS 12
 static const char *const export_head[EXPORT_COLS] = {
 	"hazard.number", "hazard.status", "hazard.level", "hazard.urgency", "hazard.area", "hazard.category",
@@ -791,15 +781,15 @@ static void export_row(struct req *r, sqlite3_stmt *st, void *ctx)
 		db_col_i64(st, 13) ? T(r, "hazard.anonymous") : db_col_text(st, 14), db_col_text(st, 15),
 		page_time(r, db_col_i64(st, 9)), page_time(r, db_col_i64(st, 10)),
 		db_col_i64(st, 11) ? T(r, "hazard.yes") : ""};
-	for (int i = 0; i < EXPORT_COLS; i++) {
-		/* a cell starting with = + - @ would run as a formula in Excel: prefix a quote */
-		const char *v = cells[i];
-		if (strchr("=+-@", v[0]) && v[0])
-			v = arena_printf(&r->arena, "'%s", v);
-		if (x->ws)
-			worksheet_write_string(x->ws, (lxw_row_t)x->row, (lxw_col_t)i, v, NULL);
-		else
-			csv_cell(&x->csv, v, i == EXPORT_COLS - 1);
+	if (x->ws) {
+		/* an XLSX cell written as a string is never a formula; the quote keeps the two
+		 * exports showing the same text */
+		for (int i = 0; i < EXPORT_COLS; i++)
+			worksheet_write_string(x->ws, (lxw_row_t)x->row, (lxw_col_t)i,
+					       csv_formula_risk(cells[i]) ? arena_printf(&r->arena, "'%s", cells[i]) : cells[i],
+					       NULL);
+	} else {
+		csv_row(&x->csv, EXPORT_COLS, cells);
 	}
 	x->row++;
 }
@@ -809,9 +799,9 @@ static int export_csv(struct req *r)
 	struct hazard_filter f;
 	struct export x = {STRBUF_INIT, NULL, 1};
 	hazard_filter_read(r, &f);
-	sb_adds(&x.csv, "\xef\xbb\xbf");	/* UTF-8 BOM: Excel then reads the Chinese correctly */
+	csv_begin(&x.csv);	/* base/csv.h: BOM, quoting, the formula guard */
 	for (int i = 0; i < EXPORT_COLS; i++)
-		csv_cell(&x.csv, T(r, export_head[i]), i == EXPORT_COLS - 1);
+		csv_field(&x.csv, T(r, export_head[i]), i == EXPORT_COLS - 1);
 	hazard_list_query(r, &f, 50000, 0, export_row, &x, NULL);
 	resp_text(r, 200, "text/csv; charset=utf-8", x.csv.buf, x.csv.len);
 	resp_header(r, "Content-Disposition", "attachment; filename=\"hazards.csv\"");

@@ -3,12 +3,13 @@
  *
  * Each table (KPIs with their formulas, the unit ranking, the 30-day trend, categories,
  * hazard-factor classes, areas, top repeats) is first built as rows of text cells, then
- * written either as one CSV file (UTF-8 with a BOM, so Excel reads the Chinese; fields quoted
- * per RFC 4180) or as one sheet each of a workbook (libxlsxwriter). The hazard list has its
+ * written either as one CSV file (base/csv.h: UTF-8 with a BOM, RFC 4180, the formula guard)
+ * or as one sheet each of a workbook (libxlsxwriter). The hazard list has its
  * own exports (/hazards/export.csv, .xlsx); the drill-down links lead there.
  */
 #include "report/report.h"
 #include "base/clock.h"
+#include "base/csv.h"
 #include "web/i18n.h"
 #include "web/xlsx_file.h"
 
@@ -139,23 +140,6 @@ static int load(struct req *r, struct dash *d)
 	return rc;
 }
 
-static void csv_field(struct strbuf *o, const char *v)
-{
-	if (!v)
-		v = "";
-	/* a leading = + - @ would be a formula to a spreadsheet: quote it with a ' */
-	int formula = strchr("=+-@", *v) && *v && !(*v == '-' && (v[1] >= '0' && v[1] <= '9'));
-	sb_addc(o, '"');
-	if (formula)
-		sb_addc(o, '\'');
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			sb_addc(o, '"');
-		sb_addc(o, *p);
-	}
-	sb_addc(o, '"');
-}
-
 int report_csv(struct req *r)
 {
 	struct dash d;
@@ -176,15 +160,9 @@ int report_csv(struct req *r)
 		return 0;
 	}
 	struct strbuf o = STRBUF_INIT;
-	sb_adds(&o, "\xef\xbb\xbf");	/* UTF-8 BOM */
-	for (int row = 0; row < tb->rows; row++) {
-		for (int c = 0; c < tb->cols; c++) {
-			if (c)
-				sb_addc(&o, ',');
-			csv_field(&o, tb->cells[row * tb->cols + c]);
-		}
-		sb_adds(&o, "\r\n");
-	}
+	csv_begin(&o);
+	for (int row = 0; row < tb->rows; row++)
+		csv_row(&o, tb->cols, tb->cells + row * tb->cols);
 	resp_text(r, 200, "text/csv; charset=utf-8", o.buf, o.len);
 	resp_header(r, "Content-Disposition",
 		    arena_printf(&r->arena, "attachment; filename=\"dashboard-%s.csv\"", tb->name));

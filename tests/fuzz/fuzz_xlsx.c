@@ -46,8 +46,8 @@ static int row(void *ctx, int rownum, int ncells, const char *const *cells)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int last = 0;
-	const char *why = NULL;
-	if (xlsx_read(data, size, row, &last, &why) && !why)	/* a refusal names its reason */
+	struct sheet_error why;
+	if (xlsx_read(data, size, NULL, row, &last, &why) && !why.key)	/* a refusal names its reason */
 		abort();
 	struct audit_actor who = {0, "fuzz", "local"};
 	struct cert_import_result res;

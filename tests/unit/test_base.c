@@ -1,8 +1,10 @@
 /*
- * test_base.c — strings, UTF-8, numbers, HTML escaping, cookies and the catalogue.
+ * test_base.c — strings, UTF-8, numbers, HTML escaping, the CSV writer, cookies and the
+ * catalogue.
  */
 #include "unit.h"
 #include "base/arena.h"
+#include "base/csv.h"
 #include "base/embed.h"
 #include "base/strbuf.h"
 #include "base/text.h"
@@ -117,4 +119,46 @@ TEST(catalogue_has_both_languages)
 			line += n + (end ? 1 : 0);
 		}
 	}
+}
+
+/* the one CSV writer: RFC 4180 quoting, and the formula guard of OWASP's CSV-injection
+ * advice (= + - @ TAB CR get a leading quote; a plain number does not) */
+static const char *csv1(const char *v)
+{
+	static char out[256];
+	struct strbuf sb = STRBUF_INIT;
+	csv_field(&sb, v, 1);
+	snprintf(out, sizeof(out), "%s", sb.buf);
+	sb_release(&sb);
+	return out;
+}
+
+TEST(csv_writer_guard_and_quoting)
+{
+	CHECK_STR(csv1("plain"), "\"plain\"\r\n");
+	CHECK_STR(csv1(NULL), "\"\"\r\n");
+	CHECK_STR(csv1("a,b \"c\"\nd"), "\"a,b \"\"c\"\"\nd\"\r\n");
+	CHECK_STR(csv1("=1+1"), "\"'=1+1\"\r\n");
+	CHECK_STR(csv1("+1"), "\"'+1\"\r\n");
+	CHECK_STR(csv1("@SUM(A1)"), "\"'@SUM(A1)\"\r\n");
+	CHECK_STR(csv1("-1+1|cmd"), "\"'-1+1|cmd\"\r\n");
+	CHECK_STR(csv1("\t=HYPERLINK(\"x\")"), "\"'\t=HYPERLINK(\"\"x\"\")\"\r\n");
+	CHECK_STR(csv1("\r=cmd"), "\"'\r=cmd\"\r\n");
+	CHECK_STR(csv1("\"=cmd"), "\"\"\"=cmd\"\r\n");	/* a quote first: Excel reads text */
+	/* numbers stay numbers */
+	CHECK_STR(csv1("-3"), "\"-3\"\r\n");
+	CHECK_STR(csv1("-0.25"), "\"-0.25\"\r\n");
+	CHECK_STR(csv1("-12%"), "\"-12%\"\r\n");
+	CHECK_STR(csv1("-"), "\"'-\"\r\n");
+	CHECK_STR(csv1("-1."), "\"'-1.\"\r\n");
+	CHECK_STR(csv1("-1e5"), "\"'-1e5\"\r\n");
+	CHECK_STR(csv1(" =x"), "\" =x\"\r\n");
+	CHECK(csv_formula_risk("\t") && csv_formula_risk("\r") && !csv_formula_risk("") && !csv_formula_risk(NULL));
+	/* a row, and the BOM */
+	struct strbuf sb = STRBUF_INIT;
+	const char *cells[] = {"编号", "=x", ""};
+	csv_begin(&sb);
+	csv_row(&sb, 3, cells);
+	CHECK_STR(sb.buf, "\xEF\xBB\xBF\"编号\",\"'=x\",\"\"\r\n");
+	sb_release(&sb);
 }

@@ -1,16 +1,20 @@
 /*
  * test_cert.c — certificates: the status at each boundary day, the date parser, the
  * blocking query against every status, and the spreadsheet readers (CSV quoting, XLSX
- * cells written by libxlsxwriter: shared strings, numbers, dates as serial numbers).
+ * cells written by libxlsxwriter: shared strings, numbers, dates as serial numbers) with
+ * each of their limits crossed by one (small limits, hand-made archives).
  */
 #include "unit.h"
 #include "cert/cert.h"
 #include "cert/sheet.h"
+#include "base/strbuf.h"
 #include "db/db.h"
+#include "web/i18n.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 static int64_t D(int y, int m, int d)
 {
@@ -205,7 +209,8 @@ TEST(csv_read_quotes_and_lines)
 {
 	const char *csv = "\xEF\xBB\xBF" "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\r\n1,\"two\nlines\",3\nlast,,";
 	struct rows r = {0};
-	csv_read(csv, strlen(csv), collect, &r);
+	struct sheet_error err;
+	CHECK(csv_read(csv, strlen(csv), NULL, collect, &r, &err) == 0);
 	CHECK_INT(r.n, 4);
 	CHECK_INT(r.ncells[3], 3);
 	CHECK_STR(r.text[3][0], "last");
@@ -246,8 +251,8 @@ TEST(xlsx_cells_shared_inline_numbers_dates)
 	fclose(f);
 	unlink(path);
 	struct rows r = {0};
-	const char *err = NULL;
-	CHECK(xlsx_read(buf, len, collect, &r, &err) == 0);
+	struct sheet_error err;
+	CHECK(xlsx_read(buf, len, NULL, collect, &r, &err) == 0);
 	CHECK_INT(r.n, 2);
 	CHECK_STR(r.text[0][0], "姓名");
 	CHECK_STR(r.text[0][1], "");
@@ -261,7 +266,218 @@ TEST(xlsx_cells_shared_inline_numbers_dates)
 	CHECK(cert_parse_date(r.text[1][2], &day) == 0);
 	CHECK_INT(day, D(2026, 3, 1));
 	/* not a zip, and a zip without a worksheet */
-	CHECK(xlsx_read("hello", 5, collect, &r, &err) == -1);
-	CHECK_STR(err, "cert.import.not_xlsx");
+	CHECK(xlsx_read("hello", 5, NULL, collect, &r, &err) == -1);
+	CHECK_STR(err.key, "cert.import.not_xlsx");
 	free(buf);
+}
+
+/* ---- the readers' limits ---- */
+
+/* A zip of n members (name, XML text) made with libzip, read back into memory. */
+static char *make_zip(int n, const char *const *names, const char *const *texts, size_t *len)
+{
+	char path[] = "/tmp/anquan-unit-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	for (int i = 0; z && i < n; i++) {
+		zip_source_t *src = zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
+		if (!src || zip_file_add(z, names[i], src, ZIP_FL_OVERWRITE) < 0)
+			zip_source_free(src);
+	}
+	if (!z || zip_close(z) < 0) {
+		unlink(path);
+		return NULL;
+	}
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(4 << 20);
+	*len = fread(buf, 1, 4 << 20, f);
+	fclose(f);
+	unlink(path);
+	return buf;
+}
+
+/* Read a workbook of one sheet (and shared strings, if sst) within lim; the error key, or
+ * "ok"; *where gets err.where. */
+static const char *read_book(const struct sheet_limits *lim, const char *sheet, const char *sst, char *where,
+			     struct rows *r)
+{
+	static char key[64];
+	const char *names[] = {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"};
+	const char *texts[] = {sheet, sst};
+	size_t len = 0;
+	char *zip = make_zip(sst ? 2 : 1, names, texts, &len);
+	struct rows scratch = {0};
+	struct sheet_error err;
+	int rc = zip ? xlsx_read(zip, len, lim, collect, r ? r : &scratch, &err) : -2;
+	free(zip);
+	if (where)
+		snprintf(where, 96, "%s", rc == -1 ? err.where : "");
+	snprintf(key, sizeof(key), "%s", rc == 0 ? "ok" : rc == -1 ? err.key : "no zip");
+	return key;
+}
+
+#define WS(rows) "<?xml version=\"1.0\"?><worksheet><sheetData>" rows "</sheetData></worksheet>"
+
+TEST(xlsx_limits_each_refused_one_past)
+{
+	struct sheet_limits lim = sheet_limits_default;
+	char where[96];
+	struct rows r = {0};
+	/* a cell: 10 characters pass (Chinese ones count as one each), 11 do not, named by cell */
+	lim.cell_chars = 10;
+	CHECK_STR(read_book(&lim, WS("<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>安全生产管理系统标准</t></is></c></row>"),
+			    NULL, where, &r), "ok");
+	CHECK_STR(r.text[0][1], "安全生产管理系统标准");
+	CHECK_STR(read_book(&lim, WS("<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>12345</t><t>678901</t></is></c></row>"),
+			    NULL, where, NULL), "cert.import.limit_cell");
+	CHECK_STR(where, "B2");
+	CHECK_STR(read_book(&lim, WS("<row r=\"7\"><c r=\"AB7\"><v>12345678901</v></c></row>"), NULL, where, NULL),
+		  "cert.import.limit_cell");
+	CHECK_STR(where, "AB7");
+	const char *sst2 = "<sst><si><t>short</t></si><si><r><t>12345</t></r><r><t>678901</t></r></si></sst>";
+	CHECK_STR(read_book(&lim, WS("<row><c t=\"s\"><v>0</v></c></row>"), sst2, where, NULL), "cert.import.limit_cell");
+	CHECK_STR(where, "xl/sharedStrings.xml#1");
+	lim = sheet_limits_default;
+
+	/* shared strings: 3 items pass, the 4th does not */
+	lim.shared_count = 3;
+	CHECK_STR(read_book(&lim, WS(""), "<sst><si/><si/><si><t>c</t></si></sst>", where, NULL), "ok");
+	CHECK_STR(read_book(&lim, WS(""), "<sst><si/><si/><si/><si/></sst>", where, NULL), "cert.import.limit_shared_count");
+	lim = sheet_limits_default;
+
+	/* inflated sizes: each member, and all of them together */
+	const char *sheet = WS("<row><c><v>1</v></c></row>");
+	const char *sst = "<sst><si><t>x</t></si></sst>";
+	lim.sheet_bytes = strlen(sheet);
+	CHECK_STR(read_book(&lim, sheet, NULL, where, NULL), "ok");
+	lim.sheet_bytes = strlen(sheet) - 1;
+	CHECK_STR(read_book(&lim, sheet, NULL, where, NULL), "cert.import.limit_sheet");
+	lim = sheet_limits_default;
+	lim.shared_bytes = strlen(sst) - 1;
+	CHECK_STR(read_book(&lim, sheet, sst, where, NULL), "cert.import.limit_shared");
+	lim = sheet_limits_default;
+	lim.total_bytes = strlen(sheet) + strlen(sst);
+	CHECK_STR(read_book(&lim, sheet, sst, where, NULL), "ok");
+	lim.total_bytes--;
+	CHECK_STR(read_book(&lim, sheet, sst, where, NULL), "cert.import.limit_total");
+	lim = sheet_limits_default;
+
+	/* rows: by count, by number (also one past long's range), and cells in one row */
+	lim.rows = 3;
+	CHECK_STR(read_book(&lim, WS("<row/><row/><row r=\"3\"/>"), NULL, where, NULL), "ok");
+	CHECK_STR(read_book(&lim, WS("<row/><row/><row/><row/>"), NULL, where, NULL), "cert.import.limit_rows");
+	CHECK_STR(read_book(&lim, WS("<row r=\"4\"/>"), NULL, where, NULL), "cert.import.limit_rows");
+	lim = sheet_limits_default;
+	CHECK_STR(read_book(&lim, WS("<row r=\"1048577\"/>"), NULL, where, NULL), "cert.import.limit_rows");
+	CHECK_STR(read_book(&lim, WS("<row r=\"99999999999999999999999\"/>"), NULL, where, NULL), "cert.import.limit_rows");
+	lim.row_cells = 3;
+	CHECK_STR(read_book(&lim, WS("<row r=\"5\"><c/><c/><c/></row>"), NULL, where, NULL), "ok");
+	CHECK_STR(read_book(&lim, WS("<row r=\"5\"><c/><c/><c/><c/></row>"), NULL, where, NULL), "cert.import.limit_row_cells");
+	CHECK_STR(where, "5");
+	lim = sheet_limits_default;
+
+	/* the XML parser's memory: a 1 MB attribute within 256 KiB */
+	lim.xml_memory = 256 << 10;
+	struct strbuf big = STRBUF_INIT;
+	sb_adds(&big, "<?xml version=\"1.0\"?><worksheet><sheetData><row><c x=\"");
+	for (int i = 0; i < (1 << 20); i++)
+		sb_addc(&big, 'a');
+	sb_adds(&big, "\"/></row></sheetData></worksheet>");
+	CHECK_STR(read_book(&lim, big.buf, NULL, where, NULL), "cert.import.limit_xml");
+	CHECK_STR(where, "xl/worksheets/sheet1.xml");
+	lim = sheet_limits_default;
+	CHECK_STR(read_book(&lim, big.buf, NULL, where, NULL), "ok");	/* 8 MB is room for 1 MB */
+	sb_release(&big);
+
+	/* a DOCTYPE (entity expansion's way in) is refused, however small */
+	CHECK_STR(read_book(&lim, "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]>"
+				  "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&b;</t></is></c></row></sheetData></worksheet>",
+			    NULL, where, NULL), "cert.import.damaged");
+	CHECK_STR(where, "DOCTYPE");
+}
+
+TEST(xlsx_limit_on_members_read_before_libzip)
+{
+	struct sheet_limits lim = sheet_limits_default;
+	lim.members = 3;
+	const char *names[] = {"xl/worksheets/sheet1.xml", "a.xml", "b.xml", "c.xml"};
+	const char *texts[] = {WS("<row><c><v>1</v></c></row>"), "<a/>", "<b/>", "<c/>"};
+	size_t len;
+	struct rows r = {0};
+	struct sheet_error err;
+	char *zip = make_zip(3, names, texts, &len);
+	CHECK(zip && xlsx_read(zip, len, &lim, collect, &r, &err) == 0);
+	free(zip);
+	zip = make_zip(4, names, texts, &len);
+	CHECK(zip && xlsx_read(zip, len, &lim, collect, &r, &err) == -1);
+	CHECK_STR(err.key, "cert.import.limit_members");
+	/* the end record claims 65,535 entries: refused from the claim alone */
+	if (zip) {
+		zip[len - 22 + 8] = zip[len - 22 + 9] = zip[len - 22 + 10] = zip[len - 22 + 11] = (char)0xff;
+		CHECK(xlsx_read(zip, len, NULL, collect, &r, &err) == -1);
+		CHECK_STR(err.key, "cert.import.limit_members");
+	}
+	free(zip);
+}
+
+TEST(csv_limit_on_a_field)
+{
+	struct sheet_limits lim = sheet_limits_default;
+	lim.cell_chars = 5;
+	struct rows r = {0};
+	struct sheet_error err;
+	const char *ok = "安全生产法,\"a\"\"bcd\"\nx,y\n";
+	CHECK(csv_read(ok, strlen(ok), &lim, collect, &r, &err) == 0);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(r.text[0][0], "安全生产法");
+	CHECK_STR(r.text[0][1], "a\"bcd");
+	memset(&r, 0, sizeof(r));
+	const char *longer = "a,b\nx,\"12\n345\"\n";	/* a quoted newline counts too */
+	CHECK(csv_read(longer, strlen(longer), &lim, collect, &r, &err) == -1);
+	CHECK_STR(err.key, "cert.import.limit_cell");
+	CHECK_STR(err.where, "B2");
+	CHECK_INT(r.n, 1);	/* the rows before it were read, the refused one was not handed on */
+	/* an unclosed quote swallows the file: refused at the limit, not at the end */
+	const char *open = "\"abcdefghij";
+	CHECK(csv_read(open, strlen(open), &lim, collect, &r, &err) == -1);
+	CHECK_STR(err.where, "A1");
+}
+
+TEST(sheet_limits_quoted_by_their_messages)
+{
+	/* the messages state the numbers; they must be the numbers enforced */
+	const struct sheet_limits *d = &sheet_limits_default;
+	struct {
+		const char *key, *number;
+		long long value;
+	} m[] = {
+		{"cert.import.limit_cell", "32,767", (long long)d->cell_chars},
+		{"cert.import.limit_sheet", "100 MB", (long long)(d->sheet_bytes >> 20)},
+		{"cert.import.limit_shared", "32 MB", (long long)(d->shared_bytes >> 20)},
+		{"cert.import.limit_total", "120 MB", (long long)(d->total_bytes >> 20)},
+		{"cert.import.limit_shared_count", "1,000,000", (long long)d->shared_count},
+		{"cert.import.limit_members", "10,000", (long long)d->members},
+		{"cert.import.limit_xml", "8 MB", (long long)(d->xml_memory >> 20)},
+		{"cert.import.limit_rows", "1,048,576", (long long)d->rows},
+		{"cert.import.limit_row_cells", "16,384", (long long)d->row_cells},
+	};
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		long long n = 0;
+		for (const char *p = m[i].number; *p && *p != ' '; p++)
+			if (*p != ',')
+				n = n * 10 + (*p - '0');
+		CHECK_INT(n, m[i].value);
+		for (int l = 0; l < 2; l++) {
+			const char *text = i18n_get(l ? "en" : "zh", m[i].key);
+			if (!strstr(text, m[i].number)) {
+				char why[160];
+				snprintf(why, sizeof(why), "%s (%s) quotes %s", m[i].key, l ? "en" : "zh", m[i].number);
+				unit_fail(__FILE__, __LINE__, why);
+			}
+		}
+	}
 }
