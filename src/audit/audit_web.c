@@ -1,9 +1,11 @@
 /*
  * audit_web.c — the auditor's pages: browse and filter the audit log, check the chain.
  *
- * Everything here needs audit.read, which only the auditor role holds: the system
- * administrator who makes the changes cannot read or vouch for their record (等保 2.0,
- * GB/T 22239-2019 §8.1.4.2–8.1.4.3, 三权分立). Nothing here writes: the log has no edit or
+ * Everything here needs audit.read, which only the audit administrator's role holds: the
+ * system administrator who makes the changes and the security administrator who decides who
+ * may make them cannot read or vouch for their record, nor reach it through a role, a preview
+ * or another person's account (auth/auth_duty.h; 等保 2.0, GB/T 22239-2019 §8.1.4.2–8.1.4.3,
+ * 三权分立). Nothing here writes: the log has no edit or
  * delete page, and /audit/verify recomputes the hash chain to show that nobody edited the
  * database file behind the application's back.
  */

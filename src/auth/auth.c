@@ -3,6 +3,7 @@
  * itself, with its throttling and lockout, is in auth_login.c.
  */
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/config.h"
@@ -135,8 +136,47 @@ static const char *scope_pattern(struct req *r, const char *scope, const char *p
 	return pat;
 }
 
+/* The union of a user's roles' permissions (space-padded), their widest scope and the
+ * roles' names — or of one role when role_id is set. */
+static void gather_roles(struct req *r, int64_t user_id, int64_t role_id, struct strbuf *perms,
+			 struct strbuf *names, const char **scope)
+{
+	sqlite3_stmt *st;
+	if (role_id)
+		st = db_query(r->db, "SELECT permissions, scope, name_zh, name_en FROM roles WHERE id = ?",
+			      "I", role_id);
+	else
+		st = db_query(r->db,
+			      "SELECT ro.permissions, ro.scope, ro.name_zh, ro.name_en FROM user_roles ur"
+			      " JOIN roles ro ON ro.id = ur.role_id WHERE ur.user_id = ? ORDER BY ro.id",
+			      "I", user_id);
+	sb_reset(perms);
+	sb_reset(names);
+	*scope = "own";
+	sb_addc(perms, ' ');
+	while (st && db_step(st) == 1) {
+		sb_adds(perms, db_col_text(st, 0));
+		sb_addc(perms, ' ');
+		if (scope_rank(db_col_text(st, 1)) > scope_rank(*scope))
+			*scope = arena_strdup(&r->arena, db_col_text(st, 1));
+		if (names->len)
+			sb_adds(names, "、");
+		sb_adds(names, db_col_text(st, strcmp(r->lang, "en") == 0 ? 3 : 2));
+	}
+	db_done(r->db, st);
+	/* normalise whitespace so " perm " matching works on any spacing in the table */
+	for (char *p = perms->buf; *p; p++)
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
 /* Fill r->who for user_id, with the permissions of their roles — or, while an
- * administrator previews a role, of that role and unit. */
+ * administrator previews a role, of that role and unit.
+ *
+ * 三权分立 is enforced here as well as on every form, so that a database edited by hand (or
+ * roles written before the rule) never yields a person who is two administrators: a mixed
+ * set loses every administrator permission (it fails closed), and a preview shows only the
+ * business permissions and those of the previewer's own kind — never audit.read. */
 static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, int64_t preview_unit)
 {
 	struct identity *w = arena_alloc(&r->arena, sizeof(*w));
@@ -160,40 +200,21 @@ static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, i
 
 	struct strbuf perms = STRBUF_INIT, names = STRBUF_INIT;
 	const char *scope = "own";
-	int previewing = 0;
-	sb_addc(&perms, ' ');
-	if (preview_role) {
-		/* only someone who may manage roles can preview one */
-		int64_t ok = 0;
-		db_get_i64(r->db, &ok,
-			   "SELECT count(*) FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
-			   " WHERE ur.user_id = ? AND (' ' || ro.permissions || ' ') LIKE '% role.admin %'",
-			   "I", user_id);
-		previewing = ok > 0;
+	gather_roles(r, user_id, 0, &perms, &names, &scope);
+	char clash[AUTH_DUTY_CLASH_MAX];
+	enum auth_duty duty = auth_duty_of(perms.buf, clash);
+	if (duty == AUTH_DUTY_MIXED) {
+		log_error("user %lld holds two administrator kinds (%s): administrator permissions dropped",
+			  (long long)user_id, clash);
+		duty = AUTH_DUTY_NONE;
 	}
+	/* only the security administrator (role.admin, and nothing of another kind) previews */
+	int previewing = preview_role && duty == AUTH_DUTY_SECURITY;
 	if (previewing)
-		st = db_query(r->db, "SELECT permissions, scope, name_zh, name_en FROM roles WHERE id = ?",
-			      "I", preview_role);
-	else
-		st = db_query(r->db,
-			      "SELECT ro.permissions, ro.scope, ro.name_zh, ro.name_en FROM user_roles ur"
-			      " JOIN roles ro ON ro.id = ur.role_id WHERE ur.user_id = ? ORDER BY ro.id",
-			      "I", user_id);
-	while (st && db_step(st) == 1) {
-		sb_adds(&perms, db_col_text(st, 0));
-		sb_addc(&perms, ' ');
-		if (scope_rank(db_col_text(st, 1)) > scope_rank(scope))
-			scope = arena_strdup(&r->arena, db_col_text(st, 1));
-		if (names.len)
-			sb_adds(&names, "、");
-		sb_adds(&names, db_col_text(st, strcmp(r->lang, "en") == 0 ? 3 : 2));
-	}
-	db_done(r->db, st);
-	/* normalise whitespace so " perm " matching works on any spacing in the table */
-	for (char *p = perms.buf; *p; p++)
-		if (*p == '\t' || *p == '\n' || *p == '\r')
-			*p = ' ';
-	w->perms = arena_strdup(&r->arena, perms.buf);
+		gather_roles(r, user_id, preview_role, &perms, &names, &scope);
+	char *kept = arena_alloc(&r->arena, perms.len + 3);
+	auth_duty_filter(perms.buf, duty, kept);
+	w->perms = kept;
 	w->role_names = arena_strdup(&r->arena, names.buf);
 	sb_release(&perms);
 	sb_release(&names);

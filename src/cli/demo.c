@@ -61,6 +61,7 @@ struct demo_account {
 
 static const struct demo_account accounts[] = {
 	{"admin", "周建国", "gmo", "sysadmin", "信息主管"},
+	{"anquan", "郑文博", "gmo", "secadmin", "信息安全主管"},
 	{"auditor", "吴雪梅", "gmo", "auditor", "审计专员"},
 	{"zongjian", "陈志强", "hse", "safety_director", "安全总监"},
 	{"zhuren", "王海涛", "gmo", "principal", "总经理"},
@@ -162,7 +163,7 @@ int demo_load(struct db *c, int quiet)
 			goto fail;
 	}
 	const char *positions[] = {"操作工", "班组长", "车间主任", "车间安全员", "安全工程师", "安全总监",
-				   "总经理", "设备主管", "人事专员", "信息主管", "审计专员", "维修工",
+				   "总经理", "设备主管", "人事专员", "信息主管", "信息安全主管", "审计专员", "维修工",
 				   "电工", "焊工", "司炉工", NULL};
 	for (int i = 0; positions[i]; i++)
 		if (db_exec(c, "INSERT INTO positions (name) VALUES (?)", "t", positions[i]) != DB_OK)

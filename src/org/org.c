@@ -4,6 +4,7 @@
  */
 #include "org/org.h"
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "base/text.h"
@@ -72,6 +73,9 @@ int64_t org_user_create(struct db *c, const char *username, const char *name,
 			rc = DB_ERROR;	/* unknown role code */
 	}
 	free(codes);
+	/* the last guard for every path that creates an account (web, command line, demo) */
+	if (rc == DB_OK && org_user_duty(c, id) == AUTH_DUTY_MIXED)
+		rc = DB_ERROR;
 	return rc == DB_OK ? id : -1;
 }
 
@@ -110,18 +114,7 @@ int org_perms_has(const char *list, const char *perm)
 	return 0;
 }
 
-const char *org_perms_conflict(const char *list)
-{
-	if (!org_perms_has(list, "audit.read"))
-		return NULL;
-	if (org_perms_has(list, "user.admin"))
-		return "user.admin";
-	if (org_perms_has(list, "role.admin"))
-		return "role.admin";
-	return NULL;
-}
-
-const char *org_user_perms_conflict(struct db *c, int64_t user_id)
+int org_user_duty(struct db *c, int64_t user_id)
 {
 	struct strbuf all = STRBUF_INIT;
 	sqlite3_stmt *st = db_query(c, "SELECT ro.permissions FROM user_roles ur JOIN roles ro"
@@ -131,9 +124,27 @@ const char *org_user_perms_conflict(struct db *c, int64_t user_id)
 		sb_addc(&all, ' ');
 	}
 	db_done(c, st);
-	const char *bad = org_perms_conflict(all.buf);
+	int d = auth_duty_of(all.buf, NULL);
 	sb_release(&all);
-	return bad;
+	return d;
+}
+
+int org_roles_perms(struct db *c, const char *codes, struct strbuf *out)
+{
+	char *copy = xstrdup(codes ? codes : ""), *save = NULL;
+	int rc = 0;
+	for (char *p = strtok_r(copy, " ,", &save); p && !rc; p = strtok_r(NULL, " ,", &save)) {
+		char *perms = NULL;
+		if (db_get_text(c, &perms, "SELECT permissions FROM roles WHERE code = ?", "t", p) != 1)
+			rc = -1;
+		else {
+			sb_adds(out, perms);
+			sb_addc(out, ' ');
+		}
+		free(perms);
+	}
+	free(copy);
+	return rc;
 }
 
 const char *org_check_text(const char *s, size_t max_chars, int required)

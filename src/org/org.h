@@ -11,6 +11,7 @@
 
 struct db;
 struct audit_actor;
+struct strbuf;
 
 /* Create a unit under parent (0 for a root) and set its materialised path. Must run inside
  * a transaction. Returns the new id, or -1. */
@@ -20,7 +21,7 @@ int64_t org_area_create(struct db *c, const char *name, int64_t unit_id, double 
 			int radius_m, int has_coords);
 /* Create a user with roles (space- or comma-separated role codes) and an argon2id hash from
  * auth_hash_password(). Inside a transaction. Returns the id, or -1 (taken name, unknown
- * unit or role). */
+ * unit or role, or roles that together are two kinds of administrator). */
 int64_t org_user_create(struct db *c, const char *username, const char *name,
 			const char *employee_no, const char *phone, int64_t unit_id,
 			const char *role_codes, const char *password_hash, int must_change);
@@ -34,12 +35,13 @@ extern const char *const org_permissions[];
 int org_perm_known(const char *perm);
 /* Is `perm` one of the words of the space-separated list? */
 int org_perms_has(const char *list, const char *perm);
-/* Separation of duties (等保 2.0, GB/T 22239-2019 §8.1.4.2, 三权分立): whoever reads the audit
- * log may not also administer users or roles. Returns NULL for an allowed set, else the
- * permission that clashes with audit.read. */
-const char *org_perms_conflict(const char *list);
-/* The same rule over the union of a user's roles (inside the caller's transaction). */
-const char *org_user_perms_conflict(struct db *c, int64_t user_id);
+/* Separation of duties (等保 2.0 三权分立, auth/auth_duty.h): the administrator kind of the
+ * union of a user's roles (inside the caller's transaction); AUTH_DUTY_MIXED is never
+ * stored by any path that checks. */
+int org_user_duty(struct db *c, int64_t user_id);
+/* The union of the permissions of the roles named in `codes` (space- or comma-separated)
+ * into *out; -1 when a code is unknown. */
+int org_roles_perms(struct db *c, const char *codes, struct strbuf *out);
 
 /* Input checks: NULL when fine, else the catalogue key of the problem. */
 const char *org_check_text(const char *s, size_t max_chars, int required);

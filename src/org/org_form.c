@@ -4,7 +4,9 @@
  */
 #include "org/org.h"
 #include "org/org_web.h"
+#include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "base/config.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -98,6 +100,35 @@ void org_not_found(struct req *r)
 void org_refuse(struct req *r, const char *field, const char *message)
 {
 	resp_error(r, 409, "refused", message, field);
+}
+
+int org_caller_duty(struct req *r)
+{
+	return r->who ? auth_duty_of(r->who->perms, NULL) : AUTH_DUTY_NONE;
+}
+
+int org_may_manage(struct req *r, int target)
+{
+	return auth_duty_may_manage(org_caller_duty(r), target);
+}
+
+void org_audit_refusal(struct req *r, const char *entity, int64_t id, const char *what, int target)
+{
+	const char *sum = arena_printf(&r->arena, "%s; caller: %s; target: %s", what,
+				       auth_duty_code(org_caller_duty(r)), auth_duty_code(target));
+	if (db_begin(r->db) != DB_OK)
+		return;
+	if (audit_req(r, entity, id, "duty_refused", sum) != DB_OK || db_commit(r->db) != DB_OK)
+		db_rollback(r->db);
+}
+
+int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *what, int target)
+{
+	if (org_may_manage(r, target))
+		return 0;
+	org_audit_refusal(r, entity, id, what, target);
+	resp_error(r, 403, "separation_of_duties", T(r, "org.err_other_duty"), NULL);
+	return 1;
 }
 
 const char *org_value(struct req *r, const char *name, const char *current)

@@ -2,18 +2,23 @@
  * org_roles_web.c — roles (a permission set and a data scope), and the role preview
  * (权限沙盒) in which an administrator sees the system as a role and unit would.
  *
- * Separation of duties (等保 2.0, GB/T 22239-2019 §8.1.4.2, 三权分立): no role may hold
- * audit.read together with user.admin or role.admin, and no person may hold them through
- * two roles either; both are refused here with a message that says so.
+ * Separation of duties (等保 2.0, GB/T 22239-2019 §8.1.4.2, 三权分立; auth/auth_duty.h): a
+ * role is at most one kind of administrator (system, security, audit), and the audit kind
+ * only reads; no person may become two kinds through two roles. Roles are the security
+ * administrator's (role.admin), who may create, edit and preview business roles and security
+ * roles but never a system or audit role, nor give a role a permission of those kinds. Each
+ * refusal says so and is audited.
  *
  * The preview stores the role and unit on the administrator's own session row; auth.c
- * load_identity() then builds the identity from them (only while the user really holds
- * role.admin), and the router refuses every write except leaving the preview.
+ * load_identity() then builds the identity from them (only while the user is a security
+ * administrator, and without any permission of another administrator kind, audit.read
+ * included), and the router refuses every write except leaving the preview.
  */
 #include "org/org.h"
 #include "org/org_web.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
@@ -124,10 +129,15 @@ static const char *check_perms(struct req *r, struct org_err *e, const char *lis
 				sb_addc(&sb, ' ');
 			sb_adds(&sb, p);
 		}
-	const char *clash = e->field ? NULL : org_perms_conflict(sb.buf);
-	if (clash) {
+	char clash[AUTH_DUTY_CLASH_MAX];
+	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(sb.buf, clash);
+	if (duty == AUTH_DUTY_MIXED) {
 		org_err_set(r, e, "permissions", "org.role_perms", "org.err_separation");
-		e->msg = arena_printf(&r->arena, "%s (audit.read + %s)", e->msg, clash);
+		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
+	} else if (!e->field && !org_may_manage(r, duty)) {
+		org_err_set(r, e, "permissions", "org.role_perms", "org.err_other_duty");
+		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, auth_duty_code(duty));
+		org_audit_refusal(r, "role", 0, arena_printf(&r->arena, "grant %s", sb.buf), duty);
 	}
 	char *res = e->field ? NULL : arena_strdup(&r->arena, sb.buf);
 	sb_release(&words);
@@ -188,7 +198,7 @@ static int64_t role_save(struct req *r, const struct role_row *cur, struct org_e
 	int64_t clash_user = 0;
 	sqlite3_stmt *st = rc == DB_OK ? db_query(r->db, "SELECT user_id FROM user_roles WHERE role_id = ?", "I", id) : NULL;
 	while (st && db_step(st) == 1 && !clash_user)
-		if (org_user_perms_conflict(r->db, db_col_i64(st, 0)))
+		if (org_user_duty(r->db, db_col_i64(st, 0)) == AUTH_DUTY_MIXED)
 			clash_user = db_col_i64(st, 0);
 	db_done(r->db, st);
 	if (clash_user) {
@@ -224,9 +234,19 @@ int org_roles_page(struct req *r)
 				    " (SELECT count(*) FROM user_roles ur WHERE ur.role_id = roles.id)"
 				    " FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1) {
-		html_printf(&r->out, "<tr><td><a href=\"/admin/roles/%D\">%s</a>%r <small>%D %s</small></td>"
+		int duty = auth_duty_of(db_col_text(st, 4), NULL);
+		const char *name = db_col_text(st, strcmp(r->lang, "en") ? 2 : 3);
+		/* another administrator's role is listed, not linked (三权分立) */
+		html_printf(&r->out, "<tr data-role-id=\"%D\"><td>", db_col_i64(st, 0));
+		if (org_may_manage(r, duty))
+			html_printf(&r->out, "<a href=\"/admin/roles/%D\">%s</a>", db_col_i64(st, 0), name);
+		else
+			html_printf(&r->out, "%s", name);
+		if (duty != AUTH_DUTY_NONE)
+			html_printf(&r->out, " <span class=\"badge\">%s</span>",
+				    T(r, arena_printf(&r->arena, "org.duty_%s", auth_duty_code(duty))));
+		html_printf(&r->out, "%r <small>%D %s</small></td>"
 				     "<td><code>%s</code></td><td>%s</td><td><small>%s</small></td></tr>",
-			    db_col_i64(st, 0), db_col_text(st, strcmp(r->lang, "en") ? 2 : 3),
 			    db_col_i64(st, 6) ? "" : " <span class=\"badge\">custom</span>",
 			    db_col_i64(st, 7), T(r, "org.people"), db_col_text(st, 1),
 			    scope_label(r, db_col_text(st, 5)), db_col_text(st, 4));
@@ -274,6 +294,8 @@ static void role_form(struct req *r, const struct role_row *ro, const struct org
 	char *v = arena_strdup(&r->arena, vocabulary(r)), *save = NULL;
 	for (char *p = strtok_r(v, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
 		const char *key = arena_printf(&r->arena, "perm.%s", p);
+		if (!org_may_manage(r, auth_perm_duty(p)))	/* another administrator's */
+			continue;
 		html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"perm\" value=\"%s\"%r>"
 				     " <span>%s <small><code>%s</code></small></span></label>",
 			    p, org_perms_has(have, p) ? " checked" : "",
@@ -315,6 +337,8 @@ int org_role_edit_page(struct req *r)
 		org_not_found(r);
 		return 0;
 	}
+	if (org_duty_refused(r, "role", id, "edit", auth_duty_of(ro.perms, NULL)))
+		return 0;
 	role_form(r, &ro, NULL);
 	return 0;
 }
@@ -328,6 +352,8 @@ int org_role_update_post(struct req *r)
 		org_not_found(r);
 		return 0;
 	}
+	if (org_duty_refused(r, "role", id, "edit", auth_duty_of(ro.perms, NULL)))
+		return 0;
 	int64_t rc = role_save(r, &ro, &e);
 	if (rc == 0) {
 		r->status = 422;
@@ -351,10 +377,11 @@ static void preview_form(struct req *r, const struct org_err *e)
 		page_notice(r, "error", e->msg);
 	html_printf(&r->out, "<form method=\"post\" action=\"/admin/preview\" class=\"stack\">%r"
 			     "<label>%s<select name=\"role_id\" required>", page_csrf(r), T(r, "org.role"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en FROM roles ORDER BY id", NULL);
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0),
-			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
+		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))
+			html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0),
+				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
 	db_done(r->db, st);
 	html_printf(&r->out, "</select>");
 	org_field_error(r, e, "role_id");
@@ -381,6 +408,11 @@ int org_preview_post(struct req *r)
 	int64_t unit = org_read_id(r, &e, "unit_id", "user.unit", 1, 0);
 	if (role && role_load(r, role, &ro))
 		org_err_set(r, &e, "role_id", "org.role", "org.err_choice");
+	else if (role && !org_may_manage(r, auth_duty_of(ro.perms, NULL))) {
+		/* previewing the auditor would be reading the audit log (三权分立) */
+		org_err_set(r, &e, "role_id", "org.role", "org.err_other_duty");
+		org_audit_refusal(r, "role", role, "preview", auth_duty_of(ro.perms, NULL));
+	}
 	if (unit && !org_unit_usable(r, unit))
 		org_err_set(r, &e, "unit_id", "user.unit", "org.err_choice");
 	if (!e.field && !r->who->session_id)	/* an API token has no session to mark */

@@ -6,11 +6,19 @@
  * creation, and again at every use by auth.c, which intersects with the owner's current
  * permissions). Only its SHA-256 is stored: the raw value is on the creation page once and
  * never again.
+ *
+ * 三权分立 (auth/auth_duty.h): since a token's permissions are a subset of its owner's, and
+ * an owner is at most one kind of administrator, a token never carries a permission of
+ * another kind than its owner's (checked again at creation; auth.c drops the administrator
+ * permissions of a mixed owner at every use). token.admin belongs to no administrator kind:
+ * each administrator makes tokens for their own integrations, but lists and revokes only the
+ * tokens of people they may manage (no administrator, or their own kind).
  */
 #include "org/org.h"
 #include "org/org_web.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "base/clock.h"
 #include "db/db.h"
 #include "web/i18n.h"
@@ -32,11 +40,13 @@ static void tokens_page(struct req *r, const struct org_err *e, const char *new_
 		    T(r, "org.token_name"), T(r, "org.token_owner"), T(r, "org.role_perms"),
 		    T(r, "org.token_expires"), T(r, "org.status"));
 	sqlite3_stmt *st = db_query(r->db,
-		"SELECT t.id, t.name, u.username, t.permissions, t.expires_at, t.revoked, t.created_at"
+		"SELECT t.id, t.name, u.username, t.permissions, t.expires_at, t.revoked, t.created_at, t.user_id"
 		" FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC LIMIT 500", NULL);
 	int64_t now = clock_now();
 	while (st && db_step(st) == 1) {
 		int64_t id = db_col_i64(st, 0), exp = db_col_i64(st, 4);
+		if (!org_may_manage(r, org_user_duty(r->db, db_col_i64(st, 7))))
+			continue;	/* another administrator's */
 		int revoked = (int)db_col_i64(st, 5);
 		const char *status = revoked ? "org.token_revoked" : exp && exp < now ? "org.token_expired"
 										  : "org.active";
@@ -105,6 +115,8 @@ int org_token_create_post(struct req *r)
 	}
 	if (!e.field && !n)
 		org_err_set(r, &e, "permissions", "org.role_perms", "org.err_required");
+	if (!e.field && !org_may_manage(r, auth_duty_of(perms.buf, NULL)))	/* see the header */
+		org_err_set(r, &e, "permissions", "org.role_perms", "org.err_other_duty");
 	int64_t expires = 0;
 	const char *exp = req_form(r, "expires");
 	if (exp && *exp && (org_parse_date_end(exp, &expires) || expires <= clock_now()))
@@ -138,13 +150,14 @@ int org_token_create_post(struct req *r)
 
 int org_token_revoke_post(struct req *r)
 {
-	int64_t id, exists = 0;
+	int64_t id, owner = 0;
 	if (req_param_id(r, "id", &id) ||
-	    db_get_i64(r->db, &exists, "SELECT count(*) FROM api_tokens WHERE id = ?", "I", id) != 1 ||
-	    !exists) {
+	    db_get_i64(r->db, &owner, "SELECT user_id FROM api_tokens WHERE id = ?", "I", id) != 1) {
 		org_not_found(r);
 		return 0;
 	}
+	if (org_duty_refused(r, "api_token", id, "revoke", org_user_duty(r->db, owner)))
+		return 0;
 	if (db_begin(r->db) != DB_OK ||
 	    db_exec(r->db, "UPDATE api_tokens SET revoked = 1 WHERE id = ?", "I", id) != DB_OK ||
 	    audit_req(r, "api_token", id, "revoke", "") != DB_OK || db_commit(r->db) != DB_OK) {

@@ -7,11 +7,18 @@
  * `active`). New and reset passwords are random, shown to the administrator exactly once,
  * and must be changed at the next sign-in (等保 2.0: the administrator never knows a
  * password the user goes on using).
+ *
+ * 三权分立 (auth/auth_duty.h): accounts are the system administrator's (user.admin), who may
+ * create, edit, reset, unlock and (de)activate people who are no administrator or a system
+ * administrator, and assign only such roles. The security and audit administrators' accounts
+ * are made with `anquan user add` on the server and are never touched from here: resetting
+ * the auditor's password would otherwise be a way into the audit log.
  */
 #include "org/org.h"
 #include "org/org_web.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -25,6 +32,7 @@ struct user_row {
 	int64_t id, unit_id, position_id, supervisor_id, locked_until;
 	const char *username, *name, *employee_no, *phone, *unit_name, *position, *roles;
 	int active, must_change;
+	int duty;	/* administrator kind of the account's roles (auth_duty.h) */
 };
 
 #define USER_COLS "u.id, u.username, u.name, COALESCE(u.employee_no, ''), COALESCE(u.phone, '')," \
@@ -73,6 +81,7 @@ static void user_from_row(struct req *r, sqlite3_stmt *st, struct user_row *u)
 	u->locked_until = db_col_i64(st, 11);
 	u->must_change = (int)db_col_i64(st, 12);
 	u->roles = NULL;
+	u->duty = AUTH_DUTY_NONE;	/* user_load() reads it; lists do not need it */
 }
 
 static int user_load(struct req *r, int64_t id, struct user_row *u)
@@ -85,8 +94,10 @@ static int user_load(struct req *r, int64_t id, struct user_row *u)
 	if (found)
 		user_from_row(r, st, u);
 	db_done(r->db, st);
-	if (found)
+	if (found) {
 		u->roles = user_roles(r, id);
+		u->duty = org_user_duty(r->db, id);
+	}
 	return found ? 0 : -1;
 }
 
@@ -142,9 +153,9 @@ static const char *requested_roles(struct req *r)
 	return res;
 }
 
-/* Check a role list: every code exists, at least one, at most 16, and together they keep
- * audit.read apart from user and role administration. Returns a normalised list or NULL
- * with e set. */
+/* Check a role list: every code exists, at least one, at most 16, together they are at most
+ * one kind of administrator, and one the caller may assign. Returns a normalised list or
+ * NULL with e set. */
 static const char *check_roles(struct req *r, struct org_err *e, const char *codes)
 {
 	struct strbuf out = STRBUF_INIT, perms = STRBUF_INIT;
@@ -173,8 +184,15 @@ static const char *check_roles(struct req *r, struct org_err *e, const char *cod
 		org_err_set(r, e, "roles", "user.roles", "org.err_required");
 	if (!e->field && n > 16)
 		org_err_set(r, e, "roles", "user.roles", "org.err_too_many");
-	if (!e->field && org_perms_conflict(perms.buf))
+	char clash[AUTH_DUTY_CLASH_MAX];
+	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(perms.buf, clash);
+	if (duty == AUTH_DUTY_MIXED) {
 		org_err_set(r, e, "roles", "user.roles", "org.err_separation");
+		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
+	} else if (!e->field && !org_may_manage(r, duty)) {
+		org_err_set(r, e, "roles", "user.roles", "org.err_other_duty");
+		org_audit_refusal(r, "user", 0, arena_printf(&r->arena, "assign roles %s", out.buf), duty);
+	}
 	const char *res = e->field ? NULL : arena_strdup(&r->arena, out.buf);
 	sb_release(&out);
 	sb_release(&perms);
@@ -525,11 +543,12 @@ static void user_form(struct req *r, const struct user_row *u, const struct org_
 		have = requested_roles(r);
 		have = have ? have : "";
 	}
-	st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
+	st = db_query(r->db, "SELECT code, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"roles\" value=\"%s\"%r> %s</label>",
-			    db_col_text(st, 0), org_perms_has(have, db_col_text(st, 0)) ? " checked" : "",
-			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
+		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))	/* 三权分立 */
+			html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"roles\" value=\"%s\"%r> %s</label>",
+				    db_col_text(st, 0), org_perms_has(have, db_col_text(st, 0)) ? " checked" : "",
+				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
 	db_done(r->db, st);
 	org_field_error(r, e, "roles");
 	html_printf(&r->out, "</fieldset><button class=\"primary\">%s</button></form>", T(r, "org.save"));
@@ -590,10 +609,21 @@ static int load_param(struct req *r, struct user_row *u)
 	return 0;
 }
 
+/* Load the :id user for a change: 404 out of scope, 403 (audited) when the account is
+ * another kind of administrator's. */
+static int load_for_change(struct req *r, struct user_row *u, const char *what)
+{
+	if (load_param(r, u))
+		return -1;
+	if (org_duty_refused(r, "user", u->id, arena_printf(&r->arena, "%s %s", what, u->username), u->duty))
+		return -1;
+	return 0;
+}
+
 int org_user_edit_page(struct req *r)
 {
 	struct user_row u;
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "edit"))
 		return 0;
 	user_form(r, &u, NULL);
 	return 0;
@@ -603,7 +633,7 @@ int org_user_update_post(struct req *r)
 {
 	struct user_row u;
 	struct org_err e = {0};
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "update"))
 		return 0;
 	int64_t rc = user_save(r, &u, &e, NULL);
 	if (rc == 0) {
@@ -632,7 +662,7 @@ static int action_done(struct req *r, const struct user_row *u, const char *why)
 int org_user_deactivate_post(struct req *r)
 {
 	struct user_row u;
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "deactivate"))
 		return 0;
 	return action_done(r, &u, user_set_active(r, &u, 0));
 }
@@ -640,7 +670,7 @@ int org_user_deactivate_post(struct req *r)
 int org_user_reactivate_post(struct req *r)
 {
 	struct user_row u;
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "reactivate"))
 		return 0;
 	return action_done(r, &u, user_set_active(r, &u, 1));
 }
@@ -648,7 +678,7 @@ int org_user_reactivate_post(struct req *r)
 int org_user_unlock_post(struct req *r)
 {
 	struct user_row u;
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "unlock"))
 		return 0;
 	return action_done(r, &u, user_unlock(r, &u));
 }
@@ -657,7 +687,7 @@ int org_user_reset_post(struct req *r)
 {
 	struct user_row u;
 	const char *pw = NULL;
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "password_reset"))
 		return 0;
 	const char *why = user_reset_password(r, &u, &pw);
 	if (why)
@@ -728,7 +758,7 @@ static int api_user_write(struct req *r, int creating)
 		resp_error(r, 415, "bad_request", T(r, "error.json_required"), "body");
 		return 0;
 	}
-	if (!creating && load_param(r, &u))
+	if (!creating && load_for_change(r, &u, "update"))
 		return 0;
 	int64_t id = user_save(r, creating ? NULL : &u, &e, &pw);
 	if (id == 0) {
@@ -759,7 +789,7 @@ int org_api_user_update(struct req *r)
 int org_api_user_deactivate(struct req *r)
 {
 	struct user_row u;
-	if (load_param(r, &u))
+	if (load_for_change(r, &u, "deactivate"))
 		return 0;
 	const char *why = user_set_active(r, &u, 0);
 	if (why) {

@@ -4,9 +4,11 @@
  * org_areas_web.c, org_users_web.c, org_roles_web.c and org_tokens_web.c.
  *
  * Permissions: org.view / org.admin for units, areas and positions; user.view / user.admin
- * for people; role.admin for roles and the preview; token.admin for API tokens. The system
- * administrator holds all of these but not audit.read, and the auditor holds only
- * audit.read (等保 2.0 三权分立), so the auditor is refused everything here.
+ * for people; role.admin for roles and the preview; token.admin for one's API tokens. The
+ * three administrators of 等保 2.0 (三权分立, auth/auth_duty.h) split them: the system
+ * administrator holds org.admin and user.admin, the security administrator role.admin, and the
+ * auditor only audit.read, so the auditor is refused everything here; the handlers refuse
+ * an account or role of another administrator kind.
  */
 #include "org/org.h"
 #include "org/org_web.h"

@@ -47,6 +47,18 @@ void org_not_found(struct req *r);
 /* 409 for a rule that refuses the change (not the input's shape): message as given. */
 void org_refuse(struct req *r, const char *field, const char *message);
 
+/* --- separation of duties (等保 2.0 三权分立, auth/auth_duty.h) --- */
+/* The administrator kind of the caller's permissions. */
+int org_caller_duty(struct req *r);
+/* May the caller assign, reset, preview or edit an account or role of kind `target`? */
+int org_may_manage(struct req *r, int target);
+/* Record a refused attempt on an account or role of another kind in the audit log (its own
+ * transaction: the refusal is the event). `what` says what was tried. */
+void org_audit_refusal(struct req *r, const char *entity, int64_t id, const char *what, int target);
+/* When the caller may not manage a target of kind `target`: audit the attempt, answer 403
+ * and return 1. Otherwise return 0. */
+int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *what, int target);
+
 /* --- form pieces --- */
 /* On a re-rendered form the submitted value, else the stored one. */
 const char *org_value(struct req *r, const char *name, const char *current);

@@ -41,7 +41,7 @@ static int home_page(struct req *r)
 			    T(r, "hazard.home_tasks"), T(r, "hazard.tab_mine"));
 	html_printf(&r->out, "<a class=\"tile\" href=\"/inbox\"><strong>%s</strong><span>%D %s</span></a>",
 		    T(r, "nav.inbox"), unread, T(r, "home.unread"));
-	if (auth_has(r, "user.admin"))
+	if (auth_has_any(r, "user.admin role.admin org.admin token.admin"))	/* as the menu */
 		html_printf(&r->out, "<a class=\"tile\" href=\"/admin\"><strong>%s</strong><span>%s</span></a>",
 			    T(r, "nav.admin"), T(r, "home.admin_hint"));
 	if (auth_has(r, "audit.read"))

@@ -1,5 +1,7 @@
 // tests/http/admin.test.mjs — the administration area: units, areas, people, roles, the role
-// preview, API tokens, data scope, and the separation of the administrator from the auditor.
+// preview, API tokens, data scope, and the separation of the three administrators of 等保 2.0
+// (系统管理员 admin: people and units; 安全管理员 anquan: roles and the preview; 审计管理员
+// auditor: the audit log).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD } from './lib.mjs';
@@ -7,6 +9,7 @@ import { startServer, Client, DEMO_PASSWORD } from './lib.mjs';
 let srv;
 let admin;	// cookie session, as a browser
 let api;	// bearer session, as another system
+let sec;	// the security administrator, cookie session
 let auditorApi;
 const unitIds = {};
 
@@ -16,6 +19,8 @@ before(async () => {
   await admin.login('admin');
   api = srv.client();
   await api.apiLogin('admin');
+  sec = srv.client();
+  await sec.login('anquan');
   auditorApi = srv.client();
   await auditorApi.apiLogin('auditor');
   const units = await api.get('/api/v1/units');
@@ -36,18 +41,24 @@ const postForm = (c, path, fields) => {
 };
 const audits = async (q) => (await auditorApi.get(`/api/v1/audit?${q}`)).json.items;
 const roleId = async (code) => {
-  const page = await admin.get('/admin/roles');
-  const row = page.text.split('<tr>').find((tr) => tr.includes(`<code>${code}</code>`));
-  const m = row && /href="\/admin\/roles\/(\d+)"/.exec(row);
+  const page = await sec.get('/admin/roles');
+  const row = page.text.split('<tr ').find((tr) => tr.includes(`<code>${code}</code>`));
+  const m = row && /data-role-id="(\d+)"/.exec(row);
   return m ? Number(m[1]) : null;
 };
 
-test('the administrator sees the admin landing page with every section', async () => {
+test('each administrator sees the sections of their own kind on the admin landing page', async () => {
   const r = await admin.get('/admin');
   assert.equal(r.status, 200);
-  for (const href of ['/admin/units', '/admin/areas', '/admin/users', '/admin/roles', '/admin/preview', '/admin/tokens', '/admin/positions']) {
+  for (const href of ['/admin/units', '/admin/areas', '/admin/users', '/admin/tokens', '/admin/positions']) {
     assert.match(r.text, new RegExp(`href="${href}"`));
   }
+  for (const href of ['/admin/roles', '/admin/preview']) assert.doesNotMatch(r.text, new RegExp(`href="${href}"`));
+  const s = await sec.get('/admin');
+  assert.equal(s.status, 200);
+  for (const href of ['/admin/roles', '/admin/preview', '/admin/tokens']) assert.match(s.text, new RegExp(`href="${href}"`));
+  assert.equal((await sec.get('/admin/users/new')).status, 403, 'people are the system administrator\'s');
+  assert.match((await sec.get('/')).text, /href="\/admin"/, 'the home page links the security administrator to /admin');
 });
 
 test('the auditor gets 403 on every admin page and on every admin POST', async () => {
@@ -332,48 +343,114 @@ test('data scope: a team leader lists only their unit; a workshop director their
   assert.ok(units.json.items.every((u) => u.path.startsWith(`/1/2/${unitIds['合成一车间']}/`)));
 });
 
-test('roles: create and edit; audit.read never sits with user.admin or role.admin', async () => {
-  const clash = await postForm(admin, '/admin/roles', { code: 'super', name_zh: '超级', scope: 'company', perms_sent: '1', perm: ['audit.read', 'user.admin'] });
+test('roles: the security administrator creates and edits them; a role or person is at most one kind of administrator', async () => {
+  assert.equal((await admin.get('/admin/roles')).status, 403, 'roles are not the system administrator\'s');
+  const clash = await postForm(sec, '/admin/roles', { code: 'super', name_zh: '超级', scope: 'company', perms_sent: '1', perm: ['audit.read', 'user.admin'] });
   assert.equal(clash.status, 422);
   assert.match(clash.text, /三权分立/);
   assert.match(clash.text, /id="err-permissions"/);
+  // the system administrator's role is not the security administrator's to edit, nor to widen
   const sysadmin = await roleId('sysadmin');
-  const add = await postForm(admin, `/admin/roles/${sysadmin}`, { name_zh: '系统管理员', name_en: 'System administrator', scope: 'company', perms_sent: '1',
-    perm: ['org.view', 'org.admin', 'user.view', 'user.admin', 'role.admin', 'token.admin', 'audit.read'] });
-  assert.equal(add.status, 422);
+  assert.equal((await sec.get(`/admin/roles/${sysadmin}`)).status, 403);
+  const add = await postForm(sec, `/admin/roles/${sysadmin}`, { name_zh: '系统管理员', name_en: 'System administrator', scope: 'company', perms_sent: '1',
+    perm: ['org.view', 'org.admin', 'user.view', 'user.admin', 'token.admin', 'audit.read'] });
+  assert.equal(add.status, 403);
   assert.match(add.text, /三权分立/);
-  const unknown = await postForm(admin, '/admin/roles', { code: 'weird', name_zh: '怪', scope: 'unit', perms_sent: '1', perm: ['hazard.fly'] });
+  const unknown = await postForm(sec, '/admin/roles', { code: 'weird', name_zh: '怪', scope: 'unit', perms_sent: '1', perm: ['hazard.fly'] });
   assert.equal(unknown.status, 422);
-  const badScope = await postForm(admin, '/admin/roles', { code: 'weird', name_zh: '怪', scope: 'planet', perms_sent: '1', perm: ['hazard.view'] });
+  const badScope = await postForm(sec, '/admin/roles', { code: 'weird', name_zh: '怪', scope: 'planet', perms_sent: '1', perm: ['hazard.view'] });
   assert.equal(badScope.status, 422);
   assert.match(badScope.text, /id="err-scope"/);
 
-  const ok = await postForm(admin, '/admin/roles', { code: 'inspector', name_zh: '巡检员', name_en: 'Inspector', scope: 'unit', perms_sent: '1', perm: ['hazard.report', 'hazard.view'] });
+  const ok = await postForm(sec, '/admin/roles', { code: 'inspector', name_zh: '巡检员', name_en: 'Inspector', scope: 'unit', perms_sent: '1', perm: ['hazard.report', 'hazard.view'] });
   assert.equal(ok.status, 303);
   const id = await roleId('inspector');
   assert.ok(id);
-  const form = await admin.get(`/admin/roles/${id}`);
+  const form = await sec.get(`/admin/roles/${id}`);
   assert.match(form.text, /value="hazard.report" checked/);
-  assert.match(form.text, /value="audit.read">/);
-  const edit = await postForm(admin, `/admin/roles/${id}`, { name_zh: '巡检员', name_en: 'Inspector', scope: 'subtree', perms_sent: '1', perm: ['hazard.report', 'hazard.view', 'org.view'] });
+  assert.match(form.text, /value="role.admin">/, 'security permissions are offered');
+  assert.doesNotMatch(form.text, /value="audit.read"/, 'another administrator\'s permissions are not offered');
+  assert.doesNotMatch(form.text, /value="user.admin"/);
+  const edit = await postForm(sec, `/admin/roles/${id}`, { name_zh: '巡检员', name_en: 'Inspector', scope: 'subtree', perms_sent: '1', perm: ['hazard.report', 'hazard.view', 'org.view'] });
   assert.equal(edit.status, 303);
   const entry = (await audits(`entity=role&entity_id=${id}&action=update`))[0];
   assert.match(entry.summary, /scope: unit → subtree/);
+  // nor may the security administrator make it a system administrator's role
+  const sysKind = await postForm(sec, `/admin/roles/${id}`, { name_zh: '巡检员', scope: 'subtree', perms_sent: '1', perm: ['hazard.view', 'user.admin'] });
+  assert.equal(sysKind.status, 422);
+  assert.match(sysKind.text, /三权分立/);
 
   // a new user with the new role sees what it grants
   const made = await api.postJson('/api/v1/users', { username: 'xunjian1', name: '巡检一', unit_id: unitIds['精馏车间'], roles: ['inspector'] });
   assert.equal(made.status, 201);
+  // the system administrator assigns only business roles and their own
+  const form2 = await admin.get('/admin/users/new');
+  assert.match(form2.text, /name="roles" value="sysadmin"/);
+  assert.doesNotMatch(form2.text, /name="roles" value="(auditor|secadmin)"/);
 
-  // one person may not hold both sides through two roles
+  // one person may not hold two kinds through two roles
   const both = await api.postJson('/api/v1/users', { username: 'both_sides', name: '双', unit_id: unitIds['总经理办公室'], roles: ['auditor', 'sysadmin'] });
   assert.equal(both.status, 422);
   assert.equal(both.json.error.field, 'roles');
-  // and a role edit may not create such a person: give the inspector role user.admin while someone holds it with auditor
-  const ins = await api.postJson('/api/v1/users', { username: 'ins_aud', name: '巡审', unit_id: unitIds['总经理办公室'], roles: ['inspector', 'auditor'] });
+  // and a role edit may not create such a person: give the inspector role role.admin while a system administrator holds it
+  const ins = await api.postJson('/api/v1/users', { username: 'ins_sys', name: '巡管', unit_id: unitIds['总经理办公室'], roles: ['inspector', 'sysadmin'] });
   assert.equal(ins.status, 201);
-  const sneaky = await postForm(admin, `/admin/roles/${id}`, { name_zh: '巡检员', scope: 'subtree', perms_sent: '1', perm: ['hazard.view', 'user.admin'] });
+  const sneaky = await postForm(sec, `/admin/roles/${id}`, { name_zh: '巡检员', scope: 'subtree', perms_sent: '1', perm: ['hazard.view', 'role.admin'] });
   assert.equal(sneaky.status, 422);
   assert.match(sneaky.text, /三权分立/);
+  // every refusal above is in the log, with who tried what
+  const refused = await audits('action=duty_refused&entity=role');
+  assert.ok(refused.some((e) => e.entity_id === sysadmin && /caller: security; target: system/.test(e.summary)), JSON.stringify(refused));
+});
+
+test('三权分立: the system administrator cannot reset, edit, unlock or deactivate the other administrators\' accounts', async () => {
+  const users = (await api.get('/api/v1/users?per_page=200&active=all')).json.items;
+  for (const name of ['auditor', 'anquan']) {
+    const u = users.find((x) => x.username === name);
+    assert.equal((await admin.get(`/admin/users/${u.id}`)).status, 403, `edit page of ${name}`);
+    for (const action of ['reset-password', 'deactivate', 'reactivate', 'unlock']) {
+      const r = await admin.post(`/admin/users/${u.id}/${action}`, {});
+      assert.equal(r.status, 403, `${action} ${name}`);
+      assert.match(r.text, /三权分立/);
+    }
+    const edit = await postForm(admin, `/admin/users/${u.id}`, { name: '改', unit_id: u.unit_id, roles_sent: '1', roles: ['worker'] });
+    assert.equal(edit.status, 403, `form edit of ${name}`);
+    assert.equal((await api.request('PATCH', `/api/v1/users/${u.id}`, { json: { name: '改' } })).status, 403);
+    assert.equal((await api.postJson(`/api/v1/users/${u.id}/deactivate`, {})).status, 403);
+    const after1 = (await api.get(`/api/v1/users/${u.id}`)).json;
+    assert.equal(after1.name, u.name, 'unchanged');
+    assert.equal(after1.active, true);
+    const tried = await audits(`entity=user&entity_id=${u.id}&action=duty_refused&per_page=50`);
+    assert.ok(tried.length >= 7, `${name}: refusals audited (${tried.length})`);
+    assert.match(tried[0].summary, /caller: system; target: (audit|security)/);
+  }
+  // a business account is still the system administrator's to manage
+  const worker = users.find((x) => x.username === 'u011');
+  assert.equal((await admin.get(`/admin/users/${worker.id}`)).status, 200);
+  // and the system administrator may not make an existing person an auditor
+  const promote = await api.postJson('/api/v1/users', { username: 'probe_aud', name: '探', unit_id: worker.unit_id, roles: ['worker', 'auditor'] });
+  assert.equal(promote.status, 422);
+});
+
+test('API tokens never cross administrator kinds: not carried, not listed, not revoked', async () => {
+  // the security administrator makes a token for their own integration
+  const mine = await postForm(sec, '/admin/tokens', { name: '安全同步', perm: ['role.admin', 'user.view'] });
+  assert.equal(mine.status, 201);
+  const raw = /id="new-token">([0-9a-f]+)</.exec(mine.text)[1];
+  const other = await postForm(sec, '/admin/tokens', { name: '越权', perm: ['user.admin'] });
+  assert.equal(other.status, 422, 'a token carries only its owner\'s permissions');
+  // the system administrator neither sees nor revokes it
+  const list = await admin.get('/admin/tokens');
+  assert.doesNotMatch(list.text, /安全同步/);
+  const id = /action="\/admin\/tokens\/(\d+)\/revoke"/.exec((await sec.get('/admin/tokens')).text)[1];
+  const revoke = await admin.post(`/admin/tokens/${id}/revoke`, {});
+  assert.equal(revoke.status, 403);
+  const t = new Client(srv.url);
+  t.bearer = raw;
+  assert.equal((await t.get('/api/v1/users?per_page=1')).status, 200, 'still alive');
+  assert.equal((await t.get('/api/v1/audit')).status, 403);
+  assert.equal((await sec.post(`/admin/tokens/${id}/revoke`, {})).status, 303, 'its owner\'s kind revokes it');
+  assert.equal((await t.get('/api/v1/users?per_page=1')).status, 401);
 });
 
 test('positions: list and create', async () => {
@@ -386,7 +463,7 @@ test('positions: list and create', async () => {
 
 test('role preview shows a worker\'s navigation, refuses writes, and exit restores', async () => {
   const c = srv.client();
-  await c.login('admin');
+  await c.login('anquan');
   const before1 = await c.get('/');
   assert.match(before1.text, /href="\/admin"/);
   const worker = await roleId('worker');
@@ -408,13 +485,25 @@ test('role preview shows a worker\'s navigation, refuses writes, and exit restor
   const back = await c.get('/');
   assert.doesNotMatch(back.text, /preview-banner/);
   assert.match(back.text, /href="\/admin"/);
-  assert.equal((await c.get('/admin/units')).status, 200);
+  assert.equal((await c.get('/admin/roles')).status, 200);
   const actions = (await audits('entity=role')).map((e) => e.action);
   assert.ok(actions.includes('preview_start') && actions.includes('preview_end'));
-  // only role.admin may start one
+  // only the security administrator may start one
   const w = srv.client();
   await w.login('zongjian');
   assert.equal((await w.post('/admin/preview', { role_id: worker, unit_id: 2 })).status, 403);
+  assert.equal((await admin.post('/admin/preview', { role_id: worker, unit_id: 2 })).status, 403, 'not the system administrator');
+  // and never as another administrator: the auditor's role is neither offered nor accepted
+  const auditorRole = await roleId('auditor');
+  const offered = /<select name="role_id"[^>]*>(.*?)<\/select>/.exec((await c.get('/admin/preview')).text)[1];
+  assert.doesNotMatch(offered, new RegExp(`<option value="${auditorRole}">`));
+  assert.doesNotMatch(offered, new RegExp(`<option value="${await roleId('sysadmin')}">`));
+  assert.match(offered, new RegExp(`<option value="${worker}">`));
+  const asAuditor = await c.post('/admin/preview', { role_id: auditorRole, unit_id: unitIds['总经理办公室'] });
+  assert.equal(asAuditor.status, 422);
+  assert.match(asAuditor.text, /三权分立/);
+  assert.doesNotMatch((await c.get('/')).text, /preview-banner/);
+  assert.equal((await c.get('/audit')).status, 403);
 });
 
 test('API tokens: shown once, limited to their permissions, dead after revoke', async () => {

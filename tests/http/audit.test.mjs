@@ -23,13 +23,15 @@ const cliVerify = () => spawnSync(BIN, ['audit', 'verify'], {
   encoding: 'utf8',
 });
 
-test('the system administrator cannot read the audit log; the auditor can', async () => {
-  const admin = srv.client();
-  await admin.login('admin');
-  for (const p of ['/audit', '/audit/verify', '/api/v1/audit', '/api/v1/audit/verify']) {
-    assert.equal((await admin.get(p)).status, 403, p);
+test('the system and security administrators cannot read the audit log; the auditor can', async () => {
+  for (const name of ['admin', 'anquan']) {
+    const admin = srv.client();
+    await admin.login(name);
+    for (const p of ['/audit', '/audit/verify', '/api/v1/audit', '/api/v1/audit/verify']) {
+      assert.equal((await admin.get(p)).status, 403, `${name} ${p}`);
+    }
+    assert.doesNotMatch((await admin.get('/')).text, /href="\/audit"/);
   }
-  assert.doesNotMatch((await admin.get('/')).text, /href="\/audit"/);
   const page = await auditor.get('/audit');
   assert.equal(page.status, 200);
   assert.match(page.text, /demo_load/);
@@ -37,6 +39,49 @@ test('the system administrator cannot read the audit log; the auditor can', asyn
   const worker = srv.client();
   await worker.login('yuangong');
   assert.equal((await worker.get('/audit')).status, 403);
+});
+
+// 三权分立 holds even against the database file: the forms refuse these states, and a file
+// edited by hand into one of them fails closed at sign-in and in the role preview.
+const sqlite = (stmt) => {
+  const r = spawnSync('sqlite3', [join(srv.dir, 'anquan.db'), `PRAGMA busy_timeout = 5000; ${stmt}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+};
+
+test('a person given two administrator roles in the database file holds neither kind\'s powers', async () => {
+  const admin = srv.client();
+  await admin.login('admin');
+  assert.equal((await admin.get('/admin/users/new')).status, 200);
+  sqlite("INSERT INTO user_roles (user_id, role_id) SELECT u.id, r.id FROM users u, roles r WHERE u.username = 'admin' AND r.code = 'auditor';");
+  try {
+    assert.equal((await admin.get('/api/v1/audit')).status, 403, 'no audit.read');
+    assert.equal((await admin.get('/admin/users/new')).status, 403, 'and no user.admin either');
+  } finally {
+    sqlite("DELETE FROM user_roles WHERE user_id = (SELECT id FROM users WHERE username = 'admin') AND role_id = (SELECT id FROM roles WHERE code = 'auditor');");
+  }
+  assert.equal((await admin.get('/admin/users/new')).status, 200, 'back to one kind');
+});
+
+test('a role preview never grants audit.read, even of a role edited in the file to hold it', async () => {
+  const sec = srv.client();
+  await sec.login('anquan');
+  const roles = (await sec.get('/admin/roles')).text;
+  const viewer = Number(/data-role-id="(\d+)"><td>(?:(?!<\/tr>).)*<code>principal<\/code>/.exec(roles)[1]);
+  const units = (await sec.get('/api/v1/units')).json.items;
+  assert.equal((await sec.post('/admin/preview', { role_id: viewer, unit_id: units[0].id })).status, 303);
+  assert.match((await sec.get('/')).text, /preview-banner/);
+  sqlite("UPDATE roles SET permissions = permissions || ' audit.read user.admin' WHERE code = 'principal';");
+  try {
+    assert.equal((await sec.get('/audit')).status, 403, 'previewing: no audit log');
+    assert.equal((await sec.get('/admin/users/new')).status, 403, 'previewing: no system administrator page');
+    assert.equal((await sec.get('/hazards')).status, 200, 'the business permissions still show');
+    const zhuren = srv.client();
+    await zhuren.login('zhuren');
+    assert.equal((await zhuren.get('/audit')).status, 403, 'the principal, now mixed, fails closed too');
+  } finally {
+    sqlite("UPDATE roles SET permissions = trim(replace(permissions, ' audit.read user.admin', '')) WHERE code = 'principal';");
+  }
+  assert.equal((await sec.post('/admin/preview/exit', {})).status, 303);
 });
 
 test('a change shows who, when, from where, what and a summary, newest first', async () => {

@@ -78,7 +78,7 @@ test('migrate twice is idempotent', () => {
   assert.equal(b.out, a.out, 'the same version both times');
   assert.equal(sql(db, 'SELECT group_concat(version) FROM schema_migrations'), before);
   assert.equal(sql(db, 'SELECT count(*) FROM roles'), roles, 'seed rows not inserted twice');
-  assert.equal(roles, '11');
+  assert.equal(roles, '12');	// eleven (0002) and the security administrator (0003)
 });
 
 test('config: file, then ANQUAN_* environment, then --key=value flag; bad keys and values are refused by name', () => {
@@ -177,7 +177,50 @@ test('user add: weak password refused, strong accepted, and the new user must ch
     assert.equal(b.code, 0, b.err);
     assert.equal(sql(dest, 'PRAGMA integrity_check'), 'ok');
     assert.equal(sql(dest, "SELECT count(*) FROM users WHERE username = 'xinyuan'"), '1');
-    assert.equal(sql(dest, 'SELECT count(*) FROM roles'), '11');
+    assert.equal(sql(dest, 'SELECT count(*) FROM roles'), '12');
+  } finally {
+    const { code } = await srv.stop();
+    assert.equal(code, 0);
+  }
+});
+
+// 等保 2.0 三权分立: the web pages never make a security or audit administrator, so the first
+// of each is made here, on the server; one person is never two of the three.
+test('user add --role: the security and audit administrators come from the command line, never two in one person', async () => {
+  const dir = tempDir();
+  assert.equal(run(dir, ['migrate']).code, 0);
+  assert.equal(run(dir, ['unit', 'add', '测试公司', 'company']).code, 0);
+  const db = join(dir, 'anquan.db');
+  const unit = sql(db, "SELECT id FROM units WHERE name = '测试公司'");
+  for (const roles of [['sysadmin', 'auditor'], ['secadmin', 'auditor'], ['sysadmin', 'secadmin'], ['auditor', 'worker']]) {
+    const r = run(dir, ['user', 'add', ...roles.flatMap((x) => ['--role', x]), 'two', '两类', unit, 'Strong-Pass-42']);
+    assert.equal(r.code, 1, roles.join('+'));
+    assert.match(r.err, /separation of duties/);
+  }
+  assert.equal(sql(db, "SELECT count(*) FROM users WHERE username = 'two'"), '0', 'nothing stored');
+  assert.equal(run(dir, ['user', 'add', 'two', '两类', unit, 'sysadmin,auditor', 'Strong-Pass-42']).code, 1, 'the positional form too');
+  assert.equal(run(dir, ['user', 'add', '--role', 'auditor', 'x', 'y', unit, 'ROLES', 'Strong-Pass-42']).code, 2, 'roles given twice');
+  for (const [user, role] of [['sec', 'secadmin'], ['aud', 'auditor'], ['sys', 'sysadmin']]) {
+    const r = run(dir, ['user', 'add', '--role', role, user, '管理员', unit, 'Strong-Pass-42']);
+    assert.equal(r.code, 0, r.err);
+  }
+  assert.equal(sql(db, "SELECT summary FROM audit_log WHERE action = 'create' AND summary LIKE 'aud;%'"), 'aud; roles: auditor');
+  const srv = await startServer({ dir, demo: false });
+  try {
+    const signIn = async (user) => {
+      const c = srv.client();
+      const login = await c.postJson('/api/v1/auth/login', { username: user, password: 'Strong-Pass-42' });
+      c.bearer = login.json.token;
+      assert.equal((await c.postJson('/api/v1/auth/password', { current: 'Strong-Pass-42', new: 'Changed-Pass-43' })).status, 200);
+      return c;
+    };
+    const aud = await signIn('aud'), sec = await signIn('sec'), sys = await signIn('sys');
+    assert.equal((await aud.get('/api/v1/audit')).status, 200, 'the audit administrator reads the log');
+    assert.equal((await sec.get('/api/v1/audit')).status, 403);
+    assert.equal((await sys.get('/api/v1/audit')).status, 403);
+    // the system administrator cannot reset either of the other two
+    const audId = (await sys.get('/api/v1/users?q=aud')).json.items.find((u) => u.username === 'aud').id;
+    assert.equal((await sys.postJson(`/api/v1/users/${audId}/deactivate`, {})).status, 403);
   } finally {
     const { code } = await srv.stop();
     assert.equal(code, 0);

@@ -4,6 +4,7 @@
  */
 #include "unit.h"
 #include "auth/auth.h"
+#include "auth/auth_duty.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "db/db.h"
@@ -89,18 +90,92 @@ TEST(unit_kinds_follow_the_tree)
 	CHECK(org_unit_kind_valid("team") && !org_unit_kind_valid("plant"));
 }
 
+/* 三权分立 (等保 2.0 §8.1.4.2): one derivation, auth_duty_of(), decides every check. */
 TEST(separation_of_duties)
 {
-	CHECK(org_perms_conflict("audit.read") == NULL);
-	CHECK(org_perms_conflict("org.admin user.admin role.admin token.admin") == NULL);
-	CHECK_STR(org_perms_conflict("audit.read user.admin"), "user.admin");
-	CHECK_STR(org_perms_conflict("role.admin hazard.view audit.read"), "role.admin");
-	CHECK(org_perms_conflict("audit.reader user.admins") == NULL);	/* whole words only */
+	char clash[AUTH_DUTY_CLASH_MAX];
+	/* each permission is at most one administrator's */
+	CHECK(auth_perm_duty("user.admin") == AUTH_DUTY_SYSTEM);
+	CHECK(auth_perm_duty("org.admin") == AUTH_DUTY_SYSTEM);
+	CHECK(auth_perm_duty("settings.admin") == AUTH_DUTY_SYSTEM);
+	CHECK(auth_perm_duty("role.admin") == AUTH_DUTY_SECURITY);
+	CHECK(auth_perm_duty("audit.read") == AUTH_DUTY_AUDIT);
+	for (const char *const *p = (const char *const[]){"hazard.report", "user.view", "org.view",
+							   "token.admin", "audit.reader", "", NULL}; *p; p++)
+		CHECK(auth_perm_duty(*p) == AUTH_DUTY_NONE);
+	/* a list is the kind of its administrator permissions */
+	CHECK(auth_duty_of("", NULL) == AUTH_DUTY_NONE);
+	CHECK(auth_duty_of(NULL, NULL) == AUTH_DUTY_NONE);
+	CHECK(auth_duty_of("hazard.report hazard.view user.view", NULL) == AUTH_DUTY_NONE);
+	CHECK(auth_duty_of("org.view org.admin user.view user.admin settings.admin token.admin", NULL) == AUTH_DUTY_SYSTEM);
+	CHECK(auth_duty_of(" role.admin token.admin\tuser.view ", NULL) == AUTH_DUTY_SECURITY);
+	CHECK(auth_duty_of("audit.read user.view dashboard.view", NULL) == AUTH_DUTY_AUDIT);
+	/* two kinds in one list are mixed, and the pair is named */
+	CHECK(auth_duty_of("audit.read user.admin", clash) == AUTH_DUTY_MIXED);
+	CHECK_STR(clash, "audit.read + user.admin");
+	CHECK(auth_duty_of("user.admin,role.admin", clash) == AUTH_DUTY_MIXED);
+	CHECK_STR(clash, "user.admin + role.admin");
+	CHECK(auth_duty_of("hazard.view role.admin\naudit.read", clash) == AUTH_DUTY_MIXED);
+	CHECK_STR(clash, "role.admin + audit.read");
+	/* the audit administrator changes nothing: audit.read with any write is mixed */
+	CHECK(auth_duty_of("audit.read hazard.report", clash) == AUTH_DUTY_MIXED);
+	CHECK_STR(clash, "audit.read + hazard.report");
+	CHECK(auth_duty_of("token.admin audit.read", clash) == AUTH_DUTY_MIXED);
+	CHECK_STR(clash, "audit.read + token.admin");
+	CHECK(auth_duty_of("audit.reader user.admins", NULL) == AUTH_DUTY_NONE);	/* whole words only */
+	CHECK(auth_perm_reads_only("user.view") && auth_perm_reads_only("audit.read"));
+	CHECK(!auth_perm_reads_only("token.admin") && !auth_perm_reads_only("hazard.viewer"));
+	/* who may touch whose account or role */
+	for (int a = AUTH_DUTY_NONE; a <= AUTH_DUTY_AUDIT; a++) {
+		CHECK(auth_duty_may_manage(a, AUTH_DUTY_NONE));
+		CHECK(auth_duty_may_manage(a, a));
+		CHECK(!auth_duty_may_manage(a, AUTH_DUTY_MIXED));
+		CHECK(!auth_duty_may_manage(AUTH_DUTY_MIXED, a));
+		for (int t = AUTH_DUTY_SYSTEM; t <= AUTH_DUTY_AUDIT; t++)
+			if (t != a)
+				CHECK(!auth_duty_may_manage(a, t));
+	}
+	/* what a preview or a mixed account keeps */
+	char out[128];
+	auth_duty_filter("hazard.view audit.read role.admin user.admin", AUTH_DUTY_SECURITY, out);
+	CHECK_STR(out, " hazard.view role.admin ");
+	auth_duty_filter("hazard.view\taudit.read  user.admin ", AUTH_DUTY_NONE, out);
+	CHECK_STR(out, " hazard.view ");
+	auth_duty_filter("audit.read user.view", AUTH_DUTY_AUDIT, out);
+	CHECK_STR(out, " audit.read user.view ");
+	auth_duty_filter("", AUTH_DUTY_NONE, out);
+	CHECK_STR(out, " ");
+	CHECK_STR(auth_duty_code(AUTH_DUTY_AUDIT), "audit");
+	CHECK_STR(auth_duty_code(AUTH_DUTY_MIXED), "mixed");
+
 	CHECK(org_perms_has(" a.b c.d ", "c.d"));
 	CHECK(org_perms_has("a.b\tc.d", "c.d"));
 	CHECK(!org_perms_has("a.bc", "a.b"));
 	CHECK(!org_perms_has("xa.b", "a.b"));
 	CHECK(!org_perms_has("", "a.b"));
+}
+
+/* No path that stores an account can make it two administrators. */
+TEST(no_account_is_two_administrators)
+{
+	struct db *c = unit_db();
+	CHECK(db_begin(c) == DB_OK);
+	int64_t unit = org_unit_create(c, 0, "测试公司", "company");
+	CHECK(unit > 0);
+	CHECK(org_user_create(c, "sys1", "甲", NULL, NULL, unit, "sysadmin", "x", 1) > 0);
+	CHECK(org_user_create(c, "sec1", "乙", NULL, NULL, unit, "secadmin worker", "x", 1) > 0);
+	CHECK(org_user_create(c, "aud1", "丙", NULL, NULL, unit, "auditor", "x", 1) > 0);
+	CHECK(org_user_create(c, "mix1", "丁", NULL, NULL, unit, "sysadmin,secadmin", "x", 1) < 0);
+	CHECK(org_user_create(c, "mix2", "戊", NULL, NULL, unit, "sysadmin,auditor", "x", 1) < 0);
+	CHECK(org_user_create(c, "mix3", "己", NULL, NULL, unit, "secadmin,auditor", "x", 1) < 0);
+	CHECK(org_user_create(c, "mix4", "庚", NULL, NULL, unit, "auditor,worker", "x", 1) < 0);	/* a write */
+	struct strbuf sb = STRBUF_INIT;
+	CHECK(org_roles_perms(c, "auditor hr", &sb) == 0);
+	CHECK(auth_duty_of(sb.buf, NULL) == AUTH_DUTY_MIXED);	/* hr writes certificates */
+	CHECK(org_roles_perms(c, "auditor nosuchrole", &sb) < 0);
+	sb_release(&sb);
+	db_rollback(c);
+	db_close(c);
 }
 
 TEST(vocabulary_covers_the_default_roles)
@@ -120,13 +195,23 @@ TEST(vocabulary_covers_the_default_roles)
 		roles++;
 	}
 	db_done(c, st);
-	CHECK_INT(roles, 11);
-	/* and no default role breaks the separation of duties */
-	int64_t bad = 0;
-	db_get_i64(c, &bad, "SELECT count(*) FROM roles WHERE (' ' || permissions || ' ') LIKE '% audit.read %'"
-		   " AND ((' ' || permissions || ' ') LIKE '% user.admin %' OR (' ' || permissions || ' ') LIKE '% role.admin %')",
-		   NULL);
-	CHECK_INT(bad, 0);
+	CHECK_INT(roles, 12);
+	/* the three administrators are one kind each, and every business role is none */
+	st = db_query(c, "SELECT code, permissions FROM roles", NULL);
+	while (st && db_step(st) == 1) {
+		const char *code = db_col_text(st, 0);
+		int want = !strcmp(code, "sysadmin") ? AUTH_DUTY_SYSTEM
+			 : !strcmp(code, "secadmin") ? AUTH_DUTY_SECURITY
+			 : !strcmp(code, "auditor")  ? AUTH_DUTY_AUDIT
+						     : AUTH_DUTY_NONE;
+		if (auth_duty_of(db_col_text(st, 1), NULL) != want) {
+			char m[128];
+			snprintf(m, sizeof(m), "role %s is administrator kind %s", code,
+				 auth_duty_code(auth_duty_of(db_col_text(st, 1), NULL)));
+			unit_fail(__FILE__, __LINE__, m);
+		}
+	}
+	db_done(c, st);
 	db_close(c);
 	/* every permission has a description in both languages */
 	for (int i = 0; org_permissions[i]; i++) {
