@@ -43,6 +43,14 @@ static int db_register_extensions(sqlite3 *h)
 /* One writer at a time in this process; SQLite's own lock guards against other processes. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Called at the end of every write transaction, still under write_lock (see db.h). */
+static void (*tx_hook)(int committed);
+
+void db_set_tx_hook(void (*fn)(int committed))
+{
+	tx_hook = fn;
+}
+
 struct db *db_open(const char *path, char **err)
 {
 	struct db *c = xcalloc(1, sizeof(*c));
@@ -344,6 +352,8 @@ int db_commit(struct db *c)
 		return rc;
 	}
 	c->in_tx = 0;
+	if (tx_hook)
+		tx_hook(1);
 	pthread_mutex_unlock(&write_lock);
 	return DB_OK;
 }
@@ -355,6 +365,8 @@ void db_rollback(struct db *c)
 	if (sqlite3_get_autocommit(c->h) == 0)
 		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
+	if (tx_hook)
+		tx_hook(0);
 	pthread_mutex_unlock(&write_lock);
 }
 

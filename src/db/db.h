@@ -58,6 +58,10 @@ int db_begin(struct db *c);		/* BEGIN IMMEDIATE, holds the write lock */
 int db_commit(struct db *c);
 void db_rollback(struct db *c);
 int db_in_tx(struct db *c);
+/* A function called after each COMMIT (committed = 1) or ROLLBACK (0) of a db_begin()
+ * transaction, with the write lock still held, so calls come in commit order. The audit log
+ * writes its head outside the database with it; one hook, set by the audit module. */
+void db_set_tx_hook(void (*fn)(int committed));
 
 /* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order. */
 int db_migrate(struct db *c, int verbose);
