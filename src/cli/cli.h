@@ -28,6 +28,10 @@ struct db *cli_open_db_readonly_key(void);
 void cli_private_files(void);
 const char *cli_db_path(void);
 int cli_wants_help(int argc, char **argv);
+/* Lock DATA/anquan.lock for this process's life: `serve` holds it, `restore` takes it to be
+ * sure no server uses the database. Returns the fd, -2 if another process holds it, -1 on
+ * error (logged). */
+int cli_lock_data(void);
 /* Load the demo company into an empty database; used by `demo` and `serve --demo`. */
 int demo_load(struct db *c, int quiet);
 

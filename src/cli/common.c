@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +102,29 @@ struct db *cli_open_db(void)
 struct db *cli_open_db_readonly_key(void)
 {
 	return open_db(0);
+}
+
+int cli_lock_data(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "%s/anquan.lock", cfg.data);
+	int fd = open(sb.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_error("cannot open %s: %s", sb.buf, strerror(errno));
+		sb_release(&sb);
+		return -1;
+	}
+	sb_release(&sb);
+	/* flock, not SQLite's fcntl locks: held for the process's life, released by the kernel
+	 * when it dies however it dies, and independent of the connections SQLite opens */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int busy = errno == EWOULDBLOCK;
+		if (!busy)
+			log_error("cannot lock %s/anquan.lock: %s", cfg.data, strerror(errno));
+		close(fd);
+		return busy ? -2 : -1;
+	}
+	return fd;
 }
 
 int cli_wants_help(int argc, char **argv)
