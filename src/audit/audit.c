@@ -191,17 +191,27 @@ int audit_req(struct req *r, const char *entity, int64_t entity_id, const char *
 
 int audit_check(struct db *c, const char *anchor_path, struct audit_report *r)
 {
+	struct audit_head anchor;
+	const char *path = anchor_path ? anchor_path : audit_anchor_path();
+	/* The anchor first, the table after: a line is written only after its commit, so every
+	 * line read now is covered by the snapshot the SELECT below starts; read the other way
+	 * round, a commit in between would look like a truncation. */
+	if (audit_anchor_read(path, &anchor) < 0) {
+		memset(r, 0, sizeof(*r));
+		r->why = "cannot read the anchor file";
+		return -1;
+	}
+	return audit_check_with(c, path ? &anchor : NULL, r);
+}
+
+int audit_check_with(struct db *c, const struct audit_head *anchor, struct audit_report *r)
+{
 	char prev[65] = GENESIS, hash[65];
 	int64_t expect_id = 1;
 	char *kid = NULL;
 	memset(r, 0, sizeof(*r));
-	/* The anchor first, the table after: a line is written only after its commit, so every
-	 * line read now is covered by the snapshot the SELECT below starts; read the other way
-	 * round, a commit in between would look like a truncation. */
-	if (audit_anchor_read(anchor_path ? anchor_path : audit_anchor_path(), &r->anchor) < 0) {
-		r->why = "cannot read the anchor file";
-		return -1;
-	}
+	if (anchor)
+		r->anchor = *anchor;
 	int rc = chain_info(c, &r->keyed_from, &kid);
 	if (rc < 0) {
 		r->why = "cannot read the audit log";
@@ -289,8 +299,8 @@ int audit_check(struct db *c, const char *anchor_path, struct audit_report *r)
 		r->bad_id = r->last_id + 1;
 		r->why = "the newest entries were deleted: the anchor file outside the database"
 			 " records entries after the last one in the log";
-	} else if (r->anchor.seq == 0 && r->keyed_from > 0 && r->last_id >= r->keyed_from &&
-		   audit_anchor_path()) {
+	} else if (anchor && r->anchor.seq == 0 && r->keyed_from > 0 &&
+		   r->last_id >= r->keyed_from) {
 		r->state = AUDIT_NO_ANCHOR;
 		r->bad_id = r->keyed_from;
 		r->why = "the anchor file that records the log's head is missing or empty";

@@ -89,6 +89,8 @@ struct audit_report {
 /* Walk the chain and compare its head with the anchor file at anchor_path (NULL: the one
  * audit_open opened). Returns 0 if the walk ran (see r->state), -1 if the log is unreadable. */
 int audit_check(struct db *c, const char *anchor_path, struct audit_report *r);
+/* The same against an anchored head read earlier (NULL: no anchor to compare with). */
+int audit_check_with(struct db *c, const struct audit_head *anchor, struct audit_report *r);
 
 /* The same, for pages: returns 0 if intact; else the id of the first bad entry, with *why
  * set to a static English description; -1 if unreadable. *checked gets the entries read. */

@@ -1,5 +1,6 @@
 /*
- * cmd_misc.c — the small sub-commands: migrate, backup, audit verify, config, routes.
+ * cmd_misc.c — the small sub-commands: migrate, audit verify, config, routes (backup and
+ * restore are in cmd_backup.c).
  */
 #include "cli/cli.h"
 #include "audit/audit.h"
@@ -26,28 +27,6 @@ int cmd_migrate(int argc, char **argv)
 	db_get_i64(c, &v, "SELECT COALESCE(max(version), 0) FROM schema_migrations", NULL);
 	printf("database %s at version %lld\n", cli_db_path(), (long long)v);
 	db_close(c);
-	return 0;
-}
-
-int cmd_backup(int argc, char **argv)
-{
-	if (cli_wants_help(argc, argv) || argc != 2) {
-		printf("usage: anquan backup FILE\n\nCopy the database to FILE with SQLite's online backup:\n"
-		       "consistent even while the server is writing. Photos are inside the database.\n");
-		return argc == 2 ? 0 : 2;
-	}
-	struct db *c = cli_open_db();
-	char *err = NULL;
-	if (!c)
-		return 1;
-	int rc = db_backup(c, argv[1], &err);
-	db_close(c);
-	if (rc) {
-		fprintf(stderr, "anquan backup: %s\n", err ? err : "failed");
-		free(err);
-		return 1;
-	}
-	printf("backed up to %s\n", argv[1]);
 	return 0;
 }
 
