@@ -1152,6 +1152,19 @@ int main(int argc, char **argv)
 	gen_certs(c, ncerts);
 	gen_permits(c, pl, (int)plants, ar, (int)nareas, npermits);
 
+	/* the audit key and anchor live beside the database, as under a data directory; a fresh
+	 * database starts a fresh anchor (the old one records another database's head) */
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", out);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	snprintf(side, sizeof(side), "%s/audit.anchor", dir);
+	unlink(side);
+	if (audit_open(dir, NULL, &err))
+		die(c, err ? err : "audit key");
 	struct audit_actor actor = {0, "bench", "local"};
 	char summary[96];
 	snprintf(summary, sizeof(summary), "bench data generated: %lld hazards", (long long)nhz);
@@ -1171,6 +1184,7 @@ int main(int argc, char **argv)
 	/* back to the server's mode: WAL (persistent in the file); the server sets synchronous */
 	exec(c, "PRAGMA journal_mode=WAL; PRAGMA wal_checkpoint(TRUNCATE)");
 	db_close(c);
+	audit_close();
 	free(hash);
 	long long size = file_size(out);
 	double k = nhz ? (double)nhz / 1000.0 : 1;

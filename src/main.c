@@ -21,6 +21,7 @@ static const struct {
 	{"unit", cmd_unit, "create the first units of an empty installation (unit add | unit list)"},
 	{"user", cmd_user, "add a user or set a password (user add | user passwd)"},
 	{"backup", cmd_backup, "copy the database to FILE, consistently, while serving"},
+	{"restore", cmd_restore, "replace the database with a checked backup (server stopped)"},
 	{"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
 	{"config", cmd_config, "print the effective configuration and where each value came from"},
 	{"import", cmd_import, "import a certificate ledger (import certs FILE [--commit])"},

@@ -1,5 +1,6 @@
 /*
- * cmd_misc.c — the small sub-commands: migrate, backup, audit verify, config, routes.
+ * cmd_misc.c — the small sub-commands: migrate, audit verify, config, routes (backup and
+ * restore are in cmd_backup.c).
  */
 #include "cli/cli.h"
 #include "audit/audit.h"
@@ -29,53 +30,56 @@ int cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
-int cmd_backup(int argc, char **argv)
-{
-	if (cli_wants_help(argc, argv) || argc != 2) {
-		printf("usage: anquan backup FILE\n\nCopy the database to FILE with SQLite's online backup:\n"
-		       "consistent even while the server is writing. Photos are inside the database.\n");
-		return argc == 2 ? 0 : 2;
-	}
-	struct db *c = cli_open_db();
-	char *err = NULL;
-	if (!c)
-		return 1;
-	int rc = db_backup(c, argv[1], &err);
-	db_close(c);
-	if (rc) {
-		fprintf(stderr, "anquan backup: %s\n", err ? err : "failed");
-		free(err);
-		return 1;
-	}
-	printf("backed up to %s\n", argv[1]);
-	return 0;
-}
-
 int cmd_audit(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv) || argc != 2 || strcmp(argv[1], "verify")) {
-		printf("usage: anquan audit verify\n\nRecompute the audit log's hash chain and report the\n"
-		       "first entry that was edited, reordered or deleted. Exit 0 if intact, 1 if not.\n");
+		printf("usage: anquan audit verify\n\nRecompute the audit log's keyed hash chain (key in\n"
+		       "DATA/audit.key) and compare its head with DATA/audit.anchor. Reports the first\n"
+		       "entry edited, reordered or deleted, the newest entries deleted (truncated), an\n"
+		       "emptied log, and a chain recomputed without the key. Exit 0 if intact, 1 if not.\n");
 		return cli_wants_help(argc, argv) ? 0 : 2;
 	}
-	struct db *c = cli_open_db();
+	struct db *c = cli_open_db_readonly_key();
 	if (!c)
 		return 1;
-	int64_t checked = 0;
-	const char *why = NULL;
-	int64_t bad = audit_verify(c, &checked, &why);
+	struct audit_report r;
+	int rc = audit_check(c, NULL, &r);
 	db_close(c);
-	if (bad < 0) {
-		fprintf(stderr, "anquan audit verify: %s\n", why);
+	const char *anchor = audit_anchor_path() ? audit_anchor_path() : "the anchor file";
+	long long last = (long long)r.last_id, seq = (long long)r.anchor.seq;
+	if (rc < 0) {
+		fprintf(stderr, "anquan audit verify: %s\n", r.why);
 		return 1;
 	}
-	if (bad) {
-		printf("BROKEN at entry %lld: %s (%lld entries read)\n", (long long)bad, why,
-		       (long long)checked);
-		return 1;
+	switch (r.state) {
+	case AUDIT_INTACT:
+		printf("OK: %lld entries, chain intact", (long long)r.checked);
+		if (seq)
+			printf("; anchored head %lld in %s", seq, anchor);
+		if (seq && last > seq)	/* a crash between a commit and its anchor line */
+			printf(" (%lld newest not yet anchored)", last - seq);
+		printf("\n");
+		audit_close();
+		return 0;
+	case AUDIT_TRUNCATED:
+		printf("TRUNCATED: the log ends at entry %lld, but %s records entry %lld: the %lld newest"
+		       " entries were deleted\n", last, anchor, seq, seq - last);
+		break;
+	case AUDIT_EMPTIED:
+		printf("EMPTIED: the log has no entries, but %s records %lld: the table was emptied\n",
+		       anchor, seq);
+		break;
+	case AUDIT_REWRITTEN:
+		printf("REWRITTEN at entry %lld: its hash is not the head recorded in %s: the log was"
+		       " changed and its chain recomputed\n", (long long)r.bad_id, anchor);
+		break;
+	default:
+		printf("BROKEN at entry %lld: %s (%lld entries read)\n", (long long)r.bad_id, r.why,
+		       (long long)r.checked);
+		break;
 	}
-	printf("OK: %lld entries, chain intact\n", (long long)checked);
-	return 0;
+	audit_close();
+	return 1;
 }
 
 int cmd_config(int argc, char **argv)

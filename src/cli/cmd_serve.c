@@ -1,8 +1,10 @@
 /*
  * cmd_serve.c — `anquan serve [--demo]`: open and migrate the database, optionally load the
  * demo company into an empty one, then serve until SIGTERM/SIGINT, finishing requests in
- * flight and checkpointing the WAL on the way out.
+ * flight and checkpointing the WAL on the way out. SIGHUP is ignored (logged): the server logs
+ * to standard error, which it does not reopen, and its configuration is read once at start.
  */
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "base/config.h"
@@ -12,10 +14,13 @@
 #include "sched/sched.h"
 #include "web/i18n.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int cmd_serve(int argc, char **argv)
 {
@@ -39,19 +44,36 @@ int cmd_serve(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	/* blocked here, before any thread starts, so that no thread gets the default action
+	 * (which for SIGHUP is to end the process without a clean stop) */
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (clock_test_mode())
 		log_warn("test mode: the clock can be set through /api/v1/test/clock");
-	struct db *c = cli_open_db();
-	if (!c)
+	cli_private_files();
+	if (mkdir(cfg.data, 0700) && errno != EEXIST) {
+		log_error("cannot create data directory %s: %s", cfg.data, strerror(errno));
 		return 1;
+	}
+	int lock = cli_lock_data();
+	if (lock == -2)
+		log_error("another anquan serve is running on %s; stop it first", cfg.data);
+	if (lock < 0)
+		return 1;
+	struct db *c = cli_open_db();
+	if (!c) {
+		close(lock);
+		return 1;
+	}
 	if (demo) {
 		int64_t users = 0;
 		db_get_i64(c, &users, "SELECT count(*) FROM users", NULL);
 		if (!users && demo_load(c, 0)) {
 			db_close(c);
+			audit_close();
+			close(lock);
 			return 1;
 		}
 	}
@@ -60,17 +82,23 @@ int cmd_serve(int argc, char **argv)
 	char *err = NULL;
 	if (db_pool_init(cli_db_path(), cfg.threads + 2, &err)) {
 		log_error("database: %s", err ? err : "?");
+		audit_close();
+		close(lock);
 		return 1;
 	}
 	struct http_config hc = {cfg.listen, cfg.threads, cfg.max_connections, cfg.idle_timeout,
 				 cfg.secure_cookies};
 	if (http_start(&hc)) {
 		db_pool_close();
+		audit_close();
+		close(lock);
 		return 1;
 	}
 	if (sched_start(60)) {
 		http_stop();
 		db_pool_close();
+		audit_close();
+		close(lock);
 		return 1;
 	}
 	log_info("anquan serving on http://%s (data %s)", cfg.listen, cfg.data);
@@ -78,6 +106,8 @@ int cmd_serve(int argc, char **argv)
 	sched_stop();
 	http_stop();
 	db_pool_close();
+	audit_close();	/* fsyncs the anchor */
+	close(lock);
 	log_info("stopped cleanly");
 	return 0;
 }

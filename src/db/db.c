@@ -43,6 +43,14 @@ static int db_register_extensions(sqlite3 *h)
 /* One writer at a time in this process; SQLite's own lock guards against other processes. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Called at the end of every write transaction, still under write_lock (see db.h). */
+static void (*tx_hook)(int committed);
+
+void db_set_tx_hook(void (*fn)(int committed))
+{
+	tx_hook = fn;
+}
+
 struct db *db_open(const char *path, char **err)
 {
 	struct db *c = xcalloc(1, sizeof(*c));
@@ -344,6 +352,8 @@ int db_commit(struct db *c)
 		return rc;
 	}
 	c->in_tx = 0;
+	if (tx_hook)
+		tx_hook(1);
 	pthread_mutex_unlock(&write_lock);
 	return DB_OK;
 }
@@ -355,6 +365,8 @@ void db_rollback(struct db *c)
 	if (sqlite3_get_autocommit(c->h) == 0)
 		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
+	if (tx_hook)
+		tx_hook(0);
 	pthread_mutex_unlock(&write_lock);
 }
 
@@ -363,25 +375,70 @@ int db_in_tx(struct db *c)
 	return c->in_tx;
 }
 
+/* One pass, not steps: sqlite3_backup_step(b, N) with N pages at a time starts again from
+ * the first page whenever another connection commits between two steps, so under one write
+ * every half second a 400 MB copy never finished. One step of -1 copies every page under
+ * the read transaction the caller holds (db_read_begin), and in WAL mode that blocks no
+ * writer. The copy is then made a rollback-journal database, so that it is one
+ * self-contained file (no -wal needed to read it), and flushed. */
 int db_backup(struct db *c, const char *dest, char **err)
 {
 	sqlite3 *out = NULL;
-	int rc = sqlite3_open(dest, &out);
+	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_backup *b = sqlite3_backup_init(out, "main", c->h, "main");
 		if (b) {
-			/* copy in steps so writers are not blocked for the whole copy */
-			while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK ||
-			       rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-				sqlite3_sleep(5);
-			sqlite3_backup_finish(b);
+			rc = sqlite3_backup_step(b, -1);
+			int fin = sqlite3_backup_finish(b);
+			if (rc == SQLITE_DONE)
+				rc = fin;
+			else if (rc == SQLITE_OK)	/* cannot be after -1; never report it as done */
+				rc = SQLITE_ERROR;
+		} else {
+			rc = sqlite3_errcode(out);
 		}
-		rc = sqlite3_errcode(out);
 	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+				       " BEGIN IMMEDIATE; COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK && err)
 		*err = xstrdup(out ? sqlite3_errmsg(out) : "cannot open backup file");
-	sqlite3_close(out);
+	if (sqlite3_close(out) != SQLITE_OK && rc == SQLITE_OK) {
+		rc = SQLITE_ERROR;
+		if (err)
+			*err = xstrdup("cannot close the backup file");
+	}
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
+}
+
+struct db *db_open_readonly(const char *path, char **err)
+{
+	struct db *c = xcalloc(1, sizeof(*c));
+	int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = db_register_extensions(c->h);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->h, "PRAGMA query_only=ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		if (err)
+			*err = xstrdup(c->h ? sqlite3_errmsg(c->h) : "cannot open database");
+		sqlite3_close(c->h);
+		free(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->h, 10000);
+	return c;
+}
+
+int db_read_begin(struct db *c)
+{
+	return db_exec(c, "BEGIN DEFERRED", NULL);
+}
+
+void db_read_end(struct db *c)
+{
+	if (sqlite3_get_autocommit(c->h) == 0)
+		sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL);
 }
 
 void db_checkpoint(struct db *c)

@@ -58,6 +58,10 @@ int db_begin(struct db *c);		/* BEGIN IMMEDIATE, holds the write lock */
 int db_commit(struct db *c);
 void db_rollback(struct db *c);
 int db_in_tx(struct db *c);
+/* A function called after each COMMIT (committed = 1) or ROLLBACK (0) of a db_begin()
+ * transaction, with the write lock still held, so calls come in commit order. The audit log
+ * writes its head outside the database with it; one hook, set by the audit module. */
+void db_set_tx_hook(void (*fn)(int committed));
 
 /* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order. */
 int db_migrate(struct db *c, int verbose);
@@ -69,8 +73,15 @@ void db_release(struct db *c);
 void db_pool_close(void);
 const char *db_path(void);
 
-/* Online backup to a file, consistent while serving. */
+/* Copy the database to dest (a new or empty file) in one pass: inside db_read_begin() the
+ * copy is the snapshot that transaction sees, while writers go on. The copy is a
+ * self-contained rollback-journal file, synced. */
 int db_backup(struct db *c, const char *dest, char **err);
+/* A read transaction: its snapshot starts at the first statement and lasts until the end. */
+int db_read_begin(struct db *c);
+void db_read_end(struct db *c);
+/* Open a database file only to read it (a backup being checked): no WAL switch, no writes. */
+struct db *db_open_readonly(const char *path, char **err);
 /* Checkpoint and truncate the WAL (shutdown, and periodically from the scheduler). */
 void db_checkpoint(struct db *c);
 

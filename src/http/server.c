@@ -451,7 +451,11 @@ void http_wait_for_signal(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	sigwait(&set, &sig);
+	sigaddset(&set, SIGHUP);
+	/* SIGHUP: nothing to reopen (logs go to standard error) or reload (configuration is
+	 * read once at start); it used to end the process without a clean stop */
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		log_info("SIGHUP: ignored (nothing to reload; restart to apply configuration)");
 	log_info("signal %d: shutting down", sig);
 }
 

@@ -1,10 +1,12 @@
 // tests/http/cli.test.mjs — the sub-commands an operator types: help, migrate, config
-// precedence and validation, demo, user add, backup while serving, audit verify.
+// precedence and validation, demo, user add, backup while serving, audit verify (and the
+// attacks on the audit log by someone who can edit the database but not the key).
 // Each runs the sanitizer build directly with a temporary data directory.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, BIN, DEMO_PASSWORD } from './lib.mjs';
@@ -268,4 +270,106 @@ test('a new installation: first unit and administrator from the command line, th
   }
   // unit created, user created, signed in
   assert.match(run(dir, ['audit', 'verify']).out, /^OK: 3 entries/);
+});
+
+// Someone who can edit anquan.db but not DATA/audit.key: the three ways a plain SHA-256
+// chain verified as intact. Each must be reported, with a non-zero exit.
+function auditDb() {
+  const dir = tempDir();
+  assert.equal(run(dir, ['demo']).code, 0);
+  for (const [u, p] of [['yuangong', 'Reset-Pass-1'], ['banzhang', 'Reset-Pass-2'], ['shebei', 'Reset-Pass-3']])
+    assert.equal(run(dir, ['user', 'passwd', u, p]).code, 0);
+  const ok = run(dir, ['audit', 'verify']);
+  assert.equal(ok.code, 0, ok.out + ok.err);
+  const n = Number(/^OK: (\d+) entries/.exec(ok.out)[1]);
+  return { dir, db: join(dir, 'anquan.db'), n };
+}
+
+test('audit verify: the newest entries deleted is a truncation', () => {
+  const { dir, db, n } = auditDb();
+  sql(db, `DELETE FROM audit_log WHERE id > ${n - 2}`);
+  const r = run(dir, ['audit', 'verify']);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, new RegExp(`^TRUNCATED: the log ends at entry ${n - 2}, but .*audit\\.anchor records entry ${n}\\b`));
+});
+
+test('audit verify: an emptied table is reported', () => {
+  const { dir, db, n } = auditDb();
+  sql(db, 'DELETE FROM audit_log');
+  const r = run(dir, ['audit', 'verify']);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, new RegExp(`^EMPTIED: .* records ${n}: the table was emptied`));
+});
+
+test('audit verify: an entry edited and the chain recomputed with plain SHA-256 is reported', () => {
+  const { dir, db, n } = auditDb();
+  const edit = n - 1;
+  // the forger's tool: the canonical form of audit.c, hashed as the old chain was
+  const rows = JSON.parse(execFileSync('sqlite3', ['-json', db,
+    'SELECT id, at, COALESCE(user_id, 0) AS uid, username, client_ip, entity, entity_id, action, summary, prev_hash, hash FROM audit_log ORDER BY id']).toString());
+  let prev = rows[edit - 2].hash;
+  const updates = [];
+  for (const r of rows.slice(edit - 1)) {
+    if (r.id === edit) r.summary = 'nothing happened';
+    const canon = JSON.stringify([r.id, r.at, r.uid, r.username, r.client_ip, r.entity, r.entity_id, r.action, r.summary]);
+    const h = createHash('sha256').update(prev + canon).digest('hex');
+    updates.push(`UPDATE audit_log SET summary = '${r.summary.replaceAll("'", "''")}', prev_hash = '${prev}', hash = '${h}' WHERE id = ${r.id};`);
+    prev = h;
+  }
+  sql(db, updates.join('\n'));
+  const r = run(dir, ['audit', 'verify']);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, new RegExp(`^BROKEN at entry ${edit}: the entry's content was changed`));
+  // moving the switch-over row so that the rows count as plain SHA-256 does not help
+  if (sql(db, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_chain'") === '1') {
+    sql(db, 'UPDATE audit_chain SET keyed_from = 1000000');
+    let p = '0'.repeat(64);
+    const all = [];
+    for (const row of rows) {
+      const canon = JSON.stringify([row.id, row.at, row.uid, row.username, row.client_ip, row.entity, row.entity_id, row.action, row.summary]);
+      const h = createHash('sha256').update(p + canon).digest('hex');
+      all.push(`UPDATE audit_log SET prev_hash = '${p}', hash = '${h}' WHERE id = ${row.id};`);
+      p = h;
+    }
+    sql(db, all.join('\n'));
+    const again = run(dir, ['audit', 'verify']);
+    assert.equal(again.code, 1, again.out);
+    assert.match(again.out, new RegExp(`^REWRITTEN at entry ${n}\\b`));
+  }
+});
+
+test('a database chained with plain SHA-256 before the key keeps verifying, keyed after the switch-over', () => {
+  const { dir, db, n } = auditDb();
+  // make it look like a database of the previous version: plain SHA-256, no key, no anchor
+  const rows = JSON.parse(execFileSync('sqlite3', ['-json', db,
+    'SELECT id, at, COALESCE(user_id, 0) AS uid, username, client_ip, entity, entity_id, action, summary FROM audit_log ORDER BY id']).toString());
+  let p = '0'.repeat(64);
+  const all = ['DELETE FROM audit_chain;'];
+  for (const row of rows) {
+    const canon = JSON.stringify([row.id, row.at, row.uid, row.username, row.client_ip, row.entity, row.entity_id, row.action, row.summary]);
+    const h = createHash('sha256').update(p + canon).digest('hex');
+    all.push(`UPDATE audit_log SET prev_hash = '${p}', hash = '${h}' WHERE id = ${row.id};`);
+    p = h;
+  }
+  sql(db, all.join('\n'));
+  rmSync(join(dir, 'audit.key'));
+  rmSync(join(dir, 'audit.anchor'));
+  assert.match(run(dir, ['audit', 'verify']).out, new RegExp(`^OK: ${n} entries`));
+  assert.equal(run(dir, ['user', 'passwd', 'yuangong', 'Reset-Pass-9']).code, 0);	// first keyed entry
+  assert.equal(sql(db, 'SELECT keyed_from FROM audit_chain'), String(n + 1));
+  assert.match(run(dir, ['audit', 'verify']).out, new RegExp(`^OK: ${n + 1} entries, chain intact; anchored head ${n + 1}`));
+  sql(db, `DELETE FROM audit_log WHERE id = ${n + 1}`);
+  assert.match(run(dir, ['audit', 'verify']).out, /^TRUNCATED/);
+});
+
+test('a missing audit.key is not silently replaced when the log was chained with one', () => {
+  const { dir } = auditDb();
+  rmSync(join(dir, 'audit.key'));
+  const r = run(dir, ['user', 'passwd', 'yuangong', 'Reset-Pass-7']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /audit\.key was missing; the audit log was chained with key [0-9a-f]{16}/);
+  assert.equal(existsSync(join(dir, 'audit.key')), false, 'no new key left behind');
+  const v = run(dir, ['audit', 'verify']);
+  assert.equal(v.code, 1);
+  assert.match(v.out, /no audit key is loaded/);
 });

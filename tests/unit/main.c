@@ -3,10 +3,13 @@
  * argv[1].
  */
 #include "unit.h"
+#include "audit/audit.h"
+#include "base/strbuf.h"
 #include "db/db.h"
 
 #include <sodium.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 struct test {
 	const char *name, *file;
@@ -29,6 +32,22 @@ void unit_fail(const char *file, int line, const char *what)
 	fprintf(stderr, "    %s:%d: CHECK failed: %s\n", file, line, what);
 }
 
+/* The audit key and anchor of the test databases: one directory for the run, with a fresh
+ * anchor for each new database (the anchor records one database's head). */
+static char audit_dir[] = "/tmp/anquan-unit-XXXXXX";
+
+const char *unit_audit_dir(void)
+{
+	return audit_dir;
+}
+
+static char *in_audit_dir(const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "%s/%s", audit_dir, name);
+	return sb_detach(&sb, NULL);
+}
+
 struct db *unit_db(void)
 {
 	char *err = NULL;
@@ -37,7 +56,26 @@ struct db *unit_db(void)
 		fprintf(stderr, "unit_db: %s\n", err ? err : "migration failed");
 		exit(1);
 	}
+	char *anchor = in_audit_dir("audit.anchor");
+	unlink(anchor);
+	free(anchor);
+	if (audit_open(audit_dir, NULL, &err)) {
+		fprintf(stderr, "unit_db: %s\n", err);
+		exit(1);
+	}
 	return c;
+}
+
+static void audit_dir_remove(void)
+{
+	audit_close();
+	const char *names[] = {"audit.key", "audit.anchor"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *p = in_audit_dir(names[i]);
+		unlink(p);
+		free(p);
+	}
+	rmdir(audit_dir);
 }
 
 int main(int argc, char **argv)
@@ -46,6 +84,11 @@ int main(int argc, char **argv)
 	setenv("ANQUAN_TEST_MODE", "1", 1);
 	if (sodium_init() < 0)
 		return 1;
+	if (!mkdtemp(audit_dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	atexit(audit_dir_remove);
 	for (int i = 0; i < ntests; i++) {
 		if (argc > 1 && !strstr(tests[i].name, argv[1]))
 			continue;

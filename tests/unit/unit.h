@@ -52,5 +52,7 @@ extern int unit_failures_in_test;
 
 /* A fresh, migrated in-memory database for a test (closed with db_close). */
 struct db *unit_db(void);
+/* The directory of the test databases' audit key and anchor (unit_db gives a fresh anchor). */
+const char *unit_audit_dir(void);
 
 #endif
