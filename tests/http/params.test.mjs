@@ -54,9 +54,19 @@ const BAD = {
 // Query parameters for which some malformed value is legitimately valid, with the reason.
 // Everything not listed here must answer 4xx for every value above. An empty query value is
 // what an HTML GET form sends for a filter left unset, so it means "not given" everywhere.
-const EVERY = Object.keys(BAD);
+const TEXT = ['letters', 'minus one', 'zero', '2^63'];
+const SWITCH = { values: ['zero'], why: 'a yes/no switch: 0 is "no"' };
 const EXCEPT = {
   '*': { values: ['empty'], why: 'an empty value is an unset filter field of a GET form' },
+  q: { values: TEXT, why: 'a free-text search: any words, digits included, may be searched for' },
+  entity: { values: TEXT, why: 'the audit filters are typed into text boxes and matched exactly' },
+  username: { values: TEXT, why: 'the audit filters are typed into text boxes and matched exactly' },
+  action: { values: TEXT, why: 'the audit filters are typed into text boxes and matched exactly' },
+  next: { values: TEXT, why: 'where to go after signing in: anything but a local path becomes "/"' },
+  v: { values: TEXT, why: 'a static asset\'s cache-busting version: an old one gets the asset with a short cache' },
+  mine: SWITCH, overdue: SWITCH, repeat: SWITCH, all: SWITCH, created: SWITCH, thumb: SWITCH,
+  active: { values: ['zero'], why: 'the user lists\' status filter: 0 lists deactivated accounts' },
+  days: { values: ['zero'], why: 'certificates expiring within 0 days: those expiring today' },
 };
 
 // Valid values for path parameters that are not numeric ids, read from the demo database.
@@ -111,12 +121,21 @@ async function call(rt, role, path) {
   if (role) headers.Authorization = `Bearer ${tokens[role]}`;
   try {
     const r = await fetch(srv.url + path, { method: rt.method, headers, redirect: 'manual' });
-    await r.arrayBuffer();
+    const text = await r.text();
     const read = (r.headers.get('x-params-read') || '').split(',').map((s) => s.trim()).filter(Boolean);
-    return { status: r.status, read };
+    return { status: r.status, read, text, type: r.headers.get('content-type') || '' };
   } catch (e) {
     return { status: 0, read: [], error: String(e.cause?.code || e.message) };
   }
+}
+
+// A 400 or 422 names the parameter: the API's error.field, or the error page's field line
+// (or, on a filter form shown again, the message beside that input).
+function namesField(res, name) {
+  if (res.type.startsWith('application/json')) {
+    try { return JSON.parse(res.text).error?.field === name; } catch { return false; }
+  }
+  return res.text.includes(`<code>${name}</code>`) || res.text.includes(`id="err-${name}"`);
 }
 
 async function healthy() {
@@ -182,7 +201,7 @@ test('malformed path parameters answer 4xx on every route, and the server stays 
   assert.deepEqual(problems, []);
 });
 
-test('malformed query parameters answer 4xx on every GET route, and the server stays up', async () => {
+test('malformed query parameters answer 4xx on every GET route, and the server stays up', async (t) => {
   const problems = [];
   const done = new Set();
   let tested = 0;
@@ -205,6 +224,9 @@ test('malformed query parameters answer 4xx on every GET route, and the server s
             for (const p of res.read) learnt.get(key).add(p);	// read only on this path
             const good = (res.status >= 400 && res.status < 500) || (ok.has(label) && res.status < 400 && res.status > 0);
             if (!good) problems.push(`${what}: ${res.status || res.error}`);
+            else if ((res.status === 400 || res.status === 422) && !namesField(res, name)) {
+              problems.push(`${what}: ${res.status} without naming the field`);
+            }
             return what;
           });
         }
@@ -214,6 +236,23 @@ test('malformed query parameters answer 4xx on every GET route, and the server s
     tested += jobs.length;
     await inBatches(jobs, CONCURRENCY, 'query parameters', problems);
   }
+  if (process.env.PARAMS_DEBUG) for (const [k, v] of learnt) if (v.size) t.diagnostic(`${k}: ${[...v].join(" ")}`);
+  t.diagnostic(`${done.size} query parameters of ${learnt.size} GET routes, ${tested} malformed requests`);
   assert.ok(tested > 100, `only ${tested} malformed query values were sent`);
   assert.deepEqual(problems, []);
+});
+
+// The crash this test was written for: struct dash freed before it was initialised when
+// ?unit= was not an id, on the page and on the PDF, as any user with report.view.
+test('GET /reports/monthly with ?unit=abc or -1 answers 400 naming unit, and the server lives', async () => {
+  for (const path of ['/reports/monthly?unit=abc', '/reports/monthly?unit=-1', '/reports/monthly.pdf?unit=abc',
+    '/reports/monthly?month=2026-13']) {
+    const r = await fetch(srv.url + path, { headers: { Authorization: `Bearer ${tokens.ws_director}` } });
+    const text = await r.text();
+    assert.equal(r.status, 400, path);
+    assert.match(text, /<code>(unit|month)<\/code>/, path);
+    assert.ok(await healthy(), `after ${path}`);
+  }
+  const ok = await fetch(`${srv.url}/reports/monthly?unit=2&month=2026-11`, { headers: { Authorization: `Bearer ${tokens.safety_director}` } });
+  assert.equal(ok.status, 200);
 });
