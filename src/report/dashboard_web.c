@@ -27,7 +27,7 @@
 /* ---- loading ---- */
 
 /* The unit a caller's dashboard starts at: the root of their data scope. */
-static int64_t scope_root(struct req *r)
+int64_t dash_scope_root(struct req *r)
 {
 	const char *pat = auth_scope_pattern(r);
 	size_t n = strlen(pat);
@@ -87,7 +87,7 @@ int dash_from_query(struct req *r, struct dash *d)
 	if (!req_query_id(r, "unit", &unit))
 		req_query_id(r, "unit_id", &unit);
 	if (!unit)
-		unit = scope_root(r);
+		unit = dash_scope_root(r);
 	int64_t from = query_day(r, "from"), to = query_day(r, "to");
 	int y, m;
 	const char *month = req_query(r, "month");

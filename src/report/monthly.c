@@ -42,15 +42,8 @@ static int monthly_load(struct req *r, struct dash *d, const char **month)
 	kpi_month_range(y, m, &from, &to);
 	kpi_month_range(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, &pf, &pt);
 	*month = arena_printf(&r->arena, "%04d-%02d", y, m);
-	if (!unit) {
-		/* the root of the caller's scope, as the dashboard */
-		struct dash tmp;
-		int rc = dash_from_query(r, &tmp);
-		unit = tmp.unit_id;
-		dash_free(&tmp);
-		if (rc)
-			return rc;
-	}
+	if (!unit)	/* the root of the caller's scope, as the dashboard */
+		unit = dash_scope_root(r);
 	return dash_load(r, d, unit, from, to, pf, pt);
 }
 
