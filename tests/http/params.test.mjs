@@ -96,7 +96,9 @@ function roleFor(rt) {
   const spec = matrix[`${rt.method} ${rt.pattern}`];
   if (spec === undefined) throw new Error(`no access-matrix entry for ${rt.method} ${rt.pattern}`);
   if (spec === 'public') return null;
-  return Object.keys(ROLES).find((role) => allowed(spec, role));
+  const role = Object.keys(ROLES).find((r) => allowed(spec, r));
+  if (!role) throw new Error(`no role in ROLES may call ${rt.method} ${rt.pattern}: add one with its demo user`);
+  return role;
 }
 
 // Valid path parameters for the normal call: "1" unless named here. Unit 1 is the group, above
