@@ -66,7 +66,7 @@ static void filter_read(struct req *r, struct audit_filter *f)
 	f->from = filter_text(r, f, "from", 10);
 	f->to = filter_text(r, f, "to", 10);
 	const char *v = req_query(r, "entity_id");
-	if (v && *v && (text_parse_i64(v, &f->entity_id) || f->entity_id < 0))
+	if (v && *v && (text_parse_i64(v, &f->entity_id) || f->entity_id < 1))
 		filter_bad(r, f, "entity_id", "org.err_number");
 	if (*f->from) {
 		if (org_parse_date_end(f->from, &f->at_from))
@@ -77,12 +77,10 @@ static void filter_read(struct req *r, struct audit_filter *f)
 	if (*f->to && org_parse_date_end(f->to, &f->at_to))
 		filter_bad(r, f, "to", "org.err_date");
 	int64_t p = 1, n = AUDIT_PER_PAGE;
-	v = req_query(r, "page");
-	if (v && (text_parse_i64(v, &p) || p < 1 || p > 10000000))
-		p = 1;
-	v = req_query(r, "per_page");
-	if (v && (text_parse_i64(v, &n) || n < 1))
-		n = AUDIT_PER_PAGE;
+	if (req_query_int(r, "page", 1, 10000000, &p) < 0)
+		filter_bad(r, f, "page", "org.err_number");
+	if (req_query_int(r, "per_page", 1, INT64_MAX, &n) < 0)
+		filter_bad(r, f, "per_page", "org.err_number");
 	f->page = (int)p;
 	f->per_page = n > AUDIT_PER_PAGE_MAX ? AUDIT_PER_PAGE_MAX : (int)n;
 }
@@ -132,6 +130,8 @@ static int audit_page(struct req *r)
 	if (f.bad_field) {
 		r->status = 422;
 		page_notice(r, "error", f.bad_msg);
+		/* page and per_page have no input to stand beside: name the field as error pages do */
+		html_printf(&r->out, "<p class=\"field\">%s: <code>%s</code></p>", T(r, "error.field"), f.bad_field);
 		html_printf(&r->out, "</section>");
 		page_end(r);
 		return 0;

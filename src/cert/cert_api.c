@@ -46,18 +46,17 @@ static json_t *cert_json(sqlite3_stmt *st, int64_t today)
 
 int cert_api_list(struct req *r)
 {
-	const char *status_s = req_query(r, "status"), *unit_s = req_query(r, "unit_id");
-	const char *person_s = req_query(r, "person_id");
+	const char *status_s = req_query(r, "status");
 	int64_t unit = 0, person = 0, today = cert_today();
 	int want = status_s && *status_s ? cert_status_parse(status_s) : -1;
 	if (status_s && *status_s && want < 0) {
 		resp_error(r, 400, "invalid", T(r, "cert.error.invalid"), "status");
 		return 0;
 	}
-	if (unit_s)
-		text_parse_i64(unit_s, &unit);
-	if (person_s)
-		text_parse_i64(person_s, &person);
+	if (req_query_id(r, "unit_id", &unit) < 0 || req_query_id(r, "person_id", &person) < 0) {
+		resp_error(r, 400, "invalid", T(r, "cert.error.invalid"), r->bad_param);
+		return 0;
+	}
 	sqlite3_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM
 		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND (? = 0 OR u.id = ?) AND (? = 0 OR p.id = ?)"
 		" ORDER BY u.path, p.name, ce.id LIMIT 20000",

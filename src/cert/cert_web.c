@@ -341,11 +341,12 @@ static void status_options(struct req *r, int selected)
 /* ---- GET /certs ---- */
 static int certs_list(struct req *r)
 {
-	const char *q = req_query(r, "q"), *unit_s = req_query(r, "unit"), *status_s = req_query(r, "status");
+	const char *q = req_query(r, "q"), *status_s = req_query(r, "status");
 	int64_t unit = 0, today = cert_today();
 	int want = cert_status_parse(status_s);
-	if (unit_s)
-		text_parse_i64(unit_s, &unit);
+	if (status_s && *status_s && want < 0)
+		req_bad_param(r, "status");	/* answered 400 by the router */
+	req_query_id(r, "unit", &unit);
 	page_begin(r, T(r, "nav.certs"));
 	html_printf(&r->out, "<section class=\"card\"><div class=\"cert-head\"><h1>%s</h1><p class=\"cert-actions\">"
 			     "<a class=\"button\" href=\"/certs/expiring\">%s</a>",
@@ -456,11 +457,14 @@ static int certs_expiring(struct req *r)
 static int person_page(struct req *r)
 {
 	int64_t id, today = cert_today();
-	if (req_param_id(r, "id", &id) || cert_web_person_in_scope(r, id, NULL)) {
-		if (!r->status)
-			not_found(r);
+	/* r->status starts at 200, so "answer 404 unless the scope check already did" must ask
+	 * which check failed: /persons/abc answered an empty 200 page */
+	if (req_param_id(r, "id", &id)) {
+		not_found(r);
 		return 0;
 	}
+	if (cert_web_person_in_scope(r, id, NULL))	/* it answered 404 */
+		return 0;
 	sqlite3_stmt *st = db_query(r->db,
 		"SELECT p.name, COALESCE(p.employee_no, ''), p.employer, u.name, COALESCE(us.username, ''), p.contractor"
 		" FROM persons p JOIN units u ON u.id = p.unit_id LEFT JOIN users us ON us.id = p.user_id WHERE p.id = ?",

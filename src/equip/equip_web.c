@@ -101,7 +101,18 @@ static int equip_list(struct req *r)
 {
 	int64_t today = cert_today();
 	const char *kind = req_query(r, "kind"), *state = req_query(r, "state");
-	int only_special = !req_query(r, "all");
+	int only_special = !req_query_flag(r, "all", 0);
+	int64_t known = 0;
+	/* an unknown kind or state is a 400 naming it (router.c), not an empty list */
+	if (kind && *kind && db_get_i64(r->db, &known, "SELECT 1 FROM equip_kinds WHERE code = ?", "t", kind) != 1)
+		req_bad_param(r, "kind");
+	if (state && *state) {
+		int s = 0;
+		while (s <= EQUIP_UNKNOWN && strcmp(state, equip_state_code((enum equip_state)s)))
+			s++;
+		if (s > EQUIP_UNKNOWN)
+			req_bad_param(r, "state");
+	}
 	sqlite3_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM
 		" WHERE e.active = 1 AND u.path LIKE ? AND (? = 0 OR e.responsible_user_id = ?)"
 		" AND (? = '' OR e.kind = ?) AND (? = 0 OR COALESCE(k.special, 0) = 1)"

@@ -143,26 +143,44 @@ void hazard_action_read(struct req *r, struct hazard_action_in *in)
 
 /* ---- the scoped, filtered list ---- */
 
+/* A day filter (YYYY-MM-DD): 0 when absent or empty; a malformed one is recorded, so the list
+ * answers 400 naming it (router.c) rather than quietly dropping the filter. */
+static int64_t query_day(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	int64_t t = parse_day(v);
+	if (v && *v && !t)
+		req_bad_param(r, name);
+	return t;
+}
+
+/* The statuses a list can be filtered by: each state of the workflow, plus "open" (not closed
+ * or cancelled) and "valid" (not cancelled) used by the tabs and the dashboards' links. */
+static const char *const filter_statuses[] = {"open", "valid", "reported", "assigned", "planning", "plan_review",
+					      "rectifying", "verifying", "closed", "cancelled", NULL};
+static const char *const filter_levels[] = {"general", "major", NULL};
+
 void hazard_filter_read(struct req *r, struct hazard_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->status = req_query(r, "status");
-	f->level = req_query(r, "level");
+	req_query_enum(r, "status", filter_statuses, &f->status);
+	req_query_enum(r, "level", filter_levels, &f->level);
 	f->q = req_query(r, "q");
 	f->from = req_query(r, "from");
 	f->to = req_query(r, "to");
-	f->mine = req_query(r, "mine");
-	f->area_id = id_of(req_query(r, "area_id"));
-	f->unit_id = id_of(req_query(r, "unit_id"));
-	f->category_id = id_of(req_query(r, "category_id"));
-	const char *v = req_query(r, "overdue");
-	f->overdue = v && !strcmp(v, "1");
-	v = req_query(r, "repeat");
-	f->repeat = v && !strcmp(v, "1");
-	int64_t p = id_of(req_query(r, "page"));
-	f->page = p > 0 && p < 100000 ? (int)p : 1;
-	int64_t pp = id_of(req_query(r, "per_page"));
-	f->per_page = pp > 0 && pp <= 200 ? (int)pp : PER_PAGE;
+	query_day(r, "from");
+	query_day(r, "to");
+	f->mine = req_query_flag(r, "mine", 0) ? "1" : NULL;
+	req_query_id(r, "area_id", &f->area_id);
+	req_query_id(r, "unit_id", &f->unit_id);
+	req_query_id(r, "category_id", &f->category_id);
+	f->overdue = req_query_flag(r, "overdue", 0);
+	f->repeat = req_query_flag(r, "repeat", 0);
+	int64_t p = 1, pp = PER_PAGE;
+	req_query_int(r, "page", 1, 99999, &p);
+	req_query_int(r, "per_page", 1, 200, &pp);
+	f->page = (int)p;
+	f->per_page = (int)pp;
 }
 
 #define HZ_STR_(x) #x
@@ -211,12 +229,17 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 	const char *status = f->status ? f->status : "", *level = f->level ? f->level : "";
 	int handle = mine && auth_has(r, "hazard.handle"), verify = mine && auth_has(r, "hazard.verify");
 	int major = mine && auth_has(r, "hazard.major");
-	int64_t equipment = id_of(req_query(r, "equipment_id"));
+	int64_t equipment = 0;
+	req_query_id(r, "equipment_id", &equipment);
 	/* the dashboards' drill-down: closed in a day range, a hazard-factor class (prefix) */
-	int64_t cfrom = parse_day(req_query(r, "closed_from")), cto = parse_day(req_query(r, "closed_to"));
+	int64_t cfrom = query_day(r, "closed_from"), cto = query_day(r, "closed_to");
 	if (cto)
 		cto += 86400;
 	const char *factor = req_query(r, "factor");
+	int64_t known = 0;
+	if (factor && *factor &&
+	    db_get_i64(r->db, &known, "SELECT 1 FROM hazard_factors WHERE code = ?", "t", factor) != 1)
+		req_bad_param(r, "factor");
 	if (!factor)
 		factor = "";
 #define HZ_ARGS "tIIttIIIIIiiiiiitIIIt", pat, owner, me, status, level, f->area_id, f->unit_id, \
@@ -281,7 +304,8 @@ static void options(struct req *r, struct strbuf *o, const char *sql, int64_t se
 
 static int report_page(struct req *r)
 {
-	int64_t area = id_of(req_query(r, "area"));
+	int64_t area = 0;
+	req_query_id(r, "area", &area);
 	struct strbuf *o = &r->out;
 	page_begin(r, T(r, "hazard.report_title"));
 	html_printf(o, "<script src=\"%s\" defer></script>", static_url("hazard.js"));
@@ -600,7 +624,7 @@ static int detail_page(struct req *r)
 	struct strbuf *o = &r->out;
 	page_begin(r, h.number);
 	html_printf(o, "<script src=\"%s\" defer></script>", static_url("hazard.js"));
-	if (req_query(r, "created"))
+	if (req_query_flag(r, "created", 0))
 		page_notice(r, "ok", arena_printf(&r->arena, "%s %s", T(r, "hazard.created"), h.number));
 	html_printf(o, "<section class=\"card hz-detail\"><h1>%s</h1><p>", h.number);
 	badges(r, o, h.status, h.level, (int)db_col_i64(st, 10), !db_col_null(st, 11), (int)db_col_i64(st, 13),
@@ -743,7 +767,7 @@ static int photo_get(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	int thumb = req_query(r, "thumb") != NULL;
+	int thumb = req_query_flag(r, "thumb", 0);
 	st = db_query(r->db, thumb ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
 				   : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha);
 	if (st && db_step(st) == 1) {
@@ -843,7 +867,9 @@ static int ranking_page(struct req *r)
 	int y, m;
 	char tail;
 	int64_t now = clock_now();
-	if (!month || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 2000) {
+	if (month && *month && (sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 2000 || y > 2200))
+		req_bad_param(r, "month");
+	if (!month || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 2000 || y > 2200) {
 		char buf[16];
 		clock_format(now, "%Y-%m", buf, sizeof(buf));
 		sscanf(buf, "%4d-%2d", &y, &m);

@@ -28,6 +28,10 @@ struct MHD_Connection;
 #define HTTP_MAX_FIELDS 500		/* fields in one form */
 #define HTTP_MAX_FILES 10		/* files in one form */
 #define HTTP_MAX_JSON (1u << 20)	/* a JSON body */
+/* One query-string value. Our own links and filter forms send ids, dates, codes and a search
+ * of a few dozen characters; 2 KiB leaves room for a long `next` path and refuses the rest
+ * with 400 before a handler (or a LIKE over a million rows) sees it. */
+#define HTTP_MAX_QUERY_VALUE 2048u
 
 struct kv {
 	const char *key;
@@ -84,6 +88,9 @@ struct req {
 	const struct route *route;
 	int is_api;
 	int64_t started_ms;
+	const char *bad_param;		/* the first query parameter read malformed (req_query_*) */
+	int record_params;		/* test mode: name the query parameters read (X-Params-Read) */
+	struct kv *params_read;
 
 	/* the response */
 	int status;
@@ -134,6 +141,19 @@ const char *req_header(struct req *r, const char *name);
 /* A form field or, for JSON bodies, a top-level string/number member, as text. */
 const char *req_field(struct req *r, const char *name);
 int req_param_id(struct req *r, const char *name, int64_t *out);	/* 0 ok */
+/* Typed query parameters. Absent or empty (what a GET form sends for an unset filter): 0 and
+ * *out untouched. Well-formed: 1 and *out set. Malformed: -1, *out untouched, and the name is
+ * kept in r->bad_param; a GET whose handler read a malformed parameter answers 400 naming it
+ * (router.c) whatever the handler then wrote, so a bad number is never silently ignored. */
+int req_query_id(struct req *r, const char *name, int64_t *out);	/* 1 .. INT64_MAX */
+int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out);
+/* one of `allowed` (NULL-terminated); *out points into `allowed` */
+int req_query_enum(struct req *r, const char *name, const char *const *allowed, const char **out);
+/* A yes/no switch: "1" (also "on", "true") or "0" ("off", "false"). Absent or empty: def; a
+ * malformed value is recorded as above and counts as def. */
+int req_query_flag(struct req *r, const char *name, int def);
+/* A handler's own parser found `name` malformed (a date, a month): recorded as above. */
+void req_bad_param(struct req *r, const char *name);
 struct upload *req_upload(struct req *r, const char *field);
 int req_is_write(struct req *r);
 /* Origin, else Referer, names this site (Host), or neither is sent (origin.c). */

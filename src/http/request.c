@@ -21,7 +21,69 @@ static const char *kv_get(struct kv *kv, const char *name)
 
 const char *req_query(struct req *r, const char *name)
 {
+	if (r->record_params && !kv_get(r->params_read, name)) {
+		struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
+		kv->key = arena_strdup(&r->arena, name);
+		kv->val = "";
+		kv->next = r->params_read;
+		r->params_read = kv;
+	}
 	return kv_get(r->query, name);
+}
+
+void req_bad_param(struct req *r, const char *name)
+{
+	if (!r->bad_param)
+		r->bad_param = arena_strdup(&r->arena, name);
+}
+
+int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = req_query(r, name);
+	int64_t n;
+	if (!v || !*v)
+		return 0;
+	if (text_parse_i64(v, &n) || n < min || n > max) {
+		req_bad_param(r, name);
+		return -1;
+	}
+	*out = n;
+	return 1;
+}
+
+int req_query_id(struct req *r, const char *name, int64_t *out)
+{
+	return req_query_int(r, name, 1, INT64_MAX, out);
+}
+
+int req_query_enum(struct req *r, const char *name, const char *const *allowed, const char **out)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return 0;
+	for (; *allowed; allowed++)
+		if (!strcmp(v, *allowed)) {
+			*out = *allowed;
+			return 1;
+		}
+	req_bad_param(r, name);
+	return -1;
+}
+
+int req_query_flag(struct req *r, const char *name, int def)
+{
+	static const char *const yes[] = {"1", "on", "true", NULL}, *const no[] = {"0", "off", "false", NULL};
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return def;
+	for (int i = 0; yes[i]; i++)
+		if (!strcmp(v, yes[i]))
+			return 1;
+	for (int i = 0; no[i]; i++)
+		if (!strcmp(v, no[i]))
+			return 0;
+	req_bad_param(r, name);
+	return def;
 }
 
 const char *req_form(struct req *r, const char *name)

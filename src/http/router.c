@@ -13,6 +13,7 @@
 #include "web/i18n.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* Does `path` match `pattern`? Parameters (":name") bind one non-empty segment each. */
 int router_match_path(struct arena *a, const char *pattern, const char *path, struct kv **params)
@@ -103,6 +104,15 @@ static const char *allowed_methods(struct req *r)
 	return out;
 }
 
+/* "a, b, c": the query parameters the handler asked for, in the order it asked */
+static const char *params_read(struct req *r)
+{
+	const char *out = "";
+	for (struct kv *kv = r->params_read; kv; kv = kv->next)
+		out = arena_printf(&r->arena, "%s%s%s", kv->key, *out ? ", " : "", out);
+	return out;
+}
+
 static int csrf_ok(struct req *r)
 {
 	const char *sent = req_form(r, "_csrf");
@@ -138,8 +148,13 @@ void router_dispatch(struct req *r)
 	r->route = rt;
 	if (rt->flags & ROUTE_API)
 		r->is_api = 1;
+	/* Test mode: the parameter test asks which query parameters a handler reads, so that
+	 * it can send each a malformed value without a hand-kept list that goes stale. */
+	r->record_params = clock_test_mode() && req_header(r, "X-Params-Read");
 	if (strncmp(rt->pattern, "/static/", 8) == 0) {	/* no database for assets */
 		rt->fn(r);
+		if (r->record_params)
+			resp_header(r, "X-Params-Read", params_read(r));
 		return;
 	}
 	r->db = db_acquire();
@@ -194,6 +209,23 @@ void router_dispatch(struct req *r)
 		goto done;
 	}
 	rt->fn(r);
+	/* A GET that read a malformed parameter (req_query_id() and kin) answers 400 naming it,
+	 * whatever the handler made of the default it fell back to; an error the handler chose
+	 * itself (a 422 with the filter form, a 404) stands. Writes validate their own input. */
+	if (r->bad_param && !req_is_write(r) && r->status < 400) {
+		struct kv *keep = NULL, *next;	/* cookies stay; a download's headers go */
+		for (struct kv *h = r->resp_headers; h; h = next) {
+			next = h->next;
+			if (!strcasecmp(h->key, "Set-Cookie")) {
+				h->next = keep;
+				keep = h;
+			}
+		}
+		r->resp_headers = keep;
+		resp_error(r, 400, "invalid", i18n_get(r->lang, "error.bad_param"), r->bad_param);
+	}
+	if (r->record_params)
+		resp_header(r, "X-Params-Read", params_read(r));
 	if (db_in_tx(r->db)) {
 		log_error("%s %s left a transaction open; rolled back", r->method, rt->pattern);
 		db_rollback(r->db);

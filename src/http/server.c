@@ -70,24 +70,62 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
+/* Every query value is checked once here, before any handler: valid UTF-8 without control
+ * characters, no NUL (MHD decodes "%00" into the value, and C strings would end there, so
+ * "1%00abc" read as "1"), at most HTTP_MAX_QUERY_VALUE bytes. Anything else is a 400 naming
+ * the parameter. */
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+				     size_t key_size, const char *value, size_t value_size)
 {
 	struct req *r = cls;
 	(void)kind;
 	if (!key)
 		return MHD_YES;
 	struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));
-	kv->key = arena_strdup(&r->arena, key);
-	kv->val = arena_strdup(&r->arena, value ? value : "");
+	kv->key = arena_strndup(&r->arena, key, key_size);
+	kv->val = arena_strndup(&r->arena, value ? value : "", value ? value_size : 0);
 	kv->len = strlen(kv->val);
-	if (!utf8_valid(kv->key, strlen(kv->key)) || !utf8_valid(kv->val, kv->len)) {
+	if (!r->body_error &&
+	    (strlen(kv->key) != key_size || (value && kv->len != value_size) ||
+	     kv->len > HTTP_MAX_QUERY_VALUE || !utf8_valid(kv->key, strlen(kv->key)) ||
+	     !utf8_valid(kv->val, kv->len))) {
 		r->body_error = 400;
 		r->body_error_field = kv->key;
 	}
 	kv->next = r->query;
 	r->query = kv;
 	return MHD_YES;
+}
+
+/* MHD's percent-decoding of the path and of each query argument, but for "%00": a NUL cannot
+ * travel in the C strings MHD hands over, so "/users/1%00x" reached the router as
+ * "/users/1" and acted on user 1. It becomes 0xC0 instead, a byte never valid in UTF-8, so the
+ * UTF-8 checks on the path (req_new) and on every query value (collect_query) refuse it. */
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		int hi, lo;
+		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+			int v = hi << 4 | lo;
+			*w++ = (char)(v ? v : 0xc0);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 static void set_body_error(struct req *r, int status, const char *field)
@@ -200,7 +238,7 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 	atomic_fetch_add(&inflight, 1);
 	if (!utf8_valid(r->path, strlen(r->path)))
 		set_body_error(r, 400, "path");
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
 	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
 	if (cookie)
 		r->cookies = http_parse_cookies(&r->arena, cookie);
@@ -436,6 +474,7 @@ int http_start(const struct http_config *cfg)
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 512),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 30),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
 	if (!daemon_h) {
 		log_error("http: cannot listen on %s", cfg->listen);

@@ -355,8 +355,7 @@ int org_api_areas(struct req *r)
 {
 	json_t *items = json_array();
 	int64_t unit = 0;
-	const char *u = req_query(r, "unit_id");
-	if (u && text_parse_i64(u, &unit)) {
+	if (req_query_id(r, "unit_id", &unit) < 0) {
 		resp_error(r, 422, "invalid", T(r, "error.invalid"), "unit_id");
 		json_decref(items);
 		return 0;

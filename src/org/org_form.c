@@ -196,16 +196,35 @@ void org_user_options(struct req *r, int64_t selected, int64_t within_unit)
 void org_page_args(struct req *r, int *page, int *per_page)
 {
 	int64_t p = 1, n = ORG_PER_PAGE;
-	const char *v = req_query(r, "page");
-	if (v && (text_parse_i64(v, &p) || p < 1 || p > 1000000))
-		p = 1;
-	v = req_query(r, "per_page");
-	if (v && (text_parse_i64(v, &n) || n < 1))
-		n = ORG_PER_PAGE;
+	/* a malformed page is recorded (400 naming it, router.c); a large per_page is capped */
+	req_query_int(r, "page", 1, 1000000, &p);
+	req_query_int(r, "per_page", 1, INT64_MAX, &n);
 	if (n > ORG_PER_PAGE_MAX)
 		n = ORG_PER_PAGE_MAX;
 	*page = (int)p;
 	*per_page = (int)n;
+}
+
+/* The user list's filters shared by the page and the API: ?unit_id= (an id), ?role= (a role
+ * that exists), ?active= (1, 0 or all; absent: def). Malformed ones are recorded. */
+void org_user_filters(struct req *r, int64_t *unit, const char **role, int *active, int def)
+{
+	static const char *const actives[] = {"1", "0", "all", NULL};
+	const char *a = NULL;
+	int64_t known = 0;
+	*unit = 0;
+	req_query_id(r, "unit_id", unit);
+	const char *v = req_query(r, "role");
+	*role = "";
+	if (v && *v) {
+		if (db_get_i64(r->db, &known, "SELECT 1 FROM roles WHERE code = ?", "t", v) == 1)
+			*role = v;
+		else
+			req_bad_param(r, "role");
+	}
+	*active = def;
+	if (req_query_enum(r, "active", actives, &a) == 1)
+		*active = !strcmp(a, "all") ? -1 : !strcmp(a, "0") ? 0 : 1;
 }
 
 void org_pager(struct req *r, const char *base, int page, int per_page, int64_t total)

@@ -231,7 +231,10 @@ static void unit_form(struct req *r, const struct unit_row *u, const struct org_
 			    page_csrf(r));
 	if (!u) {
 		int64_t parent = 0;
-		text_parse_i64(org_value(r, "parent_id", req_query(r, "parent")), &parent);
+		if (req_is_write(r))	/* re-shown after a refused POST */
+			text_parse_i64(org_value(r, "parent_id", NULL), &parent);
+		else
+			req_query_id(r, "parent", &parent);	/* "add a unit under this one" */
 		html_printf(&r->out, "<label>%s<select name=\"parent_id\" required><option value=\"\"></option>",
 			    T(r, "org.unit_parent"));
 		org_unit_options(r, parent);

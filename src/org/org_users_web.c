@@ -414,16 +414,12 @@ int org_users_page(struct req *r)
 {
 	int page, per_page;
 	org_page_args(r, &page, &per_page);
-	const char *q = req_query(r, "q"), *role = req_query(r, "role"), *act = req_query(r, "active");
-	int64_t unit = 0, total = 0;
+	const char *q = req_query(r, "q"), *role;
+	int64_t unit, total = 0;
+	int active;
 	if (!q || strlen(q) > 4 * ORG_SEARCH_MAX)
 		q = "";
-	if (!role || org_check_role_code(role))
-		role = "";
-	int active = !act ? 1 : !strcmp(act, "0") ? 0 : !strcmp(act, "1") ? 1 : -1;
-	const char *u = req_query(r, "unit_id");
-	if (u && text_parse_i64(u, &unit))
-		unit = 0;
+	org_user_filters(r, &unit, &role, &active, 1);
 	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
 	int64_t own = auth_scope_owner(r);
 	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
@@ -702,24 +698,19 @@ int org_api_users(struct req *r)
 {
 	int page, per_page;
 	org_page_args(r, &page, &per_page);
-	const char *q = req_query(r, "q"), *role = req_query(r, "role"), *act = req_query(r, "active");
-	const char *u = req_query(r, "unit_id");
-	int64_t unit = 0, total = 0;
+	const char *q = req_query(r, "q"), *role;
+	int64_t unit, total = 0;
+	int active;
 	if (q && utf8_chars(q) > ORG_SEARCH_MAX) {
 		resp_error(r, 422, "invalid", T(r, "org.err_too_long"), "q");
 		return 0;
 	}
-	if (role && *role && org_check_role_code(role)) {
-		resp_error(r, 422, "invalid", T(r, "org.err_choice"), "role");
-		return 0;
-	}
-	if (u && *u && text_parse_i64(u, &unit)) {
-		resp_error(r, 422, "invalid", T(r, "org.err_choice"), "unit_id");
+	org_user_filters(r, &unit, &role, &active, -1);
+	if (r->bad_param) {
+		resp_error(r, 422, "invalid", T(r, "org.err_choice"), r->bad_param);
 		return 0;
 	}
 	q = q ? q : "";
-	role = role ? role : "";
-	int active = !act || !*act || !strcmp(act, "all") ? -1 : !strcmp(act, "0") ? 0 : 1;
 	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
 	int64_t own = auth_scope_owner(r);
 	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,

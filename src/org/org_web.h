@@ -73,6 +73,8 @@ void org_user_options(struct req *r, int64_t selected, int64_t within_unit);
 /* "(12) ← 1 2 3 →" links keeping the other query parameters */
 void org_pager(struct req *r, const char *base, int page, int per_page, int64_t total);
 void org_page_args(struct req *r, int *page, int *per_page);
+/* ?unit_id= ?role= ?active= of the user lists; active: 1, 0, -1 for all, def when absent */
+void org_user_filters(struct req *r, int64_t *unit, const char **role, int *active, int def);
 /* A LIKE pattern "%q%" with the wildcards in q escaped (use ESCAPE '\'). */
 const char *org_like(struct req *r, const char *q);
 /* Append "field: old → new; " to an audit summary when they differ. */

@@ -82,6 +82,11 @@ struct permit_type {
 };
 extern const struct permit_type permit_type_list[];	/* the eight, ends with {0} */
 const struct permit_type *permit_type_find(const char *code);
+/* ?state= and ?type= of the permit lists (permit_web.c): a known value, or "" when absent; an
+ * unknown one is recorded with req_bad_param() (a GET then answers 400 naming it) */
+void permit_list_filters(struct req *r, const char **state, const char **type);
+/* the ?done= notices a permit page shows after an action (permit_web.c) */
+extern const char *const permit_done_notices[];
 
 struct permit_grade_in {
 	const char *type;

@@ -31,10 +31,15 @@ static json_t *row_json(sqlite3_stmt *st)
 
 int permit_api_list(struct req *r)
 {
-	const char *state = req_query(r, "state"), *type = req_query(r, "type"), *area = req_query(r, "area_id");
+	const char *state, *type;
 	int64_t me = r->who->user_id, own = auth_scope_owner(r), aid = 0;
-	if (area && text_parse_i64(area, &aid)) {
+	permit_list_filters(r, &state, &type);
+	if (req_query_id(r, "area_id", &aid) < 0) {
 		resp_error(r, 422, "invalid", T(r, "permit.err.area"), "area_id");
+		return 0;
+	}
+	if (r->bad_param) {
+		resp_error(r, 422, "invalid", T(r, "error.bad_param"), r->bad_param);
 		return 0;
 	}
 	json_t *items = json_array();
@@ -303,7 +308,8 @@ int permit_api_calendar(struct req *r)
 {
 	const char *month = req_query(r, "month");
 	int y, m;
-	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 || y < 2000 || y > 2200) {
+	char tail;
+	if (!month || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 2000 || y > 2200) {
 		resp_error(r, 422, "invalid", T(r, "permit.err.month"), "month");
 		return 0;
 	}

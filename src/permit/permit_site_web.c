@@ -36,8 +36,9 @@ int permit_site_page(struct req *r)
 	html_printf(o, "<section class=\"card permit-site\"><h1>%s</h1><p class=\"hint\">%s</p>", name, T(r, "permit.site_hint"));
 	if (coords)
 		html_printf(o, "<p class=\"permit-geo\" data-geo-status=\"1\">%s %D m</p>", T(r, "permit.site_radius"), radius);
-	const char *done = req_query(r, "done");
-	if (done && (!strcmp(done, "start") || !strcmp(done, "suspend") || !strcmp(done, "resume") || !strcmp(done, "close")))
+	static const char *const site_done[] = {"start", "suspend", "resume", "close", NULL};
+	const char *done = NULL;
+	if (req_query_enum(r, "done", site_done, &done) == 1)
 		page_notice(r, "ok", permit_tr(r, "permit.done", done));
 	int64_t ids[100];
 	int n = 0;

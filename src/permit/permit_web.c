@@ -128,9 +128,30 @@ static void subnav(struct req *r)
 	html_printf(&r->out, "</nav>");
 }
 
+static const char *const states[] = {"draft", "submitted", "approving", "approved", "in_progress",
+				     "suspended", "refused", "closed", "cancelled", NULL};
+
+const char *const permit_done_notices[] = {"submit", "approve", "refuse", "revise", "start", "suspend", "resume",
+					    "extend", "close", "cancel", "gas_pass", "gas_fail", NULL};
+
+void permit_list_filters(struct req *r, const char **state, const char **type)
+{
+	const char *t = req_query(r, "type");
+	*state = "";
+	*type = "";
+	req_query_enum(r, "state", states, state);
+	if (t && *t) {
+		if (permit_type_find(t))
+			*type = t;
+		else
+			req_bad_param(r, "type");
+	}
+}
+
 static int list_page(struct req *r)
 {
-	const char *state = req_query(r, "state"), *type = req_query(r, "type");
+	const char *state, *type;
+	permit_list_filters(r, &state, &type);
 	int64_t me = r->who->user_id, own = auth_scope_owner(r);
 	page_begin(r, T(r, "nav.permits"));
 	subnav(r);
@@ -142,8 +163,6 @@ static int list_page(struct req *r)
 			    type && !strcmp(type, t->code) ? " selected" : "", permit_tr(r, "permit.type", t->code));
 	html_printf(&r->out, "</select></label><label>%s<select name=\"state\"><option value=\"\">%s</option>",
 		    T(r, "permit.f.state"), T(r, "permit.all"));
-	static const char *const states[] = {"draft", "submitted", "approving", "approved", "in_progress",
-					     "suspended", "refused", "closed", "cancelled", NULL};
 	for (int i = 0; states[i]; i++)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", states[i],
 			    state && !strcmp(state, states[i]) ? " selected" : "", permit_tr(r, "permit.state", states[i]));
@@ -249,6 +268,8 @@ static void form_type_fields(struct req *r, const char *type)
 static int new_page(struct req *r)
 {
 	const char *type = req_query(r, "type");
+	if (type && *type && !permit_type_find(type))
+		req_bad_param(r, "type");	/* 400 (router.c), not the type picker */
 	page_begin(r, T(r, "permit.new"));
 	if (!permit_type_find(type)) {
 		html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><div class=\"tiles\">", T(r, "permit.pick_type"));
@@ -435,8 +456,8 @@ static int show_page(struct req *r)
 		       "<p><span class=\"badge %s\">%s</span> <a href=\"/permits/%D/print\">%s</a></p>",
 		    permit_tr(r, "permit.type", p->type), permit_grade_label(r, p->type, p->grade), p->number,
 		    state_badge(p->state), permit_tr(r, "permit.state", p->state), p->id, T(r, "permit.print"));
-	const char *notice = req_query(r, "done");
-	if (notice && permit_type_find(p->type))
+	const char *notice = NULL;
+	if (req_query_enum(r, "done", permit_done_notices, &notice) == 1 && permit_type_find(p->type))
 		page_notice(r, "ok", permit_tr(r, "permit.done", notice));
 	permit_conflicts_html(r, p);
 	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
@@ -547,7 +568,12 @@ static int calendar_page(struct req *r)
 	const char *month = req_query(r, "month");
 	int y, m;
 	char buf[16];
-	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 || y < 2000 || y > 2200) {
+	char tail;
+	int bad = !month || !*month || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
+		  y < 2000 || y > 2200;
+	if (bad && month && *month)
+		req_bad_param(r, "month");
+	if (bad) {
 		clock_format(clock_now(), "%Y-%m", buf, sizeof(buf));
 		sscanf(buf, "%4d-%2d", &y, &m);
 	}

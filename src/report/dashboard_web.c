@@ -24,18 +24,10 @@
 
 #define DAY 86400
 
-static int64_t id_of(const char *s)
-{
-	int64_t v = 0;
-	if (!s || text_parse_i64(s, &v) || v < 0)
-		return 0;
-	return v;
-}
-
 /* ---- loading ---- */
 
 /* The unit a caller's dashboard starts at: the root of their data scope. */
-static int64_t scope_root(struct req *r)
+int64_t dash_scope_root(struct req *r)
 {
 	const char *pat = auth_scope_pattern(r);
 	size_t n = strlen(pat);
@@ -78,16 +70,30 @@ int dash_load(struct req *r, struct dash *d, int64_t unit_id, int64_t from, int6
 	return 0;
 }
 
+/* A day parameter (YYYY-MM-DD): 0 when absent or empty; a malformed one is recorded, so the
+ * request answers 400 naming it (router.c) instead of quietly showing this month. */
+static int64_t query_day(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	int64_t t = kpi_parse_day(v);
+	if (v && *v && !t)
+		req_bad_param(r, name);
+	return t;
+}
+
 int dash_from_query(struct req *r, struct dash *d)
 {
-	int64_t unit = id_of(req_query(r, "unit"));
+	int64_t unit = 0;
+	if (!req_query_id(r, "unit", &unit))
+		req_query_id(r, "unit_id", &unit);
 	if (!unit)
-		unit = id_of(req_query(r, "unit_id"));
-	if (!unit)
-		unit = scope_root(r);
-	int64_t from = kpi_parse_day(req_query(r, "from")), to = kpi_parse_day(req_query(r, "to"));
+		unit = dash_scope_root(r);
+	int64_t from = query_day(r, "from"), to = query_day(r, "to");
 	int y, m;
-	if (!kpi_parse_month(req_query(r, "month"), &y, &m)) {
+	const char *month = req_query(r, "month");
+	if (month && *month && kpi_parse_month(month, &y, &m))
+		req_bad_param(r, "month");
+	if (!kpi_parse_month(month, &y, &m)) {
 		kpi_month_range(y, m, &from, &to);
 	} else if (!from || !to || to < from || to - from > 400 * DAY) {
 		char buf[16];
@@ -97,7 +103,7 @@ int dash_from_query(struct req *r, struct dash *d)
 	} else {
 		to += DAY;	/* the last day shown is included */
 	}
-	int64_t bf = kpi_parse_day(req_query(r, "base_from")), bt = kpi_parse_day(req_query(r, "base_to"));
+	int64_t bf = query_day(r, "base_from"), bt = query_day(r, "base_to");
 	if (!bf || !bt || bt < bf || bt - bf > 400 * DAY)
 		bf = bt = 0;
 	else

@@ -19,15 +19,22 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Load the unit and month of the query; *month gets "YYYY-MM". 0 or an HTTP status. */
+/* Load the unit and month of the query; *month gets "YYYY-MM". 0 or an HTTP status. *d is
+ * initialised before anything can fail, so the caller's error path may always free it (a
+ * malformed ?unit= used to return first and free an uninitialised struct). */
 static int monthly_load(struct req *r, struct dash *d, const char **month)
 {
 	int64_t unit = 0, from, to, pf, pt;
-	const char *u = req_query(r, "unit");
-	if (u && *u && (text_parse_i64(u, &unit) || unit <= 0))
-		return 404;
+	memset(d, 0, sizeof(*d));
+	if (req_query_id(r, "unit", &unit) < 0)
+		return 400;
 	int y, m;
-	if (kpi_parse_month(req_query(r, "month"), &y, &m)) {
+	const char *ms = req_query(r, "month");
+	if (ms && *ms && kpi_parse_month(ms, &y, &m)) {
+		req_bad_param(r, "month");
+		return 400;
+	}
+	if (!ms || !*ms) {
 		char buf[16];
 		clock_format(clock_now(), "%Y-%m", buf, sizeof(buf));
 		kpi_parse_month(buf, &y, &m);
@@ -35,23 +42,19 @@ static int monthly_load(struct req *r, struct dash *d, const char **month)
 	kpi_month_range(y, m, &from, &to);
 	kpi_month_range(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, &pf, &pt);
 	*month = arena_printf(&r->arena, "%04d-%02d", y, m);
-	if (!unit) {
-		/* the root of the caller's scope, as the dashboard */
-		struct dash tmp;
-		int rc = dash_from_query(r, &tmp);
-		unit = tmp.unit_id;
-		dash_free(&tmp);
-		if (rc)
-			return rc;
-	}
+	if (!unit)	/* the root of the caller's scope, as the dashboard */
+		unit = dash_scope_root(r);
 	return dash_load(r, d, unit, from, to, pf, pt);
 }
 
 static void fail(struct req *r, struct dash *d, int rc)
 {
 	dash_free(d);
-	resp_error(r, rc, rc == 404 ? "not_found" : "unavailable", T(r, rc == 404 ? "error.not_found" : "error.unavailable"),
-		   rc == 404 ? "unit" : NULL);
+	if (rc == 400)
+		resp_error(r, 400, "invalid", T(r, "error.bad_param"), r->bad_param);
+	else
+		resp_error(r, rc, rc == 404 ? "not_found" : "unavailable",
+			   T(r, rc == 404 ? "error.not_found" : "error.unavailable"), rc == 404 ? "unit" : NULL);
 }
 
 int monthly_page(struct req *r)

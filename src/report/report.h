@@ -71,6 +71,7 @@ struct dash {
 int dash_load(struct req *r, struct dash *d, int64_t unit_id, int64_t from, int64_t to, int64_t base_from,
 	      int64_t base_to);	/* base_to 0: the period just before */
 int dash_from_query(struct req *r, struct dash *d);
+int64_t dash_scope_root(struct req *r);	/* the unit a caller's dashboard starts at */
 void dash_free(struct dash *d);
 /* Query-string fragment "unit_id=5&from=…&to=…" for drill-down links of the dashboard's period. */
 const char *dash_list_query(struct req *r, const struct dash *d);

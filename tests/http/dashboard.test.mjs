@@ -194,7 +194,9 @@ test('the monthly report: a printable page and a PDF', async () => {
   const pdf = Buffer.from(await r.arrayBuffer());
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assert.ok(pdf.length > 10000);
-  assert.equal((await c.get('/reports/monthly?month=2026-13')).status, 200, 'a bad month falls back to this month');
+  const bad = await c.get('/reports/monthly?month=2026-13');	// refused, not quietly this month
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /<code>month<\/code>/);
 });
 
 test('the big screen: a frame with screen.js and a fragment without script', async () => {
