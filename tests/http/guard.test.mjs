@@ -10,7 +10,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { startServer } from './lib.mjs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, BIN } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const statusOf = (text) => Number((/^HTTP\/1\.[01] (\d{3})/.exec(text) || [])[1]);
@@ -236,5 +240,28 @@ test('request heads RFC 9112 calls invalid get 400 and a closed connection; a no
     assert.equal((two.text.match(/^HTTP\/1\.1 /gm) || []).length, 1, 'one answer on one connection');
   } finally {
     await srv.stop();
+  }
+});
+
+test('http.head_timeout and http.max_per_address come from the file, the environment or a flag, in that order', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anquan-guard-'));
+  try {
+    writeFileSync(join(dir, 'anquan.conf'), 'http.head_timeout = 20\nhttp.max_per_address = 16\n');
+    const env = { ...process.env, ANQUAN_DATA: dir };
+    delete env.ANQUAN_HTTP_HEAD_TIMEOUT;
+    delete env.ANQUAN_HTTP_MAX_PER_ADDRESS;
+    const value = (out, key) => (new RegExp(`^${key.replace('.', '\\.')} += (\\S+) +# (\\S+)`, 'm').exec(out) || []).slice(1);
+    let out = execFileSync(BIN, ['config'], { env }).toString();
+    assert.deepEqual(value(out, 'http.head_timeout'), ['20', `${join(dir, 'anquan.conf')},`]);
+    assert.deepEqual(value(out, 'http.max_per_address'), ['16', `${join(dir, 'anquan.conf')},`]);
+    out = execFileSync(BIN, ['config'], { env: { ...env, ANQUAN_HTTP_HEAD_TIMEOUT: '5' } }).toString();
+    assert.deepEqual(value(out, 'http.head_timeout'), ['5', 'environment,']);
+    out = execFileSync(BIN, ['config', '--http.head_timeout=7'], { env: { ...env, ANQUAN_HTTP_HEAD_TIMEOUT: '5' } }).toString();
+    assert.deepEqual(value(out, 'http.head_timeout'), ['7', 'flag,']);
+    const bad = spawnSync(BIN, ['config', '--http.max_per_address=0'], { env });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr.toString(), /http\.max_per_address \(flag\): '0' is not a whole number from 1 to 10000/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
