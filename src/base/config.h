@@ -15,6 +15,8 @@ struct config {
 	int threads;			/* http.threads */
 	int max_connections;		/* http.max_connections */
 	int idle_timeout;		/* http.idle_timeout (s) */
+	int head_timeout;		/* http.head_timeout (s): the whole request head, from accept */
+	int max_per_address;		/* http.max_per_address: connections from one address */
 	int secure_cookies;		/* http.secure_cookies: set behind TLS */
 	int session_idle;		/* session.idle (s), 1800: 等保 session timeout */
 	int session_absolute;		/* session.absolute (s), 43200 */

@@ -87,7 +87,7 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	struct http_config hc = {cfg.listen, cfg.threads, cfg.max_connections, cfg.idle_timeout,
-				 cfg.secure_cookies};
+				 cfg.secure_cookies, cfg.head_timeout, cfg.max_per_address};
 	if (http_start(&hc)) {
 		db_pool_close();
 		audit_close();

@@ -182,6 +182,8 @@ struct http_config {
 	int max_connections;
 	int idle_timeout_s;
 	int secure_cookies;
+	int head_timeout_s;		/* the request head must arrive within this (guard.c) */
+	int max_per_address;		/* connections from one address at once (guard.c) */
 };
 int http_start(const struct http_config *cfg);	/* 0, or -1 with the reason logged */
 void http_wait_for_signal(void);		/* blocks until SIGTERM or SIGINT */

@@ -11,8 +11,13 @@
  * Debian 12 ships libmicrohttpd 0.9.75, which accepts some request-smuggling shapes fixed in
  * 1.0.4 (e.g. two Content-Length headers). Those are refused here; in production put nginx in
  * front for TLS as docs/operations.md describes.
+ *
+ * MHD has no listening socket of its own: guard.c accepts each connection, waits (bounded)
+ * for its whole request head, checks it, and only then hands it to MHD. Every response
+ * closes its connection so that the next request passes the guard too.
  */
 #include "http/http.h"
+#include "http/guard.h"
 #include "http/static.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -354,6 +359,9 @@ static enum MHD_Result send_response(struct req *r, struct MHD_Connection *conn)
 	}
 	if (!has_cache)	/* pages carry personal data: never cache them in shared caches */
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* no keep-alive: a later request on this connection would skip guard.c's deadline and
+	 * head check (a request pipelined behind this one is never read) */
+	MHD_add_response_header(resp, "Connection", "close");
 	r->body_seen = len;	/* reused: bytes sent, for the access log */
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
@@ -462,22 +470,35 @@ int http_start(const struct http_config *cfg)
 	}
 	secure_cookies = cfg->secure_cookies;
 	static_init();
+	unsigned max_conn = (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 512);
+	unsigned per_addr = (unsigned)(cfg->max_per_address > 0 ? cfg->max_per_address : 64);
 	daemon_h = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			MHD_USE_NO_LISTEN_SOCKET,
 		0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
 		/* headers and MHD's own buffers: above the 32 KiB default so long cookies and
 		 * query strings fit, still bounded (431 beyond) */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 512),
+		MHD_OPTION_CONNECTION_LIMIT, max_conn,
+		/* guard.c bounds one address while heads arrive; this bounds it while MHD reads
+		 * bodies and answers (MHD closes a connection over the limit) */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 30),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
 	if (!daemon_h) {
+		log_error("http: cannot start the HTTP server for %s", cfg->listen);
+		return -1;
+	}
+	struct guard_config gc = {sa, daemon_h, (int)max_conn, (int)per_addr,
+				  cfg->head_timeout_s > 0 ? cfg->head_timeout_s : 10};
+	if (guard_start(&gc)) {
 		log_error("http: cannot listen on %s", cfg->listen);
+		MHD_stop_daemon(daemon_h);
+		daemon_h = NULL;
 		return -1;
 	}
 	return 0;
@@ -502,9 +523,7 @@ void http_stop(void)
 {
 	if (!daemon_h)
 		return;
-	MHD_socket s = MHD_quiesce_daemon(daemon_h);
-	if (s != MHD_INVALID_SOCKET)
-		close(s);
+	guard_stop();	/* no new connections; those still sending their head are dropped */
 	/* let requests in flight finish: up to 15 s, checked every 20 ms */
 	for (int i = 0; i < 750 && atomic_load(&inflight) > 0; i++) {
 		struct timespec ts = {0, 20 * 1000 * 1000};

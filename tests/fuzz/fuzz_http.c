@@ -125,7 +125,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	close(s);
 	static char listen[32];
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-	struct http_config hc = {listen, 2, 64, 1, 0};
+	struct http_config hc = {listen, 2, 64, 1, 0, 1, 64};
 	if (http_start(&hc))
 		abort();
 	sign_in();
