@@ -128,6 +128,19 @@ static int test_clock(struct req *r)
 	return 0;
 }
 
+/* The server's "now" (the test clock when set): tests compute their expectations from it,
+ * never from the test runner's clock, which may run apart (faketime starts each process's
+ * clock anew). Test mode only, like the route above. */
+static int test_clock_get(struct req *r)
+{
+	if (!clock_test_mode()) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	resp_json(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
+	return 0;
+}
+
 const struct route home_routes[] = {
 	{"GET", "/healthz", healthz, NULL, ROUTE_PUBLIC, "Liveness: 200 once the database is open"},
 	{"GET", "/", home_page, NULL, 0, "Home page"},
@@ -136,5 +149,6 @@ const struct route home_routes[] = {
 	{"GET", "/api/v1/inbox", api_inbox, NULL, ROUTE_API, "The caller's latest notifications"},
 	{"POST", "/api/v1/test/clock", test_clock, NULL, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF,
 	 "Set the clock (test mode only; 404 otherwise)"},
+	{"GET", "/api/v1/test/clock", test_clock_get, NULL, ROUTE_PUBLIC | ROUTE_API, "Read the clock (test mode only; 404 otherwise)"},
 	{0},
 };
