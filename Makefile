@@ -4,6 +4,7 @@
 #   make run      install what is missing, build, serve http://127.0.0.1:8080 with demo data
 #   make test     install what is missing, build with ASan+UBSan, run every test
 #   make e2e      only the browser tests (headless Chromium)
+#   make test-dates  the unit and HTTP tests again at other dates (faketime)
 #   make bench    benchmarks (bench/), not part of make test
 #   make fuzz     libFuzzer targets, each for FUZZ_SECONDS
 #   make tsan     the HTTP tests against a ThreadSanitizer build
@@ -160,6 +161,13 @@ REPLAY := $(addprefix $(ASAN)/replay_,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcar
 
 test: deps-test $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
 	@tests/run
+
+# --- the same tests on other days: make test-dates ---
+# The unit and HTTP tests again under faketime at the 1st of a month 00:05, New Year's Eve
+# 23:55 and a leap day (Asia/Shanghai), then today; the moments are listed in tests/run.
+.PHONY: test-dates
+test-dates: deps-test $(ASAN)/anquan $(ASAN)/unit
+	@tests/run dates
 
 unit: deps $(ASAN)/unit
 	$(ASAN)/unit

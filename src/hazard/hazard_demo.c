@@ -4,8 +4,12 @@
  * plan awaiting the principal's approval. Photos are drawn here (stripes on a colour) and
  * encoded with TurboJPEG, so no image file is needed.
  *
- * Runs inside demo_load's transaction, after the organization exists. Times spread over the
- * last six weeks so that lists, deadlines and the ranking look lived-in.
+ * Runs inside demo_load's transaction, after the organization exists. Times spread evenly over
+ * the 90 days before the moment of loading, so that the dashboard's last 30 days, this month
+ * and last month all hold hazards whatever the day (the 1st of a month included), and lists,
+ * deadlines and the ranking look lived-in. Numbers follow each reporting year's sequence, as
+ * hazard_create() numbers them, so a demo loaded in early January has last year's numbers
+ * too and the new year's next number follows its own.
  */
 #include "hazard/hazard.h"
 #include "audit/audit.h"
@@ -55,6 +59,18 @@ static int photo(struct db *c, int64_t hazard, int64_t event, const char *kind, 
 	return rc;
 }
 
+/* The next number of the year of `at`, the same sequence hazard_create() draws from. */
+static int next_number(struct db *c, int64_t at, char *number, size_t size)
+{
+	int64_t seq = 0;
+	int year = hazard_local_year(at);
+	if (db_get_i64(c, &seq, "INSERT INTO hazard_seq (year, last) VALUES (?, 1) ON CONFLICT (year)"
+			  " DO UPDATE SET last = hazard_seq.last + 1 RETURNING last", "i", year) != 1)
+		return -1;
+	hazard_format_number(number, size, year, seq);
+	return 0;
+}
+
 static int64_t event(struct db *c, int64_t hazard, int64_t at, int64_t uid, const char *action,
 		     const char *from, const char *to, const char *note)
 {
@@ -86,8 +102,6 @@ int hazard_demo_load(struct db *c)
 	db_done(c, st);
 	if (!nareas)
 		return 0;
-	int year = hazard_local_year(now);
-	int64_t seq = 0;
 	int count = 0;
 	int64_t first_id = 0;
 	for (int i = 0; states[i]; i++, count++) {
@@ -98,7 +112,8 @@ int hazard_demo_load(struct db *c)
 		int64_t area = areas[(i % 6 == 0 && i <= 6) ? 0 : i % nareas];
 		int64_t cat = (i % 6 == 0 && i <= 6) ? 1 : (i * 3) % 8 + 1;
 		int64_t reporter = reporters[i % 4];
-		int64_t reported = now - (int64_t)(40 - i) * 26 * 3600 - 3600 * (i % 5);
+		/* 39 hazards, one every 2.3 days from 89 days ago to 2 days ago, at varied hours */
+		int64_t reported = now - (int64_t)(39 - i) * (89 * 86400 / 39) - 3600 * (i % 5);
 		char urgency = "CBCAB"[i % 5];
 		struct hazard_deadlines d = hazard_deadlines(c, urgency, reported);
 		int64_t assignee = hazard_dispatch(c, area, cat);
@@ -106,7 +121,8 @@ int hazard_demo_load(struct db *c)
 		if (i % 7 == 3)	/* a few on one reactor: the equipment warning has a story */
 			db_get_i64(c, &equipment, "SELECT id FROM equipment WHERE code = 'R-101'", NULL);
 		char number[32];
-		hazard_format_number(number, sizeof(number), hazard_local_year(reported), ++seq);
+		if (next_number(c, reported, number, sizeof(number)))
+			return -1;
 		int closed = !strcmp(status, "closed");
 		int submitted = closed || !strcmp(status, "verifying");
 		int accepted = strcmp(status, "reported") && strcmp(status, "cancelled");
@@ -177,7 +193,8 @@ int hazard_demo_load(struct db *c)
 	db_get_i64(c, &crit, "SELECT id FROM hazard_criteria WHERE article = 14 AND item = 1", NULL);
 	assignee = hazard_dispatch(c, area, 4);
 	char number[32];
-	hazard_format_number(number, sizeof(number), hazard_local_year(reported), ++seq);
+	if (next_number(c, reported, number, sizeof(number)))
+		return -1;
 	if (db_exec(c, "INSERT INTO hazards (number, status, reporter_id, area_id, unit_id, category_id, level,"
 		       " criterion_id, urgency, description, assignee_id, reported_at, accepted_at, respond_due,"
 		       " rectify_due, regulator_reported_at, updated_at) SELECT ?, 'plan_review', ?, a.id, a.unit_id, 4,"
@@ -205,9 +222,6 @@ int hazard_demo_load(struct db *c)
 	    hazard_search_sync(c, id) != DB_OK)
 		return -1;
 	count++;
-	if (db_exec(c, "INSERT INTO hazard_seq (year, last) VALUES (?, ?) ON CONFLICT (year) DO UPDATE SET last = excluded.last",
-		    "iI", year, seq) != DB_OK)
-		return -1;
 	char summary[64];
 	snprintf(summary, sizeof(summary), "demo hazards loaded: %d", count);
 	return audit_append(c, &actor, "system", 0, "hazard_demo", summary) == DB_OK ? 0 : -1;

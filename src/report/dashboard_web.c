@@ -5,7 +5,9 @@
  * the home page; the JSON API; the module's route table.
  *
  * The period is [from, to) of local (UTC+8) days; on the page "to" is the last day shown, as
- * on the hazard list. The baseline (for the cycle compression and the ranking arrows) is the
+ * on the hazard list. Unless the query chooses one, it is the last 30 days (period.h), so the
+ * dashboard of the 1st of a month is not an empty new month; tabs switch to this month and
+ * last month. The baseline (for the cycle compression and the ranking arrows) is the
  * period of the same length just before, unless base_from/base_to choose another.
  */
 #include "report/report.h"
@@ -90,16 +92,20 @@ int dash_from_query(struct req *r, struct dash *d)
 		unit = dash_scope_root(r);
 	int64_t from = query_day(r, "from"), to = query_day(r, "to");
 	int y, m;
-	const char *month = req_query(r, "month");
+	const char *month = req_query(r, "month"), *period_s = req_query(r, "period");
 	if (month && *month && kpi_parse_month(month, &y, &m))
 		req_bad_param(r, "month");
-	if (!kpi_parse_month(month, &y, &m)) {
+	int period = report_period_parse(period_s);
+	if (period_s && *period_s && period < 0)
+		req_bad_param(r, "period");
+	if (period >= 0) {
+		report_period_range(period, clock_now(), &from, &to);
+	} else if (!kpi_parse_month(month, &y, &m)) {
 		kpi_month_range(y, m, &from, &to);
 	} else if (!from || !to || to < from || to - from > 400 * DAY) {
-		char buf[16];
-		clock_format(clock_now(), "%Y-%m", buf, sizeof(buf));
-		kpi_parse_month(buf, &y, &m);
-		kpi_month_range(y, m, &from, &to);
+		/* nothing chosen (or nonsense): the default, never an empty new month */
+		period = PERIOD_DEFAULT;
+		report_period_range(period, clock_now(), &from, &to);
 	} else {
 		to += DAY;	/* the last day shown is included */
 	}
@@ -108,7 +114,9 @@ int dash_from_query(struct req *r, struct dash *d)
 		bf = bt = 0;
 	else
 		bt += DAY;
-	return dash_load(r, d, unit, from, to, bf, bt);
+	int rc = dash_load(r, d, unit, from, to, bf, bt);
+	d->period = period;
+	return rc;
 }
 
 void dash_free(struct dash *d)
@@ -364,6 +372,16 @@ void dash_major_list(struct req *r, struct strbuf *o, const struct dash *d, int 
 
 /* ---- the page ---- */
 
+void dash_period_tabs(struct req *r, struct strbuf *o, const struct dash *d, const char *path)
+{
+	html_printf(o, "<nav class=\"period-tabs\" aria-label=\"%s\">", T(r, "report.period"));
+	for (int p = 0; p < PERIOD_COUNT; p++)
+		html_printf(o, "<a href=\"%s?unit=%D&amp;period=%s\" data-period=\"%s\"%r>%s</a>", path, d->unit_id,
+			    report_period_name(p), report_period_name(p), p == d->period ? " aria-current=\"page\"" : "",
+			    T(r, report_period_key(p)));
+	html_printf(o, "</nav>");
+}
+
 static void period_form(struct req *r, struct strbuf *o, const struct dash *d, const char *action)
 {
 	char a[16], b[16];
@@ -402,12 +420,14 @@ int dash_page(struct req *r)
 	html_printf(o, "<section class=\"card dash-head\"><h1>%s · %s</h1><p class=\"sub\">%s %s · %s %s</p>",
 		    T(r, "report.dashboard"), d.unit_name, T(r, "report.period"), period_text(r, d.from, d.to),
 		    T(r, "report.baseline"), period_text(r, d.prev_from, d.prev_to));
+	dash_period_tabs(r, o, &d, "/dashboard");
 	period_form(r, o, &d, "/dashboard");
-	html_printf(o, "<p class=\"dash-links\"><a class=\"button\" href=\"/dashboard/screen?unit=%D\">%s</a>"
+	html_printf(o, "<p class=\"dash-links\"><a class=\"button\" href=\"/dashboard/screen?unit=%D%s%s\">%s</a>"
 		       " <a class=\"button\" href=\"/reports/monthly?unit=%D&amp;month=%s\">%s</a>"
 		       " <a href=\"/dashboard/export.xlsx?%s\">Excel</a> · <a href=\"/dashboard/export.csv?%s&amp;table=kpi\">CSV</a>"
 		       " · <a href=\"/dashboard/export.csv?%s&amp;table=ranking\">%s CSV</a></p></section>",
-		    d.unit_id, T(r, "report.screen"), d.unit_id, month, T(r, "report.monthly"), lq, lq, lq,
+		    d.unit_id, d.period >= 0 ? "&period=" : "", d.period >= 0 ? report_period_name(d.period) : "",
+		    T(r, "report.screen"), d.unit_id, month, T(r, "report.monthly"), lq, lq, lq,
 		    T(r, "report.ranking"));
 	html_printf(o, "<section class=\"card\"><h2>%s</h2>", T(r, "report.kpis"));
 	kpi_cards(r, o, &d);

@@ -5,7 +5,7 @@
  * names, so an edited role still gets a sensible page):
  *   a worker               their open tasks with deadlines, their points, their reports
  *   a team leader          the open hazards of their unit by deadline (overdue first)
- *   a workshop director    their workshop's KPIs this month against the plant's
+ *   a workshop director    their workshop's KPIs of the last 30 days against the plant's
  *   safety dept, managers  the plant's KPI cards and the workshop ranking
  *   a group                the plants side by side
  */
@@ -102,21 +102,21 @@ static void team_panel(struct req *r, struct strbuf *o)
 	html_printf(o, "</section>");
 }
 
-static int this_month(struct req *r, struct dash *d, int64_t unit)
+/* The panels show the dashboard's default period (the last 30 days), so that the home page
+ * of the 1st of a month is not an empty new month and agrees with the dashboard it links to. */
+static int recent(struct req *r, struct dash *d, int64_t unit)
 {
-	char buf[16];
-	int y, m;
 	int64_t from, to;
-	clock_format(clock_now(), "%Y-%m", buf, sizeof(buf));
-	kpi_parse_month(buf, &y, &m);
-	kpi_month_range(y, m, &from, &to);
-	return dash_load(r, d, unit, from, to, 0, 0);
+	report_period_range(PERIOD_DEFAULT, clock_now(), &from, &to);
+	int rc = dash_load(r, d, unit, from, to, 0, 0);
+	d->period = PERIOD_DEFAULT;
+	return rc;
 }
 
 static void director_panel(struct req *r, struct strbuf *o)
 {
 	struct dash d;
-	if (!this_month(r, &d, r->who->unit_id)) {
+	if (!recent(r, &d, r->who->unit_id)) {
 		html_printf(o, "<section class=\"card role-panel role-director\"><h2>%s · %s</h2><p class=\"sub\">%s</p>",
 			    T(r, "report.home.workshop_kpis"), d.unit_name, T(r, "report.home.vs_plant"));
 		dash_kpi_table(r, o, &d, 1);
@@ -139,9 +139,9 @@ static int64_t scope_unit(struct req *r)
 static void plant_panel(struct req *r, struct strbuf *o)
 {
 	struct dash d;
-	if (!this_month(r, &d, scope_unit(r))) {
+	if (!recent(r, &d, scope_unit(r))) {
 		html_printf(o, "<section class=\"card role-panel role-plant\"><h2>%s · %s</h2><p class=\"sub\">%s</p>",
-			    T(r, "report.kpis"), d.unit_name, T(r, "report.home.this_month"));
+			    T(r, "report.kpis"), d.unit_name, T(r, report_period_key(PERIOD_DEFAULT)));
 		dash_kpi_table(r, o, &d, 0);
 		html_printf(o, "<h3>%s</h3>", T(r, "report.ranking"));
 		dash_ranking(r, o, &d);
@@ -155,7 +155,7 @@ static void plant_panel(struct req *r, struct strbuf *o)
 static void group_panel(struct req *r, struct strbuf *o)
 {
 	struct dash d;
-	if (this_month(r, &d, scope_unit(r))) {
+	if (recent(r, &d, scope_unit(r))) {
 		dash_free(&d);
 		return;
 	}
@@ -163,7 +163,7 @@ static void group_panel(struct req *r, struct strbuf *o)
 					   KPI_PARTICIPATION, KPI_OVERDUE, KPI_MAJOR};
 	html_printf(o, "<section class=\"card role-panel role-group\"><h2>%s · %s</h2><p class=\"sub\">%s</p>"
 		       "<div class=\"table-wrap\"><table class=\"plants\"><thead><tr><th>%s</th>",
-		    T(r, "report.home.plants"), d.unit_name, T(r, "report.home.this_month"), T(r, "report.unit"));
+		    T(r, "report.home.plants"), d.unit_name, T(r, report_period_key(PERIOD_DEFAULT)), T(r, "report.unit"));
 	for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
 		html_printf(o, "<th><abbr title=\"%s\">%s</abbr></th>", T(r, arena_printf(&r->arena, "%s.f", kpi_key(cols[i]))),
 			    T(r, kpi_key(cols[i])));

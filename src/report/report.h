@@ -9,6 +9,7 @@
  *   dashboard_web.c  /dashboard, the shared panels, the JSON API, the route table
  *   home_web.c       the role panels of the home page
  *   screen_web.c     /dashboard/screen, the 1920×1080 meeting-room display
+ *   period.c         the named periods (last 30 days, this month, last month)
  *   export.c         the KPI tables as CSV (UTF-8 with BOM) and XLSX
  *   monthly.c        the monthly safety report (月度安全报告), page and PDF
  *
@@ -20,6 +21,7 @@
 
 #include "http/http.h"
 #include "report/kpi.h"
+#include "report/period.h"
 
 enum chart_kind {
 	CHART_COLUMNS,	/* vertical bars per x label, one or two series (the trends) */
@@ -64,10 +66,12 @@ struct dash {
 	struct dash_breakdown *bd;	/* charts.c: the period by category, factor class and
 					 * repeated place, read once for three charts (arena) */
 	struct dash_trend *tr;
+	int period;			/* the named period shown (enum report_period), or -1
+					 * for a month or dates chosen by hand */
 };
 
-/* Read ?unit=&from=&to= (to inclusive, as on the hazard list; default: this month so far) and
- * collect. 0, or an HTTP status (404 when the unit is outside the caller's scope). */
+/* Read ?unit= and the period: ?period=30d|month|last_month (period.h), else ?month=YYYY-MM,
+ * else ?from=&to= (to inclusive, as on the hazard list), else the last 30 days; and collect. 0, or an HTTP status (404 when the unit is outside the caller's scope). */
 int dash_load(struct req *r, struct dash *d, int64_t unit_id, int64_t from, int64_t to, int64_t base_from,
 	      int64_t base_to);	/* base_to 0: the period just before */
 int dash_from_query(struct req *r, struct dash *d);
@@ -75,6 +79,9 @@ int64_t dash_scope_root(struct req *r);	/* the unit a caller's dashboard starts 
 void dash_free(struct dash *d);
 /* Query-string fragment "unit_id=5&from=…&to=…" for drill-down links of the dashboard's period. */
 const char *dash_list_query(struct req *r, const struct dash *d);
+/* The tabs of the named periods (近30天 · 本月 · 上月) as links to `path` for the dashboard's
+ * unit, the one shown marked aria-current. */
+void dash_period_tabs(struct req *r, struct strbuf *o, const struct dash *d, const char *path);
 
 /* ---- charts.c ---- */
 void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c);

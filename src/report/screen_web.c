@@ -77,6 +77,8 @@ int screen_page(struct req *r)
 	char now[32];
 	clock_format(clock_now(), "%Y-%m-%d %H:%M", now, sizeof(now));
 	const char *q = req_query(r, "unit") ? arena_printf(&r->arena, "unit=%lld", (long long)d.unit_id) : "";
+	if (report_period_parse(req_query(r, "period")) >= 0)	/* the refresh keeps the period chosen */
+		q = arena_printf(&r->arena, "%s%speriod=%s", q, *q ? "&" : "", report_period_name(d.period));
 	html_printf(o, "<!doctype html><html lang=\"%s\" class=\"screen\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=1920\"><title>%s · %s</title>"
 		       "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"%s\">"

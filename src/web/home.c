@@ -129,6 +129,19 @@ static int test_clock(struct req *r)
 	resp_json(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
 	return 0;
 }
+
+/* The server's "now" (the test clock when set): tests compute their expectations from it,
+ * never from the test runner's clock, which may run apart (faketime starts each process's
+ * clock anew). Test build in test mode only, like the route above. */
+static int test_clock_get(struct req *r)
+{
+	if (!clock_test_mode()) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	resp_json(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
+	return 0;
+}
 #endif
 
 const struct route home_routes[] = {
@@ -140,6 +153,8 @@ const struct route home_routes[] = {
 #ifdef ANQUAN_TEST_BUILD
 	{"POST", "/api/v1/test/clock", test_clock, NULL, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF,
 	 "Set the clock (test build in test mode only; 404 otherwise)"},
+	{"GET", "/api/v1/test/clock", test_clock_get, NULL, ROUTE_PUBLIC | ROUTE_API,
+	 "Read the clock (test build in test mode only; 404 otherwise)"},
 #endif
 	{0},
 };

@@ -61,6 +61,22 @@ test('the dashboard draws every chart, and a bar leads to a list of the same cou
   await ctx.close();
 });
 
+test('the period tabs: the last 30 days by default, this month and last month a 44 px tap away', async () => {
+  const { ctx, page } = await signedIn(browser, srv.url, 'anhuan', DEMO_PASSWORD, PHONE);
+  await page.goto(`${srv.url}/dashboard`);
+  const tabs = page.locator('nav.period-tabs a');
+  assert.deepEqual(await tabs.allTextContents(), ['近30天', '本月', '上月']);
+  for (let i = 0; i < 3; i++) {
+    const box = await tabs.nth(i).boundingBox();
+    assert.ok(box.height >= 44 && box.width >= 44, `tab ${i} is ${box.width}×${box.height}`);
+  }
+  assert.equal(await page.getAttribute('nav.period-tabs a[aria-current="page"]', 'data-period'), '30d');
+  await Promise.all([page.waitForURL(/period=last_month/), tabs.nth(2).click()]);
+  assert.equal(await page.getAttribute('nav.period-tabs a[aria-current="page"]', 'data-period'), 'last_month');
+  for (const id of CHARTS) assert.equal(await page.locator(`figure[data-chart="${id}"] svg`).count(), 1, id);
+  await ctx.close();
+});
+
 test('the dashboard fits a phone', async () => {
   const { ctx, page } = await signedIn(browser, srv.url, 'ws1zhuren', DEMO_PASSWORD, PHONE);
   await page.goto(`${srv.url}/dashboard`);

@@ -1,7 +1,7 @@
 // tests/http/auth.test.mjs — sign-in, lockout, CSRF, session expiry, sign-out, the bearer API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, setClock, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, Client, setClock, serverNow, DEMO_PASSWORD } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -68,7 +68,7 @@ test('five failures lock the account for 15 minutes, even for the right password
   const right = await c.post('/login', { username: 'u005', password: DEMO_PASSWORD });
   assert.equal(right.status, 429, 'locked even with the right password');
   // 15 minutes later it opens again
-  await setClock(srv, Math.floor(Date.now() / 1000) + 16 * 60);
+  await setClock(srv, (await serverNow(srv)) + 16 * 60);
   try {
     const later = await c.post('/login', { username: 'u005', password: DEMO_PASSWORD });
     assert.equal(later.status, 303);
@@ -98,7 +98,7 @@ test('the login form itself needs its CSRF token', async () => {
 test('a session ends after 30 idle minutes and after 12 hours in any case', async () => {
   const c = srv.client();
   await c.login('banzhang');
-  const now = Math.floor(Date.now() / 1000);
+  const now = await serverNow(srv);
   try {
     await setClock(srv, now + 29 * 60);
     assert.equal((await c.get('/')).status, 200, 'still signed in after 29 minutes');

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, BIN, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, setClock, serverNow, BIN, DEMO_PASSWORD } from './lib.mjs';
 
 let srv;
 const clients = {};
@@ -86,6 +86,69 @@ test('drill-down: a bar, a category and the KPI counts match the filtered hazard
   assert.ok(counts.major_open >= 1, 'the demo has an open major hazard');
 });
 
+// The plant's calendar (UTC+8): local midnight of t's day, and of the 1st of t's month
+// (+ `add` months), as UTC seconds.
+const H8 = 8 * 3600;
+const dayStart = (t) => Math.floor((t + H8) / 86400) * 86400 - H8;
+function monthStart(t, add = 0) {
+  const d = new Date((t + H8) * 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + add, 1) / 1000 - H8;
+}
+
+test('the default period is the last 30 days, on the 1st of a month too; this month and last month are tabs', async () => {
+  // 00:05 on the 1st of the server's month (the month before if that is still to come): the
+  // morning meeting of a new month, with the demo's 90 days of hazards behind it
+  const now = await serverNow(srv);
+  let t = monthStart(now) + 300;
+  if (t > now) t = monthStart(now, -1) + 300;
+  await setClock(srv, t);
+  try {
+    const c = srv.client();
+    assert.equal((await c.login('anhuan')).status, 303);
+    const def = (await c.get('/api/v1/dashboard')).json;
+    assert.equal(def.from, dayStart(t) - 29 * 86400, 'from: 29 days before today');
+    assert.equal(def.to, dayStart(t) + 86400, 'to: the end of today');
+    assert.ok(def.counts.reported > 0, 'the 1st of a month still shows the recent weeks');
+    const page = await c.get('/dashboard');
+    assert.equal(page.status, 200);
+    const tabs = [...page.text.matchAll(/<a href="\/dashboard\?unit=\d+&amp;period=(\w+)" data-period="\w+"( aria-current="page")?>([^<]+)<\/a>/g)]
+      .map((m) => [m[1], !!m[2], m[3]]);
+    assert.deepEqual(tabs, [['30d', true, '近30天'], ['month', false, '本月'], ['last_month', false, '上月']]);
+    const month = (await c.get('/api/v1/dashboard?period=month')).json;
+    assert.deepEqual([month.from, month.to], [monthStart(t), monthStart(t, 1)]);
+    const last = (await c.get('/api/v1/dashboard?period=last_month')).json;
+    assert.deepEqual([last.from, last.to], [monthStart(t, -1), monthStart(t)]);
+    assert.ok(last.counts.reported > 0, 'last month has hazards');
+    const lastPage = await c.get('/dashboard?period=last_month');
+    assert.match(lastPage.text, /data-period="last_month" aria-current="page">上月</);
+    assert.doesNotMatch(lastPage.text, /data-period="30d" aria-current/);
+    // the big screen keeps the period through its refresh
+    assert.match((await c.get('/dashboard/screen?period=last_month')).text, /data-src="\/dashboard\/screen\/panels\?period=last_month"/);
+    // the existing choices still work: a month by name, dates by hand (no tab marked)
+    const m = new Date((monthStart(t, -1) + H8) * 1000).toISOString().slice(0, 7);
+    assert.deepEqual((await c.get(`/api/v1/dashboard?month=${m}`)).json.from, monthStart(t, -1));
+    const hand = await c.get('/dashboard?from=2020-01-01&to=2020-01-31');
+    assert.match(hand.text, /2020-01-01 ~ 2020-01-31/);
+    assert.doesNotMatch(hand.text, /aria-current="page">近30天/);
+  } finally {
+    await setClock(srv, 0);
+  }
+});
+
+test('the demo data covers the 90 days before it was loaded, whatever the day', async () => {
+  const c = await as('anhuan');
+  const now = await serverNow(srv);
+  const day = (t) => new Date((t + H8) * 1000).toISOString().slice(0, 10);
+  // hazards reported between two days, both included: from the dashboard API
+  const reported = async (from, to) =>
+    (await c.get(`/api/v1/dashboard?from=${day(from)}&to=${day(to)}`)).json.counts.reported;
+  const D = 86400;
+  assert.ok(await reported(now - 89 * D, now - 60 * D) > 0, '60 to 90 days ago');
+  assert.ok(await reported(now - 59 * D, now - 30 * D) > 0, '30 to 60 days ago');
+  assert.ok(await reported(now - 29 * D, now) > 0, 'the last 30 days');
+  assert.equal(await reported(now - 150 * D, now - 91 * D), 0, 'nothing older');
+});
+
 test('an empty period shows "—", never NaN or a division by zero', async () => {
   const c = await as('anhuan');
   const r = await c.get('/dashboard?from=2020-01-01&to=2020-01-31');
@@ -107,6 +170,7 @@ test('a workshop director: his workshop against the plant, not the plant dashboa
   const home = await c.get('/');
   assert.match(home.text, /role-director/);
   assert.match(home.text, /<th>全厂<\/th>/, 'a column for the whole plant');
+  assert.match(home.text, /近30天，对比全厂/, 'the panel shows the dashboard\'s default period');
   const r = await c.get('/dashboard');
   assert.equal(r.status, 200);
   assert.match(r.text, /<h1>[^<]*合成一车间/);
@@ -182,7 +246,7 @@ test('exports: XLSX is a workbook, CSV has a BOM, a bad table is refused', async
 
 test('the monthly report: a printable page and a PDF', async () => {
   const c = await as('anhuan');
-  const month = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
+  const month = new Date(((await serverNow(srv)) + 8 * 3600) * 1000).toISOString().slice(0, 7);
   const page = await c.get(`/reports/monthly?month=${month}`);
   assert.equal(page.status, 200);
   assert.match(page.text, /月度安全报告/);

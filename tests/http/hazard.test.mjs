@@ -4,7 +4,7 @@
 // two-character Chinese search, exports and the pages' buttons.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setClock, tick } from './lib.mjs';
+import { startServer, setClock, serverNow, tick } from './lib.mjs';
 
 let srv, jpeg, meta;
 const clients = {};
@@ -220,7 +220,7 @@ test('the major loop: criterion, plan, two approvals, regulator flag, assessment
   assert.equal(r.json.criterion_id, crit);
   const plan = { goal: '完成有限空间辨识与标识', method: '建立台账，设置警示标志，落实审批',
     funding: '2万元', organization: '合成一车间，安环部监督', deadline_text: '15日内完成',
-    due_date: new Date(Date.now() + 15 * 86400e3).toISOString().slice(0, 10) };
+    due_date: new Date(((await serverNow(srv)) + 8 * 3600 + 15 * 86400) * 1000).toISOString().slice(0, 10) };
   r = await act('anhuan', h.id, 'submit_plan', plan);
   assert.equal(r.status, 400);
   assert.equal(r.json.error.field, 'safety');
@@ -395,7 +395,7 @@ test('escalation: reminder at 75 %, overdue, then supervisor, unit head, safety 
   const yuangong = await as('yuangong');
   const a = area('精馏车间 中控室');
   await safety.postJson('/api/v1/hazard-rules', { area_id: a, category_id: cat('ppe'), user_id: yuangong.me.id });
-  const t0 = Math.floor(Date.now() / 1000) + 30 * 86400;
+  const t0 = (await serverNow(srv)) + 30 * 86400;
   await moveClock(t0);
   try {
     const h = await report('u001', { area_id: a, category_id: cat('ppe'), urgency: 'A', description: '未戴防护面屏' });

@@ -11,8 +11,9 @@ let srv;
 before(async () => {
   srv = await startServer();
   // 10,050 more hazards, copies of the demo's first one with fresh numbers, straight into
-  // the database file (the server keeps running: WAL)
-  execFileSync('sqlite3', [join(srv.dir, 'anquan.db'), `
+  // the database file (the server keeps running: WAL; its scheduler's first pass over the
+  // demo's overdue hazards may hold the write lock a moment, so wait for it)
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(srv.dir, 'anquan.db'), `
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050)
     INSERT INTO hazards (number, status, version, reporter_id, anonymous, near_miss, area_id, unit_id,
       equipment_id, category_id, factor_code, level, criterion_id, urgency, description, assignee_id,

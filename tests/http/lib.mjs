@@ -180,6 +180,15 @@ export async function setClock(server, t) {
   if (r.status !== 200) throw new Error(`setClock: ${r.status} ${await r.text()}`);
 }
 
+// The server's "now" in UTC seconds (its test clock when set). Expectations that depend on the
+// date come from here, never from Date.now(): under faketime the runner's clock and the
+// server's run apart, and on a real day they may straddle midnight.
+export async function serverNow(server) {
+  const r = await fetch(`${server.url}/api/v1/test/clock`);
+  if (r.status !== 200) throw new Error(`serverNow: ${r.status} ${await r.text()}`);
+  return (await r.json()).now;
+}
+
 // Run every scheduled job now (test mode only), as the scheduler thread would at "now".
 export async function tick(server) {
   const r = await fetch(`${server.url}/api/v1/test/tick`, { method: 'POST' });

@@ -4,15 +4,19 @@
 // (setClock + tick, no sleeps), and bad input that changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setClock, tick, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, setClock, serverNow, tick, DEMO_PASSWORD } from './lib.mjs';
 
 let srv, opt;
 const as = {};
 const H = 3600;
-// a weekday 10:00 in the plant's zone (UTC+8), two or more days from now: no night or
-// rest-day upgrade of the hot-work grade
-let T0 = Math.floor(Date.now() / 1000 / 86400) * 86400 + 2 * 86400 + 2 * H;
-while ([0, 6].includes(new Date((T0 + 8 * H) * 1000).getUTCDay())) T0 += 86400;
+// a weekday 10:00 in the plant's zone (UTC+8), two or more days after the server's now: no
+// night or rest-day upgrade of the hot-work grade (set in before())
+let T0;
+function weekdayMorning(now) {
+  let t = Math.floor(now / 86400) * 86400 + 2 * 86400 + 2 * H;
+  while ([0, 6].includes(new Date((t + 8 * H) * 1000).getUTCDay())) t += 86400;
+  return t;
+}
 
 async function who(name) {
   if (!as[name]) {
@@ -31,6 +35,7 @@ const area = (n) => opt.areas.find((a) => a.name === n);
 
 before(async () => {
   srv = await startServer();
+  T0 = weekdayMorning(await serverNow(srv));
   await clock(T0);
   opt = (await (await who('banzhang')).get('/api/v1/permits/options')).json;
   // the demo's permit in progress ended before T0: closing it lets its applicant apply again

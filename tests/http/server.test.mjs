@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ test('static assets: hashed URL is immutable for a year, ETag revalidates to 304
 
 test('each request writes one JSON access-log line with method, path, status and ms', async () => {
   const c = srv.client();
-  const tag = `/no-such-page-${Date.now()}`;
+  const tag = `/no-such-page-${randomUUID()}`;
   await c.get(`${tag}?secret=1`);
   await c.postJson('/api/v1/auth/login', { username: 'admin', password: DEMO_PASSWORD });
   let lines = [];

@@ -250,6 +250,9 @@ TEST(kpi_certificates_equipment_permits)
 {
 	int64_t from, to;
 	struct db *c = dataset(&from, &to);
+	/* "now" facts (expiry, overdue inspections, permits past validity) at a fixed moment,
+	 * 2027-03-01 00:05 +08:00 (the 1st of a month, after February), not the day the tests run */
+	CHECK_INT(clock_set(1803830700), 0);
 	int64_t today = cert_today(), now = clock_now();
 	db_exec(c, "INSERT INTO persons (id, user_id, name, unit_id, created_at) VALUES (1, 1, '一', 2, 0),"
 		   " (2, 3, '三', 3, 0), (3, NULL, '外', 2, 0)", NULL);
@@ -307,4 +310,5 @@ TEST(kpi_certificates_equipment_permits)
 	CHECK_INT(k.permits_active, 0);
 	CHECK_INT(k.approved_n, 1);
 	db_close(c);
+	clock_set(0);
 }

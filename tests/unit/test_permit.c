@@ -250,8 +250,14 @@ static void cert_for(struct db *c, int64_t uid, const char *category, const char
 		      expires) == DB_OK);
 }
 
+/* The plant's tests run at a fixed moment, a Wednesday 10:00 in the plant's zone
+ * (2027-03-03 10:00 +08:00): no night or rest-day grade upgrade, certificate dates counted from
+ * that day, whatever day the tests run. plant_close() gives the clock back. */
+#define PLANT_NOW 1804039200
+
 static struct plant plant_open(void)
 {
+	clock_set(PLANT_NOW);
 	struct plant p = {.c = unit_db()};
 	struct db *c = p.c;
 	db_begin(c);
@@ -279,6 +285,12 @@ static struct plant plant_open(void)
 	cert_for(c, p.analyst, "int", "int.gas_analyst", "A1", today + 400);
 	CHECK(db_commit(c) == DB_OK);
 	return p;
+}
+
+static void plant_close(struct plant *pl)
+{
+	db_close(pl->c);
+	clock_set(0);
 }
 
 static struct permit *permit_new(struct plant *pl, const char *type, const char *grade, int64_t area)
@@ -330,7 +342,7 @@ TEST(permit_certificates_block_workers)
 	CHECK_STR(e.field, "analyst_id");
 	permit_err_clear(&e);
 	permit_free(p);
-	db_close(pl.c);
+	plant_close(&pl);
 }
 
 TEST(permit_guardian_rule)
@@ -358,7 +370,7 @@ TEST(permit_guardian_rule)
 	CHECK_STR(e.key, "permit.err.no_guardian");
 	permit_err_clear(&e);
 	permit_free(p);
-	db_close(pl.c);
+	plant_close(&pl);
 }
 
 static int64_t insert_permit(struct plant *pl, const char *type, const char *state, int64_t area, int64_t start,
@@ -414,7 +426,7 @@ TEST(permit_conflicts_simops)
 	CHECK_INT(permit_find_conflicts(pl.c, p, &out), 0);
 	permit_free(p);
 	sb_release(&out);
-	db_close(pl.c);
+	plant_close(&pl);
 }
 
 static void levels(struct db *c, const char *type, const char *grade, const char *want)
@@ -486,7 +498,7 @@ TEST(permit_approver_rules)
 	CHECK_STR(e.key, "permit.err.no_step");
 	permit_err_clear(&e);
 	permit_free(p);
-	db_close(pl.c);
+	plant_close(&pl);
 }
 
 TEST(permit_distance_haversine)

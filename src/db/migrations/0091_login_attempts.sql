@@ -1,4 +1,4 @@
--- 0111_login_attempts.sql — every sign-in attempt: when, from which address, which name.
+-- 0091_login_attempts.sql — every sign-in attempt: when, from which address, which name.
 --
 -- auth_login.c reads it to throttle an address that fails too often whatever names it tries,
 -- to lock names that do not exist exactly as it locks real accounts (so a lockout does not
