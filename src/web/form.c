@@ -183,10 +183,16 @@ static void check_value(struct req *r, struct form *f, const struct form_field *
 		form_fail(r, f, fd->name, "form.err_required");
 }
 
-static int field_applies(const struct form *f, const struct form_field *fd)
+/* Is the field read (and stored) on this form? A field fixed at creation is not read after. */
+static int field_read(const struct form *f, const struct form_field *fd)
 {
-	return !((fd->flags & FORM_CREATE_ONLY) && !f->creating) &&
-	       !((fd->flags & FORM_EDIT_ONLY) && f->creating);
+	return !((fd->flags & FORM_CREATE_ONLY) && !f->creating);
+}
+
+/* Is the field drawn on this form? */
+static int field_drawn(const struct form *f, const struct form_field *fd)
+{
+	return field_read(f, fd) && !((fd->flags & FORM_EDIT_ONLY) && f->creating);
 }
 
 static void form_setup(struct req *r, struct form *f, const struct form_field *fields,
@@ -227,7 +233,7 @@ void form_read(struct req *r, struct form *f, const struct form_field *fields, c
 		struct form_value *v = &f->v[i];
 		const char *old = stored && stored[i] ? stored[i] : "";
 		v->text = "";
-		if (!field_applies(f, fd))
+		if (!field_read(f, fd))
 			continue;
 		if (fd->kind == FORM_LIST) {
 			v->list = req_field_list(r, fd->name, &v->n);
@@ -327,7 +333,7 @@ void form_render_field(struct req *r, const struct form *f, const struct form_fi
 void form_render_fields(struct req *r, const struct form *f)
 {
 	for (size_t i = 0; i < f->n; i++)
-		if (field_applies(f, &f->fields[i]))
+		if (field_drawn(f, &f->fields[i]))
 			form_render_field(r, f, &f->fields[i]);
 }
 
@@ -353,7 +359,7 @@ void form_audit_summary(struct req *r, struct strbuf *sb, const struct form *f, 
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const struct form_field *fd = &f->fields[i];
-		if (!field_applies(f, fd))
+		if (!field_read(f, fd))
 			continue;
 		const char *now = value_text(r, fd, &f->v[i]);
 		const char *was = old && old[i] ? old[i] : "";

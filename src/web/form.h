@@ -44,7 +44,7 @@ enum form_kind {
 /* flags */
 #define FORM_REQUIRED 1u
 #define FORM_CREATE_ONLY 2u	/* read and shown only when creating (fixed afterwards) */
-#define FORM_EDIT_ONLY 4u	/* read and shown only when changing an existing record */
+#define FORM_EDIT_ONLY 4u	/* drawn only when changing a record (the API may set it at creation) */
 
 struct form;
 
