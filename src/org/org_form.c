@@ -1,6 +1,7 @@
 /*
- * org_form.c — the form, list and error helpers the administration pages share (see
- * org_web.h for the validation pattern they follow).
+ * org_form.c — the helpers the administration pages share beyond web/form.c: reading and
+ * drawing the fields of the pages not yet declared with web/form.h (users, roles, tokens),
+ * the unit and person <option>s, separation-of-duties refusals, and audit diffs.
  */
 #include "org/org.h"
 #include "org/org_web.h"
@@ -11,21 +12,11 @@
 #include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
+#include "web/form.h"
 #include "web/page.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-void org_err_set(struct req *r, struct org_err *e, const char *field, const char *label_key,
-		 const char *problem_key)
-{
-	if (e->field)	/* the first problem is the one reported */
-		return;
-	e->field = field;
-	e->msg = arena_printf(&r->arena, "%s%s%s", T(r, label_key), T(r, "org.colon"),
-			      T(r, problem_key));
-}
 
 static const char *trimmed(struct req *r, const char *v)
 {
@@ -37,18 +28,18 @@ static const char *trimmed(struct req *r, const char *v)
 	return arena_strndup(&r->arena, v, n);
 }
 
-const char *org_read_text(struct req *r, struct org_err *e, const char *name,
+const char *org_read_text(struct req *r, struct form_err *e, const char *name,
 			  const char *label_key, size_t max_chars, int required, const char *current)
 {
 	const char *v = req_field(r, name);
 	v = v ? trimmed(r, v) : current ? current : "";
 	const char *problem = org_check_text(v, max_chars, required);
 	if (problem)
-		org_err_set(r, e, name, label_key, problem);
+		form_err_set(r, e, name, label_key, problem);
 	return v;
 }
 
-int64_t org_read_id(struct req *r, struct org_err *e, const char *name, const char *label_key,
+int64_t org_read_id(struct req *r, struct form_err *e, const char *name, const char *label_key,
 		    int required, int64_t current)
 {
 	const char *v = req_field(r, name);
@@ -56,40 +47,10 @@ int64_t org_read_id(struct req *r, struct org_err *e, const char *name, const ch
 	if (!v)
 		id = current;
 	else if (*v && (text_parse_i64(v, &id) || id < 0))	/* 0, like "", means none */
-		org_err_set(r, e, name, label_key, "org.err_choice");
+		form_err_set(r, e, name, label_key, "org.err_choice");
 	if (!id && required)
-		org_err_set(r, e, name, label_key, "org.err_required");
+		form_err_set(r, e, name, label_key, "org.err_required");
 	return id > 0 ? id : 0;
-}
-
-double org_read_number(struct req *r, struct org_err *e, const char *name,
-		       const char *label_key, double lo, double hi, int *present, double current,
-		       int current_present)
-{
-	const char *v = req_field(r, name);
-	double d = 0;
-	if (!v) {
-		*present = current_present;
-		return current;
-	}
-	v = trimmed(r, v);
-	*present = *v != '\0';
-	if (!*present)
-		return 0;
-	if (strlen(v) > 32 || text_parse_double(v, &d) || !isfinite(d)) {
-		org_err_set(r, e, name, label_key, "org.err_number");
-		return 0;
-	}
-	if (d < lo || d > hi) {
-		org_err_set(r, e, name, label_key, "org.err_range");
-		e->msg = arena_printf(&r->arena, "%s %g–%g", e->msg, lo, hi);
-	}
-	return d;
-}
-
-void org_api_invalid(struct req *r, const struct org_err *e)
-{
-	resp_error(r, 422, "invalid", e->msg, e->field);
 }
 
 void org_not_found(struct req *r)
@@ -140,21 +101,14 @@ const char *org_value(struct req *r, const char *name, const char *current)
 	return current ? current : "";
 }
 
-void org_field_error(struct req *r, const struct org_err *e, const char *name)
-{
-	if (e && e->field && !strcmp(e->field, name))
-		html_printf(&r->out, "<span class=\"field-error\" id=\"err-%s\">%s</span>", name,
-			    e->msg);
-}
-
-void org_input(struct req *r, const struct org_err *e, const char *name,
+void org_input(struct req *r, const struct form_err *e, const char *name,
 	       const char *label_key, const char *value, const char *attrs)
 {
 	int bad = e && e->field && !strcmp(e->field, name);
 	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r%r>", T(r, label_key),
 		    name, value ? value : "", attrs ? attrs : "",
 		    bad ? " aria-invalid=\"true\"" : "");
-	org_field_error(r, e, name);
+	form_field_error(r, e, name);
 	html_printf(&r->out, "</label>");
 }
 
@@ -193,18 +147,6 @@ void org_user_options(struct req *r, int64_t selected, int64_t within_unit)
 	db_done(r->db, st);
 }
 
-void org_page_args(struct req *r, int *page, int *per_page)
-{
-	int64_t p = 1, n = ORG_PER_PAGE;
-	/* a malformed page is recorded (400 naming it, router.c); a large per_page is capped */
-	req_query_int(r, "page", 1, 1000000, &p);
-	req_query_int(r, "per_page", 1, INT64_MAX, &n);
-	if (n > ORG_PER_PAGE_MAX)
-		n = ORG_PER_PAGE_MAX;
-	*page = (int)p;
-	*per_page = (int)n;
-}
-
 /* The user list's filters shared by the page and the API: ?unit_id= (an id), ?role= (a role
  * that exists), ?active= (1, 0 or all; absent: def). Malformed ones are recorded. */
 void org_user_filters(struct req *r, int64_t *unit, const char **role, int *active, int def)
@@ -225,23 +167,6 @@ void org_user_filters(struct req *r, int64_t *unit, const char **role, int *acti
 	*active = def;
 	if (req_query_enum(r, "active", actives, &a) == 1)
 		*active = !strcmp(a, "all") ? -1 : !strcmp(a, "0") ? 0 : 1;
-}
-
-void org_pager(struct req *r, const char *base, int page, int per_page, int64_t total)
-{
-	int64_t pages = (total + per_page - 1) / per_page;
-	html_printf(&r->out, "<nav class=\"pager\"><span>%s %D</span><span>", T(r, "org.total"),
-		    total);
-	const char *sep = strchr(base, '?') ? "&" : "?";
-	if (page > 1)
-		html_printf(&r->out, "<a href=\"%s%spage=%d\" rel=\"prev\">%s</a> ", base, sep,
-			    page - 1, T(r, "org.prev"));
-	if (pages > 1)
-		html_printf(&r->out, "%d / %D ", page, pages);
-	if (page < pages)
-		html_printf(&r->out, "<a href=\"%s%spage=%d\" rel=\"next\">%s</a>", base, sep,
-			    page + 1, T(r, "org.next"));
-	html_printf(&r->out, "</span></nav>");
 }
 
 const char *org_like(struct req *r, const char *q)

@@ -107,14 +107,14 @@ static const char *requested_perms(struct req *r)
 
 /* Validate a permission list against the vocabulary and the separation of duties;
  * returns it normalised (vocabulary order, no repeats) or NULL with e set. */
-static const char *check_perms(struct req *r, struct org_err *e, const char *list)
+static const char *check_perms(struct req *r, struct form_err *e, const char *list)
 {
 	const char *vocab = vocabulary(r);
 	struct strbuf words = STRBUF_INIT, sb = STRBUF_INIT;
 	char *copy = arena_strdup(&r->arena, list), *save = NULL;
 	for (char *p = strtok_r(copy, " ,\t\n", &save); p; p = strtok_r(NULL, " ,\t\n", &save)) {
 		if (!org_perms_has(vocab, p)) {
-			org_err_set(r, e, "permissions", "org.role_perms", "org.err_unknown_perm");
+			form_err_set(r, e, "permissions", "org.role_perms", "org.err_unknown_perm");
 			e->msg = arena_printf(&r->arena, "%s: %.64s", e->msg, p);
 			break;
 		}
@@ -132,10 +132,10 @@ static const char *check_perms(struct req *r, struct org_err *e, const char *lis
 	char clash[AUTH_DUTY_CLASH_MAX];
 	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(sb.buf, clash);
 	if (duty == AUTH_DUTY_MIXED) {
-		org_err_set(r, e, "permissions", "org.role_perms", "org.err_separation");
+		form_err_set(r, e, "permissions", "org.role_perms", "org.err_separation");
 		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
 	} else if (!e->field && !org_may_manage(r, duty)) {
-		org_err_set(r, e, "permissions", "org.role_perms", "org.err_other_duty");
+		form_err_set(r, e, "permissions", "org.role_perms", "org.err_other_duty");
 		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, auth_duty_code(duty));
 		org_audit_refusal(r, "role", 0, arena_printf(&r->arena, "grant %s", sb.buf), duty);
 	}
@@ -146,7 +146,7 @@ static const char *check_perms(struct req *r, struct org_err *e, const char *lis
 }
 
 /* Validate and store a new role (cur NULL) or changes. Returns the id, 0 with e set, or -1. */
-static int64_t role_save(struct req *r, const struct role_row *cur, struct org_err *e)
+static int64_t role_save(struct req *r, const struct role_row *cur, struct form_err *e)
 {
 	const char *code = cur ? cur->code : NULL;
 	if (!cur) {
@@ -154,7 +154,7 @@ static int64_t role_save(struct req *r, const struct role_row *cur, struct org_e
 		code = v ? v : "";
 		const char *problem = org_check_role_code(code);
 		if (problem)
-			org_err_set(r, e, "code", "org.role_code", problem);
+			form_err_set(r, e, "code", "org.role_code", problem);
 	}
 	const char *zh = org_read_text(r, e, "name_zh", "org.role_name_zh", ORG_NAME_MAX, 1,
 				       cur ? cur->name_zh : NULL);
@@ -162,7 +162,7 @@ static int64_t role_save(struct req *r, const struct role_row *cur, struct org_e
 				       cur ? cur->name_en : NULL);
 	const char *scope = org_read_text(r, e, "scope", "org.role_scope", 16, 1, cur ? cur->scope : NULL);
 	if (*scope && !org_scope_valid(scope))
-		org_err_set(r, e, "scope", "org.role_scope", "org.err_choice");
+		form_err_set(r, e, "scope", "org.role_scope", "org.err_choice");
 	const char *perms = requested_perms(r);
 	if (!perms)
 		perms = cur ? cur->perms : "";
@@ -171,7 +171,7 @@ static int64_t role_save(struct req *r, const struct role_row *cur, struct org_e
 		return 0;
 	int64_t n = 0;
 	if (!cur && db_get_i64(r->db, &n, "SELECT count(*) FROM roles WHERE code = ?", "t", code) == 1 && n) {
-		org_err_set(r, e, "code", "org.role_code", "org.err_taken");
+		form_err_set(r, e, "code", "org.role_code", "org.err_taken");
 		return 0;
 	}
 	if (!*en)
@@ -204,7 +204,7 @@ static int64_t role_save(struct req *r, const struct role_row *cur, struct org_e
 	if (clash_user) {
 		db_rollback(r->db);
 		sb_release(&sum);
-		org_err_set(r, e, "permissions", "org.role_perms", "org.err_separation_user");
+		form_err_set(r, e, "permissions", "org.role_perms", "org.err_separation_user");
 		return 0;
 	}
 	if (rc != DB_OK || audit_req(r, "role", id, cur ? "update" : "create", sum.buf) != DB_OK ||
@@ -257,7 +257,7 @@ int org_roles_page(struct req *r)
 	return 0;
 }
 
-static void role_form(struct req *r, const struct role_row *ro, const struct org_err *e)
+static void role_form(struct req *r, const struct role_row *ro, const struct form_err *e)
 {
 	const char *title = ro ? (strcmp(r->lang, "en") ? ro->name_zh : ro->name_en) : T(r, "org.role_new");
 	page_begin(r, title);
@@ -283,7 +283,7 @@ static void role_form(struct req *r, const struct role_row *ro, const struct org
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", scopes[i],
 			    strcmp(scope, scopes[i]) ? "" : " selected", scope_label(r, scopes[i]));
 	html_printf(&r->out, "</select>");
-	org_field_error(r, e, "scope");
+	form_field_error(r, e, "scope");
 	html_printf(&r->out, "</label><fieldset class=\"checks perms\"><legend>%s</legend>"
 			     "<input type=\"hidden\" name=\"perms_sent\" value=\"1\">", T(r, "org.role_perms"));
 	const char *have = ro ? ro->perms : "";
@@ -301,7 +301,7 @@ static void role_form(struct req *r, const struct role_row *ro, const struct org
 			    p, org_perms_has(have, p) ? " checked" : "",
 			    i18n_has(key) ? T(r, key) : p, p);
 	}
-	org_field_error(r, e, "permissions");
+	form_field_error(r, e, "permissions");
 	html_printf(&r->out, "<p class=\"hint\">%s</p></fieldset><button class=\"primary\">%s</button></form>"
 			     "<p><a href=\"/admin/roles\">%s</a></p></section>",
 		    T(r, "org.separation_hint"), T(r, "org.save"), T(r, "org.back"));
@@ -316,13 +316,13 @@ int org_role_new_page(struct req *r)
 
 int org_role_create_post(struct req *r)
 {
-	struct org_err e = {0};
+	struct form_err e = {0};
 	int64_t id = role_save(r, NULL, &e);
 	if (id == 0) {
 		r->status = 422;
 		role_form(r, NULL, &e);
 	} else if (id < 0) {
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 	} else {
 		resp_redirect(r, "/admin/roles");
 	}
@@ -347,7 +347,7 @@ int org_role_update_post(struct req *r)
 {
 	int64_t id;
 	struct role_row ro;
-	struct org_err e = {0};
+	struct form_err e = {0};
 	if (req_param_id(r, "id", &id) || role_load(r, id, &ro)) {
 		org_not_found(r);
 		return 0;
@@ -359,7 +359,7 @@ int org_role_update_post(struct req *r)
 		r->status = 422;
 		role_form(r, &ro, &e);
 	} else if (rc < 0) {
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 	} else {
 		resp_redirect(r, "/admin/roles");
 	}
@@ -368,7 +368,7 @@ int org_role_update_post(struct req *r)
 
 /* ---- role preview ---- */
 
-static void preview_form(struct req *r, const struct org_err *e)
+static void preview_form(struct req *r, const struct form_err *e)
 {
 	page_begin(r, T(r, "org.preview"));
 	html_printf(&r->out, "<section class=\"card narrow\"><h1>%s</h1><p class=\"sub\">%s</p>",
@@ -384,11 +384,11 @@ static void preview_form(struct req *r, const struct org_err *e)
 				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
 	db_done(r->db, st);
 	html_printf(&r->out, "</select>");
-	org_field_error(r, e, "role_id");
+	form_field_error(r, e, "role_id");
 	html_printf(&r->out, "</label><label>%s<select name=\"unit_id\" required>", T(r, "user.unit"));
 	org_unit_options(r, r->who->unit_id);
 	html_printf(&r->out, "</select>");
-	org_field_error(r, e, "unit_id");
+	form_field_error(r, e, "unit_id");
 	html_printf(&r->out, "</label><button class=\"primary\">%s</button></form></section>",
 		    T(r, "org.preview_start"));
 	page_end(r);
@@ -402,24 +402,24 @@ int org_preview_page(struct req *r)
 
 int org_preview_post(struct req *r)
 {
-	struct org_err e = {0};
+	struct form_err e = {0};
 	struct role_row ro;
 	int64_t role = org_read_id(r, &e, "role_id", "org.role", 1, 0);
 	int64_t unit = org_read_id(r, &e, "unit_id", "user.unit", 1, 0);
 	if (role && role_load(r, role, &ro))
-		org_err_set(r, &e, "role_id", "org.role", "org.err_choice");
+		form_err_set(r, &e, "role_id", "org.role", "org.err_choice");
 	else if (role && !org_may_manage(r, auth_duty_of(ro.perms, NULL))) {
 		/* previewing the auditor would be reading the audit log (三权分立) */
-		org_err_set(r, &e, "role_id", "org.role", "org.err_other_duty");
+		form_err_set(r, &e, "role_id", "org.role", "org.err_other_duty");
 		org_audit_refusal(r, "role", role, "preview", auth_duty_of(ro.perms, NULL));
 	}
 	if (unit && !org_unit_usable(r, unit))
-		org_err_set(r, &e, "unit_id", "user.unit", "org.err_choice");
+		form_err_set(r, &e, "unit_id", "user.unit", "org.err_choice");
 	if (!e.field && !r->who->session_id)	/* an API token has no session to mark */
-		org_err_set(r, &e, "role_id", "org.role", "org.err_no_session");
+		form_err_set(r, &e, "role_id", "org.role", "org.err_no_session");
 	if (e.field) {
 		if (r->is_api) {
-			org_api_invalid(r, &e);
+			form_api_invalid(r, &e);
 		} else {
 			r->status = 422;
 			preview_form(r, &e);
@@ -433,7 +433,7 @@ int org_preview_post(struct req *r)
 		      arena_printf(&r->arena, "role: %s; unit: %lld", ro.code, (long long)unit)) != DB_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 		return 0;
 	}
 	resp_redirect(r, "/");
@@ -450,7 +450,7 @@ int org_preview_exit_post(struct req *r)
 			    " WHERE id = ?", "I", r->who->session_id) != DB_OK ||
 		    audit_req(r, "role", 0, "preview_end", "") != DB_OK || db_commit(r->db) != DB_OK) {
 			db_rollback(r->db);
-			resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+			form_unavailable(r);
 			return 0;
 		}
 	}

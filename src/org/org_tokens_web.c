@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void tokens_page(struct req *r, const struct org_err *e, const char *new_token)
+static void tokens_page(struct req *r, const struct form_err *e, const char *new_token)
 {
 	page_begin(r, T(r, "org.tokens"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"sub\">%s</p>",
@@ -79,7 +79,7 @@ static void tokens_page(struct req *r, const struct org_err *e, const char *new_
 				     " <span>%s <small><code>%s</code></small></span></label>",
 			    p, i18n_has(key) ? T(r, key) : p, p);
 	}
-	org_field_error(r, e, "permissions");
+	form_field_error(r, e, "permissions");
 	html_printf(&r->out, "</fieldset>");
 	org_input(r, e, "expires", "org.token_expires", e ? org_value(r, "expires", "") : "",
 		  "type=\"date\"");
@@ -95,7 +95,7 @@ int org_tokens_page(struct req *r)
 
 int org_token_create_post(struct req *r)
 {
-	struct org_err e = {0};
+	struct form_err e = {0};
 	const char *name = org_read_text(r, &e, "name", "org.token_name", ORG_NAME_MAX, 1, NULL);
 	struct strbuf perms = STRBUF_INIT;
 	int n = 0;
@@ -103,7 +103,7 @@ int org_token_create_post(struct req *r)
 		if (strcmp(kv->key, "perm"))
 			continue;
 		if (strlen(kv->val) > 64 || strchr(kv->val, ' ') || !auth_has(r, kv->val)) {
-			org_err_set(r, &e, "permissions", "org.role_perms", "org.err_not_yours");
+			form_err_set(r, &e, "permissions", "org.role_perms", "org.err_not_yours");
 			break;
 		}
 		if (org_perms_has(perms.buf, kv->val))
@@ -114,13 +114,13 @@ int org_token_create_post(struct req *r)
 		n++;
 	}
 	if (!e.field && !n)
-		org_err_set(r, &e, "permissions", "org.role_perms", "org.err_required");
+		form_err_set(r, &e, "permissions", "org.role_perms", "org.err_required");
 	if (!e.field && !org_may_manage(r, auth_duty_of(perms.buf, NULL)))	/* see the header */
-		org_err_set(r, &e, "permissions", "org.role_perms", "org.err_other_duty");
+		form_err_set(r, &e, "permissions", "org.role_perms", "org.err_other_duty");
 	int64_t expires = 0;
 	const char *exp = req_form(r, "expires");
 	if (exp && *exp && (org_parse_date_end(exp, &expires) || expires <= clock_now()))
-		org_err_set(r, &e, "expires", "org.token_expires", "org.err_date");
+		form_err_set(r, &e, "expires", "org.token_expires", "org.err_date");
 	if (e.field) {
 		sb_release(&perms);
 		r->status = 422;
@@ -139,7 +139,7 @@ int org_token_create_post(struct req *r)
 		r->status = 201;
 	} else {
 		db_rollback(r->db);
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 	}
 	if (raw)
 		memset(raw, 0, strlen(raw));	/* the arena copy dies with the request */
@@ -162,7 +162,7 @@ int org_token_revoke_post(struct req *r)
 	    db_exec(r->db, "UPDATE api_tokens SET revoked = 1 WHERE id = ?", "I", id) != DB_OK ||
 	    audit_req(r, "api_token", id, "revoke", "") != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 		return 0;
 	}
 	resp_redirect(r, "/admin/tokens");

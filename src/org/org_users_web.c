@@ -156,7 +156,7 @@ static const char *requested_roles(struct req *r)
 /* Check a role list: every code exists, at least one, at most 16, together they are at most
  * one kind of administrator, and one the caller may assign. Returns a normalised list or
  * NULL with e set. */
-static const char *check_roles(struct req *r, struct org_err *e, const char *codes)
+static const char *check_roles(struct req *r, struct form_err *e, const char *codes)
 {
 	struct strbuf out = STRBUF_INIT, perms = STRBUF_INIT;
 	int n = 0;
@@ -165,7 +165,7 @@ static const char *check_roles(struct req *r, struct org_err *e, const char *cod
 		char *perm = NULL;
 		if (strlen(p) > ORG_CODE_MAX ||
 		    db_get_text(r->db, &perm, "SELECT permissions FROM roles WHERE code = ?", "t", p) != 1) {
-			org_err_set(r, e, "roles", "user.roles", "org.err_choice");
+			form_err_set(r, e, "roles", "user.roles", "org.err_choice");
 			break;
 		}
 		if (org_perms_has(out.buf, p)) {
@@ -181,16 +181,16 @@ static const char *check_roles(struct req *r, struct org_err *e, const char *cod
 		n++;
 	}
 	if (!e->field && n == 0)
-		org_err_set(r, e, "roles", "user.roles", "org.err_required");
+		form_err_set(r, e, "roles", "user.roles", "org.err_required");
 	if (!e->field && n > 16)
-		org_err_set(r, e, "roles", "user.roles", "org.err_too_many");
+		form_err_set(r, e, "roles", "user.roles", "org.err_too_many");
 	char clash[AUTH_DUTY_CLASH_MAX];
 	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(perms.buf, clash);
 	if (duty == AUTH_DUTY_MIXED) {
-		org_err_set(r, e, "roles", "user.roles", "org.err_separation");
+		form_err_set(r, e, "roles", "user.roles", "org.err_separation");
 		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
 	} else if (!e->field && !org_may_manage(r, duty)) {
-		org_err_set(r, e, "roles", "user.roles", "org.err_other_duty");
+		form_err_set(r, e, "roles", "user.roles", "org.err_other_duty");
 		org_audit_refusal(r, "user", 0, arena_printf(&r->arena, "assign roles %s", out.buf), duty);
 	}
 	const char *res = e->field ? NULL : arena_strdup(&r->arena, out.buf);
@@ -216,7 +216,7 @@ static const char *id_text(struct req *r, int64_t id)
 
 /* Validate and store a new user (cur NULL; *password gets the initial password, arena)
  * or changes. Returns the id, 0 with e set, or -1 when storing failed. */
-static int64_t user_save(struct req *r, const struct user_row *cur, struct org_err *e,
+static int64_t user_save(struct req *r, const struct user_row *cur, struct form_err *e,
 			 const char **password)
 {
 	const char *username = cur ? cur->username : NULL;
@@ -225,7 +225,7 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct org_e
 		username = v ? v : "";
 		const char *problem = org_check_username(username);
 		if (problem)
-			org_err_set(r, e, "username", "auth.username", problem);
+			form_err_set(r, e, "username", "auth.username", problem);
 	}
 	const char *name = org_read_text(r, e, "name", "org.user_name", ORG_NAME_MAX, 1,
 					 cur ? cur->name : NULL);
@@ -235,10 +235,10 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct org_e
 					  cur ? cur->phone : NULL);
 	const char *problem = org_check_phone(phone);
 	if (problem)
-		org_err_set(r, e, "phone", "org.user_phone", problem);
+		form_err_set(r, e, "phone", "org.user_phone", problem);
 	int64_t unit = org_read_id(r, e, "unit_id", "user.unit", 1, cur ? cur->unit_id : 0);
 	if (unit && !e->field && !org_unit_usable(r, unit))
-		org_err_set(r, e, "unit_id", "user.unit", "org.err_choice");
+		form_err_set(r, e, "unit_id", "user.unit", "org.err_choice");
 	int64_t position = org_read_id(r, e, "position_id", "org.user_position", 0,
 				       cur ? cur->position_id : 0);
 	int64_t supervisor = org_read_id(r, e, "supervisor_id", "org.user_supervisor", 0,
@@ -253,16 +253,16 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct org_e
 
 	int64_t n = 0;
 	if (!cur && db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE username = ?", "t", username) == 1 && n) {
-		org_err_set(r, e, "username", "auth.username", "org.err_taken");
+		form_err_set(r, e, "username", "auth.username", "org.err_taken");
 		return 0;
 	}
 	if (*emp && db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE employee_no = ? AND id <> ?",
 			       "tI", emp, cur ? cur->id : 0) == 1 && n) {
-		org_err_set(r, e, "employee_no", "org.user_empno", "org.err_taken");
+		form_err_set(r, e, "employee_no", "org.user_empno", "org.err_taken");
 		return 0;
 	}
 	if (position && db_get_i64(r->db, &n, "SELECT count(*) FROM positions WHERE id = ?", "I", position) == 1 && !n) {
-		org_err_set(r, e, "position_id", "org.user_position", "org.err_choice");
+		form_err_set(r, e, "position_id", "org.user_position", "org.err_choice");
 		return 0;
 	}
 	if (supervisor) {
@@ -271,7 +271,7 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct org_e
 			   " WHERE u.id = ? AND u.active = 1 AND un.path LIKE ?", "It", supervisor,
 			   auth_scope_pattern(r));
 		if (!n || (cur && supervisor == cur->id)) {
-			org_err_set(r, e, "supervisor_id", "org.user_supervisor", "org.err_choice");
+			form_err_set(r, e, "supervisor_id", "org.user_supervisor", "org.err_choice");
 			return 0;
 		}
 	}
@@ -413,7 +413,7 @@ static void role_options(struct req *r, const char *selected)
 int org_users_page(struct req *r)
 {
 	int page, per_page;
-	org_page_args(r, &page, &per_page);
+	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &page, &per_page);
 	const char *q = req_query(r, "q"), *role;
 	int64_t unit, total = 0;
 	int active;
@@ -474,14 +474,14 @@ int org_users_page(struct req *r)
 	url_encode(&base, q);
 	sb_addf(&base, "&unit_id=%lld&role=%s&active=%s", (long long)unit, role,
 		active < 0 ? "all" : active ? "1" : "0");
-	org_pager(r, base.buf, page, per_page, total);
+	form_pager(r, base.buf, page, per_page, total);
 	sb_release(&base);
 	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
 }
 
-static void user_form(struct req *r, const struct user_row *u, const struct org_err *e)
+static void user_form(struct req *r, const struct user_row *u, const struct form_err *e)
 {
 	page_begin(r, u ? u->name : T(r, "org.user_new"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", u ? u->name : T(r, "org.user_new"));
@@ -517,7 +517,7 @@ static void user_form(struct req *r, const struct user_row *u, const struct org_
 		    T(r, "user.unit"));
 	org_unit_options(r, unit);
 	html_printf(&r->out, "</select>");
-	org_field_error(r, e, "unit_id");
+	form_field_error(r, e, "unit_id");
 	html_printf(&r->out, "</label><label>%s<select name=\"position_id\"><option value=\"\">—</option>",
 		    T(r, "org.user_position"));
 	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
@@ -526,12 +526,12 @@ static void user_form(struct req *r, const struct user_row *u, const struct org_
 			    db_col_i64(st, 0) == pos ? " selected" : "", db_col_text(st, 1));
 	db_done(r->db, st);
 	html_printf(&r->out, "</select>");
-	org_field_error(r, e, "position_id");
+	form_field_error(r, e, "position_id");
 	html_printf(&r->out, "</label><label>%s<select name=\"supervisor_id\"><option value=\"\">—</option>",
 		    T(r, "org.user_supervisor"));
 	org_user_options(r, sup, 0);
 	html_printf(&r->out, "</select>");
-	org_field_error(r, e, "supervisor_id");
+	form_field_error(r, e, "supervisor_id");
 	html_printf(&r->out, "</label><fieldset class=\"checks\"><legend>%s</legend>"
 			     "<input type=\"hidden\" name=\"roles_sent\" value=\"1\">", T(r, "user.roles"));
 	const char *have = u ? u->roles : "";
@@ -546,7 +546,7 @@ static void user_form(struct req *r, const struct user_row *u, const struct org_
 				    db_col_text(st, 0), org_perms_has(have, db_col_text(st, 0)) ? " checked" : "",
 				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
 	db_done(r->db, st);
-	org_field_error(r, e, "roles");
+	form_field_error(r, e, "roles");
 	html_printf(&r->out, "</fieldset><button class=\"primary\">%s</button></form>", T(r, "org.save"));
 	if (u) {
 		html_printf(&r->out, "<h2>%s</h2><div class=\"actions\">", T(r, "org.account"));
@@ -578,7 +578,7 @@ int org_user_new_page(struct req *r)
 
 int org_user_create_post(struct req *r)
 {
-	struct org_err e = {0};
+	struct form_err e = {0};
 	const char *pw = NULL;
 	struct user_row u;
 	int64_t id = user_save(r, NULL, &e, &pw);
@@ -586,7 +586,7 @@ int org_user_create_post(struct req *r)
 		r->status = 422;
 		user_form(r, NULL, &e);
 	} else if (id < 0 || user_load(r, id, &u)) {
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 	} else {
 		r->status = 201;
 		password_shown_once(r, &u, pw, 1);
@@ -628,7 +628,7 @@ int org_user_edit_page(struct req *r)
 int org_user_update_post(struct req *r)
 {
 	struct user_row u;
-	struct org_err e = {0};
+	struct form_err e = {0};
 	if (load_for_change(r, &u, "update"))
 		return 0;
 	int64_t rc = user_save(r, &u, &e, NULL);
@@ -636,7 +636,7 @@ int org_user_update_post(struct req *r)
 		r->status = 422;
 		user_form(r, &u, &e);
 	} else if (rc < 0) {
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 	} else {
 		resp_redirect(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)u.id));
 	}
@@ -646,7 +646,7 @@ int org_user_update_post(struct req *r)
 static int action_done(struct req *r, const struct user_row *u, const char *why)
 {
 	if (why) {
-		struct org_err e = {"id", T(r, why)};
+		struct form_err e = {"id", T(r, why)};
 		r->status = strcmp(why, "error.unavailable") ? 409 : 503;
 		user_form(r, u, &e);
 		return 0;
@@ -697,7 +697,7 @@ int org_user_reset_post(struct req *r)
 int org_api_users(struct req *r)
 {
 	int page, per_page;
-	org_page_args(r, &page, &per_page);
+	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &page, &per_page);
 	const char *q = req_query(r, "q"), *role;
 	int64_t unit, total = 0;
 	int active;
@@ -743,7 +743,7 @@ int org_api_user(struct req *r)
 static int api_user_write(struct req *r, int creating)
 {
 	struct user_row u;
-	struct org_err e = {0};
+	struct form_err e = {0};
 	const char *pw = NULL;
 	if (!r->json || !json_is_object(r->json)) {
 		resp_error(r, 415, "bad_request", T(r, "error.json_required"), "body");
@@ -753,11 +753,11 @@ static int api_user_write(struct req *r, int creating)
 		return 0;
 	int64_t id = user_save(r, creating ? NULL : &u, &e, &pw);
 	if (id == 0) {
-		org_api_invalid(r, &e);
+		form_api_invalid(r, &e);
 		return 0;
 	}
 	if (id < 0 || user_load(r, id, &u)) {
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 		return 0;
 	}
 	json_t *o = user_json(r, &u);

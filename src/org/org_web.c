@@ -57,7 +57,12 @@ static int admin_page(struct req *r)
 	return 0;
 }
 
-static void positions_page(struct req *r, const struct org_err *e)
+static const struct form_field position_fields[] = {
+	{"name", "org.position_name", FORM_TEXT, FORM_REQUIRED, .max = ORG_NAME_MAX},
+	{0},
+};
+
+static void positions_page(struct req *r, const struct form *f)
 {
 	page_begin(r, T(r, "org.positions"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><ul class=\"list\">", T(r, "org.positions"));
@@ -71,12 +76,11 @@ static void positions_page(struct req *r, const struct org_err *e)
 	html_printf(&r->out, "</ul>");
 	if (auth_has(r, "org.admin")) {
 		html_printf(&r->out, "<h2>%s</h2>", T(r, "org.position_new"));
-		if (e && e->field)
-			page_notice(r, "error", e->msg);
+		if (form_failed(f))
+			page_notice(r, "error", f->err.msg);
 		html_printf(&r->out, "<form method=\"post\" action=\"/admin/positions\" class=\"stack\">%r", page_csrf(r));
-		org_input(r, e, "name", "org.position_name", e ? org_value(r, "name", "") : "",
-			  "required maxlength=\"64\"");
-		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "org.save"));
+		form_render_fields(r, f);
+		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "form.save"));
 	}
 	html_printf(&r->out, "</section>");
 	page_end(r);
@@ -84,20 +88,23 @@ static void positions_page(struct req *r, const struct org_err *e)
 
 int org_positions_page(struct req *r)
 {
-	positions_page(r, NULL);
+	struct form f;
+	form_init(r, &f, position_fields, NULL, NULL);
+	positions_page(r, &f);
 	return 0;
 }
 
 int org_position_create_post(struct req *r)
 {
-	struct org_err e = {0};
+	struct form f;
 	int64_t n = 0;
-	const char *name = org_read_text(r, &e, "name", "org.position_name", ORG_NAME_MAX, 1, NULL);
-	if (!e.field && db_get_i64(r->db, &n, "SELECT count(*) FROM positions WHERE name = ?", "t", name) == 1 && n)
-		org_err_set(r, &e, "name", "org.position_name", "org.err_taken");
-	if (e.field) {
-		r->status = 422;
-		positions_page(r, &e);
+	form_read(r, &f, position_fields, NULL, NULL);
+	const char *name = f.v[0].text;
+	if (!form_failed(&f) && db_get_i64(r->db, &n, "SELECT count(*) FROM positions WHERE name = ?", "t", name) == 1 && n)
+		form_fail(r, &f, "name", "org.err_taken");
+	if (form_failed(&f)) {
+		r->status = FORM_STATUS_INVALID;
+		positions_page(r, &f);
 		return 0;
 	}
 	if (db_begin(r->db) != DB_OK ||
@@ -105,7 +112,7 @@ int org_position_create_post(struct req *r)
 	    audit_req(r, "position", db_last_id(r->db), "create", name) != DB_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		form_unavailable(r);
 		return 0;
 	}
 	resp_redirect(r, "/admin/positions");

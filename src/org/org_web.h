@@ -2,10 +2,10 @@
  * org_web.h — private to the administration pages (org_*_web.c): the handlers that
  * org_web.c lists in org_routes[], and the form and list helpers they share.
  *
- * Validation follows one pattern: read every field with org_read_*(), which records the
- * first problem in a struct org_err (the field's name and a message that names the field);
- * then, if e.field is set, the HTML handler re-renders its form with status 422 and the
- * message beside the field, and the API answers 422 with the same field and message.
+ * Validation: users, roles and tokens read each field with org_read_*(), which records the
+ * first problem in a struct form_err (web/form.h); units and areas declare their fields and
+ * go through web/entity.c. Either way a refused form comes back with status 422 and the
+ * message under the field, and the API answers 422 with the same field and message.
  */
 #ifndef ANQUAN_ORG_WEB_H
 #define ANQUAN_ORG_WEB_H
@@ -13,11 +13,8 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "web/form.h"
 
-struct org_err {
-	const char *field;	/* NULL while nothing is wrong */
-	const char *msg;
-};
 
 /* Limits on input length, in characters (names: 64 as the brief of the users table says). */
 #define ORG_NAME_MAX 64
@@ -27,22 +24,14 @@ struct org_err {
 #define ORG_PER_PAGE 50
 #define ORG_PER_PAGE_MAX 200
 
-void org_err_set(struct req *r, struct org_err *e, const char *field, const char *label_key,
-		 const char *problem_key);
 /* A trimmed text field, or `current` when the request does not carry it (a PATCH that
  * leaves the field alone). Never NULL. */
-const char *org_read_text(struct req *r, struct org_err *e, const char *name,
+const char *org_read_text(struct req *r, struct form_err *e, const char *name,
 			  const char *label_key, size_t max_chars, int required, const char *current);
 /* An id field: 0 when empty and not required; `current` when absent. */
-int64_t org_read_id(struct req *r, struct org_err *e, const char *name, const char *label_key,
+int64_t org_read_id(struct req *r, struct form_err *e, const char *name, const char *label_key,
 		    int required, int64_t current);
-/* A decimal field in [lo, hi]; *present = 0 when empty. */
-double org_read_number(struct req *r, struct org_err *e, const char *name,
-		       const char *label_key, double lo, double hi, int *present, double current,
-		       int current_present);
 
-/* Answer a validation failure: 422, for the API with the field. HTML handlers re-render. */
-void org_api_invalid(struct req *r, const struct org_err *e);
 void org_not_found(struct req *r);
 /* 409 for a rule that refuses the change (not the input's shape): message as given. */
 void org_refuse(struct req *r, const char *field, const char *message);
@@ -62,17 +51,13 @@ int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *
 /* --- form pieces --- */
 /* On a re-rendered form the submitted value, else the stored one. */
 const char *org_value(struct req *r, const char *name, const char *current);
-void org_field_error(struct req *r, const struct org_err *e, const char *name);
 /* <label>Label<input name value attrs>error</label>; attrs is constant markup */
-void org_input(struct req *r, const struct org_err *e, const char *name,
+void org_input(struct req *r, const struct form_err *e, const char *name,
 	       const char *label_key, const char *value, const char *attrs);
 /* <option>s for the active units in the caller's scope, indented by depth */
 void org_unit_options(struct req *r, int64_t selected);
 /* <option>s for users in the caller's scope (optionally within a unit's subtree) */
 void org_user_options(struct req *r, int64_t selected, int64_t within_unit);
-/* "(12) ← 1 2 3 →" links keeping the other query parameters */
-void org_pager(struct req *r, const char *base, int page, int per_page, int64_t total);
-void org_page_args(struct req *r, int *page, int *per_page);
 /* ?unit_id= ?role= ?active= of the user lists; active: 1, 0, -1 for all, def when absent */
 void org_user_filters(struct req *r, int64_t *unit, const char **role, int *active, int def);
 /* A LIKE pattern "%q%" with the wildcards in q escaped (use ESCAPE '\'). */

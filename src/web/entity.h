@@ -1,0 +1,85 @@
+/*
+ * entity.h — generic record pages: a module declares a record's fields (web/form.h), how to
+ * load one within the caller's data scope, how to store one, its JSON view and its list,
+ * and gets the pages (list, new, create, show/edit, update, deactivate) and the /api/v1
+ * handlers (list, get, create, update, deactivate) with one shape:
+ *
+ *	load (scope check: out of scope is 404) → read declared fields → check → 422 with the
+ *	form re-rendered, values kept | BEGIN → store → audit entry → COMMIT (503 if any step
+ *	fails, nothing stored) → redirect (page) or the stored record (API).
+ *
+ * The route table stays with the module (permissions are declared there, as for every
+ * route); ENTITY_HANDLERS() writes the one-line handlers the table names.
+ */
+#ifndef ANQUAN_WEB_ENTITY_H
+#define ANQUAN_WEB_ENTITY_H
+
+#include "web/form.h"
+
+#define ENTITY_SHOW_CREATED 1u	/* after creating, go to the new record (else to the list) */
+
+struct entity {
+	const char *name;		/* the audit entity: "area" */
+	const char *path;		/* where its pages live: "/admin/areas" */
+	const char *edit_perm;		/* who is shown the form and the buttons */
+	const char *list_title, *new_title, *hint;	/* catalogue keys; hint may be NULL */
+	const struct form_field *fields;
+	size_t row_size;		/* the module's record struct */
+	unsigned flags;
+	/* The record if it lies in the caller's data scope: 0, else -1. */
+	int (*load)(struct req *r, int64_t id, void *row);
+	/* The stored text of each declared field, in declaration order (the form shows them, a
+	 * PATCH keeps those it does not carry, the audit entry lists what changed). */
+	void (*values)(struct req *r, const void *row, const char **text);
+	const char *(*title)(const void *row);
+	int (*active)(const void *row);
+	/* Optional: the texts a new form starts with (values() of no record). */
+	void (*defaults)(struct req *r, const char **text);
+	/* Optional: rules beyond each field's shape (scope, uniqueness, one field needs another);
+	 * report with form_fail(). cur is NULL when creating. */
+	void (*check)(struct req *r, const void *cur, struct form *f);
+	/* Store inside the open transaction; the record's id, or -1. */
+	int64_t (*store)(struct req *r, const void *cur, const struct form *f);
+	/* Optional: why this record may not be deactivated (a catalogue key), or NULL. */
+	const char *(*refuse_deactivate)(struct req *r, const void *row);
+	const char *deactivate_sql;	/* "UPDATE areas SET active = 0 WHERE id = ?" */
+	json_t *(*json)(struct req *r, const void *row);
+	/* The list page's body, and the API's items (return -1 when it answered an error). */
+	void (*list_html)(struct req *r);
+	int (*list_json)(struct req *r, json_t *items);
+	/* Optional: markup above the form, and at the end of the record's page. */
+	void (*show_head)(struct req *r, const void *row);
+	void (*show_tail)(struct req *r, const void *row);
+};
+
+int entity_list_page(struct req *r, const struct entity *e);
+int entity_new_page(struct req *r, const struct entity *e);
+int entity_create_post(struct req *r, const struct entity *e);
+int entity_edit_page(struct req *r, const struct entity *e);
+int entity_update_post(struct req *r, const struct entity *e);
+int entity_deactivate_post(struct req *r, const struct entity *e);
+int entity_api_list(struct req *r, const struct entity *e);
+int entity_api_get(struct req *r, const struct entity *e);
+int entity_api_create(struct req *r, const struct entity *e);
+int entity_api_update(struct req *r, const struct entity *e);
+int entity_api_deactivate(struct req *r, const struct entity *e);
+
+/* 404 in the caller's language (also for a record outside the caller's scope). */
+void entity_not_found(struct req *r);
+
+/* The handlers a route table names, each passing the entity on. */
+#define ENTITY_HANDLERS(ent, list, new_, create, edit, update, deact, api_list, api_get,   \
+			api_create, api_update, api_deact)                                 \
+	int list(struct req *r) { return entity_list_page(r, &(ent)); }                    \
+	int new_(struct req *r) { return entity_new_page(r, &(ent)); }                     \
+	int create(struct req *r) { return entity_create_post(r, &(ent)); }                \
+	int edit(struct req *r) { return entity_edit_page(r, &(ent)); }                    \
+	int update(struct req *r) { return entity_update_post(r, &(ent)); }                \
+	int deact(struct req *r) { return entity_deactivate_post(r, &(ent)); }             \
+	int api_list(struct req *r) { return entity_api_list(r, &(ent)); }                 \
+	int api_get(struct req *r) { return entity_api_get(r, &(ent)); }                   \
+	int api_create(struct req *r) { return entity_api_create(r, &(ent)); }             \
+	int api_update(struct req *r) { return entity_api_update(r, &(ent)); }             \
+	int api_deact(struct req *r) { return entity_api_deactivate(r, &(ent)); }
+
+#endif
