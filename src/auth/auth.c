@@ -10,7 +10,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "db/db.h"
-#include "web/i18n.h"
+#include "base/i18n.h"
 
 #include <sodium.h>
 #include <stdlib.h>
