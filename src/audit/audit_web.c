@@ -10,7 +10,6 @@
  * database file behind the application's back.
  */
 #include "audit/audit.h"
-#include "auth/auth.h"
 #include "base/day.h"
 #include "base/text.h"
 #include "db/db.h"

@@ -11,7 +11,6 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "db/db.h"
-#include "base/i18n.h"
 
 #include <sodium.h>
 #include <stdlib.h>

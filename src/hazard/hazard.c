@@ -11,7 +11,6 @@
  *    the fix did not hold, which a safety officer wants to see in the list.
  */
 #include "hazard/hazard.h"
-#include "audit/audit.h"
 #include "auth/actor.h"
 #include "base/clock.h"
 #include "base/log.h"

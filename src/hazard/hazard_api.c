@@ -8,7 +8,6 @@
 #include "hazard/hazard.h"
 #include "audit/audit.h"
 #include "auth/actor.h"
-#include "auth/auth.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "db/db.h"

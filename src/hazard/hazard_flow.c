@@ -20,9 +20,7 @@
  * two simultaneous verifications cannot both succeed.
  */
 #include "hazard/hazard.h"
-#include "audit/audit.h"
 #include "auth/actor.h"
-#include "base/clock.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/text.h"

@@ -3,7 +3,6 @@
  */
 #include "http/http.h"
 #include "base/text.h"
-#include "base/i18n.h"
 
 #include <microhttpd.h>
 #include <stdio.h>

@@ -3,7 +3,6 @@
  * loader and the command line.
  */
 #include "org/org.h"
-#include "auth/auth.h"
 #include "auth/auth_duty.h"
 #include "base/clock.h"
 #include "base/day.h"

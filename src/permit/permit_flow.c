@@ -13,7 +13,6 @@
  * their buttons from the same table (permit_actions_for).
  */
 #include "permit/permit.h"
-#include "audit/audit.h"
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
