@@ -2,7 +2,6 @@
  * main.c — `anquan`: dispatch to a sub-command after loading the configuration.
  */
 #include "base/config.h"
-#include "base/log.h"
 #include "cli/cli.h"
 
 #include <sodium.h>

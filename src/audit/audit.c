@@ -14,7 +14,6 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/strbuf.h"
-#include "base/text.h"
 #include "db/db.h"
 #include "http/http.h"
 

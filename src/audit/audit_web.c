@@ -10,11 +10,10 @@
  * database file behind the application's back.
  */
 #include "audit/audit.h"
-#include "auth/auth.h"
+#include "base/day.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "http/http.h"
-#include "org/org.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -69,12 +68,12 @@ static void filter_read(struct req *r, struct audit_filter *f)
 	if (v && *v && (text_parse_i64(v, &f->entity_id) || f->entity_id < 1))
 		filter_bad(r, f, "entity_id", "org.err_number");
 	if (*f->from) {
-		if (org_parse_date_end(f->from, &f->at_from))
+		if (day_parse_end(f->from, &f->at_from))
 			filter_bad(r, f, "from", "org.err_date");
 		else
 			f->at_from -= 86399;	/* the start of that day */
 	}
-	if (*f->to && org_parse_date_end(f->to, &f->at_to))
+	if (*f->to && day_parse_end(f->to, &f->at_to))
 		filter_bad(r, f, "to", "org.err_date");
 	int64_t p = 1, n = AUDIT_PER_PAGE;
 	if (req_query_int(r, "page", 1, 10000000, &p) < 0)

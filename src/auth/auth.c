@@ -5,12 +5,12 @@
 #include "auth/auth.h"
 #include "auth/auth_duty.h"
 #include "audit/audit.h"
+#include "auth/actor.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "db/db.h"
-#include "web/i18n.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -74,13 +74,7 @@ static const char *hash_token(struct req *r, const char *token)
 
 int auth_has(struct req *r, const char *perm)
 {
-	if (!r->who || !r->who->perms)
-		return 0;
-	size_t n = strlen(perm);
-	for (const char *p = strstr(r->who->perms, perm); p; p = strstr(p + 1, perm))
-		if (p[-1] == ' ' && p[n] == ' ')
-			return 1;
-	return 0;
+	return r->who && actor_perms_has(r->who->perms, perm);
 }
 
 int auth_has_any(struct req *r, const char *perms)
@@ -341,14 +335,9 @@ const char *auth_form_csrf(struct req *r)
 
 int auth_scope_allows(struct req *r, int64_t unit_id, int64_t owner_id)
 {
-	if (!r->who)
-		return 0;
-	if (!strcmp(r->who->scope, "own"))
-		return owner_id == r->who->user_id;
-	int64_t ok = 0;
-	db_get_i64(r->db, &ok, "SELECT count(*) FROM units WHERE id = ? AND path LIKE ?", "It",
-		   unit_id, r->who->scope_pattern);
-	return ok > 0;
+	struct actor a;
+	actor_from_req(r, &a);
+	return actor_scope_allows(&a, unit_id, owner_id);
 }
 
 const char *auth_scope_pattern(struct req *r)

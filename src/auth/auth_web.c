@@ -3,9 +3,7 @@
  */
 #include "auth/auth.h"
 #include "audit/audit.h"
-#include "base/clock.h"
 #include "base/config.h"
-#include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
 #include "web/page.h"

@@ -17,13 +17,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/day.h"
 #include "http/http.h"
 
 struct db;
 struct audit_actor;
 
 /* "no date" for the day arguments below (a NULL column) */
-#define CERT_NODAY INT64_MIN
+#define CERT_NODAY DAY_NONE
 /* Binding an optional day: SQL writes NULLIF(?, -1000000) and binds cert_day_arg(day), so
  * CERT_NODAY is stored as NULL without a second statement (no real date is that old). */
 #define CERT_DAY_ARG_NULL (-1000000)
@@ -35,19 +36,16 @@ static inline int64_t cert_day_arg(int64_t day) { return day == CERT_NODAY ? CER
 #define CERT_VALID_YEARS 6
 #define CERT_REVIEW_YEARS 3
 
-/* ---- days (cert_date.c) ---- */
-int64_t cert_today(void);				/* the plant's local day of clock_now() */
-int64_t cert_day_of(int64_t utc);			/* local day of a UTC instant */
-int64_t cert_day_from_ymd(int y, int m, int d);		/* proleptic Gregorian */
-void cert_day_to_ymd(int64_t day, int *y, int *m, int *d);
-int64_t cert_day_add_years(int64_t day, int years);	/* 29 Feb → 28 Feb */
-int64_t cert_day_add_months(int64_t day, int months);	/* clamps to the month's last day */
-int64_t cert_day_start_utc(int64_t day);		/* UTC seconds of local midnight */
-/* "2026-03-01"; "" for CERT_NODAY. Returns out. */
-char *cert_day_format(int64_t day, char out[16]);
-/* Parse 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301, or an Excel serial number
- * (1900 date system, e.g. 46082). 0 ok; -1 if the text is not a real date. */
-int cert_parse_date(const char *s, int64_t *day);
+/* ---- days: base/day.h, under the names this module's callers use ---- */
+static inline int64_t cert_today(void) { return day_today(); }
+static inline int64_t cert_day_of(int64_t utc) { return day_of(utc); }
+static inline int64_t cert_day_from_ymd(int y, int m, int d) { return day_from_ymd(y, m, d); }
+static inline void cert_day_to_ymd(int64_t day, int *y, int *m, int *d) { day_to_ymd(day, y, m, d); }
+static inline int64_t cert_day_add_years(int64_t day, int years) { return day_add_years(day, years); }
+static inline int64_t cert_day_add_months(int64_t day, int months) { return day_add_months(day, months); }
+static inline int64_t cert_day_start_utc(int64_t day) { return day_start_utc(day); }
+static inline char *cert_day_format(int64_t day, char out[16]) { return day_format(day, out); }
+static inline int cert_parse_date(const char *s, int64_t *day) { return day_parse(s, day); }
 
 /* ---- status (cert_status.c) ---- */
 enum cert_status {

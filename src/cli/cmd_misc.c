@@ -5,7 +5,6 @@
 #include "cli/cli.h"
 #include "audit/audit.h"
 #include "base/config.h"
-#include "base/log.h"
 #include "db/db.h"
 #include "http/http.h"
 

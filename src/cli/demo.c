@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "hazard/hazard.h"
 #include "cert/cert.h"
+#include "equip/equip.h"
 #include "org/org.h"
 #include "permit/permit.h"
 
@@ -246,7 +247,7 @@ int demo_load(struct db *c, int quiet)
 			    "tttIt", e->code, e->name, e->kind, (int64_t)0, e->area) != DB_OK)
 			goto fail;
 	}
-	if (hazard_demo_load(c) || cert_demo_load(c))
+	if (hazard_demo_load(c) || cert_demo_load(c) || equip_demo_load(c))
 		goto fail;
 	if (permit_demo_load(c))
 		goto fail;

@@ -10,7 +10,6 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/strbuf.h"
-#include "hazard/hazard.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -34,10 +33,15 @@ struct db {
 };
 
 /* SQL functions and FTS5 tokenizers that modules' tables need, on every connection and
- * before migrations (a virtual table names its tokenizer). */
+ * before migrations (a virtual table names its tokenizer): each of db_extensions in turn. */
 static int db_register_extensions(sqlite3 *h)
 {
-	return hazard_search_register(h);
+	for (const db_extension_fn *e = db_extensions; *e; e++) {
+		int rc = (*e)(h);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
 }
 
 /* One writer at a time in this process; SQLite's own lock guards against other processes. */

@@ -63,6 +63,12 @@ int db_in_tx(struct db *c);
  * writes its head outside the database with it; one hook, set by the audit module. */
 void db_set_tx_hook(void (*fn)(int committed));
 
+/* A module's SQL functions or FTS5 tokenizers, registered on every connection before the
+ * migrations run (a virtual table names its tokenizer); returns SQLITE_OK. db sits below the
+ * modules, so it walks this list, ended by NULL, which app/registry.c fills. */
+typedef int (*db_extension_fn)(sqlite3 *h);
+extern const db_extension_fn db_extensions[];
+
 /* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order. */
 int db_migrate(struct db *c, int verbose);
 

@@ -10,7 +10,7 @@
  */
 #include "equip/equip.h"
 #include "base/clock.h"
-#include "cert/cert.h"
+#include "base/day.h"
 #include "db/db.h"
 
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 
 enum equip_state equip_state_at(int64_t day, int64_t next_due)
 {
-	if (next_due == CERT_NODAY)
+	if (next_due == DAY_NONE)
 		return EQUIP_UNKNOWN;
 	if (day > next_due)
 		return EQUIP_OVERDUE;
@@ -74,7 +74,7 @@ int equip_demo_load(struct db *c)
 		{"GD-01", "GC2苏A00031(20)", 700, 0}, {"P-503", "容3LSu苏A00503(24)", 300, 3},
 		{NULL, NULL, 0, 0},
 	};
-	int64_t today = cert_today(), resp = 0;
+	int64_t today = day_today(), resp = 0;
 	db_get_i64(c, &resp, "SELECT id FROM users WHERE username = 'shebei'", NULL);
 	for (int i = 0; demo[i].code; i++) {
 		int64_t next = today + demo[i].due_in;
@@ -84,7 +84,7 @@ int equip_demo_load(struct db *c)
 			months = equip_interval_months(c, kind, 0, demo[i].grade);
 			free(kind);
 		}
-		int64_t last = cert_day_add_months(next, -(months ? months : 12));
+		int64_t last = day_add_months(next, -(months ? months : 12));
 		if (db_exec(c, "UPDATE equipment SET reg_no = ?, responsible_user_id = NULLIF(?, 0), last_inspection_on = ?,"
 			       " next_inspection_on = ?, safety_grade = NULLIF(?, 0) WHERE code = ?",
 			    "tIIIit", demo[i].reg, resp, last, next, demo[i].grade, demo[i].code) != DB_OK)
@@ -94,7 +94,7 @@ int equip_demo_load(struct db *c)
 	if (db_exec(c, "INSERT INTO equipment (code, name, kind, area_id, unit_id, created_at, reg_no, responsible_user_id,"
 		       " last_inspection_on, next_inspection_on) SELECT 'DT-01', '办公楼客梯', 'elevator', NULL, u.id, ?,"
 		       " '梯11苏A00041(23)', NULLIF(?, 0), ?, ? FROM units u WHERE u.name = '公用工程车间'",
-		    "IIII", clock_now(), resp, cert_day_add_months(today + 200, -12), today + 200) != DB_OK)
+		    "IIII", clock_now(), resp, day_add_months(today + 200, -12), today + 200) != DB_OK)
 		return -1;
 	return 0;
 }

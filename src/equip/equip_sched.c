@@ -6,8 +6,8 @@
  * "equip:<id>:<stage>:<due day>:<user>", so a new due date warns again).
  */
 #include "equip/equip.h"
+#include "base/day.h"
 #include "base/strbuf.h"
-#include "cert/cert.h"
 #include "db/db.h"
 #include "notify/notify.h"
 #include "web/i18n.h"
@@ -31,7 +31,7 @@ static int tell(struct db *c, const struct due *d, int64_t uid)
 		 (long long)uid);
 	struct strbuf title = STRBUF_INIT, body = STRBUF_INIT, link = STRBUF_INIT;
 	sb_addf(&title, "%s：%s %s", i18n_get(lang, stagekey), d->code, d->name);
-	sb_addf(&body, "%s %s", i18n_get(lang, "equip.next_inspection"), cert_day_format(d->next, day));
+	sb_addf(&body, "%s %s", i18n_get(lang, "equip.next_inspection"), day_format(d->next, day));
 	sb_addf(&link, "/equipment/%lld", (long long)d->id);
 	int rc = notify_user(c, uid, "equip_inspection", title.buf, body.buf, link.buf, key);
 	sb_release(&title);
@@ -43,7 +43,7 @@ static int tell(struct db *c, const struct due *d, int64_t uid)
 
 int equip_sched_warn(struct db *c, int64_t now)
 {
-	int64_t today = cert_day_of(now);
+	int64_t today = day_of(now);
 	int acted = 0;
 	if (db_begin(c) != DB_OK)
 		return -1;

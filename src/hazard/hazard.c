@@ -11,8 +11,7 @@
  *    the fix did not hold, which a safety officer wants to see in the list.
  */
 #include "hazard/hazard.h"
-#include "audit/audit.h"
-#include "auth/auth.h"
+#include "auth/actor.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/strbuf.h"
@@ -185,19 +184,21 @@ int hazard_load(struct db *c, int64_t id, struct hazard_row *h)
 	return rc;
 }
 
-int hazard_visible(struct req *r, int64_t id)
+int hazard_visible(const struct actor *a, int64_t id)
 {
 	struct hazard_row h;
-	if (!r->who || hazard_load(r->db, id, &h))
+	if (!a->system && !a->user_id)
 		return 0;
-	int64_t me = r->who->user_id;
+	if (hazard_load(a->db, id, &h))
+		return 0;
+	int64_t me = a->user_id;
 	/* the people on the hazard always see it, whatever their role's scope: a team leader
 	 * assigned a hazard in the workshop's area must be able to open it */
 	if (h.reporter_id == me || h.assignee_id == me || h.rectifier_id == me || h.verifier_id == me)
 		return 1;
-	if (!strcmp(r->who->scope, "own"))
+	if (!a->system && !strcmp(a->scope, "own"))
 		return 0;
-	return auth_scope_allows(r, h.unit_id, 0);
+	return actor_scope_allows(a, h.unit_id, 0);
 }
 
 int hazard_award(struct db *c, int64_t hazard_id, int64_t user_id, const char *reason, int64_t pts)
@@ -395,12 +396,12 @@ int hazard_notify_assignee(struct db *c, int64_t hazard_id, int64_t uid, const c
 	return rc < 0 ? -1 : 0;
 }
 
-int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **field,
+int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const char **field,
 		      const char **msg_key)
 {
-	struct db *c = r->db;
+	struct db *c = a->db;
 	struct hazard_image imgs[HTTP_MAX_FILES];
-	int64_t now = clock_now(), id = -1;
+	int64_t now = a->now, id = -1;
 	*field = NULL;
 	*msg_key = "error.invalid";
 
@@ -467,7 +468,7 @@ int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **f
 		*msg_key = "hazard.err_near_miss_off";
 		return -1;
 	}
-	if (hazard_photos_check(c, r->who->user_id, in->photos, in->nphotos, msg_key)) {
+	if (hazard_photos_check(c, a->user_id, in->photos, in->nphotos, msg_key)) {
 		*field = "photos";
 		return -1;
 	}
@@ -514,7 +515,7 @@ int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **f
 		*field = "photo";
 		goto fail;
 	}
-	if (audit_req(r, "hazard", id, "report", number) != DB_OK ||
+	if (actor_audit(a, "hazard", id, "report", number) != DB_OK ||
 	    hazard_notify_assignee(c, id, assignee, number) ||
 	    equipment_check(c, in->equipment_id, in->category_id, now) ||
 	    hazard_search_sync(c, id) != DB_OK)

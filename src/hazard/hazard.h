@@ -19,6 +19,7 @@
 
 #include "http/http.h"
 
+struct actor;
 struct db;
 
 /* ---- numbers and deadlines (hazard.c) ---- */
@@ -67,16 +68,16 @@ struct hazard_new {
 /* Validate and store a new hazard with its photos, number, dispatch, deadlines, repeat mark,
  * event, audit entry, search row and notifications — in one transaction. Returns the id, or
  * -1 with *field and *msg_key set to the offending field and a catalogue key. */
-int64_t hazard_create(struct req *r, const struct hazard_new *in, const char **field,
+int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const char **field,
 		      const char **msg_key);
 
 /* The rectifier by the dispatch rules (area × category → position or person), falling back
  * to the area's unit head or a team leader there, walking up the unit tree. 0 if none. */
 int64_t hazard_dispatch(struct db *c, int64_t area_id, int64_t category_id);
 
-/* Is this hazard visible to the requester? Unit data scope, or they reported it, are assigned
- * to it or rectified/verified it. Also loads unit/reporter. */
-int hazard_visible(struct req *r, int64_t hazard_id);
+/* Is this hazard visible to the actor? Unit data scope, or they reported it, are assigned
+ * to it or rectified/verified it. */
+int hazard_visible(const struct actor *a, int64_t hazard_id);
 
 /* Award points (ledger row for the person; and their team's share). Inside a transaction. */
 int hazard_award(struct db *c, int64_t hazard_id, int64_t user_id, const char *reason, int64_t pts);
@@ -121,17 +122,17 @@ struct hazard_transition {
 	const char *from, *action, *to, *perm;
 	/* NULL if allowed; else a catalogue key saying why not. Rows with the same from and
 	 * action differ by guard: the engine takes the first whose guard passes. */
-	const char *(*guard)(struct req *r, const struct hazard_row *h,
+	const char *(*guard)(const struct actor *a, const struct hazard_row *h,
 			     const struct hazard_action_in *in);
 };
 extern const struct hazard_transition hazard_transitions[];
 
 /* Apply `action` to hazard `id`. Returns 0, or an HTTP status (403, 404, 409, 400) with
  * *msg_key and *field set. Everything happens in one transaction or not at all. */
-int hazard_act(struct req *r, int64_t id, const char *action, const struct hazard_action_in *in,
-	       const char **msg_key, const char **field);
-/* Which actions may this user take now (for buttons)? Fills acts (up to max), returns count. */
-int hazard_actions_for(struct req *r, const struct hazard_row *h, const char **acts, int max);
+int hazard_act(const struct actor *a, int64_t id, const char *action,
+	       const struct hazard_action_in *in, const char **msg_key, const char **field);
+/* Which actions may this actor take now (for buttons)? Fills acts (up to max), returns count. */
+int hazard_actions_for(const struct actor *a, const struct hazard_row *h, const char **acts, int max);
 /* Pure table check for unit tests: is there a row from `from` with `action`? */
 const struct hazard_transition *hazard_flow_find(const char *from, const char *action);
 

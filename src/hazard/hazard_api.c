@@ -7,7 +7,7 @@
  */
 #include "hazard/hazard.h"
 #include "audit/audit.h"
-#include "auth/auth.h"
+#include "auth/actor.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -57,6 +57,8 @@ int hazard_api_list(struct req *r)
 
 static json_t *hazard_json(struct req *r, int64_t id)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	struct hazard_row h;
 	if (hazard_load(r->db, id, &h))
 		return NULL;
@@ -133,7 +135,7 @@ static json_t *hazard_json(struct req *r, int64_t id)
 
 	json_t *acts = json_array();
 	const char *list[16];
-	int n = hazard_actions_for(r, &h, list, 16);
+	int n = hazard_actions_for(&who, &h, list, 16);
 	for (int i = 0; i < n; i++)
 		json_array_append_new(acts, json_string(list[i]));
 	json_object_set_new(o, "actions", acts);
@@ -142,9 +144,11 @@ static json_t *hazard_json(struct req *r, int64_t id)
 
 int hazard_api_get(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	int64_t id;
 	json_t *o = NULL;
-	if (!req_param_id(r, "id", &id) && hazard_visible(r, id))
+	if (!req_param_id(r, "id", &id) && hazard_visible(&who, id))
 		o = hazard_json(r, id);
 	if (!o) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
@@ -156,10 +160,12 @@ int hazard_api_get(struct req *r)
 
 int hazard_api_create(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	struct hazard_new in;
 	const char *field, *key;
 	hazard_new_read(r, &in);
-	int64_t id = hazard_create(r, &in, &field, &key);
+	int64_t id = hazard_create(&who, &in, &field, &key);
 	if (id < 0) {
 		/* a photo named by hash that the caller may not use: a well-formed request that
 		 * refers to something it may not (422), not a malformed one */
@@ -174,6 +180,8 @@ int hazard_api_create(struct req *r)
 
 int hazard_api_action(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	int64_t id;
 	struct hazard_action_in in;
 	const char *key, *field;
@@ -184,7 +192,7 @@ int hazard_api_action(struct req *r)
 	/* the action is the route's last segment: one route per action, each with its summary */
 	const char *action = strrchr(r->route->pattern, '/') + 1;
 	hazard_action_read(r, &in);
-	int status = hazard_act(r, id, action, &in, &key, &field);
+	int status = hazard_act(&who, id, action, &in, &key, &field);
 	if (status) {
 		static const struct {
 			int status;

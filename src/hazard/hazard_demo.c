@@ -14,7 +14,6 @@
 #include "hazard/hazard.h"
 #include "audit/audit.h"
 #include "base/clock.h"
-#include "base/log.h"
 #include "db/db.h"
 
 #include <stdio.h>

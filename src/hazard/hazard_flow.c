@@ -20,9 +20,7 @@
  * two simultaneous verifications cannot both succeed.
  */
 #include "hazard/hazard.h"
-#include "audit/audit.h"
-#include "auth/auth.h"
-#include "base/clock.h"
+#include "auth/actor.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/text.h"
@@ -41,9 +39,9 @@ int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const 
 		       const char **msg_key);
 int hazard_notify_assignee(struct db *c, int64_t hazard_id, int64_t uid, const char *number);
 
-static int64_t me(struct req *r)
+static int64_t me(const struct actor *a)
 {
-	return r->who ? r->who->user_id : 0;
+	return a->user_id;
 }
 
 static int blank(const char *s)
@@ -55,11 +53,11 @@ static int blank(const char *s)
 	return !*s;
 }
 
-static int has_role(struct req *r, const char *code)
+static int has_role(const struct actor *a, const char *code)
 {
 	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
-		   " WHERE ur.user_id = ? AND ro.code = ?", "It", me(r), code);
+	db_get_i64(a->db, &n, "SELECT count(*) FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
+		   " WHERE ur.user_id = ? AND ro.code = ?", "It", me(a), code);
 	return n > 0;
 }
 
@@ -82,15 +80,15 @@ static const char *level_of(const struct hazard_row *h, const struct hazard_acti
 	return in && in->level && *in->level ? in->level : h->level;
 }
 
-static const char *g_accept_general(struct req *r, const struct hazard_row *h,
+static const char *g_accept_general(const struct actor *a, const struct hazard_row *h,
 				    const struct hazard_action_in *in)
 {
-	(void)r;
+	(void)a;
 	return strcmp(level_of(h, in), "general") ? "hazard.err_level" : NULL;
 }
 
 /* 应急管理部令第10号: a 重大 hazard names the criterion item it meets. */
-static const char *g_accept_major(struct req *r, const struct hazard_row *h,
+static const char *g_accept_major(const struct actor *a, const struct hazard_row *h,
 				  const struct hazard_action_in *in)
 {
 	if (strcmp(level_of(h, in), "major"))
@@ -99,15 +97,15 @@ static const char *g_accept_major(struct req *r, const struct hazard_row *h,
 		return NULL;
 	int64_t crit = in->criterion_id;
 	if (!crit)
-		db_get_i64(r->db, &crit, "SELECT coalesce(criterion_id, 0) FROM hazards WHERE id = ?", "I", h->id);
+		db_get_i64(a->db, &crit, "SELECT coalesce(criterion_id, 0) FROM hazards WHERE id = ?", "I", h->id);
 	return crit ? NULL : "hazard.need.criterion_id";
 }
 
 /* 立查立改: the reporter fixed a general hazard on the spot and shows the after-photo. */
-static const char *g_on_spot(struct req *r, const struct hazard_row *h,
+static const char *g_on_spot(const struct actor *a, const struct hazard_row *h,
 			     const struct hazard_action_in *in)
 {
-	if (h->reporter_id != me(r))
+	if (h->reporter_id != me(a))
 		return "hazard.deny.not_reporter";
 	if (strcmp(h->level, "general"))
 		return "hazard.err_on_spot_major";
@@ -116,7 +114,7 @@ static const char *g_on_spot(struct req *r, const struct hazard_row *h,
 	return NULL;
 }
 
-static const char *g_reassign(struct req *r, const struct hazard_row *h,
+static const char *g_reassign(const struct actor *a, const struct hazard_row *h,
 			      const struct hazard_action_in *in)
 {
 	(void)h;
@@ -124,7 +122,7 @@ static const char *g_reassign(struct req *r, const struct hazard_row *h,
 		return NULL;
 	int64_t ok = 0;
 	if (in->assignee_id)
-		db_get_i64(r->db, &ok, "SELECT count(*) FROM users WHERE id = ? AND active = 1", "I",
+		db_get_i64(a->db, &ok, "SELECT count(*) FROM users WHERE id = ? AND active = 1", "I",
 			   in->assignee_id);
 	if (!ok)
 		return "hazard.need.assignee_id";
@@ -133,18 +131,18 @@ static const char *g_reassign(struct req *r, const struct hazard_row *h,
 	return NULL;
 }
 
-static const char *g_is_assignee(struct req *r, const struct hazard_row *h,
+static const char *g_is_assignee(const struct actor *a, const struct hazard_row *h,
 				 const struct hazard_action_in *in)
 {
 	(void)in;
-	return h->assignee_id == me(r) ? NULL : "hazard.deny.not_assignee";
+	return h->assignee_id == me(a) ? NULL : "hazard.deny.not_assignee";
 }
 
 /* Closing needs the rectifier's note and after-photo (before-photo came with the report). */
-static const char *g_submit(struct req *r, const struct hazard_row *h,
+static const char *g_submit(const struct actor *a, const struct hazard_row *h,
 			    const struct hazard_action_in *in)
 {
-	if (h->assignee_id != me(r))
+	if (h->assignee_id != me(a))
 		return "hazard.deny.not_assignee";
 	if (in && blank(in->note))
 		return "hazard.need.note";
@@ -153,60 +151,60 @@ static const char *g_submit(struct req *r, const struct hazard_row *h,
 	return NULL;
 }
 
-static const char *g_verify(struct req *r, const struct hazard_row *h,
+static const char *g_verify(const struct actor *a, const struct hazard_row *h,
 			    const struct hazard_action_in *in)
 {
 	(void)in;
 	/* four eyes: whoever rectified cannot confirm their own work */
-	if (h->rectifier_id == me(r))
+	if (h->rectifier_id == me(a))
 		return "hazard.deny.verifier_is_rectifier";
 	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(DISTINCT kind) FROM hazard_photos WHERE hazard_id = ?"
+	db_get_i64(a->db, &n, "SELECT count(DISTINCT kind) FROM hazard_photos WHERE hazard_id = ?"
 		   " AND kind IN ('before', 'after')", "I", h->id);
 	if (n < 2)
 		return "hazard.err_photos_missing";
 	/* 原安监总局令第16号 Art. 18: a major hazard is closed after its result is assessed */
 	if (!strcmp(h->level, "major")) {
 		n = 0;
-		db_get_i64(r->db, &n, "SELECT count(*) FROM hazard_assessments WHERE hazard_id = ?", "I", h->id);
+		db_get_i64(a->db, &n, "SELECT count(*) FROM hazard_assessments WHERE hazard_id = ?", "I", h->id);
 		if (!n)
 			return "hazard.err_assessment_needed";
 	}
 	return NULL;
 }
 
-static const char *g_reject(struct req *r, const struct hazard_row *h,
+static const char *g_reject(const struct actor *a, const struct hazard_row *h,
 			    const struct hazard_action_in *in)
 {
-	if (h->rectifier_id == me(r))
+	if (h->rectifier_id == me(a))
 		return "hazard.deny.verifier_is_rectifier";
 	if (in && blank(in->note))
 		return "hazard.need.note";
 	return NULL;
 }
 
-static const char *g_reason(struct req *r, const struct hazard_row *h,
+static const char *g_reason(const struct actor *a, const struct hazard_row *h,
 			    const struct hazard_action_in *in)
 {
-	(void)r;
+	(void)a;
 	(void)h;
 	return in && blank(in->note) ? "hazard.need.note" : NULL;
 }
 
-static const char *g_major_note(struct req *r, const struct hazard_row *h,
+static const char *g_major_note(const struct actor *a, const struct hazard_row *h,
 				const struct hazard_action_in *in)
 {
-	(void)r;
+	(void)a;
 	if (strcmp(h->level, "major"))
 		return "hazard.err_not_major";
 	return in && blank(in->note) ? "hazard.need.note" : NULL;
 }
 
 /* 原安监总局令第16号 Art. 15: the plan's six parts, all required. */
-static const char *g_plan(struct req *r, const struct hazard_row *h,
+static const char *g_plan(const struct actor *a, const struct hazard_row *h,
 			  const struct hazard_action_in *in)
 {
-	(void)r;
+	(void)a;
 	if (strcmp(h->level, "major"))
 		return "hazard.err_not_major";
 	if (!in)
@@ -217,55 +215,55 @@ static const char *g_plan(struct req *r, const struct hazard_row *h,
 	for (int i = 0; i < 6; i++)
 		if (blank(in->plan[i]))
 			return need[i];
-	if (in->plan_due <= clock_now())
+	if (in->plan_due <= a->now)
 		return "hazard.need.due_date";
 	return NULL;
 }
 
 /* The plan is approved by the safety director and the principal person in charge; which of
  * the two this actor signs as decides whether the plan is now complete. */
-static int approval_role(struct req *r, int64_t dir_at, int64_t pri_at)
+static int approval_role(const struct actor *a, int64_t dir_at, int64_t pri_at)
 {
-	if (has_role(r, "safety_director") && dir_at == 0)
+	if (has_role(a, "safety_director") && dir_at == 0)
 		return 1;
-	if (has_role(r, "principal") && pri_at == 0)
+	if (has_role(a, "principal") && pri_at == 0)
 		return 2;
 	return 0;
 }
 
-static const char *g_approve(struct req *r, const struct hazard_row *h, int want_last)
+static const char *g_approve(const struct actor *a, const struct hazard_row *h, int want_last)
 {
 	int64_t d, p;
-	plan_state(r->db, h->id, &d, &p);
-	int role = approval_role(r, d, p);
+	plan_state(a->db, h->id, &d, &p);
+	int role = approval_role(a, d, p);
 	if (!role)
 		return "hazard.deny.not_approver";
 	int last = role == 1 ? p > 0 : d > 0;
 	return last == want_last ? NULL : "hazard.err_state";
 }
 
-static const char *g_approve_first(struct req *r, const struct hazard_row *h,
+static const char *g_approve_first(const struct actor *a, const struct hazard_row *h,
 				   const struct hazard_action_in *in)
 {
 	(void)in;
-	return g_approve(r, h, 0);
+	return g_approve(a, h, 0);
 }
 
-static const char *g_approve_last(struct req *r, const struct hazard_row *h,
+static const char *g_approve_last(const struct actor *a, const struct hazard_row *h,
 				  const struct hazard_action_in *in)
 {
 	(void)in;
-	return g_approve(r, h, 1);
+	return g_approve(a, h, 1);
 }
 
-static const char *g_regulator(struct req *r, const struct hazard_row *h,
+static const char *g_regulator(const struct actor *a, const struct hazard_row *h,
 			       const struct hazard_action_in *in)
 {
 	(void)in;
 	if (strcmp(h->level, "major"))
 		return "hazard.err_not_major";
 	int64_t at = 0;
-	db_get_i64(r->db, &at, "SELECT regulator_reported_at FROM hazards WHERE id = ?", "I", h->id);
+	db_get_i64(a->db, &at, "SELECT regulator_reported_at FROM hazards WHERE id = ?", "I", h->id);
 	return at ? "hazard.err_already_reported" : NULL;
 }
 
@@ -305,18 +303,18 @@ const struct hazard_transition *hazard_flow_find(const char *from, const char *a
 	return NULL;
 }
 
-int hazard_actions_for(struct req *r, const struct hazard_row *h, const char **acts, int max)
+int hazard_actions_for(const struct actor *a, const struct hazard_row *h, const char **acts, int max)
 {
 	int n = 0;
-	if (r->who && r->who->preview)
+	if (a->preview)
 		return 0;	/* role preview is read-only */
 	for (const struct hazard_transition *t = hazard_transitions; t->from && n < max; t++) {
-		if (strcmp(t->from, h->status) || !auth_has(r, t->perm))
+		if (strcmp(t->from, h->status) || !actor_has(a, t->perm))
 			continue;
 		int dup = 0;
 		for (int i = 0; i < n; i++)
 			dup |= !strcmp(acts[i], t->action);
-		if (!dup && !t->guard(r, h, NULL))
+		if (!dup && !t->guard(a, h, NULL))
 			acts[n++] = t->action;
 	}
 	return n;
@@ -354,17 +352,17 @@ static int notify_role(struct db *c, const char *role, const struct hazard_row *
 	return rc;
 }
 
-static int apply(struct req *r, const struct hazard_row *h, const char *action, const char *to,
+static int apply(const struct actor *a, const struct hazard_row *h, const char *action, const char *to,
 		 const struct hazard_action_in *in)
 {
-	struct db *c = r->db;
-	int64_t now = clock_now(), uid = me(r);
+	struct db *c = a->db;
+	int64_t now = a->now, uid = me(a);
 	int rc = DB_OK;
 	int anon = 0;
 	{
-		int64_t a = 0;
-		db_get_i64(c, &a, "SELECT anonymous FROM hazards WHERE id = ?", "I", h->id);
-		anon = (int)a;
+		int64_t v = 0;
+		db_get_i64(c, &v, "SELECT anonymous FROM hazards WHERE id = ?", "I", h->id);
+		anon = (int)v;
 	}
 	if (!strcmp(action, "accept")) {
 		const char *level = in->level && *in->level ? in->level : h->level;
@@ -426,7 +424,7 @@ static int apply(struct req *r, const struct hazard_row *h, const char *action, 
 	} else if (!strcmp(action, "approve_plan")) {
 		int64_t d, p;
 		plan_state(c, h->id, &d, &p);
-		rc = approval_role(r, d, p) == 1
+		rc = approval_role(a, d, p) == 1
 			? db_exec(c, "UPDATE hazard_plans SET director_id = ?, director_at = ? WHERE hazard_id = ?",
 				  "III", uid, now, h->id)
 			: db_exec(c, "UPDATE hazard_plans SET principal_id = ?, principal_at = ? WHERE hazard_id = ?",
@@ -464,13 +462,13 @@ static int status_for_key(const char *key, const char **field)
 	return 409;
 }
 
-int hazard_act(struct req *r, int64_t id, const char *action, const struct hazard_action_in *in,
+int hazard_act(const struct actor *a, int64_t id, const char *action, const struct hazard_action_in *in,
 	       const char **msg_key, const char **field)
 {
 	struct hazard_row h;
 	struct hazard_image imgs[HTTP_MAX_FILES];
 	*field = NULL;
-	if (!hazard_visible(r, id) || hazard_load(r->db, id, &h)) {
+	if (!hazard_visible(a, id) || hazard_load(a->db, id, &h)) {
 		*msg_key = "error.not_found";
 		return 404;
 	}
@@ -484,10 +482,10 @@ int hazard_act(struct req *r, int64_t id, const char *action, const struct hazar
 		if (strcmp(t->from, h.status))
 			continue;
 		from_here = 1;
-		if (!auth_has(r, t->perm))
+		if (!actor_has(a, t->perm))
 			continue;
 		permitted = 1;
-		why = t->guard(r, &h, in);
+		why = t->guard(a, &h, in);
 		if (!why) {
 			pick = t;
 			break;
@@ -515,7 +513,7 @@ int hazard_act(struct req *r, int64_t id, const char *action, const struct hazar
 		*field = "note";
 		return 400;
 	}
-	if (hazard_photos_check(r->db, r->who->user_id, in->photos, in->nphotos, msg_key)) {
+	if (hazard_photos_check(a->db, a->user_id, in->photos, in->nphotos, msg_key)) {
 		*field = "photos";
 		return 422;
 	}
@@ -524,48 +522,48 @@ int hazard_act(struct req *r, int64_t id, const char *action, const struct hazar
 		return 400;
 	}
 	int status = 500;
-	int64_t now = clock_now();
+	int64_t now = a->now;
 	*msg_key = "error.unavailable";
-	if (db_begin(r->db) != DB_OK)
+	if (db_begin(a->db) != DB_OK)
 		goto out;
 	/* the optimistic lock: only if nobody acted since we loaded it */
-	if (db_exec(r->db, "UPDATE hazards SET status = ?, version = version + 1, updated_at = ?"
+	if (db_exec(a->db, "UPDATE hazards SET status = ?, version = version + 1, updated_at = ?"
 			   " WHERE id = ? AND status = ? AND version = ?", "tIItI", pick->to, now, id,
 		    h.status, h.version) != DB_OK)
 		goto fail;
-	if (db_changes(r->db) != 1) {
-		db_rollback(r->db);
+	if (db_changes(a->db) != 1) {
+		db_rollback(a->db);
 		*msg_key = "hazard.err_conflict";
 		status = 409;
 		goto out;
 	}
-	if (apply(r, &h, action, pick->to, in) != DB_OK)
+	if (apply(a, &h, action, pick->to, in) != DB_OK)
 		goto fail;
-	if (db_exec(r->db, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
-			   " VALUES (?, ?, ?, ?, ?, ?, ?)", "IIItttt", id, now, me(r), action, h.status,
+	if (db_exec(a->db, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?)", "IIItttt", id, now, me(a), action, h.status,
 		    pick->to, in->note ? in->note : "") != DB_OK)
 		goto fail;
-	int64_t event = db_last_id(r->db);
+	int64_t event = db_last_id(a->db);
 	const char *kind = !strcmp(action, "submit") || !strcmp(action, "fix_on_spot") ? "after" : "other";
-	if (hazard_photos_link(r->db, id, event, kind, in->photos, in->nphotos, imgs, msg_key)) {
+	if (hazard_photos_link(a->db, id, event, kind, in->photos, in->nphotos, imgs, msg_key)) {
 		*field = "photo";
 		status = 400;
 		goto fail;
 	}
 	struct strbuf sum = STRBUF_INIT;
 	sb_addf(&sum, "%s %s: %s → %s", h.number, action, h.status, pick->to);
-	int arc = audit_req(r, "hazard", id, action, sum.buf);
+	int arc = actor_audit(a, "hazard", id, action, sum.buf);
 	sb_release(&sum);
-	if (arc != DB_OK || hazard_search_sync(r->db, id) != DB_OK)
+	if (arc != DB_OK || hazard_search_sync(a->db, id) != DB_OK)
 		goto fail;
-	if (db_commit(r->db) != DB_OK)
+	if (db_commit(a->db) != DB_OK)
 		goto out;
 	status = 0;
 	*msg_key = NULL;
 	goto out;
 fail:
-	log_error("hazard: %s on %lld failed: %s", action, (long long)id, db_errmsg(r->db));
-	db_rollback(r->db);
+	log_error("hazard: %s on %lld failed: %s", action, (long long)id, db_errmsg(a->db));
+	db_rollback(a->db);
 out:
 	for (int i = 0; i < in->nphotos; i++)
 		hazard_image_free(&imgs[i]);

@@ -16,7 +16,6 @@
  * deleted, so an abandoned upload leaves nothing behind.
  */
 #include "hazard/hazard.h"
-#include "base/log.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "notify/notify.h"

@@ -11,6 +11,7 @@
  * hazards the requester reported, is assigned or rectified/verified (hazard_visible()).
  */
 #include "hazard/hazard.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/csv.h"
@@ -375,10 +376,12 @@ static void show_form_error(struct req *r, int status, const char *key, const ch
 
 static int report_post(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	struct hazard_new in;
 	const char *field, *key;
 	hazard_new_read(r, &in);
-	int64_t id = hazard_create(r, &in, &field, &key);
+	int64_t id = hazard_create(&who, &in, &field, &key);
 	if (id < 0) {
 		show_form_error(r, !field ? 503 : !strcmp(field, "photos") ? 422 : 400, key, field);
 		return 0;
@@ -598,9 +601,11 @@ static void action_form(struct req *r, struct strbuf *o, const struct hazard_row
 
 static int detail_page(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	int64_t id;
 	struct hazard_row h;
-	if (req_param_id(r, "id", &id) || !hazard_visible(r, id) || hazard_load(r->db, id, &h)) {
+	if (req_param_id(r, "id", &id) || !hazard_visible(&who, id) || hazard_load(r->db, id, &h)) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
@@ -683,7 +688,7 @@ static int detail_page(struct req *r)
 	db_done(r->db, st);
 
 	const char *acts[16];
-	int na = hazard_actions_for(r, &h, acts, 16);
+	int na = hazard_actions_for(&who, &h, acts, 16);
 	if (na) {
 		html_printf(o, "<div class=\"hz-actions\">");
 		for (int i = 0; i < na; i++)
@@ -727,6 +732,8 @@ static int detail_page(struct req *r)
 
 static int act_post(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	int64_t id;
 	struct hazard_action_in in;
 	const char *key, *field;
@@ -736,7 +743,7 @@ static int act_post(struct req *r)
 	}
 	const char *action = req_field(r, "action");
 	hazard_action_read(r, &in);
-	int status = hazard_act(r, id, action ? action : "", &in, &key, &field);
+	int status = hazard_act(&who, id, action ? action : "", &in, &key, &field);
 	if (status) {
 		resp_error(r, status, "refused", T(r, key), field);
 		return 0;
@@ -749,6 +756,8 @@ static int act_post(struct req *r)
 
 static int photo_get(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	const char *sha = req_param(r, "sha");
 	if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
@@ -762,7 +771,7 @@ static int photo_get(struct req *r)
 		ids[n++] = db_col_i64(st, 0);
 	db_done(r->db, st);
 	for (int i = 0; i < n && !ok; i++)
-		ok = hazard_visible(r, ids[i]);
+		ok = hazard_visible(&who, ids[i]);
 	if (!ok) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;

@@ -31,7 +31,7 @@
 #include "http/guard.h"
 #include "base/log.h"
 #include "base/strbuf.h"
-#include "web/i18n.h"
+#include "base/i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

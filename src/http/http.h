@@ -127,6 +127,17 @@ struct route {
 	const char *summary;		/* one line, for the OpenAPI document and `anquan routes` */
 };
 
+/* What the router and resp_error need from the layers above http: who is asking (from the
+ * session cookie or bearer token), may they hold a permission, and the HTML error page. http
+ * is below auth and web, so it cannot call them by name; it calls through this one table,
+ * defined in web/gate.c, as it reaches the modules' handlers through http_route_tables. */
+struct http_gate {
+	void (*identify)(struct req *r);		/* sets r->who (or leaves it NULL) and r->lang */
+	int (*allowed)(struct req *r, const char *perm);
+	void (*error_page)(struct req *r, int status, const char *message, const char *field);
+};
+extern const struct http_gate http_gate;
+
 /* route tables: each module defines one, ending with a {0} entry; routes.c lists them */
 extern const struct route *const http_route_tables[];
 /* GET /api/v1/openapi.json (openapi.c) */

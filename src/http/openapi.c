@@ -11,7 +11,7 @@
  * tests/http/openapi.test.mjs compares the result with `anquan routes --json`.
  */
 #include "http/http.h"
-#include "web/i18n.h"
+#include "base/i18n.h"
 
 #include <stdio.h>
 #include <string.h>

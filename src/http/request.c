@@ -3,8 +3,6 @@
  */
 #include "http/http.h"
 #include "base/text.h"
-#include "web/i18n.h"
-#include "web/page.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -205,7 +203,7 @@ void resp_error(struct req *r, int status, const char *code, const char *message
 	r->status = status;
 	r->resp_type = "text/html; charset=utf-8";
 	sb_reset(&r->out);
-	page_error(r, status, message ? message : code, field);
+	http_gate.error_page(r, status, message ? message : code, field);
 }
 
 /* Cookie: a=1; b=2 — names and values are taken as they are (RFC 6265 §4.2.1); a value

@@ -5,12 +5,11 @@
  * alone knows which record is asked for.
  */
 #include "http/http.h"
-#include "auth/auth.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "db/db.h"
-#include "web/i18n.h"
 
 #include <string.h>
 #include <strings.h>
@@ -162,7 +161,7 @@ void router_dispatch(struct req *r)
 		resp_error(r, 503, "unavailable", i18n_get(r->lang, "error.unavailable"), NULL);
 		return;
 	}
-	auth_identify(r);
+	http_gate.identify(r);
 
 	if (!r->who && !(rt->flags & ROUTE_PUBLIC)) {
 		if (r->is_api) {
@@ -198,7 +197,7 @@ void router_dispatch(struct req *r)
 		resp_error(r, 403, "preview_read_only", i18n_get(r->lang, "error.preview"), NULL);
 		goto done;
 	}
-	if (rt->perm && !auth_has(r, rt->perm)) {
+	if (rt->perm && !http_gate.allowed(r, rt->perm)) {
 		resp_error(r, 403, "forbidden", i18n_get(r->lang, "error.forbidden"), NULL);
 		goto done;
 	}

@@ -22,7 +22,6 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/text.h"
-#include "db/db.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>

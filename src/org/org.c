@@ -3,9 +3,9 @@
  * loader and the command line.
  */
 #include "org/org.h"
-#include "auth/auth.h"
 #include "auth/auth_duty.h"
 #include "base/clock.h"
+#include "base/day.h"
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -237,23 +237,7 @@ int org_unit_kind_fits(const char *parent_kind, const char *kind)
 
 int org_parse_date_end(const char *s, int64_t *out)
 {
-	int y, m, d;
-	char tail;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1)
-		return -1;
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[m - 1] + (m == 2 && leap))
-		return -1;
-	/* days since 1970-01-01 (Howard Hinnant's days_from_civil) */
-	int yy = y - (m <= 2);
-	int era = yy / 400, yoe = yy - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = (int64_t)era * 146097 + doe - 719468;
-	*out = days * 86400 + 86399 - clock_local_offset();
-	return 0;
+	return day_parse_end(s, out);
 }
 
 void org_gen_password(char out[24])

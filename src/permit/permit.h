@@ -22,6 +22,7 @@
 
 #include "http/http.h"
 
+struct actor;
 struct db;
 struct strbuf;
 
@@ -190,12 +191,13 @@ struct permit_transition {
 enum { PERMIT_WHO_APPLICANT = 1, PERMIT_WHO_APPROVER, PERMIT_WHO_GUARDIAN, PERMIT_WHO_SITE,
        PERMIT_WHO_SCOPE };
 extern const struct permit_transition permit_transitions[];
-/* Run `action` on permit `id`: checks, state change, event, audit and notifications in one
- * transaction. r may be NULL for the scheduler (acting as the system). 0 ok, -1 with e. */
-int permit_act(struct db *c, struct req *r, int64_t id, const char *action,
+/* Run `action` on permit `id` as actor a: checks, state change, event, audit and notifications
+ * in one transaction on a->db. A system actor (the scheduler, actor_system()) skips the checks
+ * of who may act, the signature and the location. 0 ok, -1 with e. */
+int permit_act(const struct actor *a, int64_t id, const char *action,
 	       const struct permit_act_in *in, struct permit_err *e);
 /* The same inside the caller's transaction, on a loaded permit (updated in place). */
-int permit_act_in_tx(struct db *c, struct req *r, struct permit *p, const char *action,
+int permit_act_in_tx(const struct actor *a, struct permit *p, const char *action,
 		     const struct permit_act_in *in, struct permit_err *e);
 /* Actions the requester may offer on p (buttons), NULL-terminated, in table order. */
 int permit_actions_for(struct req *r, const struct permit *p, const char **out, int max);
@@ -207,8 +209,9 @@ struct permit *permit_load(struct db *c, int64_t id);
 int permit_save_application(struct req *r, int64_t *id, struct permit_err *e);
 /* Record a gas test from the request on permit id. 0 and *passed, or -1. */
 int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err *e);
-/* May the requester see p? (data scope, or they are on the permit) */
+/* May the requester (the actor) see p? (data scope, or they are on the permit) */
 int permit_visible(struct req *r, const struct permit *p);
+int permit_visible_to(const struct actor *a, const struct permit *p);
 const char *permit_user_name(struct req *r, int64_t user_id);
 int64_t permit_setting_int(struct db *c, const char *key, int64_t dflt);
 const char *permit_setting(struct req *r, const char *key, const char *dflt);

@@ -3,6 +3,7 @@
  * (permit_store.c, permit_flow.c), answered as JSON with the one error shape.
  */
 #include "permit/permit.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
@@ -188,6 +189,8 @@ int permit_api_update(struct req *r)
 
 int permit_api_act(struct req *r)
 {
+	struct actor who;
+	actor_from_req(r, &who);
 	int64_t id;
 	struct permit_act_in in;
 	struct permit_err e = {0};
@@ -195,7 +198,7 @@ int permit_api_act(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	if (permit_read_act_in(r, &in, &e) || permit_act(r->db, r, id, req_param(r, "action"), &in, &e)) {
+	if (permit_read_act_in(r, &in, &e) || permit_act(&who, id, req_param(r, "action"), &in, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}

@@ -13,7 +13,7 @@
  * their buttons from the same table (permit_actions_for).
  */
 #include "permit/permit.h"
-#include "audit/audit.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
@@ -63,7 +63,7 @@ const struct permit_transition permit_transitions[] = {
 
 struct ctx {
 	struct db *c;
-	struct req *r;
+	const struct actor *a;
 	struct permit *p;
 	const struct permit_act_in *in;
 	int64_t uid;
@@ -75,20 +75,20 @@ struct ctx {
 
 /* --- who may act --- */
 
-static int who_ok(struct req *r, const struct permit *p, int who)
+static int who_ok(const struct actor *a, const struct permit *p, int who)
 {
-	int64_t u = r->who->user_id;
+	int64_t u = a->user_id;
 	switch (who) {
 	case PERMIT_WHO_APPLICANT:
 		return u == p->applicant_id;
 	case PERMIT_WHO_GUARDIAN:
 		return u == p->guardian_id;
 	case PERMIT_WHO_APPROVER:
-		return u != p->applicant_id && auth_scope_allows(r, p->unit_id, 0);
+		return u != p->applicant_id && actor_scope_allows(a, p->unit_id, 0);
 	case PERMIT_WHO_SITE:
-		return u == p->guardian_id || auth_scope_allows(r, p->unit_id, 0);
+		return u == p->guardian_id || actor_scope_allows(a, p->unit_id, 0);
 	case PERMIT_WHO_SCOPE:
-		return u != p->applicant_id && auth_scope_allows(r, p->unit_id, 0);
+		return u != p->applicant_id && actor_scope_allows(a, p->unit_id, 0);
 	}
 	return 0;
 }
@@ -99,7 +99,7 @@ static int who_ok(struct req *r, const struct permit *p, int who)
 static int signature(struct ctx *x, struct permit_err *e)
 {
 	char *hash = NULL;
-	if (!x->r)
+	if (x->a->system)
 		return 0;
 	if (!x->in->password || !*x->in->password) {
 		permit_err_set(e, 422, "permit.err.signature_missing", "password", NULL);
@@ -226,7 +226,7 @@ static int g_start(struct ctx *x, struct permit_err *e)
 	db_done(x->c, st);
 	double dist = -1;
 	const char *exception = "";
-	if (coords && x->r) {
+	if (coords && !x->a->system) {
 		if (!x->has_loc) {
 			permit_err_set(e, 422, "permit.err.location", "lat", NULL);
 			return -1;
@@ -323,7 +323,7 @@ static int g_extend(struct ctx *x, struct permit_err *e)
 /* 完工验收: the guardian confirms the site is clear and signs. */
 static int g_close(struct ctx *x, struct permit_err *e)
 {
-	if (x->r && !x->in->site_clear) {
+	if (!x->a->system && !x->in->site_clear) {
 		permit_err_set(e, 422, "permit.err.site_clear", "site_clear", NULL);
 		return -1;
 	}
@@ -405,9 +405,10 @@ static void notify_step(struct ctx *x, const char *action, const char *to, int64
 
 /* --- the engine --- */
 
-int permit_act_in_tx(struct db *c, struct req *r, struct permit *p, const char *action,
+int permit_act_in_tx(const struct actor *a, struct permit *p, const char *action,
 		     const struct permit_act_in *in, struct permit_err *e)
 {
+	struct db *c = a->db;
 	const struct permit_transition *row = NULL;
 	int known = 0, rc = -1;
 	for (const struct permit_transition *t = permit_transitions; t->from; t++) {
@@ -425,18 +426,18 @@ int permit_act_in_tx(struct db *c, struct req *r, struct permit *p, const char *
 			       known ? "state" : "action", xstrdup(p->state));
 		return -1;
 	}
-	if (r && !auth_has(r, row->perm)) {
+	if (!actor_has(a, row->perm)) {
 		permit_err_set(e, 403, "error.forbidden", "action", NULL);
 		return -1;
 	}
-	if (r && !who_ok(r, p, row->who)) {
+	if (!a->system && !who_ok(a, p, row->who)) {
 		permit_err_set(e, 403, row->who == PERMIT_WHO_APPROVER ? "permit.err.self_approval" : "permit.err.not_yours",
 			       "action", NULL);
-		if (row->who == PERMIT_WHO_APPROVER && r->who->user_id != p->applicant_id)
+		if (row->who == PERMIT_WHO_APPROVER && a->user_id != p->applicant_id)
 			e->key = "permit.err.wrong_unit";
 		return -1;
 	}
-	struct ctx x = {c, r, p, in, r ? r->who->user_id : 0, in->cert ? in->cert : permit_cert_default,
+	struct ctx x = {c, a, p, in, a->user_id, in->cert ? in->cert : permit_cert_default,
 			STRBUF_INIT, in->has_loc, in->lat, in->lng};
 	if (run_guard(&x, action, e))
 		goto out;
@@ -456,11 +457,8 @@ int permit_act_in_tx(struct db *c, struct req *r, struct permit *p, const char *
 			     event_id) == DB_OK;
 	struct strbuf sum = STRBUF_INIT;
 	sb_addf(&sum, "%s %s→%s%s%s", p->number, from, row->to, x.note.len ? ": " : "", x.note.buf);
-	if (ok) {
-		struct audit_actor sys = {0, "system", "local"};
-		ok = (r ? audit_req(r, "permit", p->id, action, sum.buf)
-			: audit_append(c, &sys, "permit", p->id, action, sum.buf)) == DB_OK;
-	}
+	if (ok)
+		ok = actor_audit(a, "permit", p->id, action, sum.buf) == DB_OK;
 	sb_release(&sum);
 	if (!ok)
 		goto fail;
@@ -476,19 +474,20 @@ out:
 	return rc;
 }
 
-int permit_act(struct db *c, struct req *r, int64_t id, const char *action,
+int permit_act(const struct actor *a, int64_t id, const char *action,
 	       const struct permit_act_in *in, struct permit_err *e)
 {
+	struct db *c = a->db;
 	if (db_begin(c) != DB_OK) {
 		permit_err_set(e, 503, "error.unavailable", NULL, NULL);
 		return -1;
 	}
 	struct permit *p = permit_load(c, id);
 	int rc = -1;
-	if (!p || (r && !permit_visible(r, p)))
+	if (!p || (!a->system && !permit_visible_to(a, p)))
 		permit_err_set(e, 404, "error.not_found", NULL, NULL);
 	else
-		rc = permit_act_in_tx(c, r, p, action, in, e);
+		rc = permit_act_in_tx(a, p, action, in, e);
 	if (rc == 0 && db_commit(c) != DB_OK) {
 		permit_err_set(e, 500, "permit.err.store", NULL, NULL);
 		rc = -1;
@@ -501,9 +500,11 @@ int permit_act(struct db *c, struct req *r, int64_t id, const char *action,
 
 int permit_actions_for(struct req *r, const struct permit *p, const char **out, int max)
 {
+	struct actor a;
+	actor_from_req(r, &a);
 	int n = 0;
 	for (const struct permit_transition *t = permit_transitions; t->from && n < max - 1; t++) {
-		if (strcmp(t->from, p->state) || !auth_has(r, t->perm) || !who_ok(r, p, t->who))
+		if (strcmp(t->from, p->state) || !actor_has(&a, t->perm) || !who_ok(&a, p, t->who))
 			continue;
 		if (t->who == PERMIT_WHO_APPROVER) {
 			struct permit_err e = {0};

@@ -6,7 +6,6 @@
 #include "permit/permit.h"
 #include "base/strbuf.h"
 #include "db/db.h"
-#include "http/static.h"
 #include "web/i18n.h"
 #include "web/page.h"
 

@@ -7,6 +7,7 @@
  *    a new permit until it is closed (permit_check_no_overdue).
  */
 #include "permit/permit.h"
+#include "auth/actor.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "notify/notify.h"
@@ -30,7 +31,9 @@ static int suspend_overdue_retests(struct db *c, int64_t now)
 	for (int i = 0; i < n; i++) {
 		struct permit_err e = {0};
 		struct permit_act_in in = {.reason = i18n_get("zh", "permit.retest_overdue")};
-		if (permit_act(c, NULL, ids[i], "suspend", &in, &e) == 0)
+		struct actor sys;
+		actor_system(c, "system", &sys);
+		if (permit_act(&sys, ids[i], "suspend", &in, &e) == 0)
 			acted++;
 		permit_err_clear(&e);
 	}

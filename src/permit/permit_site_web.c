@@ -6,7 +6,6 @@
  * radius (haversine) when the work starts.
  */
 #include "permit/permit.h"
-#include "auth/auth.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "http/static.h"

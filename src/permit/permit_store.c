@@ -9,6 +9,7 @@
  */
 #include "permit/permit.h"
 #include "audit/audit.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
@@ -116,16 +117,23 @@ struct permit *permit_load(struct db *c, int64_t id)
 	return p;
 }
 
-int permit_visible(struct req *r, const struct permit *p)
+int permit_visible_to(const struct actor *a, const struct permit *p)
 {
-	if (auth_scope_allows(r, p->unit_id, p->applicant_id))
+	if (actor_scope_allows(a, p->unit_id, p->applicant_id))
 		return 1;
-	if (r->who->user_id == p->applicant_id || r->who->user_id == p->guardian_id)
+	if (a->user_id == p->applicant_id || a->user_id == p->guardian_id)
 		return 1;
 	for (int i = 0; i < p->nworkers; i++)
-		if (p->workers[i].user_id == r->who->user_id)
+		if (p->workers[i].user_id == a->user_id)
 			return 1;
 	return 0;
+}
+
+int permit_visible(struct req *r, const struct permit *p)
+{
+	struct actor a;
+	actor_from_req(r, &a);
+	return permit_visible_to(&a, p);
 }
 
 const char *permit_user_name(struct req *r, int64_t user_id)
@@ -650,7 +658,9 @@ int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err 
 	/* a reading out of limit while work goes on stops the work (§5.3, §6.5) */
 	if (ok && !*passed && !strcmp(p->state, "in_progress")) {
 		struct permit_act_in in = {.reason = reason.buf};
-		ok = permit_act_in_tx(r->db, NULL, p, "suspend", &in, e) == 0;
+		struct actor sys;	/* the rule suspends, not the person who measured */
+		actor_system(r->db, "system", &sys);
+		ok = permit_act_in_tx(&sys, p, "suspend", &in, e) == 0;
 	}
 	sb_release(&reason);
 	if (!ok || db_commit(r->db) != DB_OK) {

@@ -199,7 +199,7 @@ char *permit_next_number(struct db *c, const char *type, int64_t now)
 
 const permit_cert_fn permit_cert_default = cert_may_operate;
 
-/* The certificate module counts days in the plant's zone since 1970-01-01 (cert_date.c). */
+/* The certificate module counts days in the plant's zone since 1970-01-01 (base/day.c). */
 int64_t permit_cert_day(int64_t t)
 {
 	return cert_day_of(t);

@@ -8,7 +8,6 @@
  * own exports (/hazards/export.csv, .xlsx); the drill-down links lead there.
  */
 #include "report/report.h"
-#include "base/clock.h"
 #include "base/csv.h"
 #include "web/i18n.h"
 #include "web/xlsx_file.h"

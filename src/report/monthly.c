@@ -9,9 +9,7 @@
  * the areas with most open hazards) and the open major hazards.
  */
 #include "report/report.h"
-#include "auth/auth.h"
 #include "base/clock.h"
-#include "base/text.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"

@@ -8,12 +8,10 @@
  * the page still shows the panels as of loading.
  */
 #include "report/report.h"
-#include "auth/auth.h"
 #include "base/clock.h"
 #include "http/static.h"
 #include "web/html.h"
 #include "web/i18n.h"
-#include "web/page.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/db.h"
-#include "web/i18n.h"
+#include "base/i18n.h"
 
 #include <pthread.h>
 #include <time.h>

@@ -1,13 +1,12 @@
 /*
- * home.c — "/" (what this person should do now: tiles, then the role panel of the report
- * module), the in-app inbox, and /healthz.
+ * home.c — "/" (what this person should do now: tiles, then the modules' home panels, such as
+ * the report module's role panel), the in-app inbox, and /healthz.
  */
 #include "web/home.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "db/db.h"
-#include "report/report.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -48,7 +47,8 @@ static int home_page(struct req *r)
 		html_printf(&r->out, "<a class=\"tile\" href=\"/audit\"><strong>%s</strong><span>%s</span></a>",
 			    T(r, "nav.audit"), T(r, "home.audit_hint"));
 	html_printf(&r->out, "</section>");
-	report_home_panel(r);	/* what this role looks at first (src/report/home_web.c) */
+	for (const home_panel_fn *p = home_panels; *p; p++)
+		(*p)(r);	/* what this role looks at first (report/home_web.c) */
 	page_end(r);
 	return 0;
 }

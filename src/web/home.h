@@ -8,4 +8,10 @@
 
 extern const struct route home_routes[];
 
+/* A module's panel on the home page, drawn under the tiles into r->out (nothing if it has
+ * nothing for this caller). home.c sits below the modules, so it walks this list, ended by
+ * NULL, which app/registry.c fills. */
+typedef void (*home_panel_fn)(struct req *r);
+extern const home_panel_fn home_panels[];
+
 #endif

@@ -1,18 +1,11 @@
 /*
- * i18n.h — the message catalogue. Every user-facing string is looked up by key here.
- *
- * Catalogues are po/<module>.tsv files (key TAB zh_CN TAB en), embedded in the binary and
- * loaded once at start. Chinese is the default; a user can switch to English. A key missing
- * from the catalogue shows as the key itself, and tests/unit/test_i18n.c fails the build's
- * tests when a key used in src/ is absent.
+ * i18n.h — the message catalogue, for pages. The catalogue is base/i18n.h: the layers below
+ * web (http errors, sign-in, the scheduler's messages) look strings up too, so it lives in
+ * base; pages keep including it by this name beside page.h and html.h.
  */
-#ifndef ANQUAN_I18N_H
-#define ANQUAN_I18N_H
+#ifndef ANQUAN_WEB_I18N_H
+#define ANQUAN_WEB_I18N_H
 
-void i18n_init(void);
-const char *i18n_get(const char *lang, const char *key);
-int i18n_has(const char *key);
-
-#define T(r, key) i18n_get((r)->lang, (key))
+#include "base/i18n.h"
 
 #endif

@@ -1,13 +1,15 @@
 /*
- * cert_date.c — calendar days for certificates and inspections, and the date parser for
- * ledgers typed by hand in Excel.
+ * day.c — calendar days: for certificates, inspections and date filters, and the date parser
+ * for ledgers typed by hand in Excel. In base because several modules compare days (cert,
+ * equip, permit, report, the audit log's filter) and none of them should include another
+ * for it.
  *
  * A day is a count of days since 1970-01-01 in the plant's zone (clock_local_offset(), UTC+8
  * by default, no DST). Certificates and inspections are valid "until a date", so days, not
  * instants, are what their rules compare. The civil-date conversions are the well-known
  * era-based algorithm (days from civil / civil from days), exact for any Gregorian date.
  */
-#include "cert/cert.h"
+#include "base/day.h"
 #include "base/clock.h"
 
 #include <ctype.h>
@@ -21,22 +23,22 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-int64_t cert_day_of(int64_t utc)
+int64_t day_of(int64_t utc)
 {
 	return floor_div(utc + clock_local_offset(), 86400);
 }
 
-int64_t cert_today(void)
+int64_t day_today(void)
 {
-	return cert_day_of(clock_now());
+	return day_of(clock_now());
 }
 
-int64_t cert_day_start_utc(int64_t day)
+int64_t day_start_utc(int64_t day)
 {
 	return day * 86400 - clock_local_offset();
 }
 
-int64_t cert_day_from_ymd(int y, int m, int d)
+int64_t day_from_ymd(int y, int m, int d)
 {
 	int64_t yy = (int64_t)y - (m <= 2);
 	int64_t era = floor_div(yy, 400);
@@ -46,7 +48,7 @@ int64_t cert_day_from_ymd(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-void cert_day_to_ymd(int64_t day, int *y, int *m, int *d)
+void day_to_ymd(int64_t day, int *y, int *m, int *d)
 {
 	int64_t z = day + 719468;
 	int64_t era = floor_div(z, 146097);
@@ -68,31 +70,31 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : dim[m - 1];
 }
 
-int64_t cert_day_add_months(int64_t day, int months)
+int64_t day_add_months(int64_t day, int months)
 {
 	int y, m, d;
-	cert_day_to_ymd(day, &y, &m, &d);
+	day_to_ymd(day, &y, &m, &d);
 	int total = y * 12 + (m - 1) + months;
 	y = total / 12;
 	m = total % 12 + 1;
 	if (d > days_in_month(y, m))
 		d = days_in_month(y, m);
-	return cert_day_from_ymd(y, m, d);
+	return day_from_ymd(y, m, d);
 }
 
-int64_t cert_day_add_years(int64_t day, int years)
+int64_t day_add_years(int64_t day, int years)
 {
-	return cert_day_add_months(day, years * 12);
+	return day_add_months(day, years * 12);
 }
 
-char *cert_day_format(int64_t day, char out[16])
+char *day_format(int64_t day, char out[16])
 {
 	int y, m, d;
-	if (day == CERT_NODAY) {
+	if (day == DAY_NONE) {
 		out[0] = 0;
 		return out;
 	}
-	cert_day_to_ymd(day, &y, &m, &d);
+	day_to_ymd(day, &y, &m, &d);
 	snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m, d);
 	return out;
 }
@@ -129,7 +131,7 @@ static int separator(const char **p)
 	return 0;
 }
 
-int cert_parse_date(const char *s, int64_t *day)
+int day_parse(const char *s, int64_t *day)
 {
 	long y, m, d;
 	if (!s)
@@ -163,7 +165,7 @@ int cert_parse_date(const char *s, int64_t *day)
 	if (!*q && nd == 8) {
 		if (!valid_ymd(y / 10000, y / 100 % 100, y % 100))
 			return -1;
-		*day = cert_day_from_ymd((int)(y / 10000), (int)(y / 100 % 100), (int)(y % 100));
+		*day = day_from_ymd((int)(y / 10000), (int)(y / 100 % 100), (int)(y % 100));
 		return 0;
 	}
 	if (nd != 4 || !separator(&p))
@@ -182,6 +184,18 @@ int cert_parse_date(const char *s, int64_t *day)
 		p++;
 	if (*p || !valid_ymd(y, m, d))
 		return -1;
-	*day = cert_day_from_ymd((int)y, (int)m, (int)d);
+	*day = day_from_ymd((int)y, (int)m, (int)d);
+	return 0;
+}
+
+int day_parse_end(const char *s, int64_t *out)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+	    d > days_in_month(y, m))
+		return -1;
+	*out = day_start_utc(day_from_ymd(y, m, d)) + 86399;
 	return 0;
 }

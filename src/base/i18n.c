@@ -2,7 +2,7 @@
  * i18n.c — loads the embedded po/NAME.tsv catalogues into an open-addressing hash table.
  * The table is built once (pthread_once) and only read afterwards, so lookups need no lock.
  */
-#include "web/i18n.h"
+#include "base/i18n.h"
 #include "base/embed.h"
 #include "base/log.h"
 #include "base/strbuf.h"

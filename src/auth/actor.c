@@ -1,0 +1,84 @@
+/*
+ * actor.c — building an actor from a request or for the program itself, and the permission,
+ * scope and audit questions domain code asks of it (actor.h).
+ */
+#include "auth/actor.h"
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "db/db.h"
+#include "http/http.h"
+
+#include <string.h>
+
+void actor_from_req(struct req *r, struct actor *a)
+{
+	const struct identity *w = r->who;
+	*a = (struct actor){
+		.db = r->db,
+		.ip = r->client_ip ? r->client_ip : "",
+		.lang = r->lang ? r->lang : "zh",
+		.now = clock_now(),
+		.username = "",
+	};
+	if (!w)
+		return;
+	a->user_id = w->user_id;
+	a->username = w->username ? w->username : "";
+	a->unit_id = w->unit_id;
+	a->unit_path = w->unit_path;
+	a->perms = w->perms;
+	a->scope = w->scope;
+	a->scope_pattern = w->scope_pattern;
+	a->preview = w->preview;
+}
+
+void actor_system(struct db *c, const char *name, struct actor *a)
+{
+	*a = (struct actor){
+		.db = c,
+		.username = name,
+		.ip = "local",
+		.system = 1,
+		.scope = "company",
+		.scope_pattern = "%",
+		.lang = "zh",
+		.now = clock_now(),
+	};
+}
+
+int actor_perms_has(const char *perms, const char *perm)
+{
+	if (!perms)
+		return 0;
+	size_t n = strlen(perm);
+	for (const char *p = strstr(perms, perm); p; p = strstr(p + 1, perm))
+		if (p > perms && p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+int actor_has(const struct actor *a, const char *perm)
+{
+	return a->system || actor_perms_has(a->perms, perm);
+}
+
+int actor_scope_allows(const struct actor *a, int64_t unit_id, int64_t owner_id)
+{
+	if (a->system)
+		return 1;
+	if (!a->user_id || !a->scope)
+		return 0;
+	if (!strcmp(a->scope, "own"))
+		return owner_id == a->user_id;
+	int64_t ok = 0;
+	db_get_i64(a->db, &ok, "SELECT count(*) FROM units WHERE id = ? AND path LIKE ?", "It", unit_id,
+		   a->scope_pattern);
+	return ok > 0;
+}
+
+int actor_audit(const struct actor *a, const char *entity, int64_t entity_id, const char *action,
+		const char *summary)
+{
+	struct audit_actor who = {a->user_id, a->username ? a->username : "", a->ip};
+	return audit_append(a->db, &who, entity, entity_id, action, summary);
+}

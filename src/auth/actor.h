@@ -1,0 +1,52 @@
+/*
+ * actor.h — who does a domain action, on which database, in which language, at what time:
+ * what domain functions (hazard_create(), hazard_act(), ...) take instead of the HTTP request.
+ *
+ * The web layer builds one from the request (actor_from_req()), the scheduler and the command
+ * line build their own (actor_system()), and a unit test builds one by hand; so the rules can
+ * be called, and tested, without a request. It grew from struct audit_actor (audit.h), which
+ * is still what an audit entry records (actor_audit() fills it).
+ *
+ * An actor borrows everything it points to (the request's identity, string literals); it
+ * owns nothing and needs no freeing.
+ */
+#ifndef ANQUAN_ACTOR_H
+#define ANQUAN_ACTOR_H
+
+#include <stdint.h>
+
+struct db;
+struct req;
+
+struct actor {
+	struct db *db;
+	int64_t user_id;		/* 0: the system (scheduler, command line, demo) */
+	const char *username;		/* for the audit entry: the login, or "system", "cli", ... */
+	const char *ip;			/* the client's address, or "local" */
+	int system;			/* the program itself: holds every permission and scope */
+	int64_t unit_id;
+	const char *unit_path;		/* "/1/4/9/" */
+	const char *perms;		/* " a.b c.d " — padded, as struct identity's */
+	const char *scope;		/* own | unit | subtree | company */
+	const char *scope_pattern;	/* LIKE pattern on units.path the scope allows */
+	int preview;			/* previewing a role: may look, may not act */
+	const char *lang;		/* "zh" or "en": T(a, key) works on an actor as on a request */
+	int64_t now;			/* the clock of this action (UTC seconds) */
+};
+
+/* The requester (r->who; all zero but db, ip, lang and now when not logged in). */
+void actor_from_req(struct req *r, struct actor *a);
+/* The program acting on its own, under `name` ("system", "cli", "demo") in the audit log. */
+void actor_system(struct db *c, const char *name, struct actor *a);
+
+/* Does the actor hold `perm`? */
+int actor_has(const struct actor *a, const char *perm);
+/* Is `perm` one of the space-padded list " a.b c.d "? (the test under auth_has()) */
+int actor_perms_has(const char *perms, const char *perm);
+/* May the actor see a record of unit_id owned by owner_id (0: nobody), by their data scope? */
+int actor_scope_allows(const struct actor *a, int64_t unit_id, int64_t owner_id);
+/* Append the audit entry for this actor (inside the caller's write transaction). */
+int actor_audit(const struct actor *a, const char *entity, int64_t entity_id, const char *action,
+		const char *summary);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * test_actor.c — domain code called with an actor and no HTTP request: a worker reports a
+ * hazard, is refused the team leader's action, the team leader accepts it, and a stranger
+ * cannot see it; every row records the actor's user and the actor's clock.
+ */
+#include "unit.h"
+#include "auth/actor.h"
+#include "db/db.h"
+#include "hazard/hazard.h"
+#include "org/org.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* a fixed time, far from the day the tests run: the rows must carry the actor's clock */
+#define T0 1780000000
+#define T1 (T0 + 3600)
+
+struct plant {
+	int64_t unit, area, category, worker, leader, stranger;
+	char *unit_path;
+};
+
+static void plant_setup(struct db *c, struct plant *p)
+{
+	CHECK(db_begin(c) == DB_OK);
+	p->unit = org_unit_create(c, 0, "一车间", "company");
+	int64_t other = org_unit_create(c, 0, "二厂", "company");
+	p->area = org_area_create(c, "配电室", p->unit, 0, 0, 0, 0);
+	p->worker = org_user_create(c, "w1", "王工", "E001", "13800000001", p->unit, "worker", "!", 0);
+	p->leader = org_user_create(c, "tl1", "李班长", "E002", "13800000002", p->unit, "team_leader", "!", 0);
+	p->stranger = org_user_create(c, "s1", "赵工", "E003", "13800000003", other, "team_leader", "!", 0);
+	CHECK(db_commit(c) == DB_OK);
+	CHECK(p->unit > 0 && other > 0 && p->area > 0);
+	CHECK(p->worker > 0 && p->leader > 0 && p->stranger > 0);
+	db_get_i64(c, &p->category, "SELECT id FROM hazard_categories WHERE code = 'electrical'", NULL);
+	CHECK(p->category > 0);
+	p->unit_path = NULL;
+	db_get_text(c, &p->unit_path, "SELECT path FROM units WHERE id = ?", "I", p->unit);
+	CHECK(p->unit_path != NULL);
+}
+
+/* An actor as a role's identity would give it: the role's permissions and scope. */
+static struct actor person(struct db *c, int64_t user_id, const char *username, const char *perms,
+			   const char *scope, const char *pattern, int64_t now)
+{
+	return (struct actor){
+		.db = c, .user_id = user_id, .username = username, .ip = "unit-test",
+		.perms = perms, .scope = scope, .scope_pattern = pattern, .lang = "en", .now = now,
+	};
+}
+
+TEST(actor_hazard_create_and_act_without_a_request)
+{
+	struct db *c = unit_db();
+	struct plant p;
+	plant_setup(c, &p);
+	struct actor worker = person(c, p.worker, "w1", " hazard.report hazard.view hazard.rectify ",
+				     "own", "%", T0);
+	struct actor leader = person(c, p.leader, "tl1",
+				     " hazard.report hazard.view hazard.handle hazard.rectify hazard.verify ",
+				     "unit", p.unit_path, T1);
+	struct actor stranger = person(c, p.stranger, "s1", " hazard.view hazard.handle ", "unit",
+				       "/none/", T1);
+
+	/* report */
+	size_t len = 0;
+	unsigned char *jpg = hazard_image_synth(64, 48, 0x3060a0, 80, &len);
+	CHECK(jpg != NULL);
+	struct hazard_new in = {
+		.reporter_id = p.worker, .area_id = p.area, .category_id = p.category,
+		.description = "配电柜门未关", .nphotos = 1,
+	};
+	in.photos[0].data = jpg;
+	in.photos[0].len = len;
+	const char *field = NULL, *key = NULL;
+	int64_t id = hazard_create(&worker, &in, &field, &key);
+	CHECK(id > 0);
+	int64_t at = 0, user = 0;
+	db_get_i64(c, &at, "SELECT reported_at FROM hazards WHERE id = ?", "I", id);
+	CHECK_INT(at, T0);
+	db_get_i64(c, &user, "SELECT user_id FROM audit_log WHERE entity = 'hazard' AND entity_id = ?"
+		   " AND action = 'report'", "I", id);
+	CHECK_INT(user, p.worker);
+
+	/* a bad field is named, and nothing is stored */
+	struct hazard_new bad = in;
+	bad.area_id = 999999;
+	CHECK(hazard_create(&worker, &bad, &field, &key) < 0);
+	CHECK_STR(field, "area_id");
+	int64_t n = 0;
+	db_get_i64(c, &n, "SELECT count(*) FROM hazards", NULL);
+	CHECK_INT(n, 1);
+
+	/* visibility: the reporter, the leader by unit scope, the system; not a stranger */
+	struct actor sys;
+	actor_system(c, "system", &sys);
+	CHECK(hazard_visible(&worker, id));
+	CHECK(hazard_visible(&leader, id));
+	CHECK(hazard_visible(&sys, id));
+	CHECK(!hazard_visible(&stranger, id));
+
+	/* the worker may not accept; the stranger does not see it; the leader may */
+	struct hazard_action_in act = {.note = "确认", .level = "general"};
+	const char *msg = NULL;
+	field = NULL;
+	CHECK_INT(hazard_act(&worker, id, "accept", &act, &msg, &field), 403);
+	CHECK_STR(msg, "error.forbidden");
+	CHECK_INT(hazard_act(&stranger, id, "accept", &act, &msg, &field), 404);
+	const char *acts[16];
+	struct hazard_row h;
+	CHECK(hazard_load(c, id, &h) == 0);
+	int na = hazard_actions_for(&leader, &h, acts, 16);
+	int offers_accept = 0;
+	for (int i = 0; i < na; i++)
+		offers_accept |= !strcmp(acts[i], "accept");
+	CHECK(offers_accept);
+	na = hazard_actions_for(&worker, &h, acts, 16);
+	for (int i = 0; i < na; i++)
+		CHECK(strcmp(acts[i], "accept") != 0);	/* no button the rules would refuse */
+	CHECK_INT(hazard_act(&leader, id, "accept", &act, &msg, &field), 0);
+	CHECK(hazard_load(c, id, &h) == 0);
+	CHECK_STR(h.status, "assigned");
+	int64_t ev_user = 0, ev_at = 0;
+	db_get_i64(c, &ev_user, "SELECT user_id FROM hazard_events WHERE hazard_id = ? AND action = 'accept'",
+		   "I", id);
+	db_get_i64(c, &ev_at, "SELECT at FROM hazard_events WHERE hazard_id = ? AND action = 'accept'",
+		   "I", id);
+	CHECK_INT(ev_user, p.leader);
+	CHECK_INT(ev_at, T1);
+	user = 0;
+	db_get_i64(c, &user, "SELECT user_id FROM audit_log WHERE entity = 'hazard' AND entity_id = ?"
+		   " AND action = 'accept'", "I", id);
+	CHECK_INT(user, p.leader);
+
+	free(jpg);
+	free(p.unit_path);
+	db_close(c);
+}
+
+TEST(actor_permissions_and_scope)
+{
+	struct actor a = {.perms = " hazard.view hazard.report "};
+	CHECK(actor_has(&a, "hazard.view"));
+	CHECK(actor_has(&a, "hazard.report"));
+	CHECK(!actor_has(&a, "hazard"));	/* whole words only */
+	CHECK(!actor_has(&a, "view"));
+	CHECK(!actor_has(&a, "hazard.handle"));
+	struct actor nobody = {0};
+	CHECK(!actor_has(&nobody, "hazard.view"));
+	CHECK(!actor_scope_allows(&nobody, 1, 0));
+	struct actor own = {.user_id = 7, .scope = "own", .scope_pattern = "%"};
+	CHECK(actor_scope_allows(&own, 1, 7));
+	CHECK(!actor_scope_allows(&own, 1, 8));
+	struct actor sys;
+	actor_system(NULL, "system", &sys);
+	CHECK(actor_has(&sys, "anything.at_all"));
+	CHECK(actor_scope_allows(&sys, 123, 0));
+	CHECK_STR(sys.username, "system");
+}
