@@ -63,8 +63,13 @@ int db_in_tx(struct db *c);
  * writes its head outside the database with it; one hook, set by the audit module. */
 void db_set_tx_hook(void (*fn)(int committed));
 
-/* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order. */
+/* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order, then the
+ * registered modules' default grants (db_grant_defaults). */
 int db_migrate(struct db *c, int verbose);
+/* Give each module's new permissions to their default roles, once per (permission, role),
+ * recorded in module_grants so that a grant an administrator removed is not made again
+ * (grants.c). */
+int db_grant_defaults(struct db *c, int verbose);
 
 /* The pool of connections for the server's threads. */
 int db_pool_init(const char *path, int size, char **err);

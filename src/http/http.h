@@ -127,10 +127,14 @@ struct route {
 	const char *summary;		/* one line, for the OpenAPI document and `anquan routes` */
 };
 
-/* route tables: each module defines one, ending with a {0} entry; routes.c lists them */
-extern const struct route *const http_route_tables[];
+/* Route tables: each module defines one, ending with a {0} entry, and names it in its
+ * descriptor (base/module.h). The i-th module's table (an empty one when it has no routes),
+ * NULL past the last module (routes.c). */
+const struct route *http_route_table(int i);
 /* GET /api/v1/openapi.json (openapi.c) */
 extern const struct route openapi_routes[];
+struct module;
+extern const struct module openapi_module;
 
 /* --- request access --- */
 const char *req_query(struct req *r, const char *name);

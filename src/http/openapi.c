@@ -11,6 +11,7 @@
  * tests/http/openapi.test.mjs compares the result with `anquan routes --json`.
  */
 #include "http/http.h"
+#include "base/module.h"
 #include "web/i18n.h"
 
 #include <stdio.h>
@@ -159,8 +160,8 @@ static int openapi_doc(struct req *r)
 {
 	json_t *paths = json_object();
 	json_t *tags = json_object();	/* seen tags, in order of appearance */
-	for (int t = 0; http_route_tables[t]; t++) {
-		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+	for (int t = 0; http_route_table(t); t++) {
+		for (const struct route *rt = http_route_table(t); rt->pattern; rt++) {
 			if (strncmp(rt->pattern, API_PREFIX "/", strlen(API_PREFIX) + 1) != 0)
 				continue;
 			json_t *params = json_array();
@@ -199,3 +200,5 @@ const struct route openapi_routes[] = {
 	 "This OpenAPI 3 document, generated from the route tables"},
 	{0},
 };
+
+const struct module openapi_module = {.name = "openapi", .routes = openapi_routes};

@@ -7,5 +7,8 @@
 #include "http/http.h"
 
 extern const struct route home_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module home_module;
 
 #endif
