@@ -1,6 +1,6 @@
 /*
  * openapi.c — GET /api/v1/openapi.json: the OpenAPI 3 document of the JSON API, generated
- * at request time from the same route tables the router uses (routes.c), so that a module
+ * at request time from the same route tables the router uses (http_route_table), so that a module
  * which adds an /api/v1 route appears in the document without anyone editing it.
  *
  * For each route under /api/v1: the path with ":name" turned into "{name}" and a path
