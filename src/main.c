@@ -3,6 +3,7 @@
  */
 #include "base/config.h"
 #include "cli/cli.h"
+#include "modules.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -42,6 +43,10 @@ int main(int argc, char **argv)
 	char *err = NULL;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "anquan: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (modules_register()) {	/* before anything walks routes, menus or jobs */
+		fprintf(stderr, "anquan: out of memory\n");
 		return 1;
 	}
 	argc = config_load(argc, argv, &err);

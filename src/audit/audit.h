@@ -97,5 +97,8 @@ int audit_check_with(struct db *c, const struct audit_head *anchor, struct audit
 int64_t audit_verify(struct db *c, int64_t *checked, const char **why);
 
 extern const struct route audit_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module audit_module;
 
 #endif

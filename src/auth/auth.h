@@ -61,5 +61,8 @@ char *auth_token_create(struct db *c, int64_t user_id, const char *name, const c
 
 /* Routes: login/logout/password/me/lang pages and the auth API. */
 extern const struct route auth_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module auth_module;
 
 #endif

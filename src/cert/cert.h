@@ -174,5 +174,8 @@ int cert_sched_warn(struct db *c, int64_t now);
 int cert_demo_load(struct db *c);
 
 extern const struct route cert_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module cert_module;
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * cert_demo.c — demo certificates, dated relative to the current clock so that every state
- * shows up whenever the demo is loaded: valid, review due, expiring, review overdue, expired
- * and revoked, for employees and for contractors' workers. Called from demo_load() inside
- * its transaction, which loads the special equipment next (equip_demo_load()).
+ * cert_demo.c — demo certificates, dated relative to the current
+ * clock so that every state shows up whenever the demo is loaded: valid, review due,
+ * expiring, review overdue, expired and revoked, for employees and for contractors' workers.
+ * The cert module's demo loader (cert_module.c), run by demo_load() inside its transaction;
+ * the special equipment's dates are the equip module's (equip.c).
  */
 #include "cert/cert.h"
 #include "base/clock.h"
@@ -73,5 +74,5 @@ int cert_demo_load(struct db *c)
 			    d->revoked ? now : 0, d->revoked ? "违章动火，吊销" : "", now, now) != DB_OK)
 			return -1;
 	}
-	return 0;
+	return 0;	/* the equipment demo follows as the equip module's own (equip_module.c) */
 }

@@ -100,8 +100,8 @@ int cmd_routes(int argc, char **argv)
 		return 0;
 	}
 	json_t *all = json_array();
-	for (int t = 0; http_route_tables[t]; t++) {
-		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+	for (int t = 0; http_route_table(t); t++) {
+		for (const struct route *rt = http_route_table(t); rt->pattern; rt++) {
 			if (json) {
 				json_array_append_new(all, json_pack("{s:s, s:s, s:s?, s:b, s:b, s:s}",
 					"method", rt->method, "pattern", rt->pattern, "perm", rt->perm,

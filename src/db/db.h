@@ -69,8 +69,13 @@ void db_set_tx_hook(void (*fn)(int committed));
 typedef int (*db_extension_fn)(sqlite3 *h);
 extern const db_extension_fn db_extensions[];
 
-/* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order. */
+/* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order, then the
+ * registered modules' default grants (db_grant_defaults). */
 int db_migrate(struct db *c, int verbose);
+/* Give each module's new permissions to their default roles, once per (permission, role),
+ * recorded in module_grants so that a grant an administrator removed is not made again
+ * (grants.c). */
+int db_grant_defaults(struct db *c, int verbose);
 
 /* The pool of connections for the server's threads. */
 int db_pool_init(const char *path, int size, char **err);

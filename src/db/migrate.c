@@ -65,5 +65,6 @@ int db_migrate(struct db *c, int verbose)
 		if (verbose)
 			log_info("migrate: applied %s", base);
 	}
-	return DB_OK;
+	/* the tables are there now; the modules' permissions reach their default roles */
+	return db_grant_defaults(c, verbose);
 }

@@ -36,5 +36,8 @@ int equip_sched_warn(struct db *c, int64_t now);
 int equip_demo_load(struct db *c);
 
 extern const struct route equip_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module equip_module;
 
 #endif

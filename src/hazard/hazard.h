@@ -175,6 +175,9 @@ int hazard_demo_load(struct db *c);
 
 /* ---- routes (hazard_web.c + hazard_api.c) ---- */
 extern const struct route hazard_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module hazard_module;
 
 /* shared between the page and API files (hazard_web.c) */
 struct hazard_filter {

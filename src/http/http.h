@@ -130,7 +130,7 @@ struct route {
 /* What the router and resp_error need from the layers above http: who is asking (from the
  * session cookie or bearer token), may they hold a permission, and the HTML error page. http
  * is below auth and web, so it cannot call them by name; it calls through this one table,
- * defined in web/gate.c, as it reaches the modules' handlers through http_route_tables. */
+ * defined in web/gate.c, as it reaches the modules' handlers through http_route_table(). */
 struct http_gate {
 	void (*identify)(struct req *r);		/* sets r->who (or leaves it NULL) and r->lang */
 	int (*allowed)(struct req *r, const char *perm);
@@ -138,10 +138,14 @@ struct http_gate {
 };
 extern const struct http_gate http_gate;
 
-/* route tables: each module defines one, ending with a {0} entry; routes.c lists them */
-extern const struct route *const http_route_tables[];
+/* Route tables: each module defines one, ending with a {0} entry, and names it in its
+ * descriptor (base/module.h). The i-th module's table (an empty one when it has no routes),
+ * NULL past the last module (routes.c). */
+const struct route *http_route_table(int i);
 /* GET /api/v1/openapi.json (openapi.c) */
 extern const struct route openapi_routes[];
+struct module;
+extern const struct module openapi_module;
 
 /* --- request access --- */
 const char *req_query(struct req *r, const char *name);

@@ -1,6 +1,6 @@
 /*
  * openapi.c — GET /api/v1/openapi.json: the OpenAPI 3 document of the JSON API, generated
- * at request time from the same route tables the router uses (routes.c), so that a module
+ * at request time from the same route tables the router uses (http_route_table), so that a module
  * which adds an /api/v1 route appears in the document without anyone editing it.
  *
  * For each route under /api/v1: the path with ":name" turned into "{name}" and a path
@@ -12,6 +12,7 @@
  */
 #include "http/http.h"
 #include "base/i18n.h"
+#include "base/module.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -159,8 +160,8 @@ static int openapi_doc(struct req *r)
 {
 	json_t *paths = json_object();
 	json_t *tags = json_object();	/* seen tags, in order of appearance */
-	for (int t = 0; http_route_tables[t]; t++) {
-		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+	for (int t = 0; http_route_table(t); t++) {
+		for (const struct route *rt = http_route_table(t); rt->pattern; rt++) {
 			if (strncmp(rt->pattern, API_PREFIX "/", strlen(API_PREFIX) + 1) != 0)
 				continue;
 			json_t *params = json_array();
@@ -199,3 +200,5 @@ const struct route openapi_routes[] = {
 	 "This OpenAPI 3 document, generated from the route tables"},
 	{0},
 };
+
+const struct module openapi_module = {.name = "openapi", .routes = openapi_routes};

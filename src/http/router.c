@@ -53,8 +53,8 @@ const struct route *router_match(struct req *r, int *status)
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
 	int path_seen = 0;
 	*status = 404;
-	for (int t = 0; http_route_tables[t]; t++) {
-		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+	for (int t = 0; http_route_table(t); t++) {
+		for (const struct route *rt = http_route_table(t); rt->pattern; rt++) {
 			struct kv *params = NULL;
 			if (!router_match_path(&r->arena, rt->pattern, r->path, &params))
 				continue;
@@ -74,8 +74,8 @@ const struct route *router_match(struct req *r, int *status)
  * A fixed "GET, POST" told clients of POST-only API routes that GET works. */
 static int path_takes(struct req *r, struct arena *scratch, const char *method)
 {
-	for (int t = 0; http_route_tables[t]; t++)
-		for (const struct route *rt = http_route_tables[t]; rt->pattern; rt++) {
+	for (int t = 0; http_route_table(t); t++)
+		for (const struct route *rt = http_route_table(t); rt->pattern; rt++) {
 			struct kv *params = NULL;
 			if (!strcmp(rt->method, method) &&
 			    router_match_path(scratch, rt->pattern, r->path, &params))

@@ -4,6 +4,7 @@
  * other gets a short max-age and an ETag so a stale page still loads current assets.
  */
 #include "http/static.h"
+#include "base/module.h"
 #include "base/embed.h"
 #include "base/text.h"
 
@@ -109,3 +110,6 @@ const struct route static_routes[] = {
 	{"GET", "/static/:name", static_serve, NULL, ROUTE_PUBLIC, "Static asset"},
 	{0},
 };
+
+/* the files under /static are served to anyone; no permission, no menu */
+const struct module static_module = {.name = "static", .routes = static_routes};

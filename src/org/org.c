@@ -81,23 +81,9 @@ int64_t org_user_create(struct db *c, const char *username, const char *name,
 
 /* ---- rules ---- */
 
-const char *const org_permissions[] = {
-	"hazard.report", "hazard.view", "hazard.handle", "hazard.rectify", "hazard.verify",
-	"hazard.export", "hazard.config", "hazard.major",
-	"permit.view", "permit.apply", "permit.guard", "permit.approve",
-	"cert.view", "cert.admin", "equip.view", "equip.admin",
-	"dashboard.view", "report.view",
-	"org.view", "org.admin", "user.view", "user.admin", "role.admin", "settings.admin",
-	"token.admin", "audit.read",
-	NULL,
-};
-
 int org_perm_known(const char *perm)
 {
-	for (int i = 0; org_permissions[i]; i++)
-		if (!strcmp(org_permissions[i], perm))
-			return 1;
-	return 0;
+	return module_perm_known(perm);	/* the module table's (base/module.h) */
 }
 
 int org_perms_has(const char *list, const char *perm)

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "base/module.h"
 #include "http/http.h"
 
 struct db;
@@ -28,10 +29,10 @@ int64_t org_user_create(struct db *c, const char *username, const char *name,
 
 /* --- rules shared by the pages, the API and the tests (pure unless they take a db) --- */
 
-/* The permission vocabulary a role may be given: the strings of the default roles
- * (0002_default_roles.sql), in the order the role form shows them. Modules that add a
- * permission list it here; permissions found in the roles table are offered as well. */
-extern const char *const org_permissions[];
+/* The permission vocabulary a role may be given: every module's declared permissions
+ * (struct module_perm in base/module.h), in module order, which is the order the role form
+ * shows them; permissions found in the roles table are offered as well. NULL-terminated. */
+#define org_permissions (module_permissions())
 int org_perm_known(const char *perm);
 /* Is `perm` one of the words of the space-separated list? */
 int org_perms_has(const char *list, const char *perm);
@@ -59,5 +60,8 @@ int org_parse_date_end(const char *s, int64_t *out);
 void org_gen_password(char out[24]);
 
 extern const struct route org_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module org_module;
 
 #endif

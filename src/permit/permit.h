@@ -218,6 +218,9 @@ const char *permit_setting(struct req *r, const char *key, const char *dflt);
 
 /* --- pages and API --- */
 extern const struct route permit_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module permit_module;
 /* Answer with the error: JSON for the API, an error page otherwise. Clears e. */
 void permit_err_respond(struct req *r, struct permit_err *e);
 /* The signature, reason, location and other inputs of an action, from a form or JSON. */

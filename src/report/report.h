@@ -119,6 +119,9 @@ int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct s
 
 /* routes (dashboard_web.c, screen_web.c, export.c, monthly.c) */
 extern const struct route report_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module report_module;
 int dash_page(struct req *r);
 int screen_page(struct req *r);
 int screen_panels(struct req *r);

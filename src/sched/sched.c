@@ -3,6 +3,7 @@
  * not wait out the minute, and it runs the jobs one after another on its own connection.
  */
 #include "sched/sched.h"
+#include "base/module.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/db.h"
@@ -22,13 +23,14 @@ int sched_run_all(struct db *c, int64_t now)
 {
 	int total = 0;
 	pthread_mutex_lock(&run_lock);
-	for (const struct sched_job *j = sched_jobs; j->name; j++) {
-		int n = j->run(c, now);
-		if (n < 0)
-			log_error("sched: job %s failed", j->name);
-		else
-			total += n;
-	}
+	for (const struct module *const *m = module_registry(); *m; m++)
+		for (const struct module_job *j = (*m)->jobs; j && j->name; j++) {
+			int n = j->run(c, now);
+			if (n < 0)
+				log_error("sched: job %s failed", j->name);
+			else
+				total += n;
+		}
 	pthread_mutex_unlock(&run_lock);
 	return total;
 }
@@ -100,3 +102,6 @@ const struct route sched_routes[] = {
 #endif
 	{0},
 };
+
+/* the scheduler's own routes (the test tick); its jobs come from the other modules */
+const struct module sched_module = {.name = "sched", .routes = sched_routes};

@@ -18,18 +18,16 @@
 
 struct db;
 
-struct sched_job {
-	const char *name;
-	int (*run)(struct db *c, int64_t now);	/* returns how many things it acted on, or <0 */
-};
-
-/* The list of jobs (sched_jobs.c); ends with {0}. Modules add one line there. */
-extern const struct sched_job sched_jobs[];
+/* The jobs are the modules' (struct module_job in base/module.h, listed in each module's
+ * descriptor); sched_run_all() runs them in module order. */
 
 int sched_run_all(struct db *c, int64_t now);	/* total acted on */
 int sched_start(int interval_s);
 void sched_stop(void);
 
 extern const struct route sched_routes[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module sched_module;
 
 #endif

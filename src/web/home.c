@@ -1,10 +1,12 @@
 /*
- * home.c — "/" (what this person should do now: tiles, then the modules' home panels, such as
- * the report module's role panel), the in-app inbox, and /healthz.
+ * home.c — "/" (what this person should do now: the modules' tiles, then their panels, such
+ * as the report module's role panel), the in-app inbox, and /healthz. Tiles and panels come
+ * from the module table (base/module.h), so this page names no module.
  */
 #include "web/home.h"
 #include "auth/auth.h"
 #include "base/clock.h"
+#include "base/module.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
@@ -23,32 +25,33 @@ static int healthz(struct req *r)
 	return 0;
 }
 
-static int home_page(struct req *r)
+static int64_t unread_count(struct req *r)
 {
 	int64_t unread = 0;
 	db_get_i64(r->db, &unread, "SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
 		   "I", r->who->user_id);
+	return unread;
+}
+
+static int home_page(struct req *r)
+{
 	page_begin(r, T(r, "nav.home"));
 	html_printf(&r->out, "<section class=\"hello\"><h1>%s，%s</h1><p class=\"sub\">%s · %s</p></section>",
 		    T(r, "home.hello"), r->who->name, r->who->unit_name, r->who->role_names);
 	html_printf(&r->out, "<section class=\"tiles\">");
-	if (auth_has(r, "hazard.report"))
-		html_printf(&r->out, "<a class=\"tile tile-main\" href=\"/hazards/new\"><strong>%s</strong><span>%s</span></a>",
-			    T(r, "nav.report"), T(r, "home.report_hint"));
-	if (auth_has(r, "hazard.view"))
-		html_printf(&r->out, "<a class=\"tile\" href=\"/hazards?mine=1&amp;status=open\"><strong>%s</strong><span>%s</span></a>",
-			    T(r, "hazard.home_tasks"), T(r, "hazard.tab_mine"));
-	html_printf(&r->out, "<a class=\"tile\" href=\"/inbox\"><strong>%s</strong><span>%D %s</span></a>",
-		    T(r, "nav.inbox"), unread, T(r, "home.unread"));
-	if (auth_has_any(r, "user.admin role.admin org.admin token.admin"))	/* as the menu */
-		html_printf(&r->out, "<a class=\"tile\" href=\"/admin\"><strong>%s</strong><span>%s</span></a>",
-			    T(r, "nav.admin"), T(r, "home.admin_hint"));
-	if (auth_has(r, "audit.read"))
-		html_printf(&r->out, "<a class=\"tile\" href=\"/audit\"><strong>%s</strong><span>%s</span></a>",
-			    T(r, "nav.audit"), T(r, "home.audit_hint"));
+	for (const struct module_tile *const *e = module_tiles_all(); *e; e++) {
+		const struct module_tile *t = *e;
+		if (t->perms && !auth_has_any(r, t->perms))
+			continue;
+		html_printf(&r->out, "<a class=\"tile%r\" href=\"%s\"><strong>%s</strong><span>",
+			    t->main ? " tile-main" : "", t->href, T(r, t->label));
+		if (t->count)
+			html_printf(&r->out, "%D ", t->count(r));
+		html_printf(&r->out, "%s</span></a>", T(r, t->hint));
+	}
 	html_printf(&r->out, "</section>");
-	for (const home_panel_fn *p = home_panels; *p; p++)
-		(*p)(r);	/* what this role looks at first (report/home_web.c) */
+	for (const struct module_panel *const *p = module_panels_all(); *p; p++)
+		(*p)->render(r);
 	page_end(r);
 	return 0;
 }
@@ -157,4 +160,22 @@ const struct route home_routes[] = {
 	 "Read the clock (test build in test mode only; 404 otherwise)"},
 #endif
 	{0},
+};
+
+static const struct module_menu menu[] = {
+	{10, "/", "nav.home", NULL},
+	{80, "/inbox", "nav.inbox", NULL},
+	{0},
+};
+
+static const struct module_tile tiles[] = {
+	{30, "/inbox", "nav.inbox", "home.unread", NULL, 0, unread_count},
+	{0},
+};
+
+const struct module home_module = {
+	.name = "home",
+	.routes = home_routes,
+	.menu = menu,
+	.tiles = tiles,
 };

@@ -7,11 +7,8 @@
 #include "http/http.h"
 
 extern const struct route home_routes[];
-
-/* A module's panel on the home page, drawn under the tiles into r->out (nothing if it has
- * nothing for this caller). home.c sits below the modules, so it walks this list, ended by
- * NULL, which app/registry.c fills. */
-typedef void (*home_panel_fn)(struct req *r);
-extern const home_panel_fn home_panels[];
+/* its entry in the module table (base/module.h), listed in src/modules.c */
+struct module;
+extern const struct module home_module;
 
 #endif

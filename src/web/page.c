@@ -5,31 +5,11 @@
 #include "web/page.h"
 #include "auth/auth.h"
 #include "base/clock.h"
+#include "base/module.h"
 #include "http/static.h"
 #include "web/i18n.h"
 
 #include <string.h>
-
-struct nav_item {
-	const char *href;
-	const char *label;	/* catalogue key */
-	const char *perms;	/* any one of these (space-separated); NULL: anyone signed in */
-};
-
-/* The menu, in the order a plant uses it. Modules add their entry here. */
-static const struct nav_item nav[] = {
-	{"/", "nav.home", NULL},
-	{"/hazards/new", "nav.report", "hazard.report"},
-	{"/hazards", "nav.hazards", "hazard.view"},
-	{"/permits", "nav.permits", "permit.view"},
-	{"/certs", "nav.certs", "cert.view"},
-	{"/equipment", "nav.equipment", "equip.view"},
-	{"/dashboard", "nav.dashboard", "report.view"},
-	{"/inbox", "nav.inbox", NULL},
-	{"/admin", "nav.admin", "user.admin role.admin token.admin org.admin"},
-	{"/audit", "nav.audit", "audit.read"},
-	{NULL, NULL, NULL},
-};
 
 const char *page_csrf(struct req *r)
 {
@@ -75,7 +55,9 @@ void page_begin(struct req *r, const char *title)
 		/* the same list twice: folded in a <details> menu on phones (works without
 		 * JavaScript), inline on wide screens, where CSS hides the folded one */
 		struct strbuf items = STRBUF_INIT;
-		for (const struct nav_item *n = nav; n->href; n++) {
+		/* the modules' entries (base/module.h), in the order a plant uses them */
+		for (const struct module_menu *const *e = module_menu_all(); *e; e++) {
+			const struct module_menu *n = *e;
 			if (n->perms && !auth_has_any(r, n->perms))
 				continue;
 			int here = strcmp(r->path, n->href) == 0;

@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "modules.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -83,6 +84,8 @@ int main(int argc, char **argv)
 	int passed = 0, failed = 0;
 	setenv("ANQUAN_TEST_MODE", "1", 1);
 	if (sodium_init() < 0)
+		return 1;
+	if (modules_register())
 		return 1;
 	if (!mkdtemp(audit_dir)) {
 		perror("mkdtemp");

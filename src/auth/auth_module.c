@@ -1,15 +1,12 @@
 /*
- * sched_jobs.c — the list of scheduled jobs. A module with deadlines adds one line.
+ * auth_module.c — sign-in's entry in the module table (base/module.h): the login, logout,
+ * password and token routes, and the job that deletes expired sessions. It declares no
+ * permission: every route of its own is open to anyone signed in (or public).
  */
-#include "sched/sched.h"
+#include "auth/auth.h"
 #include "base/config.h"
+#include "base/module.h"
 #include "db/db.h"
-#include "hazard/hazard.h"
-#include "cert/cert.h"
-#include "equip/equip.h"
-#include "permit/permit.h"
-
-#include <stddef.h>
 
 /* Sessions past their idle or absolute limit are deleted so the table does not grow. */
 static int sweep_sessions(struct db *c, int64_t now)
@@ -25,10 +22,14 @@ static int sweep_sessions(struct db *c, int64_t now)
 	return 0;	/* housekeeping: not counted as actions */
 }
 
-const struct sched_job sched_jobs[] = {
+static const struct module_job jobs[] = {
 	{"sessions", sweep_sessions},
-	{"hazards", hazard_sched_run},
-	{"certs", cert_sched_warn}, {"equipment", equip_sched_warn},
-	{"permits", permit_sched_run},
-	{NULL, NULL},
+	{0},
+};
+
+const struct module auth_module = {
+	.name = "auth",
+	.migrations = "0001-0099 (platform)",
+	.routes = auth_routes,
+	.jobs = jobs,
 };

@@ -1,0 +1,98 @@
+/*
+ * module.h — the module table: what each module (hazard, cert, permit, ...) declares about
+ * itself in one descriptor, and the registry through which the platform walks them.
+ *
+ * A module exports one `const struct module X_module` (in src/X/X_module.c) naming its
+ * routes, its permissions with the default roles that get them, its menu entries, home
+ * tiles and panels, scheduler jobs and demo loader. src/modules.c is the only file that
+ * names every module; main() hands its list to module_registry_set() at start-up, and the
+ * lower layers read it from here: the router and OpenAPI (routes), page.c (menu), home.c
+ * (tiles, panels), sched.c (jobs), db_migrate (default grants), the demo, the roles editor
+ * (permissions). So the platform includes no module's header, and a new module is one
+ * descriptor plus one line in src/modules.c (docs/new-module.md).
+ *
+ * Everything here is a constant the module defines; the registry only keeps pointers and,
+ * for the menu, tiles and panels, an order across modules. Types of higher layers (routes,
+ * requests) are named by pointer only, so this header includes nothing.
+ */
+#ifndef ANQUAN_MODULE_H
+#define ANQUAN_MODULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct req;
+struct route;
+
+/* A permission the module checks, and the default roles (codes, space-separated) that get
+ * it. A grant is applied once per (permission, role), at migrate time, and recorded in
+ * module_grants: an administrator who removes it later is not overruled (src/db/grants.c). */
+struct module_perm {
+	const char *name;	/* "hazard.view": module.action */
+	const char *roles;	/* "worker team_leader", or NULL: no default role */
+};
+
+/* An entry of the main menu, shown to whoever holds any one of `perms`. */
+struct module_menu {
+	int order;		/* place among all modules' entries (10, 20, ...) */
+	const char *href;
+	const char *label;	/* catalogue key */
+	const char *perms;	/* space-separated, any one; NULL: anyone signed in */
+};
+
+/* A tile on the home page: a link with a hint, or with a count before the hint. */
+struct module_tile {
+	int order;
+	const char *href;
+	const char *label;	/* catalogue keys */
+	const char *hint;
+	const char *perms;	/* as for the menu */
+	int main;		/* the large first tile */
+	int64_t (*count)(struct req *r);	/* NULL: no number */
+};
+
+/* A block on the home page under the tiles, drawn by the module for the signed-in person. */
+struct module_panel {
+	int order;
+	void (*render)(struct req *r);
+};
+
+/* A scheduler job: idempotent, does its own transactions, returns how many things it acted
+ * on or <0 (src/sched/sched.h). */
+struct module_job {
+	const char *name;
+	int (*run)(struct db *c, int64_t now);
+};
+
+struct module {
+	const char *name;
+	const char *migrations;		/* its number range in src/db/migrations, for readers */
+	/* each list ends with a zeroed entry; NULL when the module has none */
+	const struct route *routes;
+	const struct module_perm *perms;
+	const struct module_menu *menu;
+	const struct module_tile *tiles;
+	const struct module_panel *panels;
+	const struct module_job *jobs;
+	/* its demo records, inside `anquan demo`'s transaction, after the organization */
+	int (*demo_load)(struct db *c);
+};
+
+/* Set the modules (NULL-terminated) before anything walks them; returns 0, or -1 when out
+ * of memory. Called again (by tests), it replaces the list. Not thread-safe: start-up only. */
+int module_registry_set(const struct module *const *list);
+
+/* The registered modules, NULL-terminated (an empty list before module_registry_set). */
+const struct module *const *module_registry(void);
+
+/* Across all modules, in `order` (ties in module order); NULL-terminated. */
+const struct module_menu *const *module_menu_all(void);
+const struct module_tile *const *module_tiles_all(void);
+const struct module_panel *const *module_panels_all(void);
+
+/* Every declared permission name, in module order; NULL-terminated. */
+const char *const *module_permissions(void);
+int module_perm_known(const char *perm);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * cert_module.c — the certificate module's entry in the module table (base/module.h):
+ * routes, permissions with their default roles, the menu entry, the expiry warnings and
+ * the demo certificates.
+ */
+#include "cert/cert.h"
+#include "base/module.h"
+
+static const struct module_perm perms[] = {
+	{"cert.view", "worker team_leader ws_safety ws_director safety_dept safety_director principal hr"},
+	{"cert.admin", "hr"},
+	{0},
+};
+
+static const struct module_menu menu[] = {
+	{50, "/certs", "nav.certs", "cert.view"},
+	{0},
+};
+
+static const struct module_job jobs[] = {
+	{"certs", cert_sched_warn},
+	{0},
+};
+
+const struct module cert_module = {
+	.name = "cert",
+	.migrations = "0200-0299 (with equip)",
+	.routes = cert_routes,
+	.perms = perms,
+	.menu = menu,
+	.jobs = jobs,
+	.demo_load = cert_demo_load,
+};

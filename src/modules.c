@@ -1,0 +1,48 @@
+/*
+ * modules.c — the module table: the one place that names every module. main() registers
+ * this list at start-up (module_registry_set, base/module.h), and the platform walks it for
+ * routes, permissions and their default grants, the menu, home tiles and panels, scheduler
+ * jobs and demo records. Adding a module is one line here plus its descriptor
+ * (docs/new-module.md).
+ *
+ * The order matters in three places: routes are matched table by table in this order,
+ * scheduler jobs and demo loaders run in it (the permit demo uses a certificate of the cert
+ * demo's), and the role form lists permissions in it. Menus, tiles and panels carry their
+ * own order numbers.
+ */
+#include "modules.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "cert/cert.h"
+#include "equip/equip.h"
+#include "hazard/hazard.h"
+#include "http/http.h"
+#include "http/static.h"
+#include "org/org.h"
+#include "permit/permit.h"
+#include "report/report.h"
+#include "sched/sched.h"
+#include "web/home.h"
+
+const struct module *const anquan_modules[] = {
+	/* the platform */
+	&static_module,
+	&home_module,
+	&auth_module,
+	&org_module,
+	&audit_module,
+	&sched_module,
+	&openapi_module,
+	/* the safety modules */
+	&hazard_module,
+	&cert_module,
+	&equip_module,
+	&permit_module,
+	&report_module,
+	NULL,
+};
+
+int modules_register(void)
+{
+	return module_registry_set(anquan_modules);
+}
