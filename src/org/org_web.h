@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "web/html.h"
 
 struct org_err {
 	const char *field;	/* NULL while nothing is wrong */
@@ -65,7 +66,7 @@ const char *org_value(struct req *r, const char *name, const char *current);
 void org_field_error(struct req *r, const struct org_err *e, const char *name);
 /* <label>Label<input name value attrs>error</label>; attrs is constant markup */
 void org_input(struct req *r, const struct org_err *e, const char *name,
-	       const char *label_key, const char *value, const char *attrs);
+	       const char *label_key, const char *value, html_raw attrs);
 /* <option>s for the active units in the caller's scope, indented by depth */
 void org_unit_options(struct req *r, int64_t selected);
 /* <option>s for users in the caller's scope (optionally within a unit's subtree) */
