@@ -101,7 +101,7 @@ static sqlite3_stmt *filter_query(struct req *r, const struct audit_filter *f, i
 }
 
 static void filter_input(struct req *r, const struct audit_filter *f, const char *name,
-			 const char *value, const char *attrs)
+			 const char *value, html_raw attrs)
 {
 	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r>",
 		    T(r, arena_printf(&r->arena, "audit.%s", name)), name, value, attrs);

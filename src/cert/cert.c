@@ -177,7 +177,7 @@ const char *cert_badge_html(struct req *r, int64_t user_id)
 	return badge_for(r, cert_person_worst(r->db, CERT_USER(user_id), cert_today()));
 }
 
-const char *cert_person_badge_html(struct req *r, int64_t person_id)
+html_raw cert_person_badge_html(struct req *r, int64_t person_id)
 {
 	return badge_for(r, cert_person_worst(r->db, person_id, cert_today()));
 }

@@ -19,6 +19,7 @@
 
 #include "base/day.h"
 #include "http/http.h"
+#include "web/html.h"
 
 struct db;
 struct audit_actor;
@@ -100,7 +101,7 @@ int cert_person_worst(struct db *c, int64_t person_or_user_id, int64_t day);
 /* Markup for a badge when the user's certificates are invalid or about to be ("" if all is
  * well). For any page that shows a person; pass the result with %r. */
 const char *cert_badge_html(struct req *r, int64_t user_id);
-const char *cert_person_badge_html(struct req *r, int64_t person_id);
+html_raw cert_person_badge_html(struct req *r, int64_t person_id);
 
 /* The catalogue name of a code in the request's language ("" if unknown). */
 const char *cert_catalogue_name(struct req *r, const char *code);

@@ -32,7 +32,7 @@ static const char *day_s(struct req *r, int64_t day)
 	return arena_strdup(&r->arena, cert_day_format(day, d));
 }
 
-static const char *status_badge(struct req *r, enum cert_status s)
+static html_raw status_badge(struct req *r, enum cert_status s)
 {
 	struct strbuf sb = STRBUF_INIT;
 	html_printf(&sb, "<span class=\"badge %s\" data-status=\"%s\">%s</span>", cert_status_badge(s),

@@ -133,6 +133,15 @@ static int map_rc(int rc)
 static int bind_va(sqlite3_stmt *st, const char *types, va_list ap)
 {
 	int idx = 1, rc = SQLITE_OK;
+	/* SQLite binds NULL to a placeholder nothing was bound to, so a type string one letter
+	 * short would store NULL without a word: refuse it (tests/check-static catches the literal
+	 * cases before they run; this catches SQL assembled from pieces). */
+	int want = sqlite3_bind_parameter_count(st);
+	if ((int)strlen(types ? types : "") != want) {
+		log_error("db: type string \"%s\" has %d letters for %d parameters in: %s", types ? types : "",
+			  (int)strlen(types ? types : ""), want, sqlite3_sql(st));
+		return DB_ERROR;
+	}
 	for (const char *t = types ? types : ""; *t && rc == SQLITE_OK; t++, idx++) {
 		switch (*t) {
 		case 'i':

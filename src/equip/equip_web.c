@@ -36,7 +36,7 @@ static json_t *day_json(int64_t day)
 	return day == CERT_NODAY ? json_null() : json_string(cert_day_format(day, d));
 }
 
-static const char *state_badge(struct req *r, enum equip_state s)
+static html_raw state_badge(struct req *r, enum equip_state s)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char key[32];
@@ -170,7 +170,7 @@ static int equip_list(struct req *r)
 			     "</section>",
 		    T(r, "cert.filter"), T(r, "equip.code"), T(r, "equip.name"), T(r, "equip.kind"), T(r, "equip.reg_no"),
 		    T(r, "equip.location"), T(r, "equip.responsible"), T(r, "equip.next_inspection"), T(r, "equip.state"),
-		    rows.buf);
+		    html_raw_sb(&rows));
 	sb_release(&rows);
 	page_end(r);
 	return 0;
@@ -249,7 +249,7 @@ static int equip_show(struct req *r)
 		json_decref(j);
 		json_decref(insp);
 		json_decref(maint);
-		html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>", T(r, "equip.inspections"), ih.buf);
+		html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>", T(r, "equip.inspections"), html_raw_sb(&ih));
 		if (auth_has(r, "equip.admin"))
 			html_printf(&r->out, "<form method=\"post\" action=\"/equipment/%D/inspections\" class=\"stack\">%r"
 					     "<label>%s<input type=\"date\" name=\"inspected_on\" required></label>"
@@ -263,7 +263,7 @@ static int equip_show(struct req *r)
 				    T(r, "equip.report_no"), T(r, "equip.next_inspection"), T(r, "equip.next_hint"),
 				    T(r, "cert.note"), T(r, "equip.record_inspection"));
 		html_printf(&r->out, "</section><section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>",
-			    T(r, "equip.maintenance"), mh.buf);
+			    T(r, "equip.maintenance"), html_raw_sb(&mh));
 		if (auth_has(r, "equip.admin"))
 			html_printf(&r->out, "<form method=\"post\" action=\"/equipment/%D/maintenance\" class=\"stack\">%r"
 					     "<label>%s<input type=\"date\" name=\"done_on\" required></label>"

@@ -356,8 +356,7 @@ static int equipment_check(struct db *c, int64_t equipment_id, int64_t category_
 	char key[96];
 	snprintf(key, sizeof(key), "equipment:%lld:category:%lld:since:%lld", (long long)equipment_id,
 		 (long long)category_id, (long long)first);
-	struct strbuf title = STRBUF_INIT, link = STRBUF_INIT;
-	sb_addf(&title, "%s %s", i18n_get("zh", "hazard.equipment_warning"), ename ? ename : "");
+	struct strbuf link = STRBUF_INIT;
 	sb_addf(&link, "/hazards?equipment_id=%lld", (long long)equipment_id);
 	sqlite3_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
 				       " JOIN roles ro ON ro.id = ur.role_id WHERE ro.code = 'equip_manager' AND u.active = 1",
@@ -371,11 +370,10 @@ static int equipment_check(struct db *c, int64_t equipment_id, int64_t category_
 	for (int i = 0; i < n && rc >= 0; i++) {
 		char k2[128];
 		snprintf(k2, sizeof(k2), "%s:user:%lld", key, (long long)ids[i]);
-		rc = notify_user(c, ids[i], "hazard.equipment", title.buf,
-				 i18n_get("zh", "hazard.equipment_warning_body"), link.buf, k2);
+		rc = notify_send(c, ids[i], &(struct notify_msg){"hazard.equipment", "hazard.equipment_warning", ename,
+								  "hazard.equipment_warning_body", NULL, link.buf, k2});
 	}
 	free(ename);
-	sb_release(&title);
 	sb_release(&link);
 	return rc < 0 ? -1 : 0;
 }
@@ -389,10 +387,8 @@ int hazard_notify_assignee(struct db *c, int64_t hazard_id, int64_t uid, const c
 	char key[64], link[48];
 	snprintf(key, sizeof(key), "hazard:%lld:assigned:%lld", (long long)hazard_id, (long long)uid);
 	snprintf(link, sizeof(link), "/hazards/%lld", (long long)hazard_id);
-	struct strbuf t = STRBUF_INIT;
-	sb_addf(&t, "%s %s", i18n_get("zh", "hazard.notify_assigned"), number);
-	int rc = notify_user(c, uid, "hazard.assigned", t.buf, "", link, key);
-	sb_release(&t);
+	int rc = notify_send(c, uid, &(struct notify_msg){"hazard.assigned", "hazard.notify_assigned", number,
+							   NULL, "", link, key});
 	return rc < 0 ? -1 : 0;
 }
 

@@ -329,10 +329,7 @@ static int notify_link(struct db *c, int64_t uid, const struct hazard_row *h, co
 		return 0;
 	char link[48];
 	snprintf(link, sizeof(link), "/hazards/%lld", (long long)h->id);
-	struct strbuf t = STRBUF_INIT;
-	sb_addf(&t, "%s %s", i18n_get("zh", title_key), h->number);
-	int rc = notify_user(c, uid, kind, t.buf, "", link, dedup);
-	sb_release(&t);
+	int rc = notify_send(c, uid, &(struct notify_msg){kind, title_key, h->number, NULL, "", link, dedup});
 	return rc < 0 ? -1 : 0;
 }
 

@@ -40,13 +40,8 @@ static int tell(struct db *c, int64_t uid, const struct watch *w, const char *ki
 	snprintf(key, sizeof(key), "hazard:%lld:%s:%s:%d:%lld", (long long)w->id, w->kind, what, step,
 		 (long long)uid);
 	snprintf(link, sizeof(link), "/hazards/%lld", (long long)w->id);
-	struct strbuf t = STRBUF_INIT;
-	sb_addf(&t, "%s %s", i18n_get("zh", title_key), w->number);
-	const char *body = i18n_get("zh", !strcmp(w->kind, "respond") ? "hazard.clock_respond"
-								  : "hazard.clock_rectify");
-	int rc = notify_user(c, uid, kind, t.buf, body, link, key);
-	sb_release(&t);
-	return rc;
+	const char *body_key = !strcmp(w->kind, "respond") ? "hazard.clock_respond" : "hazard.clock_rectify";
+	return notify_send(c, uid, &(struct notify_msg){kind, title_key, w->number, body_key, NULL, link, key});
 }
 
 /* The head of uid's unit, walking up while a unit has no head (or the head is uid). */

@@ -483,7 +483,7 @@ static int list_page(struct req *r)
 	if (auth_has(r, "hazard.export"))
 		html_printf(o, " · <a href=\"/hazards/export.csv?%s\">CSV</a> · <a href=\"/hazards/export.xlsx?%s\">Excel</a>",
 			    qs.buf, qs.buf);
-	html_printf(o, "</p><ul class=\"list hz-list\">%r", rows.buf);
+	html_printf(o, "</p><ul class=\"list hz-list\">%r", html_raw_sb(&rows));
 	if (n <= 0)
 		html_printf(o, "<li class=\"empty\">%s</li>", T(r, "hazard.none"));
 	html_printf(o, "</ul><nav class=\"pager\">");

@@ -1,11 +1,16 @@
 /*
  * notify.c — the inbox row. ON CONFLICT DO NOTHING on the unique dedup_key keeps repeated
  * scheduler runs from telling anyone twice; SQLite and PostgreSQL both accept the syntax.
+ * notify_send renders the text in the recipient's language first.
  */
 #include "notify/notify.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "db/db.h"
+#include "base/i18n.h"
+
+#include <stdlib.h>
 
 int notify_user(struct db *c, int64_t user_id, const char *kind, const char *title,
 		const char *body, const char *link, const char *dedup_key)
@@ -22,4 +27,25 @@ int notify_user(struct db *c, int64_t user_id, const char *kind, const char *tit
 		return rc;
 	}
 	return db_changes(c) > 0;
+}
+
+int notify_send(struct db *c, int64_t user_id, const struct notify_msg *m)
+{
+	if (!user_id)
+		return 0;
+	char *lang = NULL;
+	if (db_get_text(c, &lang, "SELECT lang FROM users WHERE id = ?", "I", user_id) < 0)
+		return DB_ERROR;
+	const char *l = lang && *lang ? lang : "zh";
+	struct strbuf title = STRBUF_INIT;
+	sb_adds(&title, i18n_get(l, m->title_key));
+	if (m->subject && *m->subject) {
+		sb_addc(&title, ' ');
+		sb_adds(&title, m->subject);
+	}
+	const char *body = m->body_key ? i18n_get(l, m->body_key) : m->body;
+	int rc = notify_user(c, user_id, m->kind, title.buf, body, m->link, m->dedup_key);
+	sb_release(&title);
+	free(lang);
+	return rc;
 }

@@ -211,7 +211,7 @@ static void area_label(struct req *r, const void *row)
 	qr_svg(&svg, url);
 	html_printf(&r->out, "<div class=\"qr-label\"><h2>%s</h2>%r<p><strong>%s</strong></p>"
 			     "<p><a href=\"/a/%s\">%s</a></p></div>",
-		    T(r, "org.area_qr"), svg.buf, a->name, a->qr_token, url);
+		    T(r, "org.area_qr"), html_raw_sb(&svg), a->name, a->qr_token, url);
 	sb_release(&svg);
 }
 

@@ -102,7 +102,7 @@ const char *org_value(struct req *r, const char *name, const char *current)
 }
 
 void org_input(struct req *r, const struct form_err *e, const char *name,
-	       const char *label_key, const char *value, const char *attrs)
+	       const char *label_key, const char *value, html_raw attrs)
 {
 	int bad = e && e->field && !strcmp(e->field, name);
 	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r%r>", T(r, label_key),

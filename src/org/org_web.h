@@ -14,6 +14,7 @@
 
 #include "http/http.h"
 #include "web/form.h"
+#include "web/html.h"
 
 
 /* Limits on input length, in characters (names: 64 as the brief of the users table says). */
@@ -53,7 +54,7 @@ int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *
 const char *org_value(struct req *r, const char *name, const char *current);
 /* <label>Label<input name value attrs>error</label>; attrs is constant markup */
 void org_input(struct req *r, const struct form_err *e, const char *name,
-	       const char *label_key, const char *value, const char *attrs);
+	       const char *label_key, const char *value, html_raw attrs);
 /* <option>s for the active units in the caller's scope, indented by depth */
 void org_unit_options(struct req *r, int64_t selected);
 /* <option>s for users in the caller's scope (optionally within a unit's subtree) */

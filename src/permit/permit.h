@@ -244,7 +244,7 @@ int permit_api_calendar(struct req *r);
 int permit_api_areas(struct req *r);
 int permit_api_site(struct req *r);
 int permit_api_options(struct req *r);
-const char *permit_qr_svg(struct req *r, const char *text);	/* inline SVG markup */
+html_raw permit_qr_svg(struct req *r, const char *text);	/* inline SVG markup */
 
 /* --- permit_sched.c --- */
 int permit_sched_run(struct db *c, int64_t now);

@@ -376,14 +376,13 @@ static void tell_one(int64_t user_id, void *arg)
 	struct tell *t = arg;
 	if (!user_id || user_id == t->x->uid)
 		return;
-	struct strbuf title = STRBUF_INIT, link = STRBUF_INIT, key = STRBUF_INIT;
+	struct strbuf link = STRBUF_INIT, key = STRBUF_INIT;
 	char kt[64];
 	snprintf(kt, sizeof(kt), "permit.notify.%s", t->action);
-	sb_addf(&title, "%s %s", i18n_get("zh", kt), t->x->p->number);
 	sb_addf(&link, "/permits/%lld", (long long)t->x->p->id);
 	sb_addf(&key, "permit:%lld:%lld:%lld", (long long)t->x->p->id, (long long)t->event_id, (long long)user_id);
-	notify_user(t->x->c, user_id, "permit", title.buf, t->x->p->content, link.buf, key.buf);
-	sb_release(&title);
+	notify_send(t->x->c, user_id, &(struct notify_msg){"permit", kt, t->x->p->number, NULL, t->x->p->content,
+							     link.buf, key.buf});
 	sb_release(&link);
 	sb_release(&key);
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *permit_qr_svg(struct req *r, const char *text)
+html_raw permit_qr_svg(struct req *r, const char *text)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!q)

@@ -59,8 +59,7 @@ static int escalate_expired(struct db *c, int64_t now)
 			permit_free(p);
 			return -1;
 		}
-		struct strbuf title = STRBUF_INIT, link = STRBUF_INIT;
-		sb_addf(&title, "%s %s", i18n_get("zh", "permit.notify.overdue"), p->number);
+		struct strbuf link = STRBUF_INIT;
 		sb_addf(&link, "/permits/%lld", (long long)p->id);
 		int told = 0;
 		int64_t who[64];
@@ -76,7 +75,8 @@ static int escalate_expired(struct db *c, int64_t now)
 		for (int j = 0; j < k; j++) {
 			sb_reset(&q);
 			sb_addf(&q, "permit:%lld:overdue:%lld", (long long)p->id, (long long)who[j]);
-			if (notify_user(c, who[j], "permit_overdue", title.buf, p->content, link.buf, q.buf) == 1)
+			if (notify_send(c, who[j], &(struct notify_msg){"permit_overdue", "permit.notify.overdue", p->number,
+									 NULL, p->content, link.buf, q.buf}) == 1)
 				told++;
 		}
 		if (told && db_exec(c, "INSERT INTO permit_events (permit_id, at, action, from_state, to_state, note)"
@@ -87,7 +87,6 @@ static int escalate_expired(struct db *c, int64_t now)
 		} else if (told) {
 			acted++;
 		}
-		sb_release(&title);
 		sb_release(&link);
 		permit_free(p);
 	}

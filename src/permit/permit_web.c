@@ -311,17 +311,17 @@ static int new_page(struct req *r)
 		    local_input(r, now + 4 * 3600));
 	form_type_fields(r, type);
 	html_printf(&r->out, "<label>%s<select name=\"guardian_id\" required>%r</select></label><fieldset><legend>%s</legend>",
-		    T(r, "permit.f.guardian"), users.buf, T(r, "permit.f.workers"));
+		    T(r, "permit.f.guardian"), html_raw_sb(&users), T(r, "permit.f.workers"));
 	for (int i = 1; i <= 4; i++)
 		html_printf(&r->out, "<div class=\"permit-worker\"><select name=\"worker_%d\" aria-label=\"%s %d\">%r</select>"
 				     "<input name=\"worker_role_%d\" placeholder=\"%s\"></div>",
-			    i, T(r, "permit.f.worker"), i, users.buf, i, T(r, "permit.f.worker_role"));
+			    i, T(r, "permit.f.worker"), i, html_raw_sb(&users), i, T(r, "permit.f.worker_role"));
 	html_printf(&r->out, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>", T(r, "permit.f.measures"),
 		    T(r, "permit.measures_hint"));
 	st = db_query(r->db, "SELECT id, text_zh, text_en FROM permit_measure_std WHERE type = ? ORDER BY sort", "t", type);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<label class=\"permit-measure\">%s<select name=\"measure_%D\">%r</select></label>",
-			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2), db_col_i64(st, 0), users.buf);
+			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2), db_col_i64(st, 0), html_raw_sb(&users));
 	db_done(r->db, st);
 	html_printf(&r->out, "</fieldset><label>%s<input name=\"related\" placeholder=\"DH-2026-000001\"></label>"
 			     "<button class=\"primary\">%s</button></form></section>",
@@ -403,7 +403,7 @@ static void show_gas(struct req *r, const struct permit *p)
 			       "<label>%s<input name=\"point\"></label>"
 			       "<label>O₂ %% (vol)<input name=\"o2\" inputmode=\"decimal\"></label>"
 			       "<label>%s<input name=\"combustible\" inputmode=\"decimal\"></label>",
-			    p->id, page_csrf(r), T(r, "permit.gas_new"), T(r, "permit.gas_analyst"), users.buf,
+			    p->id, page_csrf(r), T(r, "permit.gas_new"), T(r, "permit.gas_analyst"), html_raw_sb(&users),
 			    T(r, "permit.gas_point"), T(r, "permit.gas_comb"));
 		sb_release(&users);
 		if (!strcmp(p->type, "confined_space")) {
@@ -434,7 +434,7 @@ void permit_conflicts_html(struct req *r, const struct permit *p)
 		html_printf(&sb, "<li>%s %s</li>", permit_tr(r, "permit.conflict", line), sp ? sp : "");
 	}
 	html_printf(&sb, "</ul>");
-	html_printf(&r->out, "<div class=\"notice notice-warn\" role=\"status\">%r</div>", sb.buf);
+	html_printf(&r->out, "<div class=\"notice notice-warn\" role=\"status\">%r</div>", html_raw_sb(&sb));
 	sb_release(&sb);
 }
 

@@ -31,10 +31,11 @@ static void hazard_rows(struct req *r, struct strbuf *o, sqlite3_stmt *st)
 		n++;
 		int64_t due = db_col_i64(st, 4);
 		int late = db_col_i64(st, 5) || (due && due < now);
-		html_printf(o, "<li><a href=\"/hazards/%D\"><strong>%s</strong>%r<p>%s</p><small>%s · %s %s</small></a></li>",
-			    db_col_i64(st, 0), db_col_text(st, 1),
-			    late ? arena_printf(&r->arena, " <span class=\"badge bad\">%s</span>", T(r, "report.overdue_badge")) : "",
-			    db_col_text(st, 2), db_col_text(st, 3), T(r, "report.due"), page_time(r, due));
+		html_printf(o, "<li><a href=\"/hazards/%D\"><strong>%s</strong>", db_col_i64(st, 0), db_col_text(st, 1));
+		if (late)
+			html_printf(o, " <span class=\"badge bad\">%s</span>", T(r, "report.overdue_badge"));
+		html_printf(o, "<p>%s</p><small>%s · %s %s</small></a></li>", db_col_text(st, 2), db_col_text(st, 3),
+			    T(r, "report.due"), page_time(r, due));
 	}
 	if (!n)
 		html_printf(o, "<li class=\"empty\">%s</li>", T(r, "report.no_tasks"));

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "web/html.h"
 
 #define FORM_STATUS_INVALID 422		/* the input is wrong: say which field */
 #define FORM_STATUS_UNAVAILABLE 503	/* storing failed: nothing was stored, try again */
@@ -61,7 +62,7 @@ struct form_field {
 	/* FORM_ID: write the <option>s, marking `selected`; `row` is the record being edited
 	 * (NULL when creating) */
 	void (*options)(struct req *r, const void *row, int64_t selected);
-	const char *attrs;	/* extra constant markup for the input (placeholder, inputmode) */
+	html_raw attrs;	/* extra constant markup for the input (placeholder, inputmode) */
 	const char *empty;	/* FORM_ID: the text of the "none" option */
 };
 

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-const char *page_csrf(struct req *r)
+html_raw page_csrf(struct req *r)
 {
 	const char *tok = r->who && r->who->session_id ? r->who->csrf : auth_form_csrf(r);
 	struct strbuf sb = STRBUF_INIT;
@@ -71,7 +71,7 @@ void page_begin(struct req *r, const char *title)
 			    T(r, "nav.logout"));
 		html_printf(o, "<details class=\"menu\"><summary>%s</summary><nav><ul>%r</ul></nav></details>"
 			       "<nav class=\"wide\"><ul>%r</ul></nav>",
-			    T(r, "nav.menu"), items.buf, items.buf);
+			    T(r, "nav.menu"), html_raw_sb(&items), html_raw_sb(&items));
 		sb_release(&items);
 	}
 	html_printf(o, "</header>");

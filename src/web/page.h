@@ -12,7 +12,7 @@ void page_begin(struct req *r, const char *title);
 void page_end(struct req *r);
 void page_error(struct req *r, int status, const char *message, const char *field);
 /* The hidden CSRF input for a form (markup: pass with %r). */
-const char *page_csrf(struct req *r);
+html_raw page_csrf(struct req *r);
 /* A notice box; kind is "ok", "warn" or "error". */
 void page_notice(struct req *r, const char *kind, const char *text);
 /* Format a UTC time for display in the plant's zone ("2026-11-23 09:30"). */
