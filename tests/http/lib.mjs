@@ -166,7 +166,7 @@ export class Client {
     }
     const res = await exchange(this.base + path, method, h, payload);
     this.keepCookies(res.setCookies);
-    const text = res.body.toString('utf8');
+    const text = new TextDecoder().decode(res.body);	// drops a UTF-8 BOM, as fetch's text() did
     const token = csrfFrom(text);
     if (token) this.csrf = token;
     let parsed;

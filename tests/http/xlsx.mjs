@@ -1,7 +1,20 @@
-// tests/http/xlsx.mjs — build small XLSX workbooks in the tests, with node's zlib (deflate
-// and crc32) and a hand-written zip: shared strings, inline strings, numbers and dates as
-// Excel serial numbers, so the server's reader is tested on what Excel and WPS write.
+// tests/http/xlsx.mjs — build small XLSX workbooks in the tests, with node's zlib (deflate),
+// a CRC-32 of our own (zlib.crc32 is missing from Debian 12's Node.js 18) and a hand-written
+// zip: shared strings, inline strings, numbers and dates as Excel serial numbers, so the
+// server's reader is tested on what Excel and WPS write.
 import zlib from 'node:zlib';
+
+const CRC_TABLE = new Int32Array(256).map((_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+// CRC-32 as zip stores it (the same polynomial as zlib's)
+export function crc32(buf) {
+  let c = -1;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -49,7 +62,7 @@ function zip(files) {
   for (const [name, text] of Object.entries(files)) {
     const data = Buffer.from(text, 'utf8');
     const deflated = zlib.deflateRawSync(data);
-    const crc = zlib.crc32(data);
+    const crc = crc32(data);
     const nameBuf = Buffer.from(name, 'utf8');
     const h = Buffer.alloc(30);
     h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt16LE(0x0800, 6); h.writeUInt16LE(8, 8);
