@@ -8,14 +8,22 @@
 #   make bench    benchmarks (bench/), not part of make test
 #   make fuzz     libFuzzer targets, each for FUZZ_SECONDS
 #   make tsan     the HTTP tests against a ThreadSanitizer build
+#   make fresh-check  make run and make test inside a new minimal Debian 12 root (slow)
 #   make clean
+#
+# Each of those targets first runs scripts/deps (installs missing Debian packages), then runs
+# this Makefile again for the same target: the compiler flags come from pkg-config, which can
+# only answer once the packages are there. The flags are read on first use, never while the
+# Makefile is parsed, so targets that compile nothing never call pkg-config.
 
 CC ?= cc
 PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# Read once, on first use (then kept as a simple variable); a failure stops make with the reason.
+pkgconfig = $(shell pkg-config $(1) $(PKGS))$(if $(filter 0,$(.SHELLSTATUS)),,$(error pkg-config $(1) failed: packages are missing, run scripts/deps))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconfig,--cflags))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(call pkgconfig,--libs) -lpthread -lm)$(PKG_LIBS)
 
 SRC := $(shell find src -name '*.c' ! -name main.c | sort)
 EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
@@ -23,16 +31,26 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 REL := build/rel
 ASAN := build/asan
-REL_CFLAGS := $(WARN) $(DEFS) -O2 -g -Isrc -I$(REL) $(PKG_CFLAGS)
+REL_CFLAGS = $(WARN) $(DEFS) -O2 -g -Isrc -I$(REL) $(PKG_CFLAGS)
 # ANQUAN_TEST_BUILD compiles in what only tests may use (the clock override, /api/v1/test/*,
 # the access-check probe); the release ./anquan is built without it.
 TEST_DEFS := -DANQUAN_TEST_BUILD
-ASAN_CFLAGS := $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+ASAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Isrc $(PKG_CFLAGS)
 
-.PHONY: all run test unit e2e bench fuzz tsan clean deps deps-test
+.PHONY: all run test test-dates unit e2e bench fuzz tsan clean deps deps-test fresh-check
 
-all: deps anquan
+# the targets that install their packages first, and the scripts/deps group each needs
+GOALS := all run test test-dates unit e2e bench fuzz tsan
+deps_group = $(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1)))
+
+ifndef ANQUAN_DEPS_READY
+$(GOALS):
+	@scripts/deps $(call deps_group,$@)
+	@$(MAKE) --no-print-directory ANQUAN_DEPS_READY=1 $@
+else
+all: anquan
+endif
 
 deps:
 	@scripts/deps
@@ -94,15 +112,16 @@ $(BENCH)/%: bench/%.c $(REL)/embedded.o $(filter-out $(REL)/main.o,$(REL_OBJ))
 	@echo "LINK    $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $< $(filter-out $(REL)/main.o,$(REL_OBJ)) $(PKG_LIBS)
 
-bench: deps anquan $(BENCH)/gen $(BENCH)/sqlloop
-	@scripts/deps bench
+ifdef ANQUAN_DEPS_READY
+bench: anquan $(BENCH)/gen $(BENCH)/sqlloop
 	@bench/run
+endif
 
 # --- fuzzing (clang + libFuzzer): make fuzz [FUZZ_SECONDS=600] ---
 FUZZ := build/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer \
+FUZZ_CFLAGS = -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
 FUZZ_OBJ := $(patsubst src/%.c,$(FUZZ)/%.o,$(SRC)) $(FUZZ)/embedded.o
 # reached only through the fuzz_% pattern rule, make would delete them as intermediates and
@@ -122,10 +141,11 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	@echo "LINK    $@"
 	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
+ifdef ANQUAN_DEPS_READY
 fuzz:
-	@scripts/deps fuzz
 	@$(MAKE) --no-print-directory $(addprefix $(FUZZ)/fuzz_,$(FUZZ_TARGETS))
 	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+endif
 
 # the kept corpora replayed under ASan/UBSan by make test
 $(ASAN)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASAN_OBJ)
@@ -134,7 +154,7 @@ $(ASAN)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASAN_OBJ)
 
 # --- ThreadSanitizer build of the server, driven by the HTTP tests ---
 TSAN := build/tsan
-TSAN_CFLAGS := $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fsanitize=thread -Isrc $(PKG_CFLAGS)
+TSAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fsanitize=thread -Isrc $(PKG_CFLAGS)
 TSAN_OBJ := $(patsubst src/%.c,$(TSAN)/%.o,$(SRC)) $(TSAN)/embedded.o $(TSAN)/main.o
 
 $(TSAN)/%.o: src/%.c
@@ -150,30 +170,37 @@ $(TSAN)/anquan: $(TSAN_OBJ)
 	@echo "LINK    $@"
 	@$(CC) $(TSAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-tsan: deps-test $(TSAN)/anquan
+ifdef ANQUAN_DEPS_READY
+tsan: $(TSAN)/anquan
 	@ANQUAN_BIN=$(TSAN)/anquan TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" tests/run http
-
-run: all
-	@mkdir -p data
-	./anquan serve --demo
+endif
 
 REPLAY := $(addprefix $(ASAN)/replay_,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 
-test: deps-test $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
+ifdef ANQUAN_DEPS_READY
+run: anquan
+	@mkdir -p data
+	./anquan serve --demo
+
+test: $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
 	@tests/run
 
-# --- the same tests on other days: make test-dates ---
-# The unit and HTTP tests again under faketime at the 1st of a month 00:05, New Year's Eve
-# 23:55 and a leap day (Asia/Shanghai), then today; the moments are listed in tests/run.
-.PHONY: test-dates
-test-dates: deps-test $(ASAN)/anquan $(ASAN)/unit
+# the same tests on other days: the unit and HTTP tests again under faketime at the 1st of a
+# month 00:05, New Year's Eve 23:55 and a leap day (Asia/Shanghai), then today; the moments
+# are listed in tests/run.
+test-dates: $(ASAN)/anquan $(ASAN)/unit
 	@tests/run dates
 
-unit: deps $(ASAN)/unit
+unit: $(ASAN)/unit
 	$(ASAN)/unit
 
-e2e: deps-test $(ASAN)/anquan
+e2e: $(ASAN)/anquan
 	@tests/run e2e
+endif
+
+# not part of make test: needs root, the network and several minutes (scripts/fresh-check)
+fresh-check:
+	@scripts/fresh-check
 
 clean:
 	rm -rf build anquan

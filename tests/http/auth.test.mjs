@@ -37,7 +37,7 @@ test('a demo account signs in and sees its home page', async () => {
   const r = await c.login('banzhang');
   assert.equal(r.status, 303);
   assert.equal(r.location, '/');
-  const sess = r.headers.getSetCookie().find((s) => s.startsWith('aq_session='));
+  const sess = r.setCookies.find((s) => s.startsWith('aq_session='));
   assert.match(sess, /HttpOnly/);
   assert.match(sess, /SameSite=Lax/);
   const home = await c.get('/');

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import http from 'node:http';
 
 export const DEMO_PASSWORD = 'Demo-Pass-2026';
 export const BIN = process.env.ANQUAN_BIN ||
@@ -80,6 +81,36 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
   };
 }
 
+// One request over node:http, not fetch: the fetch of Debian 12's Node.js 18 has no
+// Headers.getSetCookie and folds every Set-Cookie into one comma-joined string, which cannot be
+// split back reliably; node:http hands over each Set-Cookie line as sent, on every Node.js.
+// payload: undefined, a string, bytes or FormData (encoded by Request exactly as fetch would).
+// Resolves to {status, headers (a Headers), setCookies (array), body (Buffer)}; never follows
+// redirects.
+export async function exchange(url, method, headers = {}, payload) {
+  const out = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  let body = Buffer.alloc(0);
+  if (payload !== undefined && payload !== null) {
+    const req = new Request(url, { method, headers: out, body: payload });
+    body = Buffer.from(await req.arrayBuffer());
+    for (const [k, v] of req.headers) out[k] = v;
+  }
+  if (body.length || !['GET', 'HEAD'].includes(method)) out['content-length'] = String(body.length);
+  const res = await new Promise((resolve, reject) => {
+    const r = http.request(url, { method, headers: out, agent: false }, resolve);
+    r.on('error', reject);
+    r.end(body.length ? body : undefined);
+  });
+  const chunks = [];
+  for await (const c of res) chunks.push(c);
+  const h = new Headers();
+  for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+  const setCookies = res.headers['set-cookie'] || [];
+  if (h.has('set-cookie') && setCookies.length === 0) throw new Error(`${method} ${url}: Set-Cookie lines were lost`);
+  return { status: res.statusCode, headers: h, setCookies, body: Buffer.concat(chunks) };
+}
+
 export function csrfFrom(html) {
   const m = /name="_csrf" value="([0-9a-f]+)"/.exec(html);
   return m ? m[1] : null;
@@ -98,11 +129,13 @@ export class Client {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  keepCookies(res) {
-    const list = res.headers.getSetCookie ? res.headers.getSetCookie() : [];
-    for (const c of list) {
+  // setCookies: every Set-Cookie line of one response, as the server sent them.
+  keepCookies(setCookies) {
+    if (!Array.isArray(setCookies)) throw new Error('keepCookies needs the list of Set-Cookie lines');
+    for (const c of setCookies) {
       const [pair, ...attrs] = c.split(';');
       const eq = pair.indexOf('=');
+      if (eq < 1) throw new Error(`unreadable Set-Cookie line: ${c}`);
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
       const maxAge = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('max-age='));
@@ -131,15 +164,16 @@ export class Client {
       if (csrf && this.csrf && !multipart.has('_csrf')) multipart.append('_csrf', this.csrf);
       payload = multipart;
     }
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
-    this.keepCookies(res);
-    const text = await res.text();
+    const res = await exchange(this.base + path, method, h, payload);
+    this.keepCookies(res.setCookies);
+    const text = new TextDecoder().decode(res.body);	// drops a UTF-8 BOM, as fetch's text() did
     const token = csrfFrom(text);
     if (token) this.csrf = token;
     let parsed;
     return {
       status: res.status,
       headers: res.headers,
+      setCookies: res.setCookies,
       text,
       location: res.headers.get('location'),
       get json() {

@@ -1,6 +1,7 @@
-// tests/http/xlsx.mjs — build small XLSX workbooks in the tests, with node's zlib (deflate
-// and crc32) and a hand-written zip: shared strings, inline strings, numbers and dates as
-// Excel serial numbers, so the server's reader is tested on what Excel and WPS write.
+// tests/http/xlsx.mjs — build small XLSX workbooks in the tests, with node's zlib (deflate,
+// and crc32 where this Node.js has it: Debian 12's Node.js 18 does not, so a table-driven
+// CRC-32 stands in) and a hand-written zip: shared strings, inline strings, numbers and dates as Excel serial numbers, so the
+// server's reader is tested on what Excel and WPS write.
 import zlib from 'node:zlib';
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
