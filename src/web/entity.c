@@ -78,7 +78,8 @@ static void render(struct req *r, const struct entity *e, const void *row, const
 	}
 	if (e->show_tail && row)
 		e->show_tail(r, row);
-	html_printf(&r->out, "<p><a href=\"%s\">%s</a></p></section>", e->path, T(r, "form.back"));
+	html_printf(&r->out, "<p><a href=\"%s\">%s</a></p></section>",
+		    e->back_path ? e->back_path : e->path, T(r, "form.back"));
 	page_end(r);
 }
 

@@ -57,6 +57,7 @@ struct entity {
 	 * With active NULL there is no deactivate button (the module has no such route). */
 	const char *new_action, *edit_suffix;
 	int invalid_status;
+	const char *back_path;	/* Optional: where "back" leads when path has no list page */
 };
 
 int entity_list_page(struct req *r, const struct entity *e);

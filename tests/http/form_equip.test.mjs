@@ -78,3 +78,39 @@ test('equipment (day, choice): a bad next inspection date re-renders with the ki
   assert.equal(j.status, 400);
   assert.equal(j.json.error.field, 'safety_grade');
 });
+
+test('person (text, id): an unknown account re-renders with the error under it and the values kept', async () => {
+  const hr = srv.client();
+  await hr.login('renshi');
+  const hrApi = srv.client();
+  await hrApi.apiLogin('renshi');
+  const someone = (await hrApi.get('/api/v1/persons')).json.items.find((p) => p.user_id);
+  const person = { name: '陈 <焊工>', employee_no: 'T-0091', id_no: '320102199001019999', employer: '宁安检修公司',
+    username: 'no-such-account', unit_id: String(someone.unit_id) };
+  const r = await hr.post('/persons/new', person);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /<input name="username" value="no-such-account"[^>]*aria-invalid="true"[^>]*><span class="field-error" id="err-username">关联账号/);
+  assert.equal(inputValue(r.text, 'name'), '陈 &lt;焊工&gt;', 'escaped, and kept');
+  assert.equal(inputValue(r.text, 'employee_no'), 'T-0091');
+  assert.equal(inputValue(r.text, 'employer'), '宁安检修公司');
+  assert.equal(selected(r.text, 'unit_id'), String(someone.unit_id));
+  assert.match(r.text, /action="\/persons\/new"/);
+  const long = await hr.post('/persons/new', { ...person, username: '', name: '长'.repeat(51) });
+  assert.equal(long.status, 400);
+  assert.match(long.text, /id="err-name">姓名：太长/);
+  assert.equal(inputValue(long.text, 'id_no'), '320102199001019999');
+  // an account belongs to one person: the second link is refused by the API, naming the field
+  const first = await hrApi.postJson('/api/v1/persons', { name: '审计员', unit_id: someone.unit_id, username: 'auditor' });
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.json.user_id > 0, true);
+  const again = await hrApi.postJson('/api/v1/persons', { name: '重复', unit_id: someone.unit_id, username: 'auditor' });
+  assert.equal(again.status, 400);
+  assert.equal(again.json.error.field, 'username');
+  assert.match(again.json.error.message, /已关联其他人员/);
+  const ok = await hr.post('/persons/new', { ...person, username: '' });
+  assert.equal(ok.status, 303);
+  assert.match(ok.location, /^\/persons\/\d+$/);
+  const made = (await hrApi.get(`/api/v1/persons/${ok.location.split('/').pop()}`)).json;
+  assert.equal(made.name, '陈 <焊工>');
+  assert.equal(made.contractor, true);
+});
