@@ -280,23 +280,12 @@ int cert_api_person(struct req *r)
 	return 0;
 }
 
-int cert_api_person_create(struct req *r)
+json_t *cert_api_person_json(struct req *r, int64_t id)
 {
-	const char *field = NULL, *key = NULL;
-	int64_t id = cert_web_person_save(r, &field, &key);
-	if (id == -2) {
-		resp_error(r, 500, "internal", T(r, "cert.error.db"), NULL);
-		return 0;
-	}
-	if (id < 0) {
-		resp_error(r, 400, "invalid", T(r, key), field);
-		return 0;
-	}
 	sqlite3_stmt *st = db_query(r->db, PERSON_SQL " WHERE p.id = ?", "I", id);
-	json_t *p = st && db_step(st) == 1 ? person_json(r, st) : json_object();
+	json_t *p = st && db_step(st) == 1 ? person_json(r, st) : NULL;
 	db_done(r->db, st);
-	resp_json(r, 201, p);
-	return 0;
+	return p;
 }
 
 /* GET /api/v1/persons/:id/may?operation=hot_work&date=2026-11-23 (date defaults to today) */

@@ -226,53 +226,6 @@ out:
 	return id;
 }
 
-int64_t cert_web_person_save(struct req *r, const char **field, const char **key)
-{
-	const char *name = req_field(r, "name"), *empno = req_field(r, "employee_no");
-	const char *idno = req_field(r, "id_no"), *employer = req_field(r, "employer");
-	const char *unit_s = req_field(r, "unit_id"), *username = req_field(r, "username");
-	int64_t unit = 0, uid = 0;
-	*key = "cert.error.invalid";
-	if (!name || !*name || !text_ok(name, 50)) {
-		*field = "name";
-		*key = !name || !*name ? "cert.error.required" : "cert.error.invalid";
-		return -1;
-	}
-	if (!unit_s || text_parse_i64(unit_s, &unit) || !auth_scope_allows(r, unit, -1)) {
-		*field = "unit_id";
-		return -1;
-	}
-	if ((empno && !text_ok(empno, 32)) || (idno && !text_ok(idno, 32)) || (employer && !text_ok(employer, 100))) {
-		*field = empno && !text_ok(empno, 32) ? "employee_no" : idno && !text_ok(idno, 32) ? "id_no" : "employer";
-		return -1;
-	}
-	if (username && *username &&
-	    (db_get_i64(r->db, &uid, "SELECT id FROM users WHERE username = ?", "t", username) != 1)) {
-		*field = "username";
-		return -1;
-	}
-	if (db_begin(r->db) != DB_OK)
-		return -2;
-	int rc = db_exec(r->db,
-		"INSERT INTO persons (user_id, name, id_no, employee_no, employer, contractor, unit_id, created_at)"
-		" VALUES (NULLIF(?, 0), ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?)",
-		"IttttiII", uid, name, idno ? idno : "", empno ? empno : "", employer ? employer : "",
-		employer && *employer ? 1 : 0, unit, clock_now());
-	int64_t id = rc == DB_OK ? db_last_id(r->db) : 0;
-	if (rc == DB_OK)
-		rc = audit_req(r, "person", id, "create", name);
-	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		if (rc == DB_CONSTRAINT) {
-			*field = "username";
-			*key = "cert.error.person_linked";
-			return -1;
-		}
-		return -2;
-	}
-	return id;
-}
-
 int cert_web_revoke(struct req *r, int64_t cert_id, const char *reason)
 {
 	if (db_begin(r->db) != DB_OK)
@@ -530,56 +483,6 @@ static int person_page(struct req *r)
 		html_printf(&r->out, "<li class=\"empty\">%s</li>", T(r, "cert.none"));
 	html_printf(&r->out, "</ul></section>");
 	page_end(r);
-	return 0;
-}
-
-/* ---- person form ---- */
-static void person_form(struct req *r, const char *error, const char *field)
-{
-	page_begin(r, T(r, "cert.person_new"));
-	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", T(r, "cert.person_new"));
-	if (error)
-		page_notice(r, "error", arena_printf(&r->arena, "%s (%s)", error, field ? field : ""));
-	const char *v[5];
-	static const char *const names[] = {"name", "employee_no", "id_no", "employer", "username"};
-	for (int i = 0; i < 5; i++)
-		v[i] = req_form(r, names[i]) ? req_form(r, names[i]) : "";
-	html_printf(&r->out, "<form method=\"post\" action=\"/persons/new\" class=\"stack\">%r"
-			     "<label>%s<input name=\"name\" required maxlength=\"50\" value=\"%s\"></label>"
-			     "<label>%s<input name=\"employee_no\" value=\"%s\"></label>"
-			     "<label>%s<input name=\"id_no\" value=\"%s\"></label>"
-			     "<label>%s<input name=\"employer\" value=\"%s\"><small>%s</small></label>"
-			     "<label>%s<input name=\"username\" value=\"%s\"></label><label>%s<select name=\"unit_id\">",
-		    page_csrf(r), T(r, "cert.name"), v[0], T(r, "cert.employee_no"), v[1], T(r, "cert.id_no"), v[2],
-		    T(r, "cert.employer"), v[3], T(r, "cert.employer_hint"), T(r, "cert.username"), v[4], T(r, "cert.unit"));
-	int64_t unit = 0;
-	if (req_form(r, "unit_id"))
-		text_parse_i64(req_form(r, "unit_id"), &unit);
-	unit_options(r, unit, 0);
-	html_printf(&r->out, "</select></label><button class=\"primary\">%s</button></form></section>", T(r, "cert.save"));
-	page_end(r);
-}
-
-static int person_new(struct req *r)
-{
-	person_form(r, NULL, NULL);
-	return 0;
-}
-
-static int person_create(struct req *r)
-{
-	const char *field = NULL, *key = NULL;
-	int64_t id = cert_web_person_save(r, &field, &key);
-	if (id == -2) {
-		resp_error(r, 500, "internal", T(r, "cert.error.db"), NULL);
-		return 0;
-	}
-	if (id < 0) {
-		r->status = 400;
-		person_form(r, T(r, key), field);
-		return 0;
-	}
-	resp_redirect(r, arena_printf(&r->arena, "/persons/%lld", (long long)id));
 	return 0;
 }
 
@@ -994,8 +897,8 @@ const struct route cert_routes[] = {
 	{"POST", "/certs/:id/revoke", cert_revoke, "cert.admin", 0, "Revoke a certificate"},
 	{"POST", "/certs/:id/verify", cert_verify, "cert.admin", 0, "Record a verification of a certificate"},
 	{"GET", "/certs/:id/image", cert_image, "cert.view", 0, "The scanned certificate"},
-	{"GET", "/persons/new", person_new, "cert.admin", 0, "Add a person (employee or contractor's worker)"},
-	{"POST", "/persons/new", person_create, "cert.admin", 0, "Create a person"},
+	{"GET", "/persons/new", cert_person_new, "cert.admin", 0, "Add a person (employee or contractor's worker)"},
+	{"POST", "/persons/new", cert_person_create, "cert.admin", 0, "Create a person"},
 	{"GET", "/persons/:id", person_page, "cert.view", 0, "A person and their certificates"},
 	{"GET", "/persons/:id/certs/new", cert_new, "cert.admin", 0, "Add a certificate to a person"},
 	{"POST", "/persons/:id/certs/new", cert_create, "cert.admin", 0, "Create a certificate"},

@@ -20,8 +20,6 @@ int cert_web_cert_in_scope(struct req *r, int64_t cert_id, int64_t *person_id);
  * (code, number, authority, issued_on, expires_on, review_on; an "image" upload). Returns the
  * id, or -1 with *field and *key naming the problem (-2: database error). */
 int64_t cert_web_save(struct req *r, int64_t cert_id, int64_t person_id, const char **field, const char **key);
-/* Create a person from fields name, employee_no, id_no, employer, unit_id, username. */
-int64_t cert_web_person_save(struct req *r, const char **field, const char **key);
 int cert_web_revoke(struct req *r, int64_t cert_id, const char *reason);
 /* Parse a date field ("" → CERT_NODAY); 0 ok. */
 int cert_web_day(struct req *r, const char *name, int64_t *day);
@@ -37,6 +35,11 @@ int cert_api_revoke(struct req *r);
 int cert_api_import(struct req *r);
 int cert_api_persons(struct req *r);
 int cert_api_person(struct req *r);
+/* A person as the API shows them (without certificates); NULL when there is no such id. */
+json_t *cert_api_person_json(struct req *r, int64_t id);
+/* the person pages and the API's create (cert_persons_web.c, on web/entity.c) */
+int cert_person_new(struct req *r);
+int cert_person_create(struct req *r);
 int cert_api_person_create(struct req *r);
 int cert_api_may(struct req *r);
 

@@ -61,23 +61,25 @@ static void render(struct req *r, const struct entity *e, const void *row, const
 	int may = auth_has(r, e->edit_perm);
 	if (may) {
 		if (row)
-			html_printf(&r->out, "<form method=\"post\" action=\"%s/%s\" class=\"stack\">%r",
-				    e->path, req_param(r, "id"), page_csrf(r));
+			html_printf(&r->out, "<form method=\"post\" action=\"%s/%s%s\" class=\"stack\">%r",
+				    e->path, req_param(r, "id"), e->edit_suffix ? e->edit_suffix : "",
+				    page_csrf(r));
 		else
 			html_printf(&r->out, "<form method=\"post\" action=\"%s\" class=\"stack\">%r",
-				    e->path, page_csrf(r));
+				    e->new_action ? e->new_action : e->path, page_csrf(r));
 		form_render_fields(r, f);
 		if (e->hint)
 			html_printf(&r->out, "<p class=\"hint\">%s</p>", T(r, e->hint));
 		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "form.save"));
-		if (row && e->active(row))
+		if (row && e->active && e->active(row))
 			html_printf(&r->out, "<form method=\"post\" action=\"%s/%s/deactivate\" class=\"actions\">"
 					     "%r<button class=\"danger\">%s</button></form>", e->path,
 				    req_param(r, "id"), page_csrf(r), T(r, "form.deactivate"));
 	}
 	if (e->show_tail && row)
 		e->show_tail(r, row);
-	html_printf(&r->out, "<p><a href=\"%s\">%s</a></p></section>", e->path, T(r, "form.back"));
+	html_printf(&r->out, "<p><a href=\"%s\">%s</a></p></section>",
+		    e->back_path ? e->back_path : e->path, T(r, "form.back"));
 	page_end(r);
 }
 
@@ -152,7 +154,7 @@ int entity_create_post(struct req *r, const struct entity *e)
 	struct form f;
 	int64_t id = save(r, e, NULL, &f);
 	if (id == 0) {
-		r->status = FORM_STATUS_INVALID;
+		r->status = e->invalid_status ? e->invalid_status : FORM_STATUS_INVALID;
 		render(r, e, NULL, &f);
 	} else if (id < 0) {
 		form_unavailable(r);
@@ -183,10 +185,12 @@ int entity_update_post(struct req *r, const struct entity *e)
 		return 0;
 	int64_t id = save(r, e, row, &f);
 	if (id == 0) {
-		r->status = FORM_STATUS_INVALID;
+		r->status = e->invalid_status ? e->invalid_status : FORM_STATUS_INVALID;
 		render(r, e, row, &f);
 	} else if (id < 0) {
 		form_unavailable(r);
+	} else if (e->flags & ENTITY_SHOW_UPDATED) {
+		resp_redirect(r, arena_printf(&r->arena, "%s/%lld", e->path, (long long)id));
 	} else {
 		resp_redirect(r, e->path);
 	}
@@ -248,7 +252,11 @@ static int api_write(struct req *r, const struct entity *e, int creating)
 		return 0;
 	int64_t id = save(r, e, row, &f);
 	if (id == 0) {
-		form_api_invalid(r, &f.err);
+		int status = f.status ? f.status : e->invalid_status;
+		if (status)	/* a clash, or a module that has always answered 400 */
+			resp_error(r, status, "invalid", f.err.msg, f.err.field);
+		else
+			form_api_invalid(r, &f.err);
 		return 0;
 	}
 	void *now = arena_alloc(&r->arena, e->row_size);

@@ -17,6 +17,7 @@
 #include "web/form.h"
 
 #define ENTITY_SHOW_CREATED 1u	/* after creating, go to the new record (else to the list) */
+#define ENTITY_SHOW_UPDATED 2u	/* after changing, go to the record's page (else to the list) */
 
 struct entity {
 	const char *name;		/* the audit entity: "area" */
@@ -50,6 +51,13 @@ struct entity {
 	/* Optional: markup above the form, and at the end of the record's page. */
 	void (*show_head)(struct req *r, const void *row);
 	void (*show_tail)(struct req *r, const void *row);
+	/* Optional, for a module whose routes predate the entity: where the new form posts
+	 * (else path) and what follows path/:id where the edit form posts ("/edit"; else
+	 * nothing), and the status of a refused form when its tests hold it at 400 (else 422).
+	 * With active NULL there is no deactivate button (the module has no such route). */
+	const char *new_action, *edit_suffix;
+	int invalid_status;
+	const char *back_path;	/* Optional: where "back" leads when path has no list page */
 };
 
 int entity_list_page(struct req *r, const struct entity *e);

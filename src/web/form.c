@@ -308,6 +308,8 @@ void form_render_field(struct req *r, const struct form *f, const struct form_fi
 		html_printf(&r->out, "><option value=\"\">%s</option>", fd->empty ? T(r, fd->empty) : "");
 		if (fd->kind == FORM_ID && fd->options)
 			fd->options(r, f->row, v->id);
+		if (fd->kind == FORM_CHOICE && fd->choice_options)
+			fd->choice_options(r, v->text);
 		for (const char *const *c = fd->choices; fd->kind == FORM_CHOICE && c && *c; c++)
 			choice_option(r, fd, *c, !strcmp(v->text, *c), 0);
 		html_printf(&r->out, "</select>");

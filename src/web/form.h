@@ -64,6 +64,9 @@ struct form_field {
 	void (*options)(struct req *r, const void *row, int64_t selected);
 	html_raw attrs;	/* extra constant markup for the input (placeholder, inputmode) */
 	const char *empty;	/* FORM_ID: the text of the "none" option */
+	/* FORM_CHOICE whose values live in the database (.choices NULL): write the <option>s,
+	 * marking `selected`; the module's check() tells a stored value from a forged one */
+	void (*choice_options)(struct req *r, const char *selected);
 };
 
 /* One field's value as read. text is never NULL ("" when empty). */
@@ -90,6 +93,7 @@ struct form {
 	int submitted;		/* values come from the request (re-render keeps them) */
 	const void *row;	/* the record being edited, for options() */
 	struct form_err err;
+	int status;		/* the API's status for err when not 422 (409: clashes with a record) */
 };
 
 /* Record a problem with a field (the first one wins). problem_key names it in the catalogue. */
