@@ -204,11 +204,26 @@ int permit_actions_for(struct req *r, const struct permit *p, const char **out, 
 
 /* --- permit_store.c --- */
 struct permit *permit_load(struct db *c, int64_t id);
-/* Read an application from a form or JSON body, derive the grade, check what can be checked
- * before submission, and store it as a draft (id > 0: replace that draft). 0 and *id, or -1. */
-int permit_save_application(struct req *r, int64_t *id, struct permit_err *e);
-/* Record a gas test from the request on permit id. 0 and *passed, or -1. */
-int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err *e);
+/* Where an application or a gas reading is read from: field(ctx, name) gives a form field or
+ * JSON member as text (NULL when absent), json the JSON body for the lists (workers, measures,
+ * related, toxic) or NULL for a form. Pages and the API read the request through it
+ * (permit_input_req() in permit_web.c); a test or the command line gives its own. */
+struct permit_input {
+	const char *(*field)(void *ctx, const char *name);
+	void *ctx;
+	json_t *json;
+};
+/* Read an application from in, derive the grade, check what can be checked before
+ * submission, and store it as a draft of actor a, the applicant (id > 0: replace that draft),
+ * with its audit entry in the same transaction. 0 and *id, or -1. */
+int permit_save_application(const struct actor *a, const struct permit_input *in, int64_t *id,
+			    struct permit_err *e);
+/* Record a gas test read from in on permit id, measured by a (or witnessed by the guardian or
+ * a holder of permit.guard). 0 and *passed, or -1. */
+int permit_record_gas(const struct actor *a, const struct permit_input *in, int64_t id, int *passed,
+		      struct permit_err *e);
+/* The request as a permit_input (permit_web.c). */
+void permit_input_req(struct req *r, struct permit_input *in);
 /* May the requester (the actor) see p? (data scope, or they are on the permit) */
 int permit_visible(struct req *r, const struct permit *p);
 int permit_visible_to(const struct actor *a, const struct permit *p);

@@ -162,7 +162,11 @@ static int save(struct req *r, int64_t id, int status)
 		resp_error(r, 415, "json_required", T(r, "error.json_required"), NULL);
 		return 0;
 	}
-	if (permit_save_application(r, &id, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_save_application(&a, &in, &id, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}
@@ -217,7 +221,11 @@ int permit_api_gas(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	if (permit_record_gas(r, id, &passed, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_record_gas(&a, &in, id, &passed, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}

@@ -331,11 +331,25 @@ static int new_page(struct req *r)
 	return 0;
 }
 
+static const char *req_source(void *r, const char *name)
+{
+	return req_field(r, name);
+}
+
+void permit_input_req(struct req *r, struct permit_input *in)
+{
+	*in = (struct permit_input){.field = req_source, .ctx = r, .json = r->json};
+}
+
 static int create_post(struct req *r)
 {
 	struct permit_err e = {0};
 	int64_t id = 0;
-	if (permit_save_application(r, &id, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_save_application(&a, &in, &id, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}
@@ -556,7 +570,11 @@ static int gas_post(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	if (permit_record_gas(r, id, &passed, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_record_gas(&a, &in, id, &passed, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}
