@@ -5,6 +5,7 @@
 #include "auth/actor.h"
 #include "audit/audit.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "db/db.h"
 #include "http/http.h"
 
@@ -41,7 +42,7 @@ void actor_system(struct db *c, const char *name, struct actor *a)
 		.system = 1,
 		.scope = "company",
 		.scope_pattern = "%",
-		.lang = "zh",
+		.lang = cfg.lang && !strcmp(cfg.lang, "en") ? "en" : "zh",	/* the plant's language */
 		.now = clock_now(),
 	};
 }

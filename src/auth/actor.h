@@ -36,7 +36,8 @@ struct actor {
 
 /* The requester (r->who; all zero but db, ip, lang and now when not logged in). */
 void actor_from_req(struct req *r, struct actor *a);
-/* The program acting on its own, under `name` ("system", "cli", "demo") in the audit log. */
+/* The program acting on its own, under `name` ("system", "cli", "demo") in the audit log, in
+ * the plant's language (the `lang` setting). */
 void actor_system(struct db *c, const char *name, struct actor *a);
 
 /* Does the actor hold `perm`? */

@@ -7,6 +7,7 @@
 #include "unit.h"
 #include "auth/actor.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/strbuf.h"
 #include "cert/cert.h"
 #include "db/db.h"
@@ -606,5 +607,34 @@ TEST(permit_save_application_and_gas_with_an_actor)
 	CHECK(reason != NULL && strstr(reason, "ombustible") != NULL);
 	free(reason);
 	free(ws1_path);
+	plant_close(&pl);
+}
+
+/* The scheduler suspends a confined-space permit whose gas re-test is overdue; the reason it
+ * writes into the permit's history is in the plant's language (the `lang` setting), not
+ * always Chinese. */
+TEST(permit_retest_overdue_reason_in_the_plant_language)
+{
+	struct plant pl = plant_open();
+	const char *saved = cfg.lang;
+	const char *langs[] = {"en", "zh"};
+	const char *want[] = {"Gas re-test overdue", "气体复测超时"};
+	for (int i = 0; i < 2; i++) {
+		cfg.lang = langs[i];
+		int64_t id = insert_permit(&pl, "confined_space", "in_progress", pl.area, PLANT_NOW - 3 * 3600,
+					   PLANT_NOW + 3600, 0);
+		CHECK(db_exec(pl.c, "UPDATE permits SET started_at = ?, guardian_id = ? WHERE id = ?", "III",
+			      PLANT_NOW - 3 * 3600, pl.guardian, id) == DB_OK);
+		CHECK(permit_sched_run(pl.c, PLANT_NOW) >= 1);
+		char *state = NULL, *note = NULL;
+		db_get_text(pl.c, &state, "SELECT state FROM permits WHERE id = ?", "I", id);
+		db_get_text(pl.c, &note, "SELECT note FROM permit_events WHERE permit_id = ? AND action = 'suspend'",
+			    "I", id);
+		CHECK_STR(state, "suspended");
+		CHECK(note != NULL && strstr(note, want[i]) != NULL);
+		free(state);
+		free(note);
+	}
+	cfg.lang = saved;
 	plant_close(&pl);
 }
