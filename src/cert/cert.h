@@ -136,11 +136,12 @@ struct cert_import_result {
 	int shown;
 };
 
-/* Read a ledger (XLSX or CSV, by content) and check every row; with commit and no problem
- * at all, write everything in one transaction (with one audit entry). Returns 0 when the file
- * could be read (see res->bad), -1 when refused (res->fatal_key). */
-int cert_import(struct db *c, const void *data, size_t len, int commit,
-		const struct audit_actor *who, struct cert_import_result *res);
+/* Read a ledger (XLSX or CSV, by content) and check every row on a->db at a->now; with commit
+ * and no problem at all, write everything in one transaction (with one audit entry of the
+ * actor). Returns 0 when the file could be read (see res->bad), -1 when refused
+ * (res->fatal_key). */
+int cert_import(const struct actor *a, const void *data, size_t len, int commit,
+		struct cert_import_result *res);
 void cert_import_result_free(struct cert_import_result *res);
 
 /* The ledger columns, in export order (also the import's header names). */
