@@ -8,7 +8,7 @@
  *   permit_approval.c  approval chains (Annex B Table B.1, as data) and who may sign a step
  *   permit_flow.c      the lifecycle as a transition table and the one engine that runs it
  *   permit_store.c     reading a permit and storing an application
- *   permit_web.c, permit_site_web.c, permit_print.c, permit_api.c   pages and the JSON API
+ *   permit_web.c, permit_site_web.c, permit_print_web.c, permit_api.c   pages and the JSON API
  *   permit_sched.c     overdue re-tests (suspend) and permits past validity (escalate)
  *   permit_demo.c      demo permits in several states
  *
@@ -199,8 +199,8 @@ int permit_act(const struct actor *a, int64_t id, const char *action,
 /* The same inside the caller's transaction, on a loaded permit (updated in place). */
 int permit_act_in_tx(const struct actor *a, struct permit *p, const char *action,
 		     const struct permit_act_in *in, struct permit_err *e);
-/* Actions the requester may offer on p (buttons), NULL-terminated, in table order. */
-int permit_actions_for(struct req *r, const struct permit *p, const char **out, int max);
+/* Actions actor a may take on p (the buttons a page offers), NULL-terminated, in table order. */
+int permit_actions_for(const struct actor *a, const struct permit *p, const char **out, int max);
 
 /* --- permit_store.c --- */
 struct permit *permit_load(struct db *c, int64_t id);

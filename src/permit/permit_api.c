@@ -124,7 +124,9 @@ static json_t *permit_json(struct req *r, const struct permit *p)
 	db_done(r->db, st);
 	json_object_set_new(o, "events", ev);
 	const char *acts[16];
-	int n = permit_actions_for(r, p, acts, 16);
+	struct actor me;
+	actor_from_req(r, &me);
+	int n = permit_actions_for(&me, p, acts, 16);
 	json_t *aa = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(aa, json_string(acts[i]));

@@ -1,16 +1,16 @@
 /*
  * permit_store.c — reading a permit with its lists, storing an application (a draft), and
- * recording a gas test.
+ * recording a gas test, as an actor (auth/actor.h): no request here.
  *
- * An application comes as a form (pages) or as JSON (API); both are read by the same code
- * through req_field(), with the workers, measures and related permits read from either
- * "worker_N"/"measure_ID" form fields or JSON arrays. Nothing is stored unless every field
- * parses and the grade can be derived; the blocking checks run again at submission.
+ * An application comes as a form (pages) or as JSON (API); both reach this code through a
+ * struct permit_input (a field by name, and the JSON body for the lists), with the workers,
+ * measures and related permits read from either "worker_N"/"measure_ID" form fields or JSON
+ * arrays. Nothing is stored unless every field parses and the grade can be derived; the
+ * blocking checks run again at submission.
  */
 #include "permit/permit.h"
 #include "audit/audit.h"
 #include "auth/actor.h"
-#include "auth/auth.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "base/text.h"
@@ -129,23 +129,6 @@ int permit_visible_to(const struct actor *a, const struct permit *p)
 	return 0;
 }
 
-int permit_visible(struct req *r, const struct permit *p)
-{
-	struct actor a;
-	actor_from_req(r, &a);
-	return permit_visible_to(&a, p);
-}
-
-const char *permit_user_name(struct req *r, int64_t user_id)
-{
-	char *name = NULL;
-	if (!user_id || db_get_text(r->db, &name, "SELECT name FROM users WHERE id = ?", "I", user_id) != 1)
-		return "—";
-	char *s = arena_strdup(&r->arena, name);
-	free(name);
-	return s;
-}
-
 int64_t permit_setting_int(struct db *c, const char *key, int64_t dflt)
 {
 	char *v = NULL;
@@ -155,16 +138,6 @@ int64_t permit_setting_int(struct db *c, const char *key, int64_t dflt)
 		n = dflt;
 	free(v);
 	return n;
-}
-
-const char *permit_setting(struct req *r, const char *key, const char *dflt)
-{
-	char *v = NULL;
-	if (db_get_text(r->db, &v, "SELECT value FROM settings WHERE key = ?", "t", key) != 1)
-		return dflt;
-	char *s = arena_strdup(&r->arena, v);
-	free(v);
-	return s;
 }
 
 /* --- reading the input --- */
