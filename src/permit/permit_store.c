@@ -9,7 +9,6 @@
  * blocking checks run again at submission.
  */
 #include "permit/permit.h"
-#include "audit/audit.h"
 #include "auth/actor.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
