@@ -5,9 +5,13 @@
 #include "auth/actor.h"
 #include "audit/audit.h"
 #include "base/clock.h"
+#include "base/config.h"
+#include "base/strbuf.h"
 #include "db/db.h"
 #include "http/http.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void actor_from_req(struct req *r, struct actor *a)
@@ -41,7 +45,7 @@ void actor_system(struct db *c, const char *name, struct actor *a)
 		.system = 1,
 		.scope = "company",
 		.scope_pattern = "%",
-		.lang = "zh",
+		.lang = cfg.lang && !strcmp(cfg.lang, "en") ? "en" : "zh",	/* the plant's language */
 		.now = clock_now(),
 	};
 }
@@ -74,6 +78,86 @@ int actor_scope_allows(const struct actor *a, int64_t unit_id, int64_t owner_id)
 	db_get_i64(a->db, &ok, "SELECT count(*) FROM units WHERE id = ? AND path LIKE ?", "It", unit_id,
 		   a->scope_pattern);
 	return ok > 0;
+}
+
+char *actor_pattern_of(struct db *c, const char *scope, const char *unit_path)
+{
+	const char *path = unit_path ? unit_path : "";
+	struct strbuf sb = STRBUF_INIT;
+	if (!scope)
+		return xstrdup("");
+	if (!strcmp(scope, "own"))
+		return xstrdup("%");
+	if (!strcmp(scope, "unit"))
+		return xstrdup(path);
+	if (!strcmp(scope, "subtree")) {
+		sb_addf(&sb, "%s%%", path);
+		return sb_detach(&sb, NULL);
+	}
+	if (strcmp(scope, "company"))
+		return xstrdup("");
+	char *company = NULL;
+	db_get_text(c, &company,
+		    "SELECT path FROM units WHERE kind = 'company' AND ? LIKE path || '%'"
+		    " ORDER BY length(path) DESC LIMIT 1", "t", path);
+	if (company) {
+		sb_addf(&sb, "%s%%", company);
+		free(company);
+		return sb_detach(&sb, NULL);
+	}
+	const char *second = *path ? strchr(path + 1, '/') : NULL;	/* the root of the path: "/1/" */
+	if (!second)
+		return xstrdup("%");
+	sb_addf(&sb, "%.*s%%", (int)(second - path + 1), path);
+	return sb_detach(&sb, NULL);
+}
+
+const char *actor_units_pattern(const struct actor *a)
+{
+	if (a->system)
+		return "%";
+	return a->scope_pattern ? a->scope_pattern : "";
+}
+
+int64_t actor_scope_owner(const struct actor *a)
+{
+	return !a->system && a->scope && !strcmp(a->scope, "own") ? a->user_id : 0;
+}
+
+int64_t actor_scope_root(const struct actor *a)
+{
+	const char *pat = actor_units_pattern(a);
+	size_t n = strlen(pat);
+	int64_t id = 0;
+	if (n > 1 && pat[n - 1] == '%') {
+		char *path = strndup(pat, n - 1);
+		if (path)
+			db_get_i64(a->db, &id, "SELECT id FROM units WHERE path = ?", "t", path);
+		free(path);
+	}
+	return id ? id : a->unit_id;
+}
+
+static int scope_rank(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strcmp(s, "company"))
+		return 3;
+	if (!strcmp(s, "subtree"))
+		return 2;
+	if (!strcmp(s, "unit"))
+		return 1;
+	return 0;
+}
+
+char *actor_company_pattern(const struct actor *a)
+{
+	if (a->system || scope_rank(a->scope) >= scope_rank("company"))
+		return xstrdup(actor_units_pattern(a));
+	if (!a->user_id)
+		return xstrdup("");
+	return actor_pattern_of(a->db, "company", a->unit_path);
 }
 
 int actor_audit(const struct actor *a, const char *entity, int64_t entity_id, const char *action,

@@ -36,7 +36,8 @@ struct actor {
 
 /* The requester (r->who; all zero but db, ip, lang and now when not logged in). */
 void actor_from_req(struct req *r, struct actor *a);
-/* The program acting on its own, under `name` ("system", "cli", "demo") in the audit log. */
+/* The program acting on its own, under `name` ("system", "cli", "demo") in the audit log, in
+ * the plant's language (the `lang` setting). */
 void actor_system(struct db *c, const char *name, struct actor *a);
 
 /* Does the actor hold `perm`? */
@@ -45,6 +46,30 @@ int actor_has(const struct actor *a, const char *perm);
 int actor_perms_has(const char *perms, const char *perm);
 /* May the actor see a record of unit_id owned by owner_id (0: nobody), by their data scope? */
 int actor_scope_allows(const struct actor *a, int64_t unit_id, int64_t owner_id);
+/*
+ * Visible units — the one place a person's data scope becomes units. Every list query, the
+ * dashboards' starting unit and the permit options ask these (through auth_scope_*() on a
+ * request), so that "what may this person see" is computed once.
+ *
+ * The LIKE pattern on units.path that `scope` gives a person placed at unit_path:
+ *   own      "%"  (every unit: the rows are then limited to the person's own, actor_scope_owner)
+ *   unit     the unit alone ("/1/2/5/": a team leader's team)
+ *   subtree  the unit and below ("/1/2/%": a workshop director's workshop)
+ *   company  the nearest company (plant) above and below it; a person placed above every
+ *            company (at group level) gets the whole tree from its root ("/1/%")
+ * malloc'd ("" for an unknown scope, which matches nothing).
+ */
+char *actor_pattern_of(struct db *c, const char *scope, const char *unit_path);
+/* The actor's pattern: "%" for the system, "" (nothing) for nobody signed in. */
+const char *actor_units_pattern(const struct actor *a);
+/* The owner a list is limited to: the actor's user id under the "own" scope, else 0. */
+int64_t actor_scope_owner(const struct actor *a);
+/* The unit at the top of the actor's scope (where a dashboard starts): the unit the pattern
+ * names, or the actor's own unit under "own" or "unit". */
+int64_t actor_scope_root(const struct actor *a);
+/* The pattern of the actor's plant (company), or of their whole scope when it is wider. malloc'd. */
+char *actor_company_pattern(const struct actor *a);
+
 /* Append the audit entry for this actor (inside the caller's write transaction). */
 int actor_audit(const struct actor *a, const char *entity, int64_t entity_id, const char *action,
 		const char *summary);

@@ -105,29 +105,13 @@ static int scope_rank(const char *s)
 	return 0;
 }
 
-/* The LIKE pattern on units.path that a scope allows. "company" is the nearest ancestor
- * of kind company (a plant); a user placed at group level sees the whole group. */
+/* The LIKE pattern on units.path that a scope allows (actor_pattern_of()), in the arena. */
 static const char *scope_pattern(struct req *r, const char *scope, const char *path)
 {
-	if (!strcmp(scope, "own"))
-		return "%";
-	if (!strcmp(scope, "unit"))
-		return path;
-	if (!strcmp(scope, "subtree"))
-		return arena_printf(&r->arena, "%s%%", path);
-	char *company = NULL;
-	db_get_text(r->db, &company,
-		    "SELECT path FROM units WHERE kind = 'company' AND ? LIKE path || '%'"
-		    " ORDER BY length(path) DESC LIMIT 1", "t", path);
-	const char *pat;
-	if (company) {
-		pat = arena_printf(&r->arena, "%s%%", company);
-	} else {	/* the root of the path: "/1/" */
-		const char *second = strchr(path + 1, '/');
-		pat = second ? arena_printf(&r->arena, "%.*s%%", (int)(second - path + 1), path) : "%";
-	}
-	free(company);
-	return pat;
+	char *p = actor_pattern_of(r->db, scope, path);
+	const char *s = arena_strdup(&r->arena, p);
+	free(p);
+	return s;
 }
 
 /* The union of a user's roles' permissions (space-padded), their widest scope and the
@@ -342,21 +326,26 @@ int auth_scope_allows(struct req *r, int64_t unit_id, int64_t owner_id)
 
 const char *auth_scope_pattern(struct req *r)
 {
-	return r->who ? r->who->scope_pattern : "";
+	struct actor a;
+	actor_from_req(r, &a);
+	return actor_units_pattern(&a);
 }
 
 const char *auth_company_pattern(struct req *r)
 {
-	if (!r->who)
-		return "";
-	if (scope_rank(r->who->scope) >= scope_rank("company"))
-		return r->who->scope_pattern;
-	return scope_pattern(r, "company", r->who->unit_path);
+	struct actor a;
+	actor_from_req(r, &a);
+	char *p = actor_company_pattern(&a);
+	const char *s = arena_strdup(&r->arena, p);
+	free(p);
+	return s;
 }
 
 int64_t auth_scope_owner(struct req *r)
 {
-	return r->who && !strcmp(r->who->scope, "own") ? r->who->user_id : 0;
+	struct actor a;
+	actor_from_req(r, &a);
+	return actor_scope_owner(&a);
 }
 
 const char *auth_session_create(struct req *r, int64_t user_id)

@@ -28,6 +28,7 @@ struct config cfg = {
 	.password_min_length = 8,
 	.password_min_classes = 3,
 	.synchronous = "FULL",
+	.lang = "zh",
 };
 
 struct key {
@@ -54,6 +55,7 @@ static struct key keys[] = {
 	{"auth.password_min_length", 'i', offsetof(struct config, password_min_length), 6, 128, "default"},
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
+	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -64,6 +66,7 @@ static const struct {
 	const char *key, *choices;	/* choices: space-separated, matched exactly */
 } choices[] = {
 	{"db.synchronous", "FULL NORMAL"},
+	{"lang", "zh en"},
 };
 
 static int allowed(const char *name, const char *value)

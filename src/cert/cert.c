@@ -8,6 +8,7 @@
  * and today's date, and treats a missed review as invalid (原安监总局令第30号 §27).
  */
 #include "cert/cert.h"
+#include "auth/actor.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "db/db.h"
@@ -158,42 +159,28 @@ int cert_person_worst(struct db *c, int64_t person_or_user_id, int64_t day)
 	return worst;
 }
 
-static const char *badge_for(struct req *r, int worst)
+void cert_badge_write(const struct actor *a, struct strbuf *o, int64_t person_or_user_id)
 {
+	int worst = cert_person_worst(a->db, person_or_user_id, cert_day_of(a->now));
 	if (worst < 0 || worst == CERT_VALID)
-		return "";
-	struct strbuf sb = STRBUF_INIT;
+		return;
 	int bad = !cert_status_usable((enum cert_status)worst);
-	html_printf(&sb, "<span class=\"badge %s cert-flag\" title=\"%s\">%s</span>", bad ? "bad" : "warn",
-		    T(r, cert_status_key((enum cert_status)worst)),
-		    T(r, bad ? "cert.badge.invalid" : "cert.badge.expiring"));
-	char *s = arena_strdup(&r->arena, sb.buf);
-	sb_release(&sb);
-	return s;
+	html_printf(o, "<span class=\"badge %s cert-flag\" title=\"%s\">%s</span>", bad ? "bad" : "warn",
+		    T(a, cert_status_key((enum cert_status)worst)),
+		    T(a, bad ? "cert.badge.invalid" : "cert.badge.expiring"));
 }
 
-const char *cert_badge_html(struct req *r, int64_t user_id)
-{
-	return badge_for(r, cert_person_worst(r->db, CERT_USER(user_id), cert_today()));
-}
-
-html_raw cert_person_badge_html(struct req *r, int64_t person_id)
-{
-	return badge_for(r, cert_person_worst(r->db, person_id, cert_today()));
-}
-
-const char *cert_catalogue_name(struct req *r, const char *code)
+char *cert_catalogue_name_of(const struct actor *a, const char *code)
 {
 	char *name = NULL;
-	if (!code || !*code)
-		return "";
-	int en = r->lang && !strcmp(r->lang, "en");
-	if (db_get_text(r->db, &name, en ? "SELECT name_en FROM cert_catalogue WHERE code = ?"
-					 : "SELECT name_zh FROM cert_catalogue WHERE code = ?", "t", code) != 1)
-		return "";
-	char *s = arena_strdup(&r->arena, name);
-	free(name);
-	return s;
+	int en = a->lang && !strcmp(a->lang, "en");
+	if (!code || !*code ||
+	    db_get_text(a->db, &name, en ? "SELECT name_en FROM cert_catalogue WHERE code = ?"
+					 : "SELECT name_zh FROM cert_catalogue WHERE code = ?", "t", code) != 1) {
+		free(name);
+		return xstrdup("");
+	}
+	return name;
 }
 
 static int lookup_exact(struct db *c, const char *t, size_t n, char **category, char **item)

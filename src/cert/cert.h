@@ -21,8 +21,10 @@
 #include "http/http.h"
 #include "web/html.h"
 
+struct actor;
 struct db;
 struct audit_actor;
+struct strbuf;
 
 /* "no date" for the day arguments below (a NULL column) */
 #define CERT_NODAY DAY_NONE
@@ -98,13 +100,12 @@ int64_t cert_person_for_user(struct db *c, int64_t user_id, int create);
 /* The worst state among a person's (or user's) certificates today: -1 none, else an enum
  * cert_status value (revoked ones ignored). */
 int cert_person_worst(struct db *c, int64_t person_or_user_id, int64_t day);
-/* Markup for a badge when the user's certificates are invalid or about to be ("" if all is
- * well). For any page that shows a person; pass the result with %r. */
-const char *cert_badge_html(struct req *r, int64_t user_id);
-html_raw cert_person_badge_html(struct req *r, int64_t person_id);
-
-/* The catalogue name of a code in the request's language ("" if unknown). */
-const char *cert_catalogue_name(struct req *r, const char *code);
+/* Write the badge a person (or a user, CERT_USER(id)) carries on pages when their
+ * certificates are invalid or about to be, on the actor's day and in the actor's language;
+ * nothing when all is well. (Pages use cert_badge_html(), cert_web.h.) */
+void cert_badge_write(const struct actor *a, struct strbuf *o, int64_t person_or_user_id);
+/* The catalogue name of a code in the actor's language: malloc'd, "" if unknown. */
+char *cert_catalogue_name_of(const struct actor *a, const char *code);
 /* Resolve a ledger's 工种/作业类别 text (an item or category name, or a code) to category
  * and item codes (malloc'd; item may be NULL). 0 found, -1 not. */
 int cert_catalogue_lookup(struct db *c, const char *text, char **category, char **item);
@@ -135,11 +136,12 @@ struct cert_import_result {
 	int shown;
 };
 
-/* Read a ledger (XLSX or CSV, by content) and check every row; with commit and no problem
- * at all, write everything in one transaction (with one audit entry). Returns 0 when the file
- * could be read (see res->bad), -1 when refused (res->fatal_key). */
-int cert_import(struct db *c, const void *data, size_t len, int commit,
-		const struct audit_actor *who, struct cert_import_result *res);
+/* Read a ledger (XLSX or CSV, by content) and check every row on a->db at a->now; with commit
+ * and no problem at all, write everything in one transaction (with one audit entry of the
+ * actor). Returns 0 when the file could be read (see res->bad), -1 when refused
+ * (res->fatal_key). */
+int cert_import(const struct actor *a, const void *data, size_t len, int commit,
+		struct cert_import_result *res);
 void cert_import_result_free(struct cert_import_result *res);
 
 /* The ledger columns, in export order (also the import's header names). */

@@ -14,8 +14,7 @@
  * Excel saves GBK) is converted from GB18030 with glibc's iconv, and the preview says so.
  */
 #include "cert/cert.h"
-#include "audit/audit.h"
-#include "base/clock.h"
+#include "auth/actor.h"
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "cert/sheet.h"
@@ -360,10 +359,11 @@ static char *from_gb18030(const char *data, size_t len, size_t *outlen)
 	return out;
 }
 
-int cert_import(struct db *c, const void *data, size_t len, int commit,
-		const struct audit_actor *who, struct cert_import_result *res)
+int cert_import(const struct actor *a, const void *data, size_t len, int commit,
+		struct cert_import_result *res)
 {
-	struct imp im = {.c = c, .commit = commit, .res = res, .now = clock_now()};
+	struct db *c = a->db;
+	struct imp im = {.c = c, .commit = commit, .res = res, .now = a->now};
 	const unsigned char *b = data;
 	char *converted = NULL;
 	struct sheet_error err = {0};
@@ -421,7 +421,7 @@ int cert_import(struct db *c, const void *data, size_t len, int commit,
 			char summary[128];
 			snprintf(summary, sizeof(summary), "imported %d certificates (%s), %d new persons",
 				 res->committed, res->format, res->persons_created);
-			if (audit_append(c, who, "cert", 0, "import", summary) != DB_OK || db_commit(c) != DB_OK) {
+			if (actor_audit(a, "cert", 0, "import", summary) != DB_OK || db_commit(c) != DB_OK) {
 				db_rollback(c);
 				res->committed = 0;
 				res->fatal_key = "cert.import.db_error";

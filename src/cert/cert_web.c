@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "cert/cert_web.h"
+#include "auth/actor.h"
 #include "db/db.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -742,12 +743,10 @@ static int import_page(struct req *r)
 	return 0;
 }
 
-static const struct audit_actor *actor(struct req *r)
+static const struct actor *actor(struct req *r)
 {
-	struct audit_actor *a = arena_alloc(&r->arena, sizeof(*a));
-	a->user_id = r->who->user_id;
-	a->username = r->who->username;
-	a->ip = r->client_ip;
+	struct actor *a = arena_alloc(&r->arena, sizeof(*a));
+	actor_from_req(r, a);
 	return a;
 }
 
@@ -759,7 +758,7 @@ static int import_preview(struct req *r)
 		resp_error(r, 400, "invalid", T(r, "cert.import.empty"), "file");
 		return 0;
 	}
-	cert_import(r->db, u->data.buf, u->data.len, 0, NULL, &res);
+	cert_import(actor(r), u->data.buf, u->data.len, 0, &res);
 	char tok[33] = "";
 	if (!res.fatal_key && !res.bad && db_begin(r->db) == DB_OK) {
 		text_random_token(tok, 16);
@@ -806,7 +805,7 @@ static int import_commit(struct req *r)
 	memcpy(data, sqlite3_column_blob(st, 1), len);
 	db_done(r->db, st);
 	struct cert_import_result res;
-	cert_import(r->db, data, len, 1, actor(r), &res);
+	cert_import(actor(r), data, len, 1, &res);
 	free(data);
 	if (res.committed && db_begin(r->db) == DB_OK) {
 		if (db_exec(r->db, "DELETE FROM cert_import_files WHERE id = ?", "I", fid) != DB_OK || db_commit(r->db))
@@ -862,7 +861,7 @@ int cert_api_import(struct req *r)
 		return 0;
 	}
 	struct cert_import_result res;
-	cert_import(r->db, u->data.buf, u->data.len, commit && !strcmp(commit, "1"), actor(r), &res);
+	cert_import(actor(r), u->data.buf, u->data.len, commit && !strcmp(commit, "1"), &res);
 	json_t *problems = json_array();
 	for (int i = 0; i < res.shown; i++)
 		json_array_append_new(problems, json_pack("{s:i, s:s, s:s, s:s, s:s}", "row", res.problems[i].row,

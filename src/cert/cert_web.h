@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "web/html.h"
 
 #define CERT_IMAGE_MAX (5u << 20)	/* a scanned certificate: a phone photo or one-page PDF */
 
@@ -42,5 +43,11 @@ int cert_person_new(struct req *r);
 int cert_person_create(struct req *r);
 int cert_api_person_create(struct req *r);
 int cert_api_may(struct req *r);
+
+/* cert_badge_web.c: the badge (markup for %r, "" when all is well) of a user or a person,
+ * and a catalogue name, in the requester's language, kept in the request's arena */
+html_raw cert_badge_html(struct req *r, int64_t user_id);
+html_raw cert_person_badge_html(struct req *r, int64_t person_id);
+const char *cert_catalogue_name(struct req *r, const char *code);
 
 #endif

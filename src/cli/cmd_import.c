@@ -5,7 +5,7 @@
  * transaction or none is. Exit status 0 when the file is clean (and committed), 1 otherwise.
  */
 #include "cli/cli.h"
-#include "audit/audit.h"
+#include "auth/actor.h"
 #include "base/strbuf.h"
 #include "cert/cert.h"
 #include "db/db.h"
@@ -62,9 +62,10 @@ int cmd_import(int argc, char **argv)
 		sb_release(&data);
 		return 1;
 	}
-	struct audit_actor who = {0, "cli", "local"};
+	struct actor cli;	/* the command line: the program acting, "cli" in the audit log */
+	actor_system(c, "cli", &cli);
 	struct cert_import_result res;
-	int rc = cert_import(c, data.buf, data.len, commit, &who, &res);
+	int rc = cert_import(&cli, data.buf, data.len, commit, &res);
 	sb_release(&data);
 	if (rc) {
 		printf("%s%s%s\n", i18n_get(lang, res.fatal_key), res.fatal_detail ? ": " : "",

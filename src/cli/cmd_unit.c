@@ -4,7 +4,7 @@
  * after that is done on the administration pages.
  */
 #include "cli/cli.h"
-#include "audit/audit.h"
+#include "auth/actor.h"
 #include "db/db.h"
 #include "org/org.h"
 
@@ -51,9 +51,10 @@ int cmd_unit(int argc, char **argv)
 	struct db *c = cli_open_db();
 	if (!c || db_begin(c) != DB_OK)
 		return 1;
-	struct audit_actor cli = {0, "cli", "local"};
+	struct actor cli;	/* the command line: the program acting, "cli" in the audit log */
+	actor_system(c, "cli", &cli);
 	int64_t id = org_unit_create(c, argc == 5 ? atoll(argv[4]) : 0, argv[2], argv[3]);
-	if (id < 0 || audit_append(c, &cli, "unit", id, "create", argv[2]) != DB_OK ||
+	if (id < 0 || actor_audit(&cli, "unit", id, "create", argv[2]) != DB_OK ||
 	    db_commit(c) != DB_OK) {
 		db_rollback(c);
 		db_close(c);

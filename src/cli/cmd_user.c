@@ -9,7 +9,7 @@
  * together would make one person two kinds of administrator are refused here too.
  */
 #include "cli/cli.h"
-#include "audit/audit.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "auth/auth_duty.h"
 #include "base/strbuf.h"
@@ -92,7 +92,8 @@ int cmd_user(int argc, char **argv)
 		sb_release(&role_opt);
 		return 1;
 	}
-	struct audit_actor cli = {0, "cli", "local"};
+	struct actor cli;	/* the command line: the program acting, "cli" in the audit log */
+	actor_system(c, "cli", &cli);
 	int64_t id = 0;
 	int rc = 0;
 	const char *why = "unknown user, unit or role, or name taken";
@@ -113,7 +114,7 @@ int cmd_user(int argc, char **argv)
 			id = org_user_create(c, pos[0], pos[1], NULL, NULL, atoll(pos[2]), pos[3], hash, 1);
 			struct strbuf sum = STRBUF_INIT;
 			sb_addf(&sum, "%s; roles: %s", pos[0], pos[3]);
-			rc = id > 0 ? audit_append(c, &cli, "user", id, "create", sum.buf) : -1;
+			rc = id > 0 ? actor_audit(&cli, "user", id, "create", sum.buf) : -1;
 			sb_release(&sum);
 		}
 	} else {
@@ -121,7 +122,7 @@ int cmd_user(int argc, char **argv)
 		if (!rc)
 			rc = auth_set_password(c, id, pw, 1);	/* hashes again: one code path for resets */
 		if (!rc)
-			rc = audit_append(c, &cli, "user", id, "password_reset", pos[0]);
+			rc = actor_audit(&cli, "user", id, "password_reset", pos[0]);
 	}
 	free(hash);
 	if (rc || db_commit(c) != DB_OK) {

@@ -8,7 +8,7 @@
  * Demo accounts need no password change at first sign-in, so the demo works at once.
  */
 #include "cli/cli.h"
-#include "audit/audit.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/log.h"
 #include "base/module.h"
@@ -143,7 +143,8 @@ int demo_load(struct db *c, int quiet)
 	const char *fixed = getenv("ANQUAN_DEMO_PASSWORD");
 	char *shared_hash = NULL;
 	struct strbuf shown = STRBUF_INIT;
-	struct audit_actor actor = {0, "demo", "local"};
+	struct actor demo;	/* the program acting, "demo" in the audit log */
+	actor_system(c, "demo", &demo);
 	int rc = -1;
 
 	if (fixed && auth_password_problem(fixed)) {
@@ -253,7 +254,7 @@ int demo_load(struct db *c, int quiet)
 	db_get_i64(c, &people, "SELECT count(*) FROM users", NULL);
 	char summary[96];
 	snprintf(summary, sizeof(summary), "demo company loaded: %lld people", (long long)people);
-	if (audit_append(c, &actor, "system", 0, "demo_load", summary) != DB_OK)
+	if (actor_audit(&demo, "system", 0, "demo_load", summary) != DB_OK)
 		goto fail;
 	if (db_commit(c) != DB_OK)
 		goto out;

@@ -8,7 +8,7 @@
  *   permit_approval.c  approval chains (Annex B Table B.1, as data) and who may sign a step
  *   permit_flow.c      the lifecycle as a transition table and the one engine that runs it
  *   permit_store.c     reading a permit and storing an application
- *   permit_web.c, permit_site_web.c, permit_print.c, permit_api.c   pages and the JSON API
+ *   permit_web.c, permit_site_web.c, permit_print_web.c, permit_api.c   pages and the JSON API
  *   permit_sched.c     overdue re-tests (suspend) and permits past validity (escalate)
  *   permit_demo.c      demo permits in several states
  *
@@ -199,16 +199,31 @@ int permit_act(const struct actor *a, int64_t id, const char *action,
 /* The same inside the caller's transaction, on a loaded permit (updated in place). */
 int permit_act_in_tx(const struct actor *a, struct permit *p, const char *action,
 		     const struct permit_act_in *in, struct permit_err *e);
-/* Actions the requester may offer on p (buttons), NULL-terminated, in table order. */
-int permit_actions_for(struct req *r, const struct permit *p, const char **out, int max);
+/* Actions actor a may take on p (the buttons a page offers), NULL-terminated, in table order. */
+int permit_actions_for(const struct actor *a, const struct permit *p, const char **out, int max);
 
 /* --- permit_store.c --- */
 struct permit *permit_load(struct db *c, int64_t id);
-/* Read an application from a form or JSON body, derive the grade, check what can be checked
- * before submission, and store it as a draft (id > 0: replace that draft). 0 and *id, or -1. */
-int permit_save_application(struct req *r, int64_t *id, struct permit_err *e);
-/* Record a gas test from the request on permit id. 0 and *passed, or -1. */
-int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err *e);
+/* Where an application or a gas reading is read from: field(ctx, name) gives a form field or
+ * JSON member as text (NULL when absent), json the JSON body for the lists (workers, measures,
+ * related, toxic) or NULL for a form. Pages and the API read the request through it
+ * (permit_input_req() in permit_web.c); a test or the command line gives its own. */
+struct permit_input {
+	const char *(*field)(void *ctx, const char *name);
+	void *ctx;
+	json_t *json;
+};
+/* Read an application from in, derive the grade, check what can be checked before
+ * submission, and store it as a draft of actor a, the applicant (id > 0: replace that draft),
+ * with its audit entry in the same transaction. 0 and *id, or -1. */
+int permit_save_application(const struct actor *a, const struct permit_input *in, int64_t *id,
+			    struct permit_err *e);
+/* Record a gas test read from in on permit id, measured by a (or witnessed by the guardian or
+ * a holder of permit.guard). 0 and *passed, or -1. */
+int permit_record_gas(const struct actor *a, const struct permit_input *in, int64_t id, int *passed,
+		      struct permit_err *e);
+/* The request as a permit_input (permit_web.c). */
+void permit_input_req(struct req *r, struct permit_input *in);
 /* May the requester (the actor) see p? (data scope, or they are on the permit) */
 int permit_visible(struct req *r, const struct permit *p);
 int permit_visible_to(const struct actor *a, const struct permit *p);

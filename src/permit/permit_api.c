@@ -124,7 +124,9 @@ static json_t *permit_json(struct req *r, const struct permit *p)
 	db_done(r->db, st);
 	json_object_set_new(o, "events", ev);
 	const char *acts[16];
-	int n = permit_actions_for(r, p, acts, 16);
+	struct actor me;
+	actor_from_req(r, &me);
+	int n = permit_actions_for(&me, p, acts, 16);
 	json_t *aa = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(aa, json_string(acts[i]));
@@ -162,7 +164,11 @@ static int save(struct req *r, int64_t id, int status)
 		resp_error(r, 415, "json_required", T(r, "error.json_required"), NULL);
 		return 0;
 	}
-	if (permit_save_application(r, &id, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_save_application(&a, &in, &id, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}
@@ -217,7 +223,11 @@ int permit_api_gas(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	if (permit_record_gas(r, id, &passed, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_record_gas(&a, &in, id, &passed, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}

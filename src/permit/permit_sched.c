@@ -30,9 +30,10 @@ static int suspend_overdue_retests(struct db *c, int64_t now)
 	db_done(c, st);
 	for (int i = 0; i < n; i++) {
 		struct permit_err e = {0};
-		struct permit_act_in in = {.reason = i18n_get("zh", "permit.retest_overdue")};
 		struct actor sys;
 		actor_system(c, "system", &sys);
+		/* the reason stays in the permit's history: in the plant's language */
+		struct permit_act_in in = {.reason = T(&sys, "permit.retest_overdue")};
 		if (permit_act(&sys, ids[i], "suspend", &in, &e) == 0)
 			acted++;
 		permit_err_clear(&e);

@@ -6,6 +6,7 @@
  * radius (haversine) when the work starts.
  */
 #include "permit/permit.h"
+#include "auth/actor.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "http/static.h"
@@ -62,7 +63,9 @@ int permit_site_page(struct req *r)
 			    permit_user_name(r, p->guardian_id), page_time(r, p->planned_start), page_time(r, p->planned_end));
 		permit_conflicts_html(r, p);
 		const char *acts[16];
-		int k = permit_actions_for(r, p, acts, 16);
+		struct actor me;
+		actor_from_req(r, &me);
+		int k = permit_actions_for(&me, p, acts, 16);
 		for (int j = 0; j < k; j++) {
 			const char *a = acts[j];
 			if (strcmp(a, "start") && strcmp(a, "suspend") && strcmp(a, "resume") && strcmp(a, "close"))

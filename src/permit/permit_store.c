@@ -1,16 +1,15 @@
 /*
  * permit_store.c — reading a permit with its lists, storing an application (a draft), and
- * recording a gas test.
+ * recording a gas test, as an actor (auth/actor.h): no request here.
  *
- * An application comes as a form (pages) or as JSON (API); both are read by the same code
- * through req_field(), with the workers, measures and related permits read from either
- * "worker_N"/"measure_ID" form fields or JSON arrays. Nothing is stored unless every field
- * parses and the grade can be derived; the blocking checks run again at submission.
+ * An application comes as a form (pages) or as JSON (API); both reach this code through a
+ * struct permit_input (a field by name, and the JSON body for the lists), with the workers,
+ * measures and related permits read from either "worker_N"/"measure_ID" form fields or JSON
+ * arrays. Nothing is stored unless every field parses and the grade can be derived; the
+ * blocking checks run again at submission.
  */
 #include "permit/permit.h"
-#include "audit/audit.h"
 #include "auth/actor.h"
-#include "auth/auth.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "base/text.h"
@@ -129,23 +128,6 @@ int permit_visible_to(const struct actor *a, const struct permit *p)
 	return 0;
 }
 
-int permit_visible(struct req *r, const struct permit *p)
-{
-	struct actor a;
-	actor_from_req(r, &a);
-	return permit_visible_to(&a, p);
-}
-
-const char *permit_user_name(struct req *r, int64_t user_id)
-{
-	char *name = NULL;
-	if (!user_id || db_get_text(r->db, &name, "SELECT name FROM users WHERE id = ?", "I", user_id) != 1)
-		return "—";
-	char *s = arena_strdup(&r->arena, name);
-	free(name);
-	return s;
-}
-
 int64_t permit_setting_int(struct db *c, const char *key, int64_t dflt)
 {
 	char *v = NULL;
@@ -157,17 +139,12 @@ int64_t permit_setting_int(struct db *c, const char *key, int64_t dflt)
 	return n;
 }
 
-const char *permit_setting(struct req *r, const char *key, const char *dflt)
-{
-	char *v = NULL;
-	if (db_get_text(r->db, &v, "SELECT value FROM settings WHERE key = ?", "t", key) != 1)
-		return dflt;
-	char *s = arena_strdup(&r->arena, v);
-	free(v);
-	return s;
-}
+/* --- reading the input --- */
 
-/* --- reading the request --- */
+static const char *in_field(const struct permit_input *in, const char *name)
+{
+	return in->field ? in->field(in->ctx, name) : NULL;
+}
 
 /* A time: UTC seconds, or "YYYY-MM-DDTHH:MM" in the plant's zone (a datetime-local input). */
 static int parse_time(const char *s, int64_t *out)
@@ -184,9 +161,9 @@ static int parse_time(const char *s, int64_t *out)
 	return 0;
 }
 
-static int field_i64(struct req *r, const char *name, int64_t *out, int64_t dflt)
+static int field_i64(const struct permit_input *r, const char *name, int64_t *out, int64_t dflt)
 {
-	const char *v = req_field(r, name);
+	const char *v = in_field(r, name);
 	if (!v || !*v) {
 		*out = dflt;
 		return 0;
@@ -194,9 +171,9 @@ static int field_i64(struct req *r, const char *name, int64_t *out, int64_t dflt
 	return text_parse_i64(v, out);
 }
 
-static int field_double(struct req *r, const char *name, double *out, double dflt)
+static int field_double(const struct permit_input *r, const char *name, double *out, double dflt)
 {
-	const char *v = req_field(r, name);
+	const char *v = in_field(r, name);
 	if (!v || !*v) {
 		*out = dflt;
 		return 0;
@@ -204,9 +181,9 @@ static int field_double(struct req *r, const char *name, double *out, double dfl
 	return text_parse_double(v, out);
 }
 
-static int field_flag(struct req *r, const char *name)
+static int field_flag(const struct permit_input *r, const char *name)
 {
-	const char *v = req_field(r, name);
+	const char *v = in_field(r, name);
 	return v && (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"));
 }
 
@@ -217,7 +194,7 @@ static int user_exists(struct db *c, int64_t id)
 }
 
 /* Workers: JSON [{"user_id":1,"role":"焊工"}] or form worker_1..worker_12 with worker_role_N. */
-static int read_workers(struct req *r, struct permit *p, struct permit_err *e)
+static int read_workers(const struct actor *a, const struct permit_input *r, struct permit *p, struct permit_err *e)
 {
 	json_t *arr = r->json ? json_object_get(r->json, "workers") : NULL;
 	if (arr && json_is_array(arr)) {
@@ -225,7 +202,7 @@ static int read_workers(struct req *r, struct permit *p, struct permit_err *e)
 		json_t *w;
 		json_array_foreach(arr, i, w) {
 			json_t *u = json_object_get(w, "user_id"), *ro = json_object_get(w, "role");
-			if (!json_is_integer(u) || !user_exists(r->db, json_integer_value(u))) {
+			if (!json_is_integer(u) || !user_exists(a->db, json_integer_value(u))) {
 				permit_err_set(e, 422, "permit.err.worker", "workers", NULL);
 				return -1;
 			}
@@ -240,14 +217,14 @@ static int read_workers(struct req *r, struct permit *p, struct permit_err *e)
 		snprintf(k, sizeof(k), "worker_%d", n);
 		snprintf(kr, sizeof(kr), "worker_role_%d", n);
 		int64_t uid;
-		const char *v = req_field(r, k);
+		const char *v = in_field(r, k);
 		if (!v || !*v)
 			continue;
-		if (text_parse_i64(v, &uid) || !user_exists(r->db, uid)) {
+		if (text_parse_i64(v, &uid) || !user_exists(a->db, uid)) {
 			permit_err_set(e, 422, "permit.err.worker", k, NULL);
 			return -1;
 		}
-		const char *role = req_field(r, kr);
+		const char *role = in_field(r, kr);
 		p->workers = xrealloc(p->workers, (size_t)(p->nworkers + 1) * sizeof(*p->workers));
 		p->workers[p->nworkers].user_id = uid;
 		p->workers[p->nworkers++].role = xstrdup(role ? role : "");
@@ -263,16 +240,16 @@ static int read_workers(struct req *r, struct permit *p, struct permit_err *e)
 
 /* Measures: every standard measure of the type; confirmations from JSON
  * [{"measure_id":1,"confirmed_by":7}] or form fields measure_ID = user id. */
-static int read_measures(struct req *r, struct permit *p, struct permit_err *e)
+static int read_measures(const struct actor *a, const struct permit_input *r, struct permit *p, struct permit_err *e)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT id FROM permit_measure_std WHERE type = ? ORDER BY sort",
+	sqlite3_stmt *st = db_query(a->db, "SELECT id FROM permit_measure_std WHERE type = ? ORDER BY sort",
 				    "t", p->type);
 	while (st && db_step(st) == 1) {
 		p->measures = xrealloc(p->measures, (size_t)(p->nmeasures + 1) * sizeof(*p->measures));
 		p->measures[p->nmeasures].measure_id = db_col_i64(st, 0);
 		p->measures[p->nmeasures++].confirmed_by = 0;
 	}
-	db_done(r->db, st);
+	db_done(a->db, st);
 	json_t *arr = r->json ? json_object_get(r->json, "measures") : NULL;
 	for (int i = 0; i < p->nmeasures; i++) {
 		int64_t by = 0;
@@ -287,11 +264,11 @@ static int read_measures(struct req *r, struct permit *p, struct permit_err *e)
 		} else {
 			char k[40];
 			snprintf(k, sizeof(k), "measure_%lld", (long long)p->measures[i].measure_id);
-			const char *v = req_field(r, k);
+			const char *v = in_field(r, k);
 			if (v && *v && text_parse_i64(v, &by))
 				by = -1;
 		}
-		if (by && !user_exists(r->db, by)) {
+		if (by && !user_exists(a->db, by)) {
 			permit_err_set(e, 422, "permit.err.measure_person", "measures", NULL);
 			return -1;
 		}
@@ -301,7 +278,7 @@ static int read_measures(struct req *r, struct permit *p, struct permit_err *e)
 }
 
 /* Related permits: JSON [ids] or a form field "related" with ids separated by commas. */
-static int read_links(struct req *r, struct permit *p, struct permit_err *e)
+static int read_links(const struct actor *a, const struct permit_input *r, struct permit *p, struct permit_err *e)
 {
 	json_t *arr = r->json ? json_object_get(r->json, "related") : NULL;
 	struct strbuf ids = STRBUF_INIT;
@@ -312,7 +289,7 @@ static int read_links(struct req *r, struct permit *p, struct permit_err *e)
 			if (json_is_integer(v))
 				sb_addf(&ids, "%lld,", (long long)json_integer_value(v));
 	} else {
-		const char *v = req_field(r, "related");
+		const char *v = in_field(r, "related");
 		sb_adds(&ids, v ? v : "");
 	}
 	char *save = NULL;
@@ -320,8 +297,8 @@ static int read_links(struct req *r, struct permit *p, struct permit_err *e)
 	for (char *t = ids.len ? strtok_r(ids.buf, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
 		int64_t id = 0;
 		/* an id, or a number such as DH-2026-000045 */
-		if (text_parse_i64(t, &id) || db_get_i64(r->db, &id, "SELECT id FROM permits WHERE id = ?", "I", id) != 1) {
-			if (db_get_i64(r->db, &id, "SELECT id FROM permits WHERE number = ?", "t", t) != 1) {
+		if (text_parse_i64(t, &id) || db_get_i64(a->db, &id, "SELECT id FROM permits WHERE id = ?", "I", id) != 1) {
+			if (db_get_i64(a->db, &id, "SELECT id FROM permits WHERE number = ?", "t", t) != 1) {
 				permit_err_set(e, 422, "permit.err.related", "related", xstrdup(t));
 				rc = -1;
 				break;
@@ -335,52 +312,55 @@ static int read_links(struct req *r, struct permit *p, struct permit_err *e)
 }
 
 /* Read and check every scalar field of an application into p. */
-static int read_application(struct req *r, struct permit *p, struct permit_err *e)
+static int read_application(const struct actor *a, const struct permit_input *r, struct permit *p, struct permit_err *e)
 {
 	int64_t v;
 	const char *s;
-	s = req_field(r, "type");
+	s = in_field(r, "type");
 	if (!permit_type_find(s)) {
 		permit_err_set(e, 422, "permit.err.type", "type", NULL);
 		return -1;
 	}
 	p->type = xstrdup(s);
 	if (field_i64(r, "area_id", &p->area_id, 0) ||
-	    db_get_i64(r->db, &p->unit_id, "SELECT unit_id FROM areas WHERE id = ? AND active = 1", "I",
+	    db_get_i64(a->db, &p->unit_id, "SELECT unit_id FROM areas WHERE id = ? AND active = 1", "I",
 		       p->area_id) != 1) {
 		permit_err_set(e, 422, "permit.err.area", "area_id", NULL);
 		return -1;
 	}
 	if (field_i64(r, "equipment_id", &p->equipment_id, 0) ||
-	    (p->equipment_id && db_get_i64(r->db, &v, "SELECT 1 FROM equipment WHERE id = ?", "I",
+	    (p->equipment_id && db_get_i64(a->db, &v, "SELECT 1 FROM equipment WHERE id = ?", "I",
 					   p->equipment_id) != 1)) {
 		permit_err_set(e, 422, "permit.err.equipment", "equipment_id", NULL);
 		return -1;
 	}
-	s = req_field(r, "content");
+	s = in_field(r, "content");
 	if (!s || !*s || utf8_chars(s) > 2000) {
 		permit_err_set(e, 422, "permit.err.content", "content", NULL);
 		return -1;
 	}
 	p->content = xstrdup(s);
-	s = req_field(r, "hazards");
+	s = in_field(r, "hazards");
 	p->hazards = xstrdup(s ? s : "");
-	s = req_field(r, "work_unit");
+	s = in_field(r, "work_unit");
 	p->contractor = field_flag(r, "contractor");
-	p->work_unit = xstrdup(s && *s ? s : r->who->unit_name);
-	if (parse_time(req_field(r, "planned_start"), &p->planned_start)) {
+	if (s && *s)
+		p->work_unit = xstrdup(s);
+	else if (db_get_text(a->db, &p->work_unit, "SELECT name FROM units WHERE id = ?", "I", a->unit_id) != 1)
+		p->work_unit = xstrdup("");	/* the actor's own unit by default; the system has none */
+	if (parse_time(in_field(r, "planned_start"), &p->planned_start)) {
 		permit_err_set(e, 422, "permit.err.time", "planned_start", NULL);
 		return -1;
 	}
-	if (parse_time(req_field(r, "planned_end"), &p->planned_end)) {
+	if (parse_time(in_field(r, "planned_end"), &p->planned_end)) {
 		permit_err_set(e, 422, "permit.err.time", "planned_end", NULL);
 		return -1;
 	}
-	if (field_i64(r, "guardian_id", &p->guardian_id, 0) || (p->guardian_id && !user_exists(r->db, p->guardian_id))) {
+	if (field_i64(r, "guardian_id", &p->guardian_id, 0) || (p->guardian_id && !user_exists(a->db, p->guardian_id))) {
 		permit_err_set(e, 422, "permit.err.guardian", "guardian_id", NULL);
 		return -1;
 	}
-	s = req_field(r, "hot_place");
+	s = in_field(r, "hot_place");
 	p->hot_place = xstrdup(s ? s : "");
 	p->shutdown = field_flag(r, "shutdown");
 	p->holiday = field_flag(r, "holiday");
@@ -468,35 +448,36 @@ static int store_lists(struct db *c, const struct permit *p)
 	return 0;
 }
 
-int permit_save_application(struct req *r, int64_t *id, struct permit_err *e)
+int permit_save_application(const struct actor *a, const struct permit_input *r, int64_t *id,
+			    struct permit_err *e)
 {
 	struct permit *p = xcalloc(1, sizeof(*p));
 	struct permit *old = NULL;
 	int rc = -1;
-	int64_t now = clock_now();
+	int64_t now = a->now;
 	if (*id) {
-		old = permit_load(r->db, *id);
-		if (!old || !permit_visible(r, old)) {
+		old = permit_load(a->db, *id);
+		if (!old || !permit_visible_to(a, old)) {
 			permit_err_set(e, 404, "error.not_found", NULL, NULL);
 			goto out;
 		}
-		if (strcmp(old->state, "draft") || old->applicant_id != r->who->user_id) {
+		if (strcmp(old->state, "draft") || old->applicant_id != a->user_id) {
 			permit_err_set(e, 409, "permit.err.not_editable", "state", NULL);
 			goto out;
 		}
 	}
 	p->id = *id;
-	p->applicant_id = r->who->user_id;
-	if (read_application(r, p, e) || derive(r->db, p, e) || permit_check_window(r->db, p, now, e) ||
-	    read_workers(r, p, e) || read_measures(r, p, e) || read_links(r, p, e))
+	p->applicant_id = a->user_id;
+	if (read_application(a, r, p, e) || derive(a->db, p, e) || permit_check_window(a->db, p, now, e) ||
+	    read_workers(a, r, p, e) || read_measures(a, r, p, e) || read_links(a, r, p, e))
 		goto out;
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(a->db) != DB_OK) {
 		permit_err_set(e, 503, "error.unavailable", NULL, NULL);
 		goto out;
 	}
 	if (!*id) {
-		char *num = permit_next_number(r->db, p->type, now);
-		if (!num || db_exec(r->db,
+		char *num = permit_next_number(a->db, p->type, now);
+		if (!num || db_exec(a->db,
 			"INSERT INTO permits (number, type, area_id, unit_id, applicant_id, content,"
 			" planned_start, planned_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			"ttIIItIIII", num, p->type, p->area_id, p->unit_id, p->applicant_id, p->content,
@@ -505,9 +486,9 @@ int permit_save_application(struct req *r, int64_t *id, struct permit_err *e)
 			goto fail;
 		}
 		p->number = num;
-		p->id = db_last_id(r->db);
+		p->id = db_last_id(a->db);
 	}
-	if (db_exec(r->db,
+	if (db_exec(a->db,
 		"UPDATE permits SET type = ?, grade = ?, area_id = ?, equipment_id = NULLIF(?, 0), unit_id = ?,"
 		" guardian_id = NULLIF(?, 0), work_unit = ?, contractor = ?, content = ?, hazards = ?,"
 		" planned_start = ?, planned_end = ?, hot_place = ?, shutdown = ?, holiday = ?, wind = ?,"
@@ -519,17 +500,17 @@ int permit_save_application(struct req *r, int64_t *id, struct permit_err *e)
 		p->load_t, p->hazardous_area, p->oxygen_enriched, p->medium_lel, p->hot_inside, now,
 		p->id) != DB_OK)
 		goto fail;
-	if (store_lists(r->db, p))
+	if (store_lists(a->db, p))
 		goto fail;
-	if (audit_req(r, "permit", p->id, *id ? "update" : "create", p->number ? p->number : old->number) != DB_OK)
+	if (actor_audit(a, "permit", p->id, *id ? "update" : "create", p->number ? p->number : old->number) != DB_OK)
 		goto fail;
-	if (db_commit(r->db) != DB_OK)
+	if (db_commit(a->db) != DB_OK)
 		goto fail;
 	*id = p->id;
 	rc = 0;
 	goto out;
 fail:
-	db_rollback(r->db);
+	db_rollback(a->db);
 	permit_err_set(e, 500, "permit.err.store", NULL, NULL);
 out:
 	permit_free(p);
@@ -539,19 +520,19 @@ out:
 
 /* --- gas tests --- */
 
-static int read_reading(struct req *r, struct permit_gas_reading *g, const struct permit_gas_limit *lim,
+static int read_reading(const struct permit_input *r, struct permit_gas_reading *g, const struct permit_gas_limit *lim,
 			int nlim, struct permit_err *e)
 {
 	const char *v;
 	memset(g, 0, sizeof(*g));
-	if ((v = req_field(r, "o2")) && *v) {
+	if ((v = in_field(r, "o2")) && *v) {
 		if (text_parse_double(v, &g->o2)) {
 			permit_err_set(e, 422, "permit.err.gas_number", "o2", NULL);
 			return -1;
 		}
 		g->has_o2 = 1;
 	}
-	if ((v = req_field(r, "combustible")) && *v) {
+	if ((v = in_field(r, "combustible")) && *v) {
 		if (text_parse_double(v, &g->combustible)) {
 			permit_err_set(e, 422, "permit.err.gas_number", "combustible", NULL);
 			return -1;
@@ -559,7 +540,7 @@ static int read_reading(struct req *r, struct permit_gas_reading *g, const struc
 		g->has_comb = 1;
 	}
 	/* toxic gases: JSON {"toxic": {"H2S": 1.5}} or form fields toxic_H2S */
-	g->toxic = arena_alloc(&r->arena, (size_t)(nlim + 32) * sizeof(*g->toxic));
+	g->toxic = xcalloc((size_t)nlim + 32, sizeof(*g->toxic));	/* freed by the caller */
 	json_t *obj = r->json ? json_object_get(r->json, "toxic") : NULL;
 	if (obj && json_is_object(obj)) {
 		const char *k;
@@ -569,14 +550,14 @@ static int read_reading(struct req *r, struct permit_gas_reading *g, const struc
 				permit_err_set(e, 422, "permit.err.gas_number", "toxic", xstrdup(k));
 				return -1;
 			}
-			g->toxic[g->ntoxic].gas = arena_strdup(&r->arena, k);
+			g->toxic[g->ntoxic].gas = k;	/* the input's JSON outlives the call */
 			g->toxic[g->ntoxic++].value = json_number_value(x);
 		}
 	} else {
 		for (int i = 0; i < nlim; i++) {
 			char k[40];
 			snprintf(k, sizeof(k), "toxic_%s", lim[i].gas);
-			if ((v = req_field(r, k)) && *v) {
+			if ((v = in_field(r, k)) && *v) {
 				double d;
 				if (text_parse_double(v, &d)) {
 					permit_err_set(e, 422, "permit.err.gas_number", k, NULL);
@@ -590,15 +571,15 @@ static int read_reading(struct req *r, struct permit_gas_reading *g, const struc
 	return 0;
 }
 
-int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err *e)
+int permit_record_gas(const struct actor *a, const struct permit_input *r, int64_t id, int *passed, struct permit_err *e)
 {
-	struct permit *p = permit_load(r->db, id);
+	struct permit *p = permit_load(a->db, id);
 	int nlim = 0, rc = -1;
-	struct permit_gas_limit *lim = permit_gas_limits_load(r->db, &nlim);
-	struct permit_gas_reading g;
+	struct permit_gas_limit *lim = permit_gas_limits_load(a->db, &nlim);
+	struct permit_gas_reading g = {0};
 	struct permit_err why = {0};
-	int64_t now = clock_now(), analyst = 0, taken = now;
-	if (!p || !permit_visible(r, p)) {
+	int64_t now = a->now, analyst = 0, taken = now;
+	if (!p || !permit_visible_to(a, p)) {
 		permit_err_set(e, 404, "error.not_found", NULL, NULL);
 		goto out;
 	}
@@ -614,57 +595,57 @@ int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err 
 		permit_err_set(e, 422, "permit.err.analyst", "analyst_id", NULL);
 		goto out;
 	}
-	const char *tv = req_field(r, "taken_at");
+	const char *tv = in_field(r, "taken_at");
 	if (tv && *tv && (parse_time(tv, &taken) || taken > now + 60 || taken < now - 86400)) {
 		permit_err_set(e, 422, "permit.err.time", "taken_at", NULL);
 		goto out;
 	}
-	if (r->who->user_id != analyst && r->who->user_id != p->guardian_id && !auth_has(r, "permit.guard")) {
+	if (a->user_id != analyst && a->user_id != p->guardian_id && !actor_has(a, "permit.guard")) {
 		permit_err_set(e, 403, "permit.err.gas_who", "analyst_id", NULL);
 		goto out;
 	}
 	if (read_reading(r, &g, lim, nlim, e) ||
 	    permit_gas_validate(p->type, p->hazardous_area, &g, lim, nlim, e) ||
-	    permit_check_analyst(r->db, analyst, taken, permit_cert_default, e))
+	    permit_check_analyst(a->db, analyst, taken, permit_cert_default, e))
 		goto out;
 	*passed = permit_gas_judge(p->type, p->oxygen_enriched, p->medium_lel, &g, lim, nlim, &why);
 	struct strbuf reason = STRBUF_INIT;
 	if (!*passed) {
-		sb_adds(&reason, T(r, why.key));
+		sb_adds(&reason, T(a, why.key));
 		if (why.detail)
 			sb_addf(&reason, ": %s", why.detail);
 	}
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(a->db) != DB_OK) {
 		sb_release(&reason);
 		permit_err_set(e, 503, "error.unavailable", NULL, NULL);
 		goto out;
 	}
-	const char *point = req_field(r, "point");
-	int ok = db_exec(r->db,
+	const char *point = in_field(r, "point");
+	int ok = db_exec(a->db,
 		"INSERT INTO permit_gas_tests (permit_id, taken_at, analyst_id, point, o2, combustible, passed,"
 		" reason, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"IIItddItII", p->id, taken, analyst, point ? point : "", g.o2, g.combustible,
-		(int64_t)*passed, reason.buf, r->who->user_id, now) == DB_OK;
-	int64_t test_id = db_last_id(r->db);
+		(int64_t)*passed, reason.buf, a->user_id, now) == DB_OK;
+	int64_t test_id = db_last_id(a->db);
 	if (ok && !g.has_o2)
-		ok = db_exec(r->db, "UPDATE permit_gas_tests SET o2 = NULL WHERE id = ?", "I", test_id) == DB_OK;
+		ok = db_exec(a->db, "UPDATE permit_gas_tests SET o2 = NULL WHERE id = ?", "I", test_id) == DB_OK;
 	if (ok && !g.has_comb)
-		ok = db_exec(r->db, "UPDATE permit_gas_tests SET combustible = NULL WHERE id = ?", "I", test_id) == DB_OK;
+		ok = db_exec(a->db, "UPDATE permit_gas_tests SET combustible = NULL WHERE id = ?", "I", test_id) == DB_OK;
 	for (int i = 0; ok && i < g.ntoxic; i++)
-		ok = db_exec(r->db, "INSERT INTO permit_gas_toxic (test_id, gas, value) VALUES (?, ?, ?)", "Itd",
+		ok = db_exec(a->db, "INSERT INTO permit_gas_toxic (test_id, gas, value) VALUES (?, ?, ?)", "Itd",
 			     test_id, g.toxic[i].gas, g.toxic[i].value) == DB_OK;
 	if (ok)
-		ok = audit_req(r, "permit", p->id, *passed ? "gas_pass" : "gas_fail", reason.len ? reason.buf : p->number) == DB_OK;
+		ok = actor_audit(a, "permit", p->id, *passed ? "gas_pass" : "gas_fail", reason.len ? reason.buf : p->number) == DB_OK;
 	/* a reading out of limit while work goes on stops the work (§5.3, §6.5) */
 	if (ok && !*passed && !strcmp(p->state, "in_progress")) {
 		struct permit_act_in in = {.reason = reason.buf};
 		struct actor sys;	/* the rule suspends, not the person who measured */
-		actor_system(r->db, "system", &sys);
+		actor_system(a->db, "system", &sys);
 		ok = permit_act_in_tx(&sys, p, "suspend", &in, e) == 0;
 	}
 	sb_release(&reason);
-	if (!ok || db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
+	if (!ok || db_commit(a->db) != DB_OK) {
+		db_rollback(a->db);
 		if (!e->key)
 			permit_err_set(e, 500, "permit.err.store", NULL, NULL);
 		goto out;
@@ -672,6 +653,7 @@ int permit_record_gas(struct req *r, int64_t id, int *passed, struct permit_err 
 	rc = 0;
 out:
 	permit_err_clear(&why);
+	free(g.toxic);
 	free(lim);
 	permit_free(p);
 	return rc;

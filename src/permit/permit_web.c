@@ -331,11 +331,54 @@ static int new_page(struct req *r)
 	return 0;
 }
 
+/* --- the requester's view of a permit, for pages and the API --- */
+
+int permit_visible(struct req *r, const struct permit *p)
+{
+	struct actor a;
+	actor_from_req(r, &a);
+	return permit_visible_to(&a, p);
+}
+
+const char *permit_user_name(struct req *r, int64_t user_id)
+{
+	char *name = NULL;
+	if (!user_id || db_get_text(r->db, &name, "SELECT name FROM users WHERE id = ?", "I", user_id) != 1)
+		return "—";
+	char *s = arena_strdup(&r->arena, name);
+	free(name);
+	return s;
+}
+
+const char *permit_setting(struct req *r, const char *key, const char *dflt)
+{
+	char *v = NULL;
+	if (db_get_text(r->db, &v, "SELECT value FROM settings WHERE key = ?", "t", key) != 1)
+		return dflt;
+	char *s = arena_strdup(&r->arena, v);
+	free(v);
+	return s;
+}
+
+static const char *req_source(void *r, const char *name)
+{
+	return req_field(r, name);
+}
+
+void permit_input_req(struct req *r, struct permit_input *in)
+{
+	*in = (struct permit_input){.field = req_source, .ctx = r, .json = r->json};
+}
+
 static int create_post(struct req *r)
 {
 	struct permit_err e = {0};
 	int64_t id = 0;
-	if (permit_save_application(r, &id, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_save_application(&a, &in, &id, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}
@@ -500,7 +543,9 @@ static int show_page(struct req *r)
 
 	/* the buttons: from the transition table */
 	const char *acts[16];
-	int n = permit_actions_for(r, p, acts, 16);
+	struct actor me;
+	actor_from_req(r, &me);
+	int n = permit_actions_for(&me, p, acts, 16);
 	if (n) {
 		const char *next = arena_printf(&r->arena, "/permits/%lld", (long long)p->id);
 		html_printf(o, "<section class=\"card\"><h2>%s</h2><div class=\"permit-actions\">", T(r, "permit.actions"));
@@ -556,7 +601,11 @@ static int gas_post(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	if (permit_record_gas(r, id, &passed, &e)) {
+	struct actor a;
+	struct permit_input in;
+	actor_from_req(r, &a);
+	permit_input_req(r, &in);
+	if (permit_record_gas(&a, &in, id, &passed, &e)) {
 		permit_err_respond(r, &e);
 		return 0;
 	}

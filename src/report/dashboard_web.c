@@ -11,6 +11,7 @@
  * period of the same length just before, unless base_from/base_to choose another.
  */
 #include "report/report.h"
+#include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "db/db.h"
@@ -29,14 +30,9 @@
 /* The unit a caller's dashboard starts at: the root of their data scope. */
 int64_t dash_scope_root(struct req *r)
 {
-	const char *pat = auth_scope_pattern(r);
-	size_t n = strlen(pat);
-	int64_t id = 0;
-	if (n > 1 && pat[n - 1] == '%') {
-		const char *path = arena_strndup(&r->arena, pat, n - 1);
-		db_get_i64(r->db, &id, "SELECT id FROM units WHERE path = ?", "t", path);
-	}
-	return id ? id : r->who->unit_id;
+	struct actor a;
+	actor_from_req(r, &a);
+	return actor_scope_root(&a);
 }
 
 int dash_load(struct req *r, struct dash *d, int64_t unit_id, int64_t from, int64_t to, int64_t base_from,

@@ -10,7 +10,9 @@
 #include "org/org.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* a fixed time, far from the day the tests run: the rows must carry the actor's clock */
 #define T0 1780000000
@@ -157,4 +159,79 @@ TEST(actor_permissions_and_scope)
 	CHECK(actor_has(&sys, "anything.at_all"));
 	CHECK(actor_scope_allows(&sys, 123, 0));
 	CHECK_STR(sys.username, "system");
+}
+
+/* One way to compute visible units: each scope kind, from the pattern to the units it lets
+ * the actor see and the unit a dashboard starts at. The tree: 集团 (group) > 一厂 (company) >
+ * 合成车间 (workshop) > 甲班 (team), and 二厂 beside 一厂. */
+struct scope_case {
+	const char *who;	/* the kind of person */
+	const char *scope;
+	int placed;		/* index into the units where the person sits */
+	int sees[5];		/* may they see a record of each unit (owned by someone else)? */
+	int root;		/* index of the dashboard's starting unit */
+	int company;		/* index of the plant whose pattern actor_company_pattern gives; -1 "%"-like root */
+};
+
+TEST(actor_visible_units_each_scope_kind)
+{
+	struct db *c = unit_db();
+	CHECK(db_begin(c) == DB_OK);
+	int64_t u[5];
+	u[0] = org_unit_create(c, 0, "集团", "group");
+	u[1] = org_unit_create(c, u[0], "一厂", "company");
+	u[2] = org_unit_create(c, u[1], "合成车间", "workshop");
+	u[3] = org_unit_create(c, u[2], "甲班", "team");
+	u[4] = org_unit_create(c, u[0], "二厂", "company");
+	int64_t me = org_user_create(c, "me", "我", "E100", "13800000100", u[3], "worker", "!", 0);
+	CHECK(db_commit(c) == DB_OK);
+	char *path[5];
+	for (int i = 0; i < 5; i++) {
+		path[i] = NULL;
+		db_get_text(c, &path[i], "SELECT path FROM units WHERE id = ?", "I", u[i]);
+		CHECK(u[i] > 0 && path[i] != NULL);
+	}
+	static const struct scope_case cases[] = {
+		{"self", "own", 3, {0, 0, 0, 0, 0}, 3, 1},
+		{"team", "unit", 3, {0, 0, 0, 1, 0}, 3, 1},
+		{"workshop", "subtree", 2, {0, 0, 1, 1, 0}, 2, 1},
+		{"company", "company", 3, {0, 1, 1, 1, 0}, 1, 1},
+		{"group", "company", 0, {1, 1, 1, 1, 1}, 0, 0},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct scope_case *sc = &cases[k];
+		char *pattern = actor_pattern_of(c, sc->scope, path[sc->placed]);
+		struct actor a = person(c, me, "me", " hazard.view ", sc->scope, pattern, T0);
+		a.unit_id = u[sc->placed];
+		a.unit_path = path[sc->placed];
+		for (int i = 0; i < 5; i++) {
+			if (actor_scope_allows(&a, u[i], 0) != sc->sees[i])
+				fprintf(stderr, "    scope %s, unit %d\n", sc->who, i);
+			CHECK_INT(actor_scope_allows(&a, u[i], 0), sc->sees[i]);
+		}
+		/* under "own" the person sees their own records wherever they are, and the lists are
+		 * limited to them; under the others a record is seen by its unit alone */
+		CHECK_INT(actor_scope_allows(&a, u[4], me), !strcmp(sc->scope, "own") || sc->sees[4]);
+		CHECK(actor_scope_owner(&a) == (strcmp(sc->scope, "own") ? 0 : me));
+		CHECK_STR(actor_units_pattern(&a), pattern);
+		CHECK(actor_scope_root(&a) == u[sc->root]);
+		char *plant = actor_company_pattern(&a);
+		char want[80];
+		snprintf(want, sizeof(want), "%s%%", path[sc->company]);
+		CHECK_STR(plant, want);
+		free(plant);
+		free(pattern);
+	}
+	/* the program sees everything; nobody signed in sees nothing */
+	struct actor sys, nobody = {.db = c};
+	actor_system(c, "system", &sys);
+	CHECK_STR(actor_units_pattern(&sys), "%");
+	CHECK_STR(actor_units_pattern(&nobody), "");
+	CHECK_INT(actor_scope_allows(&nobody, u[3], 0), 0);
+	char *none = actor_pattern_of(c, "nonsense", path[3]);
+	CHECK_STR(none, "");
+	free(none);
+	for (int i = 0; i < 5; i++)
+		free(path[i]);
+	db_close(c);
 }

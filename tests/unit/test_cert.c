@@ -5,6 +5,7 @@
  * each of their limits crossed by one (small limits, hand-made archives).
  */
 #include "unit.h"
+#include "auth/actor.h"
 #include "cert/cert.h"
 #include "cert/sheet.h"
 #include "base/strbuf.h"
@@ -183,6 +184,36 @@ TEST(cert_catalogue_lookup_names)
 	free(cat);
 	free(item);
 	CHECK(cert_catalogue_lookup(c, "杂技作业", &cat, &item) == -1);
+	db_close(c);
+}
+
+/* The badge and catalogue names with an actor, no request: the actor's day decides the state
+ * and the actor's language the words. */
+TEST(cert_badge_and_names_with_an_actor)
+{
+	int64_t pid;
+	struct db *c = with_person(&pid);
+	int64_t day = D(2027, 3, 3);
+	struct actor a = {.db = c, .lang = "en", .now = cert_day_start_utc(day) + 3600};
+	struct strbuf o = STRBUF_INIT;
+	cert_badge_write(&a, &o, pid);
+	CHECK_STR(o.buf, "");	/* no certificate: nothing to flag */
+	add_cert(c, "weld", "weld.fusion", "W1", day + 10, CERT_NODAY, 0);
+	cert_badge_write(&a, &o, pid);
+	CHECK(strstr(o.buf, "badge warn") && strstr(o.buf, "Certificate expiring"));
+	sb_reset(&o);
+	a.lang = "zh";
+	a.now = cert_day_start_utc(day + 11) + 3600;	/* the day after it expired */
+	cert_badge_write(&a, &o, pid);
+	CHECK(strstr(o.buf, "badge bad") && strstr(o.buf, "证书失效"));
+	sb_release(&o);
+	char *name = cert_catalogue_name_of(&a, "weld.fusion");
+	CHECK_STR(name, "熔化焊接与热切割作业");
+	free(name);
+	a.lang = "en";
+	name = cert_catalogue_name_of(&a, "no.such");
+	CHECK_STR(name, "");
+	free(name);
 	db_close(c);
 }
 

@@ -5,7 +5,9 @@
  * every type and grade.
  */
 #include "unit.h"
+#include "auth/actor.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/strbuf.h"
 #include "cert/cert.h"
 #include "db/db.h"
@@ -506,4 +508,133 @@ TEST(permit_distance_haversine)
 	double d = permit_distance_m(31.93, 118.84, 31.931, 118.84);
 	CHECK(fabs(d - 111.2) < 0.5);
 	CHECK(permit_distance_m(31.93, 118.84, 31.93, 118.84) == 0);
+}
+
+/* --- storing with an actor, no request --- */
+
+/* A permit_input over a NULL-ended list of name, value pairs (a form without a request). */
+static const char *pairs_field(void *ctx, const char *name)
+{
+	for (const char *const *kv = ctx; kv[0]; kv += 2)
+		if (!strcmp(kv[0], name))
+			return kv[1];
+	return NULL;
+}
+
+TEST(permit_save_application_and_gas_with_an_actor)
+{
+	struct plant pl = plant_open();
+	char *ws1_path = NULL;
+	db_get_text(pl.c, &ws1_path, "SELECT path FROM units WHERE id = ?", "I", pl.ws1);
+	CHECK(ws1_path != NULL);
+	/* the applicant's unit is the team under ws1; their scope is the workshop's subtree */
+	char pattern[64];
+	snprintf(pattern, sizeof(pattern), "%s%%", ws1_path);
+	int64_t team = 0;
+	db_get_i64(pl.c, &team, "SELECT unit_id FROM users WHERE id = ?", "I", pl.applicant);
+	struct actor applicant = {
+		.db = pl.c, .user_id = pl.applicant, .username = "applicant", .ip = "unit-test",
+		.unit_id = team, .perms = " permit.apply ", .scope = "subtree", .scope_pattern = pattern,
+		.lang = "en", .now = PLANT_NOW + 60,
+	};
+	char area[24], guardian[24], start[24], end[24], welder[24];
+	snprintf(area, sizeof(area), "%lld", (long long)pl.area);
+	snprintf(guardian, sizeof(guardian), "%lld", (long long)pl.guardian);
+	snprintf(welder, sizeof(welder), "%lld", (long long)pl.welder);
+	snprintf(start, sizeof(start), "%lld", (long long)(PLANT_NOW + 3600));
+	snprintf(end, sizeof(end), "%lld", (long long)(PLANT_NOW + 4 * 3600));
+	const char *form[] = {"type", "confined_space", "area_id", area, "content", "清理反应釜内壁",
+			      "planned_start", start, "planned_end", end, "guardian_id", guardian,
+			      "worker_1", welder, "worker_role_1", "监护下作业", NULL};
+	struct permit_input in = {.field = pairs_field, .ctx = form};
+	struct permit_err e = {0};
+	int64_t id = 0;
+	CHECK_INT(permit_save_application(&applicant, &in, &id, &e), 0);
+	CHECK(id > 0);
+	struct permit *p = permit_load(pl.c, id);
+	CHECK(p != NULL);
+	CHECK_STR(p->state, "draft");
+	CHECK(p->applicant_id == pl.applicant);
+	CHECK_STR(p->work_unit, "甲班");	/* the actor's unit, as no work_unit was given */
+	CHECK(p->created_at == PLANT_NOW + 60);	/* the actor's clock */
+	CHECK_INT(p->nworkers, 1);
+	permit_free(p);
+	int64_t audited = 0;
+	db_get_i64(pl.c, &audited, "SELECT count(*) FROM audit_log WHERE entity = 'permit' AND entity_id = ?"
+				    " AND action = 'create' AND user_id = ? AND client_ip = 'unit-test'", "II", id, pl.applicant);
+	CHECK(audited == 1);
+	/* a missing field is named, and nothing is stored */
+	const char *bad[] = {"type", "confined_space", "area_id", area, "content", "", NULL};
+	struct permit_input in_bad = {.field = pairs_field, .ctx = bad};
+	int64_t none = 0;
+	CHECK_INT(permit_save_application(&applicant, &in_bad, &none, &e), -1);
+	CHECK_STR(e.field, "content");
+	CHECK(none == 0);
+	permit_err_clear(&e);
+
+	/* a gas test by the analyst, once the permit is approved */
+	CHECK(db_exec(pl.c, "UPDATE permits SET state = 'approved' WHERE id = ?", "I", id) == DB_OK);
+	struct actor analyst = {
+		.db = pl.c, .user_id = pl.analyst, .username = "analyst", .ip = "unit-test",
+		.perms = " permit.view ", .scope = "company", .scope_pattern = "%", .lang = "en",
+		.now = PLANT_NOW + 1800,
+	};
+	char analyst_id[24];
+	snprintf(analyst_id, sizeof(analyst_id), "%lld", (long long)pl.analyst);
+	const char *reading[] = {"analyst_id", analyst_id, "o2", "20.9", "combustible", "0.1",
+				 "point", "釜底", NULL};
+	struct permit_input gas = {.field = pairs_field, .ctx = reading};
+	int passed = -1;
+	CHECK_INT(permit_record_gas(&analyst, &gas, id, &passed, &e), 0);
+	CHECK_INT(passed, 1);
+	int64_t by = 0, at = 0, taken = 0;
+	db_get_i64(pl.c, &by, "SELECT recorded_by FROM permit_gas_tests WHERE permit_id = ?", "I", id);
+	db_get_i64(pl.c, &at, "SELECT created_at FROM permit_gas_tests WHERE permit_id = ?", "I", id);
+	db_get_i64(pl.c, &taken, "SELECT taken_at FROM permit_gas_tests WHERE permit_id = ?", "I", id);
+	CHECK(by == pl.analyst);
+	CHECK(at == PLANT_NOW + 1800 && taken == PLANT_NOW + 1800);
+	audited = 0;
+	db_get_i64(pl.c, &audited, "SELECT count(*) FROM audit_log WHERE entity = 'permit' AND entity_id = ?"
+				    " AND action = 'gas_pass' AND user_id = ?", "II", id, pl.analyst);
+	CHECK(audited == 1);
+	/* out of limit: recorded as failed, the reason in the actor's language */
+	const char *high[] = {"analyst_id", analyst_id, "o2", "20.9", "combustible", "0.9", NULL};
+	struct permit_input gas_high = {.field = pairs_field, .ctx = high};
+	CHECK_INT(permit_record_gas(&analyst, &gas_high, id, &passed, &e), 0);
+	CHECK_INT(passed, 0);
+	char *reason = NULL;
+	db_get_text(pl.c, &reason, "SELECT reason FROM permit_gas_tests WHERE permit_id = ? AND passed = 0", "I", id);
+	CHECK(reason != NULL && strstr(reason, "ombustible") != NULL);
+	free(reason);
+	free(ws1_path);
+	plant_close(&pl);
+}
+
+/* The scheduler suspends a confined-space permit whose gas re-test is overdue; the reason it
+ * writes into the permit's history is in the plant's language (the `lang` setting), not
+ * always Chinese. */
+TEST(permit_retest_overdue_reason_in_the_plant_language)
+{
+	struct plant pl = plant_open();
+	const char *saved = cfg.lang;
+	const char *langs[] = {"en", "zh"};
+	const char *want[] = {"Gas re-test overdue", "气体复测超时"};
+	for (int i = 0; i < 2; i++) {
+		cfg.lang = langs[i];
+		int64_t id = insert_permit(&pl, "confined_space", "in_progress", pl.area, PLANT_NOW - 3 * 3600,
+					   PLANT_NOW + 3600, 0);
+		CHECK(db_exec(pl.c, "UPDATE permits SET started_at = ?, guardian_id = ? WHERE id = ?", "III",
+			      PLANT_NOW - 3 * 3600, pl.guardian, id) == DB_OK);
+		CHECK(permit_sched_run(pl.c, PLANT_NOW) >= 1);
+		char *state = NULL, *note = NULL;
+		db_get_text(pl.c, &state, "SELECT state FROM permits WHERE id = ?", "I", id);
+		db_get_text(pl.c, &note, "SELECT note FROM permit_events WHERE permit_id = ? AND action = 'suspend'",
+			    "I", id);
+		CHECK_STR(state, "suspended");
+		CHECK(note != NULL && strstr(note, want[i]) != NULL);
+		free(state);
+		free(note);
+	}
+	cfg.lang = saved;
+	plant_close(&pl);
 }

@@ -1,5 +1,5 @@
 /*
- * permit_print.c — the permit on one A4 page in the layout of the paper forms of GB 30871-2022
+ * permit_print_web.c — the permit on one A4 page in the layout of the paper forms of GB 30871-2022
  * Annex A, with a QR code (libqrencode, drawn as inline SVG) that opens the live record. The
  * print stylesheet (static/app.css, "permits") hides the chrome and fits the page.
  */
