@@ -53,6 +53,25 @@ int64_t org_read_id(struct req *r, struct form_err *e, const char *name, const c
 	return id > 0 ? id : 0;
 }
 
+const char *org_requested_list(struct req *r, const char *json_name, const char *form_name,
+			       const char *sent_name)
+{
+	size_t n = 0;
+	if (!r->json && !req_form(r, sent_name))
+		return NULL;
+	const char **v = req_field_list(r, r->json ? json_name : form_name, &n);
+	if (!v && r->json)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		sb_adds(&sb, v[i]);
+		sb_addc(&sb, ' ');
+	}
+	const char *res = arena_strdup(&r->arena, sb.buf ? sb.buf : "");
+	sb_release(&sb);
+	return res;
+}
+
 void org_not_found(struct req *r)
 {
 	resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);

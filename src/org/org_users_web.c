@@ -124,33 +124,7 @@ static json_t *user_json(struct req *r, struct user_row *u)
  * the request does not set roles. */
 static const char *requested_roles(struct req *r)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *res = NULL;
-	if (r->json) {
-		json_t *v = json_object_get(r->json, "roles");
-		size_t i;
-		json_t *x;
-		if (json_is_string(v)) {
-			res = arena_strdup(&r->arena, json_string_value(v));
-		} else if (json_is_array(v)) {
-			json_array_foreach(v, i, x) {
-				if (!json_is_string(x))
-					continue;
-				sb_adds(&sb, json_string_value(x));
-				sb_addc(&sb, ' ');
-			}
-			res = arena_strdup(&r->arena, sb.buf);
-		}
-	} else if (req_form(r, "roles_sent")) {
-		for (struct kv *kv = r->form; kv; kv = kv->next)
-			if (!strcmp(kv->key, "roles")) {
-				sb_adds(&sb, kv->val);
-				sb_addc(&sb, ' ');
-			}
-		res = arena_strdup(&r->arena, sb.buf);
-	}
-	sb_release(&sb);
-	return res;
+	return org_requested_list(r, "roles", "roles", "roles_sent");
 }
 
 /* Check a role list: every code exists, at least one, at most 16, together they are at most

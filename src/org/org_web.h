@@ -33,6 +33,13 @@ const char *org_read_text(struct req *r, struct form_err *e, const char *name,
 int64_t org_read_id(struct req *r, struct form_err *e, const char *name, const char *label_key,
 		    int required, int64_t current);
 
+/* The values a request gives a list field, space-separated: the JSON member json_name (an
+ * array, or one string of space-separated values), or the form's repeated form_name fields
+ * when the hidden sent_name says the list was on the form (so that unticking every box is
+ * told apart from leaving the list alone). NULL when the request does not set the list. */
+const char *org_requested_list(struct req *r, const char *json_name, const char *form_name,
+			       const char *sent_name);
+
 void org_not_found(struct req *r);
 /* 409 for a rule that refuses the change (not the input's shape): message as given. */
 void org_refuse(struct req *r, const char *field, const char *message);
