@@ -411,14 +411,14 @@ int org_preview_post(struct req *r)
 	struct form_err e = f.err;
 	int64_t role = form_get(&f, "role_id")->id, unit = form_get(&f, "unit_id")->id;
 	if (role && role_load(r, role, &ro))
-		form_err_set(r, &e, "role_id", "org.role", "org.err_choice");
+		form_err_set(r, &e, "role_id", "org.role", "form.err_choice");
 	else if (role && !org_may_manage(r, auth_duty_of(ro.perms, NULL))) {
 		/* previewing the auditor would be reading the audit log (三权分立) */
 		form_err_set(r, &e, "role_id", "org.role", "org.err_other_duty");
 		org_audit_refusal(r, "role", role, "preview", auth_duty_of(ro.perms, NULL));
 	}
 	if (unit && !org_unit_usable(r, unit))
-		form_err_set(r, &e, "unit_id", "user.unit", "org.err_choice");
+		form_err_set(r, &e, "unit_id", "user.unit", "form.err_choice");
 	if (!e.field && !r->who->session_id)	/* an API token has no session to mark */
 		form_err_set(r, &e, "role_id", "org.role", "org.err_no_session");
 	if (e.field) {

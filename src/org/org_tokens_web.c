@@ -114,7 +114,7 @@ int org_token_create_post(struct req *r)
 		n++;
 	}
 	if (!e.field && !n)
-		form_err_set(r, &e, "permissions", "org.role_perms", "org.err_required");
+		form_err_set(r, &e, "permissions", "org.role_perms", "form.err_required");
 	if (!e.field && !org_may_manage(r, auth_duty_of(perms.buf, NULL)))	/* see the header */
 		form_err_set(r, &e, "permissions", "org.role_perms", "org.err_other_duty");
 	int64_t expires = 0;
