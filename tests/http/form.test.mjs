@@ -148,3 +148,13 @@ test('role (text, choice, list of permissions): a name too long re-renders with 
   assert.deepEqual(ticked(edit.text, 'perm'), ['hazard.view']);
   assert.equal(inputValue((await sec.get(`/admin/roles/${id}`)).text, 'name_zh'), '巡查', 'nothing stored');
 });
+
+test('API token (text, day, list of permissions): an expiry in the past re-renders with the name, day and ticked permissions kept', async () => {
+  const r = await postForm(admin, '/admin/tokens', { name: 'MES 同步', perm: ['user.view', 'org.view'], expires: '2001-01-01' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="err-expires"/);
+  assert.equal(inputValue(r.text, 'name'), 'MES 同步');
+  assert.equal(inputValue(r.text, 'expires'), '2001-01-01');
+  assert.deepEqual(ticked(r.text, 'perm').sort(), ['org.view', 'user.view']);
+  assert.doesNotMatch(r.text, /id="new-token"/, 'nothing made');
+});
