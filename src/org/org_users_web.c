@@ -429,20 +429,52 @@ static void role_options(struct req *r, const char *selected)
 	db_done(r->db, st);
 }
 
+/* One page of the user list, the same for the page and the API: the arguments, then the
+ * count and the rows (by unit and name for people, by id for the API's stable paging). */
+struct user_list {
+	int page, per_page, active;
+	const char *q, *role;
+	int64_t unit, total;
+};
+
+static void user_list_args(struct req *r, struct user_list *ul)
+{
+	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &ul->page, &ul->per_page);
+	ul->q = req_query(r, "q");
+	ul->total = 0;
+}
+
+static void user_list_count(struct req *r, struct user_list *ul)
+{
+	const char *like = org_like(r, ul->q), *pat = auth_scope_pattern(r);
+	int64_t own = auth_scope_owner(r);
+	db_get_i64(r->db, &ul->total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat,
+		   own, own, ul->unit, ul->unit, ul->role, ul->role, ul->active, ul->active, ul->q,
+		   like, like, like);
+}
+
+static sqlite3_stmt *user_list_rows(struct req *r, const struct user_list *ul, int by_id)
+{
+	const char *like = org_like(r, ul->q), *pat = auth_scope_pattern(r);
+	int64_t own = auth_scope_owner(r);
+	return db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
+			" ORDER BY CASE WHEN ? THEN u.id ELSE 0 END, un.path, u.name LIMIT ? OFFSET ?",
+			USER_WHERE_TYPES "iii", pat, own, own, ul->unit, ul->unit, ul->role, ul->role,
+			ul->active, ul->active, ul->q, like, like, like, by_id, ul->per_page,
+			(ul->page - 1) * ul->per_page);
+}
+
 int org_users_page(struct req *r)
 {
-	int page, per_page;
-	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &page, &per_page);
-	const char *q = req_query(r, "q"), *role;
-	int64_t unit, total = 0;
-	int active;
-	if (!q || strlen(q) > 4 * ORG_SEARCH_MAX)
-		q = "";
-	org_user_filters(r, &unit, &role, &active, 1);
-	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
-	int64_t own = auth_scope_owner(r);
-	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
-		   own, unit, unit, role, role, active, active, q, like, like, like);
+	struct user_list ul;
+	user_list_args(r, &ul);
+	if (!ul.q || strlen(ul.q) > 4 * ORG_SEARCH_MAX)
+		ul.q = "";
+	org_user_filters(r, &ul.unit, &ul.role, &ul.active, 1);
+	user_list_count(r, &ul);
+	const char *q = ul.q, *role = ul.role;
+	int64_t unit = ul.unit;
+	int active = ul.active;
 
 	page_begin(r, T(r, "org.users"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", T(r, "org.users"));
@@ -468,10 +500,7 @@ int org_users_page(struct req *r)
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.user_name"), T(r, "auth.username"), T(r, "org.user_empno"),
 		    T(r, "user.unit"), T(r, "user.roles"), T(r, "org.status"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
-				    " ORDER BY un.path, u.name LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
-				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
-				    like, per_page, (page - 1) * per_page);
+	sqlite3_stmt *st = user_list_rows(r, &ul, 0);
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);
@@ -493,7 +522,7 @@ int org_users_page(struct req *r)
 	url_encode(&base, q);
 	sb_addf(&base, "&unit_id=%lld&role=%s&active=%s", (long long)unit, role,
 		active < 0 ? "all" : active ? "1" : "0");
-	form_pager(r, base.buf, page, per_page, total);
+	form_pager(r, base.buf, ul.page, ul.per_page, ul.total);
 	sb_release(&base);
 	html_printf(&r->out, "</section>");
 	page_end(r);
@@ -695,38 +724,29 @@ int org_user_reset_post(struct req *r)
 
 int org_api_users(struct req *r)
 {
-	int page, per_page;
-	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &page, &per_page);
-	const char *q = req_query(r, "q"), *role;
-	int64_t unit, total = 0;
-	int active;
-	if (q && utf8_chars(q) > ORG_SEARCH_MAX) {
+	struct user_list ul;
+	user_list_args(r, &ul);
+	if (ul.q && utf8_chars(ul.q) > ORG_SEARCH_MAX) {
 		resp_error(r, 422, "invalid", T(r, "form.err_too_long"), "q");
 		return 0;
 	}
-	org_user_filters(r, &unit, &role, &active, -1);
+	org_user_filters(r, &ul.unit, &ul.role, &ul.active, -1);
 	if (r->bad_param) {
 		resp_error(r, 422, "invalid", T(r, "form.err_choice"), r->bad_param);
 		return 0;
 	}
-	q = q ? q : "";
-	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
-	int64_t own = auth_scope_owner(r);
-	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
-		   own, unit, unit, role, role, active, active, q, like, like, like);
+	ul.q = ul.q ? ul.q : "";
+	user_list_count(r, &ul);
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
-				    " ORDER BY u.id LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
-				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
-				    like, per_page, (page - 1) * per_page);
+	sqlite3_stmt *st = user_list_rows(r, &ul, 1);
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);
 		json_array_append_new(items, user_json(r, &x));
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page,
-				    "per_page", per_page, "total", (json_int_t)total));
+	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", ul.page,
+				    "per_page", ul.per_page, "total", (json_int_t)ul.total));
 	return 0;
 }
 
