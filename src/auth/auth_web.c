@@ -15,9 +15,9 @@
 
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 500)
+	if (next && strlen(next) > 500)
 		return "/";
-	return next;
+	return http_local_path(next, "/");
 }
 
 static void login_form(struct req *r, const char *error, const char *username)

@@ -177,7 +177,12 @@ int http_origin_ok(struct req *r);
 /* --- responses --- */
 void resp_header(struct req *r, const char *name, const char *value);
 void resp_cookie(struct req *r, const char *name, const char *value, int max_age, int http_only);
-void resp_redirect(struct req *r, const char *location);	/* 303 See Other */
+/* `path` when it is a path on this site, else `fallback`: it starts with one '/', not "//"
+ * or "/\\" (which browsers read as another host), and carries no control character. The one
+ * check behind every link or redirect whose target comes from outside (where to go after
+ * sign-in, a notification's link, resp_redirect). */
+const char *http_local_path(const char *path, const char *fallback);
+void resp_redirect(struct req *r, const char *location);	/* 303 See Other; local paths only */
 void resp_json(struct req *r, int status, json_t *body);	/* steals body */
 void resp_text(struct req *r, int status, const char *type, const char *body, size_t len);
 /* The one error shape {"error":{"code","message","field"}} for the API, a page otherwise. */

@@ -163,11 +163,20 @@ void resp_cookie(struct req *r, const char *name, const char *value, int max_age
 	resp_header(r, "Set-Cookie", c);
 }
 
+const char *http_local_path(const char *path, const char *fallback)
+{
+	if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return fallback;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)	/* a CR or LF would split the Location header */
+			return fallback;
+	return path;
+}
+
 void resp_redirect(struct req *r, const char *location)
 {
 	/* only local paths: an open redirect would make phishing links look like ours */
-	if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
-		location = "/";
+	location = http_local_path(location, "/");
 	r->status = 303;
 	resp_header(r, "Location", location);
 	sb_reset(&r->out);

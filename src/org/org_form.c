@@ -1,7 +1,7 @@
 /*
- * org_form.c — the helpers the administration pages share beyond web/form.c: reading and
- * drawing the fields of the pages not yet declared with web/form.h (users, roles, tokens),
- * the unit and person <option>s, separation-of-duties refusals, and audit diffs.
+ * org_form.c — the helpers the administration pages share beyond web/form.c: the list fields
+ * of role and permission checkboxes, the unit and person <option>s, separation-of-duties
+ * refusals, and audit diffs. Every field itself is declared with web/form.h.
  */
 #include "org/org.h"
 #include "org/org_web.h"
@@ -18,39 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *trimmed(struct req *r, const char *v)
+const char *org_requested_list(struct req *r, const char *json_name, const char *form_name,
+			       const char *sent_name)
 {
-	while (*v == ' ' || *v == '\t')
-		v++;
-	size_t n = strlen(v);
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	return arena_strndup(&r->arena, v, n);
-}
-
-const char *org_read_text(struct req *r, struct form_err *e, const char *name,
-			  const char *label_key, size_t max_chars, int required, const char *current)
-{
-	const char *v = req_field(r, name);
-	v = v ? trimmed(r, v) : current ? current : "";
-	const char *problem = org_check_text(v, max_chars, required);
-	if (problem)
-		form_err_set(r, e, name, label_key, problem);
-	return v;
-}
-
-int64_t org_read_id(struct req *r, struct form_err *e, const char *name, const char *label_key,
-		    int required, int64_t current)
-{
-	const char *v = req_field(r, name);
-	int64_t id = 0;
-	if (!v)
-		id = current;
-	else if (*v && (text_parse_i64(v, &id) || id < 0))	/* 0, like "", means none */
-		form_err_set(r, e, name, label_key, "org.err_choice");
-	if (!id && required)
-		form_err_set(r, e, name, label_key, "org.err_required");
-	return id > 0 ? id : 0;
+	size_t n = 0;
+	if (!r->json && !req_form(r, sent_name))
+		return NULL;
+	const char **v = req_field_list(r, r->json ? json_name : form_name, &n);
+	if (!v && r->json)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		sb_adds(&sb, v[i]);
+		sb_addc(&sb, ' ');
+	}
+	const char *res = arena_strdup(&r->arena, sb.buf ? sb.buf : "");
+	sb_release(&sb);
+	return res;
 }
 
 void org_not_found(struct req *r)
@@ -90,26 +74,6 @@ int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *
 	org_audit_refusal(r, entity, id, what, target);
 	resp_error(r, 403, "separation_of_duties", T(r, "org.err_other_duty"), NULL);
 	return 1;
-}
-
-const char *org_value(struct req *r, const char *name, const char *current)
-{
-	if (req_is_write(r)) {
-		const char *v = req_field(r, name);
-		return v ? v : "";
-	}
-	return current ? current : "";
-}
-
-void org_input(struct req *r, const struct form_err *e, const char *name,
-	       const char *label_key, const char *value, html_raw attrs)
-{
-	int bad = e && e->field && !strcmp(e->field, name);
-	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r%r>", T(r, label_key),
-		    name, value ? value : "", attrs ? attrs : "",
-		    bad ? " aria-invalid=\"true\"" : "");
-	form_field_error(r, e, name);
-	html_printf(&r->out, "</label>");
 }
 
 void org_unit_options(struct req *r, int64_t selected)

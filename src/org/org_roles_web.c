@@ -79,30 +79,7 @@ static const char *vocabulary(struct req *r)
  * "perm" checkboxes (with "perms_sent"). NULL when not set. */
 static const char *requested_perms(struct req *r)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *res = NULL;
-	if (r->json) {
-		json_t *v = json_object_get(r->json, "permissions"), *x;
-		size_t i;
-		if (json_is_string(v))
-			res = arena_strdup(&r->arena, json_string_value(v));
-		else if (json_is_array(v)) {
-			json_array_foreach(v, i, x) if (json_is_string(x)) {
-				sb_adds(&sb, json_string_value(x));
-				sb_addc(&sb, ' ');
-			}
-			res = arena_strdup(&r->arena, sb.buf);
-		}
-	} else if (req_form(r, "perms_sent")) {
-		for (struct kv *kv = r->form; kv; kv = kv->next)
-			if (!strcmp(kv->key, "perm")) {
-				sb_adds(&sb, kv->val);
-				sb_addc(&sb, ' ');
-			}
-		res = arena_strdup(&r->arena, sb.buf);
-	}
-	sb_release(&sb);
-	return res;
+	return org_requested_list(r, "permissions", "perm", "perms_sent");
 }
 
 /* Validate a permission list against the vocabulary and the separation of duties;
@@ -145,24 +122,43 @@ static const char *check_perms(struct req *r, struct form_err *e, const char *li
 	return res;
 }
 
-/* Validate and store a new role (cur NULL) or changes. Returns the id, 0 with e set, or -1. */
-static int64_t role_save(struct req *r, const struct role_row *cur, struct form_err *e)
+static const char *const scopes[] = {"own", "unit", "subtree", "company", NULL};
+
+/* The role's own fields; its permissions are drawn from the vocabulary (see role_form). The
+ * code's shape is org_check_role_code()'s, so that its message says what a code may be. */
+static const struct form_field role_fields[] = {
+	{"code", "org.role_code", FORM_TEXT, FORM_REQUIRED | FORM_CREATE_ONLY,
+	 .attrs = "minlength=\"2\" maxlength=\"32\" pattern=\"[a-z0-9_]+\" autocapitalize=\"off\""},
+	{"name_zh", "org.role_name_zh", FORM_TEXT, FORM_REQUIRED, .max = ORG_NAME_MAX},
+	{"name_en", "org.role_name_en", FORM_TEXT, 0, .max = ORG_NAME_MAX},
+	{"scope", "org.role_scope", FORM_CHOICE, FORM_REQUIRED, .choices = scopes,
+	 .choice_prefix = "org.scope_"},
+	{0},
+};
+
+/* The stored texts of role_fields (NULL: a new role, which starts with the unit scope). */
+static const char **role_texts(struct req *r, const struct role_row *ro)
 {
-	const char *code = cur ? cur->code : NULL;
-	if (!cur) {
-		const char *v = req_field(r, "code");
-		code = v ? v : "";
-		const char *problem = org_check_role_code(code);
-		if (problem)
-			form_err_set(r, e, "code", "org.role_code", problem);
-	}
-	const char *zh = org_read_text(r, e, "name_zh", "org.role_name_zh", ORG_NAME_MAX, 1,
-				       cur ? cur->name_zh : NULL);
-	const char *en = org_read_text(r, e, "name_en", "org.role_name_en", ORG_NAME_MAX, 0,
-				       cur ? cur->name_en : NULL);
-	const char *scope = org_read_text(r, e, "scope", "org.role_scope", 16, 1, cur ? cur->scope : NULL);
-	if (*scope && !org_scope_valid(scope))
-		form_err_set(r, e, "scope", "org.role_scope", "org.err_choice");
+	const char **t = arena_alloc(&r->arena, 4 * sizeof *t);
+	t[0] = ro ? ro->code : "";
+	t[1] = ro ? ro->name_zh : "";
+	t[2] = ro ? ro->name_en : "";
+	t[3] = ro ? ro->scope : "unit";
+	return t;
+}
+
+/* Validate and store a new role (cur NULL) or changes. Returns the id, 0 with f->err set,
+ * or -1. */
+static int64_t role_save(struct req *r, const struct role_row *cur, struct form *f)
+{
+	struct form_err *e = &f->err;
+	form_read(r, f, role_fields, cur ? role_texts(r, cur) : NULL, cur);
+	const char *code = cur ? cur->code : form_get(f, "code")->text;
+	const char *problem = cur ? NULL : org_check_role_code(code);
+	if (problem)
+		form_fail(r, f, "code", problem);
+	const char *zh = form_get(f, "name_zh")->text, *en = form_get(f, "name_en")->text;
+	const char *scope = form_get(f, "scope")->text;
 	const char *perms = requested_perms(r);
 	if (!perms)
 		perms = cur ? cur->perms : "";
@@ -257,37 +253,24 @@ int org_roles_page(struct req *r)
 	return 0;
 }
 
-static void role_form(struct req *r, const struct role_row *ro, const struct form_err *e)
+/* The role's page: f carries the stored values, or the submitted ones after a refusal. */
+static void role_form(struct req *r, const struct role_row *ro, const struct form *f)
 {
 	const char *title = ro ? (strcmp(r->lang, "en") ? ro->name_zh : ro->name_en) : T(r, "org.role_new");
 	page_begin(r, title);
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", title);
-	if (e && e->field)
-		page_notice(r, "error", e->msg);
+	if (form_failed(f))
+		page_notice(r, "error", f->err.msg);
 	if (ro)
 		html_printf(&r->out, "<p class=\"sub\"><code>%s</code></p><form method=\"post\" action=\"/admin/roles/%D\" class=\"stack\">%r",
 			    ro->code, ro->id, page_csrf(r));
-	else {
+	else
 		html_printf(&r->out, "<form method=\"post\" action=\"/admin/roles\" class=\"stack\">%r", page_csrf(r));
-		org_input(r, e, "code", "org.role_code", org_value(r, "code", ""),
-			  "required minlength=\"2\" maxlength=\"32\" pattern=\"[a-z0-9_]+\" autocapitalize=\"off\"");
-	}
-	org_input(r, e, "name_zh", "org.role_name_zh", org_value(r, "name_zh", ro ? ro->name_zh : ""),
-		  "required maxlength=\"64\"");
-	org_input(r, e, "name_en", "org.role_name_en", org_value(r, "name_en", ro ? ro->name_en : ""),
-		  "maxlength=\"64\"");
-	const char *scope = org_value(r, "scope", ro ? ro->scope : "unit");
-	html_printf(&r->out, "<label>%s<select name=\"scope\">", T(r, "org.role_scope"));
-	const char *scopes[] = {"own", "unit", "subtree", "company", NULL};
-	for (int i = 0; scopes[i]; i++)
-		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", scopes[i],
-			    strcmp(scope, scopes[i]) ? "" : " selected", scope_label(r, scopes[i]));
-	html_printf(&r->out, "</select>");
-	form_field_error(r, e, "scope");
-	html_printf(&r->out, "</label><fieldset class=\"checks perms\"><legend>%s</legend>"
+	form_render_fields(r, f);
+	html_printf(&r->out, "<fieldset class=\"checks perms\"><legend>%s</legend>"
 			     "<input type=\"hidden\" name=\"perms_sent\" value=\"1\">", T(r, "org.role_perms"));
 	const char *have = ro ? ro->perms : "";
-	if (req_is_write(r)) {
+	if (f->submitted) {
 		have = requested_perms(r);
 		have = have ? have : "";
 	}
@@ -301,26 +284,28 @@ static void role_form(struct req *r, const struct role_row *ro, const struct for
 			    p, org_perms_has(have, p) ? " checked" : "",
 			    i18n_has(key) ? T(r, key) : p, p);
 	}
-	form_field_error(r, e, "permissions");
+	form_field_error(r, &f->err, "permissions");
 	html_printf(&r->out, "<p class=\"hint\">%s</p></fieldset><button class=\"primary\">%s</button></form>"
 			     "<p><a href=\"/admin/roles\">%s</a></p></section>",
 		    T(r, "org.separation_hint"), T(r, "org.save"), T(r, "org.back"));
 	page_end(r);
 }
 
-int org_role_new_page(struct req *r)
+/* A role's form showing its stored values (NULL: a new role). */
+static void role_form_stored(struct req *r, const struct role_row *ro)
 {
-	role_form(r, NULL, NULL);
-	return 0;
+	struct form f;
+	form_init(r, &f, role_fields, role_texts(r, ro), ro);
+	f.creating = ro == NULL;
+	role_form(r, ro, &f);
 }
 
-int org_role_create_post(struct req *r)
+/* After role_save(): the form again (422), 503, or back to the list. */
+static int role_saved(struct req *r, const struct role_row *ro, int64_t id, const struct form *f)
 {
-	struct form_err e = {0};
-	int64_t id = role_save(r, NULL, &e);
 	if (id == 0) {
-		r->status = 422;
-		role_form(r, NULL, &e);
+		r->status = FORM_STATUS_INVALID;
+		role_form(r, ro, f);
 	} else if (id < 0) {
 		form_unavailable(r);
 	} else {
@@ -329,100 +314,120 @@ int org_role_create_post(struct req *r)
 	return 0;
 }
 
-int org_role_edit_page(struct req *r)
+/* The :id role, when the caller may manage its kind: 404 / 403 (audited) otherwise. */
+static int role_param(struct req *r, struct role_row *ro)
 {
 	int64_t id;
-	struct role_row ro;
-	if (req_param_id(r, "id", &id) || role_load(r, id, &ro)) {
+	if (req_param_id(r, "id", &id) || role_load(r, id, ro)) {
 		org_not_found(r);
-		return 0;
+		return -1;
 	}
-	if (org_duty_refused(r, "role", id, "edit", auth_duty_of(ro.perms, NULL)))
-		return 0;
-	role_form(r, &ro, NULL);
+	return org_duty_refused(r, "role", id, "edit", auth_duty_of(ro->perms, NULL)) ? -1 : 0;
+}
+
+int org_role_new_page(struct req *r)
+{
+	role_form_stored(r, NULL);
+	return 0;
+}
+
+int org_role_create_post(struct req *r)
+{
+	struct form f;
+	return role_saved(r, NULL, role_save(r, NULL, &f), &f);
+}
+
+int org_role_edit_page(struct req *r)
+{
+	struct role_row ro;
+	if (!role_param(r, &ro))
+		role_form_stored(r, &ro);
 	return 0;
 }
 
 int org_role_update_post(struct req *r)
 {
-	int64_t id;
 	struct role_row ro;
-	struct form_err e = {0};
-	if (req_param_id(r, "id", &id) || role_load(r, id, &ro)) {
-		org_not_found(r);
+	struct form f;
+	if (role_param(r, &ro))
 		return 0;
-	}
-	if (org_duty_refused(r, "role", id, "edit", auth_duty_of(ro.perms, NULL)))
-		return 0;
-	int64_t rc = role_save(r, &ro, &e);
-	if (rc == 0) {
-		r->status = 422;
-		role_form(r, &ro, &e);
-	} else if (rc < 0) {
-		form_unavailable(r);
-	} else {
-		resp_redirect(r, "/admin/roles");
-	}
-	return 0;
+	return role_saved(r, &ro, role_save(r, &ro, &f), &f);
 }
 
 /* ---- role preview ---- */
 
-static void preview_form(struct req *r, const struct form_err *e)
+static void preview_role_options(struct req *r, const void *row, int64_t selected)
+{
+	(void)row;
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
+	while (st && db_step(st) == 1)
+		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))
+			html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
+				    db_col_i64(st, 0) == selected ? " selected" : "",
+				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
+	db_done(r->db, st);
+}
+
+static void preview_unit_options(struct req *r, const void *row, int64_t selected)
+{
+	(void)row;
+	org_unit_options(r, selected);
+}
+
+static const struct form_field preview_fields[] = {
+	{"role_id", "org.role", FORM_ID, FORM_REQUIRED, .options = preview_role_options},
+	{"unit_id", "user.unit", FORM_ID, FORM_REQUIRED, .options = preview_unit_options},
+	{0},
+};
+
+static void preview_form(struct req *r, const struct form *f)
 {
 	page_begin(r, T(r, "org.preview"));
 	html_printf(&r->out, "<section class=\"card narrow\"><h1>%s</h1><p class=\"sub\">%s</p>",
 		    T(r, "org.preview"), T(r, "org.preview_hint"));
-	if (e && e->field)
-		page_notice(r, "error", e->msg);
-	html_printf(&r->out, "<form method=\"post\" action=\"/admin/preview\" class=\"stack\">%r"
-			     "<label>%s<select name=\"role_id\" required>", page_csrf(r), T(r, "org.role"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
-	while (st && db_step(st) == 1)
-		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))
-			html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0),
-				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
-	db_done(r->db, st);
-	html_printf(&r->out, "</select>");
-	form_field_error(r, e, "role_id");
-	html_printf(&r->out, "</label><label>%s<select name=\"unit_id\" required>", T(r, "user.unit"));
-	org_unit_options(r, r->who->unit_id);
-	html_printf(&r->out, "</select>");
-	form_field_error(r, e, "unit_id");
-	html_printf(&r->out, "</label><button class=\"primary\">%s</button></form></section>",
+	if (form_failed(f))
+		page_notice(r, "error", f->err.msg);
+	html_printf(&r->out, "<form method=\"post\" action=\"/admin/preview\" class=\"stack\">%r", page_csrf(r));
+	form_render_fields(r, f);
+	html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>",
 		    T(r, "org.preview_start"));
 	page_end(r);
 }
 
 int org_preview_page(struct req *r)
 {
-	preview_form(r, NULL);
+	struct form f;
+	const char *start[] = {"", arena_printf(&r->arena, "%lld", (long long)r->who->unit_id)};
+	form_init(r, &f, preview_fields, start, NULL);
+	preview_form(r, &f);
 	return 0;
 }
 
 int org_preview_post(struct req *r)
 {
-	struct form_err e = {0};
+	struct form f;
 	struct role_row ro;
-	int64_t role = org_read_id(r, &e, "role_id", "org.role", 1, 0);
-	int64_t unit = org_read_id(r, &e, "unit_id", "user.unit", 1, 0);
+	form_read(r, &f, preview_fields, NULL, NULL);
+	struct form_err e = f.err;
+	int64_t role = form_get(&f, "role_id")->id, unit = form_get(&f, "unit_id")->id;
 	if (role && role_load(r, role, &ro))
-		form_err_set(r, &e, "role_id", "org.role", "org.err_choice");
+		form_err_set(r, &e, "role_id", "org.role", "form.err_choice");
 	else if (role && !org_may_manage(r, auth_duty_of(ro.perms, NULL))) {
 		/* previewing the auditor would be reading the audit log (三权分立) */
 		form_err_set(r, &e, "role_id", "org.role", "org.err_other_duty");
 		org_audit_refusal(r, "role", role, "preview", auth_duty_of(ro.perms, NULL));
 	}
 	if (unit && !org_unit_usable(r, unit))
-		form_err_set(r, &e, "unit_id", "user.unit", "org.err_choice");
+		form_err_set(r, &e, "unit_id", "user.unit", "form.err_choice");
 	if (!e.field && !r->who->session_id)	/* an API token has no session to mark */
 		form_err_set(r, &e, "role_id", "org.role", "org.err_no_session");
 	if (e.field) {
 		if (r->is_api) {
 			form_api_invalid(r, &e);
 		} else {
-			r->status = 422;
-			preview_form(r, &e);
+			r->status = FORM_STATUS_INVALID;
+			f.err = e;
+			preview_form(r, &f);
 		}
 		return 0;
 	}

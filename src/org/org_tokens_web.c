@@ -27,7 +27,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void tokens_page(struct req *r, const struct form_err *e, const char *new_token)
+static const struct form_field token_fields[] = {
+	{"name", "org.token_name", FORM_TEXT, FORM_REQUIRED, .max = ORG_NAME_MAX},
+	{"expires", "org.token_expires", FORM_DAY, 0, .max = 0},
+	{0},
+};
+
+static int ticked(const char **v, size_t n, const char *perm)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], perm))
+			return 1;
+	return 0;
+}
+
+/* The list and the form for a new token: f carries the values sent after a refusal (then
+ * the permissions ticked are the ones sent), else it is empty. */
+static void tokens_page(struct req *r, const struct form *f, const char *new_token)
 {
 	page_begin(r, T(r, "org.tokens"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"sub\">%s</p>",
@@ -65,38 +81,48 @@ static void tokens_page(struct req *r, const struct form_err *e, const char *new
 	html_printf(&r->out, "</tbody></table></div></section>");
 
 	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2>", T(r, "org.token_new"));
-	if (e && e->field)
-		page_notice(r, "error", e->msg);
+	if (form_failed(f))
+		page_notice(r, "error", f->err.msg);
 	html_printf(&r->out, "<form method=\"post\" action=\"/admin/tokens\" class=\"stack\">%r", page_csrf(r));
-	org_input(r, e, "name", "org.token_name", e ? org_value(r, "name", "") : "",
-		  "required maxlength=\"64\"");
+	form_render_field(r, f, &token_fields[0]);
+	size_t n = 0;
+	const char **sent = f->submitted ? req_field_list(r, "perm", &n) : NULL;
 	html_printf(&r->out, "<fieldset class=\"checks perms\"><legend>%s</legend>", T(r, "org.role_perms"));
 	/* only what the creator holds may be given */
 	char *mine = arena_strdup(&r->arena, r->who->perms), *save = NULL;
 	for (char *p = strtok_r(mine, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
 		const char *key = arena_printf(&r->arena, "perm.%s", p);
-		html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"perm\" value=\"%s\">"
+		html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"perm\" value=\"%s\"%r>"
 				     " <span>%s <small><code>%s</code></small></span></label>",
-			    p, i18n_has(key) ? T(r, key) : p, p);
+			    p, ticked(sent, n, p) ? " checked" : "", i18n_has(key) ? T(r, key) : p, p);
 	}
-	form_field_error(r, e, "permissions");
+	form_field_error(r, &f->err, "permissions");
 	html_printf(&r->out, "</fieldset>");
-	org_input(r, e, "expires", "org.token_expires", e ? org_value(r, "expires", "") : "",
-		  "type=\"date\"");
+	form_render_field(r, f, &token_fields[1]);
 	html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, "org.token_create"));
 	page_end(r);
 }
 
+/* The page with an empty form for a new token (new_token: the one just made, shown once). */
+static void tokens_page_empty(struct req *r, const char *new_token)
+{
+	struct form f;
+	form_init(r, &f, token_fields, NULL, NULL);
+	tokens_page(r, &f, new_token);
+}
+
 int org_tokens_page(struct req *r)
 {
-	tokens_page(r, NULL, NULL);
+	tokens_page_empty(r, NULL);
 	return 0;
 }
 
 int org_token_create_post(struct req *r)
 {
-	struct form_err e = {0};
-	const char *name = org_read_text(r, &e, "name", "org.token_name", ORG_NAME_MAX, 1, NULL);
+	struct form f;
+	form_read(r, &f, token_fields, NULL, NULL);
+	struct form_err e = f.err;
+	const char *name = form_get(&f, "name")->text;
 	struct strbuf perms = STRBUF_INIT;
 	int n = 0;
 	for (struct kv *kv = r->form; kv && !e.field; kv = kv->next) {
@@ -114,17 +140,18 @@ int org_token_create_post(struct req *r)
 		n++;
 	}
 	if (!e.field && !n)
-		form_err_set(r, &e, "permissions", "org.role_perms", "org.err_required");
+		form_err_set(r, &e, "permissions", "org.role_perms", "form.err_required");
 	if (!e.field && !org_may_manage(r, auth_duty_of(perms.buf, NULL)))	/* see the header */
 		form_err_set(r, &e, "permissions", "org.role_perms", "org.err_other_duty");
 	int64_t expires = 0;
-	const char *exp = req_form(r, "expires");
-	if (exp && *exp && (org_parse_date_end(exp, &expires) || expires <= clock_now()))
+	const char *exp = form_get(&f, "expires")->text;
+	if (*exp && (org_parse_date_end(exp, &expires) || expires <= clock_now()))
 		form_err_set(r, &e, "expires", "org.token_expires", "org.err_date");
 	if (e.field) {
 		sb_release(&perms);
-		r->status = 422;
-		tokens_page(r, &e, NULL);
+		r->status = FORM_STATUS_INVALID;
+		f.err = e;
+		tokens_page(r, &f, NULL);
 		return 0;
 	}
 	int64_t id = 0;
@@ -135,7 +162,7 @@ int org_token_create_post(struct req *r)
 		      arena_printf(&r->arena, "name: %s; permissions: %s; expires_at: %lld", name,
 				   perms.buf, (long long)expires)) == DB_OK &&
 	    db_commit(r->db) == DB_OK) {
-		tokens_page(r, NULL, arena_strdup(&r->arena, raw));
+		tokens_page_empty(r, arena_strdup(&r->arena, raw));
 		r->status = 201;
 	} else {
 		db_rollback(r->db);

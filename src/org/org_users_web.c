@@ -124,33 +124,7 @@ static json_t *user_json(struct req *r, struct user_row *u)
  * the request does not set roles. */
 static const char *requested_roles(struct req *r)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *res = NULL;
-	if (r->json) {
-		json_t *v = json_object_get(r->json, "roles");
-		size_t i;
-		json_t *x;
-		if (json_is_string(v)) {
-			res = arena_strdup(&r->arena, json_string_value(v));
-		} else if (json_is_array(v)) {
-			json_array_foreach(v, i, x) {
-				if (!json_is_string(x))
-					continue;
-				sb_adds(&sb, json_string_value(x));
-				sb_addc(&sb, ' ');
-			}
-			res = arena_strdup(&r->arena, sb.buf);
-		}
-	} else if (req_form(r, "roles_sent")) {
-		for (struct kv *kv = r->form; kv; kv = kv->next)
-			if (!strcmp(kv->key, "roles")) {
-				sb_adds(&sb, kv->val);
-				sb_addc(&sb, ' ');
-			}
-		res = arena_strdup(&r->arena, sb.buf);
-	}
-	sb_release(&sb);
-	return res;
+	return org_requested_list(r, "roles", "roles", "roles_sent");
 }
 
 /* Check a role list: every code exists, at least one, at most 16, together they are at most
@@ -165,7 +139,7 @@ static const char *check_roles(struct req *r, struct form_err *e, const char *co
 		char *perm = NULL;
 		if (strlen(p) > ORG_CODE_MAX ||
 		    db_get_text(r->db, &perm, "SELECT permissions FROM roles WHERE code = ?", "t", p) != 1) {
-			form_err_set(r, e, "roles", "user.roles", "org.err_choice");
+			form_err_set(r, e, "roles", "user.roles", "form.err_choice");
 			break;
 		}
 		if (org_perms_has(out.buf, p)) {
@@ -181,9 +155,9 @@ static const char *check_roles(struct req *r, struct form_err *e, const char *co
 		n++;
 	}
 	if (!e->field && n == 0)
-		form_err_set(r, e, "roles", "user.roles", "org.err_required");
+		form_err_set(r, e, "roles", "user.roles", "form.err_required");
 	if (!e->field && n > 16)
-		form_err_set(r, e, "roles", "user.roles", "org.err_too_many");
+		form_err_set(r, e, "roles", "user.roles", "form.err_too_many");
 	char clash[AUTH_DUTY_CLASH_MAX];
 	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(perms.buf, clash);
 	if (duty == AUTH_DUTY_MIXED) {
@@ -214,35 +188,80 @@ static const char *id_text(struct req *r, int64_t id)
 	return arena_printf(&r->arena, "%lld", (long long)id);
 }
 
+static void unit_options(struct req *r, const void *row, int64_t selected)
+{
+	(void)row;
+	org_unit_options(r, selected);
+}
+
+static void position_options(struct req *r, const void *row, int64_t selected)
+{
+	(void)row;
+	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
+			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
+	db_done(r->db, st);
+}
+
+static void supervisor_options(struct req *r, const void *row, int64_t selected)
+{
+	(void)row;
+	org_user_options(r, selected, 0);
+}
+
+/* A person's own fields; the roles are a list drawn from the roles table (see user_form).
+ * The username's shape is org_check_username()'s, the phone's org_check_phone()'s, so that
+ * their messages say what is allowed. */
+static const struct form_field user_fields[] = {
+	{"username", "auth.username", FORM_TEXT, FORM_REQUIRED | FORM_CREATE_ONLY,
+	 .attrs = "minlength=\"3\" maxlength=\"32\" pattern=\"[a-z0-9_.\\-]+\" autocapitalize=\"off\""},
+	{"name", "org.user_name", FORM_TEXT, FORM_REQUIRED, .max = ORG_NAME_MAX},
+	{"employee_no", "org.user_empno", FORM_TEXT, 0, .max = ORG_EMPNO_MAX},
+	{"phone", "org.user_phone", FORM_TEXT, 0, .max = 20, .attrs = "type=\"tel\""},
+	{"unit_id", "user.unit", FORM_ID, FORM_REQUIRED, .options = unit_options},
+	{"position_id", "org.user_position", FORM_ID, 0, .options = position_options,
+	 .empty = "org.none"},
+	{"supervisor_id", "org.user_supervisor", FORM_ID, 0, .options = supervisor_options,
+	 .empty = "org.none"},
+	{0},
+};
+
+/* The stored texts of user_fields (NULL: a new person). */
+static const char **user_texts(struct req *r, const struct user_row *u)
+{
+	const char **t = arena_alloc(&r->arena, 7 * sizeof *t);
+	t[0] = u ? u->username : "";
+	t[1] = u ? u->name : "";
+	t[2] = u ? u->employee_no : "";
+	t[3] = u ? u->phone : "";
+	t[4] = u ? id_text(r, u->unit_id) : "";
+	t[5] = u && u->position_id ? id_text(r, u->position_id) : "";
+	t[6] = u && u->supervisor_id ? id_text(r, u->supervisor_id) : "";
+	return t;
+}
+
 /* Validate and store a new user (cur NULL; *password gets the initial password, arena)
- * or changes. Returns the id, 0 with e set, or -1 when storing failed. */
-static int64_t user_save(struct req *r, const struct user_row *cur, struct form_err *e,
+ * or changes. Returns the id, 0 with f->err set, or -1 when storing failed. */
+static int64_t user_save(struct req *r, const struct user_row *cur, struct form *f,
 			 const char **password)
 {
-	const char *username = cur ? cur->username : NULL;
-	if (!cur) {
-		const char *v = req_field(r, "username");
-		username = v ? v : "";
-		const char *problem = org_check_username(username);
-		if (problem)
-			form_err_set(r, e, "username", "auth.username", problem);
-	}
-	const char *name = org_read_text(r, e, "name", "org.user_name", ORG_NAME_MAX, 1,
-					 cur ? cur->name : NULL);
-	const char *emp = org_read_text(r, e, "employee_no", "org.user_empno", ORG_EMPNO_MAX, 0,
-					cur ? cur->employee_no : NULL);
-	const char *phone = org_read_text(r, e, "phone", "org.user_phone", 20, 0,
-					  cur ? cur->phone : NULL);
-	const char *problem = org_check_phone(phone);
+	struct form_err *e = &f->err;
+	form_read(r, f, user_fields, cur ? user_texts(r, cur) : NULL, cur);
+	const char *username = cur ? cur->username : form_get(f, "username")->text;
+	const char *problem = cur ? NULL : org_check_username(username);
 	if (problem)
-		form_err_set(r, e, "phone", "org.user_phone", problem);
-	int64_t unit = org_read_id(r, e, "unit_id", "user.unit", 1, cur ? cur->unit_id : 0);
+		form_fail(r, f, "username", problem);
+	const char *name = form_get(f, "name")->text, *emp = form_get(f, "employee_no")->text;
+	const char *phone = form_get(f, "phone")->text;
+	problem = org_check_phone(phone);
+	if (problem)
+		form_fail(r, f, "phone", problem);
+	int64_t unit = form_get(f, "unit_id")->id;
 	if (unit && !e->field && !org_unit_usable(r, unit))
-		form_err_set(r, e, "unit_id", "user.unit", "org.err_choice");
-	int64_t position = org_read_id(r, e, "position_id", "org.user_position", 0,
-				       cur ? cur->position_id : 0);
-	int64_t supervisor = org_read_id(r, e, "supervisor_id", "org.user_supervisor", 0,
-					 cur ? cur->supervisor_id : 0);
+		form_fail(r, f, "unit_id", "form.err_choice");
+	int64_t position = form_get(f, "position_id")->id;
+	int64_t supervisor = form_get(f, "supervisor_id")->id;
 	const char *roles = requested_roles(r);
 	int roles_given = roles != NULL;
 	if (!roles_given)
@@ -253,16 +272,16 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct form_
 
 	int64_t n = 0;
 	if (!cur && db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE username = ?", "t", username) == 1 && n) {
-		form_err_set(r, e, "username", "auth.username", "org.err_taken");
+		form_fail(r, f, "username", "org.err_taken");
 		return 0;
 	}
 	if (*emp && db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE employee_no = ? AND id <> ?",
 			       "tI", emp, cur ? cur->id : 0) == 1 && n) {
-		form_err_set(r, e, "employee_no", "org.user_empno", "org.err_taken");
+		form_fail(r, f, "employee_no", "org.err_taken");
 		return 0;
 	}
 	if (position && db_get_i64(r->db, &n, "SELECT count(*) FROM positions WHERE id = ?", "I", position) == 1 && !n) {
-		form_err_set(r, e, "position_id", "org.user_position", "org.err_choice");
+		form_fail(r, f, "position_id", "form.err_choice");
 		return 0;
 	}
 	if (supervisor) {
@@ -271,7 +290,7 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct form_
 			   " WHERE u.id = ? AND u.active = 1 AND un.path LIKE ?", "It", supervisor,
 			   auth_scope_pattern(r));
 		if (!n || (cur && supervisor == cur->id)) {
-			form_err_set(r, e, "supervisor_id", "org.user_supervisor", "org.err_choice");
+			form_fail(r, f, "supervisor_id", "form.err_choice");
 			return 0;
 		}
 	}
@@ -410,20 +429,52 @@ static void role_options(struct req *r, const char *selected)
 	db_done(r->db, st);
 }
 
+/* One page of the user list, the same for the page and the API: the arguments, then the
+ * count and the rows (by unit and name for people, by id for the API's stable paging). */
+struct user_list {
+	int page, per_page, active;
+	const char *q, *role;
+	int64_t unit, total;
+};
+
+static void user_list_args(struct req *r, struct user_list *ul)
+{
+	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &ul->page, &ul->per_page);
+	ul->q = req_query(r, "q");
+	ul->total = 0;
+}
+
+static void user_list_count(struct req *r, struct user_list *ul)
+{
+	const char *like = org_like(r, ul->q), *pat = auth_scope_pattern(r);
+	int64_t own = auth_scope_owner(r);
+	db_get_i64(r->db, &ul->total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat,
+		   own, own, ul->unit, ul->unit, ul->role, ul->role, ul->active, ul->active, ul->q,
+		   like, like, like);
+}
+
+static sqlite3_stmt *user_list_rows(struct req *r, const struct user_list *ul, int by_id)
+{
+	const char *like = org_like(r, ul->q), *pat = auth_scope_pattern(r);
+	int64_t own = auth_scope_owner(r);
+	return db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
+			" ORDER BY CASE WHEN ? THEN u.id ELSE 0 END, un.path, u.name LIMIT ? OFFSET ?",
+			USER_WHERE_TYPES "iii", pat, own, own, ul->unit, ul->unit, ul->role, ul->role,
+			ul->active, ul->active, ul->q, like, like, like, by_id, ul->per_page,
+			(ul->page - 1) * ul->per_page);
+}
+
 int org_users_page(struct req *r)
 {
-	int page, per_page;
-	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &page, &per_page);
-	const char *q = req_query(r, "q"), *role;
-	int64_t unit, total = 0;
-	int active;
-	if (!q || strlen(q) > 4 * ORG_SEARCH_MAX)
-		q = "";
-	org_user_filters(r, &unit, &role, &active, 1);
-	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
-	int64_t own = auth_scope_owner(r);
-	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
-		   own, unit, unit, role, role, active, active, q, like, like, like);
+	struct user_list ul;
+	user_list_args(r, &ul);
+	if (!ul.q || strlen(ul.q) > 4 * ORG_SEARCH_MAX)
+		ul.q = "";
+	org_user_filters(r, &ul.unit, &ul.role, &ul.active, 1);
+	user_list_count(r, &ul);
+	const char *q = ul.q, *role = ul.role;
+	int64_t unit = ul.unit;
+	int active = ul.active;
 
 	page_begin(r, T(r, "org.users"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", T(r, "org.users"));
@@ -449,10 +500,7 @@ int org_users_page(struct req *r)
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.user_name"), T(r, "auth.username"), T(r, "org.user_empno"),
 		    T(r, "user.unit"), T(r, "user.roles"), T(r, "org.status"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
-				    " ORDER BY un.path, u.name LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
-				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
-				    like, per_page, (page - 1) * per_page);
+	sqlite3_stmt *st = user_list_rows(r, &ul, 0);
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);
@@ -474,14 +522,17 @@ int org_users_page(struct req *r)
 	url_encode(&base, q);
 	sb_addf(&base, "&unit_id=%lld&role=%s&active=%s", (long long)unit, role,
 		active < 0 ? "all" : active ? "1" : "0");
-	form_pager(r, base.buf, page, per_page, total);
+	form_pager(r, base.buf, ul.page, ul.per_page, ul.total);
 	sb_release(&base);
 	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
 }
 
-static void user_form(struct req *r, const struct user_row *u, const struct form_err *e)
+/* The person's page: f carries the stored values, or the submitted ones after a refusal;
+ * e is the message shown (f's error, or why an account action was refused). */
+static void user_page(struct req *r, const struct user_row *u, const struct form *f,
+		      const struct form_err *e)
 {
 	page_begin(r, u ? u->name : T(r, "org.user_new"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", u ? u->name : T(r, "org.user_new"));
@@ -498,55 +549,23 @@ static void user_form(struct req *r, const struct user_row *u, const struct form
 	} else {
 		html_printf(&r->out, "<form method=\"post\" action=\"/admin/users\" class=\"stack\">%r",
 			    page_csrf(r));
-		org_input(r, e, "username", "auth.username", org_value(r, "username", ""),
-			  "required minlength=\"3\" maxlength=\"32\" pattern=\"[a-z0-9_.\\-]+\" autocapitalize=\"off\"");
 	}
-	org_input(r, e, "name", "org.user_name", org_value(r, "name", u ? u->name : ""),
-		  "required maxlength=\"64\"");
-	org_input(r, e, "employee_no", "org.user_empno",
-		  org_value(r, "employee_no", u ? u->employee_no : ""), "maxlength=\"32\"");
-	org_input(r, e, "phone", "org.user_phone", org_value(r, "phone", u ? u->phone : ""),
-		  "type=\"tel\" maxlength=\"20\"");
-	int64_t unit = u ? u->unit_id : 0, pos = u ? u->position_id : 0, sup = u ? u->supervisor_id : 0;
-	if (req_is_write(r)) {
-		text_parse_i64(org_value(r, "unit_id", ""), &unit);
-		text_parse_i64(org_value(r, "position_id", ""), &pos);
-		text_parse_i64(org_value(r, "supervisor_id", ""), &sup);
-	}
-	html_printf(&r->out, "<label>%s<select name=\"unit_id\" required><option value=\"\"></option>",
-		    T(r, "user.unit"));
-	org_unit_options(r, unit);
-	html_printf(&r->out, "</select>");
-	form_field_error(r, e, "unit_id");
-	html_printf(&r->out, "</label><label>%s<select name=\"position_id\"><option value=\"\">—</option>",
-		    T(r, "org.user_position"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == pos ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
-	html_printf(&r->out, "</select>");
-	form_field_error(r, e, "position_id");
-	html_printf(&r->out, "</label><label>%s<select name=\"supervisor_id\"><option value=\"\">—</option>",
-		    T(r, "org.user_supervisor"));
-	org_user_options(r, sup, 0);
-	html_printf(&r->out, "</select>");
-	form_field_error(r, e, "supervisor_id");
-	html_printf(&r->out, "</label><fieldset class=\"checks\"><legend>%s</legend>"
+	form_render_fields(r, f);
+	html_printf(&r->out, "<fieldset class=\"checks\"><legend>%s</legend>"
 			     "<input type=\"hidden\" name=\"roles_sent\" value=\"1\">", T(r, "user.roles"));
 	const char *have = u ? u->roles : "";
-	if (req_is_write(r)) {
+	if (f->submitted) {
 		have = requested_roles(r);
 		have = have ? have : "";
 	}
-	st = db_query(r->db, "SELECT code, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
+	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
 		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))	/* 三权分立 */
 			html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"roles\" value=\"%s\"%r> %s</label>",
 				    db_col_text(st, 0), org_perms_has(have, db_col_text(st, 0)) ? " checked" : "",
 				    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
 	db_done(r->db, st);
-	form_field_error(r, e, "roles");
+	form_field_error(r, &f->err, "roles");
 	html_printf(&r->out, "</fieldset><button class=\"primary\">%s</button></form>", T(r, "org.save"));
 	if (u) {
 		html_printf(&r->out, "<h2>%s</h2><div class=\"actions\">", T(r, "org.account"));
@@ -570,6 +589,15 @@ static void user_form(struct req *r, const struct user_row *u, const struct form
 	page_end(r);
 }
 
+/* The person's form with the stored values (NULL: a new person); e as user_page(). */
+static void user_form(struct req *r, const struct user_row *u, const struct form_err *e)
+{
+	struct form f;
+	form_init(r, &f, user_fields, user_texts(r, u), u);
+	f.creating = u == NULL;
+	user_page(r, u, &f, e);
+}
+
 int org_user_new_page(struct req *r)
 {
 	user_form(r, NULL, NULL);
@@ -578,13 +606,13 @@ int org_user_new_page(struct req *r)
 
 int org_user_create_post(struct req *r)
 {
-	struct form_err e = {0};
+	struct form f;
 	const char *pw = NULL;
 	struct user_row u;
-	int64_t id = user_save(r, NULL, &e, &pw);
+	int64_t id = user_save(r, NULL, &f, &pw);
 	if (id == 0) {
-		r->status = 422;
-		user_form(r, NULL, &e);
+		r->status = FORM_STATUS_INVALID;
+		user_page(r, NULL, &f, &f.err);
 	} else if (id < 0 || user_load(r, id, &u)) {
 		form_unavailable(r);
 	} else {
@@ -628,13 +656,13 @@ int org_user_edit_page(struct req *r)
 int org_user_update_post(struct req *r)
 {
 	struct user_row u;
-	struct form_err e = {0};
+	struct form f;
 	if (load_for_change(r, &u, "update"))
 		return 0;
-	int64_t rc = user_save(r, &u, &e, NULL);
+	int64_t rc = user_save(r, &u, &f, NULL);
 	if (rc == 0) {
-		r->status = 422;
-		user_form(r, &u, &e);
+		r->status = FORM_STATUS_INVALID;
+		user_page(r, &u, &f, &f.err);
 	} else if (rc < 0) {
 		form_unavailable(r);
 	} else {
@@ -696,38 +724,29 @@ int org_user_reset_post(struct req *r)
 
 int org_api_users(struct req *r)
 {
-	int page, per_page;
-	form_page_args(r, ORG_PER_PAGE, ORG_PER_PAGE_MAX, &page, &per_page);
-	const char *q = req_query(r, "q"), *role;
-	int64_t unit, total = 0;
-	int active;
-	if (q && utf8_chars(q) > ORG_SEARCH_MAX) {
-		resp_error(r, 422, "invalid", T(r, "org.err_too_long"), "q");
+	struct user_list ul;
+	user_list_args(r, &ul);
+	if (ul.q && utf8_chars(ul.q) > ORG_SEARCH_MAX) {
+		resp_error(r, 422, "invalid", T(r, "form.err_too_long"), "q");
 		return 0;
 	}
-	org_user_filters(r, &unit, &role, &active, -1);
+	org_user_filters(r, &ul.unit, &ul.role, &ul.active, -1);
 	if (r->bad_param) {
-		resp_error(r, 422, "invalid", T(r, "org.err_choice"), r->bad_param);
+		resp_error(r, 422, "invalid", T(r, "form.err_choice"), r->bad_param);
 		return 0;
 	}
-	q = q ? q : "";
-	const char *like = org_like(r, q), *pat = auth_scope_pattern(r);
-	int64_t own = auth_scope_owner(r);
-	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
-		   own, unit, unit, role, role, active, active, q, like, like, like);
+	ul.q = ul.q ? ul.q : "";
+	user_list_count(r, &ul);
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
-				    " ORDER BY u.id LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
-				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
-				    like, per_page, (page - 1) * per_page);
+	sqlite3_stmt *st = user_list_rows(r, &ul, 1);
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);
 		json_array_append_new(items, user_json(r, &x));
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page,
-				    "per_page", per_page, "total", (json_int_t)total));
+	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", ul.page,
+				    "per_page", ul.per_page, "total", (json_int_t)ul.total));
 	return 0;
 }
 
@@ -743,7 +762,7 @@ int org_api_user(struct req *r)
 static int api_user_write(struct req *r, int creating)
 {
 	struct user_row u;
-	struct form_err e = {0};
+	struct form f;
 	const char *pw = NULL;
 	if (!r->json || !json_is_object(r->json)) {
 		resp_error(r, 415, "bad_request", T(r, "error.json_required"), "body");
@@ -751,9 +770,9 @@ static int api_user_write(struct req *r, int creating)
 	}
 	if (!creating && load_for_change(r, &u, "update"))
 		return 0;
-	int64_t id = user_save(r, creating ? NULL : &u, &e, &pw);
+	int64_t id = user_save(r, creating ? NULL : &u, &f, &pw);
 	if (id == 0) {
-		form_api_invalid(r, &e);
+		form_api_invalid(r, &f.err);
 		return 0;
 	}
 	if (id < 0 || user_load(r, id, &u)) {

@@ -2,10 +2,11 @@
  * org_web.h — private to the administration pages (org_*_web.c): the handlers that
  * org_web.c lists in org_routes[], and the form and list helpers they share.
  *
- * Validation: users, roles and tokens read each field with org_read_*(), which records the
- * first problem in a struct form_err (web/form.h); units and areas declare their fields and
- * go through web/entity.c. Either way a refused form comes back with status 422 and the
- * message under the field, and the API answers 422 with the same field and message.
+ * Validation: every page declares its fields (web/form.h); units and areas go through the
+ * generic record pages (web/entity.c), users, roles, positions and tokens read and draw their
+ * declared fields themselves around the separation-of-duties checks. Either way a refused
+ * form comes back with status 422, the message under the field and the values kept, and the
+ * API answers 422 with the same field and message.
  */
 #ifndef ANQUAN_ORG_WEB_H
 #define ANQUAN_ORG_WEB_H
@@ -25,13 +26,12 @@
 #define ORG_PER_PAGE 50
 #define ORG_PER_PAGE_MAX 200
 
-/* A trimmed text field, or `current` when the request does not carry it (a PATCH that
- * leaves the field alone). Never NULL. */
-const char *org_read_text(struct req *r, struct form_err *e, const char *name,
-			  const char *label_key, size_t max_chars, int required, const char *current);
-/* An id field: 0 when empty and not required; `current` when absent. */
-int64_t org_read_id(struct req *r, struct form_err *e, const char *name, const char *label_key,
-		    int required, int64_t current);
+/* The values a request gives a list field, space-separated: the JSON member json_name (an
+ * array, or one string of space-separated values), or the form's repeated form_name fields
+ * when the hidden sent_name says the list was on the form (so that unticking every box is
+ * told apart from leaving the list alone). NULL when the request does not set the list. */
+const char *org_requested_list(struct req *r, const char *json_name, const char *form_name,
+			       const char *sent_name);
 
 void org_not_found(struct req *r);
 /* 409 for a rule that refuses the change (not the input's shape): message as given. */
@@ -50,11 +50,6 @@ void org_audit_refusal(struct req *r, const char *entity, int64_t id, const char
 int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *what, int target);
 
 /* --- form pieces --- */
-/* On a re-rendered form the submitted value, else the stored one. */
-const char *org_value(struct req *r, const char *name, const char *current);
-/* <label>Label<input name value attrs>error</label>; attrs is constant markup */
-void org_input(struct req *r, const struct form_err *e, const char *name,
-	       const char *label_key, const char *value, html_raw attrs);
 /* <option>s for the active units in the caller's scope, indented by depth */
 void org_unit_options(struct req *r, int64_t selected);
 /* <option>s for users in the caller's scope (optionally within a unit's subtree) */

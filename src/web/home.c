@@ -70,7 +70,7 @@ static int inbox_page(struct req *r)
 		const char *link = db_col_text(st, 4);
 		html_printf(&r->out, "<li class=\"%s\"><a href=\"%s\"><strong>%s</strong></a><p>%s</p><small>%s</small></li>",
 			    db_col_i64(st, 5) ? "read" : "unread",
-			    link[0] == '/' && link[1] != '/' && link[1] != '\\' ? link : "/inbox",
+			    http_local_path(link, "/inbox"),
 			    db_col_text(st, 2), db_col_text(st, 3), page_time(r, db_col_i64(st, 1)));
 	}
 	db_done(r->db, st);

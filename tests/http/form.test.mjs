@@ -1,7 +1,7 @@
 // tests/http/form.test.mjs — the declared-field layer (web/form.c) and the generic record
 // pages (web/entity.c): a refused form comes back with status 422, the error under the field
 // that failed, and every value the person typed still in its input — for each kind of field
-// the ported pages use (text, number, id reference, choice) — and the API names the field.
+// the ported pages use (text, number, id reference, choice, list) — and the API names the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib.mjs';
@@ -9,6 +9,7 @@ import { startServer } from './lib.mjs';
 let srv;
 let admin;
 let api;
+let sec;	// the security administrator: roles are theirs
 const unitIds = {};
 
 before(async () => {
@@ -17,6 +18,8 @@ before(async () => {
   await admin.login('admin');
   api = srv.client();
   await api.apiLogin('admin');
+  sec = srv.client();
+  await sec.login('anquan');
   for (const u of (await api.get('/api/v1/units')).json.items) unitIds[u.name] = u.id;
 });
 after(async () => {
@@ -29,6 +32,16 @@ const inputValue = (html, name) => {
   const m = new RegExp(`<input name="${name}" value="([^"]*)"`).exec(html);
   return m ? m[1] : null;
 };
+// A form POST whose array values become repeated fields, as checkboxes send them.
+const postForm = (c, path, fields) => {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries({ _csrf: c.csrf, ...fields })) {
+    for (const x of Array.isArray(v) ? v : [v]) body.append(k, String(x));
+  }
+  return c.request('POST', path, { body: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+};
+// The values of the ticked checkboxes named `name`.
+const ticked = (html, name) => [...html.matchAll(new RegExp(`<input type="checkbox" name="${name}" value="([^"]*)" checked>`, 'g'))].map((m) => m[1]);
 const selected = (html, name) => {
   const sel = new RegExp(`<select name="${name}"[^>]*>(.*?)</select>`, 's').exec(html);
   const m = sel && /<option value="([^"]*)" selected>/.exec(sel[1]);
@@ -78,4 +91,70 @@ test('position (text): a duplicate name is refused with the name kept', async ()
   assert.equal(r.status, 422);
   assert.match(r.text, /id="err-name">[^<]*已被使用/);
   assert.equal(inputValue(r.text, 'name'), '司泵工');
+});
+
+test('user (text, id references, list of roles): a malformed phone re-renders with every value and the ticked roles kept', async () => {
+  const unit = unitIds['精馏车间'];
+  const base = { username: 'zhao.lei', name: '赵磊 <b>', employee_no: 'JN7001', phone: '139 abc', unit_id: unit, position_id: '', supervisor_id: '1', roles_sent: '1', roles: ['worker', 'ws_safety'] };
+  const r = await postForm(admin, '/admin/users', base);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="err-phone">[^<]*手机号/);
+  assert.equal(inputValue(r.text, 'username'), 'zhao.lei');
+  assert.equal(inputValue(r.text, 'name'), '赵磊 &lt;b&gt;', 'escaped, and kept');
+  assert.equal(inputValue(r.text, 'employee_no'), 'JN7001');
+  assert.equal(inputValue(r.text, 'phone'), '139 abc');
+  assert.equal(selected(r.text, 'unit_id'), String(unit));
+  assert.equal(selected(r.text, 'supervisor_id'), '1');
+  assert.deepEqual(ticked(r.text, 'roles').sort(), ['worker', 'ws_safety']);
+  // no role at all: the list's own error, the other values still kept
+  const none = await postForm(admin, '/admin/users', { ...base, phone: '139-0000-7001', roles: [] });
+  assert.equal(none.status, 422);
+  assert.match(none.text, /id="err-roles">[^<]*必填/);
+  assert.equal(inputValue(none.text, 'phone'), '139-0000-7001');
+  assert.deepEqual(ticked(none.text, 'roles'), []);
+  // an edit keeps what was typed, not what is stored
+  const made = await postForm(admin, '/admin/users', { ...base, phone: '', roles: ['worker'] });
+  assert.equal(made.status, 201);
+  const id = /href="\/admin\/users\/(\d+)"/.exec(made.text)[1];
+  const edit = await postForm(admin, `/admin/users/${id}`, { name: '赵磊', employee_no: 'JN7001', phone: 'x', unit_id: unit, position_id: '', supervisor_id: '', roles_sent: '1', roles: ['worker', 'ws_safety'] });
+  assert.equal(edit.status, 422);
+  assert.equal(inputValue(edit.text, 'name'), '赵磊');
+  assert.equal(inputValue(edit.text, 'phone'), 'x');
+  assert.deepEqual(ticked(edit.text, 'roles').sort(), ['worker', 'ws_safety']);
+  assert.equal((await api.get(`/api/v1/users/${id}`)).json.name, '赵磊 <b>', 'nothing stored');
+});
+
+test('role (text, choice, list of permissions): a name too long re-renders with the scope and the ticked permissions kept', async () => {
+  const fields = { code: 'patrol', name_zh: '巡'.repeat(65), name_en: 'Patrol', scope: 'subtree', perms_sent: '1', perm: ['hazard.view', 'hazard.report'] };
+  const r = await postForm(sec, '/admin/roles', fields);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="err-name_zh">[^<]*太长/);
+  assert.equal(inputValue(r.text, 'code'), 'patrol');
+  assert.equal(inputValue(r.text, 'name_zh'), '巡'.repeat(65));
+  assert.equal(inputValue(r.text, 'name_en'), 'Patrol');
+  assert.equal(selected(r.text, 'scope'), 'subtree');
+  assert.deepEqual(ticked(r.text, 'perm').sort(), ['hazard.report', 'hazard.view']);
+  // a scope that is no choice: the same, on an edit of a stored role
+  const ok = await postForm(sec, '/admin/roles', { ...fields, name_zh: '巡查' });
+  assert.equal(ok.status, 303);
+  const page = await sec.get('/admin/roles');
+  const row = page.text.split('<tr ').find((tr) => tr.includes('<code>patrol</code>'));
+  const id = /data-role-id="(\d+)"/.exec(row)[1];
+  const edit = await postForm(sec, `/admin/roles/${id}`, { name_zh: '巡查二', name_en: '', scope: 'planet', perms_sent: '1', perm: ['hazard.view'] });
+  assert.equal(edit.status, 422);
+  assert.match(edit.text, /id="err-scope"/);
+  assert.equal(inputValue(edit.text, 'name_zh'), '巡查二');
+  assert.equal(inputValue(edit.text, 'name_en'), '');
+  assert.deepEqual(ticked(edit.text, 'perm'), ['hazard.view']);
+  assert.equal(inputValue((await sec.get(`/admin/roles/${id}`)).text, 'name_zh'), '巡查', 'nothing stored');
+});
+
+test('API token (text, day, list of permissions): an expiry in the past re-renders with the name, day and ticked permissions kept', async () => {
+  const r = await postForm(admin, '/admin/tokens', { name: 'MES 同步', perm: ['user.view', 'org.view'], expires: '2001-01-01' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="err-expires"/);
+  assert.equal(inputValue(r.text, 'name'), 'MES 同步');
+  assert.equal(inputValue(r.text, 'expires'), '2001-01-01');
+  assert.deepEqual(ticked(r.text, 'perm').sort(), ['org.view', 'user.view']);
+  assert.doesNotMatch(r.text, /id="new-token"/, 'nothing made');
 });
