@@ -61,11 +61,11 @@ static double now_ms(void)
 }
 
 /* Step every row and touch every column, as a handler that renders them would. */
-static int drain(struct db *c, sqlite3_stmt *st)
+static int drain(struct db *c, struct db_stmt *st)
 {
 	int n = 0;
 	while (st && db_step(st) == 1) {
-		for (int i = 0; i < sqlite3_column_count(st); i++)
+		for (int i = 0; i < db_col_count(st); i++)
 			sink += strlen(db_col_text(st, i));
 		n++;
 	}
@@ -117,7 +117,7 @@ static void detail(struct db *c, int64_t id)
 	drain(c, db_query(c, photos, "II", id, (int64_t)0));
 	drain(c, db_query(c, "SELECT goal, method, funding, organization, deadline_text, safety, due_at,"
 			     " director_at, principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id));
-	sqlite3_stmt *st = db_query(c, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
+	struct db_stmt *st = db_query(c, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
 				       " coalesce(u.name, ''), h.anonymous, ev.user_id = h.reporter_id FROM hazard_events ev"
 				       " JOIN hazards h ON h.id = ev.hazard_id LEFT JOIN users u ON u.id = ev.user_id"
 				       " WHERE ev.hazard_id = ? ORDER BY ev.id", "I", id);

@@ -13,7 +13,6 @@
 #ifndef ANQUAN_HAZARD_H
 #define ANQUAN_HAZARD_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +20,7 @@
 
 struct actor;
 struct db;
+struct db_stmt;
 
 /* ---- numbers and deadlines (hazard.c) ---- */
 
@@ -194,7 +194,7 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f);
 #define HAZARD_COUNT_CAP 10000
 
 int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
-		      void (*cb)(struct req *r, sqlite3_stmt *st, void *ctx), void *ctx,
+		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total);
 int hazard_api_list(struct req *r);
 int hazard_api_get(struct req *r);

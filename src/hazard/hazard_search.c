@@ -16,7 +16,6 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 /* Decode one UTF-8 code point at s (valid input assumed; bad bytes count as one unit). */

@@ -52,7 +52,7 @@ struct user_row {
 static const char *user_roles(struct req *r, int64_t id)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *st = db_query(r->db, "SELECT ro.code FROM user_roles ur JOIN roles ro"
+	struct db_stmt *st = db_query(r->db, "SELECT ro.code FROM user_roles ur JOIN roles ro"
 				    " ON ro.id = ur.role_id WHERE ur.user_id = ? ORDER BY ro.id", "I", id);
 	while (st && db_step(st) == 1) {
 		if (sb.len)
@@ -65,7 +65,7 @@ static const char *user_roles(struct req *r, int64_t id)
 	return s;
 }
 
-static void user_from_row(struct req *r, sqlite3_stmt *st, struct user_row *u)
+static void user_from_row(struct req *r, struct db_stmt *st, struct user_row *u)
 {
 	u->id = db_col_i64(st, 0);
 	u->username = arena_strdup(&r->arena, db_col_text(st, 1));
@@ -86,7 +86,7 @@ static void user_from_row(struct req *r, sqlite3_stmt *st, struct user_row *u)
 
 static int user_load(struct req *r, int64_t id, struct user_row *u)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM
 				    " WHERE u.id = ? AND un.path LIKE ? AND (? = 0 OR u.id = ?)",
 				    "ItII", id, auth_scope_pattern(r), auth_scope_owner(r),
 				    auth_scope_owner(r));
@@ -402,7 +402,7 @@ static void password_shown_once(struct req *r, const struct user_row *u, const c
 
 static void role_options(struct req *r, const char *selected)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", db_col_text(st, 0),
 			    selected && !strcmp(selected, db_col_text(st, 0)) ? " selected" : "",
@@ -449,7 +449,7 @@ int org_users_page(struct req *r)
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.user_name"), T(r, "auth.username"), T(r, "org.user_empno"),
 		    T(r, "user.unit"), T(r, "user.roles"), T(r, "org.status"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
+	struct db_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
 				    " ORDER BY un.path, u.name LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
 				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
 				    like, per_page, (page - 1) * per_page);
@@ -520,7 +520,7 @@ static void user_form(struct req *r, const struct user_row *u, const struct form
 	form_field_error(r, e, "unit_id");
 	html_printf(&r->out, "</label><label>%s<select name=\"position_id\"><option value=\"\">—</option>",
 		    T(r, "org.user_position"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
 			    db_col_i64(st, 0) == pos ? " selected" : "", db_col_text(st, 1));
@@ -716,7 +716,7 @@ int org_api_users(struct req *r)
 	db_get_i64(r->db, &total, "SELECT count(*)" USER_FROM USER_WHERE, USER_WHERE_TYPES, pat, own,
 		   own, unit, unit, role, role, active, active, q, like, like, like);
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
+	struct db_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
 				    " ORDER BY u.id LIMIT ? OFFSET ?", USER_WHERE_TYPES "ii",
 				    pat, own, own, unit, unit, role, role, active, active, q, like, like,
 				    like, per_page, (page - 1) * per_page);
