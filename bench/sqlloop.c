@@ -15,7 +15,8 @@
  * The list and detail SQL is copied from src/hazard/hazard_web.c (HZ_FROM, HZ_COLS,
  * detail_page); if those change, change them here too, or the ratio measures old SQL.
  * One connection opened by db_open (the server's pragmas), statements cached by db_query as
- * in the server. Prints one line: ops/s, median and p99 latency.
+ * in the server. Prints one line: ops/s, median and p99 latency; then the statement cache's
+ * hits, misses, evictions and hit rate over the run (the setup's few queries included).
  */
 #include "base/log.h"
 #include "db/db.h"
@@ -227,6 +228,12 @@ int main(int argc, char **argv)
 	qsort(lat, n, sizeof(*lat), cmp);
 	printf("sqlloop %s: %zu ops in %.1f s: %.1f/s p50 %.2f ms p99 %.2f ms\n", what, n, el, n / el,
 	       n ? lat[n / 2] : 0, n ? lat[n * 99 / 100] : 0);
+	struct db_cache_stats cs;
+	db_cache_stats(&cs);
+	uint64_t all = cs.hits + cs.misses;
+	printf("sqlloop %s cache: %llu hits %llu misses %llu evictions, hit rate %.2f%%\n", what,
+	       (unsigned long long)cs.hits, (unsigned long long)cs.misses, (unsigned long long)cs.evictions,
+	       all ? 100.0 * (double)cs.hits / (double)all : 0.0);
 	free(lat);
 	free(ids);
 	free(scope);

@@ -7,6 +7,7 @@
  * (bench/sync-cost.sh measures both), but FULL still manages ~2,500 commits/s; the key db.synchronous = NORMAL selects it.
  */
 #include "db/db.h"
+#include "db/db_sqlite.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/strbuf.h"
@@ -177,6 +178,11 @@ void db_close(struct db *c)
 	}
 	sqlite3_close(c->h);
 	free(c);
+}
+
+sqlite3 *db_sqlite_handle(struct db *c)
+{
+	return c->h;
 }
 
 const char *db_errmsg(struct db *c)
