@@ -15,7 +15,8 @@
  * The list and detail SQL is copied from src/hazard/hazard_web.c (HZ_FROM, HZ_COLS,
  * detail_page); if those change, change them here too, or the ratio measures old SQL.
  * One connection opened by db_open (the server's pragmas), statements cached by db_query as
- * in the server. Prints one line: ops/s, median and p99 latency.
+ * in the server. Prints one line: ops/s, median and p99 latency; then the statement cache's
+ * hits, misses, evictions and hit rate over the run (the setup's few queries included).
  */
 #include "base/log.h"
 #include "db/db.h"
@@ -61,11 +62,11 @@ static double now_ms(void)
 }
 
 /* Step every row and touch every column, as a handler that renders them would. */
-static int drain(struct db *c, sqlite3_stmt *st)
+static int drain(struct db *c, struct db_stmt *st)
 {
 	int n = 0;
 	while (st && db_step(st) == 1) {
-		for (int i = 0; i < sqlite3_column_count(st); i++)
+		for (int i = 0; i < db_col_count(st); i++)
 			sink += strlen(db_col_text(st, i));
 		n++;
 	}
@@ -117,7 +118,7 @@ static void detail(struct db *c, int64_t id)
 	drain(c, db_query(c, photos, "II", id, (int64_t)0));
 	drain(c, db_query(c, "SELECT goal, method, funding, organization, deadline_text, safety, due_at,"
 			     " director_at, principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id));
-	sqlite3_stmt *st = db_query(c, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
+	struct db_stmt *st = db_query(c, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
 				       " coalesce(u.name, ''), h.anonymous, ev.user_id = h.reporter_id FROM hazard_events ev"
 				       " JOIN hazards h ON h.id = ev.hazard_id LEFT JOIN users u ON u.id = ev.user_id"
 				       " WHERE ev.hazard_id = ? ORDER BY ev.id", "I", id);
@@ -227,6 +228,12 @@ int main(int argc, char **argv)
 	qsort(lat, n, sizeof(*lat), cmp);
 	printf("sqlloop %s: %zu ops in %.1f s: %.1f/s p50 %.2f ms p99 %.2f ms\n", what, n, el, n / el,
 	       n ? lat[n / 2] : 0, n ? lat[n * 99 / 100] : 0);
+	struct db_cache_stats cs;
+	db_cache_stats(&cs);
+	uint64_t all = cs.hits + cs.misses;
+	printf("sqlloop %s cache: %llu hits %llu misses %llu evictions, hit rate %.2f%%\n", what,
+	       (unsigned long long)cs.hits, (unsigned long long)cs.misses, (unsigned long long)cs.evictions,
+	       all ? 100.0 * (double)cs.hits / (double)all : 0.0);
 	free(lat);
 	free(ids);
 	free(scope);

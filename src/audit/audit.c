@@ -69,7 +69,7 @@ static int chain_info(struct db *c, int64_t *keyed_from, char **kid)
 {
 	*keyed_from = 0;
 	*kid = NULL;
-	sqlite3_stmt *st = db_query(c, "SELECT keyed_from, key_id FROM audit_chain WHERE id = 1", NULL);
+	struct db_stmt *st = db_query(c, "SELECT keyed_from, key_id FROM audit_chain WHERE id = 1", NULL);
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
@@ -107,7 +107,7 @@ int audit_head(struct db *c, struct audit_head *out)
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->hash, GENESIS, sizeof(out->hash));
-	sqlite3_stmt *st = db_query(c, "SELECT id, at, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL);
+	struct db_stmt *st = db_query(c, "SELECT id, at, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL);
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
@@ -133,7 +133,7 @@ int audit_append(struct db *c, const struct audit_actor *who, const char *entity
 	}
 	int64_t last_id = 0, keyed_from = 0;
 	char prev[65] = GENESIS, hash[65], *kid = NULL;
-	sqlite3_stmt *st = db_query(c, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL);
+	struct db_stmt *st = db_query(c, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL);
 	if (!st)
 		return DB_ERROR;
 	if (db_step(st) == 1) {
@@ -232,7 +232,7 @@ int audit_check_with(struct db *c, const struct audit_head *anchor, struct audit
 	}
 	free(kid);
 	int anchor_seen = 0;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT id, at, COALESCE(user_id, 0), username, client_ip, entity, entity_id, action,"
 		" summary, prev_hash, hash FROM audit_log ORDER BY id", NULL);
 	if (!st) {

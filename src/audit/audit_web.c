@@ -91,7 +91,7 @@ static void filter_read(struct req *r, struct audit_filter *f)
 #define AUDIT_ARGS(f) (f)->entity, (f)->entity, (f)->entity_id, (f)->entity_id, (f)->username, \
 	(f)->username, (f)->action, (f)->action, (f)->at_from, (f)->at_from, (f)->at_to, (f)->at_to
 
-static sqlite3_stmt *filter_query(struct req *r, const struct audit_filter *f, int64_t *total)
+static struct db_stmt *filter_query(struct req *r, const struct audit_filter *f, int64_t *total)
 {
 	db_get_i64(r->db, total, "SELECT count(*) FROM audit_log" AUDIT_WHERE, AUDIT_TYPES, AUDIT_ARGS(f));
 	return db_query(r->db, "SELECT id, at, COALESCE(user_id, 0), username, client_ip, entity,"
@@ -136,7 +136,7 @@ static int audit_page(struct req *r)
 		return 0;
 	}
 	int64_t total = 0;
-	sqlite3_stmt *st = filter_query(r, &f, &total);
+	struct db_stmt *st = filter_query(r, &f, &total);
 	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"audit\"><thead><tr><th>#</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "audit.at"), T(r, "audit.username"), T(r, "audit.ip"), T(r, "audit.entity"),
@@ -212,7 +212,7 @@ static int api_audit(struct req *r)
 	}
 	int64_t total = 0;
 	json_t *items = json_array();
-	sqlite3_stmt *st = filter_query(r, &f, &total);
+	struct db_stmt *st = filter_query(r, &f, &total);
 	while (st && db_step(st) == 1)
 		json_array_append_new(items, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}",
 			"id", (json_int_t)db_col_i64(st, 0), "at", (json_int_t)db_col_i64(st, 1),

@@ -119,7 +119,7 @@ static const char *scope_pattern(struct req *r, const char *scope, const char *p
 static void gather_roles(struct req *r, int64_t user_id, int64_t role_id, struct strbuf *perms,
 			 struct strbuf *names, const char **scope)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (role_id)
 		st = db_query(r->db, "SELECT permissions, scope, name_zh, name_en FROM roles WHERE id = ?",
 			      "I", role_id);
@@ -158,7 +158,7 @@ static void gather_roles(struct req *r, int64_t user_id, int64_t role_id, struct
 static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, int64_t preview_unit)
 {
 	struct identity *w = arena_alloc(&r->arena, sizeof(*w));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT u.username, u.name, u.unit_id, un.name, un.path, u.must_change_password, u.lang"
 		" FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = ? AND u.active = 1",
 		"I", user_id);
@@ -216,7 +216,7 @@ static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, i
 static int identify_session(struct req *r, const char *token, int bearer)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT id, user_id, csrf, created_at, last_seen, COALESCE(preview_role_id, 0),"
 		" COALESCE(preview_unit_id, 0) FROM sessions WHERE token_hash = ?",
 		"t", hash_token(r, token));
@@ -252,7 +252,7 @@ static int identify_session(struct req *r, const char *token, int bearer)
 static int identify_token(struct req *r, const char *token)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT id, user_id, permissions, expires_at FROM api_tokens WHERE token_hash = ?"
 		" AND revoked = 0", "t", hash_token(r, token));
 	if (!st || db_step(st) != 1) {

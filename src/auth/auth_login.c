@@ -114,7 +114,7 @@ int auth_login(struct db *c, const char *username, const char *password, const c
 	/* 2. the account: exactly one argon2 verification on every path from here */
 	int64_t id = 0, failed = 0, locked_until = 0, active = 0;
 	char *hash = NULL;
-	sqlite3_stmt *st = db_query(c, "SELECT id, password_hash, failed_logins, locked_until, active"
+	struct db_stmt *st = db_query(c, "SELECT id, password_hash, failed_logins, locked_until, active"
 				       " FROM users WHERE username = ?", "t", username);
 	if (!st)
 		return -1;

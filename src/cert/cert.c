@@ -58,7 +58,7 @@ static int64_t resolve_person(struct db *c, int64_t id, int *exists)
 	return *exists ? id : 0;
 }
 
-static int64_t col_day(sqlite3_stmt *st, int i)
+static int64_t col_day(struct db_stmt *st, int i)
 {
 	return db_col_null(st, i) ? CERT_NODAY : db_col_i64(st, i);
 }
@@ -97,7 +97,7 @@ int cert_may_operate(struct db *c, int64_t person_or_user_id, const char *operat
 	if (!needed)
 		return 1;	/* DOMAIN.md: an operation without a mapping needs no certificate */
 
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT c.number, c.expires_on, c.review_on, c.revoked_at, k.name_zh"
 		" FROM certs c JOIN cert_catalogue k ON k.code = COALESCE(c.item, c.category)"
 		" WHERE c.person_id = ? AND EXISTS (SELECT 1 FROM cert_operation_map m"
@@ -148,7 +148,7 @@ int cert_person_worst(struct db *c, int64_t person_or_user_id, int64_t day)
 	if (!pid)
 		return -1;
 	int worst = -1;
-	sqlite3_stmt *st = db_query(c, "SELECT expires_on, review_on FROM certs WHERE person_id = ? AND revoked_at = 0",
+	struct db_stmt *st = db_query(c, "SELECT expires_on, review_on FROM certs WHERE person_id = ? AND revoked_at = 0",
 				    "I", pid);
 	while (st && db_step(st) == 1) {
 		int s = (int)cert_status_at(day, col_day(st, 0), col_day(st, 1), 0);
@@ -190,7 +190,7 @@ static int lookup_exact(struct db *c, const char *t, size_t n, char **category, 
 	memcpy(prefixed, "se.", 3);
 	memcpy(prefixed + 3, s, n + 1);
 	int found = 0;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT code, parent_code FROM cert_catalogue WHERE code = ? OR name_zh = ? OR lower(name_en) = lower(?)"
 		" OR code = ? ORDER BY sort LIMIT 1",
 		"tttt", s, s, s, prefixed);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t col_day(sqlite3_stmt *st, int i)
+static int64_t col_day(struct db_stmt *st, int i)
 {
 	return db_col_null(st, i) ? CERT_NODAY : db_col_i64(st, i);
 }
@@ -30,7 +30,7 @@ static json_t *day_json(int64_t day)
 		  " ce.expires_on, ce.review_on, ce.revoked_at, ce.revoke_reason, ce.image IS NOT NULL, u.id, u.name"
 #define CERT_FROM " FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
 
-static json_t *cert_json(sqlite3_stmt *st, int64_t today)
+static json_t *cert_json(struct db_stmt *st, int64_t today)
 {
 	enum cert_status s = cert_status_at(today, col_day(st, 8), col_day(st, 9), db_col_i64(st, 10) != 0);
 	return json_pack("{s:I, s:I, s:s, s:s, s:s?, s:s, s:s, s:o, s:o, s:o, s:s, s:b, s:s, s:b, s:I, s:s}",
@@ -57,7 +57,7 @@ int cert_api_list(struct req *r)
 		resp_error(r, 400, "invalid", T(r, "cert.error.invalid"), r->bad_param);
 		return 0;
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM
 		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND (? = 0 OR u.id = ?) AND (? = 0 OR p.id = ?)"
 		" ORDER BY u.path, p.name, ce.id LIMIT 20000",
 		"tIIIIII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), unit, unit, person, person);
@@ -83,7 +83,7 @@ int cert_api_expiring(struct req *r)
 		resp_error(r, 400, "invalid", T(r, "cert.error.invalid"), "days");
 		return 0;
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM
 		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND ce.revoked_at = 0 AND p.active = 1"
 		" AND ((ce.expires_on BETWEEN ? AND ?) OR (ce.review_on BETWEEN ? AND ?)) ORDER BY u.path, ce.expires_on",
 		"tIIIIII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), today, today + days,
@@ -99,7 +99,7 @@ int cert_api_expiring(struct req *r)
 int cert_api_catalogue(struct req *r)
 {
 	json_t *items = json_array(), *map = json_object();
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, parent_code, kind, name_zh, name_en FROM cert_catalogue ORDER BY sort", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT code, parent_code, kind, name_zh, name_en FROM cert_catalogue ORDER BY sort", NULL);
 	while (st && db_step(st) == 1)
 		json_array_append_new(items, json_pack("{s:s, s:s?, s:s, s:s, s:s}", "code", db_col_text(st, 0),
 			"parent", db_col_null(st, 1) ? NULL : db_col_text(st, 1), "kind", db_col_text(st, 2),
@@ -122,7 +122,7 @@ int cert_api_catalogue(struct req *r)
 static json_t *one_cert(struct req *r, int64_t id)
 {
 	json_t *c = NULL;
-	sqlite3_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM " WHERE ce.id = ?", "I", id);
+	struct db_stmt *st = db_query(r->db, "SELECT " CERT_COLS CERT_FROM " WHERE ce.id = ?", "I", id);
 	if (st && db_step(st) == 1)
 		c = cert_json(st, cert_today());
 	db_done(r->db, st);
@@ -216,7 +216,7 @@ int cert_api_revoke(struct req *r)
 	return 0;
 }
 
-static json_t *person_json(struct req *r, sqlite3_stmt *st)
+static json_t *person_json(struct req *r, struct db_stmt *st)
 {
 	int worst = cert_person_worst(r->db, db_col_i64(st, 0), cert_today());
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:I, s:s, s:I, s:s?}", "id", (json_int_t)db_col_i64(st, 0),
@@ -231,7 +231,7 @@ static json_t *person_json(struct req *r, sqlite3_stmt *st)
 
 int cert_api_persons(struct req *r)
 {
-	sqlite3_stmt *st = db_query(r->db, PERSON_SQL " WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?)"
+	struct db_stmt *st = db_query(r->db, PERSON_SQL " WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?)"
 				    " ORDER BY u.path, p.name LIMIT 20000",
 				    "tII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r));
 	json_t *items = json_array();
@@ -263,7 +263,7 @@ int cert_api_person(struct req *r)
 	}
 	if (cert_web_person_in_scope(r, id, NULL))
 		return 0;
-	sqlite3_stmt *st = db_query(r->db, PERSON_SQL " WHERE p.id = ?", "I", id);
+	struct db_stmt *st = db_query(r->db, PERSON_SQL " WHERE p.id = ?", "I", id);
 	json_t *p = st && db_step(st) == 1 ? person_json(r, st) : NULL;
 	db_done(r->db, st);
 	if (!p) {
@@ -282,7 +282,7 @@ int cert_api_person(struct req *r)
 
 json_t *cert_api_person_json(struct req *r, int64_t id)
 {
-	sqlite3_stmt *st = db_query(r->db, PERSON_SQL " WHERE p.id = ?", "I", id);
+	struct db_stmt *st = db_query(r->db, PERSON_SQL " WHERE p.id = ?", "I", id);
 	json_t *p = st && db_step(st) == 1 ? person_json(r, st) : NULL;
 	db_done(r->db, st);
 	return p;

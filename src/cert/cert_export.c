@@ -22,7 +22,7 @@
 
 static const char *const extra_header = "状态";
 
-static sqlite3_stmt *ledger_query(struct db *c, const char *scope_pattern, int64_t owner)
+static struct db_stmt *ledger_query(struct db *c, const char *scope_pattern, int64_t owner)
 {
 	return db_query(c,
 		"SELECT p.name, COALESCE(p.employee_no, ''), k.name_zh, ce.number, ce.authority, ce.issued_on,"
@@ -33,12 +33,12 @@ static sqlite3_stmt *ledger_query(struct db *c, const char *scope_pattern, int64
 		"tII", scope_pattern, owner, owner);
 }
 
-static int64_t col_day(sqlite3_stmt *st, int i)
+static int64_t col_day(struct db_stmt *st, int i)
 {
 	return db_col_null(st, i) ? CERT_NODAY : db_col_i64(st, i);
 }
 
-static int export_csv(sqlite3_stmt *st, struct strbuf *sb, int64_t today)
+static int export_csv(struct db_stmt *st, struct strbuf *sb, int64_t today)
 {
 	csv_begin(sb);	/* base/csv.h: BOM, quoting, the formula guard */
 	for (int i = 0; i < NCOLS - 1; i++)
@@ -58,7 +58,7 @@ static int export_csv(sqlite3_stmt *st, struct strbuf *sb, int64_t today)
 	return 0;
 }
 
-static int export_xlsx(sqlite3_stmt *st, struct strbuf *out, int64_t today)
+static int export_xlsx(struct db_stmt *st, struct strbuf *out, int64_t today)
 {
 	char *path = NULL;
 	lxw_workbook *wb = xlsx_open(&path);
@@ -100,7 +100,7 @@ static int export_xlsx(sqlite3_stmt *st, struct strbuf *out, int64_t today)
 int cert_export(struct db *c, int xlsx, const char *scope_pattern, int64_t owner, char **out, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *st = ledger_query(c, scope_pattern, owner);
+	struct db_stmt *st = ledger_query(c, scope_pattern, owner);
 	if (!st)
 		return -1;
 	int rc = xlsx ? export_xlsx(st, &sb, cert_today()) : export_csv(st, &sb, cert_today());

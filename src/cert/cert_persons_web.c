@@ -24,7 +24,7 @@ struct person_row {
 static void unit_options(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
 				    auth_scope_pattern(r));
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
@@ -47,7 +47,7 @@ static const struct form_field person_fields[] = {
 static int person_load(struct req *r, int64_t id, void *row)
 {
 	struct person_row *p = row;
-	sqlite3_stmt *st = db_query(r->db, "SELECT p.id, p.name, COALESCE(p.employee_no, ''), COALESCE(p.id_no, ''),"
+	struct db_stmt *st = db_query(r->db, "SELECT p.id, p.name, COALESCE(p.employee_no, ''), COALESCE(p.id_no, ''),"
 				    " p.employer, COALESCE(u.username, ''), p.unit_id, COALESCE(p.user_id, 0)"
 				    " FROM persons p LEFT JOIN users u ON u.id = p.user_id WHERE p.id = ?", "I", id);
 	int found = st && db_step(st) == 1;

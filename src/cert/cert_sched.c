@@ -75,7 +75,7 @@ static int warn_all(struct db *c, const struct warn *w)
 				   " WHERE pu.id = ? AND co.kind = 'company' ORDER BY length(co.path) DESC LIMIT 1",
 			"I", w->unit_id) != 1)
 		cpath = xstrdup("/");
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles ro ON ro.id = ur.role_id"
 		" JOIN units hu ON hu.id = u.unit_id WHERE ro.code = 'hr' AND u.active = 1 AND hu.path LIKE ? || '%'"
 		" AND u.id <> ? AND u.id <> ?", "tII", cpath, w->user_id, sup);
@@ -96,7 +96,7 @@ int cert_sched_warn(struct db *c, int64_t now)
 	int acted = 0;
 	if (db_begin(c) != DB_OK)
 		return -1;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT ce.id, p.id, COALESCE(p.user_id, 0), p.unit_id, ce.expires_on, ce.review_on, p.name,"
 		" k.name_zh, ce.number FROM certs ce JOIN persons p ON p.id = ce.person_id"
 		" JOIN cert_catalogue k ON k.code = COALESCE(ce.item, ce.category)"

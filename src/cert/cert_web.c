@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t col_day(sqlite3_stmt *st, int i)
+static int64_t col_day(struct db_stmt *st, int i)
 {
 	return db_col_null(st, i) ? CERT_NODAY : db_col_i64(st, i);
 }
@@ -50,7 +50,7 @@ static void not_found(struct req *r)
 
 int cert_web_person_in_scope(struct req *r, int64_t person_id, int64_t *unit_id)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT unit_id, COALESCE(user_id, 0) FROM persons WHERE id = ?", "I",
+	struct db_stmt *st = db_query(r->db, "SELECT unit_id, COALESCE(user_id, 0) FROM persons WHERE id = ?", "I",
 				    person_id);
 	int64_t unit = 0, owner = 0;
 	int found = st && db_step(st) == 1;
@@ -116,7 +116,7 @@ int64_t cert_web_save(struct req *r, int64_t cert_id, int64_t person_id, const c
 	int creating = !cert_id;
 	*field = NULL;
 	*key = "cert.error.invalid";
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, parent_code, kind FROM cert_catalogue WHERE code = ?", "t",
+	struct db_stmt *st = db_query(r->db, "SELECT code, parent_code, kind FROM cert_catalogue WHERE code = ?", "t",
 				    code ? code : "");
 	if (st && db_step(st) == 1) {
 		category = xstrdup(db_col_null(st, 1) ? db_col_text(st, 0) : db_col_text(st, 1));
@@ -248,7 +248,7 @@ static void unit_options(struct req *r, int64_t selected, int blank)
 {
 	if (blank)
 		html_printf(&r->out, "<option value=\"\">%s</option>", T(r, "cert.all_units"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path",
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path",
 				    "t", auth_scope_pattern(r));
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
@@ -259,7 +259,7 @@ static void unit_options(struct req *r, int64_t selected, int blank)
 static void catalogue_options(struct req *r, const char *selected)
 {
 	int en = !strcmp(r->lang, "en"), open = 0;
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, parent_code, name_zh, name_en,"
+	struct db_stmt *st = db_query(r->db, "SELECT code, parent_code, name_zh, name_en,"
 				    " (SELECT count(*) FROM cert_catalogue ch WHERE ch.parent_code = k.code)"
 				    " FROM cert_catalogue k ORDER BY sort", NULL);
 	while (st && db_step(st) == 1) {
@@ -321,7 +321,7 @@ static int certs_list(struct req *r)
 	html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "cert.filter"));
 
 	char *like = arena_printf(&r->arena, "%%%s%%", q ? q : "");
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT ce.id, p.id, p.name, p.employer, u.name, ce.category, COALESCE(ce.item, ce.category), ce.number,"
 		" ce.expires_on, ce.review_on, ce.revoked_at, COALESCE(p.user_id, 0)"
 		" FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
@@ -369,7 +369,7 @@ static int certs_expiring(struct req *r)
 	page_begin(r, T(r, "cert.expiring_title"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p>",
 		    T(r, "cert.expiring_title"), T(r, "cert.expiring_hint"));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT u.id, u.name, p.id, p.name, COALESCE(ce.item, ce.category), ce.number, ce.expires_on, ce.review_on"
 		" FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
 		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND ce.revoked_at = 0 AND p.active = 1"
@@ -419,7 +419,7 @@ static int person_page(struct req *r)
 	}
 	if (cert_web_person_in_scope(r, id, NULL))	/* it answered 404 */
 		return 0;
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT p.name, COALESCE(p.employee_no, ''), p.employer, u.name, COALESCE(us.username, ''), p.contractor"
 		" FROM persons p JOIN units u ON u.id = p.unit_id LEFT JOIN users us ON us.id = p.user_id WHERE p.id = ?",
 		"I", id);
@@ -492,7 +492,7 @@ static void cert_form(struct req *r, int64_t person_id, int64_t cert_id, const c
 {
 	const char *code = NULL, *number = "", *authority = "";
 	char *issued = NULL, *expires = NULL, *review = NULL;
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	if (cert_id && !req_is_write(r)) {
 		st = db_query(r->db, "SELECT COALESCE(item, category), number, authority, issued_on, expires_on, review_on"
 				     " FROM certs WHERE id = ?", "I", cert_id);
@@ -639,7 +639,7 @@ static int cert_image(struct req *r)
 	}
 	if (cert_web_cert_in_scope(r, id, &pid))
 		return 0;
-	sqlite3_stmt *st = db_query(r->db, "SELECT image, image_type FROM certs WHERE id = ? AND image IS NOT NULL",
+	struct db_stmt *st = db_query(r->db, "SELECT image, image_type FROM certs WHERE id = ? AND image IS NOT NULL",
 				    "I", id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
@@ -652,7 +652,7 @@ static int cert_image(struct req *r)
 	for (int i = 0; allowed[i]; i++)
 		if (!strcmp(type, allowed[i]))
 			safe = allowed[i];
-	resp_text(r, 200, safe, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	resp_text(r, 200, safe, db_col_blob(st, 0), db_col_bytes(st, 0));
 	db_done(r->db, st);
 	resp_header(r, "Content-Disposition", !strcmp(safe, "application/pdf") ? "attachment; filename=\"cert.pdf\""
 										 : "inline");
@@ -792,7 +792,7 @@ static int import_preview(struct req *r)
 static int import_commit(struct req *r)
 {
 	const char *tok = req_form(r, "token");
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, data FROM cert_import_files WHERE token = ? AND user_id = ?",
+	struct db_stmt *st = db_query(r->db, "SELECT id, data FROM cert_import_files WHERE token = ? AND user_id = ?",
 				    "tI", tok ? tok : "", r->who->user_id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
@@ -800,9 +800,9 @@ static int import_commit(struct req *r)
 		return 0;
 	}
 	int64_t fid = db_col_i64(st, 0);
-	size_t len = (size_t)sqlite3_column_bytes(st, 1);
+	size_t len = db_col_bytes(st, 1);
 	char *data = xmalloc(len + 1);
-	memcpy(data, sqlite3_column_blob(st, 1), len);
+	memcpy(data, db_col_blob(st, 1), len);
 	db_done(r->db, st);
 	struct cert_import_result res;
 	cert_import(actor(r), data, len, 1, &res);

@@ -30,7 +30,7 @@ int cmd_unit(int argc, char **argv)
 		struct db *c = cli_open_db();
 		if (!c)
 			return 1;
-		sqlite3_stmt *st = db_query(c, "SELECT id, kind, path, name FROM units ORDER BY path", NULL);
+		struct db_stmt *st = db_query(c, "SELECT id, kind, path, name FROM units ORDER BY path", NULL);
 		while (st && db_step(st) == 1)
 			printf("%5lld  %-10s %-16s %s\n", (long long)db_col_i64(st, 0), db_col_text(st, 1),
 			       db_col_text(st, 2), db_col_text(st, 3));

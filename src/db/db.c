@@ -7,37 +7,108 @@
  * (bench/sync-cost.sh measures both), but FULL still manages ~2,500 commits/s; the key db.synchronous = NORMAL selects it.
  */
 #include "db/db.h"
+#include "db/db_sqlite.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 96
+/* The statement cache: each connection keeps up to STMT_CACHE prepared statements, found by
+ * a hash of their SQL text (the same text is often assembled afresh, so not by its address)
+ * and evicted least recently used first when a new one needs the room. A statement in use
+ * (between db_query and db_done) is never evicted; the same SQL wanted twice at once (a
+ * nested loop) gets a second cached statement. Sized above the ~200 distinct statements one
+ * page can run would be waste: a page runs a few dozen, and the LRU keeps the hot ones. */
+#define STMT_CACHE 128
+#define STMT_BUCKETS 256	/* a power of two */
 
-struct cached {
-	const char *sql;	/* owned copy */
+struct db_stmt {
 	sqlite3_stmt *st;
+	char *sql;			/* owned copy; NULL for a statement outside the cache */
+	uint32_t hash;
 	int in_use;
+	struct db_stmt *chain;		/* the next in its hash bucket */
+	struct db_stmt *newer, *older;	/* the connection's LRU list */
 };
 
 struct db {
 	sqlite3 *h;
 	int in_tx;
-	struct cached cache[STMT_CACHE];
+	struct db_stmt *bucket[STMT_BUCKETS];
+	struct db_stmt *newest, *oldest;
 	int ncache;
 	struct db *next_free;	/* pool list */
 };
 
-/* SQL functions and FTS5 tokenizers that modules' tables need, on every connection and
- * before migrations (a virtual table names its tokenizer): each of db_extensions in turn. */
+static _Atomic uint64_t cache_hits, cache_misses, cache_evictions;
+
+void db_cache_stats(struct db_cache_stats *out)
+{
+	out->hits = cache_hits;
+	out->misses = cache_misses;
+	out->evictions = cache_evictions;
+}
+
+/* The FTS5 side of a module's tokenizer (db.h, struct db_tokenizer): FTS5 hands us the text
+ * and a callback; the module's function calls emit, which forwards to that callback and keeps
+ * its first error. */
+struct tok_ctx {
+	void *pctx;
+	int (*xToken)(void *, int, const char *, int, int, int);
+	int rc;
+};
+
+static void fts_emit(void *ctx, const char *tok, int n, int start, int end)
+{
+	struct tok_ctx *t = ctx;
+	if (t->rc == SQLITE_OK && n > 0)
+		t->rc = t->xToken(t->pctx, 0, tok, n, start, end);
+}
+
+static int fts_create(void *ud, const char **args, int nargs, Fts5Tokenizer **out)
+{
+	(void)args;
+	(void)nargs;
+	*out = ud;	/* stateless: the instance is the list entry */
+	return SQLITE_OK;
+}
+
+static void fts_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+static int fts_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int len,
+			int (*xToken)(void *, int, const char *, int, int, int))
+{
+	(void)flags;
+	const struct db_tokenizer *dt = (const struct db_tokenizer *)(void *)t;
+	struct tok_ctx c = {pctx, xToken, SQLITE_OK};
+	dt->tokenize(text, len, &c, fts_emit);
+	return c.rc;
+}
+
+/* The modules' tokenizers, on every connection and before migrations (a virtual table names
+ * its tokenizer): each of db_tokenizers in turn, through the fts5_api pointer. */
 static int db_register_extensions(sqlite3 *h)
 {
-	for (const db_extension_fn *e = db_extensions; *e; e++) {
-		int rc = (*e)(h);
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	static fts5_tokenizer glue = {fts_create, fts_delete, fts_tokenize};
+	for (const struct db_tokenizer *e = db_tokenizers; e->name; e++) {
+		int rc = api->xCreateTokenizer(api, e->name, (void *)e, &glue, NULL);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -99,15 +170,17 @@ void db_close(struct db *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->ncache; i++) {
-		sqlite3_finalize(c->cache[i].st);
-		free((char *)c->cache[i].sql);
+	for (struct db_stmt *e = c->newest, *n; e; e = n) {
+		n = e->older;
+		sqlite3_finalize(e->st);
+		free(e->sql);
+		free(e);
 	}
 	sqlite3_close(c->h);
 	free(c);
 }
 
-sqlite3 *db_handle(struct db *c)
+sqlite3 *db_sqlite_handle(struct db *c)
 {
 	return c->h;
 }
@@ -176,13 +249,71 @@ static int bind_va(sqlite3_stmt *st, const char *types, va_list ap)
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
 
-static sqlite3_stmt *prepare(struct db *c, const char *sql)
+static uint32_t sql_hash(const char *s)
 {
-	for (int i = 0; i < c->ncache; i++) {
-		struct cached *e = &c->cache[i];
-		if (!e->in_use && strcmp(e->sql, sql) == 0) {
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void lru_unlink(struct db *c, struct db_stmt *e)
+{
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		c->newest = e->older;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		c->oldest = e->newer;
+	e->newer = e->older = NULL;
+}
+
+static void lru_push(struct db *c, struct db_stmt *e)
+{
+	e->older = c->newest;
+	e->newer = NULL;
+	if (c->newest)
+		c->newest->newer = e;
+	c->newest = e;
+	if (!c->oldest)
+		c->oldest = e;
+}
+
+/* Make room for one more: finalize the least recently used statement not in use. 0 if every
+ * cached statement is in use (the new one then lives outside the cache). */
+static int evict(struct db *c)
+{
+	struct db_stmt *e = c->oldest;
+	while (e && e->in_use)
+		e = e->newer;
+	if (!e)
+		return 0;
+	struct db_stmt **p = &c->bucket[e->hash & (STMT_BUCKETS - 1)];
+	while (*p != e)
+		p = &(*p)->chain;
+	*p = e->chain;
+	lru_unlink(c, e);
+	sqlite3_finalize(e->st);
+	free(e->sql);
+	free(e);
+	c->ncache--;
+	cache_evictions++;
+	return 1;
+}
+
+static struct db_stmt *prepare(struct db *c, const char *sql)
+{
+	uint32_t h = sql_hash(sql);
+	struct db_stmt **b = &c->bucket[h & (STMT_BUCKETS - 1)];
+	for (struct db_stmt *e = *b; e; e = e->chain) {
+		if (!e->in_use && e->hash == h && strcmp(e->sql, sql) == 0) {
 			e->in_use = 1;
-			return e->st;
+			lru_unlink(c, e);
+			lru_push(c, e);
+			cache_hits++;
+			return e;
 		}
 	}
 	sqlite3_stmt *st = NULL;
@@ -191,21 +322,27 @@ static sqlite3_stmt *prepare(struct db *c, const char *sql)
 		log_error("db: prepare failed: %s in: %s", sqlite3_errmsg(c->h), sql);
 		return NULL;
 	}
-	if (c->ncache < STMT_CACHE) {
-		struct cached *e = &c->cache[c->ncache++];
+	cache_misses++;
+	struct db_stmt *e = xcalloc(1, sizeof(*e));
+	e->st = st;
+	e->in_use = 1;
+	if (c->ncache < STMT_CACHE || evict(c)) {
 		e->sql = xstrdup(sql);
-		e->st = st;
-		e->in_use = 1;
+		e->hash = h;
+		e->chain = *b;
+		*b = e;
+		lru_push(c, e);
+		c->ncache++;
 	}
-	return st;
+	return e;
 }
 
-static sqlite3_stmt *query_va(struct db *c, const char *sql, const char *types, va_list ap)
+static struct db_stmt *query_va(struct db *c, const char *sql, const char *types, va_list ap)
 {
-	sqlite3_stmt *st = prepare(c, sql);
+	struct db_stmt *st = prepare(c, sql);
 	if (!st)
 		return NULL;
-	if (bind_va(st, types, ap) != DB_OK) {
+	if (bind_va(st->st, types, ap) != DB_OK) {
 		log_error("db: bind failed: %s in: %s", sqlite3_errmsg(c->h), sql);
 		db_done(c, st);
 		return NULL;
@@ -213,48 +350,48 @@ static sqlite3_stmt *query_va(struct db *c, const char *sql, const char *types, 
 	return st;
 }
 
-sqlite3_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
+struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	sqlite3_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, ap);
 	va_end(ap);
 	return st;
 }
 
-int db_step(sqlite3_stmt *st)
+int db_step(struct db_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
 	int m = map_rc(rc);
 	if (m != DB_CONSTRAINT)
-		log_error("db: step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+		log_error("db: step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st->st)));
 	return m == DB_OK ? DB_ERROR : m;
 }
 
-void db_done(struct db *c, sqlite3_stmt *st)
+void db_done(struct db *c, struct db_stmt *st)
 {
 	if (!st)
 		return;
-	for (int i = 0; i < c->ncache; i++) {
-		if (c->cache[i].st == st) {
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			c->cache[i].in_use = 0;
-			return;
-		}
+	(void)c;
+	if (st->sql) {
+		sqlite3_reset(st->st);
+		sqlite3_clear_bindings(st->st);
+		st->in_use = 0;
+		return;
 	}
-	sqlite3_finalize(st);
+	sqlite3_finalize(st->st);	/* outside the cache: every slot was in use */
+	free(st);
 }
 
 int db_exec(struct db *c, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	sqlite3_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, ap);
 	va_end(ap);
 	if (!st)
 		return DB_ERROR;
@@ -291,13 +428,13 @@ int db_get_i64(struct db *c, int64_t *out, const char *sql, const char *types, .
 {
 	va_list ap;
 	va_start(ap, types);
-	sqlite3_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, ap);
 	va_end(ap);
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
 	if (rc == 1)
-		*out = sqlite3_column_int64(st, 0);
+		*out = db_col_i64(st, 0);
 	db_done(c, st);
 	return rc;
 }
@@ -306,7 +443,7 @@ int db_get_text(struct db *c, char **out, const char *sql, const char *types, ..
 {
 	va_list ap;
 	va_start(ap, types);
-	sqlite3_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, ap);
 	va_end(ap);
 	*out = NULL;
 	if (!st)
@@ -318,25 +455,41 @@ int db_get_text(struct db *c, char **out, const char *sql, const char *types, ..
 	return rc;
 }
 
-const char *db_col_text(sqlite3_stmt *st, int i)
+const char *db_col_text(struct db_stmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const unsigned char *s = sqlite3_column_text(st->st, i);
 	return s ? (const char *)s : "";
 }
 
-int64_t db_col_i64(sqlite3_stmt *st, int i)
+int64_t db_col_i64(struct db_stmt *st, int i)
 {
-	return sqlite3_column_int64(st, i);
+	return sqlite3_column_int64(st->st, i);
 }
 
-double db_col_double(sqlite3_stmt *st, int i)
+double db_col_double(struct db_stmt *st, int i)
 {
-	return sqlite3_column_double(st, i);
+	return sqlite3_column_double(st->st, i);
 }
 
-int db_col_null(sqlite3_stmt *st, int i)
+int db_col_null(struct db_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL;
+	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
+}
+
+const void *db_col_blob(struct db_stmt *st, int i)
+{
+	return sqlite3_column_blob(st->st, i);
+}
+
+size_t db_col_bytes(struct db_stmt *st, int i)
+{
+	int n = sqlite3_column_bytes(st->st, i);
+	return n > 0 ? (size_t)n : 0;
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(st->st);
 }
 
 int db_begin(struct db *c)
@@ -527,6 +680,10 @@ void db_pool_close(void)
 	}
 	pool_free = NULL;
 	pthread_mutex_unlock(&pool_lock);
+	uint64_t all = cache_hits + cache_misses;
+	log_info("db: statement cache %llu hits, %llu misses, %llu evictions: hit rate %.1f%%",
+		 (unsigned long long)cache_hits, (unsigned long long)cache_misses,
+		 (unsigned long long)cache_evictions, all ? 100.0 * (double)cache_hits / (double)all : 0.0);
 	free(pool_path);
 	pool_path = NULL;
 }

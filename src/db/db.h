@@ -1,5 +1,5 @@
 /*
- * db.h — the thin SQLite layer every module uses.
+ * db.h — the database layer every module uses (SQLite behind it, in db.c).
  *
  * A `struct db` is one connection, used by one thread at a time; the pool hands one to each
  * request. Statements are prepared once per connection and cached by their SQL text.
@@ -7,6 +7,14 @@
  * Binding is by a type string, one letter per `?`:
  *   'i' int   'I' int64_t   'd' double   't' const char * (NULL binds NULL)
  *   'b' const void *, size_t (blob)     'n' nothing (binds NULL)
+ *
+ * Placeholders are `?`, numbered in order, or `?N` where one value is used more than once
+ * (the optional-filter idiom `(?4 = '' OR h.status = ?4)`); a bare `?` after `?N` takes one more
+ * than the largest number before it (SQLite's rule). A second backend rewrites both forms to
+ * its own ($N for PostgreSQL), so the SQL text stays one for both.
+ *
+ * Nothing above this layer names SQLite: a statement is the opaque `struct db_stmt`, read with
+ * db_col_*; tests/check-static fails on any sqlite3_ outside src/db.
  *
  * Writes go inside db_begin()/db_commit(): BEGIN IMMEDIATE behind a process-wide mutex, so
  * that writers queue in the process instead of spinning on SQLITE_BUSY and no "database is
@@ -16,7 +24,7 @@
 #ifndef ANQUAN_DB_H
 #define ANQUAN_DB_H
 
-#include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum {
@@ -27,16 +35,16 @@ enum {
 };
 
 struct db;
+struct db_stmt;		/* a prepared statement of the backend, owned by its connection */
 
 struct db *db_open(const char *path, char **err);	/* err is malloc'd */
 void db_close(struct db *c);
-sqlite3 *db_handle(struct db *c);
 const char *db_errmsg(struct db *c);
 
 /* Prepare (or reuse) and bind. Returns NULL on error (logged). Step with db_step, end with db_done. */
-sqlite3_stmt *db_query(struct db *c, const char *sql, const char *types, ...);
-int db_step(sqlite3_stmt *st);		/* 1 row, 0 done, <0 error */
-void db_done(struct db *c, sqlite3_stmt *st);
+struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...);
+int db_step(struct db_stmt *st);		/* 1 row, 0 done, <0 error */
+void db_done(struct db *c, struct db_stmt *st);
 
 /* Run a statement that returns no rows (or ignore them). Returns DB_OK or an error. */
 int db_exec(struct db *c, const char *sql, const char *types, ...);
@@ -49,10 +57,22 @@ int db_changes(struct db *c);
 int db_get_i64(struct db *c, int64_t *out, const char *sql, const char *types, ...);
 int db_get_text(struct db *c, char **out, const char *sql, const char *types, ...);
 
-const char *db_col_text(sqlite3_stmt *st, int i);	/* never NULL: "" for NULL */
-int64_t db_col_i64(sqlite3_stmt *st, int i);
-double db_col_double(sqlite3_stmt *st, int i);
-int db_col_null(sqlite3_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i);	/* never NULL: "" for NULL */
+int64_t db_col_i64(struct db_stmt *st, int i);
+double db_col_double(struct db_stmt *st, int i);
+int db_col_null(struct db_stmt *st, int i);
+/* A blob column: its bytes (valid until the next step or db_done; NULL when empty) and length. */
+const void *db_col_blob(struct db_stmt *st, int i);
+size_t db_col_bytes(struct db_stmt *st, int i);
+int db_col_count(struct db_stmt *st);
+
+/* The statement cache, summed over every connection of the process: a hit reuses a prepared
+ * statement, a miss prepares one, an eviction finalizes the least recently used to make room.
+ * The server logs them when it stops; bench/sqlloop prints them. */
+struct db_cache_stats {
+	uint64_t hits, misses, evictions;
+};
+void db_cache_stats(struct db_cache_stats *out);
 
 int db_begin(struct db *c);		/* BEGIN IMMEDIATE, holds the write lock */
 int db_commit(struct db *c);
@@ -63,11 +83,17 @@ int db_in_tx(struct db *c);
  * writes its head outside the database with it; one hook, set by the audit module. */
 void db_set_tx_hook(void (*fn)(int committed));
 
-/* A module's SQL functions or FTS5 tokenizers, registered on every connection before the
- * migrations run (a virtual table names its tokenizer); returns SQLITE_OK. db sits below the
- * modules, so it walks this list, ended by NULL, which app/registry.c fills. */
-typedef int (*db_extension_fn)(sqlite3 *h);
-extern const db_extension_fn db_extensions[];
+/* A module's full-text tokenizer, registered by name on every connection before the
+ * migrations run (a search table names its tokenizer). The module's function splits text and
+ * calls emit once per token with its byte offsets; the backend does the rest (an FTS5
+ * tokenizer for SQLite). db sits below the modules, so it walks this list, ended by an entry
+ * with a NULL name, which app/registry.c fills. */
+typedef void (*db_token_emit)(void *ctx, const char *tok, int n, int start, int end);
+struct db_tokenizer {
+	const char *name;
+	void (*tokenize)(const char *text, int len, void *ctx, db_token_emit emit);
+};
+extern const struct db_tokenizer db_tokenizers[];
 
 /* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order, then the
  * registered modules' default grants (db_grant_defaults). */

@@ -47,7 +47,7 @@ int equip_sched_warn(struct db *c, int64_t now)
 	int acted = 0;
 	if (db_begin(c) != DB_OK)
 		return -1;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT e.id, e.unit_id, COALESCE(e.responsible_user_id, 0), e.next_inspection_on, e.code, e.name"
 		" FROM equipment e WHERE e.active = 1 AND e.next_inspection_on BETWEEN ? AND ?",
 		"II", today - 30, today + 60);

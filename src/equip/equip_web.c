@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t col_day(sqlite3_stmt *st, int i)
+static int64_t col_day(struct db_stmt *st, int i)
 {
 	return db_col_null(st, i) ? CERT_NODAY : db_col_i64(st, i);
 }
@@ -69,7 +69,7 @@ static void not_found(struct req *r)
 /* 0 if the device exists and is in scope (else 404 answered) */
 static int in_scope(struct req *r, int64_t id)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT unit_id, COALESCE(responsible_user_id, 0) FROM equipment WHERE id = ?",
+	struct db_stmt *st = db_query(r->db, "SELECT unit_id, COALESCE(responsible_user_id, 0) FROM equipment WHERE id = ?",
 				    "I", id);
 	int ok = st && db_step(st) == 1 && auth_scope_allows(r, db_col_i64(st, 0), db_col_i64(st, 1));
 	db_done(r->db, st);
@@ -84,7 +84,7 @@ static int in_scope(struct req *r, int64_t id)
 #define EQ_FROM " FROM equipment e JOIN units u ON u.id = e.unit_id LEFT JOIN areas a ON a.id = e.area_id" \
 		" LEFT JOIN users ru ON ru.id = e.responsible_user_id LEFT JOIN equip_kinds k ON k.code = e.kind"
 
-static json_t *eq_json(sqlite3_stmt *st, int64_t today)
+static json_t *eq_json(struct db_stmt *st, int64_t today)
 {
 	enum equip_state s = equip_state_at(today, col_day(st, 9));
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:I, s:I, s:s, s:b}",
@@ -114,7 +114,7 @@ static int equip_list(struct req *r)
 		if (s > EQUIP_UNKNOWN)
 			req_bad_param(r, "state");
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM
 		" WHERE e.active = 1 AND u.path LIKE ? AND (? = 0 OR e.responsible_user_id = ?)"
 		" AND (? = '' OR e.kind = ?) AND (? = 0 OR COALESCE(k.special, 0) = 1)"
 		" ORDER BY COALESCE(e.next_inspection_on, 99999999), e.code",
@@ -183,7 +183,7 @@ static int equip_list(struct req *r)
  * records, newest first. NULL when there is no such device. */
 static json_t *device_json(struct req *r, int64_t id)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM " WHERE e.id = ?", "I", id);
+	struct db_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM " WHERE e.id = ?", "I", id);
 	json_t *j = st && db_step(st) == 1 ? eq_json(st, cert_today()) : NULL;
 	db_done(r->db, st);
 	if (!j)
@@ -225,7 +225,7 @@ static int equip_show(struct req *r)
 			not_found(r);
 		return 0;
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM " WHERE e.id = ?", "I", id);
+	struct db_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM " WHERE e.id = ?", "I", id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
 		not_found(r);
@@ -308,7 +308,7 @@ struct equip_row {
 
 static void kind_options(struct req *r, const char *selected)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT code FROM equip_kinds ORDER BY sort", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT code FROM equip_kinds ORDER BY sort", NULL);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", db_col_text(st, 0),
 			    !strcmp(selected, db_col_text(st, 0)) ? " selected" : "", kind_name(r, db_col_text(st, 0)));
@@ -318,7 +318,7 @@ static void kind_options(struct req *r, const char *selected)
 static void unit_options(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
 				    auth_scope_pattern(r));
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
@@ -347,7 +347,7 @@ static const struct form_field equip_fields[] = {
 static int equip_load(struct req *r, int64_t id, void *row)
 {
 	struct equip_row *e = row;
-	sqlite3_stmt *st = db_query(r->db, "SELECT e.id, e.code, e.name, e.kind, e.reg_no, e.location,"
+	struct db_stmt *st = db_query(r->db, "SELECT e.id, e.code, e.name, e.kind, e.reg_no, e.location,"
 				    " COALESCE(u.username, ''), e.last_inspection_on, e.next_inspection_on,"
 				    " COALESCE(e.interval_months, 0), COALESCE(e.safety_grade, 0), e.unit_id,"
 				    " COALESCE(e.responsible_user_id, 0) FROM equipment e"

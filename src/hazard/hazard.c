@@ -97,7 +97,7 @@ int64_t hazard_dispatch(struct db *c, int64_t area_id, int64_t category_id)
 	int64_t uid = 0, pos = 0, unit = 0;
 	char *path = NULL;
 	/* the most specific rule: area and category (3), area only (2), category only (1) */
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT coalesce(r.user_id, 0), coalesce(r.position_id, 0) FROM hazard_rules r"
 		" WHERE (r.area_id = ? OR r.area_id IS NULL) AND (r.category_id = ? OR r.category_id IS NULL)"
 		" ORDER BY (CASE WHEN r.area_id IS NULL THEN 0 ELSE 2 END)"
@@ -154,7 +154,7 @@ done:
 int hazard_load(struct db *c, int64_t id, struct hazard_row *h)
 {
 	memset(h, 0, sizeof(*h));
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT id, version, coalesce(reporter_id, 0), coalesce(assignee_id, 0),"
 		" coalesce(rectifier_id, 0), coalesce(verifier_id, 0), unit_id, area_id, category_id,"
 		" coalesce(equipment_id, 0), reported_at, rectify_due, status, level, urgency, number, on_spot"
@@ -358,7 +358,7 @@ static int equipment_check(struct db *c, int64_t equipment_id, int64_t category_
 		 (long long)category_id, (long long)first);
 	struct strbuf link = STRBUF_INIT;
 	sb_addf(&link, "/hazards?equipment_id=%lld", (long long)equipment_id);
-	sqlite3_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+	struct db_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
 				       " JOIN roles ro ON ro.id = ur.role_id WHERE ro.code = 'equip_manager' AND u.active = 1",
 				    NULL);
 	int64_t ids[32];

@@ -13,7 +13,6 @@
 #ifndef ANQUAN_HAZARD_H
 #define ANQUAN_HAZARD_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +20,7 @@
 
 struct actor;
 struct db;
+struct db_stmt;
 
 /* ---- numbers and deadlines (hazard.c) ---- */
 
@@ -158,12 +158,12 @@ unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_
 
 /* ---- search (hazard_search.c) ---- */
 
-int hazard_search_register(sqlite3 *h);	/* the 'cjk2' FTS5 tokenizer; SQLITE_OK */
 /* Rewrite this hazard's search row from its current text. Inside a transaction. */
 int hazard_search_sync(struct db *c, int64_t hazard_id);
 /* Turn user text into an FTS5 query of quoted phrases (malloc'd), NULL if nothing to find. */
 char *hazard_search_query(const char *text);
-/* Tokenize with the bigram rules; calls cb for each token (for tests). */
+/* Tokenize with the bigram rules; calls cb for each token: the 'cjk2' tokenizer of hazards_fts
+ * (app/registry.c hands it to db), and the unit tests. */
 void hazard_search_tokens(const char *text, int len, void *ctx,
 			  void (*cb)(void *ctx, const char *tok, int n, int start, int end));
 
@@ -194,7 +194,7 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f);
 #define HAZARD_COUNT_CAP 10000
 
 int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
-		      void (*cb)(struct req *r, sqlite3_stmt *st, void *ctx), void *ctx,
+		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total);
 int hazard_api_list(struct req *r);
 int hazard_api_get(struct req *r);

@@ -21,7 +21,7 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-static void list_item(struct req *r, sqlite3_stmt *st, void *ctx)
+static void list_item(struct req *r, struct db_stmt *st, void *ctx)
 {
 	json_t *items = ctx;
 	int anon = (int)db_col_i64(st, 13);
@@ -62,7 +62,7 @@ static json_t *hazard_json(struct req *r, int64_t id)
 	struct hazard_row h;
 	if (hazard_load(r->db, id, &h))
 		return NULL;
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.description, h.area_id, a.name, h.category_id, c.code, h.unit_id, h.anonymous,"
 		" coalesce(h.reporter_id, 0), h.near_miss, h.on_spot, coalesce(h.equipment_id, 0), h.factor_code,"
 		" coalesce(h.criterion_id, 0), h.reported_at, h.accepted_at, h.respond_due, h.rectify_due,"
@@ -246,7 +246,7 @@ int hazard_api_photo(struct req *r)
 int hazard_api_meta(struct req *r)
 {
 	json_t *cats = json_array(), *factors = json_array(), *crit = json_array(), *areas = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en FROM hazard_categories WHERE active = 1"
+	struct db_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en FROM hazard_categories WHERE active = 1"
 					   " ORDER BY sort, id", NULL);
 	while (st && db_step(st) == 1)
 		json_array_append_new(cats, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
@@ -280,7 +280,7 @@ int hazard_api_meta(struct req *r)
 int hazard_api_rules(struct req *r)
 {
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, coalesce(area_id, 0), coalesce(category_id, 0),"
+	struct db_stmt *st = db_query(r->db, "SELECT id, coalesce(area_id, 0), coalesce(category_id, 0),"
 					   " coalesce(position_id, 0), coalesce(user_id, 0) FROM hazard_rules ORDER BY id", NULL);
 	while (st && db_step(st) == 1) {
 		json_t *o = json_pack("{s:I}", "id", (json_int_t)db_col_i64(st, 0));

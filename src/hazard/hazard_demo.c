@@ -95,7 +95,7 @@ int hazard_demo_load(struct db *c)
 				user_by_name(c, "ws1anquan")};
 	int64_t verifier = user_by_name(c, "ws1anquan"), handler = user_by_name(c, "anhuan");
 	int64_t areas[16], nareas = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT id FROM areas ORDER BY id LIMIT 16", NULL);
+	struct db_stmt *st = db_query(c, "SELECT id FROM areas ORDER BY id LIMIT 16", NULL);
 	while (st && db_step(st) == 1)
 		areas[nareas++] = db_col_i64(st, 0);
 	db_done(c, st);

@@ -64,7 +64,7 @@ static int has_role(const struct actor *a, const char *code)
 static void plan_state(struct db *c, int64_t id, int64_t *dir_at, int64_t *pri_at)
 {
 	*dir_at = *pri_at = -1;	/* -1: no plan */
-	sqlite3_stmt *st = db_query(c, "SELECT director_at, principal_at FROM hazard_plans WHERE hazard_id = ?",
+	struct db_stmt *st = db_query(c, "SELECT director_at, principal_at FROM hazard_plans WHERE hazard_id = ?",
 				    "I", id);
 	if (st && db_step(st) == 1) {
 		*dir_at = db_col_i64(st, 0);
@@ -338,7 +338,7 @@ static int notify_role(struct db *c, const char *role, const struct hazard_row *
 {
 	int64_t ids[16];
 	int n = 0, rc = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+	struct db_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
 				       " JOIN roles ro ON ro.id = ur.role_id WHERE ro.code = ? AND u.active = 1",
 				    "t", role);
 	while (st && db_step(st) == 1 && n < 16)

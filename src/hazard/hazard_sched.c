@@ -72,7 +72,7 @@ static int escalate(struct db *c, const struct watch *w, int step)
 			    "escalate", 2);
 	int64_t ids[16];
 	int n = 0, total = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+	struct db_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
 				       " JOIN roles ro ON ro.id = ur.role_id WHERE ro.code = 'safety_director'"
 				       " AND u.active = 1 ORDER BY u.id", NULL);
 	while (st && db_step(st) == 1 && n < 16)
@@ -126,7 +126,7 @@ int hazard_sched_run(struct db *c, int64_t now)
 	int64_t step_s = hazard_setting(c, "hazard.escalate_step_hours", 24) * 3600;
 	struct watch *list = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT id, coalesce(assignee_id, 0), reported_at, respond_due, rectify_due, status, overdue,"
 		" number FROM hazards WHERE status IN ('reported', 'assigned', 'planning', 'plan_review',"
 		" 'rectifying')", NULL);

@@ -9,14 +9,13 @@
  * searched as a phrase, so the pairs must be adjacent: "安全阀" does not match "安全…阀".
  * A lone CJK character between separators becomes a one-character token.
  *
- * The tokenizer is registered on every connection (db_register_extensions in db.c), before
- * migrations, because the hazards_fts table names it.
+ * The tokenizer is registered on every connection as 'cjk2' (app/registry.c lists it; db.c
+ * makes it an FTS5 tokenizer), before migrations, because the hazards_fts table names it.
  */
 #include "hazard/hazard.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 /* Decode one UTF-8 code point at s (valid input assumed; bad bytes count as one unit). */
@@ -97,61 +96,6 @@ void hazard_search_tokens(const char *text, int len, void *ctx,
 		}
 	}
 	sb_release(&w);
-}
-
-/* ---- the FTS5 glue ---- */
-
-struct tok_ctx {
-	void *pctx;
-	int (*xToken)(void *, int, const char *, int, int, int);
-	int rc;
-};
-
-static void fts_cb(void *ctx, const char *tok, int n, int start, int end)
-{
-	struct tok_ctx *t = ctx;
-	if (t->rc == SQLITE_OK && n > 0)
-		t->rc = t->xToken(t->pctx, 0, tok, n, start, end);
-}
-
-static int cjk2_create(void *ud, const char **args, int nargs, Fts5Tokenizer **out)
-{
-	(void)ud;
-	(void)args;
-	(void)nargs;
-	static int dummy;
-	*out = (Fts5Tokenizer *)&dummy;	/* stateless */
-	return SQLITE_OK;
-}
-
-static void cjk2_delete(Fts5Tokenizer *t)
-{
-	(void)t;
-}
-
-static int cjk2_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int len,
-			 int (*xToken)(void *, int, const char *, int, int, int))
-{
-	(void)t;
-	(void)flags;
-	struct tok_ctx c = {pctx, xToken, SQLITE_OK};
-	hazard_search_tokens(text, len, &c, fts_cb);
-	return c.rc;
-}
-
-int hazard_search_register(sqlite3 *h)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return SQLITE_ERROR;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (!api || api->iVersion < 2)
-		return SQLITE_ERROR;
-	static fts5_tokenizer tok = {cjk2_create, cjk2_delete, cjk2_tokenize};
-	return api->xCreateTokenizer(api, "cjk2", NULL, &tok, NULL);
 }
 
 int hazard_search_sync(struct db *c, int64_t id)

@@ -217,7 +217,7 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	" p.hazard_id = h.id AND p.kind = 'before' ORDER BY p.id LIMIT 1)"
 
 int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
-		      void (*cb)(struct req *r, sqlite3_stmt *st, void *ctx), void *ctx,
+		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total)
 {
 	char *q = f->q && *f->q ? hazard_search_query(f->q) : NULL;
@@ -251,7 +251,7 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		db_get_i64(r->db, total, "SELECT count(*) FROM (SELECT 1" HZ_FROM
 			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1)", HZ_ARGS);
 	}
-	sqlite3_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?22 OFFSET ?23",
+	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?22 OFFSET ?23",
 				    "tIIttIIIIIiiiiiitIIItii", pat, owner, me, status, level, f->area_id,
 				    f->unit_id, f->category_id, from, to, f->overdue, f->repeat, mine,
 				    handle, verify, major, q, equipment, cfrom, cto, factor, limit, offset);
@@ -285,14 +285,14 @@ static void badges(struct req *r, struct strbuf *o, const char *status, const ch
 		html_printf(o, " <span class=\"badge ok\">%s</span>", T(r, "hazard.on_spot"));
 }
 
-static const char *cat_name(struct req *r, sqlite3_stmt *st, int zh_col)
+static const char *cat_name(struct req *r, struct db_stmt *st, int zh_col)
 {
 	return strcmp(r->lang, "en") ? db_col_text(st, zh_col) : db_col_text(st, zh_col + 1);
 }
 
 static void options(struct req *r, struct strbuf *o, const char *sql, int64_t selected, int bilingual)
 {
-	sqlite3_stmt *st = db_query(r->db, sql, NULL);
+	struct db_stmt *st = db_query(r->db, sql, NULL);
 	while (st && db_step(st) == 1) {
 		int64_t id = db_col_i64(st, 0);
 		html_printf(o, "<option value=\"%D\"%r>%s</option>", id, id == selected ? " selected" : "",
@@ -318,7 +318,7 @@ static int report_page(struct req *r)
 	html_printf(o, "<output class=\"hz-previews\" aria-live=\"polite\"></output>");
 	html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><select name=\"area_id\" required>"
 		       "<option value=\"\">%s</option>", T(r, "hazard.area"), T(r, "hazard.pick"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name, latitude, longitude FROM areas WHERE active = 1 ORDER BY name", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT id, name, latitude, longitude FROM areas WHERE active = 1 ORDER BY name", NULL);
 	while (st && db_step(st) == 1) {
 		int64_t id = db_col_i64(st, 0);
 		html_printf(o, "<option value=\"%D\"%r", id, id == area ? " selected" : "");
@@ -392,7 +392,7 @@ static int report_post(struct req *r)
 
 /* ---- the list ---- */
 
-static void list_row(struct req *r, sqlite3_stmt *st, void *ctx)
+static void list_row(struct req *r, struct db_stmt *st, void *ctx)
 {
 	struct strbuf *o = ctx;
 	const char *thumb = db_col_text(st, 21);
@@ -506,7 +506,7 @@ static int list_page(struct req *r)
 
 static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t event)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
+	struct db_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
 					   " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id", "II", id, event);
 	int n = 0;
 	while (st && db_step(st) == 1) {
@@ -522,7 +522,7 @@ static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t eve
 
 static void user_options(struct req *r, struct strbuf *o, int64_t selected)
 {
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT DISTINCT u.id, u.name || ' · ' || n.name FROM users u JOIN units n ON n.id = u.unit_id"
 		" JOIN user_roles ur ON ur.user_id = u.id JOIN roles ro ON ro.id = ur.role_id"
 		" WHERE u.active = 1 AND (' ' || ro.permissions || ' ') LIKE '% hazard.rectify %' ORDER BY n.path, u.id", NULL);
@@ -609,7 +609,7 @@ static int detail_page(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.description, a.name, c.name_zh, c.name_en, u.name, coalesce(ru.name, ''), coalesce(au.name, ''),"
 		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
 		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
@@ -766,7 +766,7 @@ static int photo_get(struct req *r)
 	/* only to someone who may see a hazard that uses the photo */
 	int64_t ids[16];
 	int n = 0, ok = 0;
-	sqlite3_stmt *st = db_query(r->db, "SELECT DISTINCT hazard_id FROM hazard_photos WHERE sha256 = ? LIMIT 16", "t", sha);
+	struct db_stmt *st = db_query(r->db, "SELECT DISTINCT hazard_id FROM hazard_photos WHERE sha256 = ? LIMIT 16", "t", sha);
 	while (st && db_step(st) == 1)
 		ids[n++] = db_col_i64(st, 0);
 	db_done(r->db, st);
@@ -780,7 +780,7 @@ static int photo_get(struct req *r)
 	st = db_query(r->db, thumb ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
 				   : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha);
 	if (st && db_step(st) == 1) {
-		resp_text(r, 200, "image/jpeg", sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		resp_text(r, 200, "image/jpeg", db_col_blob(st, 0), db_col_bytes(st, 0));
 		resp_header(r, "Content-Disposition", "inline");
 		/* content-addressed: the bytes behind a URL never change */
 		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
@@ -805,7 +805,7 @@ static const char *const export_head[EXPORT_COLS] = {
 	"hazard.description", "hazard.reporter", "hazard.assignee", "hazard.reported_at", "hazard.rectify_due",
 	"hazard.overdue"};
 
-static void export_row(struct req *r, sqlite3_stmt *st, void *ctx)
+static void export_row(struct req *r, struct db_stmt *st, void *ctx)
 {
 	struct export *x = ctx;
 	const char *cells[EXPORT_COLS] = {
@@ -893,7 +893,7 @@ static int ranking_page(struct req *r)
 		    T(r, "hazard.filter"));
 	html_printf(o, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_teams"), T(r, "hazard.unit"), T(r, "hazard.points"), T(r, "hazard.people"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id) FROM points p"
+	struct db_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id) FROM points p"
 					   " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
 					   " GROUP BY p.unit_id, n.name ORDER BY 2 DESC, n.name LIMIT 50", "II", start, end);
 	int i = 0;

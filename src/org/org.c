@@ -103,7 +103,7 @@ int org_perms_has(const char *list, const char *perm)
 int org_user_duty(struct db *c, int64_t user_id)
 {
 	struct strbuf all = STRBUF_INIT;
-	sqlite3_stmt *st = db_query(c, "SELECT ro.permissions FROM user_roles ur JOIN roles ro"
+	struct db_stmt *st = db_query(c, "SELECT ro.permissions FROM user_roles ur JOIN roles ro"
 				       " ON ro.id = ur.role_id WHERE ur.user_id = ?", "I", user_id);
 	while (st && db_step(st) == 1) {
 		sb_adds(&all, db_col_text(st, 0));

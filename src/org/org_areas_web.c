@@ -56,7 +56,7 @@ static const struct form_field area_fields[] = {
 	{0},
 };
 
-static void area_from_row(struct req *r, sqlite3_stmt *st, struct area_row *a)
+static void area_from_row(struct req *r, struct db_stmt *st, struct area_row *a)
 {
 	a->id = db_col_i64(st, 0);
 	a->name = arena_strdup(&r->arena, db_col_text(st, 1));
@@ -72,7 +72,7 @@ static void area_from_row(struct req *r, sqlite3_stmt *st, struct area_row *a)
 
 static int area_load(struct req *r, int64_t id, void *row)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
 				    " WHERE a.id = ? AND un.path LIKE ?", "It", id,
 				    auth_scope_pattern(r));
 	int found = st && db_step(st) == 1;
@@ -158,7 +158,7 @@ static void area_list_html(struct req *r)
 			     "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.area_name"), T(r, "org.area_unit"), T(r, "org.area_point"),
 		    T(r, "org.area_radius"), T(r, "org.area_qr"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
 				    " WHERE un.path LIKE ? ORDER BY a.active DESC, un.path, a.name",
 				    "t", auth_scope_pattern(r));
 	while (st && db_step(st) == 1) {
@@ -184,7 +184,7 @@ static int area_list_json(struct req *r, json_t *items)
 		resp_error(r, 422, "invalid", T(r, "error.invalid"), "unit_id");
 		return -1;
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
 				    " WHERE un.path LIKE ? AND (? = 0 OR a.unit_id = ?)"
 				    " ORDER BY un.path, a.name", "tII", auth_scope_pattern(r), unit, unit);
 	while (st && db_step(st) == 1) {

@@ -78,7 +78,7 @@ int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *
 
 void org_unit_options(struct req *r, int64_t selected)
 {
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT id, name, path FROM units WHERE active = 1 AND path LIKE ? ORDER BY path",
 		"t", auth_scope_pattern(r));
 	while (st && db_step(st) == 1) {
@@ -98,7 +98,7 @@ void org_unit_options(struct req *r, int64_t selected)
 
 void org_user_options(struct req *r, int64_t selected, int64_t within_unit)
 {
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT u.id, u.name, u.username FROM users u JOIN units un ON un.id = u.unit_id"
 		" WHERE u.active = 1 AND un.path LIKE ? AND (? = 0 OR un.path LIKE"
 		" (SELECT path FROM units WHERE id = ?) || '%') ORDER BY u.name LIMIT 1000",

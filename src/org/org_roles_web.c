@@ -35,7 +35,7 @@ struct role_row {
 
 static int role_load(struct req *r, int64_t id, struct role_row *ro)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en, permissions, scope, builtin"
+	struct db_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en, permissions, scope, builtin"
 				    " FROM roles WHERE id = ?", "I", id);
 	int found = st && db_step(st) == 1;
 	if (found) {
@@ -60,7 +60,7 @@ static const char *vocabulary(struct req *r)
 		sb_adds(&sb, org_permissions[i]);
 		sb_addc(&sb, ' ');
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT permissions FROM roles ORDER BY id", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1) {
 		char *copy = arena_strdup(&r->arena, db_col_text(st, 0)), *save = NULL;
 		for (char *p = strtok_r(copy, " \t\n", &save); p; p = strtok_r(NULL, " \t\n", &save))
@@ -192,7 +192,7 @@ static int64_t role_save(struct req *r, const struct role_row *cur, struct form 
 	}
 	/* a person holding this role and another may not end up with both sides of the split */
 	int64_t clash_user = 0;
-	sqlite3_stmt *st = rc == DB_OK ? db_query(r->db, "SELECT user_id FROM user_roles WHERE role_id = ?", "I", id) : NULL;
+	struct db_stmt *st = rc == DB_OK ? db_query(r->db, "SELECT user_id FROM user_roles WHERE role_id = ?", "I", id) : NULL;
 	while (st && db_step(st) == 1 && !clash_user)
 		if (org_user_duty(r->db, db_col_i64(st, 0)) == AUTH_DUTY_MIXED)
 			clash_user = db_col_i64(st, 0);
@@ -226,7 +226,7 @@ int org_roles_page(struct req *r)
 			     "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.roles"), T(r, "org.role_new"), T(r, "org.preview"), T(r, "org.role_name_zh"),
 		    T(r, "org.role_code"), T(r, "org.role_scope"), T(r, "org.role_perms"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en, permissions, scope, builtin,"
+	struct db_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en, permissions, scope, builtin,"
 				    " (SELECT count(*) FROM user_roles ur WHERE ur.role_id = roles.id)"
 				    " FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1) {
@@ -359,7 +359,7 @@ int org_role_update_post(struct req *r)
 static void preview_role_options(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
 		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))
 			html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),

@@ -55,7 +55,7 @@ static void tokens_page(struct req *r, const struct form *f, const char *new_tok
 			     "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
 		    T(r, "org.token_name"), T(r, "org.token_owner"), T(r, "org.role_perms"),
 		    T(r, "org.token_expires"), T(r, "org.status"));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT t.id, t.name, u.username, t.permissions, t.expires_at, t.revoked, t.created_at, t.user_id"
 		" FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC LIMIT 500", NULL);
 	int64_t now = clock_now();

@@ -52,7 +52,7 @@ static const struct form_field unit_fields[] = {
 	{0},
 };
 
-static void unit_from_row(struct req *r, sqlite3_stmt *st, struct unit_row *u)
+static void unit_from_row(struct req *r, struct db_stmt *st, struct unit_row *u)
 {
 	u->id = db_col_i64(st, 0);
 	u->parent_id = db_col_i64(st, 1);
@@ -67,7 +67,7 @@ static void unit_from_row(struct req *r, sqlite3_stmt *st, struct unit_row *u)
 /* The unit with this id if it lies in the caller's data scope. 0 found. */
 static int unit_load(struct req *r, int64_t id, void *row)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT " UNIT_COLS UNIT_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " UNIT_COLS UNIT_FROM
 				    " WHERE un.id = ? AND un.path LIKE ?", "It", id,
 				    auth_scope_pattern(r));
 	int found = st && db_step(st) == 1;
@@ -187,7 +187,7 @@ static void unit_list_html(struct req *r)
 {
 	int admin = auth_has(r, "org.admin");
 	html_printf(&r->out, "<ul class=\"tree\">");
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT " UNIT_COLS ", (SELECT count(*) FROM users x WHERE x.unit_id = un.id AND x.active = 1)"
 		UNIT_FROM " WHERE un.path LIKE ? ORDER BY un.path", "t", auth_scope_pattern(r));
 	while (st && db_step(st) == 1) {
@@ -213,7 +213,7 @@ static void unit_list_html(struct req *r)
 
 static int unit_list_json(struct req *r, json_t *items)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT " UNIT_COLS UNIT_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " UNIT_COLS UNIT_FROM
 				    " WHERE un.path LIKE ? ORDER BY un.path", "t", auth_scope_pattern(r));
 	while (st && db_step(st) == 1) {
 		struct unit_row u;

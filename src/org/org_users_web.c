@@ -52,7 +52,7 @@ struct user_row {
 static const char *user_roles(struct req *r, int64_t id)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *st = db_query(r->db, "SELECT ro.code FROM user_roles ur JOIN roles ro"
+	struct db_stmt *st = db_query(r->db, "SELECT ro.code FROM user_roles ur JOIN roles ro"
 				    " ON ro.id = ur.role_id WHERE ur.user_id = ? ORDER BY ro.id", "I", id);
 	while (st && db_step(st) == 1) {
 		if (sb.len)
@@ -65,7 +65,7 @@ static const char *user_roles(struct req *r, int64_t id)
 	return s;
 }
 
-static void user_from_row(struct req *r, sqlite3_stmt *st, struct user_row *u)
+static void user_from_row(struct req *r, struct db_stmt *st, struct user_row *u)
 {
 	u->id = db_col_i64(st, 0);
 	u->username = arena_strdup(&r->arena, db_col_text(st, 1));
@@ -86,7 +86,7 @@ static void user_from_row(struct req *r, sqlite3_stmt *st, struct user_row *u)
 
 static int user_load(struct req *r, int64_t id, struct user_row *u)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM
+	struct db_stmt *st = db_query(r->db, "SELECT " USER_COLS USER_FROM
 				    " WHERE u.id = ? AND un.path LIKE ? AND (? = 0 OR u.id = ?)",
 				    "ItII", id, auth_scope_pattern(r), auth_scope_owner(r),
 				    auth_scope_owner(r));
@@ -197,7 +197,7 @@ static void unit_options(struct req *r, const void *row, int64_t selected)
 static void position_options(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
 			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
@@ -421,7 +421,7 @@ static void password_shown_once(struct req *r, const struct user_row *u, const c
 
 static void role_options(struct req *r, const char *selected)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", db_col_text(st, 0),
 			    selected && !strcmp(selected, db_col_text(st, 0)) ? " selected" : "",
@@ -453,7 +453,7 @@ static void user_list_count(struct req *r, struct user_list *ul)
 		   like, like, like);
 }
 
-static sqlite3_stmt *user_list_rows(struct req *r, const struct user_list *ul, int by_id)
+static struct db_stmt *user_list_rows(struct req *r, const struct user_list *ul, int by_id)
 {
 	const char *like = org_like(r, ul->q), *pat = auth_scope_pattern(r);
 	int64_t own = auth_scope_owner(r);
@@ -500,7 +500,7 @@ int org_users_page(struct req *r)
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.user_name"), T(r, "auth.username"), T(r, "org.user_empno"),
 		    T(r, "user.unit"), T(r, "user.roles"), T(r, "org.status"));
-	sqlite3_stmt *st = user_list_rows(r, &ul, 0);
+	struct db_stmt *st = user_list_rows(r, &ul, 0);
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);
@@ -558,7 +558,7 @@ static void user_page(struct req *r, const struct user_row *u, const struct form
 		have = requested_roles(r);
 		have = have ? have : "";
 	}
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
 		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))	/* 三权分立 */
 			html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"roles\" value=\"%s\"%r> %s</label>",
@@ -738,7 +738,7 @@ int org_api_users(struct req *r)
 	ul.q = ul.q ? ul.q : "";
 	user_list_count(r, &ul);
 	json_t *items = json_array();
-	sqlite3_stmt *st = user_list_rows(r, &ul, 1);
+	struct db_stmt *st = user_list_rows(r, &ul, 1);
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);

@@ -66,7 +66,7 @@ static void positions_page(struct req *r, const struct form *f)
 {
 	page_begin(r, T(r, "org.positions"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><ul class=\"list\">", T(r, "org.positions"));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT p.name, (SELECT count(*) FROM users u WHERE u.position_id = p.id AND u.active = 1)"
 		" FROM positions p ORDER BY p.name", NULL);
 	while (st && db_step(st) == 1)

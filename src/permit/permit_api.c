@@ -21,7 +21,7 @@
 	" OR EXISTS (SELECT 1 FROM permit_workers w WHERE w.permit_id = p.id AND w.user_id = ?))"
 #define ROW_COLS "p.id, p.number, p.type, p.grade, p.state, p.content, a.name, p.planned_start, p.planned_end, p.area_id"
 
-static json_t *row_json(sqlite3_stmt *st)
+static json_t *row_json(struct db_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)db_col_i64(st, 0),
 			 "number", db_col_text(st, 1), "type", db_col_text(st, 2), "grade", db_col_text(st, 3),
@@ -44,7 +44,7 @@ int permit_api_list(struct req *r)
 		return 0;
 	}
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?) AND (? = 0 OR p.area_id = ?)"
 		" ORDER BY p.id DESC LIMIT 500", "tIIIIIttttII", auth_scope_pattern(r), own, own, me, me, me,
 		state ? state : "", state ? state : "", type ? type : "", type ? type : "", aid, aid);
@@ -91,7 +91,7 @@ static json_t *permit_json(struct req *r, const struct permit *p)
 		json_array_append_new(l, json_integer(p->links[i]));
 	json_object_set_new(o, "related", l);
 	json_t *g = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, taken_at, analyst_id, o2, combustible, passed, reason, point,"
+	struct db_stmt *st = db_query(r->db, "SELECT id, taken_at, analyst_id, o2, combustible, passed, reason, point,"
 					   " o2 IS NULL, combustible IS NULL FROM permit_gas_tests WHERE permit_id = ? ORDER BY taken_at, id",
 				    "I", p->id);
 	while (st && db_step(st) == 1) {
@@ -245,7 +245,7 @@ int permit_api_catalogue(struct req *r)
 	for (const struct permit_type *t = permit_type_list; t->code; t++) {
 		json_t *grades = json_array(), *measures = json_array();
 		json_t *names = json_array();
-		sqlite3_stmt *st = db_query(r->db, "SELECT grade FROM permit_validity WHERE type = ? ORDER BY sort",
+		struct db_stmt *st = db_query(r->db, "SELECT grade FROM permit_validity WHERE type = ? ORDER BY sort",
 					    "t", t->code);
 		while (st && db_step(st) == 1)
 			json_array_append_new(names, json_string(db_col_text(st, 0)));
@@ -276,7 +276,7 @@ int permit_api_catalogue(struct req *r)
 			"gas", permit_gas_required(t->code, 1), "grades", grades, "measures", measures));
 	}
 	json_t *gases = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT gas, name_zh, unit, limit_type, value, applies FROM permit_gas_limits ORDER BY gas, limit_type", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT gas, name_zh, unit, limit_type, value, applies FROM permit_gas_limits ORDER BY gas, limit_type", NULL);
 	while (st && db_step(st) == 1)
 		json_array_append_new(gases, json_pack("{s:s, s:s, s:s, s:s, s:f, s:b}", "gas", db_col_text(st, 0), "name",
 			db_col_text(st, 1), "unit", db_col_text(st, 2), "limit_type", db_col_text(st, 3), "value",
@@ -332,7 +332,7 @@ int permit_api_calendar(struct req *r)
 	int64_t to = (int64_t)timegm(&tn) - clock_local_offset();
 	int64_t me = r->who->user_id, own = auth_scope_owner(r);
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND p.state NOT IN ('cancelled', 'draft') AND p.planned_start < ? AND p.planned_end > ?"
 		" ORDER BY p.planned_start", "tIIIIIII", auth_scope_pattern(r), own, own, me, me, me, to, from);
 	while (st && db_step(st) == 1)
@@ -347,7 +347,7 @@ int permit_api_areas(struct req *r)
 {
 	int64_t me = r->who->user_id, own = auth_scope_owner(r);
 	json_t *areas = json_object();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND p.state IN ('submitted', 'approving', 'approved', 'in_progress', 'suspended')"
 		" ORDER BY a.name, p.planned_start", "tIIIII", auth_scope_pattern(r), own, own, me, me, me);
 	while (st && db_step(st) == 1) {
@@ -373,7 +373,7 @@ int permit_api_site(struct req *r)
 		return 0;
 	}
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND p.area_id = ? AND p.state IN ('approved', 'in_progress', 'suspended') ORDER BY p.planned_start",
 		"tIIIIII", auth_scope_pattern(r), own, own, me, me, me, aid);
 	while (st && db_step(st) == 1)
@@ -398,7 +398,7 @@ int permit_api_options(struct req *r)
 	int qr = auth_has(r, "org.view");
 	const char *plant = auth_company_pattern(r), *scope = auth_scope_pattern(r);
 	int own = auth_scope_owner(r) != 0;
-	sqlite3_stmt *st = fills ? db_query(r->db,
+	struct db_stmt *st = fills ? db_query(r->db,
 		"SELECT a.id, a.name, a.unit_id, a.latitude, a.longitude, a.radius_m, a.qr_token,"
 		" a.latitude IS NULL, u.path LIKE ? FROM areas a JOIN units u ON u.id = a.unit_id"
 		" WHERE a.active = 1 AND u.path LIKE ? ORDER BY a.id", "tt", scope, plant) : NULL;

@@ -20,7 +20,7 @@ struct permit_step *permit_chain_load(struct db *c, const char *type, const char
 	struct permit_step *v = NULL;
 	int cap = 0;
 	*n = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT step, level, roles FROM permit_chain WHERE type = ? AND grade = ?"
+	struct db_stmt *st = db_query(c, "SELECT step, level, roles FROM permit_chain WHERE type = ? AND grade = ?"
 				       " ORDER BY step", "tt", type, grade ? grade : "");
 	while (st && db_step(st) == 1) {
 		if (*n == cap) {
@@ -55,7 +55,7 @@ static const struct permit_step *find_step(const struct permit_step *s, int n, i
 static char *role_names(struct db *c, const char *roles)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *st = db_query(c, "SELECT name_zh FROM roles WHERE (' ' || ? || ' ') LIKE ('% ' || code || ' %')"
+	struct db_stmt *st = db_query(c, "SELECT name_zh FROM roles WHERE (' ' || ? || ' ') LIKE ('% ' || code || ' %')"
 				       " ORDER BY id", "t", roles);
 	while (st && db_step(st) == 1) {
 		if (sb.len)
@@ -121,7 +121,7 @@ int permit_approvers_each(struct db *c, const struct permit *p, int step,
 	const struct permit_step *s = find_step(chain, n, step);
 	if (s) {
 		int unit = !strcmp(s->level, "unit");
-		sqlite3_stmt *st = db_query(c,
+		struct db_stmt *st = db_query(c,
 			"SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
 			" JOIN roles ro ON ro.id = ur.role_id JOIN units uu ON uu.id = u.unit_id, units au"
 			" WHERE au.id = ? AND u.active = 1 AND u.id <> ?"

@@ -213,7 +213,7 @@ static int g_start(struct ctx *x, struct permit_err *e)
 	if (permit_check_workers(x->c, x->p, x->cert, e) || permit_check_guardian(x->c, x->p, x->cert, e) ||
 	    permit_check_gas_fresh(x->c, x->p, now, 0, e))
 		return -1;
-	sqlite3_stmt *st = db_query(x->c, "SELECT latitude, longitude, radius_m, latitude IS NOT NULL FROM areas"
+	struct db_stmt *st = db_query(x->c, "SELECT latitude, longitude, radius_m, latitude IS NOT NULL FROM areas"
 					  " WHERE id = ?", "I", x->p->area_id);
 	double alat = 0, alng = 0, radius = 0;
 	int coords = 0;

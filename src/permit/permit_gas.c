@@ -121,7 +121,7 @@ struct permit_gas_limit *permit_gas_limits_load(struct db *c, int *n)
 	struct permit_gas_limit *v = NULL;
 	int cap = 0;
 	*n = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT gas, unit, value FROM permit_gas_limits WHERE applies = 1"
+	struct db_stmt *st = db_query(c, "SELECT gas, unit, value FROM permit_gas_limits WHERE applies = 1"
 				       " ORDER BY gas", NULL);
 	while (st && db_step(st) == 1) {
 		if (*n == cap) {

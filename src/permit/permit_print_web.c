@@ -73,7 +73,7 @@ int permit_print_page(struct req *r)
 		    permit_user_name(r, p->guardian_id));
 	html_printf(o, "<table class=\"pp-measures\"><tr><th>#</th><th>%s</th><th>%s</th></tr>", T(r, "permit.f.measures"),
 		    T(r, "permit.confirmed_by"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT s.text_zh, s.text_en, COALESCE(u.name, '') FROM permit_measures m"
+	struct db_stmt *st = db_query(r->db, "SELECT s.text_zh, s.text_en, COALESCE(u.name, '') FROM permit_measures m"
 		" JOIN permit_measure_std s ON s.id = m.measure_id LEFT JOIN users u ON u.id = m.confirmed_by"
 		" WHERE m.permit_id = ? ORDER BY s.sort", "I", p->id);
 	int k = 0;

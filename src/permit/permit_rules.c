@@ -174,7 +174,7 @@ int permit_check_gas_fresh(struct db *c, const struct permit *p, int64_t now, in
 {
 	if (!permit_gas_required(p->type, p->hazardous_area))
 		return 0;
-	sqlite3_stmt *st = db_query(c, "SELECT taken_at, passed, reason FROM permit_gas_tests"
+	struct db_stmt *st = db_query(c, "SELECT taken_at, passed, reason FROM permit_gas_tests"
 				       " WHERE permit_id = ? AND taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1",
 				    "II", p->id, now);
 	int found = st && db_step(st) == 1;
@@ -222,7 +222,7 @@ int permit_check_no_overdue(struct db *c, const struct permit *p, int64_t now, s
 int permit_find_conflicts(struct db *c, const struct permit *p, struct strbuf *out)
 {
 	int n = 0;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT id, number, type FROM permits WHERE area_id = ? AND id <> ?"
 		" AND state IN ('submitted', 'approving', 'approved', 'in_progress', 'suspended')"
 		" AND planned_start < ? AND planned_end > ? ORDER BY id",

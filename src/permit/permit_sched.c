@@ -20,7 +20,7 @@ static int suspend_overdue_retests(struct db *c, int64_t now)
 {
 	int64_t ids[200];
 	int n = 0, acted = 0;
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT p.id FROM permits p JOIN permit_types t ON t.code = p.type WHERE p.state = 'in_progress'"
 		" AND t.retest_min > 0 AND COALESCE((SELECT max(g.taken_at) FROM permit_gas_tests g"
 		" WHERE g.permit_id = p.id AND g.passed = 1), p.started_at) + t.retest_min * 60 < ? LIMIT 200",
@@ -47,7 +47,7 @@ static int escalate_expired(struct db *c, int64_t now)
 	int acted = 0;
 	int64_t ids[200];
 	int n = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT id FROM permits WHERE state IN ('approved', 'in_progress', 'suspended')"
+	struct db_stmt *st = db_query(c, "SELECT id FROM permits WHERE state IN ('approved', 'in_progress', 'suspended')"
 				       " AND planned_end < ? ORDER BY id LIMIT 200", "I", now);
 	while (st && db_step(st) == 1)
 		ids[n++] = db_col_i64(st, 0);

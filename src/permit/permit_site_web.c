@@ -21,7 +21,7 @@ void permit_conflicts_html(struct req *r, const struct permit *p);
 int permit_site_page(struct req *r)
 {
 	const char *tok = req_param(r, "qr_token");
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name, radius_m, latitude IS NOT NULL FROM areas"
+	struct db_stmt *st = db_query(r->db, "SELECT id, name, radius_m, latitude IS NOT NULL FROM areas"
 					   " WHERE qr_token = ? AND active = 1", "t", tok);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);

@@ -43,7 +43,7 @@ void permit_free(struct permit *p)
 
 struct permit *permit_load(struct db *c, int64_t id)
 {
-	sqlite3_stmt *st = db_query(c,
+	struct db_stmt *st = db_query(c,
 		"SELECT id, number, type, grade, state, area_id, COALESCE(equipment_id, 0), unit_id,"
 		" applicant_id, COALESCE(guardian_id, 0), work_unit, contractor, content, hazards,"
 		" planned_start, planned_end, hot_place, shutdown, holiday, wind, height_m, factors,"
@@ -242,7 +242,7 @@ static int read_workers(const struct actor *a, const struct permit_input *r, str
  * [{"measure_id":1,"confirmed_by":7}] or form fields measure_ID = user id. */
 static int read_measures(const struct actor *a, const struct permit_input *r, struct permit *p, struct permit_err *e)
 {
-	sqlite3_stmt *st = db_query(a->db, "SELECT id FROM permit_measure_std WHERE type = ? ORDER BY sort",
+	struct db_stmt *st = db_query(a->db, "SELECT id FROM permit_measure_std WHERE type = ? ORDER BY sort",
 				    "t", p->type);
 	while (st && db_step(st) == 1) {
 		p->measures = xrealloc(p->measures, (size_t)(p->nmeasures + 1) * sizeof(*p->measures));

@@ -164,7 +164,7 @@ int permit_touches_weekend(int64_t start, int64_t end)
 
 int permit_max_hours(struct db *c, const char *type, const char *grade, int *interrupt_min)
 {
-	sqlite3_stmt *st = db_query(c, "SELECT max_hours, interrupt_min FROM permit_validity"
+	struct db_stmt *st = db_query(c, "SELECT max_hours, interrupt_min FROM permit_validity"
 				       " WHERE type = ? AND grade = ?", "tt", type, grade ? grade : "");
 	int h = -1;
 	if (st && db_step(st) == 1) {

@@ -101,8 +101,8 @@ static const char *state_badge(const char *state)
 }
 
 /* One permit as a list row (shared by list, live, area and site pages). */
-void permit_row(struct req *r, sqlite3_stmt *st);
-void permit_row(struct req *r, sqlite3_stmt *st)
+void permit_row(struct req *r, struct db_stmt *st);
+void permit_row(struct req *r, struct db_stmt *st)
 {
 	/* columns: id, number, type, grade, state, content, area, planned_start, planned_end */
 	html_printf(&r->out, "<li class=\"permit-row\"><a href=\"/permits/%D\"><strong>%s</strong> %s %s</a>"
@@ -168,7 +168,7 @@ static int list_page(struct req *r)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", states[i],
 			    state && !strcmp(state, states[i]) ? " selected" : "", permit_tr(r, "permit.state", states[i]));
 	html_printf(&r->out, "</select></label><button>%s</button></form><ul class=\"list\">", T(r, "permit.filter"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?) ORDER BY p.id DESC LIMIT 200",
 		"tIIIIItttt", auth_scope_pattern(r), own, own, me, me, me, state ? state : "", state ? state : "",
 		type ? type : "", type ? type : "");
@@ -192,7 +192,7 @@ static int live_page(struct req *r)
 	subnav(r);
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p><ul class=\"list\">",
 		    T(r, "permit.live"), T(r, "permit.live_hint"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND p.state IN ('in_progress', 'suspended') ORDER BY a.name, p.planned_end",
 		"tIIIII", auth_scope_pattern(r), own, own, me, me, me);
 	int n = 0;
@@ -212,7 +212,7 @@ static int live_page(struct req *r)
 
 static void user_options(struct req *r, struct strbuf *o, int64_t selected)
 {
-	sqlite3_stmt *st = db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
+	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
 					   " WHERE u.active = 1 ORDER BY un.path, u.name", NULL);
 	html_printf(o, "<option value=\"\">—</option>");
 	while (st && db_step(st) == 1)
@@ -288,7 +288,7 @@ static int new_page(struct req *r)
 			     "<input type=\"hidden\" name=\"type\" value=\"%s\">",
 		    T(r, "permit.new"), permit_tr(r, "permit.type", type), page_csrf(r), type);
 	html_printf(&r->out, "<label>%s<select name=\"area_id\" required>", T(r, "permit.f.area"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", NULL);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0), db_col_text(st, 1));
 	db_done(r->db, st);
@@ -426,7 +426,7 @@ static void show_gas(struct req *r, const struct permit *p)
 		       "<th>O₂ %%</th><th>%s</th><th>%s</th><th>%s</th></tr>",
 		    T(r, "permit.gas"), T(r, "permit.gas_time"), T(r, "permit.gas_analyst"), T(r, "permit.gas_comb"),
 		    T(r, "permit.gas_toxic"), T(r, "permit.gas_result"));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT g.id, g.taken_at, u.name, COALESCE(CAST(g.o2 AS TEXT), '—'), COALESCE(CAST(g.combustible AS TEXT), '—'),"
 		" g.passed, g.reason, (SELECT group_concat(t.gas || ' ' || t.value, ', ') FROM permit_gas_toxic t WHERE t.test_id = g.id)"
 		" FROM permit_gas_tests g JOIN users u ON u.id = g.analyst_id WHERE g.permit_id = ? ORDER BY g.taken_at DESC",
@@ -531,7 +531,7 @@ static int show_page(struct req *r)
 	for (int i = 0; i < p->nworkers; i++)
 		html_printf(o, "<li>%s <small>%s</small></li>", permit_user_name(r, p->workers[i].user_id), p->workers[i].role);
 	html_printf(o, "</ul><h2>%s</h2><ul class=\"list permit-measures\">", T(r, "permit.f.measures"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT s.text_zh, s.text_en, COALESCE(u.name, '') FROM permit_measures m"
+	struct db_stmt *st = db_query(r->db, "SELECT s.text_zh, s.text_en, COALESCE(u.name, '') FROM permit_measures m"
 		" JOIN permit_measure_std s ON s.id = m.measure_id LEFT JOIN users u ON u.id = m.confirmed_by"
 		" WHERE m.permit_id = ? ORDER BY s.sort", "I", p->id);
 	while (st && db_step(st) == 1)
@@ -648,7 +648,7 @@ static int calendar_page(struct req *r)
 		    T(r, "permit.calendar"), cur, prev, T(r, "permit.prev"), next, T(r, "permit.next"));
 	for (int d = 0; d < days; d++) {
 		int64_t ds = from + (int64_t)d * 86400, de = ds + 86400;
-		sqlite3_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+		struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 			" AND p.state NOT IN ('cancelled', 'draft') AND p.planned_start < ? AND p.planned_end > ?"
 			" ORDER BY a.name, p.planned_start", "tIIIIIII", auth_scope_pattern(r), own, own, me, me, me, de, ds);
 		int n = 0;
@@ -676,7 +676,7 @@ static int areas_page(struct req *r)
 	subnav(r);
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p>", T(r, "permit.by_area"),
 		    T(r, "permit.by_area_hint"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT a.id, a.name, a.qr_token FROM areas a WHERE a.active = 1 ORDER BY a.name", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.name, a.qr_token FROM areas a WHERE a.active = 1 ORDER BY a.name", NULL);
 	struct strbuf ids = STRBUF_INIT;
 	while (st && db_step(st) == 1)
 		sb_addf(&ids, "%lld ", (long long)db_col_i64(st, 0));

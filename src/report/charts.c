@@ -90,7 +90,7 @@ void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c)
 		return;
 	}
 	const struct kpi_scope *s = &d->scope;
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT (h.reported_at - ?4) / 86400, count(*) FROM hazards h WHERE h.reported_at >= ?4"
 		" AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE " GROUP BY 1",
 		"ttIII", s->subtree, s->allowed, s->owner, start, end);
@@ -153,7 +153,7 @@ static const struct dash_breakdown *breakdown(struct req *r, const struct dash *
 	int cap = 64;
 	bd->rows = arena_alloc(&r->arena, (size_t)cap * sizeof(*bd->rows));
 	const struct kpi_scope *s = &d->scope;
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.category_id, coalesce(substr(h.factor_code, 1, 1), ''),"
 		" CASE WHEN h.repeat_of IS NULL THEN 0 ELSE h.area_id END, count(*) FROM hazards h"
 		" WHERE h.reported_at >= ?4 AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE
@@ -186,7 +186,7 @@ void chart_categories(struct req *r, const struct dash *d, struct chart *c)
 	db_get_i64(r->db, &n, "SELECT count(*) FROM hazard_categories", NULL);
 	c->items = items(r, (int)n);
 	int64_t *ids = arena_alloc(&r->arena, (size_t)(n ? n : 1) * sizeof(*ids));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", NULL);
+	struct db_stmt *st = db_query(r->db, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", NULL);
 	const char *lq = dash_list_query(r, d);
 	while (st && db_step(st) == 1 && c->n < n) {
 		struct chart_item *it = &c->items[c->n];
@@ -219,7 +219,7 @@ void chart_factors(struct req *r, const struct dash *d, struct chart *c)
 	const struct dash_breakdown *bd = breakdown(r, d);
 	char cls[5] = {0};
 	/* the four classes of GB/T 13861-2022 (a code's first digit), then the unclassified */
-	sqlite3_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM hazard_factors WHERE parent = ''"
+	struct db_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en FROM hazard_factors WHERE parent = ''"
 					   " ORDER BY code LIMIT 4", NULL);
 	while (st && db_step(st) == 1 && c->n < 4) {
 		struct chart_item *it = &c->items[c->n];
@@ -258,7 +258,7 @@ void chart_areas(struct req *r, const struct dash *d, struct chart *c, int max)
 	db_get_i64(r->db, &na, "SELECT count(*) FROM areas", NULL);
 	struct area_open *open = arena_alloc(&r->arena, (size_t)(na > 0 ? na : 1) * sizeof(*open));
 	int no = 0;
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.area_id, count(*), max(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), max(h.overdue)"
 		" FROM hazards h WHERE h.status IN " OPEN " AND" IN_SCOPE " GROUP BY h.area_id",
 		"ttI", s->subtree, s->allowed, s->owner);

@@ -39,7 +39,7 @@ int dash_load(struct req *r, struct dash *d, int64_t unit_id, int64_t from, int6
 	      int64_t base_to)
 {
 	memset(d, 0, sizeof(*d));
-	sqlite3_stmt *st = db_query(r->db, "SELECT name, path, kind FROM units WHERE id = ?", "I", unit_id);
+	struct db_stmt *st = db_query(r->db, "SELECT name, path, kind FROM units WHERE id = ?", "I", unit_id);
 	if (st && db_step(st) == 1) {
 		d->unit_id = unit_id;
 		d->unit_name = arena_strdup(&r->arena, db_col_text(st, 0));
@@ -341,7 +341,7 @@ void dash_ranking(struct req *r, struct strbuf *o, const struct dash *d)
  * open hazards (hazards_open_kpi), so only the few major rows are read from the table. */
 void dash_major_list(struct req *r, struct strbuf *o, const struct dash *d, int limit)
 {
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.id, h.number, h.description, a.name, u.name, h.rectify_due, h.overdue FROM hazards h"
 		" JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id"
 		" WHERE h.id IN (SELECT o.id FROM hazards o WHERE o.status IN"
@@ -383,7 +383,7 @@ static void period_form(struct req *r, struct strbuf *o, const struct dash *d, c
 	kpi_format_day(d->to - 1, b, sizeof(b));
 	html_printf(o, "<form class=\"filters dash-filters\" method=\"get\" action=\"%s\"><label><span>%s</span>"
 		       "<select name=\"unit\">", action, T(r, "report.unit"));
-	sqlite3_stmt *st = db_query(r->db, "SELECT id, name, path FROM units WHERE active = 1 AND path LIKE ?"
+	struct db_stmt *st = db_query(r->db, "SELECT id, name, path FROM units WHERE active = 1 AND path LIKE ?"
 					   " AND kind <> 'team' ORDER BY path", "t",
 				    strcmp(r->who->scope, "own") ? auth_scope_pattern(r) : r->who->unit_path);
 	while (st && db_step(st) == 1)

@@ -22,7 +22,7 @@
 
 #define OPEN "('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying')"
 
-static void hazard_rows(struct req *r, struct strbuf *o, sqlite3_stmt *st)
+static void hazard_rows(struct req *r, struct strbuf *o, struct db_stmt *st)
 {
 	int n = 0;
 	int64_t now = clock_now();
@@ -62,7 +62,7 @@ static void worker_panel(struct req *r, struct strbuf *o)
 		    T(r, "report.home.mine"), T(r, "report.home.points_month"), month, T(r, "report.home.points_total"), total,
 		    T(r, "report.home.reported_month"), reported);
 	html_printf(o, "<h3>%s</h3>", T(r, "report.home.my_tasks"));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.id, h.number, h.description, a.name, h.rectify_due, h.overdue FROM hazards h JOIN areas a ON a.id = h.area_id"
 		" WHERE h.assignee_id = ? AND h.status IN ('reported', 'assigned', 'planning', 'rectifying')"
 		" ORDER BY h.rectify_due, h.id LIMIT 10", "I", me);
@@ -75,7 +75,7 @@ static void team_panel(struct req *r, struct strbuf *o)
 {
 	const char *pat = auth_scope_pattern(r);
 	int64_t owner = auth_scope_owner(r), open = 0, overdue = 0, soon = 0, now = clock_now();
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT count(*), coalesce(sum(h.overdue), 0), coalesce(sum(CASE WHEN h.overdue = 0 AND h.rectify_due >= ?3"
 		" AND h.rectify_due < ?3 + 86400 THEN 1 ELSE 0 END), 0) FROM hazards h JOIN units u ON u.id = h.unit_id"
 		" WHERE h.status IN " OPEN " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2)", "tII", pat, owner, now);

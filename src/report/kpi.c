@@ -205,7 +205,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	int cap = 64, rc = 0;
 	out->n = 0;
 	out->u = xcalloc((size_t)cap, sizeof(*out->u));
-	sqlite3_stmt *st = db_query(c, "SELECT id, coalesce(parent_id, 0), path, name, kind FROM units"
+	struct db_stmt *st = db_query(c, "SELECT id, coalesce(parent_id, 0), path, name, kind FROM units"
 				       " WHERE path LIKE ? AND path LIKE ? ORDER BY id", "tt", sub, allowed);
 	while (st && db_step(st) == 1) {
 		if (out->n == cap) {
@@ -397,7 +397,7 @@ int kpi_permits_by_type(struct db *c, const struct kpi_scope *s, void (*cb)(void
 {
 	const char *sub = s->subtree && *s->subtree ? s->subtree : "%";
 	const char *allowed = s->allowed && *s->allowed ? s->allowed : "%";
-	sqlite3_stmt *st = db_query(c, "SELECT t.code, (SELECT count(*) FROM permits p WHERE p.type = t.code"
+	struct db_stmt *st = db_query(c, "SELECT t.code, (SELECT count(*) FROM permits p WHERE p.type = t.code"
 				       " AND p.state IN ('in_progress', 'suspended') AND (?3 = 0 OR p.applicant_id = ?3)"
 				       " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2))"
 				       " FROM permit_types t ORDER BY t.sort, t.code", "ttI", sub, allowed, s->owner);

@@ -353,7 +353,7 @@ static int render(struct req *r, const struct dash *d, const char *month, struct
 
 	/* 6. open major hazards */
 	heading(&p, arena_printf(&r->arena, "6. %s", T(r, "report.major_open")));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT h.number, h.description, a.name, u.name, h.rectify_due FROM hazards h"
 		" JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id"
 		" WHERE h.id IN (SELECT o.id FROM hazards o WHERE o.status IN"

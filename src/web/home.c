@@ -60,7 +60,7 @@ static int inbox_page(struct req *r)
 {
 	page_begin(r, T(r, "nav.inbox"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><ul class=\"list\">", T(r, "nav.inbox"));
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT id, created_at, title, body, link, read_at FROM notifications WHERE user_id = ?"
 		" ORDER BY id DESC LIMIT 100", "I", r->who->user_id);
 	int n = 0;
@@ -99,7 +99,7 @@ static int inbox_read(struct req *r)
 static int api_inbox(struct req *r)
 {
 	json_t *items = json_array();
-	sqlite3_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query(r->db,
 		"SELECT id, created_at, kind, title, body, link, read_at FROM notifications WHERE user_id = ?"
 		" ORDER BY id DESC LIMIT 100", "I", r->who->user_id);
 	while (st && db_step(st) == 1)

@@ -72,7 +72,7 @@ static void recompute_plain(struct db *c, int64_t from)
 	int64_t last = 0;
 	db_get_i64(c, &last, "SELECT max(id) FROM audit_log", NULL);
 	for (int64_t id = from; id <= last; id++) {
-		sqlite3_stmt *st = db_query(c, "SELECT at, COALESCE(user_id, 0), username, client_ip, entity,"
+		struct db_stmt *st = db_query(c, "SELECT at, COALESCE(user_id, 0), username, client_ip, entity,"
 					       " entity_id, action, summary FROM audit_log WHERE id = ?", "I", id);
 		CHECK(st && db_step(st) == 1);
 		json_t *a = json_pack("[I, I, I, s, s, s, I, s, s]", (json_int_t)id,

@@ -36,7 +36,7 @@ TEST(bind_refuses_a_type_string_of_the_wrong_length)
 	/* one letter short: without the check, b would be stored as NULL */
 	int shortrc = db_exec(c, "INSERT INTO t (a, b) VALUES (?, ?)", "I", (int64_t)1);
 	int longrc = db_exec(c, "INSERT INTO t (a, b) VALUES (?, ?)", "Itt", (int64_t)2, "x", "y");
-	sqlite3_stmt *st = db_query(c, "SELECT a FROM t WHERE a = ?", "", (int64_t)1);
+	struct db_stmt *st = db_query(c, "SELECT a FROM t WHERE a = ?", "", (int64_t)1);
 	int64_t n = -1;
 	int getrc = db_get_i64(c, &n, "SELECT count(*) FROM t WHERE a = ?1 OR a = ?1", "II", (int64_t)1, (int64_t)1);
 	show_stderr(err);

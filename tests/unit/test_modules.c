@@ -143,7 +143,7 @@ TEST(module_default_grants_are_the_default_roles)
 		}
 	/* and the default roles hold nothing the descriptors do not declare for them */
 	int64_t held = 0, recorded = 0;
-	sqlite3_stmt *st = db_query(c, "SELECT permissions FROM roles WHERE builtin = 1", NULL);
+	struct db_stmt *st = db_query(c, "SELECT permissions FROM roles WHERE builtin = 1", NULL);
 	while (st && db_step(st) == 1) {
 		char *copy = xstrdup(db_col_text(st, 0)), *save = NULL;
 		for (char *p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save))

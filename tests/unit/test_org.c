@@ -181,7 +181,7 @@ TEST(no_account_is_two_administrators)
 TEST(vocabulary_covers_the_default_roles)
 {
 	struct db *c = unit_db();
-	sqlite3_stmt *st = db_query(c, "SELECT permissions FROM roles", NULL);
+	struct db_stmt *st = db_query(c, "SELECT permissions FROM roles", NULL);
 	int roles = 0;
 	while (st && db_step(st) == 1) {
 		char *copy = xstrdup(db_col_text(st, 0)), *save = NULL;
