@@ -37,6 +37,19 @@ const char *org_requested_list(struct req *r, const char *json_name, const char 
 	return res;
 }
 
+int org_commit_redirect(struct req *r, int rc, const char *entity, int64_t id, const char *action,
+			const char *summary, const char *to)
+{
+	if (rc != DB_OK || audit_req(r, entity, id, action, summary) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		form_unavailable(r);
+		return 0;
+	}
+	resp_redirect(r, to);
+	return 0;
+}
+
 void org_not_found(struct req *r)
 {
 	resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);

@@ -431,34 +431,25 @@ int org_preview_post(struct req *r)
 		}
 		return 0;
 	}
-	if (db_begin(r->db) != DB_OK ||
-	    db_exec(r->db, "UPDATE sessions SET preview_role_id = ?, preview_unit_id = ? WHERE id = ?",
-		    "III", role, unit, r->who->session_id) != DB_OK ||
-	    audit_req(r, "role", role, "preview_start",
-		      arena_printf(&r->arena, "role: %s; unit: %lld", ro.code, (long long)unit)) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		form_unavailable(r);
-		return 0;
-	}
-	resp_redirect(r, "/");
-	return 0;
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "UPDATE sessions SET preview_role_id = ?, preview_unit_id = ? WHERE id = ?",
+			     "III", role, unit, r->who->session_id);
+	return org_commit_redirect(r, rc, "role", role, "preview_start",
+				   arena_printf(&r->arena, "role: %s; unit: %lld", ro.code, (long long)unit), "/");
 }
 
 /* Leaving the preview: allowed while previewing (ROUTE_PREVIEW_OK) and without role.admin,
  * since the previewed role usually lacks it. It only ever clears the caller's own session. */
 int org_preview_exit_post(struct req *r)
 {
-	if (r->who->preview && r->who->session_id) {
-		if (db_begin(r->db) != DB_OK ||
-		    db_exec(r->db, "UPDATE sessions SET preview_role_id = NULL, preview_unit_id = NULL"
-			    " WHERE id = ?", "I", r->who->session_id) != DB_OK ||
-		    audit_req(r, "role", 0, "preview_end", "") != DB_OK || db_commit(r->db) != DB_OK) {
-			db_rollback(r->db);
-			form_unavailable(r);
-			return 0;
-		}
+	if (!r->who->preview || !r->who->session_id) {
+		resp_redirect(r, "/admin/roles");
+		return 0;
 	}
-	resp_redirect(r, "/admin/roles");
-	return 0;
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "UPDATE sessions SET preview_role_id = NULL, preview_unit_id = NULL"
+			     " WHERE id = ?", "I", r->who->session_id);
+	return org_commit_redirect(r, rc, "role", 0, "preview_end", "", "/admin/roles");
 }

@@ -107,16 +107,10 @@ int org_position_create_post(struct req *r)
 		positions_page(r, &f);
 		return 0;
 	}
-	if (db_begin(r->db) != DB_OK ||
-	    db_exec(r->db, "INSERT INTO positions (name) VALUES (?)", "t", name) != DB_OK ||
-	    audit_req(r, "position", db_last_id(r->db), "create", name) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		form_unavailable(r);
-		return 0;
-	}
-	resp_redirect(r, "/admin/positions");
-	return 0;
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "INSERT INTO positions (name) VALUES (?)", "t", name);
+	return org_commit_redirect(r, rc, "position", db_last_id(r->db), "create", name, "/admin/positions");
 }
 
 const struct route org_routes[] = {

@@ -34,6 +34,11 @@ const char *org_requested_list(struct req *r, const char *json_name, const char 
 			       const char *sent_name);
 
 void org_not_found(struct req *r);
+/* End a write begun with db_begin(): rc is how the statements went; on DB_OK add the audit
+ * entry and commit, then redirect to `to`; else (or when that fails) roll back and answer
+ * 503, nothing stored. Returns 0 (a handler's answer). */
+int org_commit_redirect(struct req *r, int rc, const char *entity, int64_t id, const char *action,
+			const char *summary, const char *to);
 /* 409 for a rule that refuses the change (not the input's shape): message as given. */
 void org_refuse(struct req *r, const char *field, const char *message);
 

@@ -72,6 +72,18 @@ int entity_api_create(struct req *r, const struct entity *e);
 int entity_api_update(struct req *r, const struct entity *e);
 int entity_api_deactivate(struct req *r, const struct entity *e);
 
+/* A load() for the common case: sql selects one record and binds the id, then the caller's
+ * scope pattern (auth_scope_pattern); from_row fills row from the statement. 0, else -1. */
+struct db_stmt;
+int entity_load_scoped(struct req *r, const char *sql, int64_t id,
+		       void (*from_row)(struct req *r, struct db_stmt *st, void *row), void *row);
+
+/* A list_json() for the common case: each row of st, read into row by from_row, appended
+ * to items as json() draws it; finishes st. Returns 0. */
+int entity_json_rows(struct req *r, struct db_stmt *st,
+		     void (*from_row)(struct req *r, struct db_stmt *st, void *row), void *row,
+		     json_t *(*json)(struct req *r, const void *row), json_t *items);
+
 /* 404 in the caller's language (also for a record outside the caller's scope). */
 void entity_not_found(struct req *r);
 
