@@ -147,18 +147,24 @@ const char *org_check_text(const char *s, size_t max_chars, int required)
 	return NULL;
 }
 
-const char *org_check_username(const char *s)
+/* A lower-case word: lo to hi bytes of [a-z0-9] and the punctuation allowed; else problem. */
+static const char *check_word(const char *s, size_t lo, size_t hi, const char *punct,
+			      const char *problem)
 {
 	if (!s || !*s)
 		return "org.err_required";
 	size_t n = strlen(s);
-	if (n < 3 || n > 32)
-		return "org.err_username";
+	if (n < lo || n > hi)
+		return problem;
 	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
-		      *p == '-'))
-			return "org.err_username";
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(punct, *p)))
+			return problem;
 	return NULL;
+}
+
+const char *org_check_username(const char *s)
+{
+	return check_word(s, 3, 32, "_.-", "org.err_username");
 }
 
 const char *org_check_phone(const char *s)
@@ -175,15 +181,7 @@ const char *org_check_phone(const char *s)
 
 const char *org_check_role_code(const char *s)
 {
-	if (!s || !*s)
-		return "org.err_required";
-	size_t n = strlen(s);
-	if (n < 2 || n > 32)
-		return "org.err_role_code";
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return "org.err_role_code";
-	return NULL;
+	return check_word(s, 2, 32, "_", "org.err_role_code");
 }
 
 int org_scope_valid(const char *s)

@@ -56,8 +56,9 @@ static const struct form_field area_fields[] = {
 	{0},
 };
 
-static void area_from_row(struct req *r, struct db_stmt *st, struct area_row *a)
+static void area_from_row(struct req *r, struct db_stmt *st, void *row)
 {
+	struct area_row *a = row;
 	a->id = db_col_i64(st, 0);
 	a->name = arena_strdup(&r->arena, db_col_text(st, 1));
 	a->unit_id = db_col_i64(st, 2);
@@ -72,14 +73,8 @@ static void area_from_row(struct req *r, struct db_stmt *st, struct area_row *a)
 
 static int area_load(struct req *r, int64_t id, void *row)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
-				    " WHERE a.id = ? AND un.path LIKE ?", "It", id,
-				    auth_scope_pattern(r));
-	int found = st && db_step(st) == 1;
-	if (found)
-		area_from_row(r, st, row);
-	db_done(r->db, st);
-	return found ? 0 : -1;
+	return entity_load_scoped(r, "SELECT " AREA_COLS AREA_FROM " WHERE a.id = ? AND un.path LIKE ?", id,
+				  area_from_row, row);
 }
 
 static void area_values(struct req *r, const void *row, const char **t)
@@ -187,13 +182,8 @@ static int area_list_json(struct req *r, json_t *items)
 	struct db_stmt *st = db_query(r->db, "SELECT " AREA_COLS AREA_FROM
 				    " WHERE un.path LIKE ? AND (? = 0 OR a.unit_id = ?)"
 				    " ORDER BY un.path, a.name", "tII", auth_scope_pattern(r), unit, unit);
-	while (st && db_step(st) == 1) {
-		struct area_row a;
-		area_from_row(r, st, &a);
-		json_array_append_new(items, area_json(r, &a));
-	}
-	db_done(r->db, st);
-	return 0;
+	struct area_row a;
+	return entity_json_rows(r, st, area_from_row, &a, area_json, items);
 }
 
 static void area_head(struct req *r, const void *row)

@@ -37,6 +37,49 @@ const char *org_requested_list(struct req *r, const char *json_name, const char 
 	return res;
 }
 
+int org_commit_redirect(struct req *r, int rc, const char *entity, int64_t id, const char *action,
+			const char *summary, const char *to)
+{
+	if (rc != DB_OK || audit_req(r, entity, id, action, summary) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		form_unavailable(r);
+		return 0;
+	}
+	resp_redirect(r, to);
+	return 0;
+}
+
+void org_check_grant(struct req *r, struct form_err *e, const char *field, const char *label,
+		     const char *perms, const char *entity, const char *what)
+{
+	if (e->field)
+		return;
+	char clash[AUTH_DUTY_CLASH_MAX];
+	int duty = auth_duty_of(perms, clash);
+	if (duty == AUTH_DUTY_MIXED) {
+		form_err_set(r, e, field, label, "org.err_separation");
+		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
+	} else if (!org_may_manage(r, duty)) {
+		form_err_set(r, e, field, label, "org.err_other_duty");
+		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, auth_duty_code(duty));
+		org_audit_refusal(r, entity, 0, what, duty);
+	}
+}
+
+const char *org_checks_open(struct req *r, const struct form *f, const char *cls,
+			    const char *legend_key, const char *sent_name, const char *stored,
+			    const char *json_name, const char *form_name)
+{
+	html_printf(&r->out, "<fieldset class=\"%s\"><legend>%s</legend>"
+			     "<input type=\"hidden\" name=\"%s\" value=\"1\">", cls, T(r, legend_key),
+		    sent_name);
+	if (!f->submitted)
+		return stored;
+	const char *have = org_requested_list(r, json_name, form_name, sent_name);
+	return have ? have : "";
+}
+
 void org_not_found(struct req *r)
 {
 	resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);

@@ -106,16 +106,8 @@ static const char *check_perms(struct req *r, struct form_err *e, const char *li
 				sb_addc(&sb, ' ');
 			sb_adds(&sb, p);
 		}
-	char clash[AUTH_DUTY_CLASH_MAX];
-	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(sb.buf, clash);
-	if (duty == AUTH_DUTY_MIXED) {
-		form_err_set(r, e, "permissions", "org.role_perms", "org.err_separation");
-		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
-	} else if (!e->field && !org_may_manage(r, duty)) {
-		form_err_set(r, e, "permissions", "org.role_perms", "org.err_other_duty");
-		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, auth_duty_code(duty));
-		org_audit_refusal(r, "role", 0, arena_printf(&r->arena, "grant %s", sb.buf), duty);
-	}
+	org_check_grant(r, e, "permissions", "org.role_perms", sb.buf, "role",
+			arena_printf(&r->arena, "grant %s", sb.buf));
 	char *res = e->field ? NULL : arena_strdup(&r->arena, sb.buf);
 	sb_release(&words);
 	sb_release(&sb);
@@ -267,13 +259,8 @@ static void role_form(struct req *r, const struct role_row *ro, const struct for
 	else
 		html_printf(&r->out, "<form method=\"post\" action=\"/admin/roles\" class=\"stack\">%r", page_csrf(r));
 	form_render_fields(r, f);
-	html_printf(&r->out, "<fieldset class=\"checks perms\"><legend>%s</legend>"
-			     "<input type=\"hidden\" name=\"perms_sent\" value=\"1\">", T(r, "org.role_perms"));
-	const char *have = ro ? ro->perms : "";
-	if (f->submitted) {
-		have = requested_perms(r);
-		have = have ? have : "";
-	}
+	const char *have = org_checks_open(r, f, "checks perms", "org.role_perms", "perms_sent",
+					   ro ? ro->perms : "", "permissions", "perm");
 	char *v = arena_strdup(&r->arena, vocabulary(r)), *save = NULL;
 	for (char *p = strtok_r(v, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
 		const char *key = arena_printf(&r->arena, "perm.%s", p);
@@ -431,34 +418,25 @@ int org_preview_post(struct req *r)
 		}
 		return 0;
 	}
-	if (db_begin(r->db) != DB_OK ||
-	    db_exec(r->db, "UPDATE sessions SET preview_role_id = ?, preview_unit_id = ? WHERE id = ?",
-		    "III", role, unit, r->who->session_id) != DB_OK ||
-	    audit_req(r, "role", role, "preview_start",
-		      arena_printf(&r->arena, "role: %s; unit: %lld", ro.code, (long long)unit)) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		form_unavailable(r);
-		return 0;
-	}
-	resp_redirect(r, "/");
-	return 0;
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "UPDATE sessions SET preview_role_id = ?, preview_unit_id = ? WHERE id = ?",
+			     "III", role, unit, r->who->session_id);
+	return org_commit_redirect(r, rc, "role", role, "preview_start",
+				   arena_printf(&r->arena, "role: %s; unit: %lld", ro.code, (long long)unit), "/");
 }
 
 /* Leaving the preview: allowed while previewing (ROUTE_PREVIEW_OK) and without role.admin,
  * since the previewed role usually lacks it. It only ever clears the caller's own session. */
 int org_preview_exit_post(struct req *r)
 {
-	if (r->who->preview && r->who->session_id) {
-		if (db_begin(r->db) != DB_OK ||
-		    db_exec(r->db, "UPDATE sessions SET preview_role_id = NULL, preview_unit_id = NULL"
-			    " WHERE id = ?", "I", r->who->session_id) != DB_OK ||
-		    audit_req(r, "role", 0, "preview_end", "") != DB_OK || db_commit(r->db) != DB_OK) {
-			db_rollback(r->db);
-			form_unavailable(r);
-			return 0;
-		}
+	if (!r->who->preview || !r->who->session_id) {
+		resp_redirect(r, "/admin/roles");
+		return 0;
 	}
-	resp_redirect(r, "/admin/roles");
-	return 0;
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "UPDATE sessions SET preview_role_id = NULL, preview_unit_id = NULL"
+			     " WHERE id = ?", "I", r->who->session_id);
+	return org_commit_redirect(r, rc, "role", 0, "preview_end", "", "/admin/roles");
 }

@@ -52,8 +52,9 @@ static const struct form_field unit_fields[] = {
 	{0},
 };
 
-static void unit_from_row(struct req *r, struct db_stmt *st, struct unit_row *u)
+static void unit_from_row(struct req *r, struct db_stmt *st, void *row)
 {
+	struct unit_row *u = row;
 	u->id = db_col_i64(st, 0);
 	u->parent_id = db_col_i64(st, 1);
 	u->name = arena_strdup(&r->arena, db_col_text(st, 2));
@@ -67,14 +68,8 @@ static void unit_from_row(struct req *r, struct db_stmt *st, struct unit_row *u)
 /* The unit with this id if it lies in the caller's data scope. 0 found. */
 static int unit_load(struct req *r, int64_t id, void *row)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT " UNIT_COLS UNIT_FROM
-				    " WHERE un.id = ? AND un.path LIKE ?", "It", id,
-				    auth_scope_pattern(r));
-	int found = st && db_step(st) == 1;
-	if (found)
-		unit_from_row(r, st, row);
-	db_done(r->db, st);
-	return found ? 0 : -1;
+	return entity_load_scoped(r, "SELECT " UNIT_COLS UNIT_FROM " WHERE un.id = ? AND un.path LIKE ?", id,
+				  unit_from_row, row);
 }
 
 static void unit_values(struct req *r, const void *row, const char **t)
@@ -215,13 +210,8 @@ static int unit_list_json(struct req *r, json_t *items)
 {
 	struct db_stmt *st = db_query(r->db, "SELECT " UNIT_COLS UNIT_FROM
 				    " WHERE un.path LIKE ? ORDER BY un.path", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1) {
-		struct unit_row u;
-		unit_from_row(r, st, &u);
-		json_array_append_new(items, unit_json(r, &u));
-	}
-	db_done(r->db, st);
-	return 0;
+	struct unit_row u;
+	return entity_json_rows(r, st, unit_from_row, &u, unit_json, items);
 }
 
 static void unit_head(struct req *r, const void *row)

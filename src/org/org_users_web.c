@@ -158,15 +158,8 @@ static const char *check_roles(struct req *r, struct form_err *e, const char *co
 		form_err_set(r, e, "roles", "user.roles", "form.err_required");
 	if (!e->field && n > 16)
 		form_err_set(r, e, "roles", "user.roles", "form.err_too_many");
-	char clash[AUTH_DUTY_CLASH_MAX];
-	int duty = e->field ? AUTH_DUTY_NONE : auth_duty_of(perms.buf, clash);
-	if (duty == AUTH_DUTY_MIXED) {
-		form_err_set(r, e, "roles", "user.roles", "org.err_separation");
-		e->msg = arena_printf(&r->arena, "%s (%s)", e->msg, clash);
-	} else if (!e->field && !org_may_manage(r, duty)) {
-		form_err_set(r, e, "roles", "user.roles", "org.err_other_duty");
-		org_audit_refusal(r, "user", 0, arena_printf(&r->arena, "assign roles %s", out.buf), duty);
-	}
+	org_check_grant(r, e, "roles", "user.roles", perms.buf, "user",
+			arena_printf(&r->arena, "assign roles %s", out.buf));
 	const char *res = e->field ? NULL : arena_strdup(&r->arena, out.buf);
 	sb_release(&out);
 	sb_release(&perms);
@@ -551,13 +544,8 @@ static void user_page(struct req *r, const struct user_row *u, const struct form
 			    page_csrf(r));
 	}
 	form_render_fields(r, f);
-	html_printf(&r->out, "<fieldset class=\"checks\"><legend>%s</legend>"
-			     "<input type=\"hidden\" name=\"roles_sent\" value=\"1\">", T(r, "user.roles"));
-	const char *have = u ? u->roles : "";
-	if (f->submitted) {
-		have = requested_roles(r);
-		have = have ? have : "";
-	}
+	const char *have = org_checks_open(r, f, "checks", "user.roles", "roles_sent",
+					   u ? u->roles : "", "roles", "roles");
 	struct db_stmt *st = db_query(r->db, "SELECT code, name_zh, name_en, permissions FROM roles ORDER BY id", NULL);
 	while (st && db_step(st) == 1)
 		if (org_may_manage(r, auth_duty_of(db_col_text(st, 3), NULL)))	/* 三权分立 */

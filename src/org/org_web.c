@@ -15,6 +15,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "db/db.h"
+#include "web/entity.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -107,47 +108,29 @@ int org_position_create_post(struct req *r)
 		positions_page(r, &f);
 		return 0;
 	}
-	if (db_begin(r->db) != DB_OK ||
-	    db_exec(r->db, "INSERT INTO positions (name) VALUES (?)", "t", name) != DB_OK ||
-	    audit_req(r, "position", db_last_id(r->db), "create", name) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		form_unavailable(r);
-		return 0;
-	}
-	resp_redirect(r, "/admin/positions");
-	return 0;
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "INSERT INTO positions (name) VALUES (?)", "t", name);
+	return org_commit_redirect(r, rc, "position", db_last_id(r->db), "create", name, "/admin/positions");
 }
 
 const struct route org_routes[] = {
 	{"GET", "/admin", admin_page, NULL, 0, "Administration: links to what the caller may manage"},
 
-	{"GET", "/admin/units", org_units_page, "org.view", 0, "Units as a tree"},
-	{"GET", "/admin/units/new", org_unit_new_page, "org.admin", 0, "New unit form"},
-	{"POST", "/admin/units", org_unit_create_post, "org.admin", 0, "Create a unit"},
-	{"GET", "/admin/units/:id", org_unit_edit_page, "org.admin", 0, "Edit a unit"},
-	{"POST", "/admin/units/:id", org_unit_update_post, "org.admin", 0, "Save a unit"},
-	{"POST", "/admin/units/:id/deactivate", org_unit_deactivate_post, "org.admin", 0,
-	 "Deactivate a unit (refused while people remain)"},
-
-	{"GET", "/admin/areas", org_areas_page, "org.view", 0, "Areas"},
-	{"GET", "/admin/areas/new", org_area_new_page, "org.admin", 0, "New area form"},
-	{"POST", "/admin/areas", org_area_create_post, "org.admin", 0, "Create an area"},
-	{"GET", "/admin/areas/:id", org_area_edit_page, "org.view", 0, "An area, its QR label and (for org.admin) its form"},
-	{"POST", "/admin/areas/:id", org_area_update_post, "org.admin", 0, "Save an area"},
-	{"POST", "/admin/areas/:id/deactivate", org_area_deactivate_post, "org.admin", 0, "Deactivate an area"},
+	ENTITY_PAGE_ROUTES("/admin/units", "org.view", "org.admin", "org.admin", "Unit", org_units_page,
+			   org_unit_new_page, org_unit_create_post, org_unit_edit_page,
+			   org_unit_update_post, org_unit_deactivate_post),
+	ENTITY_PAGE_ROUTES("/admin/areas", "org.view", "org.view", "org.admin", "Area", org_areas_page,
+			   org_area_new_page, org_area_create_post, org_area_edit_page,
+			   org_area_update_post, org_area_deactivate_post),
 	{"GET", "/a/:token", org_area_scan, NULL, 0, "Scanned area QR code: on to the hazard report form"},
 
 	{"GET", "/admin/positions", org_positions_page, "org.view", 0, "Positions"},
 	{"POST", "/admin/positions", org_position_create_post, "org.admin", 0, "Create a position"},
 
-	{"GET", "/admin/users", org_users_page, "user.view", 0, "People, filtered and paginated"},
-	{"GET", "/admin/users/new", org_user_new_page, "user.admin", 0, "New user form"},
-	{"POST", "/admin/users", org_user_create_post, "user.admin", 0, "Create a user; shows the initial password once"},
-	{"GET", "/admin/users/:id", org_user_edit_page, "user.admin", 0, "Edit a user"},
-	{"POST", "/admin/users/:id", org_user_update_post, "user.admin", 0, "Save a user"},
-	{"POST", "/admin/users/:id/deactivate", org_user_deactivate_post, "user.admin", 0,
-	 "Deactivate a user and end their sessions"},
+	ENTITY_PAGE_ROUTES("/admin/users", "user.view", "user.admin", "user.admin", "User", org_users_page,
+			   org_user_new_page, org_user_create_post, org_user_edit_page,
+			   org_user_update_post, org_user_deactivate_post),
 	{"POST", "/admin/users/:id/reactivate", org_user_reactivate_post, "user.admin", 0, "Reactivate a user"},
 	{"POST", "/admin/users/:id/reset-password", org_user_reset_post, "user.admin", 0,
 	 "New initial password, shown once; must be changed at sign-in"},
@@ -167,16 +150,10 @@ const struct route org_routes[] = {
 	{"POST", "/admin/tokens", org_token_create_post, "token.admin", 0, "Create an API token; shown once"},
 	{"POST", "/admin/tokens/:id/revoke", org_token_revoke_post, "token.admin", 0, "Revoke an API token"},
 
-	{"GET", "/api/v1/units", org_api_units, "org.view", ROUTE_API, "Units in the caller's scope"},
-	{"GET", "/api/v1/units/:id", org_api_unit, "org.view", ROUTE_API, "One unit"},
-	{"POST", "/api/v1/units", org_api_unit_create, "org.admin", ROUTE_API, "Create a unit"},
-	{"PATCH", "/api/v1/units/:id", org_api_unit_update, "org.admin", ROUTE_API, "Change a unit's name or head"},
-	{"POST", "/api/v1/units/:id/deactivate", org_api_unit_deactivate, "org.admin", ROUTE_API, "Deactivate a unit"},
-	{"GET", "/api/v1/areas", org_api_areas, "org.view", ROUTE_API, "Areas in the caller's scope"},
-	{"GET", "/api/v1/areas/:id", org_api_area, "org.view", ROUTE_API, "One area"},
-	{"POST", "/api/v1/areas", org_api_area_create, "org.admin", ROUTE_API, "Create an area"},
-	{"PATCH", "/api/v1/areas/:id", org_api_area_update, "org.admin", ROUTE_API, "Change an area"},
-	{"POST", "/api/v1/areas/:id/deactivate", org_api_area_deactivate, "org.admin", ROUTE_API, "Deactivate an area"},
+	ENTITY_API_ROUTES("/api/v1/units", "org.view", "org.admin", "Unit", org_api_units, org_api_unit,
+			  org_api_unit_create, org_api_unit_update, org_api_unit_deactivate),
+	ENTITY_API_ROUTES("/api/v1/areas", "org.view", "org.admin", "Area", org_api_areas, org_api_area,
+			  org_api_area_create, org_api_area_update, org_api_area_deactivate),
 	{"GET", "/api/v1/users", org_api_users, "user.view", ROUTE_API,
 	 "People in the caller's scope; ?page=&per_page=&unit_id=&role=&active=&q="},
 	{"GET", "/api/v1/users/:id", org_api_user, "user.view", ROUTE_API, "One person"},

@@ -34,6 +34,11 @@ const char *org_requested_list(struct req *r, const char *json_name, const char 
 			       const char *sent_name);
 
 void org_not_found(struct req *r);
+/* End a write begun with db_begin(): rc is how the statements went; on DB_OK add the audit
+ * entry and commit, then redirect to `to`; else (or when that fails) roll back and answer
+ * 503, nothing stored. Returns 0 (a handler's answer). */
+int org_commit_redirect(struct req *r, int rc, const char *entity, int64_t id, const char *action,
+			const char *summary, const char *to);
 /* 409 for a rule that refuses the change (not the input's shape): message as given. */
 void org_refuse(struct req *r, const char *field, const char *message);
 
@@ -49,7 +54,20 @@ void org_audit_refusal(struct req *r, const char *entity, int64_t id, const char
  * and return 1. Otherwise return 0. */
 int org_duty_refused(struct req *r, const char *entity, int64_t id, const char *what, int target);
 
+/* The administrator kind of a permission set about to be granted (a role's permissions, or
+ * the union of a person's roles), unless e is set already: when it mixes kinds, or is
+ * another administrator's kind than the caller's, set e on `field` (the second also names the
+ * kind and is audited as an attempt on `entity`: "what"). */
+void org_check_grant(struct req *r, struct form_err *e, const char *field, const char *label,
+		     const char *perms, const char *entity, const char *what);
+
 /* --- form pieces --- */
+/* Open a list field of checkboxes (<fieldset class="cls"> with its legend and the hidden
+ * sent_name marker of org_requested_list()) and return the values to tick: those submitted
+ * after a refusal, else the stored ones. The caller draws the boxes and closes the fieldset. */
+const char *org_checks_open(struct req *r, const struct form *f, const char *cls,
+			    const char *legend_key, const char *sent_name, const char *stored,
+			    const char *json_name, const char *form_name);
 /* <option>s for the active units in the caller's scope, indented by depth */
 void org_unit_options(struct req *r, int64_t selected);
 /* <option>s for users in the caller's scope (optionally within a unit's subtree) */

@@ -22,6 +22,29 @@ void entity_not_found(struct req *r)
 	resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 }
 
+int entity_load_scoped(struct req *r, const char *sql, int64_t id,
+		       void (*from_row)(struct req *r, struct db_stmt *st, void *row), void *row)
+{
+	struct db_stmt *st = db_query(r->db, sql, "It", id, auth_scope_pattern(r));
+	int found = st && db_step(st) == 1;
+	if (found)
+		from_row(r, st, row);
+	db_done(r->db, st);
+	return found ? 0 : -1;
+}
+
+int entity_json_rows(struct req *r, struct db_stmt *st,
+		     void (*from_row)(struct req *r, struct db_stmt *st, void *row), void *row,
+		     json_t *(*json)(struct req *r, const void *row), json_t *items)
+{
+	while (st && db_step(st) == 1) {
+		from_row(r, st, row);
+		json_array_append_new(items, json(r, row));
+	}
+	db_done(r->db, st);
+	return 0;
+}
+
 static const char **texts(struct req *r, const struct entity *e)
 {
 	size_t n = 0;

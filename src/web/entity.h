@@ -72,8 +72,38 @@ int entity_api_create(struct req *r, const struct entity *e);
 int entity_api_update(struct req *r, const struct entity *e);
 int entity_api_deactivate(struct req *r, const struct entity *e);
 
+/* A load() for the common case: sql selects one record and binds the id, then the caller's
+ * scope pattern (auth_scope_pattern); from_row fills row from the statement. 0, else -1. */
+struct db_stmt;
+int entity_load_scoped(struct req *r, const char *sql, int64_t id,
+		       void (*from_row)(struct req *r, struct db_stmt *st, void *row), void *row);
+
+/* A list_json() for the common case: each row of st, read into row by from_row, appended
+ * to items as json() draws it; finishes st. Returns 0. */
+int entity_json_rows(struct req *r, struct db_stmt *st,
+		     void (*from_row)(struct req *r, struct db_stmt *st, void *row), void *row,
+		     json_t *(*json)(struct req *r, const void *row), json_t *items);
+
 /* 404 in the caller's language (also for a record outside the caller's scope). */
 void entity_not_found(struct req *r);
+
+/* The route rows of an entity's pages and of its /api/v1 handlers, in a module's route table:
+ * `what` names the record in each summary ("Area"), the permissions are given per use (who
+ * lists and views, who may open a record's page, who changes). */
+#define ENTITY_PAGE_ROUTES(path, view_perm, show_perm, admin_perm, what, list, new_, create, edit, \
+			   update, deact)                                                     \
+	{"GET", path, list, view_perm, 0, what "s: the list"},                                \
+	{"GET", path "/new", new_, admin_perm, 0, what ": the form for a new one"},             \
+	{"POST", path, create, admin_perm, 0, what ": create"},                               \
+	{"GET", path "/:id", edit, show_perm, 0, what ": one, and its form for " admin_perm},  \
+	{"POST", path "/:id", update, admin_perm, 0, what ": save"},                          \
+	{"POST", path "/:id/deactivate", deact, admin_perm, 0, what ": deactivate"}
+#define ENTITY_API_ROUTES(path, view_perm, admin_perm, what, list, get, create, update, deact)  \
+	{"GET", path, list, view_perm, ROUTE_API, what "s in the caller's scope"},            \
+	{"GET", path "/:id", get, view_perm, ROUTE_API, what ": one"},                         \
+	{"POST", path, create, admin_perm, ROUTE_API, what ": create"},                       \
+	{"PATCH", path "/:id", update, admin_perm, ROUTE_API, what ": change"},               \
+	{"POST", path "/:id/deactivate", deact, admin_perm, ROUTE_API, what ": deactivate"}
 
 /* The handlers a route table names, each passing the entity on. */
 #define ENTITY_HANDLERS(ent, list, new_, create, edit, update, deact, api_list, api_get,   \
