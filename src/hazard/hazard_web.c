@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "db/db.h"
 #include "http/static.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -303,19 +304,57 @@ static void options(struct req *r, struct strbuf *o, const char *sql, int64_t se
 
 /* ---- the report page ---- */
 
-static int report_page(struct req *r)
+/* The report form: empty (in == NULL) or, after a refusal, with every submitted value kept and
+ * the message under the field it names (a photo cannot be kept by the browser, so a refusal
+ * of any kind says so under the photo field when one was sent). */
+static void report_form(struct req *r, const struct hazard_new *in, const char *field, const char *key)
 {
 	int64_t area = 0;
-	req_query_id(r, "area", &area);
+	struct hazard_new empty = {0};
+	if (!in) {
+		req_query_id(r, "area", &area);
+		in = &empty;
+	} else {
+		area = in->area_id;
+	}
+	/* the error under field `name`, with the field's label (never its code) */
+	struct form_err fe = {0};
+	if (field) {
+		static const struct {
+			const char *field, *label;
+		} labels[] = {
+			{"area_id", "hazard.area"}, {"category_id", "hazard.category"}, {"photo", "hazard.photo"},
+			{"photos", "hazard.photo"}, {"description", "hazard.description"},
+			{"equipment_id", "hazard.equipment"}, {"level", "hazard.level"}, {"urgency", "hazard.urgency"},
+			{"criterion_id", "hazard.criterion"}, {"factor_code", "hazard.factor"},
+			{"anonymous", "hazard.anonymous"}, {"near_miss", "hazard.near_miss_hint"},
+		};
+		const char *label = "hazard.photo";
+		const char *name = "photo";
+		for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			if (!strcmp(labels[i].field, field)) {
+				label = labels[i].label;
+				name = !strcmp(field, "photos") ? "photo" : field;
+			}
+		fe.field = name;
+		fe.msg = arena_printf(&r->arena, "%s: %s", T(r, label), T(r, key));
+	}
 	struct strbuf *o = &r->out;
 	page_begin(r, T(r, "hazard.report_title"));
 	html_printf(o, "<script src=\"%s\" defer></script>", static_url("hazard.js"));
+	if (field)
+		page_notice(r, "error", fe.msg);
 	html_printf(o, "<form class=\"card stack hz-report js-shrink\" method=\"post\" action=\"/hazards\""
 		       " enctype=\"multipart/form-data\">%r<h1>%s</h1>", page_csrf(r), T(r, "hazard.report_title"));
 	html_printf(o, "<label class=\"hz-photo\"><span>%s <b class=\"req\">*</b></span>"
-		       "<input type=\"file\" name=\"photo\" accept=\"image/*\" capture=\"environment\" multiple required>"
-		       "<small class=\"hint\">%s</small></label>", T(r, "hazard.photo"), T(r, "hazard.photo_hint"));
-	html_printf(o, "<output class=\"hz-previews\" aria-live=\"polite\"></output>");
+		       "<input type=\"file\" name=\"photo\" accept=\"image/*\" capture=\"environment\" multiple required%r>"
+		       "<small class=\"hint\">%s</small>",
+		    T(r, "hazard.photo"), fe.field && !strcmp(fe.field, "photo") ? " aria-invalid=\"true\"" : "",
+		    T(r, "hazard.photo_hint"));
+	form_field_error(r, &fe, "photo");
+	if (field && (in->nphotos || !strcmp(fe.field, "photo")))
+		html_printf(o, "<small class=\"field-error hz-photo-again\">%s</small>", T(r, "hazard.photo_again"));
+	html_printf(o, "</label><output class=\"hz-previews\" aria-live=\"polite\"></output>");
 	html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><select name=\"area_id\" required>"
 		       "<option value=\"\">%s</option>", T(r, "hazard.area"), T(r, "hazard.pick"));
 	struct db_stmt *st = db_query(r->db, "SELECT id, name, latitude, longitude FROM areas WHERE active = 1 ORDER BY name", NULL);
@@ -327,51 +366,78 @@ static int report_page(struct req *r)
 		html_printf(o, ">%s</option>", db_col_text(st, 1));
 	}
 	db_done(r->db, st);
-	html_printf(o, "</select></label><button type=\"button\" class=\"hz-gps\" hidden>%s</button>",
-		    T(r, "hazard.gps"));
+	html_printf(o, "</select>");
+	form_field_error(r, &fe, "area_id");
+	html_printf(o, "</label><button type=\"button\" class=\"hz-gps\" hidden>%s</button>", T(r, "hazard.gps"));
 	html_printf(o, "<fieldset class=\"hz-cats\"><legend>%s <b class=\"req\">*</b></legend>", T(r, "hazard.category"));
+	form_field_error(r, &fe, "category_id");
 	st = db_query(r->db, "SELECT id, name_zh, name_en FROM hazard_categories WHERE active = 1 ORDER BY sort, id", NULL);
 	while (st && db_step(st) == 1)
-		html_printf(o, "<label class=\"hz-cat\"><input type=\"radio\" name=\"category_id\" value=\"%D\" required>"
-			       "<span>%s</span></label>", db_col_i64(st, 0), cat_name(r, st, 1));
+		html_printf(o, "<label class=\"hz-cat\"><input type=\"radio\" name=\"category_id\" value=\"%D\" required%r>"
+			       "<span>%s</span></label>", db_col_i64(st, 0),
+			    db_col_i64(st, 0) == in->category_id ? " checked" : "", cat_name(r, st, 1));
 	db_done(r->db, st);
 	html_printf(o, "</fieldset>");
 	html_printf(o, "<label><span>%s</span><textarea name=\"description\" rows=\"3\" maxlength=\"2000\""
-		       " placeholder=\"%s\"></textarea></label>", T(r, "hazard.description"), T(r, "hazard.description_hint"));
-	html_printf(o, "<details class=\"hz-more\"><summary>%s</summary><div class=\"stack\">", T(r, "hazard.more"));
+		       " placeholder=\"%s\">%s</textarea>", T(r, "hazard.description"), T(r, "hazard.description_hint"),
+		    in->description ? in->description : "");
+	form_field_error(r, &fe, "description");
+	/* the optional part stays open when it holds the refused field */
+	static const char *const more_fields[] = {"equipment_id", "level", "urgency", "factor_code", "criterion_id",
+						   "near_miss", "anonymous", NULL};
+	int open = 0;
+	for (int i = 0; field && more_fields[i]; i++)
+		open |= !strcmp(more_fields[i], fe.field);
+	html_printf(o, "</label><details class=\"hz-more\"%r><summary>%s</summary><div class=\"stack\">",
+		    open ? " open" : "", T(r, "hazard.more"));
 	html_printf(o, "<label><span>%s</span><select name=\"equipment_id\"><option value=\"\">—</option>",
 		    T(r, "hazard.equipment"));
-	options(r, o, "SELECT id, code || ' ' || name FROM equipment WHERE active = 1 ORDER BY code", 0, 0);
-	html_printf(o, "</select></label><label><span>%s</span><select name=\"level\">"
-		       "<option value=\"general\">%s</option><option value=\"major\">%s</option></select></label>",
-		    T(r, "hazard.level"), T(r, "hazard.level.general"), T(r, "hazard.level.major"));
-	html_printf(o, "<label><span>%s</span><select name=\"urgency\"><option value=\"\">—</option>"
-		       "<option value=\"A\">%s</option><option value=\"B\">%s</option><option value=\"C\">%s</option>"
-		       "</select></label>", T(r, "hazard.urgency"), T(r, "hazard.urgency.A"),
-		    T(r, "hazard.urgency.B"), T(r, "hazard.urgency.C"));
-	html_printf(o, "<label><span>%s</span><select name=\"factor_code\"><option value=\"\">—</option>",
+	options(r, o, "SELECT id, code || ' ' || name FROM equipment WHERE active = 1 ORDER BY code", in->equipment_id, 0);
+	html_printf(o, "</select>");
+	form_field_error(r, &fe, "equipment_id");
+	const char *lv = in->level ? in->level : "";
+	html_printf(o, "</label><label><span>%s</span><select name=\"level\">"
+		       "<option value=\"general\">%s</option><option value=\"major\"%r>%s</option></select>",
+		    T(r, "hazard.level"), T(r, "hazard.level.general"), !strcmp(lv, "major") ? " selected" : "",
+		    T(r, "hazard.level.major"));
+	form_field_error(r, &fe, "level");
+	const char *ug = in->urgency ? in->urgency : "";
+	html_printf(o, "</label><label><span>%s</span><select name=\"urgency\"><option value=\"\">—</option>"
+		       "<option value=\"A\"%r>%s</option><option value=\"B\"%r>%s</option><option value=\"C\"%r>%s</option>"
+		       "</select>", T(r, "hazard.urgency"), !strcmp(ug, "A") ? " selected" : "", T(r, "hazard.urgency.A"),
+		    !strcmp(ug, "B") ? " selected" : "", T(r, "hazard.urgency.B"), !strcmp(ug, "C") ? " selected" : "",
+		    T(r, "hazard.urgency.C"));
+	form_field_error(r, &fe, "urgency");
+	html_printf(o, "</label><label><span>%s</span><select name=\"factor_code\"><option value=\"\">—</option>",
 		    T(r, "hazard.factor"));
+	const char *fc = in->factor_code ? in->factor_code : "";
 	st = db_query(r->db, "SELECT code, name_zh, name_en, parent FROM hazard_factors ORDER BY code", NULL);
 	while (st && db_step(st) == 1)
-		html_printf(o, "<option value=\"%s\">%s%s</option>", db_col_text(st, 0),
-			    *db_col_text(st, 3) ? "· " : "", cat_name(r, st, 1));
+		html_printf(o, "<option value=\"%s\"%r>%s%s</option>", db_col_text(st, 0),
+			    !strcmp(fc, db_col_text(st, 0)) ? " selected" : "", *db_col_text(st, 3) ? "· " : "",
+			    cat_name(r, st, 1));
 	db_done(r->db, st);
-	html_printf(o, "</select></label>");
+	html_printf(o, "</select>");
+	form_field_error(r, &fe, "factor_code");
+	html_printf(o, "</label>");
 	if (hazard_setting(r->db, "hazard.allow_near_miss", 0))
-		html_printf(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"near_miss\" value=\"1\">%s</label>",
-			    T(r, "hazard.near_miss_hint"));
+		html_printf(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"near_miss\" value=\"1\"%r>%s</label>",
+			    in->near_miss ? " checked" : "", T(r, "hazard.near_miss_hint"));
 	if (hazard_setting(r->db, "hazard.allow_anonymous", 0))
-		html_printf(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"anonymous\" value=\"1\">%s</label>",
-			    T(r, "hazard.anonymous_hint"));
+		html_printf(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"anonymous\" value=\"1\"%r>%s</label>",
+			    in->anonymous ? " checked" : "", T(r, "hazard.anonymous_hint"));
+	form_field_error(r, &fe, "near_miss");
+	form_field_error(r, &fe, "anonymous");
+	form_field_error(r, &fe, "criterion_id");
 	html_printf(o, "</div></details><p class=\"hz-status\" role=\"status\" aria-live=\"polite\"></p>"
 		       "<button class=\"primary hz-send\">%s</button></form>", T(r, "hazard.send"));
 	page_end(r);
-	return 0;
 }
 
-static void show_form_error(struct req *r, int status, const char *key, const char *field)
+static int report_page(struct req *r)
 {
-	resp_error(r, status, "invalid", T(r, key), field);
+	report_form(r, NULL, NULL, NULL);
+	return 0;
 }
 
 static int report_post(struct req *r)
@@ -383,7 +449,13 @@ static int report_post(struct req *r)
 	hazard_new_read(r, &in);
 	int64_t id = hazard_create(&who, &in, &field, &key);
 	if (id < 0) {
-		show_form_error(r, !field ? 503 : !strcmp(field, "photos") ? 422 : 400, key, field);
+		if (!field) {	/* storage trouble: nothing stored, nothing the reporter can fix */
+			resp_error(r, 503, "unavailable", T(r, key), NULL);
+			return 0;
+		}
+		/* the form again, values kept, the message under its field */
+		r->status = FORM_STATUS_INVALID;
+		report_form(r, &in, field, key);
 		return 0;
 	}
 	resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld?created=1", (long long)id));
@@ -599,6 +671,19 @@ static void action_form(struct req *r, struct strbuf *o, const struct hazard_row
 		html_printf(o, "</details>");
 }
 
+/* The actions whose confirmation the detail page shows after the redirect (?done=). */
+static const char *const done_notices[] = {"accept", "reassign", "start", "submit", "verify", "reject", "assess",
+					   "submit_plan", "approve_plan", "return_plan", "report_regulator",
+					   "cancel", "fix_on_spot", "saved", NULL};
+
+static int hazard_done_known(const char *action)
+{
+	for (int i = 0; action && done_notices[i]; i++)
+		if (!strcmp(done_notices[i], action))
+			return 1;
+	return 0;
+}
+
 static int detail_page(struct req *r)
 {
 	struct actor who;
@@ -631,6 +716,13 @@ static int detail_page(struct req *r)
 	html_printf(o, "<script src=\"%s\" defer></script>", static_url("hazard.js"));
 	if (req_query_flag(r, "created", 0))
 		page_notice(r, "ok", arena_printf(&r->arena, "%s %s", T(r, "hazard.created"), h.number));
+	const char *done = NULL;
+	if (req_query_enum(r, "done", done_notices, &done) == 1) {
+		/* a dispatch names the person it went to: that is who acts next */
+		int names = (!strcmp(done, "accept") || !strcmp(done, "reassign")) && *db_col_text(st, 6);
+		page_notice(r, "ok", arena_printf(&r->arena, "%s%s%s", TK(r, "hazard.done.", done),
+						  names ? " " : "", names ? db_col_text(st, 6) : ""));
+	}
 	html_printf(o, "<section class=\"card hz-detail\"><h1>%s</h1><p>", h.number);
 	badges(r, o, h.status, h.level, (int)db_col_i64(st, 10), !db_col_null(st, 11), (int)db_col_i64(st, 13),
 	       (int)db_col_i64(st, 14));
@@ -748,7 +840,9 @@ static int act_post(struct req *r)
 		resp_error(r, status, "refused", T(r, key), field);
 		return 0;
 	}
-	resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld", (long long)id));
+	/* the next page says what happened and what comes next (hazard.done.<action>) */
+	resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld?done=%s", (long long)id,
+				      hazard_done_known(action) ? action : "saved"));
 	return 0;
 }
 
