@@ -10,6 +10,7 @@
  * database file behind the application's back.
  */
 #include "audit/audit.h"
+#include "auth/auth.h"
 #include "base/day.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -110,19 +111,146 @@ static void filter_input(struct req *r, const struct audit_filter *f, const char
 	html_printf(&r->out, "</label>");
 }
 
+/*
+ * The page shows people and actions, not codes: names of actions and objects from the
+ * catalogue (audit.act.*, audit.ent.*; an unknown code shows as itself), the person's name
+ * with the account beside it, a link to the object only where the viewer may open it, and a
+ * hazard's or permit's state change with the states' names. The JSON API and the export keep
+ * the raw codes: they are for programs and for the record.
+ */
+static const char *code_name(struct req *r, const char *prefix, const char *code)
+{
+	const char *key = arena_printf(&r->arena, "%s%s", prefix, code);
+	return i18n_has(key) ? T(r, key) : code;
+}
+
+/* Where an object of an entity opens, and the permission its page needs. */
+static const struct {
+	const char *entity, *path, *perm;
+} object_pages[] = {
+	{"hazard", "/hazards/", "hazard.view"},
+	{"permit", "/permits/", "permit.view"},
+	{"user", "/admin/users/", "user.admin"},
+	{"role", "/admin/roles/", "role.admin"},
+	{"area", "/admin/areas/", "org.view"},
+	{"unit", "/admin/units/", "org.admin"},
+	{"person", "/persons/", "cert.view"},
+	{"cert", "/persons/", "cert.view"},	/* a certificate shows on its holder's page */
+	{"equipment", "/equipment/", "equip.view"},
+	{NULL, NULL, NULL},
+};
+
+/* The object cell: "隐患 #42" (or the person's name for a user), a link where allowed. */
+static void object_cell(struct req *r, const char *entity, int64_t id, int64_t link_id,
+			const char *label)
+{
+	const char *kind = code_name(r, "audit.ent.", entity);
+	struct strbuf text = STRBUF_INIT;
+	if (label && *label)
+		sb_addf(&text, "%s %s", kind, label);
+	else if (id > 0)
+		sb_addf(&text, "%s #%lld", kind, (long long)id);
+	else
+		sb_adds(&text, kind);
+	const char *path = NULL;
+	for (int i = 0; object_pages[i].entity; i++)
+		if (!strcmp(object_pages[i].entity, entity) && link_id > 0 && auth_has(r, object_pages[i].perm))
+			path = object_pages[i].path;
+	if (path)
+		html_printf(&r->out, "<a class=\"audit-obj\" href=\"%s%D\">%s</a>", path, link_id, text.buf);
+	else
+		html_printf(&r->out, "<span class=\"audit-obj\">%s</span>", text.buf);
+	sb_release(&text);
+}
+
+static int state_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/*
+ * A hazard's summary is "HZ-… action: from → to", a permit's "PT-… from→to[: note]": show
+ * the number, the states' names and the note. Any other summary is shown as written.
+ */
+static void summary_cell(struct req *r, const char *entity, const char *sum)
+{
+	const char *prefix = !strcmp(entity, "hazard") ? "hazard.status."
+			     : !strcmp(entity, "permit") ? "permit.state." : NULL;
+	const char *arrow = prefix ? strstr(sum, "→") : NULL;
+	if (!arrow) {
+		html_printf(&r->out, "%s", sum);
+		return;
+	}
+	const char *fe = arrow;
+	while (fe > sum && fe[-1] == ' ')
+		fe--;
+	const char *fb = fe;
+	while (fb > sum && state_char(fb[-1]))
+		fb--;
+	const char *tb = arrow + strlen("→");
+	while (*tb == ' ')
+		tb++;
+	const char *te = tb;
+	while (state_char(*te))
+		te++;
+	if (fb == fe || tb == te) {
+		html_printf(&r->out, "%s", sum);
+		return;
+	}
+	const char *number = arena_printf(&r->arena, "%.*s", (int)strcspn(sum, " "), sum);
+	const char *from = arena_printf(&r->arena, "%.*s", (int)(fe - fb), fb);
+	const char *to = arena_printf(&r->arena, "%.*s", (int)(te - tb), tb);
+	html_printf(&r->out, "%s <span class=\"audit-states\">%s → %s</span>%s",
+		    number == fb ? "" : number, code_name(r, prefix, from), code_name(r, prefix, to), te);
+}
+
+/* A drop-down of the values the log holds for `column`, by name; the current one kept. */
+static void filter_select(struct req *r, const struct audit_filter *f, const char *name,
+			  const char *current, const char *sql, const char *name_prefix)
+{
+	html_printf(&r->out, "<label>%s<select name=\"%s\"><option value=\"\">%s</option>",
+		    T(r, arena_printf(&r->arena, "audit.%s", name)), name, T(r, "audit.all"));
+	int seen = !*current;
+	struct db_stmt *st = db_query(r->db, sql, "");
+	while (st && db_step(st) == 1) {
+		const char *v = db_col_text(st, 0), *label = db_col_text(st, 1);
+		int sel = !strcmp(v, current);
+		seen |= sel;
+		if (name_prefix)
+			label = code_name(r, name_prefix, v);
+		else if (*label)
+			label = arena_printf(&r->arena, "%s (%s)", label, v);
+		else
+			label = code_name(r, "audit.who.", v);	/* "demo", "cli": no person */
+		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", v, sel ? " selected" : "", label);
+	}
+	db_done(r->db, st);
+	if (!seen)
+		html_printf(&r->out, "<option value=\"%s\" selected>%s</option>", current,
+			    name_prefix ? code_name(r, name_prefix, current) : current);
+	html_printf(&r->out, "</select>");
+	if (f->bad_field && !strcmp(f->bad_field, name))
+		html_printf(&r->out, "<span class=\"field-error\" id=\"err-%s\">%s</span>", name, f->bad_msg);
+	html_printf(&r->out, "</label>");
+}
+
 static int audit_page(struct req *r)
 {
 	struct audit_filter f;
 	filter_read(r, &f);
 	page_begin(r, T(r, "nav.audit"));
-	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p><a class=\"button\" href=\"/audit/verify\">%s</a></p>",
+	html_printf(&r->out, "<section class=\"card audit-page\"><h1>%s</h1><p><a class=\"button\" href=\"/audit/verify\">%s</a></p>",
 		    T(r, "nav.audit"), T(r, "audit.verify"));
 	html_printf(&r->out, "<form method=\"get\" action=\"/audit\" class=\"filters\">");
-	filter_input(r, &f, "entity", f.entity, "maxlength=\"32\"");
+	filter_select(r, &f, "action", f.action, "SELECT DISTINCT action, '' FROM audit_log ORDER BY 1 LIMIT 500",
+		      "audit.act.");
+	filter_select(r, &f, "entity", f.entity, "SELECT DISTINCT entity, '' FROM audit_log ORDER BY 1 LIMIT 500",
+		      "audit.ent.");
+	filter_select(r, &f, "username", f.username, "SELECT a.username, COALESCE(MAX(u.name), '') FROM audit_log a"
+		      " LEFT JOIN users u ON u.id = a.user_id WHERE a.username <> '' GROUP BY a.username"
+		      " ORDER BY 2, 1 LIMIT 500", NULL);
 	filter_input(r, &f, "entity_id", req_query(r, "entity_id") && !f.bad_field ? req_query(r, "entity_id") : "",
 		     "inputmode=\"numeric\" maxlength=\"19\"");
-	filter_input(r, &f, "username", f.username, "maxlength=\"64\"");
-	filter_input(r, &f, "action", f.action, "maxlength=\"32\"");
 	filter_input(r, &f, "from", f.from, "type=\"date\"");
 	filter_input(r, &f, "to", f.to, "type=\"date\"");
 	html_printf(&r->out, "<button>%s</button></form>", T(r, "org.filter"));
@@ -136,17 +264,40 @@ static int audit_page(struct req *r)
 		return 0;
 	}
 	int64_t total = 0;
-	struct db_stmt *st = filter_query(r, &f, &total);
-	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"audit\"><thead><tr><th>#</th><th>%s</th>"
+	db_get_i64(r->db, &total, "SELECT count(*) FROM audit_log" AUDIT_WHERE, AUDIT_TYPES, AUDIT_ARGS(&f));
+	/* the page of entries first, then the names: the filter's columns are audit_log's alone */
+	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.at, a.username, a.client_ip, a.entity, a.entity_id,"
+		" a.action, a.summary, COALESCE(u.name, ''), COALESCE(t.name, ''),"
+		" CASE a.entity WHEN 'cert' THEN COALESCE((SELECT person_id FROM certs WHERE id = a.entity_id), 0)"
+		" ELSE a.entity_id END"
+		" FROM (SELECT * FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?) a"
+		" LEFT JOIN users u ON u.id = a.user_id"
+		" LEFT JOIN users t ON a.entity = 'user' AND t.id = a.entity_id ORDER BY a.id DESC",
+		AUDIT_TYPES "ii", AUDIT_ARGS(&f), f.per_page, (f.page - 1) * f.per_page);
+	html_printf(&r->out, "<div class=\"table-wrap audit-wrap\"><table class=\"audit\"><thead><tr><th>#</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		    T(r, "audit.at"), T(r, "audit.username"), T(r, "audit.ip"), T(r, "audit.entity"),
-		    T(r, "audit.action"), T(r, "audit.summary"));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<tr><td>%D</td><td>%s</td><td>%s</td><td>%s</td><td>%s #%D</td>"
-				     "<td>%s</td><td class=\"summary\">%s</td></tr>",
-			    db_col_i64(st, 0), page_time(r, db_col_i64(st, 1)), db_col_text(st, 3),
-			    db_col_text(st, 4), db_col_text(st, 5), db_col_i64(st, 6), db_col_text(st, 7),
-			    db_col_text(st, 8));
+		    T(r, "audit.at"), T(r, "audit.username"), T(r, "audit.entity"), T(r, "audit.action"),
+		    T(r, "audit.summary"), T(r, "audit.ip"));
+	while (st && db_step(st) == 1) {
+		const char *account = db_col_text(st, 2), *name = db_col_text(st, 8);
+		const char *entity = db_col_text(st, 4);
+		html_printf(&r->out, "<tr data-entry=\"%D\"><td class=\"audit-id\">%D</td><td class=\"audit-at\">%s</td>"
+				     "<td class=\"audit-who\" data-label=\"%s\">",
+			    db_col_i64(st, 0), db_col_i64(st, 0), page_time(r, db_col_i64(st, 1)), T(r, "audit.username"));
+		if (*name)
+			html_printf(&r->out, "%s <small class=\"account\">%s</small>", name, account);
+		else
+			html_printf(&r->out, "%s", *account ? code_name(r, "audit.who.", account) : "—");
+		html_printf(&r->out, "</td><td class=\"audit-object\" data-label=\"%s\">", T(r, "audit.entity"));
+		object_cell(r, entity, db_col_i64(st, 5), db_col_i64(st, 10), db_col_text(st, 9));
+		html_printf(&r->out, "</td><td class=\"audit-action\" data-label=\"%s\" data-code=\"%s\">%s</td>"
+				     "<td class=\"summary\" data-label=\"%s\">",
+			    T(r, "audit.action"), db_col_text(st, 6), code_name(r, "audit.act.", db_col_text(st, 6)),
+			    T(r, "audit.summary"));
+		summary_cell(r, entity, db_col_text(st, 7));
+		html_printf(&r->out, "</td><td class=\"audit-ip\" data-label=\"%s\">%s</td></tr>", T(r, "audit.ip"),
+			    db_col_text(st, 3));
+	}
 	db_done(r->db, st);
 	html_printf(&r->out, "</tbody></table></div>");
 

@@ -93,7 +93,8 @@ test('a change shows who, when, from where, what and a summary, newest first', a
   assert.equal(made.status, 201);
   const page = await auditor.get(`/audit?entity=unit&entity_id=${made.json.id}`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /<td>admin<\/td><td>127\.0\.0\.1<\/td><td>unit #\d+<\/td><td>create<\/td>/);
+  assert.match(page.text, /周建国 <small class="account">admin<\/small><\/td><td class="audit-object" data-label="对象"><span class="audit-obj">组织单位 #\d+<\/span><\/td><td class="audit-action" data-label="操作" data-code="create">新建<\/td>/);
+  assert.match(page.text, /<td class="audit-ip" data-label="IP 地址">127\.0\.0\.1<\/td>/);
   assert.match(page.text, /审计测试车间&lt;i&gt;/);
   assert.match(page.text, /\d{4}-\d\d-\d\d \d\d:\d\d/);
   const api = srv.client();
