@@ -329,7 +329,7 @@ static int certs_list(struct req *r)
 		" AND (p.name LIKE ? OR ce.number LIKE ? OR COALESCE(p.employee_no, '') LIKE ?)"
 		" ORDER BY u.path, p.name, ce.id",
 		"tIIIIttt", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), unit, unit, like, like, like);
-	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"certs\"><thead><tr><th>%s</th><th>%s</th>"
+	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"certs cards\"><thead><tr><th>%s</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "cert.person"), T(r, "cert.unit"), T(r, "cert.item"), T(r, "cert.number"),
 		    T(r, "cert.expires_on"), T(r, "cert.review_on"), T(r, "cert.status"));
@@ -347,9 +347,13 @@ static int certs_list(struct req *r)
 		html_printf(&r->out, "<tr><td><a href=\"/persons/%D\">%s</a>", db_col_i64(st, 1), db_col_text(st, 2));
 		if (*employer)
 			html_printf(&r->out, " <small class=\"contractor\">%s</small>", employer);
-		html_printf(&r->out, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%r</td></tr>",
-			    db_col_text(st, 4), cert_catalogue_name(r, db_col_text(st, 6)), db_col_text(st, 7),
-			    day_s(r, col_day(st, 8)), day_s(r, col_day(st, 9)), status_badge(r, s));
+		/* data-label: the column's name, shown before the value when the row is a card (phones) */
+		html_printf(&r->out, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td><td>%r</td></tr>",
+			    T(r, "cert.unit"), db_col_text(st, 4), T(r, "cert.item"), cert_catalogue_name(r, db_col_text(st, 6)),
+			    T(r, "cert.number"), db_col_text(st, 7), T(r, "cert.expires_on"), day_s(r, col_day(st, 8)),
+			    T(r, "cert.review_on"), day_s(r, col_day(st, 9)), status_badge(r, s));
 	}
 	db_done(r->db, st);
 	if (!n)
@@ -384,17 +388,19 @@ static int certs_expiring(struct req *r)
 			if (cur >= 0)
 				html_printf(&r->out, "</tbody></table></div>");
 			cur = db_col_i64(st, 0);
-			html_printf(&r->out, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th>"
+			html_printf(&r->out, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th>%s</th><th>%s</th>"
 					     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 				    db_col_text(st, 1), T(r, "cert.person"), T(r, "cert.item"), T(r, "cert.number"),
 				    T(r, "cert.expires_on"), T(r, "cert.review_on"), T(r, "cert.status"));
 		}
 		n++;
 		int64_t exp = col_day(st, 6), rev = col_day(st, 7);
-		html_printf(&r->out, "<tr><td><a href=\"/persons/%D\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
-				     "<td>%s</td><td>%r</td></tr>",
-			    db_col_i64(st, 2), db_col_text(st, 3), cert_catalogue_name(r, db_col_text(st, 4)),
-			    db_col_text(st, 5), day_s(r, exp), day_s(r, rev),
+		html_printf(&r->out, "<tr><td><a href=\"/persons/%D\">%s</a></td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td><td>%r</td></tr>",
+			    db_col_i64(st, 2), db_col_text(st, 3), T(r, "cert.item"), cert_catalogue_name(r, db_col_text(st, 4)),
+			    T(r, "cert.number"), db_col_text(st, 5), T(r, "cert.expires_on"), day_s(r, exp),
+			    T(r, "cert.review_on"), day_s(r, rev),
 			    status_badge(r, cert_status_at(today, exp, rev, 0)));
 	}
 	db_done(r->db, st);

@@ -515,8 +515,11 @@ static int list_page(struct req *r)
 		    T(r, "nav.hazards"), mine ? " aria-current=\"page\"" : "", T(r, "hazard.tab_mine"), my_unit,
 		    !mine && f.unit_id == my_unit ? " aria-current=\"page\"" : "", T(r, "hazard.tab_unit"),
 		    !mine && !f.unit_id ? " aria-current=\"page\"" : "", T(r, "hazard.tab_all"), T(r, "hazard.ranking"));
-	/* filters: a GET form, so a filtered list is a link one can send */
-	html_printf(o, "<form class=\"filters\" method=\"get\" action=\"/hazards\">");
+	/* filters: a GET form, so a filtered list is a link one can send; folded in a <details> (no
+	 * JavaScript needed) so that on a phone the results come first, not a screen of fields */
+	html_printf(o, "<details class=\"hz-filters\"><summary class=\"button\">%s · %s</summary>"
+		       "<form class=\"filters\" method=\"get\" action=\"/hazards\">",
+		    T(r, "hazard.search"), T(r, "hazard.filter"));
 	if (mine)
 		html_printf(o, "<input type=\"hidden\" name=\"mine\" value=\"1\">");
 	html_printf(o, "<label><span>%s</span><input type=\"search\" name=\"q\" value=\"%s\" placeholder=\"%s\"></label>",
@@ -543,7 +546,7 @@ static int list_page(struct req *r)
 		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\"></label>"
 		       "<label class=\"inline\"><input type=\"checkbox\" name=\"overdue\" value=\"1\"%r>%s</label>"
 		       "<label class=\"inline\"><input type=\"checkbox\" name=\"repeat\" value=\"1\"%r>%s</label>"
-		       "<button>%s</button></form>",
+		       "<button>%s</button></form></details>",
 		    T(r, "hazard.from"), f.from ? f.from : "", T(r, "hazard.to"), f.to ? f.to : "",
 		    f.overdue ? " checked" : "", T(r, "hazard.overdue"), f.repeat ? " checked" : "",
 		    T(r, "hazard.repeat"), T(r, "hazard.filter"));
