@@ -149,11 +149,6 @@ static void role_defaults(struct req *r, const char **t)
 	t[3] = "unit";
 }
 
-static const char *role_title(const void *row)
-{
-	return ((const struct role_row *)row)->name_zh;
-}
-
 static const char *role_title_in(struct req *r, const void *row)
 {
 	const struct role_row *ro = row;
@@ -316,7 +311,7 @@ static const struct entity role_entity = {
 	.name = "role", .path = "/admin/roles", .edit_perm = "role.admin",
 	.new_title = "org.role_new", .fields = role_fields, .row_size = sizeof(struct role_row),
 	.load = role_load, .admit = role_admit, .values = role_values, .defaults = role_defaults,
-	.title = role_title, .title_in = role_title_in, .check = role_check, .store = role_store,
+	.title_in = role_title_in, .check = role_check, .store = role_store,
 	.verify = role_verify, .summary = role_summary, .show_head = role_head,
 	.extra_inputs = role_perm_inputs,
 };

@@ -63,7 +63,7 @@ struct entity {
 	 * of another kind of administrator, 三权分立): after load(), refuse `action` ("edit",
 	 * "update", "deactivate", "view") by answering (403, audited) and returning -1; else 0. */
 	int (*admit)(struct req *r, const void *row, const char *action);
-	/* Optional: the title in the request's language (instead of title()). */
+	/* Optional: the title in the request's language (instead of title(), then NULL). */
 	const char *(*title_in)(struct req *r, const void *row);
 	/* Optional: inputs drawn inside the form after the declared fields (a list of
 	 * checkboxes whose values are not a declared field); row is NULL when creating. */
