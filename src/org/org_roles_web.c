@@ -21,6 +21,7 @@
 #include "auth/auth_duty.h"
 #include "base/text.h"
 #include "db/db.h"
+#include "web/entity.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -33,8 +34,9 @@ struct role_row {
 	int builtin;
 };
 
-static int role_load(struct req *r, int64_t id, struct role_row *ro)
+static int role_load(struct req *r, int64_t id, void *row)
 {
+	struct role_row *ro = row;
 	struct db_stmt *st = db_query(r->db, "SELECT id, code, name_zh, name_en, permissions, scope, builtin"
 				    " FROM roles WHERE id = ?", "I", id);
 	int found = st && db_step(st) == 1;
@@ -128,81 +130,104 @@ static const struct form_field role_fields[] = {
 	{0},
 };
 
-/* The stored texts of role_fields (NULL: a new role, which starts with the unit scope). */
-static const char **role_texts(struct req *r, const struct role_row *ro)
+/* The stored texts of role_fields. */
+static void role_values(struct req *r, const void *row, const char **t)
 {
-	const char **t = arena_alloc(&r->arena, 4 * sizeof *t);
-	t[0] = ro ? ro->code : "";
-	t[1] = ro ? ro->name_zh : "";
-	t[2] = ro ? ro->name_en : "";
-	t[3] = ro ? ro->scope : "unit";
-	return t;
+	(void)r;
+	const struct role_row *ro = row;
+	t[0] = ro->code;
+	t[1] = ro->name_zh;
+	t[2] = ro->name_en;
+	t[3] = ro->scope;
 }
 
-/* Validate and store a new role (cur NULL) or changes. Returns the id, 0 with f->err set,
- * or -1. */
-static int64_t role_save(struct req *r, const struct role_row *cur, struct form *f)
+/* A new role starts with the unit scope. */
+static void role_defaults(struct req *r, const char **t)
 {
-	struct form_err *e = &f->err;
-	form_read(r, f, role_fields, cur ? role_texts(r, cur) : NULL, cur);
-	const char *code = cur ? cur->code : form_get(f, "code")->text;
+	(void)r;
+	t[0] = t[1] = t[2] = "";
+	t[3] = "unit";
+}
+
+static const char *role_title_in(struct req *r, const void *row)
+{
+	const struct role_row *ro = row;
+	return strcmp(r->lang, "en") ? ro->name_zh : ro->name_en;
+}
+
+/* The permissions a save sets: those requested, else the stored ones (none for a new
+ * role); normalised, or NULL with e set. */
+static const char *role_perms(struct req *r, const struct role_row *cur, struct form_err *e)
+{
+	const char *perms = requested_perms(r);
+	return check_perms(r, e, perms ? perms : cur ? cur->perms : "");
+}
+
+/* A new role's code (its shape is org_check_role_code()'s, and it is not taken), and the
+ * permissions against the vocabulary and the separation of duties. */
+static void role_check(struct req *r, const void *cur, struct form *f)
+{
+	const char *code = form_get(f, "code")->text;
 	const char *problem = cur ? NULL : org_check_role_code(code);
 	if (problem)
 		form_fail(r, f, "code", problem);
+	if (form_failed(f) || !role_perms(r, cur, &f->err))
+		return;
+	int64_t n = 0;
+	if (!cur && db_get_i64(r->db, &n, "SELECT count(*) FROM roles WHERE code = ?", "t", code) == 1 && n)
+		form_err_set(r, &f->err, "code", "org.role_code", "org.err_taken");
+}
+
+static int64_t role_store(struct req *r, const void *row, const struct form *f)
+{
+	const struct role_row *cur = row;
 	const char *zh = form_get(f, "name_zh")->text, *en = form_get(f, "name_en")->text;
 	const char *scope = form_get(f, "scope")->text;
-	const char *perms = requested_perms(r);
-	if (!perms)
-		perms = cur ? cur->perms : "";
-	perms = check_perms(r, e, perms);
-	if (e->field)
-		return 0;
-	int64_t n = 0;
-	if (!cur && db_get_i64(r->db, &n, "SELECT count(*) FROM roles WHERE code = ?", "t", code) == 1 && n) {
-		form_err_set(r, e, "code", "org.role_code", "org.err_taken");
-		return 0;
-	}
+	const char *perms = role_perms(r, cur, &(struct form_err){0});	/* checked already */
 	if (!*en)
 		en = zh;
-	if (db_begin(r->db) != DB_OK)
+	if (cur)
+		return db_exec(r->db, "UPDATE roles SET name_zh = ?, name_en = ?, permissions = ?, scope = ?"
+			       " WHERE id = ?", "ttttI", zh, en, perms, scope, cur->id) == DB_OK ? cur->id : -1;
+	if (db_exec(r->db, "INSERT INTO roles (code, name_zh, name_en, permissions, scope, builtin)"
+		    " VALUES (?, ?, ?, ?, ?, 0)", "ttttt", form_get(f, "code")->text, zh, en, perms,
+		    scope) != DB_OK)
 		return -1;
-	int64_t id = cur ? cur->id : 0;
-	struct strbuf sum = STRBUF_INIT;
-	int rc;
-	if (!cur) {
-		rc = db_exec(r->db, "INSERT INTO roles (code, name_zh, name_en, permissions, scope, builtin)"
-			     " VALUES (?, ?, ?, ?, ?, 0)", "ttttt", code, zh, en, perms, scope);
-		id = db_last_id(r->db);
-		sb_addf(&sum, "code: %s; scope: %s; permissions: %s", code, scope, perms);
-	} else {
-		rc = db_exec(r->db, "UPDATE roles SET name_zh = ?, name_en = ?, permissions = ?, scope = ?"
-			     " WHERE id = ?", "ttttI", zh, en, perms, scope, id);
-		org_diff(&sum, "name_zh", cur->name_zh, zh);
-		org_diff(&sum, "name_en", cur->name_en, en);
-		org_diff(&sum, "scope", cur->scope, scope);
-		org_diff(&sum, "permissions", cur->perms, perms);
-	}
-	/* a person holding this role and another may not end up with both sides of the split */
+	return db_last_id(r->db);
+}
+
+/* A person holding this role and another may not end up with both sides of the split. */
+static void role_verify(struct req *r, const void *cur, int64_t id, struct form *f)
+{
+	(void)cur;
 	int64_t clash_user = 0;
-	struct db_stmt *st = rc == DB_OK ? db_query(r->db, "SELECT user_id FROM user_roles WHERE role_id = ?", "I", id) : NULL;
+	struct db_stmt *st = db_query(r->db, "SELECT user_id FROM user_roles WHERE role_id = ?", "I", id);
 	while (st && db_step(st) == 1 && !clash_user)
 		if (org_user_duty(r->db, db_col_i64(st, 0)) == AUTH_DUTY_MIXED)
 			clash_user = db_col_i64(st, 0);
 	db_done(r->db, st);
-	if (clash_user) {
-		db_rollback(r->db);
-		sb_release(&sum);
-		form_err_set(r, e, "permissions", "org.role_perms", "org.err_separation_user");
-		return 0;
+	if (clash_user)
+		form_err_set(r, &f->err, "permissions", "org.role_perms", "org.err_separation_user");
+}
+
+/* The audit entry names the permissions, which are no declared field: the new role's code,
+ * scope and permissions, or what a change made of each. */
+static void role_summary(struct req *r, const void *row, int64_t id, const struct form *f,
+			 struct strbuf *sum)
+{
+	(void)f;
+	const struct role_row *cur = row;
+	struct role_row now;
+	if (role_load(r, id, &now))
+		return;
+	if (!cur) {
+		sb_addf(sum, "code: %s; scope: %s; permissions: %s", now.code, now.scope, now.perms);
+		return;
 	}
-	if (rc != DB_OK || audit_req(r, "role", id, cur ? "update" : "create", sum.buf) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		sb_release(&sum);
-		return -1;
-	}
-	sb_release(&sum);
-	return id;
+	org_diff(sum, "name_zh", cur->name_zh, now.name_zh);
+	org_diff(sum, "name_en", cur->name_en, now.name_en);
+	org_diff(sum, "scope", cur->scope, now.scope);
+	org_diff(sum, "permissions", cur->perms, now.perms);
 }
 
 static const char *scope_label(struct req *r, const char *scope)
@@ -245,20 +270,19 @@ int org_roles_page(struct req *r)
 	return 0;
 }
 
-/* The role's page: f carries the stored values, or the submitted ones after a refusal. */
-static void role_form(struct req *r, const struct role_row *ro, const struct form *f)
+/* Above a role's form: its code, fixed once made. */
+static void role_head(struct req *r, const void *row)
 {
-	const char *title = ro ? (strcmp(r->lang, "en") ? ro->name_zh : ro->name_en) : T(r, "org.role_new");
-	page_begin(r, title);
-	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", title);
-	if (form_failed(f))
-		page_notice(r, "error", f->err.msg);
+	const struct role_row *ro = row;
 	if (ro)
-		html_printf(&r->out, "<p class=\"sub\"><code>%s</code></p><form method=\"post\" action=\"/admin/roles/%D\" class=\"stack\">%r",
-			    ro->code, ro->id, page_csrf(r));
-	else
-		html_printf(&r->out, "<form method=\"post\" action=\"/admin/roles\" class=\"stack\">%r", page_csrf(r));
-	form_render_fields(r, f);
+		html_printf(&r->out, "<p class=\"sub\"><code>%s</code></p>", ro->code);
+}
+
+/* The permission checkboxes: the vocabulary less another administrator's permissions,
+ * ticked as stored, or as submitted after a refusal. */
+static void role_perm_inputs(struct req *r, const void *row, const struct form *f)
+{
+	const struct role_row *ro = row;
 	const char *have = org_checks_open(r, f, "checks perms", "org.role_perms", "perms_sent",
 					   ro ? ro->perms : "", "permissions", "perm");
 	char *v = arena_strdup(&r->arena, vocabulary(r)), *save = NULL;
@@ -272,73 +296,44 @@ static void role_form(struct req *r, const struct role_row *ro, const struct for
 			    i18n_has(key) ? T(r, key) : p, p);
 	}
 	form_field_error(r, &f->err, "permissions");
-	html_printf(&r->out, "<p class=\"hint\">%s</p></fieldset><button class=\"primary\">%s</button></form>"
-			     "<p><a href=\"/admin/roles\">%s</a></p></section>",
-		    T(r, "org.separation_hint"), T(r, "org.save"), T(r, "org.back"));
-	page_end(r);
+	html_printf(&r->out, "<p class=\"hint\">%s</p></fieldset>", T(r, "org.separation_hint"));
 }
 
-/* A role's form showing its stored values (NULL: a new role). */
-static void role_form_stored(struct req *r, const struct role_row *ro)
+/* A role of another kind of administrator is listed but not opened: 403, audited. */
+static int role_admit(struct req *r, const void *row, const char *action)
 {
-	struct form f;
-	form_init(r, &f, role_fields, role_texts(r, ro), ro);
-	f.creating = ro == NULL;
-	role_form(r, ro, &f);
+	const struct role_row *ro = row;
+	return org_duty_refused(r, "role", ro->id, action, auth_duty_of(ro->perms, NULL)) ? -1 : 0;
 }
 
-/* After role_save(): the form again (422), 503, or back to the list. */
-static int role_saved(struct req *r, const struct role_row *ro, int64_t id, const struct form *f)
-{
-	if (id == 0) {
-		r->status = FORM_STATUS_INVALID;
-		role_form(r, ro, f);
-	} else if (id < 0) {
-		form_unavailable(r);
-	} else {
-		resp_redirect(r, "/admin/roles");
-	}
-	return 0;
-}
-
-/* The :id role, when the caller may manage its kind: 404 / 403 (audited) otherwise. */
-static int role_param(struct req *r, struct role_row *ro)
-{
-	int64_t id;
-	if (req_param_id(r, "id", &id) || role_load(r, id, ro)) {
-		org_not_found(r);
-		return -1;
-	}
-	return org_duty_refused(r, "role", id, "edit", auth_duty_of(ro->perms, NULL)) ? -1 : 0;
-}
+/* Roles have their own list page (with the preview) and no API or deactivation. */
+static const struct entity role_entity = {
+	.name = "role", .path = "/admin/roles", .edit_perm = "role.admin",
+	.new_title = "org.role_new", .fields = role_fields, .row_size = sizeof(struct role_row),
+	.load = role_load, .admit = role_admit, .values = role_values, .defaults = role_defaults,
+	.title_in = role_title_in, .check = role_check, .store = role_store,
+	.verify = role_verify, .summary = role_summary, .show_head = role_head,
+	.extra_inputs = role_perm_inputs,
+};
 
 int org_role_new_page(struct req *r)
 {
-	role_form_stored(r, NULL);
-	return 0;
+	return entity_new_page(r, &role_entity);
 }
 
 int org_role_create_post(struct req *r)
 {
-	struct form f;
-	return role_saved(r, NULL, role_save(r, NULL, &f), &f);
+	return entity_create_post(r, &role_entity);
 }
 
 int org_role_edit_page(struct req *r)
 {
-	struct role_row ro;
-	if (!role_param(r, &ro))
-		role_form_stored(r, &ro);
-	return 0;
+	return entity_edit_page(r, &role_entity);
 }
 
 int org_role_update_post(struct req *r)
 {
-	struct role_row ro;
-	struct form f;
-	if (role_param(r, &ro))
-		return 0;
-	return role_saved(r, &ro, role_save(r, &ro, &f), &f);
+	return entity_update_post(r, &role_entity);
 }
 
 /* ---- role preview ---- */

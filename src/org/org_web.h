@@ -2,9 +2,10 @@
  * org_web.h — private to the administration pages (org_*_web.c): the handlers that
  * org_web.c lists in org_routes[], and the form and list helpers they share.
  *
- * Validation: every page declares its fields (web/form.h); units and areas go through the
- * generic record pages (web/entity.c), users, roles, positions and tokens read and draw their
- * declared fields themselves around the separation-of-duties checks. Either way a refused
+ * Validation: every page declares its fields (web/form.h); units, areas and roles go through
+ * the generic record pages (web/entity.c; a role adds its permission checkboxes and the
+ * separation-of-duties checks through the entity's hooks), users, positions and tokens read
+ * and draw their declared fields themselves. Either way a refused
  * form comes back with status 422, the message under the field and the values kept, and the
  * API answers 422 with the same field and message.
  */

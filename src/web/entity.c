@@ -60,8 +60,9 @@ static const char **stored_texts(struct req *r, const struct entity *e, const vo
 	return t;
 }
 
-/* The record named by :id, in the arena; NULL (and 404 answered) when out of reach. */
-static void *load_param(struct req *r, const struct entity *e)
+/* The record named by :id, in the arena, for `action`; NULL when out of reach (404
+ * answered) or refused by admit() (which answered). */
+static void *load_param(struct req *r, const struct entity *e, const char *action)
 {
 	int64_t id;
 	void *row = arena_alloc(&r->arena, e->row_size);
@@ -69,12 +70,17 @@ static void *load_param(struct req *r, const struct entity *e)
 		entity_not_found(r);
 		return NULL;
 	}
-	return row;
+	return e->admit && e->admit(r, row, action) ? NULL : row;
+}
+
+static const char *title_of(struct req *r, const struct entity *e, const void *row)
+{
+	return e->title_in ? e->title_in(r, row) : e->title(row);
 }
 
 static void render(struct req *r, const struct entity *e, const void *row, const struct form *f)
 {
-	const char *title = row ? e->title(row) : T(r, e->new_title);
+	const char *title = row ? title_of(r, e, row) : T(r, e->new_title);
 	page_begin(r, title);
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1>", title);
 	if (f->err.field)
@@ -91,6 +97,8 @@ static void render(struct req *r, const struct entity *e, const void *row, const
 			html_printf(&r->out, "<form method=\"post\" action=\"%s\" class=\"stack\">%r",
 				    e->new_action ? e->new_action : e->path, page_csrf(r));
 		form_render_fields(r, f);
+		if (e->extra_inputs)
+			e->extra_inputs(r, row, f);
 		if (e->hint)
 			html_printf(&r->out, "<p class=\"hint\">%s</p>", T(r, e->hint));
 		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "form.save"));
@@ -119,7 +127,18 @@ static int64_t save(struct req *r, const struct entity *e, const void *cur, stru
 		return -1;
 	struct strbuf sum = STRBUF_INIT;
 	int64_t id = e->store(r, cur, f);
-	form_audit_summary(r, &sum, f, old);
+	if (id > 0 && e->verify) {
+		e->verify(r, cur, id, f);
+		if (form_failed(f)) {	/* refused on what was stored: nothing stays */
+			db_rollback(r->db);
+			sb_release(&sum);
+			return 0;
+		}
+	}
+	if (id > 0 && e->summary)
+		e->summary(r, cur, id, f, &sum);
+	else
+		form_audit_summary(r, &sum, f, old);
 	if (id <= 0 || audit_req(r, e->name, id, cur ? "update" : "create", sum.buf) != DB_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -139,7 +158,7 @@ static const char *deactivate(struct req *r, const struct entity *e, const void 
 	if (db_begin(r->db) != DB_OK)
 		return "error.unavailable";
 	if (db_exec(r->db, e->deactivate_sql, "I", id) != DB_OK ||
-	    audit_req(r, e->name, id, "deactivate", e->title(row)) != DB_OK ||
+	    audit_req(r, e->name, id, "deactivate", title_of(r, e, row)) != DB_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return "error.unavailable";
@@ -192,7 +211,7 @@ int entity_create_post(struct req *r, const struct entity *e)
 int entity_edit_page(struct req *r, const struct entity *e)
 {
 	struct form f;
-	void *row = load_param(r, e);
+	void *row = load_param(r, e, "edit");
 	if (!row)
 		return 0;
 	form_init(r, &f, e->fields, stored_texts(r, e, row), row);
@@ -203,7 +222,7 @@ int entity_edit_page(struct req *r, const struct entity *e)
 int entity_update_post(struct req *r, const struct entity *e)
 {
 	struct form f;
-	void *row = load_param(r, e);
+	void *row = load_param(r, e, "update");
 	if (!row)
 		return 0;
 	int64_t id = save(r, e, row, &f);
@@ -223,7 +242,7 @@ int entity_update_post(struct req *r, const struct entity *e)
 int entity_deactivate_post(struct req *r, const struct entity *e)
 {
 	int64_t id = 0;
-	void *row = load_param(r, e);
+	void *row = load_param(r, e, "deactivate");
 	if (!row)
 		return 0;
 	req_param_id(r, "id", &id);
@@ -257,7 +276,7 @@ int entity_api_list(struct req *r, const struct entity *e)
 
 int entity_api_get(struct req *r, const struct entity *e)
 {
-	void *row = load_param(r, e);
+	void *row = load_param(r, e, "view");
 	if (row)
 		resp_json(r, 200, e->json(r, row));
 	return 0;
@@ -271,7 +290,7 @@ static int api_write(struct req *r, const struct entity *e, int creating)
 		resp_error(r, 415, "bad_request", T(r, "error.json_required"), "body");
 		return 0;
 	}
-	if (!creating && !(row = load_param(r, e)))
+	if (!creating && !(row = load_param(r, e, "update")))
 		return 0;
 	int64_t id = save(r, e, row, &f);
 	if (id == 0) {
@@ -304,7 +323,7 @@ int entity_api_update(struct req *r, const struct entity *e)
 int entity_api_deactivate(struct req *r, const struct entity *e)
 {
 	int64_t id = 0;
-	void *row = load_param(r, e);
+	void *row = load_param(r, e, "deactivate");
 	if (!row)
 		return 0;
 	req_param_id(r, "id", &id);

@@ -4,9 +4,10 @@
  * and gets the pages (list, new, create, show/edit, update, deactivate) and the /api/v1
  * handlers (list, get, create, update, deactivate) with one shape:
  *
- *	load (scope check: out of scope is 404) → read declared fields → check → 422 with the
- *	form re-rendered, values kept | BEGIN → store → audit entry → COMMIT (503 if any step
- *	fails, nothing stored) → redirect (page) or the stored record (API).
+ *	load (scope check: out of scope is 404; admit() may answer 403) → read declared
+ *	fields → check → 422 with the form re-rendered, values kept | BEGIN → store → verify
+ *	(422, rolled back) → audit entry → COMMIT (503 if any step fails, nothing stored) →
+ *	redirect (page) or the stored record (API).
  *
  * The route table stays with the module (permissions are declared there, as for every
  * route); ENTITY_HANDLERS() writes the one-line handlers the table names.
@@ -58,6 +59,23 @@ struct entity {
 	const char *new_action, *edit_suffix;
 	int invalid_status;
 	const char *back_path;	/* Optional: where "back" leads when path has no list page */
+	/* Optional, for records some holders of edit_perm may see listed but not touch (a role
+	 * of another kind of administrator, 三权分立): after load(), refuse `action` ("edit",
+	 * "update", "deactivate", "view") by answering (403, audited) and returning -1; else 0. */
+	int (*admit)(struct req *r, const void *row, const char *action);
+	/* Optional: the title in the request's language (instead of title(), then NULL). */
+	const char *(*title_in)(struct req *r, const void *row);
+	/* Optional: inputs drawn inside the form after the declared fields (a list of
+	 * checkboxes whose values are not a declared field); row is NULL when creating. */
+	void (*extra_inputs)(struct req *r, const void *row, const struct form *f);
+	/* Optional: a rule that needs the stored record, run inside the transaction right after
+	 * store() (a role's new permissions against what each holder's other roles grant):
+	 * report with form_fail()/form_err_set() and the whole write rolls back (422). */
+	void (*verify)(struct req *r, const void *cur, int64_t id, struct form *f);
+	/* Optional: the audit summary of a stored write (else each declared field's change);
+	 * id is the stored record, readable inside the transaction. */
+	void (*summary)(struct req *r, const void *cur, int64_t id, const struct form *f,
+			struct strbuf *sum);
 };
 
 int entity_list_page(struct req *r, const struct entity *e);

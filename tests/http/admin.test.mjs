@@ -403,6 +403,25 @@ test('roles: the security administrator creates and edits them; a role or person
   assert.ok(refused.some((e) => e.entity_id === sysadmin && /caller: security; target: system/.test(e.summary)), JSON.stringify(refused));
 });
 
+test('roles: an edit refused on what its holders would hold stores nothing, and a new role\'s audit entry names its permissions', async () => {
+  const id = await roleId('inspector');
+  const before = (await audits(`entity=role&entity_id=${id}&action=update`)).length;
+  // ins_sys holds the inspector and the system administrator's roles (the test above)
+  const sneaky = await postForm(sec, `/admin/roles/${id}`, { name_zh: '巡检员改', scope: 'company', perms_sent: '1', perm: ['hazard.view', 'role.admin'] });
+  assert.equal(sneaky.status, 422);
+  assert.match(sneaky.text, /id="err-permissions"/);
+  assert.match(sneaky.text, /value="role.admin" checked/, 'the submitted boxes stay ticked');
+  const page = (await sec.get(`/admin/roles/${id}`)).text;
+  assert.doesNotMatch(page, /value="role.admin" checked/, 'the permissions were rolled back');
+  assert.doesNotMatch(page, /巡检员改/, 'and the name with them');
+  assert.equal((await audits(`entity=role&entity_id=${id}&action=update`)).length, before, 'no audit entry for what was not stored');
+
+  const made = await postForm(sec, '/admin/roles', { code: 'checker', name_zh: '检查员', scope: 'subtree', perms_sent: '1', perm: ['hazard.view', 'org.view'] });
+  assert.equal(made.status, 303);
+  const entry = (await audits(`entity=role&entity_id=${await roleId('checker')}&action=create`))[0];
+  assert.equal(entry.summary, 'code: checker; scope: subtree; permissions: org.view hazard.view', 'in the vocabulary\'s order');
+});
+
 test('三权分立: the system administrator cannot reset, edit, unlock or deactivate the other administrators\' accounts', async () => {
   const users = (await api.get('/api/v1/users?per_page=200&active=all')).json.items;
   for (const name of ['auditor', 'anquan']) {
