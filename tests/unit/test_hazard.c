@@ -127,13 +127,15 @@ TEST(hazard_bigram_tokenizer)
 {
 	struct strbuf sb = STRBUF_INIT;
 	tokens("安全阀", &sb);
-	CHECK_STR(sb.buf, "安全|全阀");
-	tokens("阀门漏油，地面湿滑", &sb);
-	CHECK_STR(sb.buf, "阀门|门漏|漏油|地面|面湿|湿滑");
+	CHECK_STR(sb.buf, "安|安全|全|全阀|阀");
+	tokens("阀门漏，地面", &sb);
+	CHECK_STR(sb.buf, "阀|阀门|门|门漏|漏|地|地面|面");
 	tokens("YH-2026-000123 Pump P-101", &sb);
-	CHECK_STR(sb.buf, "yh|2026|000123|pump|p|101");
+	CHECK_STR(sb.buf, "yh|-|2026|-|000123|pump|p|-|101");
 	tokens("R-101反应釜", &sb);
-	CHECK_STR(sb.buf, "r|101|反应|应釜");
+	CHECK_STR(sb.buf, "r|-|101|反|反应|应|应釜|釜");
+	tokens("\"'", &sb);		/* quotes are searchable text, not nothing */
+	CHECK_STR(sb.buf, "\"|'");
 	tokens("泵 坏", &sb);		/* lone characters stay searchable as themselves */
 	CHECK_STR(sb.buf, "泵|坏");
 	tokens("", &sb);
@@ -148,6 +150,9 @@ TEST(hazard_search_query_quotes_terms)
 	CHECK_STR(q, "\"漏油\" \"阀\"\"门\"");
 	free(q);
 	CHECK(hazard_search_query("  ，。 ") == NULL);
+	q = hazard_search_query("\"");	/* a stray quote is a phrase of itself */
+	CHECK_STR(q, "\"\"\"\"");
+	free(q);
 	CHECK(hazard_search_query("") == NULL);
 }
 
@@ -156,10 +161,17 @@ TEST(hazard_fts_finds_two_character_words)
 	struct db *c = unit_db();
 	int rc = db_exec(c, "INSERT INTO hazards_fts (rowid, number, description, notes) VALUES"
 			    " (1, 'YH-2026-000001', '回流泵机封渗漏，地面有物料', ''),"
-			    " (2, 'YH-2026-000002', '配电柜门未关闭', '已联系电工')", NULL);
+			    " (2, 'YH-2026-000002', '配电柜门未关闭', '已联系电工'),"
+			    " (3, 'YH-2026-000003', '3号泵出口法兰松动', ''),"
+			    " (4, 'YH-2026-000004', '表单可注入<script>XSS</script>', ''),"
+			    " (5, 'YH-2026-000005', '标牌写着\"禁止烟火\"', ''),"
+			    " (6, 'YH-2026-000006', 'operator''s cabin door', '')", NULL);
 	CHECK_INT(rc, DB_OK);
 	const char *cases[][2] = {{"渗漏", "1"}, {"机封", "1"}, {"电工", "2"}, {"柜门", "2"},
-				  {"000002", "2"}, {"yh-2026-000001", "1"}, {"泵渗", "0"}};
+				  {"000002", "2"}, {"yh-2026-000001", "1"}, {"泵渗", "0"},
+				  /* one character, digits before Han, ASCII words, stray quotes */
+				  {"漏", "1"}, {"3号", "3"}, {"3号泵", "3"}, {"XSS", "4"}, {"\"", "5"},
+				  {"'", "6"}, {"4号", "0"}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *q = hazard_search_query(cases[i][0]);
 		int64_t id = 0;
