@@ -95,6 +95,44 @@ TEST(hazard_deadlines_from_settings)
 	db_close(c);
 }
 
+static int64_t told(struct db *c, int64_t uid, const char *kind)
+{
+	int64_t n = -1;
+	db_get_i64(c, &n, "SELECT count(*) FROM notifications WHERE user_id = ? AND kind = ?", "It", uid, kind);
+	return n;
+}
+
+/* The supervisor is also the head of the assignee's team: step 2 goes on up the tree to the
+ * workshop head instead of telling the supervisor a second time. */
+TEST(hazard_escalation_skips_supervisor_who_is_unit_head)
+{
+	struct db *c = unit_db();
+	const char *setup[] = {
+		"INSERT INTO units (id, parent_id, name, kind, path, created_at) VALUES"
+		" (901, NULL, 'W', 'workshop', '/901/', 0), (902, 901, 'T', 'team', '/901/902/', 0)",
+		"INSERT INTO users (id, username, name, unit_id, password_hash, created_at, updated_at) VALUES"
+		" (901, 'ws', '车间主任', 901, 'x', 0, 0), (902, 'lead', '班长', 902, 'x', 0, 0)",
+		"INSERT INTO users (id, username, name, unit_id, supervisor_id, password_hash, created_at,"
+		" updated_at) VALUES (903, 'fix', '维修工', 902, 902, 'x', 0, 0)",
+		"UPDATE units SET head_user_id = id WHERE id IN (901, 902)",
+		"INSERT INTO areas (id, name, unit_id, qr_token, created_at) VALUES (901, 'A', 902, 'tok901', 0)",
+		"INSERT INTO hazards (id, number, status, area_id, unit_id, category_id, reported_at,"
+		" respond_due, rectify_due, assignee_id, updated_at) VALUES (901, 'YH-2026-900001', 'reported', 901, 902,"
+		" (SELECT min(id) FROM hazard_categories), 1000, 1000 + 7200, 1000 + 86400, 903, 1000)",
+	};
+	int rc = DB_OK;
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]) && rc == DB_OK; i++)
+		if ((rc = db_exec(c, setup[i], NULL)) != DB_OK)
+			fprintf(stderr, "setup %zu failed\n", i);	/* names the broken row */
+	CHECK_INT(rc, DB_OK);
+	CHECK_INT(hazard_sched_run(c, 1000 + 7200 + 60), 3);	/* overdue mark, assignee, step 1 */
+	CHECK_INT(told(c, 902, "hazard.escalate"), 1);
+	CHECK(hazard_sched_run(c, 1000 + 7200 + 24 * 3600 + 60) > 0);	/* step 2 */
+	CHECK_INT(told(c, 902, "hazard.escalate"), 1);
+	CHECK_INT(told(c, 901, "hazard.escalate"), 1);
+	db_close(c);
+}
+
 TEST(hazard_numbers)
 {
 	char buf[32];
