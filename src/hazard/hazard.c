@@ -63,7 +63,8 @@ struct hazard_deadlines hazard_deadlines_for(char urgency, int64_t from, const i
 
 struct hazard_deadlines hazard_deadlines(struct db *c, char urgency, int64_t from)
 {
-	static const int def_respond[3] = {2, 24, 48}, def_rectify[3] = {24, 72, 168};
+	/* C answers within 24 h like a general hazard should (0125); settings override */
+	static const int def_respond[3] = {2, 24, 24}, def_rectify[3] = {24, 72, 168};
 	int respond[3], rectify[3];
 	const char *u = "ABC";
 	for (int i = 0; i < 3; i++) {

@@ -92,6 +92,10 @@ TEST(hazard_deadlines_from_settings)
 	d = hazard_deadlines(c, 'B', 1000);
 	CHECK_INT(d.rectify_due, 1000 + 48 * 3600);
 	CHECK_INT(hazard_setting(c, "hazard.no_such_key", 7), 7);
+	/* a new installation answers a general hazard (default urgency C) within 24 hours */
+	d = hazard_deadlines(c, 'C', 1000);
+	CHECK_INT(d.respond_due, 1000 + 24 * 3600);
+	CHECK_INT(d.rectify_due, 1000 + 168 * 3600);
 	db_close(c);
 }
 
