@@ -38,6 +38,7 @@ int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const 
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
 		       const char **msg_key);
 int hazard_notify_assignee(struct db *c, int64_t hazard_id, int64_t uid, const char *number);
+int hazard_major_alert(struct db *c, int64_t hazard_id, int64_t unit, const char *number);
 
 static int64_t me(const struct actor *a)
 {
@@ -374,8 +375,10 @@ static int apply(const struct actor *a, const struct hazard_row *h, const char *
 					  hazard_setting(c, "hazard.points.report", 2));
 		if (rc == DB_OK && in->assignee_id && in->assignee_id != h->assignee_id)
 			rc = hazard_notify_assignee(c, h->id, in->assignee_id, h->number);
-		if (rc == DB_OK && !strcmp(level, "major"))
-			rc = notify_role(c, "safety_director", h, "hazard.major", "hazard.notify_major");
+		/* reported as major: everyone was alerted at the report (hazard.c); raised to
+		 * major now: the same people, with the same once-only keys */
+		if (rc == DB_OK && !strcmp(level, "major") && strcmp(h->level, "major"))
+			rc = hazard_major_alert(c, h->id, h->unit_id, h->number) ? DB_ERROR : DB_OK;
 	} else if (!strcmp(action, "reassign")) {
 		rc = db_exec(c, "UPDATE hazards SET assignee_id = ? WHERE id = ?", "II", in->assignee_id, h->id);
 		if (rc == DB_OK)

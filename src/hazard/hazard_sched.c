@@ -8,7 +8,8 @@
  *   - at the deadline the hazard is marked overdue (and stays counted as overdue) and the
  *     assignee is told; escalation step 1 goes to the assignee's supervisor;
  *   - each further escalate_step_hours (default 24 h) the next step: 2 the head of the
- *     assignee's unit (walking up the tree if a unit has none), 3 the safety director(s).
+ *     assignee's unit (walking up the tree if a unit has none, or if its head is the
+ *     supervisor already told at step 1), 3 the safety director(s).
  * Every message has a dedup key ("hazard:42:rectify:escalate:2:7"), so running the job twice
  * or late tells nobody twice (原安监总局令第16号 Art. 10: 治理责任、时限 must be enforced).
  *
@@ -44,15 +45,17 @@ static int tell(struct db *c, int64_t uid, const struct watch *w, const char *ki
 	return notify_send(c, uid, &(struct notify_msg){kind, title_key, w->number, body_key, NULL, link, key});
 }
 
-/* The head of uid's unit, walking up while a unit has no head (or the head is uid). */
-static int64_t unit_head_of(struct db *c, int64_t uid)
+/* The head of uid's unit, walking up while a unit has no head or its head is uid or skip
+ * (the supervisor already told at step 1: in a small workshop the supervisor is often the
+ * unit head, and step 2 must reach someone new rather than tell the same person twice). */
+static int64_t unit_head_of(struct db *c, int64_t uid, int64_t skip)
 {
 	int64_t unit = 0;
 	db_get_i64(c, &unit, "SELECT unit_id FROM users WHERE id = ?", "I", uid);
 	for (int depth = 0; unit && depth < 16; depth++) {
 		int64_t head = 0, parent = 0;
 		db_get_i64(c, &head, "SELECT coalesce(head_user_id, 0) FROM units WHERE id = ?", "I", unit);
-		if (head && head != uid)
+		if (head && head != uid && head != skip)
 			return head;
 		db_get_i64(c, &parent, "SELECT coalesce(parent_id, 0) FROM units WHERE id = ?", "I", unit);
 		unit = parent;
@@ -67,9 +70,13 @@ static int escalate(struct db *c, const struct watch *w, int step)
 		db_get_i64(c, &to, "SELECT coalesce(supervisor_id, 0) FROM users WHERE id = ?", "I", w->assignee);
 		return tell(c, to, w, "hazard.escalate", "hazard.notify_escalate", "escalate", 1);
 	}
-	if (step == 2)
-		return tell(c, unit_head_of(c, w->assignee), w, "hazard.escalate", "hazard.notify_escalate",
+	if (step == 2) {
+		int64_t supervisor = 0;
+		db_get_i64(c, &supervisor, "SELECT coalesce(supervisor_id, 0) FROM users WHERE id = ?", "I",
+			   w->assignee);
+		return tell(c, unit_head_of(c, w->assignee, supervisor), w, "hazard.escalate", "hazard.notify_escalate",
 			    "escalate", 2);
+	}
 	int64_t ids[16];
 	int n = 0, total = 0;
 	struct db_stmt *st = db_query(c, "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"

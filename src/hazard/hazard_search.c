@@ -4,10 +4,12 @@
  * Why a tokenizer of our own: most Chinese words are two characters (阀门, 漏油, 护栏), and
  * FTS5's trigram tokenizer in Debian's SQLite 3.40 finds nothing for a query under three
  * characters; unicode61 treats a whole run of Han characters as one token. So 'cjk2' makes
- * every pair of adjacent CJK characters a token (安全阀 → 安全, 全阀) and every ASCII word a
- * lower-case token (YH-2026-000123 → yh, 2026, 000123). A query is tokenized the same way and
- * searched as a phrase, so the pairs must be adjacent: "安全阀" does not match "安全…阀".
- * A lone CJK character between separators becomes a one-character token.
+ * every CJK character and every pair of adjacent ones a token (安全阀 → 安, 安全, 全, 全阀, 阀),
+ * every ASCII word a lower-case token and every ASCII punctuation mark a token of its own
+ * (YH-2026-000123 → yh, -, 2026, -, 000123). A query is tokenized the same way and searched
+ * as a phrase, so the characters must be adjacent: "安全阀" does not match "安全…阀", while
+ * 漏, 3号 and 3号泵 find "3号泵渗漏". Changing these rules needs the index rebuilt (a migration
+ * such as 0120_search_unigrams.sql).
  *
  * The tokenizer is registered on every connection as 'cjk2' (app/registry.c lists it; db.c
  * makes it an FTS5 tokenizer), before migrations, because the hazards_fts table names it.
@@ -62,21 +64,21 @@ void hazard_search_tokens(const char *text, int len, void *ctx,
 		unsigned cp;
 		int l = utf8_next(s + i, len - i, &cp);
 		if (is_cjk(cp)) {
-			/* a run of CJK characters: each adjacent pair is a token */
-			int start = i, prev = -1, prevlen = 0, count = 0;
+			/* a run of CJK characters: each character and each adjacent pair is a token, in
+			 * reading order (号, 号泵, 泵), so one character alone (漏) and a word that starts
+			 * after a digit (3号) are found, while a phrase still needs adjacent characters */
+			int prev = -1, prevlen = 0;
 			while (i < len) {
 				l = utf8_next(s + i, len - i, &cp);
 				if (!is_cjk(cp))
 					break;
 				if (prev >= 0)
 					cb(ctx, text + prev, prevlen + l, prev, i + l);
+				cb(ctx, text + i, l, i, i + l);
 				prev = i;
 				prevlen = l;
-				count++;
 				i += l;
 			}
-			if (count == 1)
-				cb(ctx, text + start, i - start, start, i);
 		} else if (is_word(cp)) {
 			int start = i;
 			sb_reset(&w);
@@ -92,6 +94,10 @@ void hazard_search_tokens(const char *text, int len, void *ctx,
 			}
 			cb(ctx, w.buf, (int)w.len, start, i);
 		} else {
+			/* ASCII punctuation is a token of its own, so a search for a stray " or ' looks
+			 * for that character instead of being an empty query that matches everything */
+			if (cp > ' ' && cp < 0x7f)
+				cb(ctx, text + i, 1, i, i + 1);
 			i += l;
 		}
 	}
@@ -121,7 +127,7 @@ char *hazard_search_query(const char *text)
 		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
 			unsigned cp;
 			int l = utf8_next((const unsigned char *)p, (int)strlen(p), &cp);
-			if (is_cjk(cp) || is_word(cp))
+			if (is_cjk(cp) || is_word(cp) || (cp > ' ' && cp < 0x7f))
 				useful = 1;
 			p += l;
 		}

@@ -205,6 +205,24 @@ test('fixed on the spot (立查立改): the reporter closes it with an after-pho
   assert.ok(list.items.some((i) => i.id === h.id && i.on_spot));
 });
 
+test('a major hazard alerts the workshop head, safety director and principal at once, once each', async () => {
+  const h = await report('yuangong', { area_id: area('合成一车间 反应釜区'), category_id: cat('fire'),
+    level: 'major', description: '反应釜区可燃气体报警器失效' });
+  for (const who of ['ws1zhuren', 'zongjian', 'zhuren']) {
+    const got = await inbox(who, h.id, 'hazard.major');
+    assert.equal(got.length, 1, `${who} alerted once`);
+    assert.ok(got[0].title.startsWith('新的重大事故隐患'), got[0].title);
+  }
+  assert.equal((await inbox('banzhang', h.id, 'hazard.major')).length, 0, 'the alert goes above the team');
+  const crit = meta.criteria.find((c) => c.article === 13 && c.item === 1).id;
+  const r = await act('anhuan', h.id, 'accept', { criterion_id: crit });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await inbox('zongjian', h.id, 'hazard.major')).length, 1, 'confirming it does not alert again');
+  const general = await report('yuangong', { area_id: area('合成一车间 反应釜区'), category_id: cat('fire'),
+    description: '灭火器压力不足' });
+  assert.equal((await inbox('zongjian', general.id, 'hazard.major')).length, 0, 'general hazards do not');
+});
+
 test('the major loop: criterion, plan, two approvals, regulator flag, assessment before closing', async () => {
   const banzhang = await as('banzhang');
   const h = await report('yuangong', { area_id: area('合成一车间 反应釜区'), category_id: cat('chemical'),

@@ -92,6 +92,48 @@ TEST(hazard_deadlines_from_settings)
 	d = hazard_deadlines(c, 'B', 1000);
 	CHECK_INT(d.rectify_due, 1000 + 48 * 3600);
 	CHECK_INT(hazard_setting(c, "hazard.no_such_key", 7), 7);
+	/* a new installation answers a general hazard (default urgency C) within 24 hours */
+	d = hazard_deadlines(c, 'C', 1000);
+	CHECK_INT(d.respond_due, 1000 + 24 * 3600);
+	CHECK_INT(d.rectify_due, 1000 + 168 * 3600);
+	db_close(c);
+}
+
+static int64_t told(struct db *c, int64_t uid, const char *kind)
+{
+	int64_t n = -1;
+	db_get_i64(c, &n, "SELECT count(*) FROM notifications WHERE user_id = ? AND kind = ?", "It", uid, kind);
+	return n;
+}
+
+/* The supervisor is also the head of the assignee's team: step 2 goes on up the tree to the
+ * workshop head instead of telling the supervisor a second time. */
+TEST(hazard_escalation_skips_supervisor_who_is_unit_head)
+{
+	struct db *c = unit_db();
+	const char *setup[] = {
+		"INSERT INTO units (id, parent_id, name, kind, path, created_at) VALUES"
+		" (901, NULL, 'W', 'workshop', '/901/', 0), (902, 901, 'T', 'team', '/901/902/', 0)",
+		"INSERT INTO users (id, username, name, unit_id, password_hash, created_at, updated_at) VALUES"
+		" (901, 'ws', '车间主任', 901, 'x', 0, 0), (902, 'lead', '班长', 902, 'x', 0, 0)",
+		"INSERT INTO users (id, username, name, unit_id, supervisor_id, password_hash, created_at,"
+		" updated_at) VALUES (903, 'fix', '维修工', 902, 902, 'x', 0, 0)",
+		"UPDATE units SET head_user_id = id WHERE id IN (901, 902)",
+		"INSERT INTO areas (id, name, unit_id, qr_token, created_at) VALUES (901, 'A', 902, 'tok901', 0)",
+		"INSERT INTO hazards (id, number, status, area_id, unit_id, category_id, reported_at,"
+		" respond_due, rectify_due, assignee_id, updated_at) VALUES (901, 'YH-2026-900001', 'reported', 901, 902,"
+		" (SELECT min(id) FROM hazard_categories), 1000, 1000 + 7200, 1000 + 86400, 903, 1000)",
+	};
+	int rc = DB_OK;
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]) && rc == DB_OK; i++)
+		if ((rc = db_exec(c, setup[i], NULL)) != DB_OK)
+			fprintf(stderr, "setup %zu failed\n", i);	/* names the broken row */
+	CHECK_INT(rc, DB_OK);
+	CHECK_INT(hazard_sched_run(c, 1000 + 7200 + 60), 3);	/* overdue mark, assignee, step 1 */
+	CHECK_INT(told(c, 902, "hazard.escalate"), 1);
+	CHECK(hazard_sched_run(c, 1000 + 7200 + 24 * 3600 + 60) > 0);	/* step 2 */
+	CHECK_INT(told(c, 902, "hazard.escalate"), 1);
+	CHECK_INT(told(c, 901, "hazard.escalate"), 1);
 	db_close(c);
 }
 
@@ -127,13 +169,15 @@ TEST(hazard_bigram_tokenizer)
 {
 	struct strbuf sb = STRBUF_INIT;
 	tokens("安全阀", &sb);
-	CHECK_STR(sb.buf, "安全|全阀");
-	tokens("阀门漏油，地面湿滑", &sb);
-	CHECK_STR(sb.buf, "阀门|门漏|漏油|地面|面湿|湿滑");
+	CHECK_STR(sb.buf, "安|安全|全|全阀|阀");
+	tokens("阀门漏，地面", &sb);
+	CHECK_STR(sb.buf, "阀|阀门|门|门漏|漏|地|地面|面");
 	tokens("YH-2026-000123 Pump P-101", &sb);
-	CHECK_STR(sb.buf, "yh|2026|000123|pump|p|101");
+	CHECK_STR(sb.buf, "yh|-|2026|-|000123|pump|p|-|101");
 	tokens("R-101反应釜", &sb);
-	CHECK_STR(sb.buf, "r|101|反应|应釜");
+	CHECK_STR(sb.buf, "r|-|101|反|反应|应|应釜|釜");
+	tokens("\"'", &sb);		/* quotes are searchable text, not nothing */
+	CHECK_STR(sb.buf, "\"|'");
 	tokens("泵 坏", &sb);		/* lone characters stay searchable as themselves */
 	CHECK_STR(sb.buf, "泵|坏");
 	tokens("", &sb);
@@ -148,6 +192,9 @@ TEST(hazard_search_query_quotes_terms)
 	CHECK_STR(q, "\"漏油\" \"阀\"\"门\"");
 	free(q);
 	CHECK(hazard_search_query("  ，。 ") == NULL);
+	q = hazard_search_query("\"");	/* a stray quote is a phrase of itself */
+	CHECK_STR(q, "\"\"\"\"");
+	free(q);
 	CHECK(hazard_search_query("") == NULL);
 }
 
@@ -156,10 +203,17 @@ TEST(hazard_fts_finds_two_character_words)
 	struct db *c = unit_db();
 	int rc = db_exec(c, "INSERT INTO hazards_fts (rowid, number, description, notes) VALUES"
 			    " (1, 'YH-2026-000001', '回流泵机封渗漏，地面有物料', ''),"
-			    " (2, 'YH-2026-000002', '配电柜门未关闭', '已联系电工')", NULL);
+			    " (2, 'YH-2026-000002', '配电柜门未关闭', '已联系电工'),"
+			    " (3, 'YH-2026-000003', '3号泵出口法兰松动', ''),"
+			    " (4, 'YH-2026-000004', '表单可注入<script>XSS</script>', ''),"
+			    " (5, 'YH-2026-000005', '标牌写着\"禁止烟火\"', ''),"
+			    " (6, 'YH-2026-000006', 'operator''s cabin door', '')", NULL);
 	CHECK_INT(rc, DB_OK);
 	const char *cases[][2] = {{"渗漏", "1"}, {"机封", "1"}, {"电工", "2"}, {"柜门", "2"},
-				  {"000002", "2"}, {"yh-2026-000001", "1"}, {"泵渗", "0"}};
+				  {"000002", "2"}, {"yh-2026-000001", "1"}, {"泵渗", "0"},
+				  /* one character, digits before Han, ASCII words, stray quotes */
+				  {"漏", "1"}, {"3号", "3"}, {"3号泵", "3"}, {"XSS", "4"}, {"\"", "5"},
+				  {"'", "6"}, {"4号", "0"}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *q = hazard_search_query(cases[i][0]);
 		int64_t id = 0;
