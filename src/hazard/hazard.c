@@ -263,8 +263,6 @@ int hazard_gps_parse(struct hazard_gps *g, const char **field, const char **msg_
  * anonymous report's band says so instead of the name (the band is seen by everyone who sees
  * the photo). The band is in the plant's language, like its paper records. */
 void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
-		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m);
-void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
 		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -285,7 +283,6 @@ void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area
 	}
 }
 
-void hazard_mark_release(struct hazard_mark *m);
 void hazard_mark_release(struct hazard_mark *m)
 {
 	free((char *)m->person);
@@ -304,17 +301,20 @@ static int blob_put(struct db *c, const struct hazard_image *img, char sha[65])
 		       " (?, 'image/jpeg', ?, 0, 0, ?) ON CONFLICT (sha256) DO NOTHING",
 		    "tbI", tsha, (const void *)img->thumb, img->thumb_len, now) != DB_OK)
 		return DB_ERROR;
+	/* the same bytes may already be stored as a watermarked photo's original (no thumbnail):
+	 * someone who uploads them has the picture anyway, so it becomes an ordinary photo */
 	return db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, taken_at, thumb_sha256,"
-			  " created_at) VALUES (?, 'image/jpeg', ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+			  " created_at) VALUES (?, 'image/jpeg', ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE"
+			  " SET thumb_sha256 = excluded.thumb_sha256 WHERE blobs.thumb_sha256 IS NULL",
 		       "tbiiItI", sha, (const void *)img->jpeg, img->jpeg_len, img->width, img->height,
 		       img->taken_at, tsha, now) != DB_OK ? DB_ERROR : blob_put_original(c, img, sha, now);
 }
 
-int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char sha_out[65],
-		       const char **msg_key)
+int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
+		       char sha_out[65], const char **msg_key)
 {
 	struct hazard_image img;
-	if (hazard_image_process(data, len, &img, msg_key))
+	if (hazard_image_process_marked(data, len, mark, &img, msg_key))
 		return -1;
 	int rc = blob_put(c, &img, sha_out);
 	hazard_image_free(&img);

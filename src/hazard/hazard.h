@@ -98,10 +98,18 @@ int hazard_photo_uploaded(struct db *c, const char *sha, int64_t user_id);
  * 0 if so, else -1 with *msg_key set (the caller answers 422 naming "photos"). */
 int hazard_photos_check(struct db *c, int64_t user_id, const struct hazard_photo_in *p, int n,
 			const char **msg_key);
-/* Store a photo (re-encoded) and its thumbnail as blobs; sha_out gets the stored SHA-256.
+struct hazard_gps;
+struct hazard_mark;
+/* Store a photo (re-encoded, watermarked when mark is given, the original kept beside it)
+ * and its thumbnail as blobs; sha_out gets the stored SHA-256.
  * Inside a transaction. Returns 0, or -1 with *msg_key set. */
-int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char sha_out[65],
-		       const char **msg_key);
+int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
+		       char sha_out[65], const char **msg_key);
+/* The watermark of photos taken by user_id (or "anonymous") at area_id at `now`, with the
+ * phone's fix if any; names are malloc'd, hazard_mark_release frees them. */
+void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
+		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m);
+void hazard_mark_release(struct hazard_mark *m);
 
 /* ---- the lifecycle (hazard_flow.c) ---- */
 

@@ -34,9 +34,6 @@
 
 int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
 			  struct hazard_image *imgs, const char **msg_key);
-void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
-		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m);
-void hazard_mark_release(struct hazard_mark *m);
 int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
 		       const char **msg_key);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { startServer, setClock } from './lib.mjs';
+import { startServer, setClock, tick } from './lib.mjs';
 
 let srv, meta;
 
@@ -98,8 +98,13 @@ test('a reported photo is stored with the band; the original goes to the safety 
   // flat grey compresses to almost nothing; three lines of text on a band do not
   assert.ok(marked.body.length > orig.body.length + 3000,
     `marked ${marked.body.length} B vs original ${orig.body.length} B`);
-  // an unknown hash and a photo stored without a band have no original
+  // an unknown hash has no original
   assert.equal((await get(safety, `/photos/${'0'.repeat(64)}/original`)).status, 404);
+  // the nightly clean-up of abandoned uploads keeps originals (and does not fail on them)
+  await setClock(srv, 1796106600 + 2 * 86400);
+  await tick(srv);
+  assert.equal((await get(safety, `/photos/${sha}/original`)).status, 200);
+  await setClock(srv, 1796106600);
 });
 
 test('a bad GPS field is refused naming it, and nothing is stored', async () => {
