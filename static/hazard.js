@@ -1,5 +1,7 @@
 /* hazard.js — the report page and the rectification forms, enhanced:
  *  - the GPS button picks the nearest area from the <option data-lat/data-lng> list;
+ *  - forms with photos get hidden lat/lng/gps_acc fields from the phone's fix, which the
+ *    server draws into the photos' evidence watermark (without a fix it names the area only);
  *  - photos are shrunk in the browser (canvas, ≤1600 px, JPEG quality 0.8) before upload,
  *    so a 4 MB phone photo travels as ~300 KB over a weak signal; then the form is sent with
  *    fetch + FormData. Without JavaScript (or on any failure) the plain multipart form works.
@@ -42,7 +44,28 @@
 		if (best) select.value = best.value;
 	}
 
+	function setFix(p) {
+		document.querySelectorAll('form.js-shrink').forEach((form) => {
+			const put = (name, v) => {
+				let i = form.elements[name];
+				if (!i) {
+					i = document.createElement('input');
+					i.type = 'hidden';
+					i.name = name;
+					form.appendChild(i);
+				}
+				i.value = v;
+			};
+			put('lat', p.coords.latitude.toFixed(7));
+			put('lng', p.coords.longitude.toFixed(7));
+			put('gps_acc', Math.round(p.coords.accuracy));
+		});
+	}
+
 	document.addEventListener('DOMContentLoaded', () => {
+		if (document.querySelector('form.js-shrink input[type=file]') && navigator.geolocation)
+			navigator.geolocation.getCurrentPosition(setFix, () => {},
+				{ enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
 		const gps = document.querySelector('.hz-gps');
 		const area = document.querySelector('select[name=area_id]');
 		if (gps && area && navigator.geolocation) {
@@ -50,7 +73,7 @@
 			gps.addEventListener('click', () => {
 				gps.disabled = true;
 				navigator.geolocation.getCurrentPosition(
-					(p) => { nearest(area, p.coords.latitude, p.coords.longitude); gps.disabled = false; },
+					(p) => { nearest(area, p.coords.latitude, p.coords.longitude); setFix(p); gps.disabled = false; },
 					() => { gps.disabled = false; },
 					{ enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
 			});

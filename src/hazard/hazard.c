@@ -214,6 +214,83 @@ int hazard_award(struct db *c, int64_t hazard_id, int64_t user_id, const char *r
 		       "ItIII", hazard_id, reason, pts, clock_now(), user_id);
 }
 
+/* A watermarked photo's original: a blob without a thumbnail (so it can never be attached by
+ * its hash, hazard_photos_link asks for one) linked to the marked photo; only
+ * hazard.photo_original reads it (GET /photos/:sha/original). */
+static int blob_put_original(struct db *c, const struct hazard_image *img, const char *sha, int64_t now)
+{
+	if (!img->orig)
+		return DB_OK;
+	char osha[65];
+	text_sha256_hex(img->orig, img->orig_len, osha);
+	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, created_at) VALUES"
+		       " (?, 'image/jpeg', ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+		    "tbiiI", osha, (const void *)img->orig, img->orig_len, img->width, img->height, now) != DB_OK)
+		return DB_ERROR;
+	return db_exec(c, "INSERT INTO photo_originals (sha256, original_sha256) VALUES (?, ?)"
+			  " ON CONFLICT (sha256) DO NOTHING", "tt", sha, osha);
+}
+
+int hazard_gps_parse(struct hazard_gps *g, const char **field, const char **msg_key)
+{
+	const char *lat = g->lat_s, *lng = g->lng_s, *acc = g->acc_s;
+	g->has = 0;
+	g->lat = g->lng = g->acc = 0;
+	if ((!lat || !*lat) && (!lng || !*lng))
+		return 0;	/* no fix: the band names the area only */
+	char *end;
+	*msg_key = "hazard.err_gps";
+	*field = "lat";
+	g->lat = lat ? strtod(lat, &end) : 0;
+	if (!lat || end == lat || *end || !(g->lat >= -90 && g->lat <= 90))
+		return -1;
+	*field = "lng";
+	g->lng = lng ? strtod(lng, &end) : 0;
+	if (!lng || end == lng || *end || !(g->lng >= -180 && g->lng <= 180))
+		return -1;
+	*field = "gps_acc";
+	g->acc = 0;
+	if (acc && *acc) {
+		g->acc = strtod(acc, &end);
+		if (end == acc || *end || !(g->acc >= 0 && g->acc <= 100000))
+			return -1;
+	}
+	g->has = 1;
+	*field = *msg_key = NULL;
+	return 0;
+}
+
+/* The watermark of photos taken by user_id at area_id now, with the phone's fix if any. An
+ * anonymous report's band says so instead of the name (the band is seen by everyone who sees
+ * the photo). The band is in the plant's language, like its paper records. */
+void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
+		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m)
+{
+	memset(m, 0, sizeof(*m));
+	char *person = NULL, *place = NULL;
+	if (anonymous)
+		person = xstrdup(i18n_get("zh_CN", "hazard.mark_anonymous"));
+	else
+		db_get_text(c, &person, "SELECT name FROM users WHERE id = ?", "I", user_id);
+	db_get_text(c, &place, "SELECT name FROM areas WHERE id = ?", "I", area_id);
+	m->at = now;
+	m->person = person;
+	m->place = place;
+	if (g && g->has) {
+		m->has_gps = 1;
+		m->lat = g->lat;
+		m->lng = g->lng;
+		m->acc = g->acc;
+	}
+}
+
+void hazard_mark_release(struct hazard_mark *m)
+{
+	free((char *)m->person);
+	free((char *)m->place);
+	m->person = m->place = NULL;
+}
+
 /* Insert a processed image and its thumbnail (dedup by content). Inside a transaction. */
 static int blob_put(struct db *c, const struct hazard_image *img, char sha[65])
 {
@@ -225,17 +302,20 @@ static int blob_put(struct db *c, const struct hazard_image *img, char sha[65])
 		       " (?, 'image/jpeg', ?, 0, 0, ?) ON CONFLICT (sha256) DO NOTHING",
 		    "tbI", tsha, (const void *)img->thumb, img->thumb_len, now) != DB_OK)
 		return DB_ERROR;
+	/* the same bytes may already be stored as a watermarked photo's original (no thumbnail):
+	 * someone who uploads them has the picture anyway, so it becomes an ordinary photo */
 	return db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, taken_at, thumb_sha256,"
-			  " created_at) VALUES (?, 'image/jpeg', ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+			  " created_at) VALUES (?, 'image/jpeg', ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE"
+			  " SET thumb_sha256 = excluded.thumb_sha256 WHERE blobs.thumb_sha256 IS NULL",
 		       "tbiiItI", sha, (const void *)img->jpeg, img->jpeg_len, img->width, img->height,
-		       img->taken_at, tsha, now);
+		       img->taken_at, tsha, now) != DB_OK ? DB_ERROR : blob_put_original(c, img, sha, now);
 }
 
-int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char sha_out[65],
-		       const char **msg_key)
+int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
+		       char sha_out[65], const char **msg_key)
 {
 	struct hazard_image img;
-	if (hazard_image_process(data, len, &img, msg_key))
+	if (hazard_image_process_marked(data, len, mark, &img, msg_key))
 		return -1;
 	int rc = blob_put(c, &img, sha_out);
 	hazard_image_free(&img);
@@ -277,16 +357,16 @@ int hazard_photos_check(struct db *c, int64_t user_id, const struct hazard_photo
 
 /* Decode and shrink every photo before the write transaction: seconds of CPU for a large
  * photo must not hold the database's write lock. */
-int hazard_photos_prepare(const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
-			  const char **msg_key);
-int hazard_photos_prepare(const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
-			  const char **msg_key)
+int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
+			  struct hazard_image *imgs, const char **msg_key);
+int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
+			  struct hazard_image *imgs, const char **msg_key)
 {
 	for (int i = 0; i < n; i++) {
 		memset(&imgs[i], 0, sizeof(imgs[i]));
 		if (p[i].sha)
 			continue;
-		if (hazard_image_process(p[i].data, p[i].len, &imgs[i], msg_key)) {
+		if (hazard_image_process_marked(p[i].data, p[i].len, mark, &imgs[i], msg_key)) {
 			for (int k = 0; k < i; k++)
 				hazard_image_free(&imgs[k]);
 			return -1;
@@ -513,7 +593,14 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		*field = "photos";
 		return -1;
 	}
-	if (hazard_photos_prepare(in->photos, in->nphotos, imgs, msg_key)) {
+	struct hazard_gps gps = in->gps;
+	if (hazard_gps_parse(&gps, field, msg_key))
+		return -1;
+	struct hazard_mark mark;
+	hazard_mark_fill(c, a->user_id, in->anonymous, in->area_id, &gps, now, &mark);
+	int prc = hazard_photos_prepare(in->photos, in->nphotos, &mark, imgs, msg_key);
+	hazard_mark_release(&mark);
+	if (prc) {
 		*field = "photo";
 		return -1;
 	}

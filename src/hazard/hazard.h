@@ -53,6 +53,13 @@ struct hazard_photo_in {
 	const char *sha;	/* instead of data: an already stored blob */
 };
 
+/* A phone's GPS fix sent with a report or action (fields lat, lng, gps_acc in metres). */
+struct hazard_gps {
+	const char *lat_s, *lng_s, *acc_s;	/* as sent; parsed by hazard_gps_parse */
+	int has;
+	double lat, lng, acc;
+};
+
 struct hazard_new {
 	int64_t reporter_id;
 	int64_t area_id, category_id, equipment_id, criterion_id;
@@ -63,6 +70,7 @@ struct hazard_new {
 	int anonymous, near_miss;
 	struct hazard_photo_in photos[HTTP_MAX_FILES];
 	int nphotos;
+	struct hazard_gps gps;
 };
 
 /* Validate and store a new hazard with its photos, number, dispatch, deadlines, repeat mark,
@@ -90,10 +98,18 @@ int hazard_photo_uploaded(struct db *c, const char *sha, int64_t user_id);
  * 0 if so, else -1 with *msg_key set (the caller answers 422 naming "photos"). */
 int hazard_photos_check(struct db *c, int64_t user_id, const struct hazard_photo_in *p, int n,
 			const char **msg_key);
-/* Store a photo (re-encoded) and its thumbnail as blobs; sha_out gets the stored SHA-256.
+struct hazard_gps;
+struct hazard_mark;
+/* Store a photo (re-encoded, watermarked when mark is given, the original kept beside it)
+ * and its thumbnail as blobs; sha_out gets the stored SHA-256.
  * Inside a transaction. Returns 0, or -1 with *msg_key set. */
-int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, char sha_out[65],
-		       const char **msg_key);
+int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
+		       char sha_out[65], const char **msg_key);
+/* The watermark of photos taken by user_id (or "anonymous") at area_id at `now`, with the
+ * phone's fix if any; names are malloc'd, hazard_mark_release frees them. */
+void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
+		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m);
+void hazard_mark_release(struct hazard_mark *m);
 
 /* ---- the lifecycle (hazard_flow.c) ---- */
 
@@ -116,6 +132,7 @@ struct hazard_action_in {
 	/* submit_plan: the six parts and a due date */
 	const char *plan[6];
 	int64_t plan_due;
+	struct hazard_gps gps;	/* drawn into the photos' watermark */
 };
 
 struct hazard_transition {
@@ -145,13 +162,35 @@ struct hazard_image {
 	size_t thumb_len;
 	int width, height;
 	int64_t taken_at;	/* EXIF DateTimeOriginal as UTC, 0 if none */
+	unsigned char *orig;	/* watermarked photos: the same picture without the band */
+	size_t orig_len;
 };
+
+/* What the evidence watermark says (hazard_watermark.c). */
+struct hazard_mark {
+	int64_t at;		/* UTC; shown in the plant's zone */
+	const char *person, *place;
+	int has_gps;
+	double lat, lng, acc;
+};
+/* The band's lines (2, or 3 with GPS) into buf, pointers in lines; returns the count. */
+int hazard_mark_lines(const struct hazard_mark *m, char buf[3][256], const char *lines[3]);
+/* Height in pixels of the band drawn on a w×h image with nlines lines. */
+int hazard_watermark_band(int w, int h, int nlines);
+/* Draw the band onto the bottom of RGB pixels in place; rows above it are untouched. */
+int hazard_watermark_rgb(unsigned char *px, int w, int h, const struct hazard_mark *m);
+/* Parse the GPS fields as sent (none is fine): 0, or -1 with *field and *msg_key. */
+int hazard_gps_parse(struct hazard_gps *g, const char **field, const char **msg_key);
 #define HAZARD_PHOTO_MAX_SIDE 1600
 #define HAZARD_THUMB_MAX_SIDE 320
 #define HAZARD_PHOTO_MAX_PIXELS 40000000LL	/* refuse decompression bombs */
 /* Check, decode, orient, shrink and re-encode. 0, or -1 with *msg_key. */
 int hazard_image_process(const unsigned char *data, size_t len, struct hazard_image *out,
 			 const char **msg_key);
+/* The same, with the evidence watermark drawn (mark may be NULL): out->orig then holds the
+ * unmarked photo. */
+int hazard_image_process_marked(const unsigned char *data, size_t len, const struct hazard_mark *mark,
+				struct hazard_image *out, const char **msg_key);
 void hazard_image_free(struct hazard_image *img);
 /* A solid-colour test/demo JPEG with stripes (malloc'd). */
 unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len);

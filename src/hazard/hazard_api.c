@@ -228,7 +228,7 @@ int hazard_api_photo(struct req *r)
 	hazard_image_free(&img);
 	/* processed twice (once to refuse bad input before taking the write lock) — cheap next
 	 * to the upload itself, and the stored bytes come from one code path */
-	if (db_begin(r->db) != DB_OK || hazard_store_photo(r->db, (const unsigned char *)u->data.buf, u->data.len,
+	if (db_begin(r->db) != DB_OK || hazard_store_photo(r->db, (const unsigned char *)u->data.buf, u->data.len, NULL,
 							   sha, &key) ||
 	    hazard_photo_uploaded(r->db, sha, r->who->user_id) != DB_OK ||
 	    audit_req(r, "photo", 0, "upload", sha) != DB_OK || db_commit(r->db) != DB_OK) {

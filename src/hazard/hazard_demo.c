@@ -51,9 +51,16 @@ static int photo(struct db *c, int64_t hazard, int64_t event, const char *kind, 
 	char sha[65];
 	const char *why;
 	int rc = -1;
-	if (jpg && !hazard_store_photo(c, jpg, len, sha, &why))
+	/* marked like a real photo: whoever acted at that step, at the hazard's area */
+	int64_t user = 0, area = 0;
+	db_get_i64(c, &user, "SELECT user_id FROM hazard_events WHERE id = ?", "I", event);
+	db_get_i64(c, &area, "SELECT area_id FROM hazards WHERE id = ?", "I", hazard);
+	struct hazard_mark mark;
+	hazard_mark_fill(c, user, 0, area, NULL, at, &mark);
+	if (jpg && !hazard_store_photo(c, jpg, len, &mark, sha, &why))
 		rc = db_exec(c, "INSERT INTO hazard_photos (hazard_id, event_id, kind, sha256, created_at)"
 				" VALUES (?, ?, ?, ?, ?)", "IIttI", hazard, event, kind, sha, at);
+	hazard_mark_release(&mark);
 	free(jpg);
 	return rc;
 }

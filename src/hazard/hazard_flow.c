@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hazard_photos_prepare(const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
-			  const char **msg_key);
+int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
+			  struct hazard_image *imgs, const char **msg_key);
 int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
 		       const char **msg_key);
@@ -517,7 +517,15 @@ int hazard_act(const struct actor *a, int64_t id, const char *action, const stru
 		*field = "photos";
 		return 422;
 	}
-	if (hazard_photos_prepare(in->photos, in->nphotos, imgs, msg_key)) {
+	/* the rectifier's and the verifier's photos carry their own name, time and fix */
+	struct hazard_gps gps = in->gps;
+	if (hazard_gps_parse(&gps, field, msg_key))
+		return 400;
+	struct hazard_mark mark;
+	hazard_mark_fill(a->db, a->user_id, 0, h.area_id, &gps, a->now, &mark);
+	int prc = hazard_photos_prepare(in->photos, in->nphotos, &mark, imgs, msg_key);
+	hazard_mark_release(&mark);
+	if (prc) {
 		*field = "photo";
 		return 400;
 	}

@@ -244,6 +244,12 @@ static void exif_read(const unsigned char *data, size_t len, int64_t *taken, int
 int hazard_image_process(const unsigned char *data, size_t len, struct hazard_image *out,
 			 const char **msg_key)
 {
+	return hazard_image_process_marked(data, len, NULL, out, msg_key);
+}
+
+int hazard_image_process_marked(const unsigned char *data, size_t len, const struct hazard_mark *mark,
+				struct hazard_image *out, const char **msg_key)
+{
 	struct rgb src = {0}, big = {0}, small = {0};
 	int is_jpeg = len > 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff;
 	int is_png = len > 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8);
@@ -269,9 +275,13 @@ int hazard_image_process(const unsigned char *data, size_t len, struct hazard_im
 	}
 	src.px = NULL;
 	rgb_orient(&big, orientation);
+	*msg_key = "hazard.photo_failed";
+	/* the original is the same upright, shrunk, metadata-free picture before the band */
+	if (mark && (jpeg_encode(&big, 82, &out->orig, &out->orig_len) ||
+		     hazard_watermark_rgb(big.px, big.w, big.h, mark)))
+		goto done;
 	fit(big.w, big.h, HAZARD_THUMB_MAX_SIDE, &dw, &dh);
 	small = rgb_shrink(&big, dw, dh);
-	*msg_key = "hazard.photo_failed";
 	if (jpeg_encode(&big, 82, &out->jpeg, &out->jpeg_len) ||
 	    jpeg_encode(&small, 75, &out->thumb, &out->thumb_len))
 		goto done;
@@ -291,7 +301,8 @@ void hazard_image_free(struct hazard_image *img)
 {
 	free(img->jpeg);
 	free(img->thumb);
-	img->jpeg = img->thumb = NULL;
+	free(img->orig);
+	img->jpeg = img->thumb = img->orig = NULL;
 }
 
 unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len)

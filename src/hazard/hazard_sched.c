@@ -179,7 +179,9 @@ int hazard_sched_run(struct db *c, int64_t now)
 	/* abandoned API uploads: unreferenced photo blobs older than a day, and their thumbnails */
 	if (db_exec(c, "DELETE FROM blobs WHERE created_at < ? AND sha256 NOT IN (SELECT sha256 FROM hazard_photos)"
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN hazard_photos p ON p.sha256 = b.sha256"
-		       " WHERE b.thumb_sha256 IS NOT NULL)", "I", now - 86400) != DB_OK) {
+		       " WHERE b.thumb_sha256 IS NOT NULL)"
+		       /* a watermarked photo's original is kept as long as the photo */
+		       " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)", "I", now - 86400) != DB_OK) {
 		db_rollback(c);
 		free(list);
 		return -1;

@@ -93,6 +93,14 @@ static void photos_from_uploads(struct req *r, struct hazard_photo_in *p, int *n
 	}
 }
 
+/* The phone's fix for the photos' watermark (static/hazard.js fills these). */
+static void gps_read(struct req *r, struct hazard_gps *g)
+{
+	g->lat_s = req_field(r, "lat");
+	g->lng_s = req_field(r, "lng");
+	g->acc_s = req_field(r, "gps_acc");
+}
+
 static int flag(struct req *r, const char *name)
 {
 	const char *v = req_field(r, name);
@@ -122,6 +130,7 @@ void hazard_new_read(struct req *r, struct hazard_new *in)
 			*vals[i] = i < 2 ? 0 : -1;
 	}
 	photos_from_uploads(r, in->photos, &in->nphotos);
+	gps_read(r, &in->gps);
 }
 
 void hazard_action_read(struct req *r, struct hazard_action_in *in)
@@ -141,6 +150,7 @@ void hazard_action_read(struct req *r, struct hazard_action_in *in)
 	if (due && in->plan_due)
 		in->plan_due += 86400 - 1;	/* the end of that day */
 	photos_from_uploads(r, in->photos, &in->nphotos);
+	gps_read(r, &in->gps);
 }
 
 /* ---- the scoped, filtered list ---- */
@@ -851,14 +861,15 @@ static int act_post(struct req *r)
 
 /* ---- photos ---- */
 
-static int photo_get(struct req *r)
+/* The photo's hash if the viewer may see a hazard that uses it, else NULL (404 answered). */
+static const char *photo_visible(struct req *r)
 {
 	struct actor who;
 	actor_from_req(r, &who);
 	const char *sha = req_param(r, "sha");
 	if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
-		return 0;
+		return NULL;
 	}
 	/* only to someone who may see a hazard that uses the photo */
 	int64_t ids[16];
@@ -871,11 +882,13 @@ static int photo_get(struct req *r)
 		ok = hazard_visible(&who, ids[i]);
 	if (!ok) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
-		return 0;
+		return NULL;
 	}
-	int thumb = req_query_flag(r, "thumb", 0);
-	st = db_query(r->db, thumb ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
-				   : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha);
+	return sha;
+}
+
+static void photo_send(struct req *r, struct db_stmt *st)
+{
 	if (st && db_step(st) == 1) {
 		resp_text(r, 200, "image/jpeg", db_col_blob(st, 0), db_col_bytes(st, 0));
 		resp_header(r, "Content-Disposition", "inline");
@@ -885,6 +898,28 @@ static int photo_get(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 	}
 	db_done(r->db, st);
+}
+
+static int photo_get(struct req *r)
+{
+	const char *sha = photo_visible(r);
+	if (!sha)
+		return 0;
+	int thumb = req_query_flag(r, "thumb", 0);
+	photo_send(r, db_query(r->db, thumb ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
+					     : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha));
+	return 0;
+}
+
+/* The unmarked original of a watermarked photo: hazard.photo_original (the safety
+ * department) on top of seeing the hazard; 404 for a photo stored without a watermark. */
+static int photo_original_get(struct req *r)
+{
+	const char *sha = photo_visible(r);
+	if (!sha)
+		return 0;
+	photo_send(r, db_query(r->db, "SELECT b.bytes FROM photo_originals o JOIN blobs b ON b.sha256 = o.original_sha256"
+				      " WHERE o.sha256 = ?", "t", sha));
 	return 0;
 }
 
@@ -1026,6 +1061,7 @@ const struct route hazard_routes[] = {
 	{"GET", "/hazards/:id", detail_page, "hazard.view", 0, "A hazard with its photos, plan, actions and timeline"},
 	{"POST", "/hazards/:id/act", act_post, "hazard.view", 0, "Take a lifecycle action on a hazard (form field action)"},
 	{"GET", "/photos/:sha", photo_get, "hazard.view", 0, "A hazard photo by SHA-256 (?thumb=1 for the thumbnail)"},
+	{"GET", "/photos/:sha/original", photo_original_get, "hazard.photo_original", 0, "A watermarked photo's original, without the band"},
 	{"GET", "/api/v1/hazards", hazard_api_list, "hazard.view", ROUTE_API, "List hazards in scope with filters and pagination"},
 	{"POST", "/api/v1/hazards", hazard_api_create, "hazard.report", ROUTE_API, "Report a hazard (multipart with photos, or JSON with photo SHA-256s)"},
 	{"GET", "/api/v1/hazards/:id", hazard_api_get, "hazard.view", ROUTE_API, "One hazard with its events, photos, plan and allowed actions"},

@@ -32,6 +32,11 @@ function defaultRoles() {
   const m = /SELECT '(secadmin)',\s*'[^']*',\s*'[^']*',\s*'([^']*)',\s*'([a-z]+)',\s*1/.exec(sql3);
   roles[m[1]] = { perms: m[2].split(/\s+/).filter(Boolean).sort(), scope: m[3] };
   roles.sysadmin.perms = roles.sysadmin.perms.filter((p) => p !== 'role.admin');
+  // a permission added later is granted by its module's descriptor (docs/new-module.md)
+  const mod = readFileSync(new URL('../../src/hazard/hazard_module.c', import.meta.url), 'utf8');
+  const known = new Set(Object.values(roles).flatMap((r) => r.perms));
+  for (const [, perm, codes] of mod.matchAll(/\{"([a-z_]+\.[a-z_]+)", "([a-z_ ]+)"\}/g))
+    if (!known.has(perm)) for (const code of codes.split(' ')) roles[code].perms = [...roles[code].perms, perm].sort();
   return roles;
 }
 

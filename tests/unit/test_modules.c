@@ -64,7 +64,7 @@ TEST(module_permissions_are_unique_and_described)
 			unit_fail(__FILE__, __LINE__, m);
 		}
 	}
-	CHECK_INT(n, 26);
+	CHECK_INT(n, 27);
 	CHECK(org_perm_known("hazard.view"));
 	CHECK(!org_perm_known("hazard.fly"));
 }

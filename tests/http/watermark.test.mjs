@@ -1,0 +1,119 @@
+// tests/http/watermark.test.mjs — evidence photos are stored with a watermark band (time,
+// person, place, GPS ± accuracy) drawn on the pixels; the unmarked original is served only to
+// the safety department (hazard.photo_original), at /photos/<sha>/original.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import { startServer, setClock, tick } from './lib.mjs';
+
+let srv, meta;
+
+// A w×h PNG of one flat grey: its re-encoded JPEG is tiny, so text drawn on it shows in the size.
+function flatPng(w, h) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc(h * (1 + w * 3), 128);
+  for (let y = 0; y < h; y++) raw[y * (1 + w * 3)] = 0;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// Width and height from a JPEG's SOF marker.
+function jpegSize(buf) {
+  for (let i = 2; i + 9 < buf.length;) {
+    if (buf[i] !== 0xff) return null;
+    const m = buf[i + 1], len = buf.readUInt16BE(i + 2);
+    if (m >= 0xc0 && m <= 0xc2) return { h: buf.readUInt16BE(i + 5), w: buf.readUInt16BE(i + 7) };
+    i += 2 + len;
+  }
+  return null;
+}
+
+async function login(username) {
+  const c = srv.client();
+  await c.apiLogin(username);
+  return c;
+}
+const area = (name) => meta.areas.find((a) => a.name === name).id;
+const cat = (code) => meta.categories.find((c) => c.code === code).id;
+const get = async (c, path) => {
+  const r = await fetch(`${srv.url}${path}`, { headers: { Authorization: `Bearer ${c.bearer}` } });
+  return { status: r.status, body: Buffer.from(await r.arrayBuffer()) };
+};
+
+async function report(c, fields, png) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, String(v));
+  fd.append('photo', new Blob([png], { type: 'image/png' }), 'p.png');
+  return c.request('POST', '/api/v1/hazards', { multipart: fd });
+}
+
+before(async () => {
+  srv = await startServer();
+  meta = (await (await login('anhuan')).get('/api/v1/hazard-meta')).json;
+  await setClock(srv, 1796106600);	// 2026-12-01 14:30 in the plant
+});
+after(async () => {
+  await setClock(srv, 0);
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+});
+
+test('a reported photo is stored with the band; the original goes to the safety department only', async () => {
+  const worker = await login('yuangong');
+  const png = flatPng(640, 480);
+  const r = await report(worker, { area_id: area('精馏车间 中控室'), category_id: cat('management'),
+    description: '水印照片', lat: '31.2304000', lng: '121.4737000', gps_acc: '12' }, png);
+  assert.equal(r.status, 201, r.text);
+  const sha = r.json.photos[0].sha256;
+  const marked = await get(worker, `/photos/${sha}`);
+  assert.equal(marked.status, 200);
+  assert.notDeepEqual(marked.body, png, 'the stored photo is not what was uploaded');
+  assert.deepEqual(jpegSize(marked.body), { w: 640, h: 480 });
+  // the worker may not have the original: the route needs hazard.photo_original
+  const refused = await get(worker, `/photos/${sha}/original`);
+  assert.equal(refused.status, 403);
+  const safety = await login('anhuan');
+  const orig = await get(safety, `/photos/${sha}/original`);
+  assert.equal(orig.status, 200);
+  assert.deepEqual(jpegSize(orig.body), { w: 640, h: 480 });
+  assert.notDeepEqual(orig.body, marked.body);
+  // flat grey compresses to almost nothing; three lines of text on a band do not
+  assert.ok(marked.body.length > orig.body.length + 3000,
+    `marked ${marked.body.length} B vs original ${orig.body.length} B`);
+  // an unknown hash has no original
+  assert.equal((await get(safety, `/photos/${'0'.repeat(64)}/original`)).status, 404);
+  // the nightly clean-up of abandoned uploads keeps originals (and does not fail on them)
+  await setClock(srv, 1796106600 + 2 * 86400);
+  await tick(srv);
+  assert.equal((await get(safety, `/photos/${sha}/original`)).status, 200);
+  await setClock(srv, 1796106600);
+});
+
+test('a bad GPS field is refused naming it, and nothing is stored', async () => {
+  const worker = await login('yuangong');
+  const before = (await worker.get('/api/v1/hazards?mine=1&per_page=200')).json.items.length;
+  const r = await report(worker, { area_id: area('精馏车间 中控室'), category_id: cat('management'),
+    description: '坏坐标', lat: '95', lng: '121.47' }, flatPng(64, 48));
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.field, 'lat');
+  const after = (await worker.get('/api/v1/hazards?mine=1&per_page=200')).json.items.length;
+  assert.equal(after, before);
+});
