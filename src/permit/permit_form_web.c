@@ -198,13 +198,14 @@ void permit_form_page(struct req *r, const char *type, const struct permit_input
 		    T(r, "permit.f.hazards"), val(v, "hazards"), T(r, "permit.f.work_unit"),
 		    v ? val(v, "work_unit") : r->who->unit_name);
 	check(r, "contractor", T(r, "permit.f.contractor"), on(v, "contractor"));
-	const char *times[2][3] = {{"planned_start", "permit.f.planned_start", local_input(r, now)},
-				   {"planned_end", "permit.f.planned_end", local_input(r, now + 4 * 3600)}};
+	static const char *const tname[2] = {"planned_start", "planned_end"};
+	static const char *const tlabel[2] = {"permit.f.planned_start", "permit.f.planned_end"};
 	for (int i = 0; i < 2; i++) {
+		const char *name = tname[i];
+		const char *value = v ? val(v, name) : local_input(r, now + (i ? 4 * 3600 : 0));
 		html_printf(o, "<label>%s<input type=\"datetime-local\" name=\"%s\" value=\"%s\" required%r>",
-			    T(r, times[i][1]), times[i][0], v ? val(v, times[i][0]) : times[i][2],
-			    invalid(&fe, times[i][0]));
-		form_field_error(r, &fe, times[i][0]);
+			    T(r, tlabel[i]), name, value, invalid(&fe, name));
+		form_field_error(r, &fe, name);
 		html_printf(o, "</label>");
 	}
 	type_fields(r, type, v, &fe);
