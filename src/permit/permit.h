@@ -246,6 +246,16 @@ const char *permit_tr(struct req *r, const char *prefix, const char *code);
 const char *permit_grade_label(struct req *r, const char *type, const char *grade);
 /* Page handlers shared between files */
 int permit_site_page(struct req *r);
+/* permit_form_web.c: the application form and the draft's edit page */
+void permit_user_options(struct req *r, struct strbuf *o, int64_t selected);
+void permit_form_page(struct req *r, const char *type, const struct permit_input *v, int64_t id,
+		      const struct permit_err *e);
+void permit_form_stored(struct req *r, const struct permit *p, const struct permit_err *e);
+int permit_editable(struct req *r, const struct permit *p);
+int permit_edit_page(struct req *r);
+int permit_save_post(struct req *r, int64_t id);
+int permit_update_post(struct req *r);
+const char *permit_done_text(struct req *r, const struct permit *p, const char *done);
 int permit_print_page(struct req *r);
 int permit_api_list(struct req *r);
 int permit_api_create(struct req *r);

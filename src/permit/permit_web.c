@@ -133,7 +133,8 @@ static const char *const states[] = {"draft", "submitted", "approving", "approve
 				     "suspended", "refused", "closed", "cancelled", NULL};
 
 const char *const permit_done_notices[] = {"submit", "approve", "refuse", "revise", "start", "suspend", "resume",
-					    "extend", "close", "cancel", "gas_pass", "gas_fail", NULL};
+					    "extend", "close", "cancel", "gas_pass", "gas_fail", "created",
+					    "saved", NULL};
 
 void permit_list_filters(struct req *r, const char **state, const char **type)
 {
@@ -210,7 +211,7 @@ static int live_page(struct req *r)
 
 /* --- the application form --- */
 
-static void user_options(struct req *r, struct strbuf *o, int64_t selected)
+void permit_user_options(struct req *r, struct strbuf *o, int64_t selected)
 {
 	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
 					   " WHERE u.active = 1 ORDER BY un.path, u.name", NULL);
@@ -227,106 +228,21 @@ static void check(struct req *r, const char *name, const char *label, int on)
 		    name, on ? " checked" : "", label);
 }
 
-static void form_type_fields(struct req *r, const char *type)
-{
-	if (!strcmp(type, "hot_work")) {
-		static const char *const places[] = {"running", "bund", "hazard_area", "pipe_rack", "other", NULL};
-		html_printf(&r->out, "<label>%s<select name=\"hot_place\" required>", T(r, "permit.f.hot_place"));
-		for (int i = 0; places[i]; i++)
-			html_printf(&r->out, "<option value=\"%s\">%s</option>", places[i],
-				    permit_tr(r, "permit.hot_place", places[i]));
-		html_printf(&r->out, "</select></label>");
-		check(r, "shutdown", T(r, "permit.f.shutdown"), 0);
-		check(r, "holiday", T(r, "permit.f.holiday"), 0);
-		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"wind\" min=\"0\" max=\"17\" value=\"0\"></label>"
-				     "<p class=\"hint\">%s</p>", T(r, "permit.f.wind"), T(r, "permit.upgrade_hint"));
-	}
-	if (!strcmp(type, "height")) {
-		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"height_m\" step=\"0.1\" min=\"2\" required></label>"
-				     "<fieldset><legend>%s</legend>", T(r, "permit.f.height_m"), T(r, "permit.f.factors"));
-		for (int i = 1; i <= 9; i++) {
-			char name[24], key[40];
-			snprintf(name, sizeof(name), "factor_%d", i);
-			snprintf(key, sizeof(key), "permit.factor.%d", i);
-			check(r, name, i18n_get(r->lang, key), 0);
-		}
-		html_printf(&r->out, "</fieldset>");
-	}
-	if (!strcmp(type, "lifting"))
-		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"load_t\" step=\"0.1\" min=\"0.1\" required></label>",
-			    T(r, "permit.f.load_t"));
-	if (!strcmp(type, "temp_power"))
-		check(r, "hazardous_area", T(r, "permit.f.hazardous_area"), 0);
-	if (!strcmp(type, "confined_space")) {
-		check(r, "oxygen_enriched", T(r, "permit.f.oxygen_enriched"), 0);
-		check(r, "hot_inside", T(r, "permit.f.hot_inside"), 0);
-	}
-	if (!strcmp(type, "hot_work") || !strcmp(type, "confined_space") || !strcmp(type, "temp_power"))
-		html_printf(&r->out, "<label>%s<input type=\"number\" name=\"medium_lel\" step=\"0.1\" min=\"0.1\" value=\"5\">"
-				     "<small>%s</small></label>", T(r, "permit.f.medium_lel"), T(r, "permit.medium_lel_hint"));
-}
-
 static int new_page(struct req *r)
 {
 	const char *type = req_query(r, "type");
 	if (type && *type && !permit_type_find(type))
 		req_bad_param(r, "type");	/* 400 (router.c), not the type picker */
-	page_begin(r, T(r, "permit.new"));
-	if (!permit_type_find(type)) {
-		html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><div class=\"tiles\">", T(r, "permit.pick_type"));
-		for (const struct permit_type *t = permit_type_list; t->code; t++)
-			html_printf(&r->out, "<a class=\"tile\" href=\"/permits/new?type=%s\"><strong>%s</strong><span>%s</span></a>",
-				    t->code, permit_tr(r, "permit.type", t->code), permit_tr(r, "permit.type_hint", t->code));
-		html_printf(&r->out, "</div></section>");
-		page_end(r);
+	if (permit_type_find(type)) {
+		permit_form_page(r, type, NULL, 0, NULL);
 		return 0;
 	}
-	struct strbuf users = STRBUF_INIT;
-	user_options(r, &users, 0);
-	int64_t now = clock_now() / 3600 * 3600 + 3600;
-	html_printf(&r->out, "<section class=\"card\"><h1>%s · %s</h1><form class=\"stack\" method=\"post\" action=\"/permits\">%r"
-			     "<input type=\"hidden\" name=\"type\" value=\"%s\">",
-		    T(r, "permit.new"), permit_tr(r, "permit.type", type), page_csrf(r), type);
-	html_printf(&r->out, "<label>%s<select name=\"area_id\" required>", T(r, "permit.f.area"));
-	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", NULL);
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0), db_col_text(st, 1));
-	db_done(r->db, st);
-	html_printf(&r->out, "</select></label><label>%s<select name=\"equipment_id\"><option value=\"\">—</option>",
-		    T(r, "permit.f.equipment"));
-	st = db_query(r->db, "SELECT id, code, name FROM equipment WHERE active = 1 ORDER BY code", NULL);
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\">%s %s</option>", db_col_i64(st, 0), db_col_text(st, 1),
-			    db_col_text(st, 2));
-	db_done(r->db, st);
-	html_printf(&r->out, "</select></label>"
-			     "<label>%s<textarea name=\"content\" rows=\"3\" required></textarea></label>"
-			     "<label>%s<textarea name=\"hazards\" rows=\"3\"></textarea></label>"
-			     "<label>%s<input name=\"work_unit\" value=\"%s\"></label>",
-		    T(r, "permit.f.content"), T(r, "permit.f.hazards"), T(r, "permit.f.work_unit"), r->who->unit_name);
-	check(r, "contractor", T(r, "permit.f.contractor"), 0);
-	html_printf(&r->out, "<label>%s<input type=\"datetime-local\" name=\"planned_start\" value=\"%s\" required></label>"
-			     "<label>%s<input type=\"datetime-local\" name=\"planned_end\" value=\"%s\" required></label>",
-		    T(r, "permit.f.planned_start"), local_input(r, now), T(r, "permit.f.planned_end"),
-		    local_input(r, now + 4 * 3600));
-	form_type_fields(r, type);
-	html_printf(&r->out, "<label>%s<select name=\"guardian_id\" required>%r</select></label><fieldset><legend>%s</legend>",
-		    T(r, "permit.f.guardian"), html_raw_sb(&users), T(r, "permit.f.workers"));
-	for (int i = 1; i <= 4; i++)
-		html_printf(&r->out, "<div class=\"permit-worker\"><select name=\"worker_%d\" aria-label=\"%s %d\">%r</select>"
-				     "<input name=\"worker_role_%d\" placeholder=\"%s\"></div>",
-			    i, T(r, "permit.f.worker"), i, html_raw_sb(&users), i, T(r, "permit.f.worker_role"));
-	html_printf(&r->out, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>", T(r, "permit.f.measures"),
-		    T(r, "permit.measures_hint"));
-	st = db_query(r->db, "SELECT id, text_zh, text_en FROM permit_measure_std WHERE type = ? ORDER BY sort", "t", type);
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<label class=\"permit-measure\">%s<select name=\"measure_%D\">%r</select></label>",
-			    db_col_text(st, strcmp(r->lang, "en") ? 1 : 2), db_col_i64(st, 0), html_raw_sb(&users));
-	db_done(r->db, st);
-	html_printf(&r->out, "</fieldset><label>%s<input name=\"related\" placeholder=\"DH-2026-000001\"></label>"
-			     "<button class=\"primary\">%s</button></form></section>",
-		    T(r, "permit.f.related"), T(r, "permit.save_draft"));
-	sb_release(&users);
+	page_begin(r, T(r, "permit.new"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><div class=\"tiles\">", T(r, "permit.pick_type"));
+	for (const struct permit_type *t = permit_type_list; t->code; t++)
+		html_printf(&r->out, "<a class=\"tile\" href=\"/permits/new?type=%s\"><strong>%s</strong><span>%s</span></a>",
+			    t->code, permit_tr(r, "permit.type", t->code), permit_tr(r, "permit.type_hint", t->code));
+	html_printf(&r->out, "</div></section>");
 	page_end(r);
 	return 0;
 }
@@ -372,18 +288,7 @@ void permit_input_req(struct req *r, struct permit_input *in)
 
 static int create_post(struct req *r)
 {
-	struct permit_err e = {0};
-	int64_t id = 0;
-	struct actor a;
-	struct permit_input in;
-	actor_from_req(r, &a);
-	permit_input_req(r, &in);
-	if (permit_save_application(&a, &in, &id, &e)) {
-		permit_err_respond(r, &e);
-		return 0;
-	}
-	resp_redirect(r, arena_printf(&r->arena, "/permits/%lld", (long long)id));
-	return 0;
+	return permit_save_post(r, 0);
 }
 
 /* --- the permit --- */
@@ -440,7 +345,7 @@ static void show_gas(struct req *r, const struct permit *p)
 	html_printf(o, "</table></div>");
 	if (!strcmp(p->state, "approved") || !strcmp(p->state, "in_progress") || !strcmp(p->state, "suspended")) {
 		struct strbuf users = STRBUF_INIT;
-		user_options(r, &users, 0);
+		permit_user_options(r, &users, 0);
 		html_printf(o, "<form class=\"stack\" method=\"post\" action=\"/permits/%D/gas\">%r<h3>%s</h3>"
 			       "<label>%s<select name=\"analyst_id\" required>%r</select></label>"
 			       "<label>%s<input name=\"point\"></label>"
@@ -500,9 +405,11 @@ static int show_page(struct req *r)
 		       "<p><span class=\"badge %s\">%s</span> <a href=\"/permits/%D/print\">%s</a></p>",
 		    permit_tr(r, "permit.type", p->type), permit_grade_label(r, p->type, p->grade), p->number,
 		    state_badge(p->state), permit_tr(r, "permit.state", p->state), p->id, T(r, "permit.print"));
+	if (auth_has(r, "permit.apply") && permit_editable(r, p))
+		html_printf(o, "<p><a class=\"button\" href=\"/permits/%D/edit\">%s</a></p>", p->id, T(r, "permit.edit"));
 	const char *notice = NULL;
 	if (req_query_enum(r, "done", permit_done_notices, &notice) == 1 && permit_type_find(p->type))
-		page_notice(r, "ok", permit_tr(r, "permit.done", notice));
+		page_notice(r, "ok", permit_done_text(r, p, notice));
 	permit_conflicts_html(r, p);
 	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
 		       "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
@@ -582,7 +489,17 @@ static int act_post(struct req *r)
 		return 0;
 	}
 	if (permit_read_act_in(r, &in, &e) || permit_act(&who, id, action, &in, &e)) {
-		permit_err_respond(r, &e);
+		struct permit *p = NULL;
+		/* a refused submit: the applicant's draft form again, the message under its field */
+		if (!strcmp(action, "submit") && e.status == 422 && (p = permit_load(r->db, id)) &&
+		    auth_has(r, "permit.apply") && permit_editable(r, p)) {
+			r->status = 422;
+			permit_form_stored(r, p, &e);
+			permit_err_clear(&e);
+		} else {
+			permit_err_respond(r, &e);
+		}
+		permit_free(p);
 		return 0;
 	}
 	const char *next = req_field(r, "next");
@@ -713,6 +630,8 @@ const struct route permit_routes[] = {
 	{"GET", "/permits/site/:qr_token", permit_site_page, "permit.view", 0,
 	 "On-site page for an area's QR code: approved permits with a start button"},
 	{"GET", "/permits/:id", show_page, "permit.view", 0, "One permit with its actions, gas tests and history"},
+	{"GET", "/permits/:id/edit", permit_edit_page, "permit.apply", 0, "Edit a draft application (its applicant only)"},
+	{"POST", "/permits/:id", permit_update_post, "permit.apply", 0, "Save an edited draft application"},
 	{"GET", "/permits/:id/print", permit_print_page, "permit.view", 0, "A4 print layout with a QR code"},
 	{"POST", "/permits/:id/act/:action", act_post, "permit.view", 0,
 	 "Run a lifecycle action (submit, approve, refuse, start, suspend, resume, extend, close, cancel, revise)"},
