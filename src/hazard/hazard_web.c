@@ -1025,26 +1025,38 @@ static int ranking_page(struct req *r)
 		    T(r, "hazard.filter"));
 	html_printf(o, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_teams"), T(r, "hazard.unit"), T(r, "hazard.points"), T(r, "hazard.people"));
-	struct db_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id) FROM points p"
-					   " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
-					   " GROUP BY p.unit_id, n.name ORDER BY 2 DESC, n.name LIMIT 50", "II", start, end);
+	/* the viewer finds their own team and themselves by a class and a word, not colour alone */
+	int64_t my_unit = r->who->unit_id, my_id = r->who->user_id;
+	struct db_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id), p.unit_id = ?"
+					   " FROM points p JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
+					   " GROUP BY p.unit_id, n.name ORDER BY 2 DESC, n.name LIMIT 50", "III", my_unit,
+				      start, end);
 	int i = 0;
-	while (st && db_step(st) == 1)
-		html_printf(o, "<tr><td>%d</td><td>%s</td><td>%D</td><td>%D</td></tr>", ++i, db_col_text(st, 0),
-			    db_col_i64(st, 1), db_col_i64(st, 2));
+	while (st && db_step(st) == 1) {
+		int mine = db_col_i64(st, 3) != 0;
+		html_printf(o, "<tr%r><td>%d</td><td>%s%r%s%r</td><td>%D</td><td>%D</td></tr>",
+			    mine ? " class=\"mine\"" : "", ++i, db_col_text(st, 0),
+			    mine ? " <strong class=\"me-tag\">" : "", mine ? T(r, "hazard.rank_my_team") : "",
+			    mine ? "</strong>" : "", db_col_i64(st, 1), db_col_i64(st, 2));
+	}
 	db_done(r->db, st);
 	if (!i)
 		html_printf(o, "<tr><td colspan=\"4\">%s</td></tr>", T(r, "hazard.none"));
 	html_printf(o, "</tbody></table></div><h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th>"
 		       "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_people"), T(r, "hazard.person"), T(r, "hazard.unit"), T(r, "hazard.points"));
-	st = db_query(r->db, "SELECT u.name, n.name, sum(p.points) FROM points p JOIN users u ON u.id = p.user_id"
-			     " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
-			     " GROUP BY p.user_id, u.name, n.name ORDER BY 3 DESC, u.name LIMIT 20", "II", start, end);
+	st = db_query(r->db, "SELECT u.name, n.name, sum(p.points), p.user_id = ? FROM points p"
+			     " JOIN users u ON u.id = p.user_id JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
+			     " GROUP BY p.user_id, u.name, n.name ORDER BY 3 DESC, u.name LIMIT 20", "III", my_id,
+		      start, end);
 	i = 0;
-	while (st && db_step(st) == 1)
-		html_printf(o, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%D</td></tr>", ++i, db_col_text(st, 0),
-			    db_col_text(st, 1), db_col_i64(st, 2));
+	while (st && db_step(st) == 1) {
+		int mine = db_col_i64(st, 3) != 0;
+		html_printf(o, "<tr%r><td>%d</td><td>%s%r%s%r</td><td>%s</td><td>%D</td></tr>",
+			    mine ? " class=\"mine\"" : "", ++i, db_col_text(st, 0),
+			    mine ? " <strong class=\"me-tag\">" : "", mine ? T(r, "hazard.rank_me") : "",
+			    mine ? "</strong>" : "", db_col_text(st, 1), db_col_i64(st, 2));
+	}
 	db_done(r->db, st);
 	html_printf(o, "</tbody></table></div></section>");
 	page_end(r);
