@@ -634,7 +634,7 @@ static void photo_field(struct req *r, struct strbuf *o, int required)
 static void action_form(struct req *r, struct strbuf *o, const struct hazard_row *h, const char *act)
 {
 	int simple = !strcmp(act, "start") || !strcmp(act, "verify") || !strcmp(act, "approve_plan") ||
-		     !strcmp(act, "report_regulator");
+		     !strcmp(act, "report_regulator") || !strcmp(act, "merge");
 	const char *label = TK(r, "hazard.act.", act);
 	if (!simple)
 		html_printf(o, "<details class=\"hz-act\"><summary class=\"button\">%s</summary>", label);
@@ -712,13 +712,15 @@ static int detail_page(struct req *r)
 		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
 		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
 		" coalesce(f.name_zh, ''), h.closed_at, h.regulator_reported_at, coalesce(rp.number, ''),"
-		" coalesce(vu.name, ''), coalesce(xu.name, '')"
+		" coalesce(vu.name, ''), coalesce(xu.name, ''), coalesce(h.duplicate_of, 0), coalesce(dp.number, ''),"
+		" coalesce(dp.status, '')"
 		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
 		" JOIN units u ON u.id = h.unit_id LEFT JOIN users ru ON ru.id = h.reporter_id"
 		" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id"
 		" LEFT JOIN hazard_criteria k ON k.id = h.criterion_id LEFT JOIN hazard_factors f ON f.code = h.factor_code"
 		" LEFT JOIN hazards rp ON rp.id = h.repeat_of LEFT JOIN users vu ON vu.id = h.verifier_id"
-		" LEFT JOIN users xu ON xu.id = h.rectifier_id WHERE h.id = ?", "I", id);
+		" LEFT JOIN users xu ON xu.id = h.rectifier_id LEFT JOIN hazards dp ON dp.id = h.duplicate_of"
+		" WHERE h.id = ?", "I", id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
@@ -770,6 +772,12 @@ static int detail_page(struct req *r)
 	if (*db_col_text(st, 20))
 		html_printf(o, "<dt>%s</dt><dd><a href=\"/hazards/%D\">%s</a></dd>", T(r, "hazard.repeat_of"),
 			    db_col_i64(st, 11), db_col_text(st, 20));
+	/* flagged at report time: the same place and category as a hazard still open (or merged) */
+	if (*db_col_text(st, 24))
+		html_printf(o, "<dt>%s</dt><dd class=\"hz-duplicate\">%s <a href=\"/hazards/%D\">%s</a></dd>",
+			    T(r, "hazard.duplicate_of"),
+			    T(r, !strcmp(h.status, "cancelled") ? "hazard.duplicate_merged" : "hazard.duplicate_probable"),
+			    db_col_i64(st, 23), db_col_text(st, 24));
 	if (!strcmp(h.level, "major"))
 		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.regulator"),
 			    db_col_i64(st, 19) ? page_time(r, db_col_i64(st, 19)) : T(r, "hazard.regulator_no"));
