@@ -622,16 +622,22 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 	db_get_i64(c, &repeat_of, "SELECT id FROM hazards WHERE area_id = ? AND category_id = ?"
 		   " AND status = 'closed' AND closed_at >= ? ORDER BY closed_at DESC LIMIT 1", "III",
 		   in->area_id, in->category_id, now - days * 86400);
+	/* the same place and category still open: probably the same hazard seen twice */
+	int64_t duplicate_of = 0;
+	db_get_i64(c, &duplicate_of, "SELECT id FROM hazards WHERE area_id = ? AND category_id = ?"
+		   " AND status NOT IN ('closed', 'cancelled') ORDER BY reported_at DESC, id DESC LIMIT 1", "II",
+		   in->area_id, in->category_id);
 	if (db_exec(c, "INSERT INTO hazards (number, status, reporter_id, anonymous, near_miss, area_id,"
 		       " unit_id, equipment_id, category_id, factor_code, level, criterion_id, urgency,"
-		       " description, assignee_id, reported_at, respond_due, rectify_due, repeat_of, updated_at)"
+		       " description, assignee_id, reported_at, respond_due, rectify_due, repeat_of, updated_at,"
+		       " duplicate_of)"
 		       " VALUES (?, 'reported', ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, NULLIF(?, 0),"
-		       " ?, ?, ?, NULLIF(?, 0), ?)",
-		    "tIiiIIIIttIttIIIIII", number, in->reporter_id,
+		       " ?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0))",
+		    "tIiiIIIIttIttIIIIIII", number, in->reporter_id,
 		    in->anonymous, in->near_miss, in->area_id, unit, in->equipment_id ? in->equipment_id : 0,
 		    in->category_id, in->factor_code && *in->factor_code ? in->factor_code : NULL, level,
 		    in->criterion_id, urgency, in->description ? in->description : "", assignee, now,
-		    d.respond_due, d.rectify_due, repeat_of, now) != DB_OK)
+		    d.respond_due, d.rectify_due, repeat_of, now, duplicate_of) != DB_OK)
 		goto fail;
 	id = db_last_id(c);
 	if (db_exec(c, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"

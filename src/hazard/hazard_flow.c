@@ -5,6 +5,7 @@
  *       │   (major) └──▶ planning ──submit_plan──▶ plan_review ──approve_plan ×2──▶ rectifying
  *       └─fix_on_spot (立查立改)──▶ closed          verifying ──reject──▶ rectifying
  *   cancel (duplicate / invalid, with a reason) from any open state ──▶ cancelled
+ *   merge (a report flagged as a duplicate of an open hazard) reported ──▶ cancelled
  *
  * A row is {from, action, to, permission, guard}. Several rows may share from and action and
  * differ by guard (accept of a general vs. a major hazard; the first and the second plan
@@ -268,6 +269,20 @@ static const char *g_regulator(const struct actor *a, const struct hazard_row *h
 	return at ? "hazard.err_already_reported" : NULL;
 }
 
+/* Merge: only a report flagged at report time as a duplicate of a hazard that is still open.
+ * It ends as cancelled (not a new status: every list, filter, count and dashboard already
+ * treats cancelled as "not pursued") and the timeline's merge step and duplicate_of keep the
+ * link to the original, which is not touched. */
+static const char *g_merge(const struct actor *a, const struct hazard_row *h,
+			   const struct hazard_action_in *in)
+{
+	(void)in;
+	int64_t open = 0;
+	db_get_i64(a->db, &open, "SELECT count(*) FROM hazards h JOIN hazards o ON o.id = h.duplicate_of"
+		   " WHERE h.id = ? AND o.status NOT IN ('closed', 'cancelled')", "I", h->id);
+	return open ? NULL : "hazard.err_not_duplicate";
+}
+
 /* ---- the table ---- */
 
 const struct hazard_transition hazard_transitions[] = {
@@ -289,6 +304,7 @@ const struct hazard_transition hazard_transitions[] = {
 	{"planning", "report_regulator", "planning", "hazard.major", g_regulator},
 	{"plan_review", "report_regulator", "plan_review", "hazard.major", g_regulator},
 	{"rectifying", "report_regulator", "rectifying", "hazard.major", g_regulator},
+	{"reported", "merge", "cancelled", "hazard.handle", g_merge},
 	{"reported", "cancel", "cancelled", "hazard.handle", g_reason},
 	{"assigned", "cancel", "cancelled", "hazard.handle", g_reason},
 	{"planning", "cancel", "cancelled", "hazard.handle", g_reason},
@@ -443,6 +459,13 @@ static int apply(const struct actor *a, const struct hazard_row *h, const char *
 			rc = hazard_award(c, h->id, uid, "rectify", hazard_setting(c, "hazard.points.rectify", 3));
 	} else if (!strcmp(action, "report_regulator")) {
 		rc = db_exec(c, "UPDATE hazards SET regulator_reported_at = ? WHERE id = ?", "II", now, h->id);
+	} else if (!strcmp(action, "merge")) {
+		/* the reporter saw a real hazard: the report still earns its points */
+		if (!anon)
+			rc = hazard_award(c, h->id, h->reporter_id, "report",
+					  hazard_setting(c, "hazard.points.report", 2));
+		if (rc == DB_OK && !anon)
+			rc = notify_link(c, h->reporter_id, h, "hazard.cancelled", "hazard.notify_merged", NULL);
 	} else if (!strcmp(action, "cancel")) {
 		if (!anon)
 			rc = notify_link(c, h->reporter_id, h, "hazard.cancelled", "hazard.notify_cancelled", NULL);

@@ -634,7 +634,7 @@ static void photo_field(struct req *r, struct strbuf *o, int required)
 static void action_form(struct req *r, struct strbuf *o, const struct hazard_row *h, const char *act)
 {
 	int simple = !strcmp(act, "start") || !strcmp(act, "verify") || !strcmp(act, "approve_plan") ||
-		     !strcmp(act, "report_regulator");
+		     !strcmp(act, "report_regulator") || !strcmp(act, "merge");
 	const char *label = TK(r, "hazard.act.", act);
 	if (!simple)
 		html_printf(o, "<details class=\"hz-act\"><summary class=\"button\">%s</summary>", label);
@@ -712,13 +712,15 @@ static int detail_page(struct req *r)
 		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
 		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
 		" coalesce(f.name_zh, ''), h.closed_at, h.regulator_reported_at, coalesce(rp.number, ''),"
-		" coalesce(vu.name, ''), coalesce(xu.name, '')"
+		" coalesce(vu.name, ''), coalesce(xu.name, ''), coalesce(h.duplicate_of, 0), coalesce(dp.number, ''),"
+		" coalesce(dp.status, '')"
 		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
 		" JOIN units u ON u.id = h.unit_id LEFT JOIN users ru ON ru.id = h.reporter_id"
 		" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id"
 		" LEFT JOIN hazard_criteria k ON k.id = h.criterion_id LEFT JOIN hazard_factors f ON f.code = h.factor_code"
 		" LEFT JOIN hazards rp ON rp.id = h.repeat_of LEFT JOIN users vu ON vu.id = h.verifier_id"
-		" LEFT JOIN users xu ON xu.id = h.rectifier_id WHERE h.id = ?", "I", id);
+		" LEFT JOIN users xu ON xu.id = h.rectifier_id LEFT JOIN hazards dp ON dp.id = h.duplicate_of"
+		" WHERE h.id = ?", "I", id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
@@ -770,6 +772,12 @@ static int detail_page(struct req *r)
 	if (*db_col_text(st, 20))
 		html_printf(o, "<dt>%s</dt><dd><a href=\"/hazards/%D\">%s</a></dd>", T(r, "hazard.repeat_of"),
 			    db_col_i64(st, 11), db_col_text(st, 20));
+	/* flagged at report time: the same place and category as a hazard still open (or merged) */
+	if (*db_col_text(st, 24))
+		html_printf(o, "<dt>%s</dt><dd class=\"hz-duplicate\">%s <a href=\"/hazards/%D\">%s</a></dd>",
+			    T(r, "hazard.duplicate_of"),
+			    T(r, !strcmp(h.status, "cancelled") ? "hazard.duplicate_merged" : "hazard.duplicate_probable"),
+			    db_col_i64(st, 23), db_col_text(st, 24));
 	if (!strcmp(h.level, "major"))
 		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.regulator"),
 			    db_col_i64(st, 19) ? page_time(r, db_col_i64(st, 19)) : T(r, "hazard.regulator_no"));
@@ -1025,26 +1033,38 @@ static int ranking_page(struct req *r)
 		    T(r, "hazard.filter"));
 	html_printf(o, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_teams"), T(r, "hazard.unit"), T(r, "hazard.points"), T(r, "hazard.people"));
-	struct db_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id) FROM points p"
-					   " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
-					   " GROUP BY p.unit_id, n.name ORDER BY 2 DESC, n.name LIMIT 50", "II", start, end);
+	/* the viewer finds their own team and themselves by a class and a word, not colour alone */
+	int64_t my_unit = r->who->unit_id, my_id = r->who->user_id;
+	struct db_stmt *st = db_query(r->db, "SELECT n.name, sum(p.points), count(DISTINCT p.user_id), p.unit_id = ?"
+					   " FROM points p JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
+					   " GROUP BY p.unit_id, n.name ORDER BY 2 DESC, n.name LIMIT 50", "III", my_unit,
+				      start, end);
 	int i = 0;
-	while (st && db_step(st) == 1)
-		html_printf(o, "<tr><td>%d</td><td>%s</td><td>%D</td><td>%D</td></tr>", ++i, db_col_text(st, 0),
-			    db_col_i64(st, 1), db_col_i64(st, 2));
+	while (st && db_step(st) == 1) {
+		int mine = db_col_i64(st, 3) != 0;
+		html_printf(o, "<tr%r><td>%d</td><td>%s%r%s%r</td><td>%D</td><td>%D</td></tr>",
+			    mine ? " class=\"mine\"" : "", ++i, db_col_text(st, 0),
+			    mine ? " <strong class=\"me-tag\">" : "", mine ? T(r, "hazard.rank_my_team") : "",
+			    mine ? "</strong>" : "", db_col_i64(st, 1), db_col_i64(st, 2));
+	}
 	db_done(r->db, st);
 	if (!i)
 		html_printf(o, "<tr><td colspan=\"4\">%s</td></tr>", T(r, "hazard.none"));
 	html_printf(o, "</tbody></table></div><h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th>"
 		       "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_people"), T(r, "hazard.person"), T(r, "hazard.unit"), T(r, "hazard.points"));
-	st = db_query(r->db, "SELECT u.name, n.name, sum(p.points) FROM points p JOIN users u ON u.id = p.user_id"
-			     " JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
-			     " GROUP BY p.user_id, u.name, n.name ORDER BY 3 DESC, u.name LIMIT 20", "II", start, end);
+	st = db_query(r->db, "SELECT u.name, n.name, sum(p.points), p.user_id = ? FROM points p"
+			     " JOIN users u ON u.id = p.user_id JOIN units n ON n.id = p.unit_id WHERE p.at >= ? AND p.at < ?"
+			     " GROUP BY p.user_id, u.name, n.name ORDER BY 3 DESC, u.name LIMIT 20", "III", my_id,
+		      start, end);
 	i = 0;
-	while (st && db_step(st) == 1)
-		html_printf(o, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%D</td></tr>", ++i, db_col_text(st, 0),
-			    db_col_text(st, 1), db_col_i64(st, 2));
+	while (st && db_step(st) == 1) {
+		int mine = db_col_i64(st, 3) != 0;
+		html_printf(o, "<tr%r><td>%d</td><td>%s%r%s%r</td><td>%s</td><td>%D</td></tr>",
+			    mine ? " class=\"mine\"" : "", ++i, db_col_text(st, 0),
+			    mine ? " <strong class=\"me-tag\">" : "", mine ? T(r, "hazard.rank_me") : "",
+			    mine ? "</strong>" : "", db_col_text(st, 1), db_col_i64(st, 2));
+	}
 	db_done(r->db, st);
 	html_printf(o, "</tbody></table></div></section>");
 	page_end(r);
