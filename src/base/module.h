@@ -58,6 +58,18 @@ struct module_panel {
 	void (*render)(struct req *r);
 };
 
+/* A line of the home page's "waiting for me" list: how many things wait for the signed-in
+ * person to act on them (accept, rectify, approve, ...). home.c asks every module's lines,
+ * keeps those with a count above zero and shows them most urgent first, so a new module adds
+ * its waiting work here and the home page stays unchanged. */
+struct module_todo {
+	int urgency;		/* lower is more urgent: shown first */
+	const char *href;
+	const char *label;	/* catalogue key */
+	const char *perms;	/* as for the menu */
+	int64_t (*count)(struct req *r);
+};
+
 /* A scheduler job: idempotent, does its own transactions, returns how many things it acted
  * on or <0 (src/sched/sched.h). */
 struct module_job {
@@ -75,6 +87,7 @@ struct module {
 	const struct module_tile *tiles;
 	const struct module_panel *panels;
 	const struct module_job *jobs;
+	const struct module_todo *todo;	/* its lines of "waiting for me" */
 	/* its demo records, inside `anquan demo`'s transaction, after the organization */
 	int (*demo_load)(struct db *c);
 };

@@ -5,6 +5,8 @@
  */
 #include "cert/cert.h"
 #include "base/module.h"
+#include "db/db.h"
+#include "web/page.h"
 
 static const struct module_perm perms[] = {
 	{"cert.view", "worker team_leader ws_safety ws_director safety_dept safety_director principal hr"},
@@ -14,6 +16,22 @@ static const struct module_perm perms[] = {
 
 static const struct module_menu menu[] = {
 	{50, "/certs", "nav.certs", "cert.view"},
+	{0},
+};
+
+
+/* "Waiting for me" for HR: certificates that expire or are due for review within the warning
+ * window (CERT_WARN_DAYS), not revoked, expired ones included: each needs a course booked. */
+static int64_t expiring(struct req *r)
+{
+	int64_t n = 0, today = cert_today();
+	db_get_i64(r->db, &n, "SELECT count(*) FROM certs WHERE revoked_at = 0"
+			      " AND (expires_on <= ?1 OR review_on <= ?1)", "I", today + CERT_WARN_DAYS);
+	return n;
+}
+
+static const struct module_todo todo[] = {
+	{35, "/certs?status=expiring", "cert.todo.expiring", "cert.admin", expiring},
 	{0},
 };
 
@@ -29,5 +47,6 @@ const struct module cert_module = {
 	.perms = perms,
 	.menu = menu,
 	.jobs = jobs,
+	.todo = todo,
 	.demo_load = cert_demo_load,
 };

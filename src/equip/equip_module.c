@@ -5,6 +5,9 @@
  */
 #include "equip/equip.h"
 #include "base/module.h"
+#include "base/day.h"
+#include "db/db.h"
+#include "web/page.h"
 
 static const struct module_perm perms[] = {
 	{"equip.view", "team_leader ws_safety ws_director safety_dept safety_director principal equip_manager"},
@@ -14,6 +17,22 @@ static const struct module_perm perms[] = {
 
 static const struct module_menu menu[] = {
 	{60, "/equipment", "nav.equipment", "equip.view"},
+	{0},
+};
+
+
+/* "Waiting for me" for the equipment manager: devices whose next inspection falls within a
+ * month (time to apply, equip.h) or is past. */
+static int64_t due(struct req *r)
+{
+	int64_t n = 0;
+	db_get_i64(r->db, &n, "SELECT count(*) FROM equipment WHERE next_inspection_on IS NOT NULL"
+			      " AND active = 1 AND next_inspection_on <= ?", "I", day_today() + 30);
+	return n;
+}
+
+static const struct module_todo todo[] = {
+	{36, "/equipment?state=due30", "equip.todo.due", "equip.admin", due},
 	{0},
 };
 
@@ -29,5 +48,6 @@ const struct module equip_module = {
 	.perms = perms,
 	.menu = menu,
 	.jobs = jobs,
+	.todo = todo,
 	.demo_load = equip_demo_load,
 };

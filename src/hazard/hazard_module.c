@@ -5,6 +5,9 @@
  */
 #include "hazard/hazard.h"
 #include "base/module.h"
+#include "auth/auth.h"
+#include "db/db.h"
+#include "web/page.h"
 
 static const struct module_perm perms[] = {
 	{"hazard.report", "worker team_leader ws_safety ws_director safety_dept safety_director principal equip_manager"},
@@ -33,6 +36,50 @@ static const struct module_tile tiles[] = {
 	{0},
 };
 
+
+/* "Waiting for me": counted by who must act (the assignee; a handler or verifier of the
+ * unit scope), not through the list's visibility rule, so the two can change apart. */
+#define OPEN_ "('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying')"
+
+static int64_t scoped(struct req *r, const char *status)
+{
+	int64_t n = 0;
+	db_get_i64(r->db, &n, "SELECT count(*) FROM hazards h JOIN units u ON u.id = h.unit_id"
+			      " WHERE h.status = ?1 AND u.path LIKE ?2 AND (?3 = 0 OR h.reporter_id = ?3)",
+		   "ttI", status, auth_scope_pattern(r), auth_scope_owner(r));
+	return n;
+}
+
+static int64_t to_accept(struct req *r) { return scoped(r, "reported"); }
+static int64_t to_review(struct req *r) { return scoped(r, "plan_review"); }
+static int64_t to_verify(struct req *r) { return scoped(r, "verifying"); }
+
+static int64_t to_rectify(struct req *r)
+{
+	int64_t n = 0;
+	db_get_i64(r->db, &n, "SELECT count(*) FROM hazards WHERE assignee_id = ?"
+			      " AND status IN ('assigned', 'planning', 'rectifying')", "I", r->who->user_id);
+	return n;
+}
+
+/* the reporter follows what he reported until it is closed */
+static int64_t reported_open(struct req *r)
+{
+	int64_t n = 0;
+	db_get_i64(r->db, &n, "SELECT count(*) FROM hazards WHERE reporter_id = ? AND status IN " OPEN_,
+		   "I", r->who->user_id);
+	return n;
+}
+
+static const struct module_todo todo[] = {
+	{10, "/hazards?mine=1&status=open", "hazard.todo.rectify", "hazard.rectify", to_rectify},
+	{20, "/hazards?status=reported", "hazard.todo.accept", "hazard.handle", to_accept},
+	{25, "/hazards?status=plan_review", "hazard.todo.review", "hazard.handle", to_review},
+	{30, "/hazards?status=verifying", "hazard.todo.verify", "hazard.verify", to_verify},
+	{90, "/hazards?mine=1", "hazard.todo.reported", "hazard.report", reported_open},
+	{0},
+};
+
 static const struct module_job jobs[] = {
 	{"hazards", hazard_sched_run},
 	{0},
@@ -46,5 +93,6 @@ const struct module hazard_module = {
 	.menu = menu,
 	.tiles = tiles,
 	.jobs = jobs,
+	.todo = todo,
 	.demo_load = hazard_demo_load,
 };

@@ -71,6 +71,23 @@ static void worker_panel(struct req *r, struct strbuf *o)
 	html_printf(o, "</section>");
 }
 
+/* The card's title names the person's own unit kind: a workshop safety officer's card says
+ * 本车间, not 本班组. */
+static const char *open_title(struct req *r)
+{
+	char *kind = NULL;
+	const char *key = "report.home.open.unit";
+	db_get_text(r->db, &kind, "SELECT kind FROM units WHERE id = ?", "I", r->who->unit_id);
+	if (kind && !strcmp(kind, "team"))
+		key = "report.home.team_open";
+	else if (kind && !strcmp(kind, "workshop"))
+		key = "report.home.open.workshop";
+	else if (kind && !strcmp(kind, "company"))
+		key = "report.home.open.company";
+	free(kind);
+	return T(r, key);
+}
+
 static void team_panel(struct req *r, struct strbuf *o)
 {
 	const char *pat = auth_scope_pattern(r);
@@ -89,7 +106,7 @@ static void team_panel(struct req *r, struct strbuf *o)
 		       "<a class=\"kpi-card\" href=\"/hazards?unit_id=%D&amp;status=open\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></a>"
 		       "<a class=\"kpi-card%r\" href=\"/hazards?unit_id=%D&amp;status=open&amp;overdue=1\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></a>"
 		       "<div class=\"kpi-card\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></div></div>",
-		    T(r, "report.home.team_open"), r->who->unit_name, r->who->unit_id, T(r, "report.open"), open,
+		    open_title(r), r->who->unit_name, r->who->unit_id, T(r, "report.open"), open,
 		    overdue ? " alarm" : "", r->who->unit_id, T(r, "report.kpi.overdue"), overdue, T(r, "report.home.due_24h"), soon);
 	html_printf(o, "<h3>%s</h3>", T(r, "report.home.deadlines"));
 	st = db_query(r->db,

@@ -12,6 +12,7 @@
 #include "web/i18n.h"
 #include "web/page.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int healthz(struct req *r)
@@ -33,6 +34,47 @@ static int64_t unread_count(struct req *r)
 	return unread;
 }
 
+struct todo_line {
+	const struct module_todo *t;
+	int64_t n;
+};
+
+static int cmp_todo(const void *a, const void *b)
+{
+	const struct todo_line *x = a, *y = b;
+	return (x->t->urgency > y->t->urgency) - (x->t->urgency < y->t->urgency);
+}
+
+/* "What waits for me": every module's lines with something waiting, in one list, most urgent
+ * first (a stable order among equals: the module order). Nothing waiting: one calm line. */
+static void todo_list(struct req *r)
+{
+	struct todo_line lines[64];
+	size_t n = 0;
+	for (const struct module *const *m = module_registry(); *m; m++)
+		for (const struct module_todo *t = (*m)->todo; t && t->href && n < sizeof(lines) / sizeof(*lines); t++) {
+			if (t->perms && !auth_has_any(r, t->perms))
+				continue;
+			int64_t c = t->count(r);
+			if (c > 0)
+				lines[n].t = t, lines[n++].n = c;
+		}
+	/* insertion sort keeps equal urgencies in module order (qsort need not) */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cmp_todo(&lines[j - 1], &lines[j]) > 0; j--) {
+			struct todo_line tmp = lines[j];
+			lines[j] = lines[j - 1], lines[j - 1] = tmp;
+		}
+	html_printf(&r->out, "<section class=\"card todo\"><h2>%s</h2><ul class=\"list todo-list\">", T(r, "home.todo"));
+	for (size_t i = 0; i < n; i++)
+		html_printf(&r->out, "<li><a class=\"todo-row\" href=\"%s\" data-todo=\"%s\"><span>%s</span>"
+				     " <strong class=\"badge\">%D</strong></a></li>",
+			    lines[i].t->href, lines[i].t->label, T(r, lines[i].t->label), lines[i].n);
+	if (!n)
+		html_printf(&r->out, "<li class=\"empty\">%s</li>", T(r, "home.todo_none"));
+	html_printf(&r->out, "</ul></section>");
+}
+
 static int home_page(struct req *r)
 {
 	page_begin(r, T(r, "nav.home"));
@@ -50,6 +92,7 @@ static int home_page(struct req *r)
 		html_printf(&r->out, "%s</span></a>", T(r, t->hint));
 	}
 	html_printf(&r->out, "</section>");
+	todo_list(r);
 	for (const struct module_panel *const *p = module_panels_all(); *p; p++)
 		(*p)->render(r);
 	page_end(r);
