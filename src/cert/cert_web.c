@@ -366,7 +366,23 @@ static int certs_list(struct req *r)
 	return 0;
 }
 
-/* ---- GET /certs/expiring: the next 90 days by unit ---- */
+/* "还剩 N 天": the catalogue's sentence with {n} filled in; the badge is red within 30 days. */
+static html_raw days_left_badge(struct req *r, int64_t days)
+{
+	const char *tmpl = T(r, "cert.days_left"), *at = strstr(tmpl, "{n}");
+	struct strbuf sb = STRBUF_INIT;
+	if (at)
+		html_printf(&sb, "<span class=\"badge %s days-left\">%s%D%s</span>", days <= 30 ? "bad" : "warn",
+			    arena_strndup(&r->arena, tmpl, (size_t)(at - tmpl)), days, at + 3);
+	else
+		html_printf(&sb, "<span class=\"badge days-left\">%s</span>", tmpl);
+	char *out = arena_strdup(&r->arena, sb.buf);
+	sb_release(&sb);
+	return out;
+}
+
+/* ---- GET /certs/expiring: the next 90 days, most urgent first across all units (one list,
+ * so the certificate due tomorrow in the last workshop is not below next quarter's in the first) ---- */
 static int certs_expiring(struct req *r)
 {
 	int64_t today = cert_today();
@@ -378,35 +394,35 @@ static int certs_expiring(struct req *r)
 		" FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
 		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND ce.revoked_at = 0 AND p.active = 1"
 		" AND ((ce.expires_on BETWEEN ? AND ?) OR (ce.review_on BETWEEN ? AND ?))"
-		" ORDER BY u.path, MIN(COALESCE(ce.expires_on, 99999999), COALESCE(ce.review_on, 99999999))",
+		" ORDER BY MIN(COALESCE(ce.expires_on, 99999999), COALESCE(ce.review_on, 99999999)), u.path, p.name, ce.id",
 		"tIIIIII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), today, today + 90,
 		today, today + 90);
-	int64_t cur = -1;
 	int n = 0;
 	while (st && db_step(st) == 1) {
-		if (db_col_i64(st, 0) != cur) {
-			if (cur >= 0)
-				html_printf(&r->out, "</tbody></table></div>");
-			cur = db_col_i64(st, 0);
-			html_printf(&r->out, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th>%s</th><th>%s</th>"
-					     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-				    db_col_text(st, 1), T(r, "cert.person"), T(r, "cert.item"), T(r, "cert.number"),
-				    T(r, "cert.expires_on"), T(r, "cert.review_on"), T(r, "cert.status"));
-		}
-		n++;
+		if (!n++)
+			html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"cards expiring\"><thead><tr><th>%s</th>"
+					     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+				    T(r, "cert.person"), T(r, "cert.status"), T(r, "cert.unit"), T(r, "cert.item"),
+				    T(r, "cert.number"), T(r, "cert.expires_on"), T(r, "cert.review_on"));
 		int64_t exp = col_day(st, 6), rev = col_day(st, 7);
-		html_printf(&r->out, "<tr><td><a href=\"/persons/%D\">%s</a></td><td data-label=\"%s\">%s</td>"
+		/* the date that falls due inside the window: what the badge counts down to */
+		int64_t due = exp != CERT_NODAY && exp >= today && exp <= today + 90 ? exp : CERT_NODAY;
+		if (rev != CERT_NODAY && rev >= today && rev <= today + 90 && (due == CERT_NODAY || rev < due))
+			due = rev;
+		html_printf(&r->out, "<tr><td><a href=\"/persons/%D\">%s</a></td><td>%r %r</td>"
 				     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-				     "<td data-label=\"%s\">%s</td><td>%r</td></tr>",
-			    db_col_i64(st, 2), db_col_text(st, 3), T(r, "cert.item"), cert_catalogue_name(r, db_col_text(st, 4)),
+				     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td></tr>",
+			    db_col_i64(st, 2), db_col_text(st, 3), days_left_badge(r, due == CERT_NODAY ? 0 : due - today),
+			    status_badge(r, cert_status_at(today, exp, rev, 0)),
+			    T(r, "cert.unit"), db_col_text(st, 1), T(r, "cert.item"), cert_catalogue_name(r, db_col_text(st, 4)),
 			    T(r, "cert.number"), db_col_text(st, 5), T(r, "cert.expires_on"), day_s(r, exp),
-			    T(r, "cert.review_on"), day_s(r, rev),
-			    status_badge(r, cert_status_at(today, exp, rev, 0)));
+			    T(r, "cert.review_on"), day_s(r, rev));
 	}
 	db_done(r->db, st);
-	if (cur >= 0)
+	if (n)
 		html_printf(&r->out, "</tbody></table></div>");
-	if (!n)
+	else
 		html_printf(&r->out, "<p class=\"empty\">%s</p>", T(r, "cert.none"));
 	html_printf(&r->out, "</section>");
 	page_end(r);

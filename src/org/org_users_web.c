@@ -489,7 +489,8 @@ int org_users_page(struct req *r)
 		    T(r, "org.status"), active == 1 ? " selected" : "", T(r, "org.active"),
 		    active == 0 ? " selected" : "", T(r, "org.inactive"),
 		    active < 0 ? " selected" : "", T(r, "org.all"), T(r, "org.filter"));
-	html_printf(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th>"
+	/* class cards: below 600 px each account is a card (static/app.css), its cells led by data-label */
+	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"cards users\"><thead><tr><th>%s</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "org.user_name"), T(r, "auth.username"), T(r, "org.user_empno"),
 		    T(r, "user.unit"), T(r, "user.roles"), T(r, "org.status"));
@@ -497,9 +498,11 @@ int org_users_page(struct req *r)
 	while (st && db_step(st) == 1) {
 		struct user_row x;
 		user_from_row(r, st, &x);
-		html_printf(&r->out, "<tr><td><a href=\"/admin/users/%D\">%s</a></td><td>%s</td><td>%s</td>"
-				     "<td>%s</td><td>%s</td><td>", x.id, x.name, x.username, x.employee_no,
-			    x.unit_name, user_roles(r, x.id));
+		html_printf(&r->out, "<tr><td><a href=\"/admin/users/%D\">%s</a></td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">", x.id, x.name, T(r, "auth.username"), x.username,
+			    T(r, "org.user_empno"), x.employee_no, T(r, "user.unit"), x.unit_name,
+			    T(r, "user.roles"), user_roles(r, x.id), T(r, "org.status"));
 		if (!x.active)
 			html_printf(&r->out, "<span class=\"badge bad\">%s</span> ", T(r, "org.inactive"));
 		if (x.locked_until > clock_now())

@@ -180,7 +180,7 @@ static void group_panel(struct req *r, struct strbuf *o)
 	static const enum kpi_id cols[] = {KPI_REPORTED, KPI_CLOSURE, KPI_ON_TIME, KPI_RESPONSE, KPI_REPEAT,
 					   KPI_PARTICIPATION, KPI_OVERDUE, KPI_MAJOR};
 	html_printf(o, "<section class=\"card role-panel role-group\"><h2>%s · %s</h2><p class=\"sub\">%s</p>"
-		       "<div class=\"table-wrap\"><table class=\"plants\"><thead><tr><th>%s</th>",
+		       "<div class=\"table-wrap\"><table class=\"plants cards\"><thead><tr><th>%s</th>",
 		    T(r, "report.home.plants"), d.unit_name, T(r, report_period_key(PERIOD_DEFAULT)), T(r, "report.unit"));
 	for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
 		html_printf(o, "<th><abbr title=\"%s\">%s</abbr></th>", T(r, arena_printf(&r->arena, "%s.f", kpi_key(cols[i]))),
@@ -196,7 +196,8 @@ static void group_panel(struct req *r, struct strbuf *o)
 		for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
 			char v[32];
 			kpi_format(cols[i], &k, NULL, v, sizeof(v));
-			html_printf(o, "<td class=\"num\">%s</td>", v);
+			/* data-label: the figure's name leads it when the row is a card (phones) */
+			html_printf(o, "<td class=\"num\" data-label=\"%s\">%s</td>", T(r, kpi_key(cols[i])), v);
 		}
 		html_printf(o, "</tr>");
 	}

@@ -191,7 +191,7 @@ test('pages: list with badges and filters, expiring by unit, person page marks i
   assert.match(list.text, /T320102199001011234/);
   const exp = await c.get('/certs/expiring');
   assert.equal(exp.status, 200);
-  assert.match(exp.text, /<h2>合成一车间甲班<\/h2>/);
+  assert.match(exp.text, /<td data-label="所属单位\/车间">合成一车间甲班<\/td>/);
   assert.match(exp.text, /孙伟/);
   const hr = await api('renshi');
   const certs = await certsByNumber(hr);

@@ -219,7 +219,7 @@ test('a group account sees its plants side by side', async () => {
   const home = await c.get('/');
   assert.equal(home.status, 200);
   assert.match(home.text, /role-group/);
-  assert.match(home.text, /<table class="plants">[\s\S]*江宁精细化工有限公司/);
+  assert.match(home.text, /<table class="plants cards">[\s\S]*江宁精细化工有限公司/);
 });
 
 test('exports: XLSX is a workbook, CSV has a BOM, a bad table is refused', async () => {
