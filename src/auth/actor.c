@@ -66,6 +66,33 @@ int actor_has(const struct actor *a, const char *perm)
 	return a->system || actor_perms_has(a->perms, perm);
 }
 
+int actor_user_has(struct db *c, int64_t user_id, const char *perm)
+{
+	if (user_id <= 0)
+		return 0;
+	/* the same test as on a signed-in person's list (actor_perms_has), role by role */
+	struct db_stmt *st = db_query(c, "SELECT ro.permissions FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
+				       " JOIN users u ON u.id = ur.user_id WHERE ur.user_id = ? AND u.active = 1",
+				    "I", user_id);
+	int has = 0;
+	while (!has && st && db_step(st) == 1) {
+		const char *t = db_col_text(st, 0);
+		size_t n = strlen(t);
+		char *padded = malloc(n + 3);
+		if (!padded)
+			break;
+		padded[0] = ' ';
+		for (size_t i = 0; i < n; i++)
+			padded[i + 1] = (t[i] == '\t' || t[i] == '\n' || t[i] == '\r') ? ' ' : t[i];
+		padded[n + 1] = ' ';
+		padded[n + 2] = 0;
+		has = actor_perms_has(padded, perm);
+		free(padded);
+	}
+	db_done(c, st);
+	return has;
+}
+
 int actor_scope_allows(const struct actor *a, int64_t unit_id, int64_t owner_id)
 {
 	if (a->system)

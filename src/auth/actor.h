@@ -44,6 +44,9 @@ void actor_system(struct db *c, const char *name, struct actor *a);
 int actor_has(const struct actor *a, const char *perm);
 /* Is `perm` one of the space-padded list " a.b c.d "? (the test under auth_has()) */
 int actor_perms_has(const char *perms, const char *perm);
+/* Does the active person user_id hold `perm` through their roles? For choosing people: the one
+ * put on a hazard or a permit must hold the permission of the step they will have to take. */
+int actor_user_has(struct db *c, int64_t user_id, const char *perm);
 /* May the actor see a record of unit_id owned by owner_id (0: nobody), by their data scope? */
 int actor_scope_allows(const struct actor *a, int64_t unit_id, int64_t owner_id);
 /*

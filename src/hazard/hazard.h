@@ -83,8 +83,31 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
  * to the area's unit head or a team leader there, walking up the unit tree. 0 if none. */
 int64_t hazard_dispatch(struct db *c, int64_t area_id, int64_t category_id);
 
-/* Is this hazard visible to the actor? Unit data scope, or they reported it, are assigned
- * to it or rectified/verified it. */
+/*
+ * Who may read a hazard — the one rule; hazard_visible(), the list query (page, API, export,
+ * its counts) all use this SQL condition on `hazards h JOIN units u ON u.id = h.unit_id`,
+ * binding ?1 the actor's units pattern (actor_units_pattern), ?2 the "own"-scope owner
+ * (actor_scope_owner, 0 otherwise) and ?3 the actor's user id.
+ *
+ * By involvement: the reporter, the assignee, the rectifier, the verifier and anyone who
+ * acted on it (a hazard_events row) keep read access, whatever their scope — a team leader
+ * who dispatched a hazard to another team can still open it.
+ * By place (scopes wider than "own"): the hazard's unit, the unit responsible for its area,
+ * or the unit of its assignee or its (non-anonymous) reporter lies in the scope. Hazards are
+ * filed under the workshop that owns the area, so without the last two a team leader, whose
+ * scope is his team, would see none of his team's hazards.
+ */
+#define HAZARD_VISIBLE_SQL \
+	" ((?2 = 0 AND (u.path LIKE ?1" \
+	"   OR EXISTS (SELECT 1 FROM areas va JOIN units vu ON vu.id = va.unit_id" \
+	"              WHERE va.id = h.area_id AND vu.path LIKE ?1)" \
+	"   OR EXISTS (SELECT 1 FROM users vp JOIN units vu ON vu.id = vp.unit_id" \
+	"              WHERE (vp.id = h.assignee_id OR (vp.id = h.reporter_id AND h.anonymous = 0))" \
+	"              AND vu.path LIKE ?1)))" \
+	"  OR h.reporter_id = ?3 OR h.assignee_id = ?3 OR h.rectifier_id = ?3 OR h.verifier_id = ?3" \
+	"  OR EXISTS (SELECT 1 FROM hazard_events ve WHERE ve.hazard_id = h.id AND ve.user_id = ?3)) "
+
+/* Is this hazard visible to the actor? (HAZARD_VISIBLE_SQL; the system sees everything) */
 int hazard_visible(const struct actor *a, int64_t hazard_id);
 
 /* Award points (ledger row for the person; and their team's share). Inside a transaction. */

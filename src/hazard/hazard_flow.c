@@ -82,11 +82,22 @@ static const char *level_of(const struct hazard_row *h, const struct hazard_acti
 	return in && in->level && *in->level ? in->level : h->level;
 }
 
+/* The person chosen to rectify must be able to: without hazard.rectify they could never
+ * start or submit, and the hazard would sit stuck until someone noticed. Refused when chosen
+ * (422 on assignee_id), not discovered later. */
+static const char *unfit_assignee(const struct actor *a, const struct hazard_action_in *in)
+{
+	if (!in || !in->assignee_id)
+		return NULL;
+	return actor_user_has(a->db, in->assignee_id, "hazard.rectify") ? NULL : "hazard.unfit.assignee_id";
+}
+
 static const char *g_accept_general(const struct actor *a, const struct hazard_row *h,
 				    const struct hazard_action_in *in)
 {
-	(void)a;
-	return strcmp(level_of(h, in), "general") ? "hazard.err_level" : NULL;
+	if (strcmp(level_of(h, in), "general"))
+		return "hazard.err_level";
+	return unfit_assignee(a, in);
 }
 
 /* 应急管理部令第10号: a 重大 hazard names the criterion item it meets. */
@@ -100,7 +111,7 @@ static const char *g_accept_major(const struct actor *a, const struct hazard_row
 	int64_t crit = in->criterion_id;
 	if (!crit)
 		db_get_i64(a->db, &crit, "SELECT coalesce(criterion_id, 0) FROM hazards WHERE id = ?", "I", h->id);
-	return crit ? NULL : "hazard.need.criterion_id";
+	return crit ? unfit_assignee(a, in) : "hazard.need.criterion_id";
 }
 
 /* 立查立改: the reporter fixed a general hazard on the spot and shows the after-photo. */
@@ -130,7 +141,7 @@ static const char *g_reassign(const struct actor *a, const struct hazard_row *h,
 		return "hazard.need.assignee_id";
 	if (blank(in->note))
 		return "hazard.need.note";
-	return NULL;
+	return unfit_assignee(a, in);
 }
 
 static const char *g_is_assignee(const struct actor *a, const struct hazard_row *h,
@@ -480,6 +491,10 @@ static int status_for_key(const char *key, const char **field)
 		*field = key + 12;
 		return 400;
 	}
+	if (!strncmp(key, "hazard.unfit.", 13)) {
+		*field = key + 13;
+		return 422;
+	}
 	if (!strncmp(key, "hazard.deny.", 12))
 		return 403;
 	return 409;
@@ -508,11 +523,15 @@ int hazard_act(const struct actor *a, int64_t id, const char *action, const stru
 		if (!actor_has(a, t->perm))
 			continue;
 		permitted = 1;
-		why = t->guard(a, &h, in);
-		if (!why) {
+		const char *w = t->guard(a, &h, in);
+		if (!w) {
 			pick = t;
 			break;
 		}
+		/* "wrong level" only says this transition is not the one (accept as general or as
+		 * major): the other's reason, if it gave one, is what the person must fix */
+		if (!why || strcmp(w, "hazard.err_level"))
+			why = w;
 	}
 	if (!known) {
 		*msg_key = "hazard.err_action";

@@ -7,8 +7,8 @@
  * category tile, send — everything else folds away under "more". Without JavaScript it is a
  * plain multipart form; static/hazard.js shrinks photos before upload when it can.
  *
- * Lists are in the requester's data scope (docs/architecture.md "Lists in scope"), widened to
- * hazards the requester reported, is assigned or rectified/verified (hazard_visible()).
+ * Lists show what the requester may read by the one rule, HAZARD_VISIBLE_SQL (hazard.h): data
+ * scope by place, widened by involvement — the same rule as the detail page (hazard_visible()).
  */
 #include "hazard/hazard.h"
 #include "auth/actor.h"
@@ -203,8 +203,7 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
 	" JOIN hazard_categories c ON c.id = h.category_id LEFT JOIN users ru ON ru.id = h.reporter_id" \
 	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
-	" WHERE ((u.path LIKE ?1 AND ?2 = 0) OR h.reporter_id = ?3 OR h.assignee_id = ?3" \
-	"  OR h.rectifier_id = ?3 OR h.verifier_id = ?3)" \
+	" WHERE" HAZARD_VISIBLE_SQL \
 	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled'))" \
 	"  OR (?4 = 'valid' AND h.status <> 'cancelled'))" \
 	" AND (?5 = '' OR h.level = ?5) AND (?6 = 0 OR h.area_id = ?6)" \

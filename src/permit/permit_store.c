@@ -360,6 +360,12 @@ static int read_application(const struct actor *a, const struct permit_input *r,
 		permit_err_set(e, 422, "permit.err.guardian", "guardian_id", NULL);
 		return -1;
 	}
+	/* only a person holding permit.guard may start, resume or close the work: a guardian
+	 * without it would leave an approved permit nobody can start, so refuse them when chosen */
+	if (p->guardian_id && !actor_user_has(a->db, p->guardian_id, "permit.guard")) {
+		permit_err_set(e, 422, "permit.err.guardian_not_guard", "guardian_id", NULL);
+		return -1;
+	}
 	s = in_field(r, "hot_place");
 	p->hot_place = xstrdup(s ? s : "");
 	p->shutdown = field_flag(r, "shutdown");
