@@ -19,52 +19,18 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { startServer, Client, BIN } from './lib.mjs';
+import { png } from './images.mjs';
 
 const CYCLES = Number(process.env.CRASH_CYCLES || 8);
 const CLIENTS = Number(process.env.CRASH_CLIENTS || 4);
 const REPORTERS = ['yuangong', 'banzhang', 'ws1anquan', 'anhuan'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// PNG by hand (zlib + CRC-32): every report gets different pixels, so every stored photo is
-// its own blob and a mix-up between reports would show.
-const CRC = new Int32Array(256).map((_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-function crc32(buf) {
-  let c = -1;
-  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-function chunk(type, data) {
-  const t = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(t));
-  return Buffer.concat([len, t, crc]);
-}
-function png(seed, w = 96, h = 64) {
-  const rows = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * (w * 3 + 1);
-    for (let x = 0; x < w; x++) {
-      rows[o + 1 + x * 3] = (x * 7 + seed * 13) & 0xff;
-      rows[o + 2 + x * 3] = (y * 11 + (seed >> 3) * 5) & 0xff;
-      rows[o + 3 + x * 3] = ((x ^ y) + seed * 29) & 0xff;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;	// bit depth
-  ihdr[9] = 2;	// RGB
-  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
+// Every report gets different pixels, so every stored photo is its own blob and a mix-up
+// between reports would show.
+const seededPng = (seed, w = 96, h = 64) => png(w, h, (x, y) =>
+  [x * 7 + seed * 13, y * 11 + (seed >> 3) * 5, (x ^ y) + seed * 29]);
 
 // Walk a JPEG's markers: SOI first, a frame header with the size, scan data, EOI last.
 // Returns {w, h} or throws: a blob cut short or overwritten fails here.
@@ -92,7 +58,7 @@ async function report(client, meta, seq, tag) {
   fd.append('area_id', String(area.id));
   fd.append('category_id', String(cat.id));
   fd.append('description', description);
-  fd.append('photo', new Blob([png(seq)], { type: 'image/png' }), `p${seq}.png`);
+  fd.append('photo', new Blob([seededPng(seq)], { type: 'image/png' }), `p${seq}.png`);
   const r = await client.request('POST', '/api/v1/hazards', { multipart: fd });
   if (r.status < 200 || r.status > 299) throw new Error(`report answered ${r.status}: ${r.text}`);
   const h = r.json;

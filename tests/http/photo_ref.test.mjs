@@ -3,41 +3,13 @@
 // photo. Anything else is refused with 422 naming "photos", for reports and for actions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { startServer, setClock } from './lib.mjs';
+import { png } from './images.mjs';
 
 let srv, meta;
 
-// A small valid PNG whose pixels depend on `seed`, so that each test photo has its own hash.
-function png(seed) {
-  const w = 16, h = 16;
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 2;
-  const raw = Buffer.alloc(h * (1 + w * 3));
-  for (let y = 0; y < h; y++) {
-    raw[y * (1 + w * 3)] = 0;
-    for (let x = 0; x < w * 3; x++) raw[y * (1 + w * 3) + 1 + x] = (seed * 37 + x * 11 + y * 23) & 0xff;
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
+// A small PNG whose pixels depend on `seed`, so that each test photo has its own hash.
+const seeded = (seed) => png(16, 16, (x, y) => [0, 1, 2].map((c) => seed * 37 + (x * 3 + c) * 11 + y * 23));
 
 async function login(username) {
   const c = srv.client();
@@ -47,7 +19,7 @@ async function login(username) {
 
 async function upload(c, seed) {
   const fd = new FormData();
-  fd.append('photo', new Blob([png(seed)], { type: 'image/png' }), 'p.png');
+  fd.append('photo', new Blob([seeded(seed)], { type: 'image/png' }), 'p.png');
   const r = await c.request('POST', '/api/v1/photos', { multipart: fd });
   assert.equal(r.status, 201, r.text);
   return r.json.sha256;

@@ -3,37 +3,14 @@
 // the safety department (hazard.photo_original), at /photos/<sha>/original.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { startServer, setClock, tick } from './lib.mjs';
+import { png } from './images.mjs';
 
 let srv, meta;
 
-// A w×h PNG of one flat grey: its re-encoded JPEG is tiny, so text drawn on it shows in the size.
-function flatPng(w, h) {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 2;
-  const raw = Buffer.alloc(h * (1 + w * 3), 128);
-  for (let y = 0; y < h; y++) raw[y * (1 + w * 3)] = 0;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
+// A w×h PNG of one flat grey (png's default): its re-encoded JPEG is tiny, so text drawn on it
+// shows in the size.
+const flatPng = (w, h) => png(w, h);
 
 // Width and height from a JPEG's SOF marker.
 function jpegSize(buf) {

@@ -83,7 +83,7 @@ const CRC_TABLE = (() => {
   }
   return t;
 })();
-function crc32(buf, crc = 0) {
+export function crc32(buf, crc = 0) {
   if (zlib.crc32) return zlib.crc32(buf, crc);
   let c = ~crc >>> 0;
   for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
