@@ -10,6 +10,7 @@
  *   a group                the plants side by side
  */
 #include "report/report.h"
+#include "hazard/hazard.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "db/db.h"
@@ -88,14 +89,18 @@ static const char *open_title(struct req *r)
 	return T(r, key);
 }
 
+/* The team's open hazards by the one visibility rule (HAZARD_VISIBLE_SQL: the unit and area in
+ * scope, and what the person was involved in), so the count agrees with the list it links to:
+ * hazards are filed under the workshop, so a count by the hazard's unit alone showed a team
+ * leader 0 while his list held his team's reports. */
 static void team_panel(struct req *r, struct strbuf *o)
 {
 	const char *pat = auth_scope_pattern(r);
 	int64_t owner = auth_scope_owner(r), open = 0, overdue = 0, soon = 0, now = clock_now();
 	struct db_stmt *st = db_query(r->db,
-		"SELECT count(*), coalesce(sum(h.overdue), 0), coalesce(sum(CASE WHEN h.overdue = 0 AND h.rectify_due >= ?3"
-		" AND h.rectify_due < ?3 + 86400 THEN 1 ELSE 0 END), 0) FROM hazards h JOIN units u ON u.id = h.unit_id"
-		" WHERE h.status IN " OPEN " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2)", "tII", pat, owner, now);
+		"SELECT count(*), coalesce(sum(h.overdue), 0), coalesce(sum(CASE WHEN h.overdue = 0 AND h.rectify_due >= ?4"
+		" AND h.rectify_due < ?4 + 86400 THEN 1 ELSE 0 END), 0) FROM hazards h JOIN units u ON u.id = h.unit_id"
+		" WHERE h.status IN " OPEN " AND " HAZARD_VISIBLE_SQL, "tIII", pat, owner, r->who->user_id, now);
 	if (st && db_step(st) == 1) {
 		open = db_col_i64(st, 0);
 		overdue = db_col_i64(st, 1);
@@ -103,18 +108,18 @@ static void team_panel(struct req *r, struct strbuf *o)
 	}
 	db_done(r->db, st);
 	html_printf(o, "<section class=\"card role-panel role-team\"><h2>%s · %s</h2><div class=\"kpi-cards small\">"
-		       "<a class=\"kpi-card\" href=\"/hazards?unit_id=%D&amp;status=open\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></a>"
-		       "<a class=\"kpi-card%r\" href=\"/hazards?unit_id=%D&amp;status=open&amp;overdue=1\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></a>"
+		       "<a class=\"kpi-card\" href=\"/hazards?status=open\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></a>"
+		       "<a class=\"kpi-card%r\" href=\"/hazards?status=open&amp;overdue=1\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></a>"
 		       "<div class=\"kpi-card\"><span class=\"kpi-name\">%s</span><strong class=\"kpi-val\">%D</strong></div></div>",
-		    open_title(r), r->who->unit_name, r->who->unit_id, T(r, "report.open"), open,
-		    overdue ? " alarm" : "", r->who->unit_id, T(r, "report.kpi.overdue"), overdue, T(r, "report.home.due_24h"), soon);
+		    open_title(r), r->who->unit_name, T(r, "report.open"), open,
+		    overdue ? " alarm" : "", T(r, "report.kpi.overdue"), overdue, T(r, "report.home.due_24h"), soon);
 	html_printf(o, "<h3>%s</h3>", T(r, "report.home.deadlines"));
 	st = db_query(r->db,
 		"SELECT h.id, h.number, h.description, a.name, h.rectify_due, h.overdue FROM hazards h"
 		" JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id"
-		" WHERE h.status IN " OPEN " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2)"
+		" WHERE h.status IN " OPEN " AND " HAZARD_VISIBLE_SQL
 		" ORDER BY h.overdue DESC, CASE WHEN h.rectify_due = 0 THEN 1 ELSE 0 END, h.rectify_due, h.id LIMIT 15",
-		"tI", pat, owner);
+		"tII", pat, owner, r->who->user_id);
 	hazard_rows(r, o, st);
 	db_done(r->db, st);
 	html_printf(o, "</section>");

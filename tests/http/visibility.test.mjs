@@ -106,6 +106,19 @@ test('the team leader sees hazards his team reported elsewhere, in the list and 
   assert.ok(!(await listIds(stranger.me.username)).ids.includes(h.id));
 });
 
+test('the team leader\'s home counts his team\'s open hazards by the same rule as his list', async () => {
+  const page = srv.client();
+  await page.login('banzhang');
+  const home = await page.get('/');
+  assert.equal(home.status, 200);
+  // the card "本班组未闭环隐患 · <team>": its first figure links to the open list
+  const m = /href="\/hazards\?status=open"><span class="kpi-name">[^<]*<\/span><strong class="kpi-val">(\d+)</.exec(home.text);
+  assert.ok(m, 'the team card links its count to the open list');
+  const list = await listIds('banzhang', '&status=open');
+  assert.ok(list.total > 0, 'his team has open hazards');
+  assert.equal(Number(m[1]), list.total, 'the home count is the list count');
+});
+
 test('a rectifier without the rectify permission is refused when chosen (accept, reassign)', async () => {
   const h = await report('yuangong', { area_id: area('合成一车间 投料平台'), category_id: cat('mechanical'),
     description: '平台护栏缺一段' });
