@@ -191,20 +191,28 @@ int entity_new_page(struct req *r, const struct entity *e)
 	return 0;
 }
 
-int entity_create_post(struct req *r, const struct entity *e)
+/* The answer to a create or update: the form again with its error (422, or the entity's own
+ * status), 503 when storing failed, else a redirect to the record (when `show` is among the
+ * entity's flags) or to the list. id is save()'s result. */
+static void answer_saved(struct req *r, const struct entity *e, void *row, struct form *f, int64_t id,
+			 unsigned show)
 {
-	struct form f;
-	int64_t id = save(r, e, NULL, &f);
 	if (id == 0) {
 		r->status = e->invalid_status ? e->invalid_status : FORM_STATUS_INVALID;
-		render(r, e, NULL, &f);
+		render(r, e, row, f);
 	} else if (id < 0) {
 		form_unavailable(r);
-	} else if (e->flags & ENTITY_SHOW_CREATED) {
+	} else if (e->flags & show) {
 		resp_redirect(r, arena_printf(&r->arena, "%s/%lld", e->path, (long long)id));
 	} else {
 		resp_redirect(r, e->path);
 	}
+}
+
+int entity_create_post(struct req *r, const struct entity *e)
+{
+	struct form f;
+	answer_saved(r, e, NULL, &f, save(r, e, NULL, &f), ENTITY_SHOW_CREATED);
 	return 0;
 }
 
@@ -225,17 +233,7 @@ int entity_update_post(struct req *r, const struct entity *e)
 	void *row = load_param(r, e, "update");
 	if (!row)
 		return 0;
-	int64_t id = save(r, e, row, &f);
-	if (id == 0) {
-		r->status = e->invalid_status ? e->invalid_status : FORM_STATUS_INVALID;
-		render(r, e, row, &f);
-	} else if (id < 0) {
-		form_unavailable(r);
-	} else if (e->flags & ENTITY_SHOW_UPDATED) {
-		resp_redirect(r, arena_printf(&r->arena, "%s/%lld", e->path, (long long)id));
-	} else {
-		resp_redirect(r, e->path);
-	}
+	answer_saved(r, e, row, &f, save(r, e, row, &f), ENTITY_SHOW_UPDATED);
 	return 0;
 }
 
