@@ -9,7 +9,7 @@
 #define ANQUAN_PINYIN_H
 
 /* "zhaolei zl" for 赵磊: the syllables joined, a space, their initials; lower-case ASCII.
- * Latin letters and digits in the text pass through as a word of their own. malloc'd;
+ * Latin letters and digits in the text are kept, each word giving its initial. malloc'd;
  * "" when the text has no letters, NULL only when memory runs out. */
 char *pinyin_key(const char *utf8);
 
