@@ -37,6 +37,10 @@ after(async () => {
 });
 
 const person = (u) => opt.people.find((p) => p.username === u);
+// a person's employee number as the picker shows it ("张三 · JN0010 · 合成一车间甲班"); the
+// welder's colleague knows it, so reading it costs no tap
+const numberOf = (page, id) => page.$eval(`select[name="guardian_id"] option[value="${id}"]`,
+  (o) => o.textContent.replace(/^✗ /, '').split(' · ')[1]);
 
 // the user's actions, counted
 function taps(page) {
@@ -65,13 +69,14 @@ test('二级动火 on a phone: at most 12 taps after choosing the type; the appr
   await page.goto(`${srv.url}/permits/new?type=hot_work`);
   const t = taps(page);
   const guardian = person('ws1anquan'), welder = person('yuangong');
+  const welderNo = await numberOf(page, welder.id);
 
   await t.choose('select[name=area_id]', { label: '合成一车间 投料平台' });
   await t.type('textarea[name=content]', '投料平台栏杆焊接修复');
   await t.choose('select[name=hot_place]', 'other');
   // the guardian by pinyin initials (赵磊 → zl), the welder by employee number
   await pickPerson(t, page, 'guardian_id', 'zl', guardian);
-  await pickPerson(t, page, 'worker_1', 'JN0010', welder);
+  await pickPerson(t, page, 'worker_1', welderNo, welder);
   // a form with one picker per safety measure needs each filled in
   for (const sel of await page.locator('select[name^="measure_"]').all()) {
     if (await sel.isVisible() && !(await sel.inputValue())) {
@@ -80,6 +85,15 @@ test('二级动火 on a phone: at most 12 taps after choosing the type; the appr
     }
   }
   await page.screenshot({ path: `${shots}permit-apply-phone.png`, fullPage: true });
+  // every target of the form, an opened measure override included, is a thumb's size
+  await page.evaluate(() => { document.querySelector('.permit-measure details').open = true; });
+  const small = await page.evaluate(() => [...document.querySelectorAll(
+    'form select, form textarea, form summary, form button, form label.inline, form input:not([type=hidden]):not([type=checkbox])')]
+    .map((el) => [el, el.getBoundingClientRect()]).filter(([, r]) => r.width && r.height && (r.width < 44 || r.height < 44))
+    .map(([el, r]) => `${el.tagName} ${el.getAttribute('name') || el.textContent.slice(0, 20)} ${r.width}×${r.height}`));
+  assert.deepEqual(small, []);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the form is ${overflow}px wider than the phone`);
   await Promise.all([page.waitForURL(/\/permits\/\d+\?done=created/), t.tap('form[action="/permits"] button.primary')]);
   const id = Number(/\/permits\/(\d+)/.exec(page.url())[1]);
   await Promise.all([page.waitForURL(/done=submit/), t.tap(`form[action="/permits/${id}/act/submit"] button`)]);
@@ -108,4 +122,25 @@ test('二级动火 on a phone: at most 12 taps after choosing the type; the appr
   await Promise.all([dir.page.waitForURL(/\/permits\?/), row.click()]);
   assert.match(await dir.page.textContent('main'), new RegExp(p.number));
   await dir.ctx.close();
+});
+
+test('the picker search narrows by pinyin, and an unqualified pick is refused under the field at once', async () => {
+  const { ctx, page } = await signedIn(browser, srv.url, 'ws1anquan', DEMO_PASSWORD);
+  await page.goto(`${srv.url}/permits/new?type=hot_work`);
+  // full pinyin: only people whose name reads "zhang…" are left in the list
+  await page.fill('input[data-picker-for="worker_2"]', 'zhang');
+  const left = await page.$$eval('select[name="worker_2"] option', (os) => os.filter((o) => o.value).map((o) => o.dataset.key));
+  assert.ok(left.length >= 2 && left.every((k) => k.includes('zhang')), left.join(' | '));
+  // 孙伟 (team leader) by his number: picked, and refused at once — he may not guard
+  const banzhang = person('banzhang');
+  await page.fill('input[data-picker-for="guardian_id"]', await numberOf(page, banzhang.id));
+  assert.equal(await page.inputValue('select[name="guardian_id"]'), String(banzhang.id));
+  const msg = page.locator('select[name="guardian_id"] + .field-error');
+  assert.ok(await msg.isVisible());
+  assert.match(await msg.textContent(), /孙伟.*监护权限/);
+  assert.equal(await page.getAttribute('select[name="guardian_id"]', 'aria-invalid'), 'true');
+  // the qualified guardian instead: the message goes
+  await page.fill('input[data-picker-for="guardian_id"]', 'zl');
+  assert.ok(!(await msg.isVisible()));
+  await ctx.close();
 });
