@@ -9,6 +9,7 @@
  *   permit_flow.c      the lifecycle as a transition table and the one engine that runs it
  *   permit_store.c     reading a permit and storing an application
  *   permit_web.c, permit_site_web.c, permit_print_web.c, permit_api.c   pages and the JSON API
+ *   permit_picker.c    the form's person pickers: qualified and own unit first, searchable
  *   permit_sched.c     overdue re-tests (suspend) and permits past validity (escalate)
  *   permit_demo.c      demo permits in several states
  *
