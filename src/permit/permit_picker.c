@@ -3,7 +3,7 @@
  * workers and, per safety measure, who confirms it.
  *
  * Each picker is a plain <select> that works without JavaScript: the people qualified for the
- * role come first, own unit (the applicant's unit and those below it) before the rest, each
+ * role come first, own unit (the applicant's, or his team's workshop) before the rest, each
  * group an <optgroup>; the people who are not qualified come last, marked, with the reason in
  * data-why. "Qualified" is the rule the permit's checks apply (permit_rules.c): a guardian
  * holds permit.guard and a guardian's certificate, a worker the certificate of the type's
@@ -42,10 +42,15 @@ struct permit_people *permit_people_load(struct req *r)
 	int64_t count = 0;
 	db_get_i64(r->db, &count, "SELECT count(*) FROM users WHERE active = 1", NULL);
 	pp->v = arena_alloc(&r->arena, (size_t)(count + 1) * sizeof(*pp->v));
+	/* own unit: the applicant's unit and those below it; a team's, its workshop's (the
+	 * guardian and the other teams' welders a team leader asks for are the workshop's), with
+	 * the applicant's own team at the top */
 	struct db_stmt *st = db_query(r->db,
-		"SELECT u.id, u.name, COALESCE(u.employee_no, ''), un.name, un.path LIKE ? || '%' FROM users u"
-		" JOIN units un ON un.id = u.unit_id WHERE u.active = 1 ORDER BY 5 DESC, un.path, u.name",
-		"t", r->who->unit_path ? r->who->unit_path : "");
+		"SELECT u.id, u.name, COALESCE(u.employee_no, ''), un.name,"
+		" un.path LIKE (SELECT CASE WHEN m.kind = 'team' AND p.id IS NOT NULL THEN p.path ELSE m.path END"
+		"  FROM units m LEFT JOIN units p ON p.id = m.parent_id WHERE m.id = ?1) || '%'"
+		" FROM users u JOIN units un ON un.id = u.unit_id WHERE u.active = 1"
+		" ORDER BY 5 DESC, u.unit_id = ?1 DESC, un.path, u.name", "I", r->who->unit_id);
 	while (st && db_step(st) == 1 && pp->n < count) {
 		struct permit_person *p = &pp->v[pp->n++];
 		p->id = db_col_i64(st, 0);

@@ -158,3 +158,16 @@ test('measures: the guardian confirms each unless another is named; the edit for
   assert.equal(j.status, 201, j.text);
   assert.ok((await api.get(`/api/v1/permits/${j.json.id}`)).json.measures.every((m) => m.confirmed_by === uid('ws1anquan')));
 });
+
+test("a team leader's own unit is his team's workshop, his own team at its top", async () => {
+  const tl = srv.client();
+  await tl.login('banzhang');
+  const r = await tl.get('/permits/new?type=hot_work');
+  const g = picker(r.text, 'guardian_id');
+  assert.equal(g.groups[0].label, '有资格 · 本单位');
+  assert.ok(g.groups[0].options.some((o) => o.value === uid('ws1anquan')), 'the workshop safety officer is of his unit');
+  const m = picker(r.text, `measure_${hotMeasures()[0]}`);
+  assert.match(m.groups[0].options[0].text, /· 合成一车间甲班$/);
+  assert.ok(m.groups[0].options.some((o) => /· 合成一车间维修班$/.test(o.text)));
+  assert.ok(!m.groups[0].options.some((o) => /合成二车间/.test(o.text)));
+});
