@@ -257,7 +257,6 @@ struct permit_people *permit_people_for(struct req *r, const char *role, int64_t
 void permit_picker(struct req *r, const struct permit_people *pp, const char *name, int required, html_raw attrs,
 		   const char *aria_label, const char *blank, int64_t selected);
 /* permit_form_web.c: the application form and the draft's edit page */
-void permit_user_options(struct req *r, struct strbuf *o, int64_t selected);
 void permit_form_page(struct req *r, const char *type, const struct permit_input *v, int64_t id,
 		      const struct permit_err *e);
 void permit_form_stored(struct req *r, const struct permit *p, const struct permit_err *e);

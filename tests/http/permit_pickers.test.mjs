@@ -171,3 +171,16 @@ test("a team leader's own unit is his team's workshop, his own team at its top",
   assert.ok(m.groups[0].options.some((o) => /· 合成一车间维修班$/.test(o.text)));
   assert.ok(!m.groups[0].options.some((o) => /合成二车间/.test(o.text)));
 });
+
+test('the gas test form names the certified analyst first', async () => {
+  const api = srv.client();
+  await api.apiLogin('ws1anquan');
+  const p = (await api.get('/api/v1/permits?state=approved&type=confined_space')).json.items[0];
+  const r = await c.get(`/permits/${p.id}`);
+  assert.equal(r.status, 200);
+  const a = picker(r.text, 'analyst_id');
+  assert.match(a.html, /required/);
+  assert.equal(groupOf(a, uid('u004')), 0, 'the gas analyst with his certificate');
+  assert.equal(groupOf(a, uid('yuangong')), a.groups.length - 1);
+  assert.match(r.text, /<script src="\/static\/picker\.js\?v=[0-9a-f]+" defer><\/script>/);
+});
