@@ -25,13 +25,16 @@ document.addEventListener('DOMContentLoaded', () => {
 		msg.hidden = true;
 		sel.after(msg);
 
-		const judge = () => {
+		// the server's own message for this field (a refused save), said once, not twice
+		const served = () => sel.parentElement.querySelector('.field-error[id]');
+		const judge = (first) => {
 			const o = sel.selectedOptions[0];
-			const why = o && o.dataset.why;
+			const why = o && o.dataset.why && !(first === true && served()) ? o.dataset.why : '';
 			msg.hidden = !why;
-			msg.textContent = why ? `${o.textContent.replace(/^✗ /, '').split(' · ')[0]}：${why}` : '';
+			msg.textContent = why ? `${o.textContent.replace(/^✗ /, '').split(' · ')[0]}${sel.dataset.pickerColon || ': '}${why}` : '';
+			if (first !== true && served()) served().hidden = true;	// answered by the new pick
 			if (why) sel.setAttribute('aria-invalid', 'true');
-			else if (!sel.closest('label')?.querySelector('.field-error:not([hidden])')) sel.removeAttribute('aria-invalid');
+			else if (first !== true) sel.removeAttribute('aria-invalid');
 		};
 		const filter = () => {
 			const q = box.value.trim().toLowerCase();
@@ -54,7 +57,7 @@ document.addEventListener('DOMContentLoaded', () => {
 			}
 		};
 		box.addEventListener('input', filter);
-		sel.addEventListener('change', judge);
-		judge();
+		sel.addEventListener('change', () => judge(false));
+		judge(true);
 	});
 });

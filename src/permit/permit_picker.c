@@ -120,8 +120,8 @@ static void group(struct req *r, const struct permit_people *pp, int qualified, 
 void permit_picker(struct req *r, const struct permit_people *pp, const char *name, int required, html_raw attrs,
 		   const char *aria_label, const char *blank, int64_t selected)
 {
-	html_printf(&r->out, "<select name=\"%s\" data-picker=\"1\" data-picker-hint=\"%s\"%r%r", name,
-		    T(r, "permit.picker.search"), required ? " required" : "", attrs);
+	html_printf(&r->out, "<select name=\"%s\" data-picker=\"1\" data-picker-hint=\"%s\" data-picker-colon=\"%s\"%r%r",
+		    name, T(r, "permit.picker.search"), T(r, "form.colon"), required ? " required" : "", attrs);
 	if (aria_label)
 		html_printf(&r->out, " aria-label=\"%s\"", aria_label);
 	html_printf(&r->out, "><option value=\"\">%s</option>", blank ? blank : "—");
