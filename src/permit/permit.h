@@ -9,6 +9,7 @@
  *   permit_flow.c      the lifecycle as a transition table and the one engine that runs it
  *   permit_store.c     reading a permit and storing an application
  *   permit_web.c, permit_site_web.c, permit_print_web.c, permit_api.c   pages and the JSON API
+ *   permit_picker.c    the form's person pickers: qualified and own unit first, searchable
  *   permit_sched.c     overdue re-tests (suspend) and permits past validity (escalate)
  *   permit_demo.c      demo permits in several states
  *
@@ -222,6 +223,8 @@ int permit_save_application(const struct actor *a, const struct permit_input *in
  * a holder of permit.guard). 0 and *passed, or -1. */
 int permit_record_gas(const struct actor *a, const struct permit_input *in, int64_t id, int *passed,
 		      struct permit_err *e);
+/* A time: UTC seconds, or "YYYY-MM-DDTHH:MM" in the plant's zone (a datetime-local input). */
+int permit_parse_time(const char *s, int64_t *out);
 /* The request as a permit_input (permit_web.c). */
 void permit_input_req(struct req *r, struct permit_input *in);
 /* May the requester (the actor) see p? (data scope, or they are on the permit) */
@@ -246,8 +249,14 @@ const char *permit_tr(struct req *r, const char *prefix, const char *code);
 const char *permit_grade_label(struct req *r, const char *type, const char *grade);
 /* Page handlers shared between files */
 int permit_site_page(struct req *r);
+/* permit_picker.c: person pickers (own unit first, the qualified first, searchable) */
+struct permit_people;
+struct permit_people *permit_people_load(struct req *r);
+/* role: "guardian", or the operation the workers need a certificate for; day as cert.h's */
+struct permit_people *permit_people_for(struct req *r, const char *role, int64_t day);
+void permit_picker(struct req *r, const struct permit_people *pp, const char *name, int required, html_raw attrs,
+		   const char *aria_label, const char *blank, int64_t selected);
 /* permit_form_web.c: the application form and the draft's edit page */
-void permit_user_options(struct req *r, struct strbuf *o, int64_t selected);
 void permit_form_page(struct req *r, const char *type, const struct permit_input *v, int64_t id,
 		      const struct permit_err *e);
 void permit_form_stored(struct req *r, const struct permit *p, const struct permit_err *e);

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "web/form.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -146,17 +147,6 @@ static void type_fields(struct req *r, const char *type, const struct permit_inp
 	}
 }
 
-static void users_select(struct req *r, const char *name, int required, html_raw attrs, const char *label,
-			 int64_t selected)
-{
-	html_printf(&r->out, "<select name=\"%s\"%r%r", name, required ? " required" : "", attrs);
-	if (label)
-		html_printf(&r->out, " aria-label=\"%s\"", label);
-	html_printf(&r->out, ">");
-	permit_user_options(r, &r->out, selected);
-	html_printf(&r->out, "</select>");
-}
-
 void permit_form_page(struct req *r, const char *type, const struct permit_input *v, int64_t id,
 		      const struct permit_err *e)
 {
@@ -209,36 +199,56 @@ void permit_form_page(struct req *r, const char *type, const struct permit_input
 		html_printf(o, "</label>");
 	}
 	type_fields(r, type, v, &fe);
+	/* people are judged on the planned start day, as the checks at submission judge them */
+	int64_t start = now;
+	if (v)
+		permit_parse_time(val(v, "planned_start"), &start);
+	int64_t day = permit_cert_day(start);
+	const struct permit_type *pt = permit_type_find(type);
+	int64_t guardian = id_of(v, "guardian_id");
 	html_printf(o, "<label>%s", T(r, "permit.f.guardian"));
-	users_select(r, "guardian_id", 1, invalid(&fe, "guardian_id"), NULL, id_of(v, "guardian_id"));
+	permit_picker(r, permit_people_for(r, "guardian", day), "guardian_id", 1, invalid(&fe, "guardian_id"), NULL,
+		      NULL, guardian);
 	form_field_error(r, &fe, "guardian_id");
 	html_printf(o, "</label><fieldset><legend>%s</legend>", T(r, "permit.f.workers"));
+	struct permit_people *workers = permit_people_for(r, pt ? pt->operation : type, day);
 	for (int i = 1; i <= 4; i++) {
 		char name[32], role[32];
 		snprintf(name, sizeof(name), "worker_%d", i);
 		snprintf(role, sizeof(role), "worker_role_%d", i);
 		html_printf(o, "<div class=\"permit-worker\">");
-		users_select(r, name, 0, "", arena_printf(&r->arena, "%s %d", T(r, "permit.f.worker"), i), id_of(v, name));
+		permit_picker(r, workers, name, 0, "", arena_printf(&r->arena, "%s %d", T(r, "permit.f.worker"), i), NULL,
+			      id_of(v, name));
 		html_printf(o, "<input name=\"%s\" value=\"%s\" placeholder=\"%s\"></div>", role, val(v, role),
 			    T(r, "permit.f.worker_role"));
 	}
 	form_field_error(r, &fe, "workers");
 	html_printf(o, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>", T(r, "permit.f.measures"),
 		    T(r, "permit.measures_hint"));
+	/* Annex A: each measure is confirmed by a named person — the guardian unless another
+	 * person is picked for it (the guardian checks the site before work starts, §4.10) */
+	struct permit_people *anyone = permit_people_load(r);
+	html_printf(o, "<ol class=\"permit-measures-form\">");
 	st = db_query(r->db, "SELECT id, text_zh, text_en FROM permit_measure_std WHERE type = ? ORDER BY sort", "t", type);
 	while (st && db_step(st) == 1) {
 		char name[40];
 		snprintf(name, sizeof(name), "measure_%lld", (long long)db_col_i64(st, 0));
-		html_printf(o, "<label class=\"permit-measure\">%s", db_col_text(st, strcmp(r->lang, "en") ? 1 : 2));
-		users_select(r, name, 0, "", NULL, id_of(v, name));
-		html_printf(o, "</label>");
+		int64_t by = id_of(v, name);
+		const char *text = db_col_text(st, strcmp(r->lang, "en") ? 1 : 2);
+		html_printf(o, "<li class=\"permit-measure\">%s<details%r><summary>%s</summary><label>%s", text,
+			    by && by != guardian ? " open" : "", T(r, "permit.measure_by_guardian"),
+			    T(r, "permit.measure_other"));
+		permit_picker(r, anyone, name, 0, "", NULL, T(r, "permit.measure_guardian_blank"), by);
+		html_printf(o, "</label></details></li>");
 	}
 	db_done(r->db, st);
+	html_printf(o, "</ol>");
 	form_field_error(r, &fe, "measures");
 	html_printf(o, "</fieldset><label>%s<input name=\"related\" value=\"%s\" placeholder=\"DH-2026-000001\"%r>",
 		    T(r, "permit.f.related"), val(v, "related"), invalid(&fe, "related"));
 	form_field_error(r, &fe, "related");
-	html_printf(o, "</label><button class=\"primary\">%s</button></form></section>", T(r, "permit.save_draft"));
+	html_printf(o, "</label><button class=\"primary\">%s</button></form></section><script src=\"%s\" defer></script>",
+		    T(r, "permit.save_draft"), static_url("picker.js"));
 	page_end(r);
 }
 
@@ -302,8 +312,11 @@ static const char *stored_field(void *ctx, const char *name)
 		return n >= 1 && n <= p->nworkers ? arena_printf(&r->arena, "%lld", (long long)p->workers[n - 1].user_id) : "";
 	long long mid;
 	if (sscanf(name, "measure_%lld", &mid) == 1) {
+		/* the guardian's own confirmation is the default: shown as such, it follows a new
+		 * guardian when the draft's guardian is changed */
 		for (int i = 0; i < p->nmeasures; i++)
-			if (p->measures[i].measure_id == mid && p->measures[i].confirmed_by)
+			if (p->measures[i].measure_id == mid && p->measures[i].confirmed_by &&
+			    p->measures[i].confirmed_by != p->guardian_id)
 				return arena_printf(&r->arena, "%lld", (long long)p->measures[i].confirmed_by);
 		return "";
 	}

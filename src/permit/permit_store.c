@@ -147,7 +147,7 @@ static const char *in_field(const struct permit_input *in, const char *name)
 }
 
 /* A time: UTC seconds, or "YYYY-MM-DDTHH:MM" in the plant's zone (a datetime-local input). */
-static int parse_time(const char *s, int64_t *out)
+int permit_parse_time(const char *s, int64_t *out)
 {
 	if (!s || !*s)
 		return -1;
@@ -239,7 +239,8 @@ static int read_workers(const struct actor *a, const struct permit_input *r, str
 }
 
 /* Measures: every standard measure of the type; confirmations from JSON
- * [{"measure_id":1,"confirmed_by":7}] or form fields measure_ID = user id. */
+ * [{"measure_id":1,"confirmed_by":7}] or form fields measure_ID = user id; a measure nobody
+ * is named for is the guardian's to confirm (none yet when there is no guardian). */
 static int read_measures(const struct actor *a, const struct permit_input *r, struct permit *p, struct permit_err *e)
 {
 	struct db_stmt *st = db_query(a->db, "SELECT id FROM permit_measure_std WHERE type = ? ORDER BY sort",
@@ -259,7 +260,7 @@ static int read_measures(const struct actor *a, const struct permit_input *r, st
 			json_array_foreach(arr, k, m) {
 				json_t *id = json_object_get(m, "measure_id"), *b = json_object_get(m, "confirmed_by");
 				if (json_is_integer(id) && json_integer_value(id) == p->measures[i].measure_id)
-					by = json_is_integer(b) ? json_integer_value(b) : -1;
+					by = json_is_integer(b) ? json_integer_value(b) : json_is_null(b) || !b ? 0 : -1;
 			}
 		} else {
 			char k[40];
@@ -272,9 +273,21 @@ static int read_measures(const struct actor *a, const struct permit_input *r, st
 			permit_err_set(e, 422, "permit.err.measure_person", "measures", NULL);
 			return -1;
 		}
-		p->measures[i].confirmed_by = by;
+		/* no one named: the guardian confirms it (he checks the site before work starts) */
+		p->measures[i].confirmed_by = by ? by : p->guardian_id;
 	}
 	return 0;
+}
+
+/* The people chosen are refused when chosen, not only at submission (issue 12: a guardian or
+ * worker nobody may use leaves a draft that can never go on): the guardian and each worker
+ * must hold what the submission's checks ask, on the planned start day. A draft may still
+ * lack them; submission asks for them. */
+static int check_people(struct db *c, const struct permit *p, struct permit_err *e)
+{
+	if (p->guardian_id && permit_check_guardian(c, p, permit_cert_default, e))
+		return -1;
+	return p->nworkers ? permit_check_workers(c, p, permit_cert_default, e) : 0;
 }
 
 /* Related permits: JSON [ids] or a form field "related" with ids separated by commas. */
@@ -348,11 +361,11 @@ static int read_application(const struct actor *a, const struct permit_input *r,
 		p->work_unit = xstrdup(s);
 	else if (db_get_text(a->db, &p->work_unit, "SELECT name FROM units WHERE id = ?", "I", a->unit_id) != 1)
 		p->work_unit = xstrdup("");	/* the actor's own unit by default; the system has none */
-	if (parse_time(in_field(r, "planned_start"), &p->planned_start)) {
+	if (permit_parse_time(in_field(r, "planned_start"), &p->planned_start)) {
 		permit_err_set(e, 422, "permit.err.time", "planned_start", NULL);
 		return -1;
 	}
-	if (parse_time(in_field(r, "planned_end"), &p->planned_end)) {
+	if (permit_parse_time(in_field(r, "planned_end"), &p->planned_end)) {
 		permit_err_set(e, 422, "permit.err.time", "planned_end", NULL);
 		return -1;
 	}
@@ -475,7 +488,8 @@ int permit_save_application(const struct actor *a, const struct permit_input *r,
 	p->id = *id;
 	p->applicant_id = a->user_id;
 	if (read_application(a, r, p, e) || derive(a->db, p, e) || permit_check_window(a->db, p, now, e) ||
-	    read_workers(a, r, p, e) || read_measures(a, r, p, e) || read_links(a, r, p, e))
+	    read_workers(a, r, p, e) || check_people(a->db, p, e) || read_measures(a, r, p, e) ||
+	    read_links(a, r, p, e))
 		goto out;
 	if (db_begin(a->db) != DB_OK) {
 		permit_err_set(e, 503, "error.unavailable", NULL, NULL);
@@ -602,7 +616,7 @@ int permit_record_gas(const struct actor *a, const struct permit_input *r, int64
 		goto out;
 	}
 	const char *tv = in_field(r, "taken_at");
-	if (tv && *tv && (parse_time(tv, &taken) || taken > now + 60 || taken < now - 86400)) {
+	if (tv && *tv && (permit_parse_time(tv, &taken) || taken > now + 60 || taken < now - 86400)) {
 		permit_err_set(e, 422, "permit.err.time", "taken_at", NULL);
 		goto out;
 	}

@@ -3,7 +3,8 @@
  * forms (drawn from the transition table), gas tests, the live list, the calendar and the
  * by-area view; and the route table of the whole module.
  *
- * Everything works without JavaScript; static/permit.js only fills in the phone's location.
+ * Everything works without JavaScript; static/permit.js only fills in the phone's location and
+ * static/picker.js makes the analyst picker searchable.
  */
 #include "permit/permit.h"
 #include "auth/actor.h"
@@ -211,17 +212,6 @@ static int live_page(struct req *r)
 
 /* --- the application form --- */
 
-void permit_user_options(struct req *r, struct strbuf *o, int64_t selected)
-{
-	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
-					   " WHERE u.active = 1 ORDER BY un.path, u.name", NULL);
-	html_printf(o, "<option value=\"\">—</option>");
-	while (st && db_step(st) == 1)
-		html_printf(o, "<option value=\"%D\"%r>%s · %s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
-	db_done(r->db, st);
-}
-
 static void check(struct req *r, const char *name, const char *label, int on)
 {
 	html_printf(&r->out, "<label class=\"inline\"><input type=\"checkbox\" name=\"%s\" value=\"1\"%r>%s</label>",
@@ -344,16 +334,15 @@ static void show_gas(struct req *r, const struct permit *p)
 	db_done(r->db, st);
 	html_printf(o, "</table></div>");
 	if (!strcmp(p->state, "approved") || !strcmp(p->state, "in_progress") || !strcmp(p->state, "suspended")) {
-		struct strbuf users = STRBUF_INIT;
-		permit_user_options(r, &users, 0);
-		html_printf(o, "<form class=\"stack\" method=\"post\" action=\"/permits/%D/gas\">%r<h3>%s</h3>"
-			       "<label>%s<select name=\"analyst_id\" required>%r</select></label>"
-			       "<label>%s<input name=\"point\"></label>"
+		/* the analyst picker as the form's: certified analysts first (§5.3, §6.3) */
+		html_printf(o, "<form class=\"stack\" method=\"post\" action=\"/permits/%D/gas\">%r<h3>%s</h3><label>%s",
+			    p->id, page_csrf(r), T(r, "permit.gas_new"), T(r, "permit.gas_analyst"));
+		permit_picker(r, permit_people_for(r, "gas_analyst", permit_cert_day(clock_now())), "analyst_id", 1, "",
+			      NULL, NULL, 0);
+		html_printf(o, "</label><label>%s<input name=\"point\"></label>"
 			       "<label>O₂ %% (vol)<input name=\"o2\" inputmode=\"decimal\"></label>"
 			       "<label>%s<input name=\"combustible\" inputmode=\"decimal\"></label>",
-			    p->id, page_csrf(r), T(r, "permit.gas_new"), T(r, "permit.gas_analyst"), html_raw_sb(&users),
 			    T(r, "permit.gas_point"), T(r, "permit.gas_comb"));
-		sb_release(&users);
 		if (!strcmp(p->type, "confined_space")) {
 			st = db_query(r->db, "SELECT gas, name_zh, unit, limit_type, value FROM permit_gas_limits WHERE applies = 1 ORDER BY gas", NULL);
 			while (st && db_step(st) == 1)
@@ -468,7 +457,8 @@ static int show_page(struct req *r)
 			    permit_tr(r, "permit.action", db_col_text(st, 2)), *db_col_text(st, 1) ? db_col_text(st, 1) : T(r, "permit.system"),
 			    permit_tr(r, "permit.state", db_col_text(st, 3)), page_time(r, db_col_i64(st, 0)), db_col_text(st, 4));
 	db_done(r->db, st);
-	html_printf(o, "</ul></section><script src=\"%s\" defer></script>", static_url("permit.js"));
+	html_printf(o, "</ul></section><script src=\"%s\" defer></script><script src=\"%s\" defer></script>",
+		    static_url("permit.js"), static_url("picker.js"));
 	page_end(r);
 	free(area);
 	free(equip);

@@ -92,57 +92,54 @@ test('grades are derived from the inputs, not picked', async () => {
   assert.equal(await g({ type: 'lifting', load_t: 100 }), '2');
 });
 
-test('an expired certificate blocks submission and names the worker', async () => {
+test('an expired certificate is refused when the worker is chosen, and blocks submission when it lapses after', async () => {
   // banzhang's low-voltage electrician certificate expires 20 days after the demo was loaded
   const later = T0 + 40 * 86400;
+  const powerAt = (t) => ({ type: 'temp_power', area_id: area('公用工程 锅炉房').id, content: '临时照明',
+    planned_start: t + H, planned_end: t + 5 * H, workers: [{ user_id: uid('banzhang'), role: '电工' }] });
   await clock(later);
   try {
-    const r = await apply({ type: 'temp_power', area_id: area('公用工程 锅炉房').id, content: '临时照明',
-      planned_start: later + H, planned_end: later + 5 * H,
-      workers: [{ user_id: uid('banzhang'), role: '电工' }] });
-    assert.equal(r.status, 201);
-    const s = await act('banzhang', r.json.id, 'submit');
-    assert.equal(s.status, 422);
-    assert.equal(s.json.error.field, 'workers');
-    assert.match(s.json.error.message, /孙伟/);
-    assert.match(s.json.error.message, /过期|expired/i);
-    assert.equal((await show(r.json.id)).state, 'draft');
+    const before_ = (await (await who('banzhang')).get('/api/v1/permits')).json.items.length;
+    const r = await apply(powerAt(later));
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.field, 'workers');
+    assert.match(r.json.error.message, /孙伟/);
+    assert.match(r.json.error.message, /过期|expired/i);
+    assert.equal((await (await who('banzhang')).get('/api/v1/permits')).json.items.length, before_, 'nothing stored');
   } finally {
     await clock(T0);
   }
+  // valid when chosen, revoked before submission: the submission's own check refuses it
+  const r = await apply(powerAt(T0));
+  assert.equal(r.status, 201, r.text);
+  const hr = await who('renshi');
+  const cert = (await hr.get('/api/v1/certs')).json.items.find((c) => c.number === 'T320102198502021111');
+  assert.equal((await hr.postJson(`/api/v1/certs/${cert.id}/revoke`, { reason: '复审不合格' })).status, 200);
+  const s = await act('banzhang', r.json.id, 'submit');
+  assert.equal(s.status, 422);
+  assert.equal(s.json.error.field, 'workers');
+  assert.match(s.json.error.message, /孙伟/);
+  assert.equal((await show(r.json.id)).state, 'draft');
 });
 
 test('一级动火 from application to closing', async () => {
   const a = area('合成一车间 投料平台');
-  let r = await apply({ type: 'hot_work', hot_place: 'hazard_area', area_id: a.id, content: '投料平台栏杆焊接',
-    hazards: '可燃气体', planned_start: T0 + 1800, planned_end: T0 + 1800 + 6 * H,
-    workers: [{ user_id: uid('u002'), role: '焊工' }] });
+  const hot = { type: 'hot_work', hot_place: 'hazard_area', area_id: a.id, content: '投料平台栏杆焊接',
+    hazards: '可燃气体', planned_start: T0 + 1800, planned_end: T0 + 1800 + 6 * H };
+  // a worker without a welding certificate: refused when chosen, nothing stored
+  let r = await apply({ ...hot, workers: [{ user_id: uid('u002'), role: '焊工' }] });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'workers');
+  // the guardian may not also be a worker
+  r = await apply({ ...hot, workers: [{ user_id: uid('yuangong'), role: '焊工' }, { user_id: uid('ws1anquan'), role: '辅助' }] });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'guardian_id');
+  // a certified welder
+  r = await apply({ ...hot, workers: [{ user_id: uid('yuangong'), role: '焊工' }] });
   assert.equal(r.status, 201, r.text);
   const id = r.json.id;
   assert.equal(r.json.grade, '1');
   assert.match(r.json.number, /^DH-\d{4}-\d{6}$/);
-
-  // a worker without a welding certificate: refused, nothing changes
-  r = await act('banzhang', id, 'submit');
-  assert.equal(r.status, 422);
-  assert.equal(r.json.error.field, 'workers');
-  assert.equal((await show(id)).state, 'draft');
-  // the guardian may not also be a worker
-  r = await (await who('banzhang')).postJson(`/api/v1/permits/${id}`, {
-    type: 'hot_work', hot_place: 'hazard_area', area_id: a.id, content: '投料平台栏杆焊接',
-    planned_start: T0 + 1800, planned_end: T0 + 1800 + 6 * H, guardian_id: uid('ws1anquan'),
-    workers: [{ user_id: uid('yuangong'), role: '焊工' }, { user_id: uid('ws1anquan'), role: '辅助' }],
-    measures: (await show(id)).measures.map((m) => ({ measure_id: m.measure_id, confirmed_by: uid('ws1anquan') })) });
-  assert.equal(r.status, 200, r.text);
-  r = await act('banzhang', id, 'submit');
-  assert.equal(r.json.error.field, 'guardian_id');
-  // fixed: a certified welder
-  r = await (await who('banzhang')).postJson(`/api/v1/permits/${id}`, {
-    type: 'hot_work', hot_place: 'hazard_area', area_id: a.id, content: '投料平台栏杆焊接',
-    planned_start: T0 + 1800, planned_end: T0 + 1800 + 6 * H, guardian_id: uid('ws1anquan'),
-    workers: [{ user_id: uid('yuangong'), role: '焊工' }],
-    measures: (await show(id)).measures.map((m) => ({ measure_id: m.measure_id, confirmed_by: uid('ws1anquan') })) });
-  assert.equal(r.status, 200);
   r = await act('banzhang', id, 'submit');
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.state, 'submitted');
