@@ -68,6 +68,28 @@ static const struct form_field route_fields[] = {
 	{0},
 };
 
+static const struct form_field set_fields[] = {
+	{"max_attempts", "notify.max_attempts", FORM_NUMBER, FORM_REQUIRED, .lo = 1, .hi = 20},
+	{"backoff_seconds", "notify.backoff_seconds", FORM_NUMBER, FORM_REQUIRED, .lo = 1, .hi = 3600},
+	{"timeout_ms", "notify.timeout_ms", FORM_NUMBER, FORM_REQUIRED, .lo = 100, .hi = 60000},
+	{"base_url", "notify.base_url", FORM_TEXT, 0, .max = 200, .attrs = " type=\"url\""},
+	{0},
+};
+static const char *const set_keys[] = {"notify.max_attempts", "notify.backoff_seconds", "notify.timeout_ms",
+				       "notify.base_url", NULL};
+static const char *const set_defaults[] = {"5", "30", "10000", ""};
+
+static void settings_stored(struct req *r, const char **out)
+{
+	for (int i = 0; set_keys[i]; i++) {
+		char *v = NULL;
+		out[i] = db_get_text(r->db, &v, "SELECT value FROM settings WHERE key = ?", "t", set_keys[i]) == 1
+				 ? arena_strdup(&r->arena, v)
+				 : set_defaults[i];
+		free(v);
+	}
+}
+
 static void secret_input(struct req *r, const struct form_err *e)
 {
 	html_printf(&r->out, "<label>%s <input type=\"password\" name=\"secret\" autocomplete=\"new-password\""
@@ -121,7 +143,18 @@ static void routes_section(struct req *r, struct form *rf)
 	html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, "notify.route_add"));
 }
 
+static void admin_page_with(struct req *r, struct form *cf, struct form *rf, struct form *sf);
+
 static void admin_page(struct req *r, struct form *cf, struct form *rf)
+{
+	const char *old[4];
+	settings_stored(r, old);
+	struct form sf;
+	form_init(r, &sf, set_fields, old, NULL);
+	admin_page_with(r, cf, rf, &sf);
+}
+
+static void admin_page_with(struct req *r, struct form *cf, struct form *rf, struct form *sf)
 {
 	page_begin(r, T(r, "nav.notify"));
 	int64_t viewer = 0;
@@ -136,6 +169,10 @@ static void admin_page(struct req *r, struct form *cf, struct form *rf)
 			     "<p>%s</p><input type=\"hidden\" name=\"on\" value=\"%r\"><button>%s</button></form></section>",
 		    page_csrf(r), T(r, viewer ? "notify.viewer_on" : "notify.viewer_off"), viewer ? "0" : "1",
 		    T(r, viewer ? "notify.viewer_stop" : "notify.viewer_start"));
+	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/admin/notify/settings\""
+			     " class=\"stack\">%r", T(r, "notify.delivery"), page_csrf(r));
+	form_render_fields(r, sf);
+	html_printf(&r->out, "<button>%s</button></form></section>", T(r, "notify.save"));
 	channels_section(r);
 	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/admin/notify/channels\""
 			     " class=\"stack\">%r",
@@ -478,6 +515,42 @@ static int viewer_toggle(struct req *r)
 	return 0;
 }
 
+static int settings_post(struct req *r)
+{
+	const char *old[4];
+	settings_stored(r, old);
+	struct form sf;
+	form_read(r, &sf, set_fields, old, NULL);
+	const char *base = form_get(&sf, "base_url")->text;
+	if (!form_failed(&sf) && *base && strncmp(base, "https://", 8) && strncmp(base, "http://", 7))
+		form_fail(r, &sf, "base_url", "notify.err_http_url");
+	if (form_failed(&sf)) {
+		struct form cf, rf;
+		form_init(r, &cf, chan_fields, NULL, NULL);
+		form_init(r, &rf, route_fields, NULL, NULL);
+		r->status = FORM_STATUS_INVALID;
+		admin_page_with(r, &cf, &rf, &sf);
+		return 0;
+	}
+	int64_t now = clock_now();
+	struct strbuf sum = STRBUF_INIT;
+	form_audit_summary(r, &sum, &sf, old);
+	int ok = db_begin(r->db) == DB_OK;
+	for (int i = 0; ok && set_keys[i]; i++)
+		ok = db_exec(r->db, "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)"
+				    " ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
+			     "ttI", set_keys[i], form_get(&sf, set_fields[i].name)->text, now) == DB_OK;
+	ok = ok && audit_req(r, "setting", 0, "update", sum.buf ? sum.buf : "") == DB_OK && db_commit(r->db) == DB_OK;
+	sb_release(&sum);
+	if (!ok) {
+		db_rollback(r->db);
+		form_unavailable(r);
+		return 0;
+	}
+	resp_redirect(r, "/admin/notify");
+	return 0;
+}
+
 static const char *const states[] = {"queued", "sending", "sent", "retrying", "dead", NULL};
 
 static int outbox_get(struct req *r)
@@ -588,6 +661,8 @@ const struct route notify_routes[] = {
 	{"POST", "/admin/notify/channels/:id", channel_update, "settings.admin", 0,
 	 "Change a notification channel (a blank secret keeps the stored one)"},
 	{"POST", "/admin/notify/channels/:id/test", channel_test, "settings.admin", 0, "Send a test message"},
+	{"POST", "/admin/notify/settings", settings_post, "settings.admin", 0,
+	 "Delivery settings: attempts before a message is dead, back-off, timeout, link base"},
 	{"POST", "/admin/notify/routes", route_add, "settings.admin", 0, "Add a routing rule"},
 	{"POST", "/admin/notify/routes/:id/delete", route_delete, "settings.admin", 0, "Delete a routing rule"},
 	{"POST", "/admin/notify/viewer", viewer_toggle, "settings.admin", 0,
