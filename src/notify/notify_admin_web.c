@@ -556,13 +556,14 @@ static const char *const states[] = {"queued", "sending", "sent", "retrying", "d
 static int outbox_get(struct req *r)
 {
 	const char *state = NULL;
-	if (req_query_enum(r, "state", states, &state) < 0)
+	int64_t limit = 200;
+	if (req_query_enum(r, "state", states, &state) < 0 || req_query_int(r, "limit", 1, 5000, &limit) < 0)
 		return 0;
 	int api = r->is_api;
 	struct db_stmt *st = db_query(r->db, "SELECT o.id, o.kind, o.state, o.attempts, o.address, o.title, o.last_error,"
 				      " o.created_at, o.sent_at, c.name, c.kind, o.idem_key, o.due_at FROM notify_outbox o"
 				      " JOIN notify_channels c ON c.id = o.channel_id WHERE (?1 = '' OR o.state = ?1)"
-				      " ORDER BY o.id DESC LIMIT 200", "t", state ? state : "");
+				      " ORDER BY o.id DESC LIMIT ?2", "tI", state ? state : "", limit);
 	if (api) {
 		json_t *a = json_array();
 		while (st && db_step(st) == 1)

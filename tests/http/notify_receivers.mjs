@@ -32,6 +32,7 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
     sends: { wecom: [], dingtalk: [] },	// accepted request times (clock ms), for the limits
     dingBlockedUntil: 0,
     hits: 0,
+    webhookDelayMs: 0,	// answer the webhook after up to this many ms (the crash test)
   };
   const answer = (res, status, obj) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -125,6 +126,7 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
       return answer(res, 200, { ok: true });
     }
     if (name === 'webhook') {
+      if (r.webhookDelayMs) await new Promise((ok) => setTimeout(ok, Math.random() * r.webhookDelayMs));
       const ts = req.headers['x-anquan-timestamp'];
       const want = 'sha256=' + hmac(hookSecret, `${ts}.${raw}`).digest('hex');
       if (req.headers['x-anquan-signature'] !== want) return answer(res, 401, { error: 'signature' });
