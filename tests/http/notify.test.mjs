@@ -2,6 +2,7 @@
 // receivers on 127.0.0.1 (notify_receivers.mjs) that check each request as the service would.
 // The sender thread is off (notify.interval_ms = 0): each step delivers with the test tick, at
 // a clock the test sets, so retries, limits, quiet hours and the 08:00 digest are exact.
+//   - demo mode: what would have been sent shows in the viewer; unread count in the header
 //   - 企业微信: a report's assignment reaches the unit's robot with @mobile and a link; what is
 //     due at once is coalesced into one message; the per-minute limit holds the rest
 //   - 钉钉: signed requests the receiver verifies; "too fast" waits out the 10-minute block
@@ -107,11 +108,6 @@ before(async () => {
   assert.equal((await admin.login('admin')).status, 303);
   adminApi = await as('admin');
   meta = (await (await as('yuangong')).get('/api/v1/hazard-meta')).json;
-  // the demo delivers into the viewer through example channels: switch both off
-  assert.equal((await admin.post('/admin/notify/viewer', { on: '0' })).status, 303);
-  const page = await admin.get('/admin/notify');
-  for (const m of page.text.matchAll(/\/admin\/notify\/channels\/(\d+)"/g))
-    assert.equal((await admin.post(`/admin/notify/channels/${m[1]}`, {})).status, 303);
   let r = await admin.post('/admin/notify/settings', { max_attempts: '3', backoff_seconds: '30', timeout_ms: '400',
     base_url: 'ftp://aq.example' });
   assert.equal(r.status, 422);
@@ -127,6 +123,28 @@ after(async () => {
   rcv.close();
   const { code } = await srv.stop();
   assert.equal(code, 0);
+});
+
+test('demo mode: deliveries go to the local viewer; the header counts unread notifications', async () => {
+  const h = await report();
+  await tick(srv);
+  const v = await admin.get('/admin/notify/viewer');
+  assert.equal(v.status, 200);
+  assert.ok(v.text.includes(h.number), 'the robot message is in the viewer');
+  assert.match(v.text, /企业微信群机器人/);
+  const bz = await browser('banzhang');
+  let home = await bz.get('/');
+  const n = Number(/<a class="unread" href="\/inbox"[^>]*><span class="sr">[^<]*<\/span>(\d+)<\/a>/.exec(home.text)?.[1]);
+  assert.ok(n >= 1, 'an unread count in the header');
+  await bz.post('/inbox/read', {});
+  home = await bz.get('/');
+  assert.doesNotMatch(home.text, /class="unread"/, 'none once read');
+  // from here on, real channels: the viewer and the demo's example channels off
+  assert.equal((await admin.post('/admin/notify/viewer', { on: '0' })).status, 303);
+  const page = await admin.get('/admin/notify');
+  for (const m of page.text.matchAll(/\/admin\/notify\/channels\/(\d+)"/g))
+    assert.equal((await admin.post(`/admin/notify/channels/${m[1]}`, {})).status, 303);
+  assert.match((await admin.get('/admin/notify')).text, /停用/);
 });
 
 test('企业微信 robot: @mobile and a link, coalesced when several are due, held by the per-minute limit', async () => {
