@@ -11,7 +11,7 @@
 //   - e-mail: routing rule added on the admin page, the person's own address and channels,
 //     UTF-8 Subject (RFC 2047), text and HTML parts, the recipient's language, quiet hours,
 //     and the 08:00 digest
-//   - SMS: Aliyun SendSms with its signature and a generic gateway; urgent (a major hazard)
+//   - SMS: Aliyun SendSms with its signature and generic gateways (default and templated body); urgent (a major hazard)
 //     goes at once even in quiet hours
 //   - secrets: never shown back, not in the database in clear
 import { test, before, after } from 'node:test';
@@ -327,6 +327,8 @@ test('SMS: Aliyun SendSms signed as Aliyun checks it, and a generic gateway; urg
     sign_name: '安全平台', template_code: 'SMS_153055065', secret: rcv.secrets.aliyunSecret });
   await channel({ kind: 'sms_http', name: '短信网关', url: `${rcv.base}/sms`, sign_name: '安全平台',
     template_code: 'T100', secret: rcv.secrets.smsToken });
+  await channel({ kind: 'sms_http', name: '另一家短信', url: `${rcv.base}/sms`, template_code: 'T200',
+    body: '{"to":{phone},"tpl":{template},"vars":{"t":{title},"u":{link}}}', secret: rcv.secrets.smsToken });
   await setPhone('zongjian', '13900000001');
   await at(nextLocal(23, 30));
   const zj = await browser('zongjian');
@@ -341,9 +343,12 @@ test('SMS: Aliyun SendSms signed as Aliyun checks it, and a generic gateway; urg
   assert.equal(a.TemplateCode, 'SMS_153055065');
   assert.ok(a.params.title.includes(h.number));
   assert.equal(a.params.link, `https://aq.example/hazards/${h.id}`);
-  assert.equal(rcv.got.sms.length, 1);
-  assert.equal(rcv.got.sms[0].phone, '13900000001');
-  assert.equal(rcv.got.sms[0].template, 'T100');
+  assert.equal(rcv.got.sms.length, 2, 'both gateways');
+  const plain = rcv.got.sms.find((m) => m.template === 'T100');
+  assert.equal(plain.phone, '13900000001');
+  assert.ok(plain.params.title.includes(h.number));
+  const shaped = rcv.got.sms.find((m) => m.tpl === 'T200');	// the provider's shape, from the template
+  assert.deepEqual(shaped, { to: '13900000001', tpl: 'T200', vars: { t: plain.params.title, u: `https://aq.example/hazards/${h.id}` } });
 });
 
 test('send a test message from the channel page; the outbox page lists states', async () => {
