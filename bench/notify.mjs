@@ -81,6 +81,9 @@ try {
   const span = (stamps.at(-1) - stamps[0]) / 1000;
   const rate = (queued - 1) / span;
   console.log(`delivery: ${queued} webhook messages, first to last receipt ${span.toFixed(2)} s = ${rate.toFixed(0)} messages/s`);
+  // the rest with the sender at its default pace (notify.interval_ms = 2000)
+  await srv.stop({ keep: true });
+  srv = await startServer({ dir, demo: false });
   admin = await signIn(srv);
   await signInReporters(srv);
   const hook = (await ids()).at(-1);

@@ -39,6 +39,8 @@ struct notify_batch {
 	int n;
 	int digest;		/* a digest: title the batch as one */
 	int64_t now;
+	int64_t more;		/* a robot's last message this minute: how many more due rows it
+				 * stands for ("另有 N 条"), marked sent with it */
 };
 
 /* Channel results: sent; failed (retry with back-off); rate-limited by the service (retry
@@ -70,7 +72,8 @@ int notify_robot_answer(long status, const char *answer, long limited_code, stru
 const char *notify_chan_setting(const struct notify_chan *ch, const char *name);
 
 /* The message text of a batch: each item's title, body and link (absolute with the
- * notify.base_url setting), separated by blank lines; what robots and SMS-free channels say. */
+ * notify.base_url setting), separated by blank lines, and the "N more" line of a summary;
+ * what robots and SMS-free channels say. */
 void notify_batch_text(const struct notify_batch *b, struct strbuf *out, const char *base_url);
 
 /* Seal a secret under DATA/notify.key (hex, malloc'd), or open one (malloc'd, NULL when it

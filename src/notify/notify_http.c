@@ -5,6 +5,7 @@
  * text of a batch.
  */
 #include "notify/notify_chan.h"
+#include "base/i18n.h"
 #include "base/strbuf.h"
 
 #include <curl/curl.h>
@@ -125,4 +126,7 @@ void notify_batch_text(const struct notify_batch *b, struct strbuf *out, const c
 			sb_adds(out, it->link);
 		}
 	}
+	if (b->more > 0)
+		sb_addf(out, "\n\n%s: %lld · %s/inbox", i18n_get(b->items[0].lang, "notify.more"), (long long)b->more,
+			base_url ? base_url : "");
 }

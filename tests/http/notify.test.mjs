@@ -4,7 +4,8 @@
 // a clock the test sets, so retries, limits, quiet hours and the 08:00 digest are exact.
 //   - demo mode: what would have been sent shows in the viewer; unread count in the header
 //   - 企业微信: a report's assignment reaches the unit's robot with @mobile and a link; what is
-//     due at once is coalesced into one message; the per-minute limit holds the rest
+//     due at once is coalesced into one message; the per-minute limit holds the rest; in a
+//     flood the minute's last message lists what fits and counts the rest
 //   - 钉钉: signed requests the receiver verifies; "too fast" waits out the 10-minute block
 //   - webhooks: signed JSON; an outage is retried with back-off; N failures make a dead
 //     letter, which the administrator re-sends; a receiver that never answers times out
@@ -147,7 +148,7 @@ test('demo mode: deliveries go to the local viewer; the header counts unread not
   assert.match((await admin.get('/admin/notify')).text, /停用/);
 });
 
-test('企业微信 robot: @mobile and a link, coalesced when several are due, held by the per-minute limit', async () => {
+test('企业微信 robot: @mobile and a link, coalesced when several are due, held by the per-minute limit, a flood summarised', async () => {
   const id = await channel({ kind: 'wecom', name: '一车间安全群', url: `${rcv.base}/wecom/send?key=${rcv.secrets.wecomKey}`,
     per_minute: '2' });
   assert.ok(id > 0);
@@ -174,6 +175,19 @@ test('企业微信 robot: @mobile and a link, coalesced when several are due, he
   await tick(srv);
   assert.equal(rcv.got.wecom.length, 3);
   assert.ok(rcv.got.wecom[2].text.content.includes(h4.number));
+  // a flood: the minute's last request carries what fits and stands for the rest
+  const flood = [];
+  for (let i = 0; i < 6; i++) flood.push(await report({ level: 'major', description: `泄漏 ${i}` }));
+  const due = (await outbox((m) => m.channel_kind === 'wecom' && m.state === 'queued')).length;
+  assert.ok(due > 20, `${due} robot messages due`);
+  await tick(srv);
+  assert.equal(rcv.got.wecom.length, 4, 'one summary');
+  const sum = rcv.got.wecom[3].text.content;
+  assert.ok(Buffer.byteLength(sum) <= 2048);
+  const listed = flood.filter((h) => sum.includes(h.number)).length;
+  const more = Number(/未列出的其余消息.*?: (\d+) · https:\/\/aq\.example\/inbox/.exec(sum)?.[1]);
+  assert.ok(listed >= 1 && more > 0, sum);
+  assert.equal((await outbox((m) => m.channel_kind === 'wecom' && m.state !== 'sent')).length, 0, 'all stood for');
   assert.deepEqual(rcv.refused, []);
 });
 
