@@ -30,7 +30,7 @@ static const char *const tls_choices[] = {"none", "starttls", NULL};
 static const char *const formats[] = {"text", "markdown", NULL};
 /* the settings kept in notify_channels.settings, each a text field of the form */
 static const char *const setting_names[] = {"from", "user", "tls", "format", "sign_name", "template_code",
-					    "access_key_id", "body", NULL};
+					    "access_key_id", "body", "ca_file", NULL};
 
 static void unit_options(struct req *r, const void *row, int64_t selected)
 {
@@ -59,6 +59,7 @@ static const struct form_field chan_fields[] = {
 	{"template_code", "notify.template_code", FORM_TEXT, 0, .max = 64},
 	{"access_key_id", "notify.access_key_id", FORM_TEXT, 0, .max = 128},
 	{"body", "notify.body_template", FORM_TEXT, 0, .max = 1000},
+	{"ca_file", "notify.ca_file", FORM_TEXT, 0, .max = 256},
 	{0},
 };
 
@@ -272,7 +273,7 @@ static int channel_create(struct req *r)
 struct chan_row {
 	int64_t id, unit_id, per_minute, active;
 	char *kind, *secret;
-	const char *stored[14];
+	const char *stored[15];
 };
 
 /* the stored channel as the form's texts; 0 found, -1 not */

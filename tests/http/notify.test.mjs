@@ -14,17 +14,19 @@
 //     and the 08:00 digest
 //   - SMS: Aliyun SendSms with its signature and generic gateways (default and templated body); urgent (a major hazard)
 //     goes at once even in quiet hours
+//   - e-mail over STARTTLS and SMTPS against a private CA made by openssl for the test
 //   - secrets: never shown back, not in the database in clear
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, setClock, serverNow, tick } from './lib.mjs';
 import { png } from './images.mjs';
 import { startReceivers } from './notify_receivers.mjs';
 
-let srv, rcv, admin, adminApi, meta, now;
+let srv, rcv, admin, adminApi, meta, now, tlsDir;
 const clients = new Map();
 const DAY = 86400, TZ = 8 * 3600;	// the plant's zone: Asia/Shanghai
 
@@ -103,7 +105,12 @@ async function channel(form) {
 }
 
 before(async () => {
-  rcv = await startReceivers();
+  // a private CA for 127.0.0.1, for the mail server's STARTTLS and SMTPS
+  tlsDir = mkdtempSync(join(tmpdir(), 'anquan-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(tlsDir, 'key.pem'),
+    '-out', join(tlsDir, 'cert.pem')], { stdio: 'pipe' });
+  rcv = await startReceivers({ tls: { key: readFileSync(join(tlsDir, 'key.pem')), cert: readFileSync(join(tlsDir, 'cert.pem')) } });
   srv = await startServer({ env: { ANQUAN_NOTIFY_INTERVAL_MS: '0' } });
   admin = new Client(srv.url);
   assert.equal((await admin.login('admin')).status, 303);
@@ -122,6 +129,7 @@ before(async () => {
 
 after(async () => {
   rcv.close();
+  rmSync(tlsDir, { recursive: true, force: true });
   const { code } = await srv.stop();
   assert.equal(code, 0);
 });
@@ -277,7 +285,7 @@ test('webhook: signed, retried after an outage, dead after N attempts and re-sen
 
 test('e-mail: a routing rule, the person\'s address, UTF-8 subject, text and HTML, their language, quiet hours, the 08:00 digest', async () => {
   await channel({ kind: 'smtp', name: '公司邮件', url: rcv.smtpUrl, from: 'anquan@plant.test', user: rcv.secrets.smtpUser,
-    secret: rcv.secrets.smtpPass });
+    secret: rcv.secrets.smtpPass, tls: 'starttls', ca_file: join(tlsDir, 'cert.pem') });
   let r = await admin.post('/admin/notify/routes', { kind: 'Hazard!', channel_kind: 'smtp' });
   assert.equal(r.status, 422);
   assert.match(r.text, /value="Hazard!"/);
@@ -378,4 +386,30 @@ test('send a test message from the channel page; the outbox page lists states', 
   const ob = await admin.get('/admin/notify/outbox');
   assert.equal(ob.status, 200);
   assert.match(ob.text, /已发送/);
+});
+
+test('e-mail over STARTTLS and SMTPS, the server checked against the plant\'s own CA', async () => {
+  const ca = join(tlsDir, 'cert.pem');
+  for (const [name, url, extra] of [['邮件 STARTTLS', rcv.smtpUrl, { tls: 'starttls' }], ['邮件 SMTPS', rcv.smtpsUrl, {}]]) {
+    const id = await channel({ kind: 'smtp', name, url, from: 'anquan@plant.test', user: rcv.secrets.smtpUser,
+      secret: rcv.secrets.smtpPass, ca_file: ca, ...extra });
+    const n = rcv.got.smtp.length;
+    const r = await admin.post(`/admin/notify/channels/${id}/test`, { address: 'tls@plant.test' });
+    assert.match(r.text, /测试消息已发出/, `${name}: ${/notify\.test_failed|未发出[^<]*/.exec(r.text)?.[0]}`);
+    assert.equal(rcv.got.smtp.length, n + 1);
+    const m = rcv.got.smtp.at(-1);
+    assert.equal(m.secure, true, `${name}: encrypted before AUTH and DATA`);
+    assert.deepEqual(m.rcpt, ['tls@plant.test']);
+    assert.equal(m.subject, '安全生产管理系统测试消息');
+    await admin.post(`/admin/notify/channels/${id}`, {});	// off again: one e-mail channel is enough
+  }
+  // without the CA the certificate is refused: nothing is sent in clear instead
+  // (test 5's channel is STARTTLS with the CA too: this receiver refuses AUTH in clear)
+  const id = await channel({ kind: 'smtp', name: '邮件 无CA', url: rcv.smtpUrl, from: 'anquan@plant.test', tls: 'starttls',
+    user: rcv.secrets.smtpUser, secret: rcv.secrets.smtpPass });
+  const n = rcv.got.smtp.length;
+  const r = await admin.post(`/admin/notify/channels/${id}/test`, { address: 'tls@plant.test' });
+  assert.match(r.text, /测试消息未发出/);
+  assert.equal(rcv.got.smtp.length, n);
+  await admin.post(`/admin/notify/channels/${id}`, {});
 });

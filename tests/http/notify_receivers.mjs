@@ -10,12 +10,14 @@
 //   /aliyun/                 Aliyun SendSms with the ACS3-HMAC-SHA256 signature
 //   /sms                     a generic SMS gateway (Bearer token, template + params)
 //   /webhook                 an integrator: X-Anquan-Signature over timestamp + "." + body
-// and an SMTP server (EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA) that decodes what it gets.
+// and an SMTP server (EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA; STARTTLS and an SMTPS port
+// when given tls: {key, cert}) that decodes what it gets.
 // Any service can be told to answer 5xx, to time out or to say "too many" (mode[name]).
 // The services' clock is the anquan server's test clock (set `clockMs`), as it is the one the
 // sender signs and limits by.
 import http from 'node:http';
 import net from 'node:net';
+import { TLSSocket, createServer as createTlsServer } from 'node:tls';
 import { createHash, createHmac } from 'node:crypto';
 
 const hmac = (key, msg) => createHmac('sha256', key).update(msg);
@@ -23,7 +25,7 @@ const enc3986 = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.
 
 export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', dingSecret = 'SECdemo',
   aliyunId = 'LTAIdemo', aliyunSecret = 'aliyun-secret', smsToken = 'sms-token', hookSecret = 'hook-secret',
-  smtpUser = 'mailer', smtpPass = 'mail-pass' } = {}) {
+  smtpUser = 'mailer', smtpPass = 'mail-pass', tls = null } = {}) {
   const r = {
     clockMs: 0,
     mode: { wecom: 'ok', dingtalk: 'ok', aliyun: 'ok', sms: 'ok', webhook: 'ok', smtp: 'ok' },
@@ -139,12 +141,12 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${server.address().port}`;
 
-  // SMTP: enough of RFC 5321 for libcurl, and a decoder for what we wrote
-  const smtp = net.createServer((sock) => {
+  // SMTP: enough of RFC 5321 for libcurl (and STARTTLS, RFC 3207, when a certificate is
+  // given), and a decoder for what we wrote. smtpsUrl: TLS from the first byte (port 465 style).
+  const session = (sock, secure) => {
     let buf = '', data = null, from = '', rcpt = [], authStep = null;
-    sock.write('220 127.0.0.1 ESMTP test\r\n');
     sock.on('error', () => {});
-    sock.on('data', (d) => {
+    const onData = (d) => {
       buf += d.toString('latin1');
       for (;;) {
         if (data !== null) {
@@ -152,7 +154,7 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
           if (end < 0) return;
           data += buf.slice(0, end);
           buf = buf.slice(end + 5);
-          r.got.smtp.push(decodeMail(from, rcpt, Buffer.from(data, 'latin1')));
+          r.got.smtp.push({ ...decodeMail(from, rcpt, Buffer.from(data, 'latin1')), secure });
           data = null;
           sock.write('250 OK queued\r\n');
           continue;
@@ -168,16 +170,21 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
           continue;
         }
         if (authStep === 'user') { authStep = Buffer.from(line, 'base64').toString(); sock.write('334 UGFzc3dvcmQ6\r\n'); continue; }
-        if (typeof authStep === 'string' && authStep !== 'user') {
+        if (typeof authStep === 'string') {
           const ok = authStep === smtpUser && Buffer.from(line, 'base64').toString() === smtpPass;
           authStep = null;
           sock.write(ok ? '235 OK\r\n' : '535 bad credentials\r\n');
           continue;
         }
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO') sock.write('250-127.0.0.1\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n');
+        const verb = line.slice(0, 8).toUpperCase().split(' ')[0];
+        if (verb === 'EHLO') sock.write(`250-127.0.0.1\r\n${tls && !secure ? '250-STARTTLS\r\n' : ''}250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n`);
         else if (verb === 'HELO') sock.write('250 127.0.0.1\r\n');
-        else if (verb === 'AUTH') {
+        else if (verb === 'STARTTLS' && tls && !secure) {
+          sock.removeListener('data', onData);
+          sock.write('220 go ahead\r\n', () => session(new TLSSocket(sock, { isServer: true, ...tls }), true));
+          return;
+        } else if (verb === 'AUTH') {
+          if (tls && !secure) { sock.write('530 must issue STARTTLS first\r\n'); continue; }
           const [, mech, arg] = line.split(' ');
           if (mech === 'PLAIN' && arg) {
             const [, u, p] = Buffer.from(arg, 'base64').toString().split('\0');
@@ -191,15 +198,24 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
         else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
         else sock.write('250 OK\r\n');	// RSET, NOOP
       }
-    });
-  });
+    };
+    sock.on('data', onData);
+  };
+  const greet = (sock, secure) => { session(sock, secure); sock.write('220 127.0.0.1 ESMTP test\r\n'); };
+  const smtp = net.createServer((sock) => greet(sock, false));
   await new Promise((ok) => smtp.listen(0, '127.0.0.1', ok));
   const smtpUrl = `smtp://127.0.0.1:${smtp.address().port}`;
+  let smtps = null, smtpsUrl = null;
+  if (tls) {
+    smtps = createTlsServer(tls, (sock) => greet(sock, true));
+    await new Promise((ok) => smtps.listen(0, '127.0.0.1', ok));
+    smtpsUrl = `smtps://127.0.0.1:${smtps.address().port}`;
+  }
 
   return Object.assign(r, {
-    base, smtpUrl,
+    base, smtpUrl, smtpsUrl,
     secrets: { wecomKey, dingToken, dingSecret, aliyunId, aliyunSecret, smsToken, hookSecret, smtpUser, smtpPass },
-    close: () => { server.closeAllConnections?.(); server.close(); smtp.close(); },
+    close: () => { server.closeAllConnections?.(); server.close(); smtp.close(); smtps?.close(); },
   });
 }
 
