@@ -8,6 +8,8 @@
 //
 //   ANQUAN_BIN=./anquan node bench/notify.mjs
 //   NOTIFY_ROWS=1000 NOTIFY_ROUND_SECONDS=3 NOTIFY_ROUNDS=6 NOTIFY_CLIENTS=4 node bench/notify.mjs
+//   NOTIFY_SENDER_MS=0: part 2 without the sender thread (the robot's rows are only written),
+//   to tell the cost of writing them from the cost of sending them
 import { startServer, Client } from '../tests/http/lib.mjs';
 import { png } from '../tests/http/images.mjs';
 import { startReceivers } from '../tests/http/notify_receivers.mjs';
@@ -83,7 +85,8 @@ try {
   console.log(`delivery: ${queued} webhook messages, first to last receipt ${span.toFixed(2)} s = ${rate.toFixed(0)} messages/s`);
   // the rest with the sender at its default pace (notify.interval_ms = 2000)
   await srv.stop({ keep: true });
-  srv = await startServer({ dir, demo: false });
+  srv = await startServer({ dir, demo: false,
+    env: process.env.NOTIFY_SENDER_MS ? { ANQUAN_NOTIFY_INTERVAL_MS: process.env.NOTIFY_SENDER_MS } : {} });
   admin = await signIn(srv);
   await signInReporters(srv);
   const hook = (await ids()).at(-1);

@@ -227,6 +227,14 @@ static int deliver_channel(struct db *c, int64_t chan, int64_t now, const struct
 	struct notify_chan ch;
 	if (!chan_load(c, chan, &ch, o))
 		return 0;
+	/* a robot over its limit: nothing to read (its backlog may be thousands of rows) */
+	int64_t used0 = 0;
+	if (ch.per_minute > 0 &&
+	    db_get_i64(c, &used0, "SELECT count(*) FROM notify_sends WHERE channel_id = ? AND at > ?", "II", chan,
+		       now - 60) == 1 && used0 >= ch.per_minute) {
+		chan_free(&ch);
+		return 0;
+	}
 	struct notify_item *items = xcalloc(BATCH_ROWS, sizeof(*items));
 	int sel[BATCH_ROWS];
 	int done = 0, n = due_rows(c, chan, now, items), failed = 0;
