@@ -103,8 +103,9 @@ static void secret_input(struct req *r, const struct form_err *e)
 
 static void channels_section(struct req *r)
 {
-	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><table class=\"list\"><thead><tr><th>%s</th><th>%s</th>"
-			     "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+	/* class cards: below 600 px each row is a card, its cells led by data-label */
+	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><div class=\"table-wrap\"><table class=\"list cards\">"
+			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "notify.channels"), T(r, "notify.name"), T(r, "notify.kind"), T(r, "notify.unit"),
 		    T(r, "notify.secret"), T(r, "notify.state"));
 	struct db_stmt *st = db_query(r->db, "SELECT c.id, c.name, c.kind, coalesce(u.name, ''), c.secret <> '', c.active"
@@ -112,34 +113,35 @@ static void channels_section(struct req *r)
 	while (st && db_step(st) == 1) {
 		const char *kind = arena_printf(&r->arena, "notify.kind_%s", db_col_text(st, 2));
 		const char *unit = db_col_text(st, 3);
-		html_printf(&r->out, "<tr><td><a href=\"/admin/notify/channels/%D\">%s</a></td><td>%s</td><td>%s</td>"
-				     "<td>%s</td><td>%s</td></tr>",
-			    db_col_i64(st, 0), db_col_text(st, 1), T(r, kind), *unit ? unit : T(r, "notify.unit_all"),
-			    T(r, db_col_i64(st, 4) ? "notify.secret_set" : "notify.secret_unset"),
+		html_printf(&r->out, "<tr><td><a href=\"/admin/notify/channels/%D\">%s</a></td><td data-label=\"%s\">%s</td>"
+				     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
+			    db_col_i64(st, 0), db_col_text(st, 1), T(r, "notify.kind"), T(r, kind), T(r, "notify.unit"),
+			    *unit ? unit : T(r, "notify.unit_all"), T(r, "notify.secret"),
+			    T(r, db_col_i64(st, 4) ? "notify.secret_set" : "notify.secret_unset"), T(r, "notify.state"),
 			    T(r, db_col_i64(st, 5) ? "notify.active" : "notify.inactive"));
 	}
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></section>");
+	html_printf(&r->out, "</tbody></table></div></section>");
 }
 
 static void routes_section(struct req *r, struct form *rf)
 {
-	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><p>%s</p><table class=\"list\"><thead><tr><th>%s</th>"
-			     "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><p>%s</p><div class=\"table-wrap\"><table class=\"list cards\">"
+			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
 		    T(r, "notify.routes"), T(r, "notify.routes_hint"), T(r, "notify.event_kind"), T(r, "notify.kind"),
 		    T(r, "notify.urgent"));
 	struct db_stmt *st = db_query(r->db, "SELECT id, kind, channel_kind, urgent FROM notify_routes ORDER BY kind, channel_kind",
 				      NULL);
 	while (st && db_step(st) == 1) {
 		const char *kind = arena_printf(&r->arena, "notify.kind_%s", db_col_text(st, 2));
-		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><form method=\"post\""
-				     " action=\"/admin/notify/routes/%D/delete\">%r<button>%s</button></form></td></tr>",
-			    db_col_text(st, 1), i18n_has(kind) ? T(r, kind) : db_col_text(st, 2),
-			    db_col_i64(st, 3) ? T(r, "notify.urgent") : "", db_col_i64(st, 0), page_csrf(r),
+		html_printf(&r->out, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td><form"
+				     " method=\"post\" action=\"/admin/notify/routes/%D/delete\">%r<button>%s</button></form></td></tr>",
+			    db_col_text(st, 1), T(r, "notify.kind"), i18n_has(kind) ? T(r, kind) : db_col_text(st, 2),
+			    T(r, "notify.urgent"), T(r, db_col_i64(st, 3) ? "notify.yes" : "notify.no"), db_col_i64(st, 0), page_csrf(r),
 			    T(r, "notify.delete"));
 	}
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table><form method=\"post\" action=\"/admin/notify/routes\" class=\"stack\">%r",
+	html_printf(&r->out, "</tbody></table></div><form method=\"post\" action=\"/admin/notify/routes\" class=\"stack\">%r",
 		    page_csrf(r));
 	form_render_fields(r, rf);
 	html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, "notify.route_add"));
@@ -588,7 +590,7 @@ static int outbox_get(struct req *r)
 	for (const char *const *s = states; *s; s++)
 		html_printf(&r->out, " <a class=\"button\" href=\"/admin/notify/outbox?state=%s\">%s</a>", *s,
 			    T(r, arena_printf(&r->arena, "notify.state_%s", *s)));
-	html_printf(&r->out, "</p><div class=\"cards\">");
+	html_printf(&r->out, "</p><div class=\"notify-list\">");
 	while (st && db_step(st) == 1) {
 		const char *s = db_col_text(st, 2);
 		html_printf(&r->out, "<article class=\"card\"><h3>%s</h3><p>%s · %s · %s</p><p>%s %s · %s %D</p>",
@@ -641,7 +643,7 @@ static int outbox_resend(struct req *r)
 static int viewer_get(struct req *r)
 {
 	page_begin(r, T(r, "notify.viewer"));
-	html_printf(&r->out, "<p><a href=\"/admin/notify\">← %s</a></p><h1>%s</h1><p>%s</p><div class=\"cards\">",
+	html_printf(&r->out, "<p><a href=\"/admin/notify\">← %s</a></p><h1>%s</h1><p>%s</p><div class=\"notify-list\">",
 		    T(r, "nav.notify"), T(r, "notify.viewer"), T(r, "notify.viewer_hint"));
 	struct db_stmt *st = db_query(r->db, "SELECT channel_kind, address, title, body, created_at FROM notify_viewer"
 				      " ORDER BY id DESC LIMIT 100", NULL);
