@@ -81,6 +81,10 @@ void notify_batch_text(const struct notify_batch *b, struct strbuf *out, const c
 char *notify_secret_seal(const char *secret);
 char *notify_secret_open(const char *sealed);
 
+/* An e-mail Subject as RFC 2047 encoded words (=?UTF-8?B?...?=), folded, none over 75
+ * characters, no UTF-8 character split between two. */
+void notify_mail_subject(struct strbuf *out, const char *s);
+
 /* HMAC-SHA256(key, msg) as standard base64 (libsodium), into out. */
 void notify_hmac_b64(const char *key, const char *msg, size_t len, struct strbuf *out);
 void notify_hmac_hex(const char *key, const char *msg, size_t len, struct strbuf *out);

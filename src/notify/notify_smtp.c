@@ -42,7 +42,7 @@ static void b64_lines(struct strbuf *out, const char *s)
 
 /* RFC 2047 B-encoding: at most 45 bytes of UTF-8 per word (60 base64 characters plus 12 of
  * =?UTF-8?B?...?=), breaking only before a character's first byte. */
-static void subject_words(struct strbuf *out, const char *s)
+void notify_mail_subject(struct strbuf *out, const char *s)
 {
 	size_t n = strlen(s), i = 0;
 	int first = 1;
@@ -89,7 +89,7 @@ int notify_smtp_send(const struct notify_chan *ch, const struct notify_batch *b,
 	}
 	html_printf(&html, "</body></html>");
 	const char *title = b->digest ? i18n_get(b->items[0].lang, "notify.digest_title") : b->items[0].title;
-	subject_words(&subj, title);
+	notify_mail_subject(&subj, title);
 	char date[64];
 	time_t t = (time_t)b->now;
 	struct tm tm;

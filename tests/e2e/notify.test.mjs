@@ -39,7 +39,7 @@ test('notification pages fit a 360-px phone; the viewer shows what the demo sent
   assert.ok(await page.locator('article.viewer').count() > 0, 'the viewer lists deliveries');
   await page.screenshot({ path: `${shots}notify-viewer-phone.png`, fullPage: false });
   await page.goto(`${srv.url}/admin/notify`);
-  await page.screenshot({ path: `${shots}notify-admin-phone.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}notify-admin-phone.png` });
   await ctx.close();
   const me = await signedIn(browser, srv.url, 'banzhang', DEMO_PASSWORD, PHONE);
   await fits(me.page, '/me/notify');

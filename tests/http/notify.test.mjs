@@ -26,32 +26,36 @@ import { startServer, Client, setClock, serverNow, tick } from './lib.mjs';
 import { png } from './images.mjs';
 import { startReceivers } from './notify_receivers.mjs';
 
-let srv, rcv, admin, adminApi, meta, now, tlsDir;
+let srv, rcv, admin, adminApi, meta, tlsDir;
+let now = 0;
 const clients = new Map();
 const DAY = 86400, TZ = 8 * 3600;	// the plant's zone: Asia/Shanghai
 
+// API clients by user name, signed in again when the test clock has moved past the session's
+// idle time (30 min) since they signed in
 async function as(username) {
-  if (!clients.has(username)) {
-    const c = new Client(srv.url);
-    await c.apiLogin(username);
-    clients.set(username, c);
-  }
-  return clients.get(username);
+  const e = clients.get(username);
+  if (e && now - e.at < 1200) return e.c;
+  const c = new Client(srv.url);
+  await c.apiLogin(username);
+  clients.set(username, { c, at: now });
+  return c;
 }
 
-// set the server's and the receivers' clock together; sessions time out when the clock
-// jumps, so the signed-in clients sign in again
+// set the server's and the receivers' clock together
 async function at(t) {
-  const jump = t - now > 600;
   now = t;
   await setClock(srv, t);
   rcv.clockMs = t * 1000;
-  if (jump) {
-    clients.clear();
-    adminApi = await as('admin');
-    admin = new Client(srv.url);
-    assert.equal((await admin.login('admin')).status, 303);
-  }
+}
+// the administrator's sessions, signed in again when the clock has jumped since
+let adminAt = 0;
+async function fresh() {
+  adminApi = await as('admin');
+  if (now - adminAt < 1200) return;
+  admin = new Client(srv.url);
+  assert.equal((await admin.login('admin')).status, 303);
+  adminAt = now;
 }
 // a browser session of username (fresh: the clock may have jumped since the last one)
 async function browser(username) {
@@ -81,12 +85,14 @@ async function report(fields = {}) {
 }
 
 async function outbox(filter) {
+  await fresh();
   const r = await adminApi.get('/api/v1/notify/outbox');
   assert.equal(r.status, 200, r.text);
   return r.json.messages.filter(filter);
 }
 
 async function userId(username) {
+  await fresh();
   const r = await adminApi.get(`/api/v1/users?q=${username}`);
   return r.json.items.find((u) => u.username === username).id;
 }
@@ -97,6 +103,7 @@ async function setPhone(username, phone) {
 }
 
 async function channel(form) {
+  await fresh();
   const r = await admin.post('/admin/notify/channels', form);
   assert.equal(r.status, 303, r.text.slice(0, 2000));
   const page = await admin.get('/admin/notify');
@@ -112,9 +119,8 @@ before(async () => {
     '-out', join(tlsDir, 'cert.pem')], { stdio: 'pipe' });
   rcv = await startReceivers({ tls: { key: readFileSync(join(tlsDir, 'key.pem')), cert: readFileSync(join(tlsDir, 'cert.pem')) } });
   srv = await startServer({ env: { ANQUAN_NOTIFY_INTERVAL_MS: '0' } });
-  admin = new Client(srv.url);
-  assert.equal((await admin.login('admin')).status, 303);
-  adminApi = await as('admin');
+  await at(await serverNow(srv));	// the clock stands still from here: each step moves it
+  await fresh();
   meta = (await (await as('yuangong')).get('/api/v1/hazard-meta')).json;
   let r = await admin.post('/admin/notify/settings', { max_attempts: '3', backoff_seconds: '30', timeout_ms: '400',
     base_url: 'ftp://aq.example' });
@@ -123,7 +129,6 @@ before(async () => {
   r = await admin.post('/admin/notify/settings', { max_attempts: '3', backoff_seconds: '30', timeout_ms: '400',
     base_url: 'https://aq.example' });
   assert.equal(r.status, 303);
-  await at(await serverNow(srv));
   await tick(srv);
 });
 
@@ -373,7 +378,8 @@ test('SMS: Aliyun SendSms signed as Aliyun checks it, and a generic gateway; urg
   assert.deepEqual(shaped, { to: '13900000001', tpl: 'T200', vars: { t: plain.params.title, u: `https://aq.example/hazards/${h.id}` } });
 });
 
-test('send a test message from the channel page; the outbox page lists states', async () => {
+test('send a test message from the channel page, as text and as markdown; the outbox page lists states', async () => {
+  await fresh();
   const page = await admin.get('/admin/notify');
   const wecom = [...page.text.matchAll(/\/admin\/notify\/channels\/(\d+)">一车间安全群/g)][0][1];
   await at(now + 120);
@@ -383,6 +389,12 @@ test('send a test message from the channel page; the outbox page lists states', 
   assert.match(r.text, /测试消息已发出/);
   assert.equal(rcv.got.wecom.length, n + 1);
   assert.match(rcv.got.wecom.at(-1).text.content, /测试消息/);
+  // markdown instead of text: the robot's other shape (no @ list; the link in the text)
+  assert.equal((await admin.post(`/admin/notify/channels/${wecom}`, { format: 'markdown', active: '1' })).status, 303);
+  await admin.post(`/admin/notify/channels/${wecom}/test`, { address: '' });
+  const md = rcv.got.wecom.at(-1);
+  assert.equal(md.msgtype, 'markdown');
+  assert.match(md.markdown.content, /测试消息[\s\S]*https:\/\/aq\.example\/admin\/notify/);
   const ob = await admin.get('/admin/notify/outbox');
   assert.equal(ob.status, 200);
   assert.match(ob.text, /已发送/);

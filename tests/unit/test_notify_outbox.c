@@ -2,7 +2,8 @@
  * test_notify_outbox.c — the outbox's rules without a network: routing writes one row per
  * channel and person in the caller's transaction (and none when it rolls back), a second
  * write of the same event adds nothing, a robot hears only its unit's subtree; quiet hours
- * across midnight; the 08:00 digest; back-off bounds; sealed secrets open only unchanged.
+ * across midnight; the 08:00 digest; back-off bounds; sealed secrets open only unchanged; an
+ * e-mail subject in RFC 2047 words that never split a character.
  */
 #include "unit.h"
 #include "base/clock.h"
@@ -10,7 +11,9 @@
 #include "db/db.h"
 #include "notify/notify.h"
 #include "notify/notify_chan.h"
+#include "base/strbuf.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +105,32 @@ TEST(secrets_are_sealed_under_the_key_file)
 	free(a);
 	free(b);
 	cfg.data = saved;
+}
+
+TEST(mail_subject_is_encoded_words_that_never_split_a_character)
+{
+	/* 3-byte characters: a 45-byte word boundary falls inside one unless it is moved */
+	const char *subject = "特种设备60天内需定期检验，请提前一个月申报：QZ-02 10t桥式起重机 (2#车间)";
+	struct strbuf sb = STRBUF_INIT, back = STRBUF_INIT;
+	notify_mail_subject(&sb, subject);
+	int words = 0;
+	for (char *p = sb.buf; (p = strstr(p, "=?UTF-8?B?"));) {
+		char *end = strstr(p, "?=");
+		CHECK(end != NULL);
+		if (!end)
+			break;
+		CHECK(end + 2 - p <= 75);	/* RFC 2047 §2 */
+		unsigned char bin[64];
+		size_t n = 0;
+		CHECK(sodium_base642bin(bin, sizeof(bin), p + 10, (size_t)(end - p - 10), NULL, &n, NULL,
+					sodium_base64_VARIANT_ORIGINAL) == 0);
+		CHECK(n > 0 && (bin[0] & 0xC0) != 0x80);	/* starts on a character */
+		sb_add(&back, bin, n);
+		words++;
+		p = end + 2;
+	}
+	CHECK(words >= 2);
+	CHECK_STR(back.buf, subject);
+	sb_release(&sb);
+	sb_release(&back);
 }
