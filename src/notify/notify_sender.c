@@ -195,14 +195,15 @@ static int due_rows(struct db *c, int64_t chan, int64_t now, struct notify_item 
 static int pick_batch(const struct notify_chan *ch, struct notify_item *items, int n, int *sel, int *digest,
 		      const char *base_url)
 {
-	int k = 0;
+	int k = 0, mail = !strcmp(ch->kind, "smtp");
 	*digest = 0;
 	for (int i = 0; i < n; i++) {
 		if (items[i].id == 0)
 			continue;	/* already sent in this run */
 		if (k == 0) {
 			sel[k++] = i;
-			*digest = items[i].digest;
+			/* only an e-mail gathers a digest: an SMS is one approved template each */
+			*digest = items[i].digest && mail;
 			if (!robot(ch->kind) && !*digest)
 				break;
 			continue;

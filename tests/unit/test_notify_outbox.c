@@ -134,3 +134,37 @@ TEST(mail_subject_is_encoded_words_that_never_split_a_character)
 	sb_release(&sb);
 	sb_release(&back);
 }
+
+/* Batching, seen through the viewer (notify.viewer = 1, no network): a person's digest is one
+ * e-mail, but each SMS stays its own approved-template message. */
+TEST(a_digest_is_one_email_but_never_one_sms)
+{
+	struct db *c = unit_db();
+	CHECK(db_exec(c, "INSERT INTO units (id, name, kind, path, created_at) VALUES (1, 'plant', 'company', '/1/', 0)",
+		      "") == DB_OK);
+	CHECK(db_exec(c, "INSERT INTO users (id, username, name, unit_id, password_hash, created_at, updated_at)"
+			 " VALUES (901, 'a', 'A', 1, 'x', 0, 0)", "") == DB_OK);
+	CHECK(db_exec(c, "INSERT INTO settings (key, value) VALUES ('notify.viewer', '1')", "") == DB_OK);
+	CHECK(db_exec(c, "INSERT INTO notify_channels (id, kind, name, url, created_at, updated_at) VALUES"
+			 " (1, 'smtp', 'm', 'smtp://127.0.0.1:9', 0, 0), (2, 'sms_http', 's', 'http://127.0.0.1:9/', 0, 0)",
+		      "") == DB_OK);
+	const char *ins = "INSERT INTO notify_outbox (idem_key, channel_id, user_id, address, kind, digest, title, due_at,"
+			  " created_at) VALUES (?, ?, 901, ?, 'k', 1, ?, 100, 0)";
+	CHECK(db_exec(c, ins, "tItt", "m1", (int64_t)1, "a@x.test", "one") == DB_OK);
+	CHECK(db_exec(c, ins, "tItt", "m2", (int64_t)1, "a@x.test", "two") == DB_OK);
+	CHECK(db_exec(c, ins, "tItt", "s1", (int64_t)2, "13800000001", "one") == DB_OK);
+	CHECK(db_exec(c, ins, "tItt", "s2", (int64_t)2, "13800000001", "two") == DB_OK);
+	CHECK_INT(notify_deliver(c, 200), 4);
+	int64_t mails = 0, sms = 0, left = -1;
+	db_get_i64(c, &mails, "SELECT count(*) FROM notify_viewer WHERE channel_kind = 'smtp'", "");
+	db_get_i64(c, &sms, "SELECT count(*) FROM notify_viewer WHERE channel_kind = 'sms_http'", "");
+	db_get_i64(c, &left, "SELECT count(*) FROM notify_outbox WHERE state <> 'sent'", "");
+	CHECK_INT(mails, 1);
+	CHECK_INT(sms, 2);
+	CHECK_INT(left, 0);
+	char *body = NULL;
+	db_get_text(c, &body, "SELECT body FROM notify_viewer WHERE channel_kind = 'smtp'", "");
+	CHECK(body && strstr(body, "one") && strstr(body, "two"));
+	free(body);
+	db_close(c);
+}
