@@ -373,8 +373,14 @@ int notify_deliver(struct db *c, int64_t now)
 
 int notify_recover(struct db *c)
 {
-	if (db_begin(c) != DB_OK)
+	/* under the delivery lock: the scheduler thread, started first, may be delivering, and
+	 * its rows in `sending` are not a crash's */
+	pthread_mutex_lock(&deliver_lock);
+	int rc0 = db_begin(c);
+	if (rc0 != DB_OK) {
+		pthread_mutex_unlock(&deliver_lock);
 		return DB_ERROR;
+	}
 	int rc = db_exec(c, "UPDATE notify_outbox SET state = 'retrying', due_at = ?,"
 			    " last_error = 'interrupted: the server stopped during sending'"
 			    " WHERE state = 'sending'", "I", clock_now());
@@ -382,8 +388,10 @@ int notify_recover(struct db *c)
 	if (rc != DB_OK || db_commit(c) != DB_OK) {
 		if (db_in_tx(c))
 			db_rollback(c);
+		pthread_mutex_unlock(&deliver_lock);
 		return DB_ERROR;
 	}
+	pthread_mutex_unlock(&deliver_lock);
 	if (n)
 		log_warn("notify: %d message(s) were being sent when the server stopped; sending again", n);
 	return n;
