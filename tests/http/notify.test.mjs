@@ -31,7 +31,7 @@ let now = 0;
 const clients = new Map();
 const DAY = 86400, TZ = 8 * 3600;	// the plant's zone: Asia/Shanghai
 
-// API clients by user name, signed in again when the test clock has moved past the session's
+// API clients by user name, signed in again when the test clock has moved past the sign-in's
 // idle time (30 min) since they signed in
 async function as(username) {
   const e = clients.get(username);
@@ -48,7 +48,7 @@ async function at(t) {
   await setClock(srv, t);
   rcv.clockMs = t * 1000;
 }
-// the administrator's sessions, signed in again when the clock has jumped since
+// the administrator's sign-ins (page and API), renewed when the clock has jumped since
 let adminAt = 0;
 async function fresh() {
   adminApi = await as('admin');
@@ -57,7 +57,7 @@ async function fresh() {
   assert.equal((await admin.login('admin')).status, 303);
   adminAt = now;
 }
-// a browser session of username (fresh: the clock may have jumped since the last one)
+// username signed in through the pages (anew: the clock may have jumped since the last time)
 async function browser(username) {
   const c = new Client(srv.url);
   assert.equal((await c.login(username)).status, 303);

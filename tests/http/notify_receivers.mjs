@@ -143,7 +143,7 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
 
   // SMTP: enough of RFC 5321 for libcurl (and STARTTLS, RFC 3207, when a certificate is
   // given), and a decoder for what we wrote. smtpsUrl: TLS from the first byte (port 465 style).
-  const session = (sock, secure) => {
+  const conversation = (sock, secure) => {
     let buf = '', data = null, from = '', rcpt = [], authStep = null;
     sock.on('error', () => {});
     const onData = (d) => {
@@ -181,7 +181,7 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
         else if (verb === 'HELO') sock.write('250 127.0.0.1\r\n');
         else if (verb === 'STARTTLS' && tls && !secure) {
           sock.removeListener('data', onData);
-          sock.write('220 go ahead\r\n', () => session(new TLSSocket(sock, { isServer: true, ...tls }), true));
+          sock.write('220 go ahead\r\n', () => conversation(new TLSSocket(sock, { isServer: true, ...tls }), true));
           return;
         } else if (verb === 'AUTH') {
           if (tls && !secure) { sock.write('530 must issue STARTTLS first\r\n'); continue; }
@@ -201,7 +201,7 @@ export async function startReceivers({ wecomKey = 'wk1', dingToken = 'dt1', ding
     };
     sock.on('data', onData);
   };
-  const greet = (sock, secure) => { session(sock, secure); sock.write('220 127.0.0.1 ESMTP test\r\n'); };
+  const greet = (sock, secure) => { conversation(sock, secure); sock.write('220 127.0.0.1 ESMTP test\r\n'); };
   const smtp = net.createServer((sock) => greet(sock, false));
   await new Promise((ok) => smtp.listen(0, '127.0.0.1', ok));
   const smtpUrl = `smtp://127.0.0.1:${smtp.address().port}`;
