@@ -18,6 +18,7 @@
 #include "hazard/hazard.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "notify/notify_web.h"
 #include "org/org.h"
 #include "permit/permit.h"
 #include "report/report.h"
@@ -33,6 +34,7 @@ const struct module *const anquan_modules[] = {
 	&audit_module,
 	&sched_module,
 	&openapi_module,
+	&notify_module,
 	/* the safety modules */
 	&hazard_module,
 	&cert_module,

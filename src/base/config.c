@@ -29,6 +29,7 @@ struct config cfg = {
 	.password_min_classes = 3,
 	.synchronous = "FULL",
 	.lang = "zh",
+	.notify_interval_ms = 2000,
 };
 
 struct key {
@@ -56,6 +57,7 @@ static struct key keys[] = {
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
 	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
+	{"notify.interval_ms", 'i', offsetof(struct config, notify_interval_ms), 0, 600000, "default"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

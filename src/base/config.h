@@ -27,6 +27,9 @@ struct config {
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
 	const char *lang;		/* lang: the plant's language, zh or en — what the program
 					 * itself writes in (actor_system()) */
+	int notify_interval_ms;		/* notify.interval_ms, 2000: how often the outbox sender
+					 * looks for due messages; 0 = no sender thread (tests
+					 * deliver with POST /api/v1/test/tick) */
 };
 
 extern struct config cfg;

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "notify/notify.h"
 #include "sched/sched.h"
 #include "web/i18n.h"
 
@@ -101,8 +102,18 @@ int cmd_serve(int argc, char **argv)
 		close(lock);
 		return 1;
 	}
+	/* after the scheduler: a start that fails stops both */
+	if (notify_sender_start(cfg.notify_interval_ms)) {
+		sched_stop();
+		http_stop();
+		db_pool_close();
+		audit_close();
+		close(lock);
+		return 1;
+	}
 	log_info("anquan serving on http://%s (data %s)", cfg.listen, cfg.data);
 	http_wait_for_signal();
+	notify_sender_stop();
 	sched_stop();
 	http_stop();
 	db_pool_close();

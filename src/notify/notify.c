@@ -1,7 +1,8 @@
 /*
  * notify.c — the inbox row. ON CONFLICT DO NOTHING on the unique dedup_key keeps repeated
  * scheduler runs from telling anyone twice; SQLite and PostgreSQL both accept the syntax.
- * notify_send renders the text in the recipient's language first.
+ * notify_send renders the text in the recipient's language first. A new inbox row is routed to
+ * the outbox in the same transaction (notify_outbox.c).
  */
 #include "notify/notify.h"
 #include "base/clock.h"
@@ -10,6 +11,7 @@
 #include "db/db.h"
 #include "base/i18n.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int notify_user(struct db *c, int64_t user_id, const char *kind, const char *title,
@@ -26,7 +28,16 @@ int notify_user(struct db *c, int64_t user_id, const char *kind, const char *tit
 		log_error("notify: cannot write %s for user %lld", kind, (long long)user_id);
 		return rc;
 	}
-	return db_changes(c) > 0;
+	if (db_changes(c) == 0)
+		return 0;
+	/* without a dedup key the inbox row's id names the event */
+	char key[40];
+	if (!dedup_key) {
+		snprintf(key, sizeof(key), "inbox:%lld", (long long)db_last_id(c));
+		dedup_key = key;
+	}
+	rc = notify_outbox_route(c, user_id, kind, title, body, link, dedup_key);
+	return rc < 0 ? rc : 1;
 }
 
 int notify_send(struct db *c, int64_t user_id, const struct notify_msg *m)

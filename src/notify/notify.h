@@ -1,7 +1,9 @@
 /*
- * notify.h — tell a person something: the in-app inbox now; e-mail and WeCom/DingTalk
- * robots later read the same rows (the outbox pattern), so nothing is lost if a channel is
- * down.
+ * notify.h — tell a person something: the in-app inbox, and through the outbox
+ * (notify_outbox.c, migration 0020) e-mail, 企业微信 and 钉钉 robots, SMS and webhooks, as
+ * the routing table and the person's preferences say. The outbox rows are written in the
+ * same transaction as the inbox row, and a sender thread (notify_sender.c) delivers them
+ * with retries, so nothing is lost if a channel is down.
  *
  * A notification is written in the caller's transaction, next to the change it reports.
  * `dedup_key` makes it idempotent: the scheduler may run a step twice (after a crash, or on
@@ -36,5 +38,29 @@ struct notify_msg {
 };
 
 int notify_send(struct db *c, int64_t user_id, const struct notify_msg *m);
+
+/* Queue the outbox rows of a new inbox row (called by notify_user). Returns how many rows
+ * were written, <0 on error. Inside the caller's transaction. */
+int notify_outbox_route(struct db *c, int64_t user_id, const char *kind, const char *title, const char *body,
+			const char *link, const char *dedup_key);
+
+/* The digest goes out at 08:00 local time. */
+#define NOTIFY_DIGEST_MINUTE (8 * 60)
+int notify_in_quiet(int64_t t, int from_minute, int to_minute);
+int64_t notify_digest_at(int64_t t);	/* the next 08:00 local at or after t */
+
+/*
+ * The sender (notify_sender.c). notify_deliver() sends what is due now on connection c:
+ * claims rows (state sending, committed), sends, records the outcome: sent, retrying with
+ * exponential back-off and jitter, or dead after notify.max_attempts. Returns how many rows
+ * reached a final or retry state, <0 on error. Safe to call from two threads (one runs at a
+ * time). notify_recover() puts rows a crash left in `sending` back to retrying (start-up).
+ */
+int notify_deliver(struct db *c, int64_t now);
+int notify_recover(struct db *c);
+/* The sender thread of `serve`: delivers every interval_ms (0: no thread, only the test
+ * tick and the scheduler deliver). */
+int notify_sender_start(int interval_ms);
+void notify_sender_stop(void);
 
 #endif

@@ -123,7 +123,8 @@ static int inbox_page(struct req *r)
 	if (n)
 		html_printf(&r->out, "<form method=\"post\" action=\"/inbox/read\">%r<button>%s</button></form>",
 			    page_csrf(r), T(r, "inbox.mark_read"));
-	html_printf(&r->out, "</section>");
+	/* how the person is told outside the app (notify_prefs_web.c) */
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/me/notify\">%s</a></p></section>", T(r, "notify.prefs"));
 	page_end(r);
 	return 0;
 }

@@ -3,6 +3,7 @@
  * navigation folded into a <details> menu that works without JavaScript.
  */
 #include "web/page.h"
+#include "db/db.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/module.h"
@@ -69,6 +70,13 @@ void page_begin(struct req *r, const char *title)
 				    "<button class=\"link\">%s</button></form></li>",
 			    r->who->name, r->who->unit_name, r->who->role_names, page_csrf(r),
 			    T(r, "nav.logout"));
+		/* unread in-app notifications, outside the folded menu so a phone shows it */
+		int64_t unread = 0;
+		db_get_i64(r->db, &unread, "SELECT count(*) FROM notifications WHERE user_id = ? AND read_at = 0",
+			   "I", r->who->user_id);
+		if (unread > 0)
+			html_printf(o, "<a class=\"unread\" href=\"/inbox\" title=\"%s\"><span class=\"sr\">%s </span>%D</a>",
+				    T(r, "nav.unread"), T(r, "nav.unread"), unread);
 		html_printf(o, "<details class=\"menu\"><summary>%s</summary><nav><ul>%r</ul></nav></details>"
 			       "<nav class=\"wide\"><ul>%r</ul></nav>",
 			    T(r, "nav.menu"), html_raw_sb(&items), html_raw_sb(&items));

@@ -1,0 +1,29 @@
+/*
+ * notify_module.c — notifications' entry in the module table (base/module.h): the outbox
+ * sender as a scheduler job (so the test tick delivers too, and the minute's run catches
+ * anything the sender thread has not), the administrator's pages and the person's own
+ * preferences. The pages need settings.admin: channels and their credentials are system
+ * configuration, the system administrator's duty (GB/T 22239-2019 三权分立).
+ */
+#include "notify/notify.h"
+#include "notify/notify_web.h"
+#include "base/module.h"
+
+static const struct module_job jobs[] = {
+	{"notify", notify_deliver},
+	{0},
+};
+
+static const struct module_tile tiles[] = {
+	{55, "/admin/notify", "nav.notify", "notify.admin_hint", "settings.admin", 0, NULL},
+	{0},
+};
+
+const struct module notify_module = {
+	.name = "notify",
+	.migrations = "0020-0039 (platform)",
+	.routes = notify_routes,
+	.tiles = tiles,
+	.jobs = jobs,
+	.demo_load = notify_demo_load,
+};
