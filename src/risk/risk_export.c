@@ -1,7 +1,8 @@
 /*
  * risk_export.c — the register in the 风险分级管控清单 layout, one row per control measure (an
  * event without measures has one row), as XLSX (libxlsxwriter through web/xlsx_file.h) or CSV
- * (base/csv.h: BOM, quoting, the formula guard). The columns are the import's titles
+ * (base/csv.h: BOM, quoting, the formula guard). 管控层级 is the risk's control level (the
+ * register's column), not each measure's. The columns are the import's titles
  * (risk_import.c), so an exported register reads back unchanged.
  */
 #include "risk/risk.h"
@@ -21,9 +22,19 @@ static const char *const columns[] = {"风险点", "风险分析单元", "危险
 				      "风险等级", "管控措施", "措施分类", "管控层级", "责任人", NULL};
 #define NCOLS 14
 
+/* The rows in the caller's scope, within ?unit_id= and below when given (the unit an import of
+ * the file goes back into). */
 static struct db_stmt *rows(struct req *r)
 {
-	int64_t own = auth_scope_owner(r);
+	int64_t own = auth_scope_owner(r), unit = 0;
+	char *path = NULL;
+	const char *within = "%";
+	if (req_query_id(r, "unit_id", &unit) == 1) {
+		within = "-";
+		if (db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit) == 1 && path)
+			within = arena_printf(&r->arena, "%s%%", path);
+		free(path);
+	}
 	return db_query(r->db,
 		"SELECT o.name, ru.name, e.name,"
 		/* the event's first accident type, then the others in the order of their list */
@@ -32,14 +43,14 @@ static struct db_stmt *rows(struct req *r)
 		"  JOIN risk_accident_types t ON t.id = x.accident_type_id WHERE x.event_id = e.id"
 		"  AND x.accident_type_id <> COALESCE(e.accident_type_id, 0) ORDER BY 1, 2) a), ''),"
 		" e.method, e.l_value, e.e_value, e.c_value, e.s_value, e.value, COALESCE(lv.name_zh, ''), COALESCE(m.description, ''),"
-		" COALESCE(mc.name_zh, ''), COALESCE(m.control_level, e.control_level, ''), COALESCE(mu.name, ou.name, '')"
+		" COALESCE(mc.name_zh, ''), COALESCE(e.control_level, m.control_level, ''), COALESCE(mu.name, ou.name, '')"
 		" FROM risk_events e JOIN risk_units ru ON ru.id = e.risk_unit_id JOIN risk_objects o ON o.id = ru.object_id"
 		" JOIN units un ON un.id = o.unit_id LEFT JOIN risk_levels lv ON lv.code = e.level"
 		" LEFT JOIN risk_measures m ON m.event_id = e.id AND m.active = 1 LEFT JOIN risk_measure_classes mc ON mc.code = m.classify1"
 		" LEFT JOIN users mu ON mu.id = m.resp_user_id LEFT JOIN users ou ON ou.id = COALESCE(ru.resp_user_id, o.resp_user_id)"
 		" WHERE e.active = 1 AND o.active = 1 AND un.path LIKE ? AND (? = 0 OR o.resp_user_id = ? OR ru.resp_user_id = ?)"
-		" ORDER BY un.path, o.name, ru.name, e.id, m.sort, m.id LIMIT 100000",
-		"tIII", auth_scope_pattern(r), own, own, own);
+		" AND un.path LIKE ? ORDER BY un.path, o.name, ru.name, e.id, m.sort, m.id LIMIT 100000",
+		"tIIIt", auth_scope_pattern(r), own, own, own, within);
 }
 
 static const char *cl_words(const char *cl)

@@ -78,7 +78,7 @@ test('the commit builds the chain with its assessments; the export reads back un
   assert.equal(ev.assessments[0].approval, 'approved', 'imported by the safety department: approved');
   assert.equal(ev.assessments[0].reason, 'import');
   // export, then import the export again: nothing new
-  const x = await fetch(`${srv.url}/risk/export.xlsx`, { headers: { Authorization: `Bearer ${c.bearer}` } });
+  const x = await fetch(`${srv.url}/risk/export.xlsx?unit_id=${unit}`, { headers: { Authorization: `Bearer ${c.bearer}` } });
   assert.equal(x.status, 200);
   const bytes = Buffer.from(await x.arrayBuffer());
   const fd = new FormData();
@@ -89,7 +89,7 @@ test('the commit builds the chain with its assessments; the export reads back un
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.events, 0, 'every event of the export exists already');
   assert.equal(r.json.measures, 0);
-  const csv = await fetch(`${srv.url}/risk/export.csv`, { headers: { Authorization: `Bearer ${c.bearer}` } });
+  const csv = await fetch(`${srv.url}/risk/export.csv?unit_id=${unit}`, { headers: { Authorization: `Bearer ${c.bearer}` } });
   const text = await csv.text();
   const plain = text.replace(/"/g, '');
   assert.match(plain, /^\uFEFF?风险点,风险分析单元,危险源,可能导致的事故,L,E,C,S,D,风险等级,管控措施,措施分类,管控层级,责任人/);
