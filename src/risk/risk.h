@@ -149,6 +149,9 @@ int risk_event_mark(struct db *c, int64_t event_id, const char *reason, int64_t 
  * re-assessment tasks (trigger count, control-measure failure), escalate overdue tasks, open
  * periodic review tasks, remind 岗位告知. Idempotent. */
 int risk_sched_run(struct db *c, int64_t now);
+/* Link one hazard now (as the scan would): its events marked, the triggers checked. Inside a
+ * transaction. Returns how many events it reached, <0 on error. */
+int risk_hazard_link(struct db *c, int64_t hazard_id, int64_t now);
 /* Open a re-assessment task (one open per event and reason). Returns its id, 0 when one is
  * already open, <0 on error. */
 int64_t risk_task_open(struct db *c, int64_t event_id, const char *reason, int64_t hazard_id,

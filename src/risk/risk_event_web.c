@@ -217,7 +217,12 @@ void risk_event_tail(struct req *r, const void *row)
 		html_printf(&r->out, "<li><a href=\"/hazards/%D\">%s</a> %s · %s</li>", db_col_i64(st, 0), db_col_text(st, 1),
 			    T(r, arena_printf(&r->arena, "hazard.status.%s", db_col_text(st, 2))), db_col_text(st, 3));
 	db_done(r->db, st);
-	html_printf(&r->out, "</ul></section>");
+	html_printf(&r->out, "</ul>");
+	if (auth_has(r, "risk.assess") && e->active)
+		html_printf(&r->out, "<form method=\"post\" action=\"/risk/events/%D/hazards\" class=\"stack\">%r"
+				     "<label>%s<input name=\"number\" maxlength=\"32\" placeholder=\"YH-2026-000001\"></label>"
+				     "<button>%s</button></form>", e->id, page_csrf(r), T(r, "risk.hazard_number"), T(r, "risk.link_hazard"));
+	html_printf(&r->out, "</section>");
 }
 
 /* ---- POST /risk/events/:id/assess, /api/v1/risk/events/:id/assessments ---- */
@@ -382,5 +387,76 @@ int risk_event_delete(struct req *r)
 		return 0;
 	}
 	resp_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
+	return 0;
+}
+
+/* ---- POST /risk/events/:id/hazards, /api/v1/risk/events/:id/hazards ----
+ * A hazard tied to this risk from the risk's side, so that the hazard module needs to know
+ * nothing of risks: {hazard_id or number, measure_id (a measure of this event that failed: the
+ * hazard's source becomes 9, 管控措施失效), source 1–10}. Linked as the scheduler would link it
+ * (marks the event, checks the triggers), audited on the hazard. */
+int risk_hazard_link_post(struct req *r)
+{
+	int64_t id, hid = 0, unit = 0, mid = 0;
+	struct risk_event_row e;
+	if (req_param_id(r, "id", &id) || risk_event_load(r, id, &e)) {
+		entity_not_found(r);
+		return 0;
+	}
+	const char *h = req_field(r, "hazard_id"), *num = req_field(r, "number"), *m = req_field(r, "measure_id");
+	const char *src = req_field(r, "source");
+	if (h && *h)
+		hid = strtoll(h, NULL, 10);
+	else if (num && *num && strlen(num) < 40)
+		db_get_i64(r->db, &hid, "SELECT id FROM hazards WHERE number = ?", "t", num);
+	if (hid <= 0 || db_get_i64(r->db, &unit, "SELECT unit_id FROM hazards WHERE id = ?", "I", hid) != 1 ||
+	    !auth_scope_allows(r, unit, -1)) {
+		const char *f = h && *h ? "hazard_id" : "number";
+		resp_error(r, 422, "invalid", arena_printf(&r->arena, "%s: %s", f, T(r, "form.err_choice")), f);
+		return 0;
+	}
+	if (m && *m) {
+		int64_t n = 0;
+		mid = strtoll(m, NULL, 10);
+		if (mid <= 0 || db_get_i64(r->db, &n, "SELECT count(*) FROM risk_measures WHERE id = ? AND event_id = ?", "II", mid,
+					   id) != 1 || !n) {
+			resp_error(r, 422, "invalid", arena_printf(&r->arena, "measure_id: %s", T(r, "form.err_choice")), "measure_id");
+			return 0;
+		}
+	}
+	int64_t source = mid ? 9 : 0;
+	if (src && *src) {
+		source = strtoll(src, NULL, 10);
+		/* dangerSrc 1–10; 9 (a control-measure failure) names the measure that failed */
+		if (source < 1 || source > 10 || (source == 9 && !mid)) {
+			resp_error(r, 422, "invalid", arena_printf(&r->arena, "source: %s", T(r, "form.err_choice")), "source");
+			return 0;
+		}
+	}
+	struct actor a;
+	actor_from_req(r, &a);
+	if (db_begin(r->db) != DB_OK) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	int rc = db_exec(r->db, "UPDATE hazards SET risk_event_id = ?, measure_id = COALESCE(NULLIF(?, 0), measure_id),"
+				" source = CASE WHEN ? > 0 THEN ? ELSE source END WHERE id = ?", "IIIII", id, mid, source, source, hid);
+	if (rc == DB_OK && risk_hazard_link(r->db, hid, a.now) < 0)
+		rc = DB_ERROR;
+	if (rc == DB_OK)
+		rc = actor_audit(&a, "hazard", hid, "risk_link", arena_printf(&r->arena, "event %lld measure %lld source %lld",
+									   (long long)id, (long long)mid, (long long)source));
+	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	if (!r->is_api) {
+		resp_redirect(r, arena_printf(&r->arena, "/risk/events/%lld", (long long)id));
+		return 0;
+	}
+	struct risk_event_row now;
+	risk_event_load(r, id, &now);
+	resp_json(r, 200, risk_event_json(r, &now));
 	return 0;
 }

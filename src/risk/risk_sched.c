@@ -76,6 +76,13 @@ int64_t risk_task_open(struct db *c, int64_t event_id, const char *reason, int64
 }
 
 /* One hazard: its links, marks and triggers. */
+static int scan_one(struct db *c, int64_t hid, int64_t now, int64_t count_n, int64_t days);
+
+int risk_hazard_link(struct db *c, int64_t hazard_id, int64_t now)
+{
+	return scan_one(c, hazard_id, now, setting(c, "risk.trigger_count", 3), setting(c, "risk.trigger_days", 30));
+}
+
 static int scan_one(struct db *c, int64_t hid, int64_t now, int64_t count_n, int64_t days)
 {
 	struct db_stmt *st = db_query(c, "SELECT COALESCE(risk_event_id, 0), COALESCE(measure_id, 0), COALESCE(equipment_id, 0),"

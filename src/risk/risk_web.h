@@ -44,6 +44,7 @@ void risk_event_tail(struct req *r, const void *row);
 int risk_assess_post(struct req *r);
 int risk_approve_post(struct req *r);
 int risk_event_delete(struct req *r);
+int risk_hazard_link_post(struct req *r);
 int risk_register_page(struct req *r);
 int risk_counts_api(struct req *r);
 int risk_tasks_api(struct req *r);

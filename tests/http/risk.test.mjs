@@ -232,6 +232,24 @@ test('hazards send their risk back: marked, then 3 in 30 days open a task with a
   assert.equal(tasks.length, 0);
 });
 
+test('a hazard tied to a failed control measure (source 9) opens a re-assessment of its risk', async () => {
+  const c = await api('anhuan');
+  const h = (await c.get('/api/v1/hazards?per_page=1')).json.items[0];
+  let r = await c.postJson(`/api/v1/risk/events/${ids.event}/hazards`, { hazard_id: h.id, source: 9 });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'source', 'source 9 names the measure that failed');
+  r = await c.postJson(`/api/v1/risk/events/${ids.event}/hazards`, { hazard_id: h.id, measure_id: 999999 });
+  assert.equal(r.json.error.field, 'measure_id');
+  r = await c.postJson(`/api/v1/risk/events/${ids.event}/hazards`, { number: h.number, measure_id: ids.measure });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.needs_reassessment, true);
+  const ev = (await c.get(`/api/v1/risk/events/${ids.event}`)).json;
+  assert.ok(ev.hazards.some((x) => x.id === h.id));
+  const director = await api('ws1zhuren');
+  const tasks = (await director.get('/api/v1/risk/tasks')).json.items.filter((t) => t.event_id === ids.event);
+  assert.deepEqual(tasks.filter((t) => t.reason === 'measure_failure').map((t) => t.hazard_id), [h.id]);
+});
+
 test('a risk with measures or open hazards cannot be closed; deactivating it is audited', async () => {
   let r = await (await api('anhuan')).request('DELETE', `/api/v1/risk/events/${ids.event}`);
   assert.equal(r.status, 409);
