@@ -15,6 +15,8 @@
 #include "web/i18n.h"
 #include "web/page.h"
 
+extern const struct module_schema risk_schemas[];	/* risk_schemas.c: the API's JSON shapes */
+
 static const struct module_perm perms[] = {
 	{"risk.view", "worker team_leader ws_safety ws_director safety_dept safety_director principal equip_manager"},
 	{"risk.edit", "ws_safety safety_dept"},
@@ -108,5 +110,6 @@ const struct module risk_module = {
 	.panels = panels,
 	.jobs = jobs,
 	.todo = todo,
+	.schemas = risk_schemas,
 	.demo_load = risk_demo_load,
 };

@@ -284,3 +284,19 @@ test('the register page: counts by colour per unit, filters, a risk page with it
   assert.match(r.text, /name="l"/);
   assert.match(r.text, /完全可以预料/);
 });
+
+test('every risk API route carries its request and response schema in the OpenAPI document', async () => {
+  const doc = await (await fetch(`${srv.url}/api/v1/openapi.json`)).json();
+  const ops = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/risk/'))
+    .flatMap(([p, item]) => Object.entries(item).map(([m, op]) => [`${m.toUpperCase()} ${p}`, op]));
+  assert.ok(ops.length >= 30);
+  for (const [name, op] of ops) {
+    const out = op.responses['200'].content['application/json'].schema;
+    assert.ok(out.properties, `${name}: a response schema`);
+    if (op.requestBody && !/deactivate|confirm|^DELETE/.test(name)) assert.ok(op.requestBody.content['application/json'].schema.properties ||
+      op.requestBody.content['application/json'].schema.description, `${name}: a request schema`);
+  }
+  const assess = doc.paths['/api/v1/risk/events/{id}/assessments'].post;
+  assert.deepEqual(assess.requestBody.content['application/json'].schema.properties.c.enum, [100, 40, 15, 7, 3, 1]);
+  assert.equal(assess.requestBody.required, true);
+});
