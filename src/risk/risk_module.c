@@ -91,8 +91,21 @@ static void tasks_panel(struct req *r)
 		html_printf(&r->out, "</ul></section>");
 }
 
+/* The home page of those who look after the whole plant or a workshop's risks: the four
+ * colours per unit, each count linking to the unit's register. */
+static void colours_panel(struct req *r)
+{
+	if (!r->who || !auth_has_any(r, "risk.approve report.view"))
+		return;
+	html_printf(&r->out, "<section class=\"card\" id=\"risk-colours\"><h2><a href=\"/risk\">%s</a></h2>",
+		    T(r, "risk.panel.colours"));
+	risk_counts_html(r);
+	html_printf(&r->out, "</section>");
+}
+
 static const struct module_panel panels[] = {
 	{30, tasks_panel},
+	{31, colours_panel},
 	{0},
 };
 

@@ -183,7 +183,7 @@ int risk_counts_api(struct req *r)
 	return 0;
 }
 
-static void counts_html(struct req *r)
+void risk_counts_html(struct req *r)
 {
 	json_t *u = counts(r);
 	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"risk-counts\"><thead><tr><th>%s</th>"
@@ -219,7 +219,7 @@ int risk_register_page(struct req *r)
 		html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/risk/import\">%s</a> "
 				     "<a class=\"button\" href=\"/risk/export.xlsx\">%s</a></p>", T(r, "risk.import"),
 			    T(r, "risk.export"));
-	counts_html(r);
+	risk_counts_html(r);
 	html_printf(&r->out, "</section><section class=\"card\">");
 	risk_register_table(r);
 	html_printf(&r->out, "</section>");

@@ -34,6 +34,8 @@ const char *risk_day_s(struct req *r, int64_t day);
 /* The register (risk_register_web.c): the events in scope with the list's filters. */
 void risk_register_table(struct req *r);
 int risk_register_json(struct req *r, json_t *items);
+/* Counts by colour per unit of the caller's scope, as a table (the register, the home panel). */
+void risk_counts_html(struct req *r);
 
 /* The event's page around its form (risk_event_web.c). */
 void risk_event_head(struct req *r, const void *row);

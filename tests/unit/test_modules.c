@@ -93,7 +93,7 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 	int panels = 0;
 	for (const struct module_panel *const *p = module_panels_all(); *p; p++)
 		panels++;
-	CHECK_INT(panels, 2);
+	CHECK_INT(panels, 3);
 	/* the scheduler's jobs, in the order they always ran */
 	struct strbuf jobs = STRBUF_INIT;
 	for (const struct module *const *m = module_registry(); *m; m++)
