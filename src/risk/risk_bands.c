@@ -60,6 +60,9 @@ int risk_band_set_in_use(struct db *c, const char *method, struct risk_band_set 
 	return rc;
 }
 
+static int band_set_write(const struct actor *a, int64_t id, const char *code, const char *method, const char *name,
+			  const struct risk_band *bands, int64_t *out_id, const char **field);
+
 /* Edges must fall from major to low, low at 0: otherwise a level could never be reached. */
 int risk_band_set_save(const struct actor *a, int64_t id, const char *code, const char *method, const char *name,
 		       const struct risk_band *bands, int n, int64_t *out_id, const char **field)
@@ -81,6 +84,26 @@ int risk_band_set_save(const struct actor *a, int64_t id, const char *code, cons
 			return -1;
 		}
 	}
+	struct db *c = a->db;
+	int own = !db_in_tx(c);	/* in the caller's transaction, or in one of its own */
+	if (own && db_begin(c) != DB_OK)
+		return -2;
+	int rc = band_set_write(a, id, code, method, name, bands, out_id, field);
+	if (rc) {
+		if (own)
+			db_rollback(c);
+		return rc;
+	}
+	if (own && db_commit(c) != DB_OK) {
+		db_rollback(c);
+		return -2;
+	}
+	return 0;
+}
+
+static int band_set_write(const struct actor *a, int64_t id, const char *code, const char *method, const char *name,
+			  const struct risk_band *bands, int64_t *out_id, const char **field)
+{
 	struct db *c = a->db;
 	int version = 1;
 	if (id) {

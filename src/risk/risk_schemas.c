@@ -130,5 +130,12 @@ const struct module_schema risk_schemas[] = {
 	{"POST", "/api/v1/risk/acks/:id/confirm", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"confirmed\":{\"type\":\"boolean\"}}}"},
 	{"POST", "/api/v1/risk/import", "{\"type\":\"object\",\"description\":\"multipart/form-data: file (XLSX or CSV), unit_id, dry_run (1: check only)\"}",
 	 IMPORT_OUT},
+	{"POST", "/api/v1/risk/band-sets", "{\"type\":\"object\",\"required\":[\"code\",\"method\",\"name\",\"major\",\"large\",\"general\"],"
+	 "\"properties\":{\"id\":" ID ",\"code\":" STR ",\"method\":{\"type\":\"string\",\"enum\":[\"LEC\",\"LS\"]},\"name\":" STR ","
+	 "\"major\":{\"type\":\"number\"},\"large\":{\"type\":\"number\"},\"general\":{\"type\":\"number\"},"
+	 "\"inclusive\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]}}}",
+	 "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"code\":" STR ",\"method\":" STR ",\"version\":{\"type\":\"integer\"},"
+	 "\"edges\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}"},
+	{"POST", "/api/v1/risk/band-sets/:id/use", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"setting\":" STR "}}"},
 	{0},
 };

@@ -6,10 +6,13 @@
  */
 #include "risk/risk.h"
 #include "risk/risk_web.h"
+#include "auth/actor.h"
 #include "db/db.h"
 #include "web/entity.h"
 #include "web/i18n.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 ENTITY_HANDLERS(risk_object_entity, obj_list, obj_new, obj_create, obj_edit, obj_update, obj_deact, obj_api_list,
@@ -75,6 +78,9 @@ int risk_choices_api(struct req *r)
 	return 0;
 }
 
+static int band_set_post(struct req *r);
+static int band_set_use(struct req *r);
+
 #define V "risk.view"
 #define E "risk.edit"
 const struct route risk_routes[] = {
@@ -111,6 +117,9 @@ const struct route risk_routes[] = {
 	 "Approve (approve=1) or reject (approve=0) a pending assessment, with a note"},
 	{"POST", "/api/v1/risk/events/:id/hazards", risk_hazard_link_post, "risk.assess", ROUTE_API,
 	 "Tie a hazard to this risk: {hazard_id | number, measure_id (source 9: the measure failed), source 1–10}"},
+	{"POST", "/api/v1/risk/band-sets", band_set_post, "risk.approve", ROUTE_API,
+	 "A company's own band set, or a new version of it: {id, code, method, name, major, large, general, inclusive}"},
+	{"POST", "/api/v1/risk/band-sets/:id/use", band_set_use, "risk.approve", ROUTE_API, "Use this band set for its method"},
 	{"GET", "/api/v1/risk/counts", risk_counts_api, V, ROUTE_API, "Active risks by colour per unit"},
 	{"GET", "/api/v1/risk/tasks", risk_tasks_api, V, ROUTE_API, "Open re-assessment tasks assigned or escalated to me"},
 	{"GET", "/api/v1/risk/choices", risk_choices_api, V, ROUTE_API, "LEC/LS value tables, band sets, accident types, measure classes"},
@@ -120,3 +129,87 @@ const struct route risk_routes[] = {
 	 "Import the register (multipart file or body; dry_run=1): rows, created counts, errors by row and column"},
 	{0},
 };
+
+/* ---- POST /api/v1/risk/band-sets: a company's own band set, or a new version of it ----
+ * {id (to change one), code, method LEC|LS, name, major, large, general: the lower edges,
+ * inclusive: 1 for "at least" (LS's way), 0 for "above" (LEC's)}. Earlier assessments keep the
+ * version that produced their level. */
+static int band_set_post(struct req *r)
+{
+	const char *code = req_field(r, "code"), *method = req_field(r, "method"), *name = req_field(r, "name");
+	const char *idt = req_field(r, "id"), *inc = req_field(r, "inclusive");
+	static const char *const names[] = {"major", "large", "general"};
+	struct risk_band b[4] = {{"major", 0, 0}, {"large", 0, 0}, {"general", 0, 0}, {"low", 0, 1}};
+	int inclusive = inc && !strcmp(inc, "1");
+	for (int i = 0; i < 3; i++) {
+		const char *v = req_field(r, names[i]);
+		char *end = NULL;
+		b[i].lower = v ? strtod(v, &end) : -1;
+		b[i].inclusive = inclusive;
+		if (!v || !*v || !end || *end || b[i].lower > 100000) {
+			resp_error(r, 422, "invalid", arena_printf(&r->arena, "%s: %s", names[i], T(r, "form.err_number")), names[i]);
+			return 0;
+		}
+	}
+	if (!name || !*name || strlen(name) > 120 || !code || !*code || strlen(code) > 40) {
+		const char *f = !name || !*name || strlen(name) > 120 ? "name" : "code";
+		resp_error(r, 422, "invalid", arena_printf(&r->arena, "%s: %s", f, T(r, "form.err_required")), f);
+		return 0;
+	}
+	struct actor a;
+	actor_from_req(r, &a);
+	int64_t id = idt && *idt ? strtoll(idt, NULL, 10) : 0, out = 0;
+	const char *field = NULL;
+	if (db_begin(r->db) != DB_OK) {
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	int rc = risk_band_set_save(&a, id, code, method ? method : "", name, b, 4, &out, &field);
+	if (rc || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		if (rc == -1)
+			resp_error(r, 422, "invalid", arena_printf(&r->arena, "%s: %s", field, T(r, "risk.err.bands")), field);
+		else
+			resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	struct risk_band_set s;
+	risk_band_set_load(r->db, out, 0, &s);
+	json_t *edges = json_array();
+	for (int i = 0; i < s.n; i++)
+		json_array_append_new(edges, json_pack("{s:s, s:f, s:b}", "level", s.bands[i].level, "lower", s.bands[i].lower,
+						       "inclusive", s.bands[i].inclusive));
+	resp_json(r, 201, json_pack("{s:I, s:s, s:s, s:i, s:o}", "id", (json_int_t)out, "code", s.code, "method", s.method,
+				    "version", s.version, "edges", edges));
+	return 0;
+}
+
+/* ---- POST /api/v1/risk/band-sets/:id/use: the set the company's assessments use ---- */
+static int band_set_use(struct req *r)
+{
+	int64_t id;
+	char *method = NULL;
+	if (req_param_id(r, "id", &id) ||
+	    db_get_text(r->db, &method, "SELECT method FROM risk_band_sets WHERE id = ? AND active = 1", "I", id) != 1) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	struct actor a;
+	actor_from_req(r, &a);
+	char key[32];
+	snprintf(key, sizeof(key), "risk.band_set.%s", method);
+	free(method);
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = db_exec(r->db, "UPDATE settings SET value = (SELECT code FROM risk_band_sets WHERE id = ?), updated_at = ?"
+				    " WHERE key = ?", "IIt", id, a.now, key);
+	if (rc == DB_OK)
+		rc = actor_audit(&a, "risk_band_set", id, "use", key);
+	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	resp_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "setting", key));
+	return 0;
+}

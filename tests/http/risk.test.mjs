@@ -293,10 +293,30 @@ test('every risk API route carries its request and response schema in the OpenAP
   for (const [name, op] of ops) {
     const out = op.responses['200'].content['application/json'].schema;
     assert.ok(out.properties, `${name}: a response schema`);
-    if (op.requestBody && !/deactivate|confirm|^DELETE/.test(name)) assert.ok(op.requestBody.content['application/json'].schema.properties ||
+    if (op.requestBody && !/deactivate|confirm|\/use$|^DELETE/.test(name)) assert.ok(op.requestBody.content['application/json'].schema.properties ||
       op.requestBody.content['application/json'].schema.description, `${name}: a request schema`);
   }
   const assess = doc.paths['/api/v1/risk/events/{id}/assessments'].post;
   assert.deepEqual(assess.requestBody.content['application/json'].schema.properties.c.enum, [100, 40, 15, 7, 3, 1]);
   assert.equal(assess.requestBody.required, true);
+});
+
+test("a company's own band set: bad edges named, a new version, chosen for its method", async () => {
+  const c = await api('anhuan');
+  let r = await c.postJson('/api/v1/risk/band-sets', { code: 'own-lec', method: 'LEC', name: '本公司 LEC', major: 100, large: 150, general: 20 });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'large');
+  r = await c.postJson('/api/v1/risk/band-sets', { code: 'own-lec', method: 'LEC', name: '本公司 LEC', major: 300, large: 150, general: 20 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.version, 1);
+  const id = r.json.id;
+  r = await c.postJson('/api/v1/risk/band-sets', { id, code: 'own-lec', method: 'LEC', name: '本公司 LEC', major: 320, large: 160, general: 20 });
+  assert.equal(r.json.version, 2);
+  assert.equal((await (await api('ws1anquan')).postJson(`/api/v1/risk/band-sets/${id}/use`, {})).status, 403);
+  assert.equal((await c.postJson(`/api/v1/risk/band-sets/${id}/use`, {})).status, 200);
+  r = await c.postJson(`/api/v1/risk/events/${ids.event}/assessments`, { method: 'LEC', l: 1, e: 6, c: 7, reason: 'change' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.level, 'general', '42 is above 20 in the own set (low in the default one)');
+  assert.equal(r.json.assessments[0].band_set, 'own-lec');
+  assert.equal(r.json.assessments[0].band_version, 2);
 });

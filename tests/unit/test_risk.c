@@ -319,3 +319,41 @@ TEST(risk_sched_living_register)
 	CHECK_INT(n, 1);
 	db_close(p.c);
 }
+
+TEST(risk_own_band_set_versions)
+{
+	struct rplant p;
+	rplant_make(&p);
+	struct actor a;
+	sys_actor(p.c, 1780000000, &a);
+	const char *field = NULL;
+	int64_t id = 0, aid = 0;
+	struct risk_band bad[4] = {{"major", 300, 0}, {"large", 300, 0}, {"general", 50, 0}, {"low", 0, 1}};
+	CHECK(risk_band_set_save(&a, 0, "own", "LEC", "本公司", bad, 4, &id, &field) == -1);
+	CHECK_STR(field, "large");
+	struct risk_band b[4] = {{"major", 300, 0}, {"large", 150, 0}, {"general", 50, 0}, {"low", 0, 1}};
+	CHECK(risk_band_set_save(&a, 0, "own", "LEC", "本公司", b, 4, &id, &field) == 0);
+	db_exec(p.c, "UPDATE settings SET value = 'own' WHERE key = 'risk.band_set.LEC'", NULL);
+	struct risk_assess_in in = {.event_id = p.event, .scores = {"LEC", 3, 6, 3, 0}};	/* 54: general in v1 */
+	CHECK(risk_assess(&a, &in, &aid, &field) == 0);
+	char *s = NULL;
+	db_get_text(p.c, &s, "SELECT level || ' v' || band_version FROM risk_assessments WHERE id = ?", "I", aid);
+	CHECK_STR(s, "general v1");
+	free(s);
+	/* a new version: 54 falls to low; the first assessment keeps its version */
+	struct risk_band b2[4] = {{"major", 400, 0}, {"large", 200, 0}, {"general", 60, 0}, {"low", 0, 1}};
+	int64_t same = 0;
+	CHECK(risk_band_set_save(&a, id, "own", "LEC", "本公司", b2, 4, &same, &field) == 0 && same == id);
+
+	CHECK(risk_assess(&a, &in, &aid, &field) == 0);
+	s = NULL;
+	db_get_text(p.c, &s, "SELECT group_concat(level || ' v' || band_version, ',') FROM (SELECT * FROM risk_assessments"
+			     " WHERE event_id = ? ORDER BY version)", "I", p.event);
+	CHECK_STR(s, "general v1,low v2");
+	free(s);
+	/* a preset cannot be edited */
+	int64_t preset = 0;
+	db_get_i64(p.c, &preset, "SELECT id FROM risk_band_sets WHERE code = 'lec_default'", NULL);
+	CHECK(risk_band_set_save(&a, preset, "lec_default", "LEC", "x", b2, 4, &same, &field) == -1);
+	db_close(p.c);
+}
