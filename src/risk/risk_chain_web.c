@@ -353,7 +353,8 @@ static json_t *obj_json(struct req *r, const void *row)
 
 static void obj_list_html(struct req *r)
 {
-	const char *kind = req_query(r, "kind");
+	const char *kind = "";
+	req_query_enum(r, "kind", obj_kinds, &kind);	/* an unknown kind is a 400 naming it */
 	html_printf(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 			     "</tr></thead><tbody>", T(r, "risk.object.name"), T(r, "risk.object.kind"), T(r, "risk.object.unit"),
 		    T(r, "risk.object.hazard_code"));
@@ -373,7 +374,8 @@ static void obj_list_html(struct req *r)
 
 static int obj_list_json(struct req *r, json_t *items)
 {
-	const char *kind = req_query(r, "kind");
+	const char *kind = "";
+	req_query_enum(r, "kind", obj_kinds, &kind);
 	struct db_stmt *st = db_query(r->db, "SELECT " OBJ_COLS OBJ_FROM OBJ_LIST_WHERE " ORDER BY un.path, o.name LIMIT 5000",
 				    "tIItt", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), kind ? kind : "",
 				    kind ? kind : "");
