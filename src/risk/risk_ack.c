@@ -43,7 +43,9 @@ int risk_ack_ask(struct db *c, int64_t event_id, int64_t now)
 			return -1;
 		char link[48], dedup[64];
 		snprintf(link, sizeof(link), "/risk/acks");
-		snprintf(dedup, sizeof(dedup), "risk.ack.%lld", (long long)db_last_id(c));
+		/* one message per person per moment: an import or a change touching many risks of
+		 * one post asks once, and the phone page lists them all */
+		snprintf(dedup, sizeof(dedup), "risk.ack.%lld.%lld", (long long)users[i], (long long)now);
 		struct notify_msg m = {.kind = "risk.ack", .title_key = "risk.ack.notify", .body_key = "risk.ack.notify_body",
 				       .link = link, .dedup_key = dedup};
 		if (notify_send(c, users[i], &m) < 0)

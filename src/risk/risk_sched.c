@@ -267,23 +267,21 @@ static int periodic(struct db *c, int64_t now)
 	return db_commit(c) == DB_OK ? n : -1;
 }
 
-/* 岗位风险告知 reminders every risk.ack_remind_hours until confirmed. */
+/* 岗位风险告知 reminders: one message per person every risk.ack_remind_hours while anything of
+ * theirs is unconfirmed (however many risks wait, one message names the page). */
 static int remind_acks(struct db *c, int64_t now)
 {
 	int64_t every = setting(c, "risk.ack_remind_hours", 24) * 3600;
 	if (!every)
 		return 0;
-	int64_t ids[500], users[500], count[500];
+	int64_t users[500];
 	int n = 0;
-	struct db_stmt *st = db_query(c, "SELECT k.id, k.user_id, k.reminders FROM risk_acks k JOIN users u ON u.id = k.user_id"
-				    " WHERE k.confirmed_at = 0 AND u.active = 1 AND CASE WHEN k.reminded_at > k.asked_at"
-				    " THEN k.reminded_at ELSE k.asked_at END + ? <= ? ORDER BY k.id LIMIT 500", "II", every, now);
-	while (st && db_step(st) == 1 && n < 500) {
-		ids[n] = db_col_i64(st, 0);
-		users[n] = db_col_i64(st, 1);
-		count[n] = db_col_i64(st, 2);
-		n++;
-	}
+	struct db_stmt *st = db_query(c, "SELECT k.user_id FROM risk_acks k JOIN users u ON u.id = k.user_id"
+				    " WHERE k.confirmed_at = 0 AND u.active = 1 GROUP BY k.user_id"
+				    " HAVING max(CASE WHEN k.reminded_at > k.asked_at THEN k.reminded_at ELSE k.asked_at END) + ? <= ?"
+				    " ORDER BY k.user_id LIMIT 500", "II", every, now);
+	while (st && db_step(st) == 1 && n < 500)
+		users[n++] = db_col_i64(st, 0);
 	db_done(c, st);
 	if (!st)
 		return -1;
@@ -293,11 +291,11 @@ static int remind_acks(struct db *c, int64_t now)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		char dedup[64];
-		snprintf(dedup, sizeof(dedup), "risk.ack.%lld.r%lld", (long long)ids[i], (long long)count[i] + 1);
+		snprintf(dedup, sizeof(dedup), "risk.ack.remind.%lld.%lld", (long long)users[i], (long long)(now / every));
 		struct notify_msg m = {.kind = "risk.ack", .title_key = "risk.ack.remind", .body_key = "risk.ack.notify_body",
 				       .link = "/risk/acks", .dedup_key = dedup};
-		if (db_exec(c, "UPDATE risk_acks SET reminded_at = ?, reminders = reminders + 1 WHERE id = ?", "II", now,
-			    ids[i]) != DB_OK || notify_send(c, users[i], &m) < 0) {
+		if (db_exec(c, "UPDATE risk_acks SET reminded_at = ?, reminders = reminders + 1 WHERE user_id = ? AND confirmed_at = 0",
+			    "II", now, users[i]) != DB_OK || notify_send(c, users[i], &m) < 0) {
 			db_rollback(c);
 			return -1;
 		}

@@ -307,6 +307,21 @@ TEST(risk_sched_living_register)
 	CHECK(risk_assess(&a, &in, NULL, &field) == 0);
 	db_get_i64(p.c, &n, "SELECT count(*) FROM risk_tasks WHERE closed_at = 0", NULL);
 	CHECK_INT(n, 0);
+	/* 岗位告知: the people of the unit were asked when the level was set, once each; reminded
+	 * after a day, once, and not again within the next day */
+	db_get_i64(p.c, &n, "SELECT count(*) FROM risk_acks WHERE event_id = ? AND confirmed_at = 0", "I", p.event);
+	CHECK_INT(n, 2);	/* head and resp */
+	db_get_i64(p.c, &n, "SELECT count(*) FROM notifications WHERE kind = 'risk.ack' AND user_id = ?", "I", p.resp);
+	CHECK_INT(n, 1);
+	risk_sched_run(p.c, due + 100 + 23 * 3600);
+	db_get_i64(p.c, &n, "SELECT count(*) FROM notifications WHERE kind = 'risk.ack' AND user_id = ?", "I", p.resp);
+	CHECK_INT(n, 1);
+	risk_sched_run(p.c, due + 100 + 25 * 3600);
+	risk_sched_run(p.c, due + 100 + 26 * 3600);
+	db_get_i64(p.c, &n, "SELECT count(*) FROM notifications WHERE kind = 'risk.ack' AND user_id = ?", "I", p.resp);
+	CHECK_INT(n, 2);
+	db_get_i64(p.c, &n, "SELECT max(reminders) FROM risk_acks WHERE user_id = ?", "I", p.resp);
+	CHECK_INT(n, 1);
 	/* periodic: a year on, a review task */
 	int64_t review = 0;
 	db_get_i64(p.c, &review, "SELECT review_due FROM risk_events WHERE id = ?", "I", p.event);
