@@ -184,6 +184,12 @@ struct risk_import_report {
 int risk_import(const struct actor *a, const char *data, size_t len, int64_t unit_id,
 		int dry_run, struct risk_import_report *out);
 
+/* ---- views other modules draw (risk_register_web.c) ---- */
+
+/* The four colours per unit (active risks in the caller's scope, within unit_id's subtree when
+ * not 0) as a table whose rows link to each unit's register: for the dashboard. */
+void risk_colour_table(struct req *r, int64_t unit_id);
+
 /* ---- demo (risk_demo.c) ---- */
 int risk_demo_load(struct db *c);
 

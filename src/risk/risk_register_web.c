@@ -17,6 +17,7 @@
 #include "web/i18n.h"
 #include "web/page.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const level_filter[] = {"major", "large", "general", "low", "none", NULL};
@@ -155,10 +156,19 @@ int risk_register_json(struct req *r, json_t *items)
 	return 0;
 }
 
-/* Counts by colour per unit of the caller's scope (active events; unassessed ones apart). */
-static json_t *counts(struct req *r)
+/* Counts by colour per unit of the caller's scope, within unit_id's subtree when not 0 (active
+ * events; unassessed ones apart). */
+static json_t *counts(struct req *r, int64_t unit_id)
 {
 	int64_t own = auth_scope_owner(r);
+	char *path = NULL;
+	const char *within = "%";
+	if (unit_id) {
+		within = "-";
+		if (db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit_id) == 1 && path)
+			within = arena_printf(&r->arena, "%s%%", path);
+		free(path);
+	}
 	json_t *units = json_array();
 	struct db_stmt *st = db_query(r->db,
 		"SELECT un.id, un.name, sum(CASE WHEN e.level = 'major' THEN 1 ELSE 0 END),"
@@ -166,8 +176,9 @@ static json_t *counts(struct req *r)
 		" sum(CASE WHEN e.level = 'low' THEN 1 ELSE 0 END), sum(CASE WHEN e.level IS NULL THEN 1 ELSE 0 END)"
 		" FROM risk_events e JOIN risk_units ru ON ru.id = e.risk_unit_id JOIN risk_objects o ON o.id = ru.object_id"
 		" JOIN units un ON un.id = o.unit_id WHERE e.active = 1 AND o.active = 1 AND un.path LIKE ?"
-		" AND (? = 0 OR o.resp_user_id = ? OR ru.resp_user_id = ?) GROUP BY un.id, un.name, un.path ORDER BY un.path",
-		"tIII", auth_scope_pattern(r), own, own, own);
+		" AND (? = 0 OR o.resp_user_id = ? OR ru.resp_user_id = ?) AND un.path LIKE ?"
+		" GROUP BY un.id, un.name, un.path ORDER BY un.path",
+		"tIIIt", auth_scope_pattern(r), own, own, own, within);
 	while (st && db_step(st) == 1)
 		json_array_append_new(units, json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I}", "unit_id", (json_int_t)db_col_i64(st, 0),
 			"unit", db_col_text(st, 1), "red", (json_int_t)db_col_i64(st, 2), "orange", (json_int_t)db_col_i64(st, 3),
@@ -179,13 +190,15 @@ static json_t *counts(struct req *r)
 
 int risk_counts_api(struct req *r)
 {
-	resp_json(r, 200, json_pack("{s:o}", "units", counts(r)));
+	int64_t unit = 0;
+	req_query_id(r, "unit_id", &unit);
+	resp_json(r, 200, json_pack("{s:o}", "units", counts(r, unit)));
 	return 0;
 }
 
-void risk_counts_html(struct req *r)
+void risk_colour_table(struct req *r, int64_t unit_id)
 {
-	json_t *u = counts(r);
+	json_t *u = counts(r, unit_id);
 	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"risk-counts\"><thead><tr><th>%s</th>"
 			     "<th><span class=\"badge risk-red\">%s</span></th><th><span class=\"badge risk-orange\">%s</span></th>"
 			     "<th><span class=\"badge risk-yellow\">%s</span></th><th><span class=\"badge risk-blue\">%s</span></th>"
@@ -205,6 +218,11 @@ void risk_counts_html(struct req *r)
 	}
 	html_printf(&r->out, "</tbody></table></div>");
 	json_decref(u);
+}
+
+void risk_counts_html(struct req *r)
+{
+	risk_colour_table(r, 0);
 }
 
 int risk_register_page(struct req *r)

@@ -273,6 +273,11 @@ test('the register page: counts by colour per unit, filters, a risk page with it
   assert.equal(r.status, 200);
   assert.match(r.text, /class="risk-counts"/);
   assert.match(r.text, new RegExp(`data-event="${ids.event}"`));
+  // the dashboard and the home page show the four colours per unit
+  const dash = await c.get('/dashboard');
+  assert.equal(dash.status, 200);
+  assert.match(dash.text, new RegExp(`id="dash-risk"[^]*data-unit="${ids.ws1}"><td><a href="/risk\\?unit_id=${ids.ws1}">[^<]*</a></td><td data-colour="red">[1-9]`));
+  assert.match((await c.get('/')).text, /id="risk-colours"/);
   r = await c.get('/risk?level=low');
   assert.doesNotMatch(r.text, new RegExp(`data-event="${ids.event}"`));
   r = await c.get('/risk?level=purple');
