@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The default of setting risk.import_max_rows. */
+#define RISK_IMPORT_MAX_ROWS 20000
+
 enum col { C_OBJECT, C_UNIT, C_EVENT, C_ACCIDENT, C_L, C_E, C_C, C_S, C_D, C_LEVEL, C_MEASURE, C_CLASS, C_CL, C_RESP,
 	   C_COUNT };
 
@@ -50,6 +53,7 @@ struct imp {
 	int64_t unit_id, approver;
 	int col[C_COUNT];
 	int header_row, dry_run, failed_db;
+	int64_t max_rows;
 	const char *method;
 	struct risk_band_set bs;
 	struct risk_import_report *out;
@@ -244,6 +248,12 @@ static int on_row(void *ctx, int rownum, int ncells, const char *const *cells)
 		empty = !*cells[i];
 	if (empty)
 		return 0;
+	/* one transaction holds the database's write lock: a register past this size is imported
+	 * unit by unit (5,000 rows take about a second) */
+	if (im->out->rows >= im->max_rows) {
+		bad(im, rownum, -1, "risk.import.err_rows");
+		return 1;
+	}
 	im->out->rows++;
 	int errs = im->out->nerrors;
 	const char *obj = cellv(im, C_OBJECT, ncells, cells), *unit = cellv(im, C_UNIT, ncells, cells);
@@ -405,6 +415,12 @@ int risk_import(const struct actor *a, const char *data, size_t len, int64_t uni
 	im.accident_list = list && !strcmp(list, "1986") ? "1986" : "2025";
 	free(list);
 	im.approver = actor_has(a, "risk.approve");
+	im.max_rows = RISK_IMPORT_MAX_ROWS;
+	char *mr = NULL;
+	if (db_get_text(a->db, &mr, "SELECT value FROM settings WHERE key = 'risk.import_max_rows'", NULL) == 1 && mr &&
+	    strtoll(mr, NULL, 10) > 0)
+		im.max_rows = strtoll(mr, NULL, 10);
+	free(mr);
 	char *m = NULL;
 	db_get_text(a->db, &m, "SELECT value FROM settings WHERE key = 'risk.method'", NULL);
 	if (risk_band_set_in_use(a->db, m && !strcmp(m, "LS") ? "LS" : "LEC", &im.bs)) {

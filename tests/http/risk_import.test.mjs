@@ -5,6 +5,8 @@
 // times a large register (the number in the issue note); the suite's default stays small.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startServer } from './lib.mjs';
 import { makeXlsx } from './xlsx.mjs';
 
@@ -94,6 +96,15 @@ test('the commit builds the chain with its assessments; the export reads back un
   const plain = text.replace(/"/g, '');
   assert.match(plain, /^\uFEFF?风险点,风险分析单元,危险源,可能导致的事故,L,E,C,S,D,风险等级,管控措施,措施分类,管控层级,责任人/);
   assert.match(plain, /导入测试精馏塔,导入测试精馏塔,塔顶冷凝器泄漏,火灾、中毒,3,6,15,,270,较大风险,可燃气体检测报警,操作行为,公司级,李静/);
+});
+
+test('a register over the row limit (setting risk.import_max_rows) is refused whole', async () => {
+  const q = "UPDATE settings SET value = '2' WHERE key = 'risk.import_max_rows'";
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), q]);
+  const r = await upload(good, false);
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.errors.map((e) => [e.row, e.code]), [[5, 'risk.import.err_rows']]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), "UPDATE settings SET value = '20000' WHERE key = 'risk.import_max_rows'"]);
 });
 
 test('a large register imports in one go (RISK_IMPORT_ROWS rows, default 300)', async () => {
