@@ -233,6 +233,8 @@ int risk_register_page(struct req *r)
 		html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/risk/objects\">%s</a> "
 				     "<a class=\"button\" href=\"/risk/events/new\">%s</a></p>", T(r, "risk.objects"),
 			    T(r, "risk.event.new"));
+	if (auth_has(r, "risk.approve"))
+		html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/risk/settings\">%s</a></p>", T(r, "risk.settings"));
 	if (auth_has(r, "risk.import"))
 		html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/risk/import\">%s</a> "
 				     "<a class=\"button\" href=\"/risk/export.xlsx\">%s</a></p>", T(r, "risk.import"),

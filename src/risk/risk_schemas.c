@@ -79,6 +79,13 @@
 	"\"s\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},\"stage\":{\"type\":\"string\",\"enum\":[\"inherent\",\"residual\"]}," \
 	"\"reason\":{\"type\":\"string\",\"enum\":[\"initial\",\"periodic\",\"change\",\"hazard\",\"import\"]},\"control_level\":" CL "," \
 	"\"note\":{\"type\":\"string\",\"maxLength\":2000},\"task_id\":" ID "}}"
+#define SETTINGS "{\"type\":\"object\",\"properties\":{\"method\":{\"type\":\"string\",\"enum\":[\"LEC\",\"LS\"]}," \
+	"\"trigger_count\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100},\"trigger_days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":366}," \
+	"\"task_due_days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":90},\"task_escalate_hours\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":720}," \
+	"\"review_months\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":60},\"review_months_major\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":60}," \
+	"\"control_level.major\":{\"type\":\"string\",\"enum\":[\"company\"]},\"control_level.large\":" CL ",\"control_level.general\":" CL "," \
+	"\"control_level.low\":" CL ",\"accident_list\":{\"type\":\"string\",\"enum\":[\"1986\",\"2025\"]}," \
+	"\"ack_remind_hours\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":720},\"import_max_rows\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100000}}}"
 #define IMPORT_OUT "{\"type\":\"object\",\"properties\":{\"dry_run\":{\"type\":\"boolean\"},\"committed\":{\"type\":\"boolean\"}," \
 	"\"rows\":{\"type\":\"integer\"},\"objects\":{\"type\":\"integer\"},\"units\":{\"type\":\"integer\"},\"events\":{\"type\":\"integer\"}," \
 	"\"measures\":{\"type\":\"integer\"},\"error_count\":{\"type\":\"integer\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\"," \
@@ -137,5 +144,7 @@ const struct module_schema risk_schemas[] = {
 	 "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"code\":" STR ",\"method\":" STR ",\"version\":{\"type\":\"integer\"},"
 	 "\"edges\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}"},
 	{"POST", "/api/v1/risk/band-sets/:id/use", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"setting\":" STR "}}"},
+	{"GET", "/api/v1/risk/settings", NULL, SETTINGS},
+	{"PATCH", "/api/v1/risk/settings", SETTINGS, SETTINGS},
 	{0},
 };

@@ -53,6 +53,8 @@ int risk_tasks_api(struct req *r);
 int risk_acks_page(struct req *r);
 int risk_ack_confirm_post(struct req *r);
 int risk_choices_api(struct req *r);
+int risk_settings_get(struct req *r);
+int risk_settings_post(struct req *r);
 int risk_import_page(struct req *r);
 int risk_import_post(struct req *r);
 int risk_export_xlsx(struct req *r);

@@ -325,3 +325,30 @@ test("a company's own band set: bad edges named, a new version, chosen for its m
   assert.equal(r.json.assessments[0].band_set, 'own-lec');
   assert.equal(r.json.assessments[0].band_version, 2);
 });
+
+test('risk settings: each field checked and named, 重大 stays at company level, changes audited', async () => {
+  const c = await api('anhuan');
+  let r = await c.request('PATCH', '/api/v1/risk/settings', { json: { trigger_count: 0 } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'trigger_count');
+  r = await c.request('PATCH', '/api/v1/risk/settings', { json: { 'control_level.major': 'team' } });
+  assert.equal(r.json.error.field, 'control_level.major');
+  r = await c.request('PATCH', '/api/v1/risk/settings', { json: { method: 'XY' } });
+  assert.equal(r.json.error.field, 'method');
+  assert.equal((await c.get('/api/v1/risk/settings')).json.trigger_count, 3, 'nothing stored');
+  r = await c.request('PATCH', '/api/v1/risk/settings', { json: { trigger_count: 2, review_months_major: 3 } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.trigger_count, 2);
+  assert.equal(r.json.review_months_major, 3);
+  assert.equal((await (await api('ws1anquan')).get('/api/v1/risk/settings')).status, 403);
+  const log = (await (await api('auditor')).get('/api/v1/audit?entity=settings')).json;
+  assert.ok((log.items || log).some((e) => /trigger_count: 3 → 2/.test(e.summary)));
+  const page = srv.client();
+  await page.login('anhuan');
+  const form = await page.get('/risk/settings');
+  assert.equal(form.status, 200);
+  const bad = await page.post('/risk/settings', { trigger_days: '999' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /data-field="trigger_days"/);
+  assert.match(bad.text, /name="trigger_days" value="999"/, 'what was typed is kept');
+});
