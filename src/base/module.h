@@ -77,6 +77,14 @@ struct module_job {
 	int (*run)(struct db *c, int64_t now);
 };
 
+/* The JSON shapes of one of the module's /api/v1 routes, for the OpenAPI document: the request
+ * body and the success answer as JSON Schema text (NULL: a plain object). openapi.c finds a
+ * route's entry by method and pattern; a route without one keeps the plain object. */
+struct module_schema {
+	const char *method, *pattern;
+	const char *request, *response;
+};
+
 struct module {
 	const char *name;
 	const char *migrations;		/* its number range in src/db/migrations, for readers */
@@ -88,6 +96,7 @@ struct module {
 	const struct module_panel *panels;
 	const struct module_job *jobs;
 	const struct module_todo *todo;	/* its lines of "waiting for me" */
+	const struct module_schema *schemas;	/* its API's request and response shapes */
 	/* its demo records, inside `anquan demo`'s transaction, after the organization */
 	int (*demo_load)(struct db *c);
 };

@@ -17,7 +17,7 @@
 #include "auth/actor.h"
 #include "base/strbuf.h"
 #include "base/text.h"
-#include "cert/sheet.h"
+#include "base/sheet.h"
 #include "db/db.h"
 
 #include <errno.h>

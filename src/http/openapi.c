@@ -6,8 +6,10 @@
  * For each route under /api/v1: the path with ":name" turned into "{name}" and a path
  * parameter, the route's summary, a tag (the first segment after /api/v1, e.g. "auth"),
  * the security schemes (bearer token or session cookie) unless the route is public,
- * "x-permission" with the permission the router checks, and the error responses, which all
- * share one schema because resp_error() gives every API error the same shape.
+ * "x-permission" with the permission the router checks, the request and response schemas a
+ * module declared for the route (struct module_schema; else a plain object), and the error
+ * responses, which all share one schema because resp_error() gives every API error the same
+ * shape.
  * tests/http/openapi.test.mjs compares the result with `anquan routes --json`.
  */
 #include "http/http.h"
@@ -84,6 +86,19 @@ static json_t *error_ref(const char *name)
 	return json_pack("{s:s}", "$ref", ref);
 }
 
+/* The schema a module declared for this route (base/module.h), parsed; NULL when it declared
+ * none (or its text is not JSON, which tests/http/openapi.test.mjs would catch). */
+static json_t *declared_schema(const struct route *rt, int request)
+{
+	for (const struct module *const *m = module_registry(); *m; m++)
+		for (const struct module_schema *s = (*m)->schemas; s && s->method; s++)
+			if (!strcmp(s->method, rt->method) && !strcmp(s->pattern, rt->pattern)) {
+				const char *text = request ? s->request : s->response;
+				return text ? json_loads(text, 0, NULL) : NULL;
+			}
+	return NULL;
+}
+
 static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *params)
 {
 	int public = (rt->flags & ROUTE_PUBLIC) != 0;
@@ -101,15 +116,17 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
+	json_t *req_schema = write ? declared_schema(rt, 1) : NULL;
+	json_t *resp_schema = declared_schema(rt, 0);
 	if (write)
 		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b, s:{s:{s:{s:s}}}}", "required", 0, "content", "application/json",
-			"schema", "type", "object"));
+			"{s:b, s:{s:{s:o}}}", "required", req_schema != NULL, "content", "application/json",
+			"schema", req_schema ? req_schema : json_pack("{s:s}", "type", "object")));
 
 	json_t *resp = json_object();
-	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:o}}}", "description",
 						   "OK", "content", "application/json", "schema",
-						   "type", "object"));
+						   resp_schema ? resp_schema : json_pack("{s:s}", "type", "object")));
 	json_object_set_new(resp, "400", error_ref("BadRequest"));
 	if (!public) {
 		json_object_set_new(resp, "401", error_ref("Unauthorized"));

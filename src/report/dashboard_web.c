@@ -15,6 +15,7 @@
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "db/db.h"
+#include "risk/risk.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -426,6 +427,9 @@ int dash_page(struct req *r)
 	html_printf(o, "<section class=\"card\"><h2>%s</h2>", T(r, "report.kpis"));
 	kpi_cards(r, o, &d);
 	dash_kpi_table(r, o, &d, 0);
+	/* the risk half of the dual prevention mechanism: the four colours per unit (risk module) */
+	html_printf(o, "</section><section class=\"card\" id=\"dash-risk\"><h2>%s</h2>", T(r, "risk.panel.colours"));
+	risk_colour_table(r, d.unit_id);
 	html_printf(o, "</section><section class=\"dash-charts\">");
 	struct chart c;
 	struct chart c7;

@@ -1,6 +1,6 @@
 /*
  * fuzz_csv.c — libFuzzer target for the CSV side of certificate ledger imports:
- * csv_read() (src/cert/csv_read.c), the RFC 4180 reader, and then cert_import() in dry-run
+ * csv_read() (src/base/csv_read.c), the RFC 4180 reader, and then cert_import() in dry-run
  * mode over the same bytes, which adds what an uploaded ledger really goes through: GB18030
  * detection and conversion, header matching by synonyms, and the per-row date, ID-number and
  * catalogue checks. Dry run (commit = 0) reads the database but writes nothing, so one
@@ -10,7 +10,7 @@
 #include "auth/actor.h"
 #include "base/log.h"
 #include "cert/cert.h"
-#include "cert/sheet.h"
+#include "base/sheet.h"
 #include "db/db.h"
 
 #include <stdint.h>

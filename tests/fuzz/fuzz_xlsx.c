@@ -1,6 +1,6 @@
 /*
  * fuzz_xlsx.c — libFuzzer target for the XLSX side of certificate ledger imports:
- * xlsx_read() (src/cert/xlsx_read.c: libzip for the archive, expat for the shared strings
+ * xlsx_read() (src/base/xlsx_read.c: libzip for the archive, expat for the shared strings
  * and the first worksheet), and then cert_import() in dry-run
  * mode over the same bytes, which adds what an uploaded ledger really goes through:
  * header matching by synonyms and the per-row date (Excel serial numbers), ID-number and
@@ -12,7 +12,7 @@
 #include "auth/actor.h"
 #include "base/log.h"
 #include "cert/cert.h"
-#include "cert/sheet.h"
+#include "base/sheet.h"
 #include "db/db.h"
 
 #include <stdint.h>

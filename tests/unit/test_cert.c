@@ -7,7 +7,7 @@
 #include "unit.h"
 #include "auth/actor.h"
 #include "cert/cert.h"
-#include "cert/sheet.h"
+#include "base/sheet.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "web/i18n.h"

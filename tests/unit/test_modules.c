@@ -64,7 +64,7 @@ TEST(module_permissions_are_unique_and_described)
 			unit_fail(__FILE__, __LINE__, m);
 		}
 	}
-	CHECK_INT(n, 27);
+	CHECK_INT(n, 32);
 	CHECK(org_perm_known("hazard.view"));
 	CHECK(!org_perm_known("hazard.fly"));
 }
@@ -79,7 +79,7 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 			check_perms_known((*e)->href, (*e)->perms);
 	}
 	/* the menu a plant has always had */
-	CHECK_STR(hrefs.buf, "/ /hazards/new /hazards /permits /certs /equipment /dashboard /inbox /admin /audit ");
+	CHECK_STR(hrefs.buf, "/ /hazards/new /hazards /permits /risk /certs /equipment /dashboard /inbox /admin /audit ");
 	sb_reset(&hrefs);
 	for (const struct module_tile *const *t = module_tiles_all(); *t; t++) {
 		sb_addf(&hrefs, "%s ", (*t)->href);
@@ -93,14 +93,14 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 	int panels = 0;
 	for (const struct module_panel *const *p = module_panels_all(); *p; p++)
 		panels++;
-	CHECK_INT(panels, 1);
+	CHECK_INT(panels, 3);
 	/* the scheduler's jobs, in the order they always ran; the outbox sender delivers what
 	 * was queued before this run (the jobs after it queue for the next, 2 s later) */
 	struct strbuf jobs = STRBUF_INIT;
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_job *j = (*m)->jobs; j && j->name; j++)
 			sb_addf(&jobs, "%s ", j->name);
-	CHECK_STR(jobs.buf, "sessions notify hazards certs equipment permits ");
+	CHECK_STR(jobs.buf, "sessions notify hazards certs equipment permits risk ");
 	sb_release(&jobs);
 }
 

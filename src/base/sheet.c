@@ -3,7 +3,7 @@
  * limits on what an uploaded file may make them inflate or hold, and cell references for
  * the messages that name the cell which crossed one.
  */
-#include "cert/sheet.h"
+#include "base/sheet.h"
 
 #include <stdio.h>
 

@@ -1,6 +1,6 @@
 /*
- * sheet.h — reading a spreadsheet row by row, for ledger imports: XLSX (xlsx_read.c) and
- * CSV (csv_read.c). Rows are handed to a callback one at a time and forgotten, so memory
+ * sheet.h — reading a spreadsheet row by row, for ledger imports (certificates, the risk
+ * register): XLSX (xlsx_read.c) and CSV (csv_read.c). Rows are handed to a callback one at a time and forgotten, so memory
  * stays bounded by one row (plus, for XLSX, the workbook's shared-string table).
  *
  * An uploaded file is untrusted: a 2 MB XLSX can hold a cell that inflates to 2 GiB. So

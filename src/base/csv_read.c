@@ -6,7 +6,7 @@
  * cell_chars characters (a line with no separator, an unclosed quote) refuses the file, so
  * that no single cell is copied, trimmed and shown megabytes at a time.
  */
-#include "cert/sheet.h"
+#include "base/sheet.h"
 #include "base/strbuf.h"
 
 #include <stdlib.h>

@@ -25,7 +25,7 @@
  *     it buffers for one huge tag or attribute, or a deep nesting; a DOCTYPE (no part of
  *     an XLSX, and the way to entity expansion) is refused outright.
  */
-#include "cert/sheet.h"
+#include "base/sheet.h"
 #include "base/strbuf.h"
 
 #include <expat.h>
