@@ -590,14 +590,22 @@ static int list_page(struct req *r)
 
 static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t event)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
+	/* the safety department (hazard.photo_original) also gets a link to the unmarked original
+	 * of each watermarked photo; nobody else sees that it exists */
+	int orig = auth_has(r, "hazard.photo_original");
+	struct db_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind, o.original_sha256 IS NOT NULL FROM hazard_photos p"
+					   " LEFT JOIN photo_originals o ON o.sha256 = p.sha256 WHERE p.hazard_id = ?"
 					   " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id", "II", id, event);
 	int n = 0;
 	while (st && db_step(st) == 1) {
 		if (!n++)
 			html_printf(o, "<div class=\"hz-photos\">");
-		html_printf(o, "<a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
-			    db_col_text(st, 0), db_col_text(st, 0), TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
+		const char *sha = db_col_text(st, 0);
+		html_printf(o, "<span class=\"hz-photo\"><a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
+			    sha, sha, TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
+		if (orig && db_col_i64(st, 2))
+			html_printf(o, "<a class=\"hz-orig\" href=\"/photos/%s/original\">%s</a>", sha, T(r, "hazard.photo_original"));
+		html_printf(o, "</span>");
 	}
 	db_done(r->db, st);
 	if (n)
