@@ -77,6 +77,13 @@ struct module_job {
 	int (*run)(struct db *c, int64_t now);
 };
 
+/* The OpenAPI request body and 200 response of one /api/v1 route (http/openapi.c): JSON text
+ * {"request": schema, "response": schema}. A route without one is documented as "an object". */
+struct module_schema {
+	const char *method, *pattern;
+	const char *json;
+};
+
 struct module {
 	const char *name;
 	const char *migrations;		/* its number range in src/db/migrations, for readers */
@@ -88,6 +95,7 @@ struct module {
 	const struct module_panel *panels;
 	const struct module_job *jobs;
 	const struct module_todo *todo;	/* its lines of "waiting for me" */
+	const struct module_schema *schemas;	/* OpenAPI schemas of some of its API routes */
 	/* its demo records, inside `anquan demo`'s transaction, after the organization */
 	int (*demo_load)(struct db *c);
 };

@@ -1103,6 +1103,7 @@ const struct route hazard_routes[] = {
 	{"POST", "/api/v1/hazards/:id/approve_plan", hazard_api_action, "hazard.major", ROUTE_API, "Approve a major hazard's plan (safety director, principal)"},
 	{"POST", "/api/v1/hazards/:id/return_plan", hazard_api_action, "hazard.major", ROUTE_API, "Return a major hazard's plan for rework, with a reason"},
 	{"POST", "/api/v1/hazards/:id/report_regulator", hazard_api_action, "hazard.major", ROUTE_API, "Record that a major hazard was reported to the regulator"},
+	{"POST", "/api/v1/hazards/:id/merge", hazard_api_action, "hazard.handle", ROUTE_API, "Merge a report flagged as a probable duplicate into the open hazard it repeats: cancelled and linked (duplicate_of), the reporter keeps the report points, the original is not touched"},
 	{"POST", "/api/v1/hazards/:id/cancel", hazard_api_action, "hazard.handle", ROUTE_API, "Cancel a hazard as duplicate or invalid, with a reason"},
 	{"POST", "/api/v1/hazards/:id/fix_on_spot", hazard_api_action, "hazard.report", ROUTE_API, "The reporter closes a general hazard fixed on the spot (after-photo)"},
 	{"POST", "/api/v1/photos", hazard_api_photo, "hazard.report", ROUTE_API, "Upload a photo; returns its SHA-256 for a JSON report or action"},

@@ -84,6 +84,16 @@ static json_t *error_ref(const char *name)
 	return json_pack("{s:s}", "$ref", ref);
 }
 
+/* The schemas a module gives for this route (parsed), or NULL. */
+static json_t *route_schema(const struct route *rt)
+{
+	for (const struct module *const *m = module_registry(); *m; m++)
+		for (const struct module_schema *s = (*m)->schemas; s && s->method; s++)
+			if (!strcmp(s->method, rt->method) && !strcmp(s->pattern, rt->pattern))
+				return json_loads(s->json, 0, NULL);
+	return NULL;
+}
+
 static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *params)
 {
 	int public = (rt->flags & ROUTE_PUBLIC) != 0;
@@ -101,15 +111,19 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
+	/* a route's own schemas (a module's struct module_schema), else "an object" */
+	json_t *own = route_schema(rt);
+	json_t *req_schema = json_object_get(own, "request"), *resp_schema = json_object_get(own, "response");
 	if (write)
 		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b, s:{s:{s:{s:s}}}}", "required", 0, "content", "application/json",
-			"schema", "type", "object"));
+			"{s:b, s:{s:{s:o}}}", "required", 0, "content", "application/json",
+			"schema", req_schema ? json_incref(req_schema) : json_pack("{s:s}", "type", "object")));
 
 	json_t *resp = json_object();
-	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:o}}}", "description",
 						   "OK", "content", "application/json", "schema",
-						   "type", "object"));
+						   resp_schema ? json_incref(resp_schema) : json_pack("{s:s}", "type", "object")));
+	json_decref(own);
 	json_object_set_new(resp, "400", error_ref("BadRequest"));
 	if (!public) {
 		json_object_set_new(resp, "401", error_ref("Unauthorized"));
