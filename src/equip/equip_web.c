@@ -97,6 +97,35 @@ static json_t *eq_json(struct db_stmt *st, int64_t today)
 		"state", equip_state_code(s), "special", db_col_i64(st, 16) != 0);
 }
 
+/* ?state=due: the inspections the equipment manager must arrange now — past, or within a
+ * month; the home page's "waiting for me" line opens this list and counts it */
+static int state_match(const char *want, enum equip_state s)
+{
+	if (!strcmp(want, "due"))
+		return s == EQUIP_OVERDUE || s == EQUIP_DUE30;
+	return !strcmp(want, equip_state_code(s));
+}
+
+static struct db_stmt *list_query(struct req *r, const char *kind, int only_special)
+{
+	return db_query(r->db, "SELECT " EQ_COLS EQ_FROM
+		" WHERE e.active = 1 AND u.path LIKE ? AND (? = 0 OR e.responsible_user_id = ?)"
+		" AND (? = '' OR e.kind = ?) AND (? = 0 OR COALESCE(k.special, 0) = 1)"
+		" ORDER BY COALESCE(e.next_inspection_on, 99999999), e.code",
+		"tIIttI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), kind ? kind : "",
+		kind ? kind : "", (int64_t)only_special);
+}
+
+int64_t equip_todo_count(struct req *r)
+{
+	int64_t n = 0, today = cert_today();
+	struct db_stmt *st = list_query(r, NULL, 0);	/* every device, as /equipment?state=due&all=1 */
+	while (st && db_step(st) == 1)
+		n += state_match("due", equip_state_at(today, col_day(st, 9)));
+	db_done(r->db, st);
+	return n;
+}
+
 /* ---- GET /equipment and /api/v1/equipment ---- */
 static int equip_list(struct req *r)
 {
@@ -107,26 +136,21 @@ static int equip_list(struct req *r)
 	/* an unknown kind or state is a 400 naming it (router.c), not an empty list */
 	if (kind && *kind && db_get_i64(r->db, &known, "SELECT 1 FROM equip_kinds WHERE code = ?", "t", kind) != 1)
 		req_bad_param(r, "kind");
-	if (state && *state) {
+	if (state && *state && strcmp(state, "due")) {
 		int s = 0;
 		while (s <= EQUIP_UNKNOWN && strcmp(state, equip_state_code((enum equip_state)s)))
 			s++;
 		if (s > EQUIP_UNKNOWN)
 			req_bad_param(r, "state");
 	}
-	struct db_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM
-		" WHERE e.active = 1 AND u.path LIKE ? AND (? = 0 OR e.responsible_user_id = ?)"
-		" AND (? = '' OR e.kind = ?) AND (? = 0 OR COALESCE(k.special, 0) = 1)"
-		" ORDER BY COALESCE(e.next_inspection_on, 99999999), e.code",
-		"tIIttI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), kind ? kind : "",
-		kind ? kind : "", (int64_t)only_special);
+	struct db_stmt *st = list_query(r, kind, only_special);
 	int counts[5] = {0};
 	json_t *items = json_array();
 	struct strbuf rows = STRBUF_INIT;
 	while (st && db_step(st) == 1) {
 		enum equip_state s = equip_state_at(today, col_day(st, 9));
 		counts[s]++;
-		if (state && *state && strcmp(state, equip_state_code(s)))
+		if (state && *state && !state_match(state, s))
 			continue;
 		if (r->is_api) {
 			json_array_append_new(items, eq_json(st, today));
@@ -158,7 +182,7 @@ static int equip_list(struct req *r)
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/equipment/new\">%s</a></p>", T(r, "equip.add"));
 	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/equipment\"><label>%s<select name=\"state\">"
 			     "<option value=\"\">%s</option>", T(r, "equip.state"), T(r, "equip.all_states"));
-	static const char *const states[] = {"overdue", "due30", "due60", "ok", "unknown", NULL};
+	static const char *const states[] = {"due", "overdue", "due30", "due60", "ok", "unknown", NULL};
 	for (int i = 0; states[i]; i++) {
 		char key[32];
 		snprintf(key, sizeof(key), "equip.state.%s", states[i]);

@@ -186,6 +186,8 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	req_query_id(r, "area_id", &f->area_id);
 	req_query_id(r, "unit_id", &f->unit_id);
 	req_query_id(r, "category_id", &f->category_id);
+	static const char *const todos[] = {"rectify", "accept", "review", "verify", "reported", NULL};
+	req_query_enum(r, "todo", todos, &f->todo);
 	f->overdue = req_query_flag(r, "overdue", 0);
 	f->repeat = req_query_flag(r, "repeat", 0);
 	int64_t p = 1, pp = PER_PAGE;
@@ -217,7 +219,18 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
 	" AND (?18 = 0 OR h.equipment_id = ?18)" \
 	" AND (?19 = 0 OR h.closed_at >= ?19) AND (?20 = 0 OR (h.closed_at > 0 AND h.closed_at < ?20))" \
-	" AND (?21 = '' OR h.factor_code LIKE ?21 || '%')"
+	" AND (?21 = '' OR h.factor_code LIKE ?21 || '%')" \
+	HZ_TODO
+
+/* "Waiting for me" (?22, hazard_todo_count): what this person must act on. Rectify: assigned
+ * to him and not done; accept, review, verify: in his unit scope at that step (a verifier does
+ * not verify his own rectification); reported: his own reports still open. */
+#define HZ_TODO \
+	" AND (?22 = '' OR (?22 = 'rectify' AND h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying'))" \
+	"  OR (?22 = 'reported' AND h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled'))" \
+	"  OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) AND ((?22 = 'accept' AND h.status = 'reported')" \
+	"   OR (?22 = 'review' AND h.status = 'plan_review')" \
+	"   OR (?22 = 'verify' AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3))))"
 
 #define HZ_COLS \
 	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
@@ -253,18 +266,19 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		req_bad_param(r, "factor");
 	if (!factor)
 		factor = "";
-#define HZ_ARGS "tIIttIIIIIiiiiiitIIIt", pat, owner, me, status, level, f->area_id, f->unit_id, \
-	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor
+	const char *todo = f->todo ? f->todo : "";
+#define HZ_ARGS "tIIttIIIIIiiiiiitIIItt", pat, owner, me, status, level, f->area_id, f->unit_id, \
+	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor, todo
 	if (total) {
 		*total = 0;
 		/* stops at HAZARD_COUNT_CAP + 1 matches, so the pager still knows there is more */
 		db_get_i64(r->db, total, "SELECT count(*) FROM (SELECT 1" HZ_FROM
 			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1)", HZ_ARGS);
 	}
-	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?22 OFFSET ?23",
-				    "tIIttIIIIIiiiiiitIIItii", pat, owner, me, status, level, f->area_id,
+	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?23 OFFSET ?24",
+				    "tIIttIIIIIiiiiiitIIIttii", pat, owner, me, status, level, f->area_id,
 				    f->unit_id, f->category_id, from, to, f->overdue, f->repeat, mine,
-				    handle, verify, major, q, equipment, cfrom, cto, factor, limit, offset);
+				    handle, verify, major, q, equipment, cfrom, cto, factor, todo, limit, offset);
 #undef HZ_ARGS
 	int n = 0;
 	while (st && db_step(st) == 1) {
@@ -274,6 +288,21 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 	db_done(r->db, st);
 	free(q);
 	return st ? n : -1;
+}
+
+static void count_only(struct req *r, struct db_stmt *st, void *ctx)
+{
+	(void)r, (void)st, (void)ctx;
+}
+
+int64_t hazard_todo_count(struct req *r, const char *todo)
+{
+	struct hazard_filter f;
+	memset(&f, 0, sizeof(f));
+	f.todo = todo;
+	int64_t total = 0;
+	hazard_list_query(r, &f, 0, 0, count_only, NULL, &total);
+	return total;
 }
 
 /* ---- small pieces of markup ---- */
@@ -492,7 +521,7 @@ static void list_row(struct req *r, struct db_stmt *st, void *ctx)
 static void keep_query(struct req *r, struct strbuf *sb, const char *skip)
 {
 	const char *keys[] = {"q", "status", "level", "area_id", "unit_id", "category_id", "from", "to",
-			      "overdue", "repeat", "mine", "equipment_id", "closed_from", "closed_to", "factor", NULL};
+			      "overdue", "repeat", "mine", "equipment_id", "closed_from", "closed_to", "factor", "todo", NULL};
 	for (int i = 0; keys[i]; i++) {
 		const char *v = req_query(r, keys[i]);
 		if (!v || !*v || (skip && !strcmp(skip, keys[i])))
@@ -524,6 +553,8 @@ static int list_page(struct req *r)
 		    T(r, "nav.hazards"), mine ? " aria-current=\"page\"" : "", T(r, "hazard.tab_mine"), my_unit,
 		    !mine && f.unit_id == my_unit ? " aria-current=\"page\"" : "", T(r, "hazard.tab_unit"),
 		    !mine && !f.unit_id ? " aria-current=\"page\"" : "", T(r, "hazard.tab_all"), T(r, "hazard.ranking"));
+	if (f.todo)	/* opened from the home page's "waiting for me": say which line */
+		html_printf(o, "<p class=\"hz-todo\"><span class=\"badge warn\">%s</span></p>", TK(r, "hazard.todo.", f.todo));
 	/* filters: a GET form, so a filtered list is a link one can send; folded in a <details> (no
 	 * JavaScript needed) so that on a phone the results come first, not a screen of fields */
 	html_printf(o, "<details class=\"hz-filters\"><summary class=\"button\">%s · %s</summary>"
@@ -531,6 +562,8 @@ static int list_page(struct req *r)
 		    T(r, "hazard.search"), T(r, "hazard.filter"));
 	if (mine)
 		html_printf(o, "<input type=\"hidden\" name=\"mine\" value=\"1\">");
+	if (f.todo)
+		html_printf(o, "<input type=\"hidden\" name=\"todo\" value=\"%s\">", f.todo);
 	html_printf(o, "<label><span>%s</span><input type=\"search\" name=\"q\" value=\"%s\" placeholder=\"%s\"></label>",
 		    T(r, "hazard.search"), f.q ? f.q : "", T(r, "hazard.search_hint"));
 	html_printf(o, "<label><span>%s</span><select name=\"status\"><option value=\"\">—</option>", T(r, "hazard.status"));
