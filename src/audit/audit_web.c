@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <string.h>
 
@@ -98,6 +99,8 @@ static void filter_input(struct req *r, const struct audit_filter *f, const char
 {
 	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r>",
 		    T(r, arena_printf(&r->arena, "audit.%s", name)), name, value, attrs);
+	if (strstr(attrs, "date"))
+		html_printf(&r->out, "%r", page_date_hint(r));
 	if (f->bad_field && !strcmp(f->bad_field, name))
 		html_printf(&r->out, "<span class=\"field-error\" id=\"err-%s\">%s</span>", name, f->bad_msg);
 	html_printf(&r->out, "</label>");

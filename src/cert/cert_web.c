@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -574,14 +575,16 @@ static void cert_form(struct req *r, int64_t person_id, int64_t cert_id, const c
 	html_printf(&r->out, "</select></label>"
 			     "<label>%s<input name=\"number\" required maxlength=\"64\" value=\"%s\"></label>"
 			     "<label>%s<input name=\"authority\" value=\"%s\"></label>"
-			     "<label>%s<input type=\"date\" name=\"issued_on\" value=\"%s\"></label>"
-			     "<label>%s<input type=\"date\" name=\"expires_on\" value=\"%s\"><small>%s</small></label>"
-			     "<label>%s<input type=\"date\" name=\"review_on\" value=\"%s\"></label>"
-			     "<label>%s<input type=\"file\" name=\"image\" accept=\"image/jpeg,image/png,application/pdf\"></label>"
+			     "<label>%s<input type=\"date\" name=\"issued_on\" value=\"%s\">%r</label>"
+			     "<label>%s<input type=\"date\" name=\"expires_on\" value=\"%s\">%r<small>%s</small></label>"
+			     "<label>%s<input type=\"date\" name=\"review_on\" value=\"%s\">%r</label>"
+			     "<label>%s%r</label>"
 			     "<button class=\"primary\">%s</button></form></section>",
 		    T(r, "cert.number"), number, T(r, "cert.authority"), authority, T(r, "cert.issued_on"), issued,
-		    T(r, "cert.expires_on"), expires, T(r, "cert.defaults_hint"), T(r, "cert.review_on"), review,
-		    T(r, "cert.image"), T(r, "cert.save"));
+		    page_date_hint(r), T(r, "cert.expires_on"), expires, page_date_hint(r), T(r, "cert.defaults_hint"),
+		    T(r, "cert.review_on"), review, page_date_hint(r), T(r, "cert.image"),
+		    page_file_input(r, "image", "form.file_choose", "accept=\"image/jpeg,image/png,application/pdf\""),
+		    T(r, "cert.save"));
 	page_end(r);
 }
 
@@ -774,9 +777,11 @@ static void import_report(struct req *r, const struct cert_import_result *res)
 static void import_form(struct req *r)
 {
 	html_printf(&r->out, "<form method=\"post\" action=\"/certs/import\" enctype=\"multipart/form-data\" class=\"stack\">%r"
-			     "<label>%s<input type=\"file\" name=\"file\" required accept=\".xlsx,.csv\"></label>"
+			     "<label>%s%r</label>"
 			     "<button class=\"primary\">%s</button></form>",
-		    page_csrf(r), T(r, "cert.import.file"), T(r, "cert.import.preview"));
+		    page_csrf(r), T(r, "cert.import.file"),
+		    page_file_input(r, "file", "form.file_choose", "required accept=\".xlsx,.csv\""),
+		    T(r, "cert.import.preview"));
 }
 
 static int import_page(struct req *r)

@@ -16,6 +16,7 @@
 #include "web/entity.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -296,24 +297,25 @@ static int equip_show(struct req *r)
 	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>", T(r, "equip.inspections"), html_raw_sb(&ih));
 	if (auth_has(r, "equip.admin"))
 		html_printf(&r->out, "<form method=\"post\" action=\"/equipment/%D/inspections\" class=\"stack\">%r"
-				     "<label>%s<input type=\"date\" name=\"inspected_on\" required></label>"
+				     "<label>%s<input type=\"date\" name=\"inspected_on\" required>%r</label>"
 				     "<label>%s<select name=\"result\"><option value=\"pass\">%s</option>"
 				     "<option value=\"conditional\">%s</option><option value=\"fail\">%s</option></select></label>"
 				     "<label>%s<input name=\"agency\"></label><label>%s<input name=\"report_no\"></label>"
-				     "<label>%s<input type=\"date\" name=\"next_due_on\"><small>%s</small></label>"
+				     "<label>%s<input type=\"date\" name=\"next_due_on\">%r<small>%s</small></label>"
 				     "<label>%s<input name=\"note\"></label><button>%s</button></form>",
-			    id, page_csrf(r), T(r, "equip.inspected_on"), T(r, "equip.result"), T(r, "equip.result.pass"),
-			    T(r, "equip.result.conditional"), T(r, "equip.result.fail"), T(r, "equip.agency"),
-			    T(r, "equip.report_no"), T(r, "equip.next_inspection"), T(r, "equip.next_hint"),
+			    id, page_csrf(r), T(r, "equip.inspected_on"), page_date_hint(r), T(r, "equip.result"),
+			    T(r, "equip.result.pass"), T(r, "equip.result.conditional"), T(r, "equip.result.fail"),
+			    T(r, "equip.agency"), T(r, "equip.report_no"), T(r, "equip.next_inspection"), page_date_hint(r),
+			    T(r, "equip.next_hint"),
 			    T(r, "cert.note"), T(r, "equip.record_inspection"));
 	html_printf(&r->out, "</section><section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>",
 		    T(r, "equip.maintenance"), html_raw_sb(&mh));
 	if (auth_has(r, "equip.admin"))
 		html_printf(&r->out, "<form method=\"post\" action=\"/equipment/%D/maintenance\" class=\"stack\">%r"
-				     "<label>%s<input type=\"date\" name=\"done_on\" required></label>"
+				     "<label>%s<input type=\"date\" name=\"done_on\" required>%r</label>"
 				     "<label>%s<input name=\"description\" required></label>"
 				     "<label>%s<input name=\"done_by\"></label><button>%s</button></form>",
-			    id, page_csrf(r), T(r, "equip.done_on"), T(r, "equip.description"), T(r, "equip.done_by"),
+			    id, page_csrf(r), T(r, "equip.done_on"), page_date_hint(r), T(r, "equip.description"), T(r, "equip.done_by"),
 			    T(r, "equip.record_maintenance"));
 	html_printf(&r->out, "</section>");
 	page_end(r);

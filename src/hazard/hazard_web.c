@@ -23,6 +23,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 #include "web/xlsx_file.h"
 
 #include <stdio.h>
@@ -384,10 +385,11 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 		page_notice(r, "error", fe.msg);
 	html_printf(o, "<form class=\"card stack hz-report js-shrink\" method=\"post\" action=\"/hazards\""
 		       " enctype=\"multipart/form-data\">%r<h1>%s</h1>", page_csrf(r), T(r, "hazard.report_title"));
-	html_printf(o, "<label class=\"hz-photo\"><span>%s <b class=\"req\">*</b></span>"
-		       "<input type=\"file\" name=\"photo\" accept=\"image/*\" capture=\"environment\" multiple required%r>"
-		       "<small class=\"hint\">%s</small>",
-		    T(r, "hazard.photo"), fe.field && !strcmp(fe.field, "photo") ? " aria-invalid=\"true\"" : "",
+	html_raw photo_attrs = fe.field && !strcmp(fe.field, "photo")
+		? "accept=\"image/*\" capture=\"environment\" multiple required aria-invalid=\"true\""
+		: "accept=\"image/*\" capture=\"environment\" multiple required";
+	html_printf(o, "<label class=\"hz-photo\"><span>%s <b class=\"req\">*</b></span>%r<small class=\"hint\">%s</small>",
+		    T(r, "hazard.photo"), page_file_input(r, "photo", "form.photo_choose", photo_attrs),
 		    T(r, "hazard.photo_hint"));
 	form_field_error(r, &fe, "photo");
 	if (field && (in->nphotos || !strcmp(fe.field, "photo")))
@@ -584,12 +586,13 @@ static int list_page(struct req *r)
 	html_printf(o, "</select></label><label><span>%s</span><select name=\"category_id\"><option value=\"\">—</option>",
 		    T(r, "hazard.category"));
 	options(r, o, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", f.category_id, 1);
-	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\"></label>"
-		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\"></label>"
+	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\">%r</label>"
+		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\">%r</label>"
 		       "<label class=\"inline\"><input type=\"checkbox\" name=\"overdue\" value=\"1\"%r>%s</label>"
 		       "<label class=\"inline\"><input type=\"checkbox\" name=\"repeat\" value=\"1\"%r>%s</label>"
 		       "<button>%s</button></form></details>",
-		    T(r, "hazard.from"), f.from ? f.from : "", T(r, "hazard.to"), f.to ? f.to : "",
+		    T(r, "hazard.from"), f.from ? f.from : "", page_date_hint(r), T(r, "hazard.to"), f.to ? f.to : "",
+		    page_date_hint(r),
 		    f.overdue ? " checked" : "", T(r, "hazard.overdue"), f.repeat ? " checked" : "",
 		    T(r, "hazard.repeat"), T(r, "hazard.filter"));
 	keep_query(r, &qs, "page");
@@ -634,7 +637,7 @@ static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t eve
 		if (!n++)
 			html_printf(o, "<div class=\"hz-photos\">");
 		const char *sha = db_col_text(st, 0);
-		html_printf(o, "<span class=\"hz-photo\"><a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
+		html_printf(o, "<span class=\"hz-shot\"><a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
 			    sha, sha, TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
 		if (orig && db_col_i64(st, 2))
 			html_printf(o, "<a class=\"hz-orig\" href=\"/photos/%s/original\">%s</a>", sha, T(r, "hazard.photo_original"));
@@ -665,9 +668,11 @@ static void note_field(struct req *r, struct strbuf *o, const char *label_key, i
 
 static void photo_field(struct req *r, struct strbuf *o, int required)
 {
-	html_printf(o, "<label><span>%s%r</span><input type=\"file\" name=\"photo\" accept=\"image/*\""
-		       " capture=\"environment\" multiple%r></label>", T(r, "hazard.after_photo"),
-		    required ? " <b class=\"req\">*</b>" : "", required ? " required" : "");
+	html_printf(o, "<label><span>%s%r</span>%r</label>", T(r, "hazard.after_photo"),
+		    required ? " <b class=\"req\">*</b>" : "",
+		    page_file_input(r, "photo", "form.photo_choose",
+				    required ? "accept=\"image/*\" capture=\"environment\" multiple required"
+					     : "accept=\"image/*\" capture=\"environment\" multiple"));
 }
 
 /* One form per action; those that need input fold into <details>. */
@@ -716,8 +721,8 @@ static void action_form(struct req *r, struct strbuf *o, const struct hazard_row
 		for (int i = 0; i < 6; i++)
 			html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><textarea name=\"%s\" rows=\"2\" required>"
 				       "</textarea></label>", TK(r, "hazard.plan.", parts[i]), parts[i]);
-		html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><input type=\"date\" name=\"due_date\" required></label>",
-			    T(r, "hazard.plan.due"));
+		html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><input type=\"date\" name=\"due_date\" required>%r</label>",
+			    T(r, "hazard.plan.due"), page_date_hint(r));
 	}
 	html_printf(o, "<button class=\"%s\">%s</button></form>", simple ? "primary" : "primary", label);
 	if (!simple)
@@ -1068,9 +1073,9 @@ static int ranking_page(struct req *r)
 	struct strbuf *o = &r->out;
 	page_begin(r, T(r, "hazard.ranking"));
 	html_printf(o, "<section class=\"card\"><h1>%s</h1><form class=\"filters\" method=\"get\">"
-		       "<label><span>%s</span><input type=\"month\" name=\"month\" value=\"%s\"></label><button>%s</button></form>",
-		    T(r, "hazard.ranking"), T(r, "hazard.month"), arena_printf(&r->arena, "%04d-%02d", y, m),
-		    T(r, "hazard.filter"));
+		       "<label><span>%s</span>", T(r, "hazard.ranking"), T(r, "hazard.month"));
+	page_month_select(r, "month", arena_printf(&r->arena, "%04d-%02d", y, m));
+	html_printf(o, "</label><button>%s</button></form>", T(r, "hazard.filter"));
 	html_printf(o, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_teams"), T(r, "hazard.unit"), T(r, "hazard.points"), T(r, "hazard.people"));
 	/* the viewer finds their own team and themselves by a class and a word, not colour alone */

@@ -18,6 +18,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,10 +416,10 @@ static void period_form(struct req *r, struct strbuf *o, const struct dash *d, c
 		html_printf(o, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
 			    db_col_i64(st, 0) == d->unit_id ? " selected" : "", db_col_text(st, 1));
 	db_done(r->db, st);
-	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\"></label>"
-		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\"></label>"
+	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\">%r</label>"
+		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\">%r</label>"
 		       "<button>%s</button></form>",
-		    T(r, "report.from"), a, T(r, "report.to"), b, T(r, "report.show"));
+		    T(r, "report.from"), a, page_date_hint(r), T(r, "report.to"), b, page_date_hint(r), T(r, "report.show"));
 }
 
 int dash_page(struct req *r)
