@@ -224,11 +224,13 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	HZ_TODO
 
 /* "Waiting for me" (?22, hazard_todo_count): what this person must act on. Rectify: assigned
- * to him and not done; accept, review, verify: in his unit scope at that step (a verifier does
- * not verify his own rectification); reported: his own reports still open. */
+ * to him and not done; accept: a new report dispatched to him (the area's team leader,
+ * hazard_dispatch) or in his unit scope; review, verify: in his unit scope at that step (a
+ * verifier does not verify his own rectification); reported: his own reports still open. */
 #define HZ_TODO \
 	" AND (?22 = '' OR (?22 = 'rectify' AND h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying'))" \
 	"  OR (?22 = 'reported' AND h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled'))" \
+	"  OR (?22 = 'accept' AND h.status = 'reported' AND h.assignee_id = ?3)" \
 	"  OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) AND ((?22 = 'accept' AND h.status = 'reported')" \
 	"   OR (?22 = 'review' AND h.status = 'plan_review')" \
 	"   OR (?22 = 'verify' AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3))))"
