@@ -3,7 +3,7 @@
  * browser's. A browser draws a file input's button ("Choose File" / "选择文件"), a month input's
  * month names and a date input's format in its own interface language, whatever the page's
  * lang attribute says (Chromium ignores it), so a Chinese page on an English phone showed
- * English controls. These helpers draw the words themselves (page_lang.c).
+ * English controls. The functions below draw the words themselves (page_lang.c).
  */
 #ifndef ANQUAN_PAGE_LANG_H
 #define ANQUAN_PAGE_LANG_H
