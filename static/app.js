@@ -8,3 +8,15 @@ document.addEventListener('DOMContentLoaded', () => {
 		});
 	});
 });
+/* a file input drawn by page_file_input (web/page_lang.c): the chosen files' names in the
+ * page's words, as the browser's own line (in the browser's language) is hidden */
+document.addEventListener('change', (e) => {
+	const input = e.target;
+	if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
+	const names = input.parentElement && input.parentElement.querySelector('.file-names');
+	if (!names) return;
+	if (!names.dataset.none) names.dataset.none = names.textContent;
+	const files = [...input.files].map((f) => f.name);
+	names.textContent = files.length === 0 ? names.dataset.none
+		: files.length === 1 ? files[0] : names.dataset.many.replace('{n}', String(files.length));
+});

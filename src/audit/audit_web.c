@@ -10,6 +10,7 @@
  * database file behind the application's back.
  */
 #include "audit/audit.h"
+#include "audit/audit_sql.h"
 #include "auth/auth.h"
 #include "base/day.h"
 #include "base/text.h"
@@ -17,6 +18,7 @@
 #include "http/http.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <string.h>
 
@@ -85,19 +87,10 @@ static void filter_read(struct req *r, struct audit_filter *f)
 	f->per_page = n > AUDIT_PER_PAGE_MAX ? AUDIT_PER_PAGE_MAX : (int)n;
 }
 
-#define AUDIT_WHERE " WHERE (? = '' OR entity = ?) AND (? = 0 OR entity_id = ?)" \
-	" AND (? = '' OR username = ?) AND (? = '' OR action = ?)" \
-	" AND (? = 0 OR at >= ?) AND (? = 0 OR at <= ?)"
-#define AUDIT_TYPES "ttIIttttIIII"
-#define AUDIT_ARGS(f) (f)->entity, (f)->entity, (f)->entity_id, (f)->entity_id, (f)->username, \
-	(f)->username, (f)->action, (f)->action, (f)->at_from, (f)->at_from, (f)->at_to, (f)->at_to
-
 static struct db_stmt *filter_query(struct req *r, const struct audit_filter *f, int64_t *total)
 {
-	db_get_i64(r->db, total, "SELECT count(*) FROM audit_log" AUDIT_WHERE, AUDIT_TYPES, AUDIT_ARGS(f));
-	return db_query(r->db, "SELECT id, at, COALESCE(user_id, 0), username, client_ip, entity,"
-			" entity_id, action, summary FROM audit_log" AUDIT_WHERE
-			" ORDER BY id DESC LIMIT ? OFFSET ?", AUDIT_TYPES "ii", AUDIT_ARGS(f),
+	db_get_i64(r->db, total, AUDIT_SQL(f, AUDIT_COUNT_HEAD, ""), AUDIT_TYPES, AUDIT_ARGS(f));
+	return db_query(r->db, AUDIT_SQL(f, AUDIT_LIST_HEAD, AUDIT_LIST_TAIL), AUDIT_TYPES "ii", AUDIT_ARGS(f),
 			f->per_page, (f->page - 1) * f->per_page);
 }
 
@@ -106,6 +99,8 @@ static void filter_input(struct req *r, const struct audit_filter *f, const char
 {
 	html_printf(&r->out, "<label>%s<input name=\"%s\" value=\"%s\" %r>",
 		    T(r, arena_printf(&r->arena, "audit.%s", name)), name, value, attrs);
+	if (strstr(attrs, "date"))
+		html_printf(&r->out, "%r", page_date_hint(r));
 	if (f->bad_field && !strcmp(f->bad_field, name))
 		html_printf(&r->out, "<span class=\"field-error\" id=\"err-%s\">%s</span>", name, f->bad_msg);
 	html_printf(&r->out, "</label>");
@@ -242,13 +237,9 @@ static int audit_page(struct req *r)
 	html_printf(&r->out, "<section class=\"card audit-page\"><h1>%s</h1><p><a class=\"button\" href=\"/audit/verify\">%s</a></p>",
 		    T(r, "nav.audit"), T(r, "audit.verify"));
 	html_printf(&r->out, "<form method=\"get\" action=\"/audit\" class=\"filters\">");
-	filter_select(r, &f, "action", f.action, "SELECT DISTINCT action, '' FROM audit_log ORDER BY 1 LIMIT 500",
-		      "audit.act.");
-	filter_select(r, &f, "entity", f.entity, "SELECT DISTINCT entity, '' FROM audit_log ORDER BY 1 LIMIT 500",
-		      "audit.ent.");
-	filter_select(r, &f, "username", f.username, "SELECT a.username, COALESCE(MAX(u.name), '') FROM audit_log a"
-		      " LEFT JOIN users u ON u.id = a.user_id WHERE a.username <> '' GROUP BY a.username"
-		      " ORDER BY 2, 1 LIMIT 500", NULL);
+	filter_select(r, &f, "action", f.action, AUDIT_ACTIONS_SQL, "audit.act.");
+	filter_select(r, &f, "entity", f.entity, AUDIT_ENTITIES_SQL, "audit.ent.");
+	filter_select(r, &f, "username", f.username, AUDIT_USERS_SQL, NULL);
 	filter_input(r, &f, "entity_id", req_query(r, "entity_id") && !f.bad_field ? req_query(r, "entity_id") : "",
 		     "inputmode=\"numeric\" maxlength=\"19\"");
 	filter_input(r, &f, "from", f.from, "type=\"date\"");
@@ -264,15 +255,9 @@ static int audit_page(struct req *r)
 		return 0;
 	}
 	int64_t total = 0;
-	db_get_i64(r->db, &total, "SELECT count(*) FROM audit_log" AUDIT_WHERE, AUDIT_TYPES, AUDIT_ARGS(&f));
+	db_get_i64(r->db, &total, AUDIT_SQL(&f, AUDIT_COUNT_HEAD, ""), AUDIT_TYPES, AUDIT_ARGS(&f));
 	/* the page of entries first, then the names: the filter's columns are audit_log's alone */
-	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.at, a.username, a.client_ip, a.entity, a.entity_id,"
-		" a.action, a.summary, COALESCE(u.name, ''), COALESCE(t.name, ''),"
-		" CASE a.entity WHEN 'cert' THEN COALESCE((SELECT person_id FROM certs WHERE id = a.entity_id), 0)"
-		" ELSE a.entity_id END"
-		" FROM (SELECT * FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?) a"
-		" LEFT JOIN users u ON u.id = a.user_id"
-		" LEFT JOIN users t ON a.entity = 'user' AND t.id = a.entity_id ORDER BY a.id DESC",
+	struct db_stmt *st = db_query(r->db, AUDIT_SQL(&f, AUDIT_PAGE_HEAD, AUDIT_PAGE_TAIL),
 		AUDIT_TYPES "ii", AUDIT_ARGS(&f), f.per_page, (f.page - 1) * f.per_page);
 	html_printf(&r->out, "<div class=\"table-wrap audit-wrap\"><table class=\"audit\"><thead><tr><th>#</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",

@@ -65,6 +65,9 @@ const char *cert_status_code(enum cert_status s);	/* "valid", "review_due", … 
 const char *cert_status_badge(enum cert_status s);	/* CSS class: ok, warn, bad */
 const char *cert_status_key(enum cert_status s);	/* catalogue key "cert.status.…" */
 int cert_status_parse(const char *code);		/* -1 if unknown */
+/* HR's "waiting for me": the certificates /certs?status=due lists (cert_web.c), counted */
+struct req;
+int64_t cert_todo_count(struct req *r);
 
 /* ---- rules and storage (cert.c) ---- */
 

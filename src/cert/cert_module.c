@@ -22,16 +22,10 @@ static const struct module_menu menu[] = {
 
 /* "Waiting for me" for HR: certificates that expire or are due for review within the warning
  * window (CERT_WARN_DAYS), not revoked, expired ones included: each needs a course booked. */
-static int64_t expiring(struct req *r)
-{
-	int64_t n = 0, today = cert_today();
-	db_get_i64(r->db, &n, "SELECT count(*) FROM certs WHERE revoked_at = 0"
-			      " AND (expires_on <= ?1 OR review_on <= ?1)", "I", today + CERT_WARN_DAYS);
-	return n;
-}
+static int64_t expiring(struct req *r) { return cert_todo_count(r); }
 
 static const struct module_todo todo[] = {
-	{35, "/certs?status=expiring", "cert.todo.expiring", "cert.admin", expiring},
+	{35, "/certs?status=due", "cert.todo.expiring", "cert.admin", expiring},
 	{0},
 };
 

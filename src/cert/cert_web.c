@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -284,12 +285,45 @@ static void catalogue_options(struct req *r, const char *selected)
 	db_done(r->db, st);
 }
 
+/* ?status=due: what HR must act on — expiring, due for review, review overdue or expired (not
+ * valid, not revoked): the home page's "waiting for me" line opens this list and counts it */
+#define CERT_DUE (-2)
+static int status_due(enum cert_status s)
+{
+	return s != CERT_VALID && s != CERT_REVOKED;
+}
+
 static void status_options(struct req *r, int selected)
 {
 	html_printf(&r->out, "<option value=\"\">%s</option>", T(r, "cert.all_statuses"));
+	html_printf(&r->out, "<option value=\"due\"%r>%s</option>", selected == CERT_DUE ? " selected" : "",
+		    T(r, "cert.status.due"));
 	for (int s = CERT_VALID; s <= CERT_REVOKED; s++)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", cert_status_code((enum cert_status)s),
 			    s == selected ? " selected" : "", T(r, cert_status_key((enum cert_status)s)));
+}
+
+static struct db_stmt *list_query(struct req *r, const char *q, int64_t unit)
+{
+	char *like = arena_printf(&r->arena, "%%%s%%", q ? q : "");
+	return db_query(r->db,
+		"SELECT ce.id, p.id, p.name, p.employer, u.name, ce.category, COALESCE(ce.item, ce.category), ce.number,"
+		" ce.expires_on, ce.review_on, ce.revoked_at, COALESCE(p.user_id, 0)"
+		" FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
+		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND (? = 0 OR u.id = ?)"
+		" AND (p.name LIKE ? OR ce.number LIKE ? OR COALESCE(p.employee_no, '') LIKE ?)"
+		" ORDER BY u.path, p.name, ce.id",
+		"tIIIIttt", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), unit, unit, like, like, like);
+}
+
+int64_t cert_todo_count(struct req *r)
+{
+	int64_t n = 0, today = cert_today();
+	struct db_stmt *st = list_query(r, NULL, 0);
+	while (st && db_step(st) == 1)
+		n += status_due(cert_status_at(today, col_day(st, 8), col_day(st, 9), db_col_i64(st, 10) != 0));
+	db_done(r->db, st);
+	return n;
 }
 
 /* ---- GET /certs ---- */
@@ -297,8 +331,8 @@ static int certs_list(struct req *r)
 {
 	const char *q = req_query(r, "q"), *status_s = req_query(r, "status");
 	int64_t unit = 0, today = cert_today();
-	int want = cert_status_parse(status_s);
-	if (status_s && *status_s && want < 0)
+	int want = status_s && !strcmp(status_s, "due") ? CERT_DUE : cert_status_parse(status_s);
+	if (status_s && *status_s && want == -1)
 		req_bad_param(r, "status");	/* answered 400 by the router */
 	req_query_id(r, "unit", &unit);
 	page_begin(r, T(r, "nav.certs"));
@@ -320,15 +354,7 @@ static int certs_list(struct req *r)
 	status_options(r, want);
 	html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "cert.filter"));
 
-	char *like = arena_printf(&r->arena, "%%%s%%", q ? q : "");
-	struct db_stmt *st = db_query(r->db,
-		"SELECT ce.id, p.id, p.name, p.employer, u.name, ce.category, COALESCE(ce.item, ce.category), ce.number,"
-		" ce.expires_on, ce.review_on, ce.revoked_at, COALESCE(p.user_id, 0)"
-		" FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
-		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND (? = 0 OR u.id = ?)"
-		" AND (p.name LIKE ? OR ce.number LIKE ? OR COALESCE(p.employee_no, '') LIKE ?)"
-		" ORDER BY u.path, p.name, ce.id",
-		"tIIIIttt", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), unit, unit, like, like, like);
+	struct db_stmt *st = list_query(r, q, unit);
 	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"certs cards\"><thead><tr><th>%s</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "cert.person"), T(r, "cert.unit"), T(r, "cert.item"), T(r, "cert.number"),
@@ -336,7 +362,7 @@ static int certs_list(struct req *r)
 	int n = 0, more = 0;
 	while (st && db_step(st) == 1) {
 		enum cert_status s = cert_status_at(today, col_day(st, 8), col_day(st, 9), db_col_i64(st, 10) != 0);
-		if (want >= 0 && (int)s != want)
+		if ((want >= 0 && (int)s != want) || (want == CERT_DUE && !status_due(s)))
 			continue;
 		if (n >= 500) {
 			more = 1;
@@ -549,14 +575,16 @@ static void cert_form(struct req *r, int64_t person_id, int64_t cert_id, const c
 	html_printf(&r->out, "</select></label>"
 			     "<label>%s<input name=\"number\" required maxlength=\"64\" value=\"%s\"></label>"
 			     "<label>%s<input name=\"authority\" value=\"%s\"></label>"
-			     "<label>%s<input type=\"date\" name=\"issued_on\" value=\"%s\"></label>"
-			     "<label>%s<input type=\"date\" name=\"expires_on\" value=\"%s\"><small>%s</small></label>"
-			     "<label>%s<input type=\"date\" name=\"review_on\" value=\"%s\"></label>"
-			     "<label>%s<input type=\"file\" name=\"image\" accept=\"image/jpeg,image/png,application/pdf\"></label>"
+			     "<label>%s<input type=\"date\" name=\"issued_on\" value=\"%s\">%r</label>"
+			     "<label>%s<input type=\"date\" name=\"expires_on\" value=\"%s\">%r<small>%s</small></label>"
+			     "<label>%s<input type=\"date\" name=\"review_on\" value=\"%s\">%r</label>"
+			     "<label>%s%r</label>"
 			     "<button class=\"primary\">%s</button></form></section>",
 		    T(r, "cert.number"), number, T(r, "cert.authority"), authority, T(r, "cert.issued_on"), issued,
-		    T(r, "cert.expires_on"), expires, T(r, "cert.defaults_hint"), T(r, "cert.review_on"), review,
-		    T(r, "cert.image"), T(r, "cert.save"));
+		    page_date_hint(r), T(r, "cert.expires_on"), expires, page_date_hint(r), T(r, "cert.defaults_hint"),
+		    T(r, "cert.review_on"), review, page_date_hint(r), T(r, "cert.image"),
+		    page_file_input(r, "image", "form.file_choose", "accept=\"image/jpeg,image/png,application/pdf\""),
+		    T(r, "cert.save"));
 	page_end(r);
 }
 
@@ -749,9 +777,11 @@ static void import_report(struct req *r, const struct cert_import_result *res)
 static void import_form(struct req *r)
 {
 	html_printf(&r->out, "<form method=\"post\" action=\"/certs/import\" enctype=\"multipart/form-data\" class=\"stack\">%r"
-			     "<label>%s<input type=\"file\" name=\"file\" required accept=\".xlsx,.csv\"></label>"
+			     "<label>%s%r</label>"
 			     "<button class=\"primary\">%s</button></form>",
-		    page_csrf(r), T(r, "cert.import.file"), T(r, "cert.import.preview"));
+		    page_csrf(r), T(r, "cert.import.file"),
+		    page_file_input(r, "file", "form.file_choose", "required accept=\".xlsx,.csv\""),
+		    T(r, "cert.import.preview"));
 }
 
 static int import_page(struct req *r)

@@ -25,6 +25,8 @@ enum equip_state {
 	EQUIP_UNKNOWN,		/* no due date recorded */
 };
 enum equip_state equip_state_at(int64_t day, int64_t next_due);	/* CERT_NODAY → unknown */
+/* The equipment manager's "waiting for me": the devices /equipment?state=due&all=1 lists */
+int64_t equip_todo_count(struct req *r);
 const char *equip_state_code(enum equip_state s);
 const char *equip_state_badge(enum equip_state s);
 

@@ -23,16 +23,10 @@ static const struct module_menu menu[] = {
 
 /* "Waiting for me" for the equipment manager: devices whose next inspection falls within a
  * month (time to apply, equip.h) or is past. */
-static int64_t due(struct req *r)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM equipment WHERE next_inspection_on IS NOT NULL"
-			      " AND active = 1 AND next_inspection_on <= ?", "I", day_today() + 30);
-	return n;
-}
+static int64_t due(struct req *r) { return equip_todo_count(r); }
 
 static const struct module_todo todo[] = {
-	{36, "/equipment?state=due30", "equip.todo.due", "equip.admin", due},
+	{36, "/equipment?state=due&all=1", "equip.todo.due", "equip.admin", due},
 	{0},
 };
 

@@ -16,6 +16,7 @@
 #include "web/entity.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,35 @@ static json_t *eq_json(struct db_stmt *st, int64_t today)
 		"state", equip_state_code(s), "special", db_col_i64(st, 16) != 0);
 }
 
+/* ?state=due: the inspections the equipment manager must arrange now — past, or within a
+ * month; the home page's "waiting for me" line opens this list and counts it */
+static int state_match(const char *want, enum equip_state s)
+{
+	if (!strcmp(want, "due"))
+		return s == EQUIP_OVERDUE || s == EQUIP_DUE30;
+	return !strcmp(want, equip_state_code(s));
+}
+
+static struct db_stmt *list_query(struct req *r, const char *kind, int only_special)
+{
+	return db_query(r->db, "SELECT " EQ_COLS EQ_FROM
+		" WHERE e.active = 1 AND u.path LIKE ? AND (? = 0 OR e.responsible_user_id = ?)"
+		" AND (? = '' OR e.kind = ?) AND (? = 0 OR COALESCE(k.special, 0) = 1)"
+		" ORDER BY COALESCE(e.next_inspection_on, 99999999), e.code",
+		"tIIttI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), kind ? kind : "",
+		kind ? kind : "", (int64_t)only_special);
+}
+
+int64_t equip_todo_count(struct req *r)
+{
+	int64_t n = 0, today = cert_today();
+	struct db_stmt *st = list_query(r, NULL, 0);	/* every device, as /equipment?state=due&all=1 */
+	while (st && db_step(st) == 1)
+		n += state_match("due", equip_state_at(today, col_day(st, 9)));
+	db_done(r->db, st);
+	return n;
+}
+
 /* ---- GET /equipment and /api/v1/equipment ---- */
 static int equip_list(struct req *r)
 {
@@ -107,26 +137,21 @@ static int equip_list(struct req *r)
 	/* an unknown kind or state is a 400 naming it (router.c), not an empty list */
 	if (kind && *kind && db_get_i64(r->db, &known, "SELECT 1 FROM equip_kinds WHERE code = ?", "t", kind) != 1)
 		req_bad_param(r, "kind");
-	if (state && *state) {
+	if (state && *state && strcmp(state, "due")) {
 		int s = 0;
 		while (s <= EQUIP_UNKNOWN && strcmp(state, equip_state_code((enum equip_state)s)))
 			s++;
 		if (s > EQUIP_UNKNOWN)
 			req_bad_param(r, "state");
 	}
-	struct db_stmt *st = db_query(r->db, "SELECT " EQ_COLS EQ_FROM
-		" WHERE e.active = 1 AND u.path LIKE ? AND (? = 0 OR e.responsible_user_id = ?)"
-		" AND (? = '' OR e.kind = ?) AND (? = 0 OR COALESCE(k.special, 0) = 1)"
-		" ORDER BY COALESCE(e.next_inspection_on, 99999999), e.code",
-		"tIIttI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), kind ? kind : "",
-		kind ? kind : "", (int64_t)only_special);
+	struct db_stmt *st = list_query(r, kind, only_special);
 	int counts[5] = {0};
 	json_t *items = json_array();
 	struct strbuf rows = STRBUF_INIT;
 	while (st && db_step(st) == 1) {
 		enum equip_state s = equip_state_at(today, col_day(st, 9));
 		counts[s]++;
-		if (state && *state && strcmp(state, equip_state_code(s)))
+		if (state && *state && !state_match(state, s))
 			continue;
 		if (r->is_api) {
 			json_array_append_new(items, eq_json(st, today));
@@ -158,7 +183,7 @@ static int equip_list(struct req *r)
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/equipment/new\">%s</a></p>", T(r, "equip.add"));
 	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/equipment\"><label>%s<select name=\"state\">"
 			     "<option value=\"\">%s</option>", T(r, "equip.state"), T(r, "equip.all_states"));
-	static const char *const states[] = {"overdue", "due30", "due60", "ok", "unknown", NULL};
+	static const char *const states[] = {"due", "overdue", "due30", "due60", "ok", "unknown", NULL};
 	for (int i = 0; states[i]; i++) {
 		char key[32];
 		snprintf(key, sizeof(key), "equip.state.%s", states[i]);
@@ -272,24 +297,25 @@ static int equip_show(struct req *r)
 	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>", T(r, "equip.inspections"), html_raw_sb(&ih));
 	if (auth_has(r, "equip.admin"))
 		html_printf(&r->out, "<form method=\"post\" action=\"/equipment/%D/inspections\" class=\"stack\">%r"
-				     "<label>%s<input type=\"date\" name=\"inspected_on\" required></label>"
+				     "<label>%s<input type=\"date\" name=\"inspected_on\" required>%r</label>"
 				     "<label>%s<select name=\"result\"><option value=\"pass\">%s</option>"
 				     "<option value=\"conditional\">%s</option><option value=\"fail\">%s</option></select></label>"
 				     "<label>%s<input name=\"agency\"></label><label>%s<input name=\"report_no\"></label>"
-				     "<label>%s<input type=\"date\" name=\"next_due_on\"><small>%s</small></label>"
+				     "<label>%s<input type=\"date\" name=\"next_due_on\">%r<small>%s</small></label>"
 				     "<label>%s<input name=\"note\"></label><button>%s</button></form>",
-			    id, page_csrf(r), T(r, "equip.inspected_on"), T(r, "equip.result"), T(r, "equip.result.pass"),
-			    T(r, "equip.result.conditional"), T(r, "equip.result.fail"), T(r, "equip.agency"),
-			    T(r, "equip.report_no"), T(r, "equip.next_inspection"), T(r, "equip.next_hint"),
+			    id, page_csrf(r), T(r, "equip.inspected_on"), page_date_hint(r), T(r, "equip.result"),
+			    T(r, "equip.result.pass"), T(r, "equip.result.conditional"), T(r, "equip.result.fail"),
+			    T(r, "equip.agency"), T(r, "equip.report_no"), T(r, "equip.next_inspection"), page_date_hint(r),
+			    T(r, "equip.next_hint"),
 			    T(r, "cert.note"), T(r, "equip.record_inspection"));
 	html_printf(&r->out, "</section><section class=\"card\"><h2>%s</h2><ul class=\"list\">%r</ul>",
 		    T(r, "equip.maintenance"), html_raw_sb(&mh));
 	if (auth_has(r, "equip.admin"))
 		html_printf(&r->out, "<form method=\"post\" action=\"/equipment/%D/maintenance\" class=\"stack\">%r"
-				     "<label>%s<input type=\"date\" name=\"done_on\" required></label>"
+				     "<label>%s<input type=\"date\" name=\"done_on\" required>%r</label>"
 				     "<label>%s<input name=\"description\" required></label>"
 				     "<label>%s<input name=\"done_by\"></label><button>%s</button></form>",
-			    id, page_csrf(r), T(r, "equip.done_on"), T(r, "equip.description"), T(r, "equip.done_by"),
+			    id, page_csrf(r), T(r, "equip.done_on"), page_date_hint(r), T(r, "equip.description"), T(r, "equip.done_by"),
 			    T(r, "equip.record_maintenance"));
 	html_printf(&r->out, "</section>");
 	page_end(r);

@@ -350,18 +350,48 @@ int hazard_photos_check(struct db *c, int64_t user_id, const struct hazard_photo
 	return 0;
 }
 
+/* A photo uploaded alone (POST /api/v1/photos) and now attached by its hash: it was stored
+ * without a band, as the upload knows neither the place nor the step. It gets the band now,
+ * like a photo sent with the form; the upload itself (already re-encoded, metadata-free)
+ * becomes the original, so the safety department sees exactly what the phone sent. A hash
+ * that is already a marked photo is attached as it is. 1 when img was filled, 0 when the
+ * photo is attached unchanged, -1 on a bad image. */
+static int prepare_uploaded(struct db *c, const char *sha, const struct hazard_mark *mark,
+			    struct hazard_image *img, const char **msg_key)
+{
+	int64_t marked = 0;
+	db_get_i64(c, &marked, "SELECT count(*) FROM photo_originals WHERE sha256 = ?", "t", sha);
+	if (marked || !mark)
+		return 0;
+	struct db_stmt *st = db_query(c, "SELECT bytes FROM blobs WHERE sha256 = ? AND thumb_sha256 IS NOT NULL", "t", sha);
+	int rc = 0;
+	if (st && db_step(st) == 1) {
+		const unsigned char *b = db_col_blob(st, 0);
+		size_t len = db_col_bytes(st, 0);
+		rc = b && !hazard_image_process_marked(b, len, mark, img, msg_key) ? 1 : -1;
+		if (rc == 1) {
+			free(img->orig);
+			img->orig = xmalloc(len);
+			memcpy(img->orig, b, len);
+			img->orig_len = len;
+		}
+	}
+	db_done(c, st);
+	return rc;
+}
+
 /* Decode and shrink every photo before the write transaction: seconds of CPU for a large
  * photo must not hold the database's write lock. */
-int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
+int hazard_photos_prepare(struct db *c, const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
 			  struct hazard_image *imgs, const char **msg_key);
-int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
+int hazard_photos_prepare(struct db *c, const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
 			  struct hazard_image *imgs, const char **msg_key)
 {
 	for (int i = 0; i < n; i++) {
 		memset(&imgs[i], 0, sizeof(imgs[i]));
-		if (p[i].sha)
-			continue;
-		if (hazard_image_process_marked(p[i].data, p[i].len, mark, &imgs[i], msg_key)) {
+		int bad = p[i].sha ? prepare_uploaded(c, p[i].sha, mark, &imgs[i], msg_key) < 0
+				   : hazard_image_process_marked(p[i].data, p[i].len, mark, &imgs[i], msg_key) != 0;
+		if (bad) {
 			for (int k = 0; k < i; k++)
 				hazard_image_free(&imgs[k]);
 			return -1;
@@ -389,6 +419,11 @@ int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const 
 				return -1;
 			}
 			snprintf(sha, sizeof(sha), "%s", p[i].sha);
+			/* marked now (prepare_uploaded): the marked copy is attached, the upload is its original */
+			if (imgs[i].jpeg && blob_put(c, &imgs[i], sha) != DB_OK) {
+				*msg_key = "hazard.photo_failed";
+				return -1;
+			}
 		} else if (blob_put(c, &imgs[i], sha) != DB_OK) {
 			*msg_key = "hazard.photo_failed";
 			return -1;
@@ -593,7 +628,7 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		return -1;
 	struct hazard_mark mark;
 	hazard_mark_fill(c, a->user_id, in->anonymous, in->area_id, &gps, now, &mark);
-	int prc = hazard_photos_prepare(in->photos, in->nphotos, &mark, imgs, msg_key);
+	int prc = hazard_photos_prepare(c, in->photos, in->nphotos, &mark, imgs, msg_key);
 	hazard_mark_release(&mark);
 	if (prc) {
 		*field = "photo";

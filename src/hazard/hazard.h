@@ -244,6 +244,7 @@ extern const struct module hazard_module;
 /* shared between the page and API files (hazard_web.c) */
 struct hazard_filter {
 	const char *status, *level, *q, *from, *to, *mine;
+	const char *todo;	/* a line of the home page's "waiting for me" (hazard_todo_count) */
 	int64_t area_id, unit_id, category_id;
 	int overdue, repeat;
 	int page, per_page;
@@ -258,6 +259,9 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f);
 int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
 		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total);
+/* The count of a "waiting for me" line (rectify, accept, review, verify, reported): the total
+ * of the list /hazards?todo=<name> shows, by the same query, so the two cannot disagree. */
+int64_t hazard_todo_count(struct req *r, const char *todo);
 int hazard_api_list(struct req *r);
 int hazard_api_get(struct req *r);
 int hazard_api_create(struct req *r);

@@ -66,7 +66,8 @@ static json_t *hazard_json(struct req *r, int64_t id)
 		"SELECT h.description, h.area_id, a.name, h.category_id, c.code, h.unit_id, h.anonymous,"
 		" coalesce(h.reporter_id, 0), h.near_miss, h.on_spot, coalesce(h.equipment_id, 0), h.factor_code,"
 		" coalesce(h.criterion_id, 0), h.reported_at, h.accepted_at, h.respond_due, h.rectify_due,"
-		" h.submitted_at, h.closed_at, h.overdue, coalesce(h.repeat_of, 0), h.regulator_reported_at"
+		" h.submitted_at, h.closed_at, h.overdue, coalesce(h.repeat_of, 0), h.regulator_reported_at,"
+		" coalesce(h.duplicate_of, 0)"
 		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
 		" WHERE h.id = ?", "I", id);
 	if (!st || db_step(st) != 1) {
@@ -92,6 +93,8 @@ static json_t *hazard_json(struct req *r, int64_t id)
 	json_object_set_new(o, "overdue", json_boolean(db_col_i64(st, 19)));
 	json_object_set_new(o, "repeat_of", db_col_i64(st, 20) ? json_integer(db_col_i64(st, 20)) : json_null());
 	json_object_set_new(o, "regulator_reported_at", json_integer(db_col_i64(st, 21)));
+	/* a probable duplicate of an open hazard (flagged at report time), or the one it was merged into */
+	json_object_set_new(o, "duplicate_of", db_col_i64(st, 22) ? json_integer(db_col_i64(st, 22)) : json_null());
 	db_done(r->db, st);
 	json_object_set_new(o, "assignee_id", h.assignee_id ? json_integer(h.assignee_id) : json_null());
 	json_object_set_new(o, "rectifier_id", h.rectifier_id ? json_integer(h.rectifier_id) : json_null());

@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hazard_photos_prepare(const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
+int hazard_photos_prepare(struct db *c, const struct hazard_photo_in *p, int n, const struct hazard_mark *mark,
 			  struct hazard_image *imgs, const char **msg_key);
 int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
@@ -565,7 +565,7 @@ int hazard_act(const struct actor *a, int64_t id, const char *action, const stru
 		return 400;
 	struct hazard_mark mark;
 	hazard_mark_fill(a->db, a->user_id, 0, h.area_id, &gps, a->now, &mark);
-	int prc = hazard_photos_prepare(in->photos, in->nphotos, &mark, imgs, msg_key);
+	int prc = hazard_photos_prepare(a->db, in->photos, in->nphotos, &mark, imgs, msg_key);
 	hazard_mark_release(&mark);
 	if (prc) {
 		*field = "photo";

@@ -37,51 +37,42 @@ static const struct module_tile tiles[] = {
 };
 
 
-/* "Waiting for me": counted by who must act (the assignee; a handler or verifier of the
- * unit scope), not through the list's visibility rule, so the two can change apart. */
-#define OPEN_ "('reported', 'assigned', 'planning', 'plan_review', 'rectifying', 'verifying')"
-
-static int64_t scoped(struct req *r, const char *status)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM hazards h JOIN units u ON u.id = h.unit_id"
-			      " WHERE h.status = ?1 AND u.path LIKE ?2 AND (?3 = 0 OR h.reporter_id = ?3)",
-		   "ttI", status, auth_scope_pattern(r), auth_scope_owner(r));
-	return n;
-}
-
-static int64_t to_accept(struct req *r) { return scoped(r, "reported"); }
-static int64_t to_review(struct req *r) { return scoped(r, "plan_review"); }
-static int64_t to_verify(struct req *r) { return scoped(r, "verifying"); }
-
-static int64_t to_rectify(struct req *r)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM hazards WHERE assignee_id = ?"
-			      " AND status IN ('assigned', 'planning', 'rectifying')", "I", r->who->user_id);
-	return n;
-}
-
-/* the reporter follows what he reported until it is closed */
-static int64_t reported_open(struct req *r)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM hazards WHERE reporter_id = ? AND status IN " OPEN_,
-		   "I", r->who->user_id);
-	return n;
-}
+/* "Waiting for me": each count is the total of the list its line opens (hazard_todo_count),
+ * so "3 to verify" opens a list of those 3. */
+static int64_t to_rectify(struct req *r) { return hazard_todo_count(r, "rectify"); }
+static int64_t to_accept(struct req *r) { return hazard_todo_count(r, "accept"); }
+static int64_t to_review(struct req *r) { return hazard_todo_count(r, "review"); }
+static int64_t to_verify(struct req *r) { return hazard_todo_count(r, "verify"); }
+static int64_t reported_open(struct req *r) { return hazard_todo_count(r, "reported"); }
 
 static const struct module_todo todo[] = {
-	{10, "/hazards?mine=1&status=open", "hazard.todo.rectify", "hazard.rectify", to_rectify},
-	{20, "/hazards?status=reported", "hazard.todo.accept", "hazard.handle", to_accept},
-	{25, "/hazards?status=plan_review", "hazard.todo.review", "hazard.handle", to_review},
-	{30, "/hazards?status=verifying", "hazard.todo.verify", "hazard.verify", to_verify},
-	{90, "/hazards?mine=1", "hazard.todo.reported", "hazard.report", reported_open},
+	{10, "/hazards?todo=rectify", "hazard.todo.rectify", "hazard.rectify", to_rectify},
+	{20, "/hazards?todo=accept", "hazard.todo.accept", "hazard.handle", to_accept},
+	{25, "/hazards?todo=review", "hazard.todo.review", "hazard.handle", to_review},
+	{30, "/hazards?todo=verify", "hazard.todo.verify", "hazard.verify", to_verify},
+	{90, "/hazards?todo=reported", "hazard.todo.reported", "hazard.report", reported_open},
 	{0},
 };
 
 static const struct module_job jobs[] = {
 	{"hazards", hazard_sched_run},
+	{0},
+};
+
+/* POST /api/v1/hazards/:id/merge in the OpenAPI document: what it takes and what it answers
+ * (the hazard as GET /api/v1/hazards/:id gives it, the fields a client of a merge reads) */
+static const char merge_request[] = "{\"type\": \"object\", \"properties\": {"
+	"\"note\": {\"type\": \"string\", \"maxLength\": 4000, \"description\": \"Why, for the timeline\"}}}";
+static const char merge_response[] = "{\"type\": \"object\", \"required\": [\"id\", \"number\", \"status\", \"version\","
+	" \"duplicate_of\", \"events\"], \"properties\": {\"id\": {\"type\": \"integer\"},"
+	" \"number\": {\"type\": \"string\"}, \"status\": {\"type\": \"string\", \"enum\": [\"cancelled\"]},"
+	" \"version\": {\"type\": \"integer\"}, \"duplicate_of\": {\"type\": \"integer\","
+	" \"description\": \"The open hazard this report repeats\"}, \"events\": {\"type\": \"array\","
+	" \"items\": {\"type\": \"object\", \"properties\": {\"action\": {\"type\": \"string\"},"
+	" \"from\": {\"type\": \"string\"}, \"to\": {\"type\": \"string\"}}}}}}";
+
+static const struct module_schema schemas[] = {
+	{"POST", "/api/v1/hazards/:id/merge", merge_request, merge_response},
 	{0},
 };
 
@@ -94,5 +85,6 @@ const struct module hazard_module = {
 	.tiles = tiles,
 	.jobs = jobs,
 	.todo = todo,
+	.schemas = schemas,
 	.demo_load = hazard_demo_load,
 };

@@ -23,6 +23,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 #include "web/xlsx_file.h"
 
 #include <stdio.h>
@@ -186,6 +187,8 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	req_query_id(r, "area_id", &f->area_id);
 	req_query_id(r, "unit_id", &f->unit_id);
 	req_query_id(r, "category_id", &f->category_id);
+	static const char *const todos[] = {"rectify", "accept", "review", "verify", "reported", NULL};
+	req_query_enum(r, "todo", todos, &f->todo);
 	f->overdue = req_query_flag(r, "overdue", 0);
 	f->repeat = req_query_flag(r, "repeat", 0);
 	int64_t p = 1, pp = PER_PAGE;
@@ -217,7 +220,20 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
 	" AND (?18 = 0 OR h.equipment_id = ?18)" \
 	" AND (?19 = 0 OR h.closed_at >= ?19) AND (?20 = 0 OR (h.closed_at > 0 AND h.closed_at < ?20))" \
-	" AND (?21 = '' OR h.factor_code LIKE ?21 || '%')"
+	" AND (?21 = '' OR h.factor_code LIKE ?21 || '%')" \
+	HZ_TODO
+
+/* "Waiting for me" (?22, hazard_todo_count): what this person must act on. Rectify: assigned
+ * to him and not done; accept: a new report dispatched to him (the area's team leader,
+ * hazard_dispatch) or in his unit scope; review, verify: in his unit scope at that step (a
+ * verifier does not verify his own rectification); reported: his own reports still open. */
+#define HZ_TODO \
+	" AND (?22 = '' OR (?22 = 'rectify' AND h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying'))" \
+	"  OR (?22 = 'reported' AND h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled'))" \
+	"  OR (?22 = 'accept' AND h.status = 'reported' AND h.assignee_id = ?3)" \
+	"  OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) AND ((?22 = 'accept' AND h.status = 'reported')" \
+	"   OR (?22 = 'review' AND h.status = 'plan_review')" \
+	"   OR (?22 = 'verify' AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3))))"
 
 #define HZ_COLS \
 	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
@@ -253,18 +269,19 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		req_bad_param(r, "factor");
 	if (!factor)
 		factor = "";
-#define HZ_ARGS "tIIttIIIIIiiiiiitIIIt", pat, owner, me, status, level, f->area_id, f->unit_id, \
-	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor
+	const char *todo = f->todo ? f->todo : "";
+#define HZ_ARGS "tIIttIIIIIiiiiiitIIItt", pat, owner, me, status, level, f->area_id, f->unit_id, \
+	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor, todo
 	if (total) {
 		*total = 0;
 		/* stops at HAZARD_COUNT_CAP + 1 matches, so the pager still knows there is more */
 		db_get_i64(r->db, total, "SELECT count(*) FROM (SELECT 1" HZ_FROM
 			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1)", HZ_ARGS);
 	}
-	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?22 OFFSET ?23",
-				    "tIIttIIIIIiiiiiitIIItii", pat, owner, me, status, level, f->area_id,
+	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?23 OFFSET ?24",
+				    "tIIttIIIIIiiiiiitIIIttii", pat, owner, me, status, level, f->area_id,
 				    f->unit_id, f->category_id, from, to, f->overdue, f->repeat, mine,
-				    handle, verify, major, q, equipment, cfrom, cto, factor, limit, offset);
+				    handle, verify, major, q, equipment, cfrom, cto, factor, todo, limit, offset);
 #undef HZ_ARGS
 	int n = 0;
 	while (st && db_step(st) == 1) {
@@ -274,6 +291,21 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 	db_done(r->db, st);
 	free(q);
 	return st ? n : -1;
+}
+
+static void count_only(struct req *r, struct db_stmt *st, void *ctx)
+{
+	(void)r, (void)st, (void)ctx;
+}
+
+int64_t hazard_todo_count(struct req *r, const char *todo)
+{
+	struct hazard_filter f;
+	memset(&f, 0, sizeof(f));
+	f.todo = todo;
+	int64_t total = 0;
+	hazard_list_query(r, &f, 0, 0, count_only, NULL, &total);
+	return total;
 }
 
 /* ---- small pieces of markup ---- */
@@ -355,10 +387,11 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 		page_notice(r, "error", fe.msg);
 	html_printf(o, "<form class=\"card stack hz-report js-shrink\" method=\"post\" action=\"/hazards\""
 		       " enctype=\"multipart/form-data\">%r<h1>%s</h1>", page_csrf(r), T(r, "hazard.report_title"));
-	html_printf(o, "<label class=\"hz-photo\"><span>%s <b class=\"req\">*</b></span>"
-		       "<input type=\"file\" name=\"photo\" accept=\"image/*\" capture=\"environment\" multiple required%r>"
-		       "<small class=\"hint\">%s</small>",
-		    T(r, "hazard.photo"), fe.field && !strcmp(fe.field, "photo") ? " aria-invalid=\"true\"" : "",
+	html_raw photo_attrs = fe.field && !strcmp(fe.field, "photo")
+		? "accept=\"image/*\" capture=\"environment\" multiple required aria-invalid=\"true\""
+		: "accept=\"image/*\" capture=\"environment\" multiple required";
+	html_printf(o, "<label class=\"hz-photo\"><span>%s <b class=\"req\">*</b></span>%r<small class=\"hint\">%s</small>",
+		    T(r, "hazard.photo"), page_file_input(r, "photo", "form.photo_choose", photo_attrs),
 		    T(r, "hazard.photo_hint"));
 	form_field_error(r, &fe, "photo");
 	if (field && (in->nphotos || !strcmp(fe.field, "photo")))
@@ -492,7 +525,7 @@ static void list_row(struct req *r, struct db_stmt *st, void *ctx)
 static void keep_query(struct req *r, struct strbuf *sb, const char *skip)
 {
 	const char *keys[] = {"q", "status", "level", "area_id", "unit_id", "category_id", "from", "to",
-			      "overdue", "repeat", "mine", "equipment_id", "closed_from", "closed_to", "factor", NULL};
+			      "overdue", "repeat", "mine", "equipment_id", "closed_from", "closed_to", "factor", "todo", NULL};
 	for (int i = 0; keys[i]; i++) {
 		const char *v = req_query(r, keys[i]);
 		if (!v || !*v || (skip && !strcmp(skip, keys[i])))
@@ -524,6 +557,8 @@ static int list_page(struct req *r)
 		    T(r, "nav.hazards"), mine ? " aria-current=\"page\"" : "", T(r, "hazard.tab_mine"), my_unit,
 		    !mine && f.unit_id == my_unit ? " aria-current=\"page\"" : "", T(r, "hazard.tab_unit"),
 		    !mine && !f.unit_id ? " aria-current=\"page\"" : "", T(r, "hazard.tab_all"), T(r, "hazard.ranking"));
+	if (f.todo)	/* opened from the home page's "waiting for me": say which line */
+		html_printf(o, "<p class=\"hz-todo\"><span class=\"badge warn\">%s</span></p>", TK(r, "hazard.todo.", f.todo));
 	/* filters: a GET form, so a filtered list is a link one can send; folded in a <details> (no
 	 * JavaScript needed) so that on a phone the results come first, not a screen of fields */
 	html_printf(o, "<details class=\"hz-filters\"><summary class=\"button\">%s · %s</summary>"
@@ -531,6 +566,8 @@ static int list_page(struct req *r)
 		    T(r, "hazard.search"), T(r, "hazard.filter"));
 	if (mine)
 		html_printf(o, "<input type=\"hidden\" name=\"mine\" value=\"1\">");
+	if (f.todo)
+		html_printf(o, "<input type=\"hidden\" name=\"todo\" value=\"%s\">", f.todo);
 	html_printf(o, "<label><span>%s</span><input type=\"search\" name=\"q\" value=\"%s\" placeholder=\"%s\"></label>",
 		    T(r, "hazard.search"), f.q ? f.q : "", T(r, "hazard.search_hint"));
 	html_printf(o, "<label><span>%s</span><select name=\"status\"><option value=\"\">—</option>", T(r, "hazard.status"));
@@ -551,12 +588,13 @@ static int list_page(struct req *r)
 	html_printf(o, "</select></label><label><span>%s</span><select name=\"category_id\"><option value=\"\">—</option>",
 		    T(r, "hazard.category"));
 	options(r, o, "SELECT id, name_zh, name_en FROM hazard_categories ORDER BY sort, id", f.category_id, 1);
-	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\"></label>"
-		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\"></label>"
+	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\">%r</label>"
+		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\">%r</label>"
 		       "<label class=\"inline\"><input type=\"checkbox\" name=\"overdue\" value=\"1\"%r>%s</label>"
 		       "<label class=\"inline\"><input type=\"checkbox\" name=\"repeat\" value=\"1\"%r>%s</label>"
 		       "<button>%s</button></form></details>",
-		    T(r, "hazard.from"), f.from ? f.from : "", T(r, "hazard.to"), f.to ? f.to : "",
+		    T(r, "hazard.from"), f.from ? f.from : "", page_date_hint(r), T(r, "hazard.to"), f.to ? f.to : "",
+		    page_date_hint(r),
 		    f.overdue ? " checked" : "", T(r, "hazard.overdue"), f.repeat ? " checked" : "",
 		    T(r, "hazard.repeat"), T(r, "hazard.filter"));
 	keep_query(r, &qs, "page");
@@ -590,14 +628,22 @@ static int list_page(struct req *r)
 
 static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t event)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
+	/* the safety department (hazard.photo_original) also gets a link to the unmarked original
+	 * of each watermarked photo; nobody else sees that it exists */
+	int orig = auth_has(r, "hazard.photo_original");
+	struct db_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind, o.original_sha256 IS NOT NULL FROM hazard_photos p"
+					   " LEFT JOIN photo_originals o ON o.sha256 = p.sha256 WHERE p.hazard_id = ?"
 					   " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id", "II", id, event);
 	int n = 0;
 	while (st && db_step(st) == 1) {
 		if (!n++)
 			html_printf(o, "<div class=\"hz-photos\">");
-		html_printf(o, "<a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
-			    db_col_text(st, 0), db_col_text(st, 0), TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
+		const char *sha = db_col_text(st, 0);
+		html_printf(o, "<span class=\"hz-shot\"><a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
+			    sha, sha, TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
+		if (orig && db_col_i64(st, 2))
+			html_printf(o, "<a class=\"hz-orig\" href=\"/photos/%s/original\">%s</a>", sha, T(r, "hazard.photo_original"));
+		html_printf(o, "</span>");
 	}
 	db_done(r->db, st);
 	if (n)
@@ -624,9 +670,11 @@ static void note_field(struct req *r, struct strbuf *o, const char *label_key, i
 
 static void photo_field(struct req *r, struct strbuf *o, int required)
 {
-	html_printf(o, "<label><span>%s%r</span><input type=\"file\" name=\"photo\" accept=\"image/*\""
-		       " capture=\"environment\" multiple%r></label>", T(r, "hazard.after_photo"),
-		    required ? " <b class=\"req\">*</b>" : "", required ? " required" : "");
+	html_printf(o, "<label><span>%s%r</span>%r</label>", T(r, "hazard.after_photo"),
+		    required ? " <b class=\"req\">*</b>" : "",
+		    page_file_input(r, "photo", "form.photo_choose",
+				    required ? "accept=\"image/*\" capture=\"environment\" multiple required"
+					     : "accept=\"image/*\" capture=\"environment\" multiple"));
 }
 
 /* One form per action; those that need input fold into <details>. */
@@ -675,8 +723,8 @@ static void action_form(struct req *r, struct strbuf *o, const struct hazard_row
 		for (int i = 0; i < 6; i++)
 			html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><textarea name=\"%s\" rows=\"2\" required>"
 				       "</textarea></label>", TK(r, "hazard.plan.", parts[i]), parts[i]);
-		html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><input type=\"date\" name=\"due_date\" required></label>",
-			    T(r, "hazard.plan.due"));
+		html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><input type=\"date\" name=\"due_date\" required>%r</label>",
+			    T(r, "hazard.plan.due"), page_date_hint(r));
 	}
 	html_printf(o, "<button class=\"%s\">%s</button></form>", simple ? "primary" : "primary", label);
 	if (!simple)
@@ -1027,9 +1075,9 @@ static int ranking_page(struct req *r)
 	struct strbuf *o = &r->out;
 	page_begin(r, T(r, "hazard.ranking"));
 	html_printf(o, "<section class=\"card\"><h1>%s</h1><form class=\"filters\" method=\"get\">"
-		       "<label><span>%s</span><input type=\"month\" name=\"month\" value=\"%s\"></label><button>%s</button></form>",
-		    T(r, "hazard.ranking"), T(r, "hazard.month"), arena_printf(&r->arena, "%04d-%02d", y, m),
-		    T(r, "hazard.filter"));
+		       "<label><span>%s</span>", T(r, "hazard.ranking"), T(r, "hazard.month"));
+	page_month_select(r, "month", arena_printf(&r->arena, "%04d-%02d", y, m));
+	html_printf(o, "</label><button>%s</button></form>", T(r, "hazard.filter"));
 	html_printf(o, "<h2>%s</h2><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "hazard.ranking_teams"), T(r, "hazard.unit"), T(r, "hazard.points"), T(r, "hazard.people"));
 	/* the viewer finds their own team and themselves by a class and a word, not colour alone */
@@ -1095,6 +1143,7 @@ const struct route hazard_routes[] = {
 	{"POST", "/api/v1/hazards/:id/approve_plan", hazard_api_action, "hazard.major", ROUTE_API, "Approve a major hazard's plan (safety director, principal)"},
 	{"POST", "/api/v1/hazards/:id/return_plan", hazard_api_action, "hazard.major", ROUTE_API, "Return a major hazard's plan for rework, with a reason"},
 	{"POST", "/api/v1/hazards/:id/report_regulator", hazard_api_action, "hazard.major", ROUTE_API, "Record that a major hazard was reported to the regulator"},
+	{"POST", "/api/v1/hazards/:id/merge", hazard_api_action, "hazard.handle", ROUTE_API, "Merge a report flagged as a probable duplicate into the open hazard it repeats: cancelled and linked (duplicate_of), the reporter keeps the report points, the original is not touched"},
 	{"POST", "/api/v1/hazards/:id/cancel", hazard_api_action, "hazard.handle", ROUTE_API, "Cancel a hazard as duplicate or invalid, with a reason"},
 	{"POST", "/api/v1/hazards/:id/fix_on_spot", hazard_api_action, "hazard.report", ROUTE_API, "The reporter closes a general hazard fixed on the spot (after-photo)"},
 	{"POST", "/api/v1/photos", hazard_api_photo, "hazard.report", ROUTE_API, "Upload a photo; returns its SHA-256 for a JSON report or action"},

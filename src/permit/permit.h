@@ -87,6 +87,9 @@ const struct permit_type *permit_type_find(const char *code);
 /* ?state= and ?type= of the permit lists (permit_web.c): a known value, or "" when absent; an
  * unknown one is recorded with req_bad_param() (a GET then answers 400 naming it) */
 void permit_list_filters(struct req *r, const char **state, const char **type);
+/* "Waiting for me" (?todo= of /permits: approve, guard, close): the list of those permits and
+ * its count come from one query (permit_web.c), so the home page's number is the list's */
+int64_t permit_todo_count(struct req *r, const char *todo);
 /* the ?done= notices a permit page shows after an action (permit_web.c) */
 extern const char *const permit_done_notices[];
 

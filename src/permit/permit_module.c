@@ -25,37 +25,14 @@ static const struct module_menu menu[] = {
 /* "Waiting for me": the permits whose next signature this person may give, by the same
  * rules as permit_check_approver (the step's roles, the area's unit for a unit step, not the
  * applicant, not twice in a round), and those he guards that wait to start or to close. */
-static int64_t to_approve(struct req *r)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n,
-		"SELECT count(*) FROM permits p JOIN units au ON au.id = p.unit_id"
-		" JOIN permit_chain c ON c.type = p.type AND c.grade = p.grade AND c.step = p.chain_step + 1"
-		" WHERE p.state IN ('submitted', 'approving') AND p.applicant_id <> ?1"
-		" AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
-		"  WHERE ur.user_id = ?1 AND (' ' || c.roles || ' ') LIKE ('% ' || ro.code || ' %'))"
-		" AND (c.level <> 'unit' OR EXISTS (SELECT 1 FROM users u JOIN units uu ON uu.id = u.unit_id"
-		"  WHERE u.id = ?1 AND au.path LIKE uu.path || '%'))"
-		" AND NOT EXISTS (SELECT 1 FROM permit_approvals a WHERE a.permit_id = p.id AND a.round = p.round"
-		"  AND a.user_id = ?1 AND a.decision = 'approve')", "I", r->who->user_id);
-	return n;
-}
-
-static int64_t guarded(struct req *r, const char *states)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM permits WHERE guardian_id = ?"
-			      " AND (' ' || ? || ' ') LIKE ('% ' || state || ' %')", "It", r->who->user_id, states);
-	return n;
-}
-
-static int64_t to_start(struct req *r) { return guarded(r, "approved"); }
-static int64_t to_close(struct req *r) { return guarded(r, "in_progress suspended"); }
+static int64_t to_approve(struct req *r) { return permit_todo_count(r, "approve"); }
+static int64_t to_start(struct req *r) { return permit_todo_count(r, "guard"); }
+static int64_t to_close(struct req *r) { return permit_todo_count(r, "close"); }
 
 static const struct module_todo todo[] = {
-	{15, "/permits?state=submitted", "permit.todo.approve", "permit.approve", to_approve},
-	{40, "/permits?state=approved", "permit.todo.guard", "permit.guard", to_start},
-	{50, "/permits?state=in_progress", "permit.todo.close", "permit.guard", to_close},
+	{15, "/permits?todo=approve", "permit.todo.approve", "permit.approve", to_approve},
+	{40, "/permits?todo=guard", "permit.todo.guard", "permit.guard", to_start},
+	{50, "/permits?todo=close", "permit.todo.close", "permit.guard", to_close},
 	{0},
 };
 

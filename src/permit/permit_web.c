@@ -151,11 +151,47 @@ void permit_list_filters(struct req *r, const char **state, const char **type)
 	}
 }
 
+/* What waits for the person (?11 the line, ?12 the person): approve — the next step of the
+ * chain is a role he holds (for a unit-level step, in his unit), not his own application, not
+ * yet approved by him this round; guard — approved with him as the guardian, to start; close —
+ * started with him as the guardian. */
+#define TODO_SQL \
+	" AND (?11 = '' OR (?11 = 'approve' AND p.state IN ('submitted', 'approving') AND p.applicant_id <> ?12" \
+	"  AND EXISTS (SELECT 1 FROM permit_chain c WHERE c.type = p.type AND c.grade = p.grade" \
+	"   AND c.step = p.chain_step + 1 AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id" \
+	"    WHERE ur.user_id = ?12 AND (' ' || c.roles || ' ') LIKE ('% ' || ro.code || ' %'))" \
+	"   AND (c.level <> 'unit' OR EXISTS (SELECT 1 FROM users mu JOIN units uu ON uu.id = mu.unit_id" \
+	"    WHERE mu.id = ?12 AND u.path LIKE uu.path || '%')))" \
+	"  AND NOT EXISTS (SELECT 1 FROM permit_approvals pa WHERE pa.permit_id = p.id AND pa.round = p.round" \
+	"   AND pa.user_id = ?12 AND pa.decision = 'approve'))" \
+	" OR (?11 = 'guard' AND p.guardian_id = ?12 AND p.state = 'approved')" \
+	" OR (?11 = 'close' AND p.guardian_id = ?12 AND p.state IN ('in_progress', 'suspended')))"
+
+static struct db_stmt *list_query(struct req *r, const char *state, const char *type, const char *todo)
+{
+	int64_t me = r->who->user_id, own = auth_scope_owner(r);
+	return db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
+		" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?)" TODO_SQL " ORDER BY p.id DESC LIMIT 200",
+		"tIIIIItttttI", auth_scope_pattern(r), own, own, me, me, me, state ? state : "", state ? state : "",
+		type ? type : "", type ? type : "", todo ? todo : "", me);
+}
+
+int64_t permit_todo_count(struct req *r, const char *todo)
+{
+	int64_t n = 0;
+	struct db_stmt *st = list_query(r, "", "", todo);
+	while (st && db_step(st) == 1)
+		n++;
+	db_done(r->db, st);
+	return n;
+}
+
 static int list_page(struct req *r)
 {
-	const char *state, *type;
+	const char *state, *type, *todo = "";
 	permit_list_filters(r, &state, &type);
-	int64_t me = r->who->user_id, own = auth_scope_owner(r);
+	static const char *const todos[] = {"approve", "guard", "close", NULL};
+	req_query_enum(r, "todo", todos, &todo);
 	page_begin(r, T(r, "nav.permits"));
 	subnav(r);
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><form class=\"filters\" method=\"get\">"
@@ -169,11 +205,14 @@ static int list_page(struct req *r)
 	for (int i = 0; states[i]; i++)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", states[i],
 			    state && !strcmp(state, states[i]) ? " selected" : "", permit_tr(r, "permit.state", states[i]));
-	html_printf(&r->out, "</select></label><button>%s</button></form><ul class=\"list\">", T(r, "permit.filter"));
-	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
-		" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?) ORDER BY p.id DESC LIMIT 200",
-		"tIIIIItttt", auth_scope_pattern(r), own, own, me, me, me, state ? state : "", state ? state : "",
-		type ? type : "", type ? type : "");
+	if (*todo)	/* opened from the home page's "waiting for me": keep it, and say so */
+		html_printf(&r->out, "<input type=\"hidden\" name=\"todo\" value=\"%s\">", todo);
+	html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "permit.filter"));
+	if (*todo)
+		html_printf(&r->out, "<p class=\"permit-todo\"><span class=\"badge warn\">%s</span></p>",
+			    T(r, arena_printf(&r->arena, "permit.todo.%s", todo)));
+	html_printf(&r->out, "<ul class=\"list\">");
+	struct db_stmt *st = list_query(r, state, type, todo);
 	int n = 0;
 	while (st && db_step(st) == 1) {
 		permit_row(r, st);

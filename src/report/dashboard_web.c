@@ -19,6 +19,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,11 +216,36 @@ void dash_kpi_table(struct req *r, struct strbuf *o, const struct dash *d, int c
 	if (have_plant)
 		html_printf(o, "<th>%s</th>", T(r, "report.plant"));
 	html_printf(o, "</tr></thead><tbody>");
-	for (int i = 0; i < KPI_COUNT; i++) {
+	/* most urgent first: what is wrong now (overdue and major hazards, lapsed certificates,
+	 * stale permits, equipment past inspection) with a count above zero, then the same at zero,
+	 * then the rates and counts of the period — a director reads the top rows and stops */
+	static const enum kpi_id urgent[] = {KPI_OVERDUE, KPI_MAJOR, KPI_CERT_EXPIRED, KPI_PERMITS_STALE,
+					     KPI_EQUIP_OVERDUE, KPI_CERT_EXPIRING};
+	static const enum kpi_id rest[] = {KPI_ON_TIME, KPI_CLOSURE, KPI_RESPONSE, KPI_REPEAT, KPI_CYCLE,
+					   KPI_COMPRESSION, KPI_REPORTED, KPI_PARTICIPATION, KPI_PERMITS_ACTIVE, KPI_APPROVAL};
+	_Static_assert(sizeof(urgent) / sizeof(*urgent) + sizeof(rest) / sizeof(*rest) == KPI_COUNT,
+		       "every key figure has its place in the table");
+	enum kpi_id order[KPI_COUNT];
+	int alarm[KPI_COUNT] = {0}, n = 0;
+	const size_t nu = sizeof(urgent) / sizeof(*urgent);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t u = 0; u < nu; u++) {
+			double v = 0;
+			int on = kpi_value(urgent[u], &d->k, &d->base, &v) && v > 0;
+			if (on == !pass) {
+				alarm[n] = on;
+				order[n++] = urgent[u];
+			}
+		}
+	for (size_t u = 0; u < sizeof(rest) / sizeof(*rest) && n < KPI_COUNT; u++)
+		order[n++] = rest[u];
+	for (int j = 0; j < n; j++) {
+		enum kpi_id i = order[j];
 		const char *cls, *key = kpi_key(i), *href = kpi_href(r, d, i);
 		const char *ar = arrow(i, &d->k, &d->base, &cls);
-		html_printf(o, "<tr data-kpi=\"%s\"><th scope=\"row\"><abbr title=\"%s\">%s</abbr></th><td class=\"num\">",
-			    key + strlen("report.kpi."), T(r, arena_printf(&r->arena, "%s.f", key)), T(r, key));
+		html_printf(o, "<tr data-kpi=\"%s\"%r><th scope=\"row\"><abbr title=\"%s\">%s</abbr></th><td class=\"num\">",
+			    key + strlen("report.kpi."), alarm[j] ? " class=\"alarm\"" : "",
+			    T(r, arena_printf(&r->arena, "%s.f", key)), T(r, key));
 		if (href)
 			html_printf(o, "<a href=\"%s\">%s</a>", href, fmt(r, i, &d->k, &d->base));
 		else
@@ -391,10 +417,10 @@ static void period_form(struct req *r, struct strbuf *o, const struct dash *d, c
 		html_printf(o, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
 			    db_col_i64(st, 0) == d->unit_id ? " selected" : "", db_col_text(st, 1));
 	db_done(r->db, st);
-	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\"></label>"
-		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\"></label>"
+	html_printf(o, "</select></label><label><span>%s</span><input type=\"date\" name=\"from\" value=\"%s\">%r</label>"
+		       "<label><span>%s</span><input type=\"date\" name=\"to\" value=\"%s\">%r</label>"
 		       "<button>%s</button></form>",
-		    T(r, "report.from"), a, T(r, "report.to"), b, T(r, "report.show"));
+		    T(r, "report.from"), a, page_date_hint(r), T(r, "report.to"), b, page_date_hint(r), T(r, "report.show"));
 }
 
 int dash_page(struct req *r)

@@ -13,6 +13,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_lang.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -71,9 +72,11 @@ int monthly_page(struct req *r)
 		       "<p class=\"no-print\"><a class=\"button\" href=\"/reports/monthly.pdf?unit=%D&amp;month=%s\">PDF</a>"
 		       " <a href=\"/dashboard?unit=%D&amp;month=%s\">%s</a></p>"
 		       "<form class=\"filters no-print\" method=\"get\"><input type=\"hidden\" name=\"unit\" value=\"%D\">"
-		       "<label><span>%s</span><input type=\"month\" name=\"month\" value=\"%s\"></label><button>%s</button></form></header>",
-		    T(r, "report.monthly"), d.unit_name, month, d.unit_id, month, d.unit_id, month, T(r, "report.dashboard"),
-		    d.unit_id, T(r, "report.month"), month, T(r, "report.show"));
+		       "<label><span>%s</span>",
+		    T(r, "report.monthly"), d.unit_name, page_month_name(r, month), d.unit_id, month, d.unit_id, month,
+		    T(r, "report.dashboard"), d.unit_id, T(r, "report.month"));
+	page_month_select(r, "month", month);
+	html_printf(o, "</label><button>%s</button></form></header>", T(r, "report.show"));
 	html_printf(o, "<h2>1. %s</h2>", T(r, "report.kpis"));
 	dash_kpi_table(r, o, &d, 0);
 	html_printf(o, "<h2>2. %s</h2>", T(r, "report.trend_month"));

@@ -96,6 +96,10 @@ void chart_permits(struct req *r, const struct dash *d, struct chart *c);	/* in 
 /* Draw the chart as an <svg> (with <a> around each mark) inside a <figure>. `dark` for the
  * big screen. */
 void svg_chart(struct req *r, struct strbuf *o, const struct chart *c, int width, int height);
+/* The same with the text size fs (user units; svg_chart uses 13, the big screen 20, its CSS
+ * matching) and, for bars and the heat map, at most max_h tall (0: as tall as needed). */
+void svg_chart_sized(struct req *r, struct strbuf *o, const struct chart *c, int width, int height, int max_h,
+		     int fs);
 
 /* ---- dashboard_web.c: panels shared by the pages ---- */
 void dash_kpi_table(struct req *r, struct strbuf *o, const struct dash *d, int compare_plant);

@@ -15,6 +15,14 @@
 
 #include <string.h>
 
+/* the drawing area of the grid's cells at 1920×1080 (static/app.css .scr-grid: 780 px and
+ * 540 px columns, rows of 150, 350 and the rest, less each figure's padding and caption) */
+#define SCR_FS 20
+#define SCR_A_W 756
+#define SCR_B_W 516
+#define SCR_TOP_H 268
+#define SCR_BOTTOM_H 390
+
 static int load(struct req *r, struct dash *d)
 {
 	int rc = dash_from_query(r, d);
@@ -46,18 +54,21 @@ static void panels(struct req *r, struct strbuf *o, struct dash *d)
 			    T(r, arena_printf(&r->arena, "%s.f", kpi_key(shown[i]))), T(r, kpi_key(shown[i])), v);
 	}
 	html_printf(o, "</div></section>");
+	/* Each chart drawn at the size of its cell (static/app.css "big screen"), so one unit of
+	 * the SVG is one CSS pixel and its 20-unit text reads as 20 px from across the room; the
+	 * bars and the heat map leave out what does not fit rather than shrink. */
 	html_printf(o, "<section class=\"scr-a\">");
 	chart_trend(r, d, 30, &c);
-	svg_chart(r, o, &c, 760, 300);
+	svg_chart_sized(r, o, &c, SCR_A_W, SCR_TOP_H, 0, SCR_FS);
 	html_printf(o, "</section><section class=\"scr-b\">");
 	chart_categories(r, d, &c);
-	svg_chart(r, o, &c, 520, 0);
+	svg_chart_sized(r, o, &c, SCR_B_W, 0, SCR_TOP_H, SCR_FS);
 	html_printf(o, "</section><section class=\"scr-c\">");
 	chart_participation(r, d, &c);
-	svg_chart(r, o, &c, 320, 0);
+	svg_chart_sized(r, o, &c, 320, 0, 0, SCR_FS);
 	html_printf(o, "</section><section class=\"scr-d\">");
 	chart_areas(r, d, &c, 24);
-	svg_chart(r, o, &c, 900, 0);
+	svg_chart_sized(r, o, &c, SCR_A_W, 0, SCR_BOTTOM_H, SCR_FS);
 	html_printf(o, "</section><section class=\"scr-e\"><h2>%s</h2>", T(r, "report.ranking"));
 	dash_ranking(r, o, d);
 	html_printf(o, "</section><section class=\"scr-f\"><h2>%s</h2>", T(r, "report.major_open"));

@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/page_lang.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -329,6 +330,8 @@ void form_render_field(struct req *r, const struct form *f, const struct form_fi
 		html_printf(&r->out, ">");
 	}
 	form_field_error(r, &f->err, fd->name);
+	if (fd->kind == FORM_DAY)	/* the browser shows the date in its own language's format */
+		html_printf(&r->out, "%r", page_date_hint(r));
 	html_printf(&r->out, "</label>");
 }
 

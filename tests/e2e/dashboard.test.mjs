@@ -112,6 +112,47 @@ test('the big screen fills 1920×1080 without scrolling and refreshes in place',
   await ctx.close();
 });
 
+test('the big screen reads from across the room: chart text at least 18 px, no label cut or outside its box', async () => {
+  const { ctx, page } = await signedIn(browser, srv.url, 'zongjian', DEMO_PASSWORD, { width: 1920, height: 1080 });
+  await page.goto(`${srv.url}/dashboard/screen`);
+  const found = await page.evaluate(() => {
+    const small = [], outside = [], cut = [];
+    let texts = 0, tiles = 0;
+    const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+    for (const fig of document.querySelectorAll('figure[data-chart]')) {
+      const svg = fig.querySelector('svg');
+      const box = svg.getBoundingClientRect();
+      for (const t of svg.querySelectorAll('text')) {
+        texts++;
+        const m = t.getScreenCTM();
+        const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+        const what = `${fig.dataset.chart} .${t.getAttribute('class')} "${t.textContent}"`;
+        if (px < 18) small.push(`${what} ${px.toFixed(1)} px`);
+        if (!inside(t.getBoundingClientRect(), box)) outside.push(what);
+      }
+      // the heat map: every area's whole name inside its own tile
+      for (const a of svg.querySelectorAll('a.mark')) {
+        const tile = a.querySelector('rect.tile');
+        if (!tile) continue;
+        tiles++;
+        for (const t of a.querySelectorAll('text')) {
+          if (t.textContent.includes('…')) cut.push(t.textContent);
+          if (!inside(t.getBoundingClientRect(), tile.getBoundingClientRect())) outside.push(`tile "${t.textContent}"`);
+        }
+      }
+    }
+    return { small, outside, cut, texts, tiles };
+  });
+  assert.ok(found.texts > 40 && found.tiles >= 5, `measured ${found.texts} texts, ${found.tiles} tiles`);
+  assert.deepEqual(found.small, [], 'text under 18 px');
+  assert.deepEqual(found.outside, [], 'text outside its chart or tile');
+  assert.deepEqual(found.cut, [], 'names cut with …');
+  // the charts still fit the screen without scrolling
+  const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.deepEqual(size, [1920, 1080]);
+  await ctx.close();
+});
+
 test('the monthly PDF renders with Chinese text', async () => {
   const { ctx, page } = await signedIn(browser, srv.url, 'anhuan', DEMO_PASSWORD, DESKTOP);
   const res = await page.request.get(`${srv.url}/reports/monthly.pdf`);

@@ -53,7 +53,7 @@ test('the safety department sees the plant dashboard with every chart and KPI fo
   for (const id of CHARTS) assert.match(r.text, new RegExp(`<figure class="chart chart-${id}" data-chart="${id}"><figcaption>[^<]+</figcaption><svg`), id);
   // every KPI has its formula on the page
   for (const k of ['response', 'closure', 'on_time', 'repeat', 'participation', 'cycle', 'compression', 'overdue', 'major']) {
-    assert.match(r.text, new RegExp(`data-kpi="${k}"><th scope="row"><abbr title="[^"]+÷|data-kpi="${k}"><th scope="row"><abbr title="[^"]+">`), k);
+    assert.match(r.text, new RegExp(`data-kpi="${k}"(?: class="alarm")?><th scope="row"><abbr title="[^"]+÷|data-kpi="${k}"(?: class="alarm")?><th scope="row"><abbr title="[^"]+">`), k);
   }
   // no inline script anywhere
   for (const m of r.text.matchAll(/<script([^>]*)>/g)) assert.match(m[1], /src=/);
@@ -154,7 +154,7 @@ test('an empty period shows "—", never NaN or a division by zero', async () =>
   const r = await c.get('/dashboard?from=2020-01-01&to=2020-01-31');
   assert.equal(r.status, 200);
   for (const k of ['response', 'closure', 'on_time', 'repeat', 'cycle']) {
-    assert.match(r.text, new RegExp(`data-kpi="${k}">.*?<td class="num">(<a [^>]+>)?—`), k);
+    assert.match(r.text, new RegExp(`data-kpi="${k}"(?: class="alarm")?>.*?<td class="num">(<a [^>]+>)?—`), k);
   }
   assert.doesNotMatch(r.text, /NaN|inf%/i);
   const api = await c.get('/api/v1/dashboard?from=2020-01-01&to=2020-01-31');
@@ -184,6 +184,25 @@ test('a workshop director: his workshop against the plant, not the plant dashboa
   assert.deepEqual(mine, all);
   const plantCounts = (await (await as('anhuan')).get(`/api/v1/dashboard?unit=${plant}`)).json.counts;
   assert.ok(plantCounts.reported > mine.reported);
+});
+
+test('the director\'s key figures: most urgent first (what is wrong now with a count, then the rest)', async () => {
+  for (const user of ['ws1zhuren', 'anhuan']) {
+    const home = (await (await as(user)).get('/')).text;
+    const table = home.slice(home.indexOf('<table class="kpi-table">'));
+    const rows = [...table.slice(0, table.indexOf('</table>')).matchAll(/<tr data-kpi="([a-z_]+)"( class="alarm")?>/g)]
+      .map((m) => ({ kpi: m[1], alarm: !!m[2] }));
+    assert.equal(rows.length, 16, `${user}: every key figure once`);
+    const at = (k) => rows.findIndex((r) => r.kpi === k);
+    // alarms (a count above zero of something wrong now) lead, and the demo has some
+    const firstCalm = rows.findIndex((r) => !r.alarm);
+    assert.ok(firstCalm > 0, `${user}: an alarm row leads (${rows.map((r) => r.kpi)})`);
+    assert.ok(rows.slice(firstCalm).every((r) => !r.alarm), `${user}: no alarm below a calm row`);
+    // overdue and major before every rate or period count
+    for (const k of ['overdue', 'major'])
+      for (const later of ['on_time', 'closure', 'response', 'reported', 'participation'])
+        assert.ok(at(k) < at(later), `${user}: ${k} above ${later}`);
+  }
 });
 
 test('team leader and worker: their own panels and no dashboard', async () => {

@@ -90,3 +90,28 @@ test('a report at the place of an open hazard is flagged, merged, and still earn
   const refused = await leaderPage.request('POST', `/hazards/${original.id}/act`, { form: { action: 'merge' } });
   assert.equal(refused.status, 409);
 });
+
+test('POST /api/v1/hazards/:id/merge merges over the API, is in the OpenAPI document with its schemas, and is refused to a worker', async () => {
+  const worker = srv.client();
+  await worker.apiLogin('yuangong');
+  const leader = srv.client();
+  await leader.apiLogin('banzhang');
+  const original = await report(worker, '电缆桥架盖板缺失');
+  const dup = await report(worker, '桥架盖板掉了');
+  assert.equal((await leader.get(`/api/v1/hazards/${dup.id}`)).json.duplicate_of, original.id, 'flagged at report time');
+  assert.equal((await worker.postJson(`/api/v1/hazards/${dup.id}/merge`, {})).status, 403);
+  const m = await leader.postJson(`/api/v1/hazards/${dup.id}/merge`, { note: '同一处' });
+  assert.equal(m.status, 200, m.text);
+  assert.equal(m.json.status, 'cancelled');
+  assert.equal(m.json.duplicate_of, original.id);
+  assert.equal(m.json.events.at(-1).action, 'merge');
+  // twice: 409 (a report that repeats nothing is refused the same way, tested above)
+  assert.equal((await leader.postJson(`/api/v1/hazards/${dup.id}/merge`, {})).status, 409);
+  // the document describes the route with its own request and response schemas
+  const op = (await srv.client().get('/api/v1/openapi.json')).json.paths['/api/v1/hazards/{id}/merge'].post;
+  assert.equal(op['x-permission'], 'hazard.handle');
+  assert.equal(op.requestBody.content['application/json'].schema.properties.note.type, 'string');
+  const out = op.responses['200'].content['application/json'].schema;
+  assert.ok(out.required.includes('duplicate_of'));
+  assert.deepEqual(out.properties.status.enum, ['cancelled']);
+});

@@ -323,7 +323,9 @@ test('JSON report with a photo uploaded first; a half-sent upload leaves nothing
   const r = await c.postJson('/api/v1/hazards', { area_id: area('精馏车间 中控室'), category_id: cat('management'),
     description: '交接班记录缺项', photos: [up.json.sha256] });
   assert.equal(r.status, 201, r.text);
-  assert.equal(r.json.photos[0].sha256, up.json.sha256);
+  // attached with the evidence band drawn now (the upload alone knew no place): a new photo
+  assert.match(r.json.photos[0].sha256, /^[0-9a-f]{64}$/);
+  assert.notEqual(r.json.photos[0].sha256, up.json.sha256);
   const bad = await c.postJson('/api/v1/hazards', { area_id: area('精馏车间 中控室'), category_id: cat('management'), photos: ['0'.repeat(64)] });
   assert.equal(bad.status, 422);
   assert.equal(bad.json.error.field, 'photos');

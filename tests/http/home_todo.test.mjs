@@ -34,13 +34,46 @@ async function api(user) {
   return c;
 }
 
+// How many records the page behind a "waiting for me" line lists.
+function listed(href, html) {
+  if (href.startsWith('/hazards')) return Number(html.match(/class="hz-count"[^>]*>[^<\d]*(\d+)/)[1]);
+  if (href.startsWith('/permits')) return (html.match(/<li class="permit-row">/g) || []).length;
+  if (href.startsWith('/certs')) return (html.match(/<tr><td><a href="\/persons\//g) || []).length;
+  if (href.startsWith('/equipment')) return (html.match(/<tr class="eq-/g) || []).length;
+  throw new Error(`no counter for ${href}`);
+}
+
+test('each "waiting for me" count is exactly the list its link opens', async () => {
+  // every role with a line: worker, team leader, workshop officer and director, safety
+  // department, safety director, HR, equipment manager
+  const seen = new Set();
+  for (const user of ['yuangong', 'banzhang', 'ws1anquan', 'ws1zhuren', 'anhuan', 'zongjian', 'renshi', 'shebei']) {
+    const c = srv.client();
+    await c.login(user);
+    const html = (await c.get('/')).text;
+    const lines = [...html.matchAll(/<a class="todo-row" href="([^"]*)" data-todo="([^"]*)">[^]*?<strong class="badge">(\d+)<\/strong>/g)];
+    assert.ok(lines.length > 0, `${user} has something waiting`);
+    for (const [, raw, key, n] of lines) {
+      const href = raw.replace(/&amp;/g, '&');
+      const page = await c.get(href);
+      assert.equal(page.status, 200, `${user} ${href}`);
+      assert.equal(listed(href, page.text), Number(n), `${user}: ${key} says ${n}, ${href} lists another number`);
+      seen.add(key);
+    }
+  }
+  // the lines of every module were compared
+  for (const key of ['hazard.todo.rectify', 'hazard.todo.accept', 'hazard.todo.review', 'hazard.todo.verify',
+    'hazard.todo.reported', 'permit.todo.approve', 'permit.todo.guard', 'permit.todo.close', 'cert.todo.expiring',
+    'equip.todo.due']) assert.ok(seen.has(key), `${key} was compared`);
+});
+
 test('HR sees expiring certificates, the equipment manager inspections due', async () => {
   const hr = line(await home('renshi'), 'cert.todo.expiring');
   assert.ok(hr.n > 0, 'the demo has certificates expiring within 30 days');
-  assert.equal(hr.href, '/certs?status=expiring');
+  assert.equal(hr.href, '/certs?status=due');
   const eq = line(await home('shebei'), 'equip.todo.due');
   assert.ok(eq.n >= 2, 'the demo has two overdue devices');
-  assert.equal(eq.href, '/equipment?state=due30');
+  assert.equal(eq.href, '/equipment?state=due&all=1');
   // a worker has neither line
   const w = await home('yuangong');
   assert.equal(line(w, 'cert.todo.expiring').n, 0);
@@ -64,7 +97,7 @@ test('the reporter sees the hazard he just reported on his home', async () => {
   assert.equal(r.status, 201, r.text);
   const after_ = line(await home('yuangong'), 'hazard.todo.reported');
   assert.equal(after_.n, before_ + 1);
-  assert.equal(after_.href, '/hazards?mine=1');
+  assert.equal(after_.href, '/hazards?todo=reported');
   // and the workshop's handler has it to accept
   assert.ok(line(await home('ws1anquan'), 'hazard.todo.accept').n > 0 ||
     line(await home('banzhang'), 'hazard.todo.accept').n > 0);
@@ -91,7 +124,7 @@ test('a permit submitted for approval appears on the approver\'s home', async ()
   assert.equal(s.status, 200, s.text);
   const after_ = line(await home('ws1zhuren'), 'permit.todo.approve');
   assert.equal(after_.n, before_ + 1);
-  assert.equal(after_.href, '/permits?state=submitted');
+  assert.equal(after_.href, '/permits?todo=approve');
   // the applicant does not approve his own
   assert.equal(line(await home('banzhang'), 'permit.todo.approve').n, 0);
 });
@@ -102,3 +135,4 @@ test('the workshop officer\'s card names the workshop, the team leader\'s the te
   assert.doesNotMatch(ws, /本班组/);
   assert.match(await home('banzhang'), /<h2>本班组未闭环隐患 · /);
 });
+

@@ -60,8 +60,11 @@ test("user B attaching user A's photo hash is refused (422, photos) and B still 
   // A may attach it: A uploaded it
   const ok = await a.postJson('/api/v1/hazards', { ...body, description: 'A 自己的照片' });
   assert.equal(ok.status, 201, ok.text);
-  assert.equal((await readPhoto(a, sha)).status, 200);
-  assert.equal((await readPhoto(b, sha)).status, 404, 'A\'s hazard is not in B\'s scope');
+  // what is attached is the upload with the evidence band drawn (its original stays hidden)
+  const marked = ok.json.photos[0].sha256;
+  assert.equal((await readPhoto(a, marked)).status, 200);
+  assert.equal((await readPhoto(b, marked)).status, 404, 'A\'s hazard is not in B\'s scope');
+  assert.equal((await readPhoto(b, sha)).status, 404);
 });
 
 test('the uploader too may attach a photo by hash only within 24 hours of uploading it', async () => {

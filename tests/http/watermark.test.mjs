@@ -3,6 +3,7 @@
 // the safety department (hazard.photo_original), at /photos/<sha>/original.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startServer, setClock, tick } from './lib.mjs';
 import { png } from './images.mjs';
 
@@ -93,4 +94,31 @@ test('a bad GPS field is refused naming it, and nothing is stored', async () => 
   assert.equal(r.json.error.field, 'lat');
   const after = (await worker.get('/api/v1/hazards?mine=1&per_page=200')).json.items.length;
   assert.equal(after, before);
+});
+
+test('a photo uploaded alone and attached by its hash gets the band too; the page links the original for the safety department only', async () => {
+  const worker = await login('yuangong');
+  const png = flatPng(640, 480);
+  const fd = new FormData();
+  fd.append('photo', new Blob([png], { type: 'image/png' }), 'p.png');
+  const up = await worker.request('POST', '/api/v1/photos', { multipart: fd });
+  assert.equal(up.status, 201, up.text);
+  const uploaded = up.json.sha256;
+  const r = await worker.postJson('/api/v1/hazards', { area_id: area('精馏车间 中控室'), category_id: cat('management'),
+    description: '先传照片再报', photos: [uploaded] });
+  assert.equal(r.status, 201, r.text);
+  const sha = r.json.photos[0].sha256;
+  assert.notEqual(sha, uploaded, 'the attached photo is a marked copy, not the bare upload');
+  const marked = await get(worker, `/photos/${sha}`);
+  assert.equal(marked.status, 200);
+  assert.deepEqual(jpegSize(marked.body), { w: 640, h: 480 });
+  const safety = await login('anhuan');
+  const orig = await get(safety, `/photos/${sha}/original`);
+  assert.equal(orig.status, 200);
+  assert.equal(createHash('sha256').update(orig.body).digest('hex'), uploaded, 'the original is the upload as stored');
+  assert.ok(marked.body.length > orig.body.length + 3000, `marked ${marked.body.length} B vs ${orig.body.length} B`);
+  // the hazard page: a link to the original for the safety department, none for the reporter
+  const link = `href="/photos/${sha}/original"`;
+  assert.ok((await safety.get(`/hazards/${r.json.id}`)).text.includes(link));
+  assert.ok(!(await worker.get(`/hazards/${r.json.id}`)).text.includes('/original"'));
 });
