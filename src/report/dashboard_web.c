@@ -210,7 +210,8 @@ void dash_kpi_table(struct req *r, struct strbuf *o, const struct dash *d, int c
 		}
 		free(cpath);
 	}
-	html_printf(o, "<div class=\"table-wrap\"><table class=\"kpi-table\"><thead><tr><th>%s</th><th>%s</th>"
+	/* "cards": below 600 px each figure is a card, its cells led by their column's name */
+	html_printf(o, "<div class=\"table-wrap\"><table class=\"kpi-table cards\"><thead><tr><th>%s</th><th>%s</th>"
 		       "<th>%s</th><th>%s</th>",
 		    T(r, "report.kpi"), d->unit_name, T(r, "report.baseline"), T(r, "report.trend"));
 	if (have_plant)
@@ -243,17 +244,19 @@ void dash_kpi_table(struct req *r, struct strbuf *o, const struct dash *d, int c
 		enum kpi_id i = order[j];
 		const char *cls, *key = kpi_key(i), *href = kpi_href(r, d, i);
 		const char *ar = arrow(i, &d->k, &d->base, &cls);
-		html_printf(o, "<tr data-kpi=\"%s\"%r><th scope=\"row\"><abbr title=\"%s\">%s</abbr></th><td class=\"num\">",
+		html_printf(o, "<tr data-kpi=\"%s\"%r><th scope=\"row\"><abbr title=\"%s\">%s</abbr></th><td class=\"num\" data-label=\"%s\">",
 			    key + strlen("report.kpi."), alarm[j] ? " class=\"alarm\"" : "",
-			    T(r, arena_printf(&r->arena, "%s.f", key)), T(r, key));
+			    T(r, arena_printf(&r->arena, "%s.f", key)), T(r, key), d->unit_name);
 		if (href)
 			html_printf(o, "<a href=\"%s\">%s</a>", href, fmt(r, i, &d->k, &d->base));
 		else
 			html_printf(o, "%s", fmt(r, i, &d->k, &d->base));
-		html_printf(o, "</td><td class=\"num\">%s</td><td class=\"arrow %s\">%s</td>",
-			    i == KPI_COMPRESSION ? "" : fmt(r, i, &d->base, NULL), cls, ar);
+		html_printf(o, "</td><td class=\"num\" data-label=\"%s\">%s</td><td class=\"arrow %s\" data-label=\"%s\">%s</td>",
+			    T(r, "report.baseline"), i == KPI_COMPRESSION ? "" : fmt(r, i, &d->base, NULL), cls,
+			    T(r, "report.trend"), ar);
 		if (have_plant)
-			html_printf(o, "<td class=\"num\">%s</td>", i == KPI_COMPRESSION ? "" : fmt(r, i, &plant, NULL));
+			html_printf(o, "<td class=\"num\" data-label=\"%s\">%s</td>", T(r, "report.plant"),
+				    i == KPI_COMPRESSION ? "" : fmt(r, i, &plant, NULL));
 		html_printf(o, "</tr>");
 	}
 	html_printf(o, "</tbody></table></div>");

@@ -1,5 +1,5 @@
 // tests/e2e/phone_cards.test.mjs — more tables read on a 360-px phone: the accounts list
-// (/admin/users) and a group's key figures per plant (home) become cards, with no sideways
+// (/admin/users), a group's key figures per plant and a director's key figures (home) become cards, with no sideways
 // scroll; /certs/expiring is one list, most urgent first, each card with a 还剩 N 天 badge.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +69,17 @@ test("a group's key figures per plant at 360 px: each plant is a card", async ()
   const { ctx, page } = await signedIn(browser, srv.url, 'jituan2', DEMO_PASSWORD, PHONE);
   await page.goto(`${srv.url}/`);
   await assertCards(page, 'main table.plants', 'key figures');
+  await ctx.close();
+});
+
+test("a director's key figures at 360 px: each figure is a card, its values named, beside the plant's", async () => {
+  const { ctx, page } = await signedIn(browser, srv.url, 'ws1zhuren', DEMO_PASSWORD, PHONE);
+  await page.goto(`${srv.url}/`);
+  await assertCards(page, 'main table.kpi-table', "the workshop director's key figures");
+  // the plant's column (the yardstick) is named on each card, not lost off the right edge
+  const plant = await page.$$eval('main table.kpi-table tbody td[data-label]', (tds) => tds.map((td) => td.dataset.label));
+  assert.ok(plant.includes('全厂'), `column names on the cards: ${[...new Set(plant)].join(', ')}`);
+  await page.screenshot({ path: `${shots}director-kpis-phone.png`, fullPage: true });
   await ctx.close();
 });
 

@@ -189,7 +189,7 @@ test('a workshop director: his workshop against the plant, not the plant dashboa
 test('the director\'s key figures: most urgent first (what is wrong now with a count, then the rest)', async () => {
   for (const user of ['ws1zhuren', 'anhuan']) {
     const home = (await (await as(user)).get('/')).text;
-    const table = home.slice(home.indexOf('<table class="kpi-table">'));
+    const table = home.slice(home.indexOf('<table class="kpi-table'));
     const rows = [...table.slice(0, table.indexOf('</table>')).matchAll(/<tr data-kpi="([a-z_]+)"( class="alarm")?>/g)]
       .map((m) => ({ kpi: m[1], alarm: !!m[2] }));
     assert.equal(rows.length, 16, `${user}: every key figure once`);
