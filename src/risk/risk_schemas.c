@@ -6,6 +6,7 @@
  */
 #include "risk/risk.h"
 #include "base/module.h"
+#include "risk/risk_map_schemas.h"
 
 #define ID "{\"type\":\"integer\",\"minimum\":1}"
 #define IDN "{\"type\":\"integer\",\"nullable\":true}"
@@ -130,5 +131,6 @@ const struct module_schema risk_schemas[] = {
 	{"POST", "/api/v1/risk/acks/:id/confirm", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"confirmed\":{\"type\":\"boolean\"}}}"},
 	{"POST", "/api/v1/risk/import", "{\"type\":\"object\",\"description\":\"multipart/form-data: file (XLSX or CSV), unit_id, dry_run (1: check only)\"}",
 	 IMPORT_OUT},
+	RISK_MAP_SCHEMAS,	/* the four-colour map and the notice card (risk_map_schemas.h) */
 	{0},
 };
