@@ -134,7 +134,10 @@ test("an area's colour follows its risks: assessed 一般 it is yellow, re-asses
   const obj = r.json.id;
   r = await safety.postJson('/api/v1/risk/units', { object_id: obj, name: '制氮机组' });
   const ru = r.json.id;
-  r = await safety.postJson('/api/v1/risk/events', { risk_unit_id: ru, name: '氮气窒息', emergency: '佩戴空气呼吸器施救' });
+  const types = (await safety.get('/api/v1/risk/choices')).json.accident_types;
+  const asphyxiation = types.find((t) => t.list === '2025' && t.code === 'asphyxiation').id;
+  r = await safety.postJson('/api/v1/risk/events', { risk_unit_id: ru, name: '氮气窒息', accident_type_id: asphyxiation,
+    emergency: '佩戴空气呼吸器施救' });
   assert.equal(r.status, 201, r.text);
   const ev = r.json.id;
   r = await safety.postJson(`/api/v1/risk/events/${ev}/assessments`, { method: 'LEC', l: 3, e: 6, c: 7, reason: 'initial' });
