@@ -192,10 +192,13 @@ static void card_html(struct req *r, struct strbuf *o, const struct risk_card *c
 	}
 	if (!c->nevents)
 		html_printf(o, "<p class=\"empty\">%s</p>", T(r, "risk.card.no_events"));
-	html_printf(o, "<footer class=\"risk-card-foot\"><div><p><b>%s</b> %s</p><p><b>%s</b> "
-		       "<a href=\"tel:%s\" class=\"risk-card-phone\">%s</a></p><p><b>%s</b> 119 · 120</p></div>",
-		    T(r, "risk.card.responsible"), *c->resp_name ? c->resp_name : "—", T(r, "risk.card.phone"), c->resp_phone,
-		    *c->resp_phone ? c->resp_phone : "—", T(r, "risk.card.emergency_phone"));
+	html_printf(o, "<footer class=\"risk-card-foot\"><div><p><b>%s</b> %s</p><p><b>%s</b> ", T(r, "risk.card.responsible"),
+		    *c->resp_name ? c->resp_name : "—", T(r, "risk.card.phone"));
+	if (*c->resp_phone)	/* a tap calls the responsible person from the posted card's page */
+		html_printf(o, "<a href=\"tel:%s\" class=\"risk-card-phone\">%s</a>", c->resp_phone, c->resp_phone);
+	else
+		html_printf(o, "—");
+	html_printf(o, "</p><p><b>%s</b> 119 · 120</p></div>", T(r, "risk.card.emergency_phone"));
 	if (*c->qr_token) {
 		struct strbuf svg = STRBUF_INIT;
 		const char *url = org_qr_url(r, c->qr_token);
