@@ -192,7 +192,7 @@ static void card_html(struct req *r, struct strbuf *o, const struct risk_card *c
 	}
 	if (!c->nevents)
 		html_printf(o, "<p class=\"empty\">%s</p>", T(r, "risk.card.no_events"));
-	html_printf(o, "<footer class=\"risk-card-foot\"><div><p><b>%s</b> %s</p><p><b>%s</b> ", T(r, "risk.card.responsible"),
+	html_printf(o, "<div class=\"risk-card-foot\"><div><p><b>%s</b> %s</p><p><b>%s</b> ", T(r, "risk.card.responsible"),
 		    *c->resp_name ? c->resp_name : "—", T(r, "risk.card.phone"));
 	if (*c->resp_phone)	/* a tap calls the responsible person from the posted card's page */
 		html_printf(o, "<a href=\"tel:%s\" class=\"risk-card-phone\">%s</a>", c->resp_phone, c->resp_phone);
@@ -207,7 +207,7 @@ static void card_html(struct req *r, struct strbuf *o, const struct risk_card *c
 			    T(r, "risk.card.scan"));
 		sb_release(&svg);
 	}
-	html_printf(o, "</footer></article>");
+	html_printf(o, "</div></article>");
 }
 
 static int card_id(struct req *r, struct risk_card *c)

@@ -105,6 +105,8 @@ int risk_map_load(struct req *r, int64_t unit_id, struct risk_map *m)
 		a->unit_id = db_col_i64(st, 2);
 		a->unit_name = arena_strdup(&r->arena, db_col_text(st, 3));
 		a->rank = (int)db_col_i64(st, 4);
+		if (a->rank < 0 || a->rank > 4)
+			a->rank = 0;
 		a->objects = db_col_i64(st, 5);
 		a->points = db_col_null(st, 6) ? NULL : arena_strdup(&r->arena, db_col_text(st, 6));
 	}

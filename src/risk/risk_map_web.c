@@ -159,9 +159,18 @@ int risk_map_edit_page(struct req *r)
 
 int risk_map_drawing_post(struct req *r)
 {
-	int64_t unit = map_unit(r);
+	int64_t unit = map_unit(r), covered = 0;
 	if (!unit)
 		return 0;
+	/* a new drawing unplaces every area of the company: only someone whose scope covers the
+	 * whole company (the safety department) may replace it, not a workshop's safety officer:
+	 * for them the company is out of scope, 404 as for any record outside it */
+	db_get_i64(r->db, &covered, "SELECT count(*) FROM units WHERE id = ? AND path LIKE ?", "It", unit,
+		   auth_scope_pattern(r));
+	if (!covered) {
+		resp_error(r, 404, "not_found", T(r, "risk.map.drawing_scope"), "unit_id");
+		return 0;
+	}
 	struct upload *u = req_upload(r, "drawing");
 	const unsigned char *data = NULL;
 	size_t len = 0;

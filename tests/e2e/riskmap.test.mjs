@@ -133,6 +133,9 @@ test('the map and a risk notice card on a 360-px phone, and the card printed on 
   await p.emulateMedia({ media: 'print' });
   assert.equal(await p.locator('header.top').isVisible(), false, 'no page chrome on paper');
   assert.equal(await p.locator('p.actions').isVisible(), false);
+  // the foot (responsible person, phones, the QR code) prints with the card
+  assert.ok(await p.locator('.risk-card-foot').isVisible(), 'the foot on paper');
+  assert.ok(await p.locator('.risk-card-qr svg').isVisible(), 'the QR code on paper');
   await p.screenshot({ path: `${shots}riskcard-a4.png`, fullPage: true });
   const a4 = await p.pdf({ preferCSSPageSize: true, printBackground: true });
   assert.deepEqual(mediaBox(a4), [595, 842], 'A4');

@@ -92,6 +92,13 @@ test('drawing upload: not an image, too large, a bomb are refused naming "drawin
   r = await page.request('POST', '/risk/map/drawing', { multipart: f });
   assert.equal(r.status, 422);
   assert.match(r.text, /data-field="drawing"/);
+  // a workshop's safety officer places his own areas but may not replace the company's drawing
+  const ws = await api('ws1anquan');
+  const f2 = new FormData();
+  f2.append('drawing', new Blob([png(40, 30)]), 'plan.png');
+  r = await ws.request('POST', '/api/v1/risk/map/drawing', { multipart: f2 });
+  assert.equal(r.status, 404, r.text);
+  assert.equal(r.json.error.field, 'unit_id');
   assert.deepEqual((await safety.get('/api/v1/risk/map')).json, before, 'nothing changed');
 });
 
@@ -122,6 +129,22 @@ test('polygons: fewer than three corners, outside the drawing or malformed are 4
   assert.deepEqual(r.json.points, [[884, 544], [1116, 544], [1116, 656], [884, 656], [1000, 700]]);
   const audit = (await auditor.get(`/api/v1/audit?entity=risk_map_area&entity_id=${dock.id}`)).json.items;
   assert.deepEqual(audit.map((e) => e.action).sort(), ['place', 'redraw']);
+  // a new drawing, re-encoded at its own size, unplaces the areas drawn on the old one
+  const f = new FormData();
+  f.append('drawing', new Blob([png(600, 400, (x, y) => [x % 256, y % 256, 90])]), 'plan.png');
+  r = await safety.request('POST', '/api/v1/risk/map/drawing', { multipart: f });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual([r.json.id, r.json.width, r.json.height], [map.drawing.id, 600, 400]);
+  const after = (await safety.get('/api/v1/risk/map')).json;
+  assert.ok(after.areas.every((a) => a.points === null));
+  const img = await fetch(`${srv.url}${after.drawing.url}`, { headers: { Authorization: `Bearer ${safety.bearer}` } });
+  assert.equal(Buffer.from(await img.arrayBuffer()).subarray(0, 3).toString('hex'), 'ffd8ff', 'stored as JPEG');
+  const drawn = (await auditor.get(`/api/v1/audit?entity=risk_map_drawing&entity_id=${map.drawing.id}`)).json.items;
+  assert.deepEqual(drawn.map((e) => e.action), ['replace']);
+  // corners are checked against the new size
+  r = await put([[10, 10], [700, 10], [10, 300]]);
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'points');
 });
 
 test("an area's colour follows its risks: assessed 一般 it is yellow, re-assessed and approved 较大 orange", async () => {
