@@ -395,9 +395,11 @@ int risk_map_area_page(struct req *r)
 			     " LEFT JOIN equipment eq ON eq.id = o.equipment_id"
 			     " LEFT JOIN risk_units ru ON ru.object_id = o.id AND ru.active = 1"
 			     " LEFT JOIN risk_events e ON e.risk_unit_id = ru.id AND e.active = 1"
-			     " LEFT JOIN risk_levels l ON l.code = e.level"
+			     " LEFT JOIN risk_levels l ON l.code = e.level JOIN units ou ON ou.id = o.unit_id"
 			     " WHERE o.active = 1 AND COALESCE(o.area_id, eq.area_id) = ?"
-			     " ORDER BY o.id, COALESCE(l.rank, 0) DESC, e.id", "I", id);
+			     " AND ou.path LIKE ? AND (? = 0 OR o.resp_user_id = ?)"	/* the objects in scope, as their cards */
+			     " ORDER BY o.id, COALESCE(l.rank, 0) DESC, e.id",
+		      "ItII", id, auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r));
 	int64_t obj = 0;
 	int n = 0;
 	html_printf(o, "<ul class=\"list risk-area-register\">");
