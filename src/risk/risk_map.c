@@ -287,39 +287,41 @@ int risk_map_store_drawing(struct req *r, int64_t unit_id, const unsigned char *
 		*why = "risk.map.drawing_large";
 		return -1;
 	}
-	char sha[65];
-	int64_t w = 0, h = 0, old = 0;
-	if (db_begin(r->db) != DB_OK)
-		return -2;
-	/* the hazard photos' path: magic bytes, the 40-megapixel bomb check, re-encoding */
-	if (hazard_store_photo(r->db, data, len, NULL, sha, why)) {
-		db_rollback(r->db);
+	/* the hazard photos' path: magic bytes, the 40-megapixel bomb check before any pixel is
+	 * decoded, re-encoding without metadata */
+	struct hazard_image img;
+	if (hazard_image_process(data, len, &img, why)) {
 		if (!strcmp(*why, "hazard.photo_failed"))
 			return -2;
-		*why = "risk.map.drawing_not_image";
+		*why = !strcmp(*why, "hazard.photo_too_many_pixels") ? "risk.map.drawing_pixels" : "risk.map.drawing_not_image";
 		return -1;
 	}
 	*why = NULL;
-	int64_t now = clock_now(), me = r->who ? r->who->user_id : 0;
-	db_get_i64(r->db, &w, "SELECT width FROM blobs WHERE sha256 = ?", "t", sha);
-	db_get_i64(r->db, &h, "SELECT height FROM blobs WHERE sha256 = ?", "t", sha);
+	int64_t now = clock_now(), me = r->who ? r->who->user_id : 0, old = 0, w = img.width, h = img.height;
+	if (db_begin(r->db) != DB_OK) {
+		hazard_image_free(&img);
+		return -2;
+	}
 	db_get_i64(r->db, &old, "SELECT id FROM risk_map_drawings WHERE unit_id = ?", "I", unit_id);
 	int rc = DB_OK;
 	if (old) {
 		/* the old polygons would not fit the new picture: the areas are placed again */
 		rc = db_exec(r->db, "DELETE FROM risk_map_areas WHERE drawing_id = ?", "I", old);
 		if (rc == DB_OK)
-			rc = db_exec(r->db, "UPDATE risk_map_drawings SET sha256 = ?, width = ?, height = ?, uploaded_by = NULLIF(?, 0),"
-					   " uploaded_at = ? WHERE id = ?", "tIIIII", sha, w, h, me, now, old);
+			rc = db_exec(r->db, "UPDATE risk_map_drawings SET jpeg = ?, width = ?, height = ?,"
+					   " uploaded_by = NULLIF(?, 0), uploaded_at = ? WHERE id = ?",
+				     "bIIIII", img.jpeg, img.jpeg_len, w, h, me, now, old);
 		*drawing_id = old;
 	} else {
-		rc = db_exec(r->db, "INSERT INTO risk_map_drawings (unit_id, sha256, width, height, uploaded_by, uploaded_at)"
-				   " VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)", "ItIIII", unit_id, sha, w, h, me, now);
+		rc = db_exec(r->db, "INSERT INTO risk_map_drawings (unit_id, jpeg, width, height, uploaded_by, uploaded_at)"
+				   " VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)", "IbIIII", unit_id, img.jpeg, img.jpeg_len, w, h, me, now);
 		*drawing_id = db_last_id(r->db);
 	}
+	size_t bytes = img.jpeg_len;
+	hazard_image_free(&img);
 	if (rc != DB_OK ||
 	    audit_req(r, "risk_map_drawing", *drawing_id, old ? "replace" : "upload",
-		      arena_printf(&r->arena, "%lldx%lld %s", (long long)w, (long long)h, sha)) != 0 ||
+		      arena_printf(&r->arena, "%lldx%lld, %zu bytes", (long long)w, (long long)h, bytes)) != DB_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return -2;

@@ -4,8 +4,8 @@
  * (罐区 装卸站台, 公用工程 空压制氮站) are drawn on the picture but left unplaced, so the editor
  * has work to show and the browser test places them.
  *
- * The picture is 1200 × 800 px (under the 1600 px a re-encoded photo keeps), stored through
- * the hazard photos' path as an upload would be.
+ * The picture is 1200 × 800 px (under the 1600 px a re-encoded photo keeps), re-encoded
+ * through the hazard photos' path as an upload would be.
  */
 #include "risk/risk_map.h"
 #include "base/clock.h"
@@ -101,17 +101,20 @@ int risk_map_demo_load(struct db *c)
 	unsigned char *png = risk_map_demo_png(DEMO_W, DEMO_H, &len);
 	if (!png)
 		return -1;
-	char sha[65];
+	struct hazard_image img;
 	const char *why;
-	int rc = hazard_store_photo(c, png, len, NULL, sha, &why);
+	int rc = hazard_image_process(png, len, &img, &why);
 	free(png);
 	if (rc)
 		return -1;
 	int64_t unit = 0, now = clock_now();
 	if (db_get_i64(c, &unit, "SELECT id FROM units WHERE kind = 'company' ORDER BY id LIMIT 1", NULL) != 1 ||
-	    db_exec(c, "INSERT INTO risk_map_drawings (unit_id, sha256, width, height, uploaded_at) VALUES (?, ?, ?, ?, ?)",
-		    "ItiiI", unit, sha, DEMO_W, DEMO_H, now) != DB_OK)
+	    db_exec(c, "INSERT INTO risk_map_drawings (unit_id, jpeg, width, height, uploaded_at) VALUES (?, ?, ?, ?, ?)",
+		    "IbiiI", unit, img.jpeg, img.jpeg_len, img.width, img.height, now) != DB_OK) {
+		hazard_image_free(&img);
 		return -1;
+	}
+	hazard_image_free(&img);
 	int64_t drawing = db_last_id(c);
 	for (const struct demo_place *p = places; p->area; p++) {
 		if (!p->placed)

@@ -218,10 +218,9 @@ int risk_map_drawing_get(struct req *r)
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	struct db_stmt *st = db_query(r->db, "SELECT b.bytes, b.mime FROM risk_map_drawings d JOIN blobs b ON b.sha256 = d.sha256"
-				    " WHERE d.id = ?", "I", id);
+	struct db_stmt *st = db_query(r->db, "SELECT jpeg FROM risk_map_drawings WHERE id = ?", "I", id);
 	if (st && db_step(st) == 1) {
-		resp_text(r, 200, arena_strdup(&r->arena, db_col_text(st, 1)), db_col_blob(st, 0), db_col_bytes(st, 0));
+		resp_text(r, 200, "image/jpeg", db_col_blob(st, 0), db_col_bytes(st, 0));
 		resp_header(r, "Cache-Control", "private, max-age=300");
 	} else {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);

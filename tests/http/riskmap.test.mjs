@@ -7,7 +7,7 @@
 // hazard report; the unit's cards as one PDF with a page per object; every change audited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib.mjs';
+import { startServer, setClock, serverNow, tick } from './lib.mjs';
 import { png, pngHeader } from './images.mjs';
 
 let srv, safety, worker, auditor, map;
@@ -27,6 +27,7 @@ before(async () => {
   map = (await safety.get('/api/v1/risk/map')).json;
 });
 after(async () => {
+  await setClock(srv, 0);
   const { code } = await srv.stop();
   assert.equal(code, 0);
 });
@@ -229,4 +230,15 @@ test("a unit's cards as one PDF: valid, one page per object, A4 and A5", async (
     assert.equal((pdf.match(/\/Type \/Page[^s]/g) || []).length, expect, `${size}: a page per object`);
     assert.match(pdf, box);
   }
+});
+
+test("the drawing outlives the hazard scheduler's collection of unused photo blobs", async () => {
+  const m = (await safety.get('/api/v1/risk/map')).json;
+  await setClock(srv, (await serverNow(srv)) + 2 * 86400);
+  const t = await tick(srv);
+  assert.ok(t.actions >= 0);
+  const s = await api('anhuan');	// the clock moved past the first sign-in's lifetime
+  const img = await fetch(`${srv.url}${m.drawing.url}`, { headers: { Authorization: `Bearer ${s.bearer}` } });
+  assert.equal(img.status, 200);
+  assert.equal((await s.get('/api/v1/risk/map')).json.drawing.id, m.drawing.id);
 });

@@ -1,14 +1,15 @@
 -- 0550_risk_map.sql — the four-colour map (四色分布图): a plant drawing per company unit and
 -- each area drawn on it as a polygon.
 --
--- The drawing is stored as the hazard photos are (re-encoded, metadata-free, in blobs by its
--- SHA-256); polygons are in the drawing's own pixel coordinates, so the map scales with the
+-- The drawing is re-encoded as the hazard photos are (a metadata-free JPEG of at most 1600 px a
+-- side) and kept in its own row, not in blobs: the hazard scheduler collects blobs no hazard
+-- photo uses. Polygons are in the drawing's own pixel coordinates, so the map scales with the
 -- picture and survives a change of screen. A new drawing replaces the old one of its unit and
 -- keeps no polygons drawn on the old (they would no longer fit its picture).
 CREATE TABLE risk_map_drawings (
   id INTEGER PRIMARY KEY,
   unit_id INTEGER NOT NULL UNIQUE REFERENCES units(id),
-  sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+  jpeg BLOB NOT NULL,
   width INTEGER NOT NULL,
   height INTEGER NOT NULL,
   uploaded_by INTEGER REFERENCES users(id),
