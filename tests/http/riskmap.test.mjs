@@ -242,3 +242,14 @@ test("the drawing outlives the hazard scheduler's collection of unused photo blo
   assert.equal(img.status, 200);
   assert.equal((await s.get('/api/v1/risk/map')).json.drawing.id, m.drawing.id);
 });
+
+test('the OpenAPI document describes the map and card routes with their schemas', async () => {
+  const o = (await safety.get('/api/v1/openapi.json')).json;
+  const body = (op) => JSON.stringify(op.requestBody || {});
+  const ok = (op) => JSON.stringify(op.responses);
+  const put = o.paths['/api/v1/risk/map/areas/{id}'].put;
+  assert.match(body(put), /"points":\{"type":"array","minItems":3/);
+  assert.match(ok(o.paths['/api/v1/risk/map'].get), /"areas":\{"type":"array"/);
+  assert.match(ok(o.paths['/api/v1/risk/map/drawing'].post), /"width":\{"type":"integer"\}/);
+  assert.match(ok(o.paths['/api/v1/risk/objects/{id}/card'].get), /"measures":\{"type":"array"/);
+});
