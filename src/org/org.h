@@ -61,6 +61,10 @@ void org_gen_password(char out[24]);
 
 extern const struct route org_routes[];
 /* its entry in the module table (base/module.h), listed in src/modules.c */
+/* The link a printed QR code carries: scheme and host of this request, then /a/<token> (the
+ * area labels, and the risk notice cards that send a scan to the hazard report of the place). */
+const char *org_qr_url(struct req *r, const char *token);
+
 struct module;
 extern const struct module org_module;
 

@@ -81,8 +81,6 @@ const char *org_like(struct req *r, const char *q);
 void org_diff(struct strbuf *sb, const char *field, const char *old, const char *new_value);
 /* Is this unit active and in the caller's data scope? */
 int org_unit_usable(struct req *r, int64_t unit_id);
-/* The link a printed QR code carries: scheme and host of this request, then /a/<token>. */
-const char *org_qr_url(struct req *r, const char *token);
 
 /* --- handlers (the route table is in org_web.c) --- */
 int org_units_page(struct req *r);

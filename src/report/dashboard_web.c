@@ -11,6 +11,7 @@
  * period of the same length just before, unless base_from/base_to choose another.
  */
 #include "report/report.h"
+#include "risk/risk.h"
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -482,7 +483,9 @@ int dash_page(struct req *r)
 	dash_ranking(r, o, &d);
 	html_printf(o, "</section><section class=\"card\"><h2>%s</h2>", T(r, "report.major_open"));
 	dash_major_list(r, o, &d, 20);
-	html_printf(o, "</section><section class=\"card footnotes\"><h2>%s</h2><dl>", T(r, "report.definitions"));
+	html_printf(o, "</section>");
+	risk_map_panel(r, o, d.unit_id, 0);	/* 四色分布图 of the unit's company (risk module) */
+	html_printf(o, "<section class=\"card footnotes\"><h2>%s</h2><dl>", T(r, "report.definitions"));
 	for (int i = 0; i < KPI_COUNT; i++)
 		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, kpi_key(i)),
 			    T(r, arena_printf(&r->arena, "%s.f", kpi_key(i))));

@@ -16,19 +16,16 @@
 #include "db/db.h"
 #include "web/page.h"
 #include "web/i18n.h"
+#include "web/pdfdoc.h"
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
-#include <pango/pangocairo.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #define PAGE_W 595.0
 #define PAGE_H 842.0
 #define MARGIN 40.0
-#define FONT "Noto Sans CJK SC"
 
 struct pdf {
 	struct req *r;
@@ -37,35 +34,11 @@ struct pdf {
 	int page;
 };
 
-static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
-{
-	sb_add(closure, data, len);
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/* Draw text at (x, y) with the given size; returns its height. width > 0 wraps. */
+/* Text at (x, y) in the shared PDF layer (web/pdfdoc.c); returns its height. */
 static double text(struct pdf *p, double x, double y, const char *s, double size, int bold, double width,
 		   int align_right)
 {
-	PangoLayout *l = pango_cairo_create_layout(p->cr);
-	PangoFontDescription *fd = pango_font_description_from_string(FONT);
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(l, fd);
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-		if (align_right)
-			pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
-	}
-	pango_layout_set_text(l, s ? s : "", -1);
-	int w, h;
-	pango_layout_get_pixel_size(l, &w, &h);
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
-	pango_font_description_free(fd);
-	g_object_unref(l);
-	return h;
+	return pdfdoc_text(p->cr, x, y, s, size, bold, width, align_right);
 }
 
 static void footer(struct pdf *p)
@@ -256,31 +229,22 @@ static const char *fmt(struct req *r, enum kpi_id id, const struct kpi *k, const
 	return arena_strdup(&r->arena, buf);
 }
 
-static int render(struct req *r, const struct dash *d, const char *month, struct strbuf *out);
+static void render(struct req *r, const struct dash *d, const char *month, cairo_t *cr);
 
-/* One PDF at a time: fontconfig's configuration and pango's font map are shared by the
- * process, and their thread safety has varied between versions; a monthly report is rare
- * enough that queueing costs nothing. */
+/* The drawing lock, surface and fonts are the shared PDF layer's (web/pdfdoc.c). */
 int pdf_monthly(struct req *r, const struct dash *d, const char *month, struct strbuf *out)
 {
-	static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
-	pthread_mutex_lock(&one_at_a_time);
-	int rc = render(r, d, month, out);
-	pthread_mutex_unlock(&one_at_a_time);
-	return rc;
+	struct pdfdoc doc;
+	if (pdfdoc_open(&doc, out, PAGE_W, PAGE_H,
+			arena_printf(&r->arena, "%s %s %s", T(r, "report.monthly"), d->unit_name, month), T(r, "app.name")))
+		return -1;
+	render(r, d, month, doc.cr);
+	return pdfdoc_close(&doc, out);
 }
 
-static int render(struct req *r, const struct dash *d, const char *month, struct strbuf *out)
+static void render(struct req *r, const struct dash *d, const char *month, cairo_t *cr)
 {
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, out, PAGE_W, PAGE_H);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(s);
-		return -1;
-	}
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-				       arena_printf(&r->arena, "%s %s %s", T(r, "report.monthly"), d->unit_name, month));
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, T(r, "app.name"));
-	struct pdf p = {r, cairo_create(s), MARGIN, 1};
+	struct pdf p = {r, cr, MARGIN, 1};
 	cairo_set_source_rgb(p.cr, 0, 0, 0);
 	p.y += text(&p, MARGIN, p.y, arena_printf(&r->arena, "%s · %s", d->unit_name, T(r, "report.monthly")), 18, 1, 0, 0);
 	char a[16], b[16], now[32];
@@ -378,9 +342,4 @@ static int render(struct req *r, const struct dash *d, const char *month, struct
 		p.y += text(&p, MARGIN, p.y, T(r, "report.no_major"), 9, 0, 0, 0);
 	footer(&p);
 	cairo_show_page(p.cr);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(s);
-	int ok = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS;
-	cairo_surface_destroy(s);
-	return ok && out->len > 4 ? 0 : -1;
 }

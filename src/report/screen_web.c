@@ -8,6 +8,7 @@
  * the page still shows the panels as of loading.
  */
 #include "report/report.h"
+#include "risk/risk.h"
 #include "base/clock.h"
 #include "http/static.h"
 #include "web/html.h"
@@ -73,7 +74,9 @@ static void panels(struct req *r, struct strbuf *o, struct dash *d)
 	dash_ranking(r, o, d);
 	html_printf(o, "</section><section class=\"scr-f\"><h2>%s</h2>", T(r, "report.major_open"));
 	dash_major_list(r, o, d, 5);
-	html_printf(o, "</section></div>");
+	html_printf(o, "</section>");
+	risk_map_panel(r, o, d->unit_id, 1);	/* 四色分布图 (risk module): a fourth column */
+	html_printf(o, "</div>");
 }
 
 int screen_page(struct req *r)

@@ -190,6 +190,13 @@ int risk_import(const struct actor *a, const char *data, size_t len, int64_t uni
  * not 0) as a table whose rows link to each unit's register: for the dashboard. */
 void risk_colour_table(struct req *r, int64_t unit_id);
 
+/* ---- the four-colour map (risk_map.c, risk_map_web.c) ---- */
+
+/* The four-colour map of unit_id's company (the caller's when 0) as a panel: the dashboard
+ * (big 0, areas linking to their register) and the big screen (big 1). Nothing without
+ * risk.view or outside the caller's scope. */
+void risk_map_panel(struct req *r, struct strbuf *o, int64_t unit_id, int big);
+
 /* ---- demo (risk_demo.c) ---- */
 int risk_demo_load(struct db *c);
 

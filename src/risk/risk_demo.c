@@ -11,6 +11,7 @@
  * operators (张三 and his team), so that the phone page and the team leader's list show both.
  */
 #include "risk/risk.h"
+#include "risk/risk_map.h"
 #include "auth/actor.h"
 #include "base/clock.h"
 #include "db/db.h"
@@ -198,5 +199,6 @@ int risk_demo_load(struct db *c)
 	    db_exec(c, "DELETE FROM notifications WHERE kind = 'risk.ack' AND user_id NOT IN (SELECT user_id FROM risk_acks"
 		       " WHERE confirmed_at = 0)", NULL) != DB_OK)
 		return -1;
-	return 0;
+	/* the plant drawing with the areas placed (risk_map_demo.c) */
+	return risk_map_demo_load(c);
 }

@@ -32,13 +32,9 @@ static const struct module_menu menu[] = {
 	{0},
 };
 
-static int64_t my_tasks(struct req *r)
-{
-	int64_t n = 0, me = r->who ? r->who->user_id : 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM risk_tasks WHERE closed_at = 0 AND (assignee_id = ? OR escalated_to = ?)",
-		   "II", me, me);
-	return n;
-}
+/* "Waiting for me": each count is the length of the list its line opens */
+static int64_t my_tasks(struct req *r) { return risk_register_todo_count(r, "tasks"); }
+static int64_t to_approve(struct req *r) { return risk_register_todo_count(r, "approve"); }
 
 static int64_t my_acks(struct req *r)
 {
@@ -48,20 +44,10 @@ static int64_t my_acks(struct req *r)
 	return n;
 }
 
-static int64_t to_approve(struct req *r)
-{
-	int64_t n = 0;
-	db_get_i64(r->db, &n, "SELECT count(*) FROM risk_assessments a JOIN risk_events e ON e.id = a.event_id"
-			      " JOIN risk_units ru ON ru.id = e.risk_unit_id JOIN risk_objects o ON o.id = ru.object_id"
-			      " JOIN units un ON un.id = o.unit_id WHERE a.approval = 'pending' AND un.path LIKE ?", "t",
-		   auth_scope_pattern(r));
-	return n;
-}
-
 static const struct module_todo todo[] = {
 	{25, "/risk/acks", "risk.todo.acks", NULL, my_acks},
-	{32, "/risk?overdue=1", "risk.todo.tasks", "risk.view", my_tasks},
-	{34, "/risk?level=major", "risk.todo.approve", "risk.approve", to_approve},
+	{32, "/risk?todo=tasks", "risk.todo.tasks", "risk.view", my_tasks},
+	{34, "/risk?todo=approve", "risk.todo.approve", "risk.approve", to_approve},
 	{0},
 };
 

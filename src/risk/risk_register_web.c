@@ -26,14 +26,19 @@ static const char *const kind_filter[] = {"area", "equipment", "facility", "oper
 struct filters {
 	int64_t unit;
 	const char *level, *kind, *unit_pattern;
+	const char *todo;	/* "tasks" (re-assessments I must do), "approve" (results waiting), or "" */
 	int overdue, inactive;
 };
+
+/* the home page's "waiting for me" lines open the register filtered by these */
+static const char *const todo_filter[] = {"tasks", "approve", NULL};
 
 static void read_filters(struct req *r, struct filters *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->level = f->kind = "";
+	f->level = f->kind = f->todo = "";
 	req_query_id(r, "unit_id", &f->unit);
+	req_query_enum(r, "todo", todo_filter, &f->todo);
 	req_query_enum(r, "level", level_filter, &f->level);
 	req_query_enum(r, "kind", kind_filter, &f->kind);
 	f->overdue = req_query_flag(r, "overdue", 0);
@@ -55,19 +60,35 @@ static void read_filters(struct req *r, struct filters *f)
 #define REG_FROM " FROM risk_events e JOIN risk_units ru ON ru.id = e.risk_unit_id JOIN risk_objects o ON o.id = ru.object_id" \
 	" JOIN units un ON un.id = o.unit_id LEFT JOIN risk_accident_types a ON a.id = e.accident_type_id" \
 	" LEFT JOIN users us ON us.id = COALESCE(ru.resp_user_id, o.resp_user_id)"
-/* scope, owner ×3, unit subtree, level ×3, kind ×2, overdue, now, today, inactive */
+/* scope, owner ×3, unit subtree, level ×3, kind ×2, overdue, now, today, inactive, todo ×2, me ×2, todo */
 #define REG_WHERE " WHERE un.path LIKE ? AND (? = 0 OR o.resp_user_id = ? OR ru.resp_user_id = ?) AND un.path LIKE ?" \
 	" AND (? = '' OR (? = 'none' AND e.level IS NULL) OR e.level = ?) AND (? = '' OR o.kind = ?)" \
 	" AND (? = 0 OR (e.needs_reassessment = 1 AND e.reassess_due > 0 AND e.reassess_due < ?)" \
-	" OR (e.review_due > 0 AND e.review_due <= ?)) AND (? = 1 OR e.active = 1)"
+	" OR (e.review_due > 0 AND e.review_due <= ?)) AND (? = 1 OR e.active = 1)" \
+	" AND (? = '' OR (? = 'tasks' AND e.id IN (SELECT event_id FROM risk_tasks WHERE closed_at = 0" \
+	" AND (assignee_id = ? OR escalated_to = ?))) OR (? = 'approve' AND e.id IN" \
+	" (SELECT event_id FROM risk_assessments WHERE approval = 'pending')))"
 #define REG_ORDER " ORDER BY un.path, COALESCE((SELECT rank FROM risk_levels WHERE code = e.level), 0) DESC, o.name, e.name"
 
 static struct db_stmt *reg_query(struct req *r, const struct filters *f, int64_t limit)
 {
-	int64_t own = auth_scope_owner(r), now = clock_now();
-	return db_query(r->db, "SELECT " REG_COLS REG_FROM REG_WHERE REG_ORDER " LIMIT ?", "tIIIttttttiIIiI",
+	int64_t own = auth_scope_owner(r), now = clock_now(), me = r->who ? r->who->user_id : 0;
+	return db_query(r->db, "SELECT " REG_COLS REG_FROM REG_WHERE REG_ORDER " LIMIT ?", "tIIIttttttiIIittIItI",
 			auth_scope_pattern(r), own, own, own, f->unit_pattern, f->level, f->level, f->level, f->kind, f->kind,
-			f->overdue, now, day_today(), f->inactive, limit);
+			f->overdue, now, day_today(), f->inactive, f->todo, f->todo, me, me, f->todo, limit);
+}
+
+/* How many rows /risk?todo=<todo> lists for the signed-in person: the home page's count is
+ * this very list's length, so the number and the page it opens always agree. */
+int64_t risk_register_todo_count(struct req *r, const char *todo)
+{
+	struct filters f = {.level = "", .kind = "", .unit_pattern = "%", .todo = todo};
+	int64_t n = 0;
+	struct db_stmt *st = reg_query(r, &f, 2000);
+	while (st && db_step(st) == 1)
+		n++;
+	db_done(r->db, st);
+	return n;
 }
 
 static int row_overdue(struct db_stmt *st)

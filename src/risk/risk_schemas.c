@@ -6,6 +6,7 @@
  */
 #include "risk/risk.h"
 #include "base/module.h"
+#include "risk/risk_map_schemas.h"
 
 #define ID "{\"type\":\"integer\",\"minimum\":1}"
 #define IDN "{\"type\":\"integer\",\"nullable\":true}"
@@ -146,5 +147,6 @@ const struct module_schema risk_schemas[] = {
 	{"POST", "/api/v1/risk/band-sets/:id/use", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"setting\":" STR "}}"},
 	{"GET", "/api/v1/risk/settings", NULL, SETTINGS},
 	{"PATCH", "/api/v1/risk/settings", SETTINGS, SETTINGS},
+	RISK_MAP_SCHEMAS,	/* the four-colour map and the notice card (risk_map_schemas.h) */
 	{0},
 };

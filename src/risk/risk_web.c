@@ -7,6 +7,7 @@
 #include "risk/risk.h"
 #include "risk/risk_web.h"
 #include "auth/actor.h"
+#include "risk/risk_map.h"
 #include "db/db.h"
 #include "web/entity.h"
 #include "web/i18n.h"
@@ -85,6 +86,7 @@ static int band_set_use(struct req *r);
 #define E "risk.edit"
 const struct route risk_routes[] = {
 	{"GET", "/risk", risk_register_page, V, 0, "The risk register by unit, with counts by colour and filters"},
+	RISK_MAP_ROUTES,	/* the four-colour map and the notice cards (risk_map.h) */
 	{"GET", "/risk/acks", risk_acks_page, NULL, 0, "岗位风险告知: the risks I am asked to confirm, and who in my scope has not"},
 	{"POST", "/risk/acks/:id/confirm", risk_ack_confirm_post, NULL, 0, "Confirm that I have read a risk of my post"},
 	{"GET", "/risk/settings", risk_settings_get, "risk.approve", 0, "The company's risk settings: method, trigger, deadlines, review, control levels"},

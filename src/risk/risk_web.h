@@ -48,6 +48,7 @@ int risk_approve_post(struct req *r);
 int risk_event_delete(struct req *r);
 int risk_hazard_link_post(struct req *r);
 int risk_register_page(struct req *r);
+int64_t risk_register_todo_count(struct req *r, const char *todo);
 int risk_counts_api(struct req *r);
 int risk_tasks_api(struct req *r);
 int risk_acks_page(struct req *r);
