@@ -1,0 +1,352 @@
+/*
+ * check_sched.c — the scheduler job of checks: generate each cycle's 隐患排查任务 from the
+ * control measures (risk_measures: check cycle and unit, work window, work-day type, the
+ * responsible person or post), from round plans (a route of checkpoints every N minutes of a
+ * shift) and for the three 包保 people of each major hazard source (应急管理部 2021《危险化学品
+ * 企业重大危险源安全包保责任制办法》: settings check.baobao.*); then mark a task not done in its
+ * window missed, tell its person, and escalate it as an overdue hazard is escalated: to the
+ * head of its unit after check.escalate_hours, to the safety department after twice that.
+ *
+ * Every insert carries the task's unique key, every message a dedup key, so the job may run
+ * late, twice or after a crash. Generation runs once a day, and again the same day when a
+ * measure, plan, object, stop or checkpoint changed (check.generated holds what it last saw).
+ * A task whose window overlaps a stop of its object (停用检修) is created suspended (is_defend).
+ */
+#include "check/check.h"
+#include "base/day.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "db/db.h"
+#include "notify/notify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SLOTS 96
+
+static int64_t setting_i64(struct db *c, const char *key, int64_t def)
+{
+	char *v = NULL;
+	int64_t n = def;
+	if (db_get_text(c, &v, "SELECT value FROM settings WHERE key = ?", "t", key) == 1 && text_parse_i64(v, &n))
+		n = def;
+	free(v);
+	return n;
+}
+
+/* "month:3" → unit, count; false when malformed */
+static int parse_cycle(const char *s, char unit[8], int *count)
+{
+	const char *colon = s ? strchr(s, ':') : NULL;
+	if (!colon || colon - s >= 8 || colon == s)
+		return 0;
+	memcpy(unit, s, (size_t)(colon - s));
+	unit[colon - s] = 0;
+	int64_t n = 0;
+	if (text_parse_i64(colon + 1, &n) || n < 1 || n > 366)
+		return 0;
+	*count = (int)n;
+	return 1;
+}
+
+#define STOPPED " EXISTS (SELECT 1 FROM check_stops s WHERE s.object_id = ?9 AND s.active = 1" \
+	" AND s.start_at < ?11 AND s.end_at > ?10)"
+
+/* Insert one task (?1 key … ?12 now); 1 when created, 0 when it existed, -1 on error. */
+static int add_task(struct db *c, const char *key, const char *origin, int64_t measure, int64_t plan, int64_t object,
+		    const char *role, int64_t tmpl, int64_t point, int seq, int64_t unit, int64_t user, int64_t pos,
+		    struct check_window w, int64_t now)
+{
+	int rc = db_exec(c, "INSERT INTO check_tasks (key, origin, measure_id, plan_id, object_id, baobao_role, template_id,"
+			    " point_id, seq, unit_id, assignee_id, position_id, window_start, window_end, status, is_defend, created_at)"
+			    " VALUES (?1, ?2, NULLIF(?3, 0), NULLIF(?4, 0), NULLIF(?9, 0), ?5, ?6, NULLIF(?7, 0), ?8, ?12,"
+			    " NULLIF(?13, 0), NULLIF(?14, 0), ?10, ?11, CASE WHEN" STOPPED " THEN 'suspended' ELSE 'open' END,"
+			    " CASE WHEN" STOPPED " THEN 1 ELSE 0 END, ?15) ON CONFLICT (key) DO NOTHING",
+			 "ttIItIIiIIIIIII", key, origin, measure, plan, role, tmpl, point, seq, object, w.start, w.end, unit,
+			 user, pos, now);
+	if (rc != DB_OK)
+		return -1;
+	return db_changes(c) > 0;
+}
+
+static int gen_measures(struct db *c, int64_t day, int64_t now)
+{
+	struct db_stmt *st = db_query(c,
+		"SELECT m.id, m.check_cycle, m.check_cycle_unit, m.work_start, m.work_end, m.work_day_type,"
+		" COALESCE(m.resp_user_id, o.resp_user_id, 0), COALESCE(m.resp_position_id, 0), o.id, o.unit_id,"
+		" COALESCE((SELECT b.template_id FROM check_bindings b JOIN check_templates t ON t.id = b.template_id"
+		"   WHERE b.target = 'measure' AND b.target_id = m.id AND t.active = 1 ORDER BY b.template_id LIMIT 1),"
+		"  (SELECT b.template_id FROM check_bindings b JOIN check_templates t ON t.id = b.template_id"
+		"   WHERE b.target = 'object' AND b.target_id = o.id AND t.active = 1 ORDER BY b.template_id LIMIT 1), 1),"
+		" COALESCE((SELECT p.id FROM check_points p WHERE p.object_id = o.id AND p.active = 1 ORDER BY p.id LIMIT 1),"
+		"  (SELECT p.id FROM check_points p WHERE p.equipment_id = o.equipment_id AND p.active = 1 ORDER BY p.id LIMIT 1),"
+		"  (SELECT p.id FROM check_points p WHERE p.area_id = o.area_id AND p.active = 1 ORDER BY p.id LIMIT 1), 0)"
+		" FROM risk_measures m JOIN risk_events e ON e.id = m.event_id JOIN risk_units ru ON ru.id = e.risk_unit_id"
+		" JOIN risk_objects o ON o.id = ru.object_id"
+		" WHERE m.active = 1 AND e.active = 1 AND ru.active = 1 AND o.active = 1 AND m.check_cycle > 0"
+		" AND m.work_type = 'routine' ORDER BY m.id", NULL);
+	int made = 0;
+	while (st && db_step(st) == 1) {
+		struct check_window w[MAX_SLOTS];
+		int n = check_windows(db_col_text(st, 2), (int)db_col_i64(st, 1), (int)db_col_i64(st, 3), (int)db_col_i64(st, 4),
+				      !strcmp(db_col_text(st, 5), "work_day"), day, w, MAX_SLOTS);
+		int64_t mid = db_col_i64(st, 0);
+		for (int i = 0; i < n; i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "m:%lld:%lld", (long long)mid, (long long)w[i].start);
+			int rc = add_task(c, key, "measure", mid, 0, db_col_i64(st, 8), NULL, db_col_i64(st, 10), db_col_i64(st, 11), 0,
+					  db_col_i64(st, 9), db_col_i64(st, 6), db_col_i64(st, 7), w[i], now);
+			if (rc < 0) {
+				db_done(c, st);
+				return -1;
+			}
+			made += rc;
+		}
+	}
+	db_done(c, st);
+	return st ? made : -1;
+}
+
+/* Round plans: a slot every every_min minutes from shift_start to shift_end (crossing midnight
+ * when the end is not after the start), one task per checkpoint of the route. */
+static int gen_plans(struct db *c, int64_t day, int64_t now)
+{
+	struct db_stmt *st = db_query(c, "SELECT p.id, p.unit_id, p.template_id, COALESCE(p.user_id, 0), COALESCE(p.position_id, 0),"
+				      " p.shift_start, p.shift_end, p.every_min, pp.seq, pp.point_id,"
+				      " COALESCE(cp.object_id, 0) FROM check_plans p JOIN check_plan_points pp ON pp.plan_id = p.id"
+				      " JOIN check_points cp ON cp.id = pp.point_id WHERE p.active = 1 AND cp.active = 1"
+				      " ORDER BY p.id, pp.seq", NULL);
+	int made = 0;
+	int64_t base = day_start_utc(day);
+	while (st && db_step(st) == 1) {
+		int64_t pid = db_col_i64(st, 0);
+		int ss = (int)db_col_i64(st, 5), se = (int)db_col_i64(st, 6), every = (int)db_col_i64(st, 7);
+		if (se <= ss)
+			se += 1440;
+		for (int m = ss; m < se && every > 0; m += every) {
+			struct check_window w = {base + (int64_t)m * 60, base + (int64_t)(m + every < se ? m + every : se) * 60};
+			char key[80];
+			snprintf(key, sizeof(key), "p:%lld:%lld:%lld", (long long)pid, (long long)w.start,
+				 (long long)db_col_i64(st, 8));
+			int rc = add_task(c, key, "plan", 0, pid, db_col_i64(st, 10), NULL, db_col_i64(st, 2), db_col_i64(st, 9),
+					  (int)db_col_i64(st, 8), db_col_i64(st, 1), db_col_i64(st, 3), db_col_i64(st, 4), w, now);
+			if (rc < 0) {
+				db_done(c, st);
+				return -1;
+			}
+			made += rc;
+		}
+	}
+	db_done(c, st);
+	return st ? made : -1;
+}
+
+/* 包保: each major hazard source's principal, technical and operations lead, each on the cycle
+ * of the settings (principal and technical quarterly, operations weekly by default). */
+static int gen_baobao(struct db *c, int64_t day, int64_t now)
+{
+	static const char *const roles[3] = {"principal", "technical", "operations"};
+	char unit[3][8];
+	int count[3], ok[3];
+	for (int i = 0; i < 3; i++) {
+		char *v = NULL, key[40];
+		snprintf(key, sizeof(key), "check.baobao.%s", roles[i]);
+		db_get_text(c, &v, "SELECT value FROM settings WHERE key = ?", "t", key);
+		ok[i] = parse_cycle(v, unit[i], &count[i]);
+		free(v);
+	}
+	struct db_stmt *st = db_query(c, "SELECT o.id, o.unit_id, COALESCE(o.principal_user_id, 0), COALESCE(o.technical_user_id, 0),"
+				      " COALESCE(o.operations_user_id, 0),"
+				      " COALESCE((SELECT p.id FROM check_points p WHERE p.object_id = o.id AND p.active = 1 ORDER BY p.id LIMIT 1),"
+				      "  (SELECT p.id FROM check_points p WHERE p.area_id = o.area_id AND p.active = 1 ORDER BY p.id LIMIT 1), 0)"
+				      " FROM risk_objects o WHERE o.active = 1 AND o.hazard_code <> '' ORDER BY o.id", NULL);
+	int made = 0;
+	while (st && db_step(st) == 1) {
+		for (int i = 0; i < 3; i++) {
+			int64_t user = db_col_i64(st, 2 + i);
+			struct check_window w;
+			if (!ok[i] || !user || check_windows(unit[i], count[i], 0, 1440, 0, day, &w, 1) != 1)
+				continue;
+			char key[80];
+			snprintf(key, sizeof(key), "b:%lld:%s:%lld", (long long)db_col_i64(st, 0), roles[i], (long long)w.start);
+			int rc = add_task(c, key, "baobao", 0, 0, db_col_i64(st, 0), roles[i], 1, db_col_i64(st, 5), 0,
+					  db_col_i64(st, 1), user, 0, w, now);
+			if (rc < 0) {
+				db_done(c, st);
+				return -1;
+			}
+			made += rc;
+		}
+	}
+	db_done(c, st);
+	return st ? made : -1;
+}
+
+int check_generate_day_tx(struct db *c, int64_t day, int64_t now)
+{
+	int a = gen_measures(c, day, now), b = a < 0 ? -1 : gen_plans(c, day, now), d = b < 0 ? -1 : gen_baobao(c, day, now);
+	return d < 0 ? -1 : a + b + d;
+}
+
+int check_generate_day(struct db *c, int64_t day, int64_t now)
+{
+	if (db_begin(c) != DB_OK)
+		return -1;
+	int n = check_generate_day_tx(c, day, now);
+	if (n < 0 || db_commit(c) != DB_OK) {
+		db_rollback(c);
+		log_error("check: task generation failed: %s", db_errmsg(c));
+		return -1;
+	}
+	return n;
+}
+
+/* What generation depends on: the day and the last change of its inputs. */
+static char *gen_signature(struct db *c, int64_t day)
+{
+	int64_t a = 0, b = 0, d = 0, e = 0, f = 0, g = 0;
+	db_get_i64(c, &a, "SELECT COALESCE(max(updated_at), 0) + count(*) FROM risk_measures", NULL);
+	db_get_i64(c, &b, "SELECT COALESCE(max(updated_at), 0) + count(*) FROM check_plans", NULL);
+	db_get_i64(c, &d, "SELECT COALESCE(max(updated_at), 0) + count(*) FROM risk_objects", NULL);
+	db_get_i64(c, &e, "SELECT COALESCE(max(updated_at), 0) + count(*) FROM check_stops", NULL);
+	db_get_i64(c, &f, "SELECT COALESCE(max(updated_at), 0) + count(*) FROM check_points", NULL);
+	db_get_i64(c, &g, "SELECT (SELECT count(*) FROM check_bindings) + (SELECT count(*) FROM check_plan_points)", NULL);
+	char buf[200];
+	snprintf(buf, sizeof(buf), "%lld:%lld:%lld:%lld:%lld:%lld:%lld", (long long)day, (long long)a, (long long)b,
+		 (long long)d, (long long)e, (long long)f, (long long)g);
+	return strdup(buf);
+}
+
+/* The head of a unit, walking up while a unit has none. */
+static int64_t unit_head(struct db *c, int64_t unit, int64_t skip)
+{
+	for (int depth = 0; unit && depth < 16; depth++) {
+		int64_t head = 0, parent = 0;
+		db_get_i64(c, &head, "SELECT COALESCE(head_user_id, 0) FROM units WHERE id = ?", "I", unit);
+		if (head && head != skip)
+			return head;
+		db_get_i64(c, &parent, "SELECT COALESCE(parent_id, 0) FROM units WHERE id = ?", "I", unit);
+		unit = parent;
+	}
+	return 0;
+}
+
+static int tell(struct db *c, int64_t user, int64_t task, const char *what, int step)
+{
+	if (!user)
+		return 0;
+	char dedup[80], link[48], subject[24];
+	snprintf(dedup, sizeof(dedup), "check:%lld:%s:%d:%lld", (long long)task, what, step, (long long)user);
+	snprintf(link, sizeof(link), "/checks/tasks/%lld", (long long)task);
+	snprintf(subject, sizeof(subject), "#%lld", (long long)task);
+	struct notify_msg m = {.kind = "check", .title_key = step ? "check.notify_escalated" : "check.notify_missed",
+			       .subject = subject, .body_key = step ? "check.notify_escalated_body" : "check.notify_missed_body",
+			       .link = link, .dedup_key = dedup};
+	return notify_send(c, user, &m) < 0 ? -1 : 0;
+}
+
+/* Open tasks whose window closed become missed; each missed task climbs one step per
+ * check.escalate_hours: 1 the head of its unit, 2 the safety department. */
+static int mark_missed(struct db *c, int64_t now)
+{
+	int64_t step_s = setting_i64(c, "check.escalate_hours", 24) * 3600;
+	if (step_s <= 0)
+		step_s = 86400;
+	if (db_begin(c) != DB_OK)
+		return -1;
+	int acted = 0;
+	struct db_stmt *st = db_query(c, "UPDATE check_tasks SET status = 'missed', missed_at = ? WHERE status = 'open'"
+				      " AND window_end <= ? RETURNING id, COALESCE(assignee_id, 0)", "II", now, now);
+	int64_t ids[512], users[512];
+	int n = 0;
+	while (st && db_step(st) == 1) {
+		if (n < 512) {
+			ids[n] = db_col_i64(st, 0);
+			users[n] = db_col_i64(st, 1);
+		}
+		n++;
+	}
+	db_done(c, st);
+	if (!st)
+		goto fail;
+	/* tell the person (a run that closes thousands at once tells the first 512: the rest see
+	 * them on their list, and their heads through escalation) */
+	for (int i = 0; i < n && i < 512; i++)
+		if (tell(c, users[i], ids[i], "missed", 0))
+			goto fail;
+	acted += n;
+	st = db_query(c, "SELECT id, unit_id, COALESCE(assignee_id, 0), escalation, window_end FROM check_tasks"
+			 " WHERE status = 'missed' AND escalation < 2 AND window_end + (escalation + 1) * ? <= ? LIMIT 500",
+		      "II", step_s, now);
+	struct {
+		int64_t id, unit, user;
+		int step;
+	} esc[500];
+	int ne = 0;
+	while (st && db_step(st) == 1 && ne < 500) {
+		esc[ne].id = db_col_i64(st, 0);
+		esc[ne].unit = db_col_i64(st, 1);
+		esc[ne].user = db_col_i64(st, 2);
+		int64_t late = now - db_col_i64(st, 4);
+		esc[ne].step = late >= 2 * step_s ? 2 : 1;
+		ne++;
+	}
+	db_done(c, st);
+	if (!st)
+		goto fail;
+	for (int i = 0; i < ne; i++) {
+		int64_t to = unit_head(c, esc[i].unit, esc[i].user);
+		if (esc[i].step >= 1 && tell(c, to, esc[i].id, "escalate", 1))
+			goto fail;
+		if (esc[i].step == 2) {
+			struct db_stmt *sd = db_query(c, "SELECT DISTINCT ur.user_id FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
+						      " JOIN users u ON u.id = ur.user_id WHERE ro.code = 'safety_dept' AND u.active = 1"
+						      " ORDER BY ur.user_id LIMIT 20", NULL);
+			int64_t sdu[20];
+			int ns = 0;
+			while (sd && db_step(sd) == 1 && ns < 20)
+				sdu[ns++] = db_col_i64(sd, 0);
+			db_done(c, sd);
+			for (int k = 0; k < ns; k++)
+				if (tell(c, sdu[k], esc[i].id, "escalate", 2))
+					goto fail;
+			if (ns)
+				to = sdu[0];
+		}
+		if (db_exec(c, "UPDATE check_tasks SET escalation = ?, escalated_to = NULLIF(?, 0) WHERE id = ?", "iII",
+			    esc[i].step, to, esc[i].id) != DB_OK)
+			goto fail;
+		acted++;
+	}
+	if (db_commit(c) != DB_OK)
+		goto fail;
+	return acted;
+fail:
+	db_rollback(c);
+	log_error("check: missed-task pass failed: %s", db_errmsg(c));
+	return -1;
+}
+
+int check_sched_run(struct db *c, int64_t now)
+{
+	int64_t day = day_of(now);
+	char *sig = gen_signature(c, day), *last = NULL;
+	int acted = 0;
+	db_get_text(c, &last, "SELECT value FROM settings WHERE key = 'check.generated'", NULL);
+	if (sig && (!last || strcmp(sig, last))) {
+		int n = check_generate_day(c, day, now);
+		if (n < 0) {
+			free(sig);
+			free(last);
+			return -1;
+		}
+		acted += n;
+		db_exec(c, "INSERT INTO settings (key, value, updated_at) VALUES ('check.generated', ?, ?)"
+			   " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", "tI", sig, now);
+	}
+	free(sig);
+	free(last);
+	int m = mark_missed(c, now);
+	return m < 0 ? -1 : acted + m;
+}
