@@ -19,6 +19,7 @@
 #include "web/page.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *new_entry(void)
@@ -144,13 +145,33 @@ static int period(struct req *r, int64_t *from, int64_t *to)
 	return 0;
 }
 
+/* the pattern of ?unit_id (that unit and below, within the caller's scope), else the scope's */
+static const char *unit_pattern(struct req *r)
+{
+	int64_t unit = 0;
+	char *path = NULL;
+	int rc = req_query_id(r, "unit_id", &unit);
+	if (rc < 0)
+		return NULL;
+	if (!rc)
+		return auth_scope_pattern(r);
+	if (!auth_scope_allows(r, unit, -1) || db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit) != 1) {
+		req_bad_param(r, "unit_id");
+		return NULL;
+	}
+	const char *p = arena_printf(&r->arena, "%s%%", path);
+	free(path);
+	return p;
+}
+
 int check_api_coverage(struct req *r)
 {
 	int64_t from, to;
 	json_t *j = NULL;
-	if (period(r, &from, &to))
+	const char *pattern = unit_pattern(r);
+	if (!pattern || period(r, &from, &to))
 		return 0;
-	if (check_coverage_json(r, auth_scope_pattern(r), from, to, clock_now(), &j)) {
+	if (check_coverage_json(r, pattern, from, to, clock_now(), &j)) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
