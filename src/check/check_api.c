@@ -70,7 +70,7 @@ int check_api_tasks(struct req *r)
 			   "tIIIItt", auth_scope_pattern(r), unit, unit, to, from, status, status)
 		: db_query(r->db, "SELECT " CHECK_TASK_COLS CHECK_TASK_FROM CHECK_MINE " AND k.window_start < ? AND k.window_end > ?"
 				  " AND (? IS NULL OR k.status = ?) ORDER BY k.window_start, COALESCE(k.plan_id, 0), k.seq, k.id LIMIT 1000",
-			   "IIIItt", r->who->user_id, check_my_position(r), to, from, status, status);
+			   "IItIItt", r->who->user_id, check_my_position(r), CHECK_MY_PATH(r), to, from, status, status);
 	json_t *items = json_array();
 	while (st && db_step(st) == 1) {
 		struct check_task t;
@@ -135,7 +135,7 @@ int check_api_scan(struct req *r)
 	json_t *tasks = json_array();
 	struct db_stmt *st = db_query(r->db, "SELECT " CHECK_TASK_COLS CHECK_TASK_FROM CHECK_MINE " AND k.point_id = ?"
 				    " AND k.status = 'open' AND k.window_start <= ? AND k.window_end > ? ORDER BY k.window_end, k.seq LIMIT 50",
-				    "IIIII", a.user_id, check_my_position(r), point, a.now, a.now);
+				    "IItIII", a.user_id, check_my_position(r), CHECK_MY_PATH(r), point, a.now, a.now);
 	while (st && db_step(st) == 1) {
 		struct check_task t;
 		check_task_from_row(r, st, &t);

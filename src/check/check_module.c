@@ -31,7 +31,7 @@ static int64_t due_now(struct req *r)
 {
 	int64_t n = 0, now = clock_now();
 	db_get_i64(r->db, &n, "SELECT count(*) FROM check_tasks k" CHECK_MINE " AND k.status = 'open' AND k.window_start <= ?"
-			      " AND k.window_end > ?", "IIII", r->who ? r->who->user_id : 0, r->who ? check_my_position(r) : 0, now, now);
+			      " AND k.window_end > ?", "IItII", r->who ? r->who->user_id : 0, r->who ? check_my_position(r) : 0, CHECK_MY_PATH(r), now, now);
 	return n;
 }
 

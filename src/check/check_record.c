@@ -129,7 +129,11 @@ static int task_mine(const struct actor *a, const struct task_row *t)
 		return 1;
 	int64_t pos = 0;
 	db_get_i64(a->db, &pos, "SELECT COALESCE(position_id, 0) FROM users WHERE id = ?", "I", a->user_id);
-	if (t->position && t->position == pos)
+	int64_t here = 0;
+	if (!t->assignee && t->position && t->position == pos)
+		db_get_i64(a->db, &here, "SELECT count(*) FROM units WHERE id = ? AND ? LIKE path || '%'", "It", t->unit,
+			   a->unit_path ? a->unit_path : "");
+	if (here)
 		return 1;
 	return !t->assignee && !t->position && actor_scope_allows(a, t->unit, 0);
 }

@@ -65,7 +65,10 @@ int check_task_load(struct req *r, int64_t id, struct check_task *t, int for_doi
 	if (!found)
 		return -1;
 	int64_t me = r->who->user_id;
-	if (t->assignee_id == me || (!t->assignee_id && t->position_id && t->position_id == check_my_position(r)))
+	int64_t post = 0;
+	if (!t->assignee_id && t->position_id && t->position_id == check_my_position(r))
+		db_get_i64(r->db, &post, "SELECT count(*) FROM units WHERE id = ? AND ? LIKE path || '%'", "It", t->unit_id, CHECK_MY_PATH(r));
+	if (t->assignee_id == me || post)
 		return 0;
 	if (!for_doing && auth_has(r, "check.view") && auth_scope_allows(r, t->unit_id, -1))
 		return 0;
@@ -97,9 +100,9 @@ int check_today_page(struct req *r)
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p>", T(r, "check.today"),
 		    T(r, "check.today_hint"));
 	struct db_stmt *st = db_query(r->db, "SELECT " CHECK_TASK_COLS CHECK_TASK_FROM CHECK_MINE
-				    " AND k.window_start < ? AND k.window_end > ?"
+				    " AND k.window_start < ? AND k.window_end > ? AND (k.window_end > ? OR k.status = 'done')"
 				    " ORDER BY k.window_start, COALESCE(k.plan_id, 0), k.seq, k.id LIMIT 300",
-				    "IIII", me, pos, to, from);
+				    "IItIII", me, pos, CHECK_MY_PATH(r), to, from, clock_now());
 	int n = 0;
 	int64_t round_plan = -1, round_ws = -1;
 	html_printf(&r->out, "<ul class=\"list\" id=\"my-checks\">");
@@ -154,8 +157,8 @@ int check_scan_page(struct req *r)
 	}
 	int64_t me = r->who->user_id, pos = check_my_position(r), task = 0;
 	db_get_i64(r->db, &task, "SELECT k.id FROM check_tasks k WHERE k.point_id = ? AND k.status = 'open' AND k.window_start <= ?"
-				 " AND k.window_end > ? AND (k.assignee_id = ? OR (k.assignee_id IS NULL AND k.position_id = ?))"
-				 " ORDER BY k.window_end, k.seq, k.id LIMIT 1", "IIIII", point, a.now, a.now, me, pos);
+				 " AND k.window_end > ? AND (k.assignee_id = ? OR " CHECK_POST_MINE ")"
+				 " ORDER BY k.window_end, k.seq, k.id LIMIT 1", "IIIIIt", point, a.now, a.now, me, pos, CHECK_MY_PATH(r));
 	if (task)
 		resp_redirect(r, arena_printf(&r->arena, "/checks/tasks/%lld?scan=%lld", (long long)task, (long long)scan));
 	else
@@ -223,9 +226,10 @@ static void form_html(struct req *r, const struct check_task *t, int64_t scan, c
 		}
 		const char *shaf = arena_printf(&r->arena, "photo_%lld_sha", (long long)id);
 		const char *sha = req_field(r, shaf);
-		html_printf(&r->out, "<label><span>%s%s</span><input type=\"file\" name=\"photo_%D\" accept=\"image/*\" capture=\"environment\">"
-				     "</label>", T(r, "check.photo"),
-			    db_col_i64(st, 7) || !strcmp(kind, "photo") ? T(r, "check.photo_required") : T(r, "check.photo_if_failed"), id);
+		int need = db_col_i64(st, 7) || !strcmp(kind, "photo");
+		html_printf(&r->out, "<label class=\"ck-photo%s\"><span>%s%s</span><input type=\"file\" name=\"photo_%D\" accept=\"image/*\""
+				     " capture=\"environment\"></label>", need ? " ck-need" : "", T(r, "check.photo"),
+			    need ? T(r, "check.photo_required") : T(r, "check.photo_if_failed"), id);
 		if (sha && strlen(sha) == 64)
 			html_printf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", shaf, sha);
 		if (err && err_field && !strcmp(err_field, name))

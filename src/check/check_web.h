@@ -24,8 +24,13 @@ struct check_task {
 #define CHECK_TASK_FROM " FROM check_tasks k JOIN check_templates t ON t.id = k.template_id" \
 	" LEFT JOIN risk_measures m ON m.id = k.measure_id LEFT JOIN check_plans pl ON pl.id = k.plan_id" \
 	" LEFT JOIN risk_objects o ON o.id = k.object_id LEFT JOIN check_points cp ON cp.id = k.point_id"
-/* the caller's tasks: binds the user id, then their position */
-#define CHECK_MINE " WHERE (k.assignee_id = ? OR (k.assignee_id IS NULL AND k.position_id = ?))"
+/* the caller's tasks: theirs by name, or their post's in their unit or a unit above it (a
+ * round plan of the tank farm is for the tank farm's operators). Binds the user id, their
+ * position and their unit's path. */
+#define CHECK_POST_MINE "(k.assignee_id IS NULL AND k.position_id = ? AND EXISTS (SELECT 1 FROM units tu" \
+	" WHERE tu.id = k.unit_id AND ? LIKE tu.path || '%'))"
+#define CHECK_MINE " WHERE (k.assignee_id = ? OR " CHECK_POST_MINE ")"
+#define CHECK_MY_PATH(r) ((r)->who && (r)->who->unit_path ? (r)->who->unit_path : "")
 
 void check_task_from_row(struct req *r, struct db_stmt *st, struct check_task *t);
 /* 0 when the caller may see the task (for_doing: may record it), else -1 */
