@@ -89,6 +89,12 @@ int64_t check_scan(const struct actor *a, const char *token, const char *nfc, co
 		   const char *lng_s, const char *acc_s, int64_t *point_id, const char **field,
 		   const char **msg_key);
 
+/* ---- coverage (check_coverage.c) ---- */
+
+/* The coverage table of a unit and its subtree for [from, to) (to capped at now): for the
+ * dashboard and the monthly report. Writes nothing when the unit is unknown. */
+void check_coverage_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
+
 /* ---- demo data (check_demo.c) ---- */
 int check_demo_load(struct db *c);
 

@@ -179,36 +179,67 @@ int check_api_coverage(struct req *r)
 	return 0;
 }
 
+/* The coverage table: the total, then each unit. */
+static void coverage_table(struct req *r, json_t *j)
+{
+	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"coverage\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+			     "<th>%s</th><th>%s</th></tr></thead><tbody>",
+		    T(r, "check.unit"), T(r, "check.coverage_share"), T(r, "check.missed"), T(r, "check.failed_items"),
+		    T(r, "check.hazards_by_checks"), T(r, "check.hazards_other"));
+	json_t *rows = json_array();
+	json_t *tot = json_deep_copy(json_object_get(j, "total"));
+	json_object_set_new(tot, "unit", json_string(T(r, "check.total")));
+	json_array_append_new(rows, tot);
+	json_array_extend(rows, json_object_get(j, "units"));
+	size_t i;
+	json_t *u;
+	json_array_foreach(rows, i, u) {
+		json_t *c = json_object_get(u, "coverage");
+		html_printf(&r->out, "<tr%r><td>%s</td><td>%s</td><td>%D</td><td>%D</td><td>%D</td><td>%D</td></tr>", i ? "" : " class=\"total\"",
+			    json_string_value(json_object_get(u, "unit")),
+			    json_is_number(c) ? arena_printf(&r->arena, "%.1f%%", json_number_value(c)) : "—",
+			    (int64_t)json_integer_value(json_object_get(u, "missed")), (int64_t)json_integer_value(json_object_get(u, "failed_items")),
+			    (int64_t)json_integer_value(json_object_get(u, "hazards_by_checks")),
+			    (int64_t)json_integer_value(json_object_get(u, "hazards_other")));
+	}
+	json_decref(rows);
+	html_printf(&r->out, "</tbody></table></div>");
+}
+
+void check_coverage_html(struct req *r, int64_t unit_id, int64_t from, int64_t to)
+{
+	char *path = NULL;
+	json_t *j = NULL;
+	if (db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit_id) != 1) {
+		free(path);
+		return;
+	}
+	int64_t now = clock_now();
+	int rc = check_coverage_json(r, arena_printf(&r->arena, "%s%%", path), from, to < now ? to : now, now, &j);
+	free(path);
+	if (rc)
+		return;
+	coverage_table(r, j);
+	json_decref(j);
+}
+
 int check_coverage_page(struct req *r)
 {
 	int64_t from, to;
 	json_t *j = NULL;
-	if (period(r, &from, &to))
+	const char *pattern = unit_pattern(r);
+	if (!pattern || period(r, &from, &to))
 		return 0;
-	if (check_coverage_json(r, auth_scope_pattern(r), from, to, clock_now(), &j)) {
+	if (check_coverage_json(r, pattern, from, to, clock_now(), &j)) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
 	char a[16], b[16];
 	page_begin(r, T(r, "check.coverage"));
-	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p>%s – %s</p><div class=\"table-wrap\"><table id=\"coverage\">"
-			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		    T(r, "check.coverage"), day_format(day_of(from), a), day_format(day_of(to) - 1, b), T(r, "check.unit"),
-		    T(r, "check.coverage_share"), T(r, "check.missed"), T(r, "check.failed_items"), T(r, "check.hazards_by_checks"),
-		    T(r, "check.hazards_other"));
-	size_t i;
-	json_t *u;
-	json_t *rows = json_object_get(j, "units");
-	json_array_foreach(rows, i, u) {
-		json_t *c = json_object_get(u, "coverage");
-		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%D</td><td>%D</td><td>%D</td><td>%D</td></tr>",
-			    json_string_value(json_object_get(u, "unit")),
-			    json_is_real(c) ? arena_printf(&r->arena, "%.1f%%", json_real_value(c)) : "—",
-			    (int64_t)json_integer_value(json_object_get(u, "missed")), (int64_t)json_integer_value(json_object_get(u, "failed_items")),
-			    (int64_t)json_integer_value(json_object_get(u, "hazards_by_checks")),
-			    (int64_t)json_integer_value(json_object_get(u, "hazards_other")));
-	}
-	html_printf(&r->out, "</tbody></table></div></section>");
+	html_printf(&r->out, "<section class=\"card\" id=\"coverage\"><h1>%s</h1><p>%s – %s</p>", T(r, "check.coverage"),
+		    day_format(day_of(from), a), day_format(day_of(to) - 1, b));
+	coverage_table(r, j);
+	html_printf(&r->out, "<p class=\"hint\">%s</p></section>", T(r, "check.coverage_hint"));
 	json_decref(j);
 	page_end(r);
 	return 0;

@@ -179,6 +179,8 @@ test('a round is started by scanning; bad readings, wrong windows and double sub
   await page.login('yuangong');
   const q = await page.get(`/c/${other.token}`);
   assert.equal(q.status, 303);
+  const home = await page.get('/');
+  assert.match(home.text, /href="\/checks" data-todo="[^"]*"><span>待做的排查任务/, 'the home page lists the checks due now');
   assert.match(q.location, new RegExp(`^/checks/tasks/${mine.find((t) => t.point_id === other.id && t.window_start === first.window_start).id}\\?scan=\\d+$`));
   // a new checklist version; the record keeps the one it was made with
   const safety = await api('anhuan');
@@ -290,6 +292,14 @@ test('coverage per unit against a hand-computed data set', async () => {
     hazards_by_checks: 1, hazards_other: 1 });
   assert.equal(r.json.units.length, 1);
   assert.equal(r.json.units[0].unit, '设备动力部');
+  // the same figures on the dashboard and in the monthly report
+  const page = srv.client();
+  await page.login('anhuan');
+  for (const path of [`/dashboard?unit=${eqd}&month=2031-03`, `/reports/monthly?unit=${eqd}&month=2031-03`]) {
+    const html = (await page.get(path)).text;
+    assert.match(html, /id="check-coverage"/, path);
+    assert.match(html, /<tr class="total"><td>合计<\/td><td>50\.0%<\/td><td>1<\/td><td>1<\/td><td>1<\/td><td>1<\/td><\/tr>/, path);
+  }
   const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2031-03-12&to=2031-03-10');
   assert.equal(bad.status, 400);
 });
