@@ -45,8 +45,10 @@ int check_windows(const char *unit, int count, int work_start, int work_end, int
  * active round plan and every major hazard source's 包保 people; idempotent (unique key).
  * Returns the tasks created, or -1. Inside no transaction (it makes its own). */
 int check_generate_day(struct db *c, int64_t day, int64_t now);
-/* The same inside the caller's transaction (the demo). */
+/* The same inside the caller's transaction; and for days d0..d1 at once (the demo's history:
+ * the measures are read once). */
 int check_generate_day_tx(struct db *c, int64_t day, int64_t now);
+int check_generate_days_tx(struct db *c, int64_t d0, int64_t d1, int64_t now);
 /* The job: generate today's tasks (once a day, or again when measures or plans changed),
  * mark missed tasks and escalate them. */
 int check_sched_run(struct db *c, int64_t now);

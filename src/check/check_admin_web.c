@@ -170,8 +170,12 @@ int check_missed_page(struct req *r)
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%D</td></tr>", db_col_text(st, 0), db_col_text(st, 1), db_col_i64(st, 2));
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></div><p><a href=\"/checks/coverage\">%s</a> · <a href=\"/checks/calendar\">%s</a></p></section>",
-		    T(r, "check.coverage"), T(r, "check.calendar"));
+	html_printf(&r->out, "</tbody></table></div><p class=\"dash-links\"><a class=\"button\" href=\"/checks/coverage\">%s</a>"
+			     " <a class=\"button\" href=\"/checks/calendar\">%s</a> <a class=\"button\" href=\"/checks/templates\">%s</a>"
+			     " <a class=\"button\" href=\"/checks/plans\">%s</a> <a class=\"button\" href=\"/checks/points\">%s</a>"
+			     " <a class=\"button\" href=\"/checks/stops\">%s</a></p></section>",
+		    T(r, "check.coverage"), T(r, "check.calendar"), T(r, "check.templates"), T(r, "check.plans"), T(r, "check.points"),
+		    T(r, "check.stops"));
 	page_end(r);
 	return 0;
 }

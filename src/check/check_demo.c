@@ -160,9 +160,8 @@ int check_demo_load(struct db *c)
 		       " SELECT o.id, ?, ?, '年度检修：更换搅拌器机封', ?, ? FROM risk_objects o JOIN equipment e ON e.id = o.equipment_id"
 		       " WHERE e.code = 'R-102'", "IIII", day_start_utc(today - 40), day_start_utc(today - 33), now, now) != DB_OK)
 		return -1;
-	for (int64_t d = today - 90; d < today; d++)
-		if (check_generate_day_tx(c, d, now) < 0)
-			return -1;
+	if (check_generate_days_tx(c, today - 90, today - 1, now) < 0)
+		return -1;
 	int64_t fallback = one(c, "SELECT id FROM users WHERE username = ?", "anhuan");
 	/* records: most tasks done half an hour into their window (or half-way through a short one),
 	 * one in thirteen missed, one in twenty-nine with its first item failed */

@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "notify/notify.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,14 @@ static int add_task(struct db *c, const char *key, const char *origin, int64_t m
 	return db_changes(c) > 0;
 }
 
-static int gen_measures(struct db *c, int64_t day, int64_t now)
+struct mrow {
+	int64_t id, user, pos, object, unit, tmpl, point, last;	/* last: the window tried last */
+	int cycle, ws, we, workdays;
+	char unit_name[8];
+};
+
+/* The measures' tasks of days d0..d1: the measures are read once, then each day's windows. */
+static int gen_measures(struct db *c, int64_t d0, int64_t d1, int64_t now)
 {
 	struct db_stmt *st = db_query(c,
 		"SELECT m.id, m.check_cycle, m.check_cycle_unit, m.work_start, m.work_end, m.work_day_type,"
@@ -86,26 +94,63 @@ static int gen_measures(struct db *c, int64_t day, int64_t now)
 		" JOIN risk_objects o ON o.id = ru.object_id"
 		" WHERE m.active = 1 AND e.active = 1 AND ru.active = 1 AND o.active = 1 AND m.check_cycle > 0"
 		" AND m.work_type = 'routine' ORDER BY m.id", NULL);
-	int made = 0;
+	struct mrow *rows = NULL;
+	size_t n = 0, cap = 0;
 	while (st && db_step(st) == 1) {
-		struct check_window w[MAX_SLOTS];
-		int n = check_windows(db_col_text(st, 2), (int)db_col_i64(st, 1), (int)db_col_i64(st, 3), (int)db_col_i64(st, 4),
-				      !strcmp(db_col_text(st, 5), "work_day"), day, w, MAX_SLOTS);
-		int64_t mid = db_col_i64(st, 0);
-		for (int i = 0; i < n; i++) {
-			char key[64];
-			snprintf(key, sizeof(key), "m:%lld:%lld", (long long)mid, (long long)w[i].start);
-			int rc = add_task(c, key, "measure", mid, 0, db_col_i64(st, 8), NULL, db_col_i64(st, 10), db_col_i64(st, 11), 0,
-					  db_col_i64(st, 9), db_col_i64(st, 6), db_col_i64(st, 7), w[i], now);
-			if (rc < 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct mrow *nr = realloc(rows, cap * sizeof(*rows));
+			if (!nr) {
 				db_done(c, st);
+				free(rows);
 				return -1;
 			}
-			made += rc;
+			rows = nr;
 		}
+		struct mrow *m = &rows[n++];
+		m->id = db_col_i64(st, 0);
+		m->cycle = (int)db_col_i64(st, 1);
+		snprintf(m->unit_name, sizeof(m->unit_name), "%s", db_col_text(st, 2));
+		m->ws = (int)db_col_i64(st, 3);
+		m->we = (int)db_col_i64(st, 4);
+		m->workdays = !strcmp(db_col_text(st, 5), "work_day");
+		m->user = db_col_i64(st, 6);
+		m->pos = db_col_i64(st, 7);
+		m->object = db_col_i64(st, 8);
+		m->unit = db_col_i64(st, 9);
+		m->tmpl = db_col_i64(st, 10);
+		m->point = db_col_i64(st, 11);
+		m->last = INT64_MIN;
 	}
 	db_done(c, st);
-	return st ? made : -1;
+	if (!st) {
+		free(rows);
+		return -1;
+	}
+	int made = 0;
+	for (int64_t day = d0; day <= d1; day++)
+		for (size_t i = 0; i < n; i++) {
+			struct mrow *m = &rows[i];
+			struct check_window w[MAX_SLOTS];
+			int k = check_windows(m->unit_name, m->cycle, m->ws, m->we, m->workdays, day, w, MAX_SLOTS);
+			for (int j = 0; j < k; j++) {
+				/* a week's or month's window holds many days: tried once per run */
+				if (w[j].start == m->last)
+					continue;
+				m->last = w[j].start;
+				char key[64];
+				snprintf(key, sizeof(key), "m:%lld:%lld", (long long)m->id, (long long)w[j].start);
+				int rc = add_task(c, key, "measure", m->id, 0, m->object, NULL, m->tmpl, m->point, 0, m->unit, m->user, m->pos,
+						  w[j], now);
+				if (rc < 0) {
+					free(rows);
+					return -1;
+				}
+				made += rc;
+			}
+		}
+	free(rows);
+	return made;
 }
 
 /* Round plans: a slot every every_min minutes from shift_start to shift_end (crossing midnight
@@ -183,10 +228,20 @@ static int gen_baobao(struct db *c, int64_t day, int64_t now)
 	return st ? made : -1;
 }
 
+int check_generate_days_tx(struct db *c, int64_t d0, int64_t d1, int64_t now)
+{
+	int a = gen_measures(c, d0, d1, now), b = 0, d = 0;
+	for (int64_t day = d0; a >= 0 && b >= 0 && d >= 0 && day <= d1; day++) {
+		int pb = gen_plans(c, day, now), pd = pb < 0 ? -1 : gen_baobao(c, day, now);
+		b = pb < 0 ? -1 : b + pb;
+		d = pd < 0 ? -1 : d + pd;
+	}
+	return a < 0 || b < 0 || d < 0 ? -1 : a + b + d;
+}
+
 int check_generate_day_tx(struct db *c, int64_t day, int64_t now)
 {
-	int a = gen_measures(c, day, now), b = a < 0 ? -1 : gen_plans(c, day, now), d = b < 0 ? -1 : gen_baobao(c, day, now);
-	return d < 0 ? -1 : a + b + d;
+	return check_generate_days_tx(c, day, day, now);
 }
 
 int check_generate_day(struct db *c, int64_t day, int64_t now)
