@@ -16,7 +16,7 @@ ENTITY_HANDLERS(check_stop_entity, sp_list, sp_new, sp_create, sp_edit, sp_updat
 
 const struct route check_routes[] = {
 	{"GET", "/checks", check_today_page, "check.do", 0, "My checks today, in route order, with each round's progress"},
-	{"GET", "/c/:token", check_scan_page, "check.do", 0, "A checkpoint's QR label: records the scan and opens the task due there"},
+	{"GET", "/c/:point_token", check_scan_page, "check.do", 0, "A checkpoint's QR label: records the scan and opens the task due there"},
 	{"GET", "/checks/tasks/:id", check_task_page, "check.do", 0, "A check task and its form"},
 	{"POST", "/checks/tasks/:id", check_task_post, "check.do", 0, "Record a check (multipart form, photos per item)"},
 	{"GET", "/checks/records/:id", check_record_page, "check.do", 0, "A check record: results, time on site, failed items"},

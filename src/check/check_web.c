@@ -137,16 +137,17 @@ int check_today_page(struct req *r)
 	return 0;
 }
 
-/* ---- GET /c/:token — a checkpoint's QR label: the scan is recorded, then the task due here
- * (the caller's open task at this checkpoint whose window is open) opens with the scan. ---- */
+/* ---- GET /c/:point_token — a checkpoint's QR label: the scan is recorded, then the task due
+ * here (the caller's open task at this checkpoint whose window is open) opens with the scan.
+ * A plain link carries no location: a checkpoint with a GPS radius is scanned through the API
+ * (POST /api/v1/check/scans with the phone's fix), and refuses this one naming "lat". ---- */
 int check_scan_page(struct req *r)
 {
 	struct actor a;
 	actor_from_req(r, &a);
 	const char *field = NULL, *key = NULL;
 	int64_t point = 0;
-	int64_t scan = check_scan(&a, req_param(r, "token"), NULL, req_query(r, "lat"), req_query(r, "lng"),
-				  req_query(r, "gps_acc"), &point, &field, &key);
+	int64_t scan = check_scan(&a, req_param(r, "point_token"), NULL, NULL, NULL, NULL, &point, &field, &key);
 	if (scan < 0) {
 		if (key && !strcmp(key, "check.err_point")) {
 			entity_not_found(r);
@@ -256,11 +257,11 @@ static void task_page(struct req *r, const struct check_task *t, const char *err
 	html_printf(&r->out, "<section class=\"card narrow\">");
 	task_head(r, t);
 	int64_t scan = 0, now = clock_now();
-	const char *s = req_query(r, "scan");
-	if (!s)
-		s = req_field(r, "scan_id");
-	if (s)
+	const char *s = req_field(r, "scan_id");	/* a refused form keeps its scan */
+	if (!strcmp(r->method, "POST") && s && *s)
 		text_parse_i64(s, &scan);
+	else if (req_query_id(r, "scan", &scan) < 0)
+		return;
 	if (strcmp(t->status, "open")) {
 		html_printf(&r->out, "<p><span class=\"badge\">%s</span>%s</p>", T(r, arena_printf(&r->arena, "check.status.%s", t->status)),
 			    t->is_defend ? T(r, "check.defend_mark") : "");
