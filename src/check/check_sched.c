@@ -86,7 +86,11 @@ static int gen_measures(struct db *c, int64_t d0, int64_t d1, int64_t now)
 		" COALESCE((SELECT b.template_id FROM check_bindings b JOIN check_templates t ON t.id = b.template_id"
 		"   WHERE b.target = 'measure' AND b.target_id = m.id AND t.active = 1 ORDER BY b.template_id LIMIT 1),"
 		"  (SELECT b.template_id FROM check_bindings b JOIN check_templates t ON t.id = b.template_id"
-		"   WHERE b.target = 'object' AND b.target_id = o.id AND t.active = 1 ORDER BY b.template_id LIMIT 1), 1),"
+		"   WHERE b.target = 'object' AND b.target_id = o.id AND t.active = 1 ORDER BY b.template_id LIMIT 1),"
+		"  (SELECT b.template_id FROM check_bindings b JOIN check_templates t ON t.id = b.template_id"
+		"   WHERE b.target = 'equipment' AND b.target_id = o.equipment_id AND t.active = 1 ORDER BY b.template_id LIMIT 1),"
+		"  (SELECT b.template_id FROM check_bindings b JOIN check_templates t ON t.id = b.template_id"
+		"   WHERE b.target = 'area' AND b.target_id = o.area_id AND t.active = 1 ORDER BY b.template_id LIMIT 1), 1),"
 		" COALESCE((SELECT p.id FROM check_points p WHERE p.object_id = o.id AND p.active = 1 ORDER BY p.id LIMIT 1),"
 		"  (SELECT p.id FROM check_points p WHERE p.equipment_id = o.equipment_id AND p.active = 1 ORDER BY p.id LIMIT 1),"
 		"  (SELECT p.id FROM check_points p WHERE p.area_id = o.area_id AND p.active = 1 ORDER BY p.id LIMIT 1), 0)"
@@ -287,22 +291,26 @@ static int64_t unit_head(struct db *c, int64_t unit, int64_t skip)
 	return 0;
 }
 
-static int tell(struct db *c, int64_t user, int64_t task, const char *what, int step)
+/* One message per person, kind and local day, however many tasks it covers: a round every two
+ * hours would otherwise bury the person's inbox (and the certificate warnings in it). The
+ * subject is the count when the first message of the day is written. */
+static int tell(struct db *c, int64_t user, const char *what, int64_t count, int64_t now)
 {
-	if (!user)
+	if (!user || !count)
 		return 0;
-	char dedup[80], link[48], subject[24];
-	snprintf(dedup, sizeof(dedup), "check:%lld:%s:%d:%lld", (long long)task, what, step, (long long)user);
-	snprintf(link, sizeof(link), "/checks/tasks/%lld", (long long)task);
-	snprintf(subject, sizeof(subject), "#%lld", (long long)task);
-	struct notify_msg m = {.kind = "check", .title_key = step ? "check.notify_escalated" : "check.notify_missed",
-			       .subject = subject, .body_key = step ? "check.notify_escalated_body" : "check.notify_missed_body",
-			       .link = link, .dedup_key = dedup};
+	char dedup[80], subject[24];
+	snprintf(dedup, sizeof(dedup), "check:%s:%lld:%lld", what, (long long)user, (long long)day_of(now));
+	snprintf(subject, sizeof(subject), "%lld", (long long)count);
+	int missed = !strcmp(what, "missed");
+	struct notify_msg m = {.kind = "check", .title_key = missed ? "check.notify_missed" : "check.notify_escalated",
+			       .subject = subject, .body_key = missed ? "check.notify_missed_body" : "check.notify_escalated_body",
+			       .link = missed ? "/checks" : "/checks/missed", .dedup_key = dedup};
 	return notify_send(c, user, &m) < 0 ? -1 : 0;
 }
 
-/* Open tasks whose window closed become missed; each missed task climbs one step per
- * check.escalate_hours: 1 the head of its unit, 2 the safety department. */
+/* Open tasks whose window closed become missed, and their people are told (one message a day
+ * each); each missed task climbs one step per check.escalate_hours: 1 the head of its unit,
+ * 2 the safety department. */
 static int mark_missed(struct db *c, int64_t now)
 {
 	int64_t step_s = setting_i64(c, "check.escalate_hours", 24) * 3600;
@@ -311,68 +319,66 @@ static int mark_missed(struct db *c, int64_t now)
 	if (db_begin(c) != DB_OK)
 		return -1;
 	int acted = 0;
-	struct db_stmt *st = db_query(c, "UPDATE check_tasks SET status = 'missed', missed_at = ? WHERE status = 'open'"
-				      " AND window_end <= ? RETURNING id, COALESCE(assignee_id, 0)", "II", now, now);
-	int64_t ids[512], users[512];
+	if (db_exec(c, "UPDATE check_tasks SET status = 'missed', missed_at = ? WHERE status = 'open' AND window_end <= ?", "II", now,
+		    now) != DB_OK)
+		goto fail;
+	acted += db_changes(c);
+	struct db_stmt *st = db_query(c, "SELECT assignee_id, count(*) FROM check_tasks WHERE status = 'missed' AND missed_at = ?"
+				      " AND assignee_id IS NOT NULL GROUP BY assignee_id", "I", now);
+	int64_t users[256], counts[256];
 	int n = 0;
-	while (st && db_step(st) == 1) {
-		if (n < 512) {
-			ids[n] = db_col_i64(st, 0);
-			users[n] = db_col_i64(st, 1);
-		}
-		n++;
+	while (st && db_step(st) == 1 && n < 256) {
+		users[n] = db_col_i64(st, 0);
+		counts[n++] = db_col_i64(st, 1);
 	}
 	db_done(c, st);
 	if (!st)
 		goto fail;
-	/* tell the person (a run that closes thousands at once tells the first 512: the rest see
-	 * them on their list, and their heads through escalation) */
-	for (int i = 0; i < n && i < 512; i++)
-		if (tell(c, users[i], ids[i], "missed", 0))
+	for (int i = 0; i < n; i++)
+		if (tell(c, users[i], "missed", counts[i], now))
 			goto fail;
-	acted += n;
-	st = db_query(c, "SELECT id, unit_id, COALESCE(assignee_id, 0), escalation, window_end FROM check_tasks"
-			 " WHERE status = 'missed' AND escalation < 2 AND window_end + (escalation + 1) * ? <= ? LIMIT 500",
-		      "II", step_s, now);
-	struct {
-		int64_t id, unit, user;
-		int step;
-	} esc[500];
-	int ne = 0;
-	while (st && db_step(st) == 1 && ne < 500) {
-		esc[ne].id = db_col_i64(st, 0);
-		esc[ne].unit = db_col_i64(st, 1);
-		esc[ne].user = db_col_i64(st, 2);
-		int64_t late = now - db_col_i64(st, 4);
-		esc[ne].step = late >= 2 * step_s ? 2 : 1;
-		ne++;
-	}
-	db_done(c, st);
-	if (!st)
-		goto fail;
-	for (int i = 0; i < ne; i++) {
-		int64_t to = unit_head(c, esc[i].unit, esc[i].user);
-		if (esc[i].step >= 1 && tell(c, to, esc[i].id, "escalate", 1))
-			goto fail;
-		if (esc[i].step == 2) {
-			struct db_stmt *sd = db_query(c, "SELECT DISTINCT ur.user_id FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
-						      " JOIN users u ON u.id = ur.user_id WHERE ro.code = 'safety_dept' AND u.active = 1"
-						      " ORDER BY ur.user_id LIMIT 20", NULL);
-			int64_t sdu[20];
-			int ns = 0;
-			while (sd && db_step(sd) == 1 && ns < 20)
-				sdu[ns++] = db_col_i64(sd, 0);
-			db_done(c, sd);
-			for (int k = 0; k < ns; k++)
-				if (tell(c, sdu[k], esc[i].id, "escalate", 2))
-					goto fail;
-			if (ns)
-				to = sdu[0];
+	for (int step = 1; step <= 2; step++) {
+		/* the tasks reaching this step now, by the unit they belong to */
+		st = db_query(c, "SELECT unit_id, COALESCE(assignee_id, 0), count(*) FROM check_tasks WHERE status = 'missed'"
+				 " AND escalation < ? AND window_end + ? <= ? GROUP BY unit_id, COALESCE(assignee_id, 0) LIMIT 1000",
+			      "iII", step, step * step_s, now);
+		struct {
+			int64_t unit, user, count;
+		} g[1000];
+		int ng = 0;
+		while (st && db_step(st) == 1 && ng < 1000) {
+			g[ng].unit = db_col_i64(st, 0);
+			g[ng].user = db_col_i64(st, 1);
+			g[ng++].count = db_col_i64(st, 2);
 		}
-		if (db_exec(c, "UPDATE check_tasks SET escalation = ?, escalated_to = NULLIF(?, 0) WHERE id = ?", "iII",
-			    esc[i].step, to, esc[i].id) != DB_OK)
+		db_done(c, st);
+		if (!st)
 			goto fail;
-		acted++;
+		int64_t safety[20];
+		int ns = 0;
+		if (step == 2 && ng) {
+			st = db_query(c, "SELECT DISTINCT ur.user_id FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
+					 " JOIN users u ON u.id = ur.user_id WHERE ro.code = 'safety_dept' AND u.active = 1"
+					 " ORDER BY ur.user_id LIMIT 20", NULL);
+			while (st && db_step(st) == 1 && ns < 20)
+				safety[ns++] = db_col_i64(st, 0);
+			db_done(c, st);
+		}
+		int64_t total = 0;
+		for (int i = 0; i < ng; i++) {
+			int64_t to = step == 1 ? unit_head(c, g[i].unit, g[i].user) : ns ? safety[0] : 0;
+			if (step == 1 && tell(c, to, "escalate1", g[i].count, now))
+				goto fail;
+			if (db_exec(c, "UPDATE check_tasks SET escalation = ?, escalated_to = NULLIF(?, 0) WHERE status = 'missed'"
+				       " AND escalation < ? AND window_end + ? <= ? AND unit_id = ? AND COALESCE(assignee_id, 0) = ?",
+				    "iIiIIII", step, to, step, step * step_s, now, g[i].unit, g[i].user) != DB_OK)
+				goto fail;
+			acted += db_changes(c);
+			total += g[i].count;
+		}
+		for (int k = 0; step == 2 && k < ns; k++)
+			if (tell(c, safety[k], "escalate2", total, now))
+				goto fail;
 	}
 	if (db_commit(c) != DB_OK)
 		goto fail;

@@ -103,19 +103,26 @@ test('tasks for each cycle unit across the month and year end, once each', async
 });
 
 test('a missed check is told to its person, then escalated to the unit head and the safety department', async () => {
-  const link = `/checks/tasks/${ids.dec31}`;
-  const inbox = async (u) => (await (await api(u)).get('/api/v1/inbox')).json.items.filter((n) => n.link === link);
-  assert.equal((await inbox('yuangong')).length, 1);
-  assert.equal((await inbox('ws1zhuren')).length, 0);
+  // one message a day per person, however many tasks it covers (a round every 2 h would bury the inbox)
+  const inbox = async (u, link) => (await (await api(u)).get('/api/v1/inbox')).json.items.filter((n) => n.link === link);
+  const mine = await inbox('yuangong', '/checks');
+  assert.ok(mine.length >= 1, 'told');
+  for (const n of mine) assert.match(n.title, /^漏检 \d+$/, 'with the count of his missed checks');
+  await tick(srv);
+  assert.equal((await inbox('yuangong', '/checks')).length, mine.length, 'once a day');
+  // (tasks the server made at start-up, in real time, were escalated at the first tick: count from here)
+  const head0 = (await inbox('ws1zhuren', '/checks/missed')).length, safety0 = (await inbox('anhuan', '/checks/missed')).length;
   await setClock(srv, local(2027, 1, 2, 1));
   await tick(srv);
-  assert.equal((await inbox('ws1zhuren')).length, 1, 'a day late: the head of workshop one');
-  assert.equal((await inbox('anhuan')).length, 0);
+  assert.equal((await inbox('ws1zhuren', '/checks/missed')).length, head0 + 1, 'a day late: the head of workshop one');
+  assert.equal((await inbox('anhuan', '/checks/missed')).length, safety0, 'not yet the safety department');
   await setClock(srv, local(2027, 1, 3, 1));
   await tick(srv);
   await tick(srv);
-  assert.equal((await inbox('anhuan')).length, 1, 'two days late: the safety department, once');
-  assert.equal((await inbox('ws1zhuren')).length, 1);
+  assert.equal((await inbox('anhuan', '/checks/missed')).length, safety0 + 1, 'two days late: the safety department, once');
+  const c = await api('anhuan');
+  const t = (await c.get(`/api/v1/check/tasks/${ids.dec31}`)).json;
+  assert.equal(t.status, 'missed');
 });
 
 test('a round is started by scanning; bad readings, wrong windows and double submits are refused or merged', async () => {
@@ -222,6 +229,16 @@ test('a failed item becomes a hazard in one step, and its control measure sends 
 
 test('a device out of use suspends its tasks for the period (is_defend), neither due nor missed', async () => {
   const safety = await api('anhuan');
+  // meanwhile a checklist of its own for the daily measure, from the next task on
+  const base = { name: '联锁日检', kind: 'post_daily', unit_id: ids.area.unit_id, bindings: [{ target: 'measure', target_id: ids.m.day }] };
+  let tpl = await safety.postJson('/api/v1/check/templates', { ...base, items: [] });
+  assert.equal(tpl.json.error.field, 'items');
+  tpl = await safety.postJson('/api/v1/check/templates', { ...base, items: [{ kind: 'gauge', label: 'x' }] });
+  assert.equal(tpl.json.error.field, 'items[0].kind');
+  tpl = await safety.postJson('/api/v1/check/templates', { ...base, items: [{ kind: 'pass_fail', label: '联锁投用' },
+    { kind: 'number', label: '联锁设定值', min: 80, max: 90, unit: '℃' }] });
+  assert.equal(tpl.status, 201, tpl.text);
+  ids.dayTemplate = tpl.json.id;
   let r = await safety.postJson('/api/v1/check/stops', { object_id: ids.objA, start: '2027-01-06', end: '2027-01-05', reason: '检修' });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.field, 'end');
@@ -239,7 +256,9 @@ test('a device out of use suspends its tasks for the period (is_defend), neither
   await setClock(srv, local(2027, 1, 7, 9));
   await tick(srv);
   assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended', 'not missed');
-  assert.equal((await tasksOf('2027-01-07', [ids.m.day]))[0].status, 'open', 'back after the period');
+  const back = (await tasksOf('2027-01-07', [ids.m.day]))[0];
+  assert.equal(back.status, 'open', 'back after the period');
+  assert.equal(back.template_id, ids.dayTemplate, "the measure's own checklist");
 });
 
 test('coverage per unit against a hand-computed data set', async () => {
