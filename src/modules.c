@@ -23,6 +23,7 @@
 #include "permit/permit.h"
 #include "report/report.h"
 #include "risk/risk.h"
+#include "check/check.h"
 #include "sched/sched.h"
 #include "web/home.h"
 
@@ -43,6 +44,7 @@ const struct module *const anquan_modules[] = {
 	&permit_module,
 	&report_module,
 	&risk_module,
+	&check_module,
 	NULL,
 };
 

@@ -670,6 +670,12 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		    d.respond_due, d.rectify_due, repeat_of, now, duplicate_of) != DB_OK)
 		goto fail;
 	id = db_last_id(c);
+	if ((in->source > 0 || in->measure_id) &&
+	    db_exec(c, "UPDATE hazards SET source = CASE WHEN ? > 0 THEN ? ELSE source END, measure_id = NULLIF(?, 0)"
+		       " WHERE id = ?", "iiII", in->source, in->source, in->measure_id, id) != DB_OK)
+		goto fail;
+	if (in->link && in->link(c, id, in->link_ctx))
+		goto fail;
 	if (db_exec(c, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
 		       " VALUES (?, ?, ?, 'report', '', 'reported', ?)", "IIIt", id, now, in->reporter_id,
 		    in->description ? in->description : "") != DB_OK)

@@ -71,6 +71,14 @@ struct hazard_new {
 	struct hazard_photo_in photos[HTTP_MAX_FILES];
 	int nphotos;
 	struct hazard_gps gps;
+	/* Optional, for a module that files a hazard from its own record (a failed check item):
+	 * where it came from (hazard_sources code, 0: the default) and the control measure that
+	 * failed (source 9), and a step run inside the creating transaction after the hazard is
+	 * stored, which links the record to it; non-zero rolls everything back. */
+	int source;
+	int64_t measure_id;
+	int (*link)(struct db *c, int64_t hazard_id, void *ctx);
+	void *link_ctx;
 };
 
 /* Validate and store a new hazard with its photos, number, dispatch, deadlines, repeat mark,

@@ -181,7 +181,11 @@ int hazard_sched_run(struct db *c, int64_t now)
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN hazard_photos p ON p.sha256 = b.sha256"
 		       " WHERE b.thumb_sha256 IS NOT NULL)"
 		       /* a watermarked photo's original is kept as long as the photo */
-		       " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)", "I", now - 86400) != DB_OK) {
+		       " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)"
+		       /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
+		       " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
+		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"
+		       " WHERE b.thumb_sha256 IS NOT NULL)", "I", now - 86400) != DB_OK) {
 		db_rollback(c);
 		free(list);
 		return -1;

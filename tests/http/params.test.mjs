@@ -178,6 +178,7 @@ test('every GET route answers its normal call, and says which query parameters i
     sha: sql('SELECT sha256 FROM hazard_photos LIMIT 1'),
     token: sql('SELECT qr_token FROM areas WHERE qr_token IS NOT NULL LIMIT 1'),
     qr_token: sql('SELECT qr_token FROM areas WHERE qr_token IS NOT NULL LIMIT 1'),
+    point_token: sql('SELECT token FROM check_points WHERE active = 1 LIMIT 1'),
     draft: sql("SELECT p.id FROM permits p JOIN users u ON u.id = p.applicant_id WHERE p.state = 'draft' AND u.username = 'banzhang' LIMIT 1"),
   };
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { startServer, Client, DEMO_PASSWORD, BIN } from './lib.mjs';
@@ -32,12 +32,17 @@ function defaultRoles() {
   const m = /SELECT '(secadmin)',\s*'[^']*',\s*'[^']*',\s*'([^']*)',\s*'([a-z]+)',\s*1/.exec(sql3);
   roles[m[1]] = { perms: m[2].split(/\s+/).filter(Boolean).sort(), scope: m[3] };
   roles.sysadmin.perms = roles.sysadmin.perms.filter((p) => p !== 'role.admin');
-  // a permission added later is granted by its module's descriptor (docs/new-module.md)
-  const mod = ['hazard/hazard_module.c', 'risk/risk_module.c']
-    .map((f) => readFileSync(new URL(`../../src/${f}`, import.meta.url), 'utf8')).join('\n');
+  // a permission added later is granted by its module's descriptor (docs/new-module.md):
+  // every src/<module>/<module>_module.c
+  const src = new URL('../../src/', import.meta.url);
   const known = new Set(Object.values(roles).flatMap((r) => r.perms));
-  for (const [, perm, codes] of mod.matchAll(/\{"([a-z_]+\.[a-z_]+)", "([a-z_ ]+)"\}/g))
-    if (!known.has(perm)) for (const code of codes.split(' ')) roles[code].perms = [...roles[code].perms, perm].sort();
+  for (const dir of readdirSync(src, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    const file = new URL(`${dir}/${dir}_module.c`, src);
+    if (!existsSync(file)) continue;
+    const mod = readFileSync(file, 'utf8');
+    for (const [, perm, codes] of mod.matchAll(/\{"([a-z_]+\.[a-z_]+)", "([a-z_ ]+)"\}/g))
+      if (!known.has(perm)) for (const code of codes.split(' ')) roles[code].perms = [...new Set([...roles[code].perms, perm])].sort();
+  }
   return roles;
 }
 
