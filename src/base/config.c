@@ -5,6 +5,7 @@
 #include "base/config.h"
 #include "base/strbuf.h"
 #include "base/text.h"
+#include "build_info.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -12,9 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An installed build (debian/rules) has its own defaults: /var/lib/anquan and
+ * /etc/anquan/anquan.conf. A build from the source tree keeps ./data and DATA/anquan.conf. */
+#ifndef ANQUAN_DEFAULT_DATA
+#define ANQUAN_DEFAULT_DATA "./data"
+#endif
+
 struct config cfg = {
 	.listen = "127.0.0.1:8080",
-	.data = "./data",
+	.data = ANQUAN_DEFAULT_DATA,
 	.threads = 4,
 	.max_connections = 512,
 	.idle_timeout = 30,
@@ -179,6 +186,14 @@ int config_load(int argc, char **argv, char **err)
 		else if (strncmp(argv[i], "--data=", 7) == 0)
 			data = argv[i] + 7;
 	}
+#ifdef ANQUAN_DEFAULT_CONFIG
+	/* installed: the file under /etc is the one an administrator edits; it may be absent
+	 * (every key has a default), and a --data or ANQUAN_DATA does not move it */
+	if (!file) {
+		if (load_file(ANQUAN_DEFAULT_CONFIG, 0, err))
+			return -1;
+	} else
+#endif
 	if (file) {
 		if (load_file(file, 1, err))
 			return -1;
