@@ -36,6 +36,8 @@ struct config cfg = {
 	.password_min_classes = 3,
 	.synchronous = "FULL",
 	.lang = "zh",
+	.metrics_listen = "",
+	.metrics_token = "",
 };
 
 struct key {
@@ -63,6 +65,8 @@ static struct key keys[] = {
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
 	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
+	{"metrics.listen", 's', offsetof(struct config, metrics_listen), 0, 0, "default"},
+	{"metrics.token", 's', offsetof(struct config, metrics_token), 0, 0, "default"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -242,8 +246,11 @@ void config_print(void)
 		const struct key *k = &keys[i];
 		void *field = (char *)&cfg + k->off;
 		char *env = env_name(k->name);
+		const char *sv = k->type == 's' ? *(const char **)field : NULL;
+		if (sv && *sv && strstr(k->name, "token"))	/* a secret: say only that it is set */
+			sv = "(set)";
 		if (k->type == 's')
-			printf("%-28s = %-20s # %s, env %s\n", k->name, *(const char **)field, k->source, env);
+			printf("%-28s = %-20s # %s, env %s\n", k->name, sv, k->source, env);
 		else
 			printf("%-28s = %-20d # %s, env %s\n", k->name, *(int *)field, k->source, env);
 		free(env);

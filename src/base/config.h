@@ -25,6 +25,8 @@ struct config {
 	int password_min_length;	/* auth.password_min_length, 8 */
 	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
+	const char *metrics_listen;	/* metrics.listen: "" or HOST:PORT for /metrics alone */
+	const char *metrics_token;	/* metrics.token: "" or the bearer token for /metrics */
 	const char *lang;		/* lang: the plant's language, zh or en — what the program
 					 * itself writes in (actor_system()) */
 };

@@ -88,6 +88,8 @@ struct req {
 	const struct route *route;
 	int is_api;
 	int64_t started_ms;
+	double started;			/* metrics_now() at the first byte, for latencies */
+	char request_id[33];		/* X-Request-Id: the proxy's when well-formed, else ours */
 	const char *bad_param;		/* the first query parameter read malformed (req_query_*) */
 	int record_params;		/* test mode: name the query parameters read (X-Params-Read) */
 	struct kv *params_read;
@@ -204,11 +206,20 @@ struct http_config {
 	int secure_cookies;
 	int head_timeout_s;		/* the request head must arrive within this (guard.c) */
 	int max_per_address;		/* connections from one address at once (guard.c) */
+	const char *metrics_listen;	/* "" or HOST:PORT: /metrics on its own address */
+	const char *metrics_token;	/* "" or a bearer token: /metrics on the main address */
 };
 int http_start(const struct http_config *cfg);	/* 0, or -1 with the reason logged */
 void http_wait_for_signal(void);		/* blocks until SIGTERM or SIGINT */
 void http_stop(void);	/* stop accepting, finish requests in flight (up to 15 s), stop */
 int http_secure_cookies(void);
+
+/* /metrics (metrics_http.c): on the main address when a token is configured (1: answered),
+ * on an address of its own when metrics_listen is set */
+int http_metrics_answer(struct req *r);
+int http_metrics_start(const struct http_config *cfg);
+void http_metrics_stop(void);
+int http_open_connections(void);
 
 /* the cookie header parser, exposed for unit tests and fuzzing */
 struct kv *http_parse_cookies(struct arena *a, const char *header);

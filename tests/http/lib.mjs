@@ -46,7 +46,8 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout.on('data', (d) => { log += d; });
-  proc.stderr.on('data', (d) => { log += d; });
+  let errLog = '';	// standard error alone: the log lines (stdout holds the demo's notice)
+  proc.stderr.on('data', (d) => { log += d; errLog += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   let up = false;
   for (let i = 0; i < 300 && proc.exitCode === null; i++) {
@@ -63,6 +64,7 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
   return {
     url, dir: data, proc,
     log: () => log,
+    stderrLog: () => errLog,
     client: () => new Client(url),
     // Stop with SIGTERM; resolves to {code, log}; throws if the sanitizers reported anything.
     async stop({ keep = false } = {}) {

@@ -1,0 +1,103 @@
+// tests/http/ops.test.mjs — what an operator reaches for: the version (command line and
+// /healthz, never a response header), request ids in X-Request-Id and the access log, log
+// lines with journald priorities, and Prometheus /metrics (token-protected on the main
+// address, or alone on an address of its own).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, freePort, BIN } from './lib.mjs';
+
+const TOKEN = 'metrics-token-for-the-test-0123456789';
+let srv, metricsPort;
+before(async () => {
+  metricsPort = await freePort();
+  srv = await startServer({
+    env: { ANQUAN_METRICS_TOKEN: TOKEN, ANQUAN_METRICS_LISTEN: `127.0.0.1:${metricsPort}` },
+  });
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function accessLines(pred) {
+  let lines = [];
+  for (let i = 0; i < 50; i++) {
+    lines = srv.log().split('\n').filter((l) => l.startsWith('<6>ACCESS {')).map((l) => JSON.parse(l.slice(10)));
+    if (lines.some(pred)) break;
+    await sleep(20);
+  }
+  return lines.filter(pred);
+}
+
+test('anquan --version and /healthz name the same version and build date; no header does', async () => {
+  const out = execFileSync(BIN, ['--version'], { encoding: 'utf8' });
+  const m = /^anquan (\d+\.\d+\.\d+\S*) \(built (\d{4}-\d{2}-\d{2})\)\n$/.exec(out);
+  assert.ok(m, `--version printed: ${out}`);
+  const r = await srv.client().get('/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.version, m[1]);
+  assert.equal(r.json.build_date, m[2]);
+  for (const [k, v] of r.headers) assert.ok(!v.includes(m[1]), `header ${k} carries the version`);
+});
+
+test('every response carries a request id, and its access-log line the same id and route', async () => {
+  const c = srv.client();
+  await c.apiLogin('zongjian');
+  const r = await c.get('/api/v1/me');
+  assert.equal(r.status, 200);
+  const id = r.headers.get('x-request-id');
+  assert.match(id, /^[0-9a-f]{32}$/);
+  const [line] = await accessLines((l) => l.id === id);
+  assert.ok(line, 'the access log names the request id');
+  assert.equal(line.path, '/api/v1/me');
+  assert.equal(line.route, '/api/v1/me');
+  const other = await c.get('/api/v1/me');
+  assert.notEqual(other.headers.get('x-request-id'), id, 'one id per request');
+  // a proxy's id (nginx $request_id) is kept; a malformed one is replaced
+  const kept = await c.get('/healthz', { headers: { 'X-Request-Id': 'nginx-7f3a.1' } });
+  assert.equal(kept.headers.get('x-request-id'), 'nginx-7f3a.1');
+  const bad = await c.get('/healthz', { headers: { 'X-Request-Id': 'a b<script>' } });
+  assert.match(bad.headers.get('x-request-id'), /^[0-9a-f]{32}$/);
+});
+
+test('every log line starts with a journald priority', async () => {
+  await srv.client().get('/no-such-page');
+  await accessLines((l) => l.path === '/no-such-page');
+  const lines = srv.stderrLog().split('\n').filter((l) => l && !/^(==|\s)/.test(l));	// sanitizer notes aside
+  assert.ok(lines.length > 3);
+  for (const l of lines) assert.match(l, /^<[346]>(ERROR|WARN|INFO|ACCESS) /, l);
+  assert.ok(lines.some((l) => l.startsWith('<4>WARN test mode')), 'a warning is <4>');
+});
+
+test('/metrics needs the token on the main address and shows the routes called', async () => {
+  const c = srv.client();
+  await c.apiLogin('zongjian');
+  const h = await c.get('/api/v1/hazards?per_page=1');
+  assert.equal(h.status, 200);
+  const id = h.json.items?.[0]?.id ?? h.json.hazards?.[0]?.id;
+  if (id) assert.equal((await c.get(`/api/v1/hazards/${id}`)).status, 200);
+  await accessLines((l) => l.path === '/api/v1/hazards');	// counted when the request completes
+  const anon = await srv.client().get('/metrics');
+  assert.equal(anon.status, 401);
+  const wrong = await srv.client().get('/metrics', { headers: { Authorization: 'Bearer nope' } });
+  assert.equal(wrong.status, 401);
+  const r = await srv.client().get('/metrics', { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  const t = r.text;
+  assert.match(t, /^anquan_http_requests_total\{method="GET",route="\/api\/v1\/hazards",code="2xx"\} [1-9]/m);
+  if (id) assert.match(t, /route="\/api\/v1\/hazards\/:id"/, 'by route pattern, never by path');
+  assert.doesNotMatch(t, new RegExp(`route="/api/v1/hazards/${id}"`));
+  assert.match(t, /^anquan_http_request_duration_seconds_bucket\{method="GET",route="\/api\/v1\/me",le="\+Inf"\} [1-9]/m);
+  assert.match(t, /^anquan_http_requests_total\{method="GET",route="unmatched",code="4xx"\} [1-9]/m);
+  assert.match(t, /^anquan_db_seconds_total [0-9.]+$/m);
+  assert.match(t, /^anquan_open_connections [1-9]/m, 'this request is open');
+  assert.match(t, /^anquan_scheduler_lag_seconds [0-9.e+-]+$/m);
+  // and alone on its own address, without the token
+  const own = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+  assert.equal(own.status, 200);
+  assert.match(await own.text(), /route="\/api\/v1\/me"/);
+  assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status, 404, 'nothing else there');
+});
