@@ -1,10 +1,13 @@
 // tests/http/ops.test.mjs — what an operator reaches for: the version (command line and
 // /healthz, never a response header), request ids in X-Request-Id and the access log, log
 // lines with journald priorities, and Prometheus /metrics (token-protected on the main
-// address, or alone on an address of its own).
+// address, or alone on an address of its own); a database from a newer anquan refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, freePort, BIN } from './lib.mjs';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
@@ -100,4 +103,26 @@ test('/metrics needs the token on the main address and shows the routes called',
   assert.equal(own.status, 200);
   assert.match(await own.text(), /route="\/api\/v1\/me"/);
   assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status, 404, 'nothing else there');
+});
+
+test('a database migrated by a newer anquan is refused, naming both versions', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anquan-ops-'));
+  try {
+    const env = { ...process.env, ANQUAN_DATA: dir };
+    const first = spawnSync(BIN, ['migrate'], { env, encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    const mine = execFileSync(BIN, ['--version'], { encoding: 'utf8' }).split(' ')[1];
+    const db = join(dir, 'anquan.db');
+    assert.equal(execFileSync('sqlite3', [db, 'SELECT version FROM program_version'], { encoding: 'utf8' }).trim(), mine,
+      'the migrating version is recorded');
+    execFileSync('sqlite3', [db, "INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', 0);" +
+      " UPDATE program_version SET version = '9.9.9'"]);
+    for (const args of [['migrate'], ['serve']]) {
+      const r = spawnSync(BIN, args, { env: { ...env, ANQUAN_LISTEN: '127.0.0.1:1' }, encoding: 'utf8', timeout: 20000 });
+      assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^<3>ERROR database: migrated by anquan 9\\.9\\.9 \\(schema 9999\\), newer than this anquan ${mine.replace(/\./g, '\\.')} `, 'm'));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
