@@ -1,11 +1,13 @@
 // tests/http/ops.test.mjs — what an operator reaches for: the version (command line and
 // /healthz, never a response header), request ids in X-Request-Id and the access log, log
 // lines with journald priorities, and Prometheus /metrics (token-protected on the main
-// address, or alone on an address of its own); a database from a newer anquan refused.
+// address, or alone on an address of its own); a database from a newer anquan refused;
+// the audit log exported for a regulator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, freePort, BIN } from './lib.mjs';
@@ -122,6 +124,45 @@ test('a database migrated by a newer anquan is refused, naming both versions', a
       assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`^<3>ERROR database: migrated by anquan 9\\.9\\.9 \\(schema 9999\\), newer than this anquan ${mine.replace(/\./g, '\\.')} `, 'm'));
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('audit export: signed JSON lines that link up to the signed head, and CSV, for a regulator', async () => {
+  const c = srv.client();
+  await c.apiLogin('zongjian');	// at least one more entry than the demo's
+  const dir = mkdtempSync(join(tmpdir(), 'anquan-export-'));
+  try {
+    const env = { ...process.env, ANQUAN_DATA: srv.dir };
+    const file = join(dir, 'audit.jsonl');
+    const r = spawnSync(BIN, ['audit', 'export', file], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const text = readFileSync(file, 'utf8');
+    const cut = text.lastIndexOf('\n', text.length - 2) + 1;
+    const body = text.slice(0, cut);
+    const trailer = JSON.parse(text.slice(cut));
+    const entries = body.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(trailer.type, 'trailer');
+    assert.equal(trailer.count, entries.length);
+    assert.ok(entries.length >= 2);
+    assert.equal(trailer.chain, 'intact');
+    for (let i = 1; i < entries.length; i++) assert.equal(entries[i].prev_hash, entries[i - 1].hash, `entry ${entries[i].id} links`);
+    assert.deepEqual(trailer.head, { id: entries.at(-1).id, hash: entries.at(-1).hash });
+    assert.equal(createHash('sha256').update(body).digest('hex'), trailer.sha256);
+    const pub = execFileSync(BIN, ['audit', 'export', '--public-key'], { env, encoding: 'utf8' }).trim();
+    assert.equal(pub, trailer.public_key, 'the same installation signs with the same key');
+    const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pub, 'hex')]), format: 'der', type: 'spki' });
+    assert.ok(verify(null, Buffer.from(trailer.sha256), key, Buffer.from(trailer.signature, 'hex')), 'signature checks');
+    assert.ok(!verify(null, Buffer.from(createHash('sha256').update(body.replace('"demo_load"', '"demo_lode"')).digest('hex')), key,
+      Buffer.from(trailer.signature, 'hex')), 'an edited export does not');
+    // an earlier export is never overwritten
+    assert.equal(spawnSync(BIN, ['audit', 'export', file], { env }).status, 1);
+    const csv = spawnSync(BIN, ['audit', 'export', '--csv'], { env, encoding: 'utf8' });
+    assert.equal(csv.status, 0, csv.stderr);
+    const rows = csv.stdout.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    assert.equal(rows[0], '"id","time","user_id","username","ip","entity","entity_id","action","summary","prev_hash","hash"');
+    assert.ok(rows.length - 1 >= entries.length, 'every entry (and those added since)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
