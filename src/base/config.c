@@ -36,6 +36,8 @@ struct config cfg = {
 	.password_min_classes = 3,
 	.synchronous = "FULL",
 	.lang = "zh",
+	.retention_access_days = 183,
+	.retention_notification_days = 365,
 	.metrics_listen = "",
 	.metrics_token = "",
 };
@@ -65,6 +67,9 @@ static struct key keys[] = {
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
 	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
+	/* 网络安全法 Art. 21(3): network logs kept no less than six months */
+	{"retention.access_days", 'i', offsetof(struct config, retention_access_days), 183, 3650, "default"},
+	{"retention.notification_days", 'i', offsetof(struct config, retention_notification_days), 183, 3650, "default"},
 	{"metrics.listen", 's', offsetof(struct config, metrics_listen), 0, 0, "default"},
 	{"metrics.token", 's', offsetof(struct config, metrics_token), 0, 0, "default"},
 };

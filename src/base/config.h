@@ -27,6 +27,8 @@ struct config {
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
 	const char *metrics_listen;	/* metrics.listen: "" or HOST:PORT for /metrics alone */
 	const char *metrics_token;	/* metrics.token: "" or the bearer token for /metrics */
+	int retention_access_days;	/* retention.access_days, 183: sign-in attempts kept */
+	int retention_notification_days;	/* retention.notification_days, 365 */
 	const char *lang;		/* lang: the plant's language, zh or en — what the program
 					 * itself writes in (actor_system()) */
 };

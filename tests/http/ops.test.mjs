@@ -2,7 +2,7 @@
 // /healthz, never a response header), request ids in X-Request-Id and the access log, log
 // lines with journald priorities, and Prometheus /metrics (token-protected on the main
 // address, or alone on an address of its own); a database from a newer anquan refused;
-// the audit log exported for a regulator.
+// the audit log exported for a regulator; retention of sign-in attempts and notifications.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,14 +10,17 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort, BIN } from './lib.mjs';
+import { startServer, freePort, setClock, BIN } from './lib.mjs';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 let srv, metricsPort;
 before(async () => {
   metricsPort = await freePort();
   srv = await startServer({
-    env: { ANQUAN_METRICS_TOKEN: TOKEN, ANQUAN_METRICS_LISTEN: `127.0.0.1:${metricsPort}` },
+    env: {
+      ANQUAN_METRICS_TOKEN: TOKEN, ANQUAN_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
+      ANQUAN_RETENTION_NOTIFICATION_DAYS: '183',
+    },
   });
 });
 after(async () => {
@@ -166,4 +169,32 @@ test('audit export: signed JSON lines that link up to the signed head, and CSV, 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Last in this file: it moves the server's clock.
+test('retention: sign-in attempts and notifications go after their configured days, never before six months; the audit log stays', async () => {
+  const bad = spawnSync(BIN, ['config', '--retention.access_days=90'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /retention\.access_days \(flag\): '90' is not a whole number from 183 to 3650/);
+  const T0 = 1893456000;	// 2030-01-01T00:00Z, far from any test date
+  const DAY = 86400;
+  const db = join(srv.dir, 'anquan.db');
+  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+  await setClock(srv, T0);
+  await srv.client().apiLogin('zongjian');
+  const uid = sql("SELECT id FROM users WHERE username = 'zongjian'");
+  sql(`INSERT INTO notifications (user_id, created_at, kind, title) VALUES (${uid}, ${T0}, 'test', 'old'),` +
+    ` (${uid}, ${T0 + 100 * DAY}, 'test', 'recent')`);
+  const audits = Number(sql('SELECT count(*) FROM audit_log'));
+  await setClock(srv, T0 + 182 * DAY);	// under six months: everything stays
+  assert.equal((await srv.client().postJson('/api/v1/test/tick', {})).status, 200);
+  assert.equal(sql(`SELECT count(*) FROM login_attempts WHERE at = ${T0}`), '1');
+  assert.equal(sql(`SELECT count(*) FROM notifications WHERE kind = 'test'`), '2');
+  await setClock(srv, T0 + 184 * DAY);	// retention.access_days 183, notification_days 183 (env)
+  assert.equal((await srv.client().postJson('/api/v1/test/tick', {})).status, 200);
+  assert.equal(sql(`SELECT count(*) FROM login_attempts WHERE at = ${T0}`), '0');
+  assert.equal(sql(`SELECT title FROM notifications WHERE kind = 'test'`), 'recent');
+  assert.ok(Number(sql('SELECT count(*) FROM audit_log')) >= audits, 'the audit log is kept');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE at = ${T0}`), '1', 'the sign-in\'s audit entry stays');
+  await setClock(srv, 0);
 });
