@@ -18,6 +18,8 @@ struct config {
 	int head_timeout;		/* http.head_timeout (s): the whole request head, from accept */
 	int max_per_address;		/* http.max_per_address: connections from one address */
 	int secure_cookies;		/* http.secure_cookies: set behind TLS */
+	int rate_per_address;		/* http.rate_per_address: requests a minute, 0 off */
+	int rate_per_token;		/* http.rate_per_token: requests a minute, 0 off */
 	int session_idle;		/* session.idle (s), 1800: 等保 session timeout */
 	int session_absolute;		/* session.absolute (s), 43200 */
 	int lockout_attempts;		/* auth.lockout_attempts, 5 */

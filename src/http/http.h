@@ -208,6 +208,8 @@ struct http_config {
 	int max_per_address;		/* connections from one address at once (guard.c) */
 	const char *metrics_listen;	/* "" or HOST:PORT: /metrics on its own address */
 	const char *metrics_token;	/* "" or a bearer token: /metrics on the main address */
+	int rate_per_address;		/* requests per minute from one address, 0: no limit */
+	int rate_per_token;		/* requests per minute with one bearer token, 0: no limit */
 };
 int http_start(const struct http_config *cfg);	/* 0, or -1 with the reason logged */
 void http_wait_for_signal(void);		/* blocks until SIGTERM or SIGINT */
@@ -220,6 +222,10 @@ int http_metrics_answer(struct req *r);
 int http_metrics_start(const struct http_config *cfg);
 void http_metrics_stop(void);
 int http_open_connections(void);
+
+/* 429 with Retry-After past the per-address or per-token rate (ratelimit.c): 1 answered */
+int http_ratelimit(struct req *r);
+void http_ratelimit_config(int address_per_minute, int token_per_minute);
 
 /* the cookie header parser, exposed for unit tests and fuzzing */
 struct kv *http_parse_cookies(struct arena *a, const char *header);

@@ -419,7 +419,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	r->done = 1;
 	finish_body(r);
-	if (!http_metrics_answer(r))
+	if (!http_ratelimit(r) && !http_metrics_answer(r))
 		router_dispatch(r);
 	return send_response(r, conn);
 }
@@ -531,6 +531,7 @@ int http_start(const struct http_config *cfg)
 		log_error("http: cannot start the HTTP server for %s", cfg->listen);
 		return -1;
 	}
+	http_ratelimit_config(cfg->rate_per_address, cfg->rate_per_token);
 	if (http_metrics_start(cfg)) {
 		MHD_stop_daemon(daemon_h);
 		daemon_h = NULL;
