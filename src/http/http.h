@@ -91,6 +91,7 @@ struct req {
 	double started;			/* metrics_now() at the first byte, for latencies */
 	char request_id[33];		/* X-Request-Id: the proxy's when well-formed, else ours */
 	const char *bad_param;		/* the first query parameter read malformed (req_query_*) */
+	int bad_param_range;		/* ... and it was a number out of range: 422, not 400 */
 	int record_params;		/* test mode: name the query parameters read (X-Params-Read) */
 	struct kv *params_read;
 
@@ -118,6 +119,7 @@ enum {
 	ROUTE_NO_CSRF = 1 << 2,		/* state-changing but CSRF-exempt (JSON login) */
 	ROUTE_PREVIEW_OK = 1 << 3,	/* allowed while previewing a role (leave preview) */
 	ROUTE_ANY_PASSWORD = 1 << 4,	/* allowed before a forced password change */
+	ROUTE_PAGED = 1 << 5,		/* a list paginated with req_page() (OpenAPI: its parameters) */
 };
 
 struct route {
@@ -171,6 +173,15 @@ int req_query_enum(struct req *r, const char *name, const char *const *allowed, 
 int req_query_flag(struct req *r, const char *name, int def);
 /* A handler's own parser found `name` malformed (a date, a month): recorded as above. */
 void req_bad_param(struct req *r, const char *name);
+
+/* One pagination for every list (the API's and the pages'): ?page= (1 to HTTP_PAGE_MAX,
+ * default 1) and ?per_page= (1 to HTTP_PER_PAGE_MAX, default def). Not a number: 400 naming
+ * it; a number out of range: 422 naming it (never silently the default or the maximum). A
+ * list answers {items, page, per_page, total} and, where counting stops early,
+ * total_capped. Routes that do carry ROUTE_PAGED, so that the OpenAPI document says so. */
+#define HTTP_PAGE_MAX 1000000
+#define HTTP_PER_PAGE_MAX 500
+void req_page(struct req *r, int def, int *page, int *per_page);
 struct upload *req_upload(struct req *r, const char *field);
 int req_is_write(struct req *r);
 /* Origin, else Referer, names this site (Host), or neither is sent (origin.c). */
