@@ -224,9 +224,10 @@ static int openapi_doc(struct req *r)
 							 arena_printf(&r->arena, "%s %s/%s",
 								      T(r, "openapi.tag"), API_PREFIX, tag)));
 	json_decref(tags);
-	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o, s:o}",
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:{s:s}}, s:[{s:s}], s:o, s:o, s:o}",
 				"openapi", "3.0.3", "info", "title", T(r, "openapi.title"),
 				"description", T(r, "openapi.description"), "version", "1",
+				"license", "name", "Proprietary",
 				"servers", "url", "/", "tags", taglist, "paths", paths,
 				"components", openapi_components());
 	resp_json(r, 200, doc);
