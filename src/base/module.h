@@ -77,6 +77,8 @@ struct module_job {
 	int (*run)(struct db *c, int64_t now);
 };
 
+struct entity;
+
 struct module {
 	const char *name;
 	const char *migrations;		/* its number range in src/db/migrations, for readers */
@@ -90,6 +92,9 @@ struct module {
 	const struct module_todo *todo;	/* its lines of "waiting for me" */
 	/* its demo records, inside `anquan demo`'s transaction, after the organization */
 	int (*demo_load)(struct db *c);
+	/* its records served by the entity layer (web/entity.h) that have an api_path: the
+	 * OpenAPI document describes their bodies from their field declarations */
+	const struct entity *const *entities;
 };
 
 /* Set the modules (NULL-terminated) before anything walks them; returns 0, or -1 when out

@@ -142,6 +142,17 @@ struct http_gate {
 };
 extern const struct http_gate http_gate;
 
+/* What the OpenAPI document says of a route's bodies beyond the generic object: filled by
+ * the web layer (web/entity_schema.c) from the same field declarations the form and entity
+ * layers read, so that the document cannot drift from what the handlers accept. Each
+ * returns a new JSON Schema, or NULL for a route it knows nothing of. */
+struct http_openapi_hook {
+	json_t *(*request)(struct req *r, const struct route *rt);	/* its JSON body */
+	json_t *(*record)(struct req *r, const struct route *rt);	/* the record it answers
+									 * (a list: each item) */
+};
+extern const struct http_openapi_hook http_openapi_hook;
+
 /* Route tables: each module defines one, ending with a {0} entry, and names it in its
  * descriptor (base/module.h). The i-th module's table (an empty one when it has no routes),
  * NULL past the last module (routes.c). */

@@ -116,15 +116,25 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
+	json_t *body_schema = write ? http_openapi_hook.request(r, rt) : NULL;
 	if (write)
 		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b, s:{s:{s:{s:s}}}}", "required", 0, "content", "application/json",
-			"schema", "type", "object"));
+			"{s:b, s:{s:{s:o}}}", "required", body_schema != NULL, "content",
+			"application/json", "schema",
+			body_schema ? body_schema : json_pack("{s:s}", "type", "object")));
 
 	json_t *resp = json_object();
-	json_t *ok_schema = rt->flags & ROUTE_PAGED
-		? json_pack("{s:s}", "$ref", "#/components/schemas/Page")
-		: json_pack("{s:s}", "type", "object");
+	/* a record's schema from its declarations where the web layer knows one; a list of
+	 * them is the one envelope with that as its items */
+	json_t *record = http_openapi_hook.record(r, rt);
+	json_t *ok_schema;
+	if (rt->flags & ROUTE_PAGED)
+		ok_schema = record ? json_pack("{s:[{s:s}, {s:{s:{s:s, s:o}}}]}", "allOf", "$ref",
+					       "#/components/schemas/Page", "properties", "items",
+					       "type", "array", "items", record)
+				   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
+	else
+		ok_schema = record ? record : json_pack("{s:s}", "type", "object");
 	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:o}}}", "description", "OK",
 						   "content", "application/json", "schema", ok_schema));
 	json_object_set_new(resp, "400", error_ref("BadRequest"));

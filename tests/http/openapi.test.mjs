@@ -102,9 +102,32 @@ test('lists share one pagination: documented parameters, maximum and envelope', 
     const pp = op.parameters.find((p) => p.name === 'per_page');
     assert.equal(pp.in, 'query');
     assert.equal(pp.schema.maximum, 500, `${path}: the documented maximum`);
-    assert.equal(op.responses['200'].content['application/json'].schema.$ref, '#/components/schemas/Page');
+    const ok = op.responses['200'].content['application/json'].schema;
+    assert.equal(ok.$ref ?? ok.allOf[0].$ref, '#/components/schemas/Page');
     assert.ok(op.responses['422']);
   }
-  assert.deepEqual(paged.sort(), ['/api/v1/audit', '/api/v1/hazards', '/api/v1/users']);
+  for (const p of ['/api/v1/audit', '/api/v1/hazards', '/api/v1/users', '/api/v1/units', '/api/v1/areas']) {
+    assert.ok(paged.includes(p), `${p} is a paginated list`);
+  }
   assert.deepEqual(doc.components.schemas.Page.required, ['items', 'page', 'per_page', 'total']);
+});
+
+test("an entity's routes carry request and response schemas drawn from its field declarations", () => {
+  const body = (p, m) => doc.paths[p][m].requestBody.content['application/json'].schema;
+  const create = body('/api/v1/areas', 'post');
+  assert.deepEqual(create.required, ['name', 'unit_id'], 'the required fields of the area form');
+  assert.equal(create.properties.name.maxLength, 64);
+  assert.equal(create.properties.latitude.minimum, -90);
+  assert.equal(create.properties.radius_m.type, 'integer');
+  const change = body('/api/v1/areas/{id}', 'patch');
+  assert.equal(change.required, undefined, 'a change carries only what it changes');
+  assert.ok(change.properties.name);
+  const one = doc.paths['/api/v1/areas/{id}'].get.responses['200'].content['application/json'].schema;
+  assert.deepEqual(one.required, ['id']);
+  assert.equal(one.properties.latitude.nullable, true, 'an optional field may be null');
+  const list = doc.paths['/api/v1/units'].get.responses['200'].content['application/json'].schema;
+  assert.equal(list.allOf[1].properties.items.items.properties.name.type, 'string');
+  // a route the entity layer does not serve keeps the generic object
+  assert.equal(body('/api/v1/auth/login', 'post').type, 'object');
+  assert.equal(body('/api/v1/auth/login', 'post').properties, undefined);
 });

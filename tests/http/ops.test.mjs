@@ -176,7 +176,8 @@ test('one pagination on every list: 422 naming page or per_page out of range', a
   await auditor.apiLogin('auditor');
   const admin = srv.client();
   await admin.apiLogin('zongjian');
-  const lists = [[auditor, '/api/v1/audit'], [admin, '/api/v1/hazards'], [admin, '/api/v1/users']];
+  const lists = [[auditor, '/api/v1/audit'], [admin, '/api/v1/hazards'], [admin, '/api/v1/users'],
+    [admin, '/api/v1/units'], [admin, '/api/v1/areas']];
   for (const [c, path] of lists) {
     const ok = await c.get(`${path}?page=1&per_page=500`);
     assert.equal(ok.status, 200, `${path}: ${ok.text}`);
