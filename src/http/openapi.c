@@ -135,18 +135,26 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 				   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
 	else
 		ok_schema = record ? record : json_pack("{s:s}", "type", "object");
+	/* a POST that creates answers 201 with what a 200 would carry */
+	if (!strcmp(rt->method, "POST"))
+		json_object_set_new(resp, "201", json_pack("{s:s, s:{s:{s:O}}}", "description",
+							   "Created", "content", "application/json",
+							   "schema", ok_schema));
 	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:o}}}", "description", "OK",
 						   "content", "application/json", "schema", ok_schema));
 	json_object_set_new(resp, "400", error_ref("BadRequest"));
-	if (!public) {
-		json_object_set_new(resp, "401", error_ref("Unauthorized"));
+	/* public routes too: a sign-in with a wrong password is a 401 */
+	json_object_set_new(resp, "401", error_ref("Unauthorized"));
+	if (!public)
 		json_object_set_new(resp, "403", error_ref("Forbidden"));
-	}
 	json_object_set_new(resp, "404", error_ref("NotFound"));
-	if (write)
+	if (write) {
+		json_object_set_new(resp, "409", error_ref("Conflict"));
 		json_object_set_new(resp, "413", error_ref("TooLarge"));
-	if (write || (rt->flags & ROUTE_PAGED))
-		json_object_set_new(resp, "422", error_ref("Invalid"));
+		json_object_set_new(resp, "415", error_ref("UnsupportedMediaType"));
+	}
+	/* a field of a body, or a query parameter out of range (req_page, a month, a date) */
+	json_object_set_new(resp, "422", error_ref("Invalid"));
 	json_object_set_new(resp, "429", error_ref("TooManyRequests"));
 	json_object_set_new(resp, "503", error_ref("Unavailable"));
 	json_object_set_new(op, "responses", resp);
@@ -170,11 +178,15 @@ static json_t *openapi_components(void)
 	json_t *responses = json_object();
 	json_object_set_new(responses, "BadRequest",
 			    error_response("Malformed request or invalid field (error.field names it)"));
-	json_object_set_new(responses, "Unauthorized", error_response("Not signed in"));
+	json_object_set_new(responses, "Unauthorized", error_response("Not signed in, or a sign-in refused"));
 	json_object_set_new(responses, "Forbidden",
 			    error_response("Missing permission, CSRF token, or a password change is due"));
 	json_object_set_new(responses, "NotFound", error_response("No such record"));
 	json_object_set_new(responses, "TooLarge", error_response("Body or field over the limit"));
+	json_object_set_new(responses, "Conflict",
+			    error_response("The record changed meanwhile, or the action no longer applies"));
+	json_object_set_new(responses, "UnsupportedMediaType",
+			    error_response("The body is not JSON (or multipart where a file is sent)"));
 	json_object_set_new(responses, "Invalid", error_response("A field failed validation"));
 	json_object_set_new(responses, "Unavailable", error_response("Busy; retry later"));
 	json_t *too_many = error_response("Over the per-address or per-token request rate");
