@@ -94,12 +94,12 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 	for (const struct module_panel *const *p = module_panels_all(); *p; p++)
 		panels++;
 	CHECK_INT(panels, 1);
-	/* the scheduler's jobs, in the order they always ran */
+	/* the scheduler's jobs, in the order they always ran (retention: auth_retention.c) */
 	struct strbuf jobs = STRBUF_INIT;
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_job *j = (*m)->jobs; j && j->name; j++)
 			sb_addf(&jobs, "%s ", j->name);
-	CHECK_STR(jobs.buf, "sessions hazards certs equipment permits ");
+	CHECK_STR(jobs.buf, "sessions retention hazards certs equipment permits ");
 	sb_release(&jobs);
 }
 
