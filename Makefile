@@ -9,7 +9,14 @@
 #   make fuzz     libFuzzer targets, each for FUZZ_SECONDS
 #   make tsan     the HTTP tests against a ThreadSanitizer build
 #   make fresh-check  make run and make test inside a new minimal Debian 12 root (slow)
+#   make install  install ./anquan, its man page and a sample configuration (PREFIX, DESTDIR)
 #   make clean
+#
+# The release build honours CFLAGS, CPPFLAGS and LDFLAGS from the environment (so that
+# dpkg-buildflags applies) and adds the usual hardening flags the compiler accepts.
+# DEFAULT_DATA and DEFAULT_CONFIG set where an installed anquan looks without configuration
+# (debian/rules: /var/lib/anquan and /etc/anquan/anquan.conf); left empty, ./data and
+# DATA/anquan.conf, which is what `make run` uses.
 #
 # Each of those targets first runs scripts/deps (installs missing Debian packages), then runs
 # this Makefile again for the same target: the compiler flags come from pkg-config, which can
@@ -31,17 +38,54 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 REL := build/rel
 ASAN := build/asan
-REL_CFLAGS = $(WARN) $(DEFS) -O2 -g -Isrc -I$(REL) $(PKG_CFLAGS)
+# Hardening, each flag only where the compiler takes it (asked once, on first use); a
+# _FORTIFY_SOURCE or -O already in CPPFLAGS/CFLAGS (dpkg-buildflags) wins over ours.
+cc_takes = $(shell $(CC) $(1) -Werror -x c -c -o /dev/null /dev/null 2>/dev/null && echo '$(1)')
+ld_takes = $(shell printf 'int main(void){return 0;}' | $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo '$(1)')
+HARDEN_CFLAGS = $(eval HARDEN_CFLAGS := $$(call cc_takes,-fstack-protector-strong) \
+	$$(call cc_takes,-fstack-clash-protection) $$(call cc_takes,-fcf-protection) \
+	$$(if $$(findstring _FORTIFY_SOURCE,$$(CPPFLAGS) $$(CFLAGS)),,$$(call cc_takes,-D_FORTIFY_SOURCE=2)))$(HARDEN_CFLAGS)
+HARDEN_LDFLAGS = $(eval HARDEN_LDFLAGS := $$(call ld_takes,-Wl$$(comma)-z$$(comma)relro) $$(call ld_takes,-Wl$$(comma)-z$$(comma)now))$(HARDEN_LDFLAGS)
+comma := ,
+REL_CFLAGS = $(WARN) $(DEFS) -O2 -g $(HARDEN_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Isrc -I$(REL) $(PKG_CFLAGS)
+REL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS)
+
+# version and build date (SOURCE_DATE_EPOCH when set, for reproducible packages), and the
+# installed defaults, in a header only version.c and config.c include; rewritten only when
+# its text changes, so a new day recompiles those two files and nothing else
+VERSION := $(shell cat VERSION)
+DEFAULT_DATA ?=
+DEFAULT_CONFIG ?=
+build_date = $(shell date -u $(if $(SOURCE_DATE_EPOCH),-d @$(SOURCE_DATE_EPOCH)) +%Y-%m-%d)
+define build_info
+#define ANQUAN_VERSION "$(VERSION)"
+#define ANQUAN_BUILD_DATE "$(build_date)"
+$(if $(DEFAULT_DATA),#define ANQUAN_DEFAULT_DATA "$(DEFAULT_DATA)")
+$(if $(DEFAULT_CONFIG),#define ANQUAN_DEFAULT_CONFIG "$(DEFAULT_CONFIG)")
+endef
+%/build_info.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(subst $(newline),' ',$(build_info))' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+define newline
+
+
+endef
+.PHONY: FORCE
+$(REL)/base/version.o $(REL)/base/config.o: $(REL)/build_info.h
+$(ASAN)/base/version.o $(ASAN)/base/config.o: $(ASAN)/build_info.h
+build/fuzz/base/version.o build/fuzz/base/config.o: build/fuzz/build_info.h
+build/tsan/base/version.o build/tsan/base/config.o: build/tsan/build_info.h
 # ANQUAN_TEST_BUILD compiles in what only tests may use (the clock override, /api/v1/test/*,
 # the access-check probe); the release ./anquan is built without it.
 TEST_DEFS := -DANQUAN_TEST_BUILD
 ASAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-	-fno-sanitize-recover=undefined -Isrc $(PKG_CFLAGS)
+	-fno-sanitize-recover=undefined -Isrc -I$(ASAN) $(PKG_CFLAGS)
 
-.PHONY: all run test test-dates unit e2e bench fuzz tsan clean deps deps-test fresh-check
+.PHONY: all run test test-dates unit e2e bench fuzz tsan clean deps deps-test fresh-check install
 
 # the targets that install their packages first, and the scripts/deps group each needs
-GOALS := all run test test-dates unit e2e bench fuzz tsan
+GOALS := all run test test-dates unit e2e bench fuzz tsan install
 deps_group = $(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1)))
 
 ifndef ANQUAN_DEPS_READY
@@ -80,7 +124,16 @@ $(REL)/embedded.o: build/embedded.c
 
 anquan: $(REL_OBJ)
 	@echo "LINK    $@"
-	@$(CC) $(REL_CFLAGS) -o $@ $(REL_OBJ) $(PKG_LIBS)
+	@$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $(REL_OBJ) $(PKG_LIBS)
+
+# --- install: make install [PREFIX=/usr/local] [DESTDIR=] (the unit file is debian/'s) ---
+PREFIX ?= /usr/local
+ifdef ANQUAN_DEPS_READY
+install: anquan
+	install -D -m 0755 anquan $(DESTDIR)$(PREFIX)/bin/anquan
+	install -D -m 0644 man/anquan.1 $(DESTDIR)$(PREFIX)/share/man/man1/anquan.1
+	install -D -m 0644 debian/anquan.conf $(DESTDIR)$(PREFIX)/share/doc/anquan/anquan.conf.example
+endif
 
 # --- sanitizer build for tests: build/asan/anquan and build/asan/unit ---
 ASAN_OBJ := $(patsubst src/%.c,$(ASAN)/%.o,$(SRC)) $(ASAN)/embedded.o
@@ -122,7 +175,7 @@ FUZZ := build/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -std=c17 -Wall -Wextra -Wno-unused-parameter $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer \
-	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
+	-fsanitize=fuzzer-no-link,address,undefined -Isrc -I$(FUZZ) $(PKG_CFLAGS)
 FUZZ_OBJ := $(patsubst src/%.c,$(FUZZ)/%.o,$(SRC)) $(FUZZ)/embedded.o
 # reached only through the fuzz_% pattern rule, make would delete them as intermediates and
 # rebuild every object on the next `make fuzz`
@@ -154,7 +207,7 @@ $(ASAN)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASAN_OBJ)
 
 # --- ThreadSanitizer build of the server, driven by the HTTP tests ---
 TSAN := build/tsan
-TSAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fsanitize=thread -Isrc $(PKG_CFLAGS)
+TSAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fsanitize=thread -Isrc -I$(TSAN) $(PKG_CFLAGS)
 TSAN_OBJ := $(patsubst src/%.c,$(TSAN)/%.o,$(SRC)) $(TSAN)/embedded.o $(TSAN)/main.o
 
 $(TSAN)/%.o: src/%.c

@@ -2,6 +2,7 @@
  * main.c — `anquan`: dispatch to a sub-command after loading the configuration.
  */
 #include "base/config.h"
+#include "base/version.h"
 #include "cli/cli.h"
 #include "modules.h"
 
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 		   "安全生产管理系统 — safety production management.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-8s %s\n", "--version", "print the version and build date");
 	fprintf(f, "\nEach command takes --help. Configuration: file, then ANQUAN_* environment,\n"
 		   "then --key=value flags; `anquan config` prints the effective values.\n");
 }
@@ -41,6 +43,11 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	char *err = NULL;
+	/* before the configuration: a broken file must not hide which program this is */
+	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+		printf("anquan %s (built %s)\n", version_string(), version_build_date());
+		return 0;
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "anquan: libsodium failed to initialise\n");
 		return 1;

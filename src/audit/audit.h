@@ -96,6 +96,14 @@ int audit_check_with(struct db *c, const struct audit_head *anchor, struct audit
  * set to a static English description; -1 if unreadable. *checked gets the entries read. */
 int64_t audit_verify(struct db *c, int64_t *checked, const char **why);
 
+/* The log for a regulator (audit_export.c): CSV, or JSON lines with a signed trailer (the
+ * chain's head, the chain check's result, Ed25519 over the SHA-256 of the lines). Returns 0
+ * written and the chain intact, 1 written but the chain is not (*why says how), -1 not
+ * written (*why). The public key as 64 hex digits: 0, or -1 without a key. */
+#include <stdio.h>
+int audit_export(struct db *c, FILE *f, int jsonl, const char **why);
+int audit_export_public_key(char hex[65]);
+
 extern const struct route audit_routes[];
 /* its entry in the module table (base/module.h), listed in src/modules.c */
 struct module;

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #define AUDIT_PER_PAGE 50
-#define AUDIT_PER_PAGE_MAX 500
 
 struct audit_filter {
 	const char *entity, *username, *action, *from, *to;
@@ -79,12 +78,13 @@ static void filter_read(struct req *r, struct audit_filter *f)
 	if (*f->to && day_parse_end(f->to, &f->at_to))
 		filter_bad(r, f, "to", "org.err_date");
 	int64_t p = 1, n = AUDIT_PER_PAGE;
-	if (req_query_int(r, "page", 1, 10000000, &p) < 0)
+	/* the one pagination (req_page's limits), with the filter form's 422 */
+	if (req_query_int(r, "page", 1, HTTP_PAGE_MAX, &p) < 0)
 		filter_bad(r, f, "page", "org.err_number");
-	if (req_query_int(r, "per_page", 1, INT64_MAX, &n) < 0)
+	if (req_query_int(r, "per_page", 1, HTTP_PER_PAGE_MAX, &n) < 0)
 		filter_bad(r, f, "per_page", "org.err_number");
 	f->page = (int)p;
-	f->per_page = n > AUDIT_PER_PAGE_MAX ? AUDIT_PER_PAGE_MAX : (int)n;
+	f->per_page = (int)n;
 }
 
 static struct db_stmt *filter_query(struct req *r, const struct audit_filter *f, int64_t *total)
@@ -383,7 +383,7 @@ static int api_audit_verify(struct req *r)
 const struct route audit_routes[] = {
 	{"GET", "/audit", audit_page, "audit.read", 0, "Audit log, newest first, filtered and paginated"},
 	{"GET", "/audit/verify", audit_verify_page, "audit.read", 0, "Check the audit log's hash chain"},
-	{"GET", "/api/v1/audit", api_audit, "audit.read", ROUTE_API,
+	{"GET", "/api/v1/audit", api_audit, "audit.read", ROUTE_API | ROUTE_PAGED,
 	 "Audit entries; ?entity=&entity_id=&username=&action=&from=&to=&page=&per_page="},
 	{"GET", "/api/v1/audit/verify", api_audit_verify, "audit.read", ROUTE_API,
 	 "Check the hash chain: intact, checked, broken_id"},

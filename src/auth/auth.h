@@ -65,4 +65,8 @@ extern const struct route auth_routes[];
 struct module;
 extern const struct module auth_module;
 
+/* The retention job (auth_retention.c): sign-in attempts and notifications older than
+ * retention.access_days / retention.notification_days are deleted. */
+int auth_retention_sweep(struct db *c, int64_t now);
+
 #endif

@@ -44,7 +44,8 @@
  * online guessing run gets 20 tries per 15 minutes (~2,000 a day) from each address. */
 #define ADDRESS_FAILURES 20
 #define KNOWN_ADDRESS_DAYS 90
-#define KEEP_FAILURES (86400)
+/* the rows themselves are kept for retention.access_days (auth_retention.c, ≥ six months:
+ * they are network logs); each check below reads only its own window */
 #define KEEP_SUCCESSES ((int64_t)KNOWN_ADDRESS_DAYS * 86400)
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -152,9 +153,6 @@ int auth_login(struct db *c, const char *username, const char *password, const c
 		return -1;
 	int rc = db_exec(c, "INSERT INTO login_attempts (at, address, username, user_id, ok)"
 			    " VALUES (?, ?, ?, NULLIF(?, 0), ?)", "IttIi", now, address, username, id, ok);
-	if (rc == DB_OK)	/* the indexed range is small: what aged out since the last attempt */
-		rc = db_exec(c, "DELETE FROM login_attempts WHERE (ok = 0 AND at < ?) OR at < ?", "II",
-			     now - KEEP_FAILURES, now - KEEP_SUCCESSES);
 	if (rc != DB_OK)
 		goto fail;
 	if (ok) {

@@ -1,6 +1,7 @@
 /*
  * auth_module.c — sign-in's entry in the module table (base/module.h): the login, logout,
- * password and token routes, and the job that deletes expired sessions. It declares no
+ * password and token routes, the job that deletes expired sessions and the one that deletes
+ * sign-in attempts and notifications past their retention (auth_retention.c). It declares no
  * permission: every route of its own is open to anyone signed in (or public).
  */
 #include "auth/auth.h"
@@ -24,6 +25,7 @@ static int sweep_sessions(struct db *c, int64_t now)
 
 static const struct module_job jobs[] = {
 	{"sessions", sweep_sessions},
+	{"retention", auth_retention_sweep},
 	{0},
 };
 

@@ -5,6 +5,7 @@
 #include "base/config.h"
 #include "base/strbuf.h"
 #include "base/text.h"
+#include "build_info.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -12,15 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An installed build (debian/rules) has its own defaults: /var/lib/anquan and
+ * /etc/anquan/anquan.conf. A build from the source tree keeps ./data and DATA/anquan.conf. */
+#ifndef ANQUAN_DEFAULT_DATA
+#define ANQUAN_DEFAULT_DATA "./data"
+#endif
+
 struct config cfg = {
 	.listen = "127.0.0.1:8080",
-	.data = "./data",
+	.data = ANQUAN_DEFAULT_DATA,
 	.threads = 4,
 	.max_connections = 512,
 	.idle_timeout = 30,
 	.head_timeout = 10,
 	.max_per_address = 64,
 	.secure_cookies = 0,
+	.rate_per_address = 12000,
+	.rate_per_token = 6000,
 	.session_idle = 1800,
 	.session_absolute = 43200,
 	.lockout_attempts = 5,
@@ -30,6 +39,10 @@ struct config cfg = {
 	.synchronous = "FULL",
 	.lang = "zh",
 	.notify_interval_ms = 2000,
+	.retention_access_days = 183,
+	.retention_notification_days = 365,
+	.metrics_listen = "",
+	.metrics_token = "",
 };
 
 struct key {
@@ -49,6 +62,8 @@ static struct key keys[] = {
 	{"http.head_timeout", 'i', offsetof(struct config, head_timeout), 1, 300, "default"},
 	{"http.max_per_address", 'i', offsetof(struct config, max_per_address), 1, 10000, "default"},
 	{"http.secure_cookies", 'i', offsetof(struct config, secure_cookies), 0, 1, "default"},
+	{"http.rate_per_address", 'i', offsetof(struct config, rate_per_address), 0, 1000000, "default"},
+	{"http.rate_per_token", 'i', offsetof(struct config, rate_per_token), 0, 1000000, "default"},
 	{"session.idle", 'i', offsetof(struct config, session_idle), 60, 86400, "default"},
 	{"session.absolute", 'i', offsetof(struct config, session_absolute), 300, 30 * 86400, "default"},
 	{"auth.lockout_attempts", 'i', offsetof(struct config, lockout_attempts), 1, 100, "default"},
@@ -58,6 +73,11 @@ static struct key keys[] = {
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
 	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
 	{"notify.interval_ms", 'i', offsetof(struct config, notify_interval_ms), 0, 600000, "default"},
+	/* 网络安全法 Art. 21(3): network logs kept no less than six months */
+	{"retention.access_days", 'i', offsetof(struct config, retention_access_days), 183, 3650, "default"},
+	{"retention.notification_days", 'i', offsetof(struct config, retention_notification_days), 183, 3650, "default"},
+	{"metrics.listen", 's', offsetof(struct config, metrics_listen), 0, 0, "default"},
+	{"metrics.token", 's', offsetof(struct config, metrics_token), 0, 0, "default"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -181,6 +201,14 @@ int config_load(int argc, char **argv, char **err)
 		else if (strncmp(argv[i], "--data=", 7) == 0)
 			data = argv[i] + 7;
 	}
+#ifdef ANQUAN_DEFAULT_CONFIG
+	/* installed: the file under /etc is the one an administrator edits; it may be absent
+	 * (every key has a default), and a --data or ANQUAN_DATA does not move it */
+	if (!file) {
+		if (load_file(ANQUAN_DEFAULT_CONFIG, 0, err))
+			return -1;
+	} else
+#endif
 	if (file) {
 		if (load_file(file, 1, err))
 			return -1;
@@ -229,8 +257,11 @@ void config_print(void)
 		const struct key *k = &keys[i];
 		void *field = (char *)&cfg + k->off;
 		char *env = env_name(k->name);
+		const char *sv = k->type == 's' ? *(const char **)field : NULL;
+		if (sv && *sv && strstr(k->name, "token"))	/* a secret: say only that it is set */
+			sv = "(set)";
 		if (k->type == 's')
-			printf("%-28s = %-20s # %s, env %s\n", k->name, *(const char **)field, k->source, env);
+			printf("%-28s = %-20s # %s, env %s\n", k->name, sv, k->source, env);
 		else
 			printf("%-28s = %-20d # %s, env %s\n", k->name, *(int *)field, k->source, env);
 		free(env);

@@ -18,6 +18,8 @@ struct config {
 	int head_timeout;		/* http.head_timeout (s): the whole request head, from accept */
 	int max_per_address;		/* http.max_per_address: connections from one address */
 	int secure_cookies;		/* http.secure_cookies: set behind TLS */
+	int rate_per_address;		/* http.rate_per_address: requests a minute, 0 off */
+	int rate_per_token;		/* http.rate_per_token: requests a minute, 0 off */
 	int session_idle;		/* session.idle (s), 1800: 等保 session timeout */
 	int session_absolute;		/* session.absolute (s), 43200 */
 	int lockout_attempts;		/* auth.lockout_attempts, 5 */
@@ -25,6 +27,10 @@ struct config {
 	int password_min_length;	/* auth.password_min_length, 8 */
 	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
+	const char *metrics_listen;	/* metrics.listen: "" or HOST:PORT for /metrics alone */
+	const char *metrics_token;	/* metrics.token: "" or the bearer token for /metrics */
+	int retention_access_days;	/* retention.access_days, 183: sign-in attempts kept */
+	int retention_notification_days;	/* retention.notification_days, 365 */
 	const char *lang;		/* lang: the plant's language, zh or en — what the program
 					 * itself writes in (actor_system()) */
 	int notify_interval_ms;		/* notify.interval_ms, 2000: how often the outbox sender

@@ -1,6 +1,8 @@
 /*
  * log.c — line-buffered logging. Each line is written with one write(2) so that lines from
- * different threads never interleave.
+ * different threads never interleave. Every line starts with its syslog priority in angle
+ * brackets (sd-daemon(3)): journald takes it as the line's priority and strips it, so
+ * `journalctl -u anquan -p warning` shows warnings and errors only.
  */
 #include "base/log.h"
 #include "base/strbuf.h"
@@ -27,11 +29,12 @@ static void logv(const char *level, const char *fmt, va_list ap)
 	sb_release(&sb);
 }
 
-void log_line(const char *line)
+void log_access(const char *line)
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (quiet)
 		return;
+	sb_adds(&sb, "<6>ACCESS ");
 	sb_adds(&sb, line);
 	sb_addc(&sb, '\n');
 	ssize_t r = write(2, sb.buf, sb.len);
@@ -45,7 +48,7 @@ void log_info(const char *fmt, ...)
 	if (quiet)
 		return;
 	va_start(ap, fmt);
-	logv("INFO", fmt, ap);
+	logv("<6>INFO", fmt, ap);
 	va_end(ap);
 }
 
@@ -53,7 +56,7 @@ void log_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	logv("WARN", fmt, ap);
+	logv("<4>WARN", fmt, ap);
 	va_end(ap);
 }
 
@@ -61,6 +64,6 @@ void log_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	logv("ERROR", fmt, ap);
+	logv("<3>ERROR", fmt, ap);
 	va_end(ap);
 }

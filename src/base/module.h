@@ -85,6 +85,8 @@ struct module_schema {
 	const char *request, *response;
 };
 
+struct entity;
+
 struct module {
 	const char *name;
 	const char *migrations;		/* its number range in src/db/migrations, for readers */
@@ -99,6 +101,9 @@ struct module {
 	const struct module_schema *schemas;	/* its API's request and response shapes */
 	/* its demo records, inside `anquan demo`'s transaction, after the organization */
 	int (*demo_load)(struct db *c);
+	/* its records served by the entity layer (web/entity.h) that have an api_path: the
+	 * OpenAPI document describes their bodies from their field declarations */
+	const struct entity *const *entities;
 };
 
 /* Set the modules (NULL-terminated) before anything walks them; returns 0, or -1 when out

@@ -928,6 +928,10 @@ int cert_api_import(struct req *r)
 			T(r, res.fatal_key), "field", res.fatal_detail));
 		status = 422;
 	} else if (res.bad) {
+		/* every API error carries {"error": …} (the OpenAPI document's one Error shape);
+		 * the rows' problems stay listed beside it */
+		json_object_set_new(body, "error", json_pack("{s:s, s:s, s:s?}", "code", "cert.import.bad_rows",
+			"message", T(r, "cert.import.bad_rows"), "field", res.shown ? res.problems[0].field : NULL));
 		status = 422;
 	}
 	resp_json(r, status, body);

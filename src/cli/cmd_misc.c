@@ -29,10 +29,77 @@ int cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
+/* `anquan audit export [--csv|--jsonl] [FILE]` and `anquan audit export --public-key` */
+static int audit_export_cmd(int argc, char **argv)
+{
+	int jsonl = 1, pubkey = 0;
+	const char *file = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--csv"))
+			jsonl = 0;
+		else if (!strcmp(argv[i], "--jsonl"))
+			jsonl = 1;
+		else if (!strcmp(argv[i], "--public-key"))
+			pubkey = 1;
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else {
+			fprintf(stderr, "anquan audit export: unknown argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	struct db *c = cli_open_db_readonly_key();
+	if (!c)
+		return 1;
+	if (pubkey) {
+		char hex[65];
+		int rc = audit_export_public_key(hex);
+		db_close(c);
+		audit_close();
+		if (rc) {
+			fprintf(stderr, "anquan audit export: no audit key in %s\n", cfg.data);
+			return 1;
+		}
+		printf("%s\n", hex);
+		return 0;
+	}
+	FILE *f = file ? fopen(file, "wx") : stdout;	/* never over an earlier export */
+	if (!f) {
+		fprintf(stderr, "anquan audit export: cannot create %s (it may exist already)\n", file);
+		db_close(c);
+		audit_close();
+		return 1;
+	}
+	const char *why = NULL;
+	int rc = audit_export(c, f, jsonl, &why);
+	if ((file && fclose(f) != 0) || (!file && fflush(f) != 0))
+		rc = -1, why = "writing the export failed";
+	db_close(c);
+	audit_close();
+	if (rc < 0) {
+		fprintf(stderr, "anquan audit export: %s\n", why);
+		if (file)
+			remove(file);
+		return 1;
+	}
+	if (rc > 0)	/* written, so that the damage can be examined; said loudly */
+		fprintf(stderr, "anquan audit export: WARNING, the chain is not intact: %s\n", why);
+	return rc ? 1 : 0;
+}
+
 int cmd_audit(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "export") && !cli_wants_help(argc, argv))
+		return audit_export_cmd(argc, argv);
 	if (cli_wants_help(argc, argv) || argc != 2 || strcmp(argv[1], "verify")) {
-		printf("usage: anquan audit verify\n\nRecompute the audit log's keyed hash chain (key in\n"
+		printf("usage: anquan audit verify\n"
+		       "       anquan audit export [--jsonl|--csv] [FILE]\n"
+		       "       anquan audit export --public-key\n\n"
+		       "export writes the whole log (to FILE, which must not exist, or to standard\n"
+		       "output) for a regulator: CSV to read, or JSON lines (the default) ending with a\n"
+		       "trailer that holds the chain's head, the verify result and an Ed25519\n"
+		       "signature of the lines' SHA-256; --public-key prints the key that checks it.\n\n"
+		       "verify: Recompute the audit log's keyed hash chain (key in\n"
 		       "DATA/audit.key) and compare its head with DATA/audit.anchor. Reports the first\n"
 		       "entry edited, reordered or deleted, the newest entries deleted (truncated), an\n"
 		       "emptied log, and a chain recomputed without the key. Exit 0 if intact, 1 if not.\n");

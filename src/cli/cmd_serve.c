@@ -88,7 +88,9 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	struct http_config hc = {cfg.listen, cfg.threads, cfg.max_connections, cfg.idle_timeout,
-				 cfg.secure_cookies, cfg.head_timeout, cfg.max_per_address};
+				 cfg.secure_cookies, cfg.head_timeout, cfg.max_per_address,
+				 cfg.metrics_listen, cfg.metrics_token, cfg.rate_per_address,
+				 cfg.rate_per_token};
 	if (http_start(&hc)) {
 		db_pool_close();
 		audit_close();

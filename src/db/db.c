@@ -10,6 +10,7 @@
 #include "db/db_sqlite.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/strbuf.h"
 
 #include <pthread.h>
@@ -361,7 +362,9 @@ struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
 
 int db_step(struct db_stmt *st)
 {
+	double t0 = metrics_now();
 	int rc = sqlite3_step(st->st);
+	metrics_db_time(metrics_now() - t0);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)

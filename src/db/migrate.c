@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/embed.h"
 #include "base/log.h"
+#include "base/version.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,31 @@ int db_migrate(struct db *c, int verbose)
 		       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)", NULL) != DB_OK)
 		return DB_ERROR;
 
+	/* A migration this program does not have was applied by a newer anquan: its tables may
+	 * hold what this one would mishandle. Refuse, naming both versions. */
+	int64_t newest = n ? atoll(list[n - 1]->name + strlen(MIG_DIR)) : 0, unknown = 0;
+	struct db_stmt *st = db_query(c, "SELECT version FROM schema_migrations ORDER BY version", NULL);
+	while (st && db_step(st) == 1) {
+		int64_t v = db_col_i64(st, 0);
+		int known = 0;
+		for (int i = 0; i < n && !known; i++)
+			known = atoll(list[i]->name + strlen(MIG_DIR)) == v;
+		if (!known)
+			unknown = v;
+	}
+	db_done(c, st);
+	if (unknown) {
+		char *by = NULL;
+		db_get_text(c, &by, "SELECT version FROM program_version WHERE id = 1", NULL);
+		log_error("database: migrated by anquan %s (schema %04lld), newer than this anquan %s "
+			  "(schema up to %04lld); install anquan %s or newer, or restore a backup made "
+			  "by this version", by && *by ? by : "(a newer version)", (long long)unknown,
+			  version_string(), (long long)newest, by && *by ? by : "that");
+		free(by);
+		return DB_ERROR;
+	}
+
+	int applied = 0;
 	for (int i = 0; i < n; i++) {
 		const char *base = list[i]->name + strlen(MIG_DIR);
 		int64_t version = atoll(base), have = 0;
@@ -62,9 +88,15 @@ int db_migrate(struct db *c, int verbose)
 		}
 		if (db_commit(c) != DB_OK)
 			return DB_ERROR;
+		applied++;
 		if (verbose)
 			log_info("migrate: applied %s", base);
 	}
+	if (applied &&
+	    db_exec(c, "INSERT INTO program_version (id, version, migrated_at) VALUES (1, ?, ?)"
+		       " ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
+		       " migrated_at = excluded.migrated_at", "tI", version_string(), clock_now()) != DB_OK)
+		return DB_ERROR;
 	/* the tables are there now; the modules' permissions reach their default roles */
 	return db_grant_defaults(c, verbose);
 }

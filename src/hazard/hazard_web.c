@@ -191,11 +191,7 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	req_query_enum(r, "todo", todos, &f->todo);
 	f->overdue = req_query_flag(r, "overdue", 0);
 	f->repeat = req_query_flag(r, "repeat", 0);
-	int64_t p = 1, pp = PER_PAGE;
-	req_query_int(r, "page", 1, 99999, &p);
-	req_query_int(r, "per_page", 1, 200, &pp);
-	f->page = (int)p;
-	f->per_page = (int)pp;
+	req_page(r, PER_PAGE, &f->page, &f->per_page);
 }
 
 #define HZ_STR_(x) #x
@@ -1129,7 +1125,7 @@ const struct route hazard_routes[] = {
 	{"POST", "/hazards/:id/act", act_post, "hazard.view", 0, "Take a lifecycle action on a hazard (form field action)"},
 	{"GET", "/photos/:sha", photo_get, "hazard.view", 0, "A hazard photo by SHA-256 (?thumb=1 for the thumbnail)"},
 	{"GET", "/photos/:sha/original", photo_original_get, "hazard.photo_original", 0, "A watermarked photo's original, without the band"},
-	{"GET", "/api/v1/hazards", hazard_api_list, "hazard.view", ROUTE_API, "List hazards in scope with filters and pagination"},
+	{"GET", "/api/v1/hazards", hazard_api_list, "hazard.view", ROUTE_API | ROUTE_PAGED, "List hazards in scope with filters and pagination"},
 	{"POST", "/api/v1/hazards", hazard_api_create, "hazard.report", ROUTE_API, "Report a hazard (multipart with photos, or JSON with photo SHA-256s)"},
 	{"GET", "/api/v1/hazards/:id", hazard_api_get, "hazard.view", ROUTE_API, "One hazard with its events, photos, plan and allowed actions"},
 	{"POST", "/api/v1/hazards/:id/accept", hazard_api_action, "hazard.handle", ROUTE_API, "Accept a reported hazard: confirm level, urgency, criterion, rectifier"},

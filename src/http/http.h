@@ -88,7 +88,10 @@ struct req {
 	const struct route *route;
 	int is_api;
 	int64_t started_ms;
+	double started;			/* metrics_now() at the first byte, for latencies */
+	char request_id[33];		/* X-Request-Id: the proxy's when well-formed, else ours */
 	const char *bad_param;		/* the first query parameter read malformed (req_query_*) */
+	int bad_param_range;		/* ... and it was a number out of range: 422, not 400 */
 	int record_params;		/* test mode: name the query parameters read (X-Params-Read) */
 	struct kv *params_read;
 
@@ -116,6 +119,7 @@ enum {
 	ROUTE_NO_CSRF = 1 << 2,		/* state-changing but CSRF-exempt (JSON login) */
 	ROUTE_PREVIEW_OK = 1 << 3,	/* allowed while previewing a role (leave preview) */
 	ROUTE_ANY_PASSWORD = 1 << 4,	/* allowed before a forced password change */
+	ROUTE_PAGED = 1 << 5,		/* a list paginated with req_page() (OpenAPI: its parameters) */
 };
 
 struct route {
@@ -137,6 +141,17 @@ struct http_gate {
 	void (*error_page)(struct req *r, int status, const char *message, const char *field);
 };
 extern const struct http_gate http_gate;
+
+/* What the OpenAPI document says of a route's bodies beyond the generic object: filled by
+ * the web layer (web/entity_schema.c) from the same field declarations the form and entity
+ * layers read, so that the document cannot drift from what the handlers accept. Each
+ * returns a new JSON Schema, or NULL for a route it knows nothing of. */
+struct http_openapi_hook {
+	json_t *(*request)(struct req *r, const struct route *rt);	/* its JSON body */
+	json_t *(*record)(struct req *r, const struct route *rt);	/* the record it answers
+									 * (a list: each item) */
+};
+extern const struct http_openapi_hook http_openapi_hook;
 
 /* Route tables: each module defines one, ending with a {0} entry, and names it in its
  * descriptor (base/module.h). The i-th module's table (an empty one when it has no routes),
@@ -169,6 +184,15 @@ int req_query_enum(struct req *r, const char *name, const char *const *allowed, 
 int req_query_flag(struct req *r, const char *name, int def);
 /* A handler's own parser found `name` malformed (a date, a month): recorded as above. */
 void req_bad_param(struct req *r, const char *name);
+
+/* One pagination for every list (the API's and the pages'): ?page= (1 to HTTP_PAGE_MAX,
+ * default 1) and ?per_page= (1 to HTTP_PER_PAGE_MAX, default def). Not a number: 400 naming
+ * it; a number out of range: 422 naming it (never silently the default or the maximum). A
+ * list answers {items, page, per_page, total} and, where counting stops early,
+ * total_capped. Routes that do carry ROUTE_PAGED, so that the OpenAPI document says so. */
+#define HTTP_PAGE_MAX 1000000
+#define HTTP_PER_PAGE_MAX 500
+void req_page(struct req *r, int def, int *page, int *per_page);
 struct upload *req_upload(struct req *r, const char *field);
 int req_is_write(struct req *r);
 /* Origin, else Referer, names this site (Host), or neither is sent (origin.c). */
@@ -204,11 +228,26 @@ struct http_config {
 	int secure_cookies;
 	int head_timeout_s;		/* the request head must arrive within this (guard.c) */
 	int max_per_address;		/* connections from one address at once (guard.c) */
+	const char *metrics_listen;	/* "" or HOST:PORT: /metrics on its own address */
+	const char *metrics_token;	/* "" or a bearer token: /metrics on the main address */
+	int rate_per_address;		/* requests per minute from one address, 0: no limit */
+	int rate_per_token;		/* requests per minute with one bearer token, 0: no limit */
 };
 int http_start(const struct http_config *cfg);	/* 0, or -1 with the reason logged */
 void http_wait_for_signal(void);		/* blocks until SIGTERM or SIGINT */
 void http_stop(void);	/* stop accepting, finish requests in flight (up to 15 s), stop */
 int http_secure_cookies(void);
+
+/* /metrics (metrics_http.c): on the main address when a token is configured (1: answered),
+ * on an address of its own when metrics_listen is set */
+int http_metrics_answer(struct req *r);
+int http_metrics_start(const struct http_config *cfg);
+void http_metrics_stop(void);
+int http_open_connections(void);
+
+/* 429 with Retry-After past the per-address or per-token rate (ratelimit.c): 1 answered */
+int http_ratelimit(struct req *r);
+void http_ratelimit_config(int address_per_minute, int token_per_minute);
 
 /* the cookie header parser, exposed for unit tests and fuzzing */
 struct kv *http_parse_cookies(struct arena *a, const char *header);

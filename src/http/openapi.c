@@ -6,10 +6,14 @@
  * For each route under /api/v1: the path with ":name" turned into "{name}" and a path
  * parameter, the route's summary, a tag (the first segment after /api/v1, e.g. "auth"),
  * the security schemes (bearer token or session cookie) unless the route is public,
- * "x-permission" with the permission the router checks, the request and response schemas a
- * module declared for the route (struct module_schema; else a plain object), and the error
- * responses, which all share one schema because resp_error() gives every API error the same
- * shape.
+ * "x-permission" with the permission the router checks, the request and response schemas (a
+ * module's own declaration, struct module_schema, first; else what the web layer draws from
+ * an entity's field declarations; else a plain object), and the error responses, which all
+ * share one schema because resp_error() gives every API error the same shape. A list
+ * (ROUTE_PAGED) gets the one pagination's query parameters (req_page: page, per_page with
+ * its maximum) and its envelope {items, page, per_page, total, total_capped}; every
+ * operation can answer 429 with Retry-After (ratelimit.c). The test routes (/api/v1/test/,
+ * compiled only into test builds) are no part of the API and never listed.
  * tests/http/openapi.test.mjs compares the result with `anquan routes --json`.
  */
 #include "http/http.h"
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #define API_PREFIX "/api/v1"
+#define TEST_PREFIX "/api/v1/test/"
 
 /* "/api/v1/hazards/:id/photos/:n" → "/api/v1/hazards/{id}/photos/{n}", with its
  * parameters. Paths keep the /api/v1 prefix so they read exactly like the URLs. */
@@ -108,6 +113,16 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 			    json_string(openapi_operation_id(r, rt->method, rt->pattern)));
 	json_object_set_new(op, "summary", json_string(rt->summary ? rt->summary : ""));
 	json_object_set_new(op, "tags", json_pack("[s]", openapi_tag(r, rt->pattern)));
+	if (rt->flags & ROUTE_PAGED) {
+		json_array_append_new(params, json_pack(
+			"{s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}}", "name", "page", "in", "query",
+			"description", "Page number, from 1; out of range: 422 naming it", "schema",
+			"type", "integer", "minimum", 1, "maximum", HTTP_PAGE_MAX, "default", 1));
+		json_array_append_new(params, json_pack(
+			"{s:s, s:s, s:s, s:{s:s, s:i, s:i}}", "name", "per_page", "in", "query",
+			"description", "Items per page; out of range: 422 naming it", "schema",
+			"type", "integer", "minimum", 1, "maximum", HTTP_PER_PAGE_MAX));
+	}
 	if (json_array_size(params))
 		json_object_set(op, "parameters", params);
 	if (public)
@@ -116,27 +131,51 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
-	json_t *req_schema = write ? declared_schema(rt, 1) : NULL;
-	json_t *resp_schema = declared_schema(rt, 0);
+	json_t *body_schema = NULL;
+	if (write && !(body_schema = declared_schema(rt, 1)))
+		body_schema = http_openapi_hook.request(r, rt);
 	if (write)
 		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b, s:{s:{s:o}}}", "required", req_schema != NULL, "content", "application/json",
-			"schema", req_schema ? req_schema : json_pack("{s:s}", "type", "object")));
+			"{s:b, s:{s:{s:o}}}", "required", body_schema != NULL, "content",
+			"application/json", "schema",
+			body_schema ? body_schema : json_pack("{s:s}", "type", "object")));
 
 	json_t *resp = json_object();
-	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:o}}}", "description",
-						   "OK", "content", "application/json", "schema",
-						   resp_schema ? resp_schema : json_pack("{s:s}", "type", "object")));
-	json_object_set_new(resp, "400", error_ref("BadRequest"));
-	if (!public) {
-		json_object_set_new(resp, "401", error_ref("Unauthorized"));
-		json_object_set_new(resp, "403", error_ref("Forbidden"));
+	/* a module's own answer schema is taken whole; else a record's schema from its
+	 * declarations where the web layer knows one, and a list of them is the one envelope
+	 * with that as its items */
+	json_t *ok_schema = declared_schema(rt, 0);
+	if (!ok_schema) {
+		json_t *record = http_openapi_hook.record(r, rt);
+		if (rt->flags & ROUTE_PAGED)
+			ok_schema = record ? json_pack("{s:[{s:s}, {s:{s:{s:s, s:o}}}]}", "allOf", "$ref",
+						       "#/components/schemas/Page", "properties", "items",
+						       "type", "array", "items", record)
+					   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
+		else
+			ok_schema = record ? record : json_pack("{s:s}", "type", "object");
 	}
+	/* a POST that creates answers 201 with what a 200 would carry */
+	if (!strcmp(rt->method, "POST"))
+		json_object_set_new(resp, "201", json_pack("{s:s, s:{s:{s:O}}}", "description",
+							   "Created", "content", "application/json",
+							   "schema", ok_schema));
+	json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:o}}}", "description", "OK",
+						   "content", "application/json", "schema", ok_schema));
+	json_object_set_new(resp, "400", error_ref("BadRequest"));
+	/* public routes too: a sign-in with a wrong password is a 401 */
+	json_object_set_new(resp, "401", error_ref("Unauthorized"));
+	if (!public)
+		json_object_set_new(resp, "403", error_ref("Forbidden"));
 	json_object_set_new(resp, "404", error_ref("NotFound"));
 	if (write) {
+		json_object_set_new(resp, "409", error_ref("Conflict"));
 		json_object_set_new(resp, "413", error_ref("TooLarge"));
-		json_object_set_new(resp, "422", error_ref("Invalid"));
+		json_object_set_new(resp, "415", error_ref("UnsupportedMediaType"));
 	}
+	/* a field of a body, or a query parameter out of range (req_page, a month, a date) */
+	json_object_set_new(resp, "422", error_ref("Invalid"));
+	json_object_set_new(resp, "429", error_ref("TooManyRequests"));
 	json_object_set_new(resp, "503", error_ref("Unavailable"));
 	json_object_set_new(op, "responses", resp);
 	return op;
@@ -159,18 +198,39 @@ static json_t *openapi_components(void)
 	json_t *responses = json_object();
 	json_object_set_new(responses, "BadRequest",
 			    error_response("Malformed request or invalid field (error.field names it)"));
-	json_object_set_new(responses, "Unauthorized", error_response("Not signed in"));
+	json_object_set_new(responses, "Unauthorized", error_response("Not signed in, or a sign-in refused"));
 	json_object_set_new(responses, "Forbidden",
 			    error_response("Missing permission, CSRF token, or a password change is due"));
 	json_object_set_new(responses, "NotFound", error_response("No such record"));
 	json_object_set_new(responses, "TooLarge", error_response("Body or field over the limit"));
+	json_object_set_new(responses, "Conflict",
+			    error_response("The record changed meanwhile, or the action no longer applies"));
+	json_object_set_new(responses, "UnsupportedMediaType",
+			    error_response("The body is not JSON (or multipart where a file is sent)"));
 	json_object_set_new(responses, "Invalid", error_response("A field failed validation"));
 	json_object_set_new(responses, "Unavailable", error_response("Busy; retry later"));
+	json_t *too_many = error_response("Over the per-address or per-token request rate");
+	json_object_set_new(too_many, "headers", json_pack(
+		"{s:{s:s, s:b, s:{s:s, s:i}}}", "Retry-After", "description",
+		"Seconds until a request is allowed again", "required", 1, "schema", "type",
+		"integer", "minimum", 1));
+	json_object_set_new(responses, "TooManyRequests", too_many);
+	/* the one list envelope (req_page); total_capped where counting stops early */
+	json_t *page = json_pack(
+		"{s:s, s:[s, s, s, s], s:{s:{s:s, s:{s:s}}, s:{s:s, s:i}, s:{s:s, s:i, s:i},"
+		" s:{s:s, s:i}, s:{s:s, s:s}}}",
+		"type", "object", "required", "items", "page", "per_page", "total", "properties",
+		"items", "type", "array", "items", "type", "object",
+		"page", "type", "integer", "minimum", 1,
+		"per_page", "type", "integer", "minimum", 1, "maximum", HTTP_PER_PAGE_MAX,
+		"total", "type", "integer", "minimum", 0,
+		"total_capped", "type", "boolean", "description",
+		"true when counting stopped at total: there are more");
 	json_t *schemes = json_pack(
 		"{s:{s:s, s:s}, s:{s:s, s:s, s:s}}", "bearer", "type", "http", "scheme", "bearer",
 		"cookie", "type", "apiKey", "in", "cookie", "name", "aq_session");
-	return json_pack("{s:{s:o}, s:o, s:o}", "schemas", "Error", error, "responses", responses,
-			 "securitySchemes", schemes);
+	return json_pack("{s:{s:o, s:o}, s:o, s:o}", "schemas", "Error", error, "Page", page,
+			 "responses", responses, "securitySchemes", schemes);
 }
 
 static int openapi_doc(struct req *r)
@@ -179,7 +239,8 @@ static int openapi_doc(struct req *r)
 	json_t *tags = json_object();	/* seen tags, in order of appearance */
 	for (int t = 0; http_route_table(t); t++) {
 		for (const struct route *rt = http_route_table(t); rt->pattern; rt++) {
-			if (strncmp(rt->pattern, API_PREFIX "/", strlen(API_PREFIX) + 1) != 0)
+			if (strncmp(rt->pattern, API_PREFIX "/", strlen(API_PREFIX) + 1) != 0 ||
+			    !strncmp(rt->pattern, TEST_PREFIX, strlen(TEST_PREFIX)))
 				continue;
 			json_t *params = json_array();
 			const char *path = openapi_path(r, rt->pattern, params);
@@ -201,11 +262,14 @@ static int openapi_doc(struct req *r)
 	const char *tag;
 	json_t *unused;
 	json_object_foreach(tags, tag, unused)
-		json_array_append_new(taglist, json_pack("{s:s}", "name", tag));
+		json_array_append_new(taglist, json_pack("{s:s, s:s}", "name", tag, "description",
+							 arena_printf(&r->arena, "%s %s/%s",
+								      T(r, "openapi.tag"), API_PREFIX, tag)));
 	json_decref(tags);
-	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o, s:o}",
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:{s:s}}, s:[{s:s}], s:o, s:o, s:o}",
 				"openapi", "3.0.3", "info", "title", T(r, "openapi.title"),
 				"description", T(r, "openapi.description"), "version", "1",
+				"license", "name", "Proprietary",
 				"servers", "url", "/", "tags", taglist, "paths", paths,
 				"components", openapi_components());
 	resp_json(r, 200, doc);

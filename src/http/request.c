@@ -35,6 +35,31 @@ void req_bad_param(struct req *r, const char *name)
 		r->bad_param = arena_strdup(&r->arena, name);
 }
 
+static int64_t page_arg(struct req *r, const char *name, int64_t def, int64_t max)
+{
+	const char *v = req_query(r, name);
+	int64_t n;
+	if (!v || !*v)
+		return def;
+	if (text_parse_i64(v, &n)) {
+		req_bad_param(r, name);
+		return def;
+	}
+	if (n < 1 || n > max) {
+		if (!r->bad_param)
+			r->bad_param_range = 1;
+		req_bad_param(r, name);
+		return def;
+	}
+	return n;
+}
+
+void req_page(struct req *r, int def, int *page, int *per_page)
+{
+	*page = (int)page_arg(r, "page", 1, HTTP_PAGE_MAX);
+	*per_page = (int)page_arg(r, "per_page", def, HTTP_PER_PAGE_MAX);
+}
+
 int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out)
 {
 	const char *v = req_query(r, name);

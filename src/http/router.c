@@ -221,7 +221,11 @@ void router_dispatch(struct req *r)
 			}
 		}
 		r->resp_headers = keep;
-		resp_error(r, 400, "invalid", i18n_get(r->lang, "error.bad_param"), r->bad_param);
+		if (r->bad_param_range)
+			resp_error(r, 422, "out_of_range", i18n_get(r->lang, "error.out_of_range"),
+				   r->bad_param);
+		else
+			resp_error(r, 400, "invalid", i18n_get(r->lang, "error.bad_param"), r->bad_param);
 	}
 	if (r->record_params)
 		resp_header(r, "X-Params-Read", params_read(r));

@@ -21,10 +21,12 @@
 #include "http/static.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/text.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -42,6 +44,26 @@ static int secure_cookies;
 int http_secure_cookies(void)
 {
 	return secure_cookies;
+}
+
+int http_open_connections(void)
+{
+	return atomic_load(&inflight);
+}
+
+/* The id that ties a response to its access-log line (and to nginx's, which may send its
+ * own $request_id): kept when it is 1 to 32 of [A-Za-z0-9._-], else 16 random bytes in hex. */
+static void request_id(struct req *r, struct MHD_Connection *conn)
+{
+	const char *in = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	size_t n = in ? strlen(in) : 0;
+	if (n && n < sizeof(r->request_id) && strspn(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n) {
+		memcpy(r->request_id, in, n + 1);
+		return;
+	}
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(r->request_id, sizeof(r->request_id), raw, sizeof(raw));
 }
 
 /* Content-Security-Policy without 'unsafe-inline': pages carry no inline script or style. */
@@ -234,6 +256,8 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 	sb_init(&r->out, 0);
 	r->conn = conn;
 	r->started_ms = clock_now_ms();
+	r->started = metrics_now();
+	request_id(r, conn);
 	r->method = arena_strdup(&r->arena, method);
 	r->path = arena_strdup(&r->arena, url);
 	r->client_ip = client_ip(r, conn);
@@ -361,6 +385,7 @@ static enum MHD_Result send_response(struct req *r, struct MHD_Connection *conn)
 	/* no keep-alive: a later request on this connection would skip guard.c's deadline and
 	 * head check (a request pipelined behind this one is never read) */
 	MHD_add_response_header(resp, "Connection", "close");
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	r->body_seen = len;	/* reused: bytes sent, for the access log */
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
@@ -394,8 +419,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	r->done = 1;
 	finish_body(r);
-	router_dispatch(r);
+	if (!http_ratelimit(r) && !http_metrics_answer(r))
+		router_dispatch(r);
 	return send_response(r, conn);
+}
+
+/* an unmatched request's method as a string that outlives it (the metrics keep it) */
+static const char *static_method(const char *m)
+{
+	static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(m, known[i]))
+			return known[i];
+	return "other";
 }
 
 /* One JSON line per request: the access log an operator keeps (网络安全法 Art. 21). */
@@ -409,8 +445,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	char when[32];
 	clock_format(clock_now(), "%Y-%m-%dT%H:%M:%S+08:00", when, sizeof(when));
-	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s, s:s?, s:b}", "time", when,
-				 "method", r->method, "path", r->path, "status", r->status,
+	metrics_request(r->route ? r->route->method : static_method(r->method),
+			r->route ? r->route->pattern : "unmatched", r->status, metrics_now() - r->started);
+	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:I, s:s, s:s?, s:b}", "time", when,
+				 "id", r->request_id, "method", r->method, "path", r->path,
+				 "route", r->route ? r->route->pattern : NULL, "status", r->status,
 				 "ms", (json_int_t)(clock_now_ms() - r->started_ms), "bytes",
 				 (json_int_t)r->body_seen, "ip", r->client_ip, "user",
 				 r->who ? r->who->username : NULL, "complete",
@@ -418,7 +457,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (line) {
 		char *s = json_dumps(line, JSON_COMPACT);
 		if (s)
-			log_line(s);
+			log_access(s);
 		free(s);
 		json_decref(line);
 	}
@@ -426,7 +465,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa)
+int http_parse_listen(const char *listen, struct sockaddr_in *sa)
 {
 	const char *colon = strrchr(listen, ':');
 	int64_t port;
@@ -463,7 +502,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 int http_start(const struct http_config *cfg)
 {
 	struct sockaddr_in sa;
-	if (parse_listen(cfg->listen, &sa)) {
+	if (http_parse_listen(cfg->listen, &sa)) {
 		log_error("http: cannot parse listen address '%s' (want HOST:PORT)", cfg->listen);
 		return -1;
 	}
@@ -492,10 +531,17 @@ int http_start(const struct http_config *cfg)
 		log_error("http: cannot start the HTTP server for %s", cfg->listen);
 		return -1;
 	}
+	http_ratelimit_config(cfg->rate_per_address, cfg->rate_per_token);
+	if (http_metrics_start(cfg)) {
+		MHD_stop_daemon(daemon_h);
+		daemon_h = NULL;
+		return -1;
+	}
 	struct guard_config gc = {sa, daemon_h, (int)max_conn, (int)per_addr,
 				  cfg->head_timeout_s > 0 ? cfg->head_timeout_s : 10};
 	if (guard_start(&gc)) {
 		log_error("http: cannot listen on %s", cfg->listen);
+		http_metrics_stop();
 		MHD_stop_daemon(daemon_h);
 		daemon_h = NULL;
 		return -1;
@@ -530,4 +576,5 @@ void http_stop(void)
 	}
 	MHD_stop_daemon(daemon_h);
 	daemon_h = NULL;
+	http_metrics_stop();
 }

@@ -205,7 +205,7 @@ static void area_label(struct req *r, const void *row)
 	sb_release(&svg);
 }
 
-static const struct entity area_entity = {
+const struct entity area_entity = {
 	.name = "area", .path = "/admin/areas", .edit_perm = "org.admin",
 	.list_title = "org.areas", .new_title = "org.area_new", .hint = "org.area_hint",
 	.fields = area_fields, .row_size = sizeof(struct area_row), .flags = ENTITY_SHOW_CREATED,
@@ -214,6 +214,7 @@ static const struct entity area_entity = {
 	.deactivate_sql = "UPDATE areas SET active = 0 WHERE id = ?", .json = area_json,
 	.list_html = area_list_html, .list_json = area_list_json, .show_head = area_head,
 	.show_tail = area_label,
+	.api_path = "/api/v1/areas",
 };
 
 ENTITY_HANDLERS(area_entity, org_areas_page, org_area_new_page, org_area_create_post,

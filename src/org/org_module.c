@@ -8,6 +8,7 @@
  */
 #include "org/org.h"
 #include "base/module.h"
+#include "org/org_web.h"
 
 static const struct module_perm perms[] = {
 	{"org.view", "team_leader ws_safety ws_director safety_dept safety_director principal equip_manager hr sysadmin secadmin"},
@@ -32,6 +33,9 @@ static const struct module_tile tiles[] = {
 	{0},
 };
 
+/* served by the entity layer: the OpenAPI document describes them from their fields */
+static const struct entity *const entities[] = {&unit_entity, &area_entity, NULL};
+
 const struct module org_module = {
 	.name = "org",
 	.migrations = "0001-0099 (platform)",
@@ -39,4 +43,5 @@ const struct module org_module = {
 	.perms = perms,
 	.menu = menu,
 	.tiles = tiles,
+	.entities = entities,
 };

@@ -230,7 +230,7 @@ static void unit_tail(struct req *r, const void *row)
 			    T(r, "org.unit_add_child"));
 }
 
-static const struct entity unit_entity = {
+const struct entity unit_entity = {
 	.name = "unit", .path = "/admin/units", .edit_perm = "org.admin",
 	.list_title = "org.units", .new_title = "org.unit_new",
 	.fields = unit_fields, .row_size = sizeof(struct unit_row),
@@ -239,6 +239,7 @@ static const struct entity unit_entity = {
 	.refuse_deactivate = unit_refuse, .deactivate_sql = "UPDATE units SET active = 0 WHERE id = ?",
 	.json = unit_json, .list_html = unit_list_html, .list_json = unit_list_json,
 	.show_head = unit_head, .show_tail = unit_tail,
+	.api_path = "/api/v1/units",
 };
 
 ENTITY_HANDLERS(unit_entity, org_units_page, org_unit_new_page, org_unit_create_post,

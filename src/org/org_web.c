@@ -154,7 +154,7 @@ const struct route org_routes[] = {
 			  org_api_unit_create, org_api_unit_update, org_api_unit_deactivate),
 	ENTITY_API_ROUTES("/api/v1/areas", "org.view", "org.admin", "Area", org_api_areas, org_api_area,
 			  org_api_area_create, org_api_area_update, org_api_area_deactivate),
-	{"GET", "/api/v1/users", org_api_users, "user.view", ROUTE_API,
+	{"GET", "/api/v1/users", org_api_users, "user.view", ROUTE_API | ROUTE_PAGED,
 	 "People in the caller's scope; ?page=&per_page=&unit_id=&role=&active=&q="},
 	{"GET", "/api/v1/users/:id", org_api_user, "user.view", ROUTE_API, "One person"},
 	{"POST", "/api/v1/users", org_api_user_create, "user.admin", ROUTE_API,

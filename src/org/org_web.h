@@ -139,4 +139,8 @@ int org_tokens_page(struct req *r);
 int org_token_create_post(struct req *r);
 int org_token_revoke_post(struct req *r);
 
+/* the units' and areas' records (org_units_web.c, org_areas_web.c), for the module table */
+struct entity;
+extern const struct entity unit_entity, area_entity;
+
 #endif

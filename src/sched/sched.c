@@ -6,6 +6,7 @@
 #include "base/module.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "db/db.h"
 #include "base/i18n.h"
 
@@ -38,9 +39,16 @@ int sched_run_all(struct db *c, int64_t now)
 static void *loop(void *arg)
 {
 	(void)arg;
+	double planned = metrics_now();
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		pthread_mutex_unlock(&lock);
+		/* lag: how late this round starts against its plan (the last round's end plus
+		 * the interval): a machine starved of CPU shows here */
+		double start = metrics_now();
+		metrics_gauge_set("anquan_scheduler_lag_seconds",
+				  "How late the scheduler's last round started.",
+				  start > planned ? start - planned : 0);
 		struct db *c = db_acquire();
 		if (c) {
 			int n = sched_run_all(c, clock_now());
@@ -48,6 +56,9 @@ static void *loop(void *arg)
 				log_info("sched: %d actions", n);
 			db_release(c);
 		}
+		metrics_gauge_set("anquan_scheduler_round_seconds",
+				  "How long the scheduler's last round of jobs ran.", metrics_now() - start);
+		planned = metrics_now() + interval;
 		pthread_mutex_lock(&lock);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

@@ -262,13 +262,22 @@ int entity_deactivate_post(struct req *r, const struct entity *e)
 
 int entity_api_list(struct req *r, const struct entity *e)
 {
+	/* the one pagination (req_page); these lists are short (units, areas, roles), so the
+	 * page is cut from the whole list, and a page past the end is empty */
+	int page, per_page;
+	req_page(r, HTTP_PER_PAGE_MAX, &page, &per_page);
 	json_t *items = json_array();
-	if (e->list_json(r, items) < 0) {
+	if (r->bad_param || e->list_json(r, items) < 0) {
 		json_decref(items);
 		return 0;
 	}
-	resp_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
-				    (json_int_t)json_array_size(items)));
+	size_t total = json_array_size(items), from = (size_t)(page - 1) * (size_t)per_page;
+	json_t *cut = json_array();
+	for (size_t i = from; i < total && i < from + (size_t)per_page; i++)
+		json_array_append(cut, json_array_get(items, i));
+	json_decref(items);
+	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", cut, "page", page, "per_page",
+				    per_page, "total", (json_int_t)total));
 	return 0;
 }
 

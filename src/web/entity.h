@@ -76,6 +76,10 @@ struct entity {
 	 * id is the stored record, readable inside the transaction. */
 	void (*summary)(struct req *r, const void *cur, int64_t id, const struct form *f,
 			struct strbuf *sum);
+	/* Optional: where ENTITY_API_ROUTES serves it ("/api/v1/areas"); with the entity listed
+	 * in its module's .entities, the OpenAPI document's request and response schemas of
+	 * those routes come from .fields (web/entity_schema.c) */
+	const char *api_path;
 };
 
 int entity_list_page(struct req *r, const struct entity *e);
@@ -117,7 +121,7 @@ void entity_not_found(struct req *r);
 	{"POST", path "/:id", update, admin_perm, 0, what ": save"},                          \
 	{"POST", path "/:id/deactivate", deact, admin_perm, 0, what ": deactivate"}
 #define ENTITY_API_ROUTES(path, view_perm, admin_perm, what, list, get, create, update, deact)  \
-	{"GET", path, list, view_perm, ROUTE_API, what "s in the caller's scope"},            \
+	{"GET", path, list, view_perm, ROUTE_API | ROUTE_PAGED, what "s in the caller's scope"}, \
 	{"GET", path "/:id", get, view_perm, ROUTE_API, what ": one"},                         \
 	{"POST", path, create, admin_perm, ROUTE_API, what ": create"},                       \
 	{"PATCH", path "/:id", update, admin_perm, ROUTE_API, what ": change"},               \

@@ -391,14 +391,11 @@ void form_unavailable(struct req *r)
 
 void form_page_args(struct req *r, int def_per_page, int max_per_page, int *page, int *per_page)
 {
-	int64_t p = 1, n = def_per_page;
-	/* a malformed page is recorded (400 naming it, router.c); a large per_page is capped */
-	req_query_int(r, "page", 1, 1000000, &p);
-	req_query_int(r, "per_page", 1, INT64_MAX, &n);
-	if (n > max_per_page)
-		n = max_per_page;
-	*page = (int)p;
-	*per_page = (int)n;
+	/* one maximum for every list (HTTP_PER_PAGE_MAX, in the OpenAPI document): a larger
+	 * per_page is a 422 naming it, no longer silently capped; max_per_page stays in the
+	 * signature for the callers */
+	(void)max_per_page;
+	req_page(r, def_per_page, page, per_page);
 }
 
 void form_pager(struct req *r, const char *base, int page, int per_page, int64_t total)

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/module.h"
 #include "base/text.h"
+#include "base/version.h"
 #include "db/db.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -22,7 +23,9 @@ static int healthz(struct req *r)
 		resp_json(r, 503, json_pack("{s:s}", "status", "database unavailable"));
 		return 0;
 	}
-	resp_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	/* the version is here for monitoring, never in a header of every response */
+	resp_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "version", version_string(),
+				    "build_date", version_build_date()));
 	return 0;
 }
 

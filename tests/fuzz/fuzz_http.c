@@ -125,7 +125,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	close(s);
 	static char listen[32];
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-	struct http_config hc = {listen, 2, 64, 1, 0, 1, 64};
+	struct http_config hc = {.listen = listen, .threads = 2, .max_connections = 64,
+				 .idle_timeout_s = 1, .head_timeout_s = 1, .max_per_address = 64};
 	if (http_start(&hc))
 		abort();
 	sign_in();

@@ -3,7 +3,7 @@
 // another system (bearer tokens). Every server is checked on stop: it must exit 0 after
 // SIGTERM and its log must hold no sanitizer report.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -46,7 +46,8 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout.on('data', (d) => { log += d; });
-  proc.stderr.on('data', (d) => { log += d; });
+  let errLog = '';	// standard error alone: the log lines (stdout holds the demo's notice)
+  proc.stderr.on('data', (d) => { log += d; errLog += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   let up = false;
   for (let i = 0; i < 300 && proc.exitCode === null; i++) {
@@ -63,6 +64,7 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
   return {
     url, dir: data, proc,
     log: () => log,
+    stderrLog: () => errLog,
     client: () => new Client(url),
     // Stop with SIGTERM; resolves to {code, log}; throws if the sanitizers reported anything.
     async stop({ keep = false } = {}) {
@@ -109,6 +111,18 @@ export async function exchange(url, method, headers = {}, payload) {
   const setCookies = res.headers['set-cookie'] || [];
   if (h.has('set-cookie') && setCookies.length === 0) throw new Error(`${method} ${url}: Set-Cookie lines were lost`);
   return { status: res.statusCode, headers: h, setCookies, body: Buffer.concat(chunks) };
+}
+
+// With ANQUAN_RECORD_RESPONSES=DIR (tests/run sets it), every JSON response of the API is
+// appended to DIR/PID.jsonl, and tests/openapi/responses.test.mjs validates each against the
+// OpenAPI document once the HTTP tests are done.
+function recordResponse(method, path, res) {
+  const dir = process.env.ANQUAN_RECORD_RESPONSES;
+  if (!dir || !path.startsWith('/api/v1/') || !/^application\/json/.test(res.headers.get('content-type') || '')) return;
+  let body;
+  try { body = JSON.parse(res.body.toString('utf8')); } catch { return; }	// a malformed body is the test's to find
+  appendFileSync(join(dir, `${process.pid}.jsonl`),
+    `${JSON.stringify({ method, path: path.split('?')[0], status: res.status, body })}\n`);
 }
 
 export function csrfFrom(html) {
@@ -166,6 +180,7 @@ export class Client {
     }
     const res = await exchange(this.base + path, method, h, payload);
     this.keepCookies(res.setCookies);
+    recordResponse(method, path, res);
     const text = new TextDecoder().decode(res.body);	// drops a UTF-8 BOM, as fetch's text() did
     const token = csrfFrom(text);
     if (token) this.csrf = token;

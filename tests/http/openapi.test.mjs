@@ -50,7 +50,7 @@ test('the document is public and has the OpenAPI 3 shape', () => {
       assert.deepEqual(params, names, `${m} ${path} parameters`);
       // error responses refer to the one Error schema
       for (const [code, resp] of Object.entries(op.responses)) {
-        if (code === '200') continue;
+        if (code === '200' || code === '201') continue;
         const name = resp.$ref.split('/').pop();
         const shared = doc.components.responses[name];
         assert.ok(shared, `${resp.$ref} exists`);
@@ -60,8 +60,13 @@ test('the document is public and has the OpenAPI 3 shape', () => {
   }
 });
 
-test('its paths and methods are exactly the /api/v1 routes of `anquan routes --json`', () => {
-  const want = new Set(routes.filter((r) => r.pattern.startsWith('/api/v1/'))
+// the test routes (/api/v1/test/*, compiled only into test builds) are no part of the API
+const isApi = (r) => r.pattern.startsWith('/api/v1/') && !r.pattern.startsWith('/api/v1/test/');
+
+test('its paths and methods are exactly the /api/v1 routes of `anquan routes --json`, less the test routes', () => {
+  assert.ok(routes.some((r) => r.pattern === '/api/v1/test/clock'), 'this test build has the test routes');
+  assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/api/v1/test/')), 'the document lists none');
+  const want = new Set(routes.filter(isApi)
     .map((r) => `${r.method.toLowerCase()} ${toOpenApi(r.pattern)}`));
   const have = new Set();
   for (const [path, item] of Object.entries(doc.paths))
@@ -75,7 +80,7 @@ test('its paths and methods are exactly the /api/v1 routes of `anquan routes --j
 });
 
 test('security, permission, summary and tag follow each route', () => {
-  for (const r of routes.filter((x) => x.pattern.startsWith('/api/v1/'))) {
+  for (const r of routes.filter(isApi)) {
     const op = doc.paths[toOpenApi(r.pattern)][r.method.toLowerCase()];
     assert.equal(op.summary, r.summary);
     assert.equal(op.tags[0], r.pattern.split('/')[3].replace(/\..*$/, ''));
@@ -83,5 +88,46 @@ test('security, permission, summary and tag follow each route', () => {
     else assert.deepEqual(op.security, [{ bearer: [] }, { cookie: [] }], `${r.pattern} needs sign-in`);
     assert.equal(op['x-permission'], r.perm ?? undefined, `${r.pattern} x-permission`);
     if (!r.public) assert.ok(op.responses['401'] && op.responses['403']);
+    assert.ok(op.responses['429'], `${r.pattern}: 429 from the rate limit`);
   }
+  for (const t of doc.tags) assert.ok(t.description, `tag ${t.name} has a description`);
+});
+
+test('lists share one pagination: documented parameters, maximum and envelope', () => {
+  const paged = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const op = item.get;
+    if (!op?.parameters?.some((p) => p.name === 'per_page')) continue;
+    paged.push(path);
+    const pp = op.parameters.find((p) => p.name === 'per_page');
+    assert.equal(pp.in, 'query');
+    assert.equal(pp.schema.maximum, 500, `${path}: the documented maximum`);
+    const ok = op.responses['200'].content['application/json'].schema;
+    assert.equal(ok.$ref ?? ok.allOf[0].$ref, '#/components/schemas/Page');
+    assert.ok(op.responses['422']);
+  }
+  for (const p of ['/api/v1/audit', '/api/v1/hazards', '/api/v1/users', '/api/v1/units', '/api/v1/areas']) {
+    assert.ok(paged.includes(p), `${p} is a paginated list`);
+  }
+  assert.deepEqual(doc.components.schemas.Page.required, ['items', 'page', 'per_page', 'total']);
+});
+
+test("an entity's routes carry request and response schemas drawn from its field declarations", () => {
+  const body = (p, m) => doc.paths[p][m].requestBody.content['application/json'].schema;
+  const create = body('/api/v1/areas', 'post');
+  assert.deepEqual(create.required, ['name', 'unit_id'], 'the required fields of the area form');
+  assert.equal(create.properties.name.maxLength, 64);
+  assert.equal(create.properties.latitude.minimum, -90);
+  assert.equal(create.properties.radius_m.type, 'integer');
+  const change = body('/api/v1/areas/{id}', 'patch');
+  assert.equal(change.required, undefined, 'a change carries only what it changes');
+  assert.ok(change.properties.name);
+  const one = doc.paths['/api/v1/areas/{id}'].get.responses['200'].content['application/json'].schema;
+  assert.deepEqual(one.required, ['id']);
+  assert.equal(one.properties.latitude.nullable, true, 'an optional field may be null');
+  const list = doc.paths['/api/v1/units'].get.responses['200'].content['application/json'].schema;
+  assert.equal(list.allOf[1].properties.items.items.properties.name.type, 'string');
+  // a route the entity layer does not serve keeps the generic object
+  assert.equal(body('/api/v1/auth/login', 'post').type, 'object');
+  assert.equal(body('/api/v1/auth/login', 'post').properties, undefined);
 });

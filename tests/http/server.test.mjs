@@ -123,7 +123,7 @@ test('each request writes one JSON access-log line with method, path, status and
   await c.postJson('/api/v1/auth/login', { username: 'admin', password: DEMO_PASSWORD });
   let lines = [];
   for (let i = 0; i < 50; i++) {
-    lines = srv.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    lines = srv.log().split('\n').filter((l) => l.startsWith('<6>ACCESS {')).map((l) => JSON.parse(l.slice(10)));
     if (lines.some((l) => l.path === tag)) break;
     await sleep(20);
   }

@@ -95,12 +95,12 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 		panels++;
 	CHECK_INT(panels, 3);
 	/* the scheduler's jobs, in the order they always ran; the outbox sender delivers what
-	 * was queued before this run (the jobs after it queue for the next, 2 s later) */
+	 * was queued before this run (the jobs after it queue for the next, 2 s later); retention: auth_retention.c */
 	struct strbuf jobs = STRBUF_INIT;
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_job *j = (*m)->jobs; j && j->name; j++)
 			sb_addf(&jobs, "%s ", j->name);
-	CHECK_STR(jobs.buf, "sessions notify hazards certs equipment permits risk check ");
+	CHECK_STR(jobs.buf, "sessions retention notify hazards certs equipment permits risk check ");
 	sb_release(&jobs);
 }
 
