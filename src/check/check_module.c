@@ -26,17 +26,16 @@ static const struct module_menu menu[] = {
 	{0},
 };
 
-/* my tasks whose window is open now */
+/* my tasks whose window is open now: the length of /checks?todo=due */
 static int64_t due_now(struct req *r)
 {
 	int64_t n = 0, now = clock_now();
-	db_get_i64(r->db, &n, "SELECT count(*) FROM check_tasks k" CHECK_MINE " AND k.status = 'open' AND k.window_start <= ?"
-			      " AND k.window_end > ?", "IItII", r->who ? r->who->user_id : 0, r->who ? check_my_position(r) : 0, CHECK_MY_PATH(r), now, now);
+	db_get_i64(r->db, &n, "SELECT count(*) FROM check_tasks k" CHECK_MINE CHECK_DUE_NOW, "IItII", r->who ? r->who->user_id : 0, r->who ? check_my_position(r) : 0, CHECK_MY_PATH(r), now, now);
 	return n;
 }
 
 static const struct module_todo todo[] = {
-	{22, "/checks", "check.todo.due", "check.do", due_now},
+	{22, "/checks?todo=due", "check.todo.due", "check.do", due_now},
 	{0},
 };
 

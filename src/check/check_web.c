@@ -96,13 +96,22 @@ int check_today_page(struct req *r)
 {
 	int64_t day = day_today(), me = r->who->user_id, pos = check_my_position(r);
 	int64_t from = day_start_utc(day), to = day_start_utc(day + 1);
+	/* ?todo=due: only what the home page's "waiting for me" line counts (open, window open now) */
+	static const char *const todo_filter[] = {"due", NULL};
+	const char *todo = "";
+	req_query_enum(r, "todo", todo_filter, &todo);
+	int64_t now = clock_now();
 	page_begin(r, T(r, "check.today"));
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p>", T(r, "check.today"),
 		    T(r, "check.today_hint"));
-	struct db_stmt *st = db_query(r->db, "SELECT " CHECK_TASK_COLS CHECK_TASK_FROM CHECK_MINE
-				    " AND k.window_start < ? AND k.window_end > ? AND (k.window_end > ? OR k.status = 'done')"
-				    " ORDER BY k.window_start, COALESCE(k.plan_id, 0), k.seq, k.id LIMIT 300",
-				    "IItIII", me, pos, CHECK_MY_PATH(r), to, from, clock_now());
+	struct db_stmt *st = *todo
+		? db_query(r->db, "SELECT " CHECK_TASK_COLS CHECK_TASK_FROM CHECK_MINE CHECK_DUE_NOW
+				  " ORDER BY k.window_start, COALESCE(k.plan_id, 0), k.seq, k.id LIMIT 300",
+			   "IItII", me, pos, CHECK_MY_PATH(r), now, now)
+		: db_query(r->db, "SELECT " CHECK_TASK_COLS CHECK_TASK_FROM CHECK_MINE
+				  " AND k.window_start < ? AND k.window_end > ? AND (k.window_end > ? OR k.status = 'done')"
+				  " ORDER BY k.window_start, COALESCE(k.plan_id, 0), k.seq, k.id LIMIT 300",
+			   "IItIII", me, pos, CHECK_MY_PATH(r), to, from, now);
 	int n = 0;
 	int64_t round_plan = -1, round_ws = -1;
 	html_printf(&r->out, "<ul class=\"list\" id=\"my-checks\">");

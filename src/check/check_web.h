@@ -30,6 +30,8 @@ struct check_task {
 #define CHECK_POST_MINE "(k.assignee_id IS NULL AND k.position_id = ? AND EXISTS (SELECT 1 FROM units tu" \
 	" WHERE tu.id = k.unit_id AND ? LIKE tu.path || '%'))"
 #define CHECK_MINE " WHERE (k.assignee_id = ? OR " CHECK_POST_MINE ")"
+/* a task waiting for its person now: open, its window open (two times: now, now) */
+#define CHECK_DUE_NOW " AND k.status = 'open' AND k.window_start <= ? AND k.window_end > ?"
 #define CHECK_MY_PATH(r) ((r)->who && (r)->who->unit_path ? (r)->who->unit_path : "")
 
 void check_task_from_row(struct req *r, struct db_stmt *st, struct check_task *t);

@@ -187,7 +187,7 @@ test('a round is started by scanning; bad readings, wrong windows and double sub
   const q = await page.get(`/c/${other.token}`);
   assert.equal(q.status, 303);
   const home = await page.get('/');
-  assert.match(home.text, /href="\/checks" data-todo="[^"]*"><span>待做的排查任务/, 'the home page lists the checks due now');
+  assert.match(home.text, /href="\/checks\?todo=due" data-todo="[^"]*"><span>待做的排查任务/, 'the home page lists the checks due now');
   assert.match(q.location, new RegExp(`^/checks/tasks/${mine.find((t) => t.point_id === other.id && t.window_start === first.window_start).id}\\?scan=\\d+$`));
   // a new checklist version; the record keeps the one it was made with
   const safety = await api('anhuan');
