@@ -30,6 +30,7 @@
  */
 #include "notify/notify.h"
 #include "notify/notify_chan.h"
+#include "base/metrics.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/strbuf.h"
@@ -366,6 +367,13 @@ int notify_deliver(struct db *c, int64_t now)
 		if (db_commit(c) != DB_OK && db_in_tx(c))
 			db_rollback(c);
 	}
+	/* what waits and what gave up, for /metrics (docs/operations.md "Monitoring"): a depth
+	 * that only grows means a channel is down; dead letters want the administrator */
+	int64_t waiting = 0, dead = 0;
+	db_get_i64(c, &waiting, "SELECT count(*) FROM notify_outbox WHERE state IN ('queued', 'retrying', 'sending')", NULL);
+	db_get_i64(c, &dead, "SELECT count(*) FROM notify_outbox WHERE state = 'dead'", NULL);
+	metrics_gauge_set("anquan_outbox_depth", "Notifications queued, retrying or being sent", (double)waiting);
+	metrics_gauge_set("anquan_outbox_dead", "Notifications given up after their last attempt", (double)dead);
 	free(o.base_url);
 	pthread_mutex_unlock(&deliver_lock);
 	return total;

@@ -10,7 +10,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort, setClock, BIN } from './lib.mjs';
+import { startServer, freePort, setClock, tick, BIN } from './lib.mjs';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 let srv, metricsPort;
@@ -87,6 +87,7 @@ test('/metrics needs the token on the main address and shows the routes called',
   const id = h.json.items?.[0]?.id ?? h.json.hazards?.[0]?.id;
   if (id) assert.equal((await c.get(`/api/v1/hazards/${id}`)).status, 200);
   await accessLines((l) => l.path === '/api/v1/hazards');	// counted when the request completes
+  await tick(srv);	// one delivery round of the outbox sets its gauges
   const anon = await srv.client().get('/metrics');
   assert.equal(anon.status, 401);
   const wrong = await srv.client().get('/metrics', { headers: { Authorization: 'Bearer nope' } });
@@ -103,6 +104,8 @@ test('/metrics needs the token on the main address and shows the routes called',
   assert.match(t, /^anquan_db_seconds_total [0-9.]+$/m);
   assert.match(t, /^anquan_open_connections [1-9]/m, 'this request is open');
   assert.match(t, /^anquan_scheduler_lag_seconds [0-9.e+-]+$/m);
+  assert.match(t, /^anquan_outbox_depth [0-9]+$/m);
+  assert.match(t, /^anquan_outbox_dead [0-9]+$/m);
   // and alone on its own address, without the token
   const own = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
   assert.equal(own.status, 200);
