@@ -24,6 +24,7 @@
 #include "report/report.h"
 #include "risk/risk.h"
 #include "sched/sched.h"
+#include "train/train.h"
 #include "web/home.h"
 
 const struct module *const anquan_modules[] = {
@@ -43,6 +44,7 @@ const struct module *const anquan_modules[] = {
 	&permit_module,
 	&report_module,
 	&risk_module,
+	&train_module,
 	NULL,
 };
 
