@@ -18,9 +18,9 @@
 #include <strings.h>
 
 enum train_state train_state_at(int64_t today, int64_t done_on, int64_t start, int within,
-				int renew_months, int64_t *due)
+				int renew_months, int after_start, int64_t *due)
 {
-	if (done_on == DAY_NONE || (start != DAY_NONE && done_on < start)) {
+	if (done_on == DAY_NONE || (after_start && start != DAY_NONE && done_on < start)) {
 		/* never done (or done before the event that asks for it again) */
 		*due = (start == DAY_NONE ? today : start) + within;
 		return today > *due ? TRAIN_OVERDUE : TRAIN_DUE;
@@ -101,7 +101,7 @@ int train_person_status(struct db *c, int64_t id, int64_t day, struct train_req_
 		int64_t start = db_col_null(st, 6) ? day_of(db_col_i64(st, 7)) : db_col_i64(st, 6);
 		s->done_on = db_col_null(st, 8) ? DAY_NONE : db_col_i64(st, 8);
 		s->state = train_state_at(day, s->done_on, start, (int)db_col_i64(st, 4), (int)db_col_i64(st, 3),
-					  &s->due);
+					  !db_col_null(st, 6), &s->due);
 	}
 	db_done(c, st);
 	if (rc < 0) {

@@ -37,11 +37,13 @@ enum train_state { TRAIN_COMPLETE, TRAIN_DUE, TRAIN_OVERDUE };
  * The state of one requirement on `today`. done_on: the last completion that counts
  * (DAY_NONE if none); start: the day the requirement began for the person (start of work,
  * or the day of the transfer/return); within: days allowed after start; renew_months: 0 for
- * once, else repeat that often. *due: the day by which it must be (re)done, DAY_NONE when
- * complete for good. A requirement is overdue from the day after its due day.
+ * once, else repeat that often; after_start: only a completion on or after start counts (a
+ * transfer or a return asks for the course again, whatever was done before). *due: the day by
+ * which it must be (re)done, DAY_NONE when complete for good. A requirement is overdue from
+ * the day after its due day.
  */
 enum train_state train_state_at(int64_t today, int64_t done_on, int64_t start, int within,
-				int renew_months, int64_t *due);
+				int renew_months, int after_start, int64_t *due);
 const char *train_state_code(enum train_state s);	/* complete, due, overdue */
 
 /* One requirement of a person, as train_person_status() finds it. */
