@@ -50,6 +50,11 @@ static const struct module_job jobs[] = {
 	"\"people\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
 	"\"name\":{\"type\":\"string\"},\"cells\":{\"type\":\"object\"}}}}}}"
 
+#define RECORD_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"person_id\",\"course_id\"],\"properties\":{" \
+	"\"person_id\":{\"type\":\"integer\"},\"course_id\":{\"type\":\"integer\"}," \
+	"\"done_on\":{\"type\":\"string\",\"format\":\"date\"},\"hours\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":200}}}"
+
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/train/me", NULL, FILE_SCHEMA},
 	{"GET", "/api/v1/train/people/:id", NULL, FILE_SCHEMA},
@@ -58,6 +63,7 @@ static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/train/attempts/:id", NULL, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/attempts/:id/answers", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/attempts/:id/submit", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
+	{"POST", "/api/v1/train/records", RECORD_SCHEMA, FILE_SCHEMA},
 	{0},
 };
 

@@ -7,6 +7,7 @@
  */
 #include "train/train.h"
 #include "auth/actor.h"
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/day.h"
@@ -567,6 +568,52 @@ static int train_attempt_post(struct req *r)
 	return 0;
 }
 
+/* ---- records entered by HR or the safety department (a class held, a course outside) ---- */
+
+/* POST /api/v1/train/records {person_id, course_id, done_on?, hours?}: one completed course.
+ * done_on defaults to today and may not lie in the future; hours default to the course's. */
+static int train_api_record(struct req *r)
+{
+	json_t *b = r->json;
+	json_t *pj = json_object_get(b, "person_id"), *cj = json_object_get(b, "course_id");
+	json_t *dj = json_object_get(b, "done_on"), *hj = json_object_get(b, "hours");
+	int64_t today = day_of(clock_now()), day = today, course_hours = 0;
+	if (!json_is_integer(pj) || json_integer_value(pj) <= 0) {
+		resp_error(r, 422, "invalid", T(r, "train.err.person"), "person_id");
+		return 0;
+	}
+	if (!json_is_integer(cj) || db_get_i64(r->db, &course_hours, "SELECT hours FROM train_courses WHERE id = ? AND active = 1",
+						  "I", (int64_t)json_integer_value(cj)) != 1) {
+		resp_error(r, 422, "invalid", T(r, "train.err.course"), "course_id");
+		return 0;
+	}
+	if (dj && !json_is_null(dj) && (!json_is_string(dj) || day_parse(json_string_value(dj), &day) || day > today)) {
+		resp_error(r, 422, "invalid", T(r, "train.err.done_on"), "done_on");
+		return 0;
+	}
+	if (hj && !json_is_null(hj) && (!json_is_integer(hj) || json_integer_value(hj) < 1 || json_integer_value(hj) > 200)) {
+		resp_error(r, 422, "invalid", T(r, "train.err.hours"), "hours");
+		return 0;
+	}
+	int64_t person = json_integer_value(pj), hours = hj && json_is_integer(hj) ? json_integer_value(hj) : course_hours;
+	if (train_in_scope(r, person))
+		return 0;
+	char sum[96];
+	snprintf(sum, sizeof sum, "course %lld, %lld h", (long long)json_integer_value(cj), (long long)hours);
+	if (db_begin(r->db) != DB_OK ||
+	    db_exec(r->db, "INSERT INTO train_records (person_id, course_id, done_on, hours, source, created_at)"
+			   " VALUES (?, ?, ?, ?, 'entered', ?)", "IIIII", person, (int64_t)json_integer_value(cj), day, hours,
+		    clock_now()) != DB_OK ||
+	    audit_req(r, "train_record", db_last_id(r->db), "create", sum) != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
+		return 0;
+	}
+	json_t *f = file_json(r, person);
+	resp_json(r, 201, f ? f : json_object());
+	return 0;
+}
+
 const struct route train_routes[] = {
 	{"GET", "/train", train_me_page, "train.take", 0, "My training: courses, exams, file"},
 	{"GET", "/train/matrix", train_matrix_page, "train.view", 0, "A unit's training matrix"},
@@ -581,5 +628,6 @@ const struct route train_routes[] = {
 	{"GET", "/api/v1/train/attempts/:id", train_api_attempt, "train.take", ROUTE_API, "An exam sitting"},
 	{"POST", "/api/v1/train/attempts/:id/answers", train_api_answers, "train.take", ROUTE_API, "Save answers"},
 	{"POST", "/api/v1/train/attempts/:id/submit", train_api_submit, "train.take", ROUTE_API, "Hand in the answer sheet"},
+	{"POST", "/api/v1/train/records", train_api_record, "train.manage", ROUTE_API, "Record a completed course"},
 	{0},
 };

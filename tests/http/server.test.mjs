@@ -33,7 +33,7 @@ function defaultRoles() {
   roles[m[1]] = { perms: m[2].split(/\s+/).filter(Boolean).sort(), scope: m[3] };
   roles.sysadmin.perms = roles.sysadmin.perms.filter((p) => p !== 'role.admin');
   // a permission added later is granted by its module's descriptor (docs/new-module.md)
-  const mod = ['hazard/hazard_module.c', 'risk/risk_module.c']
+  const mod = ['hazard/hazard_module.c', 'risk/risk_module.c', 'train/train_module.c']
     .map((f) => readFileSync(new URL(`../../src/${f}`, import.meta.url), 'utf8')).join('\n');
   const known = new Set(Object.values(roles).flatMap((r) => r.perms));
   for (const [, perm, codes] of mod.matchAll(/\{"([a-z_]+\.[a-z_]+)", "([a-z_ ]+)"\}/g))

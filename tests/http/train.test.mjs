@@ -218,3 +218,26 @@ test('overdue training blocks; files and the matrix follow the data scope', asyn
   assert.match(html.text, /badge bad/);
   assert.equal((await page.get(`/train/people/${zhao.id}`)).status, 200);
 });
+
+test('HR records a course held in class: bad fields named, nothing stored; the worker may not', async () => {
+  const hr = srv.client();
+  await hr.apiLogin('renshi');
+  const all = (await hr.get('/api/v1/train/matrix')).json;
+  const late = all.people.find((p) => Object.values(p.cells).some((x) => x.state === 'overdue'));
+  assert.ok(late, 'a demo person with overdue training');
+  const f = (await hr.get(`/api/v1/train/people/${late.id}`)).json;
+  const q = f.requirements.find((x) => x.state === 'overdue');
+  for (const [body, field] of [[{ course_id: q.course_id }, 'person_id'], [{ person_id: late.id, course_id: 999999 }, 'course_id'],
+    [{ person_id: late.id, course_id: q.course_id, done_on: '2099-01-01' }, 'done_on'],
+    [{ person_id: late.id, course_id: q.course_id, hours: 0 }, 'hours']]) {
+    const r = await hr.postJson('/api/v1/train/records', body);
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error.field, field);
+  }
+  assert.equal((await hr.get(`/api/v1/train/people/${late.id}`)).json.records.length, f.records.length);
+  assert.equal((await worker.postJson('/api/v1/train/records', { person_id: late.id, course_id: q.course_id })).status, 403);
+  const ok = await hr.postJson('/api/v1/train/records', { person_id: late.id, course_id: q.course_id });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.requirements.find((x) => x.course_id === q.course_id).state, 'complete');
+  assert.equal(ok.json.records.length, f.records.length + 1);
+});
