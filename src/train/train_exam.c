@@ -117,6 +117,14 @@ static int close_expired(struct db *c, int64_t person, int64_t now)
 
 int train_sched_run(struct db *c, int64_t now)
 {
+	/* read first: the write lock is taken only when a sitting is to be closed, not every
+	 * minute (another writer without a busy timeout would find the database locked) */
+	int64_t open = 0;
+	if (db_get_i64(c, &open, "SELECT count(*) FROM train_attempts WHERE submitted_at = 0 AND deadline < ?", "I",
+		       now) != 1)
+		return -1;
+	if (!open)
+		return 0;
 	if (db_begin(c) != DB_OK)
 		return -1;
 	int n = close_expired(c, 0, now);

@@ -5,7 +5,7 @@
 // training that blocks, and who may see whose file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setClock, serverNow } from './lib.mjs';
+import { startServer, setClock, serverNow, tick } from './lib.mjs';
 
 let srv, T0, guard, worker, opt;
 const H = 3600;
@@ -240,4 +240,19 @@ test('HR records a course held in class: bad fields named, nothing stored; the w
   assert.equal(ok.status, 201, ok.text);
   assert.equal(ok.json.requirements.find((x) => x.course_id === q.course_id).state, 'complete');
   assert.equal(ok.json.records.length, f.records.length + 1);
+});
+
+test('a sitting left open past its time is marked by the scheduler on what was saved', async () => {
+  const d = srv.client();
+  await d.apiLogin('ws1zhuren');
+  const exam = await examId('个体防护装备考试');
+  const s = await d.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(s.status, 201, s.text);
+  await tick(srv);
+  assert.equal((await d.get(`/api/v1/train/attempts/${s.json.id}`)).json.submitted, false, 'not before its time');
+  await setClock(srv, T0 + 15 * 60 + 1);
+  await tick(srv);
+  const a = (await d.get(`/api/v1/train/attempts/${s.json.id}`)).json;
+  assert.deepEqual([a.submitted, a.late, a.passed, a.score], [true, true, false, 0]);
+  await setClock(srv, T0);
 });
