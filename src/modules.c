@@ -25,6 +25,7 @@
 #include "risk/risk.h"
 #include "check/check.h"
 #include "sched/sched.h"
+#include "train/train.h"
 #include "web/home.h"
 
 const struct module *const anquan_modules[] = {
@@ -45,6 +46,7 @@ const struct module *const anquan_modules[] = {
 	&report_module,
 	&risk_module,
 	&check_module,
+	&train_module,
 	NULL,
 };
 

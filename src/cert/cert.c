@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "train/train.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -73,8 +74,8 @@ static char *describe(const char *name, const char *number, int64_t day)
 	return sb_detach(&sb, NULL);
 }
 
-int cert_may_operate(struct db *c, int64_t person_or_user_id, const char *operation, int64_t day,
-		     const char **reason_key, char **detail)
+static int certs_allow(struct db *c, int64_t person_or_user_id, const char *operation, int64_t day,
+		       const char **reason_key, char **detail)
 {
 	*reason_key = NULL;
 	*detail = NULL;
@@ -138,6 +139,26 @@ int cert_may_operate(struct db *c, int64_t person_or_user_id, const char *operat
 	}
 	if (!best_rank)
 		*reason_key = "cert.reason.none";
+	return 0;
+}
+
+/* The certificates first, then the person's training (train/train.h): overdue required
+ * training, or a failed exam of the permit role, blocks as a lapsed certificate does
+ * ("学完即考，不合格者自动冻结作业权限"), with the training's reason and date as the detail. */
+int cert_may_operate(struct db *c, int64_t person_or_user_id, const char *operation, int64_t day,
+		     const char **reason_key, char **detail)
+{
+	if (certs_allow(c, person_or_user_id, operation, day, reason_key, detail) != 1)
+		return 0;
+	const char *why = NULL;
+	char *d = NULL;
+	if (train_may_operate(c, person_or_user_id, operation, day, &why, &d) == 1) {
+		free(d);
+		return 1;
+	}
+	free(*detail);
+	*detail = d;
+	*reason_key = why;
 	return 0;
 }
 

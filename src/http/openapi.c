@@ -141,19 +141,26 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 			body_schema ? body_schema : json_pack("{s:s}", "type", "object")));
 
 	json_t *resp = json_object();
-	/* a module's own answer schema is taken whole; else a record's schema from its
-	 * declarations where the web layer knows one, and a list of them is the one envelope
-	 * with that as its items */
+	/* a module's own answer schema first, else a record's schema from its declarations
+	 * where the web layer knows one; a list (ROUTE_PAGED) is always the one envelope, with
+	 * the declared list's items or the record as its items */
 	json_t *ok_schema = declared_schema(rt, 0);
-	if (!ok_schema) {
+	if (rt->flags & ROUTE_PAGED) {
+		json_t *record = NULL;
+		if (ok_schema) {
+			json_t *items = json_object_get(json_object_get(ok_schema, "properties"), "items");
+			record = items ? json_incref(json_object_get(items, "items")) : NULL;
+			json_decref(ok_schema);
+		} else {
+			record = http_openapi_hook.record(r, rt);
+		}
+		ok_schema = record ? json_pack("{s:[{s:s}, {s:{s:{s:s, s:o}}}]}", "allOf", "$ref",
+					       "#/components/schemas/Page", "properties", "items",
+					       "type", "array", "items", record)
+				   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
+	} else if (!ok_schema) {
 		json_t *record = http_openapi_hook.record(r, rt);
-		if (rt->flags & ROUTE_PAGED)
-			ok_schema = record ? json_pack("{s:[{s:s}, {s:{s:{s:s, s:o}}}]}", "allOf", "$ref",
-						       "#/components/schemas/Page", "properties", "items",
-						       "type", "array", "items", record)
-					   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
-		else
-			ok_schema = record ? record : json_pack("{s:s}", "type", "object");
+		ok_schema = record ? record : json_pack("{s:s}", "type", "object");
 	}
 	/* a POST that creates answers 201 with what a 200 would carry */
 	if (!strcmp(rt->method, "POST"))

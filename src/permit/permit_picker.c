@@ -13,6 +13,7 @@
  * picked; the store refuses the same people when the draft is saved.
  */
 #include "permit/permit.h"
+#include "base/arena.h"
 #include "auth/actor.h"
 #include "base/pinyin.h"
 #include "base/strbuf.h"
@@ -88,9 +89,12 @@ struct permit_people *permit_people_for(struct req *r, const char *role, int64_t
 			why = NULL;
 		else if (!why)
 			why = "permit.err.no_cert";
-		free(detail);
 		p->qualified = !why;
 		p->why = why ? T(r, why) : NULL;
+		/* a training block carries its date ("监护人培训考试未通过: 2026-11-30") */
+		if (why && !strncmp(why, "train.", 6) && detail && *detail)
+			p->why = arena_printf(&r->arena, "%s: %s", p->why, detail);
+		free(detail);
 	}
 	return pp;
 }

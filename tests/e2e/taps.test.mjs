@@ -119,3 +119,24 @@ test('every interactive element on every page a role reaches is at least 44 × 4
   assert.ok(visited.length > 40, `only ${visited.length} pages visited`);
   assert.deepEqual(problems, [], `${problems.length} tap targets under ${MIN}×${MIN} px`);
 });
+
+// Pages reached only by a form or three clicks deep: an exam sitting (a worker starts one) and
+// a person's training file (from the matrix).
+test('training: the exam paper and a training file are 44-px targets at 360 px', async () => {
+  const problems = [];
+  const w = await signedIn(browser, srv.url, 'yuangong', DEMO_PASSWORD, PHONE);
+  await w.page.goto(`${srv.url}/train`);
+  await w.page.click('form[action$="/start"] button');
+  assert.match(w.page.url(), /\/train\/attempts\/\d+$/);
+  assert.ok(await w.page.locator('.train-q').count() > 0, 'questions on the paper');
+  for (const b of await w.page.evaluate(smallTargets, MIN)) problems.push(`exam paper: ${b}`);
+  await w.ctx.close();
+  const hr = await signedIn(browser, srv.url, 'renshi', DEMO_PASSWORD, PHONE);
+  await hr.page.goto(`${srv.url}/train/matrix`);
+  for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`matrix: ${b}`);
+  await hr.page.click('.train-matrix tbody a');
+  assert.match(hr.page.url(), /\/train\/people\/\d+$/);
+  for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`file: ${b}`);
+  await hr.ctx.close();
+  assert.deepEqual(problems, []);
+});

@@ -43,6 +43,13 @@ test('status is computed at each boundary day, in the plant\'s time zone', async
     const p = await hr.postJson('/api/v1/persons', { name: '边界测试', unit_id: zs.unit_id, employer: '测试承包商' });
     assert.equal(p.status, 201);
     assert.equal(p.json.contractor, true);
+    // his induction as a contractor's worker (安全教育培训) is recorded, so that only the
+    // certificates decide below
+    const reqs = (await hr.get(`/api/v1/train/people/${p.json.id}`)).json.requirements;
+    assert.ok(reqs.length > 0);
+    for (const q of reqs) {
+      assert.equal((await hr.postJson('/api/v1/train/records', { person_id: p.json.id, course_id: q.course_id })).status, 201);
+    }
     const a = await hr.postJson('/api/v1/certs', { person_id: p.json.id, code: 'weld.fusion', number: 'B-EXP',
       issued_on: '2021-03-02', expires_on: '2027-03-01' });
     assert.equal(a.status, 201, a.text);

@@ -1,0 +1,112 @@
+/*
+ * train.h — training and competence (安全教育培训): which courses a person must take
+ * (requirements as data: per position, for everyone, for contractors' people, after a new
+ * hire, a transfer or a return), whether each is complete, due or overdue, exams with
+ * automatic marking, and the competence answer the certificate module folds into
+ * cert_may_operate() so that a permit never names a person whose training is overdue or
+ * who failed the exam of a permit role (学完即考，不合格者自动冻结作业权限).
+ *
+ * Hours come from 生产经营单位安全培训规定 (原安监总局令第3号, amended 2015): new employees
+ * ≥ 24 class hours before starting (72 in the high-risk industries), re-training ≥ 20 h a
+ * year; kept as data in train_hour_rules and in each course's hours.
+ *
+ * A person is a persons.id (> 0) or a user, given as -users.id (as CERT_USER() does), so
+ * that an employee without a persons row is still judged by the requirements of his account.
+ */
+#ifndef ANQUAN_TRAIN_H
+#define ANQUAN_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "http/http.h"
+
+struct db;
+struct actor;
+
+/* a requirement this close to its date is "due" (reminders, the matrix's yellow) */
+#define TRAIN_WARN_DAYS 30
+/* limits on what an exam and an answer may be */
+#define TRAIN_MAX_QUESTIONS 200
+#define TRAIN_MAX_ANSWER 200		/* bytes of a fill-in answer */
+
+enum train_state { TRAIN_COMPLETE, TRAIN_DUE, TRAIN_OVERDUE };
+
+/*
+ * The state of one requirement on `today`. done_on: the last completion that counts
+ * (DAY_NONE if none); start: the day the requirement began for the person (start of work,
+ * or the day of the transfer/return); within: days allowed after start; renew_months: 0 for
+ * once, else repeat that often; after_start: only a completion on or after start counts (a
+ * transfer or a return asks for the course again, whatever was done before). *due: the day by
+ * which it must be (re)done, DAY_NONE when complete for good. A requirement is overdue from
+ * the day after its due day.
+ */
+enum train_state train_state_at(int64_t today, int64_t done_on, int64_t start, int within,
+				int renew_months, int after_start, int64_t *due);
+const char *train_state_code(enum train_state s);	/* complete, due, overdue */
+
+/* One requirement of a person, as train_person_status() finds it. */
+struct train_req_status {
+	int64_t course_id;
+	char *course;		/* name (malloc'd) */
+	int hours;
+	const char *applies;	/* a literal: all, position, contractor, new_hire, ... */
+	enum train_state state;
+	int64_t due, done_on;	/* days, DAY_NONE when none */
+};
+/* The requirements applying to a person on `day`, worst first; *out malloc'd (free with
+ * train_status_free). Returns the count, or -1 on a database error. */
+int train_person_status(struct db *c, int64_t person_or_user, int64_t day, struct train_req_status **out);
+void train_status_free(struct train_req_status *v, int n);
+
+/*
+ * Is the person's training in order for permit `operation` on `day`? 1 yes; 0 no, with
+ * *reason_key a catalogue key (train.reason.overdue, train.reason.failed.guardian,
+ * train.reason.failed.gas_analyst, train.reason.failed) and *detail (malloc'd) naming the
+ * course and date. Called by cert_may_operate() after the certificates.
+ */
+int train_may_operate(struct db *c, int64_t person_or_user, const char *operation, int64_t day,
+		      const char **reason_key, char **detail);
+
+/*
+ * Marking one answer. kind: single, multi, judge, fill; key: the stored answer (a JSON array
+ * of option indexes, or for fill the accepted texts separated by '|'); given: what was sent
+ * (an array of indexes, one index, true/false for judge, a string for fill). Multiple choice
+ * is all or nothing: a partial answer is a wrong answer. 1 correct, 0 not.
+ */
+int train_answer_correct(const char *kind, const char *key, const json_t *given);
+/* Is `given` a well-formed answer to a question of `kind` with `noptions` options? */
+int train_answer_valid(const char *kind, int noptions, const json_t *given);
+
+/* ---- exams (train_exam.c) ---- */
+/* Errors of the exam lifecycle: a catalogue key and an HTTP status. */
+struct train_err {
+	int status;
+	const char *key;
+	const char *field;
+};
+/* Start (or resume, within its time) the person's sitting of an exam. The attempt id, or -1. */
+int64_t train_attempt_start(const struct actor *a, int64_t exam_id, struct train_err *e);
+/* Save answers ({"question id": answer}) of an open sitting. 0, or -1. */
+int train_attempt_save(const struct actor *a, int64_t attempt_id, const json_t *answers, struct train_err *e);
+/* Hand the sheet in (with last answers, may be NULL); marks it. 0, or -1 (after the time
+ * limit the sheet is refused, and the sitting is marked on what was saved in time). */
+int train_attempt_submit(const struct actor *a, int64_t attempt_id, const json_t *answers, struct train_err *e);
+/* The sitting as the person sees it (questions with shuffled options, saved answers, time
+ * left, the result once marked); NULL when it is not the actor's. */
+json_t *train_attempt_json(const struct actor *a, int64_t attempt_id);
+/* Mark sittings whose time ran out unsubmitted (scheduler job). */
+int train_sched_run(struct db *c, int64_t now);
+/* The person row of the actor (created when missing, inside a transaction). */
+int64_t train_actor_person(const struct actor *a, int create);
+int64_t train_person_of_user(struct db *c, int64_t user_id, int create);
+
+/* ---- pages, API, demo ---- */
+int train_demo_load(struct db *c);
+int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */
+extern const struct route train_routes[];
+struct module;
+extern const struct module train_module;
+
+#endif

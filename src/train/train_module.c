@@ -1,0 +1,79 @@
+/*
+ * train_module.c — the training module's entry in the module table (base/module.h): routes,
+ * permissions (HR and the safety department manage, team leaders and workshop staff see the
+ * files of their scope, everyone with a business role takes courses and exams), the menu
+ * entry, the job that closes sittings whose time ran out, the API shapes and the demo.
+ */
+#include "train/train.h"
+#include "base/module.h"
+
+static const struct module_perm perms[] = {
+	{"train.take", "worker team_leader ws_safety ws_director safety_dept safety_director principal hr equip_manager"},
+	{"train.view", "team_leader ws_safety ws_director safety_dept safety_director principal hr"},
+	{"train.manage", "hr safety_dept"},
+	{0},
+};
+
+static const struct module_menu menu[] = {
+	{55, "/train", "nav.train", "train.take"},
+	{0},
+};
+
+static const struct module_job jobs[] = {
+	{"train", train_sched_run},
+	{0},
+};
+
+#define ATTEMPT_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"id\",\"exam_id\",\"deadline\",\"seconds_left\",\"submitted\",\"questions\"]," \
+	"\"properties\":{\"id\":{\"type\":\"integer\"},\"exam_id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"}," \
+	"\"deadline\":{\"type\":\"integer\"},\"seconds_left\":{\"type\":\"integer\"},\"submitted\":{\"type\":\"boolean\"}," \
+	"\"score\":{\"type\":\"integer\"},\"passed\":{\"type\":\"boolean\"},\"late\":{\"type\":\"boolean\"}," \
+	"\"questions\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
+	"\"kind\":{\"enum\":[\"single\",\"multi\",\"judge\",\"fill\"]},\"stem\":{\"type\":\"string\"}," \
+	"\"options\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"integer\"}," \
+	"\"text\":{\"type\":\"string\"}}}},\"answer\":{}}}}}}"
+#define ANSWERS_SCHEMA \
+	"{\"type\":\"object\",\"properties\":{\"answers\":{\"type\":\"object\",\"description\":" \
+	"\"question id → option keys (array), one key, true/false, or text\",\"additionalProperties\":" \
+	"{\"oneOf\":[{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},{\"type\":\"integer\"},{\"type\":\"boolean\"}," \
+	"{\"type\":\"string\",\"maxLength\":200}]}}}}"
+#define FILE_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"requirements\",\"records\",\"exams\",\"hours\"],\"properties\":{" \
+	"\"requirements\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"course_id\":{\"type\":\"integer\"}," \
+	"\"course\":{\"type\":\"string\"},\"hours\":{\"type\":\"integer\"},\"applies\":{\"type\":\"string\"}," \
+	"\"state\":{\"enum\":[\"complete\",\"due\",\"overdue\"]},\"due\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"}," \
+	"\"done_on\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"}}}},\"records\":{\"type\":\"array\"}," \
+	"\"exams\":{\"type\":\"array\"},\"hours\":{\"type\":\"integer\"}}}"
+#define MATRIX_SCHEMA \
+	"{\"type\":\"object\",\"properties\":{\"courses\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}," \
+	"\"people\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
+	"\"name\":{\"type\":\"string\"},\"cells\":{\"type\":\"object\"}}}}}}"
+
+#define RECORD_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"person_id\",\"course_id\"],\"properties\":{" \
+	"\"person_id\":{\"type\":\"integer\"},\"course_id\":{\"type\":\"integer\"}," \
+	"\"done_on\":{\"type\":\"string\",\"format\":\"date\"},\"hours\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":200}}}"
+
+static const struct module_schema schemas[] = {
+	{"GET", "/api/v1/train/me", NULL, FILE_SCHEMA},
+	{"GET", "/api/v1/train/people/:id", NULL, FILE_SCHEMA},
+	{"GET", "/api/v1/train/matrix", NULL, MATRIX_SCHEMA},
+	{"POST", "/api/v1/train/exams/:id/attempts", NULL, ATTEMPT_SCHEMA},
+	{"GET", "/api/v1/train/attempts/:id", NULL, ATTEMPT_SCHEMA},
+	{"POST", "/api/v1/train/attempts/:id/answers", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
+	{"POST", "/api/v1/train/attempts/:id/submit", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
+	{"POST", "/api/v1/train/records", RECORD_SCHEMA, FILE_SCHEMA},
+	{0},
+};
+
+const struct module train_module = {
+	.name = "train",
+	.migrations = "0700-0749",
+	.routes = train_routes,
+	.perms = perms,
+	.menu = menu,
+	.jobs = jobs,
+	.schemas = schemas,
+	.demo_load = train_demo_load,
+};

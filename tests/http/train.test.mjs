@@ -1,0 +1,258 @@
+// tests/http/train.test.mjs — training and competence (issue 19): an exam's life (start, a
+// reload that resumes the same paper with its saved answers, hand-in, a second hand-in and a
+// sheet after the time limit refused, retakes up to the limit), a failed guardian exam that
+// blocks the guardian on a hot-work permit with its reason and date until he passes, overdue
+// training that blocks, and who may see whose file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, setClock, serverNow, tick } from './lib.mjs';
+
+let srv, T0, guard, worker, opt;
+const H = 3600;
+
+// the demo bank's keys, by question text (the API never shows them)
+const KEY = {
+  '作业监护人在作业期间应当怎样？': [1],
+  '发现作业现场出现异常情况时，监护人应当怎样？': [1],
+  '监护人在作业前应确认哪些事项？': [0, 1, 2],
+  '监护人应佩戴或携带什么？': [0, 1, 2],
+  '监护人可以同时是该作业的作业人员。': false,
+  '作业结束后，监护人应检查现场确认无遗留火种。': true,
+  '一名监护人可以同时监护多处特级动火作业。': false,
+  '受限空间作业时，监护人应在受限空间外还是内？（填“外”或“内”）': '外',
+};
+const wrong = (q) => (q.kind === 'fill' ? '不知道' : q.kind === 'judge' ? !KEY[q.stem] : q.kind === 'multi' ? [KEY[q.stem][0]] : [KEY[q.stem][0] === 0 ? 1 : 0]);
+const sheet = (p, f) => Object.fromEntries(p.questions.map((q) => [q.id, f(q)]));
+
+function weekdayMorning(now) {
+  let t = Math.floor(now / 86400) * 86400 + 2 * 86400 + 2 * H;
+  while ([0, 6].includes(new Date((t + 8 * H) * 1000).getUTCDay())) t += 86400;
+  return t;
+}
+const local = (t) => new Date((t + 8 * H) * 1000).toISOString().slice(0, 16);
+const day = (t) => new Date((t + 8 * H) * 1000).toISOString().slice(0, 10);
+
+before(async () => {
+  srv = await startServer();
+  T0 = weekdayMorning(await serverNow(srv));
+  await setClock(srv, T0);
+  guard = srv.client();
+  await guard.apiLogin('ws1anquan');
+  worker = srv.client();
+  await worker.apiLogin('yuangong');
+  opt = (await guard.get('/api/v1/permits/options')).json;
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+});
+
+const exams = async (c) => {
+  const page = await c.get('/train');
+  assert.equal(page.status, 200);
+  return page;
+};
+async function examId(title) {
+  const hr = srv.client();
+  await hr.login('ws1anquan');
+  const page = await exams(hr);
+  const m = new RegExp(`<strong>${title}</strong>.*?action="/train/exams/(\\d+)/start"`, 's').exec(page.text);
+  assert.ok(m, `exam ${title} offered`);
+  return Number(m[1]);
+}
+const guardianPicker = (html) => /<select name="guardian_id".*?<\/select>/s.exec(html)[0];
+const uid = (u) => opt.people.find((p) => p.username === u).id;
+
+test('a failed guardian exam blocks the guardian on a hot-work permit, with its reason and date; passing lifts it', async () => {
+  const exam = await examId('作业监护人考试');
+  const s = await guard.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(s.status, 201, s.text);
+  const p = s.json;
+  assert.equal(p.questions.length, 8);
+  assert.equal(p.submitted, false);
+  assert.equal(p.seconds_left, 20 * 60);
+  assert.ok(p.questions.every((q) => !('answer' in q) || q.answer === null));
+  // answers saved as they are given; a reload (and a second start) finds the same paper
+  const first = p.questions[0];
+  const sv = await guard.postJson(`/api/v1/train/attempts/${p.id}/answers`, { answers: { [first.id]: wrong(first) } });
+  assert.equal(sv.status, 200, sv.text);
+  const again = await guard.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(again.json.id, p.id);
+  assert.deepEqual(again.json.questions.map((q) => q.id), p.questions.map((q) => q.id));
+  assert.deepEqual(again.json.questions[0].answer, wrong(first));
+  // an answer to a question not on the paper names the field
+  const bad = await guard.postJson(`/api/v1/train/attempts/${p.id}/answers`, { answers: { 999999: [0] } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'answers');
+  // all wrong: failed
+  const sub = await guard.postJson(`/api/v1/train/attempts/${p.id}/submit`, { answers: sheet(p, wrong) });
+  assert.equal(sub.status, 200, sub.text);
+  assert.equal(sub.json.passed, false);
+  assert.equal(sub.json.score, 0);
+  // twice: refused clearly
+  const twice = await guard.postJson(`/api/v1/train/attempts/${p.id}/submit`, { answers: {} });
+  assert.equal(twice.status, 409);
+  assert.match(twice.json.error.message, /已提交/);
+
+  // the permit: refused with the reason and the day of the exam
+  const failedOn = day(T0);
+  const c = srv.client();
+  await c.login('ws1anquan');
+  const form = await c.get('/permits/new?type=hot_work');
+  const opt1 = new RegExp(`<option value="${uid('ws1anquan')}" data-key="[^"]*" data-why="([^"]*)"`).exec(guardianPicker(form.text));
+  assert.ok(opt1, 'the guardian is marked in the picker');
+  assert.equal(opt1[1], `监护人培训考试未通过: ${failedOn}`);
+  const area = opt.areas.find((a) => a.name === '合成一车间 投料平台').id;
+  const r = await c.request('POST', '/permits', { form: { type: 'hot_work', area_id: area, content: '栏杆焊接', hot_place: 'other',
+    planned_start: local(T0 + H), planned_end: local(T0 + 5 * H), wind: '0', medium_lel: '5',
+    guardian_id: uid('ws1anquan'), worker_1: uid('yuangong'), worker_role_1: '焊工' } });
+  assert.equal(r.status, 422);
+  const err = /<span class="field-error" id="err-guardian_id">([^<]*)<\/span>/.exec(r.text);
+  assert.ok(err, 'an error under the guardian');
+  assert.match(err[1], new RegExp(`监护人培训考试未通过.*${failedOn}`));
+
+  // the retake, all right: passed, and the block lifts
+  const s2 = await guard.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(s2.status, 201);
+  assert.notEqual(s2.json.id, p.id);
+  const ok = await guard.postJson(`/api/v1/train/attempts/${s2.json.id}/submit`, { answers: sheet(s2.json, (q) => KEY[q.stem]) });
+  assert.equal(ok.json.passed, true, ok.text);
+  assert.equal(ok.json.score, 100);
+  const form2 = await c.get('/permits/new?type=hot_work');
+  assert.doesNotMatch(guardianPicker(form2.text), new RegExp(`<option value="${uid('ws1anquan')}" data-key="[^"]*" data-why=`));
+  // passed: no further sitting
+  const s3 = await guard.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(s3.status, 409);
+  // his file shows both sittings
+  const me = (await guard.get('/api/v1/train/me')).json;
+  assert.deepEqual(me.exams.map((e) => e.passed), [true, false]);
+});
+
+test('the time limit: a sheet after it is refused (marked on what was saved), retakes end at the limit', async () => {
+  const exam = await examId('动火作业安全考试');
+  const s = await worker.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(s.status, 201, s.text);
+  await setClock(srv, T0 + 20 * 60);	// the last second allowed: still saves
+  const q = s.json.questions[0];
+  assert.equal((await worker.postJson(`/api/v1/train/attempts/${s.json.id}/answers`, { answers: { [q.id]: q.kind === 'fill' ? 'x' : q.kind === 'judge' ? true : [0] } })).status, 200);
+  await setClock(srv, T0 + 20 * 60 + 1);
+  const late = await worker.postJson(`/api/v1/train/attempts/${s.json.id}/answers`, { answers: {} });
+  assert.equal(late.status, 409);
+  const sub = await worker.postJson(`/api/v1/train/attempts/${s.json.id}/submit`, { answers: {} });
+  assert.equal(sub.status, 409);
+  assert.match(sub.json.error.message, /考试时间已到/);
+  const after = (await worker.get(`/api/v1/train/attempts/${s.json.id}`)).json;
+  assert.equal(after.submitted, true);
+  assert.equal(after.late, true);
+  assert.equal(after.passed, false);
+  // two more sittings left (three in all), then none
+  for (let i = 0; i < 2; i++) {
+    const t = await worker.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+    assert.equal(t.status, 201);
+    assert.equal((await worker.postJson(`/api/v1/train/attempts/${t.json.id}/submit`, { answers: {} })).json.passed, false);
+  }
+  const none = await worker.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(none.status, 409);
+  assert.match(none.json.error.message, /次数已用完/);
+  // another person's sitting is not found
+  assert.equal((await guard.get(`/api/v1/train/attempts/${s.json.id}`)).status, 404);
+  await setClock(srv, T0);
+});
+
+test('the exam on the phone page: answers kept across a reload, handed in once', async () => {
+  const c = srv.client();
+  await c.login('banzhang');
+  const page = await exams(c);
+  const m = /<strong>个体防护装备考试<\/strong>.*?action="(\/train\/exams\/\d+\/start)"/s.exec(page.text);
+  assert.ok(m);
+  const st = await c.post(m[1], {});
+  assert.equal(st.status, 303);
+  const paper = await c.get(st.location);
+  assert.equal(paper.status, 200);
+  const radio = /<input type="radio" name="(q\d+)" value="(\d+)"/.exec(paper.text);
+  assert.ok(radio, 'a choice on the paper');
+  assert.equal((await c.post(st.location, { [radio[1]]: radio[2], do: 'save' })).status, 303);
+  const reload = await c.get(st.location);
+  assert.match(reload.text, new RegExp(`name="${radio[1]}" value="${radio[2]}" checked`));
+  assert.equal((await c.post(st.location, { do: 'submit' })).status, 303);
+  const done = await c.get(st.location);
+  assert.match(done.text, /class="train-score"/);
+  assert.equal((await c.post(st.location, { do: 'submit' })).status, 409);
+});
+
+test('overdue training blocks; files and the matrix follow the data scope', async () => {
+  const me = (await worker.get('/api/v1/train/me')).json;
+  const yearly = me.requirements.find((x) => x.course === '年度安全再培训');
+  assert.notEqual(yearly.state, 'overdue');
+  const leader = srv.client();
+  await leader.apiLogin('banzhang');
+  const mr = await leader.get('/api/v1/train/matrix');
+  assert.equal(mr.status, 200, mr.text);
+  const row = mr.json.people.find((p) => p.name === '张三');
+  assert.ok(row, 'the team leader sees his team');
+  assert.ok(!mr.json.people.some((p) => p.name === '赵磊'), 'but not the workshop');
+  assert.equal((await leader.get(`/api/v1/train/people/${row.id}`)).status, 200);
+  // his yearly course lapses a year after it was done: from the day after, he may not work
+  const hr = srv.client();
+  await hr.apiLogin('renshi');
+  const due = yearly.due;
+  const next = day(Date.parse(`${due}T00:00:00+08:00`) / 1000 + 86400);
+  const onDue = (await hr.get(`/api/v1/persons/${row.id}/may?operation=excavation&date=${due}`)).json;
+  assert.equal(onDue.allowed, true, JSON.stringify(onDue));
+  const after = (await hr.get(`/api/v1/persons/${row.id}/may?operation=excavation&date=${next}`)).json;
+  assert.equal(after.allowed, false);
+  assert.equal(after.reason, 'train.reason.overdue');
+  assert.match(after.detail, new RegExp(`年度安全再培训 · ${due}`));
+  // HR sees the plant, with the demo's overdue people; the team leader not beyond his team
+  const all = (await hr.get('/api/v1/train/matrix')).json;
+  const zhao = all.people.find((p) => p.name === '赵磊');
+  assert.ok(zhao, 'HR sees the plant');
+  assert.ok(all.people.some((p) => Object.values(p.cells).some((x) => x.state === 'overdue')));
+  assert.equal((await leader.get(`/api/v1/train/people/${zhao.id}`)).status, 404);
+  assert.equal((await worker.get(`/api/v1/train/people/${row.id}`)).status, 403);
+  const page = srv.client();
+  await page.login('renshi');
+  const html = await page.get('/train/matrix');
+  assert.equal(html.status, 200);
+  assert.match(html.text, /class="train-matrix"/);
+  assert.match(html.text, /badge bad/);
+  assert.equal((await page.get(`/train/people/${zhao.id}`)).status, 200);
+});
+
+test('HR records a course held in class: bad fields named, nothing stored; the worker may not', async () => {
+  const hr = srv.client();
+  await hr.apiLogin('renshi');
+  const all = (await hr.get('/api/v1/train/matrix')).json;
+  const late = all.people.find((p) => Object.values(p.cells).some((x) => x.state === 'overdue'));
+  assert.ok(late, 'a demo person with overdue training');
+  const f = (await hr.get(`/api/v1/train/people/${late.id}`)).json;
+  const q = f.requirements.find((x) => x.state === 'overdue');
+  for (const [body, field] of [[{ course_id: q.course_id }, 'person_id'], [{ person_id: late.id, course_id: 999999 }, 'course_id'],
+    [{ person_id: late.id, course_id: q.course_id, done_on: '2099-01-01' }, 'done_on'],
+    [{ person_id: late.id, course_id: q.course_id, hours: 0 }, 'hours']]) {
+    const r = await hr.postJson('/api/v1/train/records', body);
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error.field, field);
+  }
+  assert.equal((await hr.get(`/api/v1/train/people/${late.id}`)).json.records.length, f.records.length);
+  assert.equal((await worker.postJson('/api/v1/train/records', { person_id: late.id, course_id: q.course_id })).status, 403);
+  const ok = await hr.postJson('/api/v1/train/records', { person_id: late.id, course_id: q.course_id });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.requirements.find((x) => x.course_id === q.course_id).state, 'complete');
+  assert.equal(ok.json.records.length, f.records.length + 1);
+});
+
+test('a sitting left open past its time is marked by the scheduler on what was saved', async () => {
+  const d = srv.client();
+  await d.apiLogin('ws1zhuren');
+  const exam = await examId('个体防护装备考试');
+  const s = await d.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(s.status, 201, s.text);
+  await tick(srv);
+  assert.equal((await d.get(`/api/v1/train/attempts/${s.json.id}`)).json.submitted, false, 'not before its time');
+  await setClock(srv, T0 + 15 * 60 + 1);
+  await tick(srv);
+  const a = (await d.get(`/api/v1/train/attempts/${s.json.id}`)).json;
+  assert.deepEqual([a.submitted, a.late, a.passed, a.score], [true, true, false, 0]);
+  await setClock(srv, T0);
+});
