@@ -2,7 +2,7 @@
  * bench/photo.c — the photo side of `make bench`: a 12-megapixel-class phone photo for the
  * report scenario, and the CPU each step of hazard_image_process_marked costs on it.
  *
- *   build/bench/photo --write FILE [KB]   4000 × 3000 px of about KB (300) kilobytes
+ *   build/bench/photo --write FILE [KB [W H]]  W × H (4000 × 3000) px of about KB (300) kilobytes
  *   build/bench/photo --time FILE [N]     N (50) runs of the real processing (watermark on),
  *                                         printing ms per photo and photos per second
  *
@@ -25,9 +25,8 @@ static double now_ms(void)
 
 /* smooth shading and a few edges, with light noise: a camera photo's statistics at a phone's
  * usual compression, so 12 MP land near 300 KB */
-static int write_photo(const char *path, long kb)
+static int write_photo(const char *path, long kb, int w, int h)
 {
-	int w = 4000, h = 3000;
 	unsigned char *px = malloc((size_t)w * h * 3), *buf = NULL;
 	unsigned seed = 17;
 	for (int y = 0; y < h; y++)
@@ -90,9 +89,10 @@ static int time_photo(const char *path, int n)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "--write"))
-		return write_photo(argv[2], argc > 3 ? atol(argv[3]) : 300) ? 1 : 0;
+		return write_photo(argv[2], argc > 3 ? atol(argv[3]) : 300, argc > 5 ? atoi(argv[4]) : 4000,
+				   argc > 5 ? atoi(argv[5]) : 3000) ? 1 : 0;
 	if (argc >= 3 && !strcmp(argv[1], "--time"))
 		return time_photo(argv[2], argc > 3 ? atoi(argv[3]) : 50) ? 1 : 0;
-	fprintf(stderr, "usage: photo --write FILE [KB] | --time FILE [N]\n");
+	fprintf(stderr, "usage: photo --write FILE [KB [W H]] | --time FILE [N]\n");
 	return 2;
 }
