@@ -24,7 +24,7 @@
 # Makefile is parsed, so targets that compile nothing never call pkg-config.
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc
+PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
 # Read once, on first use (then kept as a simple variable); a failure stops make with the reason.
@@ -106,9 +106,21 @@ build/embed: tools/embed.c
 	@mkdir -p build
 	$(CC) -O1 -o $@ $<
 
-build/embedded.c: build/embed $(EMBED)
+# static files also go in gzip and Brotli (tools/precompress.c), embedded beside the originals
+STATIC := $(sort $(wildcard static/*))
+PRE_EMBED := $(foreach f,$(STATIC),$(f).gz=build/pre/$(f).gz $(f).br=build/pre/$(f).br)
+
+build/precompress: tools/precompress.c
+	@mkdir -p build
+	$(CC) -O1 -o $@ $< $$(pkg-config --cflags --libs zlib libbrotlienc)
+
+build/pre/stamp: build/precompress $(STATIC)
+	@build/precompress build/pre $(STATIC)
+	@touch $@
+
+build/embedded.c: build/embed $(EMBED) build/pre/stamp
 	@echo "EMBED   $(words $(EMBED)) files"
-	@build/embed $@ $(EMBED)
+	@build/embed $@ $(EMBED) $(PRE_EMBED)
 
 # --- release build: ./anquan ---
 REL_OBJ := $(patsubst src/%.c,$(REL)/%.o,$(SRC)) $(REL)/embedded.o $(REL)/main.o

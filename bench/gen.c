@@ -337,7 +337,7 @@ static void gen_photos(struct db *c, char before[NPHOTOS][65], char after[NAFTER
 		unsigned char *jpg = hazard_image_synth(1280, 960, rgb, 85, &len);
 		const char *why = NULL;
 		char *out = i < NPHOTOS ? before[i] : after[i - NPHOTOS];
-		if (!jpg || hazard_store_photo(c, jpg, len, out, &why))
+		if (!jpg || hazard_store_photo(c, jpg, len, NULL, out, &why))
 			die(c, why ? why : "photo");
 		free(jpg);
 	}

@@ -59,7 +59,9 @@ function init(args)
   if nids > 0 then pos = math.random(nids) end
   if mode == "report" or mode == "mixed" then report_body = multipart() end
   if mode == "get" then
-    wrk.headers = wrk.path:sub(1, 5) == "/api/" and api_headers() or page_headers()
+    local h = wrk.path:sub(1, 5) == "/api/" and api_headers() or page_headers()
+    for k, v in pairs(wrk.headers) do if h[k] == nil then h[k] = v end end	-- wrk -H (bench/compare)
+    wrk.headers = h
   end
 end
 

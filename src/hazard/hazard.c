@@ -216,8 +216,7 @@ static int blob_put_original(struct db *c, const struct hazard_image *img, const
 {
 	if (!img->orig)
 		return DB_OK;
-	char osha[65];
-	text_sha256_hex(img->orig, img->orig_len, osha);
+	const char *osha = img->orig_sha;
 	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, created_at) VALUES"
 		       " (?, 'image/jpeg', ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
 		    "tbiiI", osha, (const void *)img->orig, img->orig_len, img->width, img->height, now) != DB_OK)
@@ -289,9 +288,9 @@ void hazard_mark_release(struct hazard_mark *m)
 /* Insert a processed image and its thumbnail (dedup by content). Inside a transaction. */
 static int blob_put(struct db *c, const struct hazard_image *img, char sha[65])
 {
-	char tsha[65];
-	text_sha256_hex(img->jpeg, img->jpeg_len, sha);
-	text_sha256_hex(img->thumb, img->thumb_len, tsha);
+	/* hashed with the image (hazard_image_hash), outside the transaction */
+	const char *tsha = img->thumb_sha;
+	memcpy(sha, img->sha, 65);
 	int64_t now = clock_now();
 	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, created_at) VALUES"
 		       " (?, 'image/jpeg', ?, 0, 0, ?) ON CONFLICT (sha256) DO NOTHING",
@@ -317,6 +316,11 @@ int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, cons
 	if (rc != DB_OK)
 		*msg_key = "hazard.photo_failed";
 	return rc == DB_OK ? 0 : -1;
+}
+
+int hazard_store_image(struct db *c, const struct hazard_image *img, char sha_out[65])
+{
+	return blob_put(c, img, sha_out) == DB_OK ? 0 : -1;
 }
 
 int hazard_photo_uploaded(struct db *c, const char *sha, int64_t user_id)
@@ -374,6 +378,7 @@ static int prepare_uploaded(struct db *c, const char *sha, const struct hazard_m
 			img->orig = xmalloc(len);
 			memcpy(img->orig, b, len);
 			img->orig_len = len;
+			hazard_image_hash(img);
 		}
 	}
 	db_done(c, st);

@@ -134,6 +134,10 @@ struct hazard_mark;
 /* Store a photo (re-encoded, watermarked when mark is given, the original kept beside it)
  * and its thumbnail as blobs; sha_out gets the stored SHA-256.
  * Inside a transaction. Returns 0, or -1 with *msg_key set. */
+/* Store a photo already processed (hazard_image_process*, done before the transaction so
+ * decoding never holds the write lock). Inside a transaction. 0 or -1. */
+struct hazard_image;
+int hazard_store_image(struct db *c, const struct hazard_image *img, char sha_out[65]);
 int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
 		       char sha_out[65], const char **msg_key);
 /* The watermark of photos taken by user_id (or "anonymous") at area_id at `now`, with the
@@ -195,6 +199,9 @@ struct hazard_image {
 	int64_t taken_at;	/* EXIF DateTimeOriginal as UTC, 0 if none */
 	unsigned char *orig;	/* watermarked photos: the same picture without the band */
 	size_t orig_len;
+	/* SHA-256 (hex) of jpeg, thumb and orig ("" for none), worked out with the image so
+	 * that hashing, like decoding, happens before the write transaction */
+	char sha[65], thumb_sha[65], orig_sha[65];
 };
 
 /* What the evidence watermark says (hazard_watermark.c). */
@@ -223,6 +230,8 @@ int hazard_image_process(const unsigned char *data, size_t len, struct hazard_im
 int hazard_image_process_marked(const unsigned char *data, size_t len, const struct hazard_mark *mark,
 				struct hazard_image *out, const char **msg_key);
 void hazard_image_free(struct hazard_image *img);
+/* Fill img's hashes from its bytes (again after changing img->orig). */
+void hazard_image_hash(struct hazard_image *img);
 /* A solid-colour test/demo JPEG with stripes (malloc'd). */
 unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len);
 

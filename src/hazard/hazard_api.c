@@ -228,20 +228,19 @@ int hazard_api_photo(struct req *r)
 		resp_error(r, 400, "invalid", T(r, key), "photo");
 		return 0;
 	}
-	hazard_image_free(&img);
-	/* processed twice (once to refuse bad input before taking the write lock) — cheap next
-	 * to the upload itself, and the stored bytes come from one code path */
-	if (db_begin(r->db) != DB_OK || hazard_store_photo(r->db, (const unsigned char *)u->data.buf, u->data.len, NULL,
-							   sha, &key) ||
+	/* processed once, before the transaction: the write lock is held only to write rows */
+	if (db_begin(r->db) != DB_OK || hazard_store_image(r->db, &img, sha) ||
 	    hazard_photo_uploaded(r->db, sha, r->who->user_id) != DB_OK ||
 	    audit_req(r, "photo", 0, "upload", sha) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
+		hazard_image_free(&img);
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
 	int64_t w = 0, h = 0;
 	db_get_i64(r->db, &w, "SELECT width FROM blobs WHERE sha256 = ?", "t", sha);
 	db_get_i64(r->db, &h, "SELECT height FROM blobs WHERE sha256 = ?", "t", sha);
+	hazard_image_free(&img);
 	resp_json(r, 201, json_pack("{s:s, s:I, s:I}", "sha256", sha, "width", (json_int_t)w, "height", (json_int_t)h));
 	return 0;
 }

@@ -17,6 +17,7 @@
  * closes its connection so that the next request passes the guard too.
  */
 #include "http/http.h"
+#include "http/compress.h"
 #include "http/guard.h"
 #include "http/static.h"
 #include "base/clock.h"
@@ -362,6 +363,7 @@ static void finish_body(struct req *r)
 
 static enum MHD_Result send_response(struct req *r, struct MHD_Connection *conn)
 {
+	compress_response(r);
 	size_t len;
 	char *body = sb_detach(&r->out, &len);
 	struct MHD_Response *resp =

@@ -2,11 +2,17 @@
  * static.c — serve embedded static files. The URL carries the first 12 hex digits of the
  * file's SHA-256; a request with the current hash is cacheable forever (immutable), any
  * other gets a short max-age and an ETag so a stale page still loads current assets.
+ *
+ * Each file is also embedded in gzip and Brotli, compressed at build time
+ * (tools/precompress.c): the client's Accept-Encoding picks one (Brotli first, it is the
+ * smaller), with Vary: Accept-Encoding and an ETag per representation ("hash", "hash-gz",
+ * "hash-br"), as a strong validator must differ between codings (RFC 9110 §8.8.3).
  */
 #include "http/static.h"
 #include "base/module.h"
 #include "base/embed.h"
 #include "base/text.h"
+#include "http/compress.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +23,7 @@
 struct asset {
 	const struct embedded_file *f;
 	const char *name;	/* without "static/" */
+	const struct embedded_file *gz, *br;	/* precompressed, when smaller; else NULL */
 	char hash[65];
 	char url[160];
 };
@@ -25,14 +32,34 @@ static struct asset assets[MAX_STATIC];
 static int nassets;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+static int variant_of(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+/* the embedded FILE.EXT, kept only when it is smaller than FILE */
+static const struct embedded_file *variant(const struct embedded_file *f, const char *ext)
+{
+	char want[256];
+	snprintf(want, sizeof(want), "%s%s", f->name, ext);
+	for (const struct embedded_file *v = embedded_files; v->name; v++)
+		if (strcmp(v->name, want) == 0)
+			return v->len < f->len ? v : NULL;
+	return NULL;
+}
+
 static void load(void)
 {
 	for (const struct embedded_file *f = embedded_files; f->name && nassets < MAX_STATIC; f++) {
-		if (strncmp(f->name, "static/", 7) != 0)
+		if (strncmp(f->name, "static/", 7) != 0 || variant_of(f->name, ".gz") ||
+		    variant_of(f->name, ".br"))
 			continue;
 		struct asset *a = &assets[nassets++];
 		a->f = f;
 		a->name = f->name + 7;
+		a->gz = variant(f, ".gz");
+		a->br = variant(f, ".br");
 		text_sha256_hex(f->data, f->len, a->hash);
 		char v[13];
 		memcpy(v, a->hash, 12);
@@ -88,21 +115,34 @@ int static_serve(struct req *r)
 		resp_error(r, 404, "not_found", "not found", NULL);
 		return 0;
 	}
-	char etag[20];
-	snprintf(etag, sizeof(etag), "\"%.12s\"", a->hash);
+	const char *ae = req_header(r, "Accept-Encoding");
+	const struct embedded_file *body = a->f;
+	const char *coding = NULL;
+	if (a->br && compress_accepts(ae, "br"))
+		body = a->br, coding = "br";
+	else if (a->gz && compress_accepts(ae, "gzip"))
+		body = a->gz, coding = "gzip";
+	char etag[24];
+	snprintf(etag, sizeof(etag), "\"%.12s%s\"", a->hash,
+		 coding ? (coding[0] == 'b' ? "-br" : "-gz") : "");
+	if (a->gz || a->br)
+		resp_header(r, "Vary", "Accept-Encoding");
+	if (coding)
+		resp_header(r, "Content-Encoding", coding);
 	const char *v = req_query(r, "v");
 	if (v && strncmp(v, a->hash, 12) == 0 && strlen(v) == 12)
 		resp_header(r, "Cache-Control", "public, max-age=31536000, immutable");
 	else
 		resp_header(r, "Cache-Control", "public, max-age=300");
 	resp_header(r, "ETag", etag);
+	/* If-None-Match may list several tags, or be "*" (RFC 9110 §13.1.2) */
 	const char *inm = req_header(r, "If-None-Match");
-	if (inm && strcmp(inm, etag) == 0) {
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
 		r->status = 304;
 		r->resp_type = mime(a->name);
 		return 0;
 	}
-	resp_text(r, 200, mime(a->name), (const char *)a->f->data, a->f->len);
+	resp_text(r, 200, mime(a->name), (const char *)body->data, body->len);
 	return 0;
 }
 

@@ -34,6 +34,7 @@
  * covering indexes of migration 0400, grouped by unit; kpi_rollup() adds units up.
  */
 #include "report/kpi.h"
+#include "report/kpi_sql.h"
 #include "cert/cert.h"
 #include "equip/equip.h"
 #include "base/clock.h"
@@ -306,10 +307,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 
 	/* certificates of the subtree's active people, by the certificate module's own status */
 	int64_t today = cert_today(), now = clock_now();
-	st = db_query(c, "SELECT p.unit_id, c.expires_on, c.review_on FROM certs c JOIN persons p ON p.id = c.person_id"
-			 " WHERE p.active = 1 AND c.revoked_at = 0 AND (?3 = 0 OR p.user_id = ?3)"
-			 " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)",
-		      "ttI", sub, allowed, s->owner);
+	st = db_query(c, KPI_SQL_CERTS, "ttI", sub, allowed, s->owner);
 	while (st && db_step(st) == 1) {
 		struct kpi *k = unit_k(out, db_col_i64(st, 0));
 		if (!k)
@@ -370,15 +368,7 @@ reporters:
 	db_done(c, st);
 
 	/* permits approved in [from, to): from the last submission before the approval */
-	st = db_query(c, "SELECT p.unit_id, count(*), sum(a.at - (SELECT max(s.at) FROM permit_events s"
-			 "  WHERE s.permit_id = a.permit_id AND s.action = 'submit' AND s.at <= a.at))"
-			 " FROM permit_events a JOIN permits p ON p.id = a.permit_id"
-			 " WHERE a.to_state = 'approved' AND a.from_state <> 'approved' AND a.at >= ?4 AND a.at < ?5"
-			 " AND (?3 = 0 OR p.applicant_id = ?3)"
-			 " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
-			 " AND EXISTS (SELECT 1 FROM permit_events s WHERE s.permit_id = a.permit_id AND s.action = 'submit'"
-			 "  AND s.at <= a.at) GROUP BY p.unit_id",
-		      "ttIII", sub, allowed, s->owner, from, to);
+	st = db_query(c, KPI_SQL_APPROVALS, "ttIII", sub, allowed, s->owner, from, to);
 	while (st && db_step(st) == 1) {
 		struct kpi *k = unit_k(out, db_col_i64(st, 0));
 		if (!k)

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/module.h"
+#include "http/compress.h"
 #include "http/static.h"
 #include "web/i18n.h"
 
@@ -14,7 +15,8 @@
 
 html_raw page_csrf(struct req *r)
 {
-	const char *tok = r->who && r->who->session_id ? r->who->csrf : auth_form_csrf(r);
+	/* masked afresh on every page, so compressing the page leaks nothing (http/compress.h) */
+	const char *tok = csrf_mask(r, r->who && r->who->session_id ? r->who->csrf : auth_form_csrf(r));
 	struct strbuf sb = STRBUF_INIT;
 	html_printf(&sb, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", tok);
 	char *s = arena_strdup(&r->arena, sb.buf);
