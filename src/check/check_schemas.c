@@ -33,7 +33,7 @@
 #define RECORD_IN "{\"type\":\"object\",\"required\":[\"task_id\",\"idem_key\",\"answers\"],\"properties\":{\"task_id\":" ID "," \
 	"\"idem_key\":{\"type\":\"string\",\"maxLength\":64},\"scan_id\":" ID ",\"lat\":{\"type\":\"number\"},\"lng\":{\"type\":\"number\"}," \
 	"\"gps_acc\":{\"type\":\"number\"},\"note\":{\"type\":\"string\",\"maxLength\":500},\"answers\":{\"type\":\"array\",\"maxItems\":64," \
-	"\"items\":{\"type\":\"object\",\"required\":[\"item_id\"],\"properties\":{\"item_id\":" ID ",\"value\":{\"type\":[\"string\",\"number\"]}," \
+	"\"items\":{\"type\":\"object\",\"required\":[\"item_id\"],\"properties\":{\"item_id\":" ID ",\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}," \
 	"\"photo\":{\"type\":\"string\",\"description\":\"SHA-256 from POST /api/v1/photos\"},\"note\":" STR "}}}}}"
 #define RECORD_OUT "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"task_id\":" ID ",\"template_id\":" ID ",\"template_version\":" INT "," \
 	"\"user_id\":" ID ",\"scan_id\":" IDN ",\"scanned_at\":" INT ",\"finished_at\":" INT ",\"on_site_seconds\":" IDN "," \

@@ -13,12 +13,13 @@
 #define RISK_MAP_AREA "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"unit_id\":" ID ",\"unit_name\":" STR "," \
 	"\"level\":" RISK_MAP_LEVEL ",\"colour\":" RISK_MAP_COLOUR ",\"objects\":{\"type\":\"integer\"}," \
 	"\"points\":{\"nullable\":true,\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}},\"href\":" STR "}}"
-#define RISK_MAP_DRAWING "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"unit_id\":" ID ",\"width\":{\"type\":\"integer\"}," \
-	"\"height\":{\"type\":\"integer\"},\"url\":" STR "}}"
+#define RISK_MAP_DRAWING_PROPS "\"properties\":{\"id\":" ID ",\"unit_id\":" ID ",\"width\":{\"type\":\"integer\"}," \
+	"\"height\":{\"type\":\"integer\"},\"url\":" STR "}"
+#define RISK_MAP_DRAWING "{\"type\":\"object\"," RISK_MAP_DRAWING_PROPS "}"
 
 #define RISK_MAP_SCHEMAS \
 	{"GET", "/api/v1/risk/map", NULL, "{\"type\":\"object\",\"properties\":{\"unit_id\":" ID ",\"unit_name\":" STR "," \
-	 "\"drawing\":{\"nullable\":true,\"allOf\":[" RISK_MAP_DRAWING "]},\"areas\":{\"type\":\"array\",\"items\":" RISK_MAP_AREA "}}}"}, \
+	 "\"drawing\":{\"type\":\"object\",\"nullable\":true," RISK_MAP_DRAWING_PROPS "},\"areas\":{\"type\":\"array\",\"items\":" RISK_MAP_AREA "}}}"}, \
 	{"POST", "/api/v1/risk/map/drawing", "{\"type\":\"object\",\"description\":\"multipart/form-data: drawing (PNG or JPEG, " \
 	 "at most 8 MiB), unit_id; or the image itself as the body\"}", RISK_MAP_DRAWING}, \
 	{"PUT", "/api/v1/risk/map/areas/:id", "{\"type\":\"object\",\"required\":[\"points\"],\"properties\":{\"points\":" RISK_MAP_POINTS "}}", \

@@ -42,8 +42,8 @@ static const struct module_job jobs[] = {
 	"{\"type\":\"object\",\"required\":[\"requirements\",\"records\",\"exams\",\"hours\"],\"properties\":{" \
 	"\"requirements\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"course_id\":{\"type\":\"integer\"}," \
 	"\"course\":{\"type\":\"string\"},\"hours\":{\"type\":\"integer\"},\"applies\":{\"type\":\"string\"}," \
-	"\"state\":{\"enum\":[\"complete\",\"due\",\"overdue\"]},\"due\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"}," \
-	"\"done_on\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"}}}},\"records\":{\"type\":\"array\"}," \
+	"\"state\":{\"enum\":[\"complete\",\"due\",\"overdue\"]},\"due\":{\"type\":\"string\",\"nullable\":true,\"format\":\"date\"}," \
+	"\"done_on\":{\"type\":\"string\",\"nullable\":true,\"format\":\"date\"}}}},\"records\":{\"type\":\"array\"}," \
 	"\"exams\":{\"type\":\"array\"},\"hours\":{\"type\":\"integer\"}}}"
 #define MATRIX_SCHEMA \
 	"{\"type\":\"object\",\"properties\":{\"courses\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}," \
