@@ -34,7 +34,10 @@ int check_templates_page(struct req *r)
 			    db_col_i64(st, 0), db_col_text(st, 1), T(r, arena_printf(&r->arena, "check.kind.%s", db_col_text(st, 2))),
 			    db_col_i64(st, 3), db_col_i64(st, 4));
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></div><p><a href=\"/checks/plans\">%s</a> · <a href=\"/checks/points\">%s</a> · "
+	html_printf(&r->out, "</tbody></table></div>");
+	if (auth_has(r, "check.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/checks/templates/new\">%s</a></p>", T(r, "check.new_template"));
+	html_printf(&r->out, "<p><a href=\"/checks/plans\">%s</a> · <a href=\"/checks/points\">%s</a> · "
 			     "<a href=\"/checks/stops\">%s</a></p></section>",
 		    T(r, "check.plans"), T(r, "check.points"), T(r, "check.stops"));
 	page_end(r);
@@ -70,7 +73,10 @@ int check_template_page(struct req *r)
 			    *db_col_text(st, 2) || *db_col_text(st, 3) ? "–" : "", db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5),
 			    db_col_i64(st, 6) ? T(r, "check.photo_required") : "");
 	db_done(r->db, st);
-	html_printf(&r->out, "</ol></section>");
+	html_printf(&r->out, "</ol>");
+	if (auth_has(r, "check.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/checks/templates/%D/edit\">%s</a></p>", id, T(r, "check.edit_items"));
+	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
 }
@@ -93,7 +99,10 @@ int check_plans_page(struct req *r)
 			    db_col_text(st, 5));
 	}
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></div></section>");
+	html_printf(&r->out, "</tbody></table></div>");
+	if (auth_has(r, "check.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/checks/plans/new\">%s</a></p>", T(r, "check.new_plan"));
+	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
 }

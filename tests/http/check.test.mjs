@@ -322,3 +322,63 @@ test('coverage per unit against a hand-computed data set', async () => {
   const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2031-03-12&to=2031-03-10');
   assert.equal(bad.status, 400);
 });
+
+// repeated form fields (the item rows, the route) as a browser posts them
+function formBody(c, pairs) {
+  const p = new URLSearchParams([['_csrf', c.csrf], ...pairs]);
+  return { body: p.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
+}
+const row = (kind, label, min = '', max = '', unit = '', photo = '0') => [['item_kind', kind], ['item_label', label],
+  ['item_min', min], ['item_max', max], ['item_unit', unit], ['item_choices', ''], ['item_fails', ''], ['item_photo', photo]];
+
+test('the safety officer makes a checklist with a reading item, its next version and a round plan on the desktop forms', async () => {
+  const page = srv.client();
+  await page.login('anhuan');
+  const unit = String(ids.area.unit_id);
+  assert.match((await page.get('/checks/templates')).text, /href="\/checks\/templates\/new"/);
+  assert.match((await page.get('/checks/templates/new')).text, /id="template-form"/);
+  const head = [['name', '表单压力巡检'], ['kind', 'round'], ['unit_id', unit], ['require_scan', '0']];
+  // a reading without limits is refused under its row, with what was typed kept
+  let r = await page.request('POST', '/checks/templates', formBody(page, [...head, ...row('pass_fail', '阀门无泄漏'),
+    ...row('number', '出口压力无限值')]));
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /id="err-item_2"/);
+  assert.match(r.text, /value="出口压力无限值"/);
+  assert.match(r.text, /value="表单压力巡检"/);
+  r = await page.request('POST', '/checks/templates', formBody(page, [...head, ...row('pass_fail', '阀门无泄漏'),
+    ...row('number', '出口压力', '0.2', '0.6', 'MPa'), ...row('pass_fail', '', '', '', '')]));
+  assert.equal(r.status, 303, r.text);
+  const tid = Number(/\/checks\/templates\/(\d+)$/.exec(r.location)[1]);
+  const safety = await api('anhuan');
+  let t = (await safety.get(`/api/v1/check/templates/${tid}`)).json;
+  assert.equal(t.version, 1);
+  assert.deepEqual(t.items.map((i) => [i.kind, i.label, i.min ?? null, i.max ?? null]),
+    [['pass_fail', '阀门无泄漏', null, null], ['number', '出口压力', 0.2, 0.6]]);
+  // editing writes version 2; version 1 stays as records made with it show it
+  const edit = (await page.get(`/checks/templates/${tid}/edit`)).text;
+  assert.match(edit, /value="出口压力"/);
+  r = await page.request('POST', `/checks/templates/${tid}/edit`, formBody(page, [['require_scan', '1'],
+    ...row('pass_fail', '阀门无泄漏'), ...row('number', '出口压力', '0.25', '0.6', 'MPa'), ...row('text', '备注')]));
+  assert.equal(r.status, 303, r.text);
+  t = (await safety.get(`/api/v1/check/templates/${tid}`)).json;
+  assert.equal(t.version, 2);
+  assert.equal(t.items.length, 3);
+  assert.equal(t.items[1].min, 0.25);
+  assert.equal((await safety.get(`/api/v1/check/templates/${tid}?version=1`)).json.items.length, 2);
+  // a checkpoint on its form, then a plan whose route runs through it
+  r = await page.post('/checks/points', { name: '表单巡检点', unit_id: unit });
+  assert.equal(r.status, 303, r.text);
+  const pt = (await safety.get('/api/v1/check/points')).json.items.find((p) => p.name === '表单巡检点');
+  assert.ok(pt);
+  assert.match((await page.get('/checks/plans')).text, /href="\/checks\/plans\/new"/);
+  const plan = [['name', '表单夜班巡检'], ['unit_id', unit], ['template_id', String(tid)], ['position_id', ''],
+    ['user_id', String(ids.yuangong)], ['shift_end', '06:00'], ['every_min', '120'], ['points', ''], ['points', String(pt.id)]];
+  r = await page.request('POST', '/checks/plans', formBody(page, [...plan, ['shift_start', '25:00']]));
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /id="err-shift_start"/);
+  assert.match(r.text, /value="表单夜班巡检"/);
+  r = await page.request('POST', '/checks/plans', formBody(page, [...plan, ['shift_start', '20:00']]));
+  assert.equal(r.status, 303, r.text);
+  const p = (await safety.get('/api/v1/check/plans')).json.items.find((x) => x.name === '表单夜班巡检');
+  assert.deepEqual([p.template_id, p.user_id, p.shift_start, p.shift_end, p.every_min, p.points], [tid, ids.yuangong, 1200, 360, 120, [pt.id]]);
+});
