@@ -21,6 +21,8 @@ const struct route check_routes[] = {
 	{"GET", "/checks/tasks/:id", check_task_page, "check.do", 0, "A check task and its form"},
 	{"POST", "/checks/tasks/:id", check_task_post, "check.do", 0, "Record a check (multipart form, photos per item)"},
 	{"GET", "/checks/records/:id", check_record_page, "check.do", 0, "A check record: results, time on site, failed items"},
+	{"GET", "/checks/records/:id/photos/:sha", check_record_photo_get, "check.do", 0,
+	 "A check record's photo (?thumb=1) to those who may see the record"},
 	{"POST", "/checks/records/:id/items/:item/hazard", check_item_hazard_post, "hazard.report", 0,
 	 "File a failed item as a hazard, pre-filled and linked"},
 	{"GET", "/checks/templates", check_templates_page, "check.view", 0, "Checklists"},

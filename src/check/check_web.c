@@ -411,7 +411,8 @@ int check_record_page(struct req *r)
 	if (defend)
 		html_printf(&r->out, "<p class=\"notice notice-warn\">%s</p>", T(r, "check.defend"));
 	html_printf(&r->out, "<ul class=\"list\" id=\"results\">");
-	st = db_query(r->db, "SELECT i.id, i.label, cr.value, cr.ok, COALESCE(cr.hazard_id, 0), COALESCE(h.number, ''), i.unit"
+	st = db_query(r->db, "SELECT i.id, i.label, cr.value, cr.ok, COALESCE(cr.hazard_id, 0), COALESCE(h.number, ''), i.unit,"
+			     " COALESCE(cr.photo_sha, '')"
 			     " FROM check_results cr JOIN check_template_items i ON i.id = cr.item_id"
 			     " LEFT JOIN hazards h ON h.id = cr.hazard_id WHERE cr.record_id = ? ORDER BY i.seq", "I", id);
 	while (st && db_step(st) == 1) {
@@ -421,6 +422,10 @@ int check_record_page(struct req *r)
 			    ok ? "" : " class=\"overdue\"", db_col_text(st, 1),
 			    !strcmp(v, "pass") ? T(r, "check.pass") : !strcmp(v, "fail") ? T(r, "check.fail") : v, db_col_text(st, 6),
 			    ok ? " ok" : " bad", ok ? T(r, "check.ok") : T(r, "check.not_ok"));
+		if (*db_col_text(st, 7))
+			html_printf(&r->out, " <a class=\"ck-shot\" href=\"/checks/records/%D/photos/%s\"><img src=\"/checks/records/%D/photos/%s?thumb=1\""
+					     " alt=\"%s\" loading=\"lazy\" width=\"64\" height=\"64\"></a>",
+				    id, db_col_text(st, 7), id, db_col_text(st, 7), T(r, "check.photo"));
 		if (!ok && db_col_i64(st, 4))
 			html_printf(&r->out, " <a href=\"/hazards/%D\">%s</a>", db_col_i64(st, 4), db_col_text(st, 5));
 		else if (!ok && user == r->who->user_id && auth_has(r, "hazard.report"))

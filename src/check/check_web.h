@@ -76,6 +76,8 @@ int check_template_edit_page(struct req *r);
 int check_template_version_post(struct req *r);
 int check_plan_new_page(struct req *r);
 int check_plan_create_post(struct req *r);
+/* check_photo_web.c: a record's photo to those who may see the record */
+int check_record_photo_get(struct req *r);
 /* check_admin_web.c */
 int check_templates_page(struct req *r);
 int check_template_page(struct req *r);

@@ -212,6 +212,21 @@ test('a failed item becomes a hazard in one step, and its control measure sends 
     photo: sha, note: '联锁旁路未恢复' }] });
   assert.equal(r.status, 201, r.text);
   const rec = r.json.id;
+  // the record's photo, before it is any hazard's: shown on the record page, served to its
+  // maker and to whoever sees the record's unit, 404 to a person outside that scope
+  const shot = `/checks/records/${rec}/photos/${sha}`;
+  const wp = srv.client();
+  await wp.login('yuangong');
+  assert.match((await wp.get(`/checks/records/${rec}`)).text, new RegExp(`src="${shot}\\?thumb=1"`));
+  for (const who of ['yuangong', 'ws1zhuren']) {
+    const g = await (await api(who)).request('GET', `${shot}?thumb=1`);
+    assert.equal(g.status, 200, who);
+    assert.equal(g.headers.get('content-type'), 'image/jpeg');
+  }
+  const outside = await api('u011');
+  assert.equal((await outside.request('GET', shot)).status, 404, 'a team leader of workshop two does not see workshop one');
+  assert.equal((await outside.request('GET', `/photos/${sha}`)).status, 404);
+  assert.equal((await w.request('GET', `/checks/records/${rec}/photos/${'0'.repeat(64)}`)).status, 404, 'not this record\'s photo');
   r = await w.postJson(`/api/v1/check/records/${rec}/items/${task.items[0].id}/hazard`, {});
   assert.equal(r.status, 201, r.text);
   const hid = r.json.hazard_id;
