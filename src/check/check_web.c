@@ -157,7 +157,8 @@ int check_scan_page(struct req *r)
 		return 0;
 	}
 	int64_t me = r->who->user_id, pos = check_my_position(r), task = 0;
-	db_get_i64(r->db, &task, "SELECT k.id FROM check_tasks k WHERE k.point_id = ? AND k.status = 'open' AND k.window_start <= ?"
+	db_get_i64(r->db, &task, "SELECT k.id FROM check_tasks k WHERE k.point_id = ? AND k.status IN ('open', 'suspended')"
+				 " AND k.record_id IS NULL AND k.window_start <= ?"
 				 " AND k.window_end > ? AND (k.assignee_id = ? OR " CHECK_POST_MINE ")"
 				 " ORDER BY k.window_end, k.seq, k.id LIMIT 1", "IIIIIt", point, a.now, a.now, me, pos, CHECK_MY_PATH(r));
 	if (task)
@@ -262,7 +263,12 @@ static void task_page(struct req *r, const struct check_task *t, const char *err
 		text_parse_i64(s, &scan);
 	else if (req_query_id(r, "scan", &scan) < 0)
 		return;
-	if (strcmp(t->status, "open")) {
+	int defend_open = !strcmp(t->status, "suspended") && !t->record_id && now >= t->ws && now < t->we;
+	if (defend_open) {
+		/* out of use: the person may record what they found; the record says so (isDefend) */
+		html_printf(&r->out, "<p class=\"notice notice-warn\" id=\"defend\">%s</p>", T(r, "check.defend_record"));
+		form_html(r, t, scan, err_field, err);
+	} else if (strcmp(t->status, "open")) {
 		html_printf(&r->out, "<p><span class=\"badge\">%s</span>%s</p>", T(r, arena_printf(&r->arena, "check.status.%s", t->status)),
 			    t->is_defend ? T(r, "check.defend_mark") : "");
 		if (t->record_id)

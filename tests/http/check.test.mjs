@@ -266,8 +266,20 @@ test('a device out of use suspends its tasks for the period (is_defend), neither
   assert.equal(t.is_defend, true);
   const w = await api('yuangong');
   const task = (await w.get(`/api/v1/check/tasks/${t.id}`)).json;
-  r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's1', answers: [{ item_id: task.items[0].id, value: 'pass' }] });
+  // what the person found at the stopped device is recorded, marked out of use (isDefend);
+  // the task stays suspended (neither done nor missed), and a second record is refused
+  const wp = srv.client();
+  await wp.login('yuangong');
+  assert.match((await wp.get(`/checks/tasks/${t.id}`)).text, /id="defend"[\s\S]*class="stack ck-form"/);
+  const answers = task.items.map((i) => ({ item_id: i.id, value: i.kind === 'number' ? '85' : 'pass' }));
+  r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's1', answers });
+  assert.equal(r.status, 201, r.text);
+  const rec = (await w.get(`/api/v1/check/records/${r.json.id}`)).json;
+  assert.equal(rec.is_defend, true);
+  assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended');
+  r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's2', answers });
   assert.equal(r.status, 409);
+  assert.match((await wp.get(`/checks/records/${rec.id}`)).text, /notice-warn/);
   await setClock(srv, local(2027, 1, 7, 9));
   await tick(srv);
   assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended', 'not missed');
