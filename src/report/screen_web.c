@@ -8,6 +8,7 @@
  * the page still shows the panels as of loading.
  */
 #include "report/report.h"
+#include "check/check.h"
 #include "risk/risk.h"
 #include "base/clock.h"
 #include "http/static.h"
@@ -74,6 +75,11 @@ static void panels(struct req *r, struct strbuf *o, struct dash *d)
 	dash_ranking(r, o, d);
 	html_printf(o, "</section><section class=\"scr-f\"><h2>%s</h2>", T(r, "report.major_open"));
 	dash_major_list(r, o, d, 5);
+	/* the check module's coverage of the period (双重预防 排查): the share and the misses */
+	const char **cov;
+	if (check_coverage_cells(r, d->unit_id, d->from, d->to, &cov) > 1)
+		html_printf(o, "<p class=\"scr-cov\" id=\"check-coverage\"><span>%s</span> <strong>%s</strong> · %s <strong>%s</strong></p>",
+			    T(r, "check.coverage"), cov[CHECK_COVERAGE_COLS + 1], T(r, "check.missed"), cov[CHECK_COVERAGE_COLS + 2]);
 	html_printf(o, "</section>");
 	risk_map_panel(r, o, d->unit_id, 1);	/* 四色分布图 (risk module): a fourth column */
 	html_printf(o, "</div>");

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, setClock, tick } from './lib.mjs';
 import { png } from './images.mjs';
+import { execFileSync } from 'node:child_process';
 
 let srv, meta;
 const ids = {};
@@ -346,6 +347,15 @@ test('coverage per unit against a hand-computed data set', async () => {
     assert.match(html, /id="check-coverage"/, path);
     assert.match(html, /<tr class="total"><td>合计<\/td><td>50\.0%<\/td><td>1<\/td><td>1<\/td><td>1<\/td><td>1<\/td><\/tr>/, path);
   }
+  // and in the monthly PDF (its section 7) and on the big screen
+  const pdf = await fetch(`${srv.url}/reports/monthly.pdf?unit=${eqd}&month=2031-03`, { headers: { Cookie: page.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString();
+  assert.match(text, /7\. 排查覆盖率/);
+  assert.match(text, /合计\s+50\.0%\s+1\s+1\s+1\s+1/);
+  const screen = (await page.get(`/dashboard/screen/panels?unit=${eqd}`)).text;
+  assert.match(screen, /id="check-coverage"><span>[^<]+<\/span> <strong>50\.0%<\/strong> · [^<]+<strong>1<\/strong>/);
   const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2031-03-12&to=2031-03-10');
   assert.equal(bad.status, 400);
 });
