@@ -347,6 +347,15 @@ test('coverage per unit against a hand-computed data set', async () => {
     assert.match(html, /id="check-coverage"/, path);
     assert.match(html, /<tr class="total"><td>合计<\/td><td>50\.0%<\/td><td>1<\/td><td>1<\/td><td>1<\/td><td>1<\/td><\/tr>/, path);
   }
+  // the calendar of that unit: done and missed per day, the same 5 and 1 (cards below 600 px)
+  const cal = (await page.get(`/checks/calendar?month=2031-03&unit=${eqd}`)).text;
+  assert.match(cal, /<table id="calendar" class="cards">/);
+  const days = [...cal.matchAll(/data-day="2031-03-(\d\d)"><td>[^<]*<\/td><td class="num" data-label="[^"]*">(\d+)<\/td><td class="num[^"]*" data-label="[^"]*">(\d+)<\/td>/g)];
+  assert.equal(days.length, 31);
+  const sum = (k) => days.filter((x) => ['10', '11', '12'].includes(x[1])).reduce((a, x) => a + Number(x[k]), 0);
+  assert.deepEqual([sum(2), sum(3)], [5, 1]);
+  assert.equal((await page.get('/checks/calendar?month=2031-03&unit=999999')).status, 400);
+  assert.match((await page.get('/checks/missed')).text, /<table id="missed-people" class="cards">/);
   // and in the monthly PDF (its section 7) and on the big screen
   const pdf = await fetch(`${srv.url}/reports/monthly.pdf?unit=${eqd}&month=2031-03`, { headers: { Cookie: page.cookieHeader() } });
   assert.equal(pdf.status, 200);
