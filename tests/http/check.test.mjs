@@ -363,8 +363,8 @@ test('coverage per unit against a hand-computed data set', async () => {
   const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString();
   assert.match(text, /7\. 排查覆盖率/);
   assert.match(text, /合计\s+50\.0%\s+1\s+1\s+1\s+1/);
-  const screen = (await page.get(`/dashboard/screen/panels?unit=${eqd}`)).text;
-  assert.match(screen, /id="check-coverage"><span>[^<]+<\/span> <strong>50\.0%<\/strong> · [^<]+<strong>1<\/strong>/);
+  const screen = (await page.get(`/dashboard/screen?unit=${eqd}`)).text;
+  assert.match(screen, /id="check-coverage">[^<]+<strong>50\.0%<\/strong> · [^<]+<strong>1<\/strong>/);
   const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2031-03-12&to=2031-03-10');
   assert.equal(bad.status, 400);
 });
