@@ -97,6 +97,13 @@ int64_t check_scan(const struct actor *a, const char *token, const char *nfc, co
  * dashboard and the monthly report. Writes nothing when the unit is unknown. */
 void check_coverage_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
 
+/* The same figures as rows of text cells, 6 a row (unit, share, missed, failed items, hazards by
+ * checks, hazards otherwise): a header row, the total, then each unit; for the monthly PDF and
+ * the big screen. The row count (0 when the unit is unknown or storage failed); *cells and
+ * the texts live in r's arena. */
+#define CHECK_COVERAGE_COLS 6
+int check_coverage_cells(struct req *r, int64_t unit_id, int64_t from, int64_t to, const char ***cells);
+
 /* ---- demo data (check_demo.c) ---- */
 int check_demo_load(struct db *c);
 

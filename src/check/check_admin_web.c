@@ -16,6 +16,7 @@
 #include "web/page.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int check_templates_page(struct req *r)
@@ -34,7 +35,10 @@ int check_templates_page(struct req *r)
 			    db_col_i64(st, 0), db_col_text(st, 1), T(r, arena_printf(&r->arena, "check.kind.%s", db_col_text(st, 2))),
 			    db_col_i64(st, 3), db_col_i64(st, 4));
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></div><p><a href=\"/checks/plans\">%s</a> · <a href=\"/checks/points\">%s</a> · "
+	html_printf(&r->out, "</tbody></table></div>");
+	if (auth_has(r, "check.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/checks/templates/new\">%s</a></p>", T(r, "check.new_template"));
+	html_printf(&r->out, "<p><a href=\"/checks/plans\">%s</a> · <a href=\"/checks/points\">%s</a> · "
 			     "<a href=\"/checks/stops\">%s</a></p></section>",
 		    T(r, "check.plans"), T(r, "check.points"), T(r, "check.stops"));
 	page_end(r);
@@ -70,7 +74,10 @@ int check_template_page(struct req *r)
 			    *db_col_text(st, 2) || *db_col_text(st, 3) ? "–" : "", db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5),
 			    db_col_i64(st, 6) ? T(r, "check.photo_required") : "");
 	db_done(r->db, st);
-	html_printf(&r->out, "</ol></section>");
+	html_printf(&r->out, "</ol>");
+	if (auth_has(r, "check.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/checks/templates/%D/edit\">%s</a></p>", id, T(r, "check.edit_items"));
+	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
 }
@@ -93,15 +100,19 @@ int check_plans_page(struct req *r)
 			    db_col_text(st, 5));
 	}
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></div></section>");
+	html_printf(&r->out, "</tbody></table></div>");
+	if (auth_has(r, "check.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/checks/plans/new\">%s</a></p>", T(r, "check.new_plan"));
+	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
 }
 
-/* A month of tasks in the caller's scope, one row per day: done, missed, open, suspended. */
+/* A month of tasks in the caller's scope — or of one unit and its subtree (?unit=) — one row per
+ * day: done, missed, open, suspended; rows become cards below 600 px. */
 int check_calendar_page(struct req *r)
 {
-	int64_t today = day_today();
+	int64_t today = day_today(), unit = 0;
 	int y, m, d;
 	day_to_ymd(today, &y, &m, &d);
 	const char *ms = req_query(r, "month");
@@ -109,19 +120,46 @@ int check_calendar_page(struct req *r)
 		req_bad_param(r, "month");
 		return 0;
 	}
+	const char *pattern = auth_scope_pattern(r);
+	int rc = req_query_id(r, "unit", &unit);
+	if (rc < 0)
+		return 0;
+	if (rc == 1) {
+		char *path = NULL;
+		if (!auth_scope_allows(r, unit, -1) || db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit) != 1) {
+			free(path);
+			req_bad_param(r, "unit");
+			return 0;
+		}
+		pattern = arena_printf(&r->arena, "%s%%", path);
+		free(path);
+	}
 	int64_t first = day_from_ymd(y, m, 1), next = day_add_months(first, 1);
 	page_begin(r, T(r, "check.calendar"));
 	int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1, ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
-	html_printf(&r->out, "<section class=\"card\"><h1>%s %s</h1><p><a href=\"/checks/calendar?month=%s\">←</a> "
-			     "<a href=\"/checks/calendar?month=%s\">→</a></p><div class=\"table-wrap\"><table id=\"calendar\"><thead><tr>"
-			     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		    T(r, "check.calendar"), arena_printf(&r->arena, "%d-%02d", y, m),
-		    arena_printf(&r->arena, "%d-%02d", py, pm), arena_printf(&r->arena, "%d-%02d", ny, nm), T(r, "check.day"), T(r, "check.status.done"), T(r, "check.status.missed"),
-		    T(r, "check.status.open"), T(r, "check.status.suspended"));
+	const char *uq = unit ? arena_printf(&r->arena, "&unit=%lld", (long long)unit) : "";
+	html_printf(&r->out, "<section class=\"card\"><h1>%s %s</h1><form method=\"get\" class=\"filters\" id=\"calendar-unit\">"
+			     "<input type=\"hidden\" name=\"month\" value=\"%s\"><label><span>%s</span><select name=\"unit\">"
+			     "<option value=\"\">%s</option>",
+		    T(r, "check.calendar"), arena_printf(&r->arena, "%d-%02d", y, m), arena_printf(&r->arena, "%d-%02d", y, m),
+		    T(r, "check.unit"), T(r, "check.all_units"));
+	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path LIMIT 500", "t",
+				    auth_scope_pattern(r));
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0), db_col_i64(st, 0) == unit ? " selected" : "",
+			    db_col_text(st, 1));
+	db_done(r->db, st);
+	html_printf(&r->out, "</select></label><button>%s</button></form><p class=\"dash-links\">"
+			     "<a class=\"button\" href=\"/checks/calendar?month=%s%s\">← %s</a> "
+			     "<a class=\"button\" href=\"/checks/calendar?month=%s%s\">%s →</a></p><div class=\"table-wrap\">"
+			     "<table id=\"calendar\" class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		    T(r, "check.show"), arena_printf(&r->arena, "%d-%02d", py, pm), uq, arena_printf(&r->arena, "%d-%02d", py, pm),
+		    arena_printf(&r->arena, "%d-%02d", ny, nm), uq, arena_printf(&r->arena, "%d-%02d", ny, nm), T(r, "check.day"),
+		    T(r, "check.status.done"), T(r, "check.status.missed"), T(r, "check.status.open"), T(r, "check.status.suspended"));
 	int64_t counts[32][4] = {{0}};
-	struct db_stmt *st = db_query(r->db, "SELECT k.window_start, k.status FROM check_tasks k JOIN units un ON un.id = k.unit_id"
-				    " WHERE un.path LIKE ? AND k.window_start >= ? AND k.window_start < ? LIMIT 200000", "tII",
-				    auth_scope_pattern(r), day_start_utc(first), day_start_utc(next));
+	st = db_query(r->db, "SELECT k.window_start, k.status FROM check_tasks k JOIN units un ON un.id = k.unit_id"
+			     " WHERE un.path LIKE ? AND k.window_start >= ? AND k.window_start < ? LIMIT 200000", "tII",
+		      pattern, day_start_utc(first), day_start_utc(next));
 	while (st && db_step(st) == 1) {
 		int64_t i = day_of(db_col_i64(st, 0)) - first;
 		const char *s = db_col_text(st, 1);
@@ -130,11 +168,16 @@ int check_calendar_page(struct req *r)
 			counts[i][k]++;
 	}
 	db_done(r->db, st);
+	const char *lab[4] = {T(r, "check.status.done"), T(r, "check.status.missed"), T(r, "check.status.open"),
+			      T(r, "check.status.suspended")};
 	for (int64_t dd = first; dd < next; dd++) {
 		char buf[16];
 		int64_t *c = counts[dd - first];
-		html_printf(&r->out, "<tr%r><td>%s</td><td>%D</td><td>%D</td><td>%D</td><td>%D</td></tr>", dd == today ? " class=\"today\"" : "",
-			    day_format(dd, buf), c[0], c[1], c[2], c[3]);
+		html_printf(&r->out, "<tr%r data-day=\"%s\"><td>%s</td><td class=\"num\" data-label=\"%s\">%D</td>"
+				     "<td class=\"num%r\" data-label=\"%s\">%D</td><td class=\"num\" data-label=\"%s\">%D</td>"
+				     "<td class=\"num\" data-label=\"%s\">%D</td></tr>",
+			    dd == today ? " class=\"today\"" : "", day_format(dd, buf), buf, lab[0], c[0], c[1] ? " overdue" : "", lab[1], c[1],
+			    lab[2], c[2], lab[3], c[3]);
 	}
 	html_printf(&r->out, "</tbody></table></div></section>");
 	page_end(r);
@@ -149,7 +192,7 @@ int check_missed_page(struct req *r)
 		return 0;
 	int64_t from = now - days * 86400;
 	page_begin(r, T(r, "check.missed_title"));
-	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p>%s %D</p><h2>%s</h2><div class=\"table-wrap\"><table id=\"missed-units\">"
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p>%s %D</p><h2>%s</h2><div class=\"table-wrap\"><table id=\"missed-units\" class=\"cards\">"
 			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "check.missed_title"), T(r, "check.days"), days, T(r, "check.by_unit"), T(r, "check.unit"), T(r, "check.missed"),
 		    T(r, "check.tasks"));
@@ -158,9 +201,10 @@ int check_missed_page(struct req *r)
 				    " AND k.window_end <= ? AND k.status <> 'suspended' GROUP BY un.id, un.name, un.path ORDER BY un.path",
 				    "tII", auth_scope_pattern(r), from, now);
 	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<tr><td>%s</td><td>%D</td><td>%D</td></tr>", db_col_text(st, 0), db_col_i64(st, 1), db_col_i64(st, 2));
+		html_printf(&r->out, "<tr><td>%s</td><td class=\"num\" data-label=\"%s\">%D</td><td class=\"num\" data-label=\"%s\">%D</td></tr>",
+			    db_col_text(st, 0), T(r, "check.missed"), db_col_i64(st, 1), T(r, "check.tasks"), db_col_i64(st, 2));
 	db_done(r->db, st);
-	html_printf(&r->out, "</tbody></table></div><h2>%s</h2><div class=\"table-wrap\"><table id=\"missed-people\"><thead><tr><th>%s</th>"
+	html_printf(&r->out, "</tbody></table></div><h2>%s</h2><div class=\"table-wrap\"><table id=\"missed-people\" class=\"cards\"><thead><tr><th>%s</th>"
 			     "<th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "check.by_person"), T(r, "check.person"), T(r, "check.unit"), T(r, "check.missed"));
 	st = db_query(r->db, "SELECT COALESCE(us.name, '—'), un.name, count(*) FROM check_tasks k JOIN units un ON un.id = k.unit_id"
@@ -168,7 +212,8 @@ int check_missed_page(struct req *r)
 			     " AND k.window_end > ? AND k.window_end <= ? GROUP BY us.id, us.name, un.name ORDER BY count(*) DESC LIMIT 200",
 		      "tII", auth_scope_pattern(r), from, now);
 	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%D</td></tr>", db_col_text(st, 0), db_col_text(st, 1), db_col_i64(st, 2));
+		html_printf(&r->out, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td class=\"num\" data-label=\"%s\">%D</td></tr>",
+			    db_col_text(st, 0), T(r, "check.unit"), db_col_text(st, 1), T(r, "check.missed"), db_col_i64(st, 2));
 	db_done(r->db, st);
 	html_printf(&r->out, "</tbody></table></div><p class=\"dash-links\"><a class=\"button\" href=\"/checks/coverage\">%s</a>"
 			     " <a class=\"button\" href=\"/checks/calendar\">%s</a> <a class=\"button\" href=\"/checks/templates\">%s</a>"

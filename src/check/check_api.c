@@ -317,7 +317,7 @@ static const char *const item_kinds[] = {"pass_fail", "number", "choice", "text"
 
 /* Validate the items array and write them as version `version` of template id (inside the
  * caller's transaction). 0, or -1 with *field and *key set; *field points into r's arena. */
-static int items_store(struct req *r, int64_t id, int64_t version, json_t *arr, const char **field, const char **key)
+int check_items_store(struct req *r, int64_t id, int64_t version, json_t *arr, const char **field, const char **key)
 {
 	*key = "check.err_items";
 	*field = "items";
@@ -378,8 +378,53 @@ static int items_store(struct req *r, int64_t id, int64_t version, json_t *arr, 
 	return 0;
 }
 
-static const char *const template_kinds[] = {"post_daily", "workshop_weekly", "company_monthly", "seasonal", "holiday",
+const char *const check_template_kinds[] = {"post_daily", "workshop_weekly", "company_monthly", "seasonal", "holiday",
 					     "special_equipment", "fire_monthly", "measure", "round", "other", NULL};
+
+/* Store a new checklist (version 1) with its items and bindings in one transaction, audited:
+ * the id, or -1 with *field and *key (the API and the desktop form share it). */
+int64_t check_template_insert(struct req *r, const char *name, const char *kind, int64_t unit, int64_t source, int rs, json_t *items,
+			      json_t *binds, const char **field, const char **key)
+{
+	struct actor a;
+	actor_from_req(r, &a);
+	*field = NULL;
+	*key = "error.unavailable";
+	if (db_begin(r->db) != DB_OK)
+		return -1;
+	if (db_exec(r->db, "INSERT INTO check_templates (unit_id, name, kind, source, version, require_scan, created_by, created_at,"
+			   " updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)", "IttIiIII", unit, name, kind, source, rs, a.user_id, a.now,
+		    a.now) != DB_OK)
+		goto fail;
+	int64_t id = db_last_id(r->db);
+	if (check_items_store(r, id, 1, items, field, key))
+		goto fail;
+	static const char *const targets[] = {"area", "equipment", "object", "measure", NULL};
+	for (size_t i = 0; binds && i < json_array_size(binds); i++) {
+		json_t *b = json_array_get(binds, i);
+		const char *tg = json_string_value(json_object_get(b, "target"));
+		json_t *tid = json_object_get(b, "target_id");
+		int ok = 0;
+		for (int k = 0; tg && targets[k]; k++)
+			ok |= !strcmp(tg, targets[k]);
+		*field = arena_printf(&r->arena, "bindings[%zu]", i);
+		*key = "form.err_choice";
+		if (!ok || !json_is_integer(tid) ||
+		    db_exec(r->db, "INSERT INTO check_bindings (template_id, target, target_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			    "ItI", id, tg, (int64_t)json_integer_value(tid)) != DB_OK)
+			goto fail;
+	}
+	if (actor_audit(&a, "check_template", id, "create", arena_printf(&r->arena, "%s v1", name)) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		*field = NULL;
+		*key = "error.unavailable";
+		goto fail;
+	}
+	return id;
+fail:
+	db_rollback(r->db);
+	return -1;
+}
 
 /* POST /api/v1/check/templates {name, kind, unit_id, source, require_scan, items: [...],
  * bindings: [{target, target_id}]} — version 1 */
@@ -393,8 +438,8 @@ int check_api_template_create(struct req *r)
 		return 0;
 	}
 	int known = 0;
-	for (int k = 0; kind && template_kinds[k]; k++)
-		known |= !strcmp(kind, template_kinds[k]);
+	for (int k = 0; kind && check_template_kinds[k]; k++)
+		known |= !strcmp(kind, check_template_kinds[k]);
 	if (!known) {
 		invalid(r, 422, "kind", "form.err_choice");
 		return 0;
@@ -412,92 +457,71 @@ int check_api_template_create(struct req *r)
 		invalid(r, 422, "bindings", "form.err_choice");
 		return 0;
 	}
-	struct actor a;
-	actor_from_req(r, &a);
 	const char *field = NULL, *key = "error.unavailable";
-	if (db_begin(r->db) != DB_OK) {
-		invalid(r, 503, NULL, key);
+	int64_t id = check_template_insert(r, name, kind, unit, source, json_is_true(r->json ? json_object_get(r->json, "require_scan") : NULL),
+					   r->json ? json_object_get(r->json, "items") : NULL, binds, &field, &key);
+	if (id < 0) {
+		invalid(r, !strcmp(key, "error.unavailable") ? 503 : 422, field, key);
 		return 0;
-	}
-	int rs = json_is_true(r->json ? json_object_get(r->json, "require_scan") : NULL);
-	if (db_exec(r->db, "INSERT INTO check_templates (unit_id, name, kind, source, version, require_scan, created_by, created_at,"
-			   " updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)", "IttIiIII", unit, name, kind, source, rs, a.user_id, a.now,
-		    a.now) != DB_OK)
-		goto fail;
-	int64_t id = db_last_id(r->db);
-	if (items_store(r, id, 1, r->json ? json_object_get(r->json, "items") : NULL, &field, &key))
-		goto fail;
-	static const char *const targets[] = {"area", "equipment", "object", "measure", NULL};
-	for (size_t i = 0; binds && i < json_array_size(binds); i++) {
-		json_t *b = json_array_get(binds, i);
-		const char *tg = json_string_value(json_object_get(b, "target"));
-		json_t *tid = json_object_get(b, "target_id");
-		int ok = 0;
-		for (int k = 0; tg && targets[k]; k++)
-			ok |= !strcmp(tg, targets[k]);
-		field = arena_printf(&r->arena, "bindings[%zu]", i);
-		key = "form.err_choice";
-		if (!ok || !json_is_integer(tid) ||
-		    db_exec(r->db, "INSERT INTO check_bindings (template_id, target, target_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			    "ItI", id, tg, (int64_t)json_integer_value(tid)) != DB_OK)
-			goto fail;
-	}
-	if (actor_audit(&a, "check_template", id, "create", arena_printf(&r->arena, "%s v1", name)) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		field = NULL;
-		key = "error.unavailable";
-		goto fail;
 	}
 	struct db_stmt *st = db_query(r->db, "SELECT " TEMPLATE_COLS " FROM check_templates t WHERE t.id = ?", "I", id);
 	json_t *j = st && db_step(st) == 1 ? template_json(r, st, 1) : json_object();
 	db_done(r->db, st);
 	resp_json(r, 201, j);
 	return 0;
+}
+
+/* The next version of checklist id with these items (rs: require_scan, -1 keeps it), in one
+ * transaction, audited; records made with earlier versions keep theirs. The version, or -1
+ * with *field and *key. */
+int64_t check_template_version(struct req *r, int64_t id, int rs, json_t *items, const char **field, const char **key)
+{
+	struct actor a;
+	actor_from_req(r, &a);
+	int64_t version = 0;
+	*field = NULL;
+	*key = "error.unavailable";
+	if (db_begin(r->db) != DB_OK)
+		return -1;
+	if (db_get_i64(r->db, &version, "UPDATE check_templates SET version = version + 1, updated_at = ?,"
+					" require_scan = CASE WHEN ? THEN ? ELSE require_scan END WHERE id = ? RETURNING version",
+		       "IiiI", a.now, rs >= 0, rs > 0, id) != 1)
+		goto fail;
+	if (check_items_store(r, id, version, items, field, key))
+		goto fail;
+	if (actor_audit(&a, "check_template", id, "version", arena_printf(&r->arena, "v%lld", (long long)version)) != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		*field = NULL;
+		*key = "error.unavailable";
+		goto fail;
+	}
+	return version;
 fail:
 	db_rollback(r->db);
-	invalid(r, !strcmp(key, "error.unavailable") ? 503 : 422, field, key);
-	return 0;
+	return -1;
 }
 
 /* POST /api/v1/check/templates/:id/versions {items: [...], require_scan} — the next version;
  * records made with earlier versions keep theirs. */
 int check_api_template_items(struct req *r)
 {
-	int64_t id, unit = 0, version = 0;
+	int64_t id, unit = 0;
 	if (req_param_id(r, "id", &id) ||
 	    db_get_i64(r->db, &unit, "SELECT COALESCE(unit_id, 0) FROM check_templates WHERE id = ?", "I", id) != 1 ||
 	    (unit ? !auth_scope_allows(r, unit, -1) : !auth_has(r, "check.manage"))) {
 		entity_not_found(r);
 		return 0;
 	}
-	struct actor a;
-	actor_from_req(r, &a);
 	const char *field = NULL, *key = "error.unavailable";
-	if (db_begin(r->db) != DB_OK) {
-		invalid(r, 503, NULL, key);
-		return 0;
-	}
 	json_t *rs = r->json ? json_object_get(r->json, "require_scan") : NULL;
-	if (db_get_i64(r->db, &version, "UPDATE check_templates SET version = version + 1, updated_at = ?,"
-					" require_scan = CASE WHEN ? THEN ? ELSE require_scan END WHERE id = ? RETURNING version",
-		       "IiiI", a.now, rs != NULL, json_is_true(rs), id) != 1)
-		goto fail;
-	if (items_store(r, id, version, r->json ? json_object_get(r->json, "items") : NULL, &field, &key))
-		goto fail;
-	if (actor_audit(&a, "check_template", id, "version", arena_printf(&r->arena, "v%lld", (long long)version)) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		field = NULL;
-		key = "error.unavailable";
-		goto fail;
+	if (check_template_version(r, id, rs ? json_is_true(rs) : -1, r->json ? json_object_get(r->json, "items") : NULL, &field, &key) < 0) {
+		invalid(r, !strcmp(key, "error.unavailable") ? 503 : 422, field, key);
+		return 0;
 	}
 	struct db_stmt *st = db_query(r->db, "SELECT " TEMPLATE_COLS " FROM check_templates t WHERE t.id = ?", "I", id);
 	json_t *j = st && db_step(st) == 1 ? template_json(r, st, 1) : json_object();
 	db_done(r->db, st);
 	resp_json(r, 200, j);
-	return 0;
-fail:
-	db_rollback(r->db);
-	invalid(r, !strcmp(key, "error.unavailable") ? 503 : 422, field, key);
 	return 0;
 }
 
@@ -536,6 +560,28 @@ static int field_int(struct req *r, const char *name, int64_t lo, int64_t hi, in
 	if (!s || !*s)
 		return required ? -1 : 0;
 	return text_parse_i64(s, out) || *out < lo || *out > hi ? -1 : 0;
+}
+
+/* Store a round plan (checked by the caller) with its route, in one transaction, audited:
+ * the id, or -1 (nothing stored). */
+int64_t check_plan_insert(struct req *r, const char *name, int64_t unit, int64_t tmpl, int64_t pos, int64_t user, int64_t ss, int64_t se,
+			  int64_t every, const int64_t *pts, size_t npts)
+{
+	struct actor a;
+	actor_from_req(r, &a);
+	if (db_begin(r->db) != DB_OK)
+		return -1;
+	int rc = db_exec(r->db, "INSERT INTO check_plans (unit_id, name, template_id, position_id, user_id, shift_start, shift_end,"
+				" every_min, created_by, created_at, updated_at) VALUES (?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, ?, ?)",
+			 "ItIIIIIIIII", unit, name, tmpl, pos, user, ss, se, every, a.user_id, a.now, a.now);
+	int64_t id = rc == DB_OK ? db_last_id(r->db) : -1;
+	for (size_t i = 0; rc == DB_OK && i < npts; i++)
+		rc = db_exec(r->db, "INSERT INTO check_plan_points (plan_id, seq, point_id) VALUES (?, ?, ?)", "IiI", id, (int)i + 1, pts[i]);
+	if (rc != DB_OK || actor_audit(&a, "check_plan", id, "create", name) != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return -1;
+	}
+	return id;
 }
 
 /* POST /api/v1/check/plans {name, unit_id, template_id, position_id | user_id, shift_start,
@@ -594,21 +640,11 @@ int check_api_plan_create(struct req *r)
 			return 0;
 		}
 	}
-	struct actor a;
-	actor_from_req(r, &a);
-	if (db_begin(r->db) != DB_OK) {
-		invalid(r, 503, NULL, "error.unavailable");
-		return 0;
-	}
-	int rc = db_exec(r->db, "INSERT INTO check_plans (unit_id, name, template_id, position_id, user_id, shift_start, shift_end,"
-				" every_min, created_by, created_at, updated_at) VALUES (?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, ?, ?)",
-			 "ItIIIIIIIII", unit, name, tmpl, pos, user, ss, se, every, a.user_id, a.now, a.now);
-	int64_t id = rc == DB_OK ? db_last_id(r->db) : -1;
-	for (size_t i = 0; rc == DB_OK && i < json_array_size(pts); i++)
-		rc = db_exec(r->db, "INSERT INTO check_plan_points (plan_id, seq, point_id) VALUES (?, ?, ?)", "IiI", id, (int)i + 1,
-			     (int64_t)json_integer_value(json_array_get(pts, i)));
-	if (rc != DB_OK || actor_audit(&a, "check_plan", id, "create", name) != DB_OK || db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
+	int64_t *ids = arena_alloc(&r->arena, json_array_size(pts) * sizeof *ids);
+	for (size_t i = 0; i < json_array_size(pts); i++)
+		ids[i] = (int64_t)json_integer_value(json_array_get(pts, i));
+	int64_t id = check_plan_insert(r, name, unit, tmpl, pos, user, ss, se, every, ids, json_array_size(pts));
+	if (id < 0) {
 		invalid(r, 503, NULL, "error.unavailable");
 		return 0;
 	}

@@ -223,6 +223,42 @@ void check_coverage_html(struct req *r, int64_t unit_id, int64_t from, int64_t t
 	json_decref(j);
 }
 
+int check_coverage_cells(struct req *r, int64_t unit_id, int64_t from, int64_t to, const char ***cells)
+{
+	char *path = NULL;
+	json_t *j = NULL;
+	*cells = NULL;
+	if (db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit_id) != 1) {
+		free(path);
+		return 0;
+	}
+	int64_t now = clock_now();
+	int rc = check_coverage_json(r, arena_printf(&r->arena, "%s%%", path), from, to < now ? to : now, now, &j);
+	free(path);
+	if (rc)
+		return 0;
+	json_t *units = json_object_get(j, "units");
+	size_t n = json_array_size(units) + 2;
+	const char **c = arena_alloc(&r->arena, n * CHECK_COVERAGE_COLS * sizeof(*c));
+	static const char *const head[CHECK_COVERAGE_COLS] = {"check.unit", "check.coverage_share", "check.missed", "check.failed_items",
+							     "check.hazards_by_checks", "check.hazards_other"};
+	for (int k = 0; k < CHECK_COVERAGE_COLS; k++)
+		c[k] = T(r, head[k]);
+	for (size_t i = 1; i < n; i++) {
+		json_t *u = i == 1 ? json_object_get(j, "total") : json_array_get(units, i - 2), *cov = json_object_get(u, "coverage");
+		const char **row = c + i * CHECK_COVERAGE_COLS;
+		row[0] = i == 1 ? T(r, "check.total") : arena_strdup(&r->arena, json_string_value(json_object_get(u, "unit")));
+		row[1] = json_is_number(cov) ? arena_printf(&r->arena, "%.1f%%", json_number_value(cov)) : "—";
+		row[2] = arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(u, "missed")));
+		row[3] = arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(u, "failed_items")));
+		row[4] = arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(u, "hazards_by_checks")));
+		row[5] = arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(u, "hazards_other")));
+	}
+	json_decref(j);
+	*cells = c;
+	return (int)n;
+}
+
 int check_coverage_page(struct req *r)
 {
 	int64_t from, to;

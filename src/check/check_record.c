@@ -189,17 +189,17 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 		*status = 404;
 		return -1;
 	}
-	if (!strcmp(t.status, "done")) {
+	int64_t recorded = 0;
+	db_get_i64(c, &recorded, "SELECT count(*) FROM check_records WHERE task_id = ?", "I", t.id);
+	if (!strcmp(t.status, "done") || recorded) {
 		*status = 409;
 		*msg_key = "check.err_done";
 		return -1;
 	}
-	if (!strcmp(t.status, "suspended")) {
-		*status = 409;
-		*msg_key = "check.err_suspended";
-		return -1;
-	}
-	if (a->now < t.ws || a->now >= t.we || strcmp(t.status, "open")) {
+	/* a suspended task (its object out of use, 停用检修) may still be recorded — what the person
+	 * found on site — and the record carries is_defend, the regulator's isDefend, from its task;
+	 * the task stays suspended, so it counts neither as done nor as missed in coverage */
+	if (a->now < t.ws || a->now >= t.we || (strcmp(t.status, "open") && strcmp(t.status, "suspended"))) {
 		*msg_key = "check.err_window";
 		return -1;
 	}
@@ -353,7 +353,8 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 	if (rc != DB_OK)
 		goto fail;
 	/* the task must still be open: two phones finishing it at once store one record */
-	if (db_exec(c, "UPDATE check_tasks SET status = 'done', record_id = ? WHERE id = ? AND status = 'open'", "II", id, t.id) != DB_OK)
+	if (db_exec(c, "UPDATE check_tasks SET status = CASE WHEN status = 'suspended' THEN status ELSE 'done' END, record_id = ?"
+		       " WHERE id = ? AND status IN ('open', 'suspended') AND record_id IS NULL", "II", id, t.id) != DB_OK)
 		goto fail;
 	if (db_changes(c) != 1) {
 		db_rollback(c);

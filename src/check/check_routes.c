@@ -1,7 +1,8 @@
 /*
  * check_routes.c — the check module's route table: the phone pages and the record
  * (check_web.c), the desktop pages (check_admin_web.c, check_coverage.c), checkpoints and
- * stops on the entity layer (check_points_web.c) and the JSON API (check_api.c).
+ * stops on the entity layer (check_points_web.c), the forms of checklists and plans
+ * (check_forms_web.c) and the JSON API (check_api.c).
  */
 #include "check/check.h"
 #include "check/check_web.h"
@@ -20,11 +21,20 @@ const struct route check_routes[] = {
 	{"GET", "/checks/tasks/:id", check_task_page, "check.do", 0, "A check task and its form"},
 	{"POST", "/checks/tasks/:id", check_task_post, "check.do", 0, "Record a check (multipart form, photos per item)"},
 	{"GET", "/checks/records/:id", check_record_page, "check.do", 0, "A check record: results, time on site, failed items"},
+	{"GET", "/checks/records/:id/photos/:sha", check_record_photo_get, "check.do", 0,
+	 "A check record's photo (?thumb=1) to those who may see the record"},
 	{"POST", "/checks/records/:id/items/:item/hazard", check_item_hazard_post, "hazard.report", 0,
 	 "File a failed item as a hazard, pre-filled and linked"},
 	{"GET", "/checks/templates", check_templates_page, "check.view", 0, "Checklists"},
+	{"GET", "/checks/templates/new", check_template_new_page, "check.manage", 0, "The form for a new checklist with its items"},
+	{"POST", "/checks/templates", check_template_create_post, "check.manage", 0, "Create a checklist (version 1) from the form"},
+	{"GET", "/checks/templates/:id/edit", check_template_edit_page, "check.manage", 0, "The form for a checklist's next version"},
+	{"POST", "/checks/templates/:id/edit", check_template_version_post, "check.manage", 0,
+	 "Write a checklist's next version from the form (records keep theirs)"},
 	{"GET", "/checks/templates/:id", check_template_page, "check.view", 0, "A checklist's items (?version=N)"},
 	{"GET", "/checks/plans", check_plans_page, "check.view", 0, "Round plans"},
+	{"GET", "/checks/plans/new", check_plan_new_page, "check.manage", 0, "The form for a new round plan"},
+	{"POST", "/checks/plans", check_plan_create_post, "check.manage", 0, "Create a round plan from the form"},
 	{"GET", "/checks/calendar", check_calendar_page, "check.view", 0, "A month of check tasks by day"},
 	{"GET", "/checks/missed", check_missed_page, "check.view", 0, "Missed checks by unit and person"},
 	{"GET", "/checks/coverage", check_coverage_page, "check.view", 0, "Check coverage per unit"},

@@ -166,7 +166,8 @@ int check_scan_page(struct req *r)
 		return 0;
 	}
 	int64_t me = r->who->user_id, pos = check_my_position(r), task = 0;
-	db_get_i64(r->db, &task, "SELECT k.id FROM check_tasks k WHERE k.point_id = ? AND k.status = 'open' AND k.window_start <= ?"
+	db_get_i64(r->db, &task, "SELECT k.id FROM check_tasks k WHERE k.point_id = ? AND k.status IN ('open', 'suspended')"
+				 " AND k.record_id IS NULL AND k.window_start <= ?"
 				 " AND k.window_end > ? AND (k.assignee_id = ? OR " CHECK_POST_MINE ")"
 				 " ORDER BY k.window_end, k.seq, k.id LIMIT 1", "IIIIIt", point, a.now, a.now, me, pos, CHECK_MY_PATH(r));
 	if (task)
@@ -271,7 +272,12 @@ static void task_page(struct req *r, const struct check_task *t, const char *err
 		text_parse_i64(s, &scan);
 	else if (req_query_id(r, "scan", &scan) < 0)
 		return;
-	if (strcmp(t->status, "open")) {
+	int defend_open = !strcmp(t->status, "suspended") && !t->record_id && now >= t->ws && now < t->we;
+	if (defend_open) {
+		/* out of use: the person may record what they found; the record says so (isDefend) */
+		html_printf(&r->out, "<p class=\"notice notice-warn\" id=\"defend\">%s</p>", T(r, "check.defend_record"));
+		form_html(r, t, scan, err_field, err);
+	} else if (strcmp(t->status, "open")) {
 		html_printf(&r->out, "<p><span class=\"badge\">%s</span>%s</p>", T(r, arena_printf(&r->arena, "check.status.%s", t->status)),
 			    t->is_defend ? T(r, "check.defend_mark") : "");
 		if (t->record_id)
@@ -420,7 +426,8 @@ int check_record_page(struct req *r)
 	if (defend)
 		html_printf(&r->out, "<p class=\"notice notice-warn\">%s</p>", T(r, "check.defend"));
 	html_printf(&r->out, "<ul class=\"list\" id=\"results\">");
-	st = db_query(r->db, "SELECT i.id, i.label, cr.value, cr.ok, COALESCE(cr.hazard_id, 0), COALESCE(h.number, ''), i.unit"
+	st = db_query(r->db, "SELECT i.id, i.label, cr.value, cr.ok, COALESCE(cr.hazard_id, 0), COALESCE(h.number, ''), i.unit,"
+			     " COALESCE(cr.photo_sha, '')"
 			     " FROM check_results cr JOIN check_template_items i ON i.id = cr.item_id"
 			     " LEFT JOIN hazards h ON h.id = cr.hazard_id WHERE cr.record_id = ? ORDER BY i.seq", "I", id);
 	while (st && db_step(st) == 1) {
@@ -430,6 +437,10 @@ int check_record_page(struct req *r)
 			    ok ? "" : " class=\"overdue\"", db_col_text(st, 1),
 			    !strcmp(v, "pass") ? T(r, "check.pass") : !strcmp(v, "fail") ? T(r, "check.fail") : v, db_col_text(st, 6),
 			    ok ? " ok" : " bad", ok ? T(r, "check.ok") : T(r, "check.not_ok"));
+		if (*db_col_text(st, 7))
+			html_printf(&r->out, " <a class=\"ck-shot\" href=\"/checks/records/%D/photos/%s\"><img src=\"/checks/records/%D/photos/%s?thumb=1\""
+					     " alt=\"%s\" loading=\"lazy\" width=\"64\" height=\"64\"></a>",
+				    id, db_col_text(st, 7), id, db_col_text(st, 7), T(r, "check.photo"));
 		if (!ok && db_col_i64(st, 4))
 			html_printf(&r->out, " <a href=\"/hazards/%D\">%s</a>", db_col_i64(st, 4), db_col_text(st, 5));
 		else if (!ok && user == r->who->user_id && auth_has(r, "hazard.report"))

@@ -61,6 +61,25 @@ int check_api_template_create(struct req *r);
 int check_api_template_items(struct req *r);
 int check_api_plans(struct req *r);
 int check_api_plan_create(struct req *r);
+/* the stores the API and the desktop forms share (check_api.c): 0/id/version, or -1 with *field
+ * and *key naming what is wrong ("error.unavailable": nothing was stored) */
+struct json_t;
+int check_items_store(struct req *r, int64_t id, int64_t version, struct json_t *arr, const char **field, const char **key);
+int64_t check_template_insert(struct req *r, const char *name, const char *kind, int64_t unit, int64_t source, int rs,
+			      struct json_t *items, struct json_t *binds, const char **field, const char **key);
+int64_t check_template_version(struct req *r, int64_t id, int rs, struct json_t *items, const char **field, const char **key);
+int64_t check_plan_insert(struct req *r, const char *name, int64_t unit, int64_t tmpl, int64_t pos, int64_t user, int64_t ss,
+			  int64_t se, int64_t every, const int64_t *pts, size_t npts);
+extern const char *const check_template_kinds[];
+/* check_forms_web.c: the desktop forms of checklists (a new one, a new version) and round plans */
+int check_template_new_page(struct req *r);
+int check_template_create_post(struct req *r);
+int check_template_edit_page(struct req *r);
+int check_template_version_post(struct req *r);
+int check_plan_new_page(struct req *r);
+int check_plan_create_post(struct req *r);
+/* check_photo_web.c: a record's photo to those who may see the record */
+int check_record_photo_get(struct req *r);
 /* check_admin_web.c */
 int check_templates_page(struct req *r);
 int check_template_page(struct req *r);
@@ -69,7 +88,6 @@ int check_calendar_page(struct req *r);
 int check_missed_page(struct req *r);
 int check_coverage_page(struct req *r);
 /* coverage (check_coverage.c): per unit of the pattern and period [from, to) */
-struct json_t;
 int check_coverage_json(struct req *r, const char *pattern, int64_t from, int64_t to, int64_t now, struct json_t **out);
 
 #endif

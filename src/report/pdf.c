@@ -12,6 +12,7 @@
  * page when the next block does not fit.
  */
 #include "report/report.h"
+#include "check/check.h"
 #include "base/clock.h"
 #include "db/db.h"
 #include "web/page.h"
@@ -340,6 +341,14 @@ static void render(struct req *r, const struct dash *d, const char *month, cairo
 	db_done(r->db, st);
 	if (!m)
 		p.y += text(&p, MARGIN, p.y, T(r, "report.no_major"), 9, 0, 0, 0);
+
+	/* 7. check coverage (the check module; 双重预防 排查, DOMAIN.md §7), as the HTML report has it */
+	heading(&p, arena_printf(&r->arena, "7. %s", T(r, "check.coverage")));
+	const char **cov;
+	int nc = check_coverage_cells(r, d->unit_id, d->from, d->to, &cov);
+	static const double cw[CHECK_COVERAGE_COLS] = {165, 70, 70, 70, 70, 70};
+	if (nc)
+		table(&p, CHECK_COVERAGE_COLS, cw, cov, nc, 1, 0x3e, 2);
 	footer(&p);
 	cairo_show_page(p.cr);
 }

@@ -8,6 +8,7 @@
  * the page still shows the panels as of loading.
  */
 #include "report/report.h"
+#include "check/check.h"
 #include "risk/risk.h"
 #include "base/clock.h"
 #include "http/static.h"
@@ -97,9 +98,15 @@ int screen_page(struct req *r)
 		       "<script src=\"%s\" defer></script></head><body class=\"screen\">",
 		    strcmp(r->lang, "en") ? "zh-CN" : "en", T(r, "report.screen"), d.unit_name,
 		    static_url("favicon.svg"), static_url("app.css"), static_url("screen.js"));
-	html_printf(o, "<header class=\"scr-head\"><h1>%s · %s</h1><p>%s <time class=\"scr-time\">%s</time>"
-		       " · <a href=\"/dashboard?%s\">%s</a></p></header>",
-		    d.unit_name, T(r, "report.screen_title"), T(r, "report.updated"), now, q, T(r, "report.dashboard"));
+	html_printf(o, "<header class=\"scr-head\"><h1>%s · %s</h1><p>%s <time class=\"scr-time\">%s</time>",
+		    d.unit_name, T(r, "report.screen_title"), T(r, "report.updated"), now);
+	/* the check module's coverage of the period (双重预防 排查): the share and the misses, in the
+	 * header line, so the grid's cells (and the charts sized to them) keep their size */
+	const char **cov;
+	if (check_coverage_cells(r, d.unit_id, d.from, d.to, &cov) > 1)
+		html_printf(o, " · <span id=\"check-coverage\">%s <strong>%s</strong> · %s <strong>%s</strong></span>", T(r, "check.coverage"),
+			    cov[CHECK_COVERAGE_COLS + 1], T(r, "check.missed"), cov[CHECK_COVERAGE_COLS + 2]);
+	html_printf(o, " · <a href=\"/dashboard?%s\">%s</a></p></header>", q, T(r, "report.dashboard"));
 	html_printf(o, "<main id=\"scr-panels\" data-src=\"/dashboard/screen/panels?%s\" data-every=\"60\">", q);
 	panels(r, o, &d);
 	html_printf(o, "</main></body></html>");

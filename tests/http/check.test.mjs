@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, setClock, tick } from './lib.mjs';
 import { png } from './images.mjs';
+import { execFileSync } from 'node:child_process';
 
 let srv, meta;
 const ids = {};
@@ -212,6 +213,21 @@ test('a failed item becomes a hazard in one step, and its control measure sends 
     photo: sha, note: '联锁旁路未恢复' }] });
   assert.equal(r.status, 201, r.text);
   const rec = r.json.id;
+  // the record's photo, before it is any hazard's: shown on the record page, served to its
+  // maker and to whoever sees the record's unit, 404 to a person outside that scope
+  const shot = `/checks/records/${rec}/photos/${sha}`;
+  const wp = srv.client();
+  await wp.login('yuangong');
+  assert.match((await wp.get(`/checks/records/${rec}`)).text, new RegExp(`src="${shot}\\?thumb=1"`));
+  for (const who of ['yuangong', 'ws1zhuren']) {
+    const g = await (await api(who)).request('GET', `${shot}?thumb=1`);
+    assert.equal(g.status, 200, who);
+    assert.equal(g.headers.get('content-type'), 'image/jpeg');
+  }
+  const outside = await api('u011');
+  assert.equal((await outside.request('GET', shot)).status, 404, 'a team leader of workshop two does not see workshop one');
+  assert.equal((await outside.request('GET', `/photos/${sha}`)).status, 404);
+  assert.equal((await w.request('GET', `/checks/records/${rec}/photos/${'0'.repeat(64)}`)).status, 404, 'not this record\'s photo');
   r = await w.postJson(`/api/v1/check/records/${rec}/items/${task.items[0].id}/hazard`, {});
   assert.equal(r.status, 201, r.text);
   const hid = r.json.hazard_id;
@@ -251,8 +267,20 @@ test('a device out of use suspends its tasks for the period (is_defend), neither
   assert.equal(t.is_defend, true);
   const w = await api('yuangong');
   const task = (await w.get(`/api/v1/check/tasks/${t.id}`)).json;
-  r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's1', answers: [{ item_id: task.items[0].id, value: 'pass' }] });
+  // what the person found at the stopped device is recorded, marked out of use (isDefend);
+  // the task stays suspended (neither done nor missed), and a second record is refused
+  const wp = srv.client();
+  await wp.login('yuangong');
+  assert.match((await wp.get(`/checks/tasks/${t.id}`)).text, /id="defend"[\s\S]*class="stack ck-form"/);
+  const answers = task.items.map((i) => ({ item_id: i.id, value: i.kind === 'number' ? '85' : 'pass' }));
+  r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's1', answers });
+  assert.equal(r.status, 201, r.text);
+  const rec = (await w.get(`/api/v1/check/records/${r.json.id}`)).json;
+  assert.equal(rec.is_defend, true);
+  assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended');
+  r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's2', answers });
   assert.equal(r.status, 409);
+  assert.match((await wp.get(`/checks/records/${rec.id}`)).text, /notice-warn/);
   await setClock(srv, local(2027, 1, 7, 9));
   await tick(srv);
   assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended', 'not missed');
@@ -319,6 +347,84 @@ test('coverage per unit against a hand-computed data set', async () => {
     assert.match(html, /id="check-coverage"/, path);
     assert.match(html, /<tr class="total"><td>合计<\/td><td>50\.0%<\/td><td>1<\/td><td>1<\/td><td>1<\/td><td>1<\/td><\/tr>/, path);
   }
+  // the calendar of that unit: done and missed per day, the same 5 and 1 (cards below 600 px)
+  const cal = (await page.get(`/checks/calendar?month=2031-03&unit=${eqd}`)).text;
+  assert.match(cal, /<table id="calendar" class="cards">/);
+  const days = [...cal.matchAll(/data-day="2031-03-(\d\d)"><td>[^<]*<\/td><td class="num" data-label="[^"]*">(\d+)<\/td><td class="num[^"]*" data-label="[^"]*">(\d+)<\/td>/g)];
+  assert.equal(days.length, 31);
+  const sum = (k) => days.filter((x) => ['10', '11', '12'].includes(x[1])).reduce((a, x) => a + Number(x[k]), 0);
+  assert.deepEqual([sum(2), sum(3)], [5, 1]);
+  assert.equal((await page.get('/checks/calendar?month=2031-03&unit=999999')).status, 400);
+  assert.match((await page.get('/checks/missed')).text, /<table id="missed-people" class="cards">/);
+  // and in the monthly PDF (its section 7) and on the big screen
+  const pdf = await fetch(`${srv.url}/reports/monthly.pdf?unit=${eqd}&month=2031-03`, { headers: { Cookie: page.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString();
+  assert.match(text, /7\. 排查覆盖率/);
+  assert.match(text, /合计\s+50\.0%\s+1\s+1\s+1\s+1/);
+  const screen = (await page.get(`/dashboard/screen?unit=${eqd}`)).text;
+  assert.match(screen, /id="check-coverage">[^<]+<strong>50\.0%<\/strong> · [^<]+<strong>1<\/strong>/);
   const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2031-03-12&to=2031-03-10');
   assert.equal(bad.status, 400);
+});
+
+// repeated form fields (the item rows, the route) as a browser posts them
+function formBody(c, pairs) {
+  const p = new URLSearchParams([['_csrf', c.csrf], ...pairs]);
+  return { body: p.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
+}
+const row = (kind, label, min = '', max = '', unit = '', photo = '0') => [['item_kind', kind], ['item_label', label],
+  ['item_min', min], ['item_max', max], ['item_unit', unit], ['item_choices', ''], ['item_fails', ''], ['item_photo', photo]];
+
+test('the safety officer makes a checklist with a reading item, its next version and a round plan on the desktop forms', async () => {
+  const page = srv.client();
+  await page.login('anhuan');
+  const unit = String(ids.area.unit_id);
+  assert.match((await page.get('/checks/templates')).text, /href="\/checks\/templates\/new"/);
+  assert.match((await page.get('/checks/templates/new')).text, /id="template-form"/);
+  const head = [['name', '表单压力巡检'], ['kind', 'round'], ['unit_id', unit], ['require_scan', '0']];
+  // a reading without limits is refused under its row, with what was typed kept
+  let r = await page.request('POST', '/checks/templates', formBody(page, [...head, ...row('pass_fail', '阀门无泄漏'),
+    ...row('number', '出口压力无限值')]));
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /id="err-item_2"/);
+  assert.match(r.text, /value="出口压力无限值"/);
+  assert.match(r.text, /value="表单压力巡检"/);
+  r = await page.request('POST', '/checks/templates', formBody(page, [...head, ...row('pass_fail', '阀门无泄漏'),
+    ...row('number', '出口压力', '0.2', '0.6', 'MPa'), ...row('pass_fail', '', '', '', '')]));
+  assert.equal(r.status, 303, r.text);
+  const tid = Number(/\/checks\/templates\/(\d+)$/.exec(r.location)[1]);
+  const safety = await api('anhuan');
+  let t = (await safety.get(`/api/v1/check/templates/${tid}`)).json;
+  assert.equal(t.version, 1);
+  assert.deepEqual(t.items.map((i) => [i.kind, i.label, i.min ?? null, i.max ?? null]),
+    [['pass_fail', '阀门无泄漏', null, null], ['number', '出口压力', 0.2, 0.6]]);
+  // editing writes version 2; version 1 stays as records made with it show it
+  const edit = (await page.get(`/checks/templates/${tid}/edit`)).text;
+  assert.match(edit, /value="出口压力"/);
+  r = await page.request('POST', `/checks/templates/${tid}/edit`, formBody(page, [['require_scan', '1'],
+    ...row('pass_fail', '阀门无泄漏'), ...row('number', '出口压力', '0.25', '0.6', 'MPa'), ...row('text', '备注')]));
+  assert.equal(r.status, 303, r.text);
+  t = (await safety.get(`/api/v1/check/templates/${tid}`)).json;
+  assert.equal(t.version, 2);
+  assert.equal(t.items.length, 3);
+  assert.equal(t.items[1].min, 0.25);
+  assert.equal((await safety.get(`/api/v1/check/templates/${tid}?version=1`)).json.items.length, 2);
+  // a checkpoint on its form, then a plan whose route runs through it
+  r = await page.post('/checks/points', { name: '表单巡检点', unit_id: unit });
+  assert.equal(r.status, 303, r.text);
+  const pt = (await safety.get('/api/v1/check/points')).json.items.find((p) => p.name === '表单巡检点');
+  assert.ok(pt);
+  assert.match((await page.get('/checks/plans')).text, /href="\/checks\/plans\/new"/);
+  const plan = [['name', '表单夜班巡检'], ['unit_id', unit], ['template_id', String(tid)], ['position_id', ''],
+    ['user_id', String(ids.yuangong)], ['shift_end', '06:00'], ['every_min', '120'], ['points', ''], ['points', String(pt.id)]];
+  r = await page.request('POST', '/checks/plans', formBody(page, [...plan, ['shift_start', '25:00']]));
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /id="err-shift_start"/);
+  assert.match(r.text, /value="表单夜班巡检"/);
+  r = await page.request('POST', '/checks/plans', formBody(page, [...plan, ['shift_start', '20:00']]));
+  assert.equal(r.status, 303, r.text);
+  const p = (await safety.get('/api/v1/check/plans')).json.items.find((x) => x.name === '表单夜班巡检');
+  assert.deepEqual([p.template_id, p.user_id, p.shift_start, p.shift_end, p.every_min, p.points], [tid, ids.yuangong, 1200, 360, 120, [pt.id]]);
 });

@@ -96,7 +96,7 @@ after(async () => {
 });
 
 // Routes only a record's owner may call: the role of the demo user who owns the record.
-const OWNER = { 'GET /permits/:id/edit': 'team_leader' };
+const OWNER = { 'GET /permits/:id/edit': 'team_leader', 'GET /checks/records/:id/photos/:sha': 'safety_dept' };
 
 function roleFor(rt) {
   const spec = matrix[`${rt.method} ${rt.pattern}`];
@@ -114,6 +114,7 @@ let goodPath;
 function good(rt, name) {
   if (name === 'id' && /\/units\//.test(rt.pattern)) return '2';
   if (name === 'id' && rt.pattern === '/permits/:id/edit') return goodPath.draft;	// banzhang's demo draft
+  if (rt.pattern === '/checks/records/:id/photos/:sha') return name === 'id' ? goodPath.check_record : goodPath.sha;
   return goodPath[name] ?? '1';
 }
 function pathWith(rt, name, value) {
@@ -181,6 +182,9 @@ test('every GET route answers its normal call, and says which query parameters i
     point_token: sql('SELECT token FROM check_points WHERE active = 1 LIMIT 1'),
     draft: sql("SELECT p.id FROM permits p JOIN users u ON u.id = p.applicant_id WHERE p.state = 'draft' AND u.username = 'banzhang' LIMIT 1"),
   };
+  // a photo on a demo check result, so that /checks/records/:id/photos/:sha has one to serve
+  sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE rowid = (SELECT min(rowid) FROM check_results)`);
+  goodPath.check_record = sql('SELECT record_id FROM check_results WHERE rowid = (SELECT min(rowid) FROM check_results)');
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
   const bad = [];
