@@ -38,7 +38,7 @@
 #define RECORD_OUT "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"task_id\":" ID ",\"template_id\":" ID ",\"template_version\":" INT "," \
 	"\"user_id\":" ID ",\"scan_id\":" IDN ",\"scanned_at\":" INT ",\"finished_at\":" INT ",\"on_site_seconds\":" IDN "," \
 	"\"failed\":" INT ",\"is_defend\":" BOOL ",\"duplicate\":" BOOL ",\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\"," \
-	"\"properties\":{\"item_id\":" ID ",\"label\":" STR ",\"value\":" STR ",\"ok\":" BOOL ",\"photo\":" STR ",\"hazard_id\":" IDN "}}}}}"
+	"\"properties\":{\"item_id\":" ID ",\"label\":" STR ",\"value\":" STR ",\"ok\":" BOOL ",\"photo\":{\"type\":\"string\",\"nullable\":true},\"hazard_id\":" IDN "}}}}}"
 #define COUNTS "\"measures\":" INT ",\"measures_covered\":" INT ",\"coverage\":{\"type\":\"number\",\"nullable\":true},\"tasks\":" INT "," \
 	"\"done\":" INT ",\"missed\":" INT ",\"failed_items\":" INT ",\"hazards_by_checks\":" INT ",\"hazards_other\":" INT
 #define COVERAGE "{\"type\":\"object\",\"properties\":{\"from\":" INT ",\"to\":" INT ",\"total\":{\"type\":\"object\",\"properties\":{" COUNTS "}}," \

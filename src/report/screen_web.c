@@ -17,11 +17,15 @@
 
 #include <string.h>
 
-/* the drawing area of the grid's cells at 1920×1080 (static/app.css .scr-grid: 780 px and
- * 540 px columns, rows of 150, 350 and the rest, less each figure's padding and caption) */
+/* the drawing area of the grid's cells at 1920×1080, less each figure's padding and caption:
+ * with the risk module's four-colour map as a fourth column (static/risk_print.css: 640, 460
+ * and 300 px columns) — the narrowest layout, so that no chart is ever shrunk below its 20-px
+ * text; without the map (static/app.css .scr-grid: 780 and 540 px) they widen to their cells.
+ * Rows of 150, 350 and the rest. */
 #define SCR_FS 20
-#define SCR_A_W 756
-#define SCR_B_W 516
+#define SCR_A_W 616
+#define SCR_B_W 436
+#define SCR_C_W 276
 #define SCR_TOP_H 268
 #define SCR_BOTTOM_H 390
 
@@ -67,7 +71,7 @@ static void panels(struct req *r, struct strbuf *o, struct dash *d)
 	svg_chart_sized(r, o, &c, SCR_B_W, 0, SCR_TOP_H, SCR_FS);
 	html_printf(o, "</section><section class=\"scr-c\">");
 	chart_participation(r, d, &c);
-	svg_chart_sized(r, o, &c, 320, 0, 0, SCR_FS);
+	svg_chart_sized(r, o, &c, SCR_C_W, 0, 0, SCR_FS);
 	html_printf(o, "</section><section class=\"scr-d\">");
 	chart_areas(r, d, &c, 24);
 	svg_chart_sized(r, o, &c, SCR_A_W, 0, SCR_BOTTOM_H, SCR_FS);

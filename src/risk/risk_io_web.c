@@ -78,6 +78,15 @@ int risk_import_post(struct req *r)
 		json_t *o = json_pack("{s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "dry_run", dry_run, "committed",
 				      rc == 0 && !dry_run, "rows", rep.rows, "objects", rep.objects, "units", rep.units, "events",
 				      rep.events, "measures", rep.measures, "error_count", rep.nerrors, "errors", errs);
+		/* every API error carries {"error": …} (the OpenAPI document's one Error shape): the
+		 * first problem, with every row's problems listed beside it */
+		if (rc && rep.nerrors)
+			json_object_set_new(o, "error", json_pack("{s:s, s:s, s:s?}", "code", rep.errors[0].key, "message",
+								 message(r, &rep.errors[0]), "field",
+								 *rep.errors[0].field ? rep.errors[0].field : NULL));
+		else if (rc)
+			json_object_set_new(o, "error", json_pack("{s:s, s:s, s:s}", "code", "risk.import.err_header",
+								 "message", T(r, "risk.import.err_header"), "field", "file"));
 		resp_json(r, rc == 0 ? 200 : rc == -1 ? 400 : 422, o);
 		return 0;
 	}
