@@ -25,17 +25,6 @@
 #define ITEM_ROWS_BLANK 4	/* empty rows offered below the items */
 #define ROUTE_ROWS 8		/* route steps offered on a new plan */
 
-static void unit_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
-				    auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
-}
-
 static const char *const yes_no[] = {"0", "1", NULL};
 
 /* ---------------- checklists ---------------- */
@@ -43,7 +32,7 @@ static const char *const yes_no[] = {"0", "1", NULL};
 static const struct form_field tmpl_fields[] = {
 	{"name", "check.template", FORM_TEXT, FORM_REQUIRED, .max = 100},
 	{"kind", "check.kind", FORM_CHOICE, FORM_REQUIRED, .choices = check_template_kinds, .choice_prefix = "check.kind."},
-	{"unit_id", "check.unit", FORM_ID, FORM_REQUIRED, .options = unit_opts},
+	{"unit_id", "check.unit", FORM_ID, FORM_REQUIRED, .options = form_opts_scope_units},
 	{"require_scan", "check.require_scan", FORM_CHOICE, 0, .choices = yes_no, .choice_prefix = "check.yes_no."},
 	{0},
 };
@@ -325,42 +314,17 @@ int check_template_version_post(struct req *r)
 static void template_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT t.id, t.name FROM check_templates t LEFT JOIN units un ON un.id = t.unit_id"
-				    " WHERE t.active = 1 AND (t.unit_id IS NULL OR un.path LIKE ?) ORDER BY t.name LIMIT 1000", "t",
-				    auth_company_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
-}
-
-static void position_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name LIMIT 1000", NULL);
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
-}
-
-static void user_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT us.id, us.name FROM users us JOIN units un ON un.id = us.unit_id"
-				    " WHERE us.active = 1 AND un.path LIKE ? ORDER BY us.name LIMIT 2000", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT t.id, t.name FROM check_templates t LEFT JOIN units un ON un.id = t.unit_id"
+					  " WHERE t.active = 1 AND (t.unit_id IS NULL OR un.path LIKE ?) ORDER BY t.name LIMIT 1000", "t",
+					  auth_company_pattern(r)), selected);
 }
 
 static const struct form_field plan_fields[] = {
 	{"name", "check.plan", FORM_TEXT, FORM_REQUIRED, .max = 100},
-	{"unit_id", "check.unit", FORM_ID, FORM_REQUIRED, .options = unit_opts},
+	{"unit_id", "check.unit", FORM_ID, FORM_REQUIRED, .options = form_opts_scope_units},
 	{"template_id", "check.template", FORM_ID, FORM_REQUIRED, .options = template_opts},
-	{"position_id", "check.position", FORM_ID, 0, .options = position_opts, .empty = "—"},
-	{"user_id", "check.person", FORM_ID, 0, .options = user_opts, .empty = "—"},
+	{"position_id", "check.position", FORM_ID, 0, .options = form_opts_positions, .empty = "—"},
+	{"user_id", "check.person", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
 	{"shift_start", "check.shift_start", FORM_TEXT, FORM_REQUIRED, .max = 5, .attrs = " placeholder=\"08:00\""},
 	{"shift_end", "check.shift_end", FORM_TEXT, FORM_REQUIRED, .max = 5, .attrs = " placeholder=\"20:00\""},
 	{"every_min", "check.every_min", FORM_NUMBER, FORM_REQUIRED, .lo = 15, .hi = 1440, .attrs = " inputmode=\"numeric\""},

@@ -30,48 +30,25 @@ static json_t *id_json(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
-static void unit_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
-				    auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
-}
-
 static void area_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.name FROM areas a JOIN units un ON un.id = a.unit_id"
-				    " WHERE a.active = 1 AND un.path LIKE ? ORDER BY a.name", "t", auth_company_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT a.id, a.name FROM areas a JOIN units un ON un.id = a.unit_id"
+					  " WHERE a.active = 1 AND un.path LIKE ? ORDER BY a.name", "t", auth_company_pattern(r)), selected);
 }
 
 static void equip_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT e.id, e.code || ' ' || e.name FROM equipment e JOIN areas a ON a.id = e.area_id"
-				    " JOIN units un ON un.id = a.unit_id WHERE un.path LIKE ? ORDER BY e.code", "t", auth_company_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT e.id, e.code || ' ' || e.name FROM equipment e JOIN areas a ON a.id = e.area_id"
+					  " JOIN units un ON un.id = a.unit_id WHERE un.path LIKE ? ORDER BY e.code", "t", auth_company_pattern(r)), selected);
 }
 
 static void object_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT o.id, o.name FROM risk_objects o JOIN units un ON un.id = o.unit_id"
-				    " WHERE o.active = 1 AND un.path LIKE ? ORDER BY o.name", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT o.id, o.name FROM risk_objects o JOIN units un ON un.id = o.unit_id"
+					  " WHERE o.active = 1 AND un.path LIKE ? ORDER BY o.name", "t", auth_scope_pattern(r)), selected);
 }
 
 static int exists(struct req *r, const char *sql, int64_t id)
@@ -120,7 +97,7 @@ static int point_load(struct req *r, int64_t id, void *row)
 enum { P_NAME, P_UNIT, P_AREA, P_EQUIP, P_OBJ, P_NFC, P_LAT, P_LNG, P_RADIUS };
 static const struct form_field point_fields[] = {
 	{"name", "check.point_name", FORM_TEXT, FORM_REQUIRED, .max = 100},
-	{"unit_id", "check.unit", FORM_ID, FORM_REQUIRED, .options = unit_opts},
+	{"unit_id", "check.unit", FORM_ID, FORM_REQUIRED, .options = form_opts_scope_units},
 	{"area_id", "check.area", FORM_ID, 0, .options = area_opts, .empty = "—"},
 	{"equipment_id", "check.equipment", FORM_ID, 0, .options = equip_opts, .empty = "—"},
 	{"object_id", "check.object", FORM_ID, 0, .options = object_opts, .empty = "—"},

@@ -34,95 +34,42 @@ static json_t *id_json(int64_t id)
 
 /* ---- <option>s ---- */
 
-static void unit_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE path LIKE ? AND active = 1 ORDER BY path", "t",
-				    auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
-}
-
-static void user_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT us.id, us.name, un.name FROM users us JOIN units un ON un.id = us.unit_id"
-				    " WHERE us.active = 1 AND un.path LIKE ? ORDER BY un.path, us.name LIMIT 1000", "t",
-				    auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s · %s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
-	db_done(r->db, st);
-}
-
 static void area_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.name FROM areas a JOIN units un ON un.id = a.unit_id"
-				    " WHERE a.active = 1 AND un.path LIKE ? ORDER BY a.name", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT a.id, a.name FROM areas a JOIN units un ON un.id = a.unit_id"
+					  " WHERE a.active = 1 AND un.path LIKE ? ORDER BY a.name", "t", auth_scope_pattern(r)), selected);
 }
 
 static void equipment_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT e.id, e.code, e.name FROM equipment e JOIN units un ON un.id = e.unit_id"
-				    " WHERE e.active = 1 AND un.path LIKE ? ORDER BY e.code", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s %s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
-	db_done(r->db, st);
-}
-
-static void position_opts(struct req *r, const void *row, int64_t selected)
-{
-	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT id, name FROM positions ORDER BY name", NULL);
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT e.id, e.code || ' ' || e.name FROM equipment e JOIN units un ON un.id = e.unit_id"
+					  " WHERE e.active = 1 AND un.path LIKE ? ORDER BY e.code", "t", auth_scope_pattern(r)), selected);
 }
 
 static void object_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT o.id, o.name FROM risk_objects o JOIN units un ON un.id = o.unit_id"
-				    " WHERE o.active = 1 AND un.path LIKE ? ORDER BY o.name", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT o.id, o.name FROM risk_objects o JOIN units un ON un.id = o.unit_id"
+					  " WHERE o.active = 1 AND un.path LIKE ? ORDER BY o.name", "t", auth_scope_pattern(r)), selected);
 }
 
 static void runit_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT u.id, o.name, u.name FROM risk_units u JOIN risk_objects o ON o.id = u.object_id"
-				    " JOIN units un ON un.id = o.unit_id WHERE u.active = 1 AND un.path LIKE ?"
-				    " ORDER BY o.name, u.name", "t", auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s · %s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT u.id, o.name, u.name FROM risk_units u JOIN risk_objects o ON o.id = u.object_id"
+					  " JOIN units un ON un.id = o.unit_id WHERE u.active = 1 AND un.path LIKE ?"
+					  " ORDER BY o.name, u.name", "t", auth_scope_pattern(r)), selected);
 }
 
 static void event_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
-	struct db_stmt *st = db_query(r->db, "SELECT e.id, o.name, e.name FROM risk_events e JOIN risk_units u ON u.id = e.risk_unit_id"
-				    " JOIN risk_objects o ON o.id = u.object_id JOIN units un ON un.id = o.unit_id"
-				    " WHERE e.active = 1 AND un.path LIKE ? ORDER BY o.name, e.name LIMIT 2000", "t",
-				    auth_scope_pattern(r));
-	while (st && db_step(st) == 1)
-		html_printf(&r->out, "<option value=\"%D\"%r>%s · %s</option>", db_col_i64(st, 0),
-			    db_col_i64(st, 0) == selected ? " selected" : "", db_col_text(st, 1), db_col_text(st, 2));
-	db_done(r->db, st);
+	form_id_options(r, db_query(r->db, "SELECT e.id, o.name, e.name FROM risk_events e JOIN risk_units u ON u.id = e.risk_unit_id"
+					  " JOIN risk_objects o ON o.id = u.object_id JOIN units un ON un.id = o.unit_id"
+					  " WHERE e.active = 1 AND un.path LIKE ? ORDER BY o.name, e.name LIMIT 2000", "t",
+					  auth_scope_pattern(r)), selected);
 }
 
 static void accident_opts(struct req *r, const void *row, int64_t selected)
@@ -226,18 +173,18 @@ static const struct form_field obj_fields[] = {
 	{"kind", "risk.object.kind", FORM_CHOICE, FORM_REQUIRED, .choices = obj_kinds, .choice_prefix = "risk.kind."},
 	{"name", "risk.object.name", FORM_TEXT, FORM_REQUIRED, .max = 100},
 	{"code", "risk.object.code", FORM_TEXT, 0, .max = 32},
-	{"unit_id", "risk.object.unit", FORM_ID, FORM_REQUIRED, .options = unit_opts},
+	{"unit_id", "risk.object.unit", FORM_ID, FORM_REQUIRED, .options = form_opts_scope_units},
 	{"area_id", "risk.object.area", FORM_ID, 0, .options = area_opts, .empty = "—"},
 	{"equipment_id", "risk.object.equipment", FORM_ID, 0, .options = equipment_opts, .empty = "—"},
-	{"position_id", "risk.object.position", FORM_ID, 0, .options = position_opts, .empty = "—"},
+	{"position_id", "risk.object.position", FORM_ID, 0, .options = form_opts_positions, .empty = "—"},
 	{"hazard_code", "risk.object.hazard_code", FORM_TEXT, 0, .max = 32},
 	/* GB 18218-2018: a 重大危险源 is graded 一级 to 四级 */
 	{"hazard_level", "risk.object.hazard_level", FORM_NUMBER, 0, .lo = 0, .hi = 4},
-	{"principal_user_id", "risk.object.principal", FORM_ID, 0, .options = user_opts, .empty = "—"},
-	{"technical_user_id", "risk.object.technical", FORM_ID, 0, .options = user_opts, .empty = "—"},
-	{"operations_user_id", "risk.object.operations", FORM_ID, 0, .options = user_opts, .empty = "—"},
-	{"resp_unit_id", "risk.resp_unit", FORM_ID, 0, .options = unit_opts, .empty = "—"},
-	{"resp_user_id", "risk.resp_user", FORM_ID, 0, .options = user_opts, .empty = "—"},
+	{"principal_user_id", "risk.object.principal", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
+	{"technical_user_id", "risk.object.technical", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
+	{"operations_user_id", "risk.object.operations", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
+	{"resp_unit_id", "risk.resp_unit", FORM_ID, 0, .options = form_opts_scope_units, .empty = "—"},
+	{"resp_user_id", "risk.resp_user", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
 	{"description", "risk.description", FORM_TEXT, 0, .max = 500},
 	{0},
 };
@@ -383,7 +330,6 @@ static int obj_list_json(struct req *r, json_t *items)
 	return entity_json_rows(r, st, obj_from_row, &o, obj_json, items);
 }
 
-
 static void obj_tail(struct req *r, const void *row)
 {
 	const struct obj_row *o = row;
@@ -443,8 +389,8 @@ enum { U_OBJ, U_NAME, U_RUNIT, U_RUSER };
 static const struct form_field unit_fields[] = {
 	{"object_id", "risk.object", FORM_ID, FORM_REQUIRED, .options = object_opts},
 	{"name", "risk.unit.name", FORM_TEXT, FORM_REQUIRED, .max = 100},
-	{"resp_unit_id", "risk.resp_unit", FORM_ID, 0, .options = unit_opts, .empty = "—"},
-	{"resp_user_id", "risk.resp_user", FORM_ID, 0, .options = user_opts, .empty = "—"},
+	{"resp_unit_id", "risk.resp_unit", FORM_ID, 0, .options = form_opts_scope_units, .empty = "—"},
+	{"resp_user_id", "risk.resp_user", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
 	{0},
 };
 
@@ -538,7 +484,6 @@ static int unit_list_json(struct req *r, json_t *items)
 	struct unit_row u;
 	return entity_json_rows(r, st, unit_from_row, &u, unit_json, items);
 }
-
 
 static void unit_tail(struct req *r, const void *row)
 {
@@ -723,7 +668,6 @@ static int event_list_json(struct req *r, json_t *items)
 	return risk_register_json(r, items);
 }
 
-
 static void event_head(struct req *r, const void *row)
 {
 	if (row)
@@ -805,8 +749,8 @@ static const struct form_field measure_fields[] = {
 	{"classify3", "risk.measure.classify3", FORM_CHOICE, 0, .choice_options = class3_opts},
 	{"check_content", "risk.measure.check_content", FORM_TEXT, 0, .max = 1000},
 	{"control_level", "risk.control_level", FORM_CHOICE, FORM_REQUIRED, .choices = control_levels, .choice_prefix = "risk.cl."},
-	{"resp_user_id", "risk.resp_user", FORM_ID, 0, .options = user_opts, .empty = "—"},
-	{"resp_position_id", "risk.measure.resp_position", FORM_ID, 0, .options = position_opts, .empty = "—"},
+	{"resp_user_id", "risk.resp_user", FORM_ID, 0, .options = form_opts_scope_users, .empty = "—"},
+	{"resp_position_id", "risk.measure.resp_position", FORM_ID, 0, .options = form_opts_positions, .empty = "—"},
 	{"check_cycle", "risk.measure.check_cycle", FORM_NUMBER, 0, .lo = 0, .hi = 1000},
 	{"check_cycle_unit", "risk.measure.check_cycle_unit", FORM_CHOICE, 0, .choices = cycle_units, .choice_prefix = "risk.cycle."},
 	/* minutes of the day: 0 = 00:00, 1440 = 24:00 */
@@ -964,7 +908,6 @@ static int measure_list_json(struct req *r, json_t *items)
 	struct measure_row m;
 	return entity_json_rows(r, st, measure_from_row, &m, measure_json, items);
 }
-
 
 const struct entity risk_measure_entity = {
 	.name = "risk_measure", .path = "/risk/measures", .edit_perm = "risk.edit",

@@ -137,6 +137,18 @@ void form_api_invalid(struct req *r, const struct form_err *e);
 /* Answer 503: storing failed and nothing was stored. */
 void form_unavailable(struct req *r);
 
+/* --- <option>s of FORM_ID fields --- */
+struct db_stmt;
+/* Write one <option> per row of `st` — (id, label, more labels…), the labels joined by " · " —
+ * marking `selected`, then finish the statement. Each module keeps its own query (its scope
+ * and order); this is the one loop that turns rows into options. */
+void form_id_options(struct req *r, struct db_stmt *st, int64_t selected);
+/* Option lists many forms share: the units of the caller's data scope (in tree order), the
+ * active people of that scope (by unit, name · unit), and the positions (岗位). */
+void form_opts_scope_units(struct req *r, const void *row, int64_t selected);
+void form_opts_scope_users(struct req *r, const void *row, int64_t selected);
+void form_opts_positions(struct req *r, const void *row, int64_t selected);
+
 /* --- links and pager (one place for the chrome of list pages, as cgit's ui-shared.c) --- */
 /* "Total 12 · ← 2 / 5 →" linking base?page=N (base may carry a query already). */
 void form_pager(struct req *r, const char *base, int page, int per_page, int64_t total);
