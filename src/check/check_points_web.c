@@ -20,16 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *id_s(struct req *r, int64_t id)
-{
-	return id ? arena_printf(&r->arena, "%lld", (long long)id) : "";
-}
-
-static json_t *id_json(int64_t id)
-{
-	return id ? json_integer(id) : json_null();
-}
-
 static void area_opts(struct req *r, const void *row, int64_t selected)
 {
 	(void)row;
@@ -112,10 +102,10 @@ static void point_values(struct req *r, const void *row, const char **t)
 {
 	const struct point_row *p = row;
 	t[P_NAME] = p->name;
-	t[P_UNIT] = id_s(r, p->unit_id);
-	t[P_AREA] = id_s(r, p->area_id);
-	t[P_EQUIP] = id_s(r, p->equipment_id);
-	t[P_OBJ] = id_s(r, p->object_id);
+	t[P_UNIT] = entity_id_text(r, p->unit_id);
+	t[P_AREA] = entity_id_text(r, p->area_id);
+	t[P_EQUIP] = entity_id_text(r, p->equipment_id);
+	t[P_OBJ] = entity_id_text(r, p->object_id);
 	t[P_NFC] = p->nfc;
 	t[P_LAT] = p->has_gps ? arena_printf(&r->arena, "%.7f", p->lat) : "";
 	t[P_LNG] = p->has_gps ? arena_printf(&r->arena, "%.7f", p->lng) : "";
@@ -178,9 +168,9 @@ static json_t *point_json(struct req *r, const void *row)
 	json_t *j = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:b}", "id", (json_int_t)p->id, "name", p->name, "unit_id",
 			      (json_int_t)p->unit_id, "unit", p->unit_name, "token", p->token, "qr_url",
 			      arena_printf(&r->arena, "/c/%s", p->token), "radius_m", (json_int_t)p->radius, "active", p->active);
-	json_object_set_new(j, "area_id", id_json(p->area_id));
-	json_object_set_new(j, "equipment_id", id_json(p->equipment_id));
-	json_object_set_new(j, "object_id", id_json(p->object_id));
+	json_object_set_new(j, "area_id", entity_id_json(p->area_id));
+	json_object_set_new(j, "equipment_id", entity_id_json(p->equipment_id));
+	json_object_set_new(j, "object_id", entity_id_json(p->object_id));
 	json_object_set_new(j, "nfc_id", *p->nfc ? json_string(p->nfc) : json_null());
 	json_object_set_new(j, "latitude", p->has_gps ? json_real(p->lat) : json_null());
 	json_object_set_new(j, "longitude", p->has_gps ? json_real(p->lng) : json_null());
@@ -275,7 +265,7 @@ static void stop_values(struct req *r, const void *row, const char **t)
 {
 	const struct stop_row *s = row;
 	char a[16], b[16];
-	t[S_OBJ] = id_s(r, s->object_id);
+	t[S_OBJ] = entity_id_text(r, s->object_id);
 	t[S_START] = arena_strdup(&r->arena, day_format(day_of(s->start_at), a));
 	t[S_END] = arena_strdup(&r->arena, day_format(day_of(s->end_at) - 1, b));
 	t[S_REASON] = s->reason;

@@ -22,16 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *id_s(struct req *r, int64_t id)
-{
-	return id ? arena_printf(&r->arena, "%lld", (long long)id) : "";
-}
-
-static json_t *id_json(int64_t id)
-{
-	return id ? json_integer(id) : json_null();
-}
-
 /* ---- <option>s ---- */
 
 static void area_opts(struct req *r, const void *row, int64_t selected)
@@ -195,17 +185,17 @@ static void obj_values(struct req *r, const void *row, const char **t)
 	t[O_KIND] = o->kind;
 	t[O_NAME] = o->name;
 	t[O_CODE] = o->code;
-	t[O_UNIT] = id_s(r, o->unit_id);
-	t[O_AREA] = id_s(r, o->area_id);
-	t[O_EQUIP] = id_s(r, o->equipment_id);
-	t[O_POS] = id_s(r, o->position_id);
+	t[O_UNIT] = entity_id_text(r, o->unit_id);
+	t[O_AREA] = entity_id_text(r, o->area_id);
+	t[O_EQUIP] = entity_id_text(r, o->equipment_id);
+	t[O_POS] = entity_id_text(r, o->position_id);
 	t[O_HCODE] = o->hazard_code;
-	t[O_HLEVEL] = id_s(r, o->hazard_level);
-	t[O_PRIN] = id_s(r, o->principal);
-	t[O_TECH] = id_s(r, o->technical);
-	t[O_OPER] = id_s(r, o->operations);
-	t[O_RUNIT] = id_s(r, o->resp_unit);
-	t[O_RUSER] = id_s(r, o->resp_user);
+	t[O_HLEVEL] = entity_id_text(r, o->hazard_level);
+	t[O_PRIN] = entity_id_text(r, o->principal);
+	t[O_TECH] = entity_id_text(r, o->technical);
+	t[O_OPER] = entity_id_text(r, o->operations);
+	t[O_RUNIT] = entity_id_text(r, o->resp_unit);
+	t[O_RUSER] = entity_id_text(r, o->resp_user);
 	t[O_DESC] = o->description;
 }
 
@@ -284,15 +274,15 @@ static json_t *obj_json(struct req *r, const void *row)
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "id", (json_int_t)o->id, "kind", o->kind,
 			      "code", o->code, "name", o->name, "description", o->description, "unit_id",
 			      (json_int_t)o->unit_id, "unit", o->unit_name, "hazard_code", o->hazard_code, "active", o->active);
-	json_object_set_new(j, "area_id", id_json(o->area_id));
-	json_object_set_new(j, "equipment_id", id_json(o->equipment_id));
-	json_object_set_new(j, "position_id", id_json(o->position_id));
-	json_object_set_new(j, "hazard_level", id_json(o->hazard_level));
-	json_object_set_new(j, "principal_user_id", id_json(o->principal));
-	json_object_set_new(j, "technical_user_id", id_json(o->technical));
-	json_object_set_new(j, "operations_user_id", id_json(o->operations));
-	json_object_set_new(j, "resp_unit_id", id_json(o->resp_unit));
-	json_object_set_new(j, "resp_user_id", id_json(o->resp_user));
+	json_object_set_new(j, "area_id", entity_id_json(o->area_id));
+	json_object_set_new(j, "equipment_id", entity_id_json(o->equipment_id));
+	json_object_set_new(j, "position_id", entity_id_json(o->position_id));
+	json_object_set_new(j, "hazard_level", entity_id_json(o->hazard_level));
+	json_object_set_new(j, "principal_user_id", entity_id_json(o->principal));
+	json_object_set_new(j, "technical_user_id", entity_id_json(o->technical));
+	json_object_set_new(j, "operations_user_id", entity_id_json(o->operations));
+	json_object_set_new(j, "resp_unit_id", entity_id_json(o->resp_unit));
+	json_object_set_new(j, "resp_user_id", entity_id_json(o->resp_user));
 	return j;
 }
 
@@ -397,10 +387,10 @@ static const struct form_field unit_fields[] = {
 static void unit_values(struct req *r, const void *row, const char **t)
 {
 	const struct unit_row *u = row;
-	t[U_OBJ] = id_s(r, u->object_id);
+	t[U_OBJ] = entity_id_text(r, u->object_id);
 	t[U_NAME] = u->name;
-	t[U_RUNIT] = id_s(r, u->resp_unit);
-	t[U_RUSER] = id_s(r, u->resp_user);
+	t[U_RUNIT] = entity_id_text(r, u->resp_unit);
+	t[U_RUSER] = entity_id_text(r, u->resp_user);
 }
 
 static const char *unit_title(const void *row) { return ((const struct unit_row *)row)->name; }
@@ -446,8 +436,8 @@ static json_t *unit_json(struct req *r, const void *row)
 	const struct unit_row *u = row;
 	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:b}", "id", (json_int_t)u->id, "object_id", (json_int_t)u->object_id,
 			      "object", u->object_name, "name", u->name, "active", u->active);
-	json_object_set_new(j, "resp_unit_id", id_json(u->resp_unit));
-	json_object_set_new(j, "resp_user_id", id_json(u->resp_user));
+	json_object_set_new(j, "resp_unit_id", entity_id_json(u->resp_unit));
+	json_object_set_new(j, "resp_user_id", entity_id_json(u->resp_user));
 	return j;
 }
 
@@ -573,9 +563,9 @@ static const struct form_field event_fields[] = {
 static void event_values(struct req *r, const void *row, const char **t)
 {
 	const struct risk_event_row *e = row;
-	t[E_UNIT] = id_s(r, e->risk_unit_id);
+	t[E_UNIT] = entity_id_text(r, e->risk_unit_id);
 	t[E_NAME] = e->name;
-	t[E_ACC] = id_s(r, e->accident_type_id);
+	t[E_ACC] = entity_id_text(r, e->accident_type_id);
 	t[E_CONS] = e->consequence;
 	t[E_EMERG] = e->emergency;
 	t[E_DESC] = e->description;
@@ -620,7 +610,7 @@ json_t *risk_event_json(struct req *r, const struct risk_event_row *e)
 			      e->emergency, "needs_reassessment", e->needs_reassessment, "reassess_reason", e->reassess_reason,
 			      "active", e->active);
 	json_object_set_new(j, "description", json_string(e->description));
-	json_object_set_new(j, "accident_type_id", id_json(e->accident_type_id));
+	json_object_set_new(j, "accident_type_id", entity_id_json(e->accident_type_id));
 	json_object_set_new(j, "level", *e->level ? json_string(e->level) : json_null());
 	json_object_set_new(j, "colour", *e->level ? json_string(risk_level_colour(e->level)) : json_null());
 	json_object_set_new(j, "inherent_level", *e->inherent_level ? json_string(e->inherent_level) : json_null());
@@ -764,15 +754,15 @@ static const struct form_field measure_fields[] = {
 static void measure_values(struct req *r, const void *row, const char **t)
 {
 	const struct measure_row *m = row;
-	t[M_EVENT] = id_s(r, m->event_id);
+	t[M_EVENT] = entity_id_text(r, m->event_id);
 	t[M_DESC] = m->description;
 	t[M_C1] = m->classify1;
 	t[M_C2] = m->classify2;
 	t[M_C3] = m->classify3;
 	t[M_CHECK] = m->check_content;
 	t[M_CL] = m->control_level;
-	t[M_RUSER] = id_s(r, m->resp_user);
-	t[M_RPOS] = id_s(r, m->resp_position);
+	t[M_RUSER] = entity_id_text(r, m->resp_user);
+	t[M_RPOS] = entity_id_text(r, m->resp_position);
 	t[M_CYCLE] = arena_printf(&r->arena, "%d", m->check_cycle);
 	t[M_CUNIT] = m->cycle_unit;
 	t[M_WSTART] = arena_printf(&r->arena, "%d", m->work_start);
@@ -785,7 +775,7 @@ static void measure_defaults(struct req *r, const char **t)
 {
 	int64_t ev = 0;
 	req_query_id(r, "event_id", &ev);
-	t[M_EVENT] = id_s(r, ev);
+	t[M_EVENT] = entity_id_text(r, ev);
 	t[M_CL] = "team";
 	t[M_CYCLE] = "1";
 	t[M_CUNIT] = "day";
@@ -868,8 +858,8 @@ static json_t *measure_json(struct req *r, const void *row)
 			      m->active);
 	json_object_set_new(j, "classify2", *m->classify2 ? json_string(m->classify2) : json_null());
 	json_object_set_new(j, "classify3", *m->classify3 ? json_string(m->classify3) : json_null());
-	json_object_set_new(j, "resp_user_id", id_json(m->resp_user));
-	json_object_set_new(j, "resp_position_id", id_json(m->resp_position));
+	json_object_set_new(j, "resp_user_id", entity_id_json(m->resp_user));
+	json_object_set_new(j, "resp_position_id", entity_id_json(m->resp_position));
 	return j;
 }
 

@@ -350,3 +350,13 @@ int entity_api_deactivate(struct req *r, const struct entity *e)
 	resp_json(r, 200, e->json(r, row));
 	return 0;
 }
+
+const char *entity_id_text(struct req *r, int64_t id)
+{
+	return id ? arena_printf(&r->arena, "%lld", (long long)id) : "";
+}
+
+json_t *entity_id_json(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}

@@ -109,6 +109,11 @@ int entity_json_rows(struct req *r, struct db_stmt *st,
 /* 404 in the caller's language (also for a record outside the caller's scope). */
 void entity_not_found(struct req *r);
 
+/* An optional reference (0: none) as a form value ("" for none, in the request's arena) and
+ * as JSON (null for none): what to_text() and json() write for FORM_ID fields. */
+const char *entity_id_text(struct req *r, int64_t id);
+json_t *entity_id_json(int64_t id);
+
 /* The route rows of an entity's pages and of its /api/v1 handlers, in a module's route table:
  * `what` names the record in each summary ("Area"), the permissions are given per use (who
  * lists and views, who may open a record's page, who changes). */
