@@ -13,6 +13,10 @@ import { execFileSync } from 'node:child_process';
 
 let srv, meta;
 const ids = {};
+// The test's days lie in 2054–2059, which fall on the same weekdays as 2026–2031 (the calendar
+// repeats every 28 years), far past the demo's three months of check records before the
+// server's start: the dates run starts servers as late as 2028, and a fixed day inside the
+// demo's history finds its tasks already done.
 // local (UTC+8) wall time as UTC seconds
 const local = (y, m, d, h = 0, min = 0) => Date.UTC(y, m - 1, d, h, min) / 1000 - 8 * 3600;
 
@@ -73,31 +77,31 @@ after(async () => {
 
 test('tasks for each cycle unit across the month and year end, once each', async () => {
   const all = Object.values(ids.m);
-  await setClock(srv, local(2026, 12, 31, 9));
+  await setClock(srv, local(2054, 12, 31, 9));
   await tick(srv);
   const win = (ts, key) => ts.filter((t) => t.measure_id === ids.m[key]).map((t) => [t.window_start, t.window_end]);
-  let ts = await tasksOf('2026-12-31', all);
-  assert.deepEqual(win(ts, 'hour'), [[local(2026, 12, 31, 8), local(2026, 12, 31, 12)], [local(2026, 12, 31, 12), local(2026, 12, 31, 16)],
-    [local(2026, 12, 31, 16), local(2026, 12, 31, 18)]], 'every 4 h inside 08:00–18:00, the last slot cut at the end');
-  assert.deepEqual(win(ts, 'day'), [[local(2026, 12, 31), local(2027, 1, 1)]]);
-  assert.deepEqual(win(ts, 'week'), [[local(2026, 12, 28), local(2027, 1, 4)]], 'Monday to Sunday across the year end');
-  assert.deepEqual(win(ts, 'month'), [[local(2026, 12, 1), local(2027, 1, 1)]]);
-  assert.deepEqual(win(ts, 'quarter'), [[local(2026, 10, 1), local(2027, 1, 1)]]);
-  assert.deepEqual(win(ts, 'year'), [[local(2026, 1, 1), local(2027, 1, 1)]]);
+  let ts = await tasksOf('2054-12-31', all);
+  assert.deepEqual(win(ts, 'hour'), [[local(2054, 12, 31, 8), local(2054, 12, 31, 12)], [local(2054, 12, 31, 12), local(2054, 12, 31, 16)],
+    [local(2054, 12, 31, 16), local(2054, 12, 31, 18)]], 'every 4 h inside 08:00–18:00, the last slot cut at the end');
+  assert.deepEqual(win(ts, 'day'), [[local(2054, 12, 31), local(2055, 1, 1)]]);
+  assert.deepEqual(win(ts, 'week'), [[local(2054, 12, 28), local(2055, 1, 4)]], 'Monday to Sunday across the year end');
+  assert.deepEqual(win(ts, 'month'), [[local(2054, 12, 1), local(2055, 1, 1)]]);
+  assert.deepEqual(win(ts, 'quarter'), [[local(2054, 10, 1), local(2055, 1, 1)]]);
+  assert.deepEqual(win(ts, 'year'), [[local(2054, 1, 1), local(2055, 1, 1)]]);
   ids.dec31 = ts.find((t) => t.measure_id === ids.m.day).id;
   ids.week = ts.find((t) => t.measure_id === ids.m.week).id;
-  await setClock(srv, local(2027, 1, 1, 0, 30));
+  await setClock(srv, local(2055, 1, 1, 0, 30));
   await tick(srv);
   await tick(srv);	// twice: nothing is made twice
-  ts = await tasksOf('2027-01-01', all);
-  assert.deepEqual(win(ts, 'day'), [[local(2027, 1, 1), local(2027, 1, 2)]]);
-  assert.deepEqual(win(ts, 'week'), [[local(2026, 12, 28), local(2027, 1, 4)]]);
+  ts = await tasksOf('2055-01-01', all);
+  assert.deepEqual(win(ts, 'day'), [[local(2055, 1, 1), local(2055, 1, 2)]]);
+  assert.deepEqual(win(ts, 'week'), [[local(2054, 12, 28), local(2055, 1, 4)]]);
   assert.equal(ts.find((t) => t.measure_id === ids.m.week).id, ids.week, 'the same weekly task, not a second');
-  assert.deepEqual(win(ts, 'month'), [[local(2027, 1, 1), local(2027, 2, 1)]]);
-  assert.deepEqual(win(ts, 'quarter'), [[local(2027, 1, 1), local(2027, 4, 1)]]);
-  assert.deepEqual(win(ts, 'year'), [[local(2027, 1, 1), local(2028, 1, 1)]]);
+  assert.deepEqual(win(ts, 'month'), [[local(2055, 1, 1), local(2055, 2, 1)]]);
+  assert.deepEqual(win(ts, 'quarter'), [[local(2055, 1, 1), local(2055, 4, 1)]]);
+  assert.deepEqual(win(ts, 'year'), [[local(2055, 1, 1), local(2056, 1, 1)]]);
   assert.equal(win(ts, 'hour').length, 3);
-  const old = await tasksOf('2026-12-31', all);
+  const old = await tasksOf('2054-12-31', all);
   assert.equal(old.find((t) => t.id === ids.dec31).status, 'missed', "yesterday's task was not done in its window");
   assert.equal(old.filter((t) => t.measure_id === ids.m.month).length, 1, 'one task per window');
   assert.equal(old.find((t) => t.measure_id === ids.m.year).status, 'missed');
@@ -113,11 +117,11 @@ test('a missed check is told to its person, then escalated to the unit head and 
   assert.equal((await inbox('yuangong', '/checks')).length, mine.length, 'once a day');
   // (tasks the server made at start-up, in real time, were escalated at the first tick: count from here)
   const head0 = (await inbox('ws1zhuren', '/checks/missed')).length, safety0 = (await inbox('anhuan', '/checks/missed')).length;
-  await setClock(srv, local(2027, 1, 2, 1));
+  await setClock(srv, local(2055, 1, 2, 1));
   await tick(srv);
   assert.equal((await inbox('ws1zhuren', '/checks/missed')).length, head0 + 1, 'a day late: the head of workshop one');
   assert.equal((await inbox('anhuan', '/checks/missed')).length, safety0, 'not yet the safety department');
-  await setClock(srv, local(2027, 1, 3, 1));
+  await setClock(srv, local(2055, 1, 3, 1));
   await tick(srv);
   await tick(srv);
   assert.equal((await inbox('anhuan', '/checks/missed')).length, safety0 + 1, 'two days late: the safety department, once');
@@ -127,12 +131,12 @@ test('a missed check is told to its person, then escalated to the unit head and 
 });
 
 test('a round is started by scanning; bad readings, wrong windows and double submits are refused or merged', async () => {
-  await setClock(srv, local(2027, 1, 4, 9));
+  await setClock(srv, local(2055, 1, 4, 9));
   await tick(srv);
   const w = await api('yuangong');
-  const mine = (await w.get('/api/v1/check/tasks?day=2027-01-04')).json.items.filter((t) => t.origin === 'plan');
-  const first = mine.find((t) => t.window_start === local(2027, 1, 4, 8) && t.seq === 1);
-  const later = mine.find((t) => t.window_start === local(2027, 1, 4, 10) && t.seq === 1);
+  const mine = (await w.get('/api/v1/check/tasks?day=2055-01-04')).json.items.filter((t) => t.origin === 'plan');
+  const first = mine.find((t) => t.window_start === local(2055, 1, 4, 8) && t.seq === 1);
+  const later = mine.find((t) => t.window_start === local(2055, 1, 4, 10) && t.seq === 1);
   assert.ok(first && later, 'the day round every 2 h');
   assert.equal(first.require_scan, true);
   const task = (await w.get(`/api/v1/check/tasks/${first.id}`)).json;
@@ -164,7 +168,7 @@ test('a round is started by scanning; bad readings, wrong windows and double sub
   r = await w.postJson('/api/v1/check/records', { task_id: later.id, idem_key: 'k0', scan_id: scan, answers });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.field, 'task_id', 'the 10:00 round is not open yet');
-  await setClock(srv, local(2027, 1, 4, 9, 12));
+  await setClock(srv, local(2055, 1, 4, 9, 12));
   r = await w.postJson('/api/v1/check/records', { task_id: first.id, idem_key: 'k1', scan_id: scan, answers });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.failed, 1);
@@ -205,7 +209,7 @@ test('a round is started by scanning; bad readings, wrong windows and double sub
 
 test('a failed item becomes a hazard in one step, and its control measure sends the risk back for re-assessment', async () => {
   const w = await api('yuangong');
-  const t = (await w.get('/api/v1/check/tasks?day=2027-01-04')).json.items.find((x) => x.measure_id === ids.m.day);
+  const t = (await w.get('/api/v1/check/tasks?day=2055-01-04')).json.items.find((x) => x.measure_id === ids.m.day);
   const task = (await w.get(`/api/v1/check/tasks/${t.id}`)).json;
   assert.equal(task.require_scan, false);
   const sha = await photo(w);
@@ -255,14 +259,14 @@ test('a device out of use suspends its tasks for the period (is_defend), neither
     { kind: 'number', label: '联锁设定值', min: 80, max: 90, unit: '℃' }] });
   assert.equal(tpl.status, 201, tpl.text);
   ids.dayTemplate = tpl.json.id;
-  let r = await safety.postJson('/api/v1/check/stops', { object_id: ids.objA, start: '2027-01-06', end: '2027-01-05', reason: '检修' });
+  let r = await safety.postJson('/api/v1/check/stops', { object_id: ids.objA, start: '2055-01-06', end: '2055-01-05', reason: '检修' });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.field, 'end');
-  r = await safety.postJson('/api/v1/check/stops', { object_id: ids.objA, start: '2027-01-05', end: '2027-01-06', reason: '年度检修' });
+  r = await safety.postJson('/api/v1/check/stops', { object_id: ids.objA, start: '2055-01-05', end: '2055-01-06', reason: '年度检修' });
   assert.equal(r.status, 201, r.text);
-  await setClock(srv, local(2027, 1, 5, 9));
+  await setClock(srv, local(2055, 1, 5, 9));
   await tick(srv);
-  const t = (await tasksOf('2027-01-05', [ids.m.day]))[0];
+  const t = (await tasksOf('2055-01-05', [ids.m.day]))[0];
   assert.equal(t.status, 'suspended');
   assert.equal(t.is_defend, true);
   const w = await api('yuangong');
@@ -277,14 +281,14 @@ test('a device out of use suspends its tasks for the period (is_defend), neither
   assert.equal(r.status, 201, r.text);
   const rec = (await w.get(`/api/v1/check/records/${r.json.id}`)).json;
   assert.equal(rec.is_defend, true);
-  assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended');
+  assert.equal((await tasksOf('2055-01-05', [ids.m.day]))[0].status, 'suspended');
   r = await w.postJson('/api/v1/check/records', { task_id: t.id, idem_key: 's2', answers });
   assert.equal(r.status, 409);
   assert.match((await wp.get(`/checks/records/${rec.id}`)).text, /notice-warn/);
-  await setClock(srv, local(2027, 1, 7, 9));
+  await setClock(srv, local(2055, 1, 7, 9));
   await tick(srv);
-  assert.equal((await tasksOf('2027-01-05', [ids.m.day]))[0].status, 'suspended', 'not missed');
-  const back = (await tasksOf('2027-01-07', [ids.m.day]))[0];
+  assert.equal((await tasksOf('2055-01-05', [ids.m.day]))[0].status, 'suspended', 'not missed');
+  const back = (await tasksOf('2055-01-07', [ids.m.day]))[0];
   assert.equal(back.status, 'open', 'back after the period');
   assert.equal(back.template_id, ids.dayTemplate, "the measure's own checklist");
 });
@@ -306,11 +310,11 @@ test('coverage per unit against a hand-computed data set', async () => {
       resp_user_id: ids.shebei, check_cycle: 1, check_cycle_unit: 'day' });
     m.push(r.json.id);
   }
-  // 2031-03-10..12: 甲 done, done, missed; 乙 done, done (one item failed, filed as a hazard), done;
+  // 2059-03-10..12: 甲 done, done, missed; 乙 done, done (one item failed, filed as a hazard), done;
   // one hazard reported directly in the unit
   const record = async (day, measure, fail) => {
     const c = await api('shebei');
-    const t = (await c.get(`/api/v1/check/tasks?day=2031-03-${day}`)).json.items.find((x) => x.measure_id === measure);
+    const t = (await c.get(`/api/v1/check/tasks?day=2059-03-${day}`)).json.items.find((x) => x.measure_id === measure);
     const item = (await c.get(`/api/v1/check/tasks/${t.id}`)).json.items[0];
     const a = fail ? { item_id: item.id, value: 'fail', photo: await photo(c) } : { item_id: item.id, value: 'pass' };
     const res = await c.postJson('/api/v1/check/records', { task_id: t.id, idem_key: `c-${day}-${measure}`, answers: [a] });
@@ -318,7 +322,7 @@ test('coverage per unit against a hand-computed data set', async () => {
     if (fail) assert.equal((await c.postJson(`/api/v1/check/records/${res.json.id}/items/${item.id}/hazard`, {})).status, 201);
   };
   for (const [day, plan] of [[10, [[m[0]], [m[1]]]], [11, [[m[0]], [m[1], true]]], [12, [[m[1]]]]]) {
-    await setClock(srv, local(2031, 3, day, 10));
+    await setClock(srv, local(2059, 3, day, 10));
     await tick(srv);
     for (const [measure, fail] of plan) await record(day, measure, fail);
     if (day === 11) {
@@ -331,9 +335,9 @@ test('coverage per unit against a hand-computed data set', async () => {
       assert.equal((await c.request('POST', '/api/v1/hazards', { multipart: fd })).status, 201);
     }
   }
-  await setClock(srv, local(2031, 3, 13, 10));
+  await setClock(srv, local(2059, 3, 13, 10));
   await tick(srv);
-  r = await (await api('anhuan')).get(`/api/v1/check/coverage?from=2031-03-10&to=2031-03-12&unit_id=${eqd}`);
+  r = await (await api('anhuan')).get(`/api/v1/check/coverage?from=2059-03-10&to=2059-03-12&unit_id=${eqd}`);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.total, { measures: 2, measures_covered: 1, coverage: 50, tasks: 6, done: 5, missed: 1, failed_items: 1,
     hazards_by_checks: 1, hazards_other: 1 });
@@ -342,22 +346,22 @@ test('coverage per unit against a hand-computed data set', async () => {
   // the same figures on the dashboard and in the monthly report
   const page = srv.client();
   await page.login('anhuan');
-  for (const path of [`/dashboard?unit=${eqd}&month=2031-03`, `/reports/monthly?unit=${eqd}&month=2031-03`]) {
+  for (const path of [`/dashboard?unit=${eqd}&month=2059-03`, `/reports/monthly?unit=${eqd}&month=2059-03`]) {
     const html = (await page.get(path)).text;
     assert.match(html, /id="check-coverage"/, path);
     assert.match(html, /<tr class="total"><td>合计<\/td><td>50\.0%<\/td><td>1<\/td><td>1<\/td><td>1<\/td><td>1<\/td><\/tr>/, path);
   }
   // the calendar of that unit: done and missed per day, the same 5 and 1 (cards below 600 px)
-  const cal = (await page.get(`/checks/calendar?month=2031-03&unit=${eqd}`)).text;
+  const cal = (await page.get(`/checks/calendar?month=2059-03&unit=${eqd}`)).text;
   assert.match(cal, /<table id="calendar" class="cards">/);
-  const days = [...cal.matchAll(/data-day="2031-03-(\d\d)"><td>[^<]*<\/td><td class="num" data-label="[^"]*">(\d+)<\/td><td class="num[^"]*" data-label="[^"]*">(\d+)<\/td>/g)];
+  const days = [...cal.matchAll(/data-day="2059-03-(\d\d)"><td>[^<]*<\/td><td class="num" data-label="[^"]*">(\d+)<\/td><td class="num[^"]*" data-label="[^"]*">(\d+)<\/td>/g)];
   assert.equal(days.length, 31);
   const sum = (k) => days.filter((x) => ['10', '11', '12'].includes(x[1])).reduce((a, x) => a + Number(x[k]), 0);
   assert.deepEqual([sum(2), sum(3)], [5, 1]);
-  assert.equal((await page.get('/checks/calendar?month=2031-03&unit=999999')).status, 400);
+  assert.equal((await page.get('/checks/calendar?month=2059-03&unit=999999')).status, 400);
   assert.match((await page.get('/checks/missed')).text, /<table id="missed-people" class="cards">/);
   // and in the monthly PDF (its section 7) and on the big screen
-  const pdf = await fetch(`${srv.url}/reports/monthly.pdf?unit=${eqd}&month=2031-03`, { headers: { Cookie: page.cookieHeader() } });
+  const pdf = await fetch(`${srv.url}/reports/monthly.pdf?unit=${eqd}&month=2059-03`, { headers: { Cookie: page.cookieHeader() } });
   assert.equal(pdf.status, 200);
   const bytes = Buffer.from(await pdf.arrayBuffer());
   const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString();
@@ -365,7 +369,7 @@ test('coverage per unit against a hand-computed data set', async () => {
   assert.match(text, /合计\s+50\.0%\s+1\s+1\s+1\s+1/);
   const screen = (await page.get(`/dashboard/screen?unit=${eqd}`)).text;
   assert.match(screen, /id="check-coverage">[^<]+<strong>50\.0%<\/strong> · [^<]+<strong>1<\/strong>/);
-  const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2031-03-12&to=2031-03-10');
+  const bad = await (await api('anhuan')).get('/api/v1/check/coverage?from=2059-03-12&to=2059-03-10');
   assert.equal(bad.status, 400);
 });
 
