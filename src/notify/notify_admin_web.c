@@ -25,6 +25,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* After a write in one transaction: when any step failed, roll it back and answer 503 (nothing
+ * was stored) and say so; the caller then returns. */
+static int write_failed(struct req *r, int ok)
+{
+	if (ok)
+		return 0;
+	db_rollback(r->db);
+	form_unavailable(r);
+	return 1;
+}
+
 static const char *const kinds[] = {"smtp", "wecom", "dingtalk", "sms_aliyun", "sms_http", "webhook", NULL};
 static const char *const tls_choices[] = {"none", "starttls", NULL};
 static const char *const formats[] = {"text", "markdown", NULL};
@@ -263,11 +274,8 @@ static int channel_create(struct req *r)
 	free(settings);
 	free(sealed);
 	sb_release(&sum);
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	resp_redirect(r, "/admin/notify");
 	return 0;
 }
@@ -383,11 +391,8 @@ static int channel_update(struct req *r)
 	free(settings);
 	free(sealed);
 	sb_release(&sum);
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	resp_redirect(r, arena_printf(&r->arena, "/admin/notify/channels/%lld", (long long)id));
 	return 0;
 }
@@ -422,11 +427,8 @@ static int channel_test(struct req *r)
 			 "tIItttt" "II", key, id, r->who->user_id, addr, r->lang, T(r, "notify.test_title"),
 			 T(r, "notify.test_body"), now, now) == DB_OK &&
 		 audit_req(r, "notify_channel", id, "test", addr) == DB_OK && db_commit(r->db) == DB_OK;
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	notify_deliver(r->db, now);
 	char *state = NULL, *err = NULL;
 	db_get_text(r->db, &state, "SELECT state FROM notify_outbox WHERE idem_key = ?", "t", key);
@@ -469,11 +471,8 @@ static int route_add(struct req *r)
 		 audit_req(r, "notify_route", db_last_id(r->db), "create",
 			   arena_printf(&r->arena, "%s → %s%s", kind, ck, urgent ? " (urgent)" : "")) == DB_OK &&
 		 db_commit(r->db) == DB_OK;
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	resp_redirect(r, "/admin/notify");
 	return 0;
 }
@@ -491,11 +490,8 @@ static int route_delete(struct req *r)
 	int ok = db_begin(r->db) == DB_OK && db_exec(r->db, "DELETE FROM notify_routes WHERE id = ?", "I", id) == DB_OK &&
 		 audit_req(r, "notify_route", id, "delete", what) == DB_OK && db_commit(r->db) == DB_OK;
 	free(what);
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	resp_redirect(r, "/admin/notify");
 	return 0;
 }
@@ -510,11 +506,8 @@ static int viewer_toggle(struct req *r)
 				" ON CONFLICT (key) DO UPDATE SET value = ?1, updated_at = ?2", "tI", v, now) == DB_OK &&
 		 audit_req(r, "setting", 0, "update", arena_printf(&r->arena, "notify.viewer: %s", v)) == DB_OK &&
 		 db_commit(r->db) == DB_OK;
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	resp_redirect(r, "/admin/notify");
 	return 0;
 }
@@ -546,11 +539,8 @@ static int settings_post(struct req *r)
 			     "ttI", set_keys[i], form_get(&sf, set_fields[i].name)->text, now) == DB_OK;
 	ok = ok && audit_req(r, "setting", 0, "update", sum.buf ? sum.buf : "") == DB_OK && db_commit(r->db) == DB_OK;
 	sb_release(&sum);
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	resp_redirect(r, "/admin/notify");
 	return 0;
 }
@@ -628,11 +618,8 @@ static int outbox_resend(struct req *r)
 		 db_exec(r->db, "UPDATE notify_outbox SET state = 'queued', attempts = 0, due_at = ? WHERE id = ?"
 				" AND state = 'dead'", "II", clock_now(), id) == DB_OK &&
 		 audit_req(r, "notify_outbox", id, "resend", "") == DB_OK && db_commit(r->db) == DB_OK;
-	if (!ok) {
-		db_rollback(r->db);
-		form_unavailable(r);
+	if (write_failed(r, ok))
 		return 0;
-	}
 	if (r->is_api)
 		resp_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", "queued"));
 	else

@@ -25,6 +25,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The first column of up to max rows of st (finished here): the ids a job works through in
+ * one transaction. -1 when the query failed. */
+static int first_ids(struct db *c, struct db_stmt *st, int64_t *ids, int max)
+{
+	int n = 0;
+	while (st && n < max && db_step(st) == 1)
+		ids[n++] = db_col_i64(st, 0);
+	db_done(c, st);
+	return st ? n : -1;
+}
+
 static int64_t setting(struct db *c, const char *key, int64_t def)
 {
 	char *v = NULL;
@@ -164,12 +175,8 @@ static int scan_hazards(struct db *c, int64_t now)
 	int64_t after = setting(c, "risk.hazard_scan_after", 0), count_n = setting(c, "risk.trigger_count", 3);
 	int64_t days = setting(c, "risk.trigger_days", 30);
 	int64_t ids[200];
-	int n = 0;
-	struct db_stmt *st = db_query(c, "SELECT id FROM hazards WHERE id > ? ORDER BY id LIMIT 200", "I", after);
-	while (st && db_step(st) == 1 && n < 200)
-		ids[n++] = db_col_i64(st, 0);
-	db_done(c, st);
-	if (!st)
+	int n = first_ids(c, db_query(c, "SELECT id FROM hazards WHERE id > ? ORDER BY id LIMIT 200", "I", after), ids, 200);
+	if (n < 0)
 		return -1;
 	if (!n)
 		return 0;
@@ -246,14 +253,10 @@ static int escalate(struct db *c, int64_t now)
 static int periodic(struct db *c, int64_t now)
 {
 	int64_t ids[200];
-	int n = 0;
-	struct db_stmt *st = db_query(c, "SELECT e.id FROM risk_events e WHERE e.active = 1 AND e.review_due > 0"
+	int n = first_ids(c, db_query(c, "SELECT e.id FROM risk_events e WHERE e.active = 1 AND e.review_due > 0"
 				    " AND e.review_due <= ? AND NOT EXISTS (SELECT 1 FROM risk_tasks t WHERE t.event_id = e.id"
-				    " AND t.reason = 'periodic' AND t.closed_at = 0) ORDER BY e.id LIMIT 200", "I", day_of(now));
-	while (st && db_step(st) == 1 && n < 200)
-		ids[n++] = db_col_i64(st, 0);
-	db_done(c, st);
-	if (!st)
+				    " AND t.reason = 'periodic' AND t.closed_at = 0) ORDER BY e.id LIMIT 200", "I", day_of(now)), ids, 200);
+	if (n < 0)
 		return -1;
 	if (!n)
 		return 0;
