@@ -91,17 +91,23 @@ static json_t *error_ref(const char *name)
 	return json_pack("{s:s}", "$ref", ref);
 }
 
-/* The schema a module declared for this route (base/module.h), parsed; NULL when it declared
- * none (or its text is not JSON, which tests/http/openapi.test.mjs would catch). */
-static json_t *declared_schema(const struct route *rt, int request)
+/* The entry a module declared for this route (base/module.h), or NULL. */
+static const struct module_schema *declared(const struct route *rt)
 {
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_schema *s = (*m)->schemas; s && s->method; s++)
-			if (!strcmp(s->method, rt->method) && !strcmp(s->pattern, rt->pattern)) {
-				const char *text = request ? s->request : s->response;
-				return text ? json_loads(text, 0, NULL) : NULL;
-			}
+			if (!strcmp(s->method, rt->method) && !strcmp(s->pattern, rt->pattern))
+				return s;
 	return NULL;
+}
+
+/* Its schema, parsed; NULL when it declared none (or its text is not JSON, which
+ * tests/http/openapi.test.mjs would catch). */
+static json_t *declared_schema(const struct route *rt, int request)
+{
+	const struct module_schema *s = declared(rt);
+	const char *text = !s ? NULL : request ? s->request : s->response;
+	return text && *text ? json_loads(text, 0, NULL) : NULL;
 }
 
 static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *params)
@@ -131,14 +137,24 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
+	const struct module_schema *decl = declared(rt);
+	if (write && decl && decl->request && !*decl->request)
+		write = -1;	/* MODULE_NO_BODY: no request body to describe */
 	json_t *body_schema = NULL;
-	if (write && !(body_schema = declared_schema(rt, 1)))
+	if (write > 0 && !(body_schema = declared_schema(rt, 1)))
 		body_schema = http_openapi_hook.request(r, rt);
-	if (write)
+	if (write > 0) {
+		/* an upload's schema names its content type ("x-media"), which the document
+		 * states as the body's media type rather than inside the schema */
+		const char *media = "application/json";
+		json_t *x = json_object_get(body_schema, "x-media");
+		if (json_is_string(x))
+			media = arena_strdup(&r->arena, json_string_value(x));
+		json_object_del(body_schema, "x-media");
 		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b, s:{s:{s:o}}}", "required", body_schema != NULL, "content",
-			"application/json", "schema",
+			"{s:b, s:{s:{s:o}}}", "required", body_schema != NULL, "content", media, "schema",
 			body_schema ? body_schema : json_pack("{s:s}", "type", "object")));
+	}
 
 	json_t *resp = json_object();
 	/* a module's own answer schema first, else a record's schema from its declarations
