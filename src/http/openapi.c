@@ -162,18 +162,13 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 	 * the declared list's items or the record as its items */
 	json_t *ok_schema = declared_schema(rt, 0);
 	if (rt->flags & ROUTE_PAGED) {
-		json_t *record = NULL;
-		if (ok_schema) {
-			json_t *items = json_object_get(json_object_get(ok_schema, "properties"), "items");
-			record = items ? json_incref(json_object_get(items, "items")) : NULL;
-			json_decref(ok_schema);
-		} else {
-			record = http_openapi_hook.record(r, rt);
-		}
-		ok_schema = record ? json_pack("{s:[{s:s}, {s:{s:{s:s, s:o}}}]}", "allOf", "$ref",
-					       "#/components/schemas/Page", "properties", "items",
-					       "type", "array", "items", record)
-				   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
+		/* the declared list (its items, and members beside them such as counts) or the
+		 * record's schema, within the one envelope */
+		json_t *record = ok_schema ? NULL : http_openapi_hook.record(r, rt);
+		if (record)
+			ok_schema = json_pack("{s:{s:{s:s, s:o}}}", "properties", "items", "type", "array", "items", record);
+		ok_schema = ok_schema ? json_pack("{s:[{s:s}, o]}", "allOf", "$ref", "#/components/schemas/Page", ok_schema)
+				      : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
 	} else if (!ok_schema) {
 		json_t *record = http_openapi_hook.record(r, rt);
 		ok_schema = record ? record : json_pack("{s:s}", "type", "object");
