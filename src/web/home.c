@@ -225,9 +225,21 @@ static const struct module_tile tiles[] = {
 	{0},
 };
 
+/* GET /api/v1/inbox in the OpenAPI document */
+#define INBOX "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":" \
+	"\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"integer\"}" \
+	",\"kind\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"body\":{\"type\":\"string\"}" \
+	",\"link\":{\"type\":\"string\"},\"read\":{\"type\":\"boolean\"}}}}}}"
+
+static const struct module_schema home_schemas[] = {
+	{"GET", "/api/v1/inbox", NULL, INBOX},
+	{0},
+};
+
 const struct module home_module = {
 	.name = "home",
 	.routes = home_routes,
 	.menu = menu,
 	.tiles = tiles,
+	.schemas = home_schemas,
 };
