@@ -138,8 +138,10 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
 	const struct module_schema *decl = declared(rt);
-	if (write && decl && decl->request && !*decl->request)
-		write = -1;	/* MODULE_NO_BODY: no request body to describe */
+	/* MODULE_NO_BODY, or a DELETE that declares none: no request body to describe */
+	if (write && ((decl && decl->request && !*decl->request) ||
+		      (!strcmp(rt->method, "DELETE") && !(decl && decl->request))))
+		write = -1;
 	json_t *body_schema = NULL;
 	if (write > 0 && !(body_schema = declared_schema(rt, 1)))
 		body_schema = http_openapi_hook.request(r, rt);

@@ -20,7 +20,7 @@ static const struct module_tile tiles[] = {
 };
 
 /* The outbox API in the OpenAPI document */
-#define OUTBOX "{\"type\":\"object\",\"properties\":{\"messages\":{\"type\":\"array\",\"items\":{\"type\":" \
+#define OUTBOX "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":" \
 	"\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"}," \
 	"\"state\":{\"type\":\"string\",\"enum\":[\"queued\",\"sending\",\"sent\",\"retrying\",\"dead\"" \
 	"]},\"attempts\":{\"type\":\"integer\"},\"address\":{\"type\":\"string\"},\"title\":{\"type\":" \
