@@ -58,7 +58,8 @@
 #define CATALOGUE "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":" \
 	"\"object\",\"properties\":{\"code\":{\"type\":\"string\"},\"parent\":{\"type\":\"string\"," \
 	"\"nullable\":true},\"kind\":{\"type\":\"string\"},\"name_zh\":{\"type\":\"string\"}," \
-	"\"name_en\":{\"type\":\"string\"}}}},\"operations\":{\"type\":\"object\",\"description\":" \
+	"\"name_en\":{\"type\":\"string\"}}},\"x-bounded\":\"the whole catalogue\"},\"operations\":{" \
+	"\"type\":\"object\",\"description\":" \
 	"\"permit operation → the certificate codes that qualify for it\",\"additionalProperties\":{" \
 	"\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}}"
 #define IMPORT_IN "{\"type\":\"object\",\"required\":[\"file\"],\"properties\":{\"file\":{\"type\":\"string\"," \

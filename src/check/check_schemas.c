@@ -23,7 +23,8 @@
 	"\"choices\":{\"type\":\"string\",\"description\":\"values separated by |\"},\"fail_choices\":" STR "," \
 	"\"photo_required\":" BOOL ",\"category_id\":" IDN "}}"
 #define TEMPLATE_OUT "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"kind\":" STR ",\"source\":" INT "," \
-	"\"version\":" INT ",\"require_scan\":" BOOL ",\"active\":" BOOL ",\"unit_id\":" IDN ",\"items\":{\"type\":\"array\",\"items\":" ITEM_IN "}}}"
+	"\"version\":" INT ",\"require_scan\":" BOOL ",\"active\":" BOOL ",\"unit_id\":" IDN ",\"items\":{\"type\":\"array\"," \
+	"\"x-bounded\":\"the checklist's items\",\"items\":" ITEM_IN "}}}"
 #define TEMPLATE_IN "{\"type\":\"object\",\"required\":[\"name\",\"kind\",\"unit_id\",\"items\"],\"properties\":{\"name\":" STR "," \
 	"\"kind\":{\"type\":\"string\",\"enum\":[\"post_daily\",\"workshop_weekly\",\"company_monthly\",\"seasonal\",\"holiday\"," \
 	"\"special_equipment\",\"fire_monthly\",\"measure\",\"round\",\"other\"]},\"unit_id\":" ID ",\"source\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10}," \

@@ -126,12 +126,12 @@
 	"\"type\":\"string\"}}}}}}"
 #define CALENDAR "{\"type\":\"object\",\"properties\":{\"month\":{\"type\":\"string\"},\"from\":{\"type\":" \
 	"\"integer\"},\"to\":{\"type\":\"integer\"},\"items\":{\"type\":\"array\",\"items\":" PERMIT_ROW \
-	"}}}"
+	",\"x-bounded\":\"the permits of one month\"}}}"
 #define AREAS "{\"type\":\"object\",\"properties\":{\"areas\":{\"type\":\"object\",\"additionalProperties\":{" \
 	"\"type\":\"array\",\"items\":" PERMIT_ROW "},\"description\":\"area name → its live permits\"}" \
 	"}}"
 #define SITE "{\"type\":\"object\",\"properties\":{\"area_id\":{\"type\":\"integer\"},\"items\":{\"type\":" \
-	"\"array\",\"items\":" PERMIT_ROW "}}}"
+	"\"array\",\"items\":" PERMIT_ROW ",\"x-bounded\":\"the live permits of one area\"}}}"
 #define ROWS "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" PERMIT_ROW "}}}"
 
 const struct module_schema permit_schemas[] = {
