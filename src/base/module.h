@@ -81,7 +81,8 @@ struct module_job {
  * body and the success answer as JSON Schema text (NULL: a plain object; MODULE_NO_BODY: a
  * write that takes no body, such as a deactivation). openapi.c finds a route's entry by
  * method and pattern; a route without one keeps the plain object. A request that is not JSON
- * (an upload) names its content type in the schema as "x-media": "multipart/form-data". */
+ * (an upload) names its content type in the schema as "x-media": "multipart/form-data". A GET
+ * has no body: its "request" object lists the query parameters it reads, one property each. */
 #define MODULE_NO_BODY ""
 struct module_schema {
 	const char *method, *pattern;

@@ -8,6 +8,14 @@
 #include "cert/cert.h"
 #include "base/module.h"
 
+#define QUERY "{\"type\":\"object\",\"properties\":{\"status\":" STATUS ",\"unit_id\":{\"type\":\"integer\"," \
+	"\"minimum\":1},\"person_id\":{\"type\":\"integer\",\"minimum\":1}}}"
+#define EXPIRING_QUERY "{\"type\":\"object\",\"properties\":{\"days\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":" \
+	"3660,\"default\":90,\"description\":\"expiring or due for review within this many days\"}}}"
+#define MAY_QUERY "{\"type\":\"object\",\"required\":[\"operation\"],\"properties\":{\"operation\":{\"type\":" \
+	"\"string\",\"description\":\"a permit operation: hot_work, confined_space, height, lifting," \
+	" temp_power, guardian, gas_analyst …\"},\"date\":{\"type\":\"string\",\"format\":\"date\"," \
+	"\"description\":\"the day of the work; default today\"}}}"
 #define STATUS "{\"type\":\"string\",\"enum\":[\"valid\",\"review_due\",\"expiring\",\"review_overdue\"," \
 	"\"expired\",\"revoked\"]}"
 #define CERT "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"person_id\":{\"type\":" \
@@ -106,8 +114,8 @@
 #define PERSONS "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" PERSON "}}}"
 
 const struct module_schema cert_schemas[] = {
-	{"GET", "/api/v1/certs", NULL, CERTS},
-	{"GET", "/api/v1/certs/expiring", NULL, CERTS},
+	{"GET", "/api/v1/certs", QUERY, CERTS},
+	{"GET", "/api/v1/certs/expiring", EXPIRING_QUERY, CERTS},
 	{"GET", "/api/v1/certs/catalogue", NULL, CATALOGUE},
 	{"POST", "/api/v1/certs/import", IMPORT_IN, IMPORT_OUT},
 	{"POST", "/api/v1/certs", CERT_IN, CERT_FULL},
@@ -118,6 +126,6 @@ const struct module_schema cert_schemas[] = {
 	{"GET", "/api/v1/persons", NULL, PERSONS},
 	{"POST", "/api/v1/persons", PERSON_IN, PERSON},
 	{"GET", "/api/v1/persons/:id", NULL, PERSON_FULL},
-	{"GET", "/api/v1/persons/:id/may", NULL, MAY},
+	{"GET", "/api/v1/persons/:id/may", MAY_QUERY, MAY},
 	{0},
 };

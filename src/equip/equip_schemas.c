@@ -7,6 +7,11 @@
 #include "equip/equip.h"
 #include "base/module.h"
 
+#define QUERY "{\"type\":\"object\",\"properties\":{\"state\":{\"type\":\"string\",\"enum\":[\"due\",\"ok\"," \
+	"\"due60\",\"due30\",\"overdue\",\"unknown\"],\"description\":" \
+	"\"due: overdue or within 30 days\"},\"kind\":{\"type\":\"string\"},\"all\":{\"type\":" \
+	"\"string\",\"enum\":[\"0\",\"1\"],\"description\":\"1: every device," \
+	" not only special equipment\"}}}"
 #define DEVICE "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"code\":{\"type\":" \
 	"\"string\"},\"name\":{\"type\":\"string\"},\"kind\":{\"type\":\"string\",\"description\":" \
 	"\"an equipment kind code (特种设备目录 where special)\"},\"reg_no\":{\"type\":\"string\"," \
@@ -67,7 +72,7 @@
 	"\"type\":\"integer\"}}}}}"
 
 const struct module_schema equip_schemas[] = {
-	{"GET", "/api/v1/equipment", NULL, DEVICE_LIST},
+	{"GET", "/api/v1/equipment", QUERY, DEVICE_LIST},
 	{"POST", "/api/v1/equipment", DEVICE_IN, DEVICE_FULL},
 	{"GET", "/api/v1/equipment/:id", NULL, DEVICE_FULL},
 	{"POST", "/api/v1/equipment/:id", DEVICE_IN, DEVICE_FULL},

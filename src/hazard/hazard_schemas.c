@@ -8,6 +8,21 @@
 #include "hazard/hazard.h"
 #include "base/module.h"
 
+#define QUERY "{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"open\"," \
+	"\"valid\",\"reported\",\"assigned\",\"planning\",\"plan_review\",\"rectifying\",\"verifying\"," \
+	"\"closed\",\"cancelled\"],\"description\":" \
+	"\"open: not closed or cancelled; valid: not cancelled\"},\"level\":" LEVEL ",\"q\":{\"type\":" \
+	"\"string\",\"description\":\"full text: number, description," \
+	" area (Chinese substrings of one or two characters are found)\"},\"from\":{\"type\":\"string\"" \
+	",\"format\":\"date\",\"description\":\"reported on or after this day\"},\"to\":{\"type\":" \
+	"\"string\",\"format\":\"date\",\"description\":\"reported before the end of this day\"}," \
+	"\"mine\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"],\"description\":" \
+	"\"1: reported by me or assigned to me\"},\"area_id\":{\"type\":\"integer\",\"minimum\":1}," \
+	"\"unit_id\":{\"type\":\"integer\",\"minimum\":1,\"description\":\"the unit and its sub-units\"" \
+	"},\"category_id\":{\"type\":\"integer\",\"minimum\":1},\"todo\":{\"type\":\"string\",\"enum\":" \
+	"[\"rectify\",\"accept\",\"review\",\"verify\",\"reported\"],\"description\":" \
+	"\"what waits for me at this step\"},\"overdue\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]}," \
+	"\"repeat\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]}}}"
 #define STATUS "{\"type\":\"string\",\"enum\":[\"reported\",\"assigned\",\"planning\",\"plan_review\"," \
 	"\"rectifying\",\"verifying\",\"closed\",\"cancelled\"]}"
 #define LEVEL "{\"type\":\"string\",\"enum\":[\"general\",\"major\"],\"description\":\"一般隐患 / 重大隐患\"}"
@@ -130,7 +145,7 @@ static const char merge_response[] = "{\"type\": \"object\", \"required\": [\"id
 	" \"from\": {\"type\": \"string\"}, \"to\": {\"type\": \"string\"}}}}}}";
 
 const struct module_schema hazard_schemas[] = {
-	{"GET", "/api/v1/hazards", NULL, "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" LIST_ITEM "}}}"},
+	{"GET", "/api/v1/hazards", QUERY, "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" LIST_ITEM "}}}"},
 	{"POST", "/api/v1/hazards", NEW, HAZARD},
 	{"GET", "/api/v1/hazards/:id", NULL, HAZARD},
 	{"POST", "/api/v1/hazards/:id/accept", ACT, HAZARD},

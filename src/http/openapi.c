@@ -129,6 +129,18 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 			"description", "Items per page; out of range: 422 naming it", "schema",
 			"type", "integer", "minimum", 1, "maximum", HTTP_PER_PAGE_MAX));
 	}
+	/* a GET's declared "request" is its query: each property one documented parameter */
+	json_t *query = write ? NULL : declared_schema(rt, 1);
+	const char *qname;
+	json_t *qschema;
+	json_object_foreach(json_object_get(query, "properties"), qname, qschema) {
+		json_t *desc = json_object_get(qschema, "description");
+		json_t *p = json_pack("{s:s, s:s, s:O}", "name", qname, "in", "query", "schema", qschema);
+		if (desc)
+			json_object_set(p, "description", desc);
+		json_array_append_new(params, p);
+	}
+	json_decref(query);
 	if (json_array_size(params))
 		json_object_set(op, "parameters", params);
 	if (public)

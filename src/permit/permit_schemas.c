@@ -8,6 +8,10 @@
 #include "permit/permit.h"
 #include "base/module.h"
 
+#define QUERY "{\"type\":\"object\",\"properties\":{\"state\":" PERMIT_STATE ",\"type\":" PERMIT_TYPE "," \
+	"\"area_id\":{\"type\":\"integer\",\"minimum\":1}}}"
+#define MONTH "{\"type\":\"object\",\"required\":[\"month\"],\"properties\":{\"month\":{\"type\":\"string\"," \
+	"\"pattern\":\"^[0-9]{4}-[0-9]{2}$\",\"description\":\"YYYY-MM in the plant's time zone\"}}}"
 #define PERMIT_TYPE "{\"type\":\"string\",\"enum\":[\"hot_work\",\"confined_space\",\"blind_plate\",\"height\"," \
 	"\"lifting\",\"temp_power\",\"excavation\",\"road_closure\"],\"description\":" \
 	"\"GB 30871-2022 special operations\"}"
@@ -135,12 +139,12 @@
 #define ROWS "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" PERMIT_ROW "}}}"
 
 const struct module_schema permit_schemas[] = {
-	{"GET", "/api/v1/permits", NULL, ROWS},
+	{"GET", "/api/v1/permits", QUERY, ROWS},
 	{"POST", "/api/v1/permits", APPLY, PERMIT},
 	{"GET", "/api/v1/permits/catalogue", NULL, CATALOGUE},
 	{"GET", "/api/v1/permits/options", NULL, OPTIONS},
 	{"POST", "/api/v1/permits/grade", GRADE_IN, GRADE},
-	{"GET", "/api/v1/permits/calendar", NULL, CALENDAR},
+	{"GET", "/api/v1/permits/calendar", MONTH, CALENDAR},
 	{"GET", "/api/v1/permits/areas", NULL, AREAS},
 	{"GET", "/api/v1/permits/site/:qr_token", NULL, SITE},
 	{"GET", "/api/v1/permits/:id", NULL, PERMIT},

@@ -6,6 +6,15 @@
 #include "report/report.h"
 #include "base/module.h"
 
+#define DASH_QUERY "{\"type\":\"object\",\"properties\":{\"unit\":{\"type\":\"integer\",\"minimum\":1," \
+	"\"description\":\"the unit and its sub-units; default the caller's scope\"},\"month\":{" \
+	"\"type\":\"string\",\"pattern\":\"^[0-9]{4}-[0-9]{2}$\"},\"period\":{\"type\":\"string\"," \
+	"\"enum\":[\"30d\",\"month\",\"last_month\"],\"description\":" \
+	"\"a named period; wins over month\"},\"from\":{\"type\":\"string\",\"format\":\"date\"}," \
+	"\"to\":{\"type\":\"string\",\"format\":\"date\",\"description\":" \
+	"\"with from: at most 400 days\"},\"base_from\":{\"type\":\"string\",\"format\":\"date\"," \
+	"\"description\":\"the comparison period\"},\"base_to\":{\"type\":\"string\",\"format\":" \
+	"\"date\"}}}"
 #define DASHBOARD "{\"type\":\"object\",\"properties\":{\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":" \
 	"\"string\"},\"from\":{\"type\":\"integer\",\"description\":\"UTC seconds\"},\"to\":{\"type\":" \
 	"\"integer\"},\"kpis\":{\"type\":\"object\",\"description\":" \
@@ -32,6 +41,6 @@
 	"\"type\":\"integer\"}}}}}"
 
 const struct module_schema report_schemas[] = {
-	{"GET", "/api/v1/dashboard", NULL, DASHBOARD},
+	{"GET", "/api/v1/dashboard", DASH_QUERY, DASHBOARD},
 	{0},
 };

@@ -152,4 +152,9 @@ test('every operation describes its answer and its body, and every list pages th
     }
   }
   assert.deepEqual(missing, []);
+  // a list's filters are documented query parameters, with their values
+  const q = Object.fromEntries(doc.paths['/api/v1/hazards'].get.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
+  assert.ok(q.status.enum.includes('open') && q.q.type === 'string' && q.per_page.maximum === 500, Object.keys(q).join(' '));
+  const cal = doc.paths['/api/v1/permits/calendar'].get.parameters.find((p) => p.name === 'month');
+  assert.equal(cal.schema.pattern, '^[0-9]{4}-[0-9]{2}$');
 });
