@@ -138,6 +138,11 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_t *p = json_pack("{s:s, s:s, s:O}", "name", qname, "in", "query", "schema", qschema);
 		if (desc)
 			json_object_set(p, "description", desc);
+		size_t i;
+		json_t *req_name;
+		json_array_foreach(json_object_get(query, "required"), i, req_name)
+			if (json_is_string(req_name) && !strcmp(json_string_value(req_name), qname))
+				json_object_set_new(p, "required", json_true());
 		json_array_append_new(params, p);
 	}
 	json_decref(query);

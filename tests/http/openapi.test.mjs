@@ -157,4 +157,5 @@ test('every operation describes its answer and its body, and every list pages th
   assert.ok(q.status.enum.includes('open') && q.q.type === 'string' && q.per_page.maximum === 500, Object.keys(q).join(' '));
   const cal = doc.paths['/api/v1/permits/calendar'].get.parameters.find((p) => p.name === 'month');
   assert.equal(cal.schema.pattern, '^[0-9]{4}-[0-9]{2}$');
+  assert.equal(cal.required, true);
 });
