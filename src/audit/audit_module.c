@@ -21,6 +21,17 @@ static const struct module_tile tiles[] = {
 	{0},
 };
 
+/* GET /api/v1/audit/verify in the OpenAPI document (the list is described by its envelope) */
+#define VERIFY "{\"type\":\"object\",\"properties\":{\"intact\":{\"type\":\"boolean\"},\"checked\":{\"type\":" \
+	"\"integer\",\"description\":\"entries checked\"},\"broken_id\":{\"type\":\"integer\"," \
+	"\"description\":\"the first entry whose hash does not chain\"},\"reason\":{\"type\":\"string\"" \
+	"}}}"
+
+static const struct module_schema audit_schemas[] = {
+	{"GET", "/api/v1/audit/verify", NULL, VERIFY},
+	{0},
+};
+
 const struct module audit_module = {
 	.name = "audit",
 	.migrations = "0001-0099 (platform)",
@@ -28,4 +39,5 @@ const struct module audit_module = {
 	.perms = perms,
 	.menu = menu,
 	.tiles = tiles,
+	.schemas = audit_schemas,
 };

@@ -29,9 +29,12 @@ static const struct module_job jobs[] = {
 	{0},
 };
 
+extern const struct module_schema auth_schemas[];	/* auth_schemas.c */
+
 const struct module auth_module = {
 	.name = "auth",
 	.migrations = "0001-0099 (platform)",
 	.routes = auth_routes,
 	.jobs = jobs,
+	.schemas = auth_schemas,
 };

@@ -78,8 +78,12 @@ struct module_job {
 };
 
 /* The JSON shapes of one of the module's /api/v1 routes, for the OpenAPI document: the request
- * body and the success answer as JSON Schema text (NULL: a plain object). openapi.c finds a
- * route's entry by method and pattern; a route without one keeps the plain object. */
+ * body and the success answer as JSON Schema text (NULL: a plain object; MODULE_NO_BODY: a
+ * write that takes no body, such as a deactivation). openapi.c finds a route's entry by
+ * method and pattern; a route without one keeps the plain object. A request that is not JSON
+ * (an upload) names its content type in the schema as "x-media": "multipart/form-data". A GET
+ * has no body: its "request" object lists the query parameters it reads, one property each. */
+#define MODULE_NO_BODY ""
 struct module_schema {
 	const char *method, *pattern;
 	const char *request, *response;

@@ -62,16 +62,18 @@ int cert_api_list(struct req *r)
 		" ORDER BY u.path, p.name, ce.id LIMIT 20000",
 		"tIIIIII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), unit, unit, person, person);
 	json_t *items = json_array();
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1) {
 		json_t *c = cert_json(st, today);
-		if (want >= 0 && strcmp(json_string_value(json_object_get(c, "status")), cert_status_code(want))) {
+		if ((want < 0 || !strcmp(json_string_value(json_object_get(c, "status")), cert_status_code(want))) &&
+		    pager_take(&pg))
+			json_array_append_new(items, c);
+		else
 			json_decref(c);
-			continue;
-		}
-		json_array_append_new(items, c);
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 
@@ -89,10 +91,13 @@ int cert_api_expiring(struct req *r)
 		"tIIIIII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), today, today + days,
 		today, today + days);
 	json_t *items = json_array();
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1)
-		json_array_append_new(items, cert_json(st, today));
+		if (pager_take(&pg))
+			json_array_append_new(items, cert_json(st, today));
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 
@@ -235,10 +240,13 @@ int cert_api_persons(struct req *r)
 				    " ORDER BY u.path, p.name LIMIT 20000",
 				    "tII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r));
 	json_t *items = json_array();
-	/* collect rows first: person_json runs queries of its own */
+	/* collect the page's rows first: person_json runs queries of its own */
 	struct strbuf ids = STRBUF_INIT;
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1)
-		sb_addf(&ids, "%lld ", (long long)db_col_i64(st, 0));
+		if (pager_take(&pg))
+			sb_addf(&ids, "%lld ", (long long)db_col_i64(st, 0));
 	db_done(r->db, st);
 	for (char *p = ids.buf, *end; *p; p = end) {
 		int64_t id = strtoll(p, &end, 10);
@@ -250,7 +258,7 @@ int cert_api_persons(struct req *r)
 		db_done(r->db, st);
 	}
 	sb_release(&ids);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 

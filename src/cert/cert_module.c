@@ -34,6 +34,8 @@ static const struct module_job jobs[] = {
 	{0},
 };
 
+extern const struct module_schema cert_schemas[];	/* cert_schemas.c */
+
 const struct module cert_module = {
 	.name = "cert",
 	.migrations = "0200-0299 (with equip)",
@@ -42,5 +44,6 @@ const struct module cert_module = {
 	.menu = menu,
 	.jobs = jobs,
 	.todo = todo,
+	.schemas = cert_schemas,
 	.demo_load = cert_demo_load,
 };

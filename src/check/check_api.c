@@ -72,13 +72,17 @@ int check_api_tasks(struct req *r)
 				  " AND (? IS NULL OR k.status = ?) ORDER BY k.window_start, COALESCE(k.plan_id, 0), k.seq, k.id LIMIT 1000",
 			   "IItIItt", r->who->user_id, check_my_position(r), CHECK_MY_PATH(r), to, from, status, status);
 	json_t *items = json_array();
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1) {
 		struct check_task t;
+		if (!pager_take(&pg))
+			continue;
 		check_task_from_row(r, st, &t);
 		json_array_append_new(items, task_json(r, &t));
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 
@@ -279,12 +283,15 @@ static json_t *template_json(struct req *r, struct db_stmt *st, int with_items)
 int check_api_templates(struct req *r)
 {
 	json_t *items = json_array();
-	struct db_stmt *st = db_query(r->db, "SELECT " TEMPLATE_COLS TEMPLATE_SCOPE " ORDER BY t.id LIMIT 1000", "t",
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
+	struct db_stmt *st = db_query(r->db, "SELECT " TEMPLATE_COLS TEMPLATE_SCOPE " ORDER BY t.id LIMIT 20000", "t",
 				    auth_company_pattern(r));
 	while (st && db_step(st) == 1)
-		json_array_append_new(items, template_json(r, st, 0));
+		if (pager_take(&pg))
+			json_array_append_new(items, template_json(r, st, 0));
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 
@@ -530,10 +537,14 @@ int check_api_template_items(struct req *r)
 int check_api_plans(struct req *r)
 {
 	json_t *items = json_array();
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	struct db_stmt *st = db_query(r->db, "SELECT p.id, p.name, p.unit_id, p.template_id, COALESCE(p.position_id, 0), COALESCE(p.user_id, 0),"
 				    " p.shift_start, p.shift_end, p.every_min, p.active FROM check_plans p JOIN units un ON un.id = p.unit_id"
-				    " WHERE un.path LIKE ? ORDER BY p.id LIMIT 1000", "t", auth_scope_pattern(r));
+				    " WHERE un.path LIKE ? ORDER BY p.id LIMIT 20000", "t", auth_scope_pattern(r));
 	while (st && db_step(st) == 1) {
+		if (!pager_take(&pg))
+			continue;
 		int64_t id = db_col_i64(st, 0);
 		json_t *j = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:b}", "id", (json_int_t)id, "name", db_col_text(st, 1), "unit_id",
 				      (json_int_t)db_col_i64(st, 2), "template_id", (json_int_t)db_col_i64(st, 3), "shift_start",
@@ -550,7 +561,7 @@ int check_api_plans(struct req *r)
 		json_array_append_new(items, j);
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 

@@ -44,6 +44,9 @@ static const struct module_job jobs[] = {
 	{0},
 };
 
+extern const struct entity check_point_entity, check_stop_entity;	/* check_points_web.c */
+static const struct entity *const entities[] = {&check_point_entity, &check_stop_entity, NULL};
+
 const struct module check_module = {
 	.name = "check",
 	.migrations = "0600-0649",
@@ -54,4 +57,5 @@ const struct module check_module = {
 	.todo = todo,
 	.schemas = check_schemas,
 	.demo_load = check_demo_load,
+	.entities = entities,
 };

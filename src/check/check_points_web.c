@@ -221,6 +221,7 @@ const struct entity check_point_entity = {
 	.load = point_load, .values = point_values, .title = point_title, .active = point_active, .check = point_check,
 	.store = point_store, .deactivate_sql = "UPDATE check_points SET active = 0 WHERE id = ?", .json = point_json,
 	.list_html = point_list_html, .list_json = point_list_json, .show_tail = point_label,
+	.api_path = "/api/v1/check/points",
 };
 
 /* ================= 停用检修 ================= */
@@ -360,4 +361,5 @@ const struct entity check_stop_entity = {
 	.load = stop_load, .values = stop_values, .title = stop_title, .active = stop_active, .check = stop_check,
 	.store = stop_store, .deactivate_sql = "UPDATE check_stops SET active = 0 WHERE id = ?", .json = stop_json,
 	.list_html = stop_list_html, .list_json = stop_list_json,
+	.api_path = "/api/v1/check/stops",
 };

@@ -23,7 +23,8 @@
 	"\"choices\":{\"type\":\"string\",\"description\":\"values separated by |\"},\"fail_choices\":" STR "," \
 	"\"photo_required\":" BOOL ",\"category_id\":" IDN "}}"
 #define TEMPLATE_OUT "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"kind\":" STR ",\"source\":" INT "," \
-	"\"version\":" INT ",\"require_scan\":" BOOL ",\"active\":" BOOL ",\"unit_id\":" IDN ",\"items\":{\"type\":\"array\",\"items\":" ITEM_IN "}}}"
+	"\"version\":" INT ",\"require_scan\":" BOOL ",\"active\":" BOOL ",\"unit_id\":" IDN ",\"items\":{\"type\":\"array\"," \
+	"\"x-bounded\":\"the checklist's items\",\"items\":" ITEM_IN "}}}"
 #define TEMPLATE_IN "{\"type\":\"object\",\"required\":[\"name\",\"kind\",\"unit_id\",\"items\"],\"properties\":{\"name\":" STR "," \
 	"\"kind\":{\"type\":\"string\",\"enum\":[\"post_daily\",\"workshop_weekly\",\"company_monthly\",\"seasonal\",\"holiday\"," \
 	"\"special_equipment\",\"fire_monthly\",\"measure\",\"round\",\"other\"]},\"unit_id\":" ID ",\"source\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10}," \
@@ -47,6 +48,9 @@
 	"\"properties\":{\"name\":" STR ",\"unit_id\":" ID ",\"template_id\":" ID ",\"position_id\":" ID ",\"user_id\":" ID "," \
 	"\"shift_start\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1439},\"shift_end\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1440}," \
 	"\"every_min\":{\"type\":\"integer\",\"minimum\":15,\"maximum\":1440},\"points\":{\"type\":\"array\",\"items\":" ID "}}}"
+#define PLAN_OUT "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"unit_id\":" ID ",\"template_id\":" ID "," \
+	"\"position_id\":" IDN ",\"user_id\":" IDN ",\"shift_start\":" INT ",\"shift_end\":" INT ",\"every_min\":" INT "," \
+	"\"active\":" BOOL ",\"points\":{\"type\":\"array\",\"items\":" ID "}}}"
 #define SCAN_IN "{\"type\":\"object\",\"properties\":{\"token\":" STR ",\"nfc_id\":" STR ",\"lat\":{\"type\":\"number\"},\"lng\":{\"type\":\"number\"}," \
 	"\"gps_acc\":{\"type\":\"number\"}}}"
 #define SCAN_OUT "{\"type\":\"object\",\"properties\":{\"scan_id\":" ID ",\"point_id\":" ID ",\"at\":" INT ",\"tasks\":{\"type\":\"array\",\"items\":" TASK "}}}"
@@ -57,7 +61,7 @@ const struct module_schema check_schemas[] = {
 	{"POST", "/api/v1/check/scans", SCAN_IN, SCAN_OUT},
 	{"POST", "/api/v1/check/records", RECORD_IN, RECORD_OUT},
 	{"GET", "/api/v1/check/records/:id", NULL, RECORD_OUT},
-	{"POST", "/api/v1/check/records/:id/items/:item/hazard", NULL,
+	{"POST", "/api/v1/check/records/:id/items/:item/hazard", MODULE_NO_BODY,
 	 "{\"type\":\"object\",\"properties\":{\"hazard_id\":" ID ",\"number\":" STR "}}"},
 	{"GET", "/api/v1/check/coverage", NULL, COVERAGE},
 	{"GET", "/api/v1/check/templates", NULL, LIST(TEMPLATE_OUT)},
@@ -65,6 +69,9 @@ const struct module_schema check_schemas[] = {
 	{"GET", "/api/v1/check/templates/:id", NULL, TEMPLATE_OUT},
 	{"POST", "/api/v1/check/templates/:id/versions", "{\"type\":\"object\",\"required\":[\"items\"],\"properties\":{\"require_scan\":" BOOL
 	 ",\"items\":{\"type\":\"array\",\"items\":" ITEM_IN "}}}", TEMPLATE_OUT},
+	{"GET", "/api/v1/check/plans", NULL, LIST(PLAN_OUT)},
 	{"POST", "/api/v1/check/plans", PLAN_IN, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR "}}"},
+	{"POST", "/api/v1/check/points/:id/deactivate", MODULE_NO_BODY, NULL},
+	{"POST", "/api/v1/check/stops/:id/deactivate", MODULE_NO_BODY, NULL},
 	{0},
 };

@@ -35,6 +35,8 @@ static const struct module_job jobs[] = {
 	{0},
 };
 
+extern const struct module_schema equip_schemas[];	/* equip_schemas.c */
+
 const struct module equip_module = {
 	.name = "equip",
 	.migrations = "0200-0299 (with cert)",
@@ -43,5 +45,6 @@ const struct module equip_module = {
 	.menu = menu,
 	.jobs = jobs,
 	.todo = todo,
+	.schemas = equip_schemas,
 	.demo_load = equip_demo_load,
 };

@@ -148,13 +148,17 @@ static int equip_list(struct req *r)
 	int counts[5] = {0};
 	json_t *items = json_array();
 	struct strbuf rows = STRBUF_INIT;
+	struct pager pg;
+	if (r->is_api)
+		pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1) {
 		enum equip_state s = equip_state_at(today, col_day(st, 9));
 		counts[s]++;
 		if (state && *state && !state_match(state, s))
 			continue;
 		if (r->is_api) {
-			json_array_append_new(items, eq_json(st, today));
+			if (pager_take(&pg))
+				json_array_append_new(items, eq_json(st, today));
 			continue;
 		}
 		html_printf(&rows, "<tr class=\"eq-%s\"><td><a href=\"/equipment/%D\">%s</a></td><td>%s</td><td>%s</td>"
@@ -166,7 +170,7 @@ static int equip_list(struct req *r)
 	db_done(r->db, st);
 	if (r->is_api) {
 		sb_release(&rows);
-		resp_json(r, 200, json_pack("{s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "items", items, "counts",
+		pager_reply(r, &pg, items, json_pack("{s:{s:i, s:i, s:i, s:i, s:i}}", "counts",
 			"ok", counts[EQUIP_OK], "due60", counts[EQUIP_DUE60], "due30", counts[EQUIP_DUE30],
 			"overdue", counts[EQUIP_OVERDUE], "unknown", counts[EQUIP_UNKNOWN]));
 		return 0;
@@ -655,7 +659,7 @@ const struct route equip_routes[] = {
 	{"POST", "/equipment/:id/edit", equip_update, "equip.admin", 0, "Save a device"},
 	{"POST", "/equipment/:id/inspections", equip_inspect, "equip.admin", 0, "Record a periodic inspection"},
 	{"POST", "/equipment/:id/maintenance", equip_maintain, "equip.admin", 0, "Record maintenance"},
-	{"GET", "/api/v1/equipment", equip_list, "equip.view", ROUTE_API, "Devices in scope (state, kind; all=1 for non-special)"},
+	{"GET", "/api/v1/equipment", equip_list, "equip.view", ROUTE_API | ROUTE_PAGED, "Devices in scope (state, kind; all=1 for non-special)"},
 	{"POST", "/api/v1/equipment", equip_create, "equip.admin", ROUTE_API, "Create a device"},
 	{"GET", "/api/v1/equipment/:id", equip_show, "equip.view", ROUTE_API, "One device with its records"},
 	{"POST", "/api/v1/equipment/:id", equip_update, "equip.admin", ROUTE_API, "Update a device"},

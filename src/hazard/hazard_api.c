@@ -284,7 +284,11 @@ int hazard_api_rules(struct req *r)
 	json_t *items = json_array();
 	struct db_stmt *st = db_query(r->db, "SELECT id, coalesce(area_id, 0), coalesce(category_id, 0),"
 					   " coalesce(position_id, 0), coalesce(user_id, 0) FROM hazard_rules ORDER BY id", NULL);
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1) {
+		if (!pager_take(&pg))
+			continue;
 		json_t *o = json_pack("{s:I}", "id", (json_int_t)db_col_i64(st, 0));
 		static const char *const names[] = {"area_id", "category_id", "position_id", "user_id"};
 		for (int i = 0; i < 4; i++)
@@ -292,7 +296,7 @@ int hazard_api_rules(struct req *r)
 		json_array_append_new(items, o);
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 

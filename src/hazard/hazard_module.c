@@ -59,22 +59,7 @@ static const struct module_job jobs[] = {
 	{0},
 };
 
-/* POST /api/v1/hazards/:id/merge in the OpenAPI document: what it takes and what it answers
- * (the hazard as GET /api/v1/hazards/:id gives it, the fields a client of a merge reads) */
-static const char merge_request[] = "{\"type\": \"object\", \"properties\": {"
-	"\"note\": {\"type\": \"string\", \"maxLength\": 4000, \"description\": \"Why, for the timeline\"}}}";
-static const char merge_response[] = "{\"type\": \"object\", \"required\": [\"id\", \"number\", \"status\", \"version\","
-	" \"duplicate_of\", \"events\"], \"properties\": {\"id\": {\"type\": \"integer\"},"
-	" \"number\": {\"type\": \"string\"}, \"status\": {\"type\": \"string\", \"enum\": [\"cancelled\"]},"
-	" \"version\": {\"type\": \"integer\"}, \"duplicate_of\": {\"type\": \"integer\","
-	" \"description\": \"The open hazard this report repeats\"}, \"events\": {\"type\": \"array\","
-	" \"items\": {\"type\": \"object\", \"properties\": {\"action\": {\"type\": \"string\"},"
-	" \"from\": {\"type\": \"string\"}, \"to\": {\"type\": \"string\"}}}}}}";
-
-static const struct module_schema schemas[] = {
-	{"POST", "/api/v1/hazards/:id/merge", merge_request, merge_response},
-	{0},
-};
+extern const struct module_schema hazard_schemas[];	/* hazard_schemas.c */
 
 const struct module hazard_module = {
 	.name = "hazard",
@@ -85,6 +70,6 @@ const struct module hazard_module = {
 	.tiles = tiles,
 	.jobs = jobs,
 	.todo = todo,
-	.schemas = schemas,
+	.schemas = hazard_schemas,
 	.demo_load = hazard_demo_load,
 };

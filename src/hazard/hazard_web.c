@@ -1144,7 +1144,7 @@ const struct route hazard_routes[] = {
 	{"POST", "/api/v1/hazards/:id/fix_on_spot", hazard_api_action, "hazard.report", ROUTE_API, "The reporter closes a general hazard fixed on the spot (after-photo)"},
 	{"POST", "/api/v1/photos", hazard_api_photo, "hazard.report", ROUTE_API, "Upload a photo; returns its SHA-256 for a JSON report or action"},
 	{"GET", "/api/v1/hazard-meta", hazard_api_meta, "hazard.view", ROUTE_API, "Categories, factor classes, major-hazard criteria, areas, settings"},
-	{"GET", "/api/v1/hazard-rules", hazard_api_rules, "hazard.view", ROUTE_API, "Dispatch rules (area × category → position or person)"},
+	{"GET", "/api/v1/hazard-rules", hazard_api_rules, "hazard.view", ROUTE_API | ROUTE_PAGED, "Dispatch rules (area × category → position or person)"},
 	{"POST", "/api/v1/hazard-rules", hazard_api_rule_add, "hazard.config", ROUTE_API, "Add a dispatch rule"},
 	{0},
 };

@@ -193,6 +193,17 @@ void req_bad_param(struct req *r, const char *name);
 #define HTTP_PAGE_MAX 1000000
 #define HTTP_PER_PAGE_MAX 500
 void req_page(struct req *r, int def, int *page, int *per_page);
+/* A list cut into that page as its rows are read, for lists whose filter runs in C or whose
+ * rows cost more to write than to count: pager_take() is true for the matching rows on the
+ * page (call it once per matching row), and pager_reply() answers {items, page, per_page,
+ * total} plus the caller's extra members (e.g. equipment's counts), stealing both. */
+struct pager {
+	int page, per_page;
+	int64_t total;		/* matching rows seen so far */
+};
+void pager_start(struct req *r, int def, struct pager *pg);
+int pager_take(struct pager *pg);
+void pager_reply(struct req *r, const struct pager *pg, json_t *items, json_t *extra);
 struct upload *req_upload(struct req *r, const char *field);
 int req_is_write(struct req *r);
 /* Origin, else Referer, names this site (Host), or neither is sent (origin.c). */

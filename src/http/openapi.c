@@ -91,17 +91,23 @@ static json_t *error_ref(const char *name)
 	return json_pack("{s:s}", "$ref", ref);
 }
 
-/* The schema a module declared for this route (base/module.h), parsed; NULL when it declared
- * none (or its text is not JSON, which tests/http/openapi.test.mjs would catch). */
-static json_t *declared_schema(const struct route *rt, int request)
+/* The entry a module declared for this route (base/module.h), or NULL. */
+static const struct module_schema *declared(const struct route *rt)
 {
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_schema *s = (*m)->schemas; s && s->method; s++)
-			if (!strcmp(s->method, rt->method) && !strcmp(s->pattern, rt->pattern)) {
-				const char *text = request ? s->request : s->response;
-				return text ? json_loads(text, 0, NULL) : NULL;
-			}
+			if (!strcmp(s->method, rt->method) && !strcmp(s->pattern, rt->pattern))
+				return s;
 	return NULL;
+}
+
+/* Its schema, parsed; NULL when it declared none (or its text is not JSON, which
+ * tests/http/openapi.test.mjs would catch). */
+static json_t *declared_schema(const struct route *rt, int request)
+{
+	const struct module_schema *s = declared(rt);
+	const char *text = !s ? NULL : request ? s->request : s->response;
+	return text && *text ? json_loads(text, 0, NULL) : NULL;
 }
 
 static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *params)
@@ -123,6 +129,23 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 			"description", "Items per page; out of range: 422 naming it", "schema",
 			"type", "integer", "minimum", 1, "maximum", HTTP_PER_PAGE_MAX));
 	}
+	/* a GET's declared "request" is its query: each property one documented parameter */
+	json_t *query = write ? NULL : declared_schema(rt, 1);
+	const char *qname;
+	json_t *qschema;
+	json_object_foreach(json_object_get(query, "properties"), qname, qschema) {
+		json_t *desc = json_object_get(qschema, "description");
+		json_t *p = json_pack("{s:s, s:s, s:O}", "name", qname, "in", "query", "schema", qschema);
+		if (desc)
+			json_object_set(p, "description", desc);
+		size_t i;
+		json_t *req_name;
+		json_array_foreach(json_object_get(query, "required"), i, req_name)
+			if (json_is_string(req_name) && !strcmp(json_string_value(req_name), qname))
+				json_object_set_new(p, "required", json_true());
+		json_array_append_new(params, p);
+	}
+	json_decref(query);
 	if (json_array_size(params))
 		json_object_set(op, "parameters", params);
 	if (public)
@@ -131,14 +154,26 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
 	if (rt->perm)
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
+	const struct module_schema *decl = declared(rt);
+	/* MODULE_NO_BODY, or a DELETE that declares none: no request body to describe */
+	if (write && ((decl && decl->request && !*decl->request) ||
+		      (!strcmp(rt->method, "DELETE") && !(decl && decl->request))))
+		write = -1;
 	json_t *body_schema = NULL;
-	if (write && !(body_schema = declared_schema(rt, 1)))
+	if (write > 0 && !(body_schema = declared_schema(rt, 1)))
 		body_schema = http_openapi_hook.request(r, rt);
-	if (write)
+	if (write > 0) {
+		/* an upload's schema names its content type ("x-media"), which the document
+		 * states as the body's media type rather than inside the schema */
+		const char *media = "application/json";
+		json_t *x = json_object_get(body_schema, "x-media");
+		if (json_is_string(x))
+			media = arena_strdup(&r->arena, json_string_value(x));
+		json_object_del(body_schema, "x-media");
 		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b, s:{s:{s:o}}}", "required", body_schema != NULL, "content",
-			"application/json", "schema",
+			"{s:b, s:{s:{s:o}}}", "required", body_schema != NULL, "content", media, "schema",
 			body_schema ? body_schema : json_pack("{s:s}", "type", "object")));
+	}
 
 	json_t *resp = json_object();
 	/* a module's own answer schema first, else a record's schema from its declarations
@@ -146,18 +181,13 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 	 * the declared list's items or the record as its items */
 	json_t *ok_schema = declared_schema(rt, 0);
 	if (rt->flags & ROUTE_PAGED) {
-		json_t *record = NULL;
-		if (ok_schema) {
-			json_t *items = json_object_get(json_object_get(ok_schema, "properties"), "items");
-			record = items ? json_incref(json_object_get(items, "items")) : NULL;
-			json_decref(ok_schema);
-		} else {
-			record = http_openapi_hook.record(r, rt);
-		}
-		ok_schema = record ? json_pack("{s:[{s:s}, {s:{s:{s:s, s:o}}}]}", "allOf", "$ref",
-					       "#/components/schemas/Page", "properties", "items",
-					       "type", "array", "items", record)
-				   : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
+		/* the declared list (its items, and members beside them such as counts) or the
+		 * record's schema, within the one envelope */
+		json_t *record = ok_schema ? NULL : http_openapi_hook.record(r, rt);
+		if (record)
+			ok_schema = json_pack("{s:{s:{s:s, s:o}}}", "properties", "items", "type", "array", "items", record);
+		ok_schema = ok_schema ? json_pack("{s:[{s:s}, o]}", "allOf", "$ref", "#/components/schemas/Page", ok_schema)
+				      : json_pack("{s:s}", "$ref", "#/components/schemas/Page");
 	} else if (!ok_schema) {
 		json_t *record = http_openapi_hook.record(r, rt);
 		ok_schema = record ? record : json_pack("{s:s}", "type", "object");

@@ -60,6 +60,28 @@ void req_page(struct req *r, int def, int *page, int *per_page)
 	*per_page = (int)page_arg(r, "per_page", def, HTTP_PER_PAGE_MAX);
 }
 
+void pager_start(struct req *r, int def, struct pager *pg)
+{
+	req_page(r, def, &pg->page, &pg->per_page);
+	pg->total = 0;
+}
+
+int pager_take(struct pager *pg)
+{
+	int64_t i = pg->total++, from = (int64_t)(pg->page - 1) * pg->per_page;
+	return i >= from && i < from + pg->per_page;
+}
+
+void pager_reply(struct req *r, const struct pager *pg, json_t *items, json_t *extra)
+{
+	json_t *body = extra ? extra : json_object();
+	json_object_set_new(body, "items", items);
+	json_object_set_new(body, "page", json_integer(pg->page));
+	json_object_set_new(body, "per_page", json_integer(pg->per_page));
+	json_object_set_new(body, "total", json_integer(pg->total));
+	resp_json(r, 200, body);
+}
+
 int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out)
 {
 	const char *v = req_query(r, name);

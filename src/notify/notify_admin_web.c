@@ -550,14 +550,22 @@ static const char *const states[] = {"queued", "sending", "sent", "retrying", "d
 static int outbox_get(struct req *r)
 {
 	const char *state = NULL;
-	int64_t limit = 200;
-	if (req_query_enum(r, "state", states, &state) < 0 || req_query_int(r, "limit", 1, 5000, &limit) < 0)
+	int64_t limit = 200, total = 0;
+	int page = 1, per_page = 200, api = r->is_api;
+	/* the page shows the latest `limit`; the API pages the one way (req_page) */
+	if (req_query_enum(r, "state", states, &state) < 0 || (!api && req_query_int(r, "limit", 1, 5000, &limit) < 0))
 		return 0;
-	int api = r->is_api;
+	if (api) {
+		req_page(r, 200, &page, &per_page);
+		limit = per_page;
+		db_get_i64(r->db, &total, "SELECT count(*) FROM notify_outbox WHERE (?1 = '' OR state = ?1)", "t",
+			   state ? state : "");
+	}
 	struct db_stmt *st = db_query(r->db, "SELECT o.id, o.kind, o.state, o.attempts, o.address, o.title, o.last_error,"
 				      " o.created_at, o.sent_at, c.name, c.kind, o.idem_key, o.due_at FROM notify_outbox o"
 				      " JOIN notify_channels c ON c.id = o.channel_id WHERE (?1 = '' OR o.state = ?1)"
-				      " ORDER BY o.id DESC LIMIT ?2", "tI", state ? state : "", limit);
+				      " ORDER BY o.id DESC LIMIT ?2 OFFSET ?3", "tII", state ? state : "", limit,
+				      (int64_t)(page - 1) * per_page);
 	if (api) {
 		json_t *a = json_array();
 		while (st && db_step(st) == 1)
@@ -570,7 +578,8 @@ static int outbox_get(struct req *r)
 							   "channel", db_col_text(st, 9), "channel_kind", db_col_text(st, 10),
 							   "idem_key", db_col_text(st, 11), "due_at", (json_int_t)db_col_i64(st, 12)));
 		db_done(r->db, st);
-		resp_json(r, 200, json_pack("{s:o}", "messages", a));
+		resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", a, "page", page, "per_page", per_page,
+					    "total", (json_int_t)total));
 		return 0;
 	}
 	page_begin(r, T(r, "notify.outbox"));
@@ -662,7 +671,7 @@ const struct route notify_routes[] = {
 	{"GET", "/admin/notify/viewer", viewer_get, "settings.admin", 0, "What the demo would have sent"},
 	{"GET", "/admin/notify/outbox", outbox_get, "settings.admin", 0, "The outbox with states and errors"},
 	{"POST", "/admin/notify/outbox/:id/resend", outbox_resend, "settings.admin", 0, "Re-send a dead message"},
-	{"GET", "/api/v1/notify/outbox", outbox_get, "settings.admin", ROUTE_API, "The outbox as JSON"},
+	{"GET", "/api/v1/notify/outbox", outbox_get, "settings.admin", ROUTE_API | ROUTE_PAGED, "The outbox as JSON"},
 	{"POST", "/api/v1/notify/outbox/:id/resend", outbox_resend, "settings.admin", ROUTE_API, "Re-send a dead message"},
 	{"GET", "/me/notify", notify_prefs_get, NULL, 0, "My notification preferences"},
 	{"POST", "/me/notify", notify_prefs_post, NULL, 0, "Change my notification preferences"},

@@ -19,6 +19,24 @@ static const struct module_tile tiles[] = {
 	{0},
 };
 
+/* The outbox API in the OpenAPI document */
+#define OUTBOX "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":" \
+	"\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"}," \
+	"\"state\":{\"type\":\"string\",\"enum\":[\"queued\",\"sending\",\"sent\",\"retrying\",\"dead\"" \
+	"]},\"attempts\":{\"type\":\"integer\"},\"address\":{\"type\":\"string\"},\"title\":{\"type\":" \
+	"\"string\"},\"last_error\":{\"type\":\"string\"},\"created_at\":{\"type\":\"integer\"}," \
+	"\"sent_at\":{\"type\":\"integer\"},\"channel\":{\"type\":\"string\"},\"channel_kind\":{" \
+	"\"type\":\"string\"},\"idem_key\":{\"type\":\"string\",\"description\":" \
+	"\"the delivery key a receiver de-duplicates on\"},\"due_at\":{\"type\":\"integer\"}}}}}}"
+#define RESEND "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"state\":{\"type\":" \
+	"\"string\",\"enum\":[\"queued\"]}}}"
+
+static const struct module_schema notify_schemas[] = {
+	{"GET", "/api/v1/notify/outbox", NULL, OUTBOX},
+	{"POST", "/api/v1/notify/outbox/:id/resend", MODULE_NO_BODY, RESEND},
+	{0},
+};
+
 const struct module notify_module = {
 	.name = "notify",
 	.migrations = "0020-0039 (platform)",
@@ -26,4 +44,5 @@ const struct module notify_module = {
 	.tiles = tiles,
 	.jobs = jobs,
 	.demo_load = notify_demo_load,
+	.schemas = notify_schemas,
 };

@@ -36,6 +36,8 @@ static const struct module_tile tiles[] = {
 /* served by the entity layer: the OpenAPI document describes them from their fields */
 static const struct entity *const entities[] = {&unit_entity, &area_entity, NULL};
 
+extern const struct module_schema org_schemas[];	/* org_schemas.c */
+
 const struct module org_module = {
 	.name = "org",
 	.migrations = "0001-0099 (platform)",
@@ -44,4 +46,5 @@ const struct module org_module = {
 	.menu = menu,
 	.tiles = tiles,
 	.entities = entities,
+	.schemas = org_schemas,
 };

@@ -44,14 +44,17 @@ int permit_api_list(struct req *r)
 		return 0;
 	}
 	json_t *items = json_array();
+	struct pager pg;
+	pager_start(r, 100, &pg);
 	struct db_stmt *st = db_query(r->db, "SELECT " ROW_COLS " FROM permits p" SCOPE_SQL
 		" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?) AND (? = 0 OR p.area_id = ?)"
-		" ORDER BY p.id DESC LIMIT 500", "tIIIIIttttII", auth_scope_pattern(r), own, own, me, me, me,
+		" ORDER BY p.id DESC LIMIT 20000", "tIIIIIttttII", auth_scope_pattern(r), own, own, me, me, me,
 		state ? state : "", state ? state : "", type ? type : "", type ? type : "", aid, aid);
 	while (st && db_step(st) == 1)
-		json_array_append_new(items, row_json(st));
+		if (pager_take(&pg))
+			json_array_append_new(items, row_json(st));
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }
 

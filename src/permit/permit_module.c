@@ -41,6 +41,8 @@ static const struct module_job jobs[] = {
 	{0},
 };
 
+extern const struct module_schema permit_schemas[];	/* permit_schemas.c */
+
 const struct module permit_module = {
 	.name = "permit",
 	.migrations = "0300-0399",
@@ -49,5 +51,6 @@ const struct module permit_module = {
 	.menu = menu,
 	.jobs = jobs,
 	.todo = todo,
+	.schemas = permit_schemas,
 	.demo_load = permit_demo_load,
 };

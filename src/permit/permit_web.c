@@ -665,7 +665,7 @@ const struct route permit_routes[] = {
 	{"POST", "/permits/:id/act/:action", act_post, "permit.view", 0,
 	 "Run a lifecycle action (submit, approve, refuse, start, suspend, resume, extend, close, cancel, revise)"},
 	{"POST", "/permits/:id/gas", gas_post, "permit.view", 0, "Record a gas test"},
-	{"GET", "/api/v1/permits", permit_api_list, "permit.view", ROUTE_API, "List permits in scope (?state=&type=&area_id=)"},
+	{"GET", "/api/v1/permits", permit_api_list, "permit.view", ROUTE_API | ROUTE_PAGED, "List permits in scope (?state=&type=&area_id=)"},
 	{"POST", "/api/v1/permits", permit_api_create, "permit.apply", ROUTE_API, "Create a permit application (draft)"},
 	{"GET", "/api/v1/permits/catalogue", permit_api_catalogue, "permit.view", ROUTE_API,
 	 "Permit types, grades, validity limits, approval chains, measures and gas limits"},

@@ -22,6 +22,8 @@ static const struct module_panel panels[] = {
 	{0},
 };
 
+extern const struct module_schema report_schemas[];	/* report_schemas.c */
+
 const struct module report_module = {
 	.name = "report",
 	.migrations = "0400-0499",
@@ -29,4 +31,5 @@ const struct module report_module = {
 	.perms = perms,
 	.menu = menu,
 	.panels = panels,
+	.schemas = report_schemas,
 };

@@ -20,8 +20,9 @@
 #define RISK_MAP_SCHEMAS \
 	{"GET", "/api/v1/risk/map", NULL, "{\"type\":\"object\",\"properties\":{\"unit_id\":" ID ",\"unit_name\":" STR "," \
 	 "\"drawing\":{\"type\":\"object\",\"nullable\":true," RISK_MAP_DRAWING_PROPS "},\"areas\":{\"type\":\"array\",\"items\":" RISK_MAP_AREA "}}}"}, \
-	{"POST", "/api/v1/risk/map/drawing", "{\"type\":\"object\",\"description\":\"multipart/form-data: drawing (PNG or JPEG, " \
-	 "at most 8 MiB), unit_id; or the image itself as the body\"}", RISK_MAP_DRAWING}, \
+	{"POST", "/api/v1/risk/map/drawing", "{\"type\":\"object\",\"x-media\":\"multipart/form-data\",\"required\":[\"drawing\"]," \
+	 "\"description\":\"or the image itself as the body\",\"properties\":{\"drawing\":{\"type\":\"string\",\"format\":\"binary\"," \
+	 "\"description\":\"PNG or JPEG, at most 8 MiB\"},\"unit_id\":" ID "}}", RISK_MAP_DRAWING}, \
 	{"PUT", "/api/v1/risk/map/areas/:id", "{\"type\":\"object\",\"required\":[\"points\"],\"properties\":{\"points\":" RISK_MAP_POINTS "}}", \
 	 RISK_MAP_AREA}, \
 	{"GET", "/api/v1/risk/objects/:id/card", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"kind\":" STR "," \

@@ -275,9 +275,13 @@ int risk_tasks_api(struct req *r)
 	int64_t me = r->who ? r->who->user_id : 0;
 	struct db_stmt *st = db_query(r->db, "SELECT t.id, t.event_id, e.name, t.reason, t.opened_at, t.due_at, t.escalation,"
 				    " t.note, COALESCE(t.hazard_id, 0) FROM risk_tasks t JOIN risk_events e ON e.id = t.event_id"
-				    " WHERE t.closed_at = 0 AND (t.assignee_id = ? OR t.escalated_to = ?) ORDER BY t.due_at LIMIT 500",
+				    " WHERE t.closed_at = 0 AND (t.assignee_id = ? OR t.escalated_to = ?) ORDER BY t.due_at LIMIT 20000",
 				    "II", me, me);
+	struct pager pg;
+	pager_start(r, HTTP_PER_PAGE_MAX, &pg);
 	while (st && db_step(st) == 1) {
+		if (!pager_take(&pg))
+			continue;
 		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:s, s:b}", "id", (json_int_t)db_col_i64(st, 0), "event_id",
 			(json_int_t)db_col_i64(st, 1), "event", db_col_text(st, 2), "reason", db_col_text(st, 3), "opened_at",
 			(json_int_t)db_col_i64(st, 4), "due_at", (json_int_t)db_col_i64(st, 5), "escalation", (int)db_col_i64(st, 6),
@@ -286,6 +290,6 @@ int risk_tasks_api(struct req *r)
 		json_array_append_new(items, o);
 	}
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	pager_reply(r, &pg, items, NULL);
 	return 0;
 }

@@ -97,17 +97,17 @@ const struct module_schema risk_schemas[] = {
 	{"GET", "/api/v1/risk/objects/:id", NULL, OBJECT_OUT},
 	{"POST", "/api/v1/risk/objects", OBJECT_IN, OBJECT_OUT},
 	{"PATCH", "/api/v1/risk/objects/:id", OBJECT_IN, OBJECT_OUT},
-	{"POST", "/api/v1/risk/objects/:id/deactivate", NULL, OBJECT_OUT},
+	{"POST", "/api/v1/risk/objects/:id/deactivate", MODULE_NO_BODY, OBJECT_OUT},
 	{"GET", "/api/v1/risk/units", NULL, LIST(UNIT_OUT)},
 	{"GET", "/api/v1/risk/units/:id", NULL, UNIT_OUT},
 	{"POST", "/api/v1/risk/units", UNIT_IN, UNIT_OUT},
 	{"PATCH", "/api/v1/risk/units/:id", UNIT_IN, UNIT_OUT},
-	{"POST", "/api/v1/risk/units/:id/deactivate", NULL, UNIT_OUT},
+	{"POST", "/api/v1/risk/units/:id/deactivate", MODULE_NO_BODY, UNIT_OUT},
 	{"GET", "/api/v1/risk/events", NULL, LIST(REGISTER_ROW)},
 	{"GET", "/api/v1/risk/events/:id", NULL, EVENT_OUT},
 	{"POST", "/api/v1/risk/events", EVENT_IN, EVENT_OUT},
 	{"PATCH", "/api/v1/risk/events/:id", EVENT_IN, EVENT_OUT},
-	{"POST", "/api/v1/risk/events/:id/deactivate", NULL, EVENT_OUT},
+	{"POST", "/api/v1/risk/events/:id/deactivate", MODULE_NO_BODY, EVENT_OUT},
 	{"DELETE", "/api/v1/risk/events/:id", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"deleted\":{\"type\":\"boolean\"}}}"},
 	{"POST", "/api/v1/risk/events/:id/assessments", ASSESS_IN, EVENT_OUT},
 	{"POST", "/api/v1/risk/assessments/:id/approve", "{\"type\":\"object\",\"required\":[\"approve\"],\"properties\":{"
@@ -119,7 +119,7 @@ const struct module_schema risk_schemas[] = {
 	{"GET", "/api/v1/risk/measures/:id", NULL, MEASURE_OUT},
 	{"POST", "/api/v1/risk/measures", MEASURE_IN, MEASURE_OUT},
 	{"PATCH", "/api/v1/risk/measures/:id", MEASURE_IN, MEASURE_OUT},
-	{"POST", "/api/v1/risk/measures/:id/deactivate", NULL, MEASURE_OUT},
+	{"POST", "/api/v1/risk/measures/:id/deactivate", MODULE_NO_BODY, MEASURE_OUT},
 	{"GET", "/api/v1/risk/counts", NULL, "{\"type\":\"object\",\"properties\":{\"units\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
 	 "\"properties\":{\"unit_id\":" ID ",\"unit\":" STR ",\"red\":{\"type\":\"integer\"},\"orange\":{\"type\":\"integer\"},"
 	 "\"yellow\":{\"type\":\"integer\"},\"blue\":{\"type\":\"integer\"},\"unassessed\":{\"type\":\"integer\"}}}}}}"},
@@ -135,8 +135,10 @@ const struct module_schema risk_schemas[] = {
 	 "\"properties\":{\"id\":" ID ",\"event_id\":" ID ",\"event\":" STR ",\"level\":" LEVEL ",\"emergency\":" STR ",\"object\":" STR ","
 	 "\"asked_at\":{\"type\":\"integer\"}}}},\"unconfirmed\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
 	 "\"user_id\":" ID ",\"name\":" STR ",\"unit\":" STR ",\"pending\":{\"type\":\"integer\"},\"since\":{\"type\":\"integer\"}}}}}}"},
-	{"POST", "/api/v1/risk/acks/:id/confirm", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"confirmed\":{\"type\":\"boolean\"}}}"},
-	{"POST", "/api/v1/risk/import", "{\"type\":\"object\",\"description\":\"multipart/form-data: file (XLSX or CSV), unit_id, dry_run (1: check only)\"}",
+	{"POST", "/api/v1/risk/acks/:id/confirm", MODULE_NO_BODY, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"confirmed\":{\"type\":\"boolean\"}}}"},
+	{"POST", "/api/v1/risk/import", "{\"type\":\"object\",\"x-media\":\"multipart/form-data\",\"required\":[\"file\",\"unit_id\"],"
+	 "\"properties\":{\"file\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"XLSX or CSV\"},\"unit_id\":" ID ","
+	 "\"dry_run\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"],\"description\":\"1: check only\"}}}",
 	 IMPORT_OUT},
 	{"POST", "/api/v1/risk/band-sets", "{\"type\":\"object\",\"required\":[\"code\",\"method\",\"name\",\"major\",\"large\",\"general\"],"
 	 "\"properties\":{\"id\":" ID ",\"code\":" STR ",\"method\":{\"type\":\"string\",\"enum\":[\"LEC\",\"LS\"]},\"name\":" STR ","
@@ -144,7 +146,7 @@ const struct module_schema risk_schemas[] = {
 	 "\"inclusive\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]}}}",
 	 "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"code\":" STR ",\"method\":" STR ",\"version\":{\"type\":\"integer\"},"
 	 "\"edges\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}"},
-	{"POST", "/api/v1/risk/band-sets/:id/use", NULL, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"setting\":" STR "}}"},
+	{"POST", "/api/v1/risk/band-sets/:id/use", MODULE_NO_BODY, "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"setting\":" STR "}}"},
 	{"GET", "/api/v1/risk/settings", NULL, SETTINGS},
 	{"PATCH", "/api/v1/risk/settings", SETTINGS, SETTINGS},
 	RISK_MAP_SCHEMAS,	/* the four-colour map and the notice card (risk_map_schemas.h) */

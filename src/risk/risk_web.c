@@ -127,7 +127,7 @@ const struct route risk_routes[] = {
 	{"GET", "/api/v1/risk/settings", risk_settings_get, "risk.approve", ROUTE_API, "The company's risk settings"},
 	{"PATCH", "/api/v1/risk/settings", risk_settings_post, "risk.approve", ROUTE_API, "Change risk settings: only the fields sent"},
 	{"GET", "/api/v1/risk/counts", risk_counts_api, V, ROUTE_API, "Active risks by colour per unit"},
-	{"GET", "/api/v1/risk/tasks", risk_tasks_api, V, ROUTE_API, "Open re-assessment tasks assigned or escalated to me"},
+	{"GET", "/api/v1/risk/tasks", risk_tasks_api, V, ROUTE_API | ROUTE_PAGED, "Open re-assessment tasks assigned or escalated to me"},
 	{"GET", "/api/v1/risk/choices", risk_choices_api, V, ROUTE_API, "LEC/LS value tables, band sets, accident types, measure classes"},
 	{"GET", "/api/v1/risk/acks", risk_acks_page, NULL, ROUTE_API, "My risks to confirm, and who in my scope has not"},
 	{"POST", "/api/v1/risk/acks/:id/confirm", risk_ack_confirm_post, NULL, ROUTE_API, "Confirm a risk of my post"},

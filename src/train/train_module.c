@@ -59,7 +59,7 @@ static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/train/me", NULL, FILE_SCHEMA},
 	{"GET", "/api/v1/train/people/:id", NULL, FILE_SCHEMA},
 	{"GET", "/api/v1/train/matrix", NULL, MATRIX_SCHEMA},
-	{"POST", "/api/v1/train/exams/:id/attempts", NULL, ATTEMPT_SCHEMA},
+	{"POST", "/api/v1/train/exams/:id/attempts", MODULE_NO_BODY, ATTEMPT_SCHEMA},
 	{"GET", "/api/v1/train/attempts/:id", NULL, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/attempts/:id/answers", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/attempts/:id/submit", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},

@@ -146,16 +146,21 @@ static int inbox_read(struct req *r)
 static int api_inbox(struct req *r)
 {
 	json_t *items = json_array();
+	int page, per_page;
+	int64_t total = 0;
+	req_page(r, 100, &page, &per_page);
+	db_get_i64(r->db, &total, "SELECT count(*) FROM notifications WHERE user_id = ?", "I", r->who->user_id);
 	struct db_stmt *st = db_query(r->db,
 		"SELECT id, created_at, kind, title, body, link, read_at FROM notifications WHERE user_id = ?"
-		" ORDER BY id DESC LIMIT 100", "I", r->who->user_id);
+		" ORDER BY id DESC LIMIT ? OFFSET ?", "Iii", r->who->user_id, per_page, (page - 1) * per_page);
 	while (st && db_step(st) == 1)
 		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b}",
 			"id", (json_int_t)db_col_i64(st, 0), "created_at", (json_int_t)db_col_i64(st, 1),
 			"kind", db_col_text(st, 2), "title", db_col_text(st, 3), "body", db_col_text(st, 4),
 			"link", db_col_text(st, 5), "read", db_col_i64(st, 6) != 0));
 	db_done(r->db, st);
-	resp_json(r, 200, json_pack("{s:o}", "items", items));
+	resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page, "per_page", per_page,
+				    "total", (json_int_t)total));
 	return 0;
 }
 
@@ -199,7 +204,7 @@ const struct route home_routes[] = {
 	{"GET", "/", home_page, NULL, 0, "Home page"},
 	{"GET", "/inbox", inbox_page, NULL, 0, "In-app notifications"},
 	{"POST", "/inbox/read", inbox_read, NULL, 0, "Mark all notifications read"},
-	{"GET", "/api/v1/inbox", api_inbox, NULL, ROUTE_API, "The caller's latest notifications"},
+	{"GET", "/api/v1/inbox", api_inbox, NULL, ROUTE_API | ROUTE_PAGED, "The caller's notifications, newest first"},
 #ifdef ANQUAN_TEST_BUILD
 	{"POST", "/api/v1/test/clock", test_clock, NULL, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF,
 	 "Set the clock (test build in test mode only; 404 otherwise)"},
@@ -220,9 +225,21 @@ static const struct module_tile tiles[] = {
 	{0},
 };
 
+/* GET /api/v1/inbox in the OpenAPI document */
+#define INBOX "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":" \
+	"\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"integer\"}" \
+	",\"kind\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"body\":{\"type\":\"string\"}" \
+	",\"link\":{\"type\":\"string\"},\"read\":{\"type\":\"boolean\"}}}}}}"
+
+static const struct module_schema home_schemas[] = {
+	{"GET", "/api/v1/inbox", NULL, INBOX},
+	{0},
+};
+
 const struct module home_module = {
 	.name = "home",
 	.routes = home_routes,
 	.menu = menu,
 	.tiles = tiles,
+	.schemas = home_schemas,
 };

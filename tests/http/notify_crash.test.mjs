@@ -58,7 +58,12 @@ test(`SIGKILL while the outbox delivers, ${CYCLES} cycles: nothing lost, nothing
         let left = 1;
         for (let i = 0; i < 200 && left; i++) {
           await tick(srv);
-          const ob = (await adm.get('/api/v1/notify/outbox?limit=5000')).json.messages.filter((m) => m.channel === 'crash');
+          const ob = [];
+          for (let page = 1, r; page === 1 || r.json.items.length; page++) {
+            r = await adm.get(`/api/v1/notify/outbox?per_page=500&page=${page}`);
+            assert.equal(r.status, 200, r.text);
+            ob.push(...r.json.items.filter((m) => m.channel === 'crash'));
+          }
           left = ob.filter((m) => m.state !== 'sent').length;
           if (!left) {
             const keys = new Set(ob.map((m) => m.idem_key));

@@ -127,7 +127,35 @@ test("an entity's routes carry request and response schemas drawn from its field
   assert.equal(one.properties.latitude.nullable, true, 'an optional field may be null');
   const list = doc.paths['/api/v1/units'].get.responses['200'].content['application/json'].schema;
   assert.equal(list.allOf[1].properties.items.items.properties.name.type, 'string');
-  // a route the entity layer does not serve keeps the generic object
-  assert.equal(body('/api/v1/auth/login', 'post').type, 'object');
-  assert.equal(body('/api/v1/auth/login', 'post').properties, undefined);
+  // a route the entity layer does not serve carries its module's declaration
+  assert.deepEqual(body('/api/v1/auth/login', 'post').required, ['username', 'password']);
+  // and a deactivation takes no body at all
+  assert.equal(doc.paths['/api/v1/areas/{id}/deactivate'].post.requestBody, undefined);
+});
+
+// Integrators generate clients from the document: every operation says what it answers and
+// what it takes (issue: no body described as a bare {"type":"object"}), and every list is the
+// one envelope with page and per_page (but for a list bounded by nature, which says so:
+// x-bounded, e.g. the permits of one month).
+test('every operation describes its answer and its body, and every list pages the one way', () => {
+  const bare = (s) => !s || (s.type === 'object' && !s.properties && !s.allOf && !s.$ref && !s.additionalProperties);
+  const missing = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (path === '/api/v1/openapi.json') continue;	// the document itself
+    for (const [m, op] of Object.entries(item)) {
+      const ok = op.responses['200'].content['application/json'].schema;
+      if (bare(ok)) missing.push(`${m.toUpperCase()} ${path}: answer`);
+      if (op.requestBody && bare(Object.values(op.requestBody.content)[0].schema)) missing.push(`${m.toUpperCase()} ${path}: body`);
+      const items = ok.allOf ? ok.allOf[1]?.properties?.items : ok.properties?.items;
+      const paged = (op.parameters || []).some((p) => p.name === 'per_page');
+      if (m === 'get' && items?.type === 'array' && !items['x-bounded'] && !paged) missing.push(`GET ${path}: a list without page and per_page`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  // a list's filters are documented query parameters, with their values
+  const q = Object.fromEntries(doc.paths['/api/v1/hazards'].get.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
+  assert.ok(q.status.enum.includes('open') && q.q.type === 'string' && q.per_page.maximum === 500, Object.keys(q).join(' '));
+  const cal = doc.paths['/api/v1/permits/calendar'].get.parameters.find((p) => p.name === 'month');
+  assert.equal(cal.schema.pattern, '^[0-9]{4}-[0-9]{2}$');
+  assert.equal(cal.required, true);
 });
