@@ -10,6 +10,9 @@
 #include "base/clock.h"
 #include "base/day.h"
 #include "db/db.h"
+#include "hazard/hazard.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +48,21 @@ static const struct demo_incident incidents[] = {
 	{NULL},
 };
 
+/* A photo of the scene (a synthetic picture, as the hazard demo's), stored through the
+ * hazard module's photo path so that it is a blob like any report's. */
+static int demo_photo(struct db *c, int64_t id, unsigned rgb)
+{
+	size_t len = 0;
+	unsigned char *jpg = hazard_image_synth(480, 360, rgb, 80, &len);
+	char sha[65];
+	const char *why;
+	int rc = -1;
+	if (jpg && !hazard_store_photo(c, jpg, len, NULL, sha, &why))
+		rc = db_exec(c, "UPDATE incidents SET photo_sha = ? WHERE id = ?", "tI", sha, id);
+	free(jpg);
+	return rc;
+}
+
 static int64_t user_id(struct db *c, const char *username)
 {
 	int64_t id = 0;
@@ -79,6 +97,8 @@ int accident_demo_load(struct db *c)
 			return -1;
 		if (d->closed && safety && db_exec(c, "UPDATE incidents SET closed_at = ?, closed_by = ? WHERE id = ?", "III",
 						   step_at + 5 * 86400, safety, id) != DB_OK)
+			return -1;
+		if ((d == incidents || d->closed) && demo_photo(c, id, 0x7a8590u + (unsigned)(d - incidents) * 0x101010u))
 			return -1;
 		if (d->cause && db_exec(c, "UPDATE incidents SET cause_note = ?, root_cause = ?, cause_at = ? WHERE id = ?", "ttII",
 					d->cause, d->root, step_at, id) != DB_OK)

@@ -133,9 +133,9 @@ static void render_report(struct req *r, const struct form *f, int named_rows)
 		    page_csrf(r), T(r, "accident.report_title"), T(r, "accident.report_hint"));
 	/* near miss first: it is what a worker reports most, and it is praised */
 	const char *kind = form_get(f, "kind")->text;
-	html_printf(o, "<fieldset class=\"acc-kinds\"><legend>%s <b class=\"req\">*</b></legend>", T(r, "accident.kind"));
+	html_printf(o, "<fieldset class=\"hz-cats acc-kinds\"><legend>%s <b class=\"req\">*</b></legend>", T(r, "accident.kind"));
 	for (int i = 0; kinds[i]; i++)
-		html_printf(o, "<label class=\"acc-kind\"><input type=\"radio\" name=\"kind\" value=\"%s\" required%r>"
+		html_printf(o, "<label class=\"hz-cat acc-kind\"><input type=\"radio\" name=\"kind\" value=\"%s\" required%r>"
 			       "<span>%s</span></label>", kinds[i],
 			    !strcmp(kind, kinds[i]) || (!*kind && i == 0) ? " checked" : "",
 			    T(r, arena_printf(&r->arena, "accident.kind.%s", kinds[i])));
@@ -585,17 +585,22 @@ int accident_show(struct req *r)
 	html_printf(o, "<section class=\"card acc-steps\"><h2>%s</h2><ol>", T(r, "accident.four_nots"));
 	for (int k = 0; k < 4; k++) {
 		int done = (int)db_col_i64(st, 30 + k);
-		const char *text = db_col_text(st, 20 + k);
+		const char *text = db_col_text(st, 21 + k);
 		html_printf(o, "<li data-step=\"%s\" class=\"%s\"><strong>%s</strong>", accident_steps[k], done ? "done" : "todo",
 			    T(r, arena_printf(&r->arena, "accident.step.%s", accident_steps[k])));
-		if (k == 0 && done && *db_col_text(st, 24))
-			html_printf(o, " <span class=\"badge\">%s</span>", T(r, arena_printf(&r->arena, "accident.cause.%s", db_col_text(st, 24))));
+		if (k == 0 && done && *db_col_text(st, 25))
+			html_printf(o, " <span class=\"badge\">%s</span>", T(r, arena_printf(&r->arena, "accident.cause.%s", db_col_text(st, 25))));
 		if (done)
-			html_printf(o, "<p>%s</p>", text);
+			html_printf(o, "<p class=\"step-text\">%s</p>", text);
 		else
 			html_printf(o, "<p class=\"sub\">%s</p>", T(r, "accident.step_missing"));
+		/* a recorded step may be corrected while the case is open; the form folds away */
+		if (inv && done)
+			html_printf(o, "<details><summary>%s</summary>", T(r, "accident.step_edit"));
 		if (inv)
-			step_form(r, id, k, text, db_col_text(st, 24));
+			step_form(r, id, k, text, db_col_text(st, 25));
+		if (inv && done)
+			html_printf(o, "</details>");
 		html_printf(o, "</li>");
 	}
 	html_printf(o, "</ol></section>");

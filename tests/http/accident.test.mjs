@@ -135,6 +135,11 @@ test('levels come from casualties and losses (493号)', async () => {
   }
 });
 
+async function pageAs(user) {
+  const c = srv.client();
+  await c.login(user);
+  return c;
+}
 async function apiAs(user) {
   const c = srv.client();
   await c.apiLogin(user);
@@ -222,6 +227,11 @@ test('investigation by 四不放过 and corrective actions gate the close; the l
   }
   assert.equal(r.json.steps.lessons.text, '全员学习人车分流要求');
   assert.equal(r.json.root_cause, 'management');
+  const shown = (await (await pageAs('ws1anquan')).get(`/incidents/${inc.id}`)).text;
+  for (const [step, text] of Object.entries(steps)) {
+    assert.match(shown, new RegExp(`<li data-step="${step}" class="done"><strong>[^<]*</strong>[^]*?<p class="step-text">${text}</p>`));
+  }
+  assert.match(shown, /<span class="badge">管理因素<\/span>/);
   // an action: owner in scope and a due day, refused when missing or in the past
   const me = (await leader.get('/api/v1/me')).json;
   const leaderId = me.id ?? me.user?.id;
