@@ -7,6 +7,7 @@
 #include "accident/accident.h"
 #include "auth/actor.h"
 #include "base/clock.h"
+#include "base/day.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
@@ -308,7 +309,7 @@ int64_t accident_action_add(const struct actor *a, int64_t id, const char *title
 		return bad(e, 422, "accident.err_unknown", "owner_id");
 	if (due_day <= 0)
 		return bad(e, 422, "form.err_required", "due");
-	if (due_day < a->now / 86400 - 1)
+	if (due_day < day_of(a->now))
 		return bad(e, 422, "accident.err_due_past", "due");
 	if (db_begin(a->db) != DB_OK)
 		return bad(e, 503, "error.unavailable", NULL);
