@@ -558,7 +558,7 @@ int accident_show(struct req *r)
 	}
 	html_printf(o, "<dl class=\"acc-facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
 		       "<dt>%s</dt><dd>%s</dd>",
-		    T(r, "accident.area"), db_col_text(st, 3), T(r, "accident.when"), page_time(r, db_col_i64(st, 4)),
+		    T(r, "accident.area"), db_col_text(st, 3), T(r, "accident.occurred"), page_time(r, db_col_i64(st, 4)),
 		    T(r, "accident.type"), db_col_text(st, strcmp(r->lang, "en") ? 27 : 28), T(r, "accident.reporter"),
 		    db_col_text(st, 29));
 	if (!strcmp(kind, "accident"))
