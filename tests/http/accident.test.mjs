@@ -13,7 +13,7 @@ import { png } from './images.mjs';
 let srv, T0, worker, officer, principal, director, leader, area, areaOther;
 const H = 3600;
 
-// Sign everyone in again (moving the clock days ahead ends idle sessions).
+// Sign everyone in again (moving the clock ahead signs idle people out).
 async function signIn() {
   worker = srv.client();
   await worker.login('yuangong');
