@@ -11,6 +11,7 @@
  * own order numbers.
  */
 #include "modules.h"
+#include "accident/accident.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "cert/cert.h"
@@ -47,6 +48,7 @@ const struct module *const anquan_modules[] = {
 	&risk_module,
 	&check_module,
 	&train_module,
+	&accident_module,
 	NULL,
 };
 

@@ -185,6 +185,10 @@ int hazard_sched_run(struct db *c, int64_t now)
 		       /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
 		       " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"
+		       " WHERE b.thumb_sha256 IS NOT NULL)"
+		       /* an incident's photo (0850_accident.sql) and its thumbnail */
+		       " AND sha256 NOT IN (SELECT photo_sha FROM incidents WHERE photo_sha IS NOT NULL)"
+		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN incidents i ON i.photo_sha = b.sha256"
 		       " WHERE b.thumb_sha256 IS NOT NULL)", "I", now - 86400) != DB_OK) {
 		db_rollback(c);
 		free(list);

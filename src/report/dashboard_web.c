@@ -10,6 +10,7 @@
  * last month. The baseline (for the cycle compression and the ranking arrows) is the
  * period of the same length just before, unless base_from/base_to choose another.
  */
+#include "accident/accident.h"
 #include "check/check.h"
 #include "report/report.h"
 #include "risk/risk.h"
@@ -464,6 +465,9 @@ int dash_page(struct req *r)
 	/* the check module's coverage of control measures (双重预防: 排查), DOMAIN.md §7 */
 	html_printf(o, "</section><section class=\"card\" id=\"check-coverage\"><h2>%s</h2>", T(r, "check.coverage"));
 	check_coverage_html(r, d.unit_id, d.from, d.to);
+	/* incidents, near misses and the lost-time injury frequency rate (accident module) */
+	html_printf(o, "</section><section class=\"card\" id=\"dash-accidents\"><h2>%s</h2>", T(r, "accident.stats"));
+	accident_stats_html(r, d.unit_id, d.from, d.to);
 	html_printf(o, "</section><section class=\"dash-charts\">");
 	struct chart c;
 	struct chart c7;

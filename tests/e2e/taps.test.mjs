@@ -19,8 +19,9 @@ const MIN = 44;
 // demo's: area 1, risk object 1).
 const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
-    '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new'],
-  yuangong: ['/risk/map'],
+    '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new',
+    '/incidents/2', '/incidents/stats'],
+  yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin'],
 };
 
 let srv, browser;
