@@ -103,9 +103,10 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/incidents/:id/steps", STEP_IN_SCHEMA, INCIDENT_SCHEMA},
 	{"POST", "/api/v1/incidents/:id/actions", ACTION_IN_SCHEMA, INCIDENT_SCHEMA},
 	{"POST", "/api/v1/incidents/actions/:id/done", NOTE_SCHEMA, INCIDENT_SCHEMA},
-	{"POST", "/api/v1/incidents/:id/close", NULL, INCIDENT_SCHEMA},
+	{"POST", "/api/v1/incidents/:id/close", MODULE_NO_BODY, INCIDENT_SCHEMA},
 	{"GET", "/api/v1/incidents/stats", NULL, STATS_SCHEMA},
-	{"POST", "/api/v1/incidents/hours", HOURS_SCHEMA, NULL},
+	{"POST", "/api/v1/incidents/hours", HOURS_SCHEMA,
+	 "{\"type\":\"object\",\"properties\":{\"unit_id\":{\"type\":\"integer\"},\"month\":{\"type\":\"string\"},\"hours\":{\"type\":\"integer\"}}}"},
 	{0},
 };
 
