@@ -21,6 +21,7 @@
 #include "notify/notify_web.h"
 #include "org/org.h"
 #include "permit/permit.h"
+#include "ppe/ppe.h"
 #include "report/report.h"
 #include "risk/risk.h"
 #include "check/check.h"
@@ -47,6 +48,7 @@ const struct module *const anquan_modules[] = {
 	&risk_module,
 	&check_module,
 	&train_module,
+	&ppe_module,
 	NULL,
 };
 
