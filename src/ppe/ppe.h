@@ -67,6 +67,7 @@ int64_t ppe_redeem(const struct actor *a, int64_t reward_id, const char *size, s
 /* A team leader decides a time-off redemption: approve, or refuse (the points go back). */
 int ppe_decide(const struct actor *a, int64_t redemption_id, int approve, struct ppe_err *e);
 int ppe_sched_run(struct db *c, int64_t now);
+int ppe_award_records(struct db *c, int64_t now);	/* the job's work, in the caller's transaction */
 
 /* ---- permits (ppe_permit.c) ----
  * Does user hold, on `day`, what permit type requires of `role` ("workers" or "guardian")?

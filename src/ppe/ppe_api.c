@@ -60,11 +60,12 @@ static int api_me(struct req *r)
 static int api_person(struct req *r)
 {
 	int64_t id;
-	if (req_param_id(r, "id", &id) || ppe_person_scope(r, id)) {
-		if (!r->status)
-			resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+	if (req_param_id(r, "id", &id)) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
+	if (ppe_person_scope(r, id))
+		return 0;
 	resp_json(r, 200, ppe_person_json(r, id, 0));
 	return 0;
 }
@@ -73,9 +74,7 @@ static int api_person(struct req *r)
 static void paged(struct req *r, json_t *all)
 {
 	int page, per_page;
-	req_page(r, 50, &page, &per_page);
-	if (r->status)
-		return json_decref(all);
+	req_page(r, 50, &page, &per_page);	/* out of range: the router answers 400/422 */
 	json_t *items = json_array();
 	size_t n = json_array_size(all);
 	for (size_t i = (size_t)(page - 1) * (size_t)per_page; i < n && i < (size_t)page * (size_t)per_page; i++)
@@ -360,8 +359,6 @@ static int api_unequipped(struct req *r)
 {
 	int page, per_page;
 	req_page(r, 50, &page, &per_page);
-	if (r->status)
-		return 0;
 	resp_json(r, 200, ppe_unequipped_json(r, page, per_page));
 	return 0;
 }

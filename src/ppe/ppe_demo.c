@@ -35,6 +35,7 @@ static const struct demo_reward rewards[] = {
 	{"item", "防护手套一副", "gloves", 0, 5},
 	{"item", "防护眼镜", "goggles", 0, 10},
 	{"item", "安全鞋一双", "safety_shoes", 0, 40},
+	{"time_off", "调休1小时", NULL, 1, 10},
 	{"time_off", "调休2小时", NULL, 2, 30},
 	{"time_off", "调休4小时", NULL, 4, 55},
 	{NULL, NULL, NULL, 0, 0},
@@ -48,6 +49,8 @@ static int64_t item_id(struct db *c, const char *code)
 }
 
 /* One piece issued on `day` (and disposed at its due day when that has passed). */
+static int64_t last_holding;
+
 static int issue(struct db *c, int64_t store, int64_t uid, int64_t unit, int64_t item, int64_t day, int64_t today,
 		 int confirmed)
 {
@@ -62,7 +65,7 @@ static int issue(struct db *c, int64_t store, int64_t uid, int64_t unit, int64_t
 		    store, day, due == DAY_NONE ? (int64_t)-1000000 : due, ended ? "disposed" : "held",
 		    confirmed ? at + 600 : (int64_t)0, at, end_at) != DB_OK)
 		return -1;
-	int64_t hid = db_last_id(c);
+	int64_t hid = last_holding = db_last_id(c);
 	if (db_exec(c, "INSERT INTO ppe_moves (store_id, item_id, kind, qty, holder_id, holding_id, at) VALUES (?, ?, 'issue', 1, ?, ?, ?)",
 		    "IIIII", store, item, uid, hid, at) != DB_OK)
 		return -1;
@@ -139,27 +142,51 @@ int ppe_demo_load(struct db *c)
 			       " (?, ?, NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?)", "ttIIiiI", w->kind, w->name,
 			    w->item ? item_id(c, w->item) : 0, w->item ? store : 0, w->hours, w->cost, now - 365 * 86400) != DB_OK)
 			return -1;
+	/* the points of the demo's near misses and checks, as the job would award them */
+	for (int k = 0; k < 20; k++) {
+		int got = ppe_award_records(c, now);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+	}
 	/* a year of redemptions by those with points to spend: gloves a month after they earned
 	 * enough, and time off approved by their team leader; one request waits for him */
-	int64_t gloves_reward = 0, off_reward = 0, leader = 0;
+	int64_t gloves_reward = 0, off_reward = 0, off1_reward = 0, leader = 0, gloves = item_id(c, "gloves");
 	db_get_i64(c, &gloves_reward, "SELECT id FROM ppe_rewards WHERE name = '防护手套一副'", NULL);
 	db_get_i64(c, &off_reward, "SELECT id FROM ppe_rewards WHERE name = '调休2小时'", NULL);
+	db_get_i64(c, &off1_reward, "SELECT id FROM ppe_rewards WHERE name = '调休1小时'", NULL);
 	db_get_i64(c, &leader, "SELECT id FROM users WHERE username = 'banzhang'", NULL);
-	st = db_query(c, "SELECT p.user_id, u.unit_id, sum(p.points), min(p.at) FROM points p JOIN users u ON u.id = p.user_id"
-		      " WHERE u.username <> 'yuangong' GROUP BY p.user_id, u.unit_id HAVING sum(p.points) >= 5 ORDER BY p.user_id", NULL);
+	st = db_query(c, "SELECT p.user_id, u.unit_id, sum(p.points), min(p.at), coalesce(u.supervisor_id, 0),"
+		      " n.path LIKE (SELECT path FROM units WHERE id = ?) || '_%' FROM points p JOIN users u ON u.id = p.user_id"
+		      " JOIN units n ON n.id = u.unit_id WHERE u.username <> 'yuangong'"
+		      " GROUP BY p.user_id, u.unit_id, u.supervisor_id, n.path HAVING sum(p.points) >= 5 ORDER BY p.user_id", "I", ws1);
 	int pending = 0;
 	while (rc == 0 && st && db_step(st) == 1) {
 		int64_t uid = db_col_i64(st, 0), unit = db_col_i64(st, 1), pts = db_col_i64(st, 2), first = db_col_i64(st, 3);
+		int64_t boss = db_col_i64(st, 4);
 		int64_t at = first + 3 * 86400 < now ? first + 3 * 86400 : now - 3600, spent = 5;
 		rc = db_exec(c, "INSERT INTO ppe_redemptions (user_id, unit_id, reward_id, cost, state, at) VALUES (?, ?, ?, 5, 'done', ?)",
 			     "IIII", uid, unit, gloves_reward, at);
-		if (rc == 0 && pts - spent >= 30) {
-			int wait = !pending && uid != leader;
+		int64_t rid = db_last_id(c);
+		if (rc == 0)
+			rc = issue(c, store, uid, unit, gloves, day_of(at), today, 1);
+		if (rc == 0)
+			rc = db_exec(c, "UPDATE ppe_holdings SET redemption_id = ? WHERE id = ?", "II", rid, last_holding);
+		if (rc == 0)
+			rc = db_exec(c, "UPDATE ppe_redemptions SET holding_id = ? WHERE id = ?", "II", last_holding, rid);
+		/* one hour off asked by someone of the synthesis workshop's teams waits for a decision
+		 * (their team leader's or the workshop director's); two hours, approved, for those
+		 * with more to spend */
+		int wait = rc == 0 && !pending && db_col_i64(st, 5) && uid != leader && pts - spent >= 10;
+		if (wait || (rc == 0 && pts - spent >= 30)) {
+			int64_t t = wait ? now - 3600 : at + 86400, cost = wait ? 10 : 30;
 			pending += wait;
 			rc = db_exec(c, "INSERT INTO ppe_redemptions (user_id, unit_id, reward_id, cost, hours, state, at, decided_by, decided_at)"
-				     " VALUES (?, ?, ?, 30, 2, ?, ?, NULLIF(?, 0), ?)", "IIItIII", uid, unit, off_reward,
-				     wait ? "pending" : "approved", at + 86400, wait ? (int64_t)0 : leader, wait ? (int64_t)0 : at + 2 * 86400);
-			spent += 30;
+				     " VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?)", "IIIIItIII", uid, unit, wait ? off1_reward : off_reward,
+				     cost, wait ? (int64_t)1 : (int64_t)2, wait ? "pending" : "approved", t, wait ? (int64_t)0 : boss,
+				     wait ? (int64_t)0 : t + 86400);
+			spent += cost;
 		}
 		if (rc == 0)
 			rc = db_exec(c, "INSERT INTO ppe_wallets (user_id, spent) VALUES (?, ?)", "II", uid, spent);

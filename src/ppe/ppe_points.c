@@ -11,6 +11,7 @@
 #include "ppe/ppe.h"
 #include "auth/actor.h"
 #include "base/day.h"
+#include "base/strbuf.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -152,32 +153,63 @@ static int64_t setting(struct db *c, const char *key, int64_t def)
 }
 
 /* Near misses reported (未遂事件, by name: anonymous reports stay anonymous) and checks done
- * earn points, once per record: a batch per run, so a large backlog spreads over minutes. */
-int ppe_sched_run(struct db *c, int64_t now)
+ * earn points, once per record (points.ref): a batch per call, so a large backlog spreads
+ * over minutes. Inside the caller's transaction; the number of awards, or -1. */
+int ppe_award_records(struct db *c, int64_t now)
 {
 	int64_t pc = setting(c, "ppe.points.check", 1), pn = setting(c, "ppe.points.near_miss", 2);
 	int n = 0;
-	if (db_begin(c) != DB_OK)
-		return -1;
-	int rc = DB_OK;
-	if (pn > 0)
-		rc = db_exec(c, "INSERT INTO points (user_id, unit_id, hazard_id, reason, points, at, ref)"
+	if (pn > 0) {
+		if (db_exec(c, "INSERT INTO points (user_id, unit_id, hazard_id, reason, points, at, ref)"
 			       " SELECT h.reporter_id, u.unit_id, h.id, 'near_miss', ?, ?, 'near_miss:' || h.id FROM hazards h"
 			       " JOIN users u ON u.id = h.reporter_id WHERE h.near_miss = 1 AND h.anonymous = 0"
 			       " AND h.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM points p WHERE p.ref = 'near_miss:' || h.id"
-			       " AND p.user_id = h.reporter_id) ORDER BY h.id LIMIT 500 ON CONFLICT DO NOTHING", "II", pn, now);
-	if (rc == DB_OK)
+			       " AND p.user_id = h.reporter_id) ORDER BY h.id LIMIT 500 ON CONFLICT DO NOTHING", "II", pn, now) != DB_OK)
+			return -1;
 		n += db_changes(c);
-	if (rc == DB_OK && pc > 0) {
-		rc = db_exec(c, "INSERT INTO points (user_id, unit_id, reason, points, at, ref)"
-			       " SELECT r.user_id, u.unit_id, 'check', ?, r.finished_at, 'check:' || r.id FROM check_records r"
-			       " JOIN users u ON u.id = r.user_id WHERE r.finished_at > 0 AND NOT EXISTS"
-			       " (SELECT 1 FROM points p WHERE p.ref = 'check:' || r.id AND p.user_id = r.user_id)"
-			       " ORDER BY r.id LIMIT 500 ON CONFLICT DO NOTHING", "I", pc);
-		if (rc == DB_OK)
-			n += db_changes(c);
 	}
-	if (rc != DB_OK || db_commit(c) != DB_OK) {
+	/* checks: one award per person per local day with a check done (rounds every two hours
+	 * would otherwise drown every other way of earning); records read past a watermark */
+	int64_t mark = setting(c, "ppe.check_awarded_id", 0), last = mark;
+	struct db_stmt *st = db_query(c, "SELECT r.id, r.user_id, u.unit_id, r.finished_at FROM check_records r"
+				      " JOIN users u ON u.id = r.user_id WHERE r.id > ? AND r.finished_at > 0 ORDER BY r.id LIMIT 2000",
+				      "I", mark);
+	struct award { int64_t id, user, unit, at; } *v = NULL;
+	int nv = 0, cap = 0;
+	while (st && db_step(st) == 1) {
+		if (nv == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		v[nv++] = (struct award){db_col_i64(st, 0), db_col_i64(st, 1), db_col_i64(st, 2), db_col_i64(st, 3)};
+	}
+	db_done(c, st);
+	for (int i = 0; i < nv; i++) {
+		char ref[64];
+		snprintf(ref, sizeof ref, "check:%lld", (long long)day_of(v[i].at));
+		if (pc > 0 && db_exec(c, "INSERT INTO points (user_id, unit_id, reason, points, at, ref) VALUES (?, ?, 'check', ?, ?, ?)"
+				      " ON CONFLICT DO NOTHING", "IIIIt", v[i].user, v[i].unit, pc, v[i].at, ref) != DB_OK) {
+			free(v);
+			return -1;
+		}
+		n += pc > 0 ? db_changes(c) : 0;
+		last = v[i].id;
+	}
+	free(v);
+	if (last != mark && db_exec(c, "INSERT INTO settings (key, value) VALUES ('ppe.check_awarded_id', ?) ON CONFLICT (key)"
+				    " DO UPDATE SET value = excluded.value", "I", last) != DB_OK)
+		return -1;
+	if (last != mark && n == 0)
+		n = 1;	/* records read: the caller's loop goes on */
+	return n;
+}
+
+int ppe_sched_run(struct db *c, int64_t now)
+{
+	if (db_begin(c) != DB_OK)
+		return -1;
+	int n = ppe_award_records(c, now);
+	if (n < 0 || db_commit(c) != DB_OK) {
 		db_rollback(c);
 		return -1;
 	}

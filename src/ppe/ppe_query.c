@@ -153,7 +153,7 @@ int ppe_statement_args(struct req *r, int64_t *unit, int *year, int *month)
 		char tail;
 		if (sscanf(mo, "%4d-%2d%c", &yy, &mm, &tail) != 2 || yy < 2000 || yy > 2100 || mm < 1 || mm > 12) {
 			req_bad_param(r, "month");
-			resp_error(r, 400, "bad_param", T(r, "ppe.err.month"), "month");
+			resp_error(r, 400, "invalid", T(r, "ppe.err.month"), "month");
 			return -1;
 		}
 		*year = yy;
@@ -210,10 +210,9 @@ int ppe_award_args(struct req *r, int64_t *unit, int *year)
 	int64_t u = 0;
 	if (req_query_id(r, "unit", &u) == 1)
 		*unit = u;
-	if (req_query_int(r, "year", 2000, 2100, &yy) < 0 || r->bad_param) {
-		resp_error(r, r->bad_param_range ? 422 : 400, "bad_param", T(r, "ppe.err.year"), "year");
-		return -1;
-	}
+	req_query_int(r, "year", 2000, 2100, &yy);
+	if (r->bad_param)
+		return -1;	/* the router answers 400 or 422 naming it */
 	*year = (int)yy;
 	if (!unit_in_scope(r, *unit)) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), "unit");

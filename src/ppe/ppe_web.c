@@ -321,13 +321,13 @@ int ppe_page_receive(struct req *r)
 int ppe_page_person(struct req *r)
 {
 	int64_t id;
-	if (req_param_id(r, "id", &id) || ppe_person_scope(r, id)) {
-		if (!r->status) {
-			r->status = 404;
-			page_error(r, 404, T(r, "error.not_found"), NULL);
-		}
+	if (req_param_id(r, "id", &id)) {
+		r->status = 404;
+		page_error(r, 404, T(r, "error.not_found"), NULL);
 		return 0;
 	}
+	if (ppe_person_scope(r, id))
+		return 0;
 	json_t *p = ppe_person_json(r, id, 0);
 	page_begin(r, jstr(p, "name"));
 	html_printf(&r->out, "<h1>%s · %s</h1>", jstr(p, "name"), T(r, "ppe.title"));
@@ -367,8 +367,6 @@ int ppe_page_unequipped(struct req *r)
 {
 	int page, per_page;
 	req_page(r, 50, &page, &per_page);
-	if (r->status)
-		return 0;
 	json_t *o = ppe_unequipped_json(r, page, per_page), *x;
 	page_begin(r, T(r, "ppe.unequipped_title"));
 	html_printf(&r->out, "<h1>%s</h1><p class=\"hint\">%s</p><ul class=\"list ppe-unequipped\">", T(r, "ppe.unequipped_title"),
