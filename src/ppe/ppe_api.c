@@ -401,16 +401,17 @@ static int api_reward_save(struct req *r)
 		resp_error(r, 422, "invalid", T(r, "ppe.err.store_id"), "store_id");
 		return 0;
 	}
+	int64_t id = 0;
 	if (db_begin(r->db) != DB_OK ||
 	    db_exec(r->db, "INSERT INTO ppe_rewards (kind, name, item_id, store_id, hours, cost, created_at) VALUES"
 			   " (?, ?, NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?)", "ttIIIII", kind, name, item, store, hours, cost,
 		    clock_now()) != DB_OK ||
-	    audit_req(r, "ppe_reward", db_last_id(r->db), "create", name) != DB_OK || db_commit(r->db) != DB_OK) {
+	    audit_req(r, "ppe_reward", id = db_last_id(r->db), "create", name) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
-	resp_json(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)db_last_id(r->db), "kind", kind, "name", name,
+	resp_json(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "kind", kind, "name", name,
 				    "cost", (json_int_t)cost));
 	return 0;
 }

@@ -158,9 +158,9 @@ int ppe_end(const struct actor *a, int64_t holding_id, const char *kind, struct 
 {
 	struct db *c = a->db;
 	int ret = !strcmp(kind, "return");
-	int64_t store = 0, item = 0, qty = 0, unit = 0, holder = 0;
-	struct db_stmt *st = db_query(c, "SELECT store_id, item_id, qty, unit_id, user_id FROM ppe_holdings WHERE id = ?"
-				      " AND state = 'held'", "I", holding_id);
+	int64_t store = 0, item = 0, qty = 0, unit = 0, holder = 0, held = 0;
+	struct db_stmt *st = db_query(c, "SELECT store_id, item_id, qty, unit_id, user_id, state = 'held' FROM ppe_holdings"
+				      " WHERE id = ?", "I", holding_id);
 	int found = st && db_step(st) == 1;
 	if (found) {
 		store = db_col_i64(st, 0);
@@ -168,10 +168,13 @@ int ppe_end(const struct actor *a, int64_t holding_id, const char *kind, struct 
 		qty = db_col_i64(st, 2);
 		unit = db_col_i64(st, 3);
 		holder = db_col_i64(st, 4);
+		held = db_col_i64(st, 5);
 	}
 	db_done(c, st);
 	if (!found || !actor_scope_allows(a, unit, holder))
 		return fail(e, 404, "error.not_found", NULL);
+	if (!held)
+		return fail(e, 409, "ppe.err.ended", NULL);
 	if (db_begin(c) != DB_OK)
 		return fail(e, 503, "error.unavailable", NULL);
 	/* state = 'held' again inside the transaction: a second return finds nothing */
