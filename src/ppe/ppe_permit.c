@@ -35,7 +35,7 @@ int ppe_permit_check(struct db *c, const char *permit_type, const char *role, in
 		" EXISTS (SELECT 1 FROM ppe_holdings h WHERE h.user_id = ? AND h.item_id = q.item_id AND h.state = 'held'"
 		"  AND (h.due_on IS NULL OR h.due_on > ?) AND (i.cycle_uses IS NULL OR h.uses < i.cycle_uses))"
 		" FROM ppe_permit_items q JOIN ppe_items i ON i.id = q.item_id"
-		" WHERE q.permit_type = ? AND (q.who = ? OR q.who = 'all') ORDER BY q.id",
+		" WHERE q.permit_type = ? AND (q.who = ? OR q.who = 'all') ORDER BY i.id, q.id",
 		"IItt", user_id, day, permit_type, role);
 	while (st && db_step(st) == 1) {
 		if (n == cap) {
