@@ -104,6 +104,15 @@ static const struct module_todo todo[] = {
 	"\"near_misses\":{\"type\":\"integer\"},\"rectified_on_time\":{\"type\":\"integer\"},\"checks\":{\"type\":\"integer\"}," \
 	"\"training_hours\":{\"type\":\"integer\"},\"overdue_rectifications\":{\"type\":\"integer\"}," \
 	"\"evidence\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}}}}"
+#define PERMIT_ITEMS_SCHEMA \
+	"{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"permit_type\",\"item_id\",\"who\",\"level\"]," \
+	"\"properties\":{\"id\":{\"type\":\"integer\"},\"permit_type\":{\"type\":\"string\"},\"item_id\":{\"type\":\"integer\"}," \
+	"\"item\":{\"type\":\"string\"},\"who\":{\"enum\":[\"workers\",\"guardian\",\"all\"]},\"alt_group\":{\"type\":\"string\"}," \
+	"\"level\":{\"enum\":[\"warn\",\"block\"]}}}}"
+#define POSITION_ITEMS_SCHEMA \
+	"{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"position_id\",\"item_id\",\"qty\"]," \
+	"\"properties\":{\"position_id\":{\"type\":\"integer\"},\"position\":{\"type\":\"string\"},\"item_id\":{\"type\":\"integer\"}," \
+	"\"item\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"}}}}"
 #define CATALOGUE_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"items\",\"positions\",\"permits\"],\"properties\":{\"items\":{\"type\":\"array\",\"items\":" ITEM_SCHEMA "}," \
 	"\"positions\":{\"type\":\"array\"},\"permits\":{\"type\":\"array\"}}}"
@@ -114,8 +123,8 @@ static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/ppe/catalogue", NULL, CATALOGUE_SCHEMA},
 	{"POST", "/api/v1/ppe/items", ITEM_REQUEST, ITEM_SCHEMA},
 	{"POST", "/api/v1/ppe/items/:id", ITEM_REQUEST, ITEM_SCHEMA},
-	{"POST", "/api/v1/ppe/permit-items", PERMIT_ITEM_REQUEST, NULL},
-	{"POST", "/api/v1/ppe/position-items", POSITION_ITEM_REQUEST, NULL},
+	{"POST", "/api/v1/ppe/permit-items", PERMIT_ITEM_REQUEST, PERMIT_ITEMS_SCHEMA},
+	{"POST", "/api/v1/ppe/position-items", POSITION_ITEM_REQUEST, POSITION_ITEMS_SCHEMA},
 	{"POST", "/api/v1/ppe/receipts", RECEIPT_REQUEST, STOCK_SCHEMA},
 	{"POST", "/api/v1/ppe/issues", ISSUE_REQUEST, ISSUE_SCHEMA},
 	{"POST", "/api/v1/ppe/holdings/:id/confirm", NULL, PERSON_SCHEMA},

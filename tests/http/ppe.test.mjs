@@ -228,6 +228,16 @@ test('HR sees the new hires not yet equipped, until they are', async () => {
   const after = (await hr.get('/api/v1/ppe/unequipped')).json;
   assert.equal(after.total, 1);
   assert.ok(!after.items.some((p) => p.user_id === first.user_id));
+  // the position's list is data: a harness added to the operator's list puts him back on it
+  const op = cat.positions.find((x) => x.position === '操作工').position_id;
+  const add = await keeper.postJson('/api/v1/ppe/position-items', { position_id: op, item_id: item('harness'), qty: 1 });
+  assert.equal(add.status, 200, add.text);
+  assert.ok(add.json.some((x) => x.position_id === op && x.item === '全身式安全带'));
+  const again = (await hr.get('/api/v1/ppe/unequipped')).json.items.find((p) => p.user_id === first.user_id);
+  assert.equal(again.missing, '全身式安全带');
+  assert.equal((await keeper.postJson('/api/v1/ppe/position-items', { position_id: op, item_id: item('harness'), qty: 0 })).status, 200);
+  assert.equal((await keeper.postJson('/api/v1/ppe/position-items', { position_id: 99999, item_id: item('harness') })).json.error.field, 'position_id');
+  assert.equal((await hr.get('/api/v1/ppe/unequipped')).json.total, 1);
   // the page lists the same
   const page = srv.client();
   await page.login('renshi');
