@@ -66,7 +66,7 @@ static void holdings_html(struct req *r, json_t *p, int mine, int manage, int on
 		char key[32];
 		snprintf(key, sizeof key, "ppe.state.%s", s);
 		html_printf(&r->out, "<li data-holding=\"%D\" data-code=\"%s\" data-state=\"%s\"><strong>%s</strong> ×%D%s%s"
-			    " <span class=\"badge %s\">%s</span><br><span class=\"hint\">%s %s%s%s%s</span>",
+			    " <span class=\"badge %s\">%s</span><br><span class=\"hint\">%s %s%s%s %s</span>",
 			    jint(h, "id"), jstr(h, "code"), s, jstr(h, "item"), jint(h, "qty"), *size ? " · " : "", size, state_badge(s), T(r, key),
 			    T(r, "ppe.issued_on"), jstr(h, "issued_on"), *due ? " · " : "", *due ? T(r, "ppe.due_on") : "", due);
 		if (!json_is_true(json_object_get(h, "confirmed"))) {
@@ -126,8 +126,16 @@ static void rewards_html(struct req *r, json_t *p)
 		if (item && *sizes) {
 			html_printf(&r->out, "<label>%s <select name=\"size\">", T(r, "ppe.size"));
 			char *copy = strdup(sizes), *save = NULL;
-			for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-				html_printf(&r->out, "<option>%s</option>", t);
+			for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+				int lo, hi;
+				char tail;
+				/* a range of shoe sizes, "38-46", offers each size */
+				if (sscanf(t, "%d-%d%c", &lo, &hi, &tail) == 2 && lo > 0 && hi >= lo && hi - lo <= 40)
+					for (int z = lo; z <= hi; z++)
+						html_printf(&r->out, "<option>%d</option>", z);
+				else
+					html_printf(&r->out, "<option>%s</option>", t);
+			}
 			free(copy);
 			html_printf(&r->out, "</select></label>");
 		}

@@ -19,8 +19,11 @@ const MIN = 44;
 // demo's: area 1, risk object 1).
 const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
-    '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new'],
-  yuangong: ['/risk/map'],
+    '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new',
+    '/ppe/store', '/ppe/people/10', '/ppe/catalogue', '/ppe/award', '/ppe/statement'],
+  yuangong: ['/risk/map', '/ppe', '/ppe?todo=confirm'],
+  ws1zhuren: ['/ppe/approvals'],
+  renshi: ['/ppe/unequipped'],
 };
 
 let srv, browser;
