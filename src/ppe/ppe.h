@@ -31,6 +31,9 @@ int64_t ppe_due_day(int64_t issued, int64_t cycle_days, int64_t received, int64_
 /* A piece's state on `today`: expired after its due day or once its uses reach cycle_uses
  * (0: not counted); due soon within warn_days of the due day or at the last use. */
 enum ppe_state ppe_state_at(int64_t today, int64_t due, int64_t uses, int64_t cycle_uses, int warn_days);
+/* The warning window of an item: the setting (ppe.due_warn_days), at most a quarter of the
+ * item's cycle in days, at least one day. */
+int ppe_warn_days(int setting, int64_t cycle_days);
 const char *ppe_state_code(enum ppe_state s);	/* ok, due_soon, expired */
 /* What may still be spent: earned − spent, never below 0 (a refund is never more than paid). */
 int64_t ppe_balance(int64_t earned, int64_t spent);

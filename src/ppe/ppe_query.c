@@ -55,12 +55,13 @@ json_t *ppe_person_json(struct req *r, int64_t uid, int rewards)
 	free(name);
 	json_t *hold = json_array();
 	struct db_stmt *st = db_query(c, "SELECT h.id, i.id, i.name, h.qty, h.size, h.issued_on, coalesce(h.due_on, -1000000),"
-		" h.uses, coalesce(i.cycle_uses, 0), h.confirmed_at, h.permit_no, i.code FROM ppe_holdings h"
+		" h.uses, coalesce(i.cycle_uses, 0), h.confirmed_at, h.permit_no, i.code, coalesce(i.cycle_days, 0) FROM ppe_holdings h"
 		" JOIN ppe_items i ON i.id = h.item_id WHERE h.user_id = ? AND h.state = 'held'"
 		" ORDER BY h.confirmed_at <> 0, h.due_on, h.id LIMIT 500", "I", uid);
 	while (st && db_step(st) == 1) {
 		int64_t due = db_col_i64(st, 6) == -1000000 ? DAY_NONE : db_col_i64(st, 6);
-		enum ppe_state s = ppe_state_at(today, due, db_col_i64(st, 7), db_col_i64(st, 8), warn);
+		enum ppe_state s = ppe_state_at(today, due, db_col_i64(st, 7), db_col_i64(st, 8),
+						ppe_warn_days(warn, db_col_i64(st, 12)));
 		json_array_append_new(hold, json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}",
 			"id", (json_int_t)db_col_i64(st, 0), "item_id", (json_int_t)db_col_i64(st, 1), "item", db_col_text(st, 2),
 			"code", db_col_text(st, 11), "qty", (json_int_t)db_col_i64(st, 3), "size", db_col_text(st, 4),

@@ -36,6 +36,15 @@ enum ppe_state ppe_state_at(int64_t today, int64_t due, int64_t uses, int64_t cy
 	return PPE_OK;
 }
 
+int ppe_warn_days(int setting, int64_t cycle_days)
+{
+	/* gloves replaced monthly would be "due soon" the day they are issued with a 30-day
+	 * window: the window is at most a quarter of the cycle, and at least a day */
+	if (cycle_days > 0 && cycle_days / 4 < setting)
+		return cycle_days / 4 > 0 ? (int)(cycle_days / 4) : 1;
+	return setting;
+}
+
 const char *ppe_state_code(enum ppe_state s)
 {
 	return s == PPE_EXPIRED ? "expired" : s == PPE_DUE_SOON ? "due_soon" : "ok";

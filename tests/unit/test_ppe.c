@@ -49,6 +49,14 @@ TEST(ppe_state_boundaries)
 	CHECK_INT(ppe_state_at(D(2027, 1, 1), DAY_NONE, 4, 5, 30), PPE_DUE_SOON);
 	CHECK_INT(ppe_state_at(D(2027, 1, 1), DAY_NONE, 5, 5, 30), PPE_EXPIRED);
 	CHECK_STR(ppe_state_code(PPE_DUE_SOON), "due_soon");
+	/* monthly gloves: warned in their last week, not on the day they are issued */
+	CHECK_INT(ppe_warn_days(30, 30), 7);
+	CHECK_INT(ppe_warn_days(30, 365), 30);
+	CHECK_INT(ppe_warn_days(30, 3), 1);
+	CHECK_INT(ppe_warn_days(30, 0), 30);
+	int64_t issued = D(2026, 12, 2), gl = ppe_due_day(issued, 30, DAY_NONE, 0);
+	CHECK_INT(ppe_state_at(issued, gl, 0, 0, ppe_warn_days(30, 30)), PPE_OK);
+	CHECK_INT(ppe_state_at(gl - 7, gl, 0, 0, ppe_warn_days(30, 30)), PPE_DUE_SOON);
 }
 
 TEST(ppe_balance_never_below_zero)
