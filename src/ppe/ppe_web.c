@@ -242,11 +242,24 @@ int ppe_page_redeem(struct req *r)
 }
 
 /* /ppe/store — stock per store, and the forms to receive and to issue */
-int ppe_page_store(struct req *r)
+static int64_t form_num(struct req *r, const char *name);
+
+/* the error under a field of the form that was sent (failed), if it is that field */
+static void field_error(struct req *r, const struct ppe_err *e, int failed, const char *field)
+{
+	if (failed && e && e->field && !strcmp(e->field, field))
+		html_printf(&r->out, "<span class=\"field-error\" id=\"err-%s\">%s</span>", field, T(r, e->key));
+}
+
+/* The stock and the two forms; after a refused issue or receipt (sent: 1 issue, 0 receipt)
+ * the form comes back with what was typed and the error under its field. */
+static void store_render(struct req *r, const struct ppe_err *e, int sent)
 {
 	page_begin(r, T(r, "ppe.store_title"));
 	html_printf(&r->out, "<h1>%s</h1>", T(r, "ppe.store_title"));
 	done_notice(r);
+	if (e && !e->field)
+		page_notice(r, "error", T(r, e->key));
 	json_t *stock = ppe_stock_json(r), *x;
 	size_t i;
 	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><table class=\"ppe-stock\"><thead><tr><th>%s</th><th>%s</th>"
@@ -256,27 +269,59 @@ int ppe_page_store(struct req *r)
 	html_printf(&r->out, "</tbody></table></section>");
 	json_decref(stock);
 	for (int issue = 1; issue >= 0; issue--) {
+		int mine = e && sent == issue;	/* this form was sent and refused: keep what was typed */
+		int64_t store = mine ? form_num(r, "store_id") : 0, item = mine ? form_num(r, "item_id") : 0;
+		const char *qty = mine ? req_form(r, "qty") : NULL;
 		html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/ppe/%s\" class=\"stack\">%r"
 			    "<label>%s <select name=\"store_id\" required>", T(r, issue ? "ppe.issue" : "ppe.receive"),
 			    issue ? "issue" : "receive", page_csrf(r), T(r, "ppe.store"));
-		form_id_options(r, db_query(r->db, "SELECT id, name FROM ppe_stores ORDER BY id LIMIT 200", NULL), 0);
-		html_printf(&r->out, "</select></label><label>%s <select name=\"item_id\" required>", T(r, "ppe.item"));
-		form_id_options(r, db_query(r->db, "SELECT id, name, standard FROM ppe_items WHERE active = 1 ORDER BY kind, id LIMIT 500", NULL), 0);
+		form_id_options(r, db_query(r->db, "SELECT id, name FROM ppe_stores ORDER BY id LIMIT 200", NULL), store);
 		html_printf(&r->out, "</select></label>");
+		field_error(r, e, mine, "store_id");
+		html_printf(&r->out, "<label>%s <select name=\"item_id\" required>", T(r, "ppe.item"));
+		form_id_options(r, db_query(r->db, "SELECT id, name, standard FROM ppe_items WHERE active = 1 ORDER BY kind, id LIMIT 500",
+					    NULL), item);
+		html_printf(&r->out, "</select></label>");
+		field_error(r, e, mine, "item_id");
 		if (issue) {
 			html_printf(&r->out, "<label>%s <select name=\"user_id\" required>", T(r, "ppe.person"));
-			form_opts_scope_users(r, NULL, 0);
-			html_printf(&r->out, "</select></label><label>%s <input name=\"size\" maxlength=\"32\"></label>"
-				    "<label>%s <input name=\"permit_no\" maxlength=\"40\"></label>", T(r, "ppe.size"), T(r, "ppe.permit_no"));
+			form_opts_scope_users(r, NULL, mine ? form_num(r, "user_id") : 0);
+			html_printf(&r->out, "</select></label>");
+			field_error(r, e, mine, "user_id");
+			html_printf(&r->out, "<label>%s <input name=\"size\" maxlength=\"32\" value=\"%s\"></label>", T(r, "ppe.size"),
+				    mine && req_form(r, "size") ? req_form(r, "size") : "");
+			field_error(r, e, mine, "size");
+			html_printf(&r->out, "<label>%s <input name=\"permit_no\" maxlength=\"40\" value=\"%s\"></label>",
+				    T(r, "ppe.permit_no"), mine && req_form(r, "permit_no") ? req_form(r, "permit_no") : "");
+			field_error(r, e, mine, "permit_no");
 		} else {
-			html_printf(&r->out, "<label>%s <input type=\"date\" name=\"made_on\"></label>", T(r, "ppe.made_on"));
+			html_printf(&r->out, "<label>%s <input type=\"date\" name=\"made_on\" value=\"%s\"></label>", T(r, "ppe.made_on"),
+				    mine && req_form(r, "made_on") ? req_form(r, "made_on") : "");
+			field_error(r, e, mine, "made_on");
 		}
-		html_printf(&r->out, "<label>%s <input type=\"number\" name=\"qty\" min=\"1\" max=\"10000\" value=\"1\" required></label>"
-			    "<button class=\"primary\">%s</button></form></section>", T(r, "ppe.qty"),
-			    T(r, issue ? "ppe.issue" : "ppe.receive"));
+		html_printf(&r->out, "<label>%s <input type=\"number\" name=\"qty\" min=\"1\" max=\"10000\" value=\"%s\" required></label>",
+			    T(r, "ppe.qty"), qty ? qty : "1");
+		field_error(r, e, mine, "qty");
+		html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, issue ? "ppe.issue" : "ppe.receive"));
 	}
 	page_end(r);
+}
+
+int ppe_page_store(struct req *r)
+{
+	store_render(r, NULL, 0);
 	return 0;
+}
+
+/* A refused form on the store page: its status, the page again with the error. */
+static void store_refused(struct req *r, const struct ppe_err *e, int sent)
+{
+	if (e->status == 503 || e->status == 403) {
+		ppe_err_answer(r, e, NULL);
+		return;
+	}
+	store_render(r, e, sent);
+	r->status = e->status ? e->status : 422;
 }
 
 /* a positive whole number from the form, or -1 */
@@ -298,11 +343,11 @@ int ppe_page_issue(struct req *r)
 	actor_from_req(r, &a);
 	if (in.permit_no && strlen(in.permit_no) > 40) {
 		e = (struct ppe_err){422, "ppe.err.permit_no", "permit_no"};
-		ppe_err_answer(r, &e, "/ppe/store");
+		store_refused(r, &e, 1);
 		return 0;
 	}
 	if (ppe_issue(&a, &in, &e) < 0) {
-		ppe_err_answer(r, &e, "/ppe/store");
+		store_refused(r, &e, 1);
 		return 0;
 	}
 	redirect_done(r, "/ppe/store", "issued");
@@ -318,7 +363,7 @@ int ppe_page_receive(struct req *r)
 	actor_from_req(r, &a);
 	if ((m && *m && day_parse(m, &made)) ||
 	    ppe_receive(&a, form_num(r, "store_id"), form_num(r, "item_id"), form_num(r, "qty"), made, &e)) {
-		ppe_err_answer(r, &e, "/ppe/store");
+		store_refused(r, &e, 0);
 		return 0;
 	}
 	redirect_done(r, "/ppe/store", "received");

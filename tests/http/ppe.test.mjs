@@ -112,6 +112,16 @@ test('stock limits and bad input: more than the stock, zero or negative quantiti
     keeper.postJson('/api/v1/ppe/issues', { store_id: 2, item_id: apron, user_id: u, qty: 2 })));
   assert.deepEqual(race.map((x) => x.status).sort(), [201, 409]);
   assert.equal(await stockOf(2, apron), 1);
+  // the store keeper's form: refused with the error under the quantity, what he typed kept
+  const form = srv.client();
+  await form.login('anhuan');
+  await form.get('/ppe/store');
+  const page = await form.post('/ppe/issue', { store_id: '2', item_id: String(apron), user_id: String(uid('yuangong')), qty: '5', size: 'XL-长' });
+  assert.equal(page.status, 409);
+  assert.match(page.text, /<span class="field-error" id="err-qty">库存不足，未发放<\/span>/);
+  assert.match(page.text, /name="qty" min="1" max="10000" value="5"/);
+  assert.match(page.text, /name="size" maxlength="32" value="XL-长"/);
+  assert.equal(await stockOf(2, apron), 1);
   // breathing apparatus only against a live permit's number
   const scba = await keeper.postJson('/api/v1/ppe/issues', { store_id: 1, item_id: item('scba'), user_id: uid('yuangong'), qty: 1 });
   assert.equal(scba.status, 422);
