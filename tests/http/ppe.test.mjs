@@ -268,8 +268,16 @@ test('the monthly statement of a team and the yearly nomination list, in scope',
   const other = (await keeper.get('/api/v1/units?per_page=500')).json.items.find((u) => u.kind === 'team' && u.id !== s.json.unit_id);
   assert.equal((await leader.get(`/api/v1/ppe/statement?unit=${other.id}`)).status, 404);
   const root = (await keeper.get('/api/v1/units?per_page=500')).json.items.find((u) => u.kind === 'company');
-  const a = await keeper.get(`/api/v1/ppe/award?unit=${root.id}`);
-  assert.equal(a.status, 200, a.text);
+  // the demo's year of records: the server's year, or the one before when the run starts on
+  // New Year's Eve and the test clock has moved into January
+  const year = new Date((T0 + 8 * H) * 1000).getUTCFullYear();
+  let a;
+  for (const y of [year, year - 1]) {
+    a = await keeper.get(`/api/v1/ppe/award?unit=${root.id}&year=${y}`);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.json.year, y);
+    if (a.json.people.length) break;
+  }
   assert.ok(a.json.people.length > 0);
   const top = a.json.people[0];
   assert.ok(top.points >= a.json.people.at(-1).points, 'ranked by points');
