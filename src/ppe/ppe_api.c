@@ -154,7 +154,7 @@ static int api_item_save(struct req *r)
 		rc = db_exec(r->db, "UPDATE ppe_items SET name = coalesce(?, name), name_en = coalesce(?, name_en), kind = coalesce(?, kind),"
 			     " standard = coalesce(?, standard), protection_class = coalesce(?, protection_class), sizes = coalesce(?, sizes),"
 			     " cycle_days = coalesce(NULLIF(?, 0), cycle_days), cycle_uses = coalesce(NULLIF(?, 0), cycle_uses),"
-			     " shelf_days = coalesce(NULLIF(?, 0), shelf_days), permit_only = coalesce(?, permit_only) WHERE id = ?",
+			     " shelf_days = coalesce(NULLIF(?, 0), shelf_days), permit_only = coalesce(NULLIF(?, -1), permit_only) WHERE id = ?",
 			     "ttttttIIIII", name, name_en, kind, std, cls, sizes, cycle, uses, shelf,
 			     json_object_get(r->json, "permit_only") ? permit_only : (int64_t)-1, id);
 	else

@@ -91,6 +91,10 @@ test('stock limits and bad input: more than the stock, zero or negative quantiti
   assert.equal(made.status, 201, made.text);
   const apron = made.json.id;
   assert.equal((await keeper.postJson(`/api/v1/ppe/items/${apron}`, { cycle_days: -5 })).json.error.field, 'cycle_days');
+  const changed = await keeper.postJson(`/api/v1/ppe/items/${apron}`, { cycle_days: 60 });
+  assert.equal(changed.status, 200, changed.text);
+  assert.equal(changed.json.cycle_days, 60);
+  assert.equal(changed.json.permit_only, false, 'what was not sent is kept');
 
   const rneg = await keeper.postJson('/api/v1/ppe/receipts', { store_id: 2, item_id: apron, qty: -3 });
   assert.equal(rneg.status, 422);
