@@ -22,6 +22,7 @@
 #include "notify/notify_web.h"
 #include "org/org.h"
 #include "permit/permit.h"
+#include "ppe/ppe.h"
 #include "report/report.h"
 #include "risk/risk.h"
 #include "check/check.h"
@@ -49,6 +50,7 @@ const struct module *const anquan_modules[] = {
 	&check_module,
 	&train_module,
 	&accident_module,
+	&ppe_module,
 	NULL,
 };
 

@@ -144,6 +144,9 @@ int permit_gas_required(const char *type, int hazardous_area);
 
 /* --- permit_rules.c: blocking checks --- */
 int permit_check_window(struct db *c, const struct permit *p, int64_t now, struct permit_err *e);
+/* The equipment warnings (items at level warn not held) of the permit's people, as a notice
+ * on the permit page (permit_ppe_web.c); nothing when all is held. */
+void permit_ppe_html(struct req *r, const struct permit *p);
 int permit_check_workers(struct db *c, const struct permit *p, permit_cert_fn cert, struct permit_err *e);
 int permit_check_guardian(struct db *c, const struct permit *p, permit_cert_fn cert, struct permit_err *e);
 int permit_check_measures(const struct permit *p, struct permit_err *e);

@@ -8,6 +8,7 @@
 #include "permit/permit.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "ppe/ppe.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -38,6 +39,23 @@ static char *cert_detail(struct db *c, int64_t uid, char *detail)
 	free(who);
 	free(detail);
 	return sb_detach(&sb, NULL);
+}
+
+/* The protective equipment the permit type asks of this role (ppe/ppe.h, the item's level
+ * set by the safety department): an item at "block" refuses like a lapsed certificate; one
+ * at "warn" passes here and is shown on the permit page (permit_ppe_web.c). */
+static int ppe_check(struct db *c, const struct permit *p, const char *role, int64_t uid, int64_t day,
+		     struct permit_err *e)
+{
+	const char *why = NULL;
+	char *detail = NULL;
+	if (ppe_permit_check(c, p->type, role, uid, day, &why, &detail) == 0) {
+		permit_err_set(e, 422, why, !strcmp(role, "guardian") ? "guardian_id" : "workers",
+			       cert_detail(c, uid, detail));
+		return -1;
+	}
+	free(detail);
+	return 0;
 }
 
 /* §4.16–4.17 and each section's limit: end after start, not longer than the grade allows;
@@ -97,6 +115,8 @@ int permit_check_workers(struct db *c, const struct permit *p, permit_cert_fn ce
 			return -1;
 		}
 		free(detail);
+		if (ppe_check(c, p, "workers", p->workers[i].user_id, day, e))
+			return -1;
 	}
 	return 0;
 }
@@ -124,7 +144,7 @@ int permit_check_guardian(struct db *c, const struct permit *p, permit_cert_fn c
 		return -1;
 	}
 	free(detail);
-	return 0;
+	return ppe_check(c, p, "guardian", p->guardian_id, permit_cert_day(p->planned_start), e);
 }
 
 /* Annex A: every measure on the form is confirmed by a named person before submission. */

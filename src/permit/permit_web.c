@@ -439,6 +439,7 @@ static int show_page(struct req *r)
 	if (req_query_enum(r, "done", permit_done_notices, &notice) == 1 && permit_type_find(p->type))
 		page_notice(r, "ok", permit_done_text(r, p, notice));
 	permit_conflicts_html(r, p);
+	permit_ppe_html(r, p);
 	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
 		       "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
 		       "<dt>%s</dt><dd>%s – %s</dd>",

@@ -20,8 +20,11 @@ const MIN = 44;
 const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
     '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new',
-    '/incidents/2', '/incidents/stats'],
-  yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin'],
+    '/incidents/2', '/incidents/stats', '/ppe/store', '/ppe/people/10', '/ppe/catalogue', '/ppe/award',
+    '/ppe/statement'],
+  yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm'],
+  ws1zhuren: ['/ppe/approvals'],
+  renshi: ['/ppe/unequipped'],
 };
 
 let srv, browser;
