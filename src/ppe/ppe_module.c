@@ -114,7 +114,8 @@ static const struct module_todo todo[] = {
 	"\"properties\":{\"position_id\":{\"type\":\"integer\"},\"position\":{\"type\":\"string\"},\"item_id\":{\"type\":\"integer\"}," \
 	"\"item\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"}}}}"
 #define CATALOGUE_SCHEMA \
-	"{\"type\":\"object\",\"required\":[\"items\",\"positions\",\"permits\"],\"properties\":{\"items\":{\"type\":\"array\",\"items\":" ITEM_SCHEMA "}," \
+	"{\"type\":\"object\",\"required\":[\"items\",\"positions\",\"permits\"],\"properties\":{\"items\":{\"type\":\"array\"," \
+	"\"x-bounded\":\"the whole catalogue\",\"items\":" ITEM_SCHEMA "}," \
 	"\"positions\":{\"type\":\"array\"},\"permits\":{\"type\":\"array\"}}}"
 
 static const struct module_schema schemas[] = {
@@ -127,13 +128,15 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/ppe/position-items", POSITION_ITEM_REQUEST, POSITION_ITEMS_SCHEMA},
 	{"POST", "/api/v1/ppe/receipts", RECEIPT_REQUEST, STOCK_SCHEMA},
 	{"POST", "/api/v1/ppe/issues", ISSUE_REQUEST, ISSUE_SCHEMA},
-	{"POST", "/api/v1/ppe/holdings/:id/confirm", NULL, PERSON_SCHEMA},
-	{"POST", "/api/v1/ppe/holdings/:id/return", NULL, PERSON_SCHEMA},
-	{"POST", "/api/v1/ppe/holdings/:id/dispose", NULL, PERSON_SCHEMA},
-	{"POST", "/api/v1/ppe/rewards", REWARD_REQUEST, NULL},
+	{"POST", "/api/v1/ppe/holdings/:id/confirm", MODULE_NO_BODY, PERSON_SCHEMA},
+	{"POST", "/api/v1/ppe/holdings/:id/return", MODULE_NO_BODY, PERSON_SCHEMA},
+	{"POST", "/api/v1/ppe/holdings/:id/dispose", MODULE_NO_BODY, PERSON_SCHEMA},
+	{"POST", "/api/v1/ppe/rewards", REWARD_REQUEST,
+	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\",\"enum\":[\"item\",\"time_off\"]},"
+	 "\"name\":{\"type\":\"string\"},\"cost\":{\"type\":\"integer\"}}}"},
 	{"POST", "/api/v1/ppe/redemptions", REDEEM_REQUEST, PERSON_SCHEMA},
-	{"POST", "/api/v1/ppe/redemptions/:id/approve", NULL, DECIDED_SCHEMA},
-	{"POST", "/api/v1/ppe/redemptions/:id/refuse", NULL, DECIDED_SCHEMA},
+	{"POST", "/api/v1/ppe/redemptions/:id/approve", MODULE_NO_BODY, DECIDED_SCHEMA},
+	{"POST", "/api/v1/ppe/redemptions/:id/refuse", MODULE_NO_BODY, DECIDED_SCHEMA},
 	{"GET", "/api/v1/ppe/statement", NULL, STATEMENT_SCHEMA},
 	{"GET", "/api/v1/ppe/award", NULL, AWARD_SCHEMA},
 	{0},
