@@ -26,6 +26,7 @@
 #include "check/check.h"
 #include "sched/sched.h"
 #include "train/train.h"
+#include "duty/duty.h"
 #include "web/home.h"
 
 const struct module *const anquan_modules[] = {
@@ -47,6 +48,7 @@ const struct module *const anquan_modules[] = {
 	&risk_module,
 	&check_module,
 	&train_module,
+	&duty_module,
 	NULL,
 };
 

@@ -1,0 +1,53 @@
+/*
+ * duty_routes.c — the duty module's route table, gathered from its page files (duty_web.h).
+ * Specific paths come before the patterns that would swallow them.
+ */
+#include "duty/duty.h"
+#include "duty/duty_web.h"
+
+const struct route duty_routes[] = {
+	{"GET", "/duties", duty_home_page, "duty.view", 0, "My duties this month: radar chart and figures"},
+	{"GET", "/duties/lists", duty_lists_page, "duty.view", 0, "Duty lists (履职清单) per position"},
+	{"POST", "/duties/items", duty_item_create, "duty.manage", 0, "Add a duty to a position's list"},
+	{"POST", "/duties/items/:id/deactivate", duty_item_retire, "duty.manage", 0, "Retire a duty"},
+	{"GET", "/duties/eval", duty_eval_page, "duty.evaluate", 0, "Duty evaluation of the scope's people and the ranking of units"},
+	{"GET", "/duties/eval/:user", duty_person_page, "duty.view", 0, "A person's monthly duty evaluation (radar chart, figures)"},
+	{"GET", "/duties/eval/:user/records", duty_records_page, "duty.view", 0, "The records behind one figure of an evaluation"},
+	{"POST", "/duties/eval/:user/declare", duty_declare_post, "duty.view", 0, "Declare a duty without a measure done"},
+	{"POST", "/duties/eval/:user/confirm", duty_confirm_post, "duty.evaluate", 0, "Confirm a declared duty"},
+	{"GET", "/duties/letters", duty_letters_page, "duty.view", 0, "Responsibility letters (安全生产责任书)"},
+	{"POST", "/duties/letters", duty_letter_create, "duty.letter", 0, "Issue a responsibility letter to the level below"},
+	{"GET", "/duties/letters/:id", duty_letter_page, "duty.view", 0, "A responsibility letter and the letters handed down from it"},
+	{"POST", "/duties/letters/:id/sign", duty_letter_sign, "duty.view", 0, "Sign a responsibility letter with one's password"},
+	{"GET", "/duties/hazards/:id", duty_cowork_page, "duty.view", 0, "A hazard's co-working group and thread (协同任务组)"},
+	{"POST", "/duties/hazards/:id/members", duty_cowork_member, "duty.cowork", 0, "Add a person to a hazard's group"},
+	{"POST", "/duties/hazards/:id/posts", duty_cowork_post, "duty.view", 0, "Comment, propose or object on a hazard's thread"},
+	{"GET", "/duties/meetings", duty_meetings_page, "duty.view", 0, "Safety meetings (安委会, 班前会)"},
+	{"POST", "/duties/meetings", duty_meeting_create, "duty.meeting", 0, "Hold a safety meeting"},
+	{"GET", "/duties/meetings/:id", duty_meeting_page, "duty.view", 0, "A meeting: QR code to sign in, minutes, resolutions"},
+	{"POST", "/duties/meetings/:id/minutes", duty_meeting_minutes, "duty.meeting", 0, "Save a meeting's minutes"},
+	{"POST", "/duties/meetings/:id/resolutions", duty_resolution_create, "duty.meeting", 0, "Add a resolution with owner and deadline"},
+	{"GET", "/duties/resolutions", duty_resolutions_page, "duty.view", 0, "My meeting resolutions (?todo=open)"},
+	{"POST", "/duties/resolutions/:id/done", duty_resolution_done, "duty.view", 0, "Mark my resolution done"},
+	{"GET", "/duties/m/:token", duty_attend_page, "duty.view", 0, "A meeting's QR code: confirm attendance"},
+	{"POST", "/duties/m/:token", duty_attend_post, "duty.view", 0, "Sign in to a meeting"},
+	{"GET", "/api/v1/duty/items", duty_api_items, "duty.view", ROUTE_API | ROUTE_PAGED, "Duty lists as JSON"},
+	{"POST", "/api/v1/duty/items", duty_item_create, "duty.manage", ROUTE_API, "Add a duty to a position's list"},
+	{"GET", "/api/v1/duty/eval", duty_api_eval, "duty.evaluate", ROUTE_API | ROUTE_PAGED, "Scores of the scope's people for a month"},
+	{"GET", "/api/v1/duty/ranking", duty_api_ranking, "duty.evaluate", 0 | ROUTE_API, "Units ranked by duty fulfilment for a month"},
+	{"GET", "/api/v1/duty/eval/:user", duty_api_person, "duty.view", ROUTE_API, "A person's monthly evaluation"},
+	{"GET", "/api/v1/duty/eval/:user/records", duty_api_records, "duty.view", ROUTE_API | ROUTE_PAGED, "The records behind one figure"},
+	{"POST", "/api/v1/duty/eval/:user/declare", duty_declare_post, "duty.view", ROUTE_API, "Declare a duty without a measure done"},
+	{"POST", "/api/v1/duty/eval/:user/confirm", duty_confirm_post, "duty.evaluate", ROUTE_API, "Confirm a declared duty"},
+	{"GET", "/api/v1/duty/letters", duty_api_letters, "duty.view", ROUTE_API | ROUTE_PAGED, "Responsibility letters I sign, issued or see"},
+	{"POST", "/api/v1/duty/letters", duty_letter_create, "duty.letter", ROUTE_API, "Issue a responsibility letter"},
+	{"GET", "/api/v1/duty/letters/:id", duty_api_letter, "duty.view", ROUTE_API, "A letter with those handed down from it"},
+	{"POST", "/api/v1/duty/letters/:id/sign", duty_letter_sign, "duty.view", ROUTE_API, "Sign a letter with one's password"},
+	{"GET", "/api/v1/duty/hazards/:id", duty_api_cowork, "duty.view", ROUTE_API, "A hazard's group and thread"},
+	{"POST", "/api/v1/duty/hazards/:id/members", duty_cowork_member, "duty.cowork", ROUTE_API, "Add a person to a hazard's group"},
+	{"POST", "/api/v1/duty/hazards/:id/posts", duty_cowork_post, "duty.view", ROUTE_API, "Comment, propose or object"},
+	{"GET", "/api/v1/duty/meetings", duty_api_meetings, "duty.view", ROUTE_API | ROUTE_PAGED, "Safety meetings of the scope"},
+	{"POST", "/api/v1/duty/meetings", duty_meeting_create, "duty.meeting", ROUTE_API, "Hold a safety meeting"},
+	{"POST", "/api/v1/duty/attend/:token", duty_attend_post, "duty.view", ROUTE_API, "Sign in to a meeting by its QR token"},
+	{0},
+};
