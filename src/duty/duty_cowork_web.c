@@ -6,7 +6,7 @@
  * in the audit log as the system's act, so that nobody can later claim to have agreed or
  * objected otherwise. An objection in time closes the proposal as objected.
  *
- * Who sees the thread: whoever sees the hazard (data scope) and the group's members. Who
+ * Who sees the thread: whoever may read the hazard (hazard_visible) and the group's members. Who
  * writes: the members, and holders of duty.cowork who see the hazard (they form the group).
  */
 #include "duty/duty.h"
@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "db/db.h"
+#include "hazard/hazard.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -50,11 +51,13 @@ static int hazard_arg(struct req *r, int64_t *id, char **title, int *member)
 	struct db_stmt *st = NULL;
 	int ok = 0;
 	if (!req_param_id(r, "id", id)) {
-		st = db_query(r->db, "SELECT h.number || ' ' || h.description, h.unit_id, COALESCE(h.reporter_id, 0) FROM hazards h WHERE h.id = ?",
-			      "I", *id);
+		st = db_query(r->db, "SELECT h.number || ' ' || h.description FROM hazards h WHERE h.id = ?", "I", *id);
 		if (st && db_step(st) == 1) {
+			/* the hazard module's one rule of who reads a hazard, or a member of its group */
+			struct actor a;
+			actor_from_req(r, &a);
 			*member = is_member(r, *id);
-			ok = *member || auth_scope_allows(r, db_col_i64(st, 1), db_col_i64(st, 2));
+			ok = *member || hazard_visible(&a, *id);
 			if (ok && title)
 				*title = arena_strdup(&r->arena, db_col_text(st, 0));
 		}

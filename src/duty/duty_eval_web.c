@@ -263,7 +263,7 @@ static int item_arg(struct req *r, int64_t uid, char *measure, size_t mlen, char
 {
 	int64_t item = 0;
 	struct db_stmt *st = NULL;
-	int ok = req_query_id(r, "item", &item) == 0 && item > 0;
+	int ok = req_query_id(r, "item", &item) == 1;
 	if (ok) {
 		st = db_query(r->db, "SELECT i.measure, i.title FROM duty_items i JOIN users u ON u.position_id = i.position_id"
 			      " WHERE i.id = ? AND u.id = ?", "II", item, uid);
