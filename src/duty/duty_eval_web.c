@@ -141,6 +141,18 @@ int duty_home_page(struct req *r)
 		    "<a class=\"tile\" href=\"/duties/meetings\">%s</a><a class=\"tile\" href=\"/duties/resolutions\">%s</a></nav>",
 		    T(r, "duty.lists"), T(r, "duty.letters"), T(r, "duty.meetings"), T(r, "duty.my_resolutions"));
 	person_html(r, r->who->user_id, month);
+	/* the co-working groups I am in, newest first */
+	struct db_stmt *st = db_query(r->db, "SELECT h.id, h.number, h.description FROM duty_group_members m JOIN hazards h ON h.id = m.hazard_id"
+				      " WHERE m.user_id = ? ORDER BY m.created_at DESC, h.id DESC LIMIT 20", "I", r->who->user_id);
+	int any = 0;
+	while (st && db_step(st) == 1) {
+		if (!any++)
+			html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list duty-groups\">", T(r, "duty.my_groups"));
+		html_printf(&r->out, "<li><a href=\"/duties/hazards/%D\">%s %s</a></li>", db_col_i64(st, 0), db_col_text(st, 1), db_col_text(st, 2));
+	}
+	db_done(r->db, st);
+	if (any)
+		html_printf(&r->out, "</ul></section>");
 	page_end(r);
 	return 0;
 }

@@ -245,8 +245,8 @@ int duty_resolutions_page(struct req *r)
 		"Ii", r->who->user_id, todo != NULL);
 	while (st && db_step(st) == 1) {
 		char d[16];
-		html_printf(&r->out, "<li>%s <span class=\"hint\">%s · <a href=\"/duties/meetings/%D\">%s</a></span>", db_col_text(st, 1),
-			    day_format(db_col_i64(st, 2), d), db_col_i64(st, 4), db_col_text(st, 5));
+		html_printf(&r->out, "<li data-resolution=\"%D\">%s <span class=\"hint\">%s · <a href=\"/duties/meetings/%D\">%s</a></span>",
+			    db_col_i64(st, 0), db_col_text(st, 1), day_format(db_col_i64(st, 2), d), db_col_i64(st, 4), db_col_text(st, 5));
 		if (!db_col_i64(st, 3))
 			html_printf(&r->out, "<form method=\"post\" action=\"/duties/resolutions/%D/done\">%r<button>%s</button></form>",
 				    db_col_i64(st, 0), page_csrf(r), T(r, "duty.mark_done"));
@@ -288,7 +288,7 @@ int duty_resolution_done(struct req *r)
 /* the meeting of a QR token: (id, title), or answered 404 */
 static int token_meeting(struct req *r, int64_t *id, char **title)
 {
-	const char *tok = req_param(r, "token");
+	const char *tok = req_param(r, "meeting_token");
 	struct db_stmt *st = db_query(r->db, "SELECT id, title FROM duty_meetings WHERE token = ?", "t", tok ? tok : "");
 	int ok = st && db_step(st) == 1;
 	if (ok) {

@@ -29,8 +29,8 @@ const struct route duty_routes[] = {
 	{"POST", "/duties/meetings/:id/resolutions", duty_resolution_create, "duty.meeting", 0, "Add a resolution with owner and deadline"},
 	{"GET", "/duties/resolutions", duty_resolutions_page, "duty.view", 0, "My meeting resolutions (?todo=open)"},
 	{"POST", "/duties/resolutions/:id/done", duty_resolution_done, "duty.view", 0, "Mark my resolution done"},
-	{"GET", "/duties/m/:token", duty_attend_page, "duty.view", 0, "A meeting's QR code: confirm attendance"},
-	{"POST", "/duties/m/:token", duty_attend_post, "duty.view", 0, "Sign in to a meeting"},
+	{"GET", "/duties/m/:meeting_token", duty_attend_page, "duty.view", 0, "A meeting's QR code: confirm attendance"},
+	{"POST", "/duties/m/:meeting_token", duty_attend_post, "duty.view", 0, "Sign in to a meeting"},
 	{"GET", "/api/v1/duty/items", duty_api_items, "duty.view", ROUTE_API | ROUTE_PAGED, "Duty lists as JSON"},
 	{"POST", "/api/v1/duty/items", duty_item_create, "duty.manage", ROUTE_API, "Add a duty to a position's list"},
 	{"GET", "/api/v1/duty/eval", duty_api_eval, "duty.evaluate", ROUTE_API | ROUTE_PAGED, "Scores of the scope's people for a month"},
@@ -48,6 +48,6 @@ const struct route duty_routes[] = {
 	{"POST", "/api/v1/duty/hazards/:id/posts", duty_cowork_post, "duty.view", ROUTE_API, "Comment, propose or object"},
 	{"GET", "/api/v1/duty/meetings", duty_api_meetings, "duty.view", ROUTE_API | ROUTE_PAGED, "Safety meetings of the scope"},
 	{"POST", "/api/v1/duty/meetings", duty_meeting_create, "duty.meeting", ROUTE_API, "Hold a safety meeting"},
-	{"POST", "/api/v1/duty/attend/:token", duty_attend_post, "duty.view", ROUTE_API, "Sign in to a meeting by its QR token"},
+	{"POST", "/api/v1/duty/attend/:meeting_token", duty_attend_post, "duty.view", ROUTE_API, "Sign in to a meeting by its QR token"},
 	{0},
 };

@@ -21,6 +21,9 @@ const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
     '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new'],
   yuangong: ['/risk/map'],
+  // the duty pages three clicks deep: a person's evaluation, a letter, a meeting with its QR code
+  ws1zhuren: ['/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
+  banzhang: ['/duties/letters/5'],
 };
 
 let srv, browser;
