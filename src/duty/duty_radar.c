@@ -12,9 +12,23 @@
 #include <math.h>
 #include <stdio.h>
 
-#define R_CX 180.0
-#define R_CY 170.0
-#define R_RAD 110.0
+#define R_CX 230.0
+#define R_CY 160.0
+#define R_RAD 100.0
+#define R_LABEL_CHARS 6	/* characters of a duty's title on its axis (the table has it whole) */
+
+/* the first R_LABEL_CHARS characters of a UTF-8 title, with "…" when cut */
+static void short_label(char *out, size_t n, const char *s)
+{
+	size_t i = 0, chars = 0;
+	while (s[i] && chars < R_LABEL_CHARS) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	snprintf(out, n, "%.*s%s", (int)i, s, s[i] ? "…" : "");
+}
 
 static void point(int i, int n, double frac, double *x, double *y)
 {
@@ -26,7 +40,7 @@ static void point(int i, int n, double frac, double *x, double *y)
 void duty_radar_svg(struct strbuf *out, const struct duty_line *v, int n)
 {
 	char b[64];
-	html_printf(out, "<svg class=\"duty-radar\" viewBox=\"0 0 360 340\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">");
+	html_printf(out, "<svg class=\"duty-radar\" viewBox=\"0 0 460 320\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">");
 	if (n <= 0) {
 		html_printf(out, "</svg>");
 		return;
@@ -56,8 +70,10 @@ void duty_radar_svg(struct strbuf *out, const struct duty_line *v, int n)
 		snprintf(b, sizeof b, "%.1f", lx);
 		html_printf(out, "<text class=\"axis\" x=\"%s\"", b);
 		snprintf(b, sizeof b, "%.1f", ly + 4);
-		html_printf(out, " y=\"%s\" text-anchor=\"%s\" font-size=\"11\">%s %d%%</text>", b, anchor, v[i].title,
-			    v[i].fig.fulfil);
+		char label[64];
+		short_label(label, sizeof label, v[i].title);
+		html_printf(out, " y=\"%s\" text-anchor=\"%s\" font-size=\"11\"><title>%s</title>%s %d%%</text>", b, anchor,
+			    v[i].title, label, v[i].fig.fulfil);
 	}
 	/* the person's polygon (a bar per axis when there are fewer than three) */
 	struct strbuf pts;

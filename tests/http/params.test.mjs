@@ -65,7 +65,7 @@ const EXCEPT = {
   next: { values: TEXT, why: 'where to go after signing in: anything but a local path becomes "/"' },
   v: { values: TEXT, why: 'a static asset\'s cache-busting version: an old one gets the asset with a short cache' },
   mine: SWITCH, overdue: SWITCH, repeat: SWITCH, all: SWITCH, created: SWITCH, thumb: SWITCH,
-  inactive: SWITCH,
+  inactive: SWITCH, unsigned: SWITCH,
   active: { values: ['zero'], why: 'the user lists\' status filter: 0 lists deactivated accounts' },
   days: { values: ['zero'], why: 'certificates expiring within 0 days: those expiring today' },
 };
