@@ -56,7 +56,7 @@ static const struct module_todo todo[] = {
 #define ITEM_REQ \
 	"{\"type\":\"object\",\"required\":[\"position_id\",\"title\"],\"properties\":{\"position_id\":{\"type\":\"integer\"}," \
 	"\"title\":{\"type\":\"string\",\"maxLength\":120},\"measure\":{\"enum\":[\"none\",\"checks\",\"hazards\",\"training\",\"meetings\"]}," \
-	"\"frequency\":{\"enum\":[\"week\",\"month\"]},\"target\":{\"type\":\"number\",\"exclusiveMinimum\":0}}}"
+	"\"frequency\":{\"enum\":[\"week\",\"month\"]},\"target\":{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":true}}}"
 #define POST_REQ \
 	"{\"type\":\"object\",\"required\":[\"kind\",\"body\"],\"properties\":{\"kind\":{\"enum\":[\"comment\",\"proposal\",\"objection\"]}," \
 	"\"body\":{\"type\":\"string\",\"maxLength\":2000},\"proposal_id\":{\"type\":\"integer\"}}}"
