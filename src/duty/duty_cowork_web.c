@@ -68,14 +68,9 @@ static int hazard_arg(struct req *r, int64_t *id, char **title, int *member)
 	return ok ? 0 : -1;
 }
 
-/* GET /duties/hazards/:id */
-int duty_cowork_page(struct req *r)
+/* The group and thread of hazard id; e: a refused post, drawn again with what was typed. */
+static void cowork_render(struct req *r, int64_t id, const char *title, int member, const struct form_err *e)
 {
-	int64_t id;
-	char *title;
-	int member;
-	if (hazard_arg(r, &id, &title, &member))
-		return 0;
 	int64_t now = clock_now();
 	int lead = auth_has(r, "duty.cowork");
 	page_begin(r, T(r, "duty.cowork"));
@@ -115,15 +110,50 @@ int duty_cowork_page(struct req *r)
 	}
 	db_done(r->db, st);
 	html_printf(&r->out, "</ol>");
-	if (member || lead)
+	if (e && e->field && strcmp(e->field, "body") && strcmp(e->field, "kind"))
+		html_printf(&r->out, "<p class=\"field-error\" id=\"err-%s\">%s</p>", e->field, e->msg);
+	if (member || lead) {
+		const char *kind = e ? req_field(r, "kind") : NULL, *body = e ? req_field(r, "body") : NULL;
+		int proposal = kind && !strcmp(kind, "proposal");
 		html_printf(&r->out, "<form method=\"post\" action=\"/duties/hazards/%D/posts\" class=\"stack\">%r<label>%s<select name=\"kind\">"
-			    "<option value=\"comment\">%s</option><option value=\"proposal\">%s</option></select></label>"
-			    "<label>%s<textarea name=\"body\" maxlength=\"%d\" required></textarea></label><p class=\"hint\">%s %D h</p>"
-			    "<button class=\"primary\">%s</button></form>", id, page_csrf(r), T(r, "duty.post_kind"), T(r, "duty.post.comment"),
-			    T(r, "duty.post.proposal"), T(r, "duty.text"), DUTY_TEXT_MAX, T(r, "duty.consent_rule"), consent_hours(r->db),
-			    T(r, "duty.send"));
+			    "<option value=\"comment\">%s</option><option value=\"proposal\"%s>%s</option></select>", id, page_csrf(r),
+			    T(r, "duty.post_kind"), T(r, "duty.post.comment"), proposal ? " selected" : "", T(r, "duty.post.proposal"));
+		form_field_error(r, e, "kind");
+		html_printf(&r->out, "</label><label>%s<textarea name=\"body\" maxlength=\"%d\" required>%s</textarea>", T(r, "duty.text"),
+			    DUTY_TEXT_MAX, body && !(kind && !strcmp(kind, "objection")) ? body : "");
+		form_field_error(r, e, "body");
+		html_printf(&r->out, "</label><p class=\"hint\">%s %D h</p><button class=\"primary\">%s</button></form>", T(r, "duty.consent_rule"),
+			    consent_hours(r->db), T(r, "duty.send"));
+	}
 	html_printf(&r->out, "</section>");
 	page_end(r);
+}
+
+/* GET /duties/hazards/:id */
+int duty_cowork_page(struct req *r)
+{
+	int64_t id;
+	char *title;
+	int member;
+	if (hazard_arg(r, &id, &title, &member))
+		return 0;
+	cowork_render(r, id, title, member, NULL);
+	return 0;
+}
+
+/* a refused post: the API's error, or the page again with the message and what was typed */
+static int refuse_post(struct req *r, int64_t id, int member, int status, const char *key, const char *field)
+{
+	if (r->is_api) {
+		duty_fail(r, status, key, field);
+		return 0;
+	}
+	char *title = NULL;
+	db_get_text(r->db, &title, "SELECT number || ' ' || description FROM hazards WHERE id = ?", "I", id);
+	struct form_err e = {field ? field : "proposal_id", T(r, key)};
+	r->status = status;
+	cowork_render(r, id, title ? arena_strdup(&r->arena, title) : "", member, &e);
+	free(title);
 	return 0;
 }
 
@@ -169,11 +199,11 @@ int duty_cowork_post(struct req *r)
 		return 0;
 	const char *kind = req_field(r, "kind"), *body = req_field(r, "body"), *ps = req_field(r, "proposal_id");
 	if (!kind || (strcmp(kind, "comment") && strcmp(kind, "proposal") && strcmp(kind, "objection")))
-		return duty_fail(r, 422, "duty.err.kind", "kind"), 0;
+		return refuse_post(r, id, member, 422, "duty.err.kind", "kind");
 	if (!member && (!strcmp(kind, "objection") || !auth_has(r, "duty.cowork")))
 		return duty_fail(r, 403, "duty.err.not_member", NULL), 0;
 	if (!body || !*body || utf8_chars(body) > DUTY_TEXT_MAX)
-		return duty_fail(r, 422, "duty.err.text", "body"), 0;
+		return refuse_post(r, id, member, 422, "duty.err.text", "body");
 	int64_t now = clock_now(), deadline = 0, post = 0;
 	if (!strcmp(kind, "objection")) {
 		struct db_stmt *st = NULL;
@@ -187,9 +217,9 @@ int duty_cowork_post(struct req *r)
 			db_done(r->db, st);
 		}
 		if (!ok)
-			return duty_fail(r, 409, "duty.err.proposal_closed", "proposal_id"), 0;
+			return refuse_post(r, id, member, 409, "duty.err.proposal_closed", "proposal_id");
 		if (proposer == r->who->user_id)
-			return duty_fail(r, 422, "duty.err.own_proposal", "proposal_id"), 0;
+			return refuse_post(r, id, member, 422, "duty.err.own_proposal", "proposal_id");
 	} else if (!strcmp(kind, "proposal")) {
 		deadline = now + consent_hours(r->db) * 3600;
 	}

@@ -81,15 +81,17 @@ static void letter_li(struct req *r, struct db_stmt *st)
 		    db_col_text(st, 6), db_col_text(st, 4), signed_ ? "ok" : "warn", T(r, signed_ ? "duty.signed" : "duty.unsigned"));
 }
 
-/* GET /duties/letters (?year=, ?unsigned=1, ?todo=sign) */
-int duty_letters_page(struct req *r)
+/* The list and, for issuers, the form; e: a refused form, drawn again with what was typed. */
+static void letters_render(struct req *r, const struct form_err *e)
 {
 	int64_t year = 0;
 	static const char *const todos[] = {"sign", NULL};
 	const char *todo = NULL;
-	req_query_int(r, "year", 2000, 2199, &year);
-	int unsigned_only = req_query_flag(r, "unsigned", 0);
-	req_query_enum(r, "todo", todos, &todo);
+	if (!e) {
+		req_query_int(r, "year", 2000, 2199, &year);
+		req_query_enum(r, "todo", todos, &todo);
+	}
+	int unsigned_only = e ? 0 : req_query_flag(r, "unsigned", 0);
 	page_begin(r, T(r, "duty.letters"));
 	html_printf(&r->out, "<h1>%s</h1><p class=\"hint\">%s</p><p><a href=\"/duties/letters?unsigned=1\">%s</a></p><ul class=\"list duty-letters\">",
 		    T(r, "duty.letters"), T(r, "duty.letters_hint"), T(r, "duty.only_unsigned"));
@@ -99,17 +101,50 @@ int duty_letters_page(struct req *r)
 	db_done(r->db, st);
 	html_printf(&r->out, "</ul>");
 	if (auth_has(r, "duty.letter")) {
-		html_printf(&r->out, "<form method=\"post\" action=\"/duties/letters\" class=\"card stack\">%r<h2>%s</h2><label>%s<select name=\"level\">",
+		const char *lv = e ? req_field(r, "level") : NULL, *ys = e ? req_field(r, "year") : NULL;
+		const char *tg = e ? req_field(r, "targets") : NULL, *ss = e ? req_field(r, "signer_id") : NULL;
+		int64_t signer = 0;
+		if (ss)
+			text_parse_i64(ss, &signer);
+		html_printf(&r->out, "<form method=\"post\" action=\"/duties/letters\" class=\"card stack\" id=\"issue\">%r<h2>%s</h2><label>%s<select name=\"level\">",
 			    page_csrf(r), T(r, "duty.issue"), T(r, "duty.level"));
 		for (int i = 0; levels[i]; i++)
-			html_printf(&r->out, "<option value=\"%s\">%s</option>", levels[i], T(r, arena_printf(&r->arena, "duty.level.%s", levels[i])));
-		html_printf(&r->out, "</select></label><label>%s<select name=\"signer_id\" required>", T(r, "duty.signer"));
-		form_opts_scope_users(r, NULL, 0);
-		html_printf(&r->out, "</select></label><label>%s<input name=\"year\" inputmode=\"numeric\" value=\"%d\"></label>"
-			    "<label>%s<textarea name=\"targets\" maxlength=\"%d\" required></textarea></label><button class=\"primary\">%s</button></form>",
-			    T(r, "duty.year"), this_year(), T(r, "duty.targets"), DUTY_TEXT_MAX, T(r, "duty.issue"));
+			html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", levels[i], lv && !strcmp(lv, levels[i]) ? " selected" : "",
+				    T(r, arena_printf(&r->arena, "duty.level.%s", levels[i])));
+		html_printf(&r->out, "</select>");
+		form_field_error(r, e, "level");
+		html_printf(&r->out, "</label><label>%s<select name=\"signer_id\" required>", T(r, "duty.signer"));
+		form_opts_scope_users(r, NULL, signer);
+		html_printf(&r->out, "</select>");
+		form_field_error(r, e, "signer_id");
+		html_printf(&r->out, "</label><label>%s<input name=\"year\" inputmode=\"numeric\" value=\"%s\">", T(r, "duty.year"),
+			    ys ? ys : arena_printf(&r->arena, "%d", this_year()));
+		form_field_error(r, e, "year");
+		html_printf(&r->out, "</label><label>%s<textarea name=\"targets\" maxlength=\"%d\" required>%s</textarea>", T(r, "duty.targets"),
+			    DUTY_TEXT_MAX, tg ? tg : "");
+		form_field_error(r, e, "targets");
+		html_printf(&r->out, "</label><button class=\"primary\">%s</button></form>", T(r, "duty.issue"));
 	}
 	page_end(r);
+}
+
+/* GET /duties/letters (?year=, ?unsigned=1, ?todo=sign) */
+int duty_letters_page(struct req *r)
+{
+	letters_render(r, NULL);
+	return 0;
+}
+
+/* a refused letter: the API's 422, or the form again with the message under its field */
+static int refuse(struct req *r, const char *key, const char *field, int status)
+{
+	if (r->is_api) {
+		duty_fail(r, status, key, field);
+		return 0;
+	}
+	struct form_err e = {field, T(r, key)};
+	r->status = status;
+	letters_render(r, &e);
 	return 0;
 }
 
@@ -121,18 +156,18 @@ int duty_letter_create(struct req *r)
 	int64_t signer = 0, year = this_year(), unit = 0, one;
 	int li = level_index(level);
 	if (li < 0)
-		return duty_fail(r, 422, "duty.err.level", "level"), 0;
+		return refuse(r, "duty.err.level", "level", 422);
 	if (!ss || text_parse_i64(ss, &signer) || !duty_user_in_scope(r, signer) || signer == r->who->user_id ||
 	    db_get_i64(r->db, &unit, "SELECT unit_id FROM users WHERE id = ? AND active = 1", "I", signer) != 1)
-		return duty_fail(r, 422, "duty.err.signer", "signer_id"), 0;
+		return refuse(r, "duty.err.signer", "signer_id", 422);
 	if (ys && *ys && (text_parse_i64(ys, &year) || year < this_year() - 1 || year > this_year() + 1))
-		return duty_fail(r, 422, "duty.err.year", "year"), 0;
+		return refuse(r, "duty.err.year", "year", 422);
 	if (!targets || !*targets || utf8_chars(targets) > DUTY_TEXT_MAX)
-		return duty_fail(r, 422, "duty.err.targets", "targets"), 0;
+		return refuse(r, "duty.err.targets", "targets", 422);
 	/* level by level: below the company's, the issuer's own letter one level up must be signed */
 	if (li > 0 && db_get_i64(r->db, &one, "SELECT id FROM duty_letters WHERE signer_id = ? AND year = ? AND level = ? AND signed_at > 0",
 				 "IIt", r->who->user_id, year, levels[li - 1]) != 1)
-		return duty_fail(r, 422, "duty.err.chain", "level"), 0;
+		return refuse(r, "duty.err.chain", "level", 422);
 	int64_t id = 0;
 	char sum[128];
 	snprintf(sum, sizeof sum, "%lld %s letter to user %lld", (long long)year, levels[li], (long long)signer);
@@ -142,7 +177,7 @@ int duty_letter_create(struct req *r)
 				" VALUES (?, ?, ?, ?, ?, ?, ?)", "ItIIItI", year, levels[li], unit, signer, r->who->user_id, targets, clock_now());
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(r->db);
-		return duty_fail(r, 409, "duty.err.letter_exists", "signer_id"), 0;
+		return refuse(r, "duty.err.letter_exists", "signer_id", 409);
 	}
 	if (rc != DB_OK || (id = db_last_id(r->db), audit_req(r, "duty_letter", id, "create", sum)) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

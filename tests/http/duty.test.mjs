@@ -57,6 +57,14 @@ test('letters are signed level by level with the password; the level above sees 
   const wrong = await member.postJson(`/api/v1/duty/letters/${made.json.id}/sign`, { password: 'not-it' });
   assert.equal(wrong.status, 403);
   assert.equal(wrong.json.error.field, 'password');
+  // a refused form comes back with the message under its field and what was typed kept
+  const lweb = srv.client();
+  await lweb.login('banzhang');
+  const kept = await lweb.post('/duties/letters', { level: 'team', signer_id: String(u001.id), year: '', targets: '班组全年零违章' });
+  assert.equal(kept.status, 422);
+  assert.match(kept.text, /id="err-level"/);
+  assert.match(kept.text, /<textarea name="targets"[^>]*>班组全年零违章<\/textarea>/);
+  assert.match(kept.text, /<option value="team" selected>/);
   // the page shows the sign form and the todo list holds exactly this letter
   const web = srv.client();
   await web.login('u001');
@@ -140,6 +148,13 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   const b = await director.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'proposal', body: '外委单位施工' });
   const [pa, pb] = b.json.posts.filter((p) => p.kind === 'proposal').slice(-2);
   assert.equal(pa.deadline, t1 + 24 * H);
+  // a refused post on the page keeps the text
+  const dweb = srv.client();
+  await dweb.login('ws1zhuren');
+  const bad = await dweb.post(`/duties/hazards/${hz.id}/posts`, { kind: 'vote', body: '先评估再定方案' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="err-kind"/);
+  assert.match(bad.text, />先评估再定方案<\/textarea>/);
   // a worker outside the group may not object
   assert.equal((await worker.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'objection', body: '不同意', proposal_id: String(pb.id) })).status, 404);
   // 23 hours on: still open; the safety officer objects to the second
