@@ -298,3 +298,40 @@ int duty_sched_run(struct db *c, int64_t now)
 	}
 	return done_n;
 }
+
+/* GET /admin/duty: the system administrator's setting of the consent time */
+int duty_settings_page(struct req *r)
+{
+	page_begin(r, T(r, "duty.settings"));
+	html_printf(&r->out, "<h1>%s</h1><form method=\"post\" action=\"/admin/duty\" class=\"card stack\">%r<label>%s"
+		    "<input name=\"consent_hours\" inputmode=\"numeric\" value=\"%D\"></label><p class=\"hint\">%s</p><button class=\"primary\">%s</button></form>",
+		    T(r, "duty.settings"), page_csrf(r), T(r, "duty.consent_hours"), consent_hours(r->db), T(r, "duty.cowork_hint"),
+		    T(r, "duty.save"));
+	page_end(r);
+	return 0;
+}
+
+/* POST /admin/duty {consent_hours: 1..168} */
+int duty_settings_post(struct req *r)
+{
+	const char *v = req_field(r, "consent_hours");
+	int64_t h;
+	if (!v || text_parse_i64(v, &h) || h < 1 || h > 168)
+		return duty_fail(r, 422, "duty.err.consent_hours", "consent_hours"), 0;
+	char val[24], sum[48];
+	snprintf(val, sizeof val, "%lld", (long long)h);
+	snprintf(sum, sizeof sum, "duty.consent_hours = %lld", (long long)h);
+	if (db_begin(r->db) != DB_OK ||
+	    db_exec(r->db, "INSERT INTO settings (key, value, updated_at) VALUES ('duty.consent_hours', ?, ?)"
+			   " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", "tI", val, clock_now()) != DB_OK ||
+	    audit_req(r, "setting", 0, "update", sum) != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return duty_fail(r, 503, "error.unavailable", NULL), 0;
+	}
+	if (r->is_api) {
+		resp_json(r, 200, json_pack("{s:I}", "consent_hours", (json_int_t)h));
+		return 0;
+	}
+	resp_redirect(r, "/admin/duty");
+	return 0;
+}

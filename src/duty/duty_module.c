@@ -73,6 +73,9 @@ static const struct module_todo todo[] = {
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/duty/eval/:user", NULL, PERSON_SCHEMA},
 	{"POST", "/api/v1/duty/items", ITEM_REQ, NULL},
+	{"POST", "/api/v1/duty/settings", "{\"type\":\"object\",\"required\":[\"consent_hours\"],\"properties\":{\"consent_hours\":"
+		"{\"type\":\"integer\",\"minimum\":1,\"maximum\":168}}}",
+	 "{\"type\":\"object\",\"properties\":{\"consent_hours\":{\"type\":\"integer\"}}}"},
 	{"POST", "/api/v1/duty/letters", LETTER_REQ, LETTER_SCHEMA},
 	{"GET", "/api/v1/duty/letters/:id", NULL, LETTER_SCHEMA},
 	{"POST", "/api/v1/duty/letters/:id/sign", SIGN_REQ, LETTER_SCHEMA},

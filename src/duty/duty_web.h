@@ -35,6 +35,8 @@ int duty_cowork_page(struct req *r);
 int duty_cowork_member(struct req *r);
 int duty_cowork_post(struct req *r);
 int duty_api_cowork(struct req *r);
+int duty_settings_page(struct req *r);
+int duty_settings_post(struct req *r);
 
 int duty_meetings_page(struct req *r);
 int duty_meeting_create(struct req *r);

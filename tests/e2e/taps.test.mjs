@@ -24,6 +24,7 @@ const EXTRA = {
   // the duty pages three clicks deep: a person's evaluation, a letter, a meeting with its QR code
   ws1zhuren: ['/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
   banzhang: ['/duties/letters/5'],
+  admin: ['/admin/duty'],
 };
 
 let srv, browser;

@@ -179,6 +179,12 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   // too late to object now
   const late = await safety.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'objection', body: '晚了', proposal_id: String(pa.id) });
   assert.equal(late.status, 409);
+  // the time is a setting of the system administrator: 2 hours from now on
+  const admin = await api('admin');
+  assert.equal((await admin.postJson('/api/v1/duty/settings', { consent_hours: 0 })).status, 422);
+  assert.equal((await admin.postJson('/api/v1/duty/settings', { consent_hours: 2 })).status, 200);
+  const c = await director.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'proposal', body: '加急处理' });
+  assert.equal(c.json.posts.at(-1).deadline, t1 + 24 * H + 60 + 2 * H);
   const log = (await auditor.get(`/api/v1/audit?entity=duty_post&entity_id=${pa.id}`)).json.items;
   assert.ok(log.some((e) => e.action === 'agreed_by_silence' && e.username === 'system'), JSON.stringify(log));
   await setClock(srv, 0);
