@@ -85,7 +85,9 @@ static void cowork_render(struct req *r, int64_t id, const char *title, int memb
 	if (lead) {
 		html_printf(&r->out, "<form method=\"post\" action=\"/duties/hazards/%D/members\" class=\"stack\">%r<label>%s<select name=\"user_id\">",
 			    id, page_csrf(r), T(r, "duty.add_member"));
-		form_opts_scope_users(r, NULL, 0);
+		form_id_options(r, db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
+						  " WHERE u.active = 1 AND un.path LIKE ? ORDER BY un.path, u.name LIMIT 1000", "t",
+						  auth_company_pattern(r)), 0);
 		html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "duty.add"));
 	}
 	html_printf(&r->out, "</section><section class=\"card\"><h2>%s</h2><ol class=\"duty-thread\">", T(r, "duty.thread"));
@@ -175,8 +177,10 @@ int duty_cowork_member(struct req *r)
 	if (hazard_arg(r, &id, NULL, &member))
 		return 0;
 	const char *us = req_field(r, "user_id");
-	if (!us || text_parse_i64(us, &uid) || db_get_i64(r->db, &one, "SELECT 1 FROM users WHERE id = ? AND active = 1", "I", uid) != 1 ||
-	    !duty_user_in_scope(r, uid))
+	/* any active person of the plant: the group crosses departments (equipment, electrical, production) */
+	if (!us || text_parse_i64(us, &uid) ||
+	    db_get_i64(r->db, &one, "SELECT 1 FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = ? AND u.active = 1"
+				    " AND un.path LIKE ?", "It", uid, auth_company_pattern(r)) != 1)
 		return duty_fail(r, 422, "duty.err.user", "user_id"), 0;
 	char sum[64];
 	snprintf(sum, sizeof sum, "member user %lld", (long long)uid);

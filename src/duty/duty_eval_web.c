@@ -42,6 +42,8 @@ static const char *month_text(struct req *r, int m)
 	return arena_printf(&r->arena, "%04d-%02d", m / 100, m % 100);
 }
 
+static int is_superior(struct req *r, int64_t uid);
+
 /* May the caller see this person's evaluation? Self always; others with duty.evaluate in scope. */
 static int person_visible(struct req *r, int64_t uid)
 {
@@ -102,7 +104,7 @@ static void person_html(struct req *r, int64_t uid, int month)
 	html_printf(&r->out, "<p class=\"duty-score\">%s <strong>%d%%</strong></p>", T(r, "duty.score"), score);
 	duty_radar_svg(&r->out, v, n);
 	int self = r->who && r->who->user_id == uid;
-	int confirmer = !self && auth_has(r, "duty.evaluate");
+	int confirmer = !self && is_superior(r, uid);
 	html_printf(&r->out, "<table class=\"duty-lines\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "duty.item"), T(r, "duty.measure"), T(r, "duty.actual_target"), T(r, "duty.fulfil"));
 	for (int i = 0; i < n; i++) {
@@ -339,7 +341,32 @@ int duty_records_page(struct req *r)
 	return 0;
 }
 
-/* declare (self) or confirm (an evaluator of the person, not the person): {item_id, month} */
+/*
+ * Who confirms a person's self-declared duty: their superior — the supervisor named on their
+ * account, an evaluator placed in a unit above theirs (a workshop director for his teams), or
+ * an evaluator of the whole plant (safety department, safety director, principal). Never the
+ * person, nor a colleague of the same unit.
+ */
+static int is_superior(struct req *r, int64_t uid)
+{
+	int64_t sup = 0;
+	char *path = NULL;
+	if (!auth_has(r, "duty.evaluate") || !duty_user_in_scope(r, uid))
+		return 0;
+	struct db_stmt *st = db_query(r->db, "SELECT COALESCE(u.supervisor_id, 0), un.path FROM users u JOIN units un ON un.id = u.unit_id"
+				      " WHERE u.id = ?", "I", uid);
+	if (st && db_step(st) == 1) {
+		sup = db_col_i64(st, 0);
+		path = arena_strdup(&r->arena, db_col_text(st, 1));
+	}
+	db_done(r->db, st);
+	if (sup == r->who->user_id || !strcmp(r->who->scope, "company"))
+		return 1;
+	size_t n = strlen(r->who->unit_path);
+	return path && strlen(path) > n && !strncmp(path, r->who->unit_path, n);
+}
+
+/* declare (self) or confirm (the superior, not the person): {item_id, month} */
 static int declaration(struct req *r, int confirm)
 {
 	int64_t uid, item = 0, one;
@@ -347,7 +374,7 @@ static int declaration(struct req *r, int confirm)
 	if (person_arg(r, &uid))
 		return 0;
 	int self = r->who->user_id == uid;
-	if (confirm ? self || !auth_has(r, "duty.evaluate") : !self)
+	if (confirm ? self || !is_superior(r, uid) : !self)
 		return duty_fail(r, 403, "duty.err.not_yours", NULL), 0;
 	const char *is = req_field(r, "item_id"), *ms = req_field(r, "month"), *note = req_field(r, "note");
 	if (!is || text_parse_i64(is, &item) ||

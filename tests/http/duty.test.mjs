@@ -114,6 +114,8 @@ test('evaluation: figures from the records, drill-down to exactly them, declarat
   assert.equal(decl.fulfil, 0);
   assert.equal((await director.postJson(`/api/v1/duty/eval/${d.id}/confirm`, { item_id: String(decl.item_id), month: now })).status, 403);
   assert.equal((await worker.postJson(`/api/v1/duty/eval/${d.id}/declare`, { item_id: String(decl.item_id), month: now })).status, 404);
+  // nor by a colleague of his own unit: the superior confirms
+  assert.equal((await safety.postJson(`/api/v1/duty/eval/${d.id}/confirm`, { item_id: String(decl.item_id), month: now })).status, 403);
   const ok = await zongjian.postJson(`/api/v1/duty/eval/${d.id}/confirm`, { item_id: String(decl.item_id), month: now });
   assert.equal(ok.status, 200, ok.text);
   const conf = (await director.get(`/api/v1/duty/eval/${d.id}?month=${now}`)).json.items.find((i) => i.measure === 'none');
@@ -141,6 +143,9 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   const s = await me(safety);
   const add = await director.postJson(`/api/v1/duty/hazards/${hz.id}/members`, { user_id: String(s.id) });
   assert.equal(add.status, 201, add.text);
+  // the group crosses departments: the equipment manager, outside the director's workshop
+  const eq = await me(await api('shebei'));
+  assert.equal((await director.postJson(`/api/v1/duty/hazards/${hz.id}/members`, { user_id: eq.id })).status, 201);
   const t1 = T0 + 600;
   await setClock(srv, t1);
   const a = await director.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'proposal', body: '周六停车更换阀门' });
