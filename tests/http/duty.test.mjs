@@ -165,7 +165,7 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   // 23 hours on: still open; the safety officer objects to the second
   await setClock(srv, t1 + 23 * H);
   await tick(srv);
-  // (sessions lapse over a day: sign in again at the new time)
+  // (a sign-in lapses over a day: sign in again at the new time)
   [director, safety] = await Promise.all(['ws1zhuren', 'ws1anquan'].map(api));
   const obj = await safety.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'objection', body: '需先办理作业票', proposal_id: String(pb.id) });
   assert.equal(obj.status, 201, obj.text);
