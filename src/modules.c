@@ -28,6 +28,7 @@
 #include "check/check.h"
 #include "sched/sched.h"
 #include "train/train.h"
+#include "duty/duty.h"
 #include "web/home.h"
 
 const struct module *const anquan_modules[] = {
@@ -51,6 +52,7 @@ const struct module *const anquan_modules[] = {
 	&train_module,
 	&accident_module,
 	&ppe_module,
+	&duty_module,
 	NULL,
 };
 

@@ -852,6 +852,10 @@ static int detail_page(struct req *r)
 		html_printf(o, "</div>");
 	}
 	html_printf(o, "</section>");
+	/* the co-working group and its thread (协同任务组, src/duty): where departments agree a fix */
+	if (auth_has(r, "duty.view"))
+		html_printf(o, "<p class=\"hz-cowork\"><a class=\"button\" href=\"/duties/hazards/%D\">%s</a></p>", id,
+			    T(r, "duty.cowork"));
 
 	/* the timeline: every step, who, when, note and photos */
 	html_printf(o, "<section class=\"card\"><h2>%s</h2><ol class=\"hz-timeline\">", T(r, "hazard.timeline"));

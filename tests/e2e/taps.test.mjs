@@ -23,8 +23,10 @@ const EXTRA = {
     '/incidents/2', '/incidents/stats', '/ppe/store', '/ppe/people/10', '/ppe/catalogue', '/ppe/award',
     '/ppe/statement'],
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm'],
-  ws1zhuren: ['/ppe/approvals'],
+  ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
   renshi: ['/ppe/unequipped'],
+  banzhang: ['/duties/letters/5'],
+  admin: ['/admin/duty'],
 };
 
 let srv, browser;

@@ -46,6 +46,8 @@ function listed(href, html) {
   if (href.startsWith('/risk/acks')) return (html.match(/<li data-ack="/g) || []).length;
   if (href.startsWith('/incidents')) return (html.match(/<li class="incident-row">/g) || []).length;
   if (href.startsWith('/risk')) return (html.match(/<tr data-event="/g) || []).length;
+  if (href.startsWith('/duties/letters')) return (html.match(/<li data-signed="/g) || []).length;
+  if (href.startsWith('/duties/resolutions')) return (html.match(/<li data-resolution="/g) || []).length;
   throw new Error(`no counter for ${href}`);
 }
 
@@ -71,7 +73,7 @@ test('each "waiting for me" count is exactly the list its link opens', async () 
   for (const key of ['hazard.todo.rectify', 'hazard.todo.accept', 'hazard.todo.review', 'hazard.todo.verify',
     'hazard.todo.reported', 'permit.todo.approve', 'permit.todo.guard', 'permit.todo.close', 'cert.todo.expiring',
     'equip.todo.due', 'risk.todo.acks', 'risk.todo.tasks', 'risk.todo.approve', 'check.todo.due',
-    'accident.todo.actions', 'ppe.todo.confirm', 'ppe.todo.approve']) assert.ok(seen.has(key), `${key} was compared`);
+    'accident.todo.actions', 'ppe.todo.confirm', 'ppe.todo.approve', 'duty.todo.sign']) assert.ok(seen.has(key), `${key} was compared`);
 });
 
 test('HR sees expiring certificates, the equipment manager inspections due', async () => {

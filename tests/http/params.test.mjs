@@ -65,7 +65,7 @@ const EXCEPT = {
   next: { values: TEXT, why: 'where to go after signing in: anything but a local path becomes "/"' },
   v: { values: TEXT, why: 'a static asset\'s cache-busting version: an old one gets the asset with a short cache' },
   mine: SWITCH, overdue: SWITCH, repeat: SWITCH, all: SWITCH, created: SWITCH, thumb: SWITCH,
-  inactive: SWITCH,
+  inactive: SWITCH, unsigned: SWITCH,
   active: { values: ['zero'], why: 'the user lists\' status filter: 0 lists deactivated accounts' },
   days: { values: ['zero'], why: 'certificates expiring within 0 days: those expiring today' },
 };
@@ -125,6 +125,8 @@ function pathWith(rt, name, value) {
 const BASE_QUERY = {
   'GET /api/v1/persons/:id/may': '?operation=hot_work',
   'GET /api/v1/permits/calendar': '?month=2026-11',
+  'GET /duties/eval/:user/records': '?item=1',	// the demo's first duty (车间主任, checks)
+  'GET /api/v1/duty/eval/:user/records': '?item=1',
 };
 
 async function call(rt, role, path) {
@@ -181,6 +183,8 @@ test('every GET route answers its normal call, and says which query parameters i
     qr_token: sql('SELECT qr_token FROM areas WHERE qr_token IS NOT NULL LIMIT 1'),
     point_token: sql('SELECT token FROM check_points WHERE active = 1 LIMIT 1'),
     draft: sql("SELECT p.id FROM permits p JOIN users u ON u.id = p.applicant_id WHERE p.state = 'draft' AND u.username = 'banzhang' LIMIT 1"),
+    meeting_token: sql('SELECT token FROM duty_meetings LIMIT 1'),
+    user: sql("SELECT id FROM users WHERE username = 'ws1zhuren'"),	// a person with a duty list
   };
   // a photo on a demo check result, so that /checks/records/:id/photos/:sha has one to serve
   sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE rowid = (SELECT min(rowid) FROM check_results)`);
