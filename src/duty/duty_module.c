@@ -42,7 +42,8 @@ static const struct module_todo todo[] = {
 	"\"declared\":{\"type\":\"boolean\"},\"confirmed\":{\"type\":\"boolean\"}}}"
 #define PERSON_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"user_id\",\"month\",\"score\",\"items\"],\"properties\":{\"user_id\":{\"type\":\"integer\"}," \
-	"\"month\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"},\"items\":{\"type\":\"array\",\"items\":" LINE_SCHEMA "}}}"
+	"\"month\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"},\"items\":{\"type\":\"array\"," \
+	"\"x-bounded\":\"the duties of one person's post\",\"items\":" LINE_SCHEMA "}}}"
 #define LETTER_PROPS \
 	"\"id\":{\"type\":\"integer\"},\"year\":{\"type\":\"integer\"},\"level\":{\"enum\":[\"company\",\"department\",\"team\",\"person\"]}," \
 	"\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":\"string\"},\"signer_id\":{\"type\":\"integer\"},\"signer\":{\"type\":\"string\"}," \
@@ -70,9 +71,37 @@ static const struct module_todo todo[] = {
 	"{\"type\":\"object\",\"required\":[\"kind\",\"unit_id\",\"title\"],\"properties\":{\"kind\":{\"enum\":[\"committee\",\"preshift\"]}," \
 	"\"unit_id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\",\"maxLength\":120}}}"
 
+#define ITEM_OUT \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"position_id\":{\"type\":\"integer\"}," \
+	"\"position\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"measure\":{\"type\":\"string\"}," \
+	"\"frequency\":{\"type\":\"string\"},\"target\":{\"type\":\"number\"},\"active\":{\"type\":\"boolean\"}}}"
+#define RANKING \
+	"{\"type\":\"object\",\"properties\":{\"month\":{\"type\":\"string\"},\"units\":{\"type\":\"array\"," \
+	"\"x-bounded\":\"the units of the scope\",\"items\":{\"type\":\"object\",\"properties\":{\"rank\":{\"type\":\"integer\"}," \
+	"\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":\"string\"},\"people\":{\"type\":\"integer\"}," \
+	"\"fulfil\":{\"type\":\"integer\",\"description\":\"mean fulfilment, per cent\"}}}}}}"
+#define DECLARE_REQ \
+	"{\"type\":\"object\",\"required\":[\"item_id\",\"month\"],\"properties\":{\"item_id\":{\"type\":\"integer\"}," \
+	"\"month\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}-[0-9]{2}$\"},\"note\":{\"type\":\"string\"}}}"
+#define DECLARED \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"declared\":{\"type\":\"boolean\"}," \
+	"\"confirmed\":{\"type\":\"boolean\"}}}"
+#define MEETING_OUT \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"}," \
+	"\"title\":{\"type\":\"string\"},\"held_at\":{\"type\":\"integer\"},\"unit_id\":{\"type\":\"integer\"}," \
+	"\"unit\":{\"type\":\"string\"},\"minutes\":{\"type\":\"string\"},\"attendees\":{\"type\":\"integer\"}," \
+	"\"attend_path\":{\"type\":\"string\",\"description\":\"the QR sign-in page\"}}}"
+
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/duty/eval/:user", NULL, PERSON_SCHEMA},
-	{"POST", "/api/v1/duty/items", ITEM_REQ, NULL},
+	{"POST", "/api/v1/duty/items", ITEM_REQ, ITEM_OUT},
+	{"GET", "/api/v1/duty/ranking", NULL, RANKING},
+	{"POST", "/api/v1/duty/eval/:user/declare", DECLARE_REQ, DECLARED},
+	{"POST", "/api/v1/duty/eval/:user/confirm", DECLARE_REQ, DECLARED},
+	{"POST", "/api/v1/duty/hazards/:id/members", "{\"type\":\"object\",\"required\":[\"user_id\"],\"properties\":{"
+	 "\"user_id\":{\"type\":\"integer\"}}}", THREAD_SCHEMA},
+	{"POST", "/api/v1/duty/attend/:meeting_token", MODULE_NO_BODY,
+	 "{\"type\":\"object\",\"properties\":{\"meeting_id\":{\"type\":\"integer\"},\"attended\":{\"type\":\"boolean\"}}}"},
 	{"POST", "/api/v1/duty/settings", "{\"type\":\"object\",\"required\":[\"consent_hours\"],\"properties\":{\"consent_hours\":"
 		"{\"type\":\"integer\",\"minimum\":1,\"maximum\":168}}}",
 	 "{\"type\":\"object\",\"properties\":{\"consent_hours\":{\"type\":\"integer\"}}}"},
@@ -81,7 +110,7 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/duty/letters/:id/sign", SIGN_REQ, LETTER_SCHEMA},
 	{"GET", "/api/v1/duty/hazards/:id", NULL, THREAD_SCHEMA},
 	{"POST", "/api/v1/duty/hazards/:id/posts", POST_REQ, THREAD_SCHEMA},
-	{"POST", "/api/v1/duty/meetings", MEETING_REQ, NULL},
+	{"POST", "/api/v1/duty/meetings", MEETING_REQ, MEETING_OUT},
 	{0},
 };
 
