@@ -19,7 +19,11 @@ const MIN = 44;
 // demo's: area 1, risk object 1).
 const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
-    '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new'],
+    '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new',
+    '/contractors/new', '/contractors/settings', '/contractors/1/quals/new', '/contractors/1/people/new',
+    '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2'],
+  // the closed demo permit (the fifth) with the guardian's score form, and its own page
+  ws1anquan: ['/permits/5', '/contractors/ratings/5'],
   yuangong: ['/risk/map'],
 };
 
