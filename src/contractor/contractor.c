@@ -127,6 +127,14 @@ int contractor_rate_year(struct db *c, int year, int64_t now)
 	int64_t from = day_start_utc(day_from_ymd(year, 1, 1)), to = day_start_utc(day_from_ymd(year + 1, 1, 1));
 	int64_t next_year = day_from_ymd(year + 1, 1, 1);
 	int threshold = contractor_threshold(c);
+	/* most runs find nothing to rate: ask before taking the write lock */
+	int64_t waiting = 0;
+	if (db_get_i64(c, &waiting, "SELECT count(*) FROM contractors k WHERE active = 1 AND created_at < ?"
+			       " AND NOT EXISTS (SELECT 1 FROM contractor_years y WHERE y.contractor_id = k.id AND y.year = ?)",
+		       "Ii", to, year) != 1)
+		return -1;
+	if (!waiting)
+		return 0;
 	if (db_begin(c) != DB_OK)
 		return -1;
 	/* collect first: the writes below would disturb the reading statement */
@@ -239,15 +247,12 @@ static int reminders(struct db *c, int64_t now)
 	struct reminder *v = xmalloc(MAX * sizeof *v);
 	int n = 0;
 	char d[16];
-	if (db_begin(c) != DB_OK) {
-		free(v);
-		return -1;
-	}
 	struct db_stmt *st = db_query(c,
 		"SELECT k.manager_id, k.id, q.id, q.kind, q.number, q.valid_to, k.name FROM contractor_quals q"
 		" JOIN contractors k ON k.id = q.contractor_id WHERE k.active = 1 AND k.manager_id IS NOT NULL"
 		" AND q.valid_to BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM contractor_quals n"
 		"  WHERE n.contractor_id = q.contractor_id AND n.kind = q.kind AND n.valid_to > q.valid_to)"
+		" AND NOT EXISTS (SELECT 1 FROM notifications t WHERE t.dedup_key = 'contractor:qual:' || q.id || ':' || q.valid_to)"
 		" ORDER BY q.id LIMIT 256", "II", today, until);
 	while (st && db_step(st) == 1 && n < MAX) {
 		struct reminder *r = &v[n++];
@@ -264,6 +269,7 @@ static int reminders(struct db *c, int64_t now)
 		"SELECT k.manager_id, k.id, cp.id, p.name, cp.entry_until, k.name FROM contractor_people cp"
 		" JOIN contractors k ON k.id = cp.contractor_id JOIN persons p ON p.id = cp.person_id"
 		" WHERE k.active = 1 AND p.active = 1 AND k.manager_id IS NOT NULL AND cp.entry_until BETWEEN ? AND ?"
+		" AND NOT EXISTS (SELECT 1 FROM notifications t WHERE t.dedup_key = 'contractor:entry:' || cp.id || ':' || cp.entry_until)"
 		" ORDER BY cp.id LIMIT 256", "II", today, until);
 	while (st && db_step(st) == 1 && n < MAX) {
 		struct reminder *r = &v[n++];
@@ -276,6 +282,15 @@ static int reminders(struct db *c, int64_t now)
 			 day_format(db_col_i64(st, 4), d));
 	}
 	db_done(c, st);
+	/* read first, write only when someone is to be told (dedup keys make a repeat a no-op) */
+	if (!n) {
+		free(v);
+		return 0;
+	}
+	if (db_begin(c) != DB_OK) {
+		free(v);
+		return -1;
+	}
 	int sent = remind(c, v, n);
 	free(v);
 	if (sent < 0 || db_commit(c) != DB_OK) {

@@ -261,8 +261,10 @@ static json_t *to_json(struct req *r, const void *row)
 /* ?todo=expiring: the contractors of the "waiting for me" line, no more and no fewer */
 static int todo_filter(struct req *r)
 {
-	const char *v = req_query(r, "todo");
-	return v && !strcmp(v, "expiring");
+	static const char *const todo[] = {"expiring", NULL};
+	const char *v = "";
+	req_query_enum(r, "todo", todo, &v);	/* another value: the 400 that names it */
+	return !strcmp(v, "expiring");
 }
 
 int64_t contractor_todo_count(struct req *r)
