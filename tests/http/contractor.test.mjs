@@ -63,7 +63,7 @@ function uid(u) { return opt.people.find((p) => p.username === u).id; }
 const area = (n) => opt.areas.find((a) => a.name === n).id;
 // the option of a person in the worker picker: {why} (undefined when qualified)
 async function workerOption(id) {
-  const c = srv.client();	// a fresh sign-in: the clock may have moved past a session's life
+  const c = srv.client();	// a fresh sign-in: the clock may have moved past a login's life
   await c.login('ws1anquan');
   const r = await c.get('/permits/new?type=hot_work');
   assert.equal(r.status, 200);
