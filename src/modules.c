@@ -26,6 +26,7 @@
 #include "report/report.h"
 #include "risk/risk.h"
 #include "check/check.h"
+#include "contractor/contractor.h"
 #include "sched/sched.h"
 #include "train/train.h"
 #include "duty/duty.h"
@@ -53,6 +54,7 @@ const struct module *const anquan_modules[] = {
 	&accident_module,
 	&ppe_module,
 	&duty_module,
+	&contractor_module,
 	NULL,
 };
 

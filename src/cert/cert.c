@@ -8,6 +8,7 @@
  * and today's date, and treats a missed review as invalid (原安监总局令第30号 §27).
  */
 #include "cert/cert.h"
+#include "contractor/contractor.h"
 #include "auth/actor.h"
 #include "base/clock.h"
 #include "base/strbuf.h"
@@ -142,16 +143,24 @@ static int certs_allow(struct db *c, int64_t person_or_user_id, const char *oper
 	return 0;
 }
 
-/* The certificates first, then the person's training (train/train.h): overdue required
- * training, or a failed exam of the permit role, blocks as a lapsed certificate does
- * ("学完即考，不合格者自动冻结作业权限"), with the training's reason and date as the detail. */
+/* First whether the person may be on site at all (contractor/contractor.h: a suspended
+ * contractor, its lapsed qualification, or the person's lapsed entry permission bars every
+ * operation, whatever the certificates say), then the certificates, then the person's
+ * training (train/train.h): overdue required training, or a failed exam of the permit role,
+ * blocks as a lapsed certificate does ("学完即考，不合格者自动冻结作业权限"), with the
+ * training's reason and date as the detail. */
 int cert_may_operate(struct db *c, int64_t person_or_user_id, const char *operation, int64_t day,
 		     const char **reason_key, char **detail)
 {
-	if (certs_allow(c, person_or_user_id, operation, day, reason_key, detail) != 1)
-		return 0;
 	const char *why = NULL;
 	char *d = NULL;
+	if (cert_operation_known(operation) && contractor_may_operate(c, person_or_user_id, day, &why, &d) != 1) {
+		*reason_key = why;
+		*detail = d;
+		return 0;
+	}
+	if (certs_allow(c, person_or_user_id, operation, day, reason_key, detail) != 1)
+		return 0;
 	if (train_may_operate(c, person_or_user_id, operation, day, &why, &d) == 1) {
 		free(d);
 		return 1;

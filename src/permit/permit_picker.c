@@ -91,8 +91,9 @@ struct permit_people *permit_people_for(struct req *r, const char *role, int64_t
 			why = "permit.err.no_cert";
 		p->qualified = !why;
 		p->why = why ? T(r, why) : NULL;
-		/* a training block carries its date ("监护人培训考试未通过: 2026-11-30") */
-		if (why && !strncmp(why, "train.", 6) && detail && *detail)
+		/* a training or contractor block carries its date ("监护人培训考试未通过: 2026-11-30",
+		 * "承包商已暂停: 南京华建… · 2026-11-30") */
+		if (why && (!strncmp(why, "train.", 6) || !strncmp(why, "contractor.", 11)) && detail && *detail)
 			p->why = arena_printf(&r->arena, "%s: %s", p->why, detail);
 		free(detail);
 	}

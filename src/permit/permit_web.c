@@ -7,6 +7,7 @@
  * static/picker.js makes the analyst picker searchable.
  */
 #include "permit/permit.h"
+#include "contractor/contractor.h"
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -489,6 +490,8 @@ static int show_page(struct req *r)
 			action_form(r, p, acts[i], next);
 		html_printf(o, "</div></section>");
 	}
+	/* the guardian's score of a contractor's work, once the permit is closed */
+	contractor_permit_panel(r, p->id, p->guardian_id, !strcmp(p->state, "closed"));
 	html_printf(o, "<section class=\"card\"><h2>%s</h2><ul class=\"list\">", T(r, "permit.history"));
 	st = db_query(r->db, "SELECT e.at, COALESCE(u.name, ''), e.action, e.to_state, e.note FROM permit_events e"
 			     " LEFT JOIN users u ON u.id = e.user_id WHERE e.permit_id = ? ORDER BY e.id", "I", p->id);

@@ -21,12 +21,14 @@ const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
     '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new',
     '/incidents/2', '/incidents/stats', '/ppe/store', '/ppe/people/10', '/ppe/catalogue', '/ppe/award',
-    '/ppe/statement'],
+    '/ppe/statement', '/contractors/new', '/contractors/settings', '/contractors/1/quals/new',
+    '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2'],
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
   renshi: ['/ppe/unequipped'],
   banzhang: ['/duties/letters/5'],
   admin: ['/admin/duty'],
+  ws1anquan: ['/permits/5', '/contractors/ratings/5'],
 };
 
 let srv, browser;

@@ -43,6 +43,7 @@ function listed(href, html) {
   if (href.startsWith('/checks')) return (html.match(/<li data-task="/g) || []).length;
   if (href.startsWith('/ppe/approvals')) return (html.match(/<li data-redemption="/g) || []).length;
   if (href.startsWith('/ppe')) return (html.match(/<li data-holding="/g) || []).length;
+  if (href.startsWith('/contractors')) return (html.match(/<tr data-contractor="/g) || []).length;
   if (href.startsWith('/risk/acks')) return (html.match(/<li data-ack="/g) || []).length;
   if (href.startsWith('/incidents')) return (html.match(/<li class="incident-row">/g) || []).length;
   if (href.startsWith('/risk')) return (html.match(/<tr data-event="/g) || []).length;
@@ -73,7 +74,8 @@ test('each "waiting for me" count is exactly the list its link opens', async () 
   for (const key of ['hazard.todo.rectify', 'hazard.todo.accept', 'hazard.todo.review', 'hazard.todo.verify',
     'hazard.todo.reported', 'permit.todo.approve', 'permit.todo.guard', 'permit.todo.close', 'cert.todo.expiring',
     'equip.todo.due', 'risk.todo.acks', 'risk.todo.tasks', 'risk.todo.approve', 'check.todo.due',
-    'accident.todo.actions', 'ppe.todo.confirm', 'ppe.todo.approve', 'duty.todo.sign']) assert.ok(seen.has(key), `${key} was compared`);
+    'accident.todo.actions', 'ppe.todo.confirm', 'ppe.todo.approve', 'duty.todo.sign',
+    'contractor.todo.expiring']) assert.ok(seen.has(key), `${key} was compared`);
 });
 
 test('HR sees expiring certificates, the equipment manager inspections due', async () => {

@@ -96,7 +96,8 @@ after(async () => {
 });
 
 // Routes only a record's owner may call: the role of the demo user who owns the record.
-const OWNER = { 'GET /permits/:id/edit': 'team_leader', 'GET /checks/records/:id/photos/:sha': 'safety_dept' };
+const OWNER = { 'GET /permits/:id/edit': 'team_leader', 'GET /checks/records/:id/photos/:sha': 'safety_dept',
+  'GET /contractors/ratings/:permit': 'ws_safety' };	// the closed demo permit's guardian
 
 function roleFor(rt) {
   const spec = matrix[`${rt.method} ${rt.pattern}`];
@@ -185,6 +186,7 @@ test('every GET route answers its normal call, and says which query parameters i
     draft: sql("SELECT p.id FROM permits p JOIN users u ON u.id = p.applicant_id WHERE p.state = 'draft' AND u.username = 'banzhang' LIMIT 1"),
     meeting_token: sql('SELECT token FROM duty_meetings LIMIT 1'),
     user: sql("SELECT id FROM users WHERE username = 'ws1zhuren'"),	// a person with a duty list
+    permit: sql("SELECT id FROM permits WHERE state = 'closed' LIMIT 1"),	// the guardian scores it
   };
   // a photo on a demo check result, so that /checks/records/:id/photos/:sha has one to serve
   sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE rowid = (SELECT min(rowid) FROM check_results)`);
