@@ -120,6 +120,7 @@ enum {
 	ROUTE_PREVIEW_OK = 1 << 3,	/* allowed while previewing a role (leave preview) */
 	ROUTE_ANY_PASSWORD = 1 << 4,	/* allowed before a forced password change */
 	ROUTE_PAGED = 1 << 5,		/* a list paginated with req_page() (OpenAPI: its parameters) */
+	ROUTE_NO_BODY = 1 << 6,		/* a write that reads no body (OpenAPI: no requestBody) */
 };
 
 struct route {

@@ -156,7 +156,7 @@ static json_t *openapi_operation(struct req *r, const struct route *rt, json_t *
 		json_object_set_new(op, "x-permission", json_string(rt->perm));
 	const struct module_schema *decl = declared(rt);
 	/* MODULE_NO_BODY, or a DELETE that declares none: no request body to describe */
-	if (write && ((decl && decl->request && !*decl->request) ||
+	if (write && ((decl && decl->request && !*decl->request) || (rt->flags & ROUTE_NO_BODY) ||
 		      (!strcmp(rt->method, "DELETE") && !(decl && decl->request))))
 		write = -1;
 	json_t *body_schema = NULL;

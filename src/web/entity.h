@@ -130,7 +130,7 @@ json_t *entity_id_json(int64_t id);
 	{"GET", path "/:id", get, view_perm, ROUTE_API, what ": one"},                         \
 	{"POST", path, create, admin_perm, ROUTE_API, what ": create"},                       \
 	{"PATCH", path "/:id", update, admin_perm, ROUTE_API, what ": change"},               \
-	{"POST", path "/:id/deactivate", deact, admin_perm, ROUTE_API, what ": deactivate"}
+	{"POST", path "/:id/deactivate", deact, admin_perm, ROUTE_API | ROUTE_NO_BODY, what ": deactivate"}
 
 /* The handlers a route table names, each passing the entity on. */
 #define ENTITY_HANDLERS(ent, list, new_, create, edit, update, deact, api_list, api_get,   \
