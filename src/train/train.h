@@ -102,6 +102,24 @@ int train_sched_run(struct db *c, int64_t now);
 int64_t train_actor_person(const struct actor *a, int create);
 int64_t train_person_of_user(struct db *c, int64_t user_id, int create);
 
+/* ---- classroom sessions and their QR sign-in (train_session.c) ---- */
+struct entity;
+extern const struct entity train_session_entity;
+int train_sessions_page(struct req *r);
+int train_session_new_page(struct req *r);
+int train_session_create_post(struct req *r);
+int train_session_edit_page(struct req *r);
+int train_session_update_post(struct req *r);
+int train_session_deactivate_post(struct req *r);
+int train_api_sessions(struct req *r);
+int train_api_session(struct req *r);
+int train_api_session_create(struct req *r);
+int train_api_session_update(struct req *r);
+int train_api_session_deactivate(struct req *r);
+int train_signin_page(struct req *r);
+int train_signin_post(struct req *r);
+int train_api_signin(struct req *r);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/entity.h"
 #include "web/page.h"
 
 #include <stdlib.h>
@@ -629,5 +630,14 @@ const struct route train_routes[] = {
 	{"POST", "/api/v1/train/attempts/:id/answers", train_api_answers, "train.take", ROUTE_API, "Save answers"},
 	{"POST", "/api/v1/train/attempts/:id/submit", train_api_submit, "train.take", ROUTE_API, "Hand in the answer sheet"},
 	{"POST", "/api/v1/train/records", train_api_record, "train.manage", ROUTE_API, "Record a completed course"},
+	ENTITY_PAGE_ROUTES("/train/sessions", "train.view", "train.view", "train.manage", "Classroom session",
+			   train_sessions_page, train_session_new_page, train_session_create_post, train_session_edit_page,
+			   train_session_update_post, train_session_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/sessions", "train.view", "train.manage", "Classroom session",
+			  train_api_sessions, train_api_session, train_api_session_create, train_api_session_update,
+			  train_api_session_deactivate),
+	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A session's sign-in (the QR's link)"},
+	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a session"},
+	{"POST", "/api/v1/train/sessions/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a session"},
 	{0},
 };
