@@ -190,7 +190,9 @@ static int train_me_page(struct req *r)
 	exams_html(r);
 	file_html(r, f);
 	if (auth_has(r, "train.view"))
-		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a></p>", T(r, "train.matrix"));
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a>"
+			    " <a class=\"button\" href=\"/train/sessions\">%s</a></p>", T(r, "train.matrix"),
+			    T(r, "train.sessions"));
 	html_printf(&r->out, "</div>");
 	json_decref(f);
 	page_end(r);
