@@ -120,6 +120,16 @@ int train_signin_page(struct req *r);
 int train_signin_post(struct req *r);
 int train_api_signin(struct req *r);
 
+/* ---- a course's materials (train_material.c) ---- */
+/* The type of a file by its first bytes: the MIME type and *kind (pdf, image, video) of the
+ * formats a browser shows by itself, or NULL (and *kind NULL) for anything else. */
+const char *train_sniff(const unsigned char *b, size_t n, const char **kind);
+int train_course_page(struct req *r);
+int train_material_post(struct req *r);
+int train_material_get(struct req *r);
+int train_api_materials(struct req *r);
+int train_api_material_create(struct req *r);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

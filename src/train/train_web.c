@@ -178,6 +178,19 @@ static void exams_html(struct req *r)
 	html_printf(&r->out, "</ul></section>");
 }
 
+/* the courses with their materials (train_material.c): a course's page plays its videos */
+static void courses_html(struct req *r)
+{
+	struct db_stmt *st = db_query(r->db, "SELECT k.id, k.name, (SELECT count(*) FROM train_materials m"
+		" WHERE m.course_id = k.id AND m.active = 1) FROM train_courses k WHERE k.active = 1 ORDER BY k.code LIMIT 100", "");
+	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list train-courses\">", T(r, "train.courses"));
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<li><a href=\"/train/courses/%D\">%s</a> <span class=\"hint\">%D</span></li>",
+			    db_col_i64(st, 0), db_col_text(st, 1), db_col_i64(st, 2));
+	db_done(r->db, st);
+	html_printf(&r->out, "</ul></section>");
+}
+
 static int train_me_page(struct req *r)
 {
 	json_t *f = file_json(r, me(r));
@@ -188,6 +201,7 @@ static int train_me_page(struct req *r)
 	page_begin(r, T(r, "train.title"));
 	html_printf(&r->out, "<div class=\"stack train-me\">");
 	exams_html(r);
+	courses_html(r);
 	file_html(r, f);
 	if (auth_has(r, "train.view"))
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a>"
@@ -638,6 +652,13 @@ const struct route train_routes[] = {
 	ENTITY_API_ROUTES("/api/v1/train/sessions", "train.view", "train.manage", "Classroom session",
 			  train_api_sessions, train_api_session, train_api_session_create, train_api_session_update,
 			  train_api_session_deactivate),
+	{"GET", "/train/courses/:id", train_course_page, "train.take", 0, "A course and its materials"},
+	{"POST", "/train/courses/:id/materials", train_material_post, "train.manage", 0, "Upload a course material"},
+	{"GET", "/train/materials/:id", train_material_get, "train.take", 0, "A material's file (Range supported)"},
+	{"GET", "/api/v1/train/courses/:id/materials", train_api_materials, "train.take", ROUTE_API | ROUTE_PAGED,
+	 "A course's materials"},
+	{"POST", "/api/v1/train/courses/:id/materials", train_api_material_create, "train.manage", ROUTE_API,
+	 "Upload a course material (multipart: kind, title, file)"},
 	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A session's sign-in (the QR's link)"},
 	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a session"},
 	{"POST", "/api/v1/train/sessions/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a session"},
