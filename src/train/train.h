@@ -130,6 +130,21 @@ int train_material_get(struct req *r);
 int train_api_materials(struct req *r);
 int train_api_material_create(struct req *r);
 
+/* ---- question banks from Excel (train_import.c) ---- */
+/* One question as a sheet row gives it (cells: type, question, options, answer, category,
+ * difficulty), checked. 0 with q filled (free with train_bank_q_free), or -1 with *why a
+ * catalogue key (train.import.err_*): an unknown type, no question, too few options, no
+ * answer (train.import.err_no_answer), an answer that is no option, a bad difficulty. */
+struct train_bank_q {
+	const char *kind;	/* single, multi, judge, fill */
+	char *stem, *options, *answer, *category;	/* options and answer as train_questions keeps them */
+	int difficulty;		/* 1..3 */
+};
+int train_bank_row(const char *const cells[6], struct train_bank_q *q, const char **why);
+void train_bank_q_free(struct train_bank_q *q);
+int train_api_bank_import(struct req *r);
+int train_bank_import_post(struct req *r);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

@@ -183,8 +183,11 @@ int64_t train_attempt_start(const struct actor *a, int64_t exam_id, struct train
 	}
 	int64_t qs[TRAIN_MAX_QUESTIONS * 5];
 	int n = 0;
-	st = db_query(c, "SELECT id FROM train_questions WHERE course_id = ? AND active = 1 ORDER BY id LIMIT 1000",
-		      "I", course);
+	/* the exam's category and band of difficulty (0712_train_bank_import.sql) */
+	st = db_query(c, "SELECT q.id FROM train_questions q JOIN train_exams x ON x.id = ? WHERE q.course_id = ?"
+		      " AND q.active = 1 AND (x.category IS NULL OR q.category = x.category)"
+		      " AND q.difficulty BETWEEN x.difficulty_min AND x.difficulty_max ORDER BY q.id LIMIT 1000",
+		      "II", exam_id, course);
 	while (st && db_step(st) == 1)
 		qs[n++] = db_col_i64(st, 0);
 	db_done(c, st);

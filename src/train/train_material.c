@@ -203,6 +203,14 @@ static void course_html(struct req *r, int64_t id, const char *name, int64_t hou
 		html_printf(&r->out, "<p class=\"hint\">%s</p><button class=\"primary\">%s</button></form>",
 			    T(r, "train.material_hint"), T(r, "train.material_upload"));
 	}
+	if (auth_has(r, "train.manage"))
+		html_printf(&r->out, "<form method=\"post\" enctype=\"multipart/form-data\""
+			    " action=\"/train/courses/%D/questions/import\" class=\"card stack train-import-form\">%r<h2>%s</h2>"
+			    "<p class=\"hint\">%s</p><label>%s<input type=\"file\" name=\"file\" required"
+			    " accept=\".xlsx,.csv\"></label><label class=\"inline\"><input type=\"checkbox\" name=\"dry_run\""
+			    " value=\"1\" checked> %s</label><button class=\"primary\">%s</button></form>", id, page_csrf(r),
+			    T(r, "train.import.title"), T(r, "train.import.hint"), T(r, "train.material_file"),
+			    T(r, "train.import.dry_run"), T(r, "train.import.go"));
 	html_printf(&r->out, "<p><a href=\"/train\">%s</a></p></div>", T(r, "train.back"));
 	page_end(r);
 }

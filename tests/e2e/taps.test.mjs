@@ -21,6 +21,7 @@ const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
     '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new'],
   yuangong: ['/risk/map'],
+  renshi: ['/train/courses/1'],	// a course's page with the upload form
 };
 
 let srv, browser;

@@ -2,11 +2,14 @@
 // are not the declared kind (or not the type the browser declared) is refused with nothing
 // stored; what is stored is served as its sniffed type with safe headers and byte ranges
 // (206, 416) for the video player; the hazard job's sweep of unreferenced blobs keeps them.
+// Question banks imported from XLSX: a dry run, a row without an answer refusing the whole
+// file by its row, and an exam drawing by category and difficulty.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, setClock, serverNow, tick } from './lib.mjs';
+import { makeXlsx } from './xlsx.mjs';
 
 let srv, hr, worker, course;
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n% training\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')]);
@@ -24,6 +27,8 @@ const form = (kind, bytes, type, name, title) => {
   return f;
 };
 const upload = (c, ...a) => c.request('POST', `/api/v1/train/courses/${course}/materials`, { multipart: form(...a) });
+// the database beside the server (WAL): wait for its writer rather than fail
+const db = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), sql]).toString().trim();
 const list = async () => (await worker.get(`/api/v1/train/courses/${course}/materials`)).json;
 
 before(async () => {
@@ -109,7 +114,6 @@ test('a video is served as itself with safe headers and byte ranges; a worker se
 test('the hazard job, sweeping unreferenced blobs, keeps training materials', async () => {
   const items = (await list()).items;
   assert.equal(items.length, 2);
-  const db = (sql) => execFileSync('sqlite3', [join(srv.dir, 'anquan.db'), sql]).toString().trim();
   // an abandoned upload beside them: the sweep must still run (and remove it)
   db("INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('orphan', 'image/jpeg', x'ffd8ff', 0)");
   await setClock(srv, (await serverNow(srv)) + 3 * 86400);
@@ -118,4 +122,69 @@ test('the hazard job, sweeping unreferenced blobs, keeps training materials', as
   const w = srv.client();
   await w.apiLogin('yuangong');
   for (const m of items) assert.equal((await w.get(`/train/materials/${m.id}`)).status, 200, m.title);
+});
+
+test('a question bank from XLSX: a dry run stores nothing, a row without an answer refuses the file by its row, an exam draws by category and difficulty', async () => {
+  // the clock moved on (the sweep above): sign in again
+  hr = srv.client();
+  await hr.apiLogin('renshi');
+  worker = srv.client();
+  await worker.apiLogin('yuangong');
+  const ppe = Number(db("SELECT id FROM train_courses WHERE code = 'ppe'"));
+  const count = () => Number(db(`SELECT count(*) FROM train_questions WHERE course_id = ${ppe}`));
+  const before = count();
+  const head = ['题型', '题目', '选项', '答案', '分类', '难度'];
+  const rows = [
+    head,
+    ['单选', '导入题H1：动火作业前应进行？', 'A. 动火分析\nB. 直接作业\nC. 不用准备', 'A', '动火作业', '难'],
+    ['多选', '导入题H2：动火作业的防护措施有？', 'A. 清除可燃物|B. 配备灭火器|C. 关闭报警', 'AB', '动火作业', 3],
+    ['判断', '导入题E1：动火作业可以不办作业证。', '', '错', '动火作业', '易'],
+    ['填空', '导入题C1：受限空间作业前应先（ ）后检测。', '', '通风', '受限空间', '3'],
+  ];
+  const send = (c, path, xlsx, dry) => {
+    const f = new FormData();
+    if (dry) f.append('dry_run', '1');
+    f.append('file', new Blob([xlsx]), 'bank.xlsx');
+    return c.request('POST', path, { multipart: f });
+  };
+  const api = `/api/v1/train/courses/${ppe}/questions/import`;
+  // row 4 (the third question) has no answer: nothing at all is stored, the row is named
+  const broken = rows.map((r, i) => (i === 3 ? [...r.slice(0, 3), '', ...r.slice(4)] : r));
+  const bad = await send(hr, api, await makeXlsx(broken));
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.json.error.field, 'file');
+  assert.match(bad.json.error.message, /4: 答案: 没有正确答案/);
+  assert.deepEqual(bad.json.errors.map((e) => [e.row, e.column]), [[4, '答案']]);
+  assert.equal(count(), before);
+  // a dry run: counted, not stored
+  const xlsx = await makeXlsx(rows);
+  const dry = await send(hr, api, xlsx, true);
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual([dry.json.dry_run, dry.json.rows, dry.json.created, dry.json.by_kind],
+    [true, 4, 4, { single: 1, multi: 1, judge: 1, fill: 1 }]);
+  assert.equal(count(), before);
+  assert.equal((await send(worker, api, xlsx)).status, 403);
+  const ok = await send(hr, api, xlsx);
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(count(), before + 4);
+  const again = await send(hr, api, xlsx);
+  assert.deepEqual([again.json.created, again.json.existing], [0, 4]);
+  assert.equal(db(`SELECT options || ' ' || answer || ' ' || difficulty FROM train_questions WHERE stem LIKE '导入题H1%'`),
+    '["动火分析","直接作业","不用准备"] [0] 3');
+  // the page: a dry run reports and keeps the bank as it was
+  const page = srv.client();
+  await page.login('renshi');
+  const course = await page.get(`/train/courses/${ppe}`);
+  assert.match(course.text, /action="\/train\/courses\/\d+\/questions\/import"/);
+  const shown = await send(page, `/train/courses/${ppe}/questions/import`, await makeXlsx(broken), true);
+  assert.equal(shown.status, 422);
+  assert.match(shown.text, /<li>第几行 4 · 答案 · 没有正确答案<\/li>/);
+  // an exam of hard 动火作业 questions only draws those two
+  db(`UPDATE train_exams SET category = '动火作业', difficulty_min = 3, difficulty_max = 3 WHERE course_id = ${ppe}`);
+  const exam = db(`SELECT id FROM train_exams WHERE course_id = ${ppe}`);
+  const w = srv.client();
+  await w.apiLogin('ws1anquan');
+  const sit = await w.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
+  assert.equal(sit.status, 201, sit.text);
+  assert.deepEqual(sit.json.questions.map((q) => q.stem.slice(0, 5)).sort(), ['导入题H1', '导入题H2']);
 });

@@ -186,3 +186,39 @@ TEST(train_http_range)
 	CHECK_INT(http_range("bytes=x-1", 100, &a, &b), 0);
 	CHECK_INT(http_range("bytes=99999999999999999999-", 100, &a, &b), 0);
 }
+
+/* A question bank row as plants write it: labels dropped from options, letters for the
+ * answer; a row without an answer, or with an answer that is no option, refused. */
+TEST(train_bank_row_checks)
+{
+	struct train_bank_q q;
+	const char *why;
+	const char *multi[6] = {"多选", " 动火前应做什么？ ", "A、清除可燃物\nB. 配备灭火器\nC) 关闭报警", "a,b", "动火作业", "难"};
+	CHECK_INT(train_bank_row(multi, &q, &why), 0);
+	CHECK_STR(q.kind, "multi");
+	CHECK_STR(q.stem, "动火前应做什么？");
+	CHECK_STR(q.options, "[\"清除可燃物\",\"配备灭火器\",\"关闭报警\"]");
+	CHECK_STR(q.answer, "[0,1]");
+	CHECK_STR(q.category, "动火作业");
+	CHECK_INT(q.difficulty, 3);
+	train_bank_q_free(&q);
+	const char *judge[6] = {"判断", "可以不办作业证。", "", "×", "", ""};
+	CHECK_INT(train_bank_row(judge, &q, &why), 0);
+	CHECK_STR(q.answer, "[0]");
+	CHECK_INT(q.difficulty, 2);
+	train_bank_q_free(&q);
+	const char *none[6] = {"单选", "题目", "A. 甲|B. 乙", " ", "", ""};
+	CHECK_INT(train_bank_row(none, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_no_answer");
+	const char *off[6] = {"单选", "题目", "A. 甲|B. 乙", "C", "", ""};
+	CHECK_INT(train_bank_row(off, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_answer");
+	const char *two[6] = {"单选", "题目", "A. 甲|B. 乙", "AB", "", ""};
+	CHECK_INT(train_bank_row(two, &q, &why), -1);
+	const char *kind[6] = {"问答", "题目", "", "x", "", ""};
+	CHECK_INT(train_bank_row(kind, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_type");
+	const char *dif[6] = {"填空", "题目", "", "通风", "", "很难"};
+	CHECK_INT(train_bank_row(dif, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_difficulty");
+}
