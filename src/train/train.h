@@ -145,6 +145,42 @@ void train_bank_q_free(struct train_bank_q *q);
 int train_api_bank_import(struct req *r);
 int train_bank_import_post(struct req *r);
 
+/* ---- what HR and the safety department manage (train_admin.c) ---- */
+extern const struct entity train_course_entity, train_requirement_entity, train_exam_entity;
+int train_courses_admin_page(struct req *r);
+int train_course_new_page(struct req *r);
+int train_course_create_post(struct req *r);
+int train_course_edit_page(struct req *r);
+int train_course_update_post(struct req *r);
+int train_course_deactivate_post(struct req *r);
+int train_api_courses(struct req *r);
+int train_api_course(struct req *r);
+int train_api_course_create(struct req *r);
+int train_api_course_update(struct req *r);
+int train_api_course_deactivate(struct req *r);
+int train_requirements_page(struct req *r);
+int train_requirement_new_page(struct req *r);
+int train_requirement_create_post(struct req *r);
+int train_requirement_edit_page(struct req *r);
+int train_requirement_update_post(struct req *r);
+int train_requirement_deactivate_post(struct req *r);
+int train_api_requirements(struct req *r);
+int train_api_requirement(struct req *r);
+int train_api_requirement_create(struct req *r);
+int train_api_requirement_update(struct req *r);
+int train_api_requirement_deactivate(struct req *r);
+int train_exams_page(struct req *r);
+int train_exam_new_page(struct req *r);
+int train_exam_create_post(struct req *r);
+int train_exam_edit_page(struct req *r);
+int train_exam_update_post(struct req *r);
+int train_exam_deactivate_post(struct req *r);
+int train_api_exams(struct req *r);
+int train_api_exam(struct req *r);
+int train_api_exam_create(struct req *r);
+int train_api_exam_update(struct req *r);
+int train_api_exam_deactivate(struct req *r);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

@@ -64,7 +64,8 @@ static const struct module_job jobs[] = {
 	"\"session_id\":{\"type\":\"integer\"},\"signed_at\":{\"type\":\"integer\"},\"course\":{\"type\":\"string\"}," \
 	"\"hours\":{\"type\":\"integer\"},\"day\":{\"type\":\"string\",\"format\":\"date\"}}}"
 
-static const struct entity *const entities[] = {&train_session_entity, NULL};
+static const struct entity *const entities[] = {&train_session_entity, &train_course_entity, &train_requirement_entity,
+						       &train_exam_entity, NULL};
 
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/train/me", NULL, FILE_SCHEMA},

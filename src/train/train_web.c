@@ -207,6 +207,11 @@ static int train_me_page(struct req *r)
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a>"
 			    " <a class=\"button\" href=\"/train/sessions\">%s</a></p>", T(r, "train.matrix"),
 			    T(r, "train.sessions"));
+	if (auth_has(r, "train.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/admin/courses\">%s</a>"
+			    " <a class=\"button\" href=\"/train/admin/requirements\">%s</a>"
+			    " <a class=\"button\" href=\"/train/admin/exams\">%s</a></p>", T(r, "train.admin.courses"),
+			    T(r, "train.admin.requirements"), T(r, "train.admin.exams"));
 	html_printf(&r->out, "</div>");
 	json_decref(f);
 	page_end(r);
@@ -663,6 +668,22 @@ const struct route train_routes[] = {
 	 "Import a question bank from XLSX/CSV (dry_run=1 checks only)"},
 	{"POST", "/api/v1/train/courses/:id/questions/import", train_api_bank_import, "train.manage", ROUTE_API,
 	 "Import a question bank (multipart file; dry_run=1): counts, errors by row and column"},
+	ENTITY_PAGE_ROUTES("/train/admin/courses", "train.manage", "train.manage", "train.manage", "Course",
+			   train_courses_admin_page, train_course_new_page, train_course_create_post, train_course_edit_page,
+			   train_course_update_post, train_course_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/courses", "train.manage", "train.manage", "Course", train_api_courses,
+			  train_api_course, train_api_course_create, train_api_course_update, train_api_course_deactivate),
+	ENTITY_PAGE_ROUTES("/train/admin/requirements", "train.manage", "train.manage", "train.manage", "Training requirement",
+			   train_requirements_page, train_requirement_new_page, train_requirement_create_post,
+			   train_requirement_edit_page, train_requirement_update_post, train_requirement_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/requirements", "train.manage", "train.manage", "Training requirement",
+			  train_api_requirements, train_api_requirement, train_api_requirement_create,
+			  train_api_requirement_update, train_api_requirement_deactivate),
+	ENTITY_PAGE_ROUTES("/train/admin/exams", "train.manage", "train.manage", "train.manage", "Exam", train_exams_page,
+			   train_exam_new_page, train_exam_create_post, train_exam_edit_page, train_exam_update_post,
+			   train_exam_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/exams", "train.manage", "train.manage", "Exam", train_api_exams, train_api_exam,
+			  train_api_exam_create, train_api_exam_update, train_api_exam_deactivate),
 	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A session's sign-in (the QR's link)"},
 	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a session"},
 	{"POST", "/api/v1/train/sessions/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a session"},

@@ -3,7 +3,8 @@
 // stored; what is stored is served as its sniffed type with safe headers and byte ranges
 // (206, 416) for the video player; the hazard job's sweep of unreferenced blobs keeps them.
 // Question banks imported from XLSX: a dry run, a row without an answer refusing the whole
-// file by its row, and an exam drawing by category and difficulty.
+// file by its row, and an exam drawing by category and difficulty. HR manages courses,
+// requirements and exams: a new requirement applies at once, a withdrawn one no longer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -180,11 +181,46 @@ test('a question bank from XLSX: a dry run stores nothing, a row without an answ
   assert.equal(shown.status, 422);
   assert.match(shown.text, /<li>第几行 4 · 答案 · 没有正确答案<\/li>/);
   // an exam of hard 动火作业 questions only draws those two
-  db(`UPDATE train_exams SET category = '动火作业', difficulty_min = 3, difficulty_max = 3 WHERE course_id = ${ppe}`);
   const exam = db(`SELECT id FROM train_exams WHERE course_id = ${ppe}`);
+  const band = await hr.request('PATCH', `/api/v1/train/exams/${exam}`, { json: { difficulty_min: 3, difficulty_max: 1 } });
+  assert.equal(band.status, 422);
+  assert.equal(band.json.error.field, 'difficulty_max');
+  const set = await hr.request('PATCH', `/api/v1/train/exams/${exam}`, { json: { category: '动火作业', difficulty_min: 3, difficulty_max: 3 } });
+  assert.equal(set.status, 200, set.text);
+  assert.deepEqual([set.json.category, set.json.difficulty_min, set.json.difficulty_max], ['动火作业', 3, 3]);
   const w = srv.client();
   await w.apiLogin('ws1anquan');
   const sit = await w.postJson(`/api/v1/train/exams/${exam}/attempts`, {});
   assert.equal(sit.status, 201, sit.text);
   assert.deepEqual(sit.json.questions.map((q) => q.stem.slice(0, 5)).sort(), ['导入题H1', '导入题H2']);
+});
+
+test('HR manages courses, requirements and exams; a requirement applies to the worker at once and stops when withdrawn', async () => {
+  const fields = async (r, status, field) => { assert.equal(r.status, status, r.text); if (field) assert.equal(r.json.error.field, field); return r.json; };
+  await fields(await hr.postJson('/api/v1/train/courses', { code: 'ppe', name: '重复', hours: 2 }), 422, 'code');
+  await fields(await hr.postJson('/api/v1/train/courses', { code: 'gas', name: '气体检测', hours: 0 }), 422, 'hours');
+  const course = await fields(await hr.postJson('/api/v1/train/courses', { code: 'gas', name: '气体检测仪使用', hours: 3,
+    renew_months: 24, permit_role: 'gas_analyst' }), 201);
+  assert.deepEqual([course.code, course.hours, course.renew_months, course.permit_role], ['gas', 3, 24, 'gas_analyst']);
+  assert.equal((await worker.get('/api/v1/train/courses')).status, 403);
+  await fields(await hr.postJson('/api/v1/train/requirements', { course_id: course.id, applies: 'position' }), 422, 'position_id');
+  const reqd = await fields(await hr.postJson('/api/v1/train/requirements', { course_id: course.id, applies: 'all',
+    within_days: 30 }), 201);
+  const mine = async () => (await worker.get('/api/v1/train/me')).json.requirements.find((x) => x.course_id === course.id);
+  assert.equal((await mine())?.state, 'due', 'never done: due within the days allowed');
+  const exam = await fields(await hr.postJson('/api/v1/train/exams', { course_id: course.id, title: '气体检测考试',
+    questions: 5, minutes: 10, pass_mark: 80, max_attempts: 2 }), 201);
+  assert.deepEqual([exam.difficulty_min, exam.difficulty_max, exam.category], [1, 3, null]);
+  const page = srv.client();
+  await page.login('yuangong');
+  assert.match((await page.get('/train')).text, /<strong>气体检测考试<\/strong>/);
+  await fields(await hr.postJson(`/api/v1/train/requirements/${reqd.id}/deactivate`, {}), 200);
+  assert.equal(await mine(), undefined);
+  const admin = srv.client();
+  await admin.login('renshi');
+  for (const p of ['/train/admin/courses', '/train/admin/courses/new', `/train/admin/courses/${course.id}`,
+    '/train/admin/requirements/new', '/train/admin/exams', `/train/admin/exams/${exam.id}`]) {
+    assert.equal((await admin.get(p)).status, 200, p);
+  }
+  assert.match((await admin.get(`/train/admin/courses/${course.id}`)).text, new RegExp(`href="/train/courses/${course.id}"`));
 });
