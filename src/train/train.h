@@ -181,6 +181,15 @@ int train_api_exam_create(struct req *r);
 int train_api_exam_update(struct req *r);
 int train_api_exam_deactivate(struct req *r);
 
+/* ---- a person's training file: as JSON (train_web.c), printed and exported (train_file_export.c) ---- */
+/* The file of a person (persons.id > 0, or -users.id): requirements, records (with the sign-in
+ * proof of a class), exam results and total hours; NULL on a database error. */
+json_t *train_file_json(struct req *r, int64_t person_or_user);
+int train_file_pdf(struct req *r);
+int train_file_xlsx(struct req *r);
+int train_my_file_pdf(struct req *r);
+int train_my_file_xlsx(struct req *r);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

@@ -71,7 +71,7 @@ static json_t *status_json(struct train_req_status *v, int n)
 	return a;
 }
 
-static json_t *file_json(struct req *r, int64_t id)
+json_t *train_file_json(struct req *r, int64_t id)
 {
 	struct train_req_status *v;
 	int n = train_person_status(r->db, id, day_of(clock_now()), &v);
@@ -81,14 +81,22 @@ static json_t *file_json(struct req *r, int64_t id)
 	train_status_free(v, n);
 	json_t *recs = json_array(), *atts = json_array();
 	int64_t hours = 0;
-	struct db_stmt *st = db_query(r->db, "SELECT t.course_id, k.name, t.done_on, t.hours, t.source FROM train_records t"
-		" JOIN train_courses k ON k.id = t.course_id JOIN persons p ON p.id = t.person_id"
+	/* a class attended: the sign-in is the proof (when, and where: train_session.c) */
+	struct db_stmt *st = db_query(r->db, "SELECT t.course_id, k.name, t.done_on, t.hours, t.source, g.signed_at, a.name"
+		" FROM train_records t JOIN train_courses k ON k.id = t.course_id JOIN persons p ON p.id = t.person_id"
+		" LEFT JOIN train_signins g ON g.record_id = t.id LEFT JOIN train_sessions s ON s.id = t.session_id"
+		" LEFT JOIN areas a ON a.id = s.area_id"
 		" WHERE (p.id = ? OR p.user_id = ?) ORDER BY t.done_on DESC, t.id DESC LIMIT 500", "II", id, -id);
 	while (st && db_step(st) == 1) {
 		hours += db_col_i64(st, 3);
-		json_array_append_new(recs, json_pack("{s:I, s:s, s:o, s:I, s:s}", "course_id", (json_int_t)db_col_i64(st, 0),
+		json_t *rec = json_pack("{s:I, s:s, s:o, s:I, s:s}", "course_id", (json_int_t)db_col_i64(st, 0),
 			"course", db_col_text(st, 1), "done_on", day_json(db_col_i64(st, 2)), "hours",
-			(json_int_t)db_col_i64(st, 3), "source", db_col_text(st, 4)));
+			(json_int_t)db_col_i64(st, 3), "source", db_col_text(st, 4));
+		if (!db_col_null(st, 5)) {
+			json_object_set_new(rec, "signed_at", json_integer(db_col_i64(st, 5)));
+			json_object_set_new(rec, "place", json_string(db_col_text(st, 6)));
+		}
+		json_array_append_new(recs, rec);
 	}
 	db_done(r->db, st);
 	st = db_query(r->db, "SELECT a.id, x.title, a.submitted_at, a.score, a.passed FROM train_attempts a"
@@ -126,10 +134,16 @@ static void file_html(struct req *r, json_t *f)
 	}
 	html_printf(&r->out, "</ul></section><section class=\"card\"><h2>%s · %D %s</h2><ul class=\"list train-records\">",
 		    T(r, "train.records"), (int64_t)json_integer_value(json_object_get(f, "hours")), T(r, "train.hours"));
-	json_array_foreach(json_object_get(f, "records"), i, x)
-		html_printf(&r->out, "<li>%s · %s · %D %s</li>", json_string_value(json_object_get(x, "done_on")),
+	json_array_foreach(json_object_get(f, "records"), i, x) {
+		html_printf(&r->out, "<li>%s · %s · %D %s", json_string_value(json_object_get(x, "done_on")),
 			    json_string_value(json_object_get(x, "course")),
 			    (int64_t)json_integer_value(json_object_get(x, "hours")), T(r, "train.hours"));
+		if (json_object_get(x, "signed_at"))
+			html_printf(&r->out, " <span class=\"hint train-proof\">%s %s · %s</span>", T(r, "train.signed"),
+				    page_time(r, json_integer_value(json_object_get(x, "signed_at"))),
+				    json_string_value(json_object_get(x, "place")));
+		html_printf(&r->out, "</li>");
+	}
 	html_printf(&r->out, "</ul></section><section class=\"card\"><h2>%s</h2><ul class=\"list train-exams-done\">",
 		    T(r, "train.exam_results"));
 	json_array_foreach(json_object_get(f, "exams"), i, x) {
@@ -193,7 +207,7 @@ static void courses_html(struct req *r)
 
 static int train_me_page(struct req *r)
 {
-	json_t *f = file_json(r, me(r));
+	json_t *f = train_file_json(r, me(r));
 	if (!f) {
 		fail_page(r, 503, T(r, "error.unavailable"), NULL);
 		return 0;
@@ -203,6 +217,8 @@ static int train_me_page(struct req *r)
 	exams_html(r);
 	courses_html(r);
 	file_html(r, f);
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/train/file.pdf\">%s</a> <a class=\"button\""
+		    " href=\"/train/file.xlsx\">%s</a></p>", T(r, "train.print"), T(r, "train.export_xlsx"));
 	if (auth_has(r, "train.view"))
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a>"
 			    " <a class=\"button\" href=\"/train/sessions\">%s</a></p>", T(r, "train.matrix"),
@@ -220,7 +236,7 @@ static int train_me_page(struct req *r)
 
 static int train_api_me(struct req *r)
 {
-	json_t *f = file_json(r, me(r));
+	json_t *f = train_file_json(r, me(r));
 	if (!f) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
@@ -238,11 +254,13 @@ static int train_person_page(struct req *r)
 	}
 	if (train_in_scope(r, id))
 		return 0;
-	json_t *f = file_json(r, id);
+	json_t *f = train_file_json(r, id);
 	char *name = NULL;
 	db_get_text(r->db, &name, "SELECT name FROM persons WHERE id = ?", "I", id);
 	page_begin(r, T(r, "train.file"));
-	html_printf(&r->out, "<h1>%s · %s</h1><div class=\"stack\">", name ? name : "", T(r, "train.file"));
+	html_printf(&r->out, "<h1>%s · %s</h1><p><a class=\"button\" href=\"/train/people/%D/file.pdf\">%s</a>"
+		    " <a class=\"button\" href=\"/train/people/%D/file.xlsx\">%s</a></p><div class=\"stack\">",
+		    name ? name : "", T(r, "train.file"), id, T(r, "train.print"), id, T(r, "train.export_xlsx"));
 	if (f)
 		file_html(r, f);
 	html_printf(&r->out, "</div>");
@@ -261,7 +279,7 @@ static int train_api_person(struct req *r)
 	}
 	if (train_in_scope(r, id))
 		return 0;
-	json_t *f = file_json(r, id);
+	json_t *f = train_file_json(r, id);
 	if (!f) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
@@ -631,7 +649,7 @@ static int train_api_record(struct req *r)
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
-	json_t *f = file_json(r, person);
+	json_t *f = train_file_json(r, person);
 	resp_json(r, 201, f ? f : json_object());
 	return 0;
 }
@@ -684,6 +702,10 @@ const struct route train_routes[] = {
 			   train_exam_deactivate_post),
 	ENTITY_API_ROUTES("/api/v1/train/exams", "train.manage", "train.manage", "Exam", train_api_exams, train_api_exam,
 			  train_api_exam_create, train_api_exam_update, train_api_exam_deactivate),
+	{"GET", "/train/file.pdf", train_my_file_pdf, "train.take", 0, "My training file, A4 PDF"},
+	{"GET", "/train/file.xlsx", train_my_file_xlsx, "train.take", 0, "My training file, XLSX"},
+	{"GET", "/train/people/:id/file.pdf", train_file_pdf, "train.view", 0, "A person's training file, A4 PDF"},
+	{"GET", "/train/people/:id/file.xlsx", train_file_xlsx, "train.view", 0, "A person's training file, XLSX"},
 	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A session's sign-in (the QR's link)"},
 	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a session"},
 	{"POST", "/api/v1/train/sessions/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a session"},

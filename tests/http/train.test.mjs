@@ -5,7 +5,9 @@
 // training that blocks, and who may see whose file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, setClock, serverNow, tick } from './lib.mjs';
+import { xlsxText } from './xlsx.mjs';
 
 let srv, T0, guard, worker, opt;
 const H = 3600;
@@ -209,6 +211,11 @@ test('overdue training blocks; files and the matrix follow the data scope', asyn
   assert.ok(zhao, 'HR sees the plant');
   assert.ok(all.people.some((p) => Object.values(p.cells).some((x) => x.state === 'overdue')));
   assert.equal((await leader.get(`/api/v1/train/people/${zhao.id}`)).status, 404);
+  // the print and the export follow the same scope
+  assert.equal((await leader.get(`/train/people/${zhao.id}/file.pdf`)).status, 404);
+  const x = await hr.get(`/train/people/${zhao.id}/file.xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-disposition'), /attachment; filename="training-file.xlsx"/);
   assert.equal((await worker.get(`/api/v1/train/people/${row.id}`)).status, 403);
   const page = srv.client();
   await page.login('renshi');
@@ -305,7 +312,21 @@ test('a classroom session: the QR sign-in holds only inside its window, with the
   assert.match(twice.json.error.message, /已签到本场培训.*09:05/);
   const me = (await w.get('/api/v1/train/me')).json;
   assert.equal(me.records.length, before + 1);
-  assert.deepEqual([me.records[0].source, me.records[0].done_on, me.records[0].hours], ['class', d, a.json.hours]);
+  assert.deepEqual([me.records[0].source, me.records[0].done_on, me.records[0].hours, me.records[0].place],
+    ['class', d, a.json.hours, '合成一车间 投料平台']);
+  // the sign-in is the proof in the file's print and export
+  const file = async (ext) => {
+    const r = await fetch(`${srv.url}/train/file.${ext}`, { headers: { Authorization: `Bearer ${w.bearer}` } });
+    assert.equal(r.status, 200);
+    return [r.headers.get('content-type'), Buffer.from(await r.arrayBuffer())];
+  };
+  const [pdfType, pdf] = await file('pdf');
+  assert.equal(pdfType, 'application/pdf');
+  const printed = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString();
+  assert.match(printed, /安全教育培训档案/);
+  assert.match(printed, new RegExp(`已签到 ${d} 09:05 · 合成一车间 投料平台`));
+  const [, xlsx] = await file('xlsx');
+  assert.match(xlsxText(xlsx), new RegExp(`已签到 ${d} 09:05 · 合成一车间 投料平台`));
 
   // a photo of the code sent on: expired ten minutes later; the code on the screen then works (page flow)
   await setClock(srv, start + 15 * 60);
