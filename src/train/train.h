@@ -96,8 +96,11 @@ int train_attempt_submit(const struct actor *a, int64_t attempt_id, const json_t
 /* The sitting as the person sees it (questions with shuffled options, saved answers, time
  * left, the result once marked); NULL when it is not the actor's. */
 json_t *train_attempt_json(const struct actor *a, int64_t attempt_id);
-/* Mark sittings whose time ran out unsubmitted (scheduler job). */
+/* Mark sittings whose time ran out unsubmitted, and send the day's reminders (scheduler job). */
 int train_sched_run(struct db *c, int64_t now);
+/* Once a local day: remind the person and their team leader 30 and 7 days before a
+ * requirement falls due and once when it has passed. Messages sent, or -1. */
+int train_remind_run(struct db *c, int64_t now);
 /* The person row of the actor (created when missing, inside a transaction). */
 int64_t train_actor_person(const struct actor *a, int create);
 int64_t train_person_of_user(struct db *c, int64_t user_id, int create);

@@ -123,16 +123,19 @@ int train_sched_run(struct db *c, int64_t now)
 	if (db_get_i64(c, &open, "SELECT count(*) FROM train_attempts WHERE submitted_at = 0 AND deadline < ?", "I",
 		       now) != 1)
 		return -1;
-	if (!open)
-		return 0;
-	if (db_begin(c) != DB_OK)
-		return -1;
-	int n = close_expired(c, 0, now);
-	if (n < 0 || db_commit(c) != DB_OK) {
-		db_rollback(c);
-		return -1;
+	int n = 0;
+	if (open) {
+		if (db_begin(c) != DB_OK)
+			return -1;
+		n = close_expired(c, 0, now);
+		if (n < 0 || db_commit(c) != DB_OK) {
+			db_rollback(c);
+			return -1;
+		}
 	}
-	return n;
+	/* and once a day, the reminders before requirements fall due (train_remind.c) */
+	int m = train_remind_run(c, now);
+	return m < 0 ? -1 : n + m;
 }
 
 int64_t train_attempt_start(const struct actor *a, int64_t exam_id, struct train_err *e)

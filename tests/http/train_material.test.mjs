@@ -5,6 +5,8 @@
 // Question banks imported from XLSX: a dry run, a row without an answer refusing the whole
 // file by its row, and an exam drawing by category and difficulty. HR manages courses,
 // requirements and exams: a new requirement applies at once, a withdrawn one no longer.
+// Reminders before a requirement falls due: to the person and the team leader, 30 and 7 days
+// before, once each however often the job runs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -223,4 +225,44 @@ test('HR manages courses, requirements and exams; a requirement applies to the w
     assert.equal((await admin.get(p)).status, 200, p);
   }
   assert.match((await admin.get(`/train/admin/courses/${course.id}`)).text, new RegExp(`href="/train/courses/${course.id}"`));
+});
+
+test('reminders 30 and 7 days before a requirement falls due, to the person and the team leader, each once', async () => {
+  const [pos, created, leaderName, name] = db("SELECT u.position_id || '|' || p.created_at || '|' || COALESCE(s.username, '') || '|' || p.name"
+    + " FROM users u JOIN persons p ON p.user_id = u.id LEFT JOIN users s ON s.id = u.supervisor_id WHERE u.username = 'yuangong'").split('|');
+  assert.ok(pos && leaderName, 'the worker has a position and a team leader');
+  const as = async (u) => { const c = srv.client(); await c.apiLogin(u); return c; };
+  let hr = await as('renshi');
+  const course = (await hr.postJson('/api/v1/train/courses', { code: 'remind', name: '提醒测试课', hours: 1 })).json;
+  assert.equal((await hr.postJson('/api/v1/train/requirements', { course_id: course.id, applies: 'position',
+    position_id: Number(pos), within_days: 40 })).status, 201);
+  const start = Math.floor(Number(created) / 86400) * 86400 + 86400;	// past the start day's local midnight
+  const told = async (u) => (await (await as(u)).get('/api/v1/inbox?per_page=100')).json.items
+    .filter((n) => n.title.includes(`${name} 提醒测试课`)).map((n) => n.title.split('：')[0]);
+  // 31 days before the due day: nothing yet
+  await setClock(srv, start + 8 * 86400);
+  await tick(srv);
+  assert.deepEqual(await told('yuangong'), []);
+  // 28 days before: the person and the team leader, once however often the job runs
+  await setClock(srv, start + 12 * 86400);
+  await tick(srv);
+  await tick(srv);
+  await setClock(srv, start + 12 * 86400 + 3600);
+  await tick(srv);
+  assert.deepEqual(await told('yuangong'), ['培训即将到期']);
+  assert.deepEqual(await told(leaderName), ['培训即将到期']);
+  // 5 days before: the second reminder
+  await setClock(srv, start + 35 * 86400);
+  await tick(srv);
+  assert.deepEqual(await told('yuangong'), ['培训即将到期', '培训即将到期']);
+  // passed: once more, saying what it means; done, nothing further
+  await setClock(srv, start + 42 * 86400);
+  await tick(srv);
+  assert.equal((await told('yuangong'))[0], '培训已逾期，不能再被指派为作业人员');
+  const person = Number(db("SELECT p.id FROM persons p JOIN users u ON u.id = p.user_id WHERE u.username = 'yuangong'"));
+  hr = await as('renshi');
+  assert.equal((await hr.postJson('/api/v1/train/records', { person_id: person, course_id: course.id })).status, 201);
+  await setClock(srv, start + 43 * 86400);
+  await tick(srv);
+  assert.equal((await told('yuangong')).length, 3);
 });
