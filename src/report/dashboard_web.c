@@ -13,6 +13,7 @@
 #include "check/check.h"
 #include "report/report.h"
 #include "risk/risk.h"
+#include "train/train.h"
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -464,6 +465,9 @@ int dash_page(struct req *r)
 	/* the check module's coverage of control measures (双重预防: 排查), DOMAIN.md §7 */
 	html_printf(o, "</section><section class=\"card\" id=\"check-coverage\"><h2>%s</h2>", T(r, "check.coverage"));
 	check_coverage_html(r, d.unit_id, d.from, d.to);
+	/* training hours (安全教育培训: the training module) */
+	html_printf(o, "</section><section class=\"card\" id=\"train-hours\"><h2>%s</h2>", T(r, "train.hours_title"));
+	train_hours_html(r, d.unit_id, d.from, d.to);
 	html_printf(o, "</section><section class=\"dash-charts\">");
 	struct chart c;
 	struct chart c7;

@@ -9,6 +9,7 @@
  * the areas with most open hazards) and the open major hazards.
  */
 #include "check/check.h"
+#include "train/train.h"
 #include "report/report.h"
 #include "base/clock.h"
 #include "web/html.h"
@@ -100,6 +101,8 @@ int monthly_page(struct req *r)
 	dash_major_list(r, o, &d, 50);
 	html_printf(o, "<h2 id=\"check-coverage\">7. %s</h2>", T(r, "check.coverage"));
 	check_coverage_html(r, d.unit_id, d.from, d.to);
+	html_printf(o, "<h2 id=\"train-hours\">8. %s</h2>", T(r, "train.hours_title"));
+	train_hours_html(r, d.unit_id, d.from, d.to);
 	html_printf(o, "<footer class=\"footnotes\"><h2>%s</h2><dl>", T(r, "report.definitions"));
 	for (int i = 0; i < KPI_COUNT; i++)
 		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, kpi_key(i)), T(r, arena_printf(&r->arena, "%s.f", kpi_key(i))));

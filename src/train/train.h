@@ -193,6 +193,16 @@ int train_file_xlsx(struct req *r);
 int train_my_file_pdf(struct req *r);
 int train_my_file_xlsx(struct req *r);
 
+/* ---- hours for the dashboard and the monthly report (train_report.c) ---- */
+struct train_hours {
+	int64_t hours, people, classes;	/* in the period */
+	int month[6];			/* the last six months to the period's end: YYYYMM */
+	int64_t month_hours[6];
+};
+/* The unit subtree's training in [from, to) (UTC local midnights). 0, or -1 (no such unit). */
+int train_hours(struct req *r, int64_t unit_id, int64_t from, int64_t to, struct train_hours *out);
+void train_hours_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

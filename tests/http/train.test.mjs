@@ -343,6 +343,18 @@ test('a classroom session: the QR sign-in holds only inside its window, with the
   assert.equal(done.status, 200, done.text);
   assert.match(done.text, /已签到/);
 
+  // the day's hours on the dashboard and in the monthly report (and its PDF)
+  const boss = await as('anhuan');
+  const board = await boss.get(`/dashboard?from=${d}&to=${d}`);
+  assert.equal(board.status, 200);
+  assert.match(board.text, new RegExp(`<section class="card" id="train-hours">.*data-hours="${2 * a.json.hours}"`, 's'));
+  const month = await boss.get(`/reports/monthly?month=${d.slice(0, 7)}`);
+  assert.match(month.text, /id="train-hours"/);
+  assert.ok(Number(/data-hours="(\d+)"/.exec(month.text)[1]) >= 2 * a.json.hours);
+  const mpdf = await fetch(`${srv.url}/reports/monthly.pdf?month=${d.slice(0, 7)}`, { headers: { Authorization: `Bearer ${boss.bearer}` } });
+  assert.equal(mpdf.status, 200);
+  assert.match(execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(await mpdf.arrayBuffer()) }).toString(), /安全教育培训学时/);
+
   // the trainer's screen: the QR while it runs, and who signed in
   const trainer = srv.client();
   await trainer.login('renshi');
