@@ -203,6 +203,10 @@ struct train_hours {
 int train_hours(struct req *r, int64_t unit_id, int64_t from, int64_t to, struct train_hours *out);
 void train_hours_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
 
+/* ---- self-study time from the course page's heartbeats (train_study.c) ---- */
+int train_api_study(struct req *r);
+int64_t train_study_seconds(struct req *r, int64_t course);
+
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);
 int train_in_scope(struct req *r, int64_t person_id);	/* 0 yes; else answered 404 */

@@ -21,6 +21,7 @@
 #include "base/text.h"
 #include "db/db.h"
 #include "http/range.h"
+#include "http/static.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -183,6 +184,10 @@ static void course_html(struct req *r, int64_t id, const char *name, int64_t hou
 	db_done(r->db, st);
 	if (!n)
 		html_printf(&r->out, "<p class=\"empty\">%s</p>", T(r, "train.no_materials"));
+	else	/* self-study: the page's heartbeats while visible count (train_study.c, static/train.js) */
+		html_printf(&r->out, "<p class=\"hint train-study\" data-study=\"/api/v1/train/courses/%D/study\">%s %D / %D %s</p>"
+			    "<script src=\"%s\" defer></script>", id, T(r, "train.study_time"), train_study_seconds(r, id) / 60,
+			    hours * 60, T(r, "train.minutes"), static_url("train.js"));
 	if (auth_has(r, "train.manage")) {
 		static const char *const kinds[] = {"pdf", "image", "video"};
 		html_printf(&r->out, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/train/courses/%D/materials\""

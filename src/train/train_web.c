@@ -706,6 +706,8 @@ const struct route train_routes[] = {
 	{"GET", "/train/file.xlsx", train_my_file_xlsx, "train.take", 0, "My training file, XLSX"},
 	{"GET", "/train/people/:id/file.pdf", train_file_pdf, "train.view", 0, "A person's training file, A4 PDF"},
 	{"GET", "/train/people/:id/file.xlsx", train_file_xlsx, "train.view", 0, "A person's training file, XLSX"},
+	{"POST", "/api/v1/train/courses/:id/study", train_api_study, "train.take", ROUTE_API,
+	 "A heartbeat of the course page while it is visible (self-study time)"},
 	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A session's sign-in (the QR's link)"},
 	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a session"},
 	{"POST", "/api/v1/train/sessions/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a session"},

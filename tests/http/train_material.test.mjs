@@ -6,7 +6,8 @@
 // file by its row, and an exam drawing by category and difficulty. HR manages courses,
 // requirements and exams: a new requirement applies at once, a withdrawn one no longer.
 // Reminders before a requirement falls due: to the person and the team leader, 30 and 7 days
-// before, once each however often the job runs.
+// before, once each however often the job runs. Self-study: only time between close
+// heartbeats of the visible page counts; at the course's hours the course is recorded once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -265,4 +266,35 @@ test('reminders 30 and 7 days before a requirement falls due, to the person and 
   await setClock(srv, start + 43 * 86400);
   await tick(srv);
   assert.equal((await told('yuangong')).length, 3);
+});
+
+test('self-study counts heartbeats, never the time away, and records the course once its hours are reached', async () => {
+  const as = async (u) => { const c = srv.client(); await c.apiLogin(u); return c; };
+  const t0 = (await serverNow(srv)) + 86400;
+  await setClock(srv, t0);
+  const hr = await as('renshi');
+  const course = (await hr.postJson('/api/v1/train/courses', { code: 'study', name: '自学测试课', hours: 1 })).json;
+  const page = srv.client();
+  await page.login('yuangong');
+  const f = new FormData();
+  f.append('kind', 'pdf');
+  f.append('file', new Blob([PDF], { type: 'application/pdf' }), 'study.pdf');
+  assert.equal((await hr.request('POST', `/api/v1/train/courses/${course.id}/materials`, { multipart: f })).status, 201);
+  assert.match((await page.get(`/train/courses/${course.id}`)).text, new RegExp(`data-study="/api/v1/train/courses/${course.id}/study"`));
+  const beat = async (t) => {
+    await setClock(srv, t);
+    const r = await page.postJson(`/api/v1/train/courses/${course.id}/study`, {});
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  };
+  assert.equal((await beat(t0)).seconds, 0);
+  assert.equal((await beat(t0 + 30)).seconds, 30);
+  assert.equal((await beat(t0 + 600)).seconds, 30, 'ten minutes away count nothing');
+  assert.equal((await beat(t0 + 630)).seconds, 60);
+  let t = t0 + 630, last;
+  while (!(last = await beat(t += 45)).completed) assert.ok(t < t0 + 630 + 80 * 45, 'completes at the course hours');
+  assert.ok(last.seconds >= 3600 && last.seconds < 3645);
+  await beat(t + 30);
+  const recs = (await (await as('yuangong')).get('/api/v1/train/me')).json.records.filter((x) => x.course_id === course.id);
+  assert.deepEqual(recs.map((x) => [x.source, x.hours]), [['study', 1]]);
 });
