@@ -365,7 +365,9 @@ static int signin_check(struct req *r, const struct sess_row *s, const char *cod
 	}
 	int k = code_check(s->secret, code, s->starts_at, now);
 	if (k != 1) {
-		*e = (struct signin_err){422, k == 2 ? "train.err.code_expired" : "train.err.code_wrong", "code", NULL};
+		/* the field as the request named it: the QR link's ?c=, the API's "code" */
+		*e = (struct signin_err){422, k == 2 ? "train.err.code_expired" : "train.err.code_wrong",
+			r->is_api ? "code" : "c", NULL};
 		return -1;
 	}
 	int64_t at = 0;
