@@ -1,6 +1,6 @@
 // static/train.js — the training pages' two timers.
-// A classroom session's sign-in QR follows its code: the code changes every minute
-// (src/train/train_session.c), so the trainer's page reloads itself every data-train-qr
+// A class's sign-in QR follows its code: the code changes every minute
+// (src/train/train_class.c), so the trainer's page reloads itself every data-train-qr
 // seconds while it shows the code.
 // A course page counts self-study time honestly (src/train/train_study.c): a heartbeat every
 // 30 seconds, sent only while the page is visible; a hidden page sends nothing, and the

@@ -105,20 +105,20 @@ int train_remind_run(struct db *c, int64_t now);
 int64_t train_actor_person(const struct actor *a, int create);
 int64_t train_person_of_user(struct db *c, int64_t user_id, int create);
 
-/* ---- classroom sessions and their QR sign-in (train_session.c) ---- */
+/* ---- classes and their QR sign-in (train_class.c) ---- */
 struct entity;
-extern const struct entity train_session_entity;
-int train_sessions_page(struct req *r);
-int train_session_new_page(struct req *r);
-int train_session_create_post(struct req *r);
-int train_session_edit_page(struct req *r);
-int train_session_update_post(struct req *r);
-int train_session_deactivate_post(struct req *r);
-int train_api_sessions(struct req *r);
-int train_api_session(struct req *r);
-int train_api_session_create(struct req *r);
-int train_api_session_update(struct req *r);
-int train_api_session_deactivate(struct req *r);
+extern const struct entity train_class_entity;
+int train_classes_page(struct req *r);
+int train_class_new_page(struct req *r);
+int train_class_create_post(struct req *r);
+int train_class_edit_page(struct req *r);
+int train_class_update_post(struct req *r);
+int train_class_deactivate_post(struct req *r);
+int train_api_classes(struct req *r);
+int train_api_class(struct req *r);
+int train_api_class_create(struct req *r);
+int train_api_class_update(struct req *r);
+int train_api_class_deactivate(struct req *r);
 int train_signin_page(struct req *r);
 int train_signin_post(struct req *r);
 int train_api_signin(struct req *r);

@@ -58,13 +58,13 @@ static const struct module_job jobs[] = {
 
 #define SIGNIN_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"code\":{\"type\":\"string\",\"maxLength\":16," \
-	"\"description\":\"the code in the session's QR link (changes every minute)\"}}}"
+	"\"description\":\"the code in the class's QR link (changes every minute)\"}}}"
 #define SIGNED_SCHEMA \
-	"{\"type\":\"object\",\"required\":[\"session_id\",\"signed_at\",\"hours\"],\"properties\":{" \
-	"\"session_id\":{\"type\":\"integer\"},\"signed_at\":{\"type\":\"integer\"},\"course\":{\"type\":\"string\"}," \
+	"{\"type\":\"object\",\"required\":[\"class_id\",\"signed_at\",\"hours\"],\"properties\":{" \
+	"\"class_id\":{\"type\":\"integer\"},\"signed_at\":{\"type\":\"integer\"},\"course\":{\"type\":\"string\"}," \
 	"\"hours\":{\"type\":\"integer\"},\"day\":{\"type\":\"string\",\"format\":\"date\"}}}"
 
-static const struct entity *const entities[] = {&train_session_entity, &train_course_entity, &train_requirement_entity,
+static const struct entity *const entities[] = {&train_class_entity, &train_course_entity, &train_requirement_entity,
 						       &train_exam_entity, NULL};
 
 static const struct module_schema schemas[] = {
@@ -76,7 +76,7 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/train/attempts/:id/answers", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/attempts/:id/submit", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/records", RECORD_SCHEMA, FILE_SCHEMA},
-	{"POST", "/api/v1/train/sessions/:id/signin", SIGNIN_SCHEMA, SIGNED_SCHEMA},
+	{"POST", "/api/v1/train/classes/:id/signin", SIGNIN_SCHEMA, SIGNED_SCHEMA},
 	{0},
 };
 

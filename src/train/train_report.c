@@ -25,7 +25,7 @@ static int64_t count(struct req *r, const char *sql, const char *path, int64_t f
 	" JOIN units u ON u.id = p.unit_id WHERE u.path LIKE ? AND t.done_on >= ? AND t.done_on < ?"
 #define PEOPLE_SQL "SELECT count(DISTINCT t.person_id) FROM train_records t JOIN persons p ON p.id = t.person_id" \
 	" JOIN units u ON u.id = p.unit_id WHERE u.path LIKE ? AND t.done_on >= ? AND t.done_on < ?"
-#define CLASSES_SQL "SELECT count(*) FROM train_sessions s JOIN areas a ON a.id = s.area_id JOIN units u ON u.id = a.unit_id" \
+#define CLASSES_SQL "SELECT count(*) FROM train_classes s JOIN areas a ON a.id = s.area_id JOIN units u ON u.id = a.unit_id" \
 	" WHERE s.active = 1 AND u.path LIKE ? AND s.starts_at >= ? AND s.starts_at < ?"
 
 int train_hours(struct req *r, int64_t unit_id, int64_t from, int64_t to, struct train_hours *out)

@@ -81,10 +81,10 @@ json_t *train_file_json(struct req *r, int64_t id)
 	train_status_free(v, n);
 	json_t *recs = json_array(), *atts = json_array();
 	int64_t hours = 0;
-	/* a class attended: the sign-in is the proof (when, and where: train_session.c) */
+	/* a class attended: the sign-in is the proof (when, and where: train_class.c) */
 	struct db_stmt *st = db_query(r->db, "SELECT t.course_id, k.name, t.done_on, t.hours, t.source, g.signed_at, a.name"
 		" FROM train_records t JOIN train_courses k ON k.id = t.course_id JOIN persons p ON p.id = t.person_id"
-		" LEFT JOIN train_signins g ON g.record_id = t.id LEFT JOIN train_sessions s ON s.id = t.session_id"
+		" LEFT JOIN train_signins g ON g.record_id = t.id LEFT JOIN train_classes s ON s.id = t.class_id"
 		" LEFT JOIN areas a ON a.id = s.area_id"
 		" WHERE (p.id = ? OR p.user_id = ?) ORDER BY t.done_on DESC, t.id DESC LIMIT 500", "II", id, -id);
 	while (st && db_step(st) == 1) {
@@ -221,8 +221,8 @@ static int train_me_page(struct req *r)
 		    " href=\"/train/file.xlsx\">%s</a></p>", T(r, "train.print"), T(r, "train.export_xlsx"));
 	if (auth_has(r, "train.view"))
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a>"
-			    " <a class=\"button\" href=\"/train/sessions\">%s</a></p>", T(r, "train.matrix"),
-			    T(r, "train.sessions"));
+			    " <a class=\"button\" href=\"/train/classes\">%s</a></p>", T(r, "train.matrix"),
+			    T(r, "train.classes"));
 	if (auth_has(r, "train.manage"))
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/admin/courses\">%s</a>"
 			    " <a class=\"button\" href=\"/train/admin/requirements\">%s</a>"
@@ -669,12 +669,12 @@ const struct route train_routes[] = {
 	{"POST", "/api/v1/train/attempts/:id/answers", train_api_answers, "train.take", ROUTE_API, "Save answers"},
 	{"POST", "/api/v1/train/attempts/:id/submit", train_api_submit, "train.take", ROUTE_API, "Hand in the answer sheet"},
 	{"POST", "/api/v1/train/records", train_api_record, "train.manage", ROUTE_API, "Record a completed course"},
-	ENTITY_PAGE_ROUTES("/train/sessions", "train.view", "train.view", "train.manage", "Classroom session",
-			   train_sessions_page, train_session_new_page, train_session_create_post, train_session_edit_page,
-			   train_session_update_post, train_session_deactivate_post),
-	ENTITY_API_ROUTES("/api/v1/train/sessions", "train.view", "train.manage", "Classroom session",
-			  train_api_sessions, train_api_session, train_api_session_create, train_api_session_update,
-			  train_api_session_deactivate),
+	ENTITY_PAGE_ROUTES("/train/classes", "train.view", "train.view", "train.manage", "Class",
+			   train_classes_page, train_class_new_page, train_class_create_post, train_class_edit_page,
+			   train_class_update_post, train_class_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/classes", "train.view", "train.manage", "Class",
+			  train_api_classes, train_api_class, train_api_class_create, train_api_class_update,
+			  train_api_class_deactivate),
 	{"GET", "/train/courses/:id", train_course_page, "train.take", 0, "A course and its materials"},
 	{"POST", "/train/courses/:id/materials", train_material_post, "train.manage", 0, "Upload a course material"},
 	{"GET", "/train/materials/:id", train_material_get, "train.take", 0, "A material's file (Range supported)"},
@@ -708,8 +708,8 @@ const struct route train_routes[] = {
 	{"GET", "/train/people/:id/file.xlsx", train_file_xlsx, "train.view", 0, "A person's training file, XLSX"},
 	{"POST", "/api/v1/train/courses/:id/study", train_api_study, "train.take", ROUTE_API,
 	 "A heartbeat of the course page while it is visible (self-study time)"},
-	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A session's sign-in (the QR's link)"},
-	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a session"},
-	{"POST", "/api/v1/train/sessions/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a session"},
+	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A class's sign-in (the QR's link)"},
+	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a class"},
+	{"POST", "/api/v1/train/classes/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a class"},
 	{0},
 };

@@ -122,7 +122,7 @@ test('every interactive element on every page a role reaches is at least 44 × 4
 });
 
 // Pages reached only by a form or three clicks deep: an exam sitting (a worker starts one) and
-// a person's training file (from the matrix), a classroom session's pages.
+// a person's training file (from the matrix), a class's pages.
 test('training: the exam paper and a training file are 44-px targets at 360 px', async () => {
   const problems = [];
   const w = await signedIn(browser, srv.url, 'yuangong', DEMO_PASSWORD, PHONE);
@@ -138,19 +138,19 @@ test('training: the exam paper and a training file are 44-px targets at 360 px',
   await hr.page.click('.train-matrix tbody a');
   assert.match(hr.page.url(), /\/train\/people\/\d+$/);
   for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`file: ${b}`);
-  // classroom sessions: the list, the form, the trainer's screen with the QR (the demo's
-  // session running now), and the sign-in page a trainee's phone opens from the QR
-  for (const path of ['/train/sessions', '/train/sessions/new']) {
+  // classes: the list, the form, the trainer's screen with the QR (the demo's
+  // class running now), and the sign-in page a trainee's phone opens from the QR
+  for (const path of ['/train/classes', '/train/classes/new']) {
     await hr.page.goto(`${srv.url}${path}`);
     for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`${path}: ${b}`);
   }
-  const running = (await (await hr.page.request.get(`${srv.url}/api/v1/train/sessions`)).json()).items
+  const running = (await (await hr.page.request.get(`${srv.url}/api/v1/train/classes`)).json()).items
     .find((x) => x.signin_url);
-  assert.ok(running, 'the demo has a session running now');
-  await hr.page.goto(`${srv.url}/train/sessions/${running.id}`);
+  assert.ok(running, 'the demo has a class running now');
+  await hr.page.goto(`${srv.url}/train/classes/${running.id}`);
   assert.equal(await hr.page.locator('.train-qr svg').count(), 1, 'the QR on the trainer\'s screen');
-  for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`session: ${b}`);
-  await hr.page.screenshot({ path: new URL('../../docs/screenshots/train-session-qr.png', import.meta.url).pathname,
+  for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`class: ${b}`);
+  await hr.page.screenshot({ path: new URL('../../docs/screenshots/train-class-qr.png', import.meta.url).pathname,
     fullPage: true });
   await hr.ctx.close();
   const t = await signedIn(browser, srv.url, 'yuangong', DEMO_PASSWORD, PHONE);

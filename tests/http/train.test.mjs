@@ -264,7 +264,7 @@ test('a sitting left open past its time is marked by the scheduler on what was s
   await setClock(srv, T0);
 });
 
-test('a classroom session: the QR sign-in holds only inside its window, with the code shown now in its room, once', async () => {
+test('a class: the QR sign-in holds only inside its window, with the code shown now in its room, once', async () => {
   // the clock jumps past the idle timeout of a sign-in: each step signs in anew
   const as = async (u) => { const c = srv.client(); await c.apiLogin(u); return c; };
   let hr = await as('renshi'), w = worker;
@@ -273,21 +273,21 @@ test('a classroom session: the QR sign-in holds only inside its window, with the
   const d = day(T0 + 86400);
   const start = Date.parse(`${d}T09:00:00+08:00`) / 1000, end = start + 60 * 60;
   const body = { course_id: course, area_id: place('合成一车间 投料平台'), day: d, start: '09:00', minutes: 60 };
-  const bad = await hr.postJson('/api/v1/train/sessions', { ...body, start: '25:00' });
+  const bad = await hr.postJson('/api/v1/train/classes', { ...body, start: '25:00' });
   assert.equal(bad.status, 422);
   assert.equal(bad.json.error.field, 'start');
-  assert.equal((await worker.postJson('/api/v1/train/sessions', body)).status, 403);
-  const a = await hr.postJson('/api/v1/train/sessions', body);
+  assert.equal((await worker.postJson('/api/v1/train/classes', body)).status, 403);
+  const a = await hr.postJson('/api/v1/train/classes', body);
   assert.equal(a.status, 201, a.text);
   assert.deepEqual([a.json.starts_at, a.json.ends_at, a.json.signin_url], [start, end, null]);
-  const b = (await hr.postJson('/api/v1/train/sessions', { ...body, area_id: place('罐区 装卸站台') })).json;
+  const b = (await hr.postJson('/api/v1/train/classes', { ...body, area_id: place('罐区 装卸站台') })).json;
   const codeOf = async (id) => {
-    const url = (await hr.get(`/api/v1/train/sessions/${id}`)).json.signin_url;
-    assert.ok(url, 'the link is shown while the session runs');
+    const url = (await hr.get(`/api/v1/train/classes/${id}`)).json.signin_url;
+    assert.ok(url, 'the link is shown while the class runs');
     assert.match(url, new RegExp(`/train/signin/${id}\\?c=`));
     return new URL(url, 'http://x').searchParams.get('c');
   };
-  const signIn = (c, id, code) => c.postJson(`/api/v1/train/sessions/${id}/signin`, { code });
+  const signIn = (c, id, code) => c.postJson(`/api/v1/train/classes/${id}/signin`, { code });
   const before = (await w.get('/api/v1/train/me')).json.records.length;
 
   // before the window: refused, saying when it opens
@@ -297,7 +297,7 @@ test('a classroom session: the QR sign-in holds only inside its window, with the
   assert.equal(early.status, 409);
   assert.match(early.json.error.message, new RegExp(`签到尚未开始.*${d} 09:00`));
 
-  // inside: another session's (another place's) code is refused as such; its own signs in once
+  // inside: another class's (another place's) code is refused as such; its own signs in once
   await setClock(srv, start + 5 * 60);
   const [codeA, codeB] = [await codeOf(a.json.id), await codeOf(b.id)];
   const other = await signIn(w, a.json.id, codeB);
@@ -358,12 +358,12 @@ test('a classroom session: the QR sign-in holds only inside its window, with the
   // the trainer's screen: the QR while it runs, and who signed in
   const trainer = srv.client();
   await trainer.login('renshi');
-  const screen = await trainer.get(`/train/sessions/${a.json.id}`);
+  const screen = await trainer.get(`/train/classes/${a.json.id}`);
   assert.equal(screen.status, 200);
   assert.match(screen.text, /class="qr-label train-qr" data-train-qr="30"><svg/);
   assert.match(screen.text, /<ul class="list train-signins"><li>[^<]+ <span class="hint">09:05<\/span><\/li><li>/);
 
-  // after the end, even a code of the last minute is refused: the session is over
+  // after the end, even a code of the last minute is refused: the class is over
   await setClock(srv, end - 30);
   [hr, w] = [await as('renshi'), await as('yuangong')];
   const last = await codeOf(b.id);
@@ -371,9 +371,9 @@ test('a classroom session: the QR sign-in holds only inside its window, with the
   const late = await signIn(w, b.id, last);
   assert.equal(late.status, 409);
   assert.match(late.json.error.message, /本场培训已结束/);
-  assert.equal((await hr.get(`/api/v1/train/sessions/${b.id}`)).json.signed_in, 0);
+  assert.equal((await hr.get(`/api/v1/train/classes/${b.id}`)).json.signed_in, 0);
   await trainer.login('renshi');
-  const over = await trainer.get(`/train/sessions/${a.json.id}`);
+  const over = await trainer.get(`/train/classes/${a.json.id}`);
   assert.equal(over.status, 200);
   assert.match(over.text, /本场培训已结束/);
   assert.doesNotMatch(over.text, /train-qr/);

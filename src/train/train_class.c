@@ -1,21 +1,21 @@
 /*
- * train_session.c — classroom sessions (现场培训) and their QR sign-in.
+ * train_class.c — classes (现场培训) and their QR sign-in.
  *
- * A session is a course held at a place (an area) in a time window. HR or the safety
+ * A class is a course held at a place (an area) in a time window. HR or the safety
  * department plans it (the pages and API are web/entity.c's: this file declares the fields,
- * the scope — the area's unit within the caller's data scope — and how a session is stored);
+ * the scope — the area's unit within the caller's data scope — and how a class is stored);
  * during the window its page shows a QR code that trainees scan with their phones.
  *
  * Why the code changes every minute: a sign-in is proof that the person was in the room
  * (培训签到 is part of the training file, 生产经营单位安全培训规定 Art. 23). A fixed link would
  * be forwarded to the whole team in a chat group; the QR here carries a code derived from the
- * session's secret and the current minute, and a code older than TRAIN_CODE_SLOTS minutes is
+ * class's secret and the current minute, and a code older than TRAIN_CODE_SLOTS minutes is
  * refused, so only someone who sees the trainer's screen can sign in. The page reloads itself
- * (static/train.js) to show the next code. A code of another session (another room, another
+ * (static/train.js) to show the next code. A code of another class (another room, another
  * course) is refused as such, as is any sign-in outside the window and a second sign-in.
  *
  * A sign-in stores, in one transaction, the sign-in and a train_records row with the course's
- * hours (source 'class', session_id the proof), so the hours count on the person's file.
+ * hours (source 'class', class_id the proof), so the hours count on the person's file.
  */
 #include "train/train.h"
 #include "audit/audit.h"
@@ -39,8 +39,8 @@
 #define TRAIN_CODE_SECONDS 60	/* a code is drawn per minute */
 #define TRAIN_CODE_SLOTS 3	/* ... and accepted for three (the page reloads every 30 s) */
 #define TRAIN_CODE_LEN 10	/* hex characters */
-#define TRAIN_SESSION_MIN 15	/* minutes a session lasts, at least and at most */
-#define TRAIN_SESSION_MAX 720
+#define TRAIN_CLASS_MIN 15	/* minutes a class lasts, at least and at most */
+#define TRAIN_CLASS_MAX 720
 
 struct sess_row {
 	int64_t id, course_id, area_id, starts_at, ends_at, signed_in;
@@ -49,8 +49,8 @@ struct sess_row {
 };
 
 #define SESS_COLS "s.id, s.course_id, k.name, k.hours, s.area_id, a.name, s.starts_at, s.ends_at, s.secret," \
-	" s.active, (SELECT count(*) FROM train_signins g WHERE g.session_id = s.id)"
-#define SESS_FROM " FROM train_sessions s JOIN train_courses k ON k.id = s.course_id" \
+	" s.active, (SELECT count(*) FROM train_signins g WHERE g.class_id = s.id)"
+#define SESS_FROM " FROM train_classes s JOIN train_courses k ON k.id = s.course_id" \
 	" JOIN areas a ON a.id = s.area_id JOIN units un ON un.id = a.unit_id"
 
 /* ---- the code in the QR ---- */
@@ -66,8 +66,8 @@ static void code_at(const char *secret, int64_t slot, char out[TRAIN_CODE_LEN + 
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-/* 1: a code of the last TRAIN_CODE_SLOTS minutes; 2: an older code of this session; 0: not
- * a code of this session (another session's, another place's, or made up). */
+/* 1: a code of the last TRAIN_CODE_SLOTS minutes; 2: an older code of this class; 0: not
+ * a code of this class (another class's, another place's, or made up). */
 static int code_check(const char *secret, const char *code, int64_t starts_at, int64_t now)
 {
 	char c[TRAIN_CODE_LEN + 1];
@@ -106,7 +106,7 @@ static const struct form_field sess_fields[] = {
 	{"day", "train.day", FORM_DAY, FORM_REQUIRED, .max = 10},
 	{"start", "train.start_time", FORM_TEXT, FORM_REQUIRED, .max = 5,
 	 .attrs = "placeholder=\"08:30\" inputmode=\"numeric\""},
-	{"minutes", "train.duration", FORM_NUMBER, FORM_REQUIRED, .lo = TRAIN_SESSION_MIN, .hi = TRAIN_SESSION_MAX},
+	{"minutes", "train.duration", FORM_NUMBER, FORM_REQUIRED, .lo = TRAIN_CLASS_MIN, .hi = TRAIN_CLASS_MAX},
 	{0},
 };
 
@@ -203,12 +203,12 @@ static int64_t sess_store(struct req *r, const void *cur, const struct form *f)
 	int64_t starts = day_start_utc(day) + 60 * (int64_t)parse_hhmm(f->v[F_START].text);
 	int64_t ends = starts + 60 * (int64_t)f->v[F_MINUTES].num;
 	if (s)
-		return db_exec(r->db, "UPDATE train_sessions SET course_id = ?, area_id = ?, starts_at = ?, ends_at = ?"
+		return db_exec(r->db, "UPDATE train_classes SET course_id = ?, area_id = ?, starts_at = ?, ends_at = ?"
 			       " WHERE id = ?", "IIIII", f->v[F_COURSE].id, f->v[F_AREA].id, starts, ends, s->id) == DB_OK
 			? s->id : -1;
 	char secret[33];
 	text_random_token(secret, 16);
-	if (db_exec(r->db, "INSERT INTO train_sessions (course_id, area_id, starts_at, ends_at, secret, trainer_id,"
+	if (db_exec(r->db, "INSERT INTO train_classes (course_id, area_id, starts_at, ends_at, secret, trainer_id,"
 		    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", "IIIItII", f->v[F_COURSE].id, f->v[F_AREA].id, starts,
 		    ends, secret, r->who->user_id, clock_now()) != DB_OK)
 		return -1;
@@ -237,7 +237,7 @@ static json_t *sess_json(struct req *r, const void *row)
 			      "start", hhmm(r, s->starts_at), "minutes", (json_int_t)((s->ends_at - s->starts_at) / 60),
 			      "starts_at", (json_int_t)s->starts_at, "ends_at", (json_int_t)s->ends_at, "hours", s->hours,
 			      "active", s->active, "signed_in", (json_int_t)s->signed_in);
-	/* the current sign-in link only to those who run sessions, and only while it is open */
+	/* the current sign-in link only to those who run classes, and only while it is open */
 	int show = auth_has(r, "train.manage") && open_now(s, clock_now());
 	json_object_set_new(o, "signin_url", show ? json_string(signin_url(r, s)) : json_null());
 	return o;
@@ -251,14 +251,14 @@ static struct db_stmt *list_query(struct req *r)
 
 static void sess_list_html(struct req *r)
 {
-	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"train-sessions\"><thead><tr><th>%s</th>"
+	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"train-classes\"><thead><tr><th>%s</th>"
 		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(r, "train.course"), T(r, "train.time"),
 		    T(r, "train.place"), T(r, "train.signed_in"));
 	struct db_stmt *st = list_query(r);
 	while (st && db_step(st) == 1) {
 		struct sess_row s;
 		sess_from_row(r, st, &s);
-		html_printf(&r->out, "<tr><td><a href=\"/train/sessions/%D\">%s</a>", s.id, s.course);
+		html_printf(&r->out, "<tr><td><a href=\"/train/classes/%D\">%s</a>", s.id, s.course);
 		if (!s.active)
 			html_printf(&r->out, " <span class=\"badge bad\">%s</span>", T(r, "train.cancelled"));
 		html_printf(&r->out, "</td><td>%s %s–%s</td><td>%s</td><td>%D</td></tr>", day_text(r, s.starts_at),
@@ -274,7 +274,7 @@ static int sess_list_json(struct req *r, json_t *items)
 	return entity_json_rows(r, list_query(r), sess_from_row, &s, sess_json, items);
 }
 
-/* The trainer's screen: while the session runs, the QR of the current code (the page
+/* The trainer's screen: while the class runs, the QR of the current code (the page
  * reloads itself to follow the code); then who has signed in. */
 static void sess_tail(struct req *r, const void *row)
 {
@@ -293,11 +293,11 @@ static void sess_tail(struct req *r, const void *row)
 		sb_release(&svg);
 	} else {
 		html_printf(&r->out, "<p class=\"hint\">%s</p>",
-			    T(r, now < s->starts_at ? "train.err.session_not_started" : "train.err.session_over"));
+			    T(r, now < s->starts_at ? "train.err.class_not_started" : "train.err.class_over"));
 	}
 	html_printf(&r->out, "<h3>%s · %D</h3><ul class=\"list train-signins\">", T(r, "train.signed_in"), s->signed_in);
 	struct db_stmt *st = db_query(r->db, "SELECT p.name, g.signed_at FROM train_signins g JOIN persons p ON p.id = g.person_id"
-				      " WHERE g.session_id = ? ORDER BY g.signed_at, g.id LIMIT 1000", "I", s->id);
+				      " WHERE g.class_id = ? ORDER BY g.signed_at, g.id LIMIT 1000", "I", s->id);
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<li>%s <span class=\"hint\">%s</span></li>", db_col_text(st, 0),
 			    hhmm(r, db_col_i64(st, 1)));
@@ -305,25 +305,25 @@ static void sess_tail(struct req *r, const void *row)
 	html_printf(&r->out, "</ul></section>");
 }
 
-const struct entity train_session_entity = {
-	.name = "train_session", .path = "/train/sessions", .edit_perm = "train.manage",
-	.list_title = "train.sessions", .new_title = "train.session_new", .hint = "train.session_hint",
+const struct entity train_class_entity = {
+	.name = "train_class", .path = "/train/classes", .edit_perm = "train.manage",
+	.list_title = "train.classes", .new_title = "train.class_new", .hint = "train.class_hint",
 	.fields = sess_fields, .row_size = sizeof(struct sess_row), .flags = ENTITY_SHOW_CREATED,
 	.load = sess_load, .values = sess_values, .title = sess_title, .active = sess_active,
 	.defaults = sess_defaults, .check = sess_check, .store = sess_store,
-	.deactivate_sql = "UPDATE train_sessions SET active = 0 WHERE id = ?", .json = sess_json,
+	.deactivate_sql = "UPDATE train_classes SET active = 0 WHERE id = ?", .json = sess_json,
 	.list_html = sess_list_html, .list_json = sess_list_json, .show_tail = sess_tail,
-	.api_path = "/api/v1/train/sessions",
+	.api_path = "/api/v1/train/classes",
 };
 
-ENTITY_HANDLERS(train_session_entity, train_sessions_page, train_session_new_page, train_session_create_post,
-		train_session_edit_page, train_session_update_post, train_session_deactivate_post,
-		train_api_sessions, train_api_session, train_api_session_create, train_api_session_update,
-		train_api_session_deactivate)
+ENTITY_HANDLERS(train_class_entity, train_classes_page, train_class_new_page, train_class_create_post,
+		train_class_edit_page, train_class_update_post, train_class_deactivate_post,
+		train_api_classes, train_api_class, train_api_class_create, train_api_class_update,
+		train_api_class_deactivate)
 
 /* ---- signing in ---- */
 
-/* Any person who takes courses may sign in to any session (a contractor's people sit in the
+/* Any person who takes courses may sign in to any class (a contractor's people sit in the
  * plant's classes): what decides is the code and the clock, not the data scope. */
 struct signin_err {
 	int status;
@@ -331,8 +331,8 @@ struct signin_err {
 	const char *detail;	/* a time to add to the message, or NULL */
 };
 
-/* The session of :id for signing in (active, any scope). 0, or -1 with e set. */
-static int signin_session(struct req *r, struct sess_row *s, struct signin_err *e)
+/* The class of :id for signing in (active, any scope). 0, or -1 with e set. */
+static int signin_class(struct req *r, struct sess_row *s, struct signin_err *e)
 {
 	int64_t id;
 	struct db_stmt *st = req_param_id(r, "id", &id) ? NULL
@@ -354,12 +354,12 @@ static int signin_check(struct req *r, const struct sess_row *s, const char *cod
 {
 	int64_t now = clock_now();
 	if (now < s->starts_at) {
-		*e = (struct signin_err){409, "train.err.session_not_started", NULL,
+		*e = (struct signin_err){409, "train.err.class_not_started", NULL,
 			arena_printf(&r->arena, "%s %s", day_text(r, s->starts_at), hhmm(r, s->starts_at))};
 		return -1;
 	}
 	if (now > s->ends_at) {
-		*e = (struct signin_err){409, "train.err.session_over", NULL,
+		*e = (struct signin_err){409, "train.err.class_over", NULL,
 			arena_printf(&r->arena, "%s %s", day_text(r, s->ends_at), hhmm(r, s->ends_at))};
 		return -1;
 	}
@@ -371,7 +371,7 @@ static int signin_check(struct req *r, const struct sess_row *s, const char *cod
 		return -1;
 	}
 	int64_t at = 0;
-	if (person && db_get_i64(r->db, &at, "SELECT signed_at FROM train_signins WHERE session_id = ? AND person_id = ?",
+	if (person && db_get_i64(r->db, &at, "SELECT signed_at FROM train_signins WHERE class_id = ? AND person_id = ?",
 				 "II", s->id, person) == 1) {
 		*e = (struct signin_err){409, "train.err.signed_already", NULL, hhmm(r, at)};
 		return -1;
@@ -392,14 +392,14 @@ static int signin_store(struct req *r, const struct sess_row *s, const char *cod
 		db_rollback(r->db);
 		return -1;
 	}
-	if (db_exec(r->db, "INSERT INTO train_records (person_id, course_id, done_on, hours, source, session_id, created_at)"
+	if (db_exec(r->db, "INSERT INTO train_records (person_id, course_id, done_on, hours, source, class_id, created_at)"
 		    " VALUES (?, ?, ?, ?, 'class', ?, ?)", "IIIIII", person, s->course_id, day_of(s->starts_at),
 		    (int64_t)s->hours, s->id, now) != DB_OK)
 		goto unavailable;
 	int64_t rec = db_last_id(r->db);
-	if (db_exec(r->db, "INSERT INTO train_signins (session_id, person_id, signed_at, record_id) VALUES (?, ?, ?, ?)",
+	if (db_exec(r->db, "INSERT INTO train_signins (class_id, person_id, signed_at, record_id) VALUES (?, ?, ?, ?)",
 		    "IIII", s->id, person, now, rec) != DB_OK ||
-	    audit_req(r, "train_session", s->id, "signin", arena_printf(&r->arena, "person %lld", (long long)person)) != DB_OK ||
+	    audit_req(r, "train_class", s->id, "signin", arena_printf(&r->arena, "person %lld", (long long)person)) != DB_OK ||
 	    db_commit(r->db) != DB_OK)
 		goto unavailable;
 	return 0;
@@ -427,19 +427,19 @@ static void signin_fail(struct req *r, const struct signin_err *e)
 
 static void signin_card(struct req *r, const struct sess_row *s)
 {
-	html_printf(&r->out, "<h1>%s</h1><p class=\"train-session-what\">%s %s–%s · %s · %d %s</p>", s->course,
+	html_printf(&r->out, "<h1>%s</h1><p class=\"train-class-what\">%s %s–%s · %s · %d %s</p>", s->course,
 		    day_text(r, s->starts_at), hhmm(r, s->starts_at), hhmm(r, s->ends_at), s->area, s->hours,
 		    T(r, "train.hours"));
 }
 
-/* GET /train/signin/:id?c=CODE — what the phone opens after scanning: the session and a
+/* GET /train/signin/:id?c=CODE — what the phone opens after scanning: the class and a
  * button, or at once the reason it cannot be signed (nothing is stored by a GET). */
 int train_signin_page(struct req *r)
 {
 	struct sess_row s;
 	struct signin_err e;
 	const char *code = req_query(r, "c");
-	if (signin_session(r, &s, &e) ||
+	if (signin_class(r, &s, &e) ||
 	    signin_check(r, &s, code, train_person_of_user(r->db, r->who->user_id, 0), &e)) {
 		signin_fail(r, &e);
 		return 0;
@@ -458,7 +458,7 @@ int train_signin_post(struct req *r)
 {
 	struct sess_row s;
 	struct signin_err e;
-	if (signin_session(r, &s, &e) || signin_store(r, &s, req_form(r, "c"), &e)) {
+	if (signin_class(r, &s, &e) || signin_store(r, &s, req_form(r, "c"), &e)) {
 		signin_fail(r, &e);
 		return 0;
 	}
@@ -471,17 +471,17 @@ int train_signin_post(struct req *r)
 	return 0;
 }
 
-/* POST /api/v1/train/sessions/:id/signin {"code": "..."} */
+/* POST /api/v1/train/classes/:id/signin {"code": "..."} */
 int train_api_signin(struct req *r)
 {
 	struct sess_row s;
 	struct signin_err e;
 	json_t *c = r->json ? json_object_get(r->json, "code") : NULL;
-	if (signin_session(r, &s, &e) || signin_store(r, &s, json_is_string(c) ? json_string_value(c) : NULL, &e)) {
+	if (signin_class(r, &s, &e) || signin_store(r, &s, json_is_string(c) ? json_string_value(c) : NULL, &e)) {
 		signin_fail(r, &e);
 		return 0;
 	}
-	resp_json(r, 201, json_pack("{s:I, s:I, s:s, s:i, s:s}", "session_id", (json_int_t)s.id, "signed_at",
+	resp_json(r, 201, json_pack("{s:I, s:I, s:s, s:i, s:s}", "class_id", (json_int_t)s.id, "signed_at",
 				    (json_int_t)clock_now(), "course", s.course, "hours", s.hours, "day",
 				    day_text(r, s.starts_at)));
 	return 0;
