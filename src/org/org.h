@@ -61,6 +61,9 @@ void org_gen_password(char out[24]);
 
 extern const struct route org_routes[];
 /* its entry in the module table (base/module.h), listed in src/modules.c */
+/* `path` (local, starting with /) as an absolute URL on the host the request came to, for
+ * a QR code a phone scans; the path alone when the Host header is not a plain host name. */
+const char *org_abs_url(struct req *r, const char *path);
 /* The link a printed QR code carries: scheme and host of this request, then /a/<token> (the
  * area labels, and the risk notice cards that send a scan to the hazard report of the place). */
 const char *org_qr_url(struct req *r, const char *token);

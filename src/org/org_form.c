@@ -209,7 +209,7 @@ int org_unit_usable(struct req *r, int64_t unit_id)
 	return ok > 0;
 }
 
-const char *org_qr_url(struct req *r, const char *token)
+const char *org_abs_url(struct req *r, const char *path)
 {
 	const char *host = req_header(r, "Host");
 	int ok = host && *host && strlen(host) <= 255;
@@ -217,7 +217,11 @@ const char *org_qr_url(struct req *r, const char *token)
 		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		     (*p >= '0' && *p <= '9') || strchr(".-:[]", *p);
 	if (!ok)
-		return arena_printf(&r->arena, "/a/%s", token);
-	return arena_printf(&r->arena, "%s://%s/a/%s", cfg.secure_cookies ? "https" : "http",
-			    host, token);
+		return path;
+	return arena_printf(&r->arena, "%s://%s%s", cfg.secure_cookies ? "https" : "http", host, path);
+}
+
+const char *org_qr_url(struct req *r, const char *token)
+{
+	return org_abs_url(r, arena_printf(&r->arena, "/a/%s", token));
 }

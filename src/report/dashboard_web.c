@@ -14,6 +14,7 @@
 #include "check/check.h"
 #include "report/report.h"
 #include "risk/risk.h"
+#include "train/train.h"
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -468,6 +469,9 @@ int dash_page(struct req *r)
 	/* incidents, near misses and the lost-time injury frequency rate (accident module) */
 	html_printf(o, "</section><section class=\"card\" id=\"dash-accidents\"><h2>%s</h2>", T(r, "accident.stats"));
 	accident_stats_html(r, d.unit_id, d.from, d.to);
+	/* training hours (安全教育培训: the training module) */
+	html_printf(o, "</section><section class=\"card\" id=\"train-hours\"><h2>%s</h2>", T(r, "train.hours_title"));
+	train_hours_html(r, d.unit_id, d.from, d.to);
 	html_printf(o, "</section><section class=\"dash-charts\">");
 	struct chart c;
 	struct chart c7;

@@ -10,6 +10,7 @@
  */
 #include "accident/accident.h"
 #include "check/check.h"
+#include "train/train.h"
 #include "report/report.h"
 #include "base/clock.h"
 #include "web/html.h"
@@ -103,6 +104,8 @@ int monthly_page(struct req *r)
 	check_coverage_html(r, d.unit_id, d.from, d.to);
 	html_printf(o, "<h2 id=\"accidents\">8. %s</h2>", T(r, "accident.stats"));
 	accident_stats_html(r, d.unit_id, d.from, d.to);
+	html_printf(o, "<h2 id=\"train-hours\">9. %s</h2>", T(r, "train.hours_title"));
+	train_hours_html(r, d.unit_id, d.from, d.to);
 	html_printf(o, "<footer class=\"footnotes\"><h2>%s</h2><dl>", T(r, "report.definitions"));
 	for (int i = 0; i < KPI_COUNT; i++)
 		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, kpi_key(i)), T(r, arena_printf(&r->arena, "%s.f", kpi_key(i))));

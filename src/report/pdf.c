@@ -13,6 +13,7 @@
  */
 #include "report/report.h"
 #include "check/check.h"
+#include "train/train.h"
 #include "base/clock.h"
 #include "db/db.h"
 #include "web/page.h"
@@ -349,6 +350,22 @@ static void render(struct req *r, const struct dash *d, const char *month, cairo
 	static const double cw[CHECK_COVERAGE_COLS] = {165, 70, 70, 70, 70, 70};
 	if (nc)
 		table(&p, CHECK_COVERAGE_COLS, cw, cov, nc, 1, 0x3e, 2);
+
+	/* 8. training hours (the training module), as the HTML report has them */
+	struct train_hours th;
+	if (!train_hours(r, d->unit_id, d->from, d->to, &th)) {
+		heading(&p, arena_printf(&r->arena, "8. %s", T(r, "train.hours_title")));
+		p.y += text(&p, MARGIN, p.y, arena_printf(&r->arena, "%s %lld %s · %s %lld · %s %lld", T(r, "train.period_hours"),
+			    (long long)th.hours, T(r, "train.hours"), T(r, "train.people_trained"), (long long)th.people,
+			    T(r, "train.classes_held"), (long long)th.classes), 10, 0, 0, 0) + 4;
+		const char *months[12];
+		for (int i = 0; i < 6; i++) {
+			months[i] = arena_printf(&r->arena, "%d-%02d", th.month[i] / 100, th.month[i] % 100);
+			months[6 + i] = arena_printf(&r->arena, "%lld", (long long)th.month_hours[i]);
+		}
+		static const double tw[6] = {85, 85, 85, 85, 85, 85};
+		table(&p, 6, tw, months, 2, 1, 0, 2);
+	}
 	footer(&p);
 	cairo_show_page(p.cr);
 }

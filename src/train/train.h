@@ -96,11 +96,116 @@ int train_attempt_submit(const struct actor *a, int64_t attempt_id, const json_t
 /* The sitting as the person sees it (questions with shuffled options, saved answers, time
  * left, the result once marked); NULL when it is not the actor's. */
 json_t *train_attempt_json(const struct actor *a, int64_t attempt_id);
-/* Mark sittings whose time ran out unsubmitted (scheduler job). */
+/* Mark sittings whose time ran out unsubmitted, and send the day's reminders (scheduler job). */
 int train_sched_run(struct db *c, int64_t now);
+/* Once a local day: remind the person and their team leader 30 and 7 days before a
+ * requirement falls due and once when it has passed. Messages sent, or -1. */
+int train_remind_run(struct db *c, int64_t now);
 /* The person row of the actor (created when missing, inside a transaction). */
 int64_t train_actor_person(const struct actor *a, int create);
 int64_t train_person_of_user(struct db *c, int64_t user_id, int create);
+
+/* ---- classes and their QR sign-in (train_class.c) ---- */
+struct entity;
+extern const struct entity train_class_entity;
+int train_classes_page(struct req *r);
+int train_class_new_page(struct req *r);
+int train_class_create_post(struct req *r);
+int train_class_edit_page(struct req *r);
+int train_class_update_post(struct req *r);
+int train_class_deactivate_post(struct req *r);
+int train_api_classes(struct req *r);
+int train_api_class(struct req *r);
+int train_api_class_create(struct req *r);
+int train_api_class_update(struct req *r);
+int train_api_class_deactivate(struct req *r);
+int train_signin_page(struct req *r);
+int train_signin_post(struct req *r);
+int train_api_signin(struct req *r);
+
+/* ---- a course's materials (train_material.c) ---- */
+/* The type of a file by its first bytes: the MIME type and *kind (pdf, image, video) of the
+ * formats a browser shows by itself, or NULL (and *kind NULL) for anything else. */
+const char *train_sniff(const unsigned char *b, size_t n, const char **kind);
+int train_course_page(struct req *r);
+int train_material_post(struct req *r);
+int train_material_get(struct req *r);
+int train_api_materials(struct req *r);
+int train_api_material_create(struct req *r);
+
+/* ---- question banks from Excel (train_import.c) ---- */
+/* One question as a sheet row gives it (cells: type, question, options, answer, category,
+ * difficulty), checked. 0 with q filled (free with train_bank_q_free), or -1 with *why a
+ * catalogue key (train.import.err_*): an unknown type, no question, too few options, no
+ * answer (train.import.err_no_answer), an answer that is no option, a bad difficulty. */
+struct train_bank_q {
+	const char *kind;	/* single, multi, judge, fill */
+	char *stem, *options, *answer, *category;	/* options and answer as train_questions keeps them */
+	int difficulty;		/* 1..3 */
+};
+int train_bank_row(const char *const cells[6], struct train_bank_q *q, const char **why);
+void train_bank_q_free(struct train_bank_q *q);
+int train_api_bank_import(struct req *r);
+int train_bank_import_post(struct req *r);
+
+/* ---- what HR and the safety department manage (train_admin.c) ---- */
+extern const struct entity train_course_entity, train_requirement_entity, train_exam_entity;
+int train_courses_admin_page(struct req *r);
+int train_course_new_page(struct req *r);
+int train_course_create_post(struct req *r);
+int train_course_edit_page(struct req *r);
+int train_course_update_post(struct req *r);
+int train_course_deactivate_post(struct req *r);
+int train_api_courses(struct req *r);
+int train_api_course(struct req *r);
+int train_api_course_create(struct req *r);
+int train_api_course_update(struct req *r);
+int train_api_course_deactivate(struct req *r);
+int train_requirements_page(struct req *r);
+int train_requirement_new_page(struct req *r);
+int train_requirement_create_post(struct req *r);
+int train_requirement_edit_page(struct req *r);
+int train_requirement_update_post(struct req *r);
+int train_requirement_deactivate_post(struct req *r);
+int train_api_requirements(struct req *r);
+int train_api_requirement(struct req *r);
+int train_api_requirement_create(struct req *r);
+int train_api_requirement_update(struct req *r);
+int train_api_requirement_deactivate(struct req *r);
+int train_exams_page(struct req *r);
+int train_exam_new_page(struct req *r);
+int train_exam_create_post(struct req *r);
+int train_exam_edit_page(struct req *r);
+int train_exam_update_post(struct req *r);
+int train_exam_deactivate_post(struct req *r);
+int train_api_exams(struct req *r);
+int train_api_exam(struct req *r);
+int train_api_exam_create(struct req *r);
+int train_api_exam_update(struct req *r);
+int train_api_exam_deactivate(struct req *r);
+
+/* ---- a person's training file: as JSON (train_web.c), printed and exported (train_file_export.c) ---- */
+/* The file of a person (persons.id > 0, or -users.id): requirements, records (with the sign-in
+ * proof of a class), exam results and total hours; NULL on a database error. */
+json_t *train_file_json(struct req *r, int64_t person_or_user);
+int train_file_pdf(struct req *r);
+int train_file_xlsx(struct req *r);
+int train_my_file_pdf(struct req *r);
+int train_my_file_xlsx(struct req *r);
+
+/* ---- hours for the dashboard and the monthly report (train_report.c) ---- */
+struct train_hours {
+	int64_t hours, people, classes;	/* in the period */
+	int month[6];			/* the last six months to the period's end: YYYYMM */
+	int64_t month_hours[6];
+};
+/* The unit subtree's training in [from, to) (UTC local midnights). 0, or -1 (no such unit). */
+int train_hours(struct req *r, int64_t unit_id, int64_t from, int64_t to, struct train_hours *out);
+void train_hours_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
+
+/* ---- self-study time from the course page's heartbeats (train_study.c) ---- */
+int train_api_study(struct req *r);
+int64_t train_study_seconds(struct req *r, int64_t course);
 
 /* ---- pages, API, demo ---- */
 int train_demo_load(struct db *c);

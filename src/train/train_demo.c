@@ -8,6 +8,7 @@
 #include "train/train.h"
 #include "base/clock.h"
 #include "base/day.h"
+#include "base/text.h"
 #include "db/db.h"
 
 #include <stdlib.h>
@@ -253,5 +254,20 @@ int train_demo_load(struct db *c)
 		       " score, passed) VALUES (?, ?, ?, ?, ?, '[]', '{}', 50, 0)",
 		    "IIIII", exam, failed, now - 3 * 86400 - 900, now - 3 * 86400 + 300, now - 3 * 86400) != DB_OK)
 		return -1;
+	/* classes: one running now (its page shows the sign-in QR), one tomorrow at 09:00 */
+	static const struct { const char *course, *area; int tomorrow; } classes[] = {
+		{"ppe", "合成一车间 反应釜区", 0},
+		{"hot_work", "罐区 装卸站台", 1},
+	};
+	for (size_t i = 0; i < sizeof classes / sizeof *classes; i++) {
+		int64_t from = classes[i].tomorrow ? day_start_utc(today + 1) + 9 * 3600 : now / 60 * 60 - 30 * 60;
+		char secret[33];
+		text_random_token(secret, 16);
+		if (db_exec(c, "INSERT INTO train_classes (course_id, area_id, starts_at, ends_at, secret, trainer_id, created_at)"
+			       " SELECT ?, a.id, ?, ?, ?, (SELECT id FROM users WHERE username = 'renshi'), ? FROM areas a"
+			       " WHERE a.name = ? LIMIT 1", "IIItIt", course_id(c, classes[i].course), from, from + 120 * 60,
+			    secret, now, classes[i].area) != DB_OK)
+			return -1;
+	}
 	return 0;
 }

@@ -123,16 +123,19 @@ int train_sched_run(struct db *c, int64_t now)
 	if (db_get_i64(c, &open, "SELECT count(*) FROM train_attempts WHERE submitted_at = 0 AND deadline < ?", "I",
 		       now) != 1)
 		return -1;
-	if (!open)
-		return 0;
-	if (db_begin(c) != DB_OK)
-		return -1;
-	int n = close_expired(c, 0, now);
-	if (n < 0 || db_commit(c) != DB_OK) {
-		db_rollback(c);
-		return -1;
+	int n = 0;
+	if (open) {
+		if (db_begin(c) != DB_OK)
+			return -1;
+		n = close_expired(c, 0, now);
+		if (n < 0 || db_commit(c) != DB_OK) {
+			db_rollback(c);
+			return -1;
+		}
 	}
-	return n;
+	/* and once a day, the reminders before requirements fall due (train_remind.c) */
+	int m = train_remind_run(c, now);
+	return m < 0 ? -1 : n + m;
 }
 
 int64_t train_attempt_start(const struct actor *a, int64_t exam_id, struct train_err *e)
@@ -183,8 +186,11 @@ int64_t train_attempt_start(const struct actor *a, int64_t exam_id, struct train
 	}
 	int64_t qs[TRAIN_MAX_QUESTIONS * 5];
 	int n = 0;
-	st = db_query(c, "SELECT id FROM train_questions WHERE course_id = ? AND active = 1 ORDER BY id LIMIT 1000",
-		      "I", course);
+	/* the exam's category and band of difficulty (0712_train_bank_import.sql) */
+	st = db_query(c, "SELECT q.id FROM train_questions q JOIN train_exams x ON x.id = ? WHERE q.course_id = ?"
+		      " AND q.active = 1 AND (x.category IS NULL OR q.category = x.category)"
+		      " AND q.difficulty BETWEEN x.difficulty_min AND x.difficulty_max ORDER BY q.id LIMIT 1000",
+		      "II", exam_id, course);
 	while (st && db_step(st) == 1)
 		qs[n++] = db_col_i64(st, 0);
 	db_done(c, st);

@@ -6,6 +6,7 @@
  */
 #include "train/train.h"
 #include "base/module.h"
+#include "web/entity.h"
 
 static const struct module_perm perms[] = {
 	{"train.take", "worker team_leader ws_safety ws_director safety_dept safety_director principal hr equip_manager"},
@@ -55,6 +56,17 @@ static const struct module_job jobs[] = {
 	"\"person_id\":{\"type\":\"integer\"},\"course_id\":{\"type\":\"integer\"}," \
 	"\"done_on\":{\"type\":\"string\",\"format\":\"date\"},\"hours\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":200}}}"
 
+#define SIGNIN_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"code\":{\"type\":\"string\",\"maxLength\":16," \
+	"\"description\":\"the code in the class's QR link (changes every minute)\"}}}"
+#define SIGNED_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"class_id\",\"signed_at\",\"hours\"],\"properties\":{" \
+	"\"class_id\":{\"type\":\"integer\"},\"signed_at\":{\"type\":\"integer\"},\"course\":{\"type\":\"string\"}," \
+	"\"hours\":{\"type\":\"integer\"},\"day\":{\"type\":\"string\",\"format\":\"date\"}}}"
+
+static const struct entity *const entities[] = {&train_class_entity, &train_course_entity, &train_requirement_entity,
+						       &train_exam_entity, NULL};
+
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/train/me", NULL, FILE_SCHEMA},
 	{"GET", "/api/v1/train/people/:id", NULL, FILE_SCHEMA},
@@ -64,6 +76,7 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/train/attempts/:id/answers", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/attempts/:id/submit", ANSWERS_SCHEMA, ATTEMPT_SCHEMA},
 	{"POST", "/api/v1/train/records", RECORD_SCHEMA, FILE_SCHEMA},
+	{"POST", "/api/v1/train/classes/:id/signin", SIGNIN_SCHEMA, SIGNED_SCHEMA},
 	{0},
 };
 
@@ -76,4 +89,5 @@ const struct module train_module = {
 	.jobs = jobs,
 	.schemas = schemas,
 	.demo_load = train_demo_load,
+	.entities = entities,
 };

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/entity.h"
 #include "web/page.h"
 
 #include <stdlib.h>
@@ -70,7 +71,7 @@ static json_t *status_json(struct train_req_status *v, int n)
 	return a;
 }
 
-static json_t *file_json(struct req *r, int64_t id)
+json_t *train_file_json(struct req *r, int64_t id)
 {
 	struct train_req_status *v;
 	int n = train_person_status(r->db, id, day_of(clock_now()), &v);
@@ -80,14 +81,22 @@ static json_t *file_json(struct req *r, int64_t id)
 	train_status_free(v, n);
 	json_t *recs = json_array(), *atts = json_array();
 	int64_t hours = 0;
-	struct db_stmt *st = db_query(r->db, "SELECT t.course_id, k.name, t.done_on, t.hours, t.source FROM train_records t"
-		" JOIN train_courses k ON k.id = t.course_id JOIN persons p ON p.id = t.person_id"
+	/* a class attended: the sign-in is the proof (when, and where: train_class.c) */
+	struct db_stmt *st = db_query(r->db, "SELECT t.course_id, k.name, t.done_on, t.hours, t.source, g.signed_at, a.name"
+		" FROM train_records t JOIN train_courses k ON k.id = t.course_id JOIN persons p ON p.id = t.person_id"
+		" LEFT JOIN train_signins g ON g.record_id = t.id LEFT JOIN train_classes s ON s.id = t.class_id"
+		" LEFT JOIN areas a ON a.id = s.area_id"
 		" WHERE (p.id = ? OR p.user_id = ?) ORDER BY t.done_on DESC, t.id DESC LIMIT 500", "II", id, -id);
 	while (st && db_step(st) == 1) {
 		hours += db_col_i64(st, 3);
-		json_array_append_new(recs, json_pack("{s:I, s:s, s:o, s:I, s:s}", "course_id", (json_int_t)db_col_i64(st, 0),
+		json_t *rec = json_pack("{s:I, s:s, s:o, s:I, s:s}", "course_id", (json_int_t)db_col_i64(st, 0),
 			"course", db_col_text(st, 1), "done_on", day_json(db_col_i64(st, 2)), "hours",
-			(json_int_t)db_col_i64(st, 3), "source", db_col_text(st, 4)));
+			(json_int_t)db_col_i64(st, 3), "source", db_col_text(st, 4));
+		if (!db_col_null(st, 5)) {
+			json_object_set_new(rec, "signed_at", json_integer(db_col_i64(st, 5)));
+			json_object_set_new(rec, "place", json_string(db_col_text(st, 6)));
+		}
+		json_array_append_new(recs, rec);
 	}
 	db_done(r->db, st);
 	st = db_query(r->db, "SELECT a.id, x.title, a.submitted_at, a.score, a.passed FROM train_attempts a"
@@ -125,10 +134,16 @@ static void file_html(struct req *r, json_t *f)
 	}
 	html_printf(&r->out, "</ul></section><section class=\"card\"><h2>%s · %D %s</h2><ul class=\"list train-records\">",
 		    T(r, "train.records"), (int64_t)json_integer_value(json_object_get(f, "hours")), T(r, "train.hours"));
-	json_array_foreach(json_object_get(f, "records"), i, x)
-		html_printf(&r->out, "<li>%s · %s · %D %s</li>", json_string_value(json_object_get(x, "done_on")),
+	json_array_foreach(json_object_get(f, "records"), i, x) {
+		html_printf(&r->out, "<li>%s · %s · %D %s", json_string_value(json_object_get(x, "done_on")),
 			    json_string_value(json_object_get(x, "course")),
 			    (int64_t)json_integer_value(json_object_get(x, "hours")), T(r, "train.hours"));
+		if (json_object_get(x, "signed_at"))
+			html_printf(&r->out, " <span class=\"hint train-proof\">%s %s · %s</span>", T(r, "train.signed"),
+				    page_time(r, json_integer_value(json_object_get(x, "signed_at"))),
+				    json_string_value(json_object_get(x, "place")));
+		html_printf(&r->out, "</li>");
+	}
 	html_printf(&r->out, "</ul></section><section class=\"card\"><h2>%s</h2><ul class=\"list train-exams-done\">",
 		    T(r, "train.exam_results"));
 	json_array_foreach(json_object_get(f, "exams"), i, x) {
@@ -177,9 +192,22 @@ static void exams_html(struct req *r)
 	html_printf(&r->out, "</ul></section>");
 }
 
+/* the courses with their materials (train_material.c): a course's page plays its videos */
+static void courses_html(struct req *r)
+{
+	struct db_stmt *st = db_query(r->db, "SELECT k.id, k.name, (SELECT count(*) FROM train_materials m"
+		" WHERE m.course_id = k.id AND m.active = 1) FROM train_courses k WHERE k.active = 1 ORDER BY k.code LIMIT 100", "");
+	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"list train-courses\">", T(r, "train.courses"));
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<li><a href=\"/train/courses/%D\">%s</a> <span class=\"hint\">%D</span></li>",
+			    db_col_i64(st, 0), db_col_text(st, 1), db_col_i64(st, 2));
+	db_done(r->db, st);
+	html_printf(&r->out, "</ul></section>");
+}
+
 static int train_me_page(struct req *r)
 {
-	json_t *f = file_json(r, me(r));
+	json_t *f = train_file_json(r, me(r));
 	if (!f) {
 		fail_page(r, 503, T(r, "error.unavailable"), NULL);
 		return 0;
@@ -187,9 +215,19 @@ static int train_me_page(struct req *r)
 	page_begin(r, T(r, "train.title"));
 	html_printf(&r->out, "<div class=\"stack train-me\">");
 	exams_html(r);
+	courses_html(r);
 	file_html(r, f);
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/train/file.pdf\">%s</a> <a class=\"button\""
+		    " href=\"/train/file.xlsx\">%s</a></p>", T(r, "train.print"), T(r, "train.export_xlsx"));
 	if (auth_has(r, "train.view"))
-		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a></p>", T(r, "train.matrix"));
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/matrix\">%s</a>"
+			    " <a class=\"button\" href=\"/train/classes\">%s</a></p>", T(r, "train.matrix"),
+			    T(r, "train.classes"));
+	if (auth_has(r, "train.manage"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/train/admin/courses\">%s</a>"
+			    " <a class=\"button\" href=\"/train/admin/requirements\">%s</a>"
+			    " <a class=\"button\" href=\"/train/admin/exams\">%s</a></p>", T(r, "train.admin.courses"),
+			    T(r, "train.admin.requirements"), T(r, "train.admin.exams"));
 	html_printf(&r->out, "</div>");
 	json_decref(f);
 	page_end(r);
@@ -198,7 +236,7 @@ static int train_me_page(struct req *r)
 
 static int train_api_me(struct req *r)
 {
-	json_t *f = file_json(r, me(r));
+	json_t *f = train_file_json(r, me(r));
 	if (!f) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
@@ -216,11 +254,13 @@ static int train_person_page(struct req *r)
 	}
 	if (train_in_scope(r, id))
 		return 0;
-	json_t *f = file_json(r, id);
+	json_t *f = train_file_json(r, id);
 	char *name = NULL;
 	db_get_text(r->db, &name, "SELECT name FROM persons WHERE id = ?", "I", id);
 	page_begin(r, T(r, "train.file"));
-	html_printf(&r->out, "<h1>%s · %s</h1><div class=\"stack\">", name ? name : "", T(r, "train.file"));
+	html_printf(&r->out, "<h1>%s · %s</h1><p><a class=\"button\" href=\"/train/people/%D/file.pdf\">%s</a>"
+		    " <a class=\"button\" href=\"/train/people/%D/file.xlsx\">%s</a></p><div class=\"stack\">",
+		    name ? name : "", T(r, "train.file"), id, T(r, "train.print"), id, T(r, "train.export_xlsx"));
 	if (f)
 		file_html(r, f);
 	html_printf(&r->out, "</div>");
@@ -239,7 +279,7 @@ static int train_api_person(struct req *r)
 	}
 	if (train_in_scope(r, id))
 		return 0;
-	json_t *f = file_json(r, id);
+	json_t *f = train_file_json(r, id);
 	if (!f) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
@@ -609,7 +649,7 @@ static int train_api_record(struct req *r)
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
-	json_t *f = file_json(r, person);
+	json_t *f = train_file_json(r, person);
 	resp_json(r, 201, f ? f : json_object());
 	return 0;
 }
@@ -629,5 +669,47 @@ const struct route train_routes[] = {
 	{"POST", "/api/v1/train/attempts/:id/answers", train_api_answers, "train.take", ROUTE_API, "Save answers"},
 	{"POST", "/api/v1/train/attempts/:id/submit", train_api_submit, "train.take", ROUTE_API, "Hand in the answer sheet"},
 	{"POST", "/api/v1/train/records", train_api_record, "train.manage", ROUTE_API, "Record a completed course"},
+	ENTITY_PAGE_ROUTES("/train/classes", "train.view", "train.view", "train.manage", "Class",
+			   train_classes_page, train_class_new_page, train_class_create_post, train_class_edit_page,
+			   train_class_update_post, train_class_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/classes", "train.view", "train.manage", "Class",
+			  train_api_classes, train_api_class, train_api_class_create, train_api_class_update,
+			  train_api_class_deactivate),
+	{"GET", "/train/courses/:id", train_course_page, "train.take", 0, "A course and its materials"},
+	{"POST", "/train/courses/:id/materials", train_material_post, "train.manage", 0, "Upload a course material"},
+	{"GET", "/train/materials/:id", train_material_get, "train.take", 0, "A material's file (Range supported)"},
+	{"GET", "/api/v1/train/courses/:id/materials", train_api_materials, "train.take", ROUTE_API | ROUTE_PAGED,
+	 "A course's materials"},
+	{"POST", "/api/v1/train/courses/:id/materials", train_api_material_create, "train.manage", ROUTE_API,
+	 "Upload a course material (multipart: kind, title, file)"},
+	{"POST", "/train/courses/:id/questions/import", train_bank_import_post, "train.manage", 0,
+	 "Import a question bank from XLSX/CSV (dry_run=1 checks only)"},
+	{"POST", "/api/v1/train/courses/:id/questions/import", train_api_bank_import, "train.manage", ROUTE_API,
+	 "Import a question bank (multipart file; dry_run=1): counts, errors by row and column"},
+	ENTITY_PAGE_ROUTES("/train/admin/courses", "train.manage", "train.manage", "train.manage", "Course",
+			   train_courses_admin_page, train_course_new_page, train_course_create_post, train_course_edit_page,
+			   train_course_update_post, train_course_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/courses", "train.manage", "train.manage", "Course", train_api_courses,
+			  train_api_course, train_api_course_create, train_api_course_update, train_api_course_deactivate),
+	ENTITY_PAGE_ROUTES("/train/admin/requirements", "train.manage", "train.manage", "train.manage", "Training requirement",
+			   train_requirements_page, train_requirement_new_page, train_requirement_create_post,
+			   train_requirement_edit_page, train_requirement_update_post, train_requirement_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/requirements", "train.manage", "train.manage", "Training requirement",
+			  train_api_requirements, train_api_requirement, train_api_requirement_create,
+			  train_api_requirement_update, train_api_requirement_deactivate),
+	ENTITY_PAGE_ROUTES("/train/admin/exams", "train.manage", "train.manage", "train.manage", "Exam", train_exams_page,
+			   train_exam_new_page, train_exam_create_post, train_exam_edit_page, train_exam_update_post,
+			   train_exam_deactivate_post),
+	ENTITY_API_ROUTES("/api/v1/train/exams", "train.manage", "train.manage", "Exam", train_api_exams, train_api_exam,
+			  train_api_exam_create, train_api_exam_update, train_api_exam_deactivate),
+	{"GET", "/train/file.pdf", train_my_file_pdf, "train.take", 0, "My training file, A4 PDF"},
+	{"GET", "/train/file.xlsx", train_my_file_xlsx, "train.take", 0, "My training file, XLSX"},
+	{"GET", "/train/people/:id/file.pdf", train_file_pdf, "train.view", 0, "A person's training file, A4 PDF"},
+	{"GET", "/train/people/:id/file.xlsx", train_file_xlsx, "train.view", 0, "A person's training file, XLSX"},
+	{"POST", "/api/v1/train/courses/:id/study", train_api_study, "train.take", ROUTE_API,
+	 "A heartbeat of the course page while it is visible (self-study time)"},
+	{"GET", "/train/signin/:id", train_signin_page, "train.take", 0, "A class's sign-in (the QR's link)"},
+	{"POST", "/train/signin/:id", train_signin_post, "train.take", 0, "Sign in to a class"},
+	{"POST", "/api/v1/train/classes/:id/signin", train_api_signin, "train.take", ROUTE_API, "Sign in to a class"},
 	{0},
 };

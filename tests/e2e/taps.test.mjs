@@ -25,7 +25,7 @@ const EXTRA = {
     '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2'],
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
-  renshi: ['/ppe/unequipped'],
+  renshi: ['/ppe/unequipped', '/train/courses/1'],
   banzhang: ['/duties/letters/5'],
   admin: ['/admin/duty'],
   ws1anquan: ['/permits/5', '/contractors/ratings/5'],
@@ -129,7 +129,7 @@ test('every interactive element on every page a role reaches is at least 44 × 4
 });
 
 // Pages reached only by a form or three clicks deep: an exam sitting (a worker starts one) and
-// a person's training file (from the matrix).
+// a person's training file (from the matrix), a class's pages.
 test('training: the exam paper and a training file are 44-px targets at 360 px', async () => {
   const problems = [];
   const w = await signedIn(browser, srv.url, 'yuangong', DEMO_PASSWORD, PHONE);
@@ -145,6 +145,26 @@ test('training: the exam paper and a training file are 44-px targets at 360 px',
   await hr.page.click('.train-matrix tbody a');
   assert.match(hr.page.url(), /\/train\/people\/\d+$/);
   for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`file: ${b}`);
+  // classes: the list, the form, the trainer's screen with the QR (the demo's
+  // class running now), and the sign-in page a trainee's phone opens from the QR
+  for (const path of ['/train/classes', '/train/classes/new']) {
+    await hr.page.goto(`${srv.url}${path}`);
+    for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`${path}: ${b}`);
+  }
+  const running = (await (await hr.page.request.get(`${srv.url}/api/v1/train/classes`)).json()).items
+    .find((x) => x.signin_url);
+  assert.ok(running, 'the demo has a class running now');
+  await hr.page.goto(`${srv.url}/train/classes/${running.id}`);
+  assert.equal(await hr.page.locator('.train-qr svg').count(), 1, 'the QR on the trainer\'s screen');
+  for (const b of await hr.page.evaluate(smallTargets, MIN)) problems.push(`class: ${b}`);
+  await hr.page.screenshot({ path: new URL('../../docs/screenshots/train-class-qr.png', import.meta.url).pathname,
+    fullPage: true });
   await hr.ctx.close();
+  const t = await signedIn(browser, srv.url, 'yuangong', DEMO_PASSWORD, PHONE);
+  await t.page.goto(new URL(running.signin_url, srv.url).href);
+  for (const b of await t.page.evaluate(smallTargets, MIN)) problems.push(`sign-in: ${b}`);
+  await t.page.click('.train-signin button');
+  assert.match(await t.page.textContent('.notice'), /已签到/);
+  await t.ctx.close();
   assert.deepEqual(problems, []);
 });

@@ -193,6 +193,13 @@ test('every GET route answers its normal call, and says which query parameters i
   goodPath.check_record = sql('SELECT record_id FROM check_results WHERE rowid = (SELECT min(rowid) FROM check_results)');
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
+  // a material for training course 1, so that /train/materials/1 has a file to serve
+  sql("INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('params-pdf', 'application/pdf', x'255044462D312E34', 0);"
+    + " INSERT INTO train_materials (id, course_id, sha256, kind, mime, title, size, created_at)"
+    + " VALUES (1, 1, 'params-pdf', 'pdf', 'application/pdf', 'p', 8, 0)");
+  // the sign-in link of the demo's class running now (its code changes every minute)
+  const hr = await fetch(`${srv.url}/api/v1/train/classes/1`, { headers: { Authorization: `Bearer ${tokens.hr}` } });
+  BASE_QUERY['GET /train/signin/:id'] = new URL((await hr.json()).signin_url, srv.url).search;
   const bad = [];
   for (const rt of routes.filter((r) => r.method === 'GET')) {
     const res = await call(rt, roleFor(rt), pathWith(rt));

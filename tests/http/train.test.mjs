@@ -5,7 +5,9 @@
 // training that blocks, and who may see whose file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, setClock, serverNow, tick } from './lib.mjs';
+import { xlsxText } from './xlsx.mjs';
 
 let srv, T0, guard, worker, opt;
 const H = 3600;
@@ -209,6 +211,11 @@ test('overdue training blocks; files and the matrix follow the data scope', asyn
   assert.ok(zhao, 'HR sees the plant');
   assert.ok(all.people.some((p) => Object.values(p.cells).some((x) => x.state === 'overdue')));
   assert.equal((await leader.get(`/api/v1/train/people/${zhao.id}`)).status, 404);
+  // the print and the export follow the same scope
+  assert.equal((await leader.get(`/train/people/${zhao.id}/file.pdf`)).status, 404);
+  const x = await hr.get(`/train/people/${zhao.id}/file.xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-disposition'), /attachment; filename="training-file.xlsx"/);
   assert.equal((await worker.get(`/api/v1/train/people/${row.id}`)).status, 403);
   const page = srv.client();
   await page.login('renshi');
@@ -255,4 +262,121 @@ test('a sitting left open past its time is marked by the scheduler on what was s
   const a = (await d.get(`/api/v1/train/attempts/${s.json.id}`)).json;
   assert.deepEqual([a.submitted, a.late, a.passed, a.score], [true, true, false, 0]);
   await setClock(srv, T0);
+});
+
+test('a class: the QR sign-in holds only inside its window, with the code shown now in its room, once', async () => {
+  // the clock jumps past the idle timeout of a sign-in: each step signs in anew
+  const as = async (u) => { const c = srv.client(); await c.apiLogin(u); return c; };
+  let hr = await as('renshi'), w = worker;
+  const course = (await worker.get('/api/v1/train/me')).json.requirements.find((x) => x.course === '年度安全再培训').course_id;
+  const place = (n) => opt.areas.find((a) => a.name === n).id;
+  const d = day(T0 + 86400);
+  const start = Date.parse(`${d}T09:00:00+08:00`) / 1000, end = start + 60 * 60;
+  const body = { course_id: course, area_id: place('合成一车间 投料平台'), day: d, start: '09:00', minutes: 60 };
+  const bad = await hr.postJson('/api/v1/train/classes', { ...body, start: '25:00' });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'start');
+  assert.equal((await worker.postJson('/api/v1/train/classes', body)).status, 403);
+  const a = await hr.postJson('/api/v1/train/classes', body);
+  assert.equal(a.status, 201, a.text);
+  assert.deepEqual([a.json.starts_at, a.json.ends_at, a.json.signin_url], [start, end, null]);
+  const b = (await hr.postJson('/api/v1/train/classes', { ...body, area_id: place('罐区 装卸站台') })).json;
+  const codeOf = async (id) => {
+    const url = (await hr.get(`/api/v1/train/classes/${id}`)).json.signin_url;
+    assert.ok(url, 'the link is shown while the class runs');
+    assert.match(url, new RegExp(`/train/signin/${id}\\?c=`));
+    return new URL(url, 'http://x').searchParams.get('c');
+  };
+  const signIn = (c, id, code) => c.postJson(`/api/v1/train/classes/${id}/signin`, { code });
+  const before = (await w.get('/api/v1/train/me')).json.records.length;
+
+  // before the window: refused, saying when it opens
+  await setClock(srv, start - 60);
+  [hr, w] = [await as('renshi'), await as('yuangong')];
+  const early = await signIn(w, a.json.id, '0123456789');
+  assert.equal(early.status, 409);
+  assert.match(early.json.error.message, new RegExp(`签到尚未开始.*${d} 09:00`));
+
+  // inside: another class's (another place's) code is refused as such; its own signs in once
+  await setClock(srv, start + 5 * 60);
+  const [codeA, codeB] = [await codeOf(a.json.id), await codeOf(b.id)];
+  const other = await signIn(w, a.json.id, codeB);
+  assert.equal(other.status, 422);
+  assert.equal(other.json.error.field, 'code');
+  assert.match(other.json.error.message, /不属于本场培训/);
+  const ok = await signIn(w, a.json.id, codeA);
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.hours, a.json.hours);
+  const twice = await signIn(w, a.json.id, codeA);
+  assert.equal(twice.status, 409);
+  assert.match(twice.json.error.message, /已签到本场培训.*09:05/);
+  const me = (await w.get('/api/v1/train/me')).json;
+  assert.equal(me.records.length, before + 1);
+  assert.deepEqual([me.records[0].source, me.records[0].done_on, me.records[0].hours, me.records[0].place],
+    ['class', d, a.json.hours, '合成一车间 投料平台']);
+  // the sign-in is the proof in the file's print and export
+  const file = async (ext) => {
+    const r = await fetch(`${srv.url}/train/file.${ext}`, { headers: { Authorization: `Bearer ${w.bearer}` } });
+    assert.equal(r.status, 200);
+    return [r.headers.get('content-type'), Buffer.from(await r.arrayBuffer())];
+  };
+  const [pdfType, pdf] = await file('pdf');
+  assert.equal(pdfType, 'application/pdf');
+  const printed = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString();
+  assert.match(printed, /安全教育培训档案/);
+  assert.match(printed, new RegExp(`已签到 ${d} 09:05 · 合成一车间 投料平台`));
+  const [, xlsx] = await file('xlsx');
+  assert.match(xlsxText(xlsx), new RegExp(`已签到 ${d} 09:05 · 合成一车间 投料平台`));
+
+  // a photo of the code sent on: expired ten minutes later; the code on the screen then works (page flow)
+  await setClock(srv, start + 15 * 60);
+  const leader = srv.client();
+  await leader.login('banzhang');
+  const stale = await leader.get(`/train/signin/${a.json.id}?c=${codeA}`);
+  assert.equal(stale.status, 422);
+  assert.match(stale.text, /签到码已过期/);
+  const fresh = await codeOf(a.json.id);
+  const confirm = await leader.get(`/train/signin/${a.json.id}?c=${fresh}`);
+  assert.equal(confirm.status, 200);
+  assert.match(confirm.text, /<form method="post" action="\/train\/signin\/\d+">/);
+  const done = await leader.post(`/train/signin/${a.json.id}`, { c: fresh });
+  assert.equal(done.status, 200, done.text);
+  assert.match(done.text, /已签到/);
+
+  // the day's hours on the dashboard and in the monthly report (and its PDF)
+  const boss = await as('anhuan');
+  const board = await boss.get(`/dashboard?from=${d}&to=${d}`);
+  assert.equal(board.status, 200);
+  assert.match(board.text, new RegExp(`<section class="card" id="train-hours">.*data-hours="${2 * a.json.hours}"`, 's'));
+  const month = await boss.get(`/reports/monthly?month=${d.slice(0, 7)}`);
+  assert.match(month.text, /id="train-hours"/);
+  assert.ok(Number(/data-hours="(\d+)"/.exec(month.text)[1]) >= 2 * a.json.hours);
+  const mpdf = await fetch(`${srv.url}/reports/monthly.pdf?month=${d.slice(0, 7)}`, { headers: { Authorization: `Bearer ${boss.bearer}` } });
+  assert.equal(mpdf.status, 200);
+  assert.match(execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(await mpdf.arrayBuffer()) }).toString(), /安全教育培训学时/);
+
+  // the trainer's screen: the QR while it runs, and who signed in
+  const trainer = srv.client();
+  await trainer.login('renshi');
+  const screen = await trainer.get(`/train/classes/${a.json.id}`);
+  assert.equal(screen.status, 200);
+  assert.match(screen.text, /class="qr-label train-qr" data-train-qr="30"><svg/);
+  assert.match(screen.text, /<ul class="list train-signins"><li>[^<]+ <span class="hint">09:05<\/span><\/li><li>/);
+
+  // after the end, even a code of the last minute is refused: the class is over
+  await setClock(srv, end - 30);
+  [hr, w] = [await as('renshi'), await as('yuangong')];
+  const last = await codeOf(b.id);
+  await setClock(srv, end + 1);
+  const late = await signIn(w, b.id, last);
+  assert.equal(late.status, 409);
+  assert.match(late.json.error.message, /本场培训已结束/);
+  assert.equal((await hr.get(`/api/v1/train/classes/${b.id}`)).json.signed_in, 0);
+  await trainer.login('renshi');
+  const over = await trainer.get(`/train/classes/${a.json.id}`);
+  assert.equal(over.status, 200);
+  assert.match(over.text, /本场培训已结束/);
+  assert.doesNotMatch(over.text, /train-qr/);
+  await setClock(srv, T0);
+  worker = await as('yuangong');
 });

@@ -121,3 +121,25 @@ export async function makeXlsxBomb({ size = 256 << 20, fill = 'A',
   files[member] = { deflated: Buffer.concat(parts), crc, length: declared ?? length };
   return zip(files);
 }
+
+// The text of a workbook's shared strings and inline strings (what an export wrote), read
+// through the zip's central directory: enough to check what an XLSX export says.
+export function xlsxText(buf) {
+  let end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('not a zip');
+  let p = buf.readUInt32LE(end + 16);
+  const out = [];
+  for (let n = buf.readUInt16LE(end + 10); n > 0; n--) {
+    const method = buf.readUInt16LE(p + 10), size = buf.readUInt32LE(p + 20);
+    const nl = buf.readUInt16LE(p + 28), el = buf.readUInt16LE(p + 30), cl = buf.readUInt16LE(p + 32);
+    const name = buf.subarray(p + 46, p + 46 + nl).toString();
+    const local = buf.readUInt32LE(p + 42);
+    if (/^xl\/(sharedStrings|worksheets\/sheet\d+)\.xml$/.test(name)) {
+      const from = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const raw = buf.subarray(from, from + size);
+      out.push((method === 8 ? zlib.inflateRawSync(raw) : raw).toString());
+    }
+    p += 46 + nl + el + cl;
+  }
+  return out.join('\n').replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}

@@ -9,6 +9,7 @@
 #include "base/day.h"
 #include "cert/cert.h"
 #include "db/db.h"
+#include "http/range.h"
 #include "train/train.h"
 
 #include <stdlib.h>
@@ -137,4 +138,87 @@ TEST(train_blocks_failed_guardian_and_overdue)
 	CHECK_INT(cert_may_operate(c, 1, "excavation", day, &why, &detail), 1);
 	free(detail);
 	db_close(c);
+}
+
+/* A material's type comes from its first bytes: each accepted format, and what is refused
+ * (HTML, a QuickTime or HEIC file in an ISO box, too few bytes). */
+TEST(train_sniff_magic_bytes)
+{
+	const char *kind;
+	CHECK_STR(train_sniff((const unsigned char *)"%PDF-1.7\n", 9, &kind), "application/pdf");
+	CHECK_STR(kind, "pdf");
+	CHECK_STR(train_sniff((const unsigned char *)"\xff\xd8\xff\xe0", 4, &kind), "image/jpeg");
+	CHECK_STR(train_sniff((const unsigned char *)"\x89PNG\r\n\x1a\n", 8, &kind), "image/png");
+	CHECK_STR(train_sniff((const unsigned char *)"RIFF\0\0\0\0WEBPVP8 ", 16, &kind), "image/webp");
+	CHECK_STR(kind, "image");
+	CHECK_STR(train_sniff((const unsigned char *)"\0\0\0\x18" "ftypmp42", 12, &kind), "video/mp4");
+	CHECK_STR(kind, "video");
+	CHECK_STR(train_sniff((const unsigned char *)"\x1a\x45\xdf\xa3", 4, &kind), "video/webm");
+	CHECK(!train_sniff((const unsigned char *)"\0\0\0\x14" "ftypqt  ", 12, &kind));
+	CHECK(!train_sniff((const unsigned char *)"\0\0\0\x18" "ftypheic", 12, &kind));
+	CHECK(!train_sniff((const unsigned char *)"<html><body>", 12, &kind));
+	CHECK(kind == NULL);
+	CHECK(!train_sniff((const unsigned char *)"%PDF", 4, &kind));
+}
+
+/* One byte range of a Range header against a 100-byte body. */
+TEST(train_http_range)
+{
+	size_t a = 7, b = 7;
+	CHECK_INT(http_range(NULL, 100, &a, &b), 0);
+	CHECK_INT(http_range("bytes=0-9", 100, &a, &b), 1);
+	CHECK_INT(a, 0);
+	CHECK_INT(b, 9);
+	CHECK_INT(http_range("bytes=90-", 100, &a, &b), 1);
+	CHECK_INT(b, 99);
+	CHECK_INT(http_range("bytes=50-500", 100, &a, &b), 1);	/* clipped to the end */
+	CHECK_INT(b, 99);
+	CHECK_INT(http_range("bytes=-10", 100, &a, &b), 1);
+	CHECK_INT(a, 90);
+	CHECK_INT(http_range("bytes=-500", 100, &a, &b), 1);	/* more than there is: all */
+	CHECK_INT(a, 0);
+	CHECK_INT(http_range("bytes=100-", 100, &a, &b), -1);	/* past the end: 416 */
+	CHECK_INT(http_range("bytes=-0", 100, &a, &b), -1);
+	CHECK_INT(http_range("bytes=0-", 0, &a, &b), -1);
+	CHECK_INT(http_range("bytes=9-3", 100, &a, &b), 0);	/* malformed: the whole body */
+	CHECK_INT(http_range("bytes=0-1,5-6", 100, &a, &b), 0);	/* several: the whole body */
+	CHECK_INT(http_range("items=0-1", 100, &a, &b), 0);
+	CHECK_INT(http_range("bytes=x-1", 100, &a, &b), 0);
+	CHECK_INT(http_range("bytes=99999999999999999999-", 100, &a, &b), 0);
+}
+
+/* A question bank row as plants write it: labels dropped from options, letters for the
+ * answer; a row without an answer, or with an answer that is no option, refused. */
+TEST(train_bank_row_checks)
+{
+	struct train_bank_q q;
+	const char *why;
+	const char *multi[6] = {"多选", " 动火前应做什么？ ", "A、清除可燃物\nB. 配备灭火器\nC) 关闭报警", "a,b", "动火作业", "难"};
+	CHECK_INT(train_bank_row(multi, &q, &why), 0);
+	CHECK_STR(q.kind, "multi");
+	CHECK_STR(q.stem, "动火前应做什么？");
+	CHECK_STR(q.options, "[\"清除可燃物\",\"配备灭火器\",\"关闭报警\"]");
+	CHECK_STR(q.answer, "[0,1]");
+	CHECK_STR(q.category, "动火作业");
+	CHECK_INT(q.difficulty, 3);
+	train_bank_q_free(&q);
+	const char *judge[6] = {"判断", "可以不办作业证。", "", "×", "", ""};
+	CHECK_INT(train_bank_row(judge, &q, &why), 0);
+	CHECK_STR(q.answer, "[0]");
+	CHECK_INT(q.difficulty, 2);
+	train_bank_q_free(&q);
+	const char *none[6] = {"单选", "题目", "A. 甲|B. 乙", " ", "", ""};
+	CHECK_INT(train_bank_row(none, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_no_answer");
+	const char *off[6] = {"单选", "题目", "A. 甲|B. 乙", "C", "", ""};
+	CHECK_INT(train_bank_row(off, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_answer");
+	const char *two[6] = {"单选", "题目", "A. 甲|B. 乙", "AB", "", ""};
+	CHECK_INT(train_bank_row(two, &q, &why), -1);
+	const char *kind[6] = {"问答", "题目", "", "x", "", ""};
+	CHECK_INT(train_bank_row(kind, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_type");
+	const char *dif[6] = {"填空", "题目", "", "通风", "", "很难"};
+	CHECK_INT(train_bank_row(dif, &q, &why), -1);
+	CHECK_STR(why, "train.import.err_difficulty");
 }
