@@ -67,7 +67,33 @@ static const struct module_job jobs[] = {
 static const struct entity *const entities[] = {&train_class_entity, &train_course_entity, &train_requirement_entity,
 						       &train_exam_entity, NULL};
 
+/* uploads (multipart), the bank import's report and the self-study heartbeat */
+#define MATERIAL_IN \
+	"{\"type\":\"object\",\"x-media\":\"multipart/form-data\",\"required\":[\"file\",\"kind\",\"title\"],\"properties\":{" \
+	"\"file\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"PDF, JPEG/PNG/WebP or MP4/WebM, checked by its first bytes\"}," \
+	"\"kind\":{\"type\":\"string\",\"enum\":[\"pdf\",\"image\",\"video\"]},\"title\":{\"type\":\"string\",\"maxLength\":100}}}"
+#define MATERIAL_OUT \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"course_id\":{\"type\":\"integer\"}," \
+	"\"kind\":{\"type\":\"string\"},\"mime\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"}," \
+	"\"sha256\":{\"type\":\"string\"},\"created_at\":{\"type\":\"integer\"}}}"
+#define BANK_IN \
+	"{\"type\":\"object\",\"x-media\":\"multipart/form-data\",\"required\":[\"file\"],\"properties\":{" \
+	"\"file\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"XLSX or CSV, columns found by their titles\"}," \
+	"\"dry_run\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"],\"description\":\"1: check and count only\"}}}"
+#define BANK_OUT \
+	"{\"type\":\"object\",\"properties\":{\"dry_run\":{\"type\":\"boolean\"},\"rows\":{\"type\":\"integer\"}," \
+	"\"created\":{\"type\":\"integer\"},\"existing\":{\"type\":\"integer\"},\"by_kind\":{\"type\":\"object\",\"properties\":{" \
+	"\"single\":{\"type\":\"integer\"},\"multi\":{\"type\":\"integer\"},\"judge\":{\"type\":\"integer\"},\"fill\":{\"type\":\"integer\"}}}," \
+	"\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"row\":{\"type\":\"integer\"}," \
+	"\"column\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}},\"error_count\":{\"type\":\"integer\"}}}"
+#define STUDY_OUT \
+	"{\"type\":\"object\",\"properties\":{\"seconds\":{\"type\":\"integer\",\"description\":\"time counted on the course page\"}," \
+	"\"required_seconds\":{\"type\":\"integer\"},\"completed\":{\"type\":\"boolean\"},\"beat_every\":{\"type\":\"integer\"}}}"
+
 static const struct module_schema schemas[] = {
+	{"POST", "/api/v1/train/courses/:id/materials", MATERIAL_IN, MATERIAL_OUT},
+	{"POST", "/api/v1/train/courses/:id/questions/import", BANK_IN, BANK_OUT},
+	{"POST", "/api/v1/train/courses/:id/study", MODULE_NO_BODY, STUDY_OUT},
 	{"GET", "/api/v1/train/me", NULL, FILE_SCHEMA},
 	{"GET", "/api/v1/train/people/:id", NULL, FILE_SCHEMA},
 	{"GET", "/api/v1/train/matrix", NULL, MATRIX_SCHEMA},
