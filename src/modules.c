@@ -24,6 +24,7 @@
 #include "report/report.h"
 #include "risk/risk.h"
 #include "check/check.h"
+#include "emerg/emerg.h"
 #include "sched/sched.h"
 #include "train/train.h"
 #include "web/home.h"
@@ -47,6 +48,7 @@ const struct module *const anquan_modules[] = {
 	&risk_module,
 	&check_module,
 	&train_module,
+	&emerg_module,
 	NULL,
 };
 
