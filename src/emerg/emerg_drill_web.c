@@ -79,7 +79,8 @@ static int drill_visible(struct req *r, const struct emerg_drill *d)
 {
 	if (!auth_scope_allows(r, d->unit_id, d->commander_id))
 		return 0;
-	return d->announced || strcmp(d->status, "planned") || auth_has(r, "emerg.manage");
+	return d->announced || strcmp(d->status, "planned") || auth_has(r, "emerg.manage") ||
+	       (r->who && d->commander_id == r->who->user_id);
 }
 
 int emerg_drill_load(struct req *r, int64_t id, void *row)
@@ -326,7 +327,7 @@ static int year_of(struct req *r)
 	int y, m, dd;
 	day_to_ymd(day_today(), &y, &m, &dd);
 	int64_t want = y;
-	if (req_query(r, "year") && req_query_int(r, "year", 2000, 2100, &want))
+	if (req_query_int(r, "year", 2000, 2100, &want) < 0)
 		return 0;
 	return (int)want;
 }
@@ -393,10 +394,10 @@ static void standing_json(struct req *r, int64_t unit_id, const char *name, cons
 static struct db_stmt *year_query(struct req *r, int year)
 {
 	return db_query(r->db, "SELECT " DRILL_COLS DRILL_FROM " WHERE u.path LIKE ? AND (? = 0 OR d.commander_id = ?)"
-			       " AND d.planned_on >= ? AND d.planned_on < ? AND (d.announced = 1 OR d.status != 'planned' OR ? = 1)"
+			       " AND d.planned_on >= ? AND d.planned_on < ? AND (d.announced = 1 OR d.status != 'planned' OR ? = 1 OR d.commander_id = ?)"
 			       " ORDER BY d.planned_on, d.id LIMIT 500",
-			"tIIIIi", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r),
-			day_from_ymd(year, 1, 1), day_from_ymd(year + 1, 1, 1), auth_has(r, "emerg.manage"));
+			"tIIIIiI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r),
+			day_from_ymd(year, 1, 1), day_from_ymd(year + 1, 1, 1), auth_has(r, "emerg.manage"), r->who->user_id);
 }
 
 static void drill_list_html(struct req *r)
