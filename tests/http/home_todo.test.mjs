@@ -42,6 +42,7 @@ function listed(href, html) {
   if (href.startsWith('/equipment')) return (html.match(/<tr class="eq-/g) || []).length;
   if (href.startsWith('/checks')) return (html.match(/<li data-task="/g) || []).length;
   if (href.startsWith('/risk/acks')) return (html.match(/<li data-ack="/g) || []).length;
+  if (href.startsWith('/emerg')) return (html.match(/<li data-emerg-row="/g) || []).length;
   if (href.startsWith('/risk')) return (html.match(/<tr data-event="/g) || []).length;
   throw new Error(`no counter for ${href}`);
 }
@@ -67,7 +68,7 @@ test('each "waiting for me" count is exactly the list its link opens', async () 
   // the lines of every module were compared
   for (const key of ['hazard.todo.rectify', 'hazard.todo.accept', 'hazard.todo.review', 'hazard.todo.verify',
     'hazard.todo.reported', 'permit.todo.approve', 'permit.todo.guard', 'permit.todo.close', 'cert.todo.expiring',
-    'equip.todo.due', 'risk.todo.acks', 'risk.todo.tasks', 'risk.todo.approve', 'check.todo.due']) assert.ok(seen.has(key), `${key} was compared`);
+    'equip.todo.due', 'risk.todo.acks', 'risk.todo.tasks', 'risk.todo.approve', 'check.todo.due', 'emerg.todo.actions', 'emerg.todo.resources']) assert.ok(seen.has(key), `${key} was compared`);
 });
 
 test('HR sees expiring certificates, the equipment manager inspections due', async () => {
