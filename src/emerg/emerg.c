@@ -80,3 +80,16 @@ int emerg_resource_state(int64_t today, int quantity, int min_quantity, int64_t 
 		s |= EMERG_RES_CHECK;
 	return s;
 }
+
+enum emerg_review emerg_plan_review(int64_t approved, int months, int64_t today, int64_t *due)
+{
+	*due = day_add_months(approved, months);
+	if (today > *due)
+		return EMERG_REVIEW_OVERDUE;
+	return *due - today <= EMERG_REVIEW_WARN_DAYS ? EMERG_REVIEW_DUE : EMERG_REVIEW_OK;
+}
+
+const char *emerg_review_code(enum emerg_review s)
+{
+	return s == EMERG_REVIEW_OVERDUE ? "overdue" : s == EMERG_REVIEW_DUE ? "due" : "ok";
+}

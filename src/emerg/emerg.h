@@ -64,6 +64,14 @@ int emerg_plan_proposals(const struct emerg_minimum *m, int year, int64_t today,
 extern const char *const emerg_mark_actions[];
 int emerg_mark_known(const char *action);
 
+/* ---- plans (emerg.c) ---- */
+#define EMERG_REVIEW_WARN_DAYS 60	/* a review this close reminds the plan's owner */
+enum emerg_review { EMERG_REVIEW_OK, EMERG_REVIEW_DUE, EMERG_REVIEW_OVERDUE };
+/* A plan approved on `approved` is evaluated again `months` later (Art. 35: 36 by default):
+ * *due gets that day; DUE within EMERG_REVIEW_WARN_DAYS of it, OVERDUE from the day after. */
+enum emerg_review emerg_plan_review(int64_t approved, int months, int64_t today, int64_t *due);
+const char *emerg_review_code(enum emerg_review s);	/* ok, due, overdue */
+
 /* ---- supplies (emerg.c) ---- */
 #define EMERG_EXPIRY_WARN_DAYS 30	/* an expiry this close warns the owner */
 #define EMERG_CHECK_DAYS 31		/* a monthly check older than this is due */

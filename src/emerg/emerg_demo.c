@@ -2,7 +2,9 @@
  * emerg_demo.c — the demo's emergency records, dated from clock_now(): a year of drills of
  * the first synthesis workshop and the plant (ended, with check-ins, the key actions'
  * times, evaluations and the actions they raised — one still open for the workshop's
- * safety officer), one announced drill ahead and one unannounced, and the supplies of the
+ * safety officer), one announced drill ahead and one unannounced, three plans (the
+ * comprehensive one due for its three-yearly review; the on-site plan of the feeding platform
+ * with its roles, steps and the response cards of two posts), and the supplies of the
  * workshop and the tank farm, one of them expiring within the month.
  */
 #include "emerg/emerg.h"
@@ -71,10 +73,79 @@ static const struct demo_res res[] = {
 	{NULL},
 };
 
+struct demo_plan {
+	const char *unit, *kind, *title, *area;
+	int approved_days_ago;
+};
+
+/* the comprehensive plan's review falls due within the month (its owner is reminded) */
+static const struct demo_plan plans[] = {
+	{"江宁精细化工有限公司", "comprehensive", "生产安全事故综合应急预案", NULL, 3 * 365 - 20},
+	{"罐区", "special", "危险化学品泄漏专项应急预案", "罐区 甲类储罐区", 400},
+	{"合成一车间", "onsite", "投料平台甲醇泄漏现场处置方案", "合成一车间 投料平台", 200},
+	{NULL},
+};
+
+struct demo_part {
+	const char *kind, *title, *body, *user, *phone, *position;
+};
+
+static const struct demo_part parts[] = {
+	{"scenario", "投料时甲醇管线法兰泄漏", "泄漏量小于50 L，未着火；可能引发火灾和人员中毒。", NULL, NULL, NULL},
+	{"level", "班组级响应", "泄漏可控、无人员受伤：班组处置，报告车间。", NULL, NULL, NULL},
+	{"level", "车间级响应", "泄漏不可控或有人员受伤：车间启动方案，报告公司。", NULL, NULL, NULL},
+	{"role", "现场指挥", "组织处置、下达疏散指令、向公司报告。", "ws1zhuren", "13800000001", NULL},
+	{"role", "现场处置", "佩戴正压式呼吸器关阀、堵漏。", "banzhang", "13800000002", NULL},
+	{"step", "发现泄漏，立即报警并报告班长", "", NULL, NULL, NULL},
+	{"step", "关闭投料阀门，停止投料", "", NULL, NULL, NULL},
+	{"step", "佩戴正压式呼吸器，用吸附棉围堵", "", NULL, NULL, NULL},
+	{"step", "疏散无关人员至北侧集合点", "", NULL, NULL, NULL},
+	{"step", "集合点清点人数并报告现场指挥", "", NULL, NULL, NULL},
+	{"card", "操作工应急处置卡", "1. 报警 2. 关投料阀 3. 戴呼吸器围堵 4. 撤离至北侧集合点", NULL, NULL, "操作工"},
+	{"card", "班组长应急处置卡", "1. 确认险情并报告车间 2. 指挥处置 3. 清点人数", NULL, NULL, "班组长"},
+	{NULL},
+};
+
+static int demo_plans(struct db *c, int64_t today, int64_t now)
+{
+	int64_t owner = user_id(c, "anhuan");
+	for (const struct demo_plan *p = plans; p->title; p++) {
+		int64_t area = 0;
+		if (p->area)
+			db_get_i64(c, &area, "SELECT id FROM areas WHERE name = ?", "t", p->area);
+		int64_t approved = today - p->approved_days_ago;
+		if (db_exec(c, "INSERT INTO emerg_plans (unit_id, kind, title, area_id, owner_id, approved_on, review_months, created_at)"
+			       " VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, 36, ?)", "IttIIII", unit_named(c, p->unit), p->kind, p->title,
+			    area, owner, approved, now) != DB_OK)
+			return -1;
+		int64_t id = db_last_id(c);
+		if (db_exec(c, "INSERT INTO emerg_plan_versions (plan_id, version, approved_on, created_by, created_at)"
+			       " VALUES (?, 1, ?, ?, ?)", "IIII", id, approved, owner, now) != DB_OK)
+			return -1;
+		if (strcmp(p->kind, "onsite"))
+			continue;
+		int seq[5] = {0};
+		for (const struct demo_part *q = parts; q->kind; q++) {
+			int k = !strcmp(q->kind, "scenario") ? 0 : !strcmp(q->kind, "level") ? 1 : !strcmp(q->kind, "role") ? 2
+				: !strcmp(q->kind, "step") ? 3 : 4;
+			int64_t pos = 0;
+			if (q->position)
+				db_get_i64(c, &pos, "SELECT id FROM positions WHERE name = ?", "t", q->position);
+			if (db_exec(c, "INSERT INTO emerg_plan_parts (plan_id, kind, seq, title, body, user_id, phone, position_id)"
+				       " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0))", "ItittItI", id, q->kind, ++seq[k],
+				    q->title, q->body, q->user ? user_id(c, q->user) : (int64_t)0, q->phone ? q->phone : "", pos) != DB_OK)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int emerg_demo_load(struct db *c)
 {
 	int64_t now = clock_now(), today = day_of(now);
 	int64_t by = user_id(c, "anhuan"), owner = user_id(c, "ws1anquan"), commander = user_id(c, "ws1zhuren");
+	if (demo_plans(c, today, now))
+		return -1;
 	for (const struct demo_drill *d = drills; d->title; d++) {
 		int64_t unit = unit_named(c, d->unit), day = today - d->days_ago;
 		int64_t id = emerg_drill_insert(c, unit, d->kind, d->title, "", d->announced, day, d->muster, commander, by,

@@ -30,7 +30,15 @@
 static const char *const kinds[] = {"comprehensive", "special", "onsite", NULL};
 static const char *const yesno[] = {"1", "0", NULL};
 
-enum { F_TITLE, F_KIND, F_UNIT, F_DAY, F_ANNOUNCED, F_MUSTER, F_COMMANDER, F_SCENARIO };
+static void plan_options(struct req *r, const void *row, int64_t selected)
+{
+	(void)row;
+	form_id_options(r, db_query(r->db, "SELECT p.id, p.title FROM emerg_plans p JOIN units u ON u.id = p.unit_id"
+					   " WHERE p.active = 1 AND u.path LIKE ? ORDER BY p.title", "t", auth_scope_pattern(r)),
+			selected);
+}
+
+enum { F_TITLE, F_KIND, F_UNIT, F_DAY, F_ANNOUNCED, F_MUSTER, F_COMMANDER, F_SCENARIO, F_PLAN };
 static const struct form_field drill_fields[] = {
 	{"title", "emerg.drill.title", FORM_TEXT, FORM_REQUIRED, .max = 100},
 	{"kind", "emerg.kind", FORM_CHOICE, FORM_REQUIRED, .choices = kinds, .choice_prefix = "emerg.kind."},
@@ -40,12 +48,14 @@ static const struct form_field drill_fields[] = {
 	{"muster", "emerg.muster", FORM_TEXT, 0, .max = 100},
 	{"commander_id", "emerg.commander", FORM_ID, 0, .options = form_opts_scope_users, .empty = "emerg.none"},
 	{"scenario", "emerg.scenario", FORM_TEXT, 0, .max = 500},
+	/* the plan drilled: its steps become the drill's when none are given */
+	{"plan_id", "emerg.plan", FORM_ID, 0, .options = plan_options, .empty = "emerg.none"},
 	{0},
 };
 
 #define DRILL_COLS "d.id, d.unit_id, u.name, u.path, d.kind, d.title, d.scenario, d.announced, d.planned_on," \
 		   " d.muster, COALESCE(d.commander_id, 0), d.status, d.started_at, d.ended_at, d.token," \
-		   " d.eval_score, d.eval_summary, d.evaluated_at, COALESCE(c.name, '')"
+		   " d.eval_score, d.eval_summary, d.evaluated_at, COALESCE(c.name, ''), COALESCE(d.plan_id, 0)"
 #define DRILL_FROM " FROM emerg_drills d JOIN units u ON u.id = d.unit_id LEFT JOIN users c ON c.id = d.commander_id"
 
 static void drill_from_row(struct req *r, struct db_stmt *st, void *row)
@@ -71,6 +81,7 @@ static void drill_from_row(struct req *r, struct db_stmt *st, void *row)
 	d->eval_summary = arena_strdup(&r->arena, db_col_text(st, 16));
 	d->evaluated_at = db_col_i64(st, 17);
 	d->commander = arena_strdup(&r->arena, db_col_text(st, 18));
+	d->plan_id = db_col_i64(st, 19);
 }
 
 /* Who may see a drill: its unit in scope (or commanding it); an unannounced one still planned
@@ -105,6 +116,7 @@ static void drill_values(struct req *r, const void *row, const char **t)
 	t[F_MUSTER] = d->muster;
 	t[F_COMMANDER] = entity_id_text(r, d->commander_id);
 	t[F_SCENARIO] = d->scenario;
+	t[F_PLAN] = entity_id_text(r, d->plan_id);
 }
 
 static void drill_defaults(struct req *r, const char **t)
@@ -164,6 +176,11 @@ static void drill_check(struct req *r, const void *cur, struct form *f)
 	if (f->v[F_COMMANDER].id &&
 	    (db_get_i64(r->db, &n, "SELECT count(*) FROM users WHERE id = ? AND active = 1", "I", f->v[F_COMMANDER].id) != 1 || !n))
 		form_fail(r, f, "commander_id", "form.err_choice");
+	int64_t plan_unit = 0;
+	if (f->v[F_PLAN].id &&
+	    (db_get_i64(r->db, &plan_unit, "SELECT unit_id FROM emerg_plans WHERE id = ? AND active = 1", "I", f->v[F_PLAN].id) != 1 ||
+	     !auth_scope_allows(r, plan_unit, -1)))
+		form_fail(r, f, "plan_id", "form.err_choice");
 	int64_t day = 0;
 	if (!d && day_parse(f->v[F_DAY].text, &day) == 0 && day < day_today())
 		form_fail(r, f, "planned_on", "emerg.err.past");
@@ -188,14 +205,14 @@ static int64_t drill_store(struct req *r, const void *cur, const struct form *f)
 	int announced = !strcmp(f->v[F_ANNOUNCED].text, "1");
 	if (d)
 		return db_exec(r->db, "UPDATE emerg_drills SET title = ?, kind = ?, unit_id = ?, planned_on = ?, announced = ?,"
-				      " muster = ?, commander_id = NULLIF(?, 0), scenario = ? WHERE id = ?",
-			       "ttIIitItI", f->v[F_TITLE].text, f->v[F_KIND].text, f->v[F_UNIT].id, day, announced,
-			       f->v[F_MUSTER].text, f->v[F_COMMANDER].id, f->v[F_SCENARIO].text, d->id) == DB_OK
+				      " muster = ?, commander_id = NULLIF(?, 0), scenario = ?, plan_id = NULLIF(?, 0) WHERE id = ?",
+			       "ttIIitItII", f->v[F_TITLE].text, f->v[F_KIND].text, f->v[F_UNIT].id, day, announced,
+			       f->v[F_MUSTER].text, f->v[F_COMMANDER].id, f->v[F_SCENARIO].text, f->v[F_PLAN].id, d->id) == DB_OK
 			       ? d->id : -1;
 	int64_t id = emerg_drill_insert(r->db, f->v[F_UNIT].id, f->v[F_KIND].text, f->v[F_TITLE].text,
 					f->v[F_SCENARIO].text, announced, day, f->v[F_MUSTER].text,
 					f->v[F_COMMANDER].id, r->who->user_id, clock_now());
-	if (id < 0)
+	if (id < 0 || db_exec(r->db, "UPDATE emerg_drills SET plan_id = NULLIF(?, 0) WHERE id = ?", "II", f->v[F_PLAN].id, id) != DB_OK)
 		return -1;
 	int n;
 	const char **steps = read_steps(r, &n);
@@ -203,7 +220,14 @@ static int64_t drill_store(struct req *r, const void *cur, const struct form *f)
 		if (db_exec(r->db, "INSERT INTO emerg_steps (drill_id, seq, text) VALUES (?, ?, ?)", "Iit", id, i + 1,
 			    steps[i]) != DB_OK)
 			return -1;
-	for (int i = 0; n <= 0 && default_steps[i]; i++)
+	int64_t copied = 0;
+	if (n <= 0 && f->v[F_PLAN].id) {	/* none given: the plan's own steps */
+		if (db_exec(r->db, "INSERT INTO emerg_steps (drill_id, seq, text) SELECT ?, seq, title FROM emerg_plan_parts"
+				   " WHERE plan_id = ? AND kind = 'step' AND seq <= 30", "II", id, f->v[F_PLAN].id) != DB_OK ||
+		    db_get_i64(r->db, &copied, "SELECT count(*) FROM emerg_steps WHERE drill_id = ?", "I", id) != 1)
+			return -1;
+	}
+	for (int i = 0; n <= 0 && !copied && default_steps[i]; i++)
 		if (db_exec(r->db, "INSERT INTO emerg_steps (drill_id, seq, text) VALUES (?, ?, ?)", "Iit", id, i + 1,
 			    T(r, default_steps[i])) != DB_OK)
 			return -1;
@@ -300,6 +324,7 @@ json_t *emerg_drill_json(struct req *r, const void *row)
 		"marks", marks, "times", times, "expected", (int)(json_array_size(in) + json_array_size(missing)),
 		"checked_in_count", (int)json_array_size(in), "checked_in", in, "missing", missing, "steps", steps,
 		"actions", actions);
+	json_object_set_new(j, "plan_id", entity_id_json(d->plan_id));
 	json_object_set_new(j, "evaluation", d->evaluated_at
 		? json_pack("{s:I, s:s, s:I}", "score", (json_int_t)d->eval_score, "summary", d->eval_summary, "at",
 			    (json_int_t)d->evaluated_at)
@@ -409,8 +434,8 @@ static void drill_list_html(struct req *r)
 	}
 	html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/emerg?year=%d\">%d</a> "
 			     "<a class=\"button\" href=\"/emerg?year=%d\">%d</a> "
-			     "<a class=\"button\" href=\"/emerg/resources\">%s</a> <a class=\"button\" href=\"/emerg/actions\">%s</a></p>",
-		    year - 1, year - 1, year + 1, year + 1, T(r, "emerg.resources"), T(r, "emerg.actions"));
+			     "<a class=\"button\" href=\"/emerg/plans\">%s</a> <a class=\"button\" href=\"/emerg/resources\">%s</a> <a class=\"button\" href=\"/emerg/actions\">%s</a></p>",
+		    year - 1, year - 1, year + 1, year + 1, T(r, "emerg.plans"), T(r, "emerg.resources"), T(r, "emerg.actions"));
 	html_printf(&r->out, "<h2>%s %d</h2><p class=\"hint\">%s</p><div class=\"table-wrap\"><table class=\"emerg-standing\">"
 			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
 		    T(r, "emerg.year_plan"), year, T(r, "emerg.minimum_hint"), T(r, "emerg.unit"), T(r, "emerg.main_drills"),
@@ -1075,6 +1100,16 @@ const struct route emerg_routes[] = {
 	{"POST", "/emerg/c/:token", emerg_checkin_post, "emerg.view", 0, "Check in safe at the muster point"},
 	{"GET", "/emerg/actions", actions_list, "emerg.view", ROUTE_PAGED, "Actions from drill evaluations"},
 	{"POST", "/emerg/actions/:id/done", action_done, "emerg.view", 0, "Close one's own action"},
+	{"GET", "/emerg/plans", emerg_plan_list, "emerg.view", 0, "Emergency plans with their review state"},
+	{"GET", "/emerg/plans/new", emerg_plan_new, "emerg.manage", 0, "Plan: the form for a new one"},
+	{"POST", "/emerg/plans", emerg_plan_create, "emerg.manage", 0, "Plan: create"},
+	{"GET", "/emerg/plans/:id", emerg_plan_edit, "emerg.view", 0, "Plan: its versions and parts, and its form"},
+	{"POST", "/emerg/plans/:id", emerg_plan_update, "emerg.manage", 0, "Plan: save"},
+	{"POST", "/emerg/plans/:id/deactivate", emerg_plan_deact, "emerg.manage", 0, "Plan: withdraw"},
+	{"POST", "/emerg/plans/:id/pdf", emerg_plan_pdf_post, "emerg.manage", 0, "Plan: a new approved version (PDF)"},
+	{"GET", "/emerg/plans/:id/pdf", emerg_plan_pdf_get, "emerg.view", 0, "Plan: a version's PDF"},
+	{"POST", "/emerg/plans/:id/parts", emerg_plan_part_post, "emerg.manage", 0, "Plan: add a structured part"},
+	{"GET", "/emerg/areas/:id/card", emerg_area_card, "emerg.view", 0, "The on-site response cards of an area (its label)"},
 	{"GET", "/emerg/resources", emerg_resource_list_page, "emerg.view", 0, "Emergency supplies"},
 	{"GET", "/emerg/resources/new", emerg_res_new, "emerg.manage", 0, "Supply: the form for a new one"},
 	{"POST", "/emerg/resources", emerg_res_create, "emerg.manage", 0, "Supply: create"},
@@ -1096,6 +1131,13 @@ const struct route emerg_routes[] = {
 	{"POST", "/api/v1/emerg/plan", plan_generate, "emerg.manage", ROUTE_API, "Plan the drills each short unit misses"},
 	{"GET", "/api/v1/emerg/actions", actions_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Actions from drill evaluations"},
 	{"POST", "/api/v1/emerg/actions/:id/done", action_done, "emerg.view", ROUTE_API, "Close one's own action"},
+	{"GET", "/api/v1/emerg/plans", emerg_plan_api_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Plans in scope"},
+	{"GET", "/api/v1/emerg/plans/:id", emerg_plan_api_get, "emerg.view", ROUTE_API, "Plan: one, with parts and versions"},
+	{"POST", "/api/v1/emerg/plans", emerg_plan_api_create, "emerg.manage", ROUTE_API, "Plan: create"},
+	{"PATCH", "/api/v1/emerg/plans/:id", emerg_plan_api_update, "emerg.manage", ROUTE_API, "Plan: change"},
+	{"POST", "/api/v1/emerg/plans/:id/deactivate", emerg_plan_api_deact, "emerg.manage", ROUTE_API, "Plan: withdraw"},
+	{"POST", "/api/v1/emerg/plans/:id/pdf", emerg_plan_pdf_post, "emerg.manage", ROUTE_API, "Plan: a new approved version (multipart PDF)"},
+	{"POST", "/api/v1/emerg/plans/:id/parts", emerg_plan_part_post, "emerg.manage", ROUTE_API, "Plan: add a structured part"},
 	{"GET", "/api/v1/emerg/resources", emerg_res_api_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Supplies in scope"},
 	{"GET", "/api/v1/emerg/resources/:id", emerg_res_api_get, "emerg.view", ROUTE_API, "Supply: one"},
 	{"POST", "/api/v1/emerg/resources", emerg_res_api_create, "emerg.manage", ROUTE_API, "Supply: create"},

@@ -55,7 +55,7 @@ static const struct module_todo todo[] = {
 	"\"due_on\":{\"type\":\"string\",\"format\":\"date\"},\"done_at\":" TIME "}}}," \
 	"\"evaluation\":{\"type\":\"object\",\"nullable\":true,\"properties\":{\"score\":{\"type\":\"integer\"}," \
 	"\"summary\":{\"type\":\"string\"},\"at\":{\"type\":\"integer\"}}}," \
-	"\"checkin_token\":{\"type\":\"string\",\"nullable\":true}}}"
+	"\"plan_id\":{\"type\":\"integer\",\"nullable\":true},\"checkin_token\":{\"type\":\"string\",\"nullable\":true}}}"
 #define MARK_REQ "{\"type\":\"object\",\"required\":[\"action\"],\"properties\":{\"action\":{\"enum\":[\"alarm\",\"first_response\",\"evacuated\",\"headcount\"]}}}"
 #define EVAL_REQ \
 	"{\"type\":\"object\",\"required\":[\"score\",\"summary\"],\"properties\":{\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}," \
@@ -97,7 +97,7 @@ static const struct module_schema schemas[] = {
 	{0},
 };
 
-static const struct entity *const entities[] = {&emerg_drill_entity, &emerg_resource_entity, NULL};
+static const struct entity *const entities[] = {&emerg_drill_entity, &emerg_plan_entity, &emerg_resource_entity, NULL};
 
 const struct module emerg_module = {
 	.name = "emerg",

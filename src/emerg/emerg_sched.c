@@ -2,7 +2,8 @@
  * emerg_sched.c — the emergency module's scheduler job: a supply that is short, expiring
  * (within EMERG_EXPIRY_WARN_DAYS), expired or past its monthly check warns its owner through
  * the inbox and the outbox. Idempotent by notify_send()'s dedup key: an expiry is told once
- * per reason and expiry day, a shortage or a missed check once a month.
+ * per reason and expiry day, a shortage or a missed check once a month. A plan whose review
+ * is near or past reminds its owner (plan_reminders).
  */
 #include "emerg/emerg.h"
 #include "base/day.h"
@@ -16,8 +17,70 @@
 
 #define BATCH 500
 
+/* Plans whose review (Art. 35) is due within EMERG_REVIEW_WARN_DAYS or overdue: the owner is
+ * told at 60 and at 30 days before, and once when it is overdue — per version, so that a new
+ * approved version starts again. */
+static int plan_reminders(struct db *c, int64_t today)
+{
+	struct prow {
+		int64_t id, owner, approved;
+		int months, version;
+		char title[128];
+	} *rows = calloc(BATCH, sizeof *rows);
+	if (!rows)
+		return -1;
+	int n = 0;
+	struct db_stmt *st = db_query(c, "SELECT id, owner_id, approved_on, review_months, version, title FROM emerg_plans"
+				      " WHERE active = 1 AND owner_id IS NOT NULL ORDER BY id LIMIT 500", NULL);
+	while (st && db_step(st) == 1 && n < BATCH) {
+		struct prow *w = &rows[n];
+		w->id = db_col_i64(st, 0);
+		w->owner = db_col_i64(st, 1);
+		w->approved = db_col_i64(st, 2);
+		w->months = (int)db_col_i64(st, 3);
+		w->version = (int)db_col_i64(st, 4);
+		snprintf(w->title, sizeof w->title, "%s", db_col_text(st, 5));
+		int64_t due;
+		if (emerg_plan_review(w->approved, w->months, today, &due) != EMERG_REVIEW_OK)
+			n++;
+	}
+	db_done(c, st);
+	int sent = 0;
+	if (n && db_begin(c) != DB_OK) {
+		free(rows);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		int64_t due;
+		enum emerg_review s = emerg_plan_review(rows[i].approved, rows[i].months, today, &due);
+		const char *stage = s == EMERG_REVIEW_OVERDUE ? "overdue" : due - today <= 30 ? "30" : "60";
+		char dedup[96], link[48];
+		snprintf(dedup, sizeof dedup, "emerg:plan:%lld:v%d:%s", (long long)rows[i].id, rows[i].version, stage);
+		snprintf(link, sizeof link, "/emerg/plans/%lld", (long long)rows[i].id);
+		struct notify_msg m = {.kind = "emerg.plan", .title_key = "emerg.notify.plan", .subject = rows[i].title,
+				       .body_key = s == EMERG_REVIEW_OVERDUE ? "emerg.notify.plan_overdue" : "emerg.notify.plan_due",
+				       .link = link, .dedup_key = dedup};
+		int rc = notify_send(c, rows[i].owner, &m);
+		if (rc < 0) {
+			db_rollback(c);
+			free(rows);
+			return -1;
+		}
+		sent += rc;
+	}
+	free(rows);
+	if (n && db_commit(c) != DB_OK) {
+		db_rollback(c);
+		return -1;
+	}
+	return sent;
+}
+
 int emerg_sched_run(struct db *c, int64_t now)
 {
+	int plans = plan_reminders(c, day_of(now));
+	if (plans < 0)
+		return -1;
 	int64_t today = day_of(now);
 	int y, m, d;
 	day_to_ymd(today, &y, &m, &d);
@@ -45,7 +108,7 @@ int emerg_sched_run(struct db *c, int64_t now)
 	db_done(c, st);
 	if (!n) {
 		free(rows);
-		return 0;
+		return plans;
 	}
 	if (db_begin(c) != DB_OK) {
 		free(rows);
@@ -92,5 +155,5 @@ int emerg_sched_run(struct db *c, int64_t now)
 		db_rollback(c);
 		return -1;
 	}
-	return sent;
+	return sent + plans;
 }

@@ -20,7 +20,7 @@ struct db_stmt;
 #define EMERG_NMARKS 4		/* emerg_mark_actions */
 
 struct emerg_drill {
-	int64_t id, unit_id, commander_id, planned_on, started_at, ended_at, eval_score, evaluated_at;
+	int64_t id, unit_id, commander_id, plan_id, planned_on, started_at, ended_at, eval_score, evaluated_at;
 	int announced, has_score;
 	const char *kind, *title, *scenario, *muster, *status, *token, *eval_summary, *unit, *unit_path, *commander;
 };
@@ -57,5 +57,22 @@ int emerg_res_api_create(struct req *r);
 int emerg_res_api_update(struct req *r);
 int emerg_res_api_deact(struct req *r);
 extern const struct entity emerg_drill_entity;
+/* plans (emerg_plan_web.c) */
+extern const struct entity emerg_plan_entity;
+int emerg_plan_list(struct req *r);
+int emerg_plan_new(struct req *r);
+int emerg_plan_create(struct req *r);
+int emerg_plan_edit(struct req *r);
+int emerg_plan_update(struct req *r);
+int emerg_plan_deact(struct req *r);
+int emerg_plan_api_list(struct req *r);
+int emerg_plan_api_get(struct req *r);
+int emerg_plan_api_create(struct req *r);
+int emerg_plan_api_update(struct req *r);
+int emerg_plan_api_deact(struct req *r);
+int emerg_plan_pdf_post(struct req *r);
+int emerg_plan_pdf_get(struct req *r);
+int emerg_plan_part_post(struct req *r);
+int emerg_area_card(struct req *r);
 
 #endif

@@ -185,7 +185,9 @@ int hazard_sched_run(struct db *c, int64_t now)
 		       /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
 		       " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"
-		       " WHERE b.thumb_sha256 IS NOT NULL)", "I", now - 86400) != DB_OK) {
+		       " WHERE b.thumb_sha256 IS NOT NULL)"
+		       /* an emergency plan's PDF (0800_emerg.sql) */
+		       " AND sha256 NOT IN (SELECT pdf_sha FROM emerg_plan_versions WHERE pdf_sha IS NOT NULL)", "I", now - 86400) != DB_OK) {
 		db_rollback(c);
 		free(list);
 		return -1;

@@ -161,7 +161,9 @@ test('emergency: check-in, commander, evaluation and the forms are 44-px targets
   const pages = {
     yuangong: [`/emerg/c/${running.checkin_token}`],
     ws1anquan: [`/emerg/drills/${running.id}`, `/emerg/drills/${running.id}/command`, `/emerg/drills/${ended.id}`,
-      '/emerg/drills/new', '/emerg/resources/new', '/emerg/resources/1', '/emerg/actions?todo=1'],
+      '/emerg/drills/new', '/emerg/resources/new', '/emerg/resources/1', '/emerg/actions?todo=1', '/emerg/plans',
+      '/emerg/plans/3', '/emerg/plans/new'],
+    banzhang: ['/emerg/areas/2/card'],
   };
   for (const [user, paths] of Object.entries(pages)) {
     const { ctx, page } = await signedIn(browser, srv.url, user, DEMO_PASSWORD, PHONE);

@@ -218,3 +218,75 @@ test('supplies: an expiry before the purchase is refused naming the field; expir
   assert.equal((later.items || later).filter((n) => n.link === `/emerg/resources/${id}` && /已过有效期/.test(n.body)).length, 1);
   await setClock(srv, T0);
 });
+
+test('plans: a PDF version (magic bytes checked, served as a download, kept by the blob cleanup), parts, the area card, a drill of the plan, review reminders', async () => {
+  const admin = srv.client();
+  await admin.apiLogin('anhuan');
+  const me = (await admin.get('/api/v1/me')).json.id;
+  const areas = (await admin.get('/api/v1/areas')).json;
+  const area = (areas.items || areas).find((a) => a.name === '合成一车间 反应釜区');
+  const ws1 = await unitId('合成一车间');
+  let r = await admin.postJson('/api/v1/emerg/plans', { title: '反应釜超温现场处置方案', kind: 'onsite', unit_id: ws1, area_id: area.id,
+    owner_id: me, approved_on: day(T0 - 86400), review_months: 36 });
+  assert.equal(r.status, 201, r.text);
+  const plan = r.json.id;
+  assert.equal(r.json.review, 'ok');
+  // a file that only calls itself a PDF is refused, naming the field
+  const fake = new FormData();
+  fake.append('approved_on', day(T0));
+  fake.append('pdf', new Blob(['<html>not a pdf</html>'], { type: 'application/pdf' }), 'plan.pdf');
+  r = await admin.request('POST', `/api/v1/emerg/plans/${plan}/pdf`, { multipart: fake });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'pdf');
+  const pdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+  const good = new FormData();
+  good.append('approved_on', day(T0));
+  good.append('pdf', new Blob([pdf], { type: 'application/pdf' }), '"><script>.pdf');
+  r = await admin.request('POST', `/api/v1/emerg/plans/${plan}/pdf`, { multipart: good });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.version, 2);
+  assert.equal(r.json.versions[0].filename, `plan-${plan}-v2.pdf`, 'the stored name is ours');
+  // parts: a role needs a phone; a card its post
+  r = await admin.postJson(`/api/v1/emerg/plans/${plan}/parts`, { kind: 'role', title: '现场指挥', user_id: me });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'phone');
+  await admin.postJson(`/api/v1/emerg/plans/${plan}/parts`, { kind: 'role', title: '现场指挥', user_id: me, phone: '13800000009' });
+  r = await admin.postJson(`/api/v1/emerg/plans/${plan}/parts`, { kind: 'card', title: '操作工处置卡', body: '报警、停车、撤离' });
+  assert.equal(r.json.error.field, 'position_id');
+  const page = srv.client();
+  await page.login('anhuan');
+  const form = (await page.get(`/emerg/plans/${plan}`)).text;
+  const op = /<select name="position_id">.*?<option value="(\d+)"[^>]*>操作工</s.exec(form)[1];
+  r = await admin.postJson(`/api/v1/emerg/plans/${plan}/parts`, { kind: 'card', title: '操作工处置卡', body: '报警、停车、撤离', position_id: Number(op) });
+  assert.equal(r.status, 201, r.text);
+  for (const t of ['报警并停止进料', '开启紧急冷却']) await admin.postJson(`/api/v1/emerg/plans/${plan}/parts`, { kind: 'step', title: t });
+  // the area's card page, as a worker scanning the label sees it
+  const w = srv.client();
+  await w.login('yuangong');
+  const card = await w.get(`/emerg/areas/${area.id}/card`);
+  assert.equal(card.status, 200);
+  assert.match(card.text, /操作工处置卡/);
+  assert.match(card.text, /13800000009/);
+  // a drill of the plan takes its steps
+  r = await admin.postJson('/api/v1/emerg/drills', { title: '超温演练', kind: 'onsite', unit_id: ws1, planned_on: day(T0 + 86400),
+    announced: '1', plan_id: plan });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.steps.map((s) => s.text), ['报警并停止进料', '开启紧急冷却']);
+  // two days on, the hazard job's cleanup of unreferenced blobs keeps the plan's PDF
+  await setClock(srv, T0 + 2 * 86400);
+  await tick(srv);
+  await admin.apiLogin('anhuan');
+  const dl = await admin.get(`/emerg/plans/${plan}/pdf?v=2`);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers.get('content-type'), 'application/pdf');
+  assert.match(dl.headers.get('content-disposition'), new RegExp(`^attachment; filename="plan-${plan}-v2.pdf"$`));
+  assert.equal(dl.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(dl.text, pdf);
+  // the demo's comprehensive plan is due for review within the month: its owner is reminded once
+  await tick(srv);
+  const inbox = (await admin.get('/api/v1/inbox')).json.items;
+  assert.equal(inbox.filter((n) => /生产安全事故综合应急预案/.test(n.title) && /评估期限将至/.test(n.body)).length, 1);
+  const list = (await admin.get('/api/v1/emerg/plans')).json.items;
+  assert.equal(list.find((p) => p.title === '生产安全事故综合应急预案').review, 'due');
+  await setClock(srv, T0);
+});

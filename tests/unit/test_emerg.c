@@ -90,3 +90,17 @@ TEST(emerg_supply_states)
 	CHECK_INT(emerg_resource_state(t, 4, 2, DAY_NONE, D(2026, 11, 29)), EMERG_RES_CHECK);
 	CHECK_INT(emerg_resource_state(t, 4, 2, DAY_NONE, DAY_NONE), EMERG_RES_CHECK);
 }
+
+TEST(emerg_plan_review_every_three_years)
+{
+	int64_t due;
+	/* approved on 29 February: three years on is 28 February (no 29th) */
+	CHECK_INT(emerg_plan_review(D(2024, 2, 29), 36, D(2026, 12, 30), &due), EMERG_REVIEW_DUE);	/* 60 days before */
+	CHECK_INT(due, D(2027, 2, 28));
+	CHECK_INT(emerg_plan_review(D(2024, 2, 29), 36, D(2026, 12, 29), &due), EMERG_REVIEW_OK);
+	CHECK_INT(emerg_plan_review(D(2024, 2, 29), 36, D(2027, 2, 28), &due), EMERG_REVIEW_DUE);
+	CHECK_INT(emerg_plan_review(D(2024, 2, 29), 36, D(2027, 3, 1), &due), EMERG_REVIEW_OVERDUE);
+	/* a shorter cycle set for the plan */
+	CHECK_INT(emerg_plan_review(D(2026, 1, 31), 12, D(2027, 2, 1), &due), EMERG_REVIEW_OVERDUE);
+	CHECK_INT(due, D(2027, 1, 31));
+}

@@ -92,3 +92,56 @@ CREATE TABLE emerg_resources (
 );
 CREATE INDEX emerg_resources_unit ON emerg_resources (unit_id, active);
 CREATE INDEX emerg_resources_owner ON emerg_resources (owner_id, active);
+
+-- An emergency plan (应急预案, GB/T 29639-2020): comprehensive, special or on-site. version
+-- counts its approved texts (emerg_plan_versions); review_months: how often it is evaluated
+-- (生产安全事故应急预案管理办法 Art. 35: every 3 years for hazardous-chemical plants — a
+-- setting per plan); approved_on: the day the current version was approved. area_id: the
+-- place an on-site plan is for (its card opens from the area's label).
+CREATE TABLE emerg_plans (
+  id INTEGER PRIMARY KEY,
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  area_id INTEGER REFERENCES areas(id),
+  owner_id INTEGER REFERENCES users(id),
+  approved_on INTEGER NOT NULL,
+  review_months INTEGER NOT NULL DEFAULT 36,
+  version INTEGER NOT NULL DEFAULT 1,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX emerg_plans_unit ON emerg_plans (unit_id, active);
+CREATE INDEX emerg_plans_area ON emerg_plans (area_id);
+
+-- Each approved text of a plan: the uploaded PDF (a blob; the hazard job's blob cleanup
+-- keeps it) and the day it was approved.
+CREATE TABLE emerg_plan_versions (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES emerg_plans(id),
+  version INTEGER NOT NULL,
+  pdf_sha TEXT REFERENCES blobs(sha256),
+  filename TEXT NOT NULL DEFAULT '',
+  approved_on INTEGER NOT NULL,
+  created_by INTEGER REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  UNIQUE (plan_id, version)
+);
+
+-- The structured parts of a plan: kind scenario (情景), level (响应分级), role (组织与职责:
+-- a named person and phone), step (处置程序, in seq order), card (应急处置卡 of a post).
+CREATE TABLE emerg_plan_parts (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES emerg_plans(id),
+  kind TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL DEFAULT '',
+  user_id INTEGER REFERENCES users(id),
+  phone TEXT NOT NULL DEFAULT '',
+  position_id INTEGER REFERENCES positions(id)
+);
+CREATE INDEX emerg_plan_parts_plan ON emerg_plan_parts (plan_id, kind, seq);
+
+-- A drill of a plan takes the plan's steps as its own.
+ALTER TABLE emerg_drills ADD COLUMN plan_id INTEGER REFERENCES emerg_plans(id);
