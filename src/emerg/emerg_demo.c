@@ -11,7 +11,10 @@
 #include "emerg/emerg_web.h"
 #include "base/clock.h"
 #include "base/day.h"
+#include "base/strbuf.h"
+#include "base/text.h"
 #include "db/db.h"
+#include "web/pdfdoc.h"
 
 #include <string.h>
 
@@ -106,6 +109,33 @@ static const struct demo_part parts[] = {
 	{NULL},
 };
 
+/* A plan's approved text as a PDF of one A4 page (the on-site plan's parts, as the plant
+ * would have typed them), stored as the first version's blob. */
+static int demo_pdf(struct db *c, int64_t plan_id, const char *title, int with_parts, int64_t now)
+{
+	struct strbuf pdf = STRBUF_INIT;
+	struct pdfdoc d;
+	if (pdfdoc_open(&d, &pdf, 595, 842, title, "anquan"))
+		return -1;
+	double y = 60 + pdfdoc_text(d.cr, 50, 50, title, 18, 1, 495, 0);
+	for (const struct demo_part *q = parts; with_parts && q->kind; q++)
+		y += 6 + pdfdoc_text(d.cr, 50, y, q->body && *q->body ? q->body : q->title, 11, 0, 495, 0);
+	if (pdfdoc_close(&d, &pdf)) {
+		sb_release(&pdf);
+		return -1;
+	}
+	char sha[65], name[48];
+	text_sha256_hex(pdf.buf, pdf.len, sha);
+	snprintf(name, sizeof name, "plan-%lld-v1.pdf", (long long)plan_id);
+	int rc = db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, 'application/pdf', ?, ?)"
+			    " ON CONFLICT (sha256) DO NOTHING", "tbI", sha, pdf.buf, pdf.len, now);
+	if (rc == DB_OK)
+		rc = db_exec(c, "UPDATE emerg_plan_versions SET pdf_sha = ?, filename = ? WHERE plan_id = ? AND version = 1", "ttI",
+			     sha, name, plan_id);
+	sb_release(&pdf);
+	return rc == DB_OK ? 0 : -1;
+}
+
 static int demo_plans(struct db *c, int64_t today, int64_t now)
 {
 	int64_t owner = user_id(c, "anhuan");
@@ -121,6 +151,8 @@ static int demo_plans(struct db *c, int64_t today, int64_t now)
 		int64_t id = db_last_id(c);
 		if (db_exec(c, "INSERT INTO emerg_plan_versions (plan_id, version, approved_on, created_by, created_at)"
 			       " VALUES (?, 1, ?, ?, ?)", "IIII", id, approved, owner, now) != DB_OK)
+			return -1;
+		if (demo_pdf(c, id, p->title, !strcmp(p->kind, "onsite"), now))
 			return -1;
 		if (strcmp(p->kind, "onsite"))
 			continue;

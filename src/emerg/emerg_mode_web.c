@@ -99,7 +99,7 @@ static int checkin(struct req *r, const char *token, struct by_token *b)
 int emerg_checkin_page(struct req *r)
 {
 	struct by_token b;
-	if (drill_of_token(r, req_param(r, "token"), &b)) {
+	if (drill_of_token(r, req_param(r, "checkin"), &b)) {
 		entity_not_found(r);
 		return 0;
 	}
@@ -111,7 +111,7 @@ int emerg_checkin_page(struct req *r)
 		html_printf(&r->out, "<p class=\"notice ok\" data-checked-in=\"1\">%s %s</p>", T(r, "emerg.checked_in"), page_time(r, at));
 	else if (!strcmp(b.status, "running"))
 		html_printf(&r->out, "<form method=\"post\" action=\"/emerg/c/%s\">%r<button class=\"primary big\">%s</button></form>",
-			    req_param(r, "token"), page_csrf(r), T(r, "emerg.checkin_button"));
+			    req_param(r, "checkin"), page_csrf(r), T(r, "emerg.checkin_button"));
 	else
 		html_printf(&r->out, "<p class=\"notice warn\">%s</p>",
 			    T(r, !strcmp(b.status, "planned") ? "emerg.err.not_started" : "emerg.err.ended"));
@@ -123,9 +123,9 @@ int emerg_checkin_page(struct req *r)
 int emerg_checkin_post(struct req *r)
 {
 	struct by_token b;
-	if (checkin(r, req_param(r, "token"), &b))
+	if (checkin(r, req_param(r, "checkin"), &b))
 		return 0;
-	resp_redirect(r, arena_printf(&r->arena, "/emerg/c/%s", req_param(r, "token")));
+	resp_redirect(r, arena_printf(&r->arena, "/emerg/c/%s", req_param(r, "checkin")));
 	return 0;
 }
 
