@@ -83,6 +83,10 @@ static const struct module_todo todo[] = {
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/emerg/drills", NULL, PAGE(DRILL_SCHEMA)},
 	{"GET", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
+	/* created and changed through the entity layer (its request schema from the fields), answered
+	 * with the whole drill */
+	{"POST", "/api/v1/emerg/drills", NULL, DRILL_SCHEMA},
+	{"PATCH", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/drills/:id/start", NULL, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/drills/:id/end", NULL, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/drills/:id/marks", MARK_REQ, DRILL_SCHEMA},
