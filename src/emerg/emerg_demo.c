@@ -5,7 +5,7 @@
  * safety officer), one announced drill ahead and one unannounced, three plans (the
  * comprehensive one due for its three-yearly review; the on-site plan of the feeding platform
  * with its roles, steps and the response cards of two posts), and the supplies of the
- * workshop and the tank farm, one of them expiring within the month.
+ * workshop and the tank area (罐区), one of them expiring within the month.
  */
 #include "emerg/emerg.h"
 #include "emerg/emerg_web.h"
