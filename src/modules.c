@@ -27,6 +27,7 @@
 #include "risk/risk.h"
 #include "check/check.h"
 #include "contractor/contractor.h"
+#include "emerg/emerg.h"
 #include "sched/sched.h"
 #include "train/train.h"
 #include "duty/duty.h"
@@ -55,6 +56,7 @@ const struct module *const anquan_modules[] = {
 	&ppe_module,
 	&duty_module,
 	&contractor_module,
+	&emerg_module,
 	NULL,
 };
 

@@ -191,7 +191,9 @@ int hazard_sched_run(struct db *c, int64_t now)
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN incidents i ON i.photo_sha = b.sha256"
 		       " WHERE b.thumb_sha256 IS NOT NULL)"
 		       /* a training course's materials (0711_train_materials.sql) */
-		       " AND sha256 NOT IN (SELECT sha256 FROM train_materials)", "I", now - 86400) != DB_OK) {
+		       " AND sha256 NOT IN (SELECT sha256 FROM train_materials)"
+		       /* an emergency plan's PDF (0800_emerg.sql) */
+		       " AND sha256 NOT IN (SELECT pdf_sha FROM emerg_plan_versions WHERE pdf_sha IS NOT NULL)", "I", now - 86400) != DB_OK) {
 		db_rollback(c);
 		free(list);
 		return -1;

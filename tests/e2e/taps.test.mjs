@@ -9,7 +9,7 @@
 // line is at least 44 px tall — the line is the target a thumb hits. No other exemptions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, DEMO_PASSWORD } from '../http/lib.mjs';
+import { startServer, serverNow, DEMO_PASSWORD } from '../http/lib.mjs';
 import { launch, signedIn, PHONE } from './lib.mjs';
 
 const ROLES = ['yuangong', 'banzhang', 'ws1anquan', 'ws1zhuren', 'anhuan', 'zongjian', 'zhuren',
@@ -166,5 +166,41 @@ test('training: the exam paper and a training file are 44-px targets at 360 px',
   await t.page.click('.train-signin button');
   assert.match(await t.page.textContent('.notice'), /已签到/);
   await t.ctx.close();
+  assert.deepEqual(problems, []);
+});
+
+// Emergency pages that exist only while a drill runs or after it ended: the check-in page a
+// phone opens from the muster point's code, the commander's page, the evaluation form, and
+// the forms of a new drill and a new supply.
+test('emergency: check-in, commander, evaluation and the forms are 44-px targets at 360 px', async () => {
+  const api = srv.client();
+  await api.apiLogin('ws1anquan');
+  const units = (await api.get('/api/v1/units')).json;
+  const ws = (units.items || units).find((u) => u.name === '合成一车间');
+  const day = new Date(((await serverNow(srv)) + 8 * 3600) * 1000).toISOString().slice(0, 10);
+  const drill = async () => (await api.postJson('/api/v1/emerg/drills', { title: '触控尺寸演练', kind: 'onsite', unit_id: ws.id,
+    planned_on: day, announced: '1', muster: '北侧集合点' })).json;
+  const running = await drill();
+  await api.postJson(`/api/v1/emerg/drills/${running.id}/start`, {});
+  const ended = await drill();
+  await api.postJson(`/api/v1/emerg/drills/${ended.id}/start`, {});
+  await api.postJson(`/api/v1/emerg/drills/${ended.id}/end`, {});
+  const problems = [];
+  const pages = {
+    yuangong: [`/emerg/c/${running.checkin_token}`],
+    ws1anquan: [`/emerg/drills/${running.id}`, `/emerg/drills/${running.id}/command`, `/emerg/drills/${ended.id}`,
+      '/emerg/drills/new', '/emerg/resources/new', '/emerg/resources/1', '/emerg/actions?todo=1', '/emerg/plans',
+      '/emerg/plans/3', '/emerg/plans/new'],
+    banzhang: ['/emerg/areas/2/card'],
+  };
+  for (const [user, paths] of Object.entries(pages)) {
+    const { ctx, page } = await signedIn(browser, srv.url, user, DEMO_PASSWORD, PHONE);
+    for (const p of paths) {
+      const resp = await page.goto(`${srv.url}${p}`);
+      assert.equal(resp.status(), 200, p);
+      for (const b of await page.evaluate(smallTargets, MIN)) problems.push(`${user} ${p}: ${b}`);
+    }
+    await ctx.close();
+  }
   assert.deepEqual(problems, []);
 });

@@ -46,6 +46,7 @@ function listed(href, html) {
   if (href.startsWith('/contractors')) return (html.match(/<tr data-contractor="/g) || []).length;
   if (href.startsWith('/risk/acks')) return (html.match(/<li data-ack="/g) || []).length;
   if (href.startsWith('/incidents')) return (html.match(/<li class="incident-row">/g) || []).length;
+  if (href.startsWith('/emerg')) return (html.match(/<li data-emerg-row="/g) || []).length;
   if (href.startsWith('/risk')) return (html.match(/<tr data-event="/g) || []).length;
   if (href.startsWith('/duties/letters')) return (html.match(/<li data-signed="/g) || []).length;
   if (href.startsWith('/duties/resolutions')) return (html.match(/<li data-resolution="/g) || []).length;
@@ -75,7 +76,7 @@ test('each "waiting for me" count is exactly the list its link opens', async () 
     'hazard.todo.reported', 'permit.todo.approve', 'permit.todo.guard', 'permit.todo.close', 'cert.todo.expiring',
     'equip.todo.due', 'risk.todo.acks', 'risk.todo.tasks', 'risk.todo.approve', 'check.todo.due',
     'accident.todo.actions', 'ppe.todo.confirm', 'ppe.todo.approve', 'duty.todo.sign',
-    'contractor.todo.expiring']) assert.ok(seen.has(key), `${key} was compared`);
+    'contractor.todo.expiring', 'emerg.todo.actions', 'emerg.todo.resources']) assert.ok(seen.has(key), `${key} was compared`);
 });
 
 test('HR sees expiring certificates, the equipment manager inspections due', async () => {

@@ -65,7 +65,7 @@ const EXCEPT = {
   next: { values: TEXT, why: 'where to go after signing in: anything but a local path becomes "/"' },
   v: { values: TEXT, why: 'a static asset\'s cache-busting version: an old one gets the asset with a short cache' },
   mine: SWITCH, overdue: SWITCH, repeat: SWITCH, all: SWITCH, created: SWITCH, thumb: SWITCH,
-  inactive: SWITCH, unsigned: SWITCH,
+  inactive: SWITCH, unsigned: SWITCH, todo: SWITCH,
   active: { values: ['zero'], why: 'the user lists\' status filter: 0 lists deactivated accounts' },
   days: { values: ['zero'], why: 'certificates expiring within 0 days: those expiring today' },
 };
@@ -183,6 +183,7 @@ test('every GET route answers its normal call, and says which query parameters i
     token: sql('SELECT qr_token FROM areas WHERE qr_token IS NOT NULL LIMIT 1'),
     qr_token: sql('SELECT qr_token FROM areas WHERE qr_token IS NOT NULL LIMIT 1'),
     point_token: sql('SELECT token FROM check_points WHERE active = 1 LIMIT 1'),
+    checkin: sql('SELECT token FROM emerg_drills LIMIT 1'),
     draft: sql("SELECT p.id FROM permits p JOIN users u ON u.id = p.applicant_id WHERE p.state = 'draft' AND u.username = 'banzhang' LIMIT 1"),
     meeting_token: sql('SELECT token FROM duty_meetings LIMIT 1'),
     user: sql("SELECT id FROM users WHERE username = 'ws1zhuren'"),	// a person with a duty list

@@ -1,0 +1,117 @@
+/*
+ * emerg_module.c — the emergency module's entry in the module table (base/module.h): routes,
+ * permissions (everyone with a business role may check in and see drills; team leaders up
+ * run a drill as its commander; the workshop's safety officer and the safety department
+ * plan, evaluate and keep the supplies), the menu entry, the job that warns supply owners,
+ * the "waiting for me" lines, the API shapes and the demo.
+ */
+#include "emerg/emerg.h"
+#include "emerg/emerg_web.h"
+#include "base/module.h"
+
+static const struct module_perm perms[] = {
+	{"emerg.view", "worker team_leader ws_safety ws_director safety_dept safety_director principal hr equip_manager"},
+	{"emerg.command", "team_leader ws_safety ws_director safety_dept safety_director principal"},
+	{"emerg.manage", "ws_safety safety_dept safety_director"},
+	{0},
+};
+
+static const struct module_menu menu[] = {
+	{64, "/emerg", "nav.emerg", "emerg.view"},
+	{0},
+};
+
+static const struct module_job jobs[] = {
+	{"emerg", emerg_sched_run},
+	{0},
+};
+
+static const struct module_todo todo[] = {
+	{45, "/emerg/actions?todo=1", "emerg.todo.actions", "emerg.view", emerg_todo_actions},
+	{55, "/emerg/resources?todo=1", "emerg.todo.resources", "emerg.view", emerg_todo_resources},
+	{0},
+};
+
+#define TIME "{\"type\":\"integer\",\"nullable\":true}"
+#define DRILL_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"id\",\"status\",\"marks\",\"times\",\"checked_in\",\"missing\",\"steps\"],\"properties\":{" \
+	"\"id\":{\"type\":\"integer\"},\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":\"string\"}," \
+	"\"kind\":{\"enum\":[\"comprehensive\",\"special\",\"onsite\"]},\"title\":{\"type\":\"string\"}," \
+	"\"scenario\":{\"type\":\"string\"},\"announced\":{\"type\":\"boolean\"},\"planned_on\":{\"type\":\"string\",\"format\":\"date\"}," \
+	"\"muster\":{\"type\":\"string\"},\"commander_id\":{\"type\":\"integer\",\"nullable\":true},\"commander\":{\"type\":\"string\"}," \
+	"\"status\":{\"enum\":[\"planned\",\"running\",\"ended\",\"cancelled\"]},\"started_at\":" TIME ",\"ended_at\":" TIME "," \
+	"\"marks\":{\"type\":\"object\",\"properties\":{\"alarm\":" TIME ",\"first_response\":" TIME ",\"evacuated\":" TIME ",\"headcount\":" TIME "}}," \
+	"\"times\":{\"type\":\"object\",\"description\":\"seconds measured by the server: start to alarm, alarm to each action\"," \
+	"\"properties\":{\"alarm_s\":" TIME ",\"response_s\":" TIME ",\"evacuation_s\":" TIME ",\"headcount_s\":" TIME "}}," \
+	"\"expected\":{\"type\":\"integer\"},\"checked_in_count\":{\"type\":\"integer\"}," \
+	"\"checked_in\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"integer\"}," \
+	"\"name\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"},\"at\":{\"type\":\"integer\"}}}}," \
+	"\"missing\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"integer\"}," \
+	"\"name\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}}}}," \
+	"\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"seq\":{\"type\":\"integer\"}," \
+	"\"text\":{\"type\":\"string\"},\"done_at\":" TIME "}}}," \
+	"\"actions\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
+	"\"text\":{\"type\":\"string\"},\"owner_id\":{\"type\":\"integer\"},\"owner\":{\"type\":\"string\"}," \
+	"\"due_on\":{\"type\":\"string\",\"format\":\"date\"},\"done_at\":" TIME "}}}," \
+	"\"evaluation\":{\"type\":\"object\",\"nullable\":true,\"properties\":{\"score\":{\"type\":\"integer\"}," \
+	"\"summary\":{\"type\":\"string\"},\"at\":{\"type\":\"integer\"}}}," \
+	"\"plan_id\":{\"type\":\"integer\",\"nullable\":true},\"checkin_token\":{\"type\":\"string\",\"nullable\":true}}}"
+#define MARK_REQ "{\"type\":\"object\",\"required\":[\"action\"],\"properties\":{\"action\":{\"enum\":[\"alarm\",\"first_response\",\"evacuated\",\"headcount\"]}}}"
+#define EVAL_REQ \
+	"{\"type\":\"object\",\"required\":[\"score\",\"summary\"],\"properties\":{\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}," \
+	"\"summary\":{\"type\":\"string\",\"maxLength\":2000},\"shortcomings\":{\"type\":\"array\",\"maxItems\":10,\"items\":" \
+	"{\"type\":\"object\",\"required\":[\"text\",\"owner_id\",\"due_on\"],\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":200}," \
+	"\"owner_id\":{\"type\":\"integer\"},\"due_on\":{\"type\":\"string\",\"format\":\"date\"}}}}}}"
+#define CHECKIN_REQ "{\"type\":\"object\",\"required\":[\"token\"],\"properties\":{\"token\":{\"type\":\"string\",\"maxLength\":64}}}"
+#define CHECKIN_RESP "{\"type\":\"object\",\"properties\":{\"drill_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"at\":{\"type\":\"integer\"}}}"
+#define PLAN_RESP \
+	"{\"type\":\"object\",\"required\":[\"year\",\"units\"],\"properties\":{\"year\":{\"type\":\"integer\"},\"added\":{\"type\":\"integer\"}," \
+	"\"units\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":\"string\"}," \
+	"\"main\":{\"type\":\"integer\"},\"onsite_h1\":{\"type\":\"integer\"},\"onsite_h2\":{\"type\":\"integer\"},\"short\":{\"type\":\"boolean\"}," \
+	"\"short_main\":{\"type\":\"boolean\"},\"short_h1\":{\"type\":\"boolean\"},\"short_h2\":{\"type\":\"boolean\"}}}}}}"
+#define PLAN_REQ "{\"type\":\"object\",\"required\":[\"year\"],\"properties\":{\"year\":{\"type\":\"integer\",\"minimum\":2000,\"maximum\":2100}}}"
+#define ACTION_ITEM \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"text\":{\"type\":\"string\"},\"owner\":{\"type\":\"string\"}," \
+	"\"due_on\":{\"type\":\"string\",\"format\":\"date\"},\"done_at\":" TIME ",\"drill_id\":{\"type\":\"integer\"}," \
+	"\"drill\":{\"type\":\"string\"},\"overdue\":{\"type\":\"boolean\"}}}"
+#define PAGE(item) \
+	"{\"type\":\"object\",\"required\":[\"items\",\"page\",\"per_page\",\"total\"],\"properties\":{\"items\":{\"type\":\"array\",\"items\":" \
+	item "},\"page\":{\"type\":\"integer\"},\"per_page\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}"
+#define DONE_RESP "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"done\":{\"type\":\"boolean\"}}}"
+#define CHECK_REQ "{\"type\":\"object\",\"properties\":{\"quantity\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100000}}}"
+
+static const struct module_schema schemas[] = {
+	{"GET", "/api/v1/emerg/drills", NULL, PAGE(DRILL_SCHEMA)},
+	{"GET", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
+	/* created and changed through the entity layer (its request schema from the fields), answered
+	 * with the whole drill */
+	{"POST", "/api/v1/emerg/drills", NULL, DRILL_SCHEMA},
+	{"PATCH", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/start", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/end", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/marks", MARK_REQ, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/steps/:seq", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/evaluate", EVAL_REQ, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/checkin", CHECKIN_REQ, CHECKIN_RESP},
+	{"GET", "/api/v1/emerg/plan", NULL, PLAN_RESP},
+	{"POST", "/api/v1/emerg/plan", PLAN_REQ, PLAN_RESP},
+	{"GET", "/api/v1/emerg/actions", NULL, PAGE(ACTION_ITEM)},
+	{"POST", "/api/v1/emerg/actions/:id/done", NULL, DONE_RESP},
+	{"POST", "/api/v1/emerg/resources/:id/check", CHECK_REQ, NULL},
+	{0},
+};
+
+static const struct entity *const entities[] = {&emerg_drill_entity, &emerg_plan_entity, &emerg_resource_entity, NULL};
+
+const struct module emerg_module = {
+	.name = "emerg",
+	.migrations = "0800-0849",
+	.routes = emerg_routes,
+	.perms = perms,
+	.menu = menu,
+	.jobs = jobs,
+	.todo = todo,
+	.schemas = schemas,
+	.demo_load = emerg_demo_load,
+	.entities = entities,
+};
