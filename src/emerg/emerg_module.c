@@ -80,6 +80,10 @@ static const struct module_todo todo[] = {
 #define DONE_RESP "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"done\":{\"type\":\"boolean\"}}}"
 #define CHECK_REQ "{\"type\":\"object\",\"properties\":{\"quantity\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100000}}}"
 
+/* an answer that is the record as its GET gives it (the entity layer describes that one) */
+#define THE_RECORD(what, path) "{\"type\":\"object\",\"description\":\"the " what " as GET /api/v1/emerg/" path "/{id} answers it\"," \
+	"\"properties\":{\"id\":{\"type\":\"integer\"}}}"
+
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/emerg/drills", NULL, PAGE(DRILL_SCHEMA)},
 	{"GET", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
@@ -87,17 +91,24 @@ static const struct module_schema schemas[] = {
 	 * with the whole drill */
 	{"POST", "/api/v1/emerg/drills", NULL, DRILL_SCHEMA},
 	{"PATCH", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
-	{"POST", "/api/v1/emerg/drills/:id/start", NULL, DRILL_SCHEMA},
-	{"POST", "/api/v1/emerg/drills/:id/end", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/start", MODULE_NO_BODY, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/end", MODULE_NO_BODY, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/drills/:id/marks", MARK_REQ, DRILL_SCHEMA},
-	{"POST", "/api/v1/emerg/drills/:id/steps/:seq", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/drills/:id/steps/:seq", MODULE_NO_BODY, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/drills/:id/evaluate", EVAL_REQ, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/checkin", CHECKIN_REQ, CHECKIN_RESP},
 	{"GET", "/api/v1/emerg/plan", NULL, PLAN_RESP},
 	{"POST", "/api/v1/emerg/plan", PLAN_REQ, PLAN_RESP},
 	{"GET", "/api/v1/emerg/actions", NULL, PAGE(ACTION_ITEM)},
-	{"POST", "/api/v1/emerg/actions/:id/done", NULL, DONE_RESP},
-	{"POST", "/api/v1/emerg/resources/:id/check", CHECK_REQ, NULL},
+	{"POST", "/api/v1/emerg/actions/:id/done", MODULE_NO_BODY, DONE_RESP},
+	{"POST", "/api/v1/emerg/resources/:id/check", CHECK_REQ, THE_RECORD("supply", "resources")},
+	{"POST", "/api/v1/emerg/plans/:id/pdf", "{\"type\":\"object\",\"x-media\":\"multipart/form-data\",\"required\":[\"pdf\"],"
+	 "\"properties\":{\"pdf\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"the approved text, checked as PDF by its first bytes\"},"
+	 "\"approved_on\":{\"type\":\"string\",\"format\":\"date\"}}}", THE_RECORD("plan", "plans")},
+	{"POST", "/api/v1/emerg/plans/:id/parts", "{\"type\":\"object\",\"required\":[\"kind\",\"title\"],\"properties\":{"
+	 "\"kind\":{\"type\":\"string\",\"description\":\"scenario, level, role, step or card\"},\"title\":{\"type\":\"string\"},"
+	 "\"body\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\",\"description\":\"a role's person\"},"
+	 "\"phone\":{\"type\":\"string\"},\"position_id\":{\"type\":\"integer\",\"description\":\"a card's post\"}}}", THE_RECORD("plan", "plans")},
 	{0},
 };
 

@@ -79,7 +79,7 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 			check_perms_known((*e)->href, (*e)->perms);
 	}
 	/* the menu a plant has always had */
-	CHECK_STR(hrefs.buf, "/ /hazards/new /checks /hazards /incidents /permits /risk /checks/missed /certs /train /ppe /equipment /contractors /duties /emerg /dashboard /inbox /admin /audit ");
+	CHECK_STR(hrefs.buf, "/ /hazards/new /checks /hazards /incidents /permits /risk /checks/missed /certs /train /ppe /equipment /contractors /emerg /duties /dashboard /inbox /admin /audit ");
 	sb_reset(&hrefs);
 	for (const struct module_tile *const *t = module_tiles_all(); *t; t++) {
 		sb_addf(&hrefs, "%s ", (*t)->href);
