@@ -27,11 +27,13 @@
 #include "sched/sched.h"
 #include "train/train.h"
 #include "web/home.h"
+#include "web/shell.h"
 
 const struct module *const anquan_modules[] = {
 	/* the platform */
 	&static_module,
 	&home_module,
+	&shell_module,
 	&auth_module,
 	&org_module,
 	&audit_module,

@@ -5,7 +5,10 @@
  *  - photos are shrunk in the browser (canvas, ≤1600 px, JPEG quality 0.8) before upload,
  *    so a 4 MB phone photo travels as ~300 KB over a weak signal; then the form is sent with
  *    fetch + FormData. Without JavaScript (or on any failure) the plain multipart form works.
- * The server re-encodes every photo anyway; this only saves the worker's data and time. */
+ * The server re-encodes every photo anyway; this only saves the worker's data and time.
+ *  - a report gets an idempotency key and its capture time; without signal, or when the
+ *    request fails, it is kept on the phone (window.aqQueue, static/offline.js) instead;
+ *  - the report form's "hold to record" button records a voice note (MediaRecorder). */
 'use strict';
 (() => {
 	const MAX = 1600;
@@ -91,21 +94,72 @@
 				}
 			});
 		}
+		voice(document.querySelector('form.hz-report'));
+		const report = document.querySelector('form.hz-report');
+		if (report && input) input.addEventListener('change', () => {
+			if (!report.dataset.capturedAt) report.dataset.capturedAt = String(Math.floor(Date.now() / 1000));
+		});
 		document.querySelectorAll('form.js-shrink').forEach((form) => {
 			form.addEventListener('submit', async (e) => {
 				const files = form.querySelector('input[type=file]');
-				if (!files || !files.files.length || !window.fetch || !window.FormData) return;
+				const queued = form.dataset.queued;
+				if (!window.fetch || !window.FormData) return;
+				if (!queued && (!files || !files.files.length)) return;
 				e.preventDefault();
 				const button = form.querySelector('button:not([type=button])');
 				if (button) button.disabled = true;
 				const status = form.querySelector('.hz-status');
-				try {
-					const fd = new FormData(form);
+				const isReport = form.classList.contains('hz-report') && window.aqQueue;
+				const fd = new FormData(form);
+				const photos = [];
+				if (files) {
 					fd.delete(files.name);
 					for (const f of files.files) {
 						const b = await shrink(f);
+						photos.push(b);
 						fd.append(files.name, b, (f.name || 'photo').replace(/\.\w+$/, '') + '.jpg');
 					}
+				}
+				/* a report carries its key and capture time, so that it can wait on the phone
+				 * (static/offline.js) and a retry after a lost answer is recognised */
+				let save = null;
+				if (isReport) {
+					const key = queued || form.dataset.idem || (form.dataset.idem = window.aqQueue.newKey());
+					const captured = Number(form.dataset.capturedAt) || Math.floor(Date.now() / 1000);
+					form.dataset.capturedAt = String(captured);
+					fd.set('idem_key', key);
+					fd.set('captured_at', String(captured));
+					if (form.voiceBlob) fd.append('voice', form.voiceBlob, 'voice.webm');
+					save = async () => {
+						const fields = {};
+						for (const [k, v] of fd) if (typeof v === 'string' && k !== '_csrf' && k !== 'idem_key' && k !== 'captured_at') fields[k] = v;
+						const area = form.elements.area_id;
+						const cat = form.querySelector('input[name=category_id]:checked');
+						fields._label = [area && area.selectedOptions[0] ? area.selectedOptions[0].text : '',
+							cat ? cat.parentElement.textContent : ''].join(' · ');
+						await window.aqQueue.add(fields, photos, form.voiceBlob, captured, key);
+						if (queued) {
+							await window.aqQueue.flush();
+							location.assign('/offline');
+							return;
+						}
+						/* ready for the next report */
+						form.reset();
+						delete form.dataset.idem;
+						delete form.dataset.capturedAt;
+						form.voiceBlob = null;
+						form.dispatchEvent(new Event('voice-clear'));
+						const previews = form.querySelector('.hz-previews');
+						if (previews) previews.textContent = '';
+						if (status) status.textContent = document.querySelector('.oq')?.dataset.saved || '';
+						if (button) button.disabled = false;
+					};
+					if (queued || !navigator.onLine) {
+						await save();
+						return;
+					}
+				}
+				try {
 					/* getAttribute: a field named "action" shadows form.action */
 					const res = await fetch(form.getAttribute('action'), { method: 'POST', body: fd, credentials: 'same-origin' });
 					const html = await res.text();
@@ -117,6 +171,10 @@
 					document.write(html);
 					document.close();
 				} catch (err) {
+					if (save) {	/* no answer: kept on the phone, sent again with the same key */
+						await save();
+						return;
+					}
 					if (status) status.textContent = String(err);
 					if (button) button.disabled = false;
 					form.submit();	/* the network failed mid-way: try the plain form */
@@ -124,4 +182,74 @@
 			});
 		});
 	});
+
+	/* Hold to record a voice note (MediaRecorder; the browser asks for the microphone once).
+	 * Released, or at the configured limit, the clip goes with the report. Keyboard: hold
+	 * Space or Enter. Without MediaRecorder the box stays hidden and dictation on the
+	 * keyboard still fills the description. */
+	function voice(form) {
+		const box = form && form.querySelector('.hz-voice');
+		if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+		box.hidden = false;
+		const btn = box.querySelector('.hz-rec');
+		const play = box.querySelector('.hz-voice-play');
+		const drop = box.querySelector('.hz-voice-del');
+		const max = (Number(box.dataset.max) || 60) * 1000;
+		let rec = null, stream = null, want = false, timer = 0;
+		const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
+		const clear = () => {
+			form.voiceBlob = null;
+			play.hidden = true;
+			drop.hidden = true;
+			play.removeAttribute('src');
+		};
+		async function start(e) {
+			if (e) e.preventDefault();
+			if (want) return;
+			want = true;
+			try {
+				stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+			} catch {
+				want = false;
+				return;
+			}
+			const type = types.find((t) => MediaRecorder.isTypeSupported(t));
+			rec = new MediaRecorder(stream, type ? { mimeType: type } : {});
+			const chunks = [];
+			rec.ondataavailable = (ev) => { if (ev.data.size) chunks.push(ev.data); };
+			rec.onstop = () => {
+				stream.getTracks().forEach((t) => t.stop());
+				clearTimeout(timer);
+				btn.classList.remove('recording');
+				btn.textContent = btn.dataset.hold;
+				const blob = new Blob(chunks, { type: rec.mimeType || 'audio/webm' });
+				if (blob.size) {
+					form.voiceBlob = blob;
+					play.src = URL.createObjectURL(blob);
+					play.hidden = false;
+					drop.hidden = false;
+					box.dataset.size = String(blob.size);
+				}
+				rec = null;
+			};
+			rec.start();
+			btn.classList.add('recording');
+			btn.textContent = btn.dataset.rec;
+			timer = setTimeout(stop, max);
+			if (!want) stop();
+		}
+		function stop() {
+			want = false;
+			if (rec && rec.state === 'recording') rec.stop();
+		}
+		btn.addEventListener('pointerdown', start);
+		btn.addEventListener('pointerup', stop);
+		btn.addEventListener('pointerleave', stop);
+		btn.addEventListener('pointercancel', stop);
+		btn.addEventListener('contextmenu', (e) => e.preventDefault());
+		btn.addEventListener('keydown', (e) => { if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) start(e); });
+		btn.addEventListener('keyup', (e) => { if (e.key === ' ' || e.key === 'Enter') stop(); });
+		drop.addEventListener('click', clear);
+		form.addEventListener('voice-clear', clear);
+	}
 })();
