@@ -994,7 +994,8 @@ static int photo_get(struct req *r)
 }
 
 /* A voice note, to someone who may see a hazard it belongs to. The type is the one the magic
- * bytes gave at upload (hazard_voice_type: audio only), the browser may not sniff another, and
+ * bytes gave at upload (hazard_voice_type: audio only), the browser may not sniff another
+ * (nosniff on every response, server.c), and
  * a download gets a plain file name. */
 static int voice_get(struct req *r)
 {
@@ -1019,7 +1020,6 @@ static int voice_get(struct req *r)
 		resp_text(r, 200, !strcmp(mime, "audio/ogg") || !strcmp(mime, "audio/mp4") ? mime : "audio/webm",
 			  db_col_blob(st, 1), db_col_bytes(st, 1));
 		resp_header(r, "Content-Disposition", arena_printf(&r->arena, "inline; filename=\"voice-%.12s.%s\"", sha, ext));
-		resp_header(r, "X-Content-Type-Options", "nosniff");
 		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 	} else {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
