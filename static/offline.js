@@ -137,7 +137,8 @@
 			head.textContent = `${new Date(i.captured_at * 1000).toLocaleString()} · ${i.label}`;
 			li.appendChild(head);
 			const p = document.createElement('p');
-			p.textContent = `${page.dataset.photos} ${i.photos.length}` + (i.voice ? ` · ${page.dataset.voice}` : '');
+			p.textContent = (i.fields.description ? `${i.fields.description} · ` : '') +
+				`${page.dataset.photos} ${i.photos.length}` + (i.voice ? ` · ${page.dataset.voice}` : '');
 			li.appendChild(p);
 			if (i.state === 'refused') {
 				const e = document.createElement('p');
@@ -198,7 +199,7 @@
 		localStorage.setItem('aq.warm', JSON.stringify({ user, at: Date.now() }));
 	}
 
-	window.aqQueue = { add, flush, all, get, newKey, ready: null };
+	window.aqQueue = { add, flush, all, get, newKey, ready: null, idle: () => !flushing };
 
 	document.addEventListener('DOMContentLoaded', () => {
 		box = document.querySelector('.oq');
