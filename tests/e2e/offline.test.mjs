@@ -211,6 +211,58 @@ test('a lost answer is retried without a duplicate; a refused report is correcte
   assert.equal((await stored('被拒后改正：区域已停用')).length, 1);
 });
 
+test('an expired sign-in asks to sign in, then uploads; sign-out warns and discards the queue', async () => {
+  const page = w.page;
+  await page.goto(`${srv.url}/hazards/new`);
+  await page.evaluate(() => window.aqQueue.ready);
+  await w.ctx.setOffline(true);
+  await report(page, { description: '会话过期后上传：消防栓被遮挡', hue: 150, area: area1 });
+  // two hours without a request: the sign-in expired (30 minutes idle) while the phone was offline
+  const now = await serverNow(srv);
+  await setClock(srv, now + 2 * 3600);
+  await w.ctx.setOffline(false);
+  await until(page, () => window.aqQueue.all().then((i) => i.length === 1 && i[0].state === 'login'));
+  await page.waitForSelector('.oq-login:not([hidden])');
+  await Promise.all([page.waitForURL(/\/login/), page.click('.oq-login')]);
+  await page.fill('input[name=username]', 'yuangong');
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/hazards\/new/), page.click('button.primary')]);
+  await until(page, () => window.aqQueue.all().then((i) => i.length === 0));
+  await api.login('yuangong');
+  assert.equal((await stored('会话过期后上传：消防栓被遮挡')).length, 1, 'uploaded once after signing in');
+
+  // sign-out with a report still on the phone (the server unreachable, so it stays): warned;
+  // "cancel" keeps the queue and the sign-in, "OK" discards the queue and the cached pages
+  await w.ctx.setOffline(true);
+  await report(page, { description: '退出前未上传', hue: 60, area: area1 });
+  await page.route('**/api/v1/hazards', (route) => route.abort('internetdisconnected'));
+  await w.ctx.setOffline(false);
+  await until(page, () => window.aqQueue.idle());
+  assert.equal((await queue(page)).length, 1);
+  const dialogs = [];
+  page.once('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await page.click('details.menu > summary');
+  await page.click('details.menu form[action="/logout"] button');
+  for (let i = 0; i < 200 && !dialogs.length; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(dialogs[0], /1 条未上传/);
+  assert.equal((await queue(page)).length, 1, 'cancelled: kept');
+  assert.match(page.url(), /\/hazards\/new/);
+  page.once('dialog', (d) => d.accept());
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/hazards')), page.click('details.menu form[action="/logout"] button')]);
+  assert.equal(await page.evaluate(() => new Promise((resolve) => {
+    const o = indexedDB.open('anquan', 1);
+    o.onsuccess = () => { const r = o.result.transaction('queue').objectStore('queue').count(); r.onsuccess = () => resolve(r.result); };
+  })), 0, 'the queue went with the sign-out');
+  assert.deepEqual(await page.evaluate(() => caches.keys().then((k) => k.filter((n) => n === 'anquan-user'))), [], 'and the cached pages');
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await setClock(srv, 0);
+  // back in for the upgrade test
+  await page.goto(`${srv.url}/login`);
+  await page.fill('input[name=username]', 'yuangong');
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button.primary')]);
+});
+
 test('an upgraded server: the new service worker takes over and the old cache goes', async () => {
   const page = w.page;
   await page.goto(`${srv.url}/offline`);
