@@ -20,7 +20,7 @@ const MIN = 44;
 const EXTRA = {
   anhuan: ['/risk/map', '/risk/map/edit', '/risk/map?print=a3', '/risk/map/areas/1', '/risk/objects/1/card',
     '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new'],
-  yuangong: ['/risk/map'],
+  yuangong: ['/risk/map', '/offline'],
 };
 
 let srv, browser;
