@@ -8,6 +8,8 @@
  *   hazard_photo.c   photo checks and re-encoding (TurboJPEG, libpng, libexif)
  *   hazard_search.c  the CJK bigram FTS5 tokenizer and the search index
  *   hazard_sched.c   the scheduler job: reminders, overdue marking, escalation
+ *   hazard_offline.c what a report from a phone's offline queue brings: idempotency key,
+ *                    capture time, voice note
  *   hazard_web.c     the pages;  hazard_api.c  the JSON API;  hazard_demo.c  demo data
  */
 #ifndef ANQUAN_HAZARD_H
