@@ -8,7 +8,7 @@
  * The server re-encodes every photo anyway; this only saves the worker's data and time.
  *  - a report gets an idempotency key and its capture time; without signal, or when the
  *    request fails, it is kept on the phone (window.aqQueue, static/offline.js) instead;
- *  - the report form's "hold to record" button records a voice note (MediaRecorder). */
+ *  - the report form's "hold to record" button loads static/voice.js (MediaRecorder). */
 'use strict';
 (() => {
 	const MAX = 1600;
@@ -94,7 +94,13 @@
 				}
 			});
 		}
-		voice(document.querySelector('form.hz-report'));
+		/* the voice recorder (static/voice.js) loads after the page, where it can record */
+		const vbox = document.querySelector('form.hz-report .hz-voice');
+		if (vbox && vbox.dataset.src && window.MediaRecorder) {
+			const sc = document.createElement('script');
+			sc.src = vbox.dataset.src;
+			document.head.appendChild(sc);
+		}
 		const report = document.querySelector('form.hz-report');
 		if (report && input) input.addEventListener('change', () => {
 			if (!report.dataset.capturedAt) report.dataset.capturedAt = String(Math.floor(Date.now() / 1000));
@@ -182,74 +188,4 @@
 			});
 		});
 	});
-
-	/* Hold to record a voice note (MediaRecorder; the browser asks for the microphone once).
-	 * Released, or at the configured limit, the clip goes with the report. Keyboard: hold
-	 * Space or Enter. Without MediaRecorder the box stays hidden and dictation on the
-	 * keyboard still fills the description. */
-	function voice(form) {
-		const box = form && form.querySelector('.hz-voice');
-		if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
-		box.hidden = false;
-		const btn = box.querySelector('.hz-rec');
-		const play = box.querySelector('.hz-voice-play');
-		const drop = box.querySelector('.hz-voice-del');
-		const max = (Number(box.dataset.max) || 60) * 1000;
-		let rec = null, stream = null, want = false, timer = 0;
-		const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
-		const clear = () => {
-			form.voiceBlob = null;
-			play.hidden = true;
-			drop.hidden = true;
-			play.removeAttribute('src');
-		};
-		async function start(e) {
-			if (e) e.preventDefault();
-			if (want) return;
-			want = true;
-			try {
-				stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-			} catch {
-				want = false;
-				return;
-			}
-			const type = types.find((t) => MediaRecorder.isTypeSupported(t));
-			rec = new MediaRecorder(stream, type ? { mimeType: type } : {});
-			const chunks = [];
-			rec.ondataavailable = (ev) => { if (ev.data.size) chunks.push(ev.data); };
-			rec.onstop = () => {
-				stream.getTracks().forEach((t) => t.stop());
-				clearTimeout(timer);
-				btn.classList.remove('recording');
-				btn.textContent = btn.dataset.hold;
-				const blob = new Blob(chunks, { type: rec.mimeType || 'audio/webm' });
-				if (blob.size) {
-					form.voiceBlob = blob;
-					play.src = URL.createObjectURL(blob);
-					play.hidden = false;
-					drop.hidden = false;
-					box.dataset.size = String(blob.size);
-				}
-				rec = null;
-			};
-			rec.start();
-			btn.classList.add('recording');
-			btn.textContent = btn.dataset.rec;
-			timer = setTimeout(stop, max);
-			if (!want) stop();
-		}
-		function stop() {
-			want = false;
-			if (rec && rec.state === 'recording') rec.stop();
-		}
-		btn.addEventListener('pointerdown', start);
-		btn.addEventListener('pointerup', stop);
-		btn.addEventListener('pointerleave', stop);
-		btn.addEventListener('pointercancel', stop);
-		btn.addEventListener('contextmenu', (e) => e.preventDefault());
-		btn.addEventListener('keydown', (e) => { if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) start(e); });
-		btn.addEventListener('keyup', (e) => { if (e.key === ' ' || e.key === 'Enter') stop(); });
-		drop.addEventListener('click', clear);
-		form.addEventListener('voice-clear', clear);
-	}
 })();

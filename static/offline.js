@@ -1,4 +1,4 @@
-/* offline.js — the phone without signal, on every page:
+/* offline.js — the phone without signal, on every page (added by app.js once the page is up):
  *  - registers the service worker (/sw.js, web/shell.c);
  *  - at sign-in (a new user on this phone, or a quarter of an hour after the last time) puts
  *    the report form and the worker's own task lists in the cache "anquan-user", which the
@@ -201,7 +201,7 @@
 
 	window.aqQueue = { add, flush, all, get, newKey, ready: null, idle: () => !flushing };
 
-	document.addEventListener('DOMContentLoaded', () => {
+	function init() {
 		box = document.querySelector('.oq');
 		user = box ? box.dataset.user : localStorage.getItem('aq.lastUser') || '';
 		if (box) localStorage.setItem('aq.lastUser', user);
@@ -223,7 +223,7 @@
 				if (f.dataset.cleared) return;
 				e.preventDefault();
 				const items = await all();
-				if (items.length && !window.confirm(box.dataset.logout.replace('{n}', String(items.length)))) return;
+				if (items.length && box && !window.confirm(box.dataset.logout.replace('{n}', String(items.length)))) return;
 				await Promise.all(items.map((i) => del(i.key)));
 				if (window.caches) await caches.delete(USER_CACHE);
 				localStorage.removeItem('aq.warm');
@@ -234,5 +234,8 @@
 		window.addEventListener('online', () => flush());
 		window.aqQueue.ready = (box ? warm() : Promise.resolve()).catch(() => {})
 			.then(() => badge()).then(() => (navigator.onLine ? flush() : null));
-	});
+	}
+	/* app.js adds this script after the page's load event */
+	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+	else init();
 })();

@@ -375,7 +375,7 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 			{"equipment_id", "hazard.equipment"}, {"level", "hazard.level"}, {"urgency", "hazard.urgency"},
 			{"criterion_id", "hazard.criterion"}, {"factor_code", "hazard.factor"},
 			{"anonymous", "hazard.anonymous"}, {"near_miss", "hazard.near_miss_hint"},
-			{"captured_at", "hazard.captured_at"}, {"voice", "hazard.voice"}, {"idem_key", "hazard.photo"},
+			{"captured_at", "hazard.captured_at"}, {"voice", "hazard.voice"}, {"idem_key", "hazard.idem_key"},
 		};
 		const char *label = "hazard.photo";
 		const char *name = "photo";
@@ -431,12 +431,12 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 		       " placeholder=\"%s\">%s</textarea>", T(r, "hazard.description"), T(r, "hazard.description_hint"),
 		    in->description ? in->description : "");
 	form_field_error(r, &fe, "description");
-	/* hold to speak instead of typing with gloves on (static/offline.js; hidden without
+	/* hold to speak instead of typing with gloves on (static/voice.js; hidden without
 	 * MediaRecorder) */
-	html_printf(o, "</label><div class=\"hz-voice\" data-max=\"%D\" hidden><button type=\"button\" class=\"hz-rec\""
+	html_printf(o, "</label><div class=\"hz-voice\" data-max=\"%D\" data-src=\"%s\" hidden><button type=\"button\" class=\"hz-rec\""
 		       " data-hold=\"%s\" data-rec=\"%s\">%s</button><audio class=\"hz-voice-play\" controls hidden></audio>"
 		       "<button type=\"button\" class=\"link hz-voice-del\" hidden>%s</button></div>",
-		    hazard_setting(r->db, "hazard.voice_max_seconds", 60), T(r, "hazard.voice_hold"),
+		    hazard_setting(r->db, "hazard.voice_max_seconds", 60), static_url("voice.js"), T(r, "hazard.voice_hold"),
 		    T(r, "hazard.voice_recording"), T(r, "hazard.voice_hold"), T(r, "hazard.voice_delete"));
 	form_field_error(r, &fe, "voice");
 	form_field_error(r, &fe, "captured_at");

@@ -50,9 +50,9 @@ void page_begin(struct req *r, const char *title)
 		    "<link rel=\"stylesheet\" href=\"%s\">"
 		    "<link rel=\"manifest\" href=\"/manifest.webmanifest\"><meta name=\"theme-color\" content=\"#1d4f91\">"
 		    "<link rel=\"apple-touch-icon\" href=\"/icons/192.png\">"
-		    "<script src=\"%s\" defer></script><script src=\"%s\" defer></script></head><body>",
+		    "<meta name=\"aq-offline\" content=\"%s\"><script src=\"%s\" defer></script></head><body>",
 		    strcmp(r->lang, "en") == 0 ? "en" : "zh-CN", title, T(r, "app.name"),
-		    static_url("favicon.svg"), static_url("app.css"), static_url("app.js"), static_url("offline.js"));
+		    static_url("favicon.svg"), static_url("app.css"), static_url("offline.js"), static_url("app.js"));
 	html_printf(o, "<header class=\"top\"><a class=\"brand\" href=\"/\">"
 		       "<span class=\"logo\" aria-hidden=\"true\">安</span>%s</a>",
 		    T(r, "app.name"));

@@ -38,17 +38,25 @@ async function until(page, fn, arg, ms = 20000) {
   }
 }
 
+// offline.js comes after the page's load event (app.js): wait for it, then for its sign-in work
+async function queueReady(page) {
+  await page.waitForFunction(() => window.aqQueue && window.aqQueue.ready);
+  await page.evaluate(() => window.aqQueue.ready);
+}
+
 const queue = (page) => page.evaluate(() => window.aqQueue.all().then((items) =>
   items.map((i) => ({ key: i.key, captured_at: i.captured_at, state: i.state, error: i.error, description: i.fields.description, photos: i.photos.length, voice: i.voice ? i.voice.size : 0 }))));
 const badgeText = (page) => page.evaluate(() => { const b = document.querySelector('.oq'); return b.hidden ? '' : b.querySelector('.oq-count').textContent; });
 
 // Fill the report form (served from the cache when offline) and send it.
 async function report(page, { description, hue, voice = false, area }) {
+  await page.waitForFunction(() => window.aqQueue);
   await page.setInputFiles('input[name=photo]', await makePhoto(page, hue));
   await page.selectOption('select[name=area_id]', area);
   await page.click('label.hz-cat >> nth=0');
   await page.fill('textarea[name=description]', description);
   if (voice) {
+    await page.waitForSelector('.hz-voice:not([hidden])');	// static/voice.js has loaded
     const rec = page.locator('.hz-rec');
     await rec.hover();
     await page.mouse.down();
@@ -95,7 +103,7 @@ test('two reports offline with photos and a voice note upload once, with their c
   await page.goto(`${srv.url}/hazards/new`);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
-  await page.evaluate(() => window.aqQueue.ready);
+  await queueReady(page);
   assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'the page is under the worker');
   const areas = await page.$$eval('select[name=area_id] option', (o) => o.map((x) => x.value).filter(Boolean));
   [area1, area2] = areas;
@@ -157,7 +165,7 @@ test('two reports offline with photos and a voice note upload once, with their c
 test('a lost answer is retried without a duplicate; a refused report is corrected', async () => {
   const page = w.page;
   await page.goto(`${srv.url}/hazards/new`);
-  await page.evaluate(() => window.aqQueue.ready);
+  await queueReady(page);
   assert.deepEqual(await queue(page), []);
   await w.ctx.setOffline(true);
   await report(page, { description: '应答丢失：二号罐液位计失灵', hue: 90, area: area1 });
@@ -214,7 +222,7 @@ test('a lost answer is retried without a duplicate; a refused report is correcte
 test('an expired sign-in asks to sign in, then uploads; sign-out warns and discards the queue', async () => {
   const page = w.page;
   await page.goto(`${srv.url}/hazards/new`);
-  await page.evaluate(() => window.aqQueue.ready);
+  await queueReady(page);
   await w.ctx.setOffline(true);
   await report(page, { description: '会话过期后上传：消防栓被遮挡', hue: 150, area: area1 });
   // two hours without a request: the sign-in expired (30 minutes idle) while the phone was offline
