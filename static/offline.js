@@ -14,7 +14,6 @@
 'use strict';
 (() => {
 	const USER_CACHE = 'anquan-user';
-	const USER_PAGES = ['/hazards/new', '/hazards?todo=rectify', '/hazards?todo=reported'];
 	let box = null;
 	let user = '';
 	let flushing = null;
@@ -190,7 +189,8 @@
 		if (last.user === user && Date.now() - last.at < 15 * 60 * 1000) return;
 		if (last.user !== user) await caches.delete(USER_CACHE);
 		const c = await caches.open(USER_CACHE);
-		for (const u of USER_PAGES) {
+		/* the pages the server named for this person (the ones he may open) */
+		for (const u of box.dataset.pages.split(' ').filter(Boolean)) {
 			try {
 				const res = await fetch(u, { credentials: 'same-origin', cache: 'no-store' });
 				if (res.ok && !res.redirected) await c.put(u, res);
