@@ -32,11 +32,13 @@
 #include "train/train.h"
 #include "duty/duty.h"
 #include "web/home.h"
+#include "web/shell.h"
 
 const struct module *const anquan_modules[] = {
 	/* the platform */
 	&static_module,
 	&home_module,
+	&shell_module,
 	&auth_module,
 	&org_module,
 	&audit_module,

@@ -20,3 +20,12 @@ document.addEventListener('change', (e) => {
 	names.textContent = files.length === 0 ? names.dataset.none
 		: files.length === 1 ? files[0] : names.dataset.many.replace('{n}', String(files.length));
 });
+/* the offline queue and the service worker (static/offline.js): loaded once the page is up,
+ * so that it never delays the first paint on a weak signal */
+window.addEventListener('load', () => {
+	const m = document.querySelector('meta[name="aq-offline"]');
+	if (!m) return;
+	const s = document.createElement('script');
+	s.src = m.content;
+	document.head.appendChild(s);
+});

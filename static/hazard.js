@@ -5,7 +5,10 @@
  *  - photos are shrunk in the browser (canvas, ≤1600 px, JPEG quality 0.8) before upload,
  *    so a 4 MB phone photo travels as ~300 KB over a weak signal; then the form is sent with
  *    fetch + FormData. Without JavaScript (or on any failure) the plain multipart form works.
- * The server re-encodes every photo anyway; this only saves the worker's data and time. */
+ * The server re-encodes every photo anyway; this only saves the worker's data and time.
+ *  - a report gets an idempotency key and its capture time; without signal, or when the
+ *    request fails, it is kept on the phone (window.aqQueue, static/offline.js) instead;
+ *  - the report form's "hold to record" button loads static/voice.js (MediaRecorder). */
 'use strict';
 (() => {
 	const MAX = 1600;
@@ -91,21 +94,78 @@
 				}
 			});
 		}
+		/* the voice recorder (static/voice.js) loads after the page, where it can record */
+		const vbox = document.querySelector('form.hz-report .hz-voice');
+		if (vbox && vbox.dataset.src && window.MediaRecorder) {
+			const sc = document.createElement('script');
+			sc.src = vbox.dataset.src;
+			document.head.appendChild(sc);
+		}
+		const report = document.querySelector('form.hz-report');
+		if (report && input) input.addEventListener('change', () => {
+			if (!report.dataset.capturedAt) report.dataset.capturedAt = String(Math.floor(Date.now() / 1000));
+		});
 		document.querySelectorAll('form.js-shrink').forEach((form) => {
 			form.addEventListener('submit', async (e) => {
 				const files = form.querySelector('input[type=file]');
-				if (!files || !files.files.length || !window.fetch || !window.FormData) return;
+				const queued = form.dataset.queued;
+				if (!window.fetch || !window.FormData) return;
+				if (!queued && (!files || !files.files.length)) return;
 				e.preventDefault();
 				const button = form.querySelector('button:not([type=button])');
 				if (button) button.disabled = true;
 				const status = form.querySelector('.hz-status');
-				try {
-					const fd = new FormData(form);
+				const isReport = form.classList.contains('hz-report') && window.aqQueue;
+				const fd = new FormData(form);
+				const photos = [];
+				if (files) {
 					fd.delete(files.name);
 					for (const f of files.files) {
 						const b = await shrink(f);
+						photos.push(b);
 						fd.append(files.name, b, (f.name || 'photo').replace(/\.\w+$/, '') + '.jpg');
 					}
+				}
+				/* a report carries its key and capture time, so that it can wait on the phone
+				 * (static/offline.js) and a retry after a lost answer is recognised */
+				let save = null;
+				if (isReport) {
+					const key = queued || form.dataset.idem || (form.dataset.idem = window.aqQueue.newKey());
+					const captured = Number(form.dataset.capturedAt) || Math.floor(Date.now() / 1000);
+					form.dataset.capturedAt = String(captured);
+					fd.set('idem_key', key);
+					fd.set('captured_at', String(captured));
+					if (form.voiceBlob) fd.append('voice', form.voiceBlob, 'voice.webm');
+					save = async () => {
+						const fields = {};
+						for (const [k, v] of fd) if (typeof v === 'string' && k !== '_csrf' && k !== 'idem_key' && k !== 'captured_at') fields[k] = v;
+						const area = form.elements.area_id;
+						const cat = form.querySelector('input[name=category_id]:checked');
+						fields._label = [area && area.selectedOptions[0] ? area.selectedOptions[0].text : '',
+							cat ? cat.parentElement.textContent : ''].join(' · ');
+						await window.aqQueue.add(fields, photos, form.voiceBlob, captured, key);
+						if (queued) {
+							await window.aqQueue.flush();
+							location.assign('/offline');
+							return;
+						}
+						/* ready for the next report */
+						form.reset();
+						delete form.dataset.idem;
+						delete form.dataset.capturedAt;
+						form.voiceBlob = null;
+						form.dispatchEvent(new Event('voice-clear'));
+						const previews = form.querySelector('.hz-previews');
+						if (previews) previews.textContent = '';
+						if (status) status.textContent = document.querySelector('.oq')?.dataset.saved || '';
+						if (button) button.disabled = false;
+					};
+					if (queued || !navigator.onLine) {
+						await save();
+						return;
+					}
+				}
+				try {
 					/* getAttribute: a field named "action" shadows form.action */
 					const res = await fetch(form.getAttribute('action'), { method: 'POST', body: fd, credentials: 'same-origin' });
 					const html = await res.text();
@@ -117,6 +177,10 @@
 					document.write(html);
 					document.close();
 				} catch (err) {
+					if (save) {	/* no answer: kept on the phone, sent again with the same key */
+						await save();
+						return;
+					}
 					if (status) status.textContent = String(err);
 					if (button) button.disabled = false;
 					form.submit();	/* the network failed mid-way: try the plain form */

@@ -560,6 +560,34 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 	int64_t now = a->now, id = -1;
 	*field = NULL;
 	*msg_key = "error.invalid";
+	if (in->replayed)
+		*in->replayed = 0;
+
+	/* a retry of a report already stored (its answer was lost on the way to the phone) gets
+	 * the first hazard back, whatever changed since (the area may have been deactivated) */
+	if (in->idem_key && *in->idem_key) {
+		if (!hazard_idem_key_ok(in->idem_key)) {
+			*field = "idem_key";
+			*msg_key = "hazard.err_idem_key";
+			return -1;
+		}
+		int64_t prev = hazard_idem_find(c, a->user_id, in->idem_key);
+		if (prev > 0) {
+			if (in->replayed)
+				*in->replayed = 1;
+			return prev;
+		}
+	}
+	/* the time the phone captured it is the report time; the deadlines still run from now,
+	 * when the rectifier can first learn of it */
+	int64_t at = now;
+	if (in->captured_at) {
+		if (hazard_capture_check(c, now, in->captured_at, msg_key)) {
+			*field = "captured_at";
+			return -1;
+		}
+		at = in->captured_at;
+	}
 
 	/* ---- validate every field, naming the first bad one ---- */
 	if (!in->area_id || !exists(c, "SELECT count(*) FROM areas WHERE id = ? AND active = 1", in->area_id)) {
@@ -628,11 +656,15 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		*field = "photos";
 		return -1;
 	}
+	if (in->voice_len && hazard_voice_check(c, in->voice, in->voice_len, msg_key)) {
+		*field = "voice";
+		return -1;
+	}
 	struct hazard_gps gps = in->gps;
 	if (hazard_gps_parse(&gps, field, msg_key))
 		return -1;
 	struct hazard_mark mark;
-	hazard_mark_fill(c, a->user_id, in->anonymous, in->area_id, &gps, now, &mark);
+	hazard_mark_fill(c, a->user_id, in->anonymous, in->area_id, &gps, at, &mark);
 	int prc = hazard_photos_prepare(c, in->photos, in->nphotos, &mark, imgs, msg_key);
 	hazard_mark_release(&mark);
 	if (prc) {
@@ -646,6 +678,17 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 	db_get_i64(c, &unit, "SELECT unit_id FROM areas WHERE id = ?", "I", in->area_id);
 	if (db_begin(c) != DB_OK)
 		goto out;
+	/* two retries racing: the write lock orders them, the second finds the first's key */
+	if (in->idem_key && *in->idem_key) {
+		int64_t prev = hazard_idem_find(c, a->user_id, in->idem_key);
+		if (prev > 0) {
+			db_rollback(c);
+			if (in->replayed)
+				*in->replayed = 1;
+			id = prev;
+			goto out;
+		}
+	}
 	int year = hazard_local_year(now);
 	if (db_get_i64(c, &seq, "INSERT INTO hazard_seq (year, last) VALUES (?, 1) ON CONFLICT (year)"
 			  " DO UPDATE SET last = hazard_seq.last + 1 RETURNING last", "i", year) != 1)
@@ -671,10 +714,14 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		    "tIiiIIIIttIttIIIIIII", number, in->reporter_id,
 		    in->anonymous, in->near_miss, in->area_id, unit, in->equipment_id ? in->equipment_id : 0,
 		    in->category_id, in->factor_code && *in->factor_code ? in->factor_code : NULL, level,
-		    in->criterion_id, urgency, in->description ? in->description : "", assignee, now,
+		    in->criterion_id, urgency, in->description ? in->description : "", assignee, at,
 		    d.respond_due, d.rectify_due, repeat_of, now, duplicate_of) != DB_OK)
 		goto fail;
 	id = db_last_id(c);
+	if (in->idem_key && *in->idem_key && hazard_idem_store(c, a->user_id, in->idem_key, id, now) != DB_OK)
+		goto fail;
+	if (in->voice_len && hazard_voice_store(c, id, in->voice, in->voice_len, now) != DB_OK)
+		goto fail;
 	if ((in->source > 0 || in->measure_id) &&
 	    db_exec(c, "UPDATE hazards SET source = CASE WHEN ? > 0 THEN ? ELSE source END, measure_id = NULLIF(?, 0)"
 		       " WHERE id = ?", "iiII", in->source, in->source, in->measure_id, id) != DB_OK)
@@ -682,7 +729,7 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 	if (in->link && in->link(c, id, in->link_ctx))
 		goto fail;
 	if (db_exec(c, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
-		       " VALUES (?, ?, ?, 'report', '', 'reported', ?)", "IIIt", id, now, in->reporter_id,
+		       " VALUES (?, ?, ?, 'report', '', 'reported', ?)", "IIIt", id, at, in->reporter_id,
 		    in->description ? in->description : "") != DB_OK)
 		goto fail;
 	event = db_last_id(c);

@@ -8,6 +8,8 @@
  *   hazard_photo.c   photo checks and re-encoding (TurboJPEG, libpng, libexif)
  *   hazard_search.c  the CJK bigram FTS5 tokenizer and the search index
  *   hazard_sched.c   the scheduler job: reminders, overdue marking, escalation
+ *   hazard_offline.c what a report from a phone's offline queue brings: idempotency key,
+ *                    capture time, voice note
  *   hazard_web.c     the pages;  hazard_api.c  the JSON API;  hazard_demo.c  demo data
  */
 #ifndef ANQUAN_HAZARD_H
@@ -79,6 +81,14 @@ struct hazard_new {
 	int64_t measure_id;
 	int (*link)(struct db *c, int64_t hazard_id, void *ctx);
 	void *link_ctx;
+	/* Optional, from a phone's offline queue (hazard_offline.c): the report's idempotency key,
+	 * its capture time (0: now; -1: sent but unreadable) and a voice note. When the key
+	 * was seen before, hazard_create returns that hazard and sets *replayed (if given). */
+	const char *idem_key;
+	int64_t captured_at;
+	const unsigned char *voice;
+	size_t voice_len;
+	int *replayed;
 };
 
 /* Validate and store a new hazard with its photos, number, dispatch, deadlines, repeat mark,
@@ -145,6 +155,26 @@ int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, cons
 void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
 		      const struct hazard_gps *g, int64_t now, struct hazard_mark *m);
 void hazard_mark_release(struct hazard_mark *m);
+
+/* ---- offline capture (hazard_offline.c) ---- */
+
+/* A voice note may take this many bytes per configured second (hazard.voice_max_seconds):
+ * 128 kbit/s, above what a phone's speech codec records. */
+#define HAZARD_VOICE_BYTES_PER_SECOND 16000
+int hazard_idem_key_ok(const char *key);
+/* The hazard created earlier by user_id with this key, or 0. */
+int64_t hazard_idem_find(struct db *c, int64_t user_id, const char *key);
+/* Record the key of a hazard just created (inside its transaction). */
+int hazard_idem_store(struct db *c, int64_t user_id, const char *key, int64_t hazard_id, int64_t now);
+/* Is a client's capture time acceptable at `now`? 0, or -1 with *msg_key. */
+int hazard_capture_check(struct db *c, int64_t now, int64_t captured, const char **msg_key);
+size_t hazard_voice_max_bytes(struct db *c);
+/* "audio/webm", "audio/ogg" or "audio/mp4" by the magic bytes, or NULL. */
+const char *hazard_voice_type(const unsigned char *d, size_t n);
+/* Type and size of a voice note: 0, or -1 with *msg_key. */
+int hazard_voice_check(struct db *c, const unsigned char *d, size_t n, const char **msg_key);
+/* Store the clip as a blob and link it to the hazard (inside a transaction). */
+int hazard_voice_store(struct db *c, int64_t hazard_id, const unsigned char *d, size_t n, int64_t now);
 
 /* ---- the lifecycle (hazard_flow.c) ---- */
 

@@ -168,6 +168,8 @@ int hazard_api_create(struct req *r)
 	struct hazard_new in;
 	const char *field, *key;
 	hazard_new_read(r, &in);
+	int replayed = 0;
+	in.replayed = &replayed;
 	int64_t id = hazard_create(&who, &in, &field, &key);
 	if (id < 0) {
 		/* a photo named by hash that the caller may not use: a well-formed request that
@@ -178,6 +180,9 @@ int hazard_api_create(struct req *r)
 	}
 	json_t *o = hazard_json(r, id);
 	resp_json(r, 201, o ? o : json_pack("{s:I}", "id", (json_int_t)id));
+	/* a retry with a known idempotency key: the first answer again, marked as such */
+	if (replayed)
+		resp_header(r, "Idempotent-Replayed", "true");
 	return 0;
 }
 

@@ -132,6 +132,16 @@ void hazard_new_read(struct req *r, struct hazard_new *in)
 	}
 	photos_from_uploads(r, in->photos, &in->nphotos);
 	gps_read(r, &in->gps);
+	/* from the phone's offline queue (static/offline.js, hazard_offline.c) */
+	in->idem_key = req_field(r, "idem_key");
+	const char *cap = req_field(r, "captured_at");
+	if (cap && *cap && (text_parse_i64(cap, &in->captured_at) || in->captured_at <= 0))
+		in->captured_at = -1;	/* refused by hazard_capture_check, naming the field */
+	struct upload *voice = req_upload(r, "voice");
+	if (voice && voice->data.len) {
+		in->voice = (const unsigned char *)voice->data.buf;
+		in->voice_len = voice->data.len;
+	}
 }
 
 void hazard_action_read(struct req *r, struct hazard_action_in *in)
@@ -365,6 +375,7 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 			{"equipment_id", "hazard.equipment"}, {"level", "hazard.level"}, {"urgency", "hazard.urgency"},
 			{"criterion_id", "hazard.criterion"}, {"factor_code", "hazard.factor"},
 			{"anonymous", "hazard.anonymous"}, {"near_miss", "hazard.near_miss_hint"},
+			{"captured_at", "hazard.captured_at"}, {"voice", "hazard.voice"}, {"idem_key", "hazard.idem_key"},
 		};
 		const char *label = "hazard.photo";
 		const char *name = "photo";
@@ -420,13 +431,22 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 		       " placeholder=\"%s\">%s</textarea>", T(r, "hazard.description"), T(r, "hazard.description_hint"),
 		    in->description ? in->description : "");
 	form_field_error(r, &fe, "description");
+	/* hold to speak instead of typing with gloves on (static/voice.js; hidden without
+	 * MediaRecorder) */
+	html_printf(o, "</label><div class=\"hz-voice\" data-max=\"%D\" data-src=\"%s\" hidden><button type=\"button\" class=\"hz-rec\""
+		       " data-hold=\"%s\" data-rec=\"%s\">%s</button><audio class=\"hz-voice-play\" controls hidden></audio>"
+		       "<button type=\"button\" class=\"link hz-voice-del\" hidden>%s</button></div>",
+		    hazard_setting(r->db, "hazard.voice_max_seconds", 60), static_url("voice.js"), T(r, "hazard.voice_hold"),
+		    T(r, "hazard.voice_recording"), T(r, "hazard.voice_hold"), T(r, "hazard.voice_delete"));
+	form_field_error(r, &fe, "voice");
+	form_field_error(r, &fe, "captured_at");
 	/* the optional part stays open when it holds the refused field */
 	static const char *const more_fields[] = {"equipment_id", "level", "urgency", "factor_code", "criterion_id",
 						   "near_miss", "anonymous", NULL};
 	int open = 0;
 	for (int i = 0; field && more_fields[i]; i++)
 		open |= !strcmp(more_fields[i], fe.field);
-	html_printf(o, "</label><details class=\"hz-more\"%r><summary>%s</summary><div class=\"stack\">",
+	html_printf(o, "<details class=\"hz-more\"%r><summary>%s</summary><div class=\"stack\">",
 		    open ? " open" : "", T(r, "hazard.more"));
 	html_printf(o, "<label><span>%s</span><select name=\"equipment_id\"><option value=\"\">—</option>",
 		    T(r, "hazard.equipment"));
@@ -664,6 +684,16 @@ static void note_field(struct req *r, struct strbuf *o, const char *label_key, i
 		    T(r, label_key), required ? " <b class=\"req\">*</b>" : "", required ? " required" : "");
 }
 
+/* The report's voice notes, played in the page (GET /voice/:sha serves the clip). */
+static void voice_strip(struct req *r, struct strbuf *o, int64_t id)
+{
+	struct db_stmt *st = db_query(r->db, "SELECT sha256 FROM hazard_voice WHERE hazard_id = ? ORDER BY sha256", "I", id);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<p class=\"hz-voice-note\"><span>%s</span><audio controls preload=\"none\" src=\"/voice/%s\"></audio></p>",
+			    T(r, "hazard.voice"), db_col_text(st, 0));
+	db_done(r->db, st);
+}
+
 static void photo_field(struct req *r, struct strbuf *o, int required)
 {
 	html_printf(o, "<label><span>%s%r</span>%r</label>", T(r, "hazard.after_photo"),
@@ -788,6 +818,7 @@ static int detail_page(struct req *r)
 	if (*db_col_text(st, 0))
 		html_printf(o, "<p class=\"hz-desc\">%s</p>", db_col_text(st, 0));
 	photo_strip(r, o, id, 0);
+	voice_strip(r, o, id);
 	int64_t rectify_due = db_col_i64(st, 9);
 	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
 		       "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>",
@@ -966,6 +997,41 @@ static int photo_get(struct req *r)
 	return 0;
 }
 
+/* A voice note, to someone who may see a hazard it belongs to. The type is the one the magic
+ * bytes gave at upload (hazard_voice_type: audio only), the browser may not sniff another
+ * (nosniff on every response, server.c), and
+ * a download gets a plain file name. */
+static int voice_get(struct req *r)
+{
+	struct actor who;
+	actor_from_req(r, &who);
+	const char *sha = req_param(r, "sha");
+	int ok = 0;
+	if (sha && strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64) {
+		int64_t ids[16];
+		int n = 0;
+		struct db_stmt *st = db_query(r->db, "SELECT hazard_id FROM hazard_voice WHERE sha256 = ? LIMIT 16", "t", sha);
+		while (st && db_step(st) == 1)
+			ids[n++] = db_col_i64(st, 0);
+		db_done(r->db, st);
+		for (int i = 0; i < n && !ok; i++)
+			ok = hazard_visible(&who, ids[i]);
+	}
+	struct db_stmt *st = ok ? db_query(r->db, "SELECT mime, bytes FROM blobs WHERE sha256 = ?", "t", sha) : NULL;
+	if (st && db_step(st) == 1) {
+		const char *mime = db_col_text(st, 0);
+		const char *ext = !strcmp(mime, "audio/ogg") ? "ogg" : !strcmp(mime, "audio/mp4") ? "m4a" : "webm";
+		resp_text(r, 200, !strcmp(mime, "audio/ogg") || !strcmp(mime, "audio/mp4") ? mime : "audio/webm",
+			  db_col_blob(st, 1), db_col_bytes(st, 1));
+		resp_header(r, "Content-Disposition", arena_printf(&r->arena, "inline; filename=\"voice-%.12s.%s\"", sha, ext));
+		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
+	} else {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+	}
+	db_done(r->db, st);
+	return 0;
+}
+
 /* The unmarked original of a watermarked photo: hazard.photo_original (the safety
  * department) on top of seeing the hazard; 404 for a photo stored without a watermark. */
 static int photo_original_get(struct req *r)
@@ -1128,6 +1194,7 @@ const struct route hazard_routes[] = {
 	{"GET", "/hazards/:id", detail_page, "hazard.view", 0, "A hazard with its photos, plan, actions and timeline"},
 	{"POST", "/hazards/:id/act", act_post, "hazard.view", 0, "Take a lifecycle action on a hazard (form field action)"},
 	{"GET", "/photos/:sha", photo_get, "hazard.view", 0, "A hazard photo by SHA-256 (?thumb=1 for the thumbnail)"},
+	{"GET", "/voice/:sha", voice_get, "hazard.view", 0, "A hazard's voice note by SHA-256 (audio/webm, ogg or mp4)"},
 	{"GET", "/photos/:sha/original", photo_original_get, "hazard.photo_original", 0, "A watermarked photo's original, without the band"},
 	{"GET", "/api/v1/hazards", hazard_api_list, "hazard.view", ROUTE_API | ROUTE_PAGED, "List hazards in scope with filters and pagination"},
 	{"POST", "/api/v1/hazards", hazard_api_create, "hazard.report", ROUTE_API, "Report a hazard (multipart with photos, or JSON with photo SHA-256s)"},

@@ -70,12 +70,12 @@ static void request_id(struct req *r, struct MHD_Connection *conn)
 /* Content-Security-Policy without 'unsafe-inline': pages carry no inline script or style. */
 static const char *const security_headers[][2] = {
 	{"Content-Security-Policy",
-	 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+	 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
 	 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
 	{"X-Content-Type-Options", "nosniff"},
 	{"X-Frame-Options", "DENY"},
 	{"Referrer-Policy", "same-origin"},
-	{"Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"},
+	{"Permissions-Policy", "geolocation=(self), camera=(self), microphone=(self)"},
 	{"Cross-Origin-Opener-Policy", "same-origin"},
 };
 

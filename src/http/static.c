@@ -82,6 +82,13 @@ static const struct asset *find(const char *name)
 	return NULL;
 }
 
+/* The i-th asset's versioned URL, NULL past the last (the app shell's file list, web/shell.c) */
+const char *static_url_at(int i)
+{
+	static_init();
+	return i >= 0 && i < nassets ? assets[i].url : NULL;
+}
+
 const char *static_url(const char *name)
 {
 	const struct asset *a = find(name);

@@ -10,6 +10,7 @@
 void static_init(void);
 const char *static_url(const char *name);	/* "/static/app.css?v=1a2b3c4d" */
 int static_serve(struct req *r);
+const char *static_url_at(int i);	/* the i-th file's URL, NULL past the last */
 extern const struct route static_routes[];
 /* its entry in the module table (base/module.h), listed in src/modules.c */
 struct module;

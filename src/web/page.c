@@ -48,9 +48,11 @@ void page_begin(struct req *r, const char *title)
 		    "<title>%s · %s</title>"
 		    "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">"
 		    "<link rel=\"stylesheet\" href=\"%s\">"
-		    "<script src=\"%s\" defer></script></head><body>",
+		    "<link rel=\"manifest\" href=\"/manifest.webmanifest\"><meta name=\"theme-color\" content=\"#1d4f91\">"
+		    "<link rel=\"apple-touch-icon\" href=\"/icons/192.png\">"
+		    "<meta name=\"aq-offline\" content=\"%s\"><script src=\"%s\" defer></script></head><body>",
 		    strcmp(r->lang, "en") == 0 ? "en" : "zh-CN", title, T(r, "app.name"),
-		    static_url("favicon.svg"), static_url("app.css"), static_url("app.js"));
+		    static_url("favicon.svg"), static_url("app.css"), static_url("offline.js"), static_url("app.js"));
 	html_printf(o, "<header class=\"top\"><a class=\"brand\" href=\"/\">"
 		       "<span class=\"logo\" aria-hidden=\"true\">安</span>%s</a>",
 		    T(r, "app.name"));
@@ -85,6 +87,21 @@ void page_begin(struct req *r, const char *title)
 		sb_release(&items);
 	}
 	html_printf(o, "</header>");
+	/* the reports waiting on this phone (static/offline.js fills and shows it), and the
+	 * strings that script needs, in the page's language */
+	/* the pages it keeps for reading without signal: the report form and the person's own
+	 * task lists, only those the person may open */
+	const char *keep = r->who && auth_has(r, "hazard.report") ? "/hazards/new" : "";
+	if (r->who && auth_has(r, "hazard.view"))
+		keep = arena_printf(&r->arena, "%s /hazards?todo=rectify /hazards?todo=reported", keep);
+	if (r->who && !r->who->preview)
+		html_printf(o, "<div class=\"oq\" hidden data-user=\"%D\" data-pages=\"%s\" data-badge=\"%s\" data-login=\"%s\""
+			       " data-saved=\"%s\" data-logout=\"%s\" data-sending=\"%s\"><a class=\"oq-count\" href=\"/offline\"></a>"
+			       "<button type=\"button\" class=\"oq-send\">%s</button>"
+			       "<a class=\"oq-login\" hidden href=\"/login\">%s</a></div>",
+			    r->who->user_id, keep, T(r, "shell.badge"), T(r, "shell.login_to_upload"), T(r, "shell.saved"),
+			    T(r, "shell.logout_warn"), T(r, "shell.sending"), T(r, "shell.upload_now"),
+			    T(r, "shell.login_to_upload"));
 	if (r->who && r->who->preview)
 		html_printf(o,
 			    "<div class=\"preview-banner\">%s: %s · %s "

@@ -23,7 +23,7 @@ const EXTRA = {
     '/incidents/2', '/incidents/stats', '/ppe/store', '/ppe/people/10', '/ppe/catalogue', '/ppe/award',
     '/ppe/statement', '/contractors/new', '/contractors/settings', '/contractors/1/quals/new',
     '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2'],
-  yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm'],
+  yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm', '/offline'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
   renshi: ['/ppe/unequipped', '/train/courses/1'],
   banzhang: ['/duties/letters/5'],

@@ -28,10 +28,11 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Start a server. Options: demo (load the demo company, default true), env (extra variables),
-// args (extra arguments after `serve`), dir (reuse a data directory).
-export async function startServer({ demo = true, env = {}, args = [], dir } = {}) {
+// args (extra arguments after `serve`), dir (reuse a data directory), port (a given one: a
+// browser test restarting "the same site" needs the same origin).
+export async function startServer({ demo = true, env = {}, args = [], dir, port: fixedPort } = {}) {
   const data = dir || mkdtempSync(join(tmpdir(), 'anquan-test-'));
-  const port = await freePort();
+  const port = fixedPort || await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
   const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), ...args], {

@@ -116,6 +116,8 @@ function good(rt, name) {
   if (name === 'id' && /\/units\//.test(rt.pattern)) return '2';
   if (name === 'id' && rt.pattern === '/permits/:id/edit') return goodPath.draft;	// banzhang's demo draft
   if (rt.pattern === '/checks/records/:id/photos/:sha') return name === 'id' ? goodPath.check_record : goodPath.sha;
+  if (rt.pattern === '/voice/:sha') return goodPath.voice;
+  if (rt.pattern === '/icons/:name') return '192.png';
   return goodPath[name] ?? '1';
 }
 function pathWith(rt, name, value) {
@@ -192,6 +194,10 @@ test('every GET route answers its normal call, and says which query parameters i
   // a photo on a demo check result, so that /checks/records/:id/photos/:sha has one to serve
   sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE rowid = (SELECT min(rowid) FROM check_results)`);
   goodPath.check_record = sql('SELECT record_id FROM check_results WHERE rowid = (SELECT min(rowid) FROM check_results)');
+  // a voice note on the hazard of that photo, so that /voice/:sha has one to serve
+  goodPath.voice = 'a'.repeat(64);
+  sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('${goodPath.voice}', 'audio/webm', x'1A45DFA3', 0)`);
+  sql(`INSERT INTO hazard_voice (hazard_id, sha256) SELECT hazard_id, '${goodPath.voice}' FROM hazard_photos WHERE sha256 = '${goodPath.sha}' LIMIT 1`);
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
   // a material for training course 1, so that /train/materials/1 has a file to serve

@@ -250,3 +250,34 @@ TEST(hazard_photos_checked_and_shrunk)
 	CHECK(hazard_image_process(jpg, 20, &img, &why) < 0);
 	free(jpg);
 }
+
+/* A voice note's type comes from its first bytes only (hazard_offline.c): the three containers
+ * MediaRecorder writes, nothing else, whatever the upload claimed. */
+TEST(hazard_voice_type_by_magic_bytes)
+{
+	static const unsigned char webm[] = {0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01,
+					     0x42, 0x82, 0x84, 'w', 'e', 'b', 'm', 0, 0};
+	static const unsigned char mkv[] = {0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01,
+					    0x42, 0x82, 0x88, 'm', 'a', 't', 'r', 'o', 's', 'k', 'a'};
+	static const unsigned char mp4[] = {0, 0, 0, 0x1c, 'f', 't', 'y', 'p', 'M', '4', 'A', ' '};
+	CHECK_STR(hazard_voice_type(webm, sizeof(webm)), "audio/webm");
+	CHECK(hazard_voice_type(mkv, sizeof(mkv)) == NULL);	/* Matroska video is not WebM audio */
+	CHECK_STR(hazard_voice_type((const unsigned char *)"OggS\0\2", 6), "audio/ogg");
+	CHECK_STR(hazard_voice_type(mp4, sizeof(mp4)), "audio/mp4");
+	CHECK(hazard_voice_type((const unsigned char *)"<html><script>", 14) == NULL);
+	CHECK(hazard_voice_type(webm, 3) == NULL);
+	CHECK(hazard_voice_type(mp4, 8) == NULL);
+}
+
+TEST(hazard_idempotency_key_shape)
+{
+	CHECK(hazard_idem_key_ok("1703a6f5-d9ed-4776-9b01-9655274ef23f"));
+	CHECK(hazard_idem_key_ok("k_0123456789"));
+	CHECK(!hazard_idem_key_ok("short"));
+	CHECK(!hazard_idem_key_ok("has space in it"));
+	CHECK(!hazard_idem_key_ok("quote'or\"1=1--"));
+	char long_key[66];
+	memset(long_key, 'a', 65);
+	long_key[65] = '\0';
+	CHECK(!hazard_idem_key_ok(long_key));
+}

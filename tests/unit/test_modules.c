@@ -39,7 +39,7 @@ TEST(module_routes_ask_for_declared_permissions)
 				snprintf(where, sizeof(where), "%s %s (%s)", rt->method, rt->pattern, (*m)->name);
 				check_perms_known(where, rt->perm);
 			}
-	CHECK_INT(modules, 21);
+	CHECK_INT(modules, 22);
 	CHECK(routes > 100);
 	/* the router walks the same tables */
 	int tables = 0;

@@ -1,0 +1,77 @@
+/* voice.js — "hold to record" on the report form: a voice note instead of typing with gloves on.
+ * Loaded by static/hazard.js once the form is shown (so it is not on the page's critical path);
+ * the clip is left on the form (form.voiceBlob), which hazard.js sends or queues with the
+ * report; a "voice-clear" event on the form drops it. */
+'use strict';
+(() => {
+	/* Hold to record a voice note (MediaRecorder; the browser asks for the microphone once).
+	 * Released, or at the configured limit, the clip goes with the report. Keyboard: hold
+	 * Space or Enter. Without MediaRecorder the box stays hidden and dictation on the
+	 * keyboard still fills the description. */
+	function voice(form) {
+		const box = form && form.querySelector('.hz-voice');
+		if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+		box.hidden = false;
+		const btn = box.querySelector('.hz-rec');
+		const play = box.querySelector('.hz-voice-play');
+		const drop = box.querySelector('.hz-voice-del');
+		const max = (Number(box.dataset.max) || 60) * 1000;
+		let rec = null, stream = null, want = false, timer = 0;
+		const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
+		const clear = () => {
+			form.voiceBlob = null;
+			play.hidden = true;
+			drop.hidden = true;
+			play.removeAttribute('src');
+		};
+		async function start(e) {
+			if (e) e.preventDefault();
+			if (want) return;
+			want = true;
+			try {
+				stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+			} catch {
+				want = false;
+				return;
+			}
+			const type = types.find((t) => MediaRecorder.isTypeSupported(t));
+			rec = new MediaRecorder(stream, type ? { mimeType: type } : {});
+			const chunks = [];
+			rec.ondataavailable = (ev) => { if (ev.data.size) chunks.push(ev.data); };
+			rec.onstop = () => {
+				stream.getTracks().forEach((t) => t.stop());
+				clearTimeout(timer);
+				btn.classList.remove('recording');
+				btn.textContent = btn.dataset.hold;
+				const blob = new Blob(chunks, { type: rec.mimeType || 'audio/webm' });
+				if (blob.size) {
+					form.voiceBlob = blob;
+					play.src = URL.createObjectURL(blob);
+					play.hidden = false;
+					drop.hidden = false;
+					box.dataset.size = String(blob.size);
+				}
+				rec = null;
+			};
+			rec.start();
+			btn.classList.add('recording');
+			btn.textContent = btn.dataset.rec;
+			timer = setTimeout(stop, max);
+			if (!want) stop();
+		}
+		function stop() {
+			want = false;
+			if (rec && rec.state === 'recording') rec.stop();
+		}
+		btn.addEventListener('pointerdown', start);
+		btn.addEventListener('pointerup', stop);
+		btn.addEventListener('pointerleave', stop);
+		btn.addEventListener('pointercancel', stop);
+		btn.addEventListener('contextmenu', (e) => e.preventDefault());
+		btn.addEventListener('keydown', (e) => { if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) start(e); });
+		btn.addEventListener('keyup', (e) => { if (e.key === ' ' || e.key === 'Enter') stop(); });
+		drop.addEventListener('click', clear);
+		form.addEventListener('voice-clear', clear);
+	}
+	voice(document.querySelector('form.hz-report'));
+})();
