@@ -24,7 +24,7 @@
 # Makefile is parsed, so targets that compile nothing never call pkg-config.
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
 # Read once, on first use (then kept as a simple variable); a failure stops make with the reason.
@@ -33,7 +33,7 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconfig,--cflags))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(call pkgconfig,--libs) -lpthread -lm)$(PKG_LIBS)
 
 SRC := $(shell find src -name '*.c' ! -name main.c | sort)
-EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
+EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard src/db/migrations/pg/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 REL := build/rel
