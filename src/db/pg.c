@@ -156,6 +156,22 @@ const char *pg_errmsg(struct pg_conn *c)
 	return c->err;
 }
 
+/* The number of the placeholder whose digits (if any) start at *p: `?N` is N, a bare `?` one
+ * more than the largest so far (SQLite's rule). */
+static int param_number(const char **p, int *max)
+{
+	int n = 0;
+	if (**p >= '0' && **p <= '9') {
+		while (**p >= '0' && **p <= '9')
+			n = n * 10 + (*(*p)++ - '0');
+	} else {
+		n = *max + 1;
+	}
+	if (n > *max)
+		*max = n;
+	return n;
+}
+
 char *pg_placeholders(const char *sql, int *nparams)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -185,18 +201,14 @@ char *pg_placeholders(const char *sql, int *nparams)
 			size_t n = e ? (size_t)(e + 2 - p) : strlen(p);
 			sb_add(&sb, p, n);
 			p += n;
+		} else if (strncmp(p, " MATCH ?", 8) == 0) {
+			/* a search (db.h, struct db_fts): `t MATCH ?` is `t.tokens @@ ?::tsquery` */
+			sb_adds(&sb, ".tokens @@ ");
+			p += 8;
+			sb_addf(&sb, "$%d::tsquery", param_number(&p, &max));
 		} else if (*p == '?') {
 			p++;
-			int n = 0;
-			if (*p >= '0' && *p <= '9') {
-				while (*p >= '0' && *p <= '9')
-					n = n * 10 + (*p++ - '0');
-			} else {
-				n = max + 1;	/* SQLite's rule: one more than the largest so far */
-			}
-			if (n > max)
-				max = n;
-			sb_addf(&sb, "$%d", n);
+			sb_addf(&sb, "$%d", param_number(&p, &max));
 		} else {
 			sb_addc(&sb, *p++);
 		}

@@ -242,7 +242,7 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total)
 {
-	char *q = f->q && *f->q ? hazard_search_query(f->q) : NULL;
+	char *q = f->q && *f->q ? hazard_search_query(r->db, f->q) : NULL;
 	int64_t from = parse_day(f->from), to = parse_day(f->to);
 	if (to)
 		to += 86400;	/* "to" is inclusive */
