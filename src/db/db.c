@@ -97,6 +97,37 @@ static int fts_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *tex
 	return c.rc;
 }
 
+/* string_agg(value, separator): PostgreSQL's name for SQLite's group_concat, which
+ * Debian 12's SQLite (3.40) lacks (3.44 has it), so that module SQL joins texts one way on
+ * both backends. NULL values are skipped; no value at all gives NULL. */
+static void agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	struct strbuf *sb = sqlite3_aggregate_context(ctx, sizeof(*sb));
+	if (!sb)
+		return;
+	if (!sb->buf)
+		*sb = (struct strbuf)STRBUF_INIT;
+	else {
+		const unsigned char *sep = sqlite3_value_text(argv[1]);
+		sb_adds(sb, sep ? (const char *)sep : "");
+	}
+	sb_add(sb, sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+}
+
+static void agg_final(sqlite3_context *ctx)
+{
+	struct strbuf *sb = sqlite3_aggregate_context(ctx, 0);
+	if (!sb || !sb->buf) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, sb->buf, (int)sb->len, SQLITE_TRANSIENT);
+	sb_release(sb);
+}
+
 /* The modules' tokenizers, on every connection and before migrations (a virtual table names
  * its tokenizer): each of db_tokenizers in turn, through the fts5_api pointer. */
 static int db_register_extensions(sqlite3 *h)
@@ -109,6 +140,9 @@ static int db_register_extensions(sqlite3 *h)
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	if (sqlite3_create_function(h, "string_agg", 2, SQLITE_UTF8, NULL, NULL, agg_step,
+				    agg_final) != SQLITE_OK)
 		return SQLITE_ERROR;
 	static fts5_tokenizer glue = {fts_create, fts_delete, fts_tokenize};
 	for (const struct db_tokenizer *e = db_tokenizers; e->name; e++) {

@@ -38,6 +38,7 @@
 #define BYTEAOID 17
 #define INT8OID 20
 #define FLOAT8OID 701
+#define TSQUERYOID 3615
 /* the advisory lock every write transaction takes: "anqu" */
 #define WRITE_LOCK_KEY 0x616e7175
 #define BEGIN_TRIES 20
@@ -172,11 +173,12 @@ static int param_number(const char **p, int *max)
 	return n;
 }
 
-char *pg_placeholders(const char *sql, int *nparams)
+char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int max = 0;
 	const char *p = sql;
+	*tsquery = 0;
 	while (*p) {
 		if (*p == '\'' || *p == '"') {	/* a literal or a quoted name, doubled quotes inside */
 			char q = *p;
@@ -205,7 +207,10 @@ char *pg_placeholders(const char *sql, int *nparams)
 			/* a search (db.h, struct db_fts): `t MATCH ?` is `t.tokens @@ ?::tsquery` */
 			sb_adds(&sb, ".tokens @@ ");
 			p += 8;
-			sb_addf(&sb, "$%d::tsquery", param_number(&p, &max));
+			int n = param_number(&p, &max);
+			if (n <= 64)	/* its type is told, as `? IS NULL` before it cannot say */
+				*tsquery |= 1ull << (n - 1);
+			sb_addf(&sb, "$%d::tsquery", n);
 		} else if (*p == '?') {
 			p++;
 			sb_addf(&sb, "$%d", param_number(&p, &max));
@@ -241,7 +246,8 @@ static struct pg_cached *prepared(struct pg_conn *c, const char *sql, const char
 		}
 	}
 	int nparams = 0;
-	char *text = pg_placeholders(sql, &nparams);
+	uint64_t tsq = 0;
+	char *text = pg_placeholders(sql, &nparams, &tsq);
 	if ((int)strlen(types) != nparams) {
 		log_error("db: type string \"%s\" has %d letters for %d parameters in: %s", types,
 			  (int)strlen(types), nparams, sql);
@@ -258,7 +264,7 @@ static struct pg_cached *prepared(struct pg_conn *c, const char *sql, const char
 	}
 	for (int i = 0; i < nparams; i++)
 		oids[i] = types[i] == 'i' || types[i] == 'I' ? INT8OID : types[i] == 'd' ? FLOAT8OID :
-			  types[i] == 'b' ? BYTEAOID : 0;
+			  types[i] == 'b' ? BYTEAOID : i < 64 && (tsq >> i & 1) ? TSQUERYOID : 0;
 	struct pg_cached *e;
 	if (c->ncache < PG_CACHE) {
 		e = &c->cache[c->ncache++];

@@ -48,8 +48,10 @@ int pg_read_begin(struct pg_conn *c);
 void pg_read_end(struct pg_conn *c);
 
 /* SQL text with `?` and `?N` placeholders rewritten to `$N` (db.h states the rule), string
- * literals, quoted names and comments left alone; *nparams gets the highest number. malloc'd. */
-char *pg_placeholders(const char *sql, int *nparams);
+ * literals, quoted names and comments left alone, and a search `t MATCH ?` made
+ * `t.tokens @@ $N::tsquery` (db.h, struct db_fts); *nparams gets the highest number, *tsquery
+ * a bit for each such search's parameter (1 << (N - 1)). malloc'd. */
+char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery);
 
 /* A migration's text in PostgreSQL's dialect (migrate.c): see the comment in pg.c. malloc'd. */
 char *pg_dialect(const char *sql);

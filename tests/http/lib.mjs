@@ -81,7 +81,9 @@ export async function startServer({ demo = true, env = {}, args = [], dir } = {}
   proc.stderr.on('data', (d) => { log += d; errLog += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   let up = false;
-  for (let i = 0; i < 300 && proc.exitCode === null; i++) {
+  // PostgreSQL: the demo's thousands of statements are each a round trip to the server
+  const tries = dbUrl ? 1200 : 300;
+  for (let i = 0; i < tries && proc.exitCode === null; i++) {
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.status === 200) { up = true; break; }
