@@ -82,11 +82,11 @@ TEST_DEFS := -DANQUAN_TEST_BUILD
 ASAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Isrc -I$(ASAN) $(PKG_CFLAGS)
 
-.PHONY: all run test test-dates unit e2e bench fuzz tsan clean deps deps-test fresh-check install
+.PHONY: all run test test-dates test-pg unit e2e bench fuzz tsan clean deps deps-test fresh-check install
 
 # the targets that install their packages first, and the scripts/deps group each needs
-GOALS := all run test test-dates unit e2e bench fuzz tsan install
-deps_group = $(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1)))
+GOALS := all run test test-dates test-pg unit e2e bench fuzz tsan install
+deps_group = $(if $(filter test-pg,$(1)),test pg,$(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1))))
 
 ifndef ANQUAN_DEPS_READY
 $(GOALS):
@@ -255,6 +255,11 @@ test: $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
 # are listed in tests/run.
 test-dates: $(ASAN)/anquan $(ASAN)/unit
 	@tests/run dates
+
+# the unit tests and the HTTP files of tests/pg-passing on PostgreSQL, in a throw-away cluster
+# (scripts/pg-test-cluster); not part of make test
+test-pg: $(ASAN)/anquan $(ASAN)/unit
+	@scripts/pg-test-cluster tests/run pg
 
 unit: $(ASAN)/unit
 	$(ASAN)/unit

@@ -100,7 +100,7 @@ extern const struct db_tokenizer db_tokenizers[];
 
 /* A search table: `CREATE VIRTUAL TABLE t USING fts5(cols..., tokenize = 'name')` in a
  * migration (on PostgreSQL a table with a tsvector column, fts.c says how), written with
- * db_fts_put (up to 8 columns) and searched with `t MATCH ?` bound to db_fts_query's text, in
+ * db_fts_put (up to 4 columns) and searched with `t MATCH ?` bound to db_fts_query's text, in
  * the same SQL on both backends. The query keeps the search's meaning on both: each
  * whitespace-separated piece of what the user typed is a phrase of its tokens, all pieces
  * must match. */

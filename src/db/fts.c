@@ -17,7 +17,6 @@
 #include "db/pg.h"
 #include "base/strbuf.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,42 +59,56 @@ static void vec_emit(void *ctx, const char *tok, int n, int start, int end)
 	v->pos++;
 }
 
+/* The SQL names only identifiers of the module's static struct db_fts (a table and its
+ * columns, fixed at compile time), never a value: every value is bound. */
 int db_fts_put(struct db *c, const struct db_fts *t, int64_t rowid, const char *const *texts)
 {
-	if (db_fts_delete(c, t, rowid) != DB_OK)
+	if (t->ncols < 1 || t->ncols > 4 || db_fts_delete(c, t, rowid) != DB_OK)
 		return DB_ERROR;
 	struct strbuf sql = STRBUF_INIT, vec = STRBUF_INIT;
-	char types[16] = "I";
-	int n = t->ncols < 8 ? t->ncols : 8;
-	sb_addf(&sql, "INSERT INTO %s (rowid", t->table);
-	for (int i = 0; i < n; i++)
-		sb_addf(&sql, ", %s", t->cols[i]);
-	if (db_pg(c))
-		sb_adds(&sql, ", tokens");
-	sb_adds(&sql, ") VALUES (?");
+	int n = t->ncols, pg = db_pg(c) != NULL;
+	sb_adds(&sql, "INSERT INTO ");
+	sb_adds(&sql, t->table);
+	sb_adds(&sql, " (rowid");
 	for (int i = 0; i < n; i++) {
-		sb_adds(&sql, ", ?");
-		types[i + 1] = 't';
+		sb_adds(&sql, ", ");
+		sb_adds(&sql, t->cols[i]);
 	}
-	if (db_pg(c)) {
+	sb_adds(&sql, pg ? ", tokens) VALUES (?" : ") VALUES (?");
+	for (int i = 0; i < n; i++)
+		sb_adds(&sql, ", ?");
+	const char *a[5] = {0};
+	for (int i = 0; i < n; i++)
+		a[i] = texts[i] ? texts[i] : "";
+	if (pg) {
 		const struct db_tokenizer *tk = find_tokenizer(t->tokenizer);
 		struct vec v = {&vec, 1};
 		for (int i = 0; tk && i < n; i++) {
-			const char *s = texts[i] ? texts[i] : "";
-			tk->tokenize(s, (int)strlen(s), &v, vec_emit);
+			tk->tokenize(a[i], (int)strlen(a[i]), &v, vec_emit);
 			v.pos++;	/* a gap: no phrase spans two columns, as in FTS5 */
 		}
 		sb_adds(&sql, ", ?::tsvector");
-		types[n + 1] = 't';
+		a[n] = vec.buf;
 	}
 	sb_adds(&sql, ")");
-	const char *a[9] = {0};
-	for (int i = 0; i < n; i++)
-		a[i] = texts[i] ? texts[i] : "";
-	if (db_pg(c))
-		a[n] = vec.buf ? vec.buf : "";
-	/* one call for any column count up to 8 (with the vector): unused letters are absent */
-	int rc = db_exec(c, sql.buf, types, rowid, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+	int rc;
+	switch (n + pg) {	/* one type string per count of texts (unused arguments are ignored) */
+	case 1:
+		rc = db_exec(c, sql.buf, "It", rowid, a[0]);
+		break;
+	case 2:
+		rc = db_exec(c, sql.buf, "Itt", rowid, a[0], a[1]);
+		break;
+	case 3:
+		rc = db_exec(c, sql.buf, "Ittt", rowid, a[0], a[1], a[2]);
+		break;
+	case 4:
+		rc = db_exec(c, sql.buf, "Itttt", rowid, a[0], a[1], a[2], a[3]);
+		break;
+	default:
+		rc = db_exec(c, sql.buf, "Ittttt", rowid, a[0], a[1], a[2], a[3], a[4]);
+		break;
+	}
 	sb_release(&sql);
 	sb_release(&vec);
 	return rc;
@@ -103,9 +116,13 @@ int db_fts_put(struct db *c, const struct db_fts *t, int64_t rowid, const char *
 
 int db_fts_delete(struct db *c, const struct db_fts *t, int64_t rowid)
 {
-	char sql[128];
-	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE rowid = ?", t->table);
-	return db_exec(c, sql, "I", rowid);
+	struct strbuf sql = STRBUF_INIT;
+	sb_adds(&sql, "DELETE FROM ");
+	sb_adds(&sql, t->table);
+	sb_adds(&sql, " WHERE rowid = ?");
+	int rc = db_exec(c, sql.buf, "I", rowid);
+	sb_release(&sql);
+	return rc;
 }
 
 struct query {

@@ -16,10 +16,8 @@
 #include "base/clock.h"
 #include "base/embed.h"
 #include "base/log.h"
-#include "base/strbuf.h"
 #include "base/version.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,23 +40,16 @@ static char *pg_text(const struct embedded_file *f)
  * migration inserted itself (SQLite's rowid does): move each sequence to the column's max. */
 static int pg_sync_identities(struct db *c)
 {
-	struct db_stmt *st = db_query(c,
-		"SELECT table_name, column_name FROM information_schema.columns"
-		" WHERE is_identity = 'YES' AND table_schema = current_schema()", NULL);
-	if (!st)
+	/* the statements are written by PostgreSQL itself (format's %I quotes a name) */
+	char *script = NULL;
+	if (db_get_text(c, &script,
+			"SELECT coalesce(string_agg(format('SELECT setval(pg_get_serial_sequence(%L, %L),"
+			" coalesce(max(%I), 0) + 1, false) FROM %I', table_name, column_name, column_name,"
+			" table_name), '; '), '') FROM information_schema.columns"
+			" WHERE is_identity = 'YES' AND table_schema = current_schema()", NULL) < 0)
 		return DB_ERROR;
-	char sql[512];
-	struct strbuf all = STRBUF_INIT;
-	while (db_step(st) == 1) {
-		const char *t = db_col_text(st, 0), *col = db_col_text(st, 1);
-		snprintf(sql, sizeof(sql),
-			 "SELECT setval(pg_get_serial_sequence('%s', '%s'), coalesce(max(%s), 0) + 1, false)"
-			 " FROM %s;", t, col, col, t);
-		sb_adds(&all, sql);
-	}
-	db_done(c, st);
-	int rc = all.len ? db_exec_script(c, all.buf) : DB_OK;
-	sb_release(&all);
+	int rc = script && *script ? db_exec_script(c, script) : DB_OK;
+	free(script);
 	return rc;
 }
 
