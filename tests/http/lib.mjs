@@ -45,6 +45,14 @@ export function testDatabaseUrl(data) {
   return admin.replace(/\/[^/]*$/, `/${name}`);
 }
 
+// The environment that points a command of the CLI (anquan audit verify, ...) at the
+// database of data directory DIR: nothing more on SQLite (ANQUAN_DATA finds anquan.db), the
+// test database's db.url under ANQUAN_TEST_PG=1.
+export function dbEnv(dir) {
+  const url = testDatabaseUrl(dir);
+  return url ? { ANQUAN_DB_URL: url } : {};
+}
+
 // Run SQL beside a server on its database, the way an operator would from a shell: the sqlite3
 // CLI on DIR/anquan.db, or psql on the test database of DIR under ANQUAN_TEST_PG=1. Both print
 // rows one a line, columns separated by |. Returns the output, trimmed.
