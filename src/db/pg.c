@@ -39,6 +39,7 @@
 #define INT8OID 20
 #define FLOAT8OID 701
 #define TSQUERYOID 3615
+#define TEXTOID 25
 /* the advisory lock every write transaction takes: "anqu" */
 #define WRITE_LOCK_KEY 0x616e7175
 #define BEGIN_TRIES 20
@@ -173,12 +174,12 @@ static int param_number(const char **p, int *max)
 	return n;
 }
 
-char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery)
+char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t *isnull)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int max = 0;
 	const char *p = sql;
-	*tsquery = 0;
+	*tsquery = *isnull = 0;
 	while (*p) {
 		if (*p == '\'' || *p == '"') {	/* a literal or a quoted name, doubled quotes inside */
 			char q = *p;
@@ -213,7 +214,12 @@ char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery)
 			sb_addf(&sb, "$%d::tsquery", n);
 		} else if (*p == '?') {
 			p++;
-			sb_addf(&sb, "$%d", param_number(&p, &max));
+			int n = param_number(&p, &max);
+			/* `? IS NULL` says nothing of the type, and PostgreSQL cannot prepare a
+			 * parameter first met there: such a text parameter is told to be text */
+			if (n <= 64 && (strncmp(p, " IS NULL", 8) == 0 || strncmp(p, " IS NOT NULL", 12) == 0))
+				*isnull |= 1ull << (n - 1);
+			sb_addf(&sb, "$%d", n);
 		} else {
 			sb_addc(&sb, *p++);
 		}
@@ -246,8 +252,8 @@ static struct pg_cached *prepared(struct pg_conn *c, const char *sql, const char
 		}
 	}
 	int nparams = 0;
-	uint64_t tsq = 0;
-	char *text = pg_placeholders(sql, &nparams, &tsq);
+	uint64_t tsq = 0, isnull = 0;
+	char *text = pg_placeholders(sql, &nparams, &tsq, &isnull);
 	if ((int)strlen(types) != nparams) {
 		log_error("db: type string \"%s\" has %d letters for %d parameters in: %s", types,
 			  (int)strlen(types), nparams, sql);
@@ -264,7 +270,8 @@ static struct pg_cached *prepared(struct pg_conn *c, const char *sql, const char
 	}
 	for (int i = 0; i < nparams; i++)
 		oids[i] = types[i] == 'i' || types[i] == 'I' ? INT8OID : types[i] == 'd' ? FLOAT8OID :
-			  types[i] == 'b' ? BYTEAOID : i < 64 && (tsq >> i & 1) ? TSQUERYOID : 0;
+			  types[i] == 'b' ? BYTEAOID : i < 64 && (tsq >> i & 1) ? TSQUERYOID :
+			  i < 64 && (isnull >> i & 1) ? TEXTOID : 0;
 	struct pg_cached *e;
 	if (c->ncache < PG_CACHE) {
 		e = &c->cache[c->ncache++];

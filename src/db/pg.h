@@ -50,8 +50,9 @@ void pg_read_end(struct pg_conn *c);
 /* SQL text with `?` and `?N` placeholders rewritten to `$N` (db.h states the rule), string
  * literals, quoted names and comments left alone, and a search `t MATCH ?` made
  * `t.tokens @@ $N::tsquery` (db.h, struct db_fts); *nparams gets the highest number, *tsquery
- * a bit for each such search's parameter (1 << (N - 1)). malloc'd. */
-char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery);
+ * a bit for each such search's parameter (1 << (N - 1)), *isnull one for each parameter
+ * tested with IS [NOT] NULL (its type cannot be inferred there). malloc'd. */
+char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t *isnull);
 
 /* A migration's text in PostgreSQL's dialect (migrate.c): see the comment in pg.c. malloc'd. */
 char *pg_dialect(const char *sql);

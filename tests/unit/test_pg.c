@@ -10,11 +10,21 @@
 static void placeholders(const char *sql, const char *want, int want_n, uint64_t want_tsq)
 {
 	int n = -1;
-	uint64_t tsq = 99;
-	char *out = pg_placeholders(sql, &n, &tsq);
+	uint64_t tsq = 99, isnull = 99;
+	char *out = pg_placeholders(sql, &n, &tsq, &isnull);
 	CHECK_STR(out, want);
 	CHECK_INT(n, want_n);
 	CHECK(tsq == want_tsq);
+	free(out);
+}
+
+TEST(pg_placeholders_tested_for_null_are_typed)
+{
+	int n = 0;
+	uint64_t tsq = 0, isnull = 0;
+	char *out = pg_placeholders("(?2 IS NULL OR s = ?2) AND (? IS NOT NULL) AND ?1", &n, &tsq, &isnull);
+	CHECK_STR(out, "($2 IS NULL OR s = $2) AND ($3 IS NOT NULL) AND $1");
+	CHECK(isnull == (2 | 4));
 	free(out);
 }
 
