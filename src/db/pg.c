@@ -133,8 +133,11 @@ struct pg_conn *pg_open(const char *url, char **err)
 	PQsetNoticeProcessor(h, quiet_notices, NULL);
 	/* UTF-8 text both ways; times are integers, so the time zone only matters to the few
 	 * date functions the SQL uses, which work in UTC as SQLite's do */
+	/* lock_timeout: a statement waiting on a lock gives up after 10 s, as SQLite's busy
+	 * timeout does, instead of waiting for ever (a write outside a transaction blocked by the
+	 * same thread's open transaction on another connection would) */
 	if (simple(c, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC';"
-		      " SET standard_conforming_strings = on") != DB_OK) {
+		      " SET standard_conforming_strings = on; SET lock_timeout = '10s'") != DB_OK) {
 		if (err)
 			*err = xstrdup(c->err);
 		pg_close(c);
