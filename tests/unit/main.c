@@ -126,6 +126,17 @@ static void audit_dir_remove(void)
 	rmdir(audit_dir);
 }
 
+/* Is this test named in ANQUAN_UNIT_SKIP (names separated by spaces)? */
+static int skipped(const char *name)
+{
+	const char *list = getenv("ANQUAN_UNIT_SKIP");
+	size_t n = strlen(name);
+	for (const char *p = list ? strstr(list, name) : NULL; p; p = strstr(p + 1, name))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
@@ -142,6 +153,10 @@ int main(int argc, char **argv)
 	for (int i = 0; i < ntests; i++) {
 		if (argc > 1 && !strstr(tests[i].name, argv[1]))
 			continue;
+		if (skipped(tests[i].name)) {	/* tests/pg-passing names those that fail on PostgreSQL */
+			fprintf(stderr, "skip %s (ANQUAN_UNIT_SKIP)\n", tests[i].name);
+			continue;
+		}
 		unit_failures_in_test = 0;
 		tests[i].fn();
 		if (unit_failures_in_test) {
