@@ -24,7 +24,7 @@
 # Makefile is parsed, so targets that compile nothing never call pkg-config.
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libqrencode xlsxwriter libturbojpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
 # Read once, on first use (then kept as a simple variable); a failure stops make with the reason.
@@ -33,7 +33,7 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconfig,--cflags))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(call pkgconfig,--libs) -lpthread -lm)$(PKG_LIBS)
 
 SRC := $(shell find src -name '*.c' ! -name main.c | sort)
-EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
+EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard src/db/migrations/pg/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 REL := build/rel
@@ -82,11 +82,11 @@ TEST_DEFS := -DANQUAN_TEST_BUILD
 ASAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Isrc -I$(ASAN) $(PKG_CFLAGS)
 
-.PHONY: all run test test-dates unit e2e bench fuzz tsan clean deps deps-test fresh-check install
+.PHONY: all run test test-dates test-pg unit e2e bench fuzz tsan clean deps deps-test fresh-check install
 
 # the targets that install their packages first, and the scripts/deps group each needs
-GOALS := all run test test-dates unit e2e bench fuzz tsan install
-deps_group = $(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1)))
+GOALS := all run test test-dates test-pg unit e2e bench fuzz tsan install
+deps_group = $(if $(filter test-pg,$(1)),test pg,$(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1))))
 
 ifndef ANQUAN_DEPS_READY
 $(GOALS):
@@ -255,6 +255,11 @@ test: $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
 # are listed in tests/run.
 test-dates: $(ASAN)/anquan $(ASAN)/unit
 	@tests/run dates
+
+# the unit tests and the HTTP files of tests/pg-passing on PostgreSQL, in a throw-away cluster
+# (scripts/pg-test-cluster); not part of make test
+test-pg: $(ASAN)/anquan $(ASAN)/unit
+	@scripts/pg-test-cluster tests/run pg
 
 unit: $(ASAN)/unit
 	$(ASAN)/unit

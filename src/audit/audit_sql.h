@@ -45,11 +45,12 @@
 #define AUDIT_PAGE_TAIL AUDIT_LIST_TAIL ") a LEFT JOIN users u ON u.id = a.user_id" \
 	" LEFT JOIN users t ON a.entity = 'user' AND t.id = a.entity_id ORDER BY a.id DESC"
 
-/* The distinct values of an indexed column, smallest first, one index search each. */
+/* The distinct values of an indexed column, smallest first, one index search each, at most
+ * 500 (counted in n: PostgreSQL takes no LIMIT inside a recursive query). */
 #define AUDIT_DISTINCT(col)                                                                    \
-	"WITH RECURSIVE d(v) AS (SELECT min(" col ") FROM audit_log WHERE " col " > ''"           \
-	" UNION ALL SELECT (SELECT min(" col ") FROM audit_log WHERE " col " > d.v) FROM d"       \
-	" WHERE d.v IS NOT NULL LIMIT 500)"
+	"WITH RECURSIVE d(v, n) AS (SELECT min(" col "), 1 FROM audit_log WHERE " col " > ''"     \
+	" UNION ALL SELECT (SELECT min(" col ") FROM audit_log WHERE " col " > d.v), n + 1 FROM d" \
+	" WHERE d.v IS NOT NULL AND n < 500)"
 #define AUDIT_ACTIONS_SQL AUDIT_DISTINCT("action") " SELECT v, '' FROM d WHERE v IS NOT NULL"
 #define AUDIT_ENTITIES_SQL AUDIT_DISTINCT("entity") " SELECT v, '' FROM d WHERE v IS NOT NULL"
 /* each account with the name of the person behind its latest entry ('' for demo, cli) */

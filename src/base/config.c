@@ -43,6 +43,7 @@ struct config cfg = {
 	.retention_notification_days = 365,
 	.metrics_listen = "",
 	.metrics_token = "",
+	.db_url = "",
 };
 
 struct key {
@@ -71,6 +72,7 @@ static struct key keys[] = {
 	{"auth.password_min_length", 'i', offsetof(struct config, password_min_length), 6, 128, "default"},
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
+	{"db.url", 's', offsetof(struct config, db_url), 0, 0, "default"},
 	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
 	{"notify.interval_ms", 'i', offsetof(struct config, notify_interval_ms), 0, 600000, "default"},
 	/* 网络安全法 Art. 21(3): network logs kept no less than six months */

@@ -27,6 +27,7 @@ struct config {
 	int password_min_length;	/* auth.password_min_length, 8 */
 	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
+	const char *db_url;		/* db.url: postgresql://… selects PostgreSQL; "" is SQLite */
 	const char *metrics_listen;	/* metrics.listen: "" or HOST:PORT for /metrics alone */
 	const char *metrics_token;	/* metrics.token: "" or the bearer token for /metrics */
 	int retention_access_days;	/* retention.access_days, 183: sign-in attempts kept */

@@ -420,7 +420,8 @@ static int certs_expiring(struct req *r)
 		" FROM certs ce JOIN persons p ON p.id = ce.person_id JOIN units u ON u.id = p.unit_id"
 		" WHERE u.path LIKE ? AND (? = 0 OR p.user_id = ?) AND ce.revoked_at = 0 AND p.active = 1"
 		" AND ((ce.expires_on BETWEEN ? AND ?) OR (ce.review_on BETWEEN ? AND ?))"
-		" ORDER BY MIN(COALESCE(ce.expires_on, 99999999), COALESCE(ce.review_on, 99999999)), u.path, p.name, ce.id",
+		" ORDER BY CASE WHEN COALESCE(ce.expires_on, 99999999) < COALESCE(ce.review_on, 99999999)"
+		" THEN COALESCE(ce.expires_on, 99999999) ELSE COALESCE(ce.review_on, 99999999) END, u.path, p.name, ce.id",
 		"tIIIIII", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), today, today + 90,
 		today, today + 90);
 	int n = 0;

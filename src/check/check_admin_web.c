@@ -89,7 +89,7 @@ int check_plans_page(struct req *r)
 			     "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "check.plans"), T(r, "check.plan"), T(r, "check.shift"), T(r, "check.every"), T(r, "check.route"));
 	struct db_stmt *st = db_query(r->db, "SELECT p.id, p.name, p.shift_start, p.shift_end, p.every_min,"
-				    " (SELECT group_concat(cp.name, ' → ') FROM (SELECT x.name FROM check_plan_points pp JOIN check_points x"
+				    " (SELECT string_agg(cp.name, ' → ') FROM (SELECT x.name FROM check_plan_points pp JOIN check_points x"
 				    "  ON x.id = pp.point_id WHERE pp.plan_id = p.id ORDER BY pp.seq) cp)"
 				    " FROM check_plans p JOIN units un ON un.id = p.unit_id WHERE p.active = 1 AND un.path LIKE ?"
 				    " ORDER BY p.id LIMIT 500", "t", auth_scope_pattern(r));

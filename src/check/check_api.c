@@ -370,7 +370,7 @@ int check_items_store(struct req *r, int64_t id, int64_t version, json_t *arr, c
 			if (pass == 1 &&
 			    db_exec(r->db, "INSERT INTO check_template_items (template_id, version, seq, kind, label, min_value, max_value,"
 					   " unit, choices, fail_choices, photo_required, category_id)"
-					   " VALUES (?, ?, ?, ?, ?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END, ?, ?, ?, ?, NULLIF(?, 0))",
+					   " VALUES (?, ?, ?, ?, ?, CASE WHEN ? <> 0 THEN ? END, CASE WHEN ? <> 0 THEN ? END, ?, ?, ?, ?, NULLIF(?, 0))",
 				    "IIittididtttiI", id, version, (int)i + 1, kind, label, json_is_number(mn), json_number_value(mn),
 				    json_is_number(mx), json_number_value(mx), unit ? unit : "", choices ? choices : "", fails ? fails : "",
 				    json_is_true(json_object_get(x, "photo_required")), cid) != DB_OK) {
@@ -491,7 +491,7 @@ int64_t check_template_version(struct req *r, int64_t id, int rs, json_t *items,
 	if (db_begin(r->db) != DB_OK)
 		return -1;
 	if (db_get_i64(r->db, &version, "UPDATE check_templates SET version = version + 1, updated_at = ?,"
-					" require_scan = CASE WHEN ? THEN ? ELSE require_scan END WHERE id = ? RETURNING version",
+					" require_scan = CASE WHEN ? <> 0 THEN ? ELSE require_scan END WHERE id = ? RETURNING version",
 		       "IiiI", a.now, rs >= 0, rs > 0, id) != 1)
 		goto fail;
 	if (check_items_store(r, id, version, items, field, key))

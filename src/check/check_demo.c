@@ -95,7 +95,7 @@ static int add_templates(struct db *c, int64_t company, int64_t now, int64_t *ro
 			const struct demo_item *it = &d->items[i];
 			int num = !strcmp(it->kind, "number");
 			if (db_exec(c, "INSERT INTO check_template_items (template_id, version, seq, kind, label, min_value, max_value, unit,"
-				       " choices, fail_choices, category_id) VALUES (?, 1, ?, ?, ?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END,"
+				       " choices, fail_choices, category_id) VALUES (?, 1, ?, ?, ?, CASE WHEN ? <> 0 THEN ? END, CASE WHEN ? <> 0 THEN ? END,"
 				       " ?, ?, ?, (SELECT id FROM hazard_categories WHERE code = ?))",
 				    "Iittididtttt", id, i + 1, it->kind, it->label, num, it->lo, num, it->hi, it->unit, it->choices, it->fails,
 				    it->category) != DB_OK)
@@ -168,8 +168,8 @@ int check_demo_load(struct db *c)
 	if (db_exec(c, "INSERT INTO check_records (task_id, template_id, template_version, user_id, idem_key, scanned_at, finished_at,"
 		       " failed) SELECT k.id, k.template_id, t.version, COALESCE(k.assignee_id, (SELECT u.id FROM users u WHERE"
 		       " u.position_id = k.position_id AND u.active = 1 ORDER BY u.id LIMIT 1), ?), 'demo-' || k.id,"
-		       " CASE WHEN t.require_scan = 1 THEN k.window_start + min(1800, (k.window_end - k.window_start) / 2) - 420 ELSE 0 END,"
-		       " k.window_start + min(1800, (k.window_end - k.window_start) / 2), CASE WHEN k.id % 29 = 0 THEN 1 ELSE 0 END"
+		       " CASE WHEN t.require_scan = 1 THEN k.window_start + CASE WHEN k.window_end - k.window_start < 3600 THEN (k.window_end - k.window_start) / 2 ELSE 1800 END - 420 ELSE 0 END,"
+		       " k.window_start + CASE WHEN k.window_end - k.window_start < 3600 THEN (k.window_end - k.window_start) / 2 ELSE 1800 END, CASE WHEN k.id % 29 = 0 THEN 1 ELSE 0 END"
 		       " FROM check_tasks k JOIN check_templates t ON t.id = k.template_id WHERE k.status = 'open' AND k.window_end <= ?"
 		       " AND k.id % 13 <> 0", "II", fallback, now) != DB_OK)
 		return -1;

@@ -150,14 +150,14 @@ static int64_t point_store(struct req *r, const void *cur, const struct form *f)
 		text_random_token(tok, 16);
 		return db_exec(r->db, "INSERT INTO check_points (unit_id, name, area_id, equipment_id, object_id, token, nfc_id, latitude,"
 				      " longitude, radius_m, created_by, created_at, updated_at) VALUES (?, ?, NULLIF(?, 0), NULLIF(?, 0),"
-				      " NULLIF(?, 0), ?, NULLIF(upper(?), ''), CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END, ?, ?, ?, ?)",
+				      " NULLIF(?, 0), ?, NULLIF(upper(?), ''), CASE WHEN ? <> 0 THEN ? END, CASE WHEN ? <> 0 THEN ? END, ?, ?, ?, ?)",
 			       "ItIIIttididIIII", v[P_UNIT].id, v[P_NAME].text, v[P_AREA].id, v[P_EQUIP].id, v[P_OBJ].id, tok,
 			       v[P_NFC].text, gps, v[P_LAT].num, gps, v[P_LNG].num, (int64_t)v[P_RADIUS].num, r->who->user_id, now,
 			       now) == DB_OK ? db_last_id(r->db) : -1;
 	}
 	return db_exec(r->db, "UPDATE check_points SET unit_id = ?, name = ?, area_id = NULLIF(?, 0), equipment_id = NULLIF(?, 0),"
-			      " object_id = NULLIF(?, 0), nfc_id = NULLIF(upper(?), ''), latitude = CASE WHEN ? THEN ? END,"
-			      " longitude = CASE WHEN ? THEN ? END, radius_m = ?, updated_at = ? WHERE id = ?",
+			      " object_id = NULLIF(?, 0), nfc_id = NULLIF(upper(?), ''), latitude = CASE WHEN ? <> 0 THEN ? END,"
+			      " longitude = CASE WHEN ? <> 0 THEN ? END, radius_m = ?, updated_at = ? WHERE id = ?",
 		       "ItIIItididIII", v[P_UNIT].id, v[P_NAME].text, v[P_AREA].id, v[P_EQUIP].id, v[P_OBJ].id, v[P_NFC].text, gps,
 		       v[P_LAT].num, gps, v[P_LNG].num, (int64_t)v[P_RADIUS].num, now, p->id) == DB_OK ? p->id : -1;
 }

@@ -336,8 +336,8 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 		goto out;
 	int rc = db_exec(c, "INSERT INTO check_records (task_id, template_id, template_version, user_id, idem_key, scan_id, scanned_at,"
 			    " latitude, longitude, accuracy_m, finished_at, failed, is_defend, note)"
-			    " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END,"
-			    " CASE WHEN ? THEN ? END, ?, ?, ?, ?)",
+			    " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, CASE WHEN ? <> 0 THEN ? END, CASE WHEN ? <> 0 THEN ? END,"
+			    " CASE WHEN ? <> 0 THEN ? END, ?, ?, ?, ?)",
 			 "IIIItIIidididIiit", t.id, t.template_id, t.version, a->user_id, in->idem_key, in->scan_id, scanned_at,
 			 g.has, g.lat, g.has, g.lng, g.has, g.acc, a->now, failed, t.is_defend, in->note ? in->note : "");
 	if (rc != DB_OK)
@@ -347,7 +347,7 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 		const char *v = ans[i] && ans[i]->value ? ans[i]->value : "";
 		const char *photo = ans[i] && ans[i]->photo && *ans[i]->photo ? ans[i]->photo : NULL;
 		rc = db_exec(c, "INSERT INTO check_results (record_id, item_id, value, num, ok, photo_sha, note)"
-				" VALUES (?, ?, ?, CASE WHEN ? THEN ? END, ?, ?, ?)", "IItiditt", id, items[i].id, v,
+				" VALUES (?, ?, ?, CASE WHEN ? <> 0 THEN ? END, ?, ?, ?)", "IItiditt", id, items[i].id, v,
 			     !strcmp(items[i].kind, "number"), num[i], ok[i], photo, ans[i] && ans[i]->note ? ans[i]->note : "");
 	}
 	if (rc != DB_OK)

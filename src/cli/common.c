@@ -20,8 +20,11 @@
 
 static char *db_file;
 
+/* The SQLite file under the data directory, or the PostgreSQL URL of db.url when set. */
 const char *cli_db_path(void)
 {
+	if (cfg.db_url && *cfg.db_url)
+		return cfg.db_url;
 	if (!db_file) {
 		struct strbuf sb = STRBUF_INIT;
 		sb_addf(&sb, "%s/anquan.db", cfg.data);

@@ -8,6 +8,7 @@
  */
 #include "db/db.h"
 #include "db/db_sqlite.h"
+#include "db/pg.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/metrics.h"
@@ -35,10 +36,12 @@ struct db_stmt {
 	int in_use;
 	struct db_stmt *chain;		/* the next in its hash bucket */
 	struct db_stmt *newer, *older;	/* the connection's LRU list */
+	struct pg_stmt *pg;		/* a PostgreSQL statement instead (outside this cache) */
 };
 
 struct db {
 	sqlite3 *h;
+	struct pg_conn *pg;	/* a PostgreSQL connection instead of h (pg.h) */
 	int in_tx;
 	struct db_stmt *bucket[STMT_BUCKETS];
 	struct db_stmt *newest, *oldest;
@@ -94,6 +97,37 @@ static int fts_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *tex
 	return c.rc;
 }
 
+/* string_agg(value, separator): PostgreSQL's name for SQLite's group_concat, which
+ * Debian 12's SQLite (3.40) lacks (3.44 has it), so that module SQL joins texts one way on
+ * both backends. NULL values are skipped; no value at all gives NULL. */
+static void agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	struct strbuf *sb = sqlite3_aggregate_context(ctx, sizeof(*sb));
+	if (!sb)
+		return;
+	if (!sb->buf)
+		*sb = (struct strbuf)STRBUF_INIT;
+	else {
+		const unsigned char *sep = sqlite3_value_text(argv[1]);
+		sb_adds(sb, sep ? (const char *)sep : "");
+	}
+	sb_add(sb, sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+}
+
+static void agg_final(sqlite3_context *ctx)
+{
+	struct strbuf *sb = sqlite3_aggregate_context(ctx, 0);
+	if (!sb || !sb->buf) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, sb->buf, (int)sb->len, SQLITE_TRANSIENT);
+	sb_release(sb);
+}
+
 /* The modules' tokenizers, on every connection and before migrations (a virtual table names
  * its tokenizer): each of db_tokenizers in turn, through the fts5_api pointer. */
 static int db_register_extensions(sqlite3 *h)
@@ -106,6 +140,9 @@ static int db_register_extensions(sqlite3 *h)
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	if (sqlite3_create_function(h, "string_agg", 2, SQLITE_UTF8, NULL, NULL, agg_step,
+				    agg_final) != SQLITE_OK)
 		return SQLITE_ERROR;
 	static fts5_tokenizer glue = {fts_create, fts_delete, fts_tokenize};
 	for (const struct db_tokenizer *e = db_tokenizers; e->name; e++) {
@@ -127,8 +164,22 @@ void db_set_tx_hook(void (*fn)(int committed))
 	tx_hook = fn;
 }
 
+struct pg_conn *db_pg(struct db *c)
+{
+	return c->pg;
+}
+
+/* A path is an SQLite file; a postgresql:// URL (the key db.url) is a PostgreSQL database. */
 struct db *db_open(const char *path, char **err)
 {
+	if (pg_is_url(path)) {
+		struct pg_conn *pc = pg_open(path, err);
+		if (!pc)
+			return NULL;
+		struct db *c = xcalloc(1, sizeof(*c));
+		c->pg = pc;
+		return c;
+	}
 	struct db *c = xcalloc(1, sizeof(*c));
 	const char *sync = cfg.synchronous;
 	int rc = sqlite3_open_v2(path, &c->h,
@@ -171,6 +222,11 @@ void db_close(struct db *c)
 {
 	if (!c)
 		return;
+	if (c->pg) {
+		pg_close(c->pg);
+		free(c);
+		return;
+	}
 	for (struct db_stmt *e = c->newest, *n; e; e = n) {
 		n = e->older;
 		sqlite3_finalize(e->st);
@@ -188,6 +244,8 @@ sqlite3 *db_sqlite_handle(struct db *c)
 
 const char *db_errmsg(struct db *c)
 {
+	if (c->pg)
+		return pg_errmsg(c->pg);
 	return sqlite3_errmsg(c->h);
 }
 
@@ -340,6 +398,14 @@ static struct db_stmt *prepare(struct db *c, const char *sql)
 
 static struct db_stmt *query_va(struct db *c, const char *sql, const char *types, va_list ap)
 {
+	if (c->pg) {
+		struct pg_stmt *ps = pg_query(c->pg, sql, types, ap);
+		if (!ps)
+			return NULL;
+		struct db_stmt *st = xcalloc(1, sizeof(*st));
+		st->pg = ps;
+		return st;
+	}
 	struct db_stmt *st = prepare(c, sql);
 	if (!st)
 		return NULL;
@@ -362,6 +428,8 @@ struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
 
 int db_step(struct db_stmt *st)
 {
+	if (st->pg)
+		return pg_step(st->pg);
 	double t0 = metrics_now();
 	int rc = sqlite3_step(st->st);
 	metrics_db_time(metrics_now() - t0);
@@ -380,6 +448,11 @@ void db_done(struct db *c, struct db_stmt *st)
 	if (!st)
 		return;
 	(void)c;
+	if (st->pg) {
+		pg_done(st->pg);
+		free(st);
+		return;
+	}
 	if (st->sql) {
 		sqlite3_reset(st->st);
 		sqlite3_clear_bindings(st->st);
@@ -407,6 +480,8 @@ int db_exec(struct db *c, const char *sql, const char *types, ...)
 
 int db_exec_script(struct db *c, const char *sql)
 {
+	if (c->pg)
+		return pg_exec_script(c->pg, sql);
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
@@ -419,11 +494,15 @@ int db_exec_script(struct db *c, const char *sql)
 
 int64_t db_last_id(struct db *c)
 {
+	if (c->pg)
+		return pg_last_id(c->pg);
 	return sqlite3_last_insert_rowid(c->h);
 }
 
 int db_changes(struct db *c)
 {
+	if (c->pg)
+		return pg_changes(c->pg);
 	return sqlite3_changes(c->h);
 }
 
@@ -460,38 +539,52 @@ int db_get_text(struct db *c, char **out, const char *sql, const char *types, ..
 
 const char *db_col_text(struct db_stmt *st, int i)
 {
+	if (st->pg)
+		return pg_col_text(st->pg, i);
 	const unsigned char *s = sqlite3_column_text(st->st, i);
 	return s ? (const char *)s : "";
 }
 
 int64_t db_col_i64(struct db_stmt *st, int i)
 {
+	if (st->pg)
+		return pg_col_i64(st->pg, i);
 	return sqlite3_column_int64(st->st, i);
 }
 
 double db_col_double(struct db_stmt *st, int i)
 {
+	if (st->pg)
+		return pg_col_double(st->pg, i);
 	return sqlite3_column_double(st->st, i);
 }
 
 int db_col_null(struct db_stmt *st, int i)
 {
+	if (st->pg)
+		return pg_col_null(st->pg, i);
 	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
 }
 
 const void *db_col_blob(struct db_stmt *st, int i)
 {
+	if (st->pg)
+		return pg_col_blob(st->pg, i);
 	return sqlite3_column_blob(st->st, i);
 }
 
 size_t db_col_bytes(struct db_stmt *st, int i)
 {
+	if (st->pg)
+		return pg_col_bytes(st->pg, i);
 	int n = sqlite3_column_bytes(st->st, i);
 	return n > 0 ? (size_t)n : 0;
 }
 
 int db_col_count(struct db_stmt *st)
 {
+	if (st->pg)
+		return pg_col_count(st->pg);
 	return sqlite3_column_count(st->st);
 }
 
@@ -502,7 +595,7 @@ int db_begin(struct db *c)
 		return DB_ERROR;
 	}
 	pthread_mutex_lock(&write_lock);
-	int rc = db_exec(c, "BEGIN IMMEDIATE", NULL);
+	int rc = c->pg ? pg_begin(c->pg) : db_exec(c, "BEGIN IMMEDIATE", NULL);
 	if (rc != DB_OK) {
 		pthread_mutex_unlock(&write_lock);
 		return rc;
@@ -515,7 +608,7 @@ int db_commit(struct db *c)
 {
 	if (!c->in_tx)
 		return DB_ERROR;
-	int rc = db_exec(c, "COMMIT", NULL);
+	int rc = c->pg ? pg_commit(c->pg) : db_exec(c, "COMMIT", NULL);
 	if (rc != DB_OK) {
 		db_rollback(c);
 		return rc;
@@ -531,7 +624,9 @@ void db_rollback(struct db *c)
 {
 	if (!c->in_tx)
 		return;
-	if (sqlite3_get_autocommit(c->h) == 0)
+	if (c->pg)
+		pg_rollback(c->pg);
+	else if (sqlite3_get_autocommit(c->h) == 0)
 		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
 	if (tx_hook)
@@ -552,6 +647,11 @@ int db_in_tx(struct db *c)
  * self-contained file (no -wal needed to read it), and flushed. */
 int db_backup(struct db *c, const char *dest, char **err)
 {
+	if (c->pg) {	/* PostgreSQL has its own: pg_dump, or base backups with WAL archiving */
+		if (err)
+			*err = xstrdup("anquan backup copies an SQLite database; for PostgreSQL use pg_dump");
+		return DB_ERROR;
+	}
 	sqlite3 *out = NULL;
 	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc == SQLITE_OK) {
@@ -582,6 +682,11 @@ int db_backup(struct db *c, const char *dest, char **err)
 
 struct db *db_open_readonly(const char *path, char **err)
 {
+	if (pg_is_url(path)) {
+		if (err)
+			*err = xstrdup("a PostgreSQL database is checked with its own tools");
+		return NULL;
+	}
 	struct db *c = xcalloc(1, sizeof(*c));
 	int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
@@ -601,17 +706,25 @@ struct db *db_open_readonly(const char *path, char **err)
 
 int db_read_begin(struct db *c)
 {
+	if (c->pg)
+		return pg_read_begin(c->pg);
 	return db_exec(c, "BEGIN DEFERRED", NULL);
 }
 
 void db_read_end(struct db *c)
 {
+	if (c->pg) {
+		pg_read_end(c->pg);
+		return;
+	}
 	if (sqlite3_get_autocommit(c->h) == 0)
 		sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL);
 }
 
 void db_checkpoint(struct db *c)
 {
+	if (c->pg)
+		return;	/* PostgreSQL checkpoints on its own */
 	sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 

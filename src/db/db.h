@@ -13,6 +13,9 @@
  * than the largest number before it (SQLite's rule). A second backend rewrites both forms to
  * its own ($N for PostgreSQL), so the SQL text stays one for both.
  *
+ * SQLite is the default; a postgresql:// URL (db.url) opens PostgreSQL instead (pg.c). Both
+ * run the same SQL: write it in the subset they share (docs/architecture.md lists it).
+ *
  * Nothing above this layer names SQLite: a statement is the opaque `struct db_stmt`, read with
  * db_col_*; tests/check-static fails on any sqlite3_ outside src/db.
  *
@@ -37,7 +40,7 @@ enum {
 struct db;
 struct db_stmt;		/* a prepared statement of the backend, owned by its connection */
 
-struct db *db_open(const char *path, char **err);	/* err is malloc'd */
+struct db *db_open(const char *path, char **err);	/* a file or a postgresql:// URL; err is malloc'd */
 void db_close(struct db *c);
 const char *db_errmsg(struct db *c);
 
@@ -94,6 +97,21 @@ struct db_tokenizer {
 	void (*tokenize)(const char *text, int len, void *ctx, db_token_emit emit);
 };
 extern const struct db_tokenizer db_tokenizers[];
+
+/* A search table: `CREATE VIRTUAL TABLE t USING fts5(cols..., tokenize = 'name')` in a
+ * migration (on PostgreSQL a table with a tsvector column, fts.c says how), written with
+ * db_fts_put (up to 4 columns) and searched with `t MATCH ?` bound to db_fts_query's text, in
+ * the same SQL on both backends. The query keeps the search's meaning on both: each
+ * whitespace-separated piece of what the user typed is a phrase of its tokens, all pieces
+ * must match. */
+struct db_fts {
+	const char *table, *tokenizer;
+	const char *const *cols;
+	int ncols;
+};
+int db_fts_put(struct db *c, const struct db_fts *t, int64_t rowid, const char *const *texts);
+int db_fts_delete(struct db *c, const struct db_fts *t, int64_t rowid);
+char *db_fts_query(struct db *c, const struct db_fts *t, const char *text);	/* NULL: nothing to find */
 
 /* Migrations embedded from src/db/migrations/NNNN_name.sql, applied in order, then the
  * registered modules' default grants (db_grant_defaults). */

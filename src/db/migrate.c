@@ -5,8 +5,14 @@
  * a failure leaves the database at the previous version. Files are named NNNN_what.sql;
  * modules take their own number ranges (0001–0099 platform, 0100 hazards, 0200 certificates
  * and equipment, 0300 permits, 0400 reports) so that parallel work does not collide.
+ *
+ * On PostgreSQL each file is first put in its dialect (pg_dialect in pg_schema.c: a few type
+ * words and FTS5 tables, nothing else), or replaced whole by src/db/migrations/pg/ of the
+ * same name when one is there; and after each, the identity columns' sequences move past
+ * the ids the file inserted by hand.
  */
 #include "db/db.h"
+#include "db/pg.h"
 #include "base/clock.h"
 #include "base/embed.h"
 #include "base/log.h"
@@ -16,6 +22,36 @@
 #include <string.h>
 
 #define MIG_DIR "src/db/migrations/"
+#define PG_DIR MIG_DIR "pg/"
+
+/* The PostgreSQL text of a migration: its own file under pg/ if there is one, else the
+ * shared file put in PostgreSQL's dialect. malloc'd. */
+static char *pg_text(const struct embedded_file *f)
+{
+	const char *base = f->name + strlen(MIG_DIR);
+	for (const struct embedded_file *e = embedded_files; e->name; e++)
+		if (strncmp(e->name, PG_DIR, strlen(PG_DIR)) == 0 &&
+		    strcmp(e->name + strlen(PG_DIR), base) == 0)
+			return pg_dialect((const char *)e->data);
+	return pg_dialect((const char *)f->data);
+}
+
+/* An identity column numbers the rows inserted without an id, but not past the ids a
+ * migration inserted itself (SQLite's rowid does): move each sequence to the column's max. */
+static int pg_sync_identities(struct db *c)
+{
+	/* the statements are written by PostgreSQL itself (format's %I quotes a name) */
+	char *script = NULL;
+	if (db_get_text(c, &script,
+			"SELECT coalesce(string_agg(format('SELECT setval(pg_get_serial_sequence(%L, %L),"
+			" coalesce(max(%I), 0) + 1, false) FROM %I', table_name, column_name, column_name,"
+			" table_name), '; '), '') FROM information_schema.columns"
+			" WHERE is_identity = 'YES' AND table_schema = current_schema()", NULL) < 0)
+		return DB_ERROR;
+	int rc = script && *script ? db_exec_script(c, script) : DB_OK;
+	free(script);
+	return rc;
+}
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -31,6 +67,7 @@ int db_migrate(struct db *c, int verbose)
 	for (const struct embedded_file *f = embedded_files; f->name && n < 512; f++) {
 		size_t l = strlen(f->name);
 		if (strncmp(f->name, MIG_DIR, strlen(MIG_DIR)) == 0 && l > 4 &&
+		    !strchr(f->name + strlen(MIG_DIR), '/') &&
 		    strcmp(f->name + l - 4, ".sql") == 0)
 			list[n++] = f;
 	}
@@ -79,7 +116,11 @@ int db_migrate(struct db *c, int verbose)
 			continue;
 		if (db_begin(c) != DB_OK)
 			return DB_ERROR;
-		if (db_exec_script(c, (const char *)list[i]->data) != DB_OK ||
+		char *pg = db_pg(c) ? pg_text(list[i]) : NULL;
+		int ok = db_exec_script(c, pg ? pg : (const char *)list[i]->data) == DB_OK &&
+			 (!pg || pg_sync_identities(c) == DB_OK);
+		free(pg);
+		if (!ok ||
 		    db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 			    "ItI", version, base, clock_now()) != DB_OK) {
 			log_error("migrate: %s failed", base);

@@ -270,7 +270,7 @@ unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_
 /* Rewrite this hazard's search row from its current text. Inside a transaction. */
 int hazard_search_sync(struct db *c, int64_t hazard_id);
 /* Turn user text into an FTS5 query of quoted phrases (malloc'd), NULL if nothing to find. */
-char *hazard_search_query(const char *text);
+char *hazard_search_query(struct db *c, const char *text);
 /* Tokenize with the bigram rules; calls cb for each token: the 'cjk2' tokenizer of hazards_fts
  * (app/registry.c hands it to db), and the unit tests. */
 void hazard_search_tokens(const char *text, int len, void *ctx,

@@ -12,12 +12,14 @@
  * such as 0120_search_unigrams.sql).
  *
  * The tokenizer is registered on every connection as 'cjk2' (app/registry.c lists it; db.c
- * makes it an FTS5 tokenizer), before migrations, because the hazards_fts table names it.
+ * makes it an FTS5 tokenizer), before migrations, because the hazards_fts table names it; on
+ * PostgreSQL the db layer runs it itself (db/fts.c) to fill a tsvector with the same tokens.
  */
 #include "hazard/hazard.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Decode one UTF-8 code point at s (valid input assumed; bad bytes count as one unit). */
@@ -104,47 +106,43 @@ void hazard_search_tokens(const char *text, int len, void *ctx,
 	sb_release(&w);
 }
 
+/* hazards_fts (0100_hazards.sql): one row per hazard, searched by hazard_web.c */
+static const char *const fts_cols[] = {"number", "description", "notes"};
+static const struct db_fts hazards_fts = {"hazards_fts", "cjk2", fts_cols, 3};
+
 int hazard_search_sync(struct db *c, int64_t id)
 {
-	if (db_exec(c, "DELETE FROM hazards_fts WHERE rowid = ?", "I", id) != DB_OK)
+	struct db_stmt *st = db_query(c, "SELECT h.number, h.description || ' ' || coalesce(e.name, '')"
+				      " FROM hazards h LEFT JOIN equipment e ON e.id = h.equipment_id WHERE h.id = ?",
+				      "I", id);
+	if (!st)
 		return DB_ERROR;
-	return db_exec(c,
-		"INSERT INTO hazards_fts (rowid, number, description, notes)"
-		" SELECT h.id, h.number, h.description || ' ' || coalesce(e.name, ''),"
-		" coalesce((SELECT group_concat(note, ' ') FROM hazard_events WHERE hazard_id = h.id), '')"
-		" FROM hazards h LEFT JOIN equipment e ON e.id = h.equipment_id WHERE h.id = ?", "I", id);
+	int rc = db_step(st);
+	if (rc <= 0) {
+		db_done(c, st);
+		return rc == 0 ? db_fts_delete(c, &hazards_fts, id) : rc;
+	}
+	char *number = xstrdup(db_col_text(st, 0)), *desc = xstrdup(db_col_text(st, 1));
+	db_done(c, st);
+	/* the notes of its events, in the order they were written, one space between */
+	struct strbuf notes = STRBUF_INIT;
+	st = db_query(c, "SELECT note FROM hazard_events WHERE hazard_id = ? AND note IS NOT NULL"
+			 " ORDER BY id", "I", id);
+	while (st && (rc = db_step(st)) == 1) {
+		if (notes.len)
+			sb_addc(&notes, ' ');
+		sb_adds(&notes, db_col_text(st, 0));
+	}
+	db_done(c, st);
+	const char *texts[] = {number, desc, notes.buf};
+	rc = st && rc == 0 ? db_fts_put(c, &hazards_fts, id, texts) : DB_ERROR;
+	free(number);
+	free(desc);
+	sb_release(&notes);
+	return rc;
 }
 
-char *hazard_search_query(const char *text)
+char *hazard_search_query(struct db *c, const char *text)
 {
-	struct strbuf q = STRBUF_INIT;
-	const char *p = text;
-	while (p && *p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		const char *start = p;
-		int useful = 0;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-			unsigned cp;
-			int l = utf8_next((const unsigned char *)p, (int)strlen(p), &cp);
-			if (is_cjk(cp) || is_word(cp) || (cp > ' ' && cp < 0x7f))
-				useful = 1;
-			p += l;
-		}
-		if (!useful)
-			continue;
-		/* each piece is a phrase: "..." with quotes doubled, so no query syntax leaks in */
-		if (q.len)
-			sb_addc(&q, ' ');
-		sb_addc(&q, '"');
-		for (const char *s = start; s < p; s++) {
-			if (*s == '"')
-				sb_addc(&q, '"');
-			sb_addc(&q, *s);
-		}
-		sb_addc(&q, '"');
-	}
-	if (!q.len)
-		return NULL;
-	return sb_detach(&q, NULL);
+	return db_fts_query(c, &hazards_fts, text);
 }

@@ -252,7 +252,7 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total)
 {
-	char *q = f->q && *f->q ? hazard_search_query(f->q) : NULL;
+	char *q = f->q && *f->q ? hazard_search_query(r->db, f->q) : NULL;
 	int64_t from = parse_day(f->from), to = parse_day(f->to);
 	if (to)
 		to += 86400;	/* "to" is inclusive */
@@ -282,7 +282,7 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		*total = 0;
 		/* stops at HAZARD_COUNT_CAP + 1 matches, so the pager still knows there is more */
 		db_get_i64(r->db, total, "SELECT count(*) FROM (SELECT 1" HZ_FROM
-			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1)", HZ_ARGS);
+			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1) AS matches", HZ_ARGS);
 	}
 	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?23 OFFSET ?24",
 				    "tIIttIIIIIiiiiiitIIIttii", pat, owner, me, status, level, f->area_id,

@@ -451,7 +451,7 @@ static struct db_stmt *user_list_rows(struct req *r, const struct user_list *ul,
 	const char *like = org_like(r, ul->q), *pat = auth_scope_pattern(r);
 	int64_t own = auth_scope_owner(r);
 	return db_query(r->db, "SELECT " USER_COLS USER_FROM USER_WHERE
-			" ORDER BY CASE WHEN ? THEN u.id ELSE 0 END, un.path, u.name LIMIT ? OFFSET ?",
+			" ORDER BY CASE WHEN ? <> 0 THEN u.id ELSE 0 END, un.path, u.name LIMIT ? OFFSET ?",
 			USER_WHERE_TYPES "iii", pat, own, own, ul->unit, ul->unit, ul->role, ul->role,
 			ul->active, ul->active, ul->q, like, like, like, by_id, ul->per_page,
 			(ul->page - 1) * ul->per_page);

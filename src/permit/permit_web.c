@@ -363,7 +363,7 @@ static void show_gas(struct req *r, const struct permit *p)
 		    T(r, "permit.gas_toxic"), T(r, "permit.gas_result"));
 	struct db_stmt *st = db_query(r->db,
 		"SELECT g.id, g.taken_at, u.name, COALESCE(CAST(g.o2 AS TEXT), '—'), COALESCE(CAST(g.combustible AS TEXT), '—'),"
-		" g.passed, g.reason, (SELECT group_concat(t.gas || ' ' || t.value, ', ') FROM permit_gas_toxic t WHERE t.test_id = g.id)"
+		" g.passed, g.reason, (SELECT string_agg(t.gas || ' ' || t.value, ', ') FROM permit_gas_toxic t WHERE t.test_id = g.id)"
 		" FROM permit_gas_tests g JOIN users u ON u.id = g.analyst_id WHERE g.permit_id = ? ORDER BY g.taken_at DESC",
 		"I", p->id);
 	while (st && db_step(st) == 1)

@@ -38,7 +38,7 @@ static struct db_stmt *rows(struct req *r)
 	return db_query(r->db,
 		"SELECT o.name, ru.name, e.name,"
 		/* the event's first accident type, then the others in the order of their list */
-		" COALESCE((SELECT group_concat(a.name_zh, '、') FROM (SELECT 0 AS k, 0 AS s, t.name_zh FROM risk_accident_types t"
+		" COALESCE((SELECT string_agg(a.name_zh, '、') FROM (SELECT 0 AS k, 0 AS s, t.name_zh FROM risk_accident_types t"
 		"  WHERE t.id = e.accident_type_id UNION ALL SELECT 1, t.sort, t.name_zh FROM risk_event_accidents x"
 		"  JOIN risk_accident_types t ON t.id = x.accident_type_id WHERE x.event_id = e.id"
 		"  AND x.accident_type_id <> COALESCE(e.accident_type_id, 0) ORDER BY 1, 2) a), ''),"

@@ -61,7 +61,7 @@ static const char *applies_literal(const char *s)
 	" COALESCE(p.created_at, u.created_at)," \
 	" (SELECT max(t.done_on) FROM train_records t WHERE t.person_id = p.id AND t.course_id = c.id)" \
 	FROM \
-	" JOIN train_requirements q JOIN train_courses c ON c.id = q.course_id AND c.active = 1 AND q.active = 1" \
+	" CROSS JOIN train_requirements q JOIN train_courses c ON c.id = q.course_id AND c.active = 1 AND q.active = 1" \
 	" WHERE (q.applies = 'all' AND COALESCE(p.contractor, 0) = 0" \
 	"  OR q.applies = 'position' AND u.position_id = q.position_id" \
 	"  OR q.applies = 'contractor' AND p.contractor = 1" \

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, serverNow, BIN } from './lib.mjs';
+import { startServer, serverNow, BIN, runSql, dbEnv } from './lib.mjs';
 
 let srv;
 let auditor;
@@ -20,7 +20,7 @@ after(async () => {
 
 const cliVerify = () => spawnSync(BIN, ['audit', 'verify'], {
   // keep the caller's sanitizer options (make test-dates needs verify_asan_link_order=0)
-  env: { ...process.env, ANQUAN_DATA: srv.dir,
+  env: { ...process.env, ANQUAN_DATA: srv.dir, ...dbEnv(srv.dir),
     ASAN_OPTIONS: [process.env.ASAN_OPTIONS, 'detect_leaks=0'].filter(Boolean).join(':') },
   encoding: 'utf8',
 });
@@ -45,10 +45,7 @@ test('the system and security administrators cannot read the audit log; the audi
 
 // 三权分立 holds even against the database file: the forms refuse these states, and a file
 // edited by hand into one of them fails closed at sign-in and in the role preview.
-const sqlite = (stmt) => {
-  const r = spawnSync('sqlite3', [join(srv.dir, 'anquan.db'), `PRAGMA busy_timeout = 5000; ${stmt}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
+const sqlite = (stmt) => runSql(srv.dir, stmt);
 
 test('a person given two administrator roles in the database file holds neither kind\'s powers', async () => {
   const admin = srv.client();
@@ -140,9 +137,7 @@ test('verify reports intact, then names an entry edited in the database file', a
   assert.match(cli.stdout, /intact/);
 
   // someone with the database file rewrites history
-  const db = join(srv.dir, 'anquan.db');
-  const ed = spawnSync('sqlite3', [db, "PRAGMA busy_timeout = 5000; UPDATE audit_log SET summary = 'nothing happened' WHERE id = 3;"], { encoding: 'utf8' });
-  assert.equal(ed.status, 0, ed.stderr);
+  runSql(srv.dir, "UPDATE audit_log SET summary = 'nothing happened' WHERE id = 3;");
 
   const broken = await auditor.get('/audit/verify');
   assert.match(broken.text, /data-intact="0"/);

@@ -5,15 +5,10 @@
 // JSON API keeping the raw codes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startServer } from './lib.mjs';
+import { startServer, runSql } from './lib.mjs';
 
 let srv, auditor, hazard;
-const sqlite = (stmt) => {
-  const r = spawnSync('sqlite3', [join(srv.dir, 'anquan.db'), `PRAGMA busy_timeout = 5000; ${stmt}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
+const sqlite = (stmt) => runSql(srv.dir, stmt);
 
 before(async () => {
   srv = await startServer();

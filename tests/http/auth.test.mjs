@@ -1,7 +1,7 @@
 // tests/http/auth.test.mjs — sign-in, lockout, CSRF, session expiry, sign-out, the bearer API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, setClock, serverNow, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, Client, setClock, serverNow, DEMO_PASSWORD, runSql } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -167,10 +167,8 @@ test('API errors have one shape and name the field', async () => {
 });
 
 test('inbox links leave the site never: only local paths are linked', async () => {
-  const { execFileSync } = await import('node:child_process');
-  const { join } = await import('node:path');
-  execFileSync('sqlite3', [join(srv.dir, 'anquan.db'),
-    "INSERT INTO notifications (user_id, created_at, kind, title, link) SELECT id, 1, 't', '外链', '//evil.example/x' FROM users WHERE username = 'shebei'"]);
+  runSql(srv.dir,
+    "INSERT INTO notifications (user_id, created_at, kind, title, link) SELECT id, 1, 't', '外链', '//evil.example/x' FROM users WHERE username = 'shebei'");
   const c = srv.client();
   await c.login('shebei');
   const page = (await c.get('/inbox')).text;

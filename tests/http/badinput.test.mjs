@@ -2,10 +2,9 @@
 // the field where there is one, nothing is stored, and the server stays up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
-import { startServer, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, DEMO_PASSWORD, runSql } from './lib.mjs';
 
 let srv;
 let port;
@@ -18,9 +17,9 @@ after(async () => {
   assert.equal(code, 0);
 });
 
-// Count rows with the sqlite3 CLI beside the running server (WAL lets readers in).
+// Count rows beside the running server (the sqlite3 CLI: WAL lets readers in; or psql).
 function count(table) {
-  return Number(execFileSync('sqlite3', [join(srv.dir, 'anquan.db'), `SELECT count(*) FROM ${table}`]).toString().trim());
+  return Number(runSql(srv.dir, `SELECT count(*) FROM ${table}`));
 }
 
 // Send raw bytes; resolve with everything the server sent until it closed or `ms` passed.

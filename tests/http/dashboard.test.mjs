@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, setClock, serverNow, BIN, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, setClock, serverNow, BIN, DEMO_PASSWORD, dbEnv } from './lib.mjs';
 
 let srv;
 const clients = {};
@@ -28,7 +28,7 @@ before(async () => { srv = await startServer(); });
 after(async () => { await srv.stop(); });
 
 function units() {
-  const out = execFileSync(BIN, ['unit', 'list'], { env: { ...process.env, ANQUAN_DATA: srv.dir } }).toString();
+  const out = execFileSync(BIN, ['unit', 'list'], { env: { ...process.env, ANQUAN_DATA: srv.dir, ...dbEnv(srv.dir) } }).toString();
   const map = {};
   for (const line of out.split('\n')) {
     const m = /^\s*(\d+)\s+(\w+)\s+(\S+)\s+(.+)$/.exec(line);
@@ -229,7 +229,7 @@ test('a group account sees its plants side by side', async () => {
   const u = units();
   const group = Object.values(u).find((x) => x.kind === 'group');
   execFileSync(BIN, ['user', 'add', 'jituan', '集团安全部', String(group.id), 'safety_director', 'Temp-Pass-2026x'],
-    { env: { ...process.env, ANQUAN_DATA: srv.dir } });
+    { env: { ...process.env, ANQUAN_DATA: srv.dir, ...dbEnv(srv.dir) } });
   const c = srv.client();
   await c.login('jituan', 'Temp-Pass-2026x');
   await c.get('/password');	// a first sign-in must change the password: the form's CSRF token

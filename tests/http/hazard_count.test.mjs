@@ -3,27 +3,26 @@
 // still offers the next page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startServer } from './lib.mjs';
+import { startServer, runSql } from './lib.mjs';
 
 let srv;
 before(async () => {
   srv = await startServer();
   // 10,050 more hazards, copies of the demo's first one with fresh numbers, straight into
-  // the database file (the server keeps running: WAL; its scheduler's first pass over the
-  // demo's overdue hazards may hold the write lock a moment, so wait for it)
-  execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(srv.dir, 'anquan.db'), `
+  // the database (the server keeps running: WAL; its scheduler's first pass over the
+  // demo's overdue hazards may hold the write lock a moment, so wait for it); SQL that
+  // SQLite and PostgreSQL both run
+  runSql(srv.dir, `
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050)
     INSERT INTO hazards (number, status, version, reporter_id, anonymous, near_miss, area_id, unit_id,
       equipment_id, category_id, factor_code, level, criterion_id, urgency, description, assignee_id,
       rectifier_id, verifier_id, reported_at, accepted_at, respond_due, rectify_due, submitted_at,
       closed_at, overdue, overdue_at, repeat_of, on_spot, regulator_reported_at, updated_at)
-    SELECT 'YH-1999-' || printf('%06d', i), status, version, reporter_id, anonymous, near_miss, area_id,
+    SELECT 'YH-1999-' || substr('00000' || i, length('00000' || i) - 5), status, version, reporter_id, anonymous, near_miss, area_id,
       unit_id, equipment_id, category_id, factor_code, level, criterion_id, urgency, description,
       assignee_id, rectifier_id, verifier_id, reported_at, accepted_at, respond_due, rectify_due,
       submitted_at, closed_at, overdue, overdue_at, NULL, on_spot, regulator_reported_at, updated_at
-    FROM n, (SELECT * FROM hazards ORDER BY id LIMIT 1);`]);
+    FROM n, (SELECT * FROM hazards ORDER BY id LIMIT 1) AS first;`);
 });
 after(async () => { await srv.stop(); });
 

@@ -2,10 +2,10 @@
 // a temporary data directory, and talk to it like a browser (cookies, CSRF tokens) or like
 // another system (bearer tokens). Every server is checked on stop: it must exit 0 after
 // SIGTERM and its log must hold no sanitizer report.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
 
@@ -27,6 +27,43 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// With ANQUAN_TEST_PG=1 (make test-pg, inside scripts/pg-test-cluster) each data directory
+// gets its own PostgreSQL database on that cluster, named after the directory, so a server
+// restarted on the same directory finds its database again. Returns the db.url, or undefined
+// when the tests run on SQLite.
+export function testDatabaseUrl(data) {
+  const admin = process.env.ANQUAN_TEST_PG_URL;
+  if (process.env.ANQUAN_TEST_PG !== '1') return undefined;
+  if (!admin) throw new Error('ANQUAN_TEST_PG=1 needs ANQUAN_TEST_PG_URL: run under scripts/pg-test-cluster');
+  const name = `t_${basename(data).toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+  const r = spawnSync('psql', [admin, '-qAtc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+  if (r.stdout.trim() !== '1') {
+    const c = spawnSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+    if (c.status !== 0) throw new Error(`psql: ${c.stderr}`);
+  }
+  return admin.replace(/\/[^/]*$/, `/${name}`);
+}
+
+// The environment that points a command of the CLI (anquan audit verify, ...) at the
+// database of data directory DIR: nothing more on SQLite (ANQUAN_DATA finds anquan.db), the
+// test database's db.url under ANQUAN_TEST_PG=1.
+export function dbEnv(dir) {
+  const url = testDatabaseUrl(dir);
+  return url ? { ANQUAN_DB_URL: url } : {};
+}
+
+// Run SQL beside a server on its database, the way an operator would from a shell: the sqlite3
+// CLI on DIR/anquan.db, or psql on the test database of DIR under ANQUAN_TEST_PG=1. Both print
+// rows one a line, columns separated by |. Returns the output, trimmed.
+export function runSql(dir, sql) {
+  const url = testDatabaseUrl(dir);
+  const r = url ? spawnSync('psql', [url, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-cmd', '.timeout 10000', join(dir, 'anquan.db'), sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${url ? 'psql' : 'sqlite3'}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 // Start a server. Options: demo (load the demo company, default true), env (extra variables),
 // args (extra arguments after `serve`), dir (reuse a data directory), port (a given one: a
 // browser test restarting "the same site" needs the same origin).
@@ -34,6 +71,7 @@ export async function startServer({ demo = true, env = {}, args = [], dir, port:
   const data = dir || mkdtempSync(join(tmpdir(), 'anquan-test-'));
   const port = fixedPort || await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const dbUrl = testDatabaseUrl(data);
   let log = '';
   const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), ...args], {
     env: {
@@ -42,6 +80,7 @@ export async function startServer({ demo = true, env = {}, args = [], dir, port:
       ANQUAN_LISTEN: `127.0.0.1:${port}`,
       ANQUAN_TEST_MODE: '1',
       ANQUAN_DEMO_PASSWORD: DEMO_PASSWORD,
+      ...(dbUrl ? { ANQUAN_DB_URL: dbUrl } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +90,9 @@ export async function startServer({ demo = true, env = {}, args = [], dir, port:
   proc.stderr.on('data', (d) => { log += d; errLog += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   let up = false;
-  for (let i = 0; i < 300 && proc.exitCode === null; i++) {
+  // PostgreSQL: the demo's thousands of statements are each a round trip to the server
+  const tries = dbUrl ? 1200 : 300;
+  for (let i = 0; i < tries && proc.exitCode === null; i++) {
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.status === 200) { up = true; break; }

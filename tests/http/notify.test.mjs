@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, setClock, serverNow, tick } from './lib.mjs';
+import { startServer, Client, setClock, serverNow, tick, runSql } from './lib.mjs';
 import { png } from './images.mjs';
 import { startReceivers } from './notify_receivers.mjs';
 
@@ -213,7 +213,7 @@ test('钉钉 robot: signed requests pass the receiver; "too fast" waits out the 
   assert.equal(page.status, 200);
   assert.ok(!page.text.includes(rcv.secrets.dingSecret));
   assert.match(page.text, /已设置/);
-  const sealed = execFileSync('sqlite3', [join(srv.dir, 'anquan.db'), `SELECT secret FROM notify_channels WHERE id = ${id}`]).toString();
+  const sealed = runSql(srv.dir, `SELECT secret FROM notify_channels WHERE id = ${id}`);
   assert.match(sealed, /^[0-9a-f]{80,}\s*$/);
   assert.ok(!sealed.includes(Buffer.from(rcv.secrets.dingSecret).toString('hex')));
   assert.equal(statSync(join(srv.dir, 'notify.key')).mode & 0o777, 0o600);

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, BIN, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, BIN, DEMO_PASSWORD, runSql } from './lib.mjs';
 
 const matrix = JSON.parse(readFileSync(new URL('./access-matrix.json', import.meta.url)));
 const routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], { env: { ...process.env, ANQUAN_DATA: '/nonexistent' } }));
@@ -72,7 +72,7 @@ const EXCEPT = {
 
 // Valid values for path parameters that are not numeric ids, read from the demo database.
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), q]).toString().trim();
+  return runSql(srv.dir, q);
 }
 
 let srv;

@@ -5,9 +5,7 @@
 // times a large register (the number in the issue note); the suite's default stays small.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startServer } from './lib.mjs';
+import { startServer, runSql } from './lib.mjs';
 import { makeXlsx } from './xlsx.mjs';
 
 let srv, c, unit;
@@ -100,11 +98,11 @@ test('the commit builds the chain with its assessments; the export reads back un
 
 test('a register over the row limit (setting risk.import_max_rows) is refused whole', async () => {
   const q = "UPDATE settings SET value = '2' WHERE key = 'risk.import_max_rows'";
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), q]);
+  runSql(srv.dir, q);
   const r = await upload(good, false);
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(r.json.errors.map((e) => [e.row, e.code]), [[5, 'risk.import.err_rows']]);
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), "UPDATE settings SET value = '20000' WHERE key = 'risk.import_max_rows'"]);
+  runSql(srv.dir, "UPDATE settings SET value = '20000' WHERE key = 'risk.import_max_rows'");
 });
 
 test('a large register imports in one go (RISK_IMPORT_ROWS rows, default 300)', async () => {

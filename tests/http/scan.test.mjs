@@ -3,13 +3,10 @@
 // are live, is offered the permit site page as well.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startServer } from './lib.mjs';
+import { startServer, runSql } from './lib.mjs';
 
 let srv;
-const token = (name) => execFileSync('sqlite3', [join(srv.dir, 'anquan.db'),
-  `SELECT id || ' ' || qr_token FROM areas WHERE name = '${name}'`]).toString().trim().split(' ');
+const token = (name) => runSql(srv.dir, `SELECT id || ' ' || qr_token FROM areas WHERE name = '${name}'`).split(' ');
 before(async () => { srv = await startServer(); });
 after(async () => { await srv.stop(); });
 

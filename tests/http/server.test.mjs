@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { startServer, Client, DEMO_PASSWORD, BIN } from './lib.mjs';
+import { startServer, Client, DEMO_PASSWORD, BIN, runSql } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -228,7 +228,7 @@ test('SIGTERM during a slow upload: the request is answered, the server exits 0,
     const wal = join(s.dir, 'anquan.db-wal');
     assert.ok(!existsSync(wal) || statSync(wal).size === 0, 'WAL empty or gone after exit');
     // the session written during shutdown is in the database itself
-    const n = execFileSync('sqlite3', [join(s.dir, 'anquan.db'), 'SELECT count(*) FROM sessions']).toString().trim();
+    const n = runSql(s.dir, 'SELECT count(*) FROM sessions');
     assert.equal(n, '1');
   } finally {
     if (s.proc.exitCode === null) await s.kill();

@@ -5,9 +5,7 @@
 // permission and a guardian without permit.guard are refused when chosen (422 naming the field).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startServer, serverNow } from './lib.mjs';
+import { startServer, serverNow, runSql } from './lib.mjs';
 
 let srv, meta, jpeg;
 const clients = {};
@@ -24,10 +22,10 @@ async function as(username) {
 
 // one username of the demo's people placed in team `unit` (units.name) holding role `role`
 function personIn(unit, role) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(srv.dir, 'anquan.db'),
+  return runSql(srv.dir,
     `SELECT u.username FROM users u JOIN units un ON un.id = u.unit_id JOIN user_roles ur ON ur.user_id = u.id
      JOIN roles ro ON ro.id = ur.role_id WHERE un.name = '${unit}' AND ro.code = '${role}' AND u.active = 1
-     ORDER BY u.id LIMIT 1;`]).toString().trim();
+     ORDER BY u.id LIMIT 1;`);
 }
 
 const area = (name) => meta.areas.find((a) => a.name === name).id;

@@ -28,6 +28,7 @@ static int64_t one(struct db *c, const char *sql, int64_t v)
 TEST(statement_cache_evicts_the_least_recently_used_and_keeps_the_hot_one)
 {
 	struct db *c = unit_db();
+	SKIP_ON_PG(c, "the SQLite statement cache");
 	char buf[8 + DISTINCT + 1];
 	const char *hot = "SELECT ? + 1";
 	CHECK_INT(one(c, hot, 1), 2);
@@ -54,6 +55,7 @@ TEST(statement_cache_evicts_the_least_recently_used_and_keeps_the_hot_one)
 TEST(statement_cache_never_evicts_a_statement_in_use)
 {
 	struct db *c = unit_db();
+	SKIP_ON_PG(c, "the SQLite statement cache");
 	char buf[8 + DISTINCT + 1];
 	struct db_stmt *open = db_query(c, "SELECT ? * 2", "I", (int64_t)21);
 	CHECK(open != NULL);
@@ -71,6 +73,7 @@ TEST(statement_cache_never_evicts_a_statement_in_use)
 TEST(statement_cache_same_sql_twice_at_once_and_more_open_than_slots)
 {
 	struct db *c = unit_db();
+	SKIP_ON_PG(c, "the SQLite statement cache");
 	/* a nested loop over the same SQL gets two statements, each with its own binding */
 	struct db_stmt *x = db_query(c, "SELECT ?", "I", (int64_t)1);
 	struct db_stmt *y = db_query(c, "SELECT ?", "I", (int64_t)2);

@@ -58,7 +58,7 @@ static struct db *dataset(int64_t *from, int64_t *to)
 		   " (3, 'u3', '三', 3, 'x', 1, 0, 0), (4, 'u4', '四', 2, 'x', 0, 0, 0)", NULL);
 	db_exec(c, "INSERT INTO areas (id, name, unit_id, qr_token, created_at) VALUES (1, 'A', 2, 'qa', 0),"
 		   " (2, 'B', 3, 'qb', 0)", NULL);
-	db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('x', 'image/jpeg', x'00', 0)", NULL);
+	db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('x', 'image/jpeg', ?, 0)", "b", "", (size_t)1);
 	/* H1 at exactly `from`: answered in 1 h, submitted before the deadline, both photos */
 	struct hz h1 = {"H1", 2, 1, 1, "closed", "general", f, f + H, f + 2 * D, f + 3 * D, f + 2 * D + H, 0, 0, 1, 1};
 	int64_t id1 = add_hazard(c, &h1);

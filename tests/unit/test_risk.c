@@ -362,8 +362,8 @@ TEST(risk_own_band_set_versions)
 
 	CHECK(risk_assess(&a, &in, &aid, &field) == 0);
 	s = NULL;
-	db_get_text(p.c, &s, "SELECT group_concat(level || ' v' || band_version, ',') FROM (SELECT * FROM risk_assessments"
-			     " WHERE event_id = ? ORDER BY version)", "I", p.event);
+	db_get_text(p.c, &s, "SELECT string_agg(level || ' v' || band_version, ',') FROM (SELECT * FROM risk_assessments"
+			     " WHERE event_id = ? ORDER BY version) AS a", "I", p.event);
 	CHECK_STR(s, "general v1,low v2");
 	free(s);
 	/* a preset cannot be edited */

@@ -7,6 +7,9 @@
 #ifndef ANQUAN_UNIT_H
 #define ANQUAN_UNIT_H
 
+#include "db/db.h"
+#include "db/pg.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +55,16 @@ extern int unit_failures_in_test;
 
 /* A fresh, migrated in-memory database for a test (closed with db_close). */
 struct db *unit_db(void);
+/* A test of SQLite itself (its query plans, its statement cache), when the unit tests run on
+ * PostgreSQL (ANQUAN_TEST_PG=1, make test-pg): says so and leaves the test. */
+#define SKIP_ON_PG(c, why)                                                         \
+	do {                                                                      \
+		if (db_pg(c)) {                                                   \
+			fprintf(stderr, "    skipped on PostgreSQL: %s\n", why);      \
+			db_close(c);                                              \
+			return;                                                   \
+		}                                                                 \
+	} while (0)
 /* The directory of the test databases' audit key and anchor (unit_db gives a fresh anchor). */
 const char *unit_audit_dir(void);
 
