@@ -14,8 +14,11 @@
 
 #define R_CX 230.0
 #define R_CY 160.0
-#define R_RAD 100.0
+#define R_RAD 90.0
 #define R_LABEL_CHARS 6	/* characters of a duty's title on its axis (the table has it whole) */
+/* in viewBox units: the chart is drawn about 300 px wide on a 360-px phone, where 18 units
+ * are about 12 px; six characters at that size still fit beside the rings */
+#define R_FONT 18
 
 /* the first R_LABEL_CHARS characters of a UTF-8 title, with "…" when cut */
 static void short_label(char *out, size_t n, const char *s)
@@ -61,7 +64,7 @@ void duty_radar_svg(struct strbuf *out, const struct duty_line *v, int n)
 	for (int i = 0; i < n; i++) {
 		double x, y, lx, ly;
 		point(i, n, 1, &x, &y);
-		point(i, n, 1.16, &lx, &ly);
+		point(i, n, 1.14, &lx, &ly);
 		const char *anchor = lx < R_CX - 5 ? "end" : lx > R_CX + 5 ? "start" : "middle";
 		snprintf(b, sizeof b, "%.1f", x);
 		html_printf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%s\"", (int)R_CX, (int)R_CY, b);
@@ -69,11 +72,16 @@ void duty_radar_svg(struct strbuf *out, const struct duty_line *v, int n)
 		html_printf(out, " y2=\"%s\" stroke=\"#bbb\"/>", b);
 		snprintf(b, sizeof b, "%.1f", lx);
 		html_printf(out, "<text class=\"axis\" x=\"%s\"", b);
-		snprintf(b, sizeof b, "%.1f", ly + 4);
-		char label[64];
+		/* two lines, the title over its percentage: above the top axis, below the bottom ones,
+		 * centred on the axis beside */
+		double y1 = ly < R_CY - 5 ? ly - R_FONT : ly > R_CY + 5 ? ly + R_FONT * 0.8 : ly - R_FONT * 0.2;
+		snprintf(b, sizeof b, "%.1f", y1);
+		char label[64], x2[16], y2[16];
 		short_label(label, sizeof label, v[i].title);
-		html_printf(out, " y=\"%s\" text-anchor=\"%s\" font-size=\"11\"><title>%s</title>%s %d%%</text>", b, anchor,
-			    v[i].title, label, v[i].fig.fulfil);
+		snprintf(x2, sizeof x2, "%.1f", lx);
+		snprintf(y2, sizeof y2, "%.1f", y1 + R_FONT * 1.1);
+		html_printf(out, " y=\"%s\" text-anchor=\"%s\" font-size=\"%d\"><title>%s</title>%s<tspan x=\"%s\" y=\"%s\">%d%%</tspan></text>",
+			    b, anchor, R_FONT, v[i].title, label, x2, y2, v[i].fig.fulfil);
 	}
 	/* the person's polygon (a bar per axis when there are fewer than three) */
 	struct strbuf pts;
