@@ -8,6 +8,7 @@
  *
  *   ppe_rules.c     due dates and states (pure functions, unit-tested)
  *   ppe_ledger.c    stock, receipts, issue, confirmation, return, disposal
+ *   ppe_use.c       uses of items counted in uses (a tap, and each closed permit)
  *   ppe_points.c    earning (the job), balances, redemption, approval, statements
  *   ppe_permit.c    what a permit's people must wear, for the permit module's checks
  *   ppe_web.c, ppe_api.c, ppe_admin_web.c   pages and the JSON API
@@ -60,6 +61,13 @@ int ppe_receive(const struct actor *a, int64_t store_id, int64_t item_id, int64_
 int ppe_confirm(const struct actor *a, int64_t holding_id, struct ppe_err *e);
 /* kind "return" (back to stock) or "dispose" (判废) */
 int ppe_end(const struct actor *a, int64_t holding_id, const char *kind, struct ppe_err *e);
+
+/* ---- uses (ppe_use.c) ---- */
+/* One use of a piece counted in uses: by its holder, or a store keeper (ppe.issue) in scope. */
+int ppe_use(const struct actor *a, int64_t holding_id, struct ppe_err *e);
+/* The job's part, in the caller's transaction: one use per counted item a closed permit's
+ * type required of each of its people, each permit once. Uses recorded, or -1. */
+int ppe_permit_uses_run(struct db *c, int64_t now);
 
 /* ---- points (ppe_points.c) ---- */
 int64_t ppe_user_earned(struct db *c, int64_t user_id);

@@ -344,7 +344,8 @@ static int api_holding(struct req *r)
 	actor_from_req(r, &a);
 	struct ppe_err e = {0};
 	const char *act = strrchr(r->path, '/') + 1;
-	int rc = !strcmp(act, "confirm") ? ppe_confirm(&a, id, &e) : ppe_end(&a, id, act, &e);
+	int rc = !strcmp(act, "confirm") ? ppe_confirm(&a, id, &e) : !strcmp(act, "use") ? ppe_use(&a, id, &e)
+		 : ppe_end(&a, id, act, &e);
 	if (rc) {
 		ppe_err_answer(r, &e, NULL);
 		return 0;
@@ -489,6 +490,7 @@ const struct route ppe_routes[] = {
 	{"POST", "/ppe/issue", ppe_page_issue, "ppe.issue", 0, "Issue items to a person"},
 	{"POST", "/ppe/receive", ppe_page_receive, "ppe.issue", 0, "Receive items into a store"},
 	{"GET", "/ppe/people/:id", ppe_page_person, "ppe.view", 0, "A person's equipment and points"},
+	{"POST", "/ppe/holdings/:id/use", ppe_page_use, "ppe.use", 0, "Record one use of a piece counted in uses"},
 	{"POST", "/ppe/holdings/:id/end", ppe_page_end, "ppe.issue", 0, "Return or dispose of a piece"},
 	{"GET", "/ppe/unequipped", ppe_page_unequipped, "ppe.view", 0, "New hires not yet equipped"},
 	{"GET", "/ppe/statement", ppe_page_statement, "ppe.view", 0, "A team's monthly points statement"},
@@ -510,6 +512,7 @@ const struct route ppe_routes[] = {
 	{"POST", "/api/v1/ppe/holdings/:id/confirm", api_holding, "ppe.use", ROUTE_API, "Confirm receipt (the holder)"},
 	{"POST", "/api/v1/ppe/holdings/:id/return", api_holding, "ppe.issue", ROUTE_API, "Return a piece to stock"},
 	{"POST", "/api/v1/ppe/holdings/:id/dispose", api_holding, "ppe.issue", ROUTE_API, "Dispose of a piece (判废)"},
+	{"POST", "/api/v1/ppe/holdings/:id/use", api_holding, "ppe.use", ROUTE_API, "Record one use of a piece counted in uses"},
 	{"GET", "/api/v1/ppe/unequipped", api_unequipped, "ppe.view", ROUTE_API | ROUTE_PAGED, "New hires not yet equipped"},
 	{"GET", "/api/v1/ppe/rewards", api_rewards, "ppe.use", ROUTE_API | ROUTE_PAGED, "The redemption catalogue"},
 	{"POST", "/api/v1/ppe/rewards", api_reward_save, "ppe.manage", ROUTE_API, "Add a reward"},

@@ -43,7 +43,8 @@ static const struct module_todo todo[] = {
 	"\"properties\":{\"id\":{\"type\":\"integer\"},\"item_id\":{\"type\":\"integer\"},\"item\":{\"type\":\"string\"}," \
 	"\"code\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"},\"size\":{\"type\":\"string\"}," \
 	"\"issued_on\":" DAY_OR_NULL ",\"due_on\":" DAY_OR_NULL ",\"state\":{\"enum\":[\"ok\",\"due_soon\",\"expired\"]}," \
-	"\"confirmed\":{\"type\":\"boolean\"},\"permit_no\":{\"type\":\"string\"}}}}," \
+	"\"confirmed\":{\"type\":\"boolean\"},\"permit_no\":{\"type\":\"string\"},\"uses\":{\"type\":\"integer\"}," \
+	"\"cycle_uses\":{\"type\":\"integer\"},\"signed\":{\"type\":\"boolean\"}}}}," \
 	"\"redemptions\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
 	"\"reward\":{\"type\":\"string\"},\"cost\":{\"type\":\"integer\"},\"state\":{\"enum\":[\"done\",\"pending\",\"approved\",\"refused\"]}," \
 	"\"day\":" DAY_OR_NULL ",\"hours\":{\"type\":\"integer\"}}}}," \
@@ -131,6 +132,7 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/ppe/holdings/:id/confirm", MODULE_NO_BODY, PERSON_SCHEMA},
 	{"POST", "/api/v1/ppe/holdings/:id/return", MODULE_NO_BODY, PERSON_SCHEMA},
 	{"POST", "/api/v1/ppe/holdings/:id/dispose", MODULE_NO_BODY, PERSON_SCHEMA},
+	{"POST", "/api/v1/ppe/holdings/:id/use", MODULE_NO_BODY, PERSON_SCHEMA},
 	{"POST", "/api/v1/ppe/rewards", REWARD_REQUEST,
 	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\",\"enum\":[\"item\",\"time_off\"]},"
 	 "\"name\":{\"type\":\"string\"},\"cost\":{\"type\":\"integer\"}}}"},

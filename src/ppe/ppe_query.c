@@ -55,7 +55,8 @@ json_t *ppe_person_json(struct req *r, int64_t uid, int rewards)
 	free(name);
 	json_t *hold = json_array();
 	struct db_stmt *st = db_query(c, "SELECT h.id, i.id, i.name, h.qty, h.size, h.issued_on, coalesce(h.due_on, -1000000),"
-		" h.uses, coalesce(i.cycle_uses, 0), h.confirmed_at, h.permit_no, i.code, coalesce(i.cycle_days, 0) FROM ppe_holdings h"
+		" h.uses, coalesce(i.cycle_uses, 0), h.confirmed_at, h.permit_no, i.code, coalesce(i.cycle_days, 0),"
+		" coalesce(h.signature_sha, '') FROM ppe_holdings h"
 		" JOIN ppe_items i ON i.id = h.item_id WHERE h.user_id = ? AND h.state = 'held'"
 		" ORDER BY h.confirmed_at <> 0, h.due_on, h.id LIMIT 500", "I", uid);
 	while (st && db_step(st) == 1) {
@@ -67,6 +68,10 @@ json_t *ppe_person_json(struct req *r, int64_t uid, int rewards)
 			"code", db_col_text(st, 11), "qty", (json_int_t)db_col_i64(st, 3), "size", db_col_text(st, 4),
 			"issued_on", ppe_day_json(db_col_i64(st, 5)), "due_on", ppe_day_json(due), "state", ppe_state_code(s),
 			"confirmed", db_col_i64(st, 9) != 0, "permit_no", db_col_text(st, 10)));
+		json_t *hj = json_array_get(hold, json_array_size(hold) - 1);
+		json_object_set_new(hj, "uses", json_integer(db_col_i64(st, 7)));
+		json_object_set_new(hj, "cycle_uses", json_integer(db_col_i64(st, 8)));
+		json_object_set_new(hj, "signed", json_boolean(*db_col_text(st, 13)));
 	}
 	db_done(c, st);
 	json_object_set_new(o, "holdings", hold);

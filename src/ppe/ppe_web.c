@@ -76,6 +76,15 @@ static void holdings_html(struct req *r, json_t *p, int mine, int manage, int on
 			else
 				html_printf(&r->out, " <span class=\"badge warn\">%s</span>", T(r, "ppe.unconfirmed"));
 		}
+		if (jint(h, "cycle_uses") > 0) {
+			html_printf(&r->out, " <span class=\"hint ppe-uses\">%s %D/%D</span>", T(r, "ppe.uses_count"), jint(h, "uses"),
+				    jint(h, "cycle_uses"));
+			if ((mine || manage) && strcmp(s, "expired"))
+				html_printf(&r->out, "<form method=\"post\" action=\"/ppe/holdings/%D/use\" class=\"ppe-use\">%r"
+					    "<button>%s</button></form>", jint(h, "id"), page_csrf(r), T(r, "ppe.record_use"));
+		}
+		if (json_is_true(json_object_get(h, "signed")))
+			html_printf(&r->out, " <span class=\"badge ok\">%s</span>", T(r, "ppe.signed"));
 		if (manage)
 			html_printf(&r->out, "<form method=\"post\" action=\"/ppe/holdings/%D/end\" class=\"ppe-end\">%r"
 				    "<button name=\"kind\" value=\"return\">%s</button> <button name=\"kind\" value=\"dispose\">%s</button></form>",
@@ -144,7 +153,7 @@ static void rewards_html(struct req *r, json_t *p)
 	html_printf(&r->out, "</ul></section>");
 }
 
-static const char *const done_notices[] = {"confirmed", "redeemed", "issued", "received", "ended", "decided", NULL};
+static const char *const done_notices[] = {"confirmed", "redeemed", "issued", "received", "ended", "decided", "used", "saved", NULL};
 
 static void done_notice(struct req *r)
 {
@@ -389,6 +398,27 @@ int ppe_page_person(struct req *r)
 	points_html(r, p);
 	page_end(r);
 	json_decref(p);
+	return 0;
+}
+
+/* POST /ppe/holdings/:id/use — one use; back to the page the tap came from */
+int ppe_page_use(struct req *r)
+{
+	int64_t id, uid = 0;
+	struct ppe_err e = {404, "error.not_found", NULL};
+	struct actor a;
+	actor_from_req(r, &a);
+	if (req_param_id(r, "id", &id) || ppe_use(&a, id, &e)) {
+		ppe_err_answer(r, &e, NULL);
+		return 0;
+	}
+	db_get_i64(r->db, &uid, "SELECT user_id FROM ppe_holdings WHERE id = ?", "I", id);
+	char path[48];
+	if (uid == r->who->user_id)
+		snprintf(path, sizeof path, "/ppe");
+	else
+		snprintf(path, sizeof path, "/ppe/people/%lld", (long long)uid);
+	redirect_done(r, path, "used");
 	return 0;
 }
 

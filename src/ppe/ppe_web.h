@@ -41,6 +41,7 @@ int ppe_page_issue(struct req *r);
 int ppe_page_receive(struct req *r);
 int ppe_page_person(struct req *r);
 int ppe_page_end(struct req *r);
+int ppe_page_use(struct req *r);
 int ppe_page_unequipped(struct req *r);
 int ppe_page_statement(struct req *r);
 int ppe_page_award(struct req *r);
