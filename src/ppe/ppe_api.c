@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/day.h"
 #include "db/db.h"
+#include "web/entity.h"
 #include "web/i18n.h"
 
 #include <stdio.h>
@@ -498,6 +499,15 @@ const struct route ppe_routes[] = {
 	{"GET", "/ppe/approvals", ppe_page_approvals, "ppe.approve", 0, "Time off waiting for my decision"},
 	{"POST", "/ppe/redemptions/:id/decide", ppe_page_decide, "ppe.approve", 0, "Approve or refuse time off"},
 	{"GET", "/ppe/catalogue", ppe_page_catalogue, "ppe.view", 0, "Items, position lists, permit requirements"},
+	ENTITY_PAGE_ROUTES("/ppe/admin/items", "ppe.view", "ppe.view", "ppe.manage", "PPE item", ppe_adm_item_list, ppe_adm_item_new,
+			   ppe_adm_item_create, ppe_adm_item_edit, ppe_adm_item_update, ppe_adm_item_deact),
+	ENTITY_PAGE_ROUTES("/ppe/admin/permit-items", "ppe.view", "ppe.view", "ppe.manage", "Permit type PPE requirement",
+			   ppe_adm_pi_list, ppe_adm_pi_new, ppe_adm_pi_create, ppe_adm_pi_edit, ppe_adm_pi_update, ppe_adm_pi_deact),
+	ENTITY_PAGE_ROUTES("/ppe/admin/rewards", "ppe.view", "ppe.view", "ppe.manage", "Reward", ppe_adm_reward_list,
+			   ppe_adm_reward_new, ppe_adm_reward_create, ppe_adm_reward_edit, ppe_adm_reward_update, ppe_adm_reward_deact),
+	{"GET", "/ppe/admin/positions", ppe_adm_positions, "ppe.view", 0, "Positions and the size of each one's PPE list"},
+	{"GET", "/ppe/admin/positions/:id", ppe_adm_position, "ppe.view", 0, "A position's PPE list, and its form"},
+	{"POST", "/ppe/admin/positions/:id", ppe_adm_position_save, "ppe.manage", 0, "Save a position's PPE list (0 takes an item off)"},
 	{"GET", "/api/v1/ppe/me", api_me, "ppe.use", ROUTE_API, "My protective equipment, what is due, my points and the rewards"},
 	{"GET", "/api/v1/ppe/people/:id", api_person, "ppe.view", ROUTE_API, "A person's equipment and points"},
 	{"GET", "/api/v1/ppe/catalogue", api_catalogue, "ppe.view", ROUTE_API, "Items, each position's list, each permit type's requirements"},

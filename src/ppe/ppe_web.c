@@ -561,6 +561,15 @@ int ppe_page_decide(struct req *r)
 	return 0;
 }
 
+/* the pages where the safety department edits each part of the catalogue */
+static void ppe_admin_links(struct req *r)
+{
+	html_printf(&r->out, "<p class=\"ppe-nav ppe-admin-nav\"><a class=\"button\" href=\"/ppe/admin/items\">%s</a>"
+		    " <a class=\"button\" href=\"/ppe/admin/positions\">%s</a> <a class=\"button\" href=\"/ppe/admin/permit-items\">%s</a>"
+		    " <a class=\"button\" href=\"/ppe/admin/rewards\">%s</a></p>", T(r, "ppe.admin.items"), T(r, "ppe.admin.positions"),
+		    T(r, "ppe.admin.permit_items"), T(r, "ppe.admin.rewards"));
+}
+
 int ppe_page_catalogue(struct req *r)
 {
 	json_t *c = ppe_catalogue_json(r), *x;
@@ -568,6 +577,7 @@ int ppe_page_catalogue(struct req *r)
 	page_begin(r, T(r, "ppe.catalogue_title"));
 	html_printf(&r->out, "<h1>%s</h1><p class=\"hint\">%s</p><section class=\"card\"><h2>%s</h2><ul class=\"list ppe-items\">",
 		    T(r, "ppe.catalogue_title"), T(r, "ppe.catalogue_hint"), T(r, "ppe.items"));
+	ppe_admin_links(r);
 	json_array_foreach(json_object_get(c, "items"), i, x) {
 		html_printf(&r->out, "<li><strong>%s</strong> · %s · %s<br><span class=\"hint\">", jstr(x, "name"), jstr(x, "standard"),
 			    jstr(x, "protection_class"));

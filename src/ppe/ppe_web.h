@@ -49,4 +49,19 @@ int ppe_page_approvals(struct req *r);
 int ppe_page_decide(struct req *r);
 int ppe_page_catalogue(struct req *r);
 
+/* the safety department's pages (ppe_admin_web.c) */
+#define PPE_ADMIN_DECL(pfx)                                                                      \
+	int pfx##_list(struct req *r);                                                          \
+	int pfx##_new(struct req *r);                                                           \
+	int pfx##_create(struct req *r);                                                        \
+	int pfx##_edit(struct req *r);                                                          \
+	int pfx##_update(struct req *r);                                                        \
+	int pfx##_deact(struct req *r);
+PPE_ADMIN_DECL(ppe_adm_item)
+PPE_ADMIN_DECL(ppe_adm_pi)
+PPE_ADMIN_DECL(ppe_adm_reward)
+int ppe_adm_positions(struct req *r);
+int ppe_adm_position(struct req *r);
+int ppe_adm_position_save(struct req *r);
+
 #endif

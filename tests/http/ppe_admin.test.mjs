@@ -1,0 +1,211 @@
+// tests/http/ppe_admin.test.mjs — the safety department's PPE pages (issue 22, after review):
+// the catalogue, the permit requirements, the redemption catalogue and a position's list,
+// each created, changed and deactivated through its form; a cycle of zero or a negative
+// number redraws the form with the error under the field and what was typed; every change is
+// audited, and a worker may open none of the forms. Then uses: a tap on a counted item, and
+// one use per closed permit that required it, counted once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, setClock, serverNow, tick, DEMO_PASSWORD } from './lib.mjs';
+
+const H = 3600;
+let srv, T0, sd, sdApi, worker, workerApi, people;
+const fieldError = (html, f) => (new RegExp(`<span class="field-error" id="err-${f}">([^<]*)</span>`).exec(html) || [])[1];
+const catalogue = async () => (await sdApi.get('/api/v1/ppe/catalogue')).json;
+
+before(async () => {
+  srv = await startServer();
+  T0 = Math.floor((await serverNow(srv)) / 86400) * 86400 + 2 * 86400 + 2 * H;
+  await setClock(srv, T0);
+  sd = srv.client();
+  await sd.login('anhuan');
+  sdApi = srv.client();
+  await sdApi.apiLogin('anhuan');
+  worker = srv.client();
+  await worker.login('yuangong');
+  workerApi = srv.client();
+  await workerApi.apiLogin('yuangong');
+  const officer = srv.client();
+  await officer.apiLogin('ws1anquan');
+  people = (await officer.get('/api/v1/permits/options')).json.people;
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+});
+const uid = (u) => people.find((p) => p.username === u).id;
+
+test('the catalogue page: a zero cycle and a negative shelf life are refused under their field with the typed values kept; an item is created, changed and deactivated, audited; a worker is refused', async () => {
+  let page = await sd.get('/ppe/admin/items/new');
+  assert.equal(page.status, 200);
+  const base = { code: 'filter_box', name: '滤毒盒', name_en: 'Filter cartridge', kind: 'respiratory', standard: 'GB 2890-2022',
+    protection_class: 'A1', sizes: '', cycle_days: '0', cycle_uses: '', shelf_days: '', permit_only: '0' };
+  let r = await sd.post('/ppe/admin/items', base);
+  assert.equal(r.status, 422);
+  assert.match(fieldError(r.text, 'cycle_days'), /更换周期（天）/);
+  assert.match(r.text, /name="cycle_days" value="0"/);
+  assert.match(r.text, /name="name" value="滤毒盒"/);
+  r = await sd.post('/ppe/admin/items', { ...base, cycle_days: '', cycle_uses: '3', shelf_days: '-5' });
+  assert.equal(r.status, 422);
+  assert.match(fieldError(r.text, 'shelf_days'), /有效期/);
+  assert.match(r.text, /name="shelf_days" value="-5"/);
+  r = await sd.post('/ppe/admin/items', { ...base, cycle_days: '' });
+  assert.equal(r.status, 422, 'no cycle at all');
+  assert.ok(fieldError(r.text, 'cycle_days'));
+  assert.ok(!(await catalogue()).items.some((i) => i.code === 'filter_box'), 'nothing stored');
+  r = await sd.post('/ppe/admin/items', { ...base, cycle_days: '', cycle_uses: '3', shelf_days: '730' });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  let it = (await catalogue()).items.find((i) => i.code === 'filter_box');
+  assert.equal(it.cycle_uses, 3);
+  assert.equal(it.shelf_days, 730);
+  // the same code again: refused under code
+  r = await sd.post('/ppe/admin/items', { ...base, cycle_days: '30' });
+  assert.match(fieldError(r.text, 'code'), /编码已存在/);
+  // changed through its page: a zero cycle refused, then a real one stored
+  page = await sd.get(`/ppe/admin/items/${it.id}`);
+  assert.equal(page.status, 200);
+  r = await sd.post(`/ppe/admin/items/${it.id}`, { ...base, cycle_uses: '0', cycle_days: '' });
+  assert.equal(r.status, 422);
+  assert.ok(fieldError(r.text, 'cycle_uses'));
+  assert.equal((await catalogue()).items.find((i) => i.code === 'filter_box').cycle_uses, 3);
+  r = await sd.post(`/ppe/admin/items/${it.id}`, { ...base, cycle_days: '', cycle_uses: '4', shelf_days: '730' });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal((await catalogue()).items.find((i) => i.code === 'filter_box').cycle_uses, 4);
+  // a worker may see neither form nor save
+  assert.equal((await worker.get('/ppe/admin/items/new')).status, 403);
+  assert.equal((await worker.post(`/ppe/admin/items/${it.id}`, { ...base, cycle_days: '9' })).status, 403);
+  // a second item, deactivated: gone from the catalogue's issue, refused at the store
+  r = await sd.post('/ppe/admin/items', { ...base, code: 'old_apron', name: '旧围裙', kind: 'body', cycle_days: '90' });
+  assert.equal(r.status, 303);
+  const old = (await catalogue()).items.find((i) => i.code === 'old_apron');
+  await sd.get(`/ppe/admin/items/${old.id}`);
+  r = await sd.post(`/ppe/admin/items/${old.id}/deactivate`, {});
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const iss = await sdApi.postJson('/api/v1/ppe/issues', { store_id: 1, item_id: old.id, user_id: uid('yuangong'), qty: 1 });
+  assert.equal(iss.json.error.field, 'item_id');
+  assert.match((await sd.get('/ppe/admin/items')).text, /旧围裙<\/strong><\/a>[^<]*<span class="badge">已停用/);
+  const audit = srv.client();
+  await audit.apiLogin('auditor');
+  const log = (await audit.get('/api/v1/audit?entity=ppe_item&per_page=50')).json.items;
+  for (const [id, action] of [[it.id, 'create'], [it.id, 'update'], [old.id, 'deactivate']])
+    assert.ok(log.some((e) => e.entity_id === id && e.action === action), `${action} audited`);
+});
+
+test('permit requirements: added at block through the form, the same one twice refused, changed to warn, removed; the reward catalogue: a missing store and a negative cost refused naming the field, a reward created and deactivated', async () => {
+  const cat = await catalogue();
+  const harness = cat.items.find((i) => i.code === 'harness').id;
+  const goggles = cat.items.find((i) => i.code === 'goggles').id;
+  await sd.get('/ppe/admin/permit-items/new');
+  const row = { permit_type: 'lifting', item_id: String(goggles), who: 'workers', alt_group: '', level: 'block' };
+  let r = await sd.post('/ppe/admin/permit-items', row);
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  let pr = (await catalogue()).permits.find((p) => p.permit_type === 'lifting' && p.item_id === goggles);
+  assert.equal(pr.level, 'block');
+  r = await sd.post('/ppe/admin/permit-items', { ...row, level: 'warn' });
+  assert.equal(r.status, 422);
+  assert.match(fieldError(r.text, 'item_id'), /已对同一人员设置/);
+  r = await sd.post('/ppe/admin/permit-items', { ...row, level: 'never' });
+  assert.ok(fieldError(r.text, 'level'));
+  await sd.get(`/ppe/admin/permit-items/${pr.id}`);
+  r = await sd.post(`/ppe/admin/permit-items/${pr.id}`, { ...row, level: 'warn', alt_group: 'eyes' });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  pr = (await catalogue()).permits.find((p) => p.id === pr.id);
+  assert.equal(pr.level, 'warn');
+  assert.equal(pr.alt_group, 'eyes');
+  r = await sd.post(`/ppe/admin/permit-items/${pr.id}/deactivate`, {});
+  assert.equal(r.status, 303);
+  assert.ok(!(await catalogue()).permits.some((p) => p.id === pr.id));
+  assert.equal((await worker.post('/ppe/admin/permit-items', row)).status, 403);
+
+  await sd.get('/ppe/admin/rewards/new');
+  const rw = { kind: 'item', name: '安全带一条', item_id: String(harness), store_id: '', hours: '', cost: '-3' };
+  r = await sd.post('/ppe/admin/rewards', rw);
+  assert.equal(r.status, 422);
+  assert.ok(fieldError(r.text, 'cost'));
+  assert.match(r.text, /name="cost" value="-3"/);
+  r = await sd.post('/ppe/admin/rewards', { ...rw, cost: '40' });
+  assert.equal(r.status, 422);
+  assert.ok(fieldError(r.text, 'store_id'));
+  r = await sd.post('/ppe/admin/rewards', { kind: 'time_off', name: '调休两小时', item_id: '', store_id: '', hours: '', cost: '30' });
+  assert.ok(fieldError(r.text, 'hours'));
+  r = await sd.post('/ppe/admin/rewards', { ...rw, store_id: '1', cost: '40' });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  const offered = (await workerApi.get('/api/v1/ppe/rewards?per_page=100')).json.items.find((w) => w.name === '安全带一条');
+  assert.equal(offered.cost, 40);
+  await sd.get(`/ppe/admin/rewards/${offered.id}`);
+  assert.equal((await sd.post(`/ppe/admin/rewards/${offered.id}/deactivate`, {})).status, 303);
+  assert.ok(!(await workerApi.get('/api/v1/ppe/rewards?per_page=100')).json.items.some((w) => w.name === '安全带一条'));
+});
+
+test('a position\'s list: a negative quantity redraws the form naming the item with what was typed; saved, it is what HR\'s list asks for; 0 takes an item off', async () => {
+  let cat = await catalogue();
+  const op = cat.positions.find((x) => x.position === '操作工').position_id;
+  const harness = cat.items.find((i) => i.code === 'harness').id;
+  const page = await sd.get(`/ppe/admin/positions/${op}`);
+  assert.equal(page.status, 200);
+  const form = {};
+  for (const m of page.text.matchAll(/name="(qty_\d+)"[^>]*value="(\d*)"/g)) form[m[1]] = m[2];
+  assert.ok(Object.keys(form).length > 5);
+  let r = await sd.post(`/ppe/admin/positions/${op}`, { ...form, [`qty_${harness}`]: '-1' });
+  assert.equal(r.status, 422);
+  assert.match(fieldError(r.text, `qty_${harness}`), /全身式安全带：数量应为/);
+  assert.match(r.text, new RegExp(`name="qty_${harness}" min="0" max="100" step="1" value="-1"`));
+  cat = await catalogue();
+  assert.ok(!cat.positions.some((x) => x.position_id === op && x.item_id === harness), 'nothing stored');
+  r = await sd.post(`/ppe/admin/positions/${op}`, { ...form, [`qty_${harness}`]: '1' });
+  assert.equal(r.status, 303);
+  cat = await catalogue();
+  assert.ok(cat.positions.some((x) => x.position_id === op && x.item_id === harness && x.qty === 1));
+  r = await sd.post(`/ppe/admin/positions/${op}`, { ...form, [`qty_${harness}`]: '0' });
+  assert.equal(r.status, 303);
+  assert.ok(!(await catalogue()).positions.some((x) => x.position_id === op && x.item_id === harness));
+  assert.equal((await worker.post(`/ppe/admin/positions/${op}`, form)).status, 403);
+  const audit = srv.client();
+  await audit.apiLogin('auditor');
+  assert.ok((await audit.get('/api/v1/audit?entity=ppe_position&per_page=50')).json.items.some((e) => e.entity_id === op));
+});
+
+test('uses: a tap on a counted piece adds one and the state follows; a closed permit that required it adds one per worker, once', async () => {
+  const cat = await catalogue();
+  const filter = cat.items.find((i) => i.code === 'filter_box');
+  assert.ok(filter, 'made by the first test');
+  assert.equal((await sdApi.postJson('/api/v1/ppe/receipts', { store_id: 1, item_id: filter.id, qty: 5 })).status, 201);
+  const iss = await sdApi.postJson('/api/v1/ppe/issues', { store_id: 1, item_id: filter.id, user_id: uid('yuangong'), qty: 1 });
+  assert.equal(iss.status, 201, iss.text);
+  const hid = iss.json.holding_id;
+  const held = async () => (await workerApi.get('/api/v1/ppe/me')).json.holdings.find((h) => h.id === hid);
+  // his own page shows the count and the button; a tap adds one
+  const me = await worker.get('/ppe');
+  assert.match(me.text, new RegExp(`action="/ppe/holdings/${hid}/use"`));
+  let r = await worker.post(`/ppe/holdings/${hid}/use`, {});
+  assert.equal(r.status, 303);
+  assert.equal((await held()).uses, 1);
+  // a piece counted in days has no uses to record
+  const gl = (await workerApi.get('/api/v1/ppe/me')).json.holdings.find((h) => h.code === 'gloves');
+  assert.equal((await workerApi.postJson(`/api/v1/ppe/holdings/${gl.id}/use`, {})).status, 409);
+  // hot work asks it of its workers; the demo's permit in progress (张三 working) is closed
+  await sd.get('/ppe/admin/permit-items/new');
+  r = await sd.post('/ppe/admin/permit-items', { permit_type: 'hot_work', item_id: String(filter.id), who: 'workers', alt_group: '', level: 'warn' });
+  assert.equal(r.status, 303);
+  const safety = srv.client();
+  await safety.apiLogin('ws1anquan');
+  const live = (await safety.get('/api/v1/permits?state=in_progress')).json.items;
+  assert.ok(live.length >= 1);
+  for (const p of live)
+    assert.equal((await safety.postJson(`/api/v1/permits/${p.id}/actions/close`, { password: DEMO_PASSWORD, site_clear: true })).status, 200);
+  await tick(srv);
+  let h = await held();
+  assert.equal(h.uses, 2);
+  assert.equal(h.state, 'ok');
+  await tick(srv);
+  assert.equal((await held()).uses, 2, 'each permit counted once');
+  // the store keeper taps the last use on his page: due soon, then worn out
+  await sd.get(`/ppe/people/${uid('yuangong')}`);
+  r = await sd.post(`/ppe/holdings/${hid}/use`, {});
+  assert.equal(r.status, 303);
+  assert.equal((await held()).state, 'due_soon');
+  await workerApi.postJson(`/api/v1/ppe/holdings/${hid}/use`, {});
+  h = await held();
+  assert.equal(h.uses, 4);
+  assert.equal(h.state, 'expired');
+});
