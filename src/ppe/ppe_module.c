@@ -140,6 +140,12 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/ppe/redemptions/:id/approve", MODULE_NO_BODY, DECIDED_SCHEMA},
 	{"POST", "/api/v1/ppe/redemptions/:id/refuse", MODULE_NO_BODY, DECIDED_SCHEMA},
 	{"GET", "/api/v1/ppe/statement", NULL, STATEMENT_SCHEMA},
+	{"GET", "/api/v1/ppe/unequipped",
+	 "{\"type\":\"object\",\"properties\":{\"days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3650,"
+	 "\"description\":\"hired within so many days (default: the setting ppe.new_hire_days)\"}}}",
+	 "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+	 "\"user_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"unit\":{\"type\":\"string\"},"
+	 "\"hired_on\":" DAY_OR_NULL ",\"missing\":{\"type\":\"string\"}}}}}}"},
 	{"GET", "/api/v1/ppe/award", NULL, AWARD_SCHEMA},
 	{0},
 };
