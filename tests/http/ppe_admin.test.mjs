@@ -6,7 +6,7 @@
 // one use per closed permit that required it, counted once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setClock, serverNow, tick, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, setClock, serverNow, tick, runSql, DEMO_PASSWORD } from './lib.mjs';
 
 const H = 3600;
 let srv, T0, sd, sdApi, worker, workerApi, people;
@@ -208,4 +208,60 @@ test('uses: a tap on a counted piece adds one and the state follows; a closed pe
   h = await held();
   assert.equal(h.uses, 4);
   assert.equal(h.state, 'expired');
+});
+
+const dayBefore = (n) => new Date((T0 + 8 * H - n * 86400) * 1000).toISOString().slice(0, 10);
+
+test('the demo\'s store: receipts − issues + returns = stock for every item, and the stock ran down between deliveries', async () => {
+  const rows = runSql(srv.dir, "SELECT k.item_id, k.qty, (SELECT coalesce(sum(CASE m.kind WHEN 'receipt' THEN m.qty WHEN 'return' THEN m.qty" +
+    " WHEN 'issue' THEN -m.qty ELSE 0 END), 0) FROM ppe_moves m WHERE m.store_id = k.store_id AND m.item_id = k.item_id)," +
+    " (SELECT count(*) FROM ppe_moves m WHERE m.store_id = k.store_id AND m.item_id = k.item_id AND m.kind = 'receipt')" +
+    " FROM ppe_stock k ORDER BY k.store_id, k.item_id").split('\n').map((l) => l.split('|').map(Number));
+  assert.ok(rows.length >= 14);
+  for (const [item, qty, net] of rows) assert.equal(qty, net, `item ${item}: stock ${qty}, ledger ${net}`);
+  // gloves: issued every month to everyone, delivered twice, far more received than left
+  const gloves = (await catalogue()).items.find((i) => i.code === 'gloves').id;
+  const [, left, , deliveries] = rows.find((r) => r[0] === gloves);
+  const issued = Number(runSql(srv.dir, `SELECT count(*) FROM ppe_moves WHERE store_id = 1 AND item_id = ${gloves} AND kind = 'issue'`));
+  assert.ok(deliveries >= 2);
+  assert.ok(issued > 5 * left, `${issued} gloves issued over the year, ${left} left`);
+});
+
+test('HR\'s new hires follow the hire day, not the account\'s creation, within the configurable window; a hire day in the future is refused', async () => {
+  const admin = srv.client();
+  await admin.apiLogin('admin');
+  const cat = await catalogue();
+  const op = cat.positions.find((x) => x.position === '操作工').position_id;
+  const hr = srv.client();
+  await hr.apiLogin('renshi');
+  const before = (await hr.get('/api/v1/ppe/unequipped')).json;
+  assert.equal(before.total, 2, 'the demo\'s two new operators');
+  const team = (await admin.get(`/api/v1/users/${uid('yuangong')}`)).json.unit_id;
+  // an account made today for someone hired two years ago: not a new hire
+  const made = await admin.postJson('/api/v1/users', { username: 'li.old', name: '李老', unit_id: team, position_id: op,
+    roles: ['worker'], hired_on: dayBefore(730) });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.json.hired_on, dayBefore(730));
+  assert.equal((await hr.get('/api/v1/ppe/unequipped')).json.total, 2);
+  // his hire day corrected to ten days ago: on the list, missing his post's items
+  const ch = await admin.request('PATCH', `/api/v1/users/${made.json.id}`, { json: { hired_on: dayBefore(10) } });
+  assert.equal(ch.status, 200, ch.text);
+  let list = (await hr.get('/api/v1/ppe/unequipped')).json;
+  assert.equal(list.total, 3);
+  const li = list.items.find((p) => p.user_id === made.json.id);
+  assert.equal(li.hired_on, dayBefore(10));
+  assert.match(li.missing, /安全帽/);
+  // a narrower window leaves him and the demo's 3- and 6-week hires out
+  assert.equal((await hr.get('/api/v1/ppe/unequipped?days=5')).json.total, 0);
+  assert.equal((await hr.get('/api/v1/ppe/unequipped?days=30')).json.total, 2);
+  assert.equal((await hr.get('/api/v1/ppe/unequipped?days=0')).status, 400);
+  // the person form: the field is there, a future day redrawn under it with what was typed
+  const form = srv.client();
+  await form.login('admin');
+  const page = await form.get(`/admin/users/${made.json.id}`);
+  assert.match(page.text, new RegExp(`name="hired_on"[^>]*value="${dayBefore(10)}"`));
+  const bad = await admin.request('PATCH', `/api/v1/users/${made.json.id}`, { json: { hired_on: dayBefore(-3) } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'hired_on');
+  assert.equal((await admin.get(`/api/v1/users/${made.json.id}`)).json.hired_on, dayBefore(10));
 });
