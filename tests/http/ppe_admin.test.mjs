@@ -265,3 +265,45 @@ test('HR\'s new hires follow the hire day, not the account\'s creation, within t
   assert.equal(bad.json.error.field, 'hired_on');
   assert.equal((await admin.get(`/api/v1/users/${made.json.id}`)).json.hired_on, dayBefore(10));
 });
+
+test('the permit form\'s pickers mark who lacks the type\'s equipment before saving: ⚠ beside the name at warn, unqualified with the item at block; the options JSON says the same', async () => {
+  const c = srv.client();
+  await c.login('ws1anquan');
+  const api = srv.client();
+  await api.apiLogin('ws1anquan');
+  const zhang = uid('yuangong');
+  const opt = (html) => {
+    const sel = /<select name="worker_1"[^]*?<\/select>/.exec(html)[0];
+    return new RegExp(`<option value="${zhang}"([^>]*)>([^<]*)</option>`).exec(sel);
+  };
+  // shipped at warn: 张三 lacks the flame-retardant clothing hot work asks of everyone
+  let page = await c.get('/permits/new?type=hot_work');
+  let o = opt(page.text);
+  assert.ok(o, 'he is offered');
+  assert.match(o[1], /data-ppe-warn="[^"]*阻燃防护服/);
+  assert.doesNotMatch(o[1], /data-why/);
+  assert.match(o[2], /^⚠ 张三 .*缺 [^<]*阻燃防护服/);
+  let j = (await api.get('/api/v1/permits/options?type=hot_work')).json.people.find((p) => p.id === zhang);
+  assert.equal(j.ppe.workers.level, 'warn');
+  assert.match(j.ppe.workers.missing, /阻燃防护服/);
+  // someone who holds it is not marked
+  const fr = (await catalogue()).items.find((i) => i.code === 'fr_clothing').id;
+  assert.equal((await sdApi.postJson('/api/v1/ppe/issues', { store_id: 1, item_id: fr, user_id: uid('ws1anquan'), qty: 1, size: 'L' })).status, 201);
+  j = (await api.get('/api/v1/permits/options?type=hot_work')).json.people.find((p) => p.id === uid('ws1anquan'));
+  assert.equal(j.ppe.guardian.level, 'ok');
+  // at block: among the unqualified, the reason in data-why for the picker to show when chosen
+  const row = (await catalogue()).permits.find((p) => p.permit_type === 'hot_work' && p.item_id === fr);
+  await sd.get(`/ppe/admin/permit-items/${row.id}`);
+  assert.equal((await sd.post(`/ppe/admin/permit-items/${row.id}`, { permit_type: 'hot_work', item_id: String(fr), who: 'all', alt_group: '', level: 'block' })).status, 303);
+  page = await c.get('/permits/new?type=hot_work');
+  o = opt(page.text);
+  assert.match(o[1], /data-why="[^"]*阻燃防护服/);
+  assert.match(o[2], /^✗ 张三/);
+  j = (await api.get('/api/v1/permits/options?type=hot_work')).json.people.find((p) => p.id === zhang);
+  assert.equal(j.ppe.workers.level, 'block');
+  // another type asks nothing of him; a bad type or day is refused
+  assert.equal((await api.get('/api/v1/permits/options?type=excavation')).json.people.find((p) => p.id === zhang).ppe.workers.level, 'ok');
+  assert.equal((await api.get('/api/v1/permits/options?type=nothing')).status, 400);
+  assert.equal((await api.get('/api/v1/permits/options?type=hot_work&day=2026-02-30')).status, 400);
+  assert.equal((await sd.post(`/ppe/admin/permit-items/${row.id}`, { permit_type: 'hot_work', item_id: String(fr), who: 'all', alt_group: '', level: 'warn' })).status, 303);
+});
