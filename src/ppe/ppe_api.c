@@ -17,6 +17,7 @@
 #include "web/i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* An integer member: *out set and 0; absent (optional) leaves *out; -1 answered 422. */
@@ -319,10 +320,19 @@ static int api_issue(struct req *r)
 		resp_error(r, 422, "invalid", T(r, "ppe.err.permit_no"), "permit_no");
 		return 0;
 	}
+	unsigned char *sig = NULL;
+	if (ppe_signature_decode(get_str(r, "signature_png"), &sig, &in.signature_len) ||
+	    (sig && ppe_signature_check(sig, in.signature_len, &(int){0}, &(int){0}))) {
+		free(sig);
+		resp_error(r, 422, "invalid", T(r, "ppe.err.signature"), "signature_png");
+		return 0;
+	}
+	in.signature = sig;
 	struct actor a;
 	actor_from_req(r, &a);
 	struct ppe_err e = {0};
 	int64_t id = ppe_issue(&a, &in, &e);
+	free(sig);
 	if (id < 0) {
 		ppe_err_answer(r, &e, NULL);
 		return 0;
@@ -508,6 +518,11 @@ const struct route ppe_routes[] = {
 	{"GET", "/ppe/admin/positions", ppe_adm_positions, "ppe.view", 0, "Positions and the size of each one's PPE list"},
 	{"GET", "/ppe/admin/positions/:id", ppe_adm_position, "ppe.view", 0, "A position's PPE list, and its form"},
 	{"POST", "/ppe/admin/positions/:id", ppe_adm_position_save, "ppe.manage", 0, "Save a position's PPE list (0 takes an item off)"},
+	{"GET", "/ppe/ledger", ppe_page_ledger, "ppe.view", 0, "The issue ledger (发放台账) with each receipt: signature or confirmation"},
+	{"GET", "/ppe/ledger.xlsx", ppe_ledger_xlsx, "ppe.view", 0, "The issue ledger as a spreadsheet, signatures in their cells"},
+	{"GET", "/ppe/ledger.pdf", ppe_ledger_pdf, "ppe.view", 0, "The issue ledger as an A4 PDF to print"},
+	{"GET", "/ppe/holdings/:id/signature.png", ppe_page_signature, "ppe.view", 0, "The signature drawn at an issue (PNG)"},
+	{"GET", "/api/v1/ppe/ledger", ppe_api_ledger, "ppe.view", ROUTE_API | ROUTE_PAGED, "The issue ledger in scope, newest first"},
 	{"GET", "/api/v1/ppe/me", api_me, "ppe.use", ROUTE_API, "My protective equipment, what is due, my points and the rewards"},
 	{"GET", "/api/v1/ppe/people/:id", api_person, "ppe.view", ROUTE_API, "A person's equipment and points"},
 	{"GET", "/api/v1/ppe/catalogue", api_catalogue, "ppe.view", ROUTE_API, "Items, each position's list, each permit type's requirements"},

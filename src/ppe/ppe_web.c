@@ -12,6 +12,7 @@
 #include "auth/auth.h"
 #include "base/day.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -170,6 +171,7 @@ static void ppe_nav(struct req *r)
 {
 	static const struct { const char *href, *key, *perm; } links[] = {
 		{"/ppe/store", "ppe.nav.store", "ppe.issue"},
+		{"/ppe/ledger", "ppe.ledger_title", "ppe.view"},
 		{"/ppe/unequipped", "ppe.nav.unequipped", "ppe.view"},
 		{"/ppe/statement", "ppe.nav.statement", "ppe.view"},
 		{"/ppe/approvals", "ppe.nav.approvals", "ppe.approve"},
@@ -303,6 +305,12 @@ static void store_render(struct req *r, const struct ppe_err *e, int sent)
 			html_printf(&r->out, "<label>%s <input name=\"permit_no\" maxlength=\"40\" value=\"%s\"></label>",
 				    T(r, "ppe.permit_no"), mine && req_form(r, "permit_no") ? req_form(r, "permit_no") : "");
 			field_error(r, e, mine, "permit_no");
+			/* the receiver signs on this tablet (static/ppe-sign.js), or later confirms on the phone */
+			html_printf(&r->out, "<div class=\"ppe-sign\"><span>%s</span><canvas class=\"ppe-sign-pad\" data-sign-for=\"signature\""
+				    " aria-label=\"%s\"></canvas><input type=\"hidden\" name=\"signature\" value=\"\">"
+				    "<button type=\"button\" data-sign-clear=\"1\">%s</button><span class=\"hint\">%s</span></div>",
+				    T(r, "ppe.sign_here"), T(r, "ppe.sign_here"), T(r, "ppe.sign_clear"), T(r, "ppe.sign_hint"));
+			field_error(r, e, mine, "signature");
 		} else {
 			html_printf(&r->out, "<label>%s <input type=\"date\" name=\"made_on\" value=\"%s\"></label>", T(r, "ppe.made_on"),
 				    mine && req_form(r, "made_on") ? req_form(r, "made_on") : "");
@@ -313,6 +321,8 @@ static void store_render(struct req *r, const struct ppe_err *e, int sent)
 		field_error(r, e, mine, "qty");
 		html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, issue ? "ppe.issue" : "ppe.receive"));
 	}
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/ppe/ledger\">%s</a></p><script src=\"%s\" defer></script>",
+		    T(r, "ppe.ledger_title"), static_url("ppe-sign.js"));
 	page_end(r);
 }
 
@@ -355,7 +365,17 @@ int ppe_page_issue(struct req *r)
 		store_refused(r, &e, 1);
 		return 0;
 	}
-	if (ppe_issue(&a, &in, &e) < 0) {
+	/* the tablet's canvas, as a PNG data URL (static/ppe-sign.js); empty: not signed here */
+	unsigned char *sig = NULL;
+	if (ppe_signature_decode(req_form(r, "signature"), &sig, &in.signature_len)) {
+		e = (struct ppe_err){422, "ppe.err.signature", "signature"};
+		store_refused(r, &e, 1);
+		return 0;
+	}
+	in.signature = sig;
+	int64_t id = ppe_issue(&a, &in, &e);
+	free(sig);
+	if (id < 0) {
 		store_refused(r, &e, 1);
 		return 0;
 	}

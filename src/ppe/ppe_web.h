@@ -61,6 +61,12 @@ PPE_ADMIN_DECL(ppe_adm_item)
 PPE_ADMIN_DECL(ppe_adm_pi)
 PPE_ADMIN_DECL(ppe_adm_reward)
 int ppe_adm_positions(struct req *r);
+/* the issue ledger (ppe_ledger_web.c) */
+int ppe_page_ledger(struct req *r);
+int ppe_api_ledger(struct req *r);
+int ppe_page_signature(struct req *r);
+int ppe_ledger_xlsx(struct req *r);
+int ppe_ledger_pdf(struct req *r);
 int ppe_adm_position(struct req *r);
 int ppe_adm_position_save(struct req *r);
 
