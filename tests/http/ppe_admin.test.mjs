@@ -307,3 +307,99 @@ test('the permit form\'s pickers mark who lacks the type\'s equipment before sav
   assert.equal((await api.get('/api/v1/permits/options?type=hot_work&day=2026-02-30')).status, 400);
   assert.equal((await sd.post(`/ppe/admin/permit-items/${row.id}`, { permit_type: 'hot_work', item_id: String(fr), who: 'all', alt_group: '', level: 'warn' })).status, 303);
 });
+
+// A small real PNG (RGBA, a diagonal stroke), as a tablet's canvas would send: signature,
+// IHDR, IDAT (zlib), IEND, each chunk with its CRC-32.
+import { deflateSync } from 'node:zlib';
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+function png(w, h) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  const raw = Buffer.alloc(h * (1 + 4 * w));
+  for (let y = 0; y < h; y++) {
+    const x = Math.floor((y * w) / h), at = y * (1 + 4 * w) + 1 + 4 * x;
+    raw.set([0, 0, 0, 255], at);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('a signature on the store keeper\'s tablet: a PNG stored with the issue as its receipt, shown in the ledger, its spreadsheet and its PDF; not a PNG or too large: refused with nothing issued; kept by the blob clean-up', async () => {
+  const cat = await catalogue();
+  const goggles = cat.items.find((i) => i.code === 'goggles').id;
+  const stock = async () => (await sdApi.get('/api/v1/ppe/stock?per_page=500')).json.items.find((x) => x.store_id === 1 && x.item_id === goggles).qty;
+  const s0 = await stock();
+  const sig = png(60, 30);
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), sig.subarray(4)]);
+  const big = Buffer.concat([sig.subarray(0, 33), Buffer.alloc(210 * 1024)]);
+  const body = { store_id: 1, item_id: goggles, user_id: uid('banzhang'), qty: 1 };
+  for (const bad of [jpeg.toString('base64'), big.toString('base64'), 'not base64 at all!'])
+    assert.equal((await sdApi.postJson('/api/v1/ppe/issues', { ...body, signature_png: bad })).json.error.field, 'signature_png');
+  assert.equal(await stock(), s0, 'nothing issued');
+  const ok = await sdApi.postJson('/api/v1/ppe/issues', { ...body, signature_png: `data:image/png;base64,${sig.toString('base64')}` });
+  assert.equal(ok.status, 201, ok.text);
+  const hid = ok.json.holding_id;
+  // the signature is the receipt: confirmed, signed, nothing left for him to confirm
+  const lead = srv.client();
+  await lead.apiLogin('banzhang');
+  const h = (await lead.get('/api/v1/ppe/me')).json.holdings.find((x) => x.id === hid);
+  assert.equal(h.confirmed, true);
+  assert.equal(h.signed, true);
+  // the page form: a data URL from the canvas; garbage redraws the form under the pad
+  await sd.get('/ppe/store');
+  const bad = await sd.post('/ppe/issue', { store_id: '1', item_id: String(goggles), user_id: String(uid('banzhang')), qty: '1', size: 'M', signature: 'data:image/png;base64,AAAA' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /<span class="field-error" id="err-signature">签名应为 PNG/);
+  assert.match(bad.text, /name="size" maxlength="32" value="M"/);
+  const good = await sd.post('/ppe/issue', { store_id: '1', item_id: String(goggles), user_id: String(uid('banzhang')), qty: '1', size: '', signature: `data:image/png;base64,${sig.toString('base64')}` });
+  assert.equal(good.status, 303);
+  assert.equal(await stock(), s0 - 2);
+  // the ledger: the image in the page and the JSON, the bytes as sent
+  const led = (await sdApi.get('/api/v1/ppe/ledger?per_page=5')).json;
+  const row = led.items.find((x) => x.holding_id === hid);
+  assert.equal(row.signed, true);
+  assert.equal(row.signature_url, `/ppe/holdings/${hid}/signature.png`);
+  assert.ok(led.items.some((x) => x.signed === false && x.confirmed_at === null) || led.total > 5);
+  const page = await sd.get('/ppe/ledger');
+  assert.match(page.text, new RegExp(`<img class="ppe-sig" src="/ppe/holdings/${hid}/signature.png"`));
+  const img = await sd.get(`/ppe/holdings/${hid}/signature.png`);
+  assert.equal(img.status, 200);
+  assert.equal(img.headers.get('content-type'), 'image/png');
+  assert.equal((await fetch(`${srv.url}/ppe/holdings/${hid}/signature.png`, { headers: { Cookie: sd.cookieHeader() } }).then((x) => x.arrayBuffer()).then((b) => Buffer.from(b).equals(sig))), true);
+  assert.equal((await worker.get(`/ppe/holdings/${hid}/signature.png`)).status, 403, 'a worker reads no ledger');
+  const month = new Date((T0 + 8 * H) * 1000).toISOString().slice(0, 7);
+  const xlsx = await fetch(`${srv.url}/ppe/ledger.xlsx?month=${month}`, { headers: { Cookie: sd.cookieHeader() } });
+  assert.equal(xlsx.status, 200);
+  const xb = Buffer.from(await xlsx.arrayBuffer());
+  assert.equal(xb.subarray(0, 2).toString(), 'PK');
+  assert.ok(xb.includes('xl/media/image1.png'), 'the signature inside the workbook');
+  const pdf = await fetch(`${srv.url}/ppe/ledger.pdf?month=${month}`, { headers: { Cookie: sd.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  const pb = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(pb.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(pb.includes('/Subtype /Image'), 'the signature drawn in the PDF');
+  assert.equal((await sd.get('/ppe/ledger?month=2026-13')).status, 400);
+  // days later the hazard job clears unreferenced blobs: the signature stays
+  await setClock(srv, T0 + 3 * 86400);
+  await tick(srv);
+  const later = srv.client();
+  await later.login('anhuan');
+  assert.equal((await later.get(`/ppe/holdings/${hid}/signature.png`)).status, 200);
+});

@@ -206,3 +206,34 @@ TEST(ppe_due_by_uses)
 	CHECK_INT(n, 3);
 	db_close(c);
 }
+
+/* A tablet signature is taken only as a PNG: its magic bytes, an IHDR of sane size, and no
+ * more than PPE_SIGNATURE_MAX bytes. */
+TEST(ppe_signature_png_only)
+{
+	static unsigned char png[64] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+					0, 0, 1, 0x2c, 0, 0, 0, 0x96, 8, 6, 0, 0, 0};
+	int w = 0, h = 0;
+	CHECK_INT(ppe_signature_check(png, sizeof png, &w, &h), 0);
+	CHECK_INT(w, 300);
+	CHECK_INT(h, 150);
+	unsigned char jpeg[64];
+	memcpy(jpeg, png, sizeof jpeg);
+	jpeg[0] = 0xff, jpeg[1] = 0xd8;
+	CHECK_INT(ppe_signature_check(jpeg, sizeof jpeg, &w, &h), -1);
+	CHECK_INT(ppe_signature_check(png, 20, &w, &h), -1);	/* cut short */
+	CHECK_INT(ppe_signature_check(png, PPE_SIGNATURE_MAX + 1, &w, &h), -1);	/* too large (not read past 64) */
+	png[19] = 0;	/* width 0x000100 → 256: still fine; a zero width is not */
+	png[16] = png[17] = png[18] = png[19] = 0;
+	CHECK_INT(ppe_signature_check(png, sizeof png, &w, &h), -1);
+	/* base64 with the canvas's data: prefix, and refused when not base64 */
+	unsigned char *out = NULL;
+	size_t n = 0;
+	CHECK_INT(ppe_signature_decode("data:image/png;base64,iVBORw0KGgo=", &out, &n), 0);
+	CHECK_INT((int)n, 8);
+	CHECK(out && out[0] == 0x89 && out[1] == 'P');
+	free(out);
+	CHECK_INT(ppe_signature_decode("not base64!", &out, &n), -1);
+	CHECK_INT(ppe_signature_decode("", &out, &n), 0);
+	CHECK(out == NULL);
+}
