@@ -5,13 +5,17 @@
  * cycle, the worn-out ones disposed — with everyone equipped except two operators of the
  * packing team (HR's list), the redemption catalogue, and a year of redemptions (gloves, time
  * off approved, one waiting for the team leader). The store's receipts are sized to the issues,
- * so its stock runs down over the year and receipts − issues = stock; everyone gets a hire day. The worker 张三 (yuangong) has a harness
+ * so its stock runs down over the year and receipts − issues = stock; everyone gets a hire day;
+ * every seventh issue was signed on the store keeper's tablet. The worker 张三 (yuangong) has a harness
  * issued and not yet confirmed (his home page's 待签收 line).
  */
 #include "ppe/ppe.h"
 #include "base/clock.h"
 #include "base/day.h"
+#include "base/strbuf.h"
 #include "db/db.h"
+
+#include <cairo.h>
 
 #include <string.h>
 
@@ -95,6 +99,47 @@ static int demo_receipts(struct db *c, int64_t store, int64_t today)
 				     "IIIII", store, item, second, today - 200, day_start_utc(today - 182) + 9 * 3600);
 		if (rc == 0)
 			rc = db_exec(c, "INSERT INTO ppe_stock (store_id, item_id, qty) VALUES (?, ?, ?)", "III", store, item, left);
+	}
+	db_done(c, st);
+	return rc;
+}
+
+/* A signature as a tablet would send it: a PNG of a stroke that differs from person to
+ * person (drawn with cairo, which the ledger's PDF uses anyway). */
+static cairo_status_t png_out(void *closure, const unsigned char *data, unsigned int length)
+{
+	sb_add(closure, data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static int demo_signature_png(int64_t uid, struct strbuf *out)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 240, 120);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 0.07, 0.07, 0.07);
+	cairo_set_line_width(cr, 3);
+	cairo_move_to(cr, 20, 80);
+	for (int k = 1; k <= 6; k++)
+		cairo_curve_to(cr, 20 + k * 32 - 20, 30 + (double)((uid * 37 + k * 11) % 60), 20 + k * 32 - 10,
+			       90 - (double)((uid * 13 + k * 7) % 50), 20 + k * 32, 70 + (double)((uid + k) % 20));
+	cairo_stroke(cr);
+	cairo_destroy(cr);
+	int rc = cairo_surface_write_to_png_stream(s, png_out, out) == CAIRO_STATUS_SUCCESS ? 0 : -1;
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+/* Every seventh confirmed issue was signed on the store keeper's tablet instead. */
+static int demo_signatures(struct db *c)
+{
+	struct db_stmt *st = db_query(c, "SELECT id, user_id, issued_at FROM ppe_holdings WHERE confirmed_at <> 0 AND id % 7 = 1"
+				      " ORDER BY id", NULL);
+	int rc = 0;
+	while (rc == 0 && st && db_step(st) == 1) {
+		struct strbuf png = STRBUF_INIT;
+		rc = demo_signature_png(db_col_i64(st, 1), &png) ? -1
+		     : ppe_signature_store(c, db_col_i64(st, 0), (const unsigned char *)png.buf, png.len, db_col_i64(st, 2) + 60) != DB_OK;
+		sb_release(&png);
 	}
 	db_done(c, st);
 	return rc;
@@ -226,7 +271,7 @@ int ppe_demo_load(struct db *c)
 			rc = db_exec(c, "INSERT INTO ppe_wallets (user_id, spent) VALUES (?, ?)", "II", uid, spent);
 	}
 	db_done(c, st);
-	if (rc || demo_receipts(c, store, today) || demo_hire_days(c, pack, today))
+	if (rc || demo_receipts(c, store, today) || demo_hire_days(c, pack, today) || demo_signatures(c))
 		return -1;
 	return 0;
 }
