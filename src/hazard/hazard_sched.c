@@ -184,6 +184,8 @@ int hazard_sched_run(struct db *c, int64_t now)
 		       " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)"
 		       /* a report's voice note (0140_hazard_offline.sql) */
 		       " AND sha256 NOT IN (SELECT sha256 FROM hazard_voice)"
+		       /* a signature on the store keeper's tablet, the receipt of a PPE issue (1001) */
+		       " AND sha256 NOT IN (SELECT signature_sha FROM ppe_holdings WHERE signature_sha IS NOT NULL)"
 		       /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
 		       " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"

@@ -15,13 +15,15 @@
 	"\"type\":\"string\"}},\"active\":{\"type\":\"boolean\"},\"locked\":{\"type\":\"boolean\"," \
 	"\"description\":\"locked out after failed sign-ins\"},\"must_change_password\":{\"type\":" \
 	"\"boolean\"},\"initial_password\":{\"type\":\"string\",\"description\":" \
-	"\"create only: shown once\"}}}"
+	"\"create only: shown once\"},\"hired_on\":{\"type\":\"string\",\"format\":\"date\",\"nullable\":" \
+	"true,\"description\":\"入职日期\"}}}"
 #define USER_IN "{\"type\":\"object\",\"required\":[\"username\",\"name\",\"unit_id\",\"roles\"]," \
 	"\"properties\":{\"username\":{\"type\":\"string\",\"minLength\":3,\"maxLength\":32," \
 	"\"pattern\":\"^[a-z0-9_.-]+$\",\"description\":\"create only\"},\"name\":{\"type\":\"string\"," \
 	"\"maxLength\":50},\"employee_no\":{\"type\":\"string\",\"maxLength\":32},\"phone\":{\"type\":" \
 	"\"string\",\"maxLength\":20},\"unit_id\":{\"type\":\"integer\",\"minimum\":1},\"position_id\":" \
 	"{\"type\":\"integer\",\"minimum\":1},\"supervisor_id\":{\"type\":\"integer\",\"minimum\":1}," \
+	"\"hired_on\":{\"type\":\"string\",\"format\":\"date\",\"description\":\"入职日期, not after today\"}," \
 	"\"roles\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1,\"description\":" \
 	"\"role codes; an administrator role cannot be combined with a business role (三权分立)\"}}," \
 	"\"example\":{\"username\":\"zhangwei\",\"name\":\"张伟\",\"unit_id\":5,\"roles\":[\"worker\"]}}"

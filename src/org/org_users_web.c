@@ -20,6 +20,7 @@
 #include "auth/auth.h"
 #include "auth/auth_duty.h"
 #include "base/clock.h"
+#include "base/day.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
@@ -30,6 +31,7 @@
 
 struct user_row {
 	int64_t id, unit_id, position_id, supervisor_id, locked_until;
+	int64_t hired_on;	/* 入职日期, a local day; DAY_NONE when not recorded */
 	const char *username, *name, *employee_no, *phone, *unit_name, *position, *roles;
 	int active, must_change;
 	int duty;	/* administrator kind of the account's roles (auth_duty.h) */
@@ -37,7 +39,7 @@ struct user_row {
 
 #define USER_COLS "u.id, u.username, u.name, COALESCE(u.employee_no, ''), COALESCE(u.phone, '')," \
 	" u.unit_id, un.name, COALESCE(u.position_id, 0), COALESCE(p.name, ''), COALESCE(u.supervisor_id, 0)," \
-	" u.active, u.locked_until, u.must_change_password"
+	" u.active, u.locked_until, u.must_change_password, COALESCE(u.hired_on, -1000000)"
 #define USER_FROM " FROM users u JOIN units un ON un.id = u.unit_id LEFT JOIN positions p ON p.id = u.position_id"
 /* the caller's data scope, then the list filters: unit subtree, role, active, search */
 #define USER_WHERE " WHERE un.path LIKE ? AND (? = 0 OR u.id = ?)" \
@@ -80,6 +82,7 @@ static void user_from_row(struct req *r, struct db_stmt *st, struct user_row *u)
 	u->active = (int)db_col_i64(st, 10);
 	u->locked_until = db_col_i64(st, 11);
 	u->must_change = (int)db_col_i64(st, 12);
+	u->hired_on = db_col_i64(st, 13) == -1000000 ? DAY_NONE : db_col_i64(st, 13);
 	u->roles = NULL;
 	u->duty = AUTH_DUTY_NONE;	/* user_load() reads it; lists do not need it */
 }
@@ -109,13 +112,15 @@ static json_t *user_json(struct req *r, struct user_row *u)
 	char *copy = arena_strdup(&r->arena, u->roles), *save = NULL;
 	for (char *p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save))
 		json_array_append_new(roles, json_string(p));
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:b, s:b, s:b}",
+	char hd[16];
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:b, s:b, s:b, s:o}",
 			 "id", (json_int_t)u->id, "username", u->username, "name", u->name,
 			 "employee_no", u->employee_no, "phone", u->phone, "unit_id",
 			 (json_int_t)u->unit_id, "unit", u->unit_name, "position_id",
 			 (json_int_t)u->position_id, "supervisor_id", (json_int_t)u->supervisor_id,
 			 "roles", roles, "active", u->active, "locked", u->locked_until > clock_now(),
-			 "must_change_password", u->must_change);
+			 "must_change_password", u->must_change, "hired_on",
+			 u->hired_on == DAY_NONE ? json_null() : json_string(day_format(u->hired_on, hd)));
 }
 
 /* The role codes the request asks for: a JSON array or space-separated string "roles",
@@ -217,13 +222,14 @@ static const struct form_field user_fields[] = {
 	 .empty = "org.none"},
 	{"supervisor_id", "org.user_supervisor", FORM_ID, 0, .options = supervisor_options,
 	 .empty = "org.none"},
+	{"hired_on", "org.user_hired_on", FORM_DAY, 0, .max = 0},
 	{0},
 };
 
 /* The stored texts of user_fields (NULL: a new person). */
 static const char **user_texts(struct req *r, const struct user_row *u)
 {
-	const char **t = arena_alloc(&r->arena, 7 * sizeof *t);
+	const char **t = arena_alloc(&r->arena, 8 * sizeof *t);
 	t[0] = u ? u->username : "";
 	t[1] = u ? u->name : "";
 	t[2] = u ? u->employee_no : "";
@@ -231,6 +237,8 @@ static const char **user_texts(struct req *r, const struct user_row *u)
 	t[4] = u ? id_text(r, u->unit_id) : "";
 	t[5] = u && u->position_id ? id_text(r, u->position_id) : "";
 	t[6] = u && u->supervisor_id ? id_text(r, u->supervisor_id) : "";
+	char hd[16];
+	t[7] = u && u->hired_on != DAY_NONE ? arena_strdup(&r->arena, day_format(u->hired_on, hd)) : "";
 	return t;
 }
 
@@ -255,6 +263,10 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct form 
 		form_fail(r, f, "unit_id", "form.err_choice");
 	int64_t position = form_get(f, "position_id")->id;
 	int64_t supervisor = form_get(f, "supervisor_id")->id;
+	/* a hire day, if given, is not in the future: HR records who has started */
+	int64_t hired = DAY_NONE;
+	if (form_get(f, "hired_on")->present && (day_parse(form_get(f, "hired_on")->text, &hired) || hired > day_today()))
+		form_fail(r, f, "hired_on", "org.err_hired_future");
 	const char *roles = requested_roles(r);
 	int roles_given = roles != NULL;
 	if (!roles_given)
@@ -326,6 +338,10 @@ static int64_t user_save(struct req *r, const struct user_row *cur, struct form 
 	free(hash);
 	org_diff(&sum, "position_id", id_text(r, cur ? cur->position_id : 0), id_text(r, position));
 	org_diff(&sum, "supervisor_id", id_text(r, cur ? cur->supervisor_id : 0), id_text(r, supervisor));
+	org_diff(&sum, "hired_on", cur ? user_texts(r, cur)[7] : "", form_get(f, "hired_on")->text);
+	if (id > 0 && rc == DB_OK)
+		rc = db_exec(r->db, "UPDATE users SET hired_on = NULLIF(?, -1000000) WHERE id = ?", "II",
+			     hired == DAY_NONE ? (int64_t)-1000000 : hired, id);
 	/* NULL, not 0, for "none": both columns are foreign keys */
 	if (id > 0 && rc == DB_OK)
 		rc = position ? db_exec(r->db, "UPDATE users SET position_id = ? WHERE id = ?", "II", position, id)

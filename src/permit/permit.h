@@ -260,6 +260,9 @@ struct permit_people;
 struct permit_people *permit_people_load(struct req *r);
 /* role: "guardian", or the operation the workers need a certificate for; day as cert.h's */
 struct permit_people *permit_people_for(struct req *r, const char *role, int64_t day);
+/* ... and marked for the permit type's protective equipment of role "workers" or "guardian"
+ * (a block: unqualified, the item named; a warn: marked beside the name). */
+void permit_people_ppe(struct req *r, struct permit_people *pp, const char *type, const char *role, int64_t day);
 void permit_picker(struct req *r, const struct permit_people *pp, const char *name, int required, html_raw attrs,
 		   const char *aria_label, const char *blank, int64_t selected);
 /* permit_form_web.c: the application form and the draft's edit page */

@@ -6,9 +6,11 @@
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
+#include "base/day.h"
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "db/db.h"
+#include "ppe/ppe.h"
 #include "web/i18n.h"
 
 #include <stdio.h>
@@ -394,6 +396,19 @@ int permit_api_site(struct req *r)
  * too narrow, and nobody needs names from another plant. Anyone else (a worker) gets only themselves and no areas.
  * The on-site link carries the area's QR token, which stands for being at the place; it is
  * shown only to those who may see the area's QR label (org.view, within their data scope). */
+/* One person's protective equipment for a permit type and role (ppe/ppe.h) */
+static json_t *ppe_state(struct req *r, const char *type, const char *role, int64_t uid, int64_t day)
+{
+	const char *why = NULL;
+	char *detail = NULL;
+	int ok = ppe_permit_check(r->db, type, role, uid, day, &why, &detail);
+	json_t *o = json_pack("{s:s}", "level", ok == 1 ? "ok" : ok == 2 ? "warn" : "block");
+	if (ok != 1)
+		json_object_set_new(o, "missing", json_string(detail ? detail : ""));
+	free(detail);
+	return o;
+}
+
 int permit_api_options(struct req *r)
 {
 	json_t *areas = json_array(), *people = json_array();
@@ -421,9 +436,22 @@ int permit_api_options(struct req *r)
 				     " WHERE us.active = 1 AND u.path LIKE ? ORDER BY us.id", "t", plant)
 		   : db_query(r->db, "SELECT id, username, name FROM users WHERE id = ? AND active = 1", "I",
 			      r->who->user_id);
-	while (st && db_step(st) == 1)
-		json_array_append_new(people, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
-							"username", db_col_text(st, 1), "name", db_col_text(st, 2)));
+	/* ?type= (and day=): what the picker marks, each person's protective equipment for it */
+	static const char *const types[] = {"hot_work", "confined_space", "blind_plate", "height", "lifting", "temp_power",
+					    "excavation", "road_closure", NULL};
+	const char *type = NULL, *dq = req_query(r, "day");
+	int64_t day = permit_cert_day(clock_now());
+	req_query_enum(r, "type", types, &type);
+	if (dq && *dq && day_parse(dq, &day))
+		req_bad_param(r, "day");
+	while (st && db_step(st) == 1) {
+		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0), "username", db_col_text(st, 1),
+				      "name", db_col_text(st, 2));
+		if (type)
+			json_object_set_new(o, "ppe", json_pack("{s:o, s:o}", "workers", ppe_state(r, type, "workers",
+				db_col_i64(st, 0), day), "guardian", ppe_state(r, type, "guardian", db_col_i64(st, 0), day)));
+		json_array_append_new(people, o);
+	}
 	db_done(r->db, st);
 	resp_json(r, 200, json_pack("{s:o, s:o}", "areas", areas, "people", people));
 	return 0;

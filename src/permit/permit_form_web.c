@@ -207,11 +207,13 @@ void permit_form_page(struct req *r, const char *type, const struct permit_input
 	const struct permit_type *pt = permit_type_find(type);
 	int64_t guardian = id_of(v, "guardian_id");
 	html_printf(o, "<label>%s", T(r, "permit.f.guardian"));
-	permit_picker(r, permit_people_for(r, "guardian", day), "guardian_id", 1, invalid(&fe, "guardian_id"), NULL,
-		      NULL, guardian);
+	struct permit_people *guards = permit_people_for(r, "guardian", day);
+	permit_people_ppe(r, guards, type, "guardian", day);	/* what the type asks them to wear */
+	permit_picker(r, guards, "guardian_id", 1, invalid(&fe, "guardian_id"), NULL, NULL, guardian);
 	form_field_error(r, &fe, "guardian_id");
 	html_printf(o, "</label><fieldset><legend>%s</legend>", T(r, "permit.f.workers"));
 	struct permit_people *workers = permit_people_for(r, pt ? pt->operation : type, day);
+	permit_people_ppe(r, workers, type, "workers", day);
 	for (int i = 1; i <= 4; i++) {
 		char name[32], role[32];
 		snprintf(name, sizeof(name), "worker_%d", i);

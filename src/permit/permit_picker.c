@@ -18,6 +18,7 @@
 #include "base/pinyin.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "ppe/ppe.h"
 #include "web/i18n.h"
 
 #include <ctype.h>
@@ -27,6 +28,7 @@
 struct permit_person {
 	int64_t id;
 	const char *name, *emp, *unit, *key, *why;
+	const char *ppe_warn;	/* protective equipment missing at warn (permit_people_ppe), or NULL */
 	int own, qualified;
 };
 
@@ -60,6 +62,7 @@ struct permit_people *permit_people_load(struct req *r)
 		p->unit = arena_strdup(&r->arena, db_col_text(st, 3));
 		p->own = (int)db_col_i64(st, 4);
 		p->qualified = 1;
+		p->why = p->ppe_warn = NULL;
 		char *py = pinyin_key(p->name);
 		struct strbuf k = STRBUF_INIT;
 		sb_addf(&k, "%s %s %s", p->name, py ? py : "", p->emp);
@@ -100,6 +103,28 @@ struct permit_people *permit_people_for(struct req *r, const char *role, int64_t
 	return pp;
 }
 
+/* The permit type's protective equipment (ppe/ppe.h, the rule permit_rules.c applies on
+ * saving): someone missing an item at block joins the unqualified with the item named in
+ * data-why, so the picker shows the refusal as soon as he is picked; at warn he stays where he
+ * was, marked ⚠ with the item beside his name. The already unqualified are left as they are. */
+void permit_people_ppe(struct req *r, struct permit_people *pp, const char *type, const char *role, int64_t day)
+{
+	for (int i = 0; i < pp->n; i++) {
+		struct permit_person *p = &pp->v[i];
+		if (!p->qualified)
+			continue;
+		const char *why = NULL;
+		char *detail = NULL;
+		int ok = ppe_permit_check(r->db, type, role, p->id, day, &why, &detail);
+		if (ok == 0) {
+			p->qualified = 0;
+			p->why = arena_printf(&r->arena, "%s: %s", T(r, why), detail ? detail : "");
+		} else if (ok == 2)
+			p->ppe_warn = arena_strdup(&r->arena, detail ? detail : "");
+		free(detail);
+	}
+}
+
 static void group(struct req *r, const struct permit_people *pp, int qualified, int own, const char *label,
 		  int64_t selected)
 {
@@ -113,8 +138,13 @@ static void group(struct req *r, const struct permit_people *pp, int qualified, 
 		html_printf(&r->out, "<option value=\"%D\" data-key=\"%s\"", p->id, p->key);
 		if (p->why)
 			html_printf(&r->out, " data-why=\"%s\"", p->why);
-		html_printf(&r->out, "%r>%s%s · %s · %s</option>", p->id == selected ? " selected" : "",
-			    !p->why ? "" : "✗ ", p->name, p->emp, p->unit);
+		if (p->ppe_warn)
+			html_printf(&r->out, " data-ppe-warn=\"%s\"", p->ppe_warn);
+		html_printf(&r->out, "%r>%s%s · %s · %s", p->id == selected ? " selected" : "",
+			    p->why ? "✗ " : p->ppe_warn ? "⚠ " : "", p->name, p->emp, p->unit);
+		if (p->ppe_warn)
+			html_printf(&r->out, " · %s %s", T(r, "ppe.picker_lacks"), p->ppe_warn);
+		html_printf(&r->out, "</option>");
 	}
 	if (open)
 		html_printf(&r->out, "</optgroup>");

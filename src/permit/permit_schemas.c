@@ -121,13 +121,19 @@
 	"\"object\",\"properties\":{\"gas\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}," \
 	"\"unit\":{\"type\":\"string\"},\"limit_type\":{\"type\":\"string\"},\"value\":{\"type\":" \
 	"\"number\"},\"applies\":{\"type\":\"boolean\"}}}}}}"
+#define PPE_STATE "{\"type\":\"object\",\"required\":[\"level\"],\"properties\":{\"level\":{\"enum\":[\"ok\"," \
+	"\"warn\",\"block\"]},\"missing\":{\"type\":\"string\"}}}"
 #define OPTIONS "{\"type\":\"object\",\"properties\":{\"areas\":{\"type\":\"array\",\"items\":{\"type\":" \
 	"\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}," \
 	"\"unit_id\":{\"type\":\"integer\"},\"radius_m\":{\"type\":\"integer\"},\"site_url\":{\"type\":" \
 	"\"string\"},\"latitude\":{\"type\":\"number\",\"nullable\":true},\"longitude\":{\"type\":" \
 	"\"number\",\"nullable\":true}}}},\"people\":{\"type\":\"array\",\"items\":{\"type\":\"object\"" \
 	",\"properties\":{\"id\":{\"type\":\"integer\"},\"username\":{\"type\":\"string\"},\"name\":{" \
-	"\"type\":\"string\"}}}}}}"
+	"\"type\":\"string\"},\"ppe\":{\"type\":\"object\",\"description\":\"with ?type=: the protective equipment the" \
+	" type asks of each role, held or not (ok, warn: missing at warn, block: missing at block)\",\"properties\":{" \
+	"\"workers\":" PPE_STATE ",\"guardian\":" PPE_STATE "}}}}}}}"
+#define OPTIONS_IN "{\"type\":\"object\",\"properties\":{\"type\":" PERMIT_TYPE ",\"day\":{\"type\":\"string\"," \
+	"\"format\":\"date\",\"description\":\"the planned start day the equipment is judged on (default today)\"}}}"
 #define CALENDAR "{\"type\":\"object\",\"properties\":{\"month\":{\"type\":\"string\"},\"from\":{\"type\":" \
 	"\"integer\"},\"to\":{\"type\":\"integer\"},\"items\":{\"type\":\"array\",\"items\":" PERMIT_ROW \
 	",\"x-bounded\":\"the permits of one month\"}}}"
@@ -142,7 +148,7 @@ const struct module_schema permit_schemas[] = {
 	{"GET", "/api/v1/permits", QUERY, ROWS},
 	{"POST", "/api/v1/permits", APPLY, PERMIT},
 	{"GET", "/api/v1/permits/catalogue", NULL, CATALOGUE},
-	{"GET", "/api/v1/permits/options", NULL, OPTIONS},
+	{"GET", "/api/v1/permits/options", OPTIONS_IN, OPTIONS},
 	{"POST", "/api/v1/permits/grade", GRADE_IN, GRADE},
 	{"GET", "/api/v1/permits/calendar", MONTH, CALENDAR},
 	{"GET", "/api/v1/permits/areas", NULL, AREAS},

@@ -8,6 +8,8 @@
  *
  *   ppe_rules.c     due dates and states (pure functions, unit-tested)
  *   ppe_ledger.c    stock, receipts, issue, confirmation, return, disposal
+ *   ppe_sign.c      a signature on the store keeper's tablet as the receipt of an issue
+ *   ppe_use.c       uses of items counted in uses (a tap, and each closed permit)
  *   ppe_points.c    earning (the job), balances, redemption, approval, statements
  *   ppe_permit.c    what a permit's people must wear, for the permit module's checks
  *   ppe_web.c, ppe_api.c, ppe_admin_web.c   pages and the JSON API
@@ -50,6 +52,10 @@ struct ppe_issue_in {
 	int64_t store_id, item_id, user_id, qty;
 	const char *size, *permit_no;
 	int64_t redemption_id;	/* set by a redemption */
+	/* a signature drawn on the store keeper's tablet (PNG, ppe_sign.c), or NULL: stored with
+	 * the issue, and it stands for the holder's confirmation */
+	const unsigned char *signature;
+	size_t signature_len;
 };
 /* Inside the caller's transaction: stock decremented if enough (one conditional UPDATE),
  * the holding and the move row. Returns the holding id, or -1 with e. */
@@ -60,6 +66,23 @@ int ppe_receive(const struct actor *a, int64_t store_id, int64_t item_id, int64_
 int ppe_confirm(const struct actor *a, int64_t holding_id, struct ppe_err *e);
 /* kind "return" (back to stock) or "dispose" (判废) */
 int ppe_end(const struct actor *a, int64_t holding_id, const char *kind, struct ppe_err *e);
+
+/* ---- signatures (ppe_sign.c) ---- */
+#define PPE_SIGNATURE_MAX (200u * 1024u)	/* a line drawing on a tablet: a few tens of KB */
+/* A PNG by its magic bytes and IHDR, at most PPE_SIGNATURE_MAX: 0 with its size, else -1. */
+int ppe_signature_check(const unsigned char *b, size_t n, int *w, int *h);
+/* base64, with or without a "data:image/png;base64," prefix: 0 with *out malloc'd (NULL and
+ * *n 0 when text is empty), -1 when it is not base64 or too long. */
+int ppe_signature_decode(const char *text, unsigned char **out, size_t *n);
+/* Inside the caller's transaction: the blob (once per content) and the holding's receipt. */
+int ppe_signature_store(struct db *c, int64_t holding_id, const unsigned char *b, size_t n, int64_t now);
+
+/* ---- uses (ppe_use.c) ---- */
+/* One use of a piece counted in uses: by its holder, or a store keeper (ppe.issue) in scope. */
+int ppe_use(const struct actor *a, int64_t holding_id, struct ppe_err *e);
+/* The job's part, in the caller's transaction: one use per counted item a closed permit's
+ * type required of each of its people, each permit once. Uses recorded, or -1. */
+int ppe_permit_uses_run(struct db *c, int64_t now);
 
 /* ---- points (ppe_points.c) ---- */
 int64_t ppe_user_earned(struct db *c, int64_t user_id);

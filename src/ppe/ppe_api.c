@@ -13,9 +13,11 @@
 #include "base/clock.h"
 #include "base/day.h"
 #include "db/db.h"
+#include "web/entity.h"
 #include "web/i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* An integer member: *out set and 0; absent (optional) leaves *out; -1 answered 422. */
@@ -318,10 +320,19 @@ static int api_issue(struct req *r)
 		resp_error(r, 422, "invalid", T(r, "ppe.err.permit_no"), "permit_no");
 		return 0;
 	}
+	unsigned char *sig = NULL;
+	if (ppe_signature_decode(get_str(r, "signature_png"), &sig, &in.signature_len) ||
+	    (sig && ppe_signature_check(sig, in.signature_len, &(int){0}, &(int){0}))) {
+		free(sig);
+		resp_error(r, 422, "invalid", T(r, "ppe.err.signature"), "signature_png");
+		return 0;
+	}
+	in.signature = sig;
 	struct actor a;
 	actor_from_req(r, &a);
 	struct ppe_err e = {0};
 	int64_t id = ppe_issue(&a, &in, &e);
+	free(sig);
 	if (id < 0) {
 		ppe_err_answer(r, &e, NULL);
 		return 0;
@@ -344,7 +355,8 @@ static int api_holding(struct req *r)
 	actor_from_req(r, &a);
 	struct ppe_err e = {0};
 	const char *act = strrchr(r->path, '/') + 1;
-	int rc = !strcmp(act, "confirm") ? ppe_confirm(&a, id, &e) : ppe_end(&a, id, act, &e);
+	int rc = !strcmp(act, "confirm") ? ppe_confirm(&a, id, &e) : !strcmp(act, "use") ? ppe_use(&a, id, &e)
+		 : ppe_end(&a, id, act, &e);
 	if (rc) {
 		ppe_err_answer(r, &e, NULL);
 		return 0;
@@ -489,6 +501,7 @@ const struct route ppe_routes[] = {
 	{"POST", "/ppe/issue", ppe_page_issue, "ppe.issue", 0, "Issue items to a person"},
 	{"POST", "/ppe/receive", ppe_page_receive, "ppe.issue", 0, "Receive items into a store"},
 	{"GET", "/ppe/people/:id", ppe_page_person, "ppe.view", 0, "A person's equipment and points"},
+	{"POST", "/ppe/holdings/:id/use", ppe_page_use, "ppe.use", 0, "Record one use of a piece counted in uses"},
 	{"POST", "/ppe/holdings/:id/end", ppe_page_end, "ppe.issue", 0, "Return or dispose of a piece"},
 	{"GET", "/ppe/unequipped", ppe_page_unequipped, "ppe.view", 0, "New hires not yet equipped"},
 	{"GET", "/ppe/statement", ppe_page_statement, "ppe.view", 0, "A team's monthly points statement"},
@@ -496,6 +509,20 @@ const struct route ppe_routes[] = {
 	{"GET", "/ppe/approvals", ppe_page_approvals, "ppe.approve", 0, "Time off waiting for my decision"},
 	{"POST", "/ppe/redemptions/:id/decide", ppe_page_decide, "ppe.approve", 0, "Approve or refuse time off"},
 	{"GET", "/ppe/catalogue", ppe_page_catalogue, "ppe.view", 0, "Items, position lists, permit requirements"},
+	ENTITY_PAGE_ROUTES("/ppe/admin/items", "ppe.view", "ppe.view", "ppe.manage", "PPE item", ppe_adm_item_list, ppe_adm_item_new,
+			   ppe_adm_item_create, ppe_adm_item_edit, ppe_adm_item_update, ppe_adm_item_deact),
+	ENTITY_PAGE_ROUTES("/ppe/admin/permit-items", "ppe.view", "ppe.view", "ppe.manage", "Permit type PPE requirement",
+			   ppe_adm_pi_list, ppe_adm_pi_new, ppe_adm_pi_create, ppe_adm_pi_edit, ppe_adm_pi_update, ppe_adm_pi_deact),
+	ENTITY_PAGE_ROUTES("/ppe/admin/rewards", "ppe.view", "ppe.view", "ppe.manage", "Reward", ppe_adm_reward_list,
+			   ppe_adm_reward_new, ppe_adm_reward_create, ppe_adm_reward_edit, ppe_adm_reward_update, ppe_adm_reward_deact),
+	{"GET", "/ppe/admin/positions", ppe_adm_positions, "ppe.view", 0, "Positions and the size of each one's PPE list"},
+	{"GET", "/ppe/admin/positions/:id", ppe_adm_position, "ppe.view", 0, "A position's PPE list, and its form"},
+	{"POST", "/ppe/admin/positions/:id", ppe_adm_position_save, "ppe.manage", 0, "Save a position's PPE list (0 takes an item off)"},
+	{"GET", "/ppe/ledger", ppe_page_ledger, "ppe.view", 0, "The issue ledger (发放台账) with each receipt: signature or confirmation"},
+	{"GET", "/ppe/ledger.xlsx", ppe_ledger_xlsx, "ppe.view", 0, "The issue ledger as a spreadsheet, signatures in their cells"},
+	{"GET", "/ppe/ledger.pdf", ppe_ledger_pdf, "ppe.view", 0, "The issue ledger as an A4 PDF to print"},
+	{"GET", "/ppe/holdings/:id/signature.png", ppe_page_signature, "ppe.view", 0, "The signature drawn at an issue (PNG)"},
+	{"GET", "/api/v1/ppe/ledger", ppe_api_ledger, "ppe.view", ROUTE_API | ROUTE_PAGED, "The issue ledger in scope, newest first"},
 	{"GET", "/api/v1/ppe/me", api_me, "ppe.use", ROUTE_API, "My protective equipment, what is due, my points and the rewards"},
 	{"GET", "/api/v1/ppe/people/:id", api_person, "ppe.view", ROUTE_API, "A person's equipment and points"},
 	{"GET", "/api/v1/ppe/catalogue", api_catalogue, "ppe.view", ROUTE_API, "Items, each position's list, each permit type's requirements"},
@@ -510,6 +537,7 @@ const struct route ppe_routes[] = {
 	{"POST", "/api/v1/ppe/holdings/:id/confirm", api_holding, "ppe.use", ROUTE_API, "Confirm receipt (the holder)"},
 	{"POST", "/api/v1/ppe/holdings/:id/return", api_holding, "ppe.issue", ROUTE_API, "Return a piece to stock"},
 	{"POST", "/api/v1/ppe/holdings/:id/dispose", api_holding, "ppe.issue", ROUTE_API, "Dispose of a piece (判废)"},
+	{"POST", "/api/v1/ppe/holdings/:id/use", api_holding, "ppe.use", ROUTE_API, "Record one use of a piece counted in uses"},
 	{"GET", "/api/v1/ppe/unequipped", api_unequipped, "ppe.view", ROUTE_API | ROUTE_PAGED, "New hires not yet equipped"},
 	{"GET", "/api/v1/ppe/rewards", api_rewards, "ppe.use", ROUTE_API | ROUTE_PAGED, "The redemption catalogue"},
 	{"POST", "/api/v1/ppe/rewards", api_reward_save, "ppe.manage", ROUTE_API, "Add a reward"},

@@ -4,13 +4,18 @@
  * 维修工, 车间安全员), a year of issues — gloves and ear plugs every month, the rest by their
  * cycle, the worn-out ones disposed — with everyone equipped except two operators of the
  * packing team (HR's list), the redemption catalogue, and a year of redemptions (gloves, time
- * off approved, one waiting for the team leader). The worker 张三 (yuangong) has a harness
+ * off approved, one waiting for the team leader). The store's receipts are sized to the issues,
+ * so its stock runs down over the year and receipts − issues = stock; everyone gets a hire day;
+ * every seventh issue was signed on the store keeper's tablet. The worker 张三 (yuangong) has a harness
  * issued and not yet confirmed (his home page's 待签收 line).
  */
 #include "ppe/ppe.h"
 #include "base/clock.h"
 #include "base/day.h"
+#include "base/strbuf.h"
 #include "db/db.h"
+
+#include <cairo.h>
 
 #include <string.h>
 
@@ -75,6 +80,86 @@ static int issue(struct db *c, int64_t store, int64_t uid, int64_t unit, int64_t
 	return 0;
 }
 
+/* The store's receipts for the year, made to fit what was issued from it: a first delivery
+ * before the first issue (two thirds of the year's need), a second half a year later (the
+ * rest), and what is left over on the shelf; so receipts − issues = stock for every item and
+ * the stock runs down between deliveries. */
+static int demo_receipts(struct db *c, int64_t store, int64_t today)
+{
+	struct db_stmt *st = db_query(c, "SELECT i.id, i.permit_only, (SELECT count(*) FROM ppe_moves m WHERE m.store_id = ?"
+				      " AND m.item_id = i.id AND m.kind = 'issue') FROM ppe_items i ORDER BY i.id", "I", store);
+	int rc = 0;
+	while (rc == 0 && st && db_step(st) == 1) {
+		int64_t item = db_col_i64(st, 0), issued = db_col_i64(st, 2);
+		int64_t left = db_col_i64(st, 1) ? 6 : 40, first = (issued * 2 + 2) / 3 + left / 2, second = issued + left - first;
+		rc = db_exec(c, "INSERT INTO ppe_moves (store_id, item_id, kind, qty, made_on, at) VALUES (?, ?, 'receipt', ?, ?, ?)",
+			     "IIIII", store, item, first, today - 400, day_start_utc(today - 380) + 9 * 3600);
+		if (rc == 0 && second > 0)
+			rc = db_exec(c, "INSERT INTO ppe_moves (store_id, item_id, kind, qty, made_on, at) VALUES (?, ?, 'receipt', ?, ?, ?)",
+				     "IIIII", store, item, second, today - 200, day_start_utc(today - 182) + 9 * 3600);
+		if (rc == 0)
+			rc = db_exec(c, "INSERT INTO ppe_stock (store_id, item_id, qty) VALUES (?, ?, ?)", "III", store, item, left);
+	}
+	db_done(c, st);
+	return rc;
+}
+
+/* A signature as a tablet would send it: a PNG of a stroke that differs from person to
+ * person (drawn with cairo, which the ledger's PDF uses anyway). */
+static cairo_status_t png_out(void *closure, const unsigned char *data, unsigned int length)
+{
+	sb_add(closure, data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static int demo_signature_png(int64_t uid, struct strbuf *out)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 240, 120);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 0.07, 0.07, 0.07);
+	cairo_set_line_width(cr, 3);
+	cairo_move_to(cr, 20, 80);
+	for (int k = 1; k <= 6; k++)
+		cairo_curve_to(cr, 20 + k * 32 - 20, 30 + (double)((uid * 37 + k * 11) % 60), 20 + k * 32 - 10,
+			       90 - (double)((uid * 13 + k * 7) % 50), 20 + k * 32, 70 + (double)((uid + k) % 20));
+	cairo_stroke(cr);
+	cairo_destroy(cr);
+	int rc = cairo_surface_write_to_png_stream(s, png_out, out) == CAIRO_STATUS_SUCCESS ? 0 : -1;
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+/* Every seventh confirmed issue was signed on the store keeper's tablet instead. */
+static int demo_signatures(struct db *c)
+{
+	struct db_stmt *st = db_query(c, "SELECT id, user_id, issued_at FROM ppe_holdings WHERE confirmed_at <> 0 AND id % 7 = 1"
+				      " ORDER BY id", NULL);
+	int rc = 0;
+	while (rc == 0 && st && db_step(st) == 1) {
+		struct strbuf png = STRBUF_INIT;
+		rc = demo_signature_png(db_col_i64(st, 1), &png) ? -1
+		     : ppe_signature_store(c, db_col_i64(st, 0), (const unsigned char *)png.buf, png.len, db_col_i64(st, 2) + 60) != DB_OK;
+		sb_release(&png);
+	}
+	db_done(c, st);
+	return rc;
+}
+
+/* Hire days (入职日期): everyone years back, spread over a decade, except the two operators
+ * of the packing team who are HR's new hires not yet equipped (3 and 6 weeks ago). */
+static int demo_hire_days(struct db *c, int64_t pack, int64_t today)
+{
+	if (db_exec(c, "UPDATE users SET hired_on = ? - 400 - (id * 97) % 3650 WHERE hired_on IS NULL", "I", today) != DB_OK)
+		return -1;
+	struct db_stmt *st = db_query(c, "SELECT id FROM users WHERE unit_id = ? AND username LIKE 'u%' ORDER BY id DESC LIMIT 2",
+				      "I", pack);
+	int k = 0, rc = 0;
+	while (rc == 0 && st && db_step(st) == 1)
+		rc = db_exec(c, "UPDATE users SET hired_on = ? WHERE id = ?", "II", today - 21 * ++k, db_col_i64(st, 0));
+	db_done(c, st);
+	return rc;
+}
+
 int ppe_demo_load(struct db *c)
 {
 	int64_t now = clock_now(), today = day_of(now), hse = 0, ws1 = 0, pack = 0;
@@ -88,12 +173,8 @@ int ppe_demo_load(struct db *c)
 	if (db_exec(c, "INSERT INTO ppe_stores (unit_id, name, created_at) VALUES (?, '合成一车间劳保柜', ?)", "II", ws1, now) != DB_OK)
 		return -1;
 	int64_t cabinet = db_last_id(c);
-	/* receipts: a year ago into the store, and a month ago into the cabinet */
-	if (db_exec(c, "INSERT INTO ppe_stock (store_id, item_id, qty) SELECT ?, id, CASE WHEN permit_only = 1 THEN 6 ELSE 200 END"
-		       " FROM ppe_items", "I", store) != DB_OK ||
-	    db_exec(c, "INSERT INTO ppe_moves (store_id, item_id, kind, qty, made_on, at) SELECT ?, id, 'receipt', 600, ?, ? FROM ppe_items",
-		    "III", store, today - 400, now - 365 * 86400) != DB_OK ||
-	    db_exec(c, "INSERT INTO ppe_stock (store_id, item_id, qty) SELECT ?, id, 20 FROM ppe_items WHERE code IN"
+	/* the cabinet's receipt a month ago (the store's receipts follow its year of issues) */
+	if (db_exec(c, "INSERT INTO ppe_stock (store_id, item_id, qty) SELECT ?, id, 20 FROM ppe_items WHERE code IN"
 		       " ('gloves', 'earplugs', 'dust_mask', 'goggles')", "I", cabinet) != DB_OK ||
 	    db_exec(c, "INSERT INTO ppe_moves (store_id, item_id, kind, qty, at) SELECT ?, id, 'receipt', 20, ? FROM ppe_items WHERE code IN"
 		       " ('gloves', 'earplugs', 'dust_mask', 'goggles')", "II", cabinet, now - 30 * 86400) != DB_OK)
@@ -133,9 +214,7 @@ int ppe_demo_load(struct db *c)
 	int64_t zhang = 0, zunit = 0;
 	db_get_i64(c, &zhang, "SELECT id FROM users WHERE username = 'yuangong'", NULL);
 	db_get_i64(c, &zunit, "SELECT unit_id FROM users WHERE username = 'yuangong'", NULL);
-	if (zhang && (issue(c, store, zhang, zunit, item_id(c, "harness"), today, today, 0) ||
-		      db_exec(c, "UPDATE ppe_stock SET qty = qty - 1 WHERE store_id = ? AND item_id = ?", "II", store,
-			      item_id(c, "harness")) != DB_OK))
+	if (zhang && issue(c, store, zhang, zunit, item_id(c, "harness"), today, today, 0))
 		return -1;
 	for (const struct demo_reward *w = rewards; w->kind; w++)
 		if (db_exec(c, "INSERT INTO ppe_rewards (kind, name, item_id, store_id, hours, cost, created_at) VALUES"
@@ -192,5 +271,7 @@ int ppe_demo_load(struct db *c)
 			rc = db_exec(c, "INSERT INTO ppe_wallets (user_id, spent) VALUES (?, ?)", "II", uid, spent);
 	}
 	db_done(c, st);
-	return rc ? -1 : 0;
+	if (rc || demo_receipts(c, store, today) || demo_hire_days(c, pack, today) || demo_signatures(c))
+		return -1;
+	return 0;
 }

@@ -59,6 +59,9 @@ int64_t ppe_issue_tx(const struct actor *a, const struct ppe_issue_in *in, struc
 		return fail(e, 422, "ppe.err.permit_no", "permit_no");
 	if (strlen(in->size ? in->size : "") > 32)
 		return fail(e, 422, "ppe.err.size", "size");
+	int sw, sh;
+	if (in->signature && ppe_signature_check(in->signature, in->signature_len, &sw, &sh))
+		return fail(e, 422, "ppe.err.signature", "signature");
 	if (db_exec(c, "UPDATE ppe_stock SET qty = qty - ? WHERE store_id = ? AND item_id = ? AND qty >= ?", "IIII", in->qty,
 		    in->store_id, in->item_id, in->qty) != DB_OK)
 		return fail(e, 503, "error.unavailable", NULL);
@@ -83,7 +86,9 @@ int64_t ppe_issue_tx(const struct actor *a, const struct ppe_issue_in *in, struc
 	if (db_exec(c, "INSERT INTO ppe_moves (store_id, item_id, kind, qty, holder_id, holding_id, note, by_user, at)"
 		       " VALUES (?, ?, 'issue', ?, ?, ?, ?, NULLIF(?, 0), ?)", "IIIIItII", in->store_id, in->item_id, in->qty,
 		    in->user_id, hid, permit_no, a->user_id, a->now) != DB_OK ||
-	    actor_audit(a, "ppe_holding", hid, "issue", sum) != DB_OK)
+	    actor_audit(a, "ppe_holding", hid, "issue", sum) != DB_OK ||
+	    (in->signature && (ppe_signature_store(c, hid, in->signature, in->signature_len, a->now) != DB_OK ||
+			       actor_audit(a, "ppe_holding", hid, "sign", "signed on the store keeper's tablet") != DB_OK)))
 		return fail(e, 503, "error.unavailable", NULL);
 	return hid;
 }

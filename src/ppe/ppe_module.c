@@ -43,7 +43,8 @@ static const struct module_todo todo[] = {
 	"\"properties\":{\"id\":{\"type\":\"integer\"},\"item_id\":{\"type\":\"integer\"},\"item\":{\"type\":\"string\"}," \
 	"\"code\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"},\"size\":{\"type\":\"string\"}," \
 	"\"issued_on\":" DAY_OR_NULL ",\"due_on\":" DAY_OR_NULL ",\"state\":{\"enum\":[\"ok\",\"due_soon\",\"expired\"]}," \
-	"\"confirmed\":{\"type\":\"boolean\"},\"permit_no\":{\"type\":\"string\"}}}}," \
+	"\"confirmed\":{\"type\":\"boolean\"},\"permit_no\":{\"type\":\"string\"},\"uses\":{\"type\":\"integer\"}," \
+	"\"cycle_uses\":{\"type\":\"integer\"},\"signed\":{\"type\":\"boolean\"}}}}," \
 	"\"redemptions\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
 	"\"reward\":{\"type\":\"string\"},\"cost\":{\"type\":\"integer\"},\"state\":{\"enum\":[\"done\",\"pending\",\"approved\",\"refused\"]}," \
 	"\"day\":" DAY_OR_NULL ",\"hours\":{\"type\":\"integer\"}}}}," \
@@ -63,7 +64,10 @@ static const struct module_todo todo[] = {
 #define ISSUE_REQUEST \
 	"{\"type\":\"object\",\"required\":[\"store_id\",\"item_id\",\"user_id\",\"qty\"],\"properties\":{\"store_id\":{\"type\":\"integer\"}," \
 	"\"item_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"qty\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000}," \
-	"\"size\":{\"type\":\"string\",\"maxLength\":32},\"permit_no\":{\"type\":\"string\",\"maxLength\":40}}}"
+	"\"size\":{\"type\":\"string\",\"maxLength\":32},\"permit_no\":{\"type\":\"string\",\"maxLength\":40}," \
+	"\"signature_png\":{\"type\":\"string\",\"maxLength\":273100,\"description\":\"the holder's signature drawn on the store" \
+	" keeper's tablet: a PNG (at most 200 KiB) in base64, with or without its data: prefix; it stands for the holder's" \
+	" confirmation\"}}}"
 #define ISSUE_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"holding_id\",\"user_id\",\"stock\"],\"properties\":{\"holding_id\":{\"type\":\"integer\"}," \
 	"\"user_id\":{\"type\":\"integer\"},\"stock\":{\"type\":\"integer\",\"minimum\":0}}}"
@@ -131,6 +135,7 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/ppe/holdings/:id/confirm", MODULE_NO_BODY, PERSON_SCHEMA},
 	{"POST", "/api/v1/ppe/holdings/:id/return", MODULE_NO_BODY, PERSON_SCHEMA},
 	{"POST", "/api/v1/ppe/holdings/:id/dispose", MODULE_NO_BODY, PERSON_SCHEMA},
+	{"POST", "/api/v1/ppe/holdings/:id/use", MODULE_NO_BODY, PERSON_SCHEMA},
 	{"POST", "/api/v1/ppe/rewards", REWARD_REQUEST,
 	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\",\"enum\":[\"item\",\"time_off\"]},"
 	 "\"name\":{\"type\":\"string\"},\"cost\":{\"type\":\"integer\"}}}"},
@@ -138,6 +143,21 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/ppe/redemptions/:id/approve", MODULE_NO_BODY, DECIDED_SCHEMA},
 	{"POST", "/api/v1/ppe/redemptions/:id/refuse", MODULE_NO_BODY, DECIDED_SCHEMA},
 	{"GET", "/api/v1/ppe/statement", NULL, STATEMENT_SCHEMA},
+	{"GET", "/api/v1/ppe/ledger",
+	 "{\"type\":\"object\",\"properties\":{\"month\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}-[0-9]{2}$\"}}}",
+	 "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	 "\"required\":[\"holding_id\",\"issued_on\",\"person\",\"item\",\"qty\",\"signed\"],\"properties\":{"
+	 "\"holding_id\":{\"type\":\"integer\"},\"issued_on\":" DAY_OR_NULL ",\"person\":{\"type\":\"string\"},"
+	 "\"item\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"},\"size\":{\"type\":\"string\"},"
+	 "\"store\":{\"type\":\"string\"},\"permit_no\":{\"type\":\"string\"},\"state\":{\"enum\":[\"held\",\"returned\","
+	 "\"disposed\"]},\"signed\":{\"type\":\"boolean\"},\"signature_url\":{\"type\":\"string\",\"nullable\":true},"
+	 "\"confirmed_at\":{\"type\":\"integer\",\"nullable\":true}}}}}}"},
+	{"GET", "/api/v1/ppe/unequipped",
+	 "{\"type\":\"object\",\"properties\":{\"days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3650,"
+	 "\"description\":\"hired within so many days (default: the setting ppe.new_hire_days)\"}}}",
+	 "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+	 "\"user_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"unit\":{\"type\":\"string\"},"
+	 "\"hired_on\":" DAY_OR_NULL ",\"missing\":{\"type\":\"string\"}}}}}}"},
 	{"GET", "/api/v1/ppe/award", NULL, AWARD_SCHEMA},
 	{0},
 };

@@ -209,9 +209,10 @@ int ppe_sched_run(struct db *c, int64_t now)
 	if (db_begin(c) != DB_OK)
 		return -1;
 	int n = ppe_award_records(c, now);
-	if (n < 0 || db_commit(c) != DB_OK) {
+	int u = n < 0 ? -1 : ppe_permit_uses_run(c, now);
+	if (n < 0 || u < 0 || db_commit(c) != DB_OK) {
 		db_rollback(c);
 		return -1;
 	}
-	return n;
+	return n + u;
 }

@@ -55,7 +55,8 @@ json_t *ppe_person_json(struct req *r, int64_t uid, int rewards)
 	free(name);
 	json_t *hold = json_array();
 	struct db_stmt *st = db_query(c, "SELECT h.id, i.id, i.name, h.qty, h.size, h.issued_on, coalesce(h.due_on, -1000000),"
-		" h.uses, coalesce(i.cycle_uses, 0), h.confirmed_at, h.permit_no, i.code, coalesce(i.cycle_days, 0) FROM ppe_holdings h"
+		" h.uses, coalesce(i.cycle_uses, 0), h.confirmed_at, h.permit_no, i.code, coalesce(i.cycle_days, 0),"
+		" coalesce(h.signature_sha, '') FROM ppe_holdings h"
 		" JOIN ppe_items i ON i.id = h.item_id WHERE h.user_id = ? AND h.state = 'held'"
 		" ORDER BY h.confirmed_at <> 0, h.due_on, h.id LIMIT 500", "I", uid);
 	while (st && db_step(st) == 1) {
@@ -67,6 +68,10 @@ json_t *ppe_person_json(struct req *r, int64_t uid, int rewards)
 			"code", db_col_text(st, 11), "qty", (json_int_t)db_col_i64(st, 3), "size", db_col_text(st, 4),
 			"issued_on", ppe_day_json(db_col_i64(st, 5)), "due_on", ppe_day_json(due), "state", ppe_state_code(s),
 			"confirmed", db_col_i64(st, 9) != 0, "permit_no", db_col_text(st, 10)));
+		json_t *hj = json_array_get(hold, json_array_size(hold) - 1);
+		json_object_set_new(hj, "uses", json_integer(db_col_i64(st, 7)));
+		json_object_set_new(hj, "cycle_uses", json_integer(db_col_i64(st, 8)));
+		json_object_set_new(hj, "signed", json_boolean(*db_col_text(st, 13)));
 	}
 	db_done(c, st);
 	json_object_set_new(o, "holdings", hold);
@@ -107,27 +112,31 @@ json_t *ppe_stock_json(struct req *r)
 	return a;
 }
 
-/* 新员工未配发: hired (account created) within the window, and some item of their position's
+/* 新员工未配发: hired (users.hired_on, the day HR records — not the account's creation, as
+ * accounts are made in bulk) within the window, and some item of their position's
  * list not held in the number the list asks. */
 #define UNEQUIPPED_FROM \
 	" FROM users u JOIN units n ON n.id = u.unit_id JOIN ppe_position_items pi ON pi.position_id = u.position_id" \
-	" JOIN ppe_items i ON i.id = pi.item_id WHERE u.active = 1 AND u.created_at >= ? AND n.path LIKE ?" \
+	" JOIN ppe_items i ON i.id = pi.item_id WHERE u.active = 1 AND u.hired_on >= ? AND n.path LIKE ?" \
 	" AND (? = 0 OR u.id = ?) AND pi.qty > (SELECT coalesce(sum(h.qty), 0) FROM ppe_holdings h" \
 	" WHERE h.user_id = u.id AND h.item_id = pi.item_id AND h.state = 'held')"
 
 json_t *ppe_unequipped_json(struct req *r, int page, int per_page)
 {
-	int64_t since = clock_now() - setting(r->db, "ppe.new_hire_days", 90) * 86400;
+	/* the window: ?days= (1–3650), else the setting ppe.new_hire_days (90) */
+	int64_t days = setting(r->db, "ppe.new_hire_days", 90);
+	req_query_int(r, "days", 1, 3650, &days);
+	int64_t since = day_of(clock_now()) - days;
 	const char *pat = auth_scope_pattern(r);
 	int64_t own = auth_scope_owner(r), total = 0;
 	db_get_i64(r->db, &total, "SELECT count(DISTINCT u.id)" UNEQUIPPED_FROM, "ItII", since, pat, own, own);
 	json_t *items = json_array();
-	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, n.name, u.created_at, group_concat(i.name, '、')"
-		UNEQUIPPED_FROM " GROUP BY u.id, u.name, n.name, u.created_at ORDER BY u.created_at DESC, u.id LIMIT ? OFFSET ?",
+	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, n.name, u.hired_on, group_concat(i.name, '、')"
+		UNEQUIPPED_FROM " GROUP BY u.id, u.name, n.name, u.hired_on ORDER BY u.hired_on DESC, u.id LIMIT ? OFFSET ?",
 		"ItIIii", since, pat, own, own, per_page, (page - 1) * per_page);
 	while (st && db_step(st) == 1)
 		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:s}", "user_id", (json_int_t)db_col_i64(st, 0),
-			"name", db_col_text(st, 1), "unit", db_col_text(st, 2), "hired_on", ppe_day_json(day_of(db_col_i64(st, 3))),
+			"name", db_col_text(st, 1), "unit", db_col_text(st, 2), "hired_on", ppe_day_json(db_col_i64(st, 3)),
 			"missing", db_col_text(st, 4)));
 	db_done(r->db, st);
 	return json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page, "per_page", per_page, "total", (json_int_t)total);

@@ -12,6 +12,7 @@
 #include "auth/auth.h"
 #include "base/day.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -76,6 +77,15 @@ static void holdings_html(struct req *r, json_t *p, int mine, int manage, int on
 			else
 				html_printf(&r->out, " <span class=\"badge warn\">%s</span>", T(r, "ppe.unconfirmed"));
 		}
+		if (jint(h, "cycle_uses") > 0) {
+			html_printf(&r->out, " <span class=\"hint ppe-uses\">%s %D/%D</span>", T(r, "ppe.uses_count"), jint(h, "uses"),
+				    jint(h, "cycle_uses"));
+			if ((mine || manage) && strcmp(s, "expired"))
+				html_printf(&r->out, "<form method=\"post\" action=\"/ppe/holdings/%D/use\" class=\"ppe-use\">%r"
+					    "<button>%s</button></form>", jint(h, "id"), page_csrf(r), T(r, "ppe.record_use"));
+		}
+		if (json_is_true(json_object_get(h, "signed")))
+			html_printf(&r->out, " <span class=\"badge ok\">%s</span>", T(r, "ppe.signed"));
 		if (manage)
 			html_printf(&r->out, "<form method=\"post\" action=\"/ppe/holdings/%D/end\" class=\"ppe-end\">%r"
 				    "<button name=\"kind\" value=\"return\">%s</button> <button name=\"kind\" value=\"dispose\">%s</button></form>",
@@ -144,7 +154,7 @@ static void rewards_html(struct req *r, json_t *p)
 	html_printf(&r->out, "</ul></section>");
 }
 
-static const char *const done_notices[] = {"confirmed", "redeemed", "issued", "received", "ended", "decided", NULL};
+static const char *const done_notices[] = {"confirmed", "redeemed", "issued", "received", "ended", "decided", "used", "saved", NULL};
 
 static void done_notice(struct req *r)
 {
@@ -161,6 +171,7 @@ static void ppe_nav(struct req *r)
 {
 	static const struct { const char *href, *key, *perm; } links[] = {
 		{"/ppe/store", "ppe.nav.store", "ppe.issue"},
+		{"/ppe/ledger", "ppe.ledger_title", "ppe.view"},
 		{"/ppe/unequipped", "ppe.nav.unequipped", "ppe.view"},
 		{"/ppe/statement", "ppe.nav.statement", "ppe.view"},
 		{"/ppe/approvals", "ppe.nav.approvals", "ppe.approve"},
@@ -294,6 +305,12 @@ static void store_render(struct req *r, const struct ppe_err *e, int sent)
 			html_printf(&r->out, "<label>%s <input name=\"permit_no\" maxlength=\"40\" value=\"%s\"></label>",
 				    T(r, "ppe.permit_no"), mine && req_form(r, "permit_no") ? req_form(r, "permit_no") : "");
 			field_error(r, e, mine, "permit_no");
+			/* the receiver signs on this tablet (static/ppe-sign.js), or later confirms on the phone */
+			html_printf(&r->out, "<div class=\"ppe-sign\"><span>%s</span><canvas class=\"ppe-sign-pad\" data-sign-for=\"signature\""
+				    " aria-label=\"%s\"></canvas><input type=\"hidden\" name=\"signature\" value=\"\">"
+				    "<button type=\"button\" data-sign-clear=\"1\">%s</button><span class=\"hint\">%s</span></div>",
+				    T(r, "ppe.sign_here"), T(r, "ppe.sign_here"), T(r, "ppe.sign_clear"), T(r, "ppe.sign_hint"));
+			field_error(r, e, mine, "signature");
 		} else {
 			html_printf(&r->out, "<label>%s <input type=\"date\" name=\"made_on\" value=\"%s\"></label>", T(r, "ppe.made_on"),
 				    mine && req_form(r, "made_on") ? req_form(r, "made_on") : "");
@@ -304,6 +321,8 @@ static void store_render(struct req *r, const struct ppe_err *e, int sent)
 		field_error(r, e, mine, "qty");
 		html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, issue ? "ppe.issue" : "ppe.receive"));
 	}
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/ppe/ledger\">%s</a></p><script src=\"%s\" defer></script>",
+		    T(r, "ppe.ledger_title"), static_url("ppe-sign.js"));
 	page_end(r);
 }
 
@@ -346,7 +365,17 @@ int ppe_page_issue(struct req *r)
 		store_refused(r, &e, 1);
 		return 0;
 	}
-	if (ppe_issue(&a, &in, &e) < 0) {
+	/* the tablet's canvas, as a PNG data URL (static/ppe-sign.js); empty: not signed here */
+	unsigned char *sig = NULL;
+	if (ppe_signature_decode(req_form(r, "signature"), &sig, &in.signature_len)) {
+		e = (struct ppe_err){422, "ppe.err.signature", "signature"};
+		store_refused(r, &e, 1);
+		return 0;
+	}
+	in.signature = sig;
+	int64_t id = ppe_issue(&a, &in, &e);
+	free(sig);
+	if (id < 0) {
 		store_refused(r, &e, 1);
 		return 0;
 	}
@@ -389,6 +418,27 @@ int ppe_page_person(struct req *r)
 	points_html(r, p);
 	page_end(r);
 	json_decref(p);
+	return 0;
+}
+
+/* POST /ppe/holdings/:id/use — one use; back to the page the tap came from */
+int ppe_page_use(struct req *r)
+{
+	int64_t id, uid = 0;
+	struct ppe_err e = {404, "error.not_found", NULL};
+	struct actor a;
+	actor_from_req(r, &a);
+	if (req_param_id(r, "id", &id) || ppe_use(&a, id, &e)) {
+		ppe_err_answer(r, &e, NULL);
+		return 0;
+	}
+	db_get_i64(r->db, &uid, "SELECT user_id FROM ppe_holdings WHERE id = ?", "I", id);
+	char path[48];
+	if (uid == r->who->user_id)
+		snprintf(path, sizeof path, "/ppe");
+	else
+		snprintf(path, sizeof path, "/ppe/people/%lld", (long long)uid);
+	redirect_done(r, path, "used");
 	return 0;
 }
 
@@ -531,6 +581,15 @@ int ppe_page_decide(struct req *r)
 	return 0;
 }
 
+/* the pages where the safety department edits each part of the catalogue */
+static void ppe_admin_links(struct req *r)
+{
+	html_printf(&r->out, "<p class=\"ppe-nav ppe-admin-nav\"><a class=\"button\" href=\"/ppe/admin/items\">%s</a>"
+		    " <a class=\"button\" href=\"/ppe/admin/positions\">%s</a> <a class=\"button\" href=\"/ppe/admin/permit-items\">%s</a>"
+		    " <a class=\"button\" href=\"/ppe/admin/rewards\">%s</a></p>", T(r, "ppe.admin.items"), T(r, "ppe.admin.positions"),
+		    T(r, "ppe.admin.permit_items"), T(r, "ppe.admin.rewards"));
+}
+
 int ppe_page_catalogue(struct req *r)
 {
 	json_t *c = ppe_catalogue_json(r), *x;
@@ -538,6 +597,7 @@ int ppe_page_catalogue(struct req *r)
 	page_begin(r, T(r, "ppe.catalogue_title"));
 	html_printf(&r->out, "<h1>%s</h1><p class=\"hint\">%s</p><section class=\"card\"><h2>%s</h2><ul class=\"list ppe-items\">",
 		    T(r, "ppe.catalogue_title"), T(r, "ppe.catalogue_hint"), T(r, "ppe.items"));
+	ppe_admin_links(r);
 	json_array_foreach(json_object_get(c, "items"), i, x) {
 		html_printf(&r->out, "<li><strong>%s</strong> · %s · %s<br><span class=\"hint\">", jstr(x, "name"), jstr(x, "standard"),
 			    jstr(x, "protection_class"));

@@ -41,11 +41,33 @@ int ppe_page_issue(struct req *r);
 int ppe_page_receive(struct req *r);
 int ppe_page_person(struct req *r);
 int ppe_page_end(struct req *r);
+int ppe_page_use(struct req *r);
 int ppe_page_unequipped(struct req *r);
 int ppe_page_statement(struct req *r);
 int ppe_page_award(struct req *r);
 int ppe_page_approvals(struct req *r);
 int ppe_page_decide(struct req *r);
 int ppe_page_catalogue(struct req *r);
+
+/* the safety department's pages (ppe_admin_web.c) */
+#define PPE_ADMIN_DECL(pfx)                                                                      \
+	int pfx##_list(struct req *r);                                                          \
+	int pfx##_new(struct req *r);                                                           \
+	int pfx##_create(struct req *r);                                                        \
+	int pfx##_edit(struct req *r);                                                          \
+	int pfx##_update(struct req *r);                                                        \
+	int pfx##_deact(struct req *r);
+PPE_ADMIN_DECL(ppe_adm_item)
+PPE_ADMIN_DECL(ppe_adm_pi)
+PPE_ADMIN_DECL(ppe_adm_reward)
+int ppe_adm_positions(struct req *r);
+/* the issue ledger (ppe_ledger_web.c) */
+int ppe_page_ledger(struct req *r);
+int ppe_api_ledger(struct req *r);
+int ppe_page_signature(struct req *r);
+int ppe_ledger_xlsx(struct req *r);
+int ppe_ledger_pdf(struct req *r);
+int ppe_adm_position(struct req *r);
+int ppe_adm_position_save(struct req *r);
 
 #endif
