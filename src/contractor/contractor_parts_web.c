@@ -213,6 +213,23 @@ static int person_check(struct req *r, const struct contractor_row *k, int64_t i
 	return 0;
 }
 
+/*
+ * A worker without a login still has to be named on a permit, and permit_workers names
+ * accounts: give the person an account that cannot sign in — no roles, and a password field
+ * that is no argon2 hash, so auth_verify_password() never matches it — named after the person
+ * row. The permit pickers list it like any other person, and cert_may_operate() (which asks
+ * contractor_may_operate() first) still refuses it while its contractor is suspended.
+ */
+static int sign_less_account(struct req *r, int64_t pid, const char *name, int64_t unit)
+{
+	int64_t now = clock_now();
+	if (db_exec(r->db, "INSERT INTO users (username, name, unit_id, password_hash, must_change_password, created_at,"
+			   " updated_at) VALUES (?, ?, ?, '!no-sign-in', 0, ?, ?)",
+		    "ttIII", arena_printf(&r->arena, "contractor-person-%lld", (long long)pid), name, unit, now, now) != DB_OK)
+		return DB_ERROR;
+	return db_exec(r->db, "UPDATE persons SET user_id = ? WHERE id = ?", "II", db_last_id(r->db), pid);
+}
+
 static int64_t person_store(struct req *r, const struct contractor_row *k, int64_t item, const struct form *f,
 			    struct strbuf *sum)
 {
@@ -234,6 +251,8 @@ static int64_t person_store(struct req *r, const struct contractor_row *k, int64
 			    clock_now()) != DB_OK)
 			return -1;
 		pid = db_last_id(r->db);
+		if (!uid && sign_less_account(r, pid, name, unit) != DB_OK)
+			return -1;
 	}
 	if (db_exec(r->db, "INSERT INTO contractor_people (contractor_id, person_id, job, entry_until, created_at)"
 			   " VALUES (?, ?, ?, ?, ?)", "IItII", contractor_row_id(k), pid, form_get(f, "job")->text, until,
@@ -712,6 +731,10 @@ static void settings_render(struct req *r, const struct form *f)
 
 static int settings_get(struct req *r)
 {
+	if (r->is_api) {
+		resp_json(r, 200, json_pack("{s:i}", "threshold", contractor_threshold(r->db)));
+		return 0;
+	}
 	const char *t[1] = {arena_printf(&r->arena, "%d", contractor_threshold(r->db))};
 	struct form f;
 	form_init(r, &f, setting_fields, t, NULL);
@@ -723,6 +746,10 @@ static int settings_post(struct req *r)
 {
 	struct form f;
 	form_read(r, &f, setting_fields, NULL, NULL);
+	if (form_failed(&f) && r->is_api) {
+		form_api_invalid(r, &f.err);
+		return 0;
+	}
 	if (form_failed(&f)) {
 		r->status = FORM_STATUS_INVALID;
 		settings_render(r, &f);
@@ -742,7 +769,10 @@ static int settings_post(struct req *r)
 		form_unavailable(r);
 		return 0;
 	}
-	resp_redirect(r, "/contractors");
+	if (r->is_api)
+		resp_json(r, 200, json_pack("{s:i}", "threshold", (int)form_get(&f, "threshold")->num));
+	else
+		resp_redirect(r, "/contractors");
 	return 0;
 }
 
@@ -762,6 +792,9 @@ const struct route contractor_routes[] = {
 	{"POST", "/contractors/:id/people/:item", entry_post, "contractor.manage", 0, "Renew a person's entry permission"},
 	{"GET", "/contractors/:id/hazards/new", hazard_new, "contractor.manage", 0, "Link a hazard found in its work: the form"},
 	{"POST", "/contractors/:id/hazards", hazard_create, "contractor.manage", 0, "Link a hazard found in its work"},
+	/* the threshold as JSON; before /api/v1/contractors/:id, which would take "settings" as an id */
+	{"GET", "/api/v1/contractors/settings", settings_get, "contractor.manage", ROUTE_API, "The yearly rating's threshold"},
+	{"PUT", "/api/v1/contractors/settings", settings_post, "contractor.manage", ROUTE_API, "Set the yearly rating's threshold (0–100)"},
 	ENTITY_API_ROUTES("/api/v1/contractors", "contractor.view", "contractor.manage", "Contractor", contractor_api_list,
 			  contractor_api_get, contractor_api_create, contractor_api_update, contractor_api_deactivate),
 	{"POST", "/api/v1/contractors/ratings/:permit", rating_post, "permit.guard", ROUTE_API, "Score a closed permit's work (guardian)"},
