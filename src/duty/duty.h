@@ -75,6 +75,9 @@ void duty_radar_svg(struct strbuf *out, const struct duty_line *v, int n);
 
 /* jobs, demo, pages */
 int duty_sched_run(struct db *c, int64_t now);	/* 沉默即同意: agree proposals nobody objected to */
+/* the group and its thread drawn on a hazard's page (hazard.h; src/modules.c hands it over) */
+struct hazard_section;
+extern const struct hazard_section duty_hazard_section;
 int duty_demo_load(struct db *c);
 int64_t duty_todo_letters(struct req *r);
 int64_t duty_todo_resolutions(struct req *r);

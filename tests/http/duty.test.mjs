@@ -29,6 +29,9 @@ after(async () => {
 });
 
 const me = async (c) => (await c.get('/api/v1/me')).json;
+// the inbox notifications of c whose title holds `title` (and whose body holds `body`)
+const told = async (c, title, body = '') =>
+  (await c.get('/api/v1/inbox?per_page=100')).json.items.filter((n) => n.title.includes(title) && (n.body ?? '').includes(body));
 
 test('letters are signed level by level with the password; the level above sees who has not signed', async () => {
   const u001 = await me(member);
@@ -144,7 +147,8 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   const add = await director.postJson(`/api/v1/duty/hazards/${hz.id}/members`, { user_id: String(s.id) });
   assert.equal(add.status, 201, add.text);
   // the group crosses departments: the equipment manager, outside the director's workshop
-  const eq = await me(await api('shebei'));
+  const eqm = await api('shebei');
+  const eq = await me(eqm);
   assert.equal((await director.postJson(`/api/v1/duty/hazards/${hz.id}/members`, { user_id: eq.id })).status, 201);
   const t1 = T0 + 600;
   await setClock(srv, t1);
@@ -153,11 +157,30 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   const b = await director.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'proposal', body: '外委单位施工' });
   const [pa, pb] = b.json.posts.filter((p) => p.kind === 'proposal').slice(-2);
   assert.equal(pa.deadline, t1 + 24 * H);
-  // a refused post on the page keeps the text
+  // the members are told of each proposal, in their inbox (and through the outbox); the proposer is not
+  assert.equal((await told(safety, '协同任务组有新提议', '周六停车更换阀门')).length, 1);
+  assert.equal((await told(safety, '协同任务组有新提议', '外委单位施工')).length, 1);
+  assert.equal((await told(director, '协同任务组有新提议')).length, 0);
+  // the group and its thread are drawn on the hazard's own page, its forms posting from there
   const dweb = srv.client();
   await dweb.login('ws1zhuren');
+  const hp = await dweb.get(`/hazards/${hz.id}`);
+  assert.equal(hp.status, 200);
+  const sec = hp.text.slice(hp.text.indexOf('<section class="card duty-cowork" id="duty-cowork">'));
+  assert.ok(sec.length < hp.text.length, 'the co-working section is on the hazard page');
+  assert.match(sec, /周六停车更换阀门/);
+  assert.match(sec, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/posts"`));
+  assert.match(sec, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/members"`));
+  const old = await dweb.get(`/duties/hazards/${hz.id}`);
+  assert.equal(old.status, 303);
+  assert.equal(old.location, `/hazards/${hz.id}#duty-cowork`);
+  const sent = await dweb.post(`/duties/hazards/${hz.id}/posts`, { kind: 'comment', body: '已通知电气车间' });
+  assert.equal(sent.status, 303);
+  assert.equal(sent.location, `/hazards/${hz.id}#duty-cowork`);
+  // a refused post comes back on the hazard's page with the message under its field and the text kept
   const bad = await dweb.post(`/duties/hazards/${hz.id}/posts`, { kind: 'vote', body: '先评估再定方案' });
   assert.equal(bad.status, 422);
+  assert.match(bad.text, /<section class="card hz-detail">/);
   assert.match(bad.text, /id="err-kind"/);
   assert.match(bad.text, />先评估再定方案<\/textarea>/);
   // a worker outside the group may not object
@@ -172,11 +195,23 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   let posts = obj.json.posts;
   assert.equal(posts.find((p) => p.id === pa.id).outcome, 'open');
   assert.equal(posts.find((p) => p.id === pb.id).outcome, 'objected');
+  // the proposer and the other members are told it was objected to (not the objector)
+  assert.equal((await told(director, '协同任务组提议被提出异议', '需先办理作业票')).length, 1);
+  assert.equal((await told(await api('shebei'), '协同任务组提议被提出异议')).length, 1);
+  assert.equal((await told(safety, '协同任务组提议被提出异议')).length, 0);
   // 24 hours and a minute on: the job agrees the first
   await setClock(srv, t1 + 24 * H + 60);
   await tick(srv);
   [director, safety, auditor] = await Promise.all(['ws1zhuren', 'ws1anquan', 'auditor'].map(api));
+  await tick(srv);	// a second run tells nobody twice
   posts = (await director.get(`/api/v1/duty/hazards/${hz.id}`)).json.posts;
+  // agreed by silence: everyone in the group is told, the proposer too, once
+  const eqm2 = await api('shebei');
+  for (const c of [director, safety, eqm2]) {
+    const n = await told(c, '协同任务组提议无人异议', '周六停车更换阀门');
+    assert.equal(n.length, 1);
+    assert.equal(n[0].link, `/hazards/${hz.id}#duty-cowork`);
+  }
   const agreed = posts.find((p) => p.id === pa.id);
   assert.equal(agreed.outcome, 'agreed');
   assert.equal(agreed.decided_at, t1 + 24 * H + 60);
