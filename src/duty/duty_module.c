@@ -57,7 +57,7 @@ static const struct module_todo todo[] = {
 #define ITEM_REQ \
 	"{\"type\":\"object\",\"required\":[\"position_id\",\"title\"],\"properties\":{\"position_id\":{\"type\":\"integer\"}," \
 	"\"title\":{\"type\":\"string\",\"maxLength\":120},\"measure\":{\"enum\":[\"none\",\"checks\",\"hazards\",\"training\",\"meetings\"]}," \
-	"\"frequency\":{\"enum\":[\"week\",\"month\"]},\"target\":{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":true}}}"
+	"\"frequency\":{\"enum\":[\"week\",\"month\"]},\"target\":{\"type\":\"number\",\"minimum\":0.1,\"maximum\":1000}}}"
 #define POST_REQ \
 	"{\"type\":\"object\",\"required\":[\"kind\",\"body\"],\"properties\":{\"kind\":{\"enum\":[\"comment\",\"proposal\",\"objection\"]}," \
 	"\"body\":{\"type\":\"string\",\"maxLength\":2000},\"proposal_id\":{\"type\":\"integer\"}}}"

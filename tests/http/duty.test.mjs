@@ -139,6 +139,64 @@ test('evaluation: figures from the records, drill-down to exactly them, declarat
   for (let i = 1; i < rk.length; i++) assert.ok(rk[i - 1].fulfil >= rk[i].fulfil);
 });
 
+// the text of the field-error span for a field, or null
+const errorOf = (html, field) => {
+  const m = new RegExp(`<span class="field-error" id="err-${field}">([^<]*)</span>`).exec(html);
+  return m ? m[1] : null;
+};
+
+test('duty item, meeting and resolution forms: a refusal comes back with the message under its field and what was typed, nothing stored', async () => {
+  const keeper = await api('anhuan');	// the safety department keeps the lists
+  const web = srv.client();
+  await web.login('anhuan');
+  const pos = (await keeper.get('/api/v1/duty/items?per_page=1')).json.items[0].position_id;
+  const items = async () => (await keeper.get('/api/v1/duty/items?per_page=1')).json.total;
+  const n0 = await items();
+  const r1 = await web.post('/duties/items', { position_id: String(pos), title: '每月检查消防设施 保留', measure: 'hazards',
+    frequency: 'week', target: '150' });
+  assert.equal(r1.status, 422, r1.text.slice(0, 200));
+  assert.match(r1.text, /<form method="post" action="\/duties\/items"/, 'the lists page with its form, not an error page');
+  assert.match(errorOf(r1.text, 'target') ?? '', /^目标[:：] ?整改率/);
+  assert.match(r1.text, /name="title" value="每月检查消防设施 保留"/);
+  assert.match(r1.text, /<option value="hazards" selected>/);
+  assert.match(r1.text, /<option value="week" selected>/);
+  assert.match(r1.text, /name="target" value="150"/);
+  assert.match(r1.text.slice(r1.text.indexOf('id="duty-add-item"')), new RegExp(`<option value="${pos}" selected>`));
+  const r2 = await web.post('/duties/items', { position_id: String(pos), title: '', measure: 'checks', target: '2' });
+  assert.equal(r2.status, 422);
+  assert.match(errorOf(r2.text, 'title') ?? '', /^职责[:：] ?必填/);
+  assert.match(r2.text, /<option value="checks" selected>/);
+  const r3 = await keeper.postJson('/api/v1/duty/items', { position_id: pos, title: '每周巡查', measure: 'bogus' });
+  assert.equal(r3.status, 422);
+  assert.equal(r3.json.error.field, 'measure');
+  assert.equal(await items(), n0, 'nothing stored');
+  // a meeting without its unit: the meetings page again
+  const d = await me(director);
+  const meetings = async () => (await director.get('/api/v1/duty/meetings?per_page=1')).json.total;
+  const m0 = await meetings();
+  const dweb = srv.client();
+  await dweb.login('ws1zhuren');
+  const m1 = await dweb.post('/duties/meetings', { kind: 'committee', unit_id: '', title: '十二月安委会 保留' });
+  assert.equal(m1.status, 422);
+  assert.match(errorOf(m1.text, 'unit_id') ?? '', /^单位[:：] ?必填/);
+  assert.match(m1.text, /name="title" value="十二月安委会 保留"/);
+  assert.match(m1.text, /<option value="committee" selected>/);
+  assert.equal(await meetings(), m0);
+  // a resolution due in the past: the meeting's page again, the owner and the text kept
+  const mt = await director.postJson('/api/v1/duty/meetings', { kind: 'preshift', unit_id: d.unit_id, title: '班前会 表单' });
+  assert.equal(mt.status, 201, mt.text);
+  const r4 = await dweb.post(`/duties/meetings/${mt.json.id}/resolutions`, { title: '更换破损护栏 保留', owner_id: String(d.id), due: '2020-01-02' });
+  assert.equal(r4.status, 422);
+  assert.match(errorOf(r4.text, 'due') ?? '', /^完成期限[:：] ?须为今天或以后/);
+  assert.match(r4.text, /name="title" value="更换破损护栏 保留"/);
+  assert.match(r4.text.slice(r4.text.indexOf('id="duty-new-resolution"')), new RegExp(`<option value="${d.id}" selected>`));
+  assert.match(r4.text, /name="due" value="2020-01-02"/);
+  const r5 = await dweb.post(`/duties/meetings/${mt.json.id}/resolutions`, { title: '更换破损护栏 保留', owner_id: '999999', due: '2099-01-01' });
+  assert.equal(r5.status, 422);
+  assert.ok(errorOf(r5.text, 'owner_id'), 'an owner outside the scope is named');
+  assert.doesNotMatch((await dweb.get(`/duties/meetings/${mt.json.id}`)).text, /<li>更换破损护栏/, 'nothing stored');
+});
+
 test('co-working: a proposal nobody objects to within 24 h is agreed by the job, recorded as such', async () => {
   const list = (await director.get('/api/v1/hazards?per_page=50')).json.items;
   const hz = list.find((h) => h.status !== 'closed' && h.status !== 'cancelled');
