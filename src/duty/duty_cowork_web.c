@@ -352,7 +352,7 @@ int duty_api_cowork(struct req *r)
 
 /* 沉默即同意: proposals whose time passed without an objection are agreed, each recorded as
  * agreed by silence (the system's act in the audit log). Idempotent: only 'open' ones move. */
-int duty_sched_run(struct db *c, int64_t now)
+int duty_consent_run(struct db *c, int64_t now)
 {
 	int64_t ids[64], hz[64];
 	char *body[64];

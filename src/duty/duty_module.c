@@ -42,7 +42,9 @@ static const struct module_todo todo[] = {
 	"\"declared\":{\"type\":\"boolean\"},\"confirmed\":{\"type\":\"boolean\"}}}"
 #define PERSON_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"user_id\",\"month\",\"score\",\"items\"],\"properties\":{\"user_id\":{\"type\":\"integer\"}," \
-	"\"month\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"},\"items\":{\"type\":\"array\"," \
+	"\"month\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"},\"snapshot_at\":{\"type\":\"integer\"," \
+	"\"description\":\"when the closed month's evaluation was stored (UTC seconds), 0: computed from the records now\"}," \
+	"\"items\":{\"type\":\"array\"," \
 	"\"x-bounded\":\"the duties of one person's post\",\"items\":" LINE_SCHEMA "}}}"
 #define LETTER_PROPS \
 	"\"id\":{\"type\":\"integer\"},\"year\":{\"type\":\"integer\"},\"level\":{\"enum\":[\"company\",\"department\",\"team\",\"person\"]}," \

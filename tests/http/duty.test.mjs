@@ -287,3 +287,47 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   assert.ok(log.some((e) => e.action === 'agreed_by_silence' && e.username === 'system'), JSON.stringify(log));
   await setClock(srv, 0);
 });
+
+test('monthly snapshot: a closed month is stored on the first run of the next and read from it; the current month stays live', async () => {
+  const M0 = month(T0);
+  const d0 = new Date((T0 + 8 * H) * 1000);
+  const M1 = Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1) / 1000 - 8 * H;	// the next month's first minute
+  const lines = (ev) => ev.items.map((i) => `${i.item_id}:${i.records}:${i.fulfil}`);
+  // the month has ended, the job has not run: still computed from the records
+  await setClock(srv, M1 + 600);
+  let [dir, keeper] = await Promise.all(['ws1zhuren', 'anhuan'].map(api));
+  const d = await me(dir);
+  const live = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${M0}`)).json;
+  assert.equal(live.snapshot_at, 0);
+  await tick(srv);
+  const snap = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${M0}`)).json;
+  assert.equal(snap.snapshot_at, M1 + 600);
+  assert.deepEqual(lines(snap), lines(live));
+  // later the list changes: a new duty for the director's post, a measured one retired
+  const all = (await keeper.get('/api/v1/duty/items?per_page=500')).json.items;
+  const retired = all.find((i) => i.id === live.items.find((l) => l.measure === 'checks').item_id);
+  const added = await keeper.postJson('/api/v1/duty/items', { position_id: retired.position_id, title: '每月检查应急物资', measure: 'checks', target: 1 });
+  assert.equal(added.status, 201, added.text);
+  const web = srv.client();
+  await web.login('anhuan');
+  assert.equal((await web.post(`/duties/items/${retired.id}/deactivate`, {})).status, 303);
+  // a second run, hours later, stores nothing again
+  await setClock(srv, M1 + 2 * H);
+  await tick(srv);
+  [dir] = await Promise.all(['ws1zhuren'].map(api));
+  const past = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${M0}`)).json;
+  assert.equal(past.snapshot_at, M1 + 600);
+  assert.deepEqual(lines(past), lines(live), 'the closed month keeps its radar');
+  // the current month is live: the new duty is there, the retired one is not
+  const now = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${month(M1 + 600)}`)).json;
+  assert.equal(now.snapshot_at, 0);
+  assert.ok(now.items.some((i) => i.item_id === added.json.id));
+  assert.ok(!now.items.some((i) => i.item_id === retired.id));
+  // the page says the closed month is a stored one, and still draws its radar
+  const page = srv.client();
+  await page.login('ws1zhuren');
+  const html = (await page.get(`/duties/eval/${d.id}?month=${M0}`)).text;
+  assert.match(html, /class="hint duty-snapshot"/);
+  assert.match(html, /<svg class="duty-radar"/);
+  await setClock(srv, 0);
+});
