@@ -213,23 +213,6 @@ static int person_check(struct req *r, const struct contractor_row *k, int64_t i
 	return 0;
 }
 
-/*
- * A worker without a login still has to be named on a permit, and permit_workers names
- * accounts: give the person an account that cannot sign in — no roles, and a password field
- * that is no argon2 hash, so auth_verify_password() never matches it — named after the person
- * row. The permit pickers list it like any other person, and cert_may_operate() (which asks
- * contractor_may_operate() first) still refuses it while its contractor is suspended.
- */
-static int sign_less_account(struct req *r, int64_t pid, const char *name, int64_t unit)
-{
-	int64_t now = clock_now();
-	if (db_exec(r->db, "INSERT INTO users (username, name, unit_id, password_hash, must_change_password, created_at,"
-			   " updated_at) VALUES (?, ?, ?, '!no-sign-in', 0, ?, ?)",
-		    "ttIII", arena_printf(&r->arena, "contractor-person-%lld", (long long)pid), name, unit, now, now) != DB_OK)
-		return DB_ERROR;
-	return db_exec(r->db, "UPDATE persons SET user_id = ? WHERE id = ?", "II", db_last_id(r->db), pid);
-}
-
 static int64_t person_store(struct req *r, const struct contractor_row *k, int64_t item, const struct form *f,
 			    struct strbuf *sum)
 {
@@ -251,7 +234,7 @@ static int64_t person_store(struct req *r, const struct contractor_row *k, int64
 			    clock_now()) != DB_OK)
 			return -1;
 		pid = db_last_id(r->db);
-		if (!uid && sign_less_account(r, pid, name, unit) != DB_OK)
+		if (!uid && contractor_sign_less_account(r->db, pid, name, unit, clock_now()) != 0)
 			return -1;
 	}
 	if (db_exec(r->db, "INSERT INTO contractor_people (contractor_id, person_id, job, entry_until, created_at)"
