@@ -254,7 +254,7 @@ int duty_cowork_member(struct req *r)
 	if (!us || text_parse_i64(us, &uid) ||
 	    db_get_i64(r->db, &one, "SELECT 1 FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = ? AND u.active = 1"
 				    " AND un.path LIKE ?", "It", uid, auth_company_pattern(r)) != 1)
-		return duty_fail(r, 422, "duty.err.user", "user_id"), 0;
+		return refuse_post(r, id, member, 422, "duty.err.user", "user_id");
 	char sum[64];
 	snprintf(sum, sizeof sum, "member user %lld", (long long)uid);
 	if (db_begin(r->db) != DB_OK ||

@@ -241,6 +241,10 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   assert.match(bad.text, /<section class="card hz-detail">/);
   assert.match(bad.text, /id="err-kind"/);
   assert.match(bad.text, />先评估再定方案<\/textarea>/);
+  const nobody = await dweb.post(`/duties/hazards/${hz.id}/members`, { user_id: '999999' });
+  assert.equal(nobody.status, 422);
+  assert.match(nobody.text, /<section class="card hz-detail">/);
+  assert.match(nobody.text, /id="err-user_id"/);
   // a worker outside the group may not object
   assert.equal((await worker.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'objection', body: '不同意', proposal_id: String(pb.id) })).status, 404);
   // 23 hours on: still open; the safety officer objects to the second
