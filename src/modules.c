@@ -62,7 +62,11 @@ const struct module *const anquan_modules[] = {
 	NULL,
 };
 
+/* the sections other modules draw on a hazard's page (hazard.h) */
+static const struct hazard_section *const hazard_sections[] = {&duty_hazard_section, NULL};
+
 int modules_register(void)
 {
+	hazard_sections_set(hazard_sections);
 	return module_registry_set(anquan_modules);
 }

@@ -312,3 +312,22 @@ int contractor_sched_run(struct db *c, int64_t now)
 		return -1;
 	return sent + rated;
 }
+
+/*
+ * A worker without a login still has to be named on a permit, and permit_workers names
+ * accounts: give the person an account that cannot sign in — no roles, and a password field
+ * that is no argon2 hash, so auth_verify_password() never matches it — named after the person
+ * row. The permit pickers list it like any other person, and cert_may_operate() (which asks
+ * contractor_may_operate() first) still refuses it while its contractor is suspended.
+ */
+int contractor_sign_less_account(struct db *c, int64_t person_id, const char *name, int64_t unit_id, int64_t now)
+{
+	char username[48];
+	snprintf(username, sizeof username, "contractor-person-%lld", (long long)person_id);
+	if (db_exec(c, "INSERT INTO users (username, name, unit_id, password_hash, must_change_password, created_at,"
+		       " updated_at) VALUES (?, ?, ?, '!no-sign-in', 0, ?, ?)", "ttIII", username, name, unit_id, now, now) != DB_OK ||
+	    db_exec(c, "UPDATE persons SET user_id = ? WHERE id = ? AND user_id IS NULL", "II", db_last_id(c), person_id) != DB_OK ||
+	    db_changes(c) != 1)
+		return -1;
+	return 0;
+}

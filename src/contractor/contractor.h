@@ -58,6 +58,10 @@ int64_t contractor_of_permit(struct db *c, int64_t permit_id);
 /* The rating block on a closed permit's page: the guardian's form, or the score given. */
 void contractor_permit_panel(struct req *r, int64_t permit_id, int64_t guardian_id, int closed);
 
+/* Give a person row without a login an account that cannot sign in (no roles, no password
+ * hash), so that a permit can name the person; inside a transaction. 0, or -1. */
+int contractor_sign_less_account(struct db *c, int64_t person_id, const char *name, int64_t unit_id, int64_t now);
+
 /* scheduler: expiry reminders and the year-end rating */
 int contractor_sched_run(struct db *c, int64_t now);
 /* "waiting for me": contractors in scope with something expiring (the list ?todo=expiring) */

@@ -75,12 +75,15 @@ int contractor_demo_load(struct db *c)
 	for (int i = 0; i < n; i++)
 		if (person(c, k1, ids[i], i == 0 ? "焊工" : i == 1 ? "电工" : "安装工", i == 0 ? today + 12 : today + 120))
 			return -1;
-	/* 恒安's two workers, without logins */
+	/* 恒安's two workers, without logins: accounts that cannot sign in name them on permits,
+	 * where the suspension refuses them */
 	static const char *const hengan_people[] = {"钱永福", "孔令军"};
 	for (int i = 0; i < 2; i++) {
+		int64_t pid;
 		if (db_exec(c, "INSERT INTO persons (name, employer, contractor, unit_id, created_at) VALUES (?, ?, 1, ?, ?)",
 			    "ttII", hengan_people[i], hengan, hse ? hse : unit, clock_now()) != DB_OK ||
-		    person(c, k2, db_last_id(c), i ? "保温工" : "防腐工", today + 60))
+		    (pid = db_last_id(c), contractor_sign_less_account(c, pid, hengan_people[i], hse ? hse : unit, clock_now())) ||
+		    person(c, k2, pid, i ? "保温工" : "防腐工", today + 60))
 			return -1;
 	}
 	/* last year's ratings: 华建 good, 恒安 below the threshold (hence its suspension) */

@@ -56,8 +56,16 @@ static const struct module_todo todo[] = {
 	"\"qualifications\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"people\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}," \
 	"\"years\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}"
 
+/* the yearly score below which a contractor is suspended for the next year */
+#define THRESHOLD_REQ \
+	"{\"type\":\"object\",\"required\":[\"threshold\"],\"properties\":{\"threshold\":{\"type\":\"integer\"," \
+	"\"minimum\":0,\"maximum\":100}}}"
+#define THRESHOLD THRESHOLD_REQ
+
 static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/contractors/ratings/:permit", RATING_REQ, RATING_RESP},
+	{"GET", "/api/v1/contractors/settings", NULL, THRESHOLD},
+	{"PUT", "/api/v1/contractors/settings", THRESHOLD_REQ, THRESHOLD},
 	{"POST", "/api/v1/contractors/:id/quals", QUAL_REQ, CONTRACTOR_RESP},
 	{"POST", "/api/v1/contractors/:id/people", PERSON_REQ, CONTRACTOR_RESP},
 	{"POST", "/api/v1/contractors/:id/people/:item", ENTRY_REQ, CONTRACTOR_RESP},

@@ -234,6 +234,8 @@ static int64_t person_store(struct req *r, const struct contractor_row *k, int64
 			    clock_now()) != DB_OK)
 			return -1;
 		pid = db_last_id(r->db);
+		if (!uid && contractor_sign_less_account(r->db, pid, name, unit, clock_now()) != 0)
+			return -1;
 	}
 	if (db_exec(r->db, "INSERT INTO contractor_people (contractor_id, person_id, job, entry_until, created_at)"
 			   " VALUES (?, ?, ?, ?, ?)", "IItII", contractor_row_id(k), pid, form_get(f, "job")->text, until,
@@ -712,6 +714,10 @@ static void settings_render(struct req *r, const struct form *f)
 
 static int settings_get(struct req *r)
 {
+	if (r->is_api) {
+		resp_json(r, 200, json_pack("{s:i}", "threshold", contractor_threshold(r->db)));
+		return 0;
+	}
 	const char *t[1] = {arena_printf(&r->arena, "%d", contractor_threshold(r->db))};
 	struct form f;
 	form_init(r, &f, setting_fields, t, NULL);
@@ -723,6 +729,10 @@ static int settings_post(struct req *r)
 {
 	struct form f;
 	form_read(r, &f, setting_fields, NULL, NULL);
+	if (form_failed(&f) && r->is_api) {
+		form_api_invalid(r, &f.err);
+		return 0;
+	}
 	if (form_failed(&f)) {
 		r->status = FORM_STATUS_INVALID;
 		settings_render(r, &f);
@@ -742,7 +752,10 @@ static int settings_post(struct req *r)
 		form_unavailable(r);
 		return 0;
 	}
-	resp_redirect(r, "/contractors");
+	if (r->is_api)
+		resp_json(r, 200, json_pack("{s:i}", "threshold", (int)form_get(&f, "threshold")->num));
+	else
+		resp_redirect(r, "/contractors");
 	return 0;
 }
 
@@ -762,6 +775,9 @@ const struct route contractor_routes[] = {
 	{"POST", "/contractors/:id/people/:item", entry_post, "contractor.manage", 0, "Renew a person's entry permission"},
 	{"GET", "/contractors/:id/hazards/new", hazard_new, "contractor.manage", 0, "Link a hazard found in its work: the form"},
 	{"POST", "/contractors/:id/hazards", hazard_create, "contractor.manage", 0, "Link a hazard found in its work"},
+	/* the threshold as JSON; before /api/v1/contractors/:id, which would take "settings" as an id */
+	{"GET", "/api/v1/contractors/settings", settings_get, "contractor.manage", ROUTE_API, "The yearly rating's threshold"},
+	{"PUT", "/api/v1/contractors/settings", settings_post, "contractor.manage", ROUTE_API, "Set the yearly rating's threshold (0–100)"},
 	ENTITY_API_ROUTES("/api/v1/contractors", "contractor.view", "contractor.manage", "Contractor", contractor_api_list,
 			  contractor_api_get, contractor_api_create, contractor_api_update, contractor_api_deactivate),
 	{"POST", "/api/v1/contractors/ratings/:permit", rating_post, "permit.guard", ROUTE_API, "Score a closed permit's work (guardian)"},

@@ -69,12 +69,26 @@ struct duty_line {
 /* The person's duties for the month with their figures; *out malloc'd (duty_lines_free).
  * Returns the count (0: the position has no list), or -1. *score: the mean fulfilment. */
 int duty_eval_person(struct db *c, int64_t user_id, int yyyymm, int64_t now, struct duty_line **out, int *score);
+/* The same computed from the records whatever the month (what a snapshot stores). */
+int duty_eval_person_live(struct db *c, int64_t user_id, int yyyymm, int64_t now, struct duty_line **out, int *score);
 void duty_lines_free(struct duty_line *v, int n);
+
+/* Monthly snapshots (duty_snapshot.c): a closed month's evaluation stored once on its first
+ * scheduler run of the next month; duty_eval_person() reads a closed month from it. */
+int duty_snapshot_month(struct db *c, int yyyymm, int64_t now);	/* 1 taken, 0 already there, -1 */
+int duty_snapshot_run(struct db *c, int64_t now);	/* the month before now's */
+int64_t duty_snapshot_taken(struct db *c, int yyyymm);	/* when it was taken, 0 none */
+/* A person's stored lines of a month: the count, -1 on error, -2 when the month has none. */
+int duty_snapshot_lines(struct db *c, int64_t user_id, int yyyymm, struct duty_line **out, int *score);
 /* The radar chart of a person's lines, as SVG (labels escaped). */
 void duty_radar_svg(struct strbuf *out, const struct duty_line *v, int n);
 
 /* jobs, demo, pages */
-int duty_sched_run(struct db *c, int64_t now);	/* 沉默即同意: agree proposals nobody objected to */
+int duty_sched_run(struct db *c, int64_t now);	/* the job: both below */
+int duty_consent_run(struct db *c, int64_t now);	/* 沉默即同意: agree proposals nobody objected to */
+/* the group and its thread drawn on a hazard's page (hazard.h; src/modules.c hands it over) */
+struct hazard_section;
+extern const struct hazard_section duty_hazard_section;
 int duty_demo_load(struct db *c);
 int64_t duty_todo_letters(struct req *r);
 int64_t duty_todo_resolutions(struct req *r);

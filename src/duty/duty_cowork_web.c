@@ -18,6 +18,8 @@
 #include "base/text.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
+#include "notify/notify.h"
+#include "base/strbuf.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -68,14 +70,15 @@ static int hazard_arg(struct req *r, int64_t *id, char **title, int *member)
 	return ok ? 0 : -1;
 }
 
-/* The group and thread of hazard id; e: a refused post, drawn again with what was typed. */
-static void cowork_render(struct req *r, int64_t id, const char *title, int member, const struct form_err *e)
+/* The group and thread of hazard id, as a section (on the hazard's page, and on this
+ * module's own page for a member who does not see the hazard otherwise); e: a refused post,
+ * drawn again with the message and what was typed. */
+static void cowork_section(struct req *r, int64_t id, const struct form_err *e)
 {
 	int64_t now = clock_now();
-	int lead = auth_has(r, "duty.cowork");
-	page_begin(r, T(r, "duty.cowork"));
-	html_printf(&r->out, "<h1>%s</h1><p><a href=\"/hazards/%D\">%s</a></p><p class=\"hint\">%s</p><section class=\"card\"><h2>%s</h2>"
-		    "<ul class=\"list duty-members\">", T(r, "duty.cowork"), id, title, T(r, "duty.cowork_hint"), T(r, "duty.members"));
+	int lead = auth_has(r, "duty.cowork"), member = is_member(r, id);
+	html_printf(&r->out, "<section class=\"card duty-cowork\" id=\"duty-cowork\"><h2>%s</h2><p class=\"hint\">%s</p><h3>%s</h3>"
+		    "<ul class=\"list duty-members\">", T(r, "duty.cowork"), T(r, "duty.cowork_hint"), T(r, "duty.members"));
 	struct db_stmt *st = db_query(r->db, "SELECT u.name, un.name FROM duty_group_members m JOIN users u ON u.id = m.user_id"
 				      " JOIN units un ON un.id = u.unit_id WHERE m.hazard_id = ? ORDER BY m.created_at, u.id", "I", id);
 	while (st && db_step(st) == 1)
@@ -90,7 +93,7 @@ static void cowork_render(struct req *r, int64_t id, const char *title, int memb
 						  auth_company_pattern(r)), 0);
 		html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "duty.add"));
 	}
-	html_printf(&r->out, "</section><section class=\"card\"><h2>%s</h2><ol class=\"duty-thread\">", T(r, "duty.thread"));
+	html_printf(&r->out, "<h3>%s</h3><ol class=\"duty-thread\">", T(r, "duty.thread"));
 	st = db_query(r->db, "SELECT p.id, p.kind, p.body, u.name, p.created_at, p.outcome, p.deadline, p.user_id, COALESCE(p.proposal_id, 0)"
 			     " FROM duty_posts p JOIN users u ON u.id = p.user_id WHERE p.hazard_id = ? ORDER BY p.id LIMIT 500", "I", id);
 	while (st && db_step(st) == 1) {
@@ -128,10 +131,35 @@ static void cowork_render(struct req *r, int64_t id, const char *title, int memb
 			    consent_hours(r->db), T(r, "duty.send"));
 	}
 	html_printf(&r->out, "</section>");
+}
+
+static void section_draw(struct req *r, int64_t id, const void *again)
+{
+	cowork_section(r, id, again);
+}
+
+/* drawn on the hazard's page (hazard.h, set by src/modules.c) */
+const struct hazard_section duty_hazard_section = {"duty.view", section_draw};
+
+/* may the caller read the hazard itself (then the group lives on its page)? */
+static int sees_hazard(struct req *r, int64_t id)
+{
+	struct actor a;
+	actor_from_req(r, &a);
+	return hazard_visible(&a, id);
+}
+
+/* this module's own page of the group: for a member from another department who does not
+ * see the hazard itself (the group crosses departments) */
+static void cowork_page_render(struct req *r, int64_t id, const char *title, const struct form_err *e)
+{
+	page_begin(r, T(r, "duty.cowork"));
+	html_printf(&r->out, "<h1>%s</h1><p>%s</p>", T(r, "duty.cowork"), title);
+	cowork_section(r, id, e);
 	page_end(r);
 }
 
-/* GET /duties/hazards/:id */
+/* GET /duties/hazards/:id: the hazard's page, where the group is drawn; else the group alone */
 int duty_cowork_page(struct req *r)
 {
 	int64_t id;
@@ -139,22 +167,31 @@ int duty_cowork_page(struct req *r)
 	int member;
 	if (hazard_arg(r, &id, &title, &member))
 		return 0;
-	cowork_render(r, id, title, member, NULL);
+	if (sees_hazard(r, id)) {
+		resp_redirect(r, arena_printf(&r->arena, "/hazards/%lld#duty-cowork", (long long)id));
+		return 0;
+	}
+	cowork_page_render(r, id, title, NULL);
 	return 0;
 }
 
 /* a refused post: the API's error, or the page again with the message and what was typed */
 static int refuse_post(struct req *r, int64_t id, int member, int status, const char *key, const char *field)
 {
+	(void)member;
 	if (r->is_api) {
 		duty_fail(r, status, key, field);
 		return 0;
 	}
+	struct form_err *e = arena_alloc(&r->arena, sizeof *e);
+	e->field = field ? field : "proposal_id";
+	e->msg = T(r, key);
+	if (sees_hazard(r, id))
+		return hazard_page_again(r, id, status, &duty_hazard_section, e);
 	char *title = NULL;
 	db_get_text(r->db, &title, "SELECT number || ' ' || description FROM hazards WHERE id = ?", "I", id);
-	struct form_err e = {field ? field : "proposal_id", T(r, key)};
 	r->status = status;
-	cowork_render(r, id, title ? arena_strdup(&r->arena, title) : "", member, &e);
+	cowork_page_render(r, id, title ? arena_strdup(&r->arena, title) : "", e);
 	free(title);
 	return 0;
 }
@@ -162,11 +199,47 @@ static int refuse_post(struct req *r, int64_t id, int member, int status, const 
 static int done(struct req *r, int64_t id, int status)
 {
 	if (!r->is_api) {
-		resp_redirect(r, arena_printf(&r->arena, "/duties/hazards/%lld", (long long)id));
+		resp_redirect(r, sees_hazard(r, id) ? arena_printf(&r->arena, "/hazards/%lld#duty-cowork", (long long)id)
+						    : arena_printf(&r->arena, "/duties/hazards/%lld", (long long)id));
 		return 0;
 	}
 	r->status = status;
 	return duty_api_cowork(r);
+}
+
+/*
+ * Tell the group of a step of its thread (a proposal made, objected to, or agreed by
+ * silence): each member and the proposer, but not `except` (who acted), in their own
+ * language, once per post, step and person (the dedup key, so a job run twice tells once).
+ * Inside the caller's transaction. <0 on error.
+ */
+static int tell_group(struct db *c, int64_t hazard, int64_t proposal, int64_t except, const char *title_key,
+		      const char *step, const char *body)
+{
+	int64_t to[64];
+	int n = 0;
+	struct db_stmt *st = db_query(c, "SELECT user_id FROM duty_group_members WHERE hazard_id = ?1"
+					 " UNION SELECT user_id FROM duty_posts WHERE id = ?2 ORDER BY 1 LIMIT 64", "II", hazard, proposal);
+	while (st && db_step(st) == 1)
+		if (db_col_i64(st, 0) != except)
+			to[n++] = db_col_i64(st, 0);
+	db_done(c, st);
+	if (!st)
+		return -1;
+	char *number = NULL;
+	db_get_text(c, &number, "SELECT number FROM hazards WHERE id = ?", "I", hazard);
+	char link[64];
+	snprintf(link, sizeof link, "/hazards/%lld#duty-cowork", (long long)hazard);
+	int rc = 0;
+	for (int i = 0; i < n && rc >= 0; i++) {
+		char key[96];
+		snprintf(key, sizeof key, "duty:post:%lld:%s:%lld", (long long)proposal, step, (long long)to[i]);
+		struct notify_msg m = {.kind = "duty_cowork", .title_key = title_key, .subject = number, .body = body,
+				       .link = link, .dedup_key = key};
+		rc = notify_send(c, to[i], &m);
+	}
+	free(number);
+	return rc < 0 ? -1 : 0;
 }
 
 /* POST /duties/hazards/:id/members {user_id} (duty.cowork) */
@@ -181,7 +254,7 @@ int duty_cowork_member(struct req *r)
 	if (!us || text_parse_i64(us, &uid) ||
 	    db_get_i64(r->db, &one, "SELECT 1 FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = ? AND u.active = 1"
 				    " AND un.path LIKE ?", "It", uid, auth_company_pattern(r)) != 1)
-		return duty_fail(r, 422, "duty.err.user", "user_id"), 0;
+		return refuse_post(r, id, member, 422, "duty.err.user", "user_id");
 	char sum[64];
 	snprintf(sum, sizeof sum, "member user %lld", (long long)uid);
 	if (db_begin(r->db) != DB_OK ||
@@ -239,6 +312,10 @@ int duty_cowork_post(struct req *r)
 	}
 	char sum[96];
 	snprintf(sum, sizeof sum, "hazard %lld: %s%s", (long long)id, kind, pid ? arena_printf(&r->arena, " to proposal %lld", (long long)pid) : "");
+	if (rc == DB_OK && !strcmp(kind, "proposal"))
+		rc = tell_group(r->db, id, post, r->who->user_id, "duty.n.proposal", "proposal", body) < 0 ? DB_ERROR : DB_OK;
+	else if (rc == DB_OK && pid)
+		rc = tell_group(r->db, id, pid, r->who->user_id, "duty.n.objected", "objected", body) < 0 ? DB_ERROR : DB_OK;
 	if (rc != DB_OK || audit_req(r, "duty_post", post, kind, sum) != DB_OK ||
 	    (pid && audit_req(r, "duty_post", pid, "objected", "an objection within the time") != DB_OK) || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -275,31 +352,44 @@ int duty_api_cowork(struct req *r)
 
 /* 沉默即同意: proposals whose time passed without an objection are agreed, each recorded as
  * agreed by silence (the system's act in the audit log). Idempotent: only 'open' ones move. */
-int duty_sched_run(struct db *c, int64_t now)
+int duty_consent_run(struct db *c, int64_t now)
 {
-	int64_t ids[64];
+	int64_t ids[64], hz[64];
+	char *body[64];
 	int n = 0, done_n = 0;
-	struct db_stmt *st = db_query(c, "SELECT id FROM duty_posts WHERE outcome = 'open' AND deadline <= ? ORDER BY id LIMIT 64", "I", now);
-	while (st && db_step(st) == 1)
-		ids[n++] = db_col_i64(st, 0);
+	struct db_stmt *st = db_query(c, "SELECT id, hazard_id, body FROM duty_posts WHERE outcome = 'open' AND deadline <= ? ORDER BY id LIMIT 64",
+				      "I", now);
+	while (st && db_step(st) == 1) {
+		ids[n] = db_col_i64(st, 0);
+		hz[n] = db_col_i64(st, 1);
+		body[n++] = xstrdup(db_col_text(st, 2));
+	}
 	db_done(c, st);
 	if (!st)
 		return -1;
 	struct actor sys;
 	actor_system(c, "system", &sys);
 	sys.now = now;
-	for (int i = 0; i < n; i++) {
-		if (db_begin(c) != DB_OK)
-			return -1;
-		if (db_exec(c, "UPDATE duty_posts SET outcome = 'agreed', decided_at = ? WHERE id = ? AND outcome = 'open'", "II", now, ids[i]) != DB_OK ||
-		    (db_changes(c) == 1 && actor_audit(&sys, "duty_post", ids[i], "agreed_by_silence",
-						       "no objection within the time: agreed (沉默即同意)") != DB_OK) ||
+	for (int i = 0; i < n && done_n >= 0; i++) {
+		if (db_begin(c) != DB_OK) {
+			done_n = -1;
+			break;
+		}
+		int moved = db_exec(c, "UPDATE duty_posts SET outcome = 'agreed', decided_at = ? WHERE id = ? AND outcome = 'open'", "II",
+				    now, ids[i]) == DB_OK ? db_changes(c) : -1;
+		if (moved < 0 ||
+		    (moved == 1 && (actor_audit(&sys, "duty_post", ids[i], "agreed_by_silence",
+						 "no objection within the time: agreed (沉默即同意)") != DB_OK ||
+				    tell_group(c, hz[i], ids[i], 0, "duty.n.agreed", "agreed", body[i]) < 0)) ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
-			return -1;
+			done_n = -1;
+			break;
 		}
 		done_n++;
 	}
+	for (int i = 0; i < n; i++)
+		free(body[i]);
 	return done_n;
 }
 

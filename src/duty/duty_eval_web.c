@@ -102,6 +102,9 @@ static void person_html(struct req *r, int64_t uid, int month)
 		return;
 	}
 	html_printf(&r->out, "<p class=\"duty-score\">%s <strong>%d%%</strong></p>", T(r, "duty.score"), score);
+	int64_t taken = month < duty_month_of(clock_now()) ? duty_snapshot_taken(r->db, month) : 0;
+	if (taken)
+		html_printf(&r->out, "<p class=\"hint duty-snapshot\">%s %s</p>", T(r, "duty.snapshot_hint"), page_time(r, taken));
 	duty_radar_svg(&r->out, v, n);
 	int self = r->who && r->who->user_id == uid;
 	int confirmer = !self && is_superior(r, uid);
@@ -453,8 +456,9 @@ int duty_api_person(struct req *r)
 	int n = duty_eval_person(r->db, uid, month, clock_now(), &v, &score);
 	if (n < 0)
 		return duty_fail(r, 503, "error.unavailable", NULL), 0;
-	resp_json(r, 200, json_pack("{s:I, s:s, s:i, s:o}", "user_id", (json_int_t)uid, "month", month_text(r, month), "score", score,
-				    "items", lines_json(v, n)));
+	int64_t taken = month < duty_month_of(clock_now()) ? duty_snapshot_taken(r->db, month) : 0;
+	resp_json(r, 200, json_pack("{s:I, s:s, s:i, s:o, s:I}", "user_id", (json_int_t)uid, "month", month_text(r, month), "score", score,
+				    "items", lines_json(v, n), "snapshot_at", (json_int_t)taken));
 	duty_lines_free(v, n);
 	return 0;
 }

@@ -21,14 +21,6 @@
 static const char *const measures[] = {"none", "checks", "hazards", "training", "meetings", NULL};
 static const char *const freqs[] = {"week", "month", NULL};
 
-static int in_list(const char *const *l, const char *v)
-{
-	for (; v && *l; l++)
-		if (!strcmp(*l, v))
-			return 1;
-	return 0;
-}
-
 static json_t *item_json(struct db_stmt *st)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:f, s:b}", "id", (json_int_t)db_col_i64(st, 0), "position_id",
@@ -40,11 +32,20 @@ static json_t *item_json(struct db_stmt *st)
 #define ITEM_SQL "SELECT i.id, i.position_id, p.name, i.title, i.measure, i.frequency, i.target, i.active" \
 		 " FROM duty_items i JOIN positions p ON p.id = i.position_id"
 
-/* GET /duties/lists (?position_id=) */
-int duty_lists_page(struct req *r)
+/* The new duty's declared fields (web/form.h): a refusal names its field and the lists page
+ * comes back with what was typed. measure and frequency left empty mean none and month. */
+static const struct form_field item_fields[] = {
+	{"position_id", "duty.position", FORM_ID, FORM_REQUIRED, .options = form_opts_positions},
+	{"title", "duty.item", FORM_TEXT, FORM_REQUIRED, .max = DUTY_TITLE_MAX},
+	{"measure", "duty.measure", FORM_CHOICE, 0, .choices = measures, .choice_prefix = "duty.measure."},
+	{"frequency", "duty.frequency", FORM_CHOICE, 0, .choices = freqs, .choice_prefix = "duty.freq."},
+	{"target", "duty.target", FORM_NUMBER, 0, .lo = 0.1, .hi = 1000, .decimals = 1},
+	{0},
+};
+
+/* The lists page; f: the add form (a refused one with the message and what was typed). */
+static void lists_render(struct req *r, int64_t pos, const struct form *f)
 {
-	int64_t pos = 0;
-	req_query_id(r, "position_id", &pos);
 	page_begin(r, T(r, "duty.lists"));
 	html_printf(&r->out, "<h1>%s</h1><p class=\"hint\">%s</p><form method=\"get\" class=\"filters\"><label>%s<select name=\"position_id\">"
 		    "<option value=\"\">%s</option>", T(r, "duty.lists"), T(r, "duty.lists_hint"), T(r, "duty.position"),
@@ -71,47 +72,53 @@ int duty_lists_page(struct req *r)
 	db_done(r->db, st);
 	html_printf(&r->out, "</tbody></table>");
 	if (manage) {
-		html_printf(&r->out, "<form method=\"post\" action=\"/duties/items\" class=\"card stack\">%r<h2>%s</h2>"
-			    "<label>%s<select name=\"position_id\" required>", page_csrf(r), T(r, "duty.add_item"), T(r, "duty.position"));
-		form_opts_positions(r, NULL, pos);
-		html_printf(&r->out, "</select></label><label>%s<input name=\"title\" maxlength=\"%d\" required></label>"
-			    "<label>%s<select name=\"measure\">", T(r, "duty.item"), DUTY_TITLE_MAX, T(r, "duty.measure"));
-		for (int i = 0; measures[i]; i++) {
-			char key[40];
-			snprintf(key, sizeof key, "duty.measure.%s", measures[i]);
-			html_printf(&r->out, "<option value=\"%s\">%s</option>", measures[i], T(r, key));
-		}
-		html_printf(&r->out, "</select></label><label>%s<select name=\"frequency\"><option value=\"month\">%s</option>"
-			    "<option value=\"week\">%s</option></select></label><label>%s<input name=\"target\" inputmode=\"decimal\" value=\"1\"></label>"
-			    "<button class=\"primary\">%s</button></form>", T(r, "duty.frequency"), T(r, "duty.freq.month"),
-			    T(r, "duty.freq.week"), T(r, "duty.target"), T(r, "duty.save"));
+		html_printf(&r->out, "<form method=\"post\" action=\"/duties/items\" class=\"card stack\" id=\"duty-add-item\">%r<h2>%s</h2>",
+			    page_csrf(r), T(r, "duty.add_item"));
+		if (f->err.field)
+			page_notice(r, "error", f->err.msg);
+		form_render_fields(r, f);
+		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "duty.save"));
 	}
 	page_end(r);
+}
+
+/* GET /duties/lists (?position_id=) */
+int duty_lists_page(struct req *r)
+{
+	int64_t pos = 0;
+	req_query_id(r, "position_id", &pos);
+	const char *start[] = {pos ? arena_printf(&r->arena, "%lld", (long long)pos) : "", "", "none", "month", "1"};
+	struct form f;
+	form_init(r, &f, item_fields, start, NULL);
+	f.creating = 1;
+	lists_render(r, pos, &f);
 	return 0;
 }
 
 /* POST /duties/items and /api/v1/duty/items: {position_id, title, measure, frequency, target} */
 int duty_item_create(struct req *r)
 {
-	const char *pos_s = req_field(r, "position_id"), *title = req_field(r, "title");
-	const char *measure = req_field(r, "measure"), *freq = req_field(r, "frequency"), *target_s = req_field(r, "target");
-	int64_t pos = 0, one = 0;
-	double target = 1;
-	if (!pos_s || text_parse_i64(pos_s, &pos) || db_get_i64(r->db, &one, "SELECT id FROM positions WHERE id = ?", "I", pos) != 1)
-		return duty_fail(r, 422, "duty.err.position", "position_id"), 0;
-	if (!title || !*title || utf8_chars(title) > DUTY_TITLE_MAX)
-		return duty_fail(r, 422, "duty.err.title", "title"), 0;
-	if (!measure || !*measure)
-		measure = "none";
-	if (!in_list(measures, measure))
-		return duty_fail(r, 422, "duty.err.measure", "measure"), 0;
-	if (!freq || !*freq)
-		freq = "month";
-	if (!in_list(freqs, freq))
-		return duty_fail(r, 422, "duty.err.frequency", "frequency"), 0;
-	if (target_s && *target_s && (text_parse_double(target_s, &target) || target <= 0 ||
-				      target > (strcmp(measure, "hazards") ? 1000 : 100)))
-		return duty_fail(r, 422, "duty.err.target", "target"), 0;
+	struct form f;
+	int64_t one = 0;
+	form_read(r, &f, item_fields, NULL, NULL);
+	int64_t pos = form_get(&f, "position_id")->id;
+	const char *measure = form_get(&f, "measure")->present ? form_get(&f, "measure")->text : "none";
+	const char *freq = form_get(&f, "frequency")->present ? form_get(&f, "frequency")->text : "month";
+	double target = form_get(&f, "target")->present ? form_get(&f, "target")->num : 1;
+	if (!form_failed(&f) && db_get_i64(r->db, &one, "SELECT id FROM positions WHERE id = ?", "I", pos) != 1)
+		form_fail(r, &f, "position_id", "form.err_choice");
+	if (!form_failed(&f) && !strcmp(measure, "hazards") && target > 100)
+		form_fail(r, &f, "target", "duty.err.target_rate");
+	if (form_failed(&f)) {
+		if (r->is_api) {
+			form_api_invalid(r, &f.err);
+			return 0;
+		}
+		r->status = FORM_STATUS_INVALID;
+		lists_render(r, pos, &f);
+		return 0;
+	}
+	const char *title = form_get(&f, "title")->text;
 	int64_t id = 0;
 	char sum[256];
 	snprintf(sum, sizeof sum, "position %lld: %.120s (%s, %s, %g)", (long long)pos, title, measure, freq, target);
@@ -120,7 +127,8 @@ int duty_item_create(struct req *r)
 		    "ItttdI", pos, title, measure, freq, target, clock_now()) != DB_OK ||
 	    (id = db_last_id(r->db), audit_req(r, "duty_item", id, "create", sum)) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return duty_fail(r, 503, "error.unavailable", NULL), 0;
+		form_unavailable(r);
+		return 0;
 	}
 	if (!r->is_api) {
 		char loc[64];

@@ -144,6 +144,17 @@ void duty_lines_free(struct duty_line *v, int n)
 
 int duty_eval_person(struct db *c, int64_t user_id, int yyyymm, int64_t now, struct duty_line **out, int *score)
 {
+	/* a closed month whose snapshot was taken is read as it was stored (duty_snapshot.c) */
+	if (yyyymm < duty_month_of(now)) {
+		int n = duty_snapshot_lines(c, user_id, yyyymm, out, score);
+		if (n != -2)
+			return n;
+	}
+	return duty_eval_person_live(c, user_id, yyyymm, now, out, score);
+}
+
+int duty_eval_person_live(struct db *c, int64_t user_id, int yyyymm, int64_t now, struct duty_line **out, int *score)
+{
 	*out = NULL;
 	*score = 0;
 	int n = 0, cap = 0, rc;

@@ -35,8 +35,19 @@ static json_t *meeting_json(struct db_stmt *st)
 			 "unit", db_col_text(st, 4), "minutes", db_col_text(st, 5), "attendees", (json_int_t)db_col_i64(st, 8));
 }
 
-/* GET /duties/meetings */
-int duty_meetings_page(struct req *r)
+static const char *const meeting_kinds[] = {"preshift", "committee", NULL};
+
+/* A new meeting's declared fields (web/form.h): a refusal names its field and the page comes
+ * back with what was typed. */
+static const struct form_field meeting_fields[] = {
+	{"kind", "duty.meeting_kind", FORM_CHOICE, FORM_REQUIRED, .choices = meeting_kinds, .choice_prefix = "duty.kind."},
+	{"unit_id", "duty.unit", FORM_ID, FORM_REQUIRED, .options = form_opts_scope_units},
+	{"title", "duty.title", FORM_TEXT, FORM_REQUIRED, .max = DUTY_TITLE_MAX},
+	{0},
+};
+
+/* The meetings page; f: the form of a new one (a refused one with its message). */
+static void meetings_render(struct req *r, const struct form *f)
 {
 	page_begin(r, T(r, "duty.meetings"));
 	html_printf(&r->out, "<h1>%s</h1><ul class=\"list duty-meetings\">", T(r, "duty.meetings"));
@@ -49,33 +60,46 @@ int duty_meetings_page(struct req *r)
 	db_done(r->db, st);
 	html_printf(&r->out, "</ul>");
 	if (auth_has(r, "duty.meeting")) {
-		html_printf(&r->out, "<form method=\"post\" action=\"/duties/meetings\" class=\"card stack\">%r<h2>%s</h2><label>%s<select name=\"kind\">"
-			    "<option value=\"preshift\">%s</option><option value=\"committee\">%s</option></select></label><label>%s<select name=\"unit_id\">",
-			    page_csrf(r), T(r, "duty.new_meeting"), T(r, "duty.meeting_kind"), T(r, "duty.kind.preshift"),
-			    T(r, "duty.kind.committee"), T(r, "duty.unit"));
-		form_opts_scope_units(r, NULL, r->who->unit_id);
-		html_printf(&r->out, "</select></label><label>%s<input name=\"title\" maxlength=\"%d\" required></label><button class=\"primary\">%s</button></form>",
-			    T(r, "duty.title"), DUTY_TITLE_MAX, T(r, "duty.save"));
+		html_printf(&r->out, "<form method=\"post\" action=\"/duties/meetings\" class=\"card stack\" id=\"duty-new-meeting\">%r<h2>%s</h2>",
+			    page_csrf(r), T(r, "duty.new_meeting"));
+		if (f->err.field)
+			page_notice(r, "error", f->err.msg);
+		form_render_fields(r, f);
+		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "duty.save"));
 	}
 	page_end(r);
+}
+
+/* GET /duties/meetings */
+int duty_meetings_page(struct req *r)
+{
+	const char *start[] = {"preshift", arena_printf(&r->arena, "%lld", (long long)r->who->unit_id), ""};
+	struct form f;
+	form_init(r, &f, meeting_fields, start, NULL);
+	f.creating = 1;
+	meetings_render(r, &f);
 	return 0;
 }
 
 /* POST /duties/meetings, /api/v1/duty/meetings {kind, unit_id, title}: held now */
 int duty_meeting_create(struct req *r)
 {
-	const char *kind = req_field(r, "kind"), *us = req_field(r, "unit_id"), *title = req_field(r, "title");
-	int64_t unit = 0;
-	char *path = NULL;
-	if (!kind || (strcmp(kind, "committee") && strcmp(kind, "preshift")))
-		return duty_fail(r, 422, "duty.err.kind", "kind"), 0;
-	int ok = us && !text_parse_i64(us, &unit) && db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ? AND active = 1", "I", unit) == 1 &&
-		 auth_scope_allows(r, unit, 0);
-	free(path);
-	if (!ok)
-		return duty_fail(r, 422, "duty.err.unit", "unit_id"), 0;
-	if (!title || !*title || utf8_chars(title) > DUTY_TITLE_MAX)
-		return duty_fail(r, 422, "duty.err.title", "title"), 0;
+	struct form f;
+	form_read(r, &f, meeting_fields, NULL, NULL);
+	int64_t unit = form_get(&f, "unit_id")->id, one = 0;
+	if (!form_failed(&f) && (db_get_i64(r->db, &one, "SELECT 1 FROM units WHERE id = ? AND active = 1", "I", unit) != 1 ||
+				 !auth_scope_allows(r, unit, 0)))
+		form_fail(r, &f, "unit_id", "form.err_choice");
+	if (form_failed(&f)) {
+		if (r->is_api) {
+			form_api_invalid(r, &f.err);
+			return 0;
+		}
+		r->status = FORM_STATUS_INVALID;
+		meetings_render(r, &f);
+		return 0;
+	}
+	const char *kind = form_get(&f, "kind")->text, *title = form_get(&f, "title")->text;
 	char tok[33];
 	text_random_token(tok, 16);
 	int64_t id = 0;
@@ -84,7 +108,8 @@ int duty_meeting_create(struct req *r)
 		    "IttItII", unit, kind, title, clock_now(), tok, r->who->user_id, clock_now()) != DB_OK ||
 	    (id = db_last_id(r->db), audit_req(r, "duty_meeting", id, "create", kind)) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return duty_fail(r, 503, "error.unavailable", NULL), 0;
+		form_unavailable(r);
+		return 0;
 	}
 	if (!r->is_api) {
 		resp_redirect(r, arena_printf(&r->arena, "/duties/meetings/%lld", (long long)id));
@@ -98,6 +123,14 @@ int duty_meeting_create(struct req *r)
 	resp_json(r, 201, o);
 	return 0;
 }
+
+/* A resolution's declared fields: the owner is a person of the caller's scope, due today or later. */
+static const struct form_field resolution_fields[] = {
+	{"title", "duty.resolution", FORM_TEXT, FORM_REQUIRED, .max = DUTY_TITLE_MAX},
+	{"owner_id", "duty.owner", FORM_ID, FORM_REQUIRED, .options = form_opts_scope_users},
+	{"due", "duty.due", FORM_DAY, FORM_REQUIRED, .max = 0},
+	{0},
+};
 
 /* the meeting of :id in the caller's scope: its statement on the row, else answered 404 */
 static struct db_stmt *meeting_or_404(struct req *r, int64_t *id)
@@ -113,8 +146,8 @@ static struct db_stmt *meeting_or_404(struct req *r, int64_t *id)
 	return NULL;
 }
 
-/* GET /duties/meetings/:id */
-int duty_meeting_page(struct req *r)
+/* A meeting's page; f: the resolution form (a refused one with its message and what was typed). */
+static int meeting_render(struct req *r, const struct form *f)
 {
 	int64_t id;
 	struct db_stmt *st = meeting_or_404(r, &id);
@@ -160,16 +193,27 @@ int duty_meeting_page(struct req *r)
 	db_done(r->db, st);
 	html_printf(&r->out, "</ul>");
 	if (hold) {
-		char d[16];
-		html_printf(&r->out, "<form method=\"post\" action=\"/duties/meetings/%D/resolutions\" class=\"stack\">%r<label>%s<input name=\"title\" maxlength=\"%d\" required></label>"
-			    "<label>%s<select name=\"owner_id\">", id, page_csrf(r), T(r, "duty.resolution"), DUTY_TITLE_MAX, T(r, "duty.owner"));
-		form_opts_scope_users(r, NULL, 0);
-		html_printf(&r->out, "</select></label><label>%s<input type=\"date\" name=\"due\" value=\"%s\"></label><button>%s</button></form>",
-			    T(r, "duty.due"), day_format(day_of(clock_now()) + 7, d), T(r, "duty.add"));
+		html_printf(&r->out, "<form method=\"post\" action=\"/duties/meetings/%D/resolutions\" class=\"stack\" id=\"duty-new-resolution\">%r",
+			    id, page_csrf(r));
+		if (f->err.field)
+			page_notice(r, "error", f->err.msg);
+		form_render_fields(r, f);
+		html_printf(&r->out, "<button>%s</button></form>", T(r, "duty.add"));
 	}
 	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
+}
+
+/* GET /duties/meetings/:id */
+int duty_meeting_page(struct req *r)
+{
+	char d[16];
+	const char *start[] = {"", "", arena_strdup(&r->arena, day_format(day_of(clock_now()) + 7, d))};
+	struct form f;
+	form_init(r, &f, resolution_fields, start, NULL);
+	f.creating = 1;
+	return meeting_render(r, &f);
 }
 
 static int in_scope_write(struct req *r, int64_t *id)
@@ -202,23 +246,33 @@ int duty_meeting_minutes(struct req *r)
 /* POST /duties/meetings/:id/resolutions {title, owner_id, due} */
 int duty_resolution_create(struct req *r)
 {
-	int64_t id, owner = 0, due = 0;
+	int64_t id, due = 0;
 	if (in_scope_write(r, &id))
 		return 0;
-	const char *title = req_field(r, "title"), *os = req_field(r, "owner_id"), *ds = req_field(r, "due");
-	if (!title || !*title || utf8_chars(title) > DUTY_TITLE_MAX)
-		return duty_fail(r, 422, "duty.err.title", "title"), 0;
-	if (!os || text_parse_i64(os, &owner) || !duty_user_in_scope(r, owner))
-		return duty_fail(r, 422, "duty.err.user", "owner_id"), 0;
-	if (!ds || day_parse(ds, &due) || due < day_of(clock_now()))
-		return duty_fail(r, 422, "duty.err.due", "due"), 0;
+	struct form f;
+	form_read(r, &f, resolution_fields, NULL, NULL);
+	int64_t owner = form_get(&f, "owner_id")->id;
+	if (!form_failed(&f) && !duty_user_in_scope(r, owner))
+		form_fail(r, &f, "owner_id", "form.err_choice");
+	if (!form_failed(&f) && (day_parse(form_get(&f, "due")->text, &due) || due < day_of(clock_now())))
+		form_fail(r, &f, "due", "duty.err.due_past");
+	if (form_failed(&f)) {
+		if (r->is_api) {
+			form_api_invalid(r, &f.err);
+			return 0;
+		}
+		r->status = FORM_STATUS_INVALID;
+		return meeting_render(r, &f);
+	}
+	const char *title = form_get(&f, "title")->text;
 	int64_t rid = 0;
 	if (db_begin(r->db) != DB_OK ||
 	    db_exec(r->db, "INSERT INTO duty_resolutions (meeting_id, title, owner_id, due_day, created_at) VALUES (?, ?, ?, ?, ?)", "ItIII",
 		    id, title, owner, due, clock_now()) != DB_OK ||
 	    (rid = db_last_id(r->db), audit_req(r, "duty_resolution", rid, "create", title)) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return duty_fail(r, 503, "error.unavailable", NULL), 0;
+		form_unavailable(r);
+		return 0;
 	}
 	resp_redirect(r, arena_printf(&r->arena, "/duties/meetings/%lld", (long long)id));
 	return 0;

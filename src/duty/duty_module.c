@@ -42,7 +42,9 @@ static const struct module_todo todo[] = {
 	"\"declared\":{\"type\":\"boolean\"},\"confirmed\":{\"type\":\"boolean\"}}}"
 #define PERSON_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"user_id\",\"month\",\"score\",\"items\"],\"properties\":{\"user_id\":{\"type\":\"integer\"}," \
-	"\"month\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"},\"items\":{\"type\":\"array\"," \
+	"\"month\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"},\"snapshot_at\":{\"type\":\"integer\"," \
+	"\"description\":\"when the closed month's evaluation was stored (UTC seconds), 0: computed from the records now\"}," \
+	"\"items\":{\"type\":\"array\"," \
 	"\"x-bounded\":\"the duties of one person's post\",\"items\":" LINE_SCHEMA "}}}"
 #define LETTER_PROPS \
 	"\"id\":{\"type\":\"integer\"},\"year\":{\"type\":\"integer\"},\"level\":{\"enum\":[\"company\",\"department\",\"team\",\"person\"]}," \
@@ -57,7 +59,7 @@ static const struct module_todo todo[] = {
 #define ITEM_REQ \
 	"{\"type\":\"object\",\"required\":[\"position_id\",\"title\"],\"properties\":{\"position_id\":{\"type\":\"integer\"}," \
 	"\"title\":{\"type\":\"string\",\"maxLength\":120},\"measure\":{\"enum\":[\"none\",\"checks\",\"hazards\",\"training\",\"meetings\"]}," \
-	"\"frequency\":{\"enum\":[\"week\",\"month\"]},\"target\":{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":true}}}"
+	"\"frequency\":{\"enum\":[\"week\",\"month\"]},\"target\":{\"type\":\"number\",\"minimum\":0.1,\"maximum\":1000}}}"
 #define POST_REQ \
 	"{\"type\":\"object\",\"required\":[\"kind\",\"body\"],\"properties\":{\"kind\":{\"enum\":[\"comment\",\"proposal\",\"objection\"]}," \
 	"\"body\":{\"type\":\"string\",\"maxLength\":2000},\"proposal_id\":{\"type\":\"integer\"}}}"

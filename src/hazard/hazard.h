@@ -128,6 +128,22 @@ int64_t hazard_dispatch(struct db *c, int64_t area_id, int64_t category_id);
 /* Is this hazard visible to the actor? (HAZARD_VISIBLE_SQL; the system sees everything) */
 int hazard_visible(const struct actor *a, int64_t hazard_id);
 
+/*
+ * Sections other modules draw on a hazard's page (the co-working group and its thread of
+ * src/duty, 协同任务组). The hazard module names no module above it: src/modules.c hands it
+ * the list at start-up. draw() writes into r->out after the hazard's own card, for a hazard
+ * the caller sees; `again` is NULL, or what the section's module gave hazard_page_again()
+ * after refusing its own form there (the message and what was typed).
+ */
+struct hazard_section {
+	const char *perm;	/* drawn for holders of it; NULL: for whoever sees the hazard */
+	void (*draw)(struct req *r, int64_t hazard_id, const void *again);
+};
+void hazard_sections_set(const struct hazard_section *const *list);	/* NULL-terminated */
+/* The hazard's page answered with `status` (422 of a refused form), section s drawn with
+ * `again`. 404 when the caller does not see the hazard. Returns 0. */
+int hazard_page_again(struct req *r, int64_t hazard_id, int status, const struct hazard_section *s, const void *again);
+
 /* Award points (ledger row for the person; and their team's share). Inside a transaction. */
 int hazard_award(struct db *c, int64_t hazard_id, int64_t user_id, const char *reason, int64_t pts);
 

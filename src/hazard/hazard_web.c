@@ -770,13 +770,23 @@ static int hazard_done_known(const char *action)
 	return 0;
 }
 
-static int detail_page(struct req *r)
+/* ---- sections of other modules on a hazard's page (hazard.h) ---- */
+
+static const struct hazard_section *const *sections;
+
+void hazard_sections_set(const struct hazard_section *const *list)
+{
+	sections = list;
+}
+
+/* The hazard's page; section `again_of`, when the caller's refused form was its own, is drawn
+ * with `again` (what was typed and the message). */
+static int detail_render(struct req *r, int64_t id, const struct hazard_section *again_of, const void *again)
 {
 	struct actor who;
 	actor_from_req(r, &who);
-	int64_t id;
 	struct hazard_row h;
-	if (req_param_id(r, "id", &id) || !hazard_visible(&who, id) || hazard_load(r->db, id, &h)) {
+	if (!hazard_visible(&who, id) || hazard_load(r->db, id, &h)) {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
@@ -883,10 +893,10 @@ static int detail_page(struct req *r)
 		html_printf(o, "</div>");
 	}
 	html_printf(o, "</section>");
-	/* the co-working group and its thread (协同任务组, src/duty): where departments agree a fix */
-	if (auth_has(r, "duty.view"))
-		html_printf(o, "<p class=\"hz-cowork\"><a class=\"button\" href=\"/duties/hazards/%D\">%s</a></p>", id,
-			    T(r, "duty.cowork"));
+	/* what other modules add (the co-working group and its thread, 协同任务组, src/duty) */
+	for (const struct hazard_section *const *sp = sections; sp && *sp; sp++)
+		if (!(*sp)->perm || auth_has(r, (*sp)->perm))
+			(*sp)->draw(r, id, *sp == again_of ? again : NULL);
 
 	/* the timeline: every step, who, when, note and photos */
 	html_printf(o, "<section class=\"card\"><h2>%s</h2><ol class=\"hz-timeline\">", T(r, "hazard.timeline"));
@@ -919,6 +929,22 @@ static int detail_page(struct req *r)
 	html_printf(o, "</ol></section>");
 	page_end(r);
 	return 0;
+}
+
+static int detail_page(struct req *r)
+{
+	int64_t id;
+	if (req_param_id(r, "id", &id)) {
+		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
+		return 0;
+	}
+	return detail_render(r, id, NULL, NULL);
+}
+
+int hazard_page_again(struct req *r, int64_t id, int status, const struct hazard_section *s, const void *again)
+{
+	r->status = status;
+	return detail_render(r, id, s, again);
 }
 
 static int act_post(struct req *r)

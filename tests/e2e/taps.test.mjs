@@ -22,11 +22,13 @@ const EXTRA = {
     '/risk/objects/1/card?size=a5', '/checks/templates/new', '/checks/templates/1/edit', '/checks/plans/new',
     '/incidents/2', '/incidents/stats', '/ppe/store', '/ppe/people/10', '/ppe/catalogue', '/ppe/award',
     '/ppe/statement', '/ppe/ledger', '/ppe/admin/items', '/ppe/admin/items/new', '/ppe/admin/items/1',
-    '/ppe/admin/permit-items', '/ppe/admin/permit-items/new', '/ppe/admin/permit-items/1', '/ppe/admin/rewards',
-    '/ppe/admin/rewards/new', '/ppe/admin/rewards/1', '/ppe/admin/positions', '/ppe/admin/positions/1', '/contractors/new', '/contractors/settings', '/contractors/1/quals/new',
-    '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2'],
+    '/ppe/admin/permit-items', '/ppe/admin/permit-items/new', '/ppe/admin/permit-items/1',
+    '/ppe/admin/rewards', '/ppe/admin/rewards/new', '/ppe/admin/rewards/1', '/ppe/admin/positions',
+    '/ppe/admin/positions/1', '/contractors/new', '/contractors/settings', '/contractors/1/quals/new',
+    '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2',
+    '/duties/lists'],
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm', '/offline'],
-  ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1'],
+  ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1', '/duties/meetings'],
   renshi: ['/ppe/unequipped', '/train/courses/1'],
   banzhang: ['/duties/letters/5'],
   admin: ['/admin/duty'],
@@ -204,5 +206,25 @@ test('emergency: check-in, commander, evaluation and the forms are 44-px targets
     }
     await ctx.close();
   }
+  assert.deepEqual(problems, []);
+});
+
+// The co-working group and its thread on a hazard's own page (the demo's group: an open
+// proposal the director may object to, the post form, the member picker).
+test('duty: the co-working section on the hazard page is 44-px targets at 360 px', async () => {
+  const api = srv.client();
+  await api.apiLogin('ws1zhuren');
+  let hz = null;
+  for (const h of (await api.get('/api/v1/hazards?per_page=100')).json.items) {
+    const t = (await api.get(`/api/v1/duty/hazards/${h.id}`)).json;
+    if (t.posts?.some((p) => p.outcome === 'open')) { hz = h.id; break; }
+  }
+  assert.ok(hz, 'the demo has a group with an open proposal');
+  const { ctx, page } = await signedIn(browser, srv.url, 'ws1zhuren', DEMO_PASSWORD, PHONE);
+  assert.equal((await page.goto(`${srv.url}/hazards/${hz}`)).status(), 200);
+  assert.equal(await page.locator('#duty-cowork form').count() >= 3, true, 'object, post and member forms');
+  const problems = (await page.evaluate(smallTargets, MIN)).map((b) => `/hazards/${hz}: ${b}`);
+  await page.locator('#duty-cowork').screenshot({ path: new URL('../../docs/screenshots/duty-cowork-hazard.png', import.meta.url).pathname });
+  await ctx.close();
   assert.deepEqual(problems, []);
 });

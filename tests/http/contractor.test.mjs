@@ -113,6 +113,49 @@ test('a suspended contractor: its worker is refused in the picker and on saving,
   assert.equal(ok.status, 303, errorOf(ok.text, 'workers') ?? ok.text.slice(0, 200));
 });
 
+test('a worker without a login: put on a permit through an account that cannot sign in, refused while the contractor is suspended', async () => {
+  const made = await mgr.postJson(`/api/v1/contractors/${K}/people`, { name: '李四', id_no: '320101199001011234', job: '焊工',
+    entry_until: day(T0 + 40 * D) });	// beyond the reminders' 30 days in the test below
+  assert.equal(made.status, 201, made.text);
+  const li = made.json.people.find((p) => p.name === '李四');
+  assert.ok(li.user_id, 'the permit pickers name accounts: he has one');
+  // which cannot sign in, with any password
+  const login = await srv.client().postJson('/api/v1/auth/login', { username: `contractor-person-${li.person_id}`, password: 'Demo-Pass-2026' });
+  assert.notEqual(login.status, 200);
+  assert.equal((await srv.client().postJson('/api/v1/auth/login', { username: `contractor-person-${li.person_id}`, password: '!no-sign-in' })).status, login.status);
+  // he is in the worker picker; suspended, his contractor blocks him there and on saving
+  assert.ok(!(await workerOption(li.user_id)).why?.startsWith('承包商已暂停'));
+  const s = await mgr.request('PATCH', `/api/v1/contractors/${K}`, { json: { status: 'suspended', suspend_reason: '违章动火',
+    suspended_on: day(T0) } });
+  assert.equal(s.status, 200, s.text);
+  assert.equal((await workerOption(li.user_id)).why, `承包商已暂停: ${NAME} · ${day(T0)}`);
+  const r = await app.request('POST', '/permits', { form: hotForm({ worker_1: li.user_id }) });
+  assert.equal(r.status, 422);
+  assert.match(errorOf(r.text, 'workers') ?? '', /承包商已暂停/);
+  assert.equal((await mgr.request('PATCH', `/api/v1/contractors/${K}`, { json: { status: 'active' } })).status, 200);
+});
+
+test('the rating threshold through the API: read, set with the audit entry, a bad value names the field, others refused', async () => {
+  const was = await mgr.get('/api/v1/contractors/settings');
+  assert.equal(was.status, 200, was.text);
+  assert.equal(typeof was.json.threshold, 'number');
+  const bad = await mgr.request('PUT', '/api/v1/contractors/settings', { json: { threshold: 101 } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'threshold');
+  const set = await mgr.request('PUT', '/api/v1/contractors/settings', { json: { threshold: 75 } });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.threshold, 75);
+  assert.equal((await mgr.get('/api/v1/contractors/settings')).json.threshold, 75);
+  const officer = srv.client();
+  await officer.apiLogin('ws1anquan');	// sees contractors, does not manage them
+  assert.equal((await officer.request('PUT', '/api/v1/contractors/settings', { json: { threshold: 10 } })).status, 403);
+  const auditor = srv.client();
+  await auditor.apiLogin('auditor');
+  const log = (await auditor.get('/api/v1/audit?entity=settings&per_page=50')).json.items;
+  assert.ok(log.some((e) => e.action === 'contractor' && /→ 75/.test(e.summary)), JSON.stringify(log.slice(0, 3)));
+  assert.equal((await mgr.request('PUT', '/api/v1/contractors/settings', { json: { threshold: was.json.threshold } })).status, 200);
+});
+
 test('the guardian scores a closed permit of a contractor; others may not, once only, the score is checked', async () => {
   const guard = srv.client();
   await guard.apiLogin('ws1anquan');
@@ -176,7 +219,7 @@ test('an entry permission: reminded before it ends, refused the day after, allow
   // renewed
   const mgr2 = srv.client();
   await mgr2.apiLogin('anhuan');
-  const item = (await mgr2.get(`/api/v1/contractors/${K}`)).json.people[0].id;
+  const item = (await mgr2.get(`/api/v1/contractors/${K}`)).json.people.find((p) => p.name === '张三').id;
   const renew = await mgr2.postJson(`/api/v1/contractors/${K}/people/${item}`, { entry_until: day(T0 + 60 * D) });
   assert.equal(renew.status, 201, renew.text);
   assert.equal((await workerOption(uid('yuangong'))).why, undefined);

@@ -29,6 +29,9 @@ after(async () => {
 });
 
 const me = async (c) => (await c.get('/api/v1/me')).json;
+// the inbox notifications of c whose title holds `title` (and whose body holds `body`)
+const told = async (c, title, body = '') =>
+  (await c.get('/api/v1/inbox?per_page=100')).json.items.filter((n) => n.title.includes(title) && (n.body ?? '').includes(body));
 
 test('letters are signed level by level with the password; the level above sees who has not signed', async () => {
   const u001 = await me(member);
@@ -136,6 +139,64 @@ test('evaluation: figures from the records, drill-down to exactly them, declarat
   for (let i = 1; i < rk.length; i++) assert.ok(rk[i - 1].fulfil >= rk[i].fulfil);
 });
 
+// the text of the field-error span for a field, or null
+const errorOf = (html, field) => {
+  const m = new RegExp(`<span class="field-error" id="err-${field}">([^<]*)</span>`).exec(html);
+  return m ? m[1] : null;
+};
+
+test('duty item, meeting and resolution forms: a refusal comes back with the message under its field and what was typed, nothing stored', async () => {
+  const keeper = await api('anhuan');	// the safety department keeps the lists
+  const web = srv.client();
+  await web.login('anhuan');
+  const pos = (await keeper.get('/api/v1/duty/items?per_page=1')).json.items[0].position_id;
+  const items = async () => (await keeper.get('/api/v1/duty/items?per_page=1')).json.total;
+  const n0 = await items();
+  const r1 = await web.post('/duties/items', { position_id: String(pos), title: '每月检查消防设施 保留', measure: 'hazards',
+    frequency: 'week', target: '150' });
+  assert.equal(r1.status, 422, r1.text.slice(0, 200));
+  assert.match(r1.text, /<form method="post" action="\/duties\/items"/, 'the lists page with its form, not an error page');
+  assert.match(errorOf(r1.text, 'target') ?? '', /^目标[:：] ?整改率/);
+  assert.match(r1.text, /name="title" value="每月检查消防设施 保留"/);
+  assert.match(r1.text, /<option value="hazards" selected>/);
+  assert.match(r1.text, /<option value="week" selected>/);
+  assert.match(r1.text, /name="target" value="150"/);
+  assert.match(r1.text.slice(r1.text.indexOf('id="duty-add-item"')), new RegExp(`<option value="${pos}" selected>`));
+  const r2 = await web.post('/duties/items', { position_id: String(pos), title: '', measure: 'checks', target: '2' });
+  assert.equal(r2.status, 422);
+  assert.match(errorOf(r2.text, 'title') ?? '', /^职责[:：] ?必填/);
+  assert.match(r2.text, /<option value="checks" selected>/);
+  const r3 = await keeper.postJson('/api/v1/duty/items', { position_id: pos, title: '每周巡查', measure: 'bogus' });
+  assert.equal(r3.status, 422);
+  assert.equal(r3.json.error.field, 'measure');
+  assert.equal(await items(), n0, 'nothing stored');
+  // a meeting without its unit: the meetings page again
+  const d = await me(director);
+  const meetings = async () => (await director.get('/api/v1/duty/meetings?per_page=1')).json.total;
+  const m0 = await meetings();
+  const dweb = srv.client();
+  await dweb.login('ws1zhuren');
+  const m1 = await dweb.post('/duties/meetings', { kind: 'committee', unit_id: '', title: '十二月安委会 保留' });
+  assert.equal(m1.status, 422);
+  assert.match(errorOf(m1.text, 'unit_id') ?? '', /^单位[:：] ?必填/);
+  assert.match(m1.text, /name="title" value="十二月安委会 保留"/);
+  assert.match(m1.text, /<option value="committee" selected>/);
+  assert.equal(await meetings(), m0);
+  // a resolution due in the past: the meeting's page again, the owner and the text kept
+  const mt = await director.postJson('/api/v1/duty/meetings', { kind: 'preshift', unit_id: d.unit_id, title: '班前会 表单' });
+  assert.equal(mt.status, 201, mt.text);
+  const r4 = await dweb.post(`/duties/meetings/${mt.json.id}/resolutions`, { title: '更换破损护栏 保留', owner_id: String(d.id), due: '2020-01-02' });
+  assert.equal(r4.status, 422);
+  assert.match(errorOf(r4.text, 'due') ?? '', /^完成期限[:：] ?须为今天或以后/);
+  assert.match(r4.text, /name="title" value="更换破损护栏 保留"/);
+  assert.match(r4.text.slice(r4.text.indexOf('id="duty-new-resolution"')), new RegExp(`<option value="${d.id}" selected>`));
+  assert.match(r4.text, /name="due" value="2020-01-02"/);
+  const r5 = await dweb.post(`/duties/meetings/${mt.json.id}/resolutions`, { title: '更换破损护栏 保留', owner_id: '999999', due: '2099-01-01' });
+  assert.equal(r5.status, 422);
+  assert.ok(errorOf(r5.text, 'owner_id'), 'an owner outside the scope is named');
+  assert.doesNotMatch((await dweb.get(`/duties/meetings/${mt.json.id}`)).text, /<li>更换破损护栏/, 'nothing stored');
+});
+
 test('co-working: a proposal nobody objects to within 24 h is agreed by the job, recorded as such', async () => {
   const list = (await director.get('/api/v1/hazards?per_page=50')).json.items;
   const hz = list.find((h) => h.status !== 'closed' && h.status !== 'cancelled');
@@ -144,7 +205,8 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   const add = await director.postJson(`/api/v1/duty/hazards/${hz.id}/members`, { user_id: String(s.id) });
   assert.equal(add.status, 201, add.text);
   // the group crosses departments: the equipment manager, outside the director's workshop
-  const eq = await me(await api('shebei'));
+  const eqm = await api('shebei');
+  const eq = await me(eqm);
   assert.equal((await director.postJson(`/api/v1/duty/hazards/${hz.id}/members`, { user_id: eq.id })).status, 201);
   const t1 = T0 + 600;
   await setClock(srv, t1);
@@ -153,13 +215,36 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   const b = await director.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'proposal', body: '外委单位施工' });
   const [pa, pb] = b.json.posts.filter((p) => p.kind === 'proposal').slice(-2);
   assert.equal(pa.deadline, t1 + 24 * H);
-  // a refused post on the page keeps the text
+  // the members are told of each proposal, in their inbox (and through the outbox); the proposer is not
+  assert.equal((await told(safety, '协同任务组有新提议', '周六停车更换阀门')).length, 1);
+  assert.equal((await told(safety, '协同任务组有新提议', '外委单位施工')).length, 1);
+  assert.equal((await told(director, '协同任务组有新提议')).length, 0);
+  // the group and its thread are drawn on the hazard's own page, its forms posting from there
   const dweb = srv.client();
   await dweb.login('ws1zhuren');
+  const hp = await dweb.get(`/hazards/${hz.id}`);
+  assert.equal(hp.status, 200);
+  const sec = hp.text.slice(hp.text.indexOf('<section class="card duty-cowork" id="duty-cowork">'));
+  assert.ok(sec.length < hp.text.length, 'the co-working section is on the hazard page');
+  assert.match(sec, /周六停车更换阀门/);
+  assert.match(sec, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/posts"`));
+  assert.match(sec, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/members"`));
+  const old = await dweb.get(`/duties/hazards/${hz.id}`);
+  assert.equal(old.status, 303);
+  assert.equal(old.location, `/hazards/${hz.id}#duty-cowork`);
+  const sent = await dweb.post(`/duties/hazards/${hz.id}/posts`, { kind: 'comment', body: '已通知电气车间' });
+  assert.equal(sent.status, 303);
+  assert.equal(sent.location, `/hazards/${hz.id}#duty-cowork`);
+  // a refused post comes back on the hazard's page with the message under its field and the text kept
   const bad = await dweb.post(`/duties/hazards/${hz.id}/posts`, { kind: 'vote', body: '先评估再定方案' });
   assert.equal(bad.status, 422);
+  assert.match(bad.text, /<section class="card hz-detail">/);
   assert.match(bad.text, /id="err-kind"/);
   assert.match(bad.text, />先评估再定方案<\/textarea>/);
+  const nobody = await dweb.post(`/duties/hazards/${hz.id}/members`, { user_id: '999999' });
+  assert.equal(nobody.status, 422);
+  assert.match(nobody.text, /<section class="card hz-detail">/);
+  assert.match(nobody.text, /id="err-user_id"/);
   // a worker outside the group may not object
   assert.equal((await worker.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'objection', body: '不同意', proposal_id: String(pb.id) })).status, 404);
   // 23 hours on: still open; the safety officer objects to the second
@@ -172,11 +257,23 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   let posts = obj.json.posts;
   assert.equal(posts.find((p) => p.id === pa.id).outcome, 'open');
   assert.equal(posts.find((p) => p.id === pb.id).outcome, 'objected');
+  // the proposer and the other members are told it was objected to (not the objector)
+  assert.equal((await told(director, '协同任务组提议被提出异议', '需先办理作业票')).length, 1);
+  assert.equal((await told(await api('shebei'), '协同任务组提议被提出异议')).length, 1);
+  assert.equal((await told(safety, '协同任务组提议被提出异议')).length, 0);
   // 24 hours and a minute on: the job agrees the first
   await setClock(srv, t1 + 24 * H + 60);
   await tick(srv);
   [director, safety, auditor] = await Promise.all(['ws1zhuren', 'ws1anquan', 'auditor'].map(api));
+  await tick(srv);	// a second run tells nobody twice
   posts = (await director.get(`/api/v1/duty/hazards/${hz.id}`)).json.posts;
+  // agreed by silence: everyone in the group is told, the proposer too, once
+  const eqm2 = await api('shebei');
+  for (const c of [director, safety, eqm2]) {
+    const n = await told(c, '协同任务组提议无人异议', '周六停车更换阀门');
+    assert.equal(n.length, 1);
+    assert.equal(n[0].link, `/hazards/${hz.id}#duty-cowork`);
+  }
   const agreed = posts.find((p) => p.id === pa.id);
   assert.equal(agreed.outcome, 'agreed');
   assert.equal(agreed.decided_at, t1 + 24 * H + 60);
@@ -192,5 +289,52 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   assert.equal(c.json.posts.at(-1).deadline, t1 + 24 * H + 60 + 2 * H);
   const log = (await auditor.get(`/api/v1/audit?entity=duty_post&entity_id=${pa.id}`)).json.items;
   assert.ok(log.some((e) => e.action === 'agreed_by_silence' && e.username === 'system'), JSON.stringify(log));
+  await setClock(srv, 0);
+});
+
+test('monthly snapshot: a closed month is stored on the first run of the next and read from it; the current month stays live', async () => {
+  // a month the co-working test's ticks (up to a day and a half after T0) have not closed:
+  // under faketime at 31 Dec 23:55 they already stored December
+  const base = T0 + 48 * H;
+  const M0 = month(base);
+  const d0 = new Date((base + 8 * H) * 1000);
+  const M1 = Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1) / 1000 - 8 * H;	// the next month's first minute
+  const lines = (ev) => ev.items.map((i) => `${i.item_id}:${i.records}:${i.fulfil}`);
+  // the month has ended, the job has not run: still computed from the records
+  await setClock(srv, M1 + 600);
+  let [dir, keeper] = await Promise.all(['ws1zhuren', 'anhuan'].map(api));
+  const d = await me(dir);
+  const live = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${M0}`)).json;
+  assert.equal(live.snapshot_at, 0);
+  await tick(srv);
+  const snap = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${M0}`)).json;
+  assert.equal(snap.snapshot_at, M1 + 600);
+  assert.deepEqual(lines(snap), lines(live));
+  // later the list changes: a new duty for the director's post, a measured one retired
+  const all = (await keeper.get('/api/v1/duty/items?per_page=500')).json.items;
+  const retired = all.find((i) => i.id === live.items.find((l) => l.measure === 'checks').item_id);
+  const added = await keeper.postJson('/api/v1/duty/items', { position_id: retired.position_id, title: '每月检查应急物资', measure: 'checks', target: 1 });
+  assert.equal(added.status, 201, added.text);
+  const web = srv.client();
+  await web.login('anhuan');
+  assert.equal((await web.post(`/duties/items/${retired.id}/deactivate`, {})).status, 303);
+  // a second run, hours later, stores nothing again
+  await setClock(srv, M1 + 2 * H);
+  await tick(srv);
+  [dir] = await Promise.all(['ws1zhuren'].map(api));
+  const past = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${M0}`)).json;
+  assert.equal(past.snapshot_at, M1 + 600);
+  assert.deepEqual(lines(past), lines(live), 'the closed month keeps its radar');
+  // the current month is live: the new duty is there, the retired one is not
+  const now = (await dir.get(`/api/v1/duty/eval/${d.id}?month=${month(M1 + 600)}`)).json;
+  assert.equal(now.snapshot_at, 0);
+  assert.ok(now.items.some((i) => i.item_id === added.json.id));
+  assert.ok(!now.items.some((i) => i.item_id === retired.id));
+  // the page says the closed month is a stored one, and still draws its radar
+  const page = srv.client();
+  await page.login('ws1zhuren');
+  const html = (await page.get(`/duties/eval/${d.id}?month=${M0}`)).text;
+  assert.match(html, /class="hint duty-snapshot"/);
+  assert.match(html, /<svg class="duty-radar"/);
   await setClock(srv, 0);
 });

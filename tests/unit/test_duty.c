@@ -207,6 +207,38 @@ TEST(duty_eval_person_scores_the_mean)
 	db_close(c);
 }
 
+/* A closed month stored on the next month's first run, once, and read from the store after
+ * its list changed; a declaration confirmed afterwards still counts; live it has changed. */
+TEST(duty_snapshot_keeps_a_closed_month)
+{
+	struct db *c = dataset();
+	int64_t first = at(12, 1, 0, 10, 0), later = at(12, 20, 0, 0, 0);
+	struct duty_line *v;
+	int score;
+	CHECK_INT(duty_snapshot_lines(c, 1, 202611, &v, &score), -2);	/* not taken yet */
+	CHECK_INT(duty_snapshot_run(c, first), 1);
+	CHECK_INT(duty_snapshot_run(c, first + 3600), 0);	/* once */
+	CHECK(duty_snapshot_taken(c, 202611) == first);
+	OK(db_exec_script(c, "UPDATE duty_items SET active = 0 WHERE id = 4;"
+		"INSERT INTO duty_items (id, position_id, title, measure, frequency, target, created_at) VALUES (8, 1, 'new', 'training', 'month', 1, 0);"
+		"UPDATE duty_declarations SET confirmed_by = 2, confirmed_at = 3 WHERE item_id = 6 AND month = 202611;"));
+	int n = duty_eval_person(c, 1, 202611, later, &v, &score);
+	CHECK_INT(n, 6);
+	CHECK(v[3].item_id == 4);	/* retired since, still in the closed month */
+	CHECK_INT(v[3].fig.fulfil, 50);
+	CHECK_INT(v[1].fig.fulfil, 52);
+	CHECK_INT(v[5].fig.fulfil, 100);	/* confirmed in December: read live */
+	CHECK_INT(score, 80);	/* (75 + 52 + 100 + 50 + 100 + 100) / 6 = 79.5 */
+	duty_lines_free(v, n);
+	n = duty_eval_person_live(c, 1, 202611, later, &v, &score);
+	CHECK_INT(n, 6);
+	CHECK(v[3].item_id == 5 && v[5].item_id == 8);	/* live: 4 gone, 8 there */
+	duty_lines_free(v, n);
+	/* the current month is computed, never read from a store */
+	CHECK_INT(duty_snapshot_lines(c, 1, 202612, &v, &score), -2);
+	db_close(c);
+}
+
 TEST(duty_month_parse_and_bounds)
 {
 	int m;
