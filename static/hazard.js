@@ -95,8 +95,8 @@
 			});
 		}
 		/* the voice recorder (static/voice.js) loads after the page, where it can record */
-		const vbox = document.querySelector('form.hz-report .hz-voice');
-		if (vbox && vbox.dataset.src && window.MediaRecorder) {
+		const vbox = document.querySelector('form .hz-voice');
+		if (vbox && vbox.dataset.src && window.MediaRecorder && !window.aqVoice) {
 			const sc = document.createElement('script');
 			sc.src = vbox.dataset.src;
 			document.head.appendChild(sc);
@@ -135,7 +135,10 @@
 					form.dataset.capturedAt = String(captured);
 					fd.set('idem_key', key);
 					fd.set('captured_at', String(captured));
-					if (form.voiceBlob) fd.append('voice', form.voiceBlob, 'voice.webm');
+					if (form.voiceBlob) {
+						fd.append('voice', form.voiceBlob, 'voice.webm');
+						fd.set('voice_seconds', String(form.voiceSeconds || 0));
+					}
 					save = async () => {
 						const fields = {};
 						for (const [k, v] of fd) if (typeof v === 'string' && k !== '_csrf' && k !== 'idem_key' && k !== 'captured_at') fields[k] = v;

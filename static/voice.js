@@ -1,7 +1,10 @@
-/* voice.js — "hold to record" on the report form: a voice note instead of typing with gloves on.
- * Loaded by static/hazard.js once the form is shown (so it is not on the page's critical path);
- * the clip is left on the form (form.voiceBlob), which hazard.js sends or queues with the
- * report; a "voice-clear" event on the form drops it. */
+/* voice.js — "hold to record": a voice note instead of typing with gloves on, on the report,
+ * rectification and check forms. Loaded once the form is shown (static/hazard.js, and
+ * static/offline.js for the check form), so it is not on the page's critical path. The clip is
+ * left on the form (form.voiceBlob, its length in form.voiceSeconds): hazard.js sends or
+ * queues it with a report; a form with a hidden file input "voice" (rectification, check) gets
+ * the clip put in it, so that the form's own post, or offline.js's queue, takes it along. A
+ * "voice-clear" event on the form drops it. */
 'use strict';
 (() => {
 	/* Hold to record a voice note (MediaRecorder; the browser asks for the microphone once).
@@ -18,8 +21,14 @@
 		const max = (Number(box.dataset.max) || 60) * 1000;
 		let rec = null, stream = null, want = false, timer = 0;
 		const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
+		const input = box.querySelector('input[type=file][name=voice]');
+		const secs = box.querySelector('input[name=voice_seconds]');
+		let began = 0;
 		const clear = () => {
 			form.voiceBlob = null;
+			form.voiceSeconds = 0;
+			if (input) input.value = '';
+			if (secs) secs.value = '0';
 			play.hidden = true;
 			drop.hidden = true;
 			play.removeAttribute('src');
@@ -46,6 +55,14 @@
 				const blob = new Blob(chunks, { type: rec.mimeType || 'audio/webm' });
 				if (blob.size) {
 					form.voiceBlob = blob;
+					form.voiceSeconds = Math.max(1, Math.round((performance.now() - began) / 1000));
+					if (secs) secs.value = String(form.voiceSeconds);
+					if (input && window.DataTransfer) {
+						const dt = new DataTransfer();
+						const ext = /ogg/.test(blob.type) ? 'ogg' : /mp4/.test(blob.type) ? 'm4a' : 'webm';
+						dt.items.add(new File([blob], `voice.${ext}`, { type: blob.type }));
+						input.files = dt.files;
+					}
 					play.src = URL.createObjectURL(blob);
 					play.hidden = false;
 					drop.hidden = false;
@@ -54,6 +71,7 @@
 				rec = null;
 			};
 			rec.start();
+			began = performance.now();
 			btn.classList.add('recording');
 			btn.textContent = btn.dataset.rec;
 			timer = setTimeout(stop, max);
@@ -73,5 +91,8 @@
 		drop.addEventListener('click', clear);
 		form.addEventListener('voice-clear', clear);
 	}
-	voice(document.querySelector('form.hz-report'));
+	/* loaded once per page (hazard.js and offline.js may both ask for it) */
+	if (window.aqVoice) return;
+	window.aqVoice = true;
+	document.querySelectorAll('form').forEach((f) => { if (f.querySelector('.hz-voice')) voice(f); });
 })();
