@@ -8,7 +8,7 @@
  * The server re-encodes every photo anyway; this only saves the worker's data and time.
  *  - a report gets an idempotency key and its capture time; without signal, or when the
  *    request fails, it is kept on the phone (window.aqQueue, static/offline.js) instead;
- *  - the report form's "hold to record" button loads static/voice.js (MediaRecorder). */
+ *  - the report form's "hold to record" (static/voice.js, loaded by static/offline.js). */
 'use strict';
 (() => {
 	const MAX = 1600;
@@ -94,13 +94,6 @@
 				}
 			});
 		}
-		/* the voice recorder (static/voice.js) loads after the page, where it can record */
-		const vbox = document.querySelector('form .hz-voice');
-		if (vbox && vbox.dataset.src && window.MediaRecorder && !window.aqVoice) {
-			const sc = document.createElement('script');
-			sc.src = vbox.dataset.src;
-			document.head.appendChild(sc);
-		}
 		const report = document.querySelector('form.hz-report');
 		if (report && input) input.addEventListener('change', () => {
 			if (!report.dataset.capturedAt) report.dataset.capturedAt = String(Math.floor(Date.now() / 1000));
@@ -135,10 +128,7 @@
 					form.dataset.capturedAt = String(captured);
 					fd.set('idem_key', key);
 					fd.set('captured_at', String(captured));
-					if (form.voiceBlob) {
-						fd.append('voice', form.voiceBlob, 'voice.webm');
-						fd.set('voice_seconds', String(form.voiceSeconds || 0));
-					}
+					if (form.voiceBlob) fd.append('voice', form.voiceBlob, 'voice.webm');
 					save = async () => {
 						const fields = {};
 						for (const [k, v] of fd) if (typeof v === 'string' && k !== '_csrf' && k !== 'idem_key' && k !== 'captured_at') fields[k] = v;

@@ -170,12 +170,6 @@
 		const queued = new URLSearchParams(location.search).get('queued');
 		form.elements.idem_key.value = queued || newKey();	/* a cached page's key is not reused */
 		if (queued) correct(form, queued);
-		const vbox = form.querySelector('.hz-voice');
-		if (vbox && vbox.dataset.src && window.MediaRecorder && !window.aqVoice) {
-			const sc = document.createElement('script');
-			sc.src = vbox.dataset.src;
-			document.head.appendChild(sc);
-		}
 		form.addEventListener('submit', async (e) => {
 			if (!window.fetch || !window.FormData) return;
 			e.preventDefault();
@@ -326,6 +320,14 @@
 		if (form && queued) correct(form, queued);
 		const ck = document.querySelector('form.ck-form');
 		if (ck) checkForm(ck);
+		/* hold to record (static/voice.js) on the report, rectification and check forms: loaded
+		 * here, after the page, so that it never weighs on the first paint */
+		const vbox = document.querySelector('form .hz-voice');
+		if (vbox && vbox.dataset.src && window.MediaRecorder) {
+			const sc = document.createElement('script');
+			sc.src = vbox.dataset.src;
+			document.head.appendChild(sc);
+		}
 		const area = new URLSearchParams(location.search).get('area');
 		if (form && area && form.elements.area_id && !form.elements.area_id.value) form.elements.area_id.value = area;
 		/* sign-out: the queue and the cached pages are this user's; warn before they go */

@@ -1,16 +1,11 @@
-/* voice.js — "hold to record": a voice note instead of typing with gloves on, on the report,
- * rectification and check forms. Loaded once the form is shown (static/hazard.js, and
- * static/offline.js for the check form), so it is not on the page's critical path. The clip is
- * left on the form (form.voiceBlob, its length in form.voiceSeconds): hazard.js sends or
- * queues it with a report; a form with a hidden file input "voice" (rectification, check) gets
- * the clip put in it, so that the form's own post, or offline.js's queue, takes it along. A
- * "voice-clear" event on the form drops it. */
+/* voice.js — hold to record a voice note (gloves on) on the report, rectification and check
+ * forms; loaded by offline.js after the page. The clip stays on the form (form.voiceBlob) for
+ * hazard.js to send or queue, and goes into the form's hidden file input "voice" if it has one;
+ * its length in voice_seconds. A "voice-clear" event drops it. */
 'use strict';
 (() => {
-	/* Hold to record a voice note (MediaRecorder; the browser asks for the microphone once).
-	 * Released, or at the configured limit, the clip goes with the report. Keyboard: hold
-	 * Space or Enter. Without MediaRecorder the box stays hidden and dictation on the
-	 * keyboard still fills the description. */
+	/* MediaRecorder (the browser asks for the microphone once), up to the configured limit;
+	 * Space or Enter held works too. Without it the box stays hidden: dictation still works. */
 	function voice(form) {
 		const box = form && form.querySelector('.hz-voice');
 		if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
@@ -22,13 +17,14 @@
 		let rec = null, stream = null, want = false, timer = 0;
 		const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
 		const input = box.querySelector('input[type=file][name=voice]');
-		const secs = box.querySelector('input[name=voice_seconds]');
+		const secs = Object.assign(document.createElement('input'), { type: 'hidden', name: 'voice_seconds', value: '0' });
+		box.appendChild(secs);
 		let began = 0;
 		const clear = () => {
 			form.voiceBlob = null;
 			form.voiceSeconds = 0;
 			if (input) input.value = '';
-			if (secs) secs.value = '0';
+			secs.value = '0';
 			play.hidden = true;
 			drop.hidden = true;
 			play.removeAttribute('src');
@@ -56,7 +52,7 @@
 				if (blob.size) {
 					form.voiceBlob = blob;
 					form.voiceSeconds = Math.max(1, Math.round((performance.now() - began) / 1000));
-					if (secs) secs.value = String(form.voiceSeconds);
+					secs.value = String(form.voiceSeconds);
 					if (input && window.DataTransfer) {
 						const dt = new DataTransfer();
 						const ext = /ogg/.test(blob.type) ? 'ogg' : /mp4/.test(blob.type) ? 'm4a' : 'webm';
@@ -91,8 +87,7 @@
 		drop.addEventListener('click', clear);
 		form.addEventListener('voice-clear', clear);
 	}
-	/* loaded once per page (hazard.js and offline.js may both ask for it) */
-	if (window.aqVoice) return;
+	if (window.aqVoice) return;	/* once a page */
 	window.aqVoice = true;
 	document.querySelectorAll('form').forEach((f) => { if (f.querySelector('.hz-voice')) voice(f); });
 })();

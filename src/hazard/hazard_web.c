@@ -682,7 +682,9 @@ static void user_options(struct req *r, struct strbuf *o, int64_t selected)
 }
 
 /* Hold to speak instead of typing with gloves on (static/voice.js; hidden without
- * MediaRecorder). The report form sends the clip itself (static/hazard.js, the offline queue);
+ * MediaRecorder; loaded by static/offline.js after the page). The report form sends the clip
+ * itself (static/hazard.js, the offline queue), with its length in voice_seconds (an input
+ * voice.js adds, keeping the report page's first paint small);
  * other forms (rectification, a check) carry it in a hidden file input that voice.js fills, so
  * a plain form post takes it along, with the recorder's length in voice_seconds. */
 void hazard_voice_box(struct req *r, struct strbuf *o, int input)
@@ -692,8 +694,7 @@ void hazard_voice_box(struct req *r, struct strbuf *o, int input)
 		       "<button type=\"button\" class=\"link hz-voice-del\" hidden>%s</button>%r</div>",
 		    hazard_setting(r->db, "hazard.voice_max_seconds", 60), static_url("voice.js"), T(r, "hazard.voice_hold"),
 		    T(r, "hazard.voice_recording"), T(r, "hazard.voice_hold"), T(r, "hazard.voice_delete"),
-		    input ? "<input type=\"file\" name=\"voice\" class=\"hz-voice-file\" hidden tabindex=\"-1\">"
-			    "<input type=\"hidden\" name=\"voice_seconds\" value=\"0\">" : "");
+		    input ? "<input type=\"file\" name=\"voice\" class=\"hz-voice-file\" hidden tabindex=\"-1\">" : "");
 }
 
 static void note_field(struct req *r, struct strbuf *o, const char *label_key, int required)
