@@ -390,7 +390,7 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 	/* the task must still be open (or missed, for a check captured in its window): two phones
 	 * finishing it at once store one record */
 	if (db_exec(c, "UPDATE check_tasks SET status = CASE WHEN status = 'suspended' THEN status ELSE 'done' END, record_id = ?"
-		       " WHERE id = ? AND (status IN ('open', 'suspended') OR (? AND status = 'missed')) AND record_id IS NULL", "IIi",
+		       " WHERE id = ? AND (status IN ('open', 'suspended') OR (? <> 0 AND status = 'missed')) AND record_id IS NULL", "IIi",
 		       id, t.id, late) != DB_OK)
 		goto fail;
 	if (db_changes(c) != 1) {
