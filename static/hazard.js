@@ -8,7 +8,7 @@
  * The server re-encodes every photo anyway; this only saves the worker's data and time.
  *  - a report gets an idempotency key and its capture time; without signal, or when the
  *    request fails, it is kept on the phone (window.aqQueue, static/offline.js) instead;
- *  - the report form's "hold to record" button loads static/voice.js (MediaRecorder). */
+ *  - the report form's "hold to record" (static/voice.js, loaded by static/offline.js). */
 'use strict';
 (() => {
 	const MAX = 1600;
@@ -93,13 +93,6 @@
 					previews.appendChild(i);
 				}
 			});
-		}
-		/* the voice recorder (static/voice.js) loads after the page, where it can record */
-		const vbox = document.querySelector('form.hz-report .hz-voice');
-		if (vbox && vbox.dataset.src && window.MediaRecorder) {
-			const sc = document.createElement('script');
-			sc.src = vbox.dataset.src;
-			document.head.appendChild(sc);
 		}
 		const report = document.querySelector('form.hz-report');
 		if (report && input) input.addEventListener('change', () => {

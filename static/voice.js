@@ -1,13 +1,11 @@
-/* voice.js — "hold to record" on the report form: a voice note instead of typing with gloves on.
- * Loaded by static/hazard.js once the form is shown (so it is not on the page's critical path);
- * the clip is left on the form (form.voiceBlob), which hazard.js sends or queues with the
- * report; a "voice-clear" event on the form drops it. */
+/* voice.js — hold to record a voice note (gloves on) on the report, rectification and check
+ * forms; loaded by offline.js after the page. The clip stays on the form (form.voiceBlob) for
+ * hazard.js to send or queue, and goes into the form's hidden file input "voice" if it has one;
+ * its length in voice_seconds. A "voice-clear" event drops it. */
 'use strict';
 (() => {
-	/* Hold to record a voice note (MediaRecorder; the browser asks for the microphone once).
-	 * Released, or at the configured limit, the clip goes with the report. Keyboard: hold
-	 * Space or Enter. Without MediaRecorder the box stays hidden and dictation on the
-	 * keyboard still fills the description. */
+	/* MediaRecorder (the browser asks for the microphone once), up to the configured limit;
+	 * Space or Enter held works too. Without it the box stays hidden: dictation still works. */
 	function voice(form) {
 		const box = form && form.querySelector('.hz-voice');
 		if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
@@ -18,8 +16,15 @@
 		const max = (Number(box.dataset.max) || 60) * 1000;
 		let rec = null, stream = null, want = false, timer = 0;
 		const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
+		const input = box.querySelector('input[type=file][name=voice]');
+		const secs = Object.assign(document.createElement('input'), { type: 'hidden', name: 'voice_seconds', value: '0' });
+		box.appendChild(secs);
+		let began = 0;
 		const clear = () => {
 			form.voiceBlob = null;
+			form.voiceSeconds = 0;
+			if (input) input.value = '';
+			secs.value = '0';
 			play.hidden = true;
 			drop.hidden = true;
 			play.removeAttribute('src');
@@ -46,6 +51,14 @@
 				const blob = new Blob(chunks, { type: rec.mimeType || 'audio/webm' });
 				if (blob.size) {
 					form.voiceBlob = blob;
+					form.voiceSeconds = Math.max(1, Math.round((performance.now() - began) / 1000));
+					secs.value = String(form.voiceSeconds);
+					if (input && window.DataTransfer) {
+						const dt = new DataTransfer();
+						const ext = /ogg/.test(blob.type) ? 'ogg' : /mp4/.test(blob.type) ? 'm4a' : 'webm';
+						dt.items.add(new File([blob], `voice.${ext}`, { type: blob.type }));
+						input.files = dt.files;
+					}
 					play.src = URL.createObjectURL(blob);
 					play.hidden = false;
 					drop.hidden = false;
@@ -54,6 +67,7 @@
 				rec = null;
 			};
 			rec.start();
+			began = performance.now();
 			btn.classList.add('recording');
 			btn.textContent = btn.dataset.rec;
 			timer = setTimeout(stop, max);
@@ -73,5 +87,7 @@
 		drop.addEventListener('click', clear);
 		form.addEventListener('voice-clear', clear);
 	}
-	voice(document.querySelector('form.hz-report'));
+	if (window.aqVoice) return;	/* once a page */
+	window.aqVoice = true;
+	document.querySelectorAll('form').forEach((f) => { if (f.querySelector('.hz-voice')) voice(f); });
 })();

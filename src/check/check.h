@@ -70,10 +70,19 @@ struct check_record_in {
 	const char *note;
 	struct check_answer *answers;
 	size_t nanswers;
+	/* from a phone's offline queue (docs/offline.md): when the check was filled on site (0:
+	 * now; -1: sent but unreadable), and a voice note (checked and stored as a report's) */
+	int64_t captured_at;
+	const unsigned char *voice;
+	size_t voice_len;
+	int64_t voice_seconds;
 	char field_buf[32];	/* where a refused item's field name ("item_12") is written */
 };
 
 /* Validate and store a record with its results, finishing the task — in one transaction.
+ * With captured_at the record is timed at capture: that time must lie in the task's window
+ * (a task marked missed meanwhile is still recorded: the check was done in time, only the
+ * upload came late) and within the hazard report's bounds (hazard_capture_check).
  * Returns the record's id (*dup = 1 when idem_key names one already stored by this person),
  * or -1 with *field and *msg_key naming what is wrong (and *status 409/422/503). */
 int64_t check_record_store(const struct actor *a, struct check_record_in *in, int *dup,

@@ -151,7 +151,7 @@ int check_api_scan(struct req *r)
 	return 0;
 }
 
-static json_t *record_json(struct req *r, int64_t id)
+json_t *check_record_json(struct req *r, int64_t id)
 {
 	struct db_stmt *st = db_query(r->db, "SELECT task_id, template_id, template_version, user_id, COALESCE(scan_id, 0), scanned_at,"
 				    " finished_at, failed, is_defend, latitude, longitude, accuracy_m, latitude IS NOT NULL"
@@ -184,6 +184,21 @@ static json_t *record_json(struct req *r, int64_t id)
 	}
 	db_done(r->db, st);
 	json_object_set_new(j, "results", res);
+	/* when it was filled on site, for a round kept on the phone without signal (null: online) */
+	int64_t cap = 0;
+	db_get_i64(r->db, &cap, "SELECT captured_at FROM check_records WHERE id = ?", "I", id);
+	json_object_set_new(j, "captured_at", cap ? json_integer(cap) : json_null());
+	/* its voice notes, played from /checks/records/:id/voice/:sha */
+	json_t *voice = json_array();
+	st = db_query(r->db, "SELECT v.sha256, b.mime, v.seconds, v.user_id, v.at FROM check_voice v JOIN blobs b ON b.sha256 = v.sha256"
+			     " WHERE v.record_id = ? ORDER BY v.at, v.sha256", "I", id);
+	while (st && db_step(st) == 1)
+		json_array_append_new(voice, json_pack("{s:s, s:s, s:I, s:I, s:I}", "url",
+						       arena_printf(&r->arena, "/checks/records/%lld/voice/%s", (long long)id, db_col_text(st, 0)),
+						       "type", db_col_text(st, 1), "seconds", (json_int_t)db_col_i64(st, 2), "by",
+						       (json_int_t)db_col_i64(st, 3), "at", (json_int_t)db_col_i64(st, 4)));
+	db_done(r->db, st);
+	json_object_set_new(j, "voice", voice);
 	return j;
 }
 
@@ -209,6 +224,9 @@ int check_api_record_create(struct req *r)
 	in.lng_s = req_field(r, "lng");
 	in.acc_s = req_field(r, "gps_acc");
 	in.note = req_field(r, "note");
+	s = req_field(r, "captured_at");
+	if (s && *s && (text_parse_i64(s, &in.captured_at) || in.captured_at <= 0))
+		in.captured_at = -1;	/* refused by the capture-time check, naming the field */
 	json_t *arr = r->json ? json_object_get(r->json, "answers") : NULL;
 	if (!json_is_array(arr) || json_array_size(arr) > 64) {
 		invalid(r, 422, "answers", "check.err_answers");
@@ -244,9 +262,12 @@ int check_api_record_create(struct req *r)
 		invalid(r, status, field, key ? key : "error.unavailable");
 		return 0;
 	}
-	json_t *j = record_json(r, id);
+	json_t *j = check_record_json(r, id);
 	json_object_set_new(j, "duplicate", json_boolean(dup));
 	resp_json(r, dup ? 200 : 201, j);
+	/* a retry with a known key: the first answer again, marked as the hazard API marks it */
+	if (dup)
+		resp_header(r, "Idempotent-Replayed", "true");
 	return 0;
 }
 
@@ -258,7 +279,7 @@ int check_api_record(struct req *r)
 		entity_not_found(r);
 		return 0;
 	}
-	resp_json(r, 200, record_json(r, id));
+	resp_json(r, 200, check_record_json(r, id));
 	return 0;
 }
 

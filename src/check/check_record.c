@@ -182,11 +182,29 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 		*status = 409;
 		return -1;
 	}
+	/* the time the check was made: now, or when a phone without signal captured it (within
+	 * the same bounds as a queued hazard report) */
+	int64_t at = a->now;
+	if (in->captured_at) {
+		*field = "captured_at";
+		if (hazard_capture_check(c, a->now, in->captured_at, msg_key))
+			return -1;
+		at = in->captured_at;
+	}
 	struct task_row t;
 	*field = "task_id";
 	*msg_key = "check.err_task";
 	if (task_load(c, in->task_id, &t) || !task_mine(a, &t)) {
 		*status = 404;
+		return -1;
+	}
+	/* its checkpoint taken out of use while the round waited on the phone */
+	int64_t point_active = 1;
+	if (t.point)
+		db_get_i64(c, &point_active, "SELECT active FROM check_points WHERE id = ?", "I", t.point);
+	if (!point_active) {
+		*status = 409;
+		*msg_key = "check.err_point_inactive";
 		return -1;
 	}
 	int64_t recorded = 0;
@@ -199,7 +217,8 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 	/* a suspended task (its object out of use, 停用检修) may still be recorded — what the person
 	 * found on site — and the record carries is_defend, the regulator's isDefend, from its task;
 	 * the task stays suspended, so it counts neither as done nor as missed in coverage */
-	if (a->now < t.ws || a->now >= t.we || (strcmp(t.status, "open") && strcmp(t.status, "suspended"))) {
+	int late = in->captured_at && !strcmp(t.status, "missed");
+	if (at < t.ws || at >= t.we || (strcmp(t.status, "open") && strcmp(t.status, "suspended") && !late)) {
 		*msg_key = "check.err_window";
 		return -1;
 	}
@@ -216,8 +235,8 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 			scanned_at = db_col_i64(st, 2);
 		}
 		db_done(c, st);
-		if (!in->scan_id || su != a->user_id || (t.point && sp != t.point) || scanned_at > a->now ||
-		    a->now - scanned_at > SCAN_VALID_SECONDS || scanned_at < t.ws - 600)
+		if (!in->scan_id || su != a->user_id || (t.point && sp != t.point) || scanned_at > at ||
+		    at - scanned_at > SCAN_VALID_SECONDS || scanned_at < t.ws - 600)
 			return -1;
 	}
 	struct hazard_gps g = {.lat_s = in->lat_s, .lng_s = in->lng_s, .acc_s = in->acc_s};
@@ -328,18 +347,27 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 		}
 	}
 
-	/* ---- one transaction: the record, its results, the task done, the audit entry ---- */
+	if (in->voice_len && hazard_voice_check(c, in->voice, in->voice_len, msg_key)) {
+		*field = "voice";
+		*status = 422;
+		goto out;
+	}
+
+	/* ---- one transaction: the record, its results, its voice note, the task done, the audit
+	 * entry; the record's row holds the idempotency key, so a key exists exactly when its
+	 * results do ---- */
 	*field = NULL;
 	*msg_key = "error.unavailable";
 	*status = 503;
 	if (db_begin(c) != DB_OK)
 		goto out;
 	int rc = db_exec(c, "INSERT INTO check_records (task_id, template_id, template_version, user_id, idem_key, scan_id, scanned_at,"
-			    " latitude, longitude, accuracy_m, finished_at, failed, is_defend, note)"
+			    " latitude, longitude, accuracy_m, finished_at, failed, is_defend, note, captured_at)"
 			    " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, CASE WHEN ? <> 0 THEN ? END, CASE WHEN ? <> 0 THEN ? END,"
-			    " CASE WHEN ? <> 0 THEN ? END, ?, ?, ?, ?)",
-			 "IIIItIIidididIiit", t.id, t.template_id, t.version, a->user_id, in->idem_key, in->scan_id, scanned_at,
-			 g.has, g.lat, g.has, g.lng, g.has, g.acc, a->now, failed, t.is_defend, in->note ? in->note : "");
+			    " CASE WHEN ? <> 0 THEN ? END, ?, ?, ?, ?, ?)",
+			 "IIIItIIidididIiitI", t.id, t.template_id, t.version, a->user_id, in->idem_key, in->scan_id, scanned_at,
+			 g.has, g.lat, g.has, g.lng, g.has, g.acc, at, failed, t.is_defend, in->note ? in->note : "",
+			 in->captured_at > 0 ? in->captured_at : 0);
 	if (rc != DB_OK)
 		goto fail;
 	id = db_last_id(c);
@@ -350,11 +378,20 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 				" VALUES (?, ?, ?, CASE WHEN ? <> 0 THEN ? END, ?, ?, ?)", "IItiditt", id, items[i].id, v,
 			     !strcmp(items[i].kind, "number"), num[i], ok[i], photo, ans[i] && ans[i]->note ? ans[i]->note : "");
 	}
+	if (rc == DB_OK && in->voice_len) {
+		char sha[65];
+		rc = hazard_voice_blob(c, in->voice, in->voice_len, a->now, sha);
+		if (rc == DB_OK)
+			rc = db_exec(c, "INSERT INTO check_voice (record_id, sha256, user_id, at, seconds) VALUES (?, ?, ?, ?, ?)", "ItIII",
+				     id, sha, a->user_id, at, in->voice_seconds);
+	}
 	if (rc != DB_OK)
 		goto fail;
-	/* the task must still be open: two phones finishing it at once store one record */
+	/* the task must still be open (or missed, for a check captured in its window): two phones
+	 * finishing it at once store one record */
 	if (db_exec(c, "UPDATE check_tasks SET status = CASE WHEN status = 'suspended' THEN status ELSE 'done' END, record_id = ?"
-		       " WHERE id = ? AND status IN ('open', 'suspended') AND record_id IS NULL", "II", id, t.id) != DB_OK)
+		       " WHERE id = ? AND (status IN ('open', 'suspended') OR (? <> 0 AND status = 'missed')) AND record_id IS NULL", "IIi",
+		       id, t.id, late) != DB_OK)
 		goto fail;
 	if (db_changes(c) != 1) {
 		db_rollback(c);

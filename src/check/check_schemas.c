@@ -33,13 +33,25 @@
 	"\"enum\":[\"area\",\"equipment\",\"object\",\"measure\"]},\"target_id\":" ID "}}}}}"
 #define RECORD_IN "{\"type\":\"object\",\"required\":[\"task_id\",\"idem_key\",\"answers\"],\"properties\":{\"task_id\":" ID "," \
 	"\"idem_key\":{\"type\":\"string\",\"maxLength\":64},\"scan_id\":" ID ",\"lat\":{\"type\":\"number\"},\"lng\":{\"type\":\"number\"}," \
-	"\"gps_acc\":{\"type\":\"number\"},\"note\":{\"type\":\"string\",\"maxLength\":500},\"answers\":{\"type\":\"array\",\"maxItems\":64," \
+	"\"gps_acc\":{\"type\":\"number\"},\"captured_at\":{\"type\":\"integer\"},\"note\":{\"type\":\"string\",\"maxLength\":500},\"answers\":{\"type\":\"array\",\"maxItems\":64," \
 	"\"items\":{\"type\":\"object\",\"required\":[\"item_id\"],\"properties\":{\"item_id\":" ID ",\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}," \
 	"\"photo\":{\"type\":\"string\",\"description\":\"SHA-256 from POST /api/v1/photos\"},\"note\":" STR "}}}}}"
+#define VOICE "{\"type\":\"object\",\"properties\":{\"url\":" STR ",\"type\":{\"type\":\"string\",\"enum\":[\"audio/webm\",\"audio/ogg\",\"audio/mp4\"]}," \
+	"\"seconds\":" INT ",\"by\":" ID ",\"at\":" INT "}}"
 #define RECORD_OUT "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"task_id\":" ID ",\"template_id\":" ID ",\"template_version\":" INT "," \
 	"\"user_id\":" ID ",\"scan_id\":" IDN ",\"scanned_at\":" INT ",\"finished_at\":" INT ",\"on_site_seconds\":" IDN "," \
 	"\"failed\":" INT ",\"is_defend\":" BOOL ",\"duplicate\":" BOOL ",\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\"," \
-	"\"properties\":{\"item_id\":" ID ",\"label\":" STR ",\"value\":" STR ",\"ok\":" BOOL ",\"photo\":{\"type\":\"string\",\"nullable\":true},\"hazard_id\":" IDN "}}}}}"
+	"\"properties\":{\"item_id\":" ID ",\"label\":" STR ",\"value\":" STR ",\"ok\":" BOOL ",\"photo\":{\"type\":\"string\",\"nullable\":true},\"hazard_id\":" IDN "}}}," \
+	"\"captured_at\":{\"type\":\"integer\",\"nullable\":true,\"description\":\"when it was filled on site (a round kept on the phone); null: online\"}," \
+	"\"voice\":{\"type\":\"array\",\"items\":" VOICE "}}}"
+/* a voice note: played from url; by the person who spoke it */
+#define VOICE_FIELDS "\"voice\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"a voice note: WebM, Ogg or MP4 by its magic bytes\"}," \
+	"\"voice_seconds\":{\"type\":\"integer\",\"minimum\":0}"
+#define RECORD_FORM "{\"type\":\"object\",\"required\":[\"idem_key\"],\"description\":\"the task form's fields: item_<item id> (the answer)," \
+	" photo_<item id> (a photo file) or photo_<item id>_sha, plus these\",\"properties\":{\"idem_key\":{\"type\":\"string\",\"maxLength\":64}," \
+	"\"captured_at\":{\"type\":\"integer\",\"description\":\"UTC seconds the check was filled on site\"},\"scan_id\":" ID "," \
+	"\"lat\":{\"type\":\"number\"},\"lng\":{\"type\":\"number\"},\"gps_acc\":{\"type\":\"number\"}," VOICE_FIELDS "}," \
+	"\"x-media\":\"multipart/form-data\"}"
 #define COUNTS "\"measures\":" INT ",\"measures_covered\":" INT ",\"coverage\":{\"type\":\"number\",\"nullable\":true},\"tasks\":" INT "," \
 	"\"done\":" INT ",\"missed\":" INT ",\"failed_items\":" INT ",\"hazards_by_checks\":" INT ",\"hazards_other\":" INT
 #define COVERAGE "{\"type\":\"object\",\"properties\":{\"from\":" INT ",\"to\":" INT ",\"total\":{\"type\":\"object\",\"properties\":{" COUNTS "}}," \
@@ -61,6 +73,7 @@ const struct module_schema check_schemas[] = {
 	{"POST", "/api/v1/check/scans", SCAN_IN, SCAN_OUT},
 	{"POST", "/api/v1/check/records", RECORD_IN, RECORD_OUT},
 	{"GET", "/api/v1/check/records/:id", NULL, RECORD_OUT},
+	{"POST", "/api/v1/check/tasks/:id/record", RECORD_FORM, RECORD_OUT},
 	{"POST", "/api/v1/check/records/:id/items/:item/hazard", MODULE_NO_BODY,
 	 "{\"type\":\"object\",\"properties\":{\"hazard_id\":" ID ",\"number\":" STR "}}"},
 	{"GET", "/api/v1/check/coverage", NULL, COVERAGE},

@@ -248,6 +248,8 @@ static void form_html(struct req *r, const struct check_task *t, int64_t scan, c
 		html_printf(&r->out, "</fieldset>");
 	}
 	db_done(r->db, st);
+	/* a spoken note with the round (gloves on): the hazard form's recorder, its clip in the form */
+	hazard_voice_box(r, &r->out, 1);
 	html_printf(&r->out, "<button class=\"primary\" type=\"submit\">%s</button></form>", T(r, "check.submit"));
 }
 
@@ -304,7 +306,25 @@ int check_task_page(struct req *r)
 	return 0;
 }
 
-/* ---- POST /checks/tasks/:id — the form; photos come as uploads photo_<item> ---- */
+/* A refused form: the page again with the error under its field, or (the API twin, used by a
+ * phone's offline queue) the error as JSON naming the field, in the user's words. */
+static void post_refused(struct req *r, const struct check_task *t, int64_t id, int status, const char *field, const char *key)
+{
+	r->status = status;
+	if (r->is_api) {
+		resp_error(r, status, status == 409 ? "conflict" : status == 404 ? "not_found" : status == 503 ? "unavailable" : "invalid",
+			   T(r, key ? key : "error.unavailable"), field);
+		return;
+	}
+	struct check_task cur;
+	if (check_task_load(r, id, &cur, 0))
+		cur = *t;
+	task_page(r, &cur, field, T(r, key ? key : "error.unavailable"));
+}
+
+/* ---- POST /checks/tasks/:id — the form; photos come as uploads photo_<item>, a voice note as
+ * voice. POST /api/v1/check/tasks/:id/record takes the same multipart body and answers JSON:
+ * what static/offline.js sends for a check filled without signal (idem_key, captured_at). ---- */
 int check_task_post(struct req *r)
 {
 	int64_t id;
@@ -330,6 +350,23 @@ int check_task_post(struct req *r)
 		n++;
 	}
 	db_done(r->db, st);
+	struct check_record_in in = {.task_id = id, .idem_key = req_field(r, "idem_key"), .lat_s = req_field(r, "lat"),
+				     .lng_s = req_field(r, "lng"), .acc_s = req_field(r, "gps_acc"), .answers = ans, .nanswers = n};
+	/* a retry of a stored submission answers with the first record before anything is
+	 * uploaded again (the photos of a lost answer's request are already stored) */
+	int64_t have = 0, owner = 0;
+	if (in.idem_key && *in.idem_key && db_get_i64(r->db, &have, "SELECT id FROM check_records WHERE idem_key = ?", "t", in.idem_key) == 1 &&
+	    db_get_i64(r->db, &owner, "SELECT user_id FROM check_records WHERE id = ?", "I", have) == 1 && owner == a.user_id) {
+		if (!r->is_api) {
+			resp_redirect(r, arena_printf(&r->arena, "/checks/records/%lld", (long long)have));
+			return 0;
+		}
+		json_t *j = check_record_json(r, have);
+		json_object_set_new(j, "duplicate", json_true());
+		resp_json(r, 200, j);
+		resp_header(r, "Idempotent-Replayed", "true");
+		return 0;
+	}
 	/* uploaded photos go in through the hazard module's photo path (re-encoded, stored by
 	 * hash, their upload recorded), then the record names them by hash */
 	for (size_t i = 0; i < n; i++) {
@@ -342,8 +379,7 @@ int check_task_post(struct req *r)
 		    hazard_store_photo(r->db, (const unsigned char *)u->data.buf, u->data.len, NULL, sha, &key) ||
 		    hazard_photo_uploaded(r->db, sha, a.user_id) != DB_OK || db_commit(r->db) != DB_OK) {
 			db_rollback(r->db);
-			r->status = 422;
-			task_page(r, &t, arena_printf(&r->arena, "item_%lld", (long long)ans[i].item_id), T(r, key ? key : "error.unavailable"));
+			post_refused(r, &t, id, 422, arena_printf(&r->arena, "item_%lld", (long long)ans[i].item_id), key);
 			return 0;
 		}
 		ans[i].photo = arena_strdup(&r->arena, sha);
@@ -355,20 +391,31 @@ int check_task_post(struct req *r)
 		kv->next = r->form;
 		r->form = kv;
 	}
-	struct check_record_in in = {.task_id = id, .idem_key = req_field(r, "idem_key"), .lat_s = req_field(r, "lat"),
-				     .lng_s = req_field(r, "lng"), .acc_s = req_field(r, "gps_acc"), .answers = ans, .nanswers = n};
 	const char *s = req_field(r, "scan_id");
 	if (s && *s && text_parse_i64(s, &in.scan_id))
 		in.scan_id = -1;
+	s = req_field(r, "captured_at");
+	if (s && *s && (text_parse_i64(s, &in.captured_at) || in.captured_at <= 0))
+		in.captured_at = -1;	/* refused by the capture-time check, naming the field */
+	struct upload *voice = req_upload(r, "voice");
+	if (voice && voice->data.len) {
+		in.voice = (const unsigned char *)voice->data.buf;
+		in.voice_len = voice->data.len;
+		in.voice_seconds = hazard_voice_seconds(r->db, req_field(r, "voice_seconds"));
+	}
 	int dup = 0, status = 0;
 	const char *field = NULL, *key = NULL;
 	int64_t rid = check_record_store(&a, &in, &dup, &field, &key, &status);
 	if (rid < 0) {
-		r->status = status;
-		struct check_task cur;
-		if (check_task_load(r, id, &cur, 0))
-			cur = t;
-		task_page(r, &cur, field, T(r, key ? key : "error.unavailable"));
+		post_refused(r, &t, id, status, field, key);
+		return 0;
+	}
+	if (r->is_api) {
+		json_t *j = check_record_json(r, rid);
+		json_object_set_new(j, "duplicate", json_boolean(dup));
+		resp_json(r, dup ? 200 : 201, j);
+		if (dup)
+			resp_header(r, "Idempotent-Replayed", "true");
 		return 0;
 	}
 	resp_redirect(r, arena_printf(&r->arena, "/checks/records/%lld", (long long)rid));
@@ -450,7 +497,16 @@ int check_record_page(struct req *r)
 		html_printf(&r->out, "</li>");
 	}
 	db_done(r->db, st);
-	html_printf(&r->out, "</ul><p><a href=\"/checks\">%s</a></p></section>", T(r, "check.today"));
+	html_printf(&r->out, "</ul>");
+	/* the voice notes spoken with the record, played here */
+	st = db_query(r->db, "SELECT v.sha256, u.name, v.at FROM check_voice v JOIN users u ON u.id = v.user_id WHERE v.record_id = ?"
+			     " ORDER BY v.at, v.sha256", "I", id);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<p class=\"hz-voice-note\"><span>%s · %s · %s</span><audio controls preload=\"none\""
+				     " src=\"/checks/records/%D/voice/%s\"></audio></p>",
+			    T(r, "hazard.voice"), db_col_text(st, 1), page_time(r, db_col_i64(st, 2)), id, db_col_text(st, 0));
+	db_done(r->db, st);
+	html_printf(&r->out, "<p><a href=\"/checks\">%s</a></p></section>", T(r, "check.today"));
 	page_end(r);
 	return 0;
 }

@@ -54,6 +54,10 @@ int check_api_task(struct req *r);
 int check_api_scan(struct req *r);
 int check_api_record_create(struct req *r);
 int check_api_record(struct req *r);
+/* A record as JSON (results, capture time, voice notes), for the API and the form's API twin. */
+struct json_t *check_record_json(struct req *r, int64_t id);
+/* GET /checks/records/:id/voice/:sha — a record's voice note, to those who may see the record. */
+int check_record_voice_get(struct req *r);
 int check_api_coverage(struct req *r);
 int check_api_templates(struct req *r);
 int check_api_template(struct req *r);

@@ -720,7 +720,7 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 	id = db_last_id(c);
 	if (in->idem_key && *in->idem_key && hazard_idem_store(c, a->user_id, in->idem_key, id, now) != DB_OK)
 		goto fail;
-	if (in->voice_len && hazard_voice_store(c, id, in->voice, in->voice_len, now) != DB_OK)
+	if (in->voice_len && hazard_voice_store(c, id, in->voice, in->voice_len, in->reporter_id, in->voice_seconds, 0, at) != DB_OK)
 		goto fail;
 	if ((in->source > 0 || in->measure_id) &&
 	    db_exec(c, "UPDATE hazards SET source = CASE WHEN ? > 0 THEN ? ELSE source END, measure_id = NULLIF(?, 0)"

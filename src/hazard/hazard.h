@@ -88,6 +88,7 @@ struct hazard_new {
 	int64_t captured_at;
 	const unsigned char *voice;
 	size_t voice_len;
+	int64_t voice_seconds;
 	int *replayed;
 };
 
@@ -189,8 +190,16 @@ size_t hazard_voice_max_bytes(struct db *c);
 const char *hazard_voice_type(const unsigned char *d, size_t n);
 /* Type and size of a voice note: 0, or -1 with *msg_key. */
 int hazard_voice_check(struct db *c, const unsigned char *d, size_t n, const char **msg_key);
-/* Store the clip as a blob and link it to the hazard (inside a transaction). */
-int hazard_voice_store(struct db *c, int64_t hazard_id, const unsigned char *d, size_t n, int64_t now);
+/* Store the clip as a content-addressed blob (its type from the magic bytes); sha gets its
+ * SHA-256. Inside a transaction; the check module's notes go through here too. */
+int hazard_voice_blob(struct db *c, const unsigned char *d, size_t n, int64_t now, char sha[65]);
+/* The recorder's length of a clip as the phone sent it (voice_seconds), within 0 and
+ * hazard.voice_max_seconds: shown beside the player, never trusted for anything else. */
+int64_t hazard_voice_seconds(struct db *c, const char *s);
+/* Store the clip and link it to the hazard: spoken by user_id, `seconds` long, with event_id
+ * (0: with the report), at now (inside a transaction). */
+int hazard_voice_store(struct db *c, int64_t hazard_id, const unsigned char *d, size_t n, int64_t user_id, int64_t seconds,
+		       int64_t event_id, int64_t now);
 
 /* ---- the lifecycle (hazard_flow.c) ---- */
 
@@ -214,6 +223,10 @@ struct hazard_action_in {
 	const char *plan[6];
 	int64_t plan_due;
 	struct hazard_gps gps;	/* drawn into the photos' watermark */
+	/* a voice note spoken with the action (hold to record on the rectification form) */
+	const unsigned char *voice;
+	size_t voice_len;
+	int64_t voice_seconds;
 };
 
 struct hazard_transition {
@@ -335,6 +348,10 @@ int hazard_api_rules(struct req *r);
 int hazard_api_rule_add(struct req *r);
 /* Read action input from a form or JSON body; uploads "photo" become photos. */
 void hazard_action_read(struct req *r, struct hazard_action_in *in);
+/* The hold-to-record box (static/voice.js); input: with the hidden file input a plain form
+ * post sends the clip in (rectification, check forms). */
+struct strbuf;
+void hazard_voice_box(struct req *r, struct strbuf *o, int input);
 /* Read a new hazard from a form or JSON body. */
 void hazard_new_read(struct req *r, struct hazard_new *in);
 

@@ -126,6 +126,23 @@ static json_t *hazard_json(struct req *r, int64_t id)
 	db_done(r->db, st);
 	json_object_set_new(o, "photos", photos);
 
+	/* the voice notes (report, rectification, ...): where to play them and whose they are —
+	 * an anonymous reporter's stays without a name, as in the events above */
+	json_t *voice = json_array();
+	st = db_query(r->db, "SELECT v.sha256, b.mime, v.seconds, coalesce(v.user_id, 0), v.at, coalesce(v.event_id, 0),"
+			     " v.user_id = h.reporter_id AND h.anonymous = 1"
+			     " FROM hazard_voice v JOIN blobs b ON b.sha256 = v.sha256 JOIN hazards h ON h.id = v.hazard_id"
+			     " WHERE v.hazard_id = ? ORDER BY v.at, v.sha256", "I", id);
+	while (st && db_step(st) == 1) {
+		json_t *v = json_pack("{s:s, s:s, s:I, s:I}", "url", arena_printf(&r->arena, "/voice/%s", db_col_text(st, 0)), "type",
+				      db_col_text(st, 1), "seconds", (json_int_t)db_col_i64(st, 2), "at", (json_int_t)db_col_i64(st, 4));
+		json_object_set_new(v, "by", db_col_i64(st, 3) && !db_col_i64(st, 6) ? json_integer(db_col_i64(st, 3)) : json_null());
+		json_object_set_new(v, "event_id", db_col_i64(st, 5) ? json_integer(db_col_i64(st, 5)) : json_null());
+		json_array_append_new(voice, v);
+	}
+	db_done(r->db, st);
+	json_object_set_new(o, "voice", voice);
+
 	st = db_query(r->db, "SELECT goal, method, funding, organization, deadline_text, safety, due_at, director_at,"
 			     " principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id);
 	if (st && db_step(st) == 1)

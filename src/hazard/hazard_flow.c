@@ -559,6 +559,11 @@ int hazard_act(const struct actor *a, int64_t id, const char *action, const stru
 		*field = "photos";
 		return 422;
 	}
+	/* the same checks as the report's note: the container's magic bytes and the size */
+	if (in->voice_len && hazard_voice_check(a->db, in->voice, in->voice_len, msg_key)) {
+		*field = "voice";
+		return 422;
+	}
 	/* the rectifier's and the verifier's photos carry their own name, time and fix */
 	struct hazard_gps gps = in->gps;
 	if (hazard_gps_parse(&gps, field, msg_key))
@@ -600,6 +605,8 @@ int hazard_act(const struct actor *a, int64_t id, const char *action, const stru
 		status = 400;
 		goto fail;
 	}
+	if (in->voice_len && hazard_voice_store(a->db, id, in->voice, in->voice_len, a->user_id, in->voice_seconds, event, now) != DB_OK)
+		goto fail;
 	struct strbuf sum = STRBUF_INIT;
 	sb_addf(&sum, "%s %s: %s → %s", h.number, action, h.status, pick->to);
 	int arc = actor_audit(a, "hazard", id, action, sum.buf);

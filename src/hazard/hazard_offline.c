@@ -102,14 +102,28 @@ int hazard_voice_check(struct db *c, const unsigned char *d, size_t n, const cha
 	return 0;
 }
 
-int hazard_voice_store(struct db *c, int64_t hazard_id, const unsigned char *d, size_t n, int64_t now)
+int hazard_voice_blob(struct db *c, const unsigned char *d, size_t n, int64_t now, char sha[65])
+{
+	text_sha256_hex(d, n, sha);
+	return db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, ?, ?, ?)"
+			  " ON CONFLICT (sha256) DO NOTHING", "ttbI", sha, hazard_voice_type(d, n), (const void *)d, n, now);
+}
+
+int64_t hazard_voice_seconds(struct db *c, const char *s)
+{
+	int64_t v = 0, max = hazard_setting(c, "hazard.voice_max_seconds", 60);
+	if (!s || text_parse_i64(s, &v) || v < 0)
+		return 0;
+	return v > max ? max : v;
+}
+
+int hazard_voice_store(struct db *c, int64_t hazard_id, const unsigned char *d, size_t n, int64_t user_id, int64_t seconds,
+		       int64_t event_id, int64_t now)
 {
 	char sha[65];
-	text_sha256_hex(d, n, sha);
-	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, ?, ?, ?)"
-		       " ON CONFLICT (sha256) DO NOTHING", "ttbI", sha, hazard_voice_type(d, n), (const void *)d, n,
-		    now) != DB_OK)
+	if (hazard_voice_blob(c, d, n, now, sha) != DB_OK)
 		return DB_ERROR;
-	return db_exec(c, "INSERT INTO hazard_voice (hazard_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING", "It",
-		       hazard_id, sha);
+	return db_exec(c, "INSERT INTO hazard_voice (hazard_id, sha256, user_id, at, seconds, event_id)"
+			  " VALUES (?, ?, NULLIF(?, 0), ?, ?, NULLIF(?, 0)) ON CONFLICT DO NOTHING", "ItIIII",
+		       hazard_id, sha, user_id, now, seconds, event_id);
 }

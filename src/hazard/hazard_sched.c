@@ -182,10 +182,12 @@ int hazard_sched_run(struct db *c, int64_t now)
 		       " WHERE b.thumb_sha256 IS NOT NULL)"
 		       /* a watermarked photo's original is kept as long as the photo */
 		       " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)"
-		       /* a report's voice note (0140_hazard_offline.sql) */
+		       /* a hazard's voice notes: the report's, the rectifier's (0140, 0141) */
 		       " AND sha256 NOT IN (SELECT sha256 FROM hazard_voice)"
 		       /* a signature on the store keeper's tablet, the receipt of a PPE issue (1001) */
 		       " AND sha256 NOT IN (SELECT signature_sha FROM ppe_holdings WHERE signature_sha IS NOT NULL)"
+		       /* a check record's voice note (0690_check_offline.sql) */
+		       " AND sha256 NOT IN (SELECT sha256 FROM check_voice)"
 		       /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
 		       " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
 		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"

@@ -47,6 +47,11 @@
 	"\"^[0-9a-f]{64}$\"},\"kind\":{\"type\":\"string\",\"description\":\"report," \
 	" rectify or verify\"},\"event_id\":{\"type\":\"integer\"},\"taken_at\":{\"type\":\"integer\"}," \
 	"\"width\":{\"type\":\"integer\"},\"height\":{\"type\":\"integer\"}}}"
+/* a voice note: played from url (GET /voice/{sha256}); by is null for an anonymous reporter */
+#define VOICE "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"," \
+	"\"enum\":[\"audio/webm\",\"audio/ogg\",\"audio/mp4\"]},\"seconds\":{\"type\":\"integer\",\"minimum\":0}," \
+	"\"by\":{\"type\":\"integer\",\"nullable\":true},\"at\":{\"type\":\"integer\"},\"event_id\":{\"type\":\"integer\"," \
+	"\"nullable\":true,\"description\":\"the action it came with; null: the report\"}}}"
 #define PLAN "{\"type\":\"object\",\"description\":" \
 	"\"the rectification plan of a major hazard (事故隐患排查治理暂行规定 Art. 15)\",\"properties\":{\"goal\":{" \
 	"\"type\":\"string\"},\"method\":{\"type\":\"string\"},\"funding\":{\"type\":\"string\"}," \
@@ -71,7 +76,7 @@
 	"\"assignee_id\":{\"type\":\"integer\",\"nullable\":true},\"rectifier_id\":{\"type\":" \
 	"\"integer\",\"nullable\":true},\"verifier_id\":{\"type\":\"integer\",\"nullable\":true}," \
 	"\"events\":{\"type\":\"array\",\"items\":" EVENT "},\"photos\":{\"type\":\"array\",\"items\":" \
-	PHOTO "},\"plan\":" PLAN ",\"actions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}," \
+	PHOTO "},\"voice\":{\"type\":\"array\",\"items\":" VOICE "},\"plan\":" PLAN ",\"actions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}," \
 	"\"description\":\"the actions the caller may take now\"}}}"
 #define NEW "{\"type\":\"object\",\"required\":[\"area_id\",\"category_id\",\"description\"]," \
 	"\"properties\":{\"area_id\":{\"type\":\"integer\",\"minimum\":1},\"category_id\":{\"type\":" \
@@ -99,7 +104,8 @@
 	",\"maxItems\":9},\"photo_sha\":{\"type\":\"string\",\"pattern\":\"^[0-9a-f]{64}$\"},\"lat\":{" \
 	"\"type\":\"number\",\"minimum\":-90,\"maximum\":90},\"lng\":{\"type\":\"number\",\"minimum\":" \
 	"-180,\"maximum\":180},\"gps_acc\":{\"type\":\"number\",\"minimum\":0,\"description\":" \
-	"\"metres\"}},\"example\":{\"note\":\"已更换扳手并张贴标识\"}}"
+	"\"metres\"},\"voice\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"a voice note (multipart):" \
+	" WebM, Ogg or MP4 by its magic bytes\"},\"voice_seconds\":{\"type\":\"integer\",\"minimum\":0}},\"example\":{\"note\":\"已更换扳手并张贴标识\"}}"
 #define PHOTO_IN "{\"type\":\"object\",\"required\":[\"photo\"],\"properties\":{\"photo\":{\"type\":\"string\"," \
 	"\"format\":\"binary\",\"description\":\"JPEG or PNG; shrunk and watermarked by the server\"}," \
 	"\"lat\":{\"type\":\"number\",\"minimum\":-90,\"maximum\":90},\"lng\":{\"type\":\"number\"," \

@@ -141,6 +141,7 @@ void hazard_new_read(struct req *r, struct hazard_new *in)
 	if (voice && voice->data.len) {
 		in->voice = (const unsigned char *)voice->data.buf;
 		in->voice_len = voice->data.len;
+		in->voice_seconds = hazard_voice_seconds(r->db, req_field(r, "voice_seconds"));
 	}
 }
 
@@ -162,6 +163,13 @@ void hazard_action_read(struct req *r, struct hazard_action_in *in)
 		in->plan_due += 86400 - 1;	/* the end of that day */
 	photos_from_uploads(r, in->photos, &in->nphotos);
 	gps_read(r, &in->gps);
+	/* a voice note spoken with the action (the rectification form's hold-to-record) */
+	struct upload *voice = req_upload(r, "voice");
+	if (voice && voice->data.len) {
+		in->voice = (const unsigned char *)voice->data.buf;
+		in->voice_len = voice->data.len;
+		in->voice_seconds = hazard_voice_seconds(r->db, req_field(r, "voice_seconds"));
+	}
 }
 
 /* ---- the scoped, filtered list ---- */
@@ -431,13 +439,8 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 		       " placeholder=\"%s\">%s</textarea>", T(r, "hazard.description"), T(r, "hazard.description_hint"),
 		    in->description ? in->description : "");
 	form_field_error(r, &fe, "description");
-	/* hold to speak instead of typing with gloves on (static/voice.js; hidden without
-	 * MediaRecorder) */
-	html_printf(o, "</label><div class=\"hz-voice\" data-max=\"%D\" data-src=\"%s\" hidden><button type=\"button\" class=\"hz-rec\""
-		       " data-hold=\"%s\" data-rec=\"%s\">%s</button><audio class=\"hz-voice-play\" controls hidden></audio>"
-		       "<button type=\"button\" class=\"link hz-voice-del\" hidden>%s</button></div>",
-		    hazard_setting(r->db, "hazard.voice_max_seconds", 60), static_url("voice.js"), T(r, "hazard.voice_hold"),
-		    T(r, "hazard.voice_recording"), T(r, "hazard.voice_hold"), T(r, "hazard.voice_delete"));
+	html_printf(o, "</label>");
+	hazard_voice_box(r, o, 0);
 	form_field_error(r, &fe, "voice");
 	form_field_error(r, &fe, "captured_at");
 	/* the optional part stays open when it holds the refused field */
@@ -678,6 +681,22 @@ static void user_options(struct req *r, struct strbuf *o, int64_t selected)
 	db_done(r->db, st);
 }
 
+/* Hold to speak instead of typing with gloves on (static/voice.js; hidden without
+ * MediaRecorder; loaded by static/offline.js after the page). The report form sends the clip
+ * itself (static/hazard.js, the offline queue), with its length in voice_seconds (an input
+ * voice.js adds, keeping the report page's first paint small);
+ * other forms (rectification, a check) carry it in a hidden file input that voice.js fills, so
+ * a plain form post takes it along, with the recorder's length in voice_seconds. */
+void hazard_voice_box(struct req *r, struct strbuf *o, int input)
+{
+	html_printf(o, "<div class=\"hz-voice\" data-max=\"%D\" data-src=\"%s\" hidden><button type=\"button\" class=\"hz-rec\""
+		       " data-hold=\"%s\" data-rec=\"%s\">%s</button><audio class=\"hz-voice-play\" controls hidden></audio>"
+		       "<button type=\"button\" class=\"link hz-voice-del\" hidden>%s</button>%r</div>",
+		    hazard_setting(r->db, "hazard.voice_max_seconds", 60), static_url("voice.js"), T(r, "hazard.voice_hold"),
+		    T(r, "hazard.voice_recording"), T(r, "hazard.voice_hold"), T(r, "hazard.voice_delete"),
+		    input ? "<input type=\"file\" name=\"voice\" class=\"hz-voice-file\" hidden tabindex=\"-1\">" : "");
+}
+
 static void note_field(struct req *r, struct strbuf *o, const char *label_key, int required)
 {
 	html_printf(o, "<label><span>%s%r</span><textarea name=\"note\" rows=\"2\"%r></textarea></label>",
@@ -687,10 +706,13 @@ static void note_field(struct req *r, struct strbuf *o, const char *label_key, i
 /* The report's voice notes, played in the page (GET /voice/:sha serves the clip). */
 static void voice_strip(struct req *r, struct strbuf *o, int64_t id)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT sha256 FROM hazard_voice WHERE hazard_id = ? ORDER BY sha256", "I", id);
+	struct db_stmt *st = db_query(r->db, "SELECT v.sha256, CASE WHEN v.user_id = h.reporter_id AND h.anonymous = 1 THEN ''"
+				    " ELSE coalesce(u.name, '') END, v.at, v.seconds FROM hazard_voice v JOIN hazards h ON h.id = v.hazard_id"
+				    " LEFT JOIN users u ON u.id = v.user_id WHERE v.hazard_id = ? ORDER BY v.at, v.sha256", "I", id);
 	while (st && db_step(st) == 1)
-		html_printf(o, "<p class=\"hz-voice-note\"><span>%s</span><audio controls preload=\"none\" src=\"/voice/%s\"></audio></p>",
-			    T(r, "hazard.voice"), db_col_text(st, 0));
+		html_printf(o, "<p class=\"hz-voice-note\"><span>%s · %s%s%s</span><audio controls preload=\"none\" src=\"/voice/%s\"></audio></p>",
+			    T(r, "hazard.voice"), *db_col_text(st, 1) ? db_col_text(st, 1) : T(r, "hazard.mark_anonymous"),
+			    db_col_i64(st, 2) ? " · " : "", db_col_i64(st, 2) ? page_time(r, db_col_i64(st, 2)) : "", db_col_text(st, 0));
 	db_done(r->db, st);
 }
 
@@ -740,6 +762,7 @@ static void action_form(struct req *r, struct strbuf *o, const struct hazard_row
 	} else if (!strcmp(act, "submit") || !strcmp(act, "fix_on_spot")) {
 		note_field(r, o, "hazard.rectify_note", !strcmp(act, "submit"));
 		photo_field(r, o, 1);
+		hazard_voice_box(r, o, 1);
 	} else if (!strcmp(act, "reject") || !strcmp(act, "cancel") || !strcmp(act, "return_plan")) {
 		note_field(r, o, "hazard.reason", 1);
 	} else if (!strcmp(act, "assess")) {

@@ -182,7 +182,10 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	int continues = u && strcmp(u->field, key) == 0 && (off > 0 || u->data.len == 0) &&
 			(u->filename != NULL) == (filename != NULL);
 	if (!continues) {
-		int is_file = filename != NULL;
+		/* a file input left empty comes as a part with filename "" and no data: it counts
+		 * (and is bounded) as a field, so a form with a photo input per item and a voice
+		 * note (a ten-item check) still fits HTTP_MAX_FILES chosen files */
+		int is_file = filename != NULL && *filename;
 		if (is_file ? ++r->nfiles > HTTP_MAX_FILES : ++r->nfields > HTTP_MAX_FIELDS) {
 			set_body_error(r, 413, key);
 			return MHD_YES;
@@ -195,7 +198,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 		u->next = r->uploads;
 		r->uploads = u;
 	}
-	size_t limit = u->filename ? HTTP_MAX_FILE : HTTP_MAX_FIELD;
+	size_t limit = u->filename && *u->filename ? HTTP_MAX_FILE : HTTP_MAX_FIELD;
 	if (u->data.len + size > limit) {
 		set_body_error(r, 413, key);
 		return MHD_YES;

@@ -94,12 +94,15 @@ void page_begin(struct req *r, const char *title)
 	const char *keep = r->who && auth_has(r, "hazard.report") ? "/hazards/new" : "";
 	if (r->who && auth_has(r, "hazard.view"))
 		keep = arena_printf(&r->arena, "%s /hazards?todo=rectify /hazards?todo=reported", keep);
+	/* my checks today; offline.js keeps the form of each task it lists, for a round without signal */
+	if (r->who && auth_has(r, "check.do"))
+		keep = arena_printf(&r->arena, "%s /checks", keep);
 	if (r->who && !r->who->preview)
-		html_printf(o, "<div class=\"oq\" hidden data-user=\"%D\" data-pages=\"%s\" data-badge=\"%s\" data-login=\"%s\""
+		html_printf(o, "<div class=\"oq\" hidden data-user=\"%D\" data-now=\"%D\" data-pages=\"%s\" data-badge=\"%s\" data-login=\"%s\""
 			       " data-saved=\"%s\" data-logout=\"%s\" data-sending=\"%s\"><a class=\"oq-count\" href=\"/offline\"></a>"
 			       "<button type=\"button\" class=\"oq-send\">%s</button>"
 			       "<a class=\"oq-login\" hidden href=\"/login\">%s</a></div>",
-			    r->who->user_id, keep, T(r, "shell.badge"), T(r, "shell.login_to_upload"), T(r, "shell.saved"),
+			    r->who->user_id, clock_now(), keep, T(r, "shell.badge"), T(r, "shell.login_to_upload"), T(r, "shell.saved"),
 			    T(r, "shell.logout_warn"), T(r, "shell.sending"), T(r, "shell.upload_now"),
 			    T(r, "shell.login_to_upload"));
 	if (r->who && r->who->preview)

@@ -93,7 +93,7 @@ test('report on a phone, rectify, verify and close through the pages', async () 
   await l.page.click('details.hz-act:has(form.hz-act-submit) > summary');
   await l.page.fill('form.hz-act-submit textarea[name=note]', '已紧固立柱螺栓并加装斜撑');
   await l.page.setInputFiles('form.hz-act-submit input[name=photo]', { ...photo, name: 'after.jpg' });
-  await act(l.page, 'form.hz-act-submit button', '待验收');
+  await act(l.page, 'form.hz-act-submit > button', '待验收');
   assert.match(await l.page.textContent('.hz-detail'), /待验收/);
   assert.equal(await l.page.locator('form.hz-act-verify').count(), 0, 'the rectifier is not offered verify');
   await l.ctx.close();

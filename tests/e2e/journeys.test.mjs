@@ -156,7 +156,7 @@ test('rectifier: starts and submits the rectification with an after-photo', asyn
   await r.page.setInputFiles('form.hz-act-submit input[name=photo]', await photo(r.page, 'after.jpg'));
   assert.equal((await r.page.textContent('form.hz-act-submit .file-names')).trim(), 'after.jpg');
   await shot(r.page, 'rectifier-submit');
-  await r.page.click('form.hz-act-submit button');
+  await r.page.click('form.hz-act-submit > button');
   await status(r.page, '待验收');
   assert.equal(await r.page.locator('form.hz-act-verify').count(), 0, 'the rectifier does not verify his own work');
   assert.deepEqual(r.errors, []);

@@ -97,6 +97,7 @@ after(async () => {
 
 // Routes only a record's owner may call: the role of the demo user who owns the record.
 const OWNER = { 'GET /permits/:id/edit': 'team_leader', 'GET /checks/records/:id/photos/:sha': 'safety_dept',
+  'GET /checks/records/:id/voice/:sha': 'safety_dept',
   'GET /contractors/ratings/:permit': 'ws_safety' };	// the closed demo permit's guardian
 
 function roleFor(rt) {
@@ -117,6 +118,7 @@ function good(rt, name) {
   if (name === 'id' && rt.pattern === '/permits/:id/edit') return goodPath.draft;	// banzhang's demo draft
   if (rt.pattern === '/checks/records/:id/photos/:sha') return name === 'id' ? goodPath.check_record : goodPath.sha;
   if (rt.pattern === '/voice/:sha') return goodPath.voice;
+  if (rt.pattern === '/checks/records/:id/voice/:sha') return name === 'id' ? goodPath.check_record : goodPath.voice;
   if (rt.pattern === '/icons/:name') return '192.png';
   return goodPath[name] ?? '1';
 }
@@ -198,6 +200,8 @@ test('every GET route answers its normal call, and says which query parameters i
   goodPath.voice = 'a'.repeat(64);
   sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('${goodPath.voice}', 'audio/webm', x'1A45DFA3', 0)`);
   sql(`INSERT INTO hazard_voice (hazard_id, sha256) SELECT hazard_id, '${goodPath.voice}' FROM hazard_photos WHERE sha256 = '${goodPath.sha}' LIMIT 1`);
+  // and on that check record, for /checks/records/:id/voice/:sha
+  sql(`INSERT INTO check_voice (record_id, sha256, user_id, at) SELECT id, '${goodPath.voice}', user_id, 0 FROM check_records WHERE id = ${goodPath.check_record}`);
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
   // a material for training course 1, so that /train/materials/1 has a file to serve
