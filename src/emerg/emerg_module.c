@@ -7,6 +7,7 @@
  */
 #include "emerg/emerg.h"
 #include "emerg/emerg_web.h"
+#include "emerg/emerg_tabletop.h"
 #include "base/module.h"
 
 static const struct module_perm perms[] = {
@@ -108,7 +109,9 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/emerg/plans/:id/parts", "{\"type\":\"object\",\"required\":[\"kind\",\"title\"],\"properties\":{"
 	 "\"kind\":{\"type\":\"string\",\"description\":\"scenario, level, role, step or card\"},\"title\":{\"type\":\"string\"},"
 	 "\"body\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\",\"description\":\"a role's person\"},"
-	 "\"phone\":{\"type\":\"string\"},\"position_id\":{\"type\":\"integer\",\"description\":\"a card's post\"}}}", THE_RECORD("plan", "plans")},
+	 "\"phone\":{\"type\":\"string\"},\"position_id\":{\"type\":\"integer\",\"description\":\"a card's post\"},"
+	 "\"target_min\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1440,\"description\":\"a step's target: minutes from the start\"}}}", THE_RECORD("plan", "plans")},
+	EMERG_TABLETOP_SCHEMAS
 	{0},
 };
 

@@ -477,6 +477,13 @@ int emerg_plan_part_post(struct req *r)
 		refused(r, "position_id", "emerg.err.card");
 		return 0;
 	}
+	/* a step's target time, for the comparison of a tabletop exercise (emerg_tabletop.h) */
+	const char *tm = req_field(r, "target_min");
+	int64_t target = -1;
+	if (tm && *tm && (strcmp(kind, "step") || text_parse_i64(tm, &target) || target < 0 || target > 1440)) {
+		refused(r, "target_min", "emerg.tt.err.target");
+		return 0;
+	}
 	if (db_begin(r->db) != DB_OK) {
 		form_unavailable(r);
 		return 0;
@@ -485,6 +492,8 @@ int emerg_plan_part_post(struct req *r)
 				" SELECT ?, ?, COALESCE(max(seq), 0) + 1, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0) FROM emerg_plan_parts"
 				" WHERE plan_id = ? AND kind = ?", "ItttItIIt", p->id, kind, title, body ? body : "", user,
 			 phone ? phone : "", position, p->id, kind);
+	if (rc == DB_OK && target >= 0)
+		rc = db_exec(r->db, "UPDATE emerg_plan_parts SET target_min = ? WHERE id = ?", "II", target, db_last_id(r->db));
 	if (rc == DB_OK)
 		rc = audit_req(r, "emerg_plan", p->id, "part", arena_printf(&r->arena, "%s: %s", kind, title));
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
