@@ -105,7 +105,7 @@ int emerg_tt_plan_inject(struct req *r);
 
 /* the API shapes, inside the module's schema table */
 #define EMERG_TABLETOP_SCHEMAS \
-	{"GET", "/api/v1/emerg/tabletops", "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\"},\"per_page\":{\"type\":\"integer\"}," \
+	{"GET", "/api/v1/emerg/tabletops", "{\"type\":\"object\",\"properties\":{" \
 	 "\"status\":{\"enum\":[\"planned\",\"running\",\"ended\"]}}}", EMERG_TT_PAGE}, \
 	{"POST", "/api/v1/emerg/tabletops", "{\"type\":\"object\",\"required\":[\"plan_id\",\"planned_on\"],\"properties\":{" \
 	 "\"plan_id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\",\"maxLength\":100},\"planned_on\":{\"type\":\"string\",\"format\":\"date\"}}}", \
