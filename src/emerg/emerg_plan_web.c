@@ -12,6 +12,7 @@
  */
 #include "emerg/emerg.h"
 #include "emerg/emerg_web.h"
+#include "emerg/emerg_tabletop.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -311,8 +312,10 @@ static void plan_tail(struct req *r, const void *row)
 				     "<label>%s<select name=\"position_id\"><option value=\"\">—</option>",
 			    T(r, "emerg.part.phone"), T(r, "emerg.part.position"));
 		form_opts_positions(r, NULL, 0);
-		html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "emerg.part.add"));
+		html_printf(&r->out, "</select></label><label>%s<input type=\"number\" name=\"target_min\" min=\"0\" max=\"1440\" step=\"1\"></label>"
+				     "<button>%s</button></form>", T(r, "emerg.tt.target_input"), T(r, "emerg.part.add"));
 	}
+	emerg_tt_plan_tail(r, p->id, may);	/* targets and injects for tabletop exercises */
 	if (p->area_id)
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/emerg/areas/%D/card\">%s</a></p>", p->area_id,
 			    T(r, "emerg.plan.area_card"));

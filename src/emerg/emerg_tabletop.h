@@ -55,6 +55,9 @@ int emerg_tt_inject(struct req *r);
 int emerg_tt_decide(struct req *r);
 int emerg_tt_action_done(struct req *r);
 int emerg_tt_plan_inject(struct req *r);
+/* On a plan's page: its steps' target times, its injects and (may: emerg.manage) the form of a
+ * new inject, with the way to an exercise of it. */
+void emerg_tt_plan_tail(struct req *r, int64_t plan, int may);
 
 /* the routes, inside the module's table */
 #define EMERG_TABLETOP_ROUTES \
@@ -67,6 +70,7 @@ int emerg_tt_plan_inject(struct req *r);
 	{"POST", "/emerg/tabletops/:id/injects", emerg_tt_inject, "emerg.command", 0, "Tabletop: inject an event"}, \
 	{"POST", "/emerg/tabletops/:id/decisions", emerg_tt_decide, "emerg.view", 0, "Tabletop: record a decision"}, \
 	{"POST", "/emerg/tt-actions/:id/done", emerg_tt_action_done, "emerg.view", 0, "Tabletop: close one's own gap action"}, \
+	{"POST", "/emerg/plans/:id/injects", emerg_tt_plan_inject, "emerg.manage", 0, "Plan: add an event to inject in its exercises"}, \
 	{"GET", "/api/v1/emerg/tabletops", emerg_tt_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Tabletop exercises in scope"}, \
 	{"POST", "/api/v1/emerg/tabletops", emerg_tt_create, "emerg.command", ROUTE_API, "Tabletop: create from a plan"}, \
 	{"GET", "/api/v1/emerg/tabletops/:id", emerg_tt_api_get, "emerg.view", ROUTE_API, "Tabletop: one, with the comparison"}, \

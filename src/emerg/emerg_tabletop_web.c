@@ -847,7 +847,7 @@ int emerg_tt_plan_inject(struct req *r)
 	}
 	const char *text = req_field(r, "text");
 	if (!text_ok(text, 500)) {
-		resp_error(r, 422, "invalid", T(r, "emerg.tt.err.text"), "text");
+		resp_error(r, 422, "invalid", arena_printf(&r->arena, "text: %s", T(r, "emerg.tt.err.text")), "text");
 		return 0;
 	}
 	db_get_i64(r->db, &n, "SELECT count(*) FROM emerg_tt_injects WHERE plan_id = ?", "I", plan);
@@ -871,9 +871,38 @@ int emerg_tt_plan_inject(struct req *r)
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
-	resp_json(r, 201, json_pack("{s:I, s:I, s:I, s:s}", "id", (json_int_t)id, "plan_id", (json_int_t)plan, "seq", (json_int_t)seq,
-				    "text", text));
+	if (r->is_api)
+		resp_json(r, 201, json_pack("{s:I, s:I, s:I, s:s}", "id", (json_int_t)id, "plan_id", (json_int_t)plan, "seq",
+					    (json_int_t)seq, "text", text));
+	else
+		resp_redirect(r, arena_printf(&r->arena, "/emerg/plans/%lld", (long long)plan));
 	return 0;
+}
+
+void emerg_tt_plan_tail(struct req *r, int64_t plan, int may)
+{
+	html_printf(&r->out, "<h2>%s</h2><h3>%s</h3><ol class=\"list\" data-targets>", T(r, "emerg.tt.title"), T(r, "emerg.tt.targets"));
+	struct db_stmt *st = db_query(r->db, "SELECT title, target_min FROM emerg_plan_parts WHERE plan_id = ? AND kind = 'step'"
+				      " ORDER BY seq", "I", plan);
+	while (st && db_step(st) == 1) {
+		html_printf(&r->out, "<li>%s · ", db_col_text(st, 0));
+		if (db_col_null(st, 1))
+			html_printf(&r->out, "%s</li>", T(r, "emerg.tt.no_target"));
+		else
+			html_printf(&r->out, "%D %s</li>", db_col_i64(st, 1), T(r, "emerg.tt.minutes"));
+	}
+	db_done(r->db, st);
+	html_printf(&r->out, "</ol><h3>%s</h3><ol class=\"list\" data-injects>", T(r, "emerg.tt.injects"));
+	st = db_query(r->db, "SELECT text FROM emerg_tt_injects WHERE plan_id = ? ORDER BY seq LIMIT 50", "I", plan);
+	while (st && db_step(st) == 1)
+		html_printf(&r->out, "<li>%s</li>", db_col_text(st, 0));
+	db_done(r->db, st);
+	html_printf(&r->out, "</ol>");
+	if (may)
+		html_printf(&r->out, "<form method=\"post\" action=\"/emerg/plans/%D/injects\" class=\"stack\">%r"
+				     "<label>%s<input name=\"text\" maxlength=\"500\" required></label><button>%s</button></form>",
+			    plan, page_csrf(r), T(r, "emerg.tt.inject_new"), T(r, "emerg.tt.inject_add"));
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/emerg/tabletops\">%s</a></p>", T(r, "emerg.tt.title"));
 }
 
 /* ---- the job: an overdue gap's action reminds its owner, once a week while it stays open ---- */

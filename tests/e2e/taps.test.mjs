@@ -221,7 +221,7 @@ test('tabletop exercises: the list, a running one for the facilitator and a part
   await lead.postJson(`/api/v1/emerg/tabletops/${running.id}/join`, {});
   const problems = [];
   const pages = {
-    anhuan: ['/emerg/tabletops', `/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`],
+    anhuan: ['/emerg/tabletops', `/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`, `/emerg/plans/${ended.plan_id}`],
     banzhang: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`],
     yuangong: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${planned.id}`],
   };

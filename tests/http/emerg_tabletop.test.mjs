@@ -166,6 +166,13 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   assert.equal(r.status, 409);
   assert.match(r.text, /已结束/);
   assert.match(r.text, /data-result="late" data-late="4"/);
+  // the plan's page shows the steps' targets and its injects, with the form of a new one
+  r = await page.get(`/emerg/plans/${plan}`);
+  assert.match(r.text, /关闭进料阀，切断物料 · 5 分钟/);
+  assert.match(r.text, /<li>第二处泄漏<\/li>/);
+  r = await page.post(`/emerg/plans/${plan}/injects`, { text: '人员被困' });
+  assert.equal(r.status, 303);
+  assert.deepEqual((await fac.get(tt)).json.injects.map((x) => x.text), ['第二处泄漏', '人员被困']);
 
   // every change is audited
   const auditor = await as('auditor');
