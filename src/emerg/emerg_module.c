@@ -30,6 +30,7 @@ static const struct module_job jobs[] = {
 static const struct module_todo todo[] = {
 	{45, "/emerg/actions?todo=1", "emerg.todo.actions", "emerg.view", emerg_todo_actions},
 	{55, "/emerg/resources?todo=1", "emerg.todo.resources", "emerg.view", emerg_todo_resources},
+	{46, "/emerg/tabletops?todo=1", "emerg.tt.todo", "emerg.view", emerg_tt_todo},
 	{0},
 };
 

@@ -45,6 +45,7 @@ int emerg_tt_demo_load(struct db *c);
 int64_t emerg_tt_insert(struct db *c, int64_t plan, const char *title, int64_t day, int64_t facilitator, int64_t now);
 
 int emerg_tt_list(struct req *r);
+int64_t emerg_tt_todo(struct req *r);	/* the caller's open gap actions */
 int emerg_tt_create(struct req *r);
 int emerg_tt_page(struct req *r);
 int emerg_tt_api_get(struct req *r);
@@ -110,7 +111,8 @@ void emerg_tt_plan_tail(struct req *r, int64_t plan, int may);
 /* the API shapes, inside the module's schema table */
 #define EMERG_TABLETOP_SCHEMAS \
 	{"GET", "/api/v1/emerg/tabletops", "{\"type\":\"object\",\"properties\":{" \
-	 "\"status\":{\"enum\":[\"planned\",\"running\",\"ended\"]}}}", EMERG_TT_PAGE}, \
+	 "\"status\":{\"enum\":[\"planned\",\"running\",\"ended\"]},\"todo\":{\"type\":\"integer\",\"enum\":[0,1]," \
+	 "\"description\":\"1: only those with a gap action of mine still open\"}}}", EMERG_TT_PAGE}, \
 	{"POST", "/api/v1/emerg/tabletops", "{\"type\":\"object\",\"required\":[\"plan_id\",\"planned_on\"],\"properties\":{" \
 	 "\"plan_id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\",\"maxLength\":100},\"planned_on\":{\"type\":\"string\",\"format\":\"date\"}}}", \
 	 EMERG_TT_SCHEMA}, \

@@ -473,21 +473,65 @@ static void plan_options(struct req *r, int64_t selected)
 			selected);
 }
 
+/* ?todo=1: only the exercises with a gap action of the caller's still open (binds the flag, me) */
+#define TT_TODO " (? = 0 OR EXISTS (SELECT 1 FROM emerg_tt_actions a WHERE a.tabletop_id = t.id AND a.owner_id = ? AND a.done_at = 0))"
+#define MY_OPEN " FROM emerg_tt_actions a JOIN emerg_tabletops t ON t.id = a.tabletop_id WHERE a.owner_id = ? AND a.done_at = 0"
+
+/* "Waiting for me": the caller's open gap actions (home page line and its list). */
+int64_t emerg_tt_todo(struct req *r)
+{
+	int64_t n = 0;
+	db_get_i64(r->db, &n, "SELECT count(*)" MY_OPEN, "I", r->who->user_id);
+	return n;
+}
+
+/* The list the line opens: each open action with its exercise, overdue first, closable here. */
+static void todo_page(struct req *r, int page, int per_page)
+{
+	int64_t total = emerg_tt_todo(r), today = day_today();
+	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.text, a.due_on, t.id, t.title" MY_OPEN
+				      " ORDER BY a.due_on, a.id LIMIT ? OFFSET ?", "III", r->who->user_id, (int64_t)per_page,
+				      (int64_t)(page - 1) * per_page);
+	page_begin(r, T(r, "emerg.tt.todo"));
+	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><ul class=\"list\">", T(r, "emerg.tt.todo"));
+	while (st && db_step(st) == 1) {
+		char day[16];
+		int64_t due = db_col_i64(st, 2);
+		html_printf(&r->out, "<li data-emerg-row=\"%D\"><strong>%s</strong><br><small>%s · %s · <a href=\"/emerg/tabletops/%D\">%s</a></small>"
+				     "<form method=\"post\" action=\"/emerg/tt-actions/%D/done\">%r<input type=\"hidden\" name=\"back\" value=\"todo\">"
+				     "<button>%s</button></form></li>",
+			    db_col_i64(st, 0), db_col_text(st, 1), day_format(due, day),
+			    T(r, due < today ? "emerg.action.overdue" : "emerg.action.open"), db_col_i64(st, 3), db_col_text(st, 4),
+			    db_col_i64(st, 0), page_csrf(r), T(r, "emerg.action.close"));
+	}
+	db_done(r->db, st);
+	html_printf(&r->out, "</ul>");
+	form_pager(r, "/emerg/tabletops?todo=1", page, per_page, total);
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/emerg/tabletops\">%s</a></p></section>", T(r, "emerg.tt.title"));
+	page_end(r);
+}
+
 static void list_page(struct req *r, int status, const char *err_field, const char *err_key)
 {
 	int page, per_page;
 	req_page(r, 50, &page, &per_page);
 	const char *want = NULL;
 	req_query_enum(r, "status", statuses, &want);
+	int todo = req_query_flag(r, "todo", 0);
 	if (r->bad_param)
 		return;
+	if (todo && !r->is_api) {
+		todo_page(r, page, per_page);
+		return;
+	}
 	int64_t total = 0;
-	db_get_i64(r->db, &total, "SELECT count(*)" TT_FROM " WHERE" TT_SCOPE " AND (? IS NULL OR t.status = ?)", "tIIItt",
-		   auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), r->who->user_id, want, want);
-	struct db_stmt *st = db_query(r->db, "SELECT " TT_COLS TT_FROM " WHERE" TT_SCOPE " AND (? IS NULL OR t.status = ?)"
-				      " ORDER BY t.planned_on DESC, t.id DESC LIMIT ? OFFSET ?", "tIIIttII",
+	db_get_i64(r->db, &total, "SELECT count(*)" TT_FROM " WHERE" TT_SCOPE " AND (? IS NULL OR t.status = ?) AND" TT_TODO,
+		   "tIIIttiI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), r->who->user_id, want, want, todo,
+		   r->who->user_id);
+	struct db_stmt *st = db_query(r->db, "SELECT " TT_COLS TT_FROM " WHERE" TT_SCOPE " AND (? IS NULL OR t.status = ?) AND" TT_TODO
+				      " ORDER BY t.planned_on DESC, t.id DESC LIMIT ? OFFSET ?", "tIIIttiIII",
 				      auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r), r->who->user_id, want, want,
-				      (int64_t)per_page, (int64_t)(page - 1) * per_page);
+				      todo, r->who->user_id, (int64_t)per_page, (int64_t)(page - 1) * per_page);
 	if (r->is_api) {
 		json_t *items = json_array();
 		struct tt t;
@@ -828,8 +872,11 @@ int emerg_tt_action_done(struct req *r)
 			   T(r, rc == DB_NOTFOUND ? "emerg.err.twice" : "error.unavailable"), "id");
 		return 0;
 	}
+	const char *back = req_field(r, "back");
 	if (r->is_api)
 		resp_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "done", 1));
+	else if (back && !strcmp(back, "todo"))
+		resp_redirect(r, "/emerg/tabletops?todo=1");
 	else
 		resp_redirect(r, arena_printf(&r->arena, "/emerg/tabletops/%lld", (long long)tid));
 	return 0;

@@ -222,7 +222,7 @@ test('tabletop exercises: the list, a running one for the facilitator and a part
   const problems = [];
   const pages = {
     anhuan: ['/emerg/tabletops', `/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`, `/emerg/plans/${ended.plan_id}`],
-    banzhang: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`],
+    banzhang: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`, '/emerg/tabletops?todo=1'],
     yuangong: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${planned.id}`],
   };
   for (const [user, paths] of Object.entries(pages)) {

@@ -189,10 +189,17 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   assert.match(overdue[0].body, /关闭进料阀/);
   const gap = (await lead16.get(tt)).json.actions[0];
   assert.equal(gap.overdue, true);
+  // it waits for him: the exercise under ?todo=1, and the action on the list his home line opens
+  assert.deepEqual((await lead16.get('/api/v1/emerg/tabletops?todo=1')).json.items.map((x) => x.id), [id]);
+  const web = srv.client();
+  await web.login('banzhang');
+  assert.match((await web.get('/')).text, /data-todo="emerg\.tt\.todo">[^]*?<strong class="badge">1<\/strong>/);
+  assert.equal(((await web.get('/emerg/tabletops?todo=1')).text.match(/data-emerg-row="/g) || []).length, 1);
   assert.equal((await fac16.postJson(`/api/v1/emerg/tt-actions/${gap.id}/done`, {})).status, 404);
   r = await lead16.postJson(`/api/v1/emerg/tt-actions/${gap.id}/done`, {});
   assert.equal(r.status, 200, r.text);
   assert.equal((await lead16.postJson(`/api/v1/emerg/tt-actions/${gap.id}/done`, {})).status, 409);
+  assert.equal((await lead16.get('/api/v1/emerg/tabletops?todo=1')).json.total, 0);
   await setClock(srv, T0 + 23 * 86400);
   await tick(srv);
   const later = await as('banzhang');	// a week on: signed in again
