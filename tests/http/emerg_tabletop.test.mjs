@@ -81,7 +81,7 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   // data scope: the worker sees the exercise he has a role in; someone of another workshop does not
   assert.ok((await worker.get('/api/v1/emerg/tabletops')).json.items.some((x) => x.id === id));
   assert.equal((await worker.get(tt)).json.my_role, '疏散引导');
-  const other = await as('u020');
+  const other = await as('u012');	// a worker of the second workshop: neither his unit nor a role
   assert.equal((await other.get(tt)).status, 404);
 
   // before the start: no inject; the people join once each
@@ -146,7 +146,7 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   assert.equal(r.json.status, 'ended');
   assert.deepEqual(r.json.steps.map((s) => [s.result, s.late_min]), [['done', 0], ['late', 4], ['done', 0], ['missing', 0]]);
   assert.deepEqual(r.json.actions.map((a) => [a.step_seq, a.owner_id, a.due_on, a.done_at]),
-    [[2, lead.id, day(T0 + 14 * 86400), null], [4, fac.id, day(T0 + 14 * 86400), null]]);
+    [[2, lead.id, day(T0 + 20 * 60 + 14 * 86400), null], [4, fac.id, day(T0 + 20 * 60 + 14 * 86400), null]]);
   assert.match(r.json.actions[0].text, /关闭进料阀.*4/);
   assert.match(r.json.actions[1].text, /向公司报告.*缺失/);
 
