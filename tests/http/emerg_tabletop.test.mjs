@@ -166,6 +166,13 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   assert.equal(r.status, 409);
   assert.match(r.text, /已结束/);
   assert.match(r.text, /data-result="late" data-late="4"/);
+  // the form of a new exercise refused: the field named, what was typed kept
+  await page.get('/emerg/tabletops');
+  r = await page.post('/emerg/tabletops', { plan_id: String(plan), title: '复盘推演', planned_on: day(T0 - 3 * 86400) });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /planned_on: /);
+  assert.match(r.text, /name="title" maxlength="100" value="复盘推演"/);
+  assert.match(r.text, new RegExp(`<option value="${plan}" selected`));
   // the plan's page shows the steps' targets and its injects, with the form of a new one
   r = await page.get(`/emerg/plans/${plan}`);
   assert.match(r.text, /关闭进料阀，切断物料 · 5 分钟/);
