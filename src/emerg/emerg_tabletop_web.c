@@ -535,9 +535,10 @@ static void list_page(struct req *r, int status, const char *err_field, const ch
 	if (r->is_api) {
 		json_t *items = json_array();
 		struct tt t;
-		int64_t ids[100];
+		/* the page's ids first: each item's JSON runs its own queries */
+		int64_t *ids = arena_alloc(&r->arena, (size_t)per_page * sizeof *ids);
 		int k = 0;
-		while (st && db_step(st) == 1 && k < 100)
+		while (st && db_step(st) == 1 && k < per_page)
 			ids[k++] = db_col_i64(st, 0);
 		db_done(r->db, st);
 		for (int i = 0; i < k; i++)
