@@ -16,6 +16,7 @@
  *   emerg_res_web.c    supplies (the entity layer) and their monthly check
  *   emerg_sched.c      the scheduler job: warnings to supply owners
  *   emerg_demo.c       demo records;  emerg_module.c  the descriptor
+ *   emerg_tabletop*.c  tabletop exercises (应急推演), described in emerg_tabletop.h
  */
 #ifndef ANQUAN_EMERG_H
 #define ANQUAN_EMERG_H

@@ -8,6 +8,7 @@
  * workshop and the tank area (罐区), one of them expiring within the month.
  */
 #include "emerg/emerg.h"
+#include "emerg/emerg_tabletop.h"
 #include "emerg/emerg_web.h"
 #include "base/clock.h"
 #include "base/day.h"
@@ -176,7 +177,7 @@ int emerg_demo_load(struct db *c)
 {
 	int64_t now = clock_now(), today = day_of(now);
 	int64_t by = user_id(c, "anhuan"), owner = user_id(c, "ws1anquan"), commander = user_id(c, "ws1zhuren");
-	if (demo_plans(c, today, now))
+	if (demo_plans(c, today, now) || emerg_tt_demo_load(c))
 		return -1;
 	for (const struct demo_drill *d = drills; d->title; d++) {
 		int64_t unit = unit_named(c, d->unit), day = today - d->days_ago;

@@ -11,6 +11,7 @@
  */
 #include "emerg/emerg.h"
 #include "emerg/emerg_web.h"
+#include "emerg/emerg_tabletop.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -434,8 +435,9 @@ static void drill_list_html(struct req *r)
 	}
 	html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/emerg?year=%d\">%d</a> "
 			     "<a class=\"button\" href=\"/emerg?year=%d\">%d</a> "
-			     "<a class=\"button\" href=\"/emerg/plans\">%s</a> <a class=\"button\" href=\"/emerg/resources\">%s</a> <a class=\"button\" href=\"/emerg/actions\">%s</a></p>",
-		    year - 1, year - 1, year + 1, year + 1, T(r, "emerg.plans"), T(r, "emerg.resources"), T(r, "emerg.actions"));
+			     "<a class=\"button\" href=\"/emerg/plans\">%s</a> <a class=\"button\" href=\"/emerg/resources\">%s</a> <a class=\"button\" href=\"/emerg/actions\">%s</a> <a class=\"button\" href=\"/emerg/tabletops\">%s</a></p>",
+		    year - 1, year - 1, year + 1, year + 1, T(r, "emerg.plans"), T(r, "emerg.resources"), T(r, "emerg.actions"),
+		    T(r, "emerg.tt.title"));
 	html_printf(&r->out, "<h2>%s %d</h2><p class=\"hint\">%s</p><div class=\"table-wrap\"><table class=\"emerg-standing\">"
 			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
 		    T(r, "emerg.year_plan"), year, T(r, "emerg.minimum_hint"), T(r, "emerg.unit"), T(r, "emerg.main_drills"),
@@ -1144,5 +1146,6 @@ const struct route emerg_routes[] = {
 	{"PATCH", "/api/v1/emerg/resources/:id", emerg_res_api_update, "emerg.manage", ROUTE_API, "Supply: change"},
 	{"POST", "/api/v1/emerg/resources/:id/deactivate", emerg_res_api_deact, "emerg.manage", ROUTE_API | ROUTE_NO_BODY, "Supply: deactivate"},
 	{"POST", "/api/v1/emerg/resources/:id/check", emerg_resource_check, "emerg.view", ROUTE_API, "Supply: the monthly check"},
+	EMERG_TABLETOP_ROUTES
 	{0},
 };

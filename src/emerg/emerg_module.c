@@ -7,6 +7,7 @@
  */
 #include "emerg/emerg.h"
 #include "emerg/emerg_web.h"
+#include "emerg/emerg_tabletop.h"
 #include "base/module.h"
 
 static const struct module_perm perms[] = {
@@ -29,6 +30,7 @@ static const struct module_job jobs[] = {
 static const struct module_todo todo[] = {
 	{45, "/emerg/actions?todo=1", "emerg.todo.actions", "emerg.view", emerg_todo_actions},
 	{55, "/emerg/resources?todo=1", "emerg.todo.resources", "emerg.view", emerg_todo_resources},
+	{46, "/emerg/tabletops?todo=1", "emerg.tt.todo", "emerg.view", emerg_tt_todo},
 	{0},
 };
 
@@ -108,7 +110,9 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/emerg/plans/:id/parts", "{\"type\":\"object\",\"required\":[\"kind\",\"title\"],\"properties\":{"
 	 "\"kind\":{\"type\":\"string\",\"description\":\"scenario, level, role, step or card\"},\"title\":{\"type\":\"string\"},"
 	 "\"body\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\",\"description\":\"a role's person\"},"
-	 "\"phone\":{\"type\":\"string\"},\"position_id\":{\"type\":\"integer\",\"description\":\"a card's post\"}}}", THE_RECORD("plan", "plans")},
+	 "\"phone\":{\"type\":\"string\"},\"position_id\":{\"type\":\"integer\",\"description\":\"a card's post\"},"
+	 "\"target_min\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1440,\"description\":\"a step's target: minutes from the start\"}}}", THE_RECORD("plan", "plans")},
+	EMERG_TABLETOP_SCHEMAS
 	{0},
 };
 

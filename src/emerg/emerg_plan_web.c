@@ -12,6 +12,7 @@
  */
 #include "emerg/emerg.h"
 #include "emerg/emerg_web.h"
+#include "emerg/emerg_tabletop.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -311,8 +312,10 @@ static void plan_tail(struct req *r, const void *row)
 				     "<label>%s<select name=\"position_id\"><option value=\"\">—</option>",
 			    T(r, "emerg.part.phone"), T(r, "emerg.part.position"));
 		form_opts_positions(r, NULL, 0);
-		html_printf(&r->out, "</select></label><button>%s</button></form>", T(r, "emerg.part.add"));
+		html_printf(&r->out, "</select></label><label>%s<input type=\"number\" name=\"target_min\" min=\"0\" max=\"1440\" step=\"1\"></label>"
+				     "<button>%s</button></form>", T(r, "emerg.tt.target_input"), T(r, "emerg.part.add"));
 	}
+	emerg_tt_plan_tail(r, p->id, may);	/* targets and injects for tabletop exercises */
 	if (p->area_id)
 		html_printf(&r->out, "<p><a class=\"button\" href=\"/emerg/areas/%D/card\">%s</a></p>", p->area_id,
 			    T(r, "emerg.plan.area_card"));
@@ -477,6 +480,13 @@ int emerg_plan_part_post(struct req *r)
 		refused(r, "position_id", "emerg.err.card");
 		return 0;
 	}
+	/* a step's target time, for the comparison of a tabletop exercise (emerg_tabletop.h) */
+	const char *tm = req_field(r, "target_min");
+	int64_t target = -1;
+	if (tm && *tm && (strcmp(kind, "step") || text_parse_i64(tm, &target) || target < 0 || target > 1440)) {
+		refused(r, "target_min", "emerg.tt.err.target");
+		return 0;
+	}
 	if (db_begin(r->db) != DB_OK) {
 		form_unavailable(r);
 		return 0;
@@ -485,6 +495,8 @@ int emerg_plan_part_post(struct req *r)
 				" SELECT ?, ?, COALESCE(max(seq), 0) + 1, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0) FROM emerg_plan_parts"
 				" WHERE plan_id = ? AND kind = ?", "ItttItIIt", p->id, kind, title, body ? body : "", user,
 			 phone ? phone : "", position, p->id, kind);
+	if (rc == DB_OK && target >= 0)
+		rc = db_exec(r->db, "UPDATE emerg_plan_parts SET target_min = ? WHERE id = ?", "II", target, db_last_id(r->db));
 	if (rc == DB_OK)
 		rc = audit_req(r, "emerg_plan", p->id, "part", arena_printf(&r->arena, "%s: %s", kind, title));
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {

@@ -6,6 +6,7 @@
  * is near or past reminds its owner (plan_reminders).
  */
 #include "emerg/emerg.h"
+#include "emerg/emerg_tabletop.h"
 #include "base/day.h"
 #include "base/log.h"
 #include "db/db.h"
@@ -81,6 +82,10 @@ int emerg_sched_run(struct db *c, int64_t now)
 	int plans = plan_reminders(c, day_of(now));
 	if (plans < 0)
 		return -1;
+	int gaps = emerg_tt_sched_run(c, now);	/* tabletop gaps overdue (emerg_tabletop_web.c) */
+	if (gaps < 0)
+		return -1;
+	plans += gaps;
 	int64_t today = day_of(now);
 	int y, m, d;
 	day_to_ymd(today, &y, &m, &d);

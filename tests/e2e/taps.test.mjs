@@ -228,3 +228,35 @@ test('duty: the co-working section on the hazard page is 44-px targets at 360 px
   await ctx.close();
   assert.deepEqual(problems, []);
 });
+
+// Tabletop exercises: the list with its form, a running exercise as its facilitator (the
+// inject form and the join code) and as a participant (join, then the decision form), and
+// the demo's ended one with its comparison and gaps.
+test('tabletop exercises: the list, a running one for the facilitator and a participant, an ended one are 44-px targets at 360 px', async () => {
+  const api = srv.client();
+  await api.apiLogin('anhuan');
+  const list = (await api.get('/api/v1/emerg/tabletops')).json.items;
+  const ended = list.find((x) => x.status === 'ended'), planned = list.find((x) => x.status === 'planned');
+  const day = new Date(((await serverNow(srv)) + 8 * 3600) * 1000).toISOString().slice(0, 10);
+  const running = (await api.postJson('/api/v1/emerg/tabletops', { plan_id: planned.plan_id, planned_on: day })).json;
+  await api.postJson(`/api/v1/emerg/tabletops/${running.id}/start`, {});
+  const lead = srv.client();
+  await lead.apiLogin('banzhang');
+  await lead.postJson(`/api/v1/emerg/tabletops/${running.id}/join`, {});
+  const problems = [];
+  const pages = {
+    anhuan: ['/emerg/tabletops', `/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`, `/emerg/plans/${ended.plan_id}`],
+    banzhang: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${ended.id}`, '/emerg/tabletops?todo=1'],
+    yuangong: [`/emerg/tabletops/${running.id}`, `/emerg/tabletops/${planned.id}`],
+  };
+  for (const [user, paths] of Object.entries(pages)) {
+    const { ctx, page } = await signedIn(browser, srv.url, user, DEMO_PASSWORD, PHONE);
+    for (const p of paths) {
+      const resp = await page.goto(`${srv.url}${p}`);
+      assert.equal(resp.status(), 200, p);
+      for (const b of await page.evaluate(smallTargets, MIN)) problems.push(`${user} ${p}: ${b}`);
+    }
+    await ctx.close();
+  }
+  assert.deepEqual(problems, []);
+});

@@ -76,7 +76,7 @@ test('each "waiting for me" count is exactly the list its link opens', async () 
     'hazard.todo.reported', 'permit.todo.approve', 'permit.todo.guard', 'permit.todo.close', 'cert.todo.expiring',
     'equip.todo.due', 'risk.todo.acks', 'risk.todo.tasks', 'risk.todo.approve', 'check.todo.due',
     'accident.todo.actions', 'ppe.todo.confirm', 'ppe.todo.approve', 'duty.todo.sign',
-    'contractor.todo.expiring', 'emerg.todo.actions', 'emerg.todo.resources']) assert.ok(seen.has(key), `${key} was compared`);
+    'contractor.todo.expiring', 'emerg.todo.actions', 'emerg.todo.resources', 'emerg.tt.todo']) assert.ok(seen.has(key), `${key} was compared`);
 });
 
 test('HR sees expiring certificates, the equipment manager inspections due', async () => {
