@@ -90,6 +90,10 @@ int emerg_resource_state(int64_t today, int quantity, int min_quantity, int64_t 
 	" (e.quantity < e.min_quantity OR (e.expires_on IS NOT NULL AND e.expires_on <= ? + 30)" \
 	"  OR e.checked_on IS NULL OR e.checked_on < ? - 31) "
 
+/* ---- emergency mode of a real incident (emerg_incident_web.c) ---- */
+/* The incident page's record of its emergency mode (or the button that opens it). */
+void emerg_incident_panel(struct req *r, int64_t incident_id);
+
 /* ---- the module ---- */
 int emerg_sched_run(struct db *c, int64_t now);
 int emerg_demo_load(struct db *c);
