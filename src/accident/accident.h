@@ -134,6 +134,11 @@ int accident_stats_in(struct db *c, const char *pattern, int64_t from, int64_t t
 /* The figures of unit_id and each unit right under it for [from, to): a table for the
  * dashboard and the monthly report (src/report). */
 void accident_stats_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
+/* The same table as text cells for the PDF report: row 0 the header, row 1 the total, then
+ * each unit below with figures; ACCIDENT_STATS_COLS a row. The row count (0: unknown unit);
+ * *cells and the texts live in r's arena. */
+#define ACCIDENT_STATS_COLS 6
+int accident_stats_cells(struct req *r, int64_t unit_id, int64_t from, int64_t to, const char ***cells);
 
 /* ---- pages, API, demo ---- */
 int accident_demo_load(struct db *c);

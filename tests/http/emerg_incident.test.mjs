@@ -3,9 +3,11 @@
 // incident (once, within his scope; no drill minimum counts it), people check in by the QR
 // token once and never after it is closed, the steps of the unit's plan are ticked off with
 // the server's time (the clock moved), and the incident's page keeps the record; teams with a
-// deputy and members, contacts with a kind, both on the commander's page and the area card.
+// deputy and members, contacts with a kind, both on the commander's page and the area card;
+// and the monthly PDF report's accident statistics table (read back with pdftotext).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, setClock, serverNow } from './lib.mjs';
 
 let srv, T0, officer, boss, worker, leader, bossPage, area, ws1;
@@ -147,4 +149,28 @@ test('teams with a deputy and members, outside contacts: checked, audited, shown
   const card = (await bossPage.get(`/emerg/areas/${area}/card`)).text;
   assert.match(card, new RegExp(`data-contact="${contact}"`));
   assert.match((await bossPage.get(`/emerg/teams/${team.id}`)).text, /警戒/);
+});
+
+// A month far beyond the demo's history (2061-05), so the figures are this test's alone.
+test('the monthly PDF report carries the accident statistics table: accidents, near misses, injuries, hours, LTIFR', async () => {
+  const T = Date.UTC(2061, 4, 10, 2) / 1000;
+  await setClock(srv, T);
+  const safety = srv.client();
+  await safety.apiLogin('ws1anquan');
+  let r = await safety.postJson('/api/v1/incidents/hours', { unit_id: ws1.unit_id, month: '2061-05', hours: 100000 });
+  assert.equal(r.status, 200, r.text);
+  r = await safety.postJson('/api/v1/incidents', { kind: 'accident', what: '搬运时手指挤伤', area_id: Number(area),
+    type_code: '1986-01', minor: 1 });
+  assert.equal(r.status, 201, r.text);
+  r = await safety.postJson('/api/v1/incidents', { kind: 'near_miss', what: '货架松动险些倾倒', area_id: Number(area),
+    type_code: '1986-01' });
+  assert.equal(r.status, 201, r.text);
+  const page = srv.client();
+  await page.login('ws1zhuren');
+  const pdf = await fetch(`${srv.url}/reports/monthly.pdf?unit=${ws1.unit_id}&month=2061-05`, { headers: { Cookie: page.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()) }).toString();
+  assert.match(text, /9\. 事故统计/);
+  // 1 accident, 1 near miss, 1 injury, 100000 hours: 1 × 1,000,000 / 100,000 = 10.00
+  assert.match(text, /合计\s+1\s+1\s+1\s+100000\s+10\.00/);
 });
