@@ -186,6 +186,7 @@ int accident_stats_page(struct req *r)
 	}
 	struct strbuf *o = &r->out;
 	page_begin(r, T(r, "accident.stats"));
+	html_printf(o, "<p class=\"actions\"><a class=\"button\" href=\"/incidents/escalation\">%s</a></p>", T(r, "accident.chain"));
 	html_printf(o, "<section class=\"card\"><h1>%s</h1><p class=\"sub\">%s %s – %s</p><h2>%s</h2>"
 		       "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "accident.stats"), T(r, "accident.period"), page_time(r, from), page_time(r, to - 60),

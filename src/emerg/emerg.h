@@ -96,6 +96,9 @@ void emerg_incident_panel(struct req *r, int64_t incident_id);
 
 /* ---- the module ---- */
 int emerg_sched_run(struct db *c, int64_t now);
+/* overdue drill actions: the owner once, then his superior (emerg_action_sched.c) */
+#define EMERG_ACTION_ESCALATE_DAYS 3
+int emerg_action_reminders(struct db *c, int64_t today);
 int emerg_demo_load(struct db *c);
 int64_t emerg_todo_actions(struct req *r);
 int64_t emerg_todo_resources(struct req *r);

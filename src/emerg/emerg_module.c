@@ -100,7 +100,7 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/emerg/incidents/:id/mode", "{\"type\":\"object\",\"properties\":{\"muster\":{\"type\":\"string\",\"maxLength\":100}}}", DRILL_SCHEMA},
 	{"GET", "/api/v1/emerg/incidents/:id/mode", NULL, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/teams/:id/members", "{\"type\":\"object\",\"required\":[\"user_id\",\"role\",\"phone\"],\"properties\":{"
-	 "\"user_id\":{\"type\":\"integer\"},\"role\":{\"type\":\"string\",\"maxLength\":50},\"phone\":{\"type\":\"string\",\"maxLength\":32}}}",
+	 "\"user_id\":{\"type\":\"integer\"},\"role\":{\"type\":\"string\",\"maxLength\":50},\"phone\":{\"type\":\"string\",\"maxLength\":20}}}",
 	 THE_RECORD("team", "teams")},
 	{"GET", "/api/v1/emerg/plan", NULL, PLAN_RESP},
 	{"POST", "/api/v1/emerg/plan", PLAN_REQ, PLAN_RESP},

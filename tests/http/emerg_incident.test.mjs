@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, setClock, serverNow } from './lib.mjs';
+import { startServer, setClock, serverNow, tick } from './lib.mjs';
 
 let srv, T0, officer, boss, worker, leader, bossPage, area, ws1;
 
@@ -123,9 +123,9 @@ test('teams with a deputy and members, outside contacts: checked, audited, shown
   r = await officer.postJson(`/api/v1/emerg/teams/${team.id}/members`, { user_id: workerId, role: '警戒', phone: 'abc' });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.field, 'phone');
-  r = await officer.postJson(`/api/v1/emerg/teams/${team.id}/members`, { user_id: workerId, role: '警戒', phone: '138 0000 0009' });
+  r = await officer.postJson(`/api/v1/emerg/teams/${team.id}/members`, { user_id: workerId, role: '警戒', phone: '13800000009' });
   assert.equal(r.status, 201, r.text);
-  assert.deepEqual(r.json.members.map((m) => [m.name, m.role, m.phone]), [['张三', '警戒', '138 0000 0009']]);
+  assert.deepEqual(r.json.members.map((m) => [m.name, m.role, m.phone]), [['张三', '警戒', '13800000009']]);
   assert.equal((await officer.postJson(`/api/v1/emerg/teams/${team.id}/members`, { user_id: workerId, role: '警戒', phone: '119' })).status, 409);
   // a worker sees teams but may not make them
   assert.equal((await worker.postJson('/api/v1/emerg/teams', { name: 'x', unit_id: ws1.unit_id, leader_id: workerId })).status, 403);
@@ -173,4 +173,96 @@ test('the monthly PDF report carries the accident statistics table: accidents, n
   assert.match(text, /9\. 事故统计/);
   // 1 accident, 1 near miss, 1 injury, 100000 hours: 1 × 1,000,000 / 100,000 = 10.00
   assert.match(text, /合计\s+1\s+1\s+1\s+100000\s+10\.00/);
+});
+
+async function inbox(user) {
+  const c = srv.client();
+  await c.login(user);
+  return (await c.get('/inbox')).text;
+}
+const count = (text, re) => (text.match(re) || []).length;
+
+// A day far beyond the demo (2062-03-10): the escalation chain of the one-hour clock.
+test('the one-hour clock escalates in configured steps, each sent once (clock moved, never slept)', async () => {
+  const TB = Date.UTC(2062, 2, 10, 2) / 1000;
+  await setClock(srv, TB);
+  const director = srv.client();
+  await director.apiLogin('zongjian');
+  const safety = srv.client();
+  await safety.apiLogin('ws1anquan');
+  let r = await director.postJson('/api/v1/incidents/escalation', { steps: '30:superior' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'steps');
+  assert.equal((await safety.postJson('/api/v1/incidents/escalation', { steps: '60:safety_dept' })).status, 403);
+  r = await director.postJson('/api/v1/incidents/escalation', { steps: '60:safety_dept, 90:safety_director' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.chain, [{ minutes: 60, target: 'safety_dept' }, { minutes: 90, target: 'safety_director' }]);
+  assert.equal((await safety.get('/api/v1/incidents/escalation')).json.steps, '60:safety_dept,90:safety_director');
+  r = await safety.postJson('/api/v1/incidents', { kind: 'accident', what: '链式升级烫伤', area_id: Number(area), type_code: '1986-07',
+    serious: 1, person_name: ['王五'], person_injury: ['serious'] });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  const up = /【升级】事故超时未报告：\s?链式升级烫伤/g;
+  // 61 minutes: the first step (the safety department), not yet the second
+  await setClock(srv, TB + 61 * 60);
+  await tick(srv);
+  await tick(srv);
+  assert.equal(count(await inbox('anhuan'), up), 1);
+  assert.equal(count(await inbox('zongjian'), up), 0);
+  await setClock(srv, TB + 89 * 60);
+  await tick(srv);
+  assert.equal(count(await inbox('zongjian'), up), 0);
+  // 91 minutes: the safety director, once however often the job runs; the first step not again
+  await setClock(srv, TB + 91 * 60);
+  await tick(srv);
+  await tick(srv);
+  assert.equal(count(await inbox('zongjian'), up), 1);
+  assert.equal(count(await inbox('anhuan'), up), 1);
+  const again = srv.client();
+  await again.apiLogin('ws1anquan');
+  assert.equal((await again.get(`/api/v1/incidents/${id}`)).json.escalated_at, TB + 61 * 60);
+  const page = srv.client();
+  await page.login('zongjian');
+  assert.match((await page.get('/incidents/escalation')).text, /data-chain-step="2"/);
+  // back to the default chain for what follows
+  const reset = srv.client();
+  await reset.apiLogin('zongjian');
+  assert.equal((await reset.postJson('/api/v1/incidents/escalation', { steps: '60:superior,90:safety_director' })).status, 200);
+});
+
+// A day far beyond the demo (2062-06-10): a drill's action past its due day.
+test('an overdue drill action reminds its owner once, then, days later, his superior once', async () => {
+  const TC = Date.UTC(2062, 5, 10, 2) / 1000;
+  await setClock(srv, TC);
+  const safety = srv.client();
+  await safety.apiLogin('ws1anquan');
+  const cmd = srv.client();
+  await cmd.apiLogin('ws1zhuren');
+  const w = srv.client();
+  await w.apiLogin('yuangong');
+  const owner = (await w.get('/api/v1/me')).json.id;
+  const d = await safety.postJson('/api/v1/emerg/drills', { title: '逾期措施演练', kind: 'onsite', unit_id: ws1.unit_id,
+    planned_on: '2062-06-10', announced: '1', muster: '北侧集合点' });
+  assert.equal(d.status, 201, d.text);
+  await cmd.postJson(`/api/v1/emerg/drills/${d.json.id}/start`, {});
+  await cmd.postJson(`/api/v1/emerg/drills/${d.json.id}/end`, {});
+  const r = await safety.postJson(`/api/v1/emerg/drills/${d.json.id}/evaluate`, { score: 75, summary: '集合点标识不清',
+    shortcomings: [{ text: '补设集合点指示牌', owner_id: owner, due_on: '2062-06-12' }] });
+  assert.equal(r.status, 200, r.text);
+  const late = /【已逾期】演练整改措施：\s?补设集合点指示牌/g, up = /【升级】演练整改措施逾期未完成：\s?补设集合点指示牌/g;
+  // on the due day: nothing; the day after: the owner, once
+  await setClock(srv, Date.UTC(2062, 5, 12, 2) / 1000);
+  await tick(srv);
+  assert.equal(count(await inbox('yuangong'), late), 0);
+  await setClock(srv, Date.UTC(2062, 5, 13, 2) / 1000);
+  await tick(srv);
+  await tick(srv);
+  assert.equal(count(await inbox('yuangong'), late), 1);
+  assert.equal(count(await inbox('ws1zhuren'), up), 0);
+  // more than three days late: the head of the workshop above the owner's team, once
+  await setClock(srv, Date.UTC(2062, 5, 16, 2) / 1000);
+  await tick(srv);
+  await tick(srv);
+  assert.equal(count(await inbox('ws1zhuren'), up), 1);
+  assert.equal(count(await inbox('yuangong'), late), 1);
 });
