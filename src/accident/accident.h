@@ -10,6 +10,7 @@
  *   accident_level.c   the pure rules: level, casualty consistency, LTIFR (unit-tested)
  *   accident.c         storage: report, external report, investigation, actions, close
  *   accident_sched.c   the scheduler job: the one-hour clock and its escalation
+ *   accident_chain.c   the escalation chain as a setting (pure);  accident_chain_web.c  its page
  *   accident_web.c     the incident pages and JSON API
  *   accident_stats_web.c  statistics, hours worked, the lessons bulletin
  *   accident_demo.c    demo records;  accident_module.c  the descriptor

@@ -16,6 +16,9 @@
  *   emerg_res_web.c    supplies (the entity layer) and their monthly check
  *   emerg_sched.c      the scheduler job: warnings to supply owners
  *   emerg_demo.c       demo records;  emerg_module.c  the descriptor
+ *   emerg_incident_web.c  emergency mode of a real incident (a drill row of kind 'incident')
+ *   emerg_team_web.c   teams and outside contacts, and their card;  emerg_team_demo.c  their demo
+ *   emerg_action_sched.c  overdue drill actions: the owner, then his superior
  */
 #ifndef ANQUAN_EMERG_H
 #define ANQUAN_EMERG_H

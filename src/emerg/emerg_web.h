@@ -81,6 +81,7 @@ int emerg_incident_mode_get(struct req *r);
 void emerg_command_extra(struct req *r, const struct emerg_drill *d);
 const char *emerg_checkin_url(struct req *r, const struct emerg_drill *d);
 void emerg_contacts_card(struct req *r, int64_t unit_id);
+int emerg_team_demo_load(struct db *c);	/* teams, contacts, an incident's emergency mode */
 extern const struct entity emerg_team_entity, emerg_contact_entity;
 int emerg_team_list(struct req *r);
 int emerg_team_new(struct req *r);
