@@ -1,6 +1,6 @@
 /*
  * emerg_team_demo.c — demo records of emergency teams and outside contacts (the plant's and
- * the first synthesis workshop's), and the emergency mode of the demo's tank-farm accident
+ * the first synthesis workshop's), and the emergency mode of the demo's accident in the tank area (罐区)
  * (opened five minutes after it happened, closed an hour later, with its check-ins and steps),
  * so that the incident's page shows the record the investigation starts from. Called from
  * emerg_demo_load(), after the accident module's demo (modules load in table order).
@@ -44,7 +44,7 @@ static const struct {
 static const char *const mode_steps[] = {"报警并通知现场总指挥", "切断危险源、组织抢险", "疏散人员到集合点并清点",
 					 "救治伤员并按规定上报", NULL};
 
-/* The tank farm's accident in emergency mode: the record its investigation reads. */
+/* The tank area's accident in emergency mode: the record its investigation reads. */
 static int demo_mode(struct db *c, int64_t now)
 {
 	int64_t inc = 0, unit = 0, at = 0;
