@@ -10,6 +10,7 @@
  *   accident_level.c   the pure rules: level, casualty consistency, LTIFR (unit-tested)
  *   accident.c         storage: report, external report, investigation, actions, close
  *   accident_sched.c   the scheduler job: the one-hour clock and its escalation
+ *   accident_chain.c   the escalation chain as a setting (pure);  accident_chain_web.c  its page
  *   accident_web.c     the incident pages and JSON API
  *   accident_stats_web.c  statistics, hours worked, the lessons bulletin
  *   accident_demo.c    demo records;  accident_module.c  the descriptor
@@ -120,6 +121,25 @@ int accident_reporters(struct db *c, int64_t company_id, int64_t *ids, int max);
  * the root. */
 int64_t accident_company_of(struct db *c, int64_t unit_id);
 
+/* ---- the escalation chain (accident_chain.c) ---- */
+/* One step: so many minutes after the principal was told, who is told the report is late:
+ * superior (holders of accident.external above the plant; where the plant is the top, its
+ * safety directors), safety_director, safety_dept (the plant's holders of that role). */
+struct accident_chain_step {
+	int minutes;
+	const char *target;	/* one of accident_chain_targets */
+};
+#define ACCIDENT_CHAIN_MAX 5
+#define ACCIDENT_CHAIN_MAX_MINUTES 1440
+#define ACCIDENT_CHAIN_DEFAULT "60:superior,90:safety_director"
+extern const char *const accident_chain_targets[];
+/* "60:superior,90:safety_director": the steps (at most max), or -1 when a step is malformed,
+ * names no known target, is before the hour or after a day, or not later than the one before. */
+int accident_chain_parse(const char *s, struct accident_chain_step *out, int max);
+const char *accident_chain_format(const struct accident_chain_step *v, int n, char *buf, size_t size);
+/* The chain in force (the setting accident.escalation, else the default): the step count. */
+int accident_chain_load(struct db *c, struct accident_chain_step *out);
+
 /* ---- the scheduler job (accident_sched.c) ---- */
 int accident_sched_run(struct db *c, int64_t now);
 
@@ -134,6 +154,11 @@ int accident_stats_in(struct db *c, const char *pattern, int64_t from, int64_t t
 /* The figures of unit_id and each unit right under it for [from, to): a table for the
  * dashboard and the monthly report (src/report). */
 void accident_stats_html(struct req *r, int64_t unit_id, int64_t from, int64_t to);
+/* The same table as text cells for the PDF report: row 0 the header, row 1 the total, then
+ * each unit below with figures; ACCIDENT_STATS_COLS a row. The row count (0: unknown unit);
+ * *cells and the texts live in r's arena. */
+#define ACCIDENT_STATS_COLS 6
+int accident_stats_cells(struct req *r, int64_t unit_id, int64_t from, int64_t to, const char ***cells);
 
 /* ---- pages, API, demo ---- */
 int accident_demo_load(struct db *c);

@@ -95,8 +95,18 @@ static const struct module_job jobs[] = {
 	"\"by_type\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"}," \
 	"\"accidents\":{\"type\":\"integer\"},\"near_misses\":{\"type\":\"integer\"}}}}}}"
 
+/* the escalation chain of the one-hour clock: as text and as steps (bounded: at most 5) */
+#define CHAIN_SCHEMA \
+	"{\"type\":\"object\",\"required\":[\"steps\",\"chain\"],\"properties\":{\"steps\":{\"type\":\"string\"}," \
+	"\"chain\":{\"type\":\"array\",\"x-bounded\":\"at most 5 steps\",\"maxItems\":5,\"items\":{\"type\":\"object\",\"properties\":{" \
+	"\"minutes\":{\"type\":\"integer\"},\"target\":{\"enum\":[\"superior\",\"safety_director\",\"safety_dept\"]}}}}}}"
+
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/incidents", NULL, LIST_SCHEMA},
+	{"GET", "/api/v1/incidents/escalation", NULL, CHAIN_SCHEMA},
+	{"POST", "/api/v1/incidents/escalation", "{\"type\":\"object\",\"required\":[\"steps\"],\"properties\":{\"steps\":{\"type\":\"string\","
+	 "\"maxLength\":199,\"description\":\"minutes:who, comma-separated, later each, from 60 to 1440 minutes; who: superior, safety_director or safety_dept\","
+	 "\"example\":\"60:superior,90:safety_director\"}}}", CHAIN_SCHEMA},
 	{"POST", "/api/v1/incidents", REPORT_SCHEMA, INCIDENT_SCHEMA},
 	{"GET", "/api/v1/incidents/:id", NULL, INCIDENT_SCHEMA},
 	{"POST", "/api/v1/incidents/:id/report", NOTE_SCHEMA, INCIDENT_SCHEMA},

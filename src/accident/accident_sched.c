@@ -4,10 +4,9 @@
  * within 1 hour of being told) and the corrective actions' due days.
  *
  * When a reportable accident is still not marked reported at its due time, the people who
- * must report are told it is overdue and the next level is told: holders of
- * accident.external above the plant (a group's principal), or, in an installation where the
- * plant is the top, the plant's safety directors (role safety_director), who stand next to
- * the principal for safety. An open corrective action past its due day tells its owner.
+ * must report are told it is overdue, and the escalation chain (accident_chain.c; by default
+ * the principal's superior after 60 minutes, the safety director after 90) tells each step's
+ * people when its time comes. An open corrective action past its due day tells its owner.
  * Every message has a dedup key, so a tick that runs twice tells each person once.
  */
 #include "accident/accident.h"
@@ -21,7 +20,8 @@
 #include <string.h>
 
 struct late {
-	int64_t id, company;
+	int64_t id, company, due;
+	int step;	/* steps of the chain already run */
 	char *what;
 };
 
@@ -34,8 +34,34 @@ static int tell(struct db *c, int64_t uid, const struct late *l, const char *wha
 	return notify_send(c, uid, &(struct notify_msg){"accident.escalate", title_key, l->what, body_key, NULL, link, key});
 }
 
-/* The next level above the plant's principal (see the file comment). */
-static int next_level(struct db *c, int64_t company, int64_t *ids, int max)
+int accident_chain_load(struct db *c, struct accident_chain_step *out)
+{
+	char *v = NULL;
+	int n = -1;
+	if (db_get_text(c, &v, "SELECT value FROM settings WHERE key = 'accident.escalation'", NULL) == 1)
+		n = accident_chain_parse(v, out, ACCIDENT_CHAIN_MAX);
+	free(v);
+	return n > 0 ? n : accident_chain_parse(ACCIDENT_CHAIN_DEFAULT, out, ACCIDENT_CHAIN_MAX);
+}
+
+/* Active holders of a role placed in the plant or under it. */
+static int role_in_plant(struct db *c, int64_t company, const char *role, int64_t *ids, int max)
+{
+	int n = 0;
+	struct db_stmt *st = db_query(c, "SELECT DISTINCT us.id FROM users us JOIN user_roles ur ON ur.user_id = us.id"
+				       " JOIN roles ro ON ro.id = ur.role_id JOIN units uu ON uu.id = us.unit_id JOIN units cu ON cu.id = ?"
+				       " WHERE ro.code = ? AND us.active = 1 AND uu.path LIKE cu.path || '%' ORDER BY us.id",
+				       "It", company, role);
+	while (st && db_step(st) == 1 && n < max)
+		ids[n++] = db_col_i64(st, 0);
+	db_done(c, st);
+	return n;
+}
+
+/* The principal's superior: holders of accident.external above the plant (a group's
+ * principal), or, in an installation where the plant is the top, the plant's safety
+ * directors, who stand next to the principal for safety. */
+static int superior(struct db *c, int64_t company, int64_t *ids, int max)
 {
 	int n = 0, nc = 0;
 	int64_t cand[64];
@@ -48,35 +74,38 @@ static int next_level(struct db *c, int64_t company, int64_t *ids, int max)
 	for (int i = 0; i < nc && n < max; i++)
 		if (actor_user_has(c, cand[i], "accident.external"))
 			ids[n++] = cand[i];
-	if (n)
-		return n;
-	st = db_query(c, "SELECT DISTINCT us.id FROM users us JOIN user_roles ur ON ur.user_id = us.id"
-		      " JOIN roles ro ON ro.id = ur.role_id JOIN units uu ON uu.id = us.unit_id JOIN units cu ON cu.id = ?"
-		      " WHERE ro.code = 'safety_director' AND us.active = 1 AND uu.path LIKE cu.path || '%' ORDER BY us.id",
-		      "I", company);
-	while (st && db_step(st) == 1 && n < max)
-		ids[n++] = db_col_i64(st, 0);
-	db_done(c, st);
-	return n;
+	return n ? n : role_in_plant(c, company, "safety_director", ids, max);
 }
 
-static int escalate(struct db *c, const struct late *l, int64_t now)
+/* At the due time the people who must report are told it is overdue; then each step of the
+ * chain whose time has come tells its people, once (the dedup key names the step), and the
+ * incident remembers how far the chain has gone. */
+static int escalate(struct db *c, const struct late *l, const struct accident_chain_step *chain, int nchain, int64_t now)
 {
 	int64_t ids[32];
-	int acted = 0, rc;
+	int acted = 0, rc, step = l->step;
 	int n = accident_reporters(c, l->company, ids, 32);
 	for (int i = 0; i < n; i++) {
 		if ((rc = tell(c, ids[i], l, "overdue", "accident.notify_overdue", "accident.notify_overdue_body")) < 0)
 			return -1;
 		acted += rc;
 	}
-	n = next_level(c, l->company, ids, 32);
-	for (int i = 0; i < n; i++) {
-		if ((rc = tell(c, ids[i], l, "escalate", "accident.notify_escalate", "accident.notify_escalate_body")) < 0)
-			return -1;
-		acted += rc;
+	int64_t told = l->due - ACCIDENT_REPORT_SECONDS;	/* when the principal was told */
+	for (; step < nchain && told + (int64_t)chain[step].minutes * 60 <= now; step++) {
+		const char *who = chain[step].target;
+		n = !strcmp(who, "superior") ? superior(c, l->company, ids, 32) : role_in_plant(c, l->company, who, ids, 32);
+		char what[32];
+		snprintf(what, sizeof what, "escalate:%d", step + 1);
+		for (int i = 0; i < n; i++) {
+			if ((rc = tell(c, ids[i], l, what, "accident.notify_escalate", step ? "accident.notify_escalate_again"
+											  : "accident.notify_escalate_body")) < 0)
+				return -1;
+			acted += rc;
+		}
 	}
-	if (db_exec(c, "UPDATE incidents SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL", "II", now, l->id) != DB_OK)
+	if (step != l->step &&
+	    db_exec(c, "UPDATE incidents SET escalation_step = ?, escalated_at = COALESCE(escalated_at, ?) WHERE id = ?", "iII",
+		    step, now, l->id) != DB_OK)
 		return -1;
 	return acted;
 }
@@ -85,9 +114,13 @@ int accident_sched_run(struct db *c, int64_t now)
 {
 	struct late *list = NULL;
 	size_t n = 0, cap = 0;
-	struct db_stmt *st = db_query(c, "SELECT id, company_id, what FROM incidents WHERE reportable = 1"
-				       " AND ext_reported_at IS NULL AND escalated_at IS NULL AND report_due <= ? ORDER BY id"
-				       " LIMIT 200", "I", now);
+	struct accident_chain_step chain[ACCIDENT_CHAIN_MAX];
+	int nchain = accident_chain_load(c, chain);
+	if (nchain < 1)
+		nchain = 0;
+	struct db_stmt *st = db_query(c, "SELECT id, company_id, what, report_due, escalation_step FROM incidents WHERE reportable = 1"
+				       " AND ext_reported_at IS NULL AND (escalated_at IS NULL OR escalation_step < ?) AND report_due <= ?"
+				       " ORDER BY id LIMIT 200", "iI", nchain, now);
 	while (st && db_step(st) == 1) {
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
@@ -100,6 +133,8 @@ int accident_sched_run(struct db *c, int64_t now)
 		list[n].id = db_col_i64(st, 0);
 		list[n].company = db_col_i64(st, 1);
 		list[n].what = strdup(db_col_text(st, 2));
+		list[n].due = db_col_i64(st, 3);
+		list[n].step = (int)db_col_i64(st, 4);
 		n++;
 	}
 	db_done(c, st);
@@ -107,7 +142,7 @@ int accident_sched_run(struct db *c, int64_t now)
 	if (db_begin(c) != DB_OK)
 		failed = 1;
 	for (size_t i = 0; i < n && !failed; i++) {
-		int rc = escalate(c, &list[i], now);
+		int rc = escalate(c, &list[i], chain, nchain, now);
 		if (rc < 0)
 			failed = 1;
 		else

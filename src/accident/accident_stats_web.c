@@ -69,49 +69,68 @@ int accident_stats_in(struct db *c, const char *pattern, int64_t from, int64_t t
 	return rc;
 }
 
-static void stats_row(struct req *r, const char *name, const struct accident_stats *s, int total)
+/* One row of the table: the unit's name and its figures as text. */
+static void stats_cells(struct req *r, const char **row, const char *name, const struct accident_stats *s)
 {
-	html_printf(&r->out, "<tr%r><td>%s</td><td>%D</td><td>%D</td><td>%D</td><td>%D</td><td>%s</td></tr>",
-		    total ? " class=\"total\"" : "", name, s->accidents, s->near_misses, s->injuries, s->hours,
-		    s->ltifr < 0 ? "—" : arena_printf(&r->arena, "%.2f", s->ltifr));
+	row[0] = name;
+	row[1] = arena_printf(&r->arena, "%lld", (long long)s->accidents);
+	row[2] = arena_printf(&r->arena, "%lld", (long long)s->near_misses);
+	row[3] = arena_printf(&r->arena, "%lld", (long long)s->injuries);
+	row[4] = arena_printf(&r->arena, "%lld", (long long)s->hours);
+	row[5] = s->ltifr < 0 ? "—" : arena_printf(&r->arena, "%.2f", s->ltifr);
+}
+
+#define STATS_MAX_UNITS 200
+
+int accident_stats_cells(struct req *r, int64_t unit_id, int64_t from, int64_t to, const char ***cells)
+{
+	*cells = NULL;
+	char *path = NULL;
+	if (db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit_id) != 1) {
+		free(path);
+		return 0;
+	}
+	const char **c = arena_alloc(&r->arena, (size_t)(STATS_MAX_UNITS + 2) * ACCIDENT_STATS_COLS * sizeof(*c));
+	static const char *const head[ACCIDENT_STATS_COLS] = {"accident.unit", "accident.n_accidents", "accident.n_near_misses",
+							      "accident.n_injuries", "accident.hours", "accident.ltifr"};
+	for (int i = 0; i < ACCIDENT_STATS_COLS; i++)
+		c[i] = T(r, head[i]);
+	int rows = 1;
+	struct accident_stats s;
+	if (!accident_stats_in(r->db, arena_printf(&r->arena, "%s%%", path), from, to, &s))
+		stats_cells(r, c + ACCIDENT_STATS_COLS * rows++, T(r, "accident.total"), &s);
+	free(path);
+	/* each unit right below, with its subtree */
+	struct db_stmt *st = db_query(r->db, "SELECT name, path FROM units WHERE parent_id = ? AND active = 1 ORDER BY path LIMIT 200",
+				      "I", unit_id);
+	const char *names[STATS_MAX_UNITS], *paths[STATS_MAX_UNITS];
+	int n = 0;
+	while (st && db_step(st) == 1 && n < STATS_MAX_UNITS) {
+		names[n] = arena_strdup(&r->arena, db_col_text(st, 0));
+		paths[n++] = arena_strdup(&r->arena, db_col_text(st, 1));
+	}
+	db_done(r->db, st);
+	for (int i = 0; i < n; i++)
+		if (!accident_stats_in(r->db, arena_printf(&r->arena, "%s%%", paths[i]), from, to, &s) &&
+		    (s.accidents || s.near_misses || s.hours))
+			stats_cells(r, c + ACCIDENT_STATS_COLS * rows++, names[i], &s);
+	*cells = c;
+	return rows;
 }
 
 void accident_stats_html(struct req *r, int64_t unit_id, int64_t from, int64_t to)
 {
-	char *path = NULL;
-	if (db_get_text(r->db, &path, "SELECT path FROM units WHERE id = ?", "I", unit_id) != 1) {
-		free(path);
+	const char **c;
+	int rows = accident_stats_cells(r, unit_id, from, to, &c);
+	if (!rows)
 		return;
-	}
-	struct accident_stats s;
 	html_printf(&r->out, "<div class=\"table-wrap\"><table class=\"acc-stats\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			     "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		    T(r, "accident.unit"), T(r, "accident.n_accidents"), T(r, "accident.n_near_misses"),
-		    T(r, "accident.n_injuries"), T(r, "accident.hours"), T(r, "accident.ltifr"));
-	if (!accident_stats_in(r->db, arena_printf(&r->arena, "%s%%", path), from, to, &s))
-		stats_row(r, T(r, "accident.total"), &s, 1);
-	/* each unit right below, with its subtree */
-	struct db_stmt *st = db_query(r->db, "SELECT name, path FROM units WHERE parent_id = ? AND active = 1 ORDER BY path LIMIT 200",
-				      "I", unit_id);
-	struct {
-		char *name, *path;
-	} kids[200];
-	int n = 0;
-	while (st && db_step(st) == 1 && n < 200) {
-		kids[n].name = strdup(db_col_text(st, 0));
-		kids[n].path = strdup(db_col_text(st, 1));
-		n++;
+			     "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", c[0], c[1], c[2], c[3], c[4], c[5]);
+	for (int i = 1; i < rows; i++) {
+		const char **row = c + ACCIDENT_STATS_COLS * i;
+		html_printf(&r->out, "<tr%r><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+			    i == 1 ? " class=\"total\"" : "", row[0], row[1], row[2], row[3], row[4], row[5]);
 	}
-	db_done(r->db, st);
-	for (int i = 0; i < n; i++) {
-		if (kids[i].name && kids[i].path &&
-		    !accident_stats_in(r->db, arena_printf(&r->arena, "%s%%", kids[i].path), from, to, &s) &&
-		    (s.accidents || s.near_misses || s.hours))
-			stats_row(r, kids[i].name, &s, 0);
-		free(kids[i].name);
-		free(kids[i].path);
-	}
-	free(path);
 	html_printf(&r->out, "</tbody></table></div><p class=\"hint\">%s</p>", T(r, "accident.ltifr_f"));
 }
 
@@ -167,6 +186,7 @@ int accident_stats_page(struct req *r)
 	}
 	struct strbuf *o = &r->out;
 	page_begin(r, T(r, "accident.stats"));
+	html_printf(o, "<p class=\"actions\"><a class=\"button\" href=\"/incidents/escalation\">%s</a></p>", T(r, "accident.chain"));
 	html_printf(o, "<section class=\"card\"><h1>%s</h1><p class=\"sub\">%s %s – %s</p><h2>%s</h2>"
 		       "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "accident.stats"), T(r, "accident.period"), page_time(r, from), page_time(r, to - 60),

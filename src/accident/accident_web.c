@@ -10,6 +10,7 @@
  */
 #include "accident/accident.h"
 #include "accident/accident_web.h"
+#include "emerg/emerg.h"
 #include "auth/actor.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -580,6 +581,7 @@ int accident_show(struct req *r)
 	if (any)
 		html_printf(o, "</ul>");
 	html_printf(o, "</article>");
+	emerg_incident_panel(r, id);	/* emergency mode: opened here, its record kept for the investigation */
 	/* 四不放过 */
 	int inv = auth_has(r, "accident.investigate") && open;
 	html_printf(o, "<section class=\"card acc-steps\"><h2>%s</h2><ol>", T(r, "accident.four_nots"));

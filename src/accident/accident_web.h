@@ -25,5 +25,7 @@ int accident_photo_get(struct req *r);
 int accident_stats_page(struct req *r);
 int accident_hours_post(struct req *r);
 int accident_bulletin(struct req *r);
+int accident_chain_get(struct req *r);	/* the escalation chain (accident_chain_web.c) */
+int accident_chain_post(struct req *r);
 
 #endif

@@ -17,6 +17,9 @@
  *   emerg_sched.c      the scheduler job: warnings to supply owners
  *   emerg_demo.c       demo records;  emerg_module.c  the descriptor
  *   emerg_tabletop*.c  tabletop exercises (应急推演), described in emerg_tabletop.h
+ *   emerg_incident_web.c  emergency mode of a real incident (a drill row of kind 'incident')
+ *   emerg_team_web.c   teams and outside contacts, and their card;  emerg_team_demo.c  their demo
+ *   emerg_action_sched.c  overdue drill actions: the owner, then his superior
  */
 #ifndef ANQUAN_EMERG_H
 #define ANQUAN_EMERG_H
@@ -91,8 +94,15 @@ int emerg_resource_state(int64_t today, int quantity, int min_quantity, int64_t 
 	" (e.quantity < e.min_quantity OR (e.expires_on IS NOT NULL AND e.expires_on <= ? + 30)" \
 	"  OR e.checked_on IS NULL OR e.checked_on < ? - 31) "
 
+/* ---- emergency mode of a real incident (emerg_incident_web.c) ---- */
+/* The incident page's record of its emergency mode (or the button that opens it). */
+void emerg_incident_panel(struct req *r, int64_t incident_id);
+
 /* ---- the module ---- */
 int emerg_sched_run(struct db *c, int64_t now);
+/* overdue drill actions: the owner once, then his superior (emerg_action_sched.c) */
+#define EMERG_ACTION_ESCALATE_DAYS 3
+int emerg_action_reminders(struct db *c, int64_t today);
 int emerg_demo_load(struct db *c);
 int64_t emerg_todo_actions(struct req *r);
 int64_t emerg_todo_resources(struct req *r);

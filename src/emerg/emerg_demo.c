@@ -219,5 +219,5 @@ int emerg_demo_load(struct db *c)
 			    today - e->bought_days_ago, e->expires_in ? today + e->expires_in : (int64_t)-1, today - 5,
 			    user_id(c, e->owner), now) != DB_OK)
 			return -1;
-	return 0;
+	return emerg_team_demo_load(c);
 }

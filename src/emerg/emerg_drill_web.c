@@ -326,6 +326,9 @@ json_t *emerg_drill_json(struct req *r, const void *row)
 		"checked_in_count", (int)json_array_size(in), "checked_in", in, "missing", missing, "steps", steps,
 		"actions", actions);
 	json_object_set_new(j, "plan_id", entity_id_json(d->plan_id));
+	int64_t incident = 0;	/* emergency mode of a real incident (emerg_incident_web.c) */
+	db_get_i64(r->db, &incident, "SELECT COALESCE(incident_id, 0) FROM emerg_drills WHERE id = ?", "I", d->id);
+	json_object_set_new(j, "incident_id", entity_id_json(incident));
 	json_object_set_new(j, "evaluation", d->evaluated_at
 		? json_pack("{s:I, s:s, s:I}", "score", (json_int_t)d->eval_score, "summary", d->eval_summary, "at",
 			    (json_int_t)d->evaluated_at)
@@ -381,6 +384,7 @@ static void emerg_units_standing(struct req *r, int year, unit_cb cb, void *ctx)
 		int k = 0;
 		st = db_query(r->db, "SELECT d.kind, d.planned_on, d.status FROM emerg_drills d JOIN units u ON u.id = d.unit_id"
 				     " WHERE u.path LIKE ? || '%' AND d.planned_on >= ? AND d.planned_on < ? AND d.status != 'cancelled'"
+				     " AND d.incident_id IS NULL"
 				     " ORDER BY d.planned_on LIMIT 64", "tII", paths[i], from, to);
 		while (st && db_step(st) == 1 && k < EMERG_MAX_FACTS) {
 			const char *kind = db_col_text(st, 0);
@@ -420,7 +424,7 @@ static void standing_json(struct req *r, int64_t unit_id, const char *name, cons
 static struct db_stmt *year_query(struct req *r, int year)
 {
 	return db_query(r->db, "SELECT " DRILL_COLS DRILL_FROM " WHERE u.path LIKE ? AND (? = 0 OR d.commander_id = ?)"
-			       " AND d.planned_on >= ? AND d.planned_on < ? AND (d.announced = 1 OR d.status != 'planned' OR ? = 1 OR d.commander_id = ?)"
+			       " AND d.incident_id IS NULL AND d.planned_on >= ? AND d.planned_on < ? AND (d.announced = 1 OR d.status != 'planned' OR ? = 1 OR d.commander_id = ?)"
 			       " ORDER BY d.planned_on, d.id LIMIT 500",
 			"tIIIIiI", auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r),
 			day_from_ymd(year, 1, 1), day_from_ymd(year + 1, 1, 1), auth_has(r, "emerg.manage"), r->who->user_id);
@@ -435,9 +439,10 @@ static void drill_list_html(struct req *r)
 	}
 	html_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/emerg?year=%d\">%d</a> "
 			     "<a class=\"button\" href=\"/emerg?year=%d\">%d</a> "
-			     "<a class=\"button\" href=\"/emerg/plans\">%s</a> <a class=\"button\" href=\"/emerg/resources\">%s</a> <a class=\"button\" href=\"/emerg/actions\">%s</a> <a class=\"button\" href=\"/emerg/tabletops\">%s</a></p>",
+			     "<a class=\"button\" href=\"/emerg/plans\">%s</a> <a class=\"button\" href=\"/emerg/resources\">%s</a> <a class=\"button\" href=\"/emerg/actions\">%s</a>"
+			     " <a class=\"button\" href=\"/emerg/tabletops\">%s</a> <a class=\"button\" href=\"/emerg/teams\">%s</a></p>",
 		    year - 1, year - 1, year + 1, year + 1, T(r, "emerg.plans"), T(r, "emerg.resources"), T(r, "emerg.actions"),
-		    T(r, "emerg.tt.title"));
+		    T(r, "emerg.tt.title"), T(r, "emerg.teams"));
 	html_printf(&r->out, "<h2>%s %d</h2><p class=\"hint\">%s</p><div class=\"table-wrap\"><table class=\"emerg-standing\">"
 			     "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
 		    T(r, "emerg.year_plan"), year, T(r, "emerg.minimum_hint"), T(r, "emerg.unit"), T(r, "emerg.main_drills"),
@@ -513,7 +518,7 @@ void emerg_taps(struct req *r, const struct emerg_drill *d, const char *back)
 
 /* The check-in link of a drill (what its QR code holds): this server's address as the area
  * labels build it (org_qr_url), with the drill's path. */
-static const char *checkin_url(struct req *r, const struct emerg_drill *d)
+const char *emerg_checkin_url(struct req *r, const struct emerg_drill *d)
 {
 	const char *area = org_qr_url(r, "x");
 	size_t n = strlen(area) - strlen("/a/x");
@@ -548,7 +553,7 @@ static void drill_head(struct req *r, const void *row)
 		html_printf(&r->out, "<p class=\"actions\"><a class=\"button primary\" href=\"/emerg/drills/%D/command\">%s</a></p>",
 			    d->id, T(r, "emerg.mode"));
 		if (cmd) {
-			const char *url = checkin_url(r, d);
+			const char *url = emerg_checkin_url(r, d);
 			struct strbuf svg = STRBUF_INIT;
 			qr_svg(&svg, url);
 			html_printf(&r->out, "<div class=\"qr-label\"><h2>%s</h2>%r<p><small>%s</small></p></div>",
@@ -1098,6 +1103,7 @@ const struct route emerg_routes[] = {
 	{"POST", "/emerg/drills/:id/steps/:seq", drill_step, "emerg.command", 0, "Drill: tick off a step"},
 	{"POST", "/emerg/drills/:id/evaluate", drill_evaluate, "emerg.manage", 0, "Drill: evaluation and actions"},
 	{"GET", "/emerg/drills/:id/command", emerg_command_page, "emerg.command", 0, "Drill: the commander's page"},
+	{"POST", "/emerg/incidents/:id/mode", emerg_incident_open, "emerg.command", 0, "Incident: open emergency mode"},
 	{"GET", "/emerg/c/:checkin", emerg_checkin_page, "emerg.view", 0, "Check-in page of a drill's QR code"},
 	{"POST", "/emerg/c/:checkin", emerg_checkin_post, "emerg.view", 0, "Check in safe at the muster point"},
 	{"GET", "/emerg/actions", actions_list, "emerg.view", ROUTE_PAGED, "Actions from drill evaluations"},
@@ -1119,6 +1125,30 @@ const struct route emerg_routes[] = {
 	{"POST", "/emerg/resources/:id", emerg_res_update, "emerg.manage", 0, "Supply: save"},
 	{"POST", "/emerg/resources/:id/deactivate", emerg_res_deact, "emerg.manage", 0, "Supply: deactivate"},
 	{"POST", "/emerg/resources/:id/check", emerg_resource_check, "emerg.view", 0, "Supply: the monthly check"},
+	{"GET", "/emerg/teams", emerg_team_list, "emerg.view", 0, "Emergency teams"},
+	{"GET", "/emerg/teams/new", emerg_team_new, "emerg.manage", 0, "Team: the form for a new one"},
+	{"POST", "/emerg/teams", emerg_team_create, "emerg.manage", 0, "Team: create"},
+	{"GET", "/emerg/teams/:id", emerg_team_edit, "emerg.view", 0, "Team: its members, and its form"},
+	{"POST", "/emerg/teams/:id", emerg_team_update, "emerg.manage", 0, "Team: save"},
+	{"POST", "/emerg/teams/:id/deactivate", emerg_team_deact, "emerg.manage", 0, "Team: disband"},
+	{"POST", "/emerg/teams/:id/members", emerg_team_member_post, "emerg.manage", 0, "Team: add a member"},
+	{"GET", "/emerg/contacts", emerg_contact_list, "emerg.view", 0, "Outside emergency contacts"},
+	{"GET", "/emerg/contacts/new", emerg_contact_new, "emerg.manage", 0, "Contact: the form for a new one"},
+	{"POST", "/emerg/contacts", emerg_contact_create, "emerg.manage", 0, "Contact: create"},
+	{"GET", "/emerg/contacts/:id", emerg_contact_edit, "emerg.view", 0, "Contact: one, and its form"},
+	{"POST", "/emerg/contacts/:id", emerg_contact_update, "emerg.manage", 0, "Contact: save"},
+	{"POST", "/emerg/contacts/:id/deactivate", emerg_contact_deact, "emerg.manage", 0, "Contact: remove"},
+	{"GET", "/api/v1/emerg/teams", emerg_team_api_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Teams in scope"},
+	{"GET", "/api/v1/emerg/teams/:id", emerg_team_api_get, "emerg.view", ROUTE_API, "Team: one, with members"},
+	{"POST", "/api/v1/emerg/teams", emerg_team_api_create, "emerg.manage", ROUTE_API, "Team: create"},
+	{"PATCH", "/api/v1/emerg/teams/:id", emerg_team_api_update, "emerg.manage", ROUTE_API, "Team: change"},
+	{"POST", "/api/v1/emerg/teams/:id/deactivate", emerg_team_api_deact, "emerg.manage", ROUTE_API | ROUTE_NO_BODY, "Team: disband"},
+	{"POST", "/api/v1/emerg/teams/:id/members", emerg_team_member_post, "emerg.manage", ROUTE_API, "Team: add a member"},
+	{"GET", "/api/v1/emerg/contacts", emerg_contact_api_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Contacts in scope"},
+	{"GET", "/api/v1/emerg/contacts/:id", emerg_contact_api_get, "emerg.view", ROUTE_API, "Contact: one"},
+	{"POST", "/api/v1/emerg/contacts", emerg_contact_api_create, "emerg.manage", ROUTE_API, "Contact: create"},
+	{"PATCH", "/api/v1/emerg/contacts/:id", emerg_contact_api_update, "emerg.manage", ROUTE_API, "Contact: change"},
+	{"POST", "/api/v1/emerg/contacts/:id/deactivate", emerg_contact_api_deact, "emerg.manage", ROUTE_API | ROUTE_NO_BODY, "Contact: remove"},
 	{"GET", "/api/v1/emerg/drills", emerg_drill_api_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Drills of a year in scope"},
 	{"GET", "/api/v1/emerg/drills/:id", emerg_drill_api_get, "emerg.view", ROUTE_API, "Drill: one, with measured times"},
 	{"POST", "/api/v1/emerg/drills", emerg_drill_api_create, "emerg.manage", ROUTE_API, "Drill: create"},
@@ -1129,6 +1159,8 @@ const struct route emerg_routes[] = {
 	{"POST", "/api/v1/emerg/drills/:id/steps/:seq", drill_step, "emerg.command", ROUTE_API, "Drill: tick off a step"},
 	{"POST", "/api/v1/emerg/drills/:id/evaluate", drill_evaluate, "emerg.manage", ROUTE_API, "Drill: evaluation and actions"},
 	{"POST", "/api/v1/emerg/checkin", emerg_api_checkin, "emerg.view", ROUTE_API, "Check in safe with a drill's QR token"},
+	{"POST", "/api/v1/emerg/incidents/:id/mode", emerg_incident_open, "emerg.command", ROUTE_API, "Incident: open emergency mode"},
+	{"GET", "/api/v1/emerg/incidents/:id/mode", emerg_incident_mode_get, "emerg.view", ROUTE_API, "Incident: its emergency mode's record"},
 	{"GET", "/api/v1/emerg/plan", plan_api, "emerg.view", ROUTE_API, "Each unit against the drill minimums of a year"},
 	{"POST", "/api/v1/emerg/plan", plan_generate, "emerg.manage", ROUTE_API, "Plan the drills each short unit misses"},
 	{"GET", "/api/v1/emerg/actions", actions_list, "emerg.view", ROUTE_API | ROUTE_PAGED, "Actions from drill evaluations"},

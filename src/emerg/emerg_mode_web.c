@@ -29,6 +29,7 @@
 struct by_token {
 	int64_t id;
 	const char *title, *status, *muster;
+	int incident;	/* emergency mode of a real incident: "closed" rather than "the drill ended" */
 };
 
 static int drill_of_token(struct req *r, const char *token, struct by_token *b)
@@ -36,12 +37,13 @@ static int drill_of_token(struct req *r, const char *token, struct by_token *b)
 	memset(b, 0, sizeof *b);
 	if (!token || strlen(token) != 32)
 		return -1;
-	struct db_stmt *st = db_query(r->db, "SELECT id, title, status, muster FROM emerg_drills WHERE token = ?", "t", token);
+	struct db_stmt *st = db_query(r->db, "SELECT id, title, status, muster, incident_id IS NOT NULL FROM emerg_drills WHERE token = ?", "t", token);
 	if (st && db_step(st) == 1) {
 		b->id = db_col_i64(st, 0);
 		b->title = arena_strdup(&r->arena, db_col_text(st, 1));
 		b->status = arena_strdup(&r->arena, db_col_text(st, 2));
 		b->muster = arena_strdup(&r->arena, db_col_text(st, 3));
+		b->incident = (int)db_col_i64(st, 4);
 	}
 	db_done(r->db, st);
 	return b->id ? 0 : -1;
@@ -69,8 +71,8 @@ static int checkin(struct req *r, const char *token, struct by_token *b)
 		return 409;
 	}
 	if (strcmp(b->status, "running")) {
-		resp_error(r, 409, "conflict", T(r, !strcmp(b->status, "planned") ? "emerg.err.not_started" : "emerg.err.ended"),
-			   "token");
+		resp_error(r, 409, "conflict", T(r, !strcmp(b->status, "planned") ? "emerg.err.not_started"
+						   : b->incident ? "emerg.err.mode_closed" : "emerg.err.ended"), "token");
 		return 409;
 	}
 	if (db_begin(r->db) != DB_OK) {
@@ -114,7 +116,7 @@ int emerg_checkin_page(struct req *r)
 			    req_param(r, "checkin"), page_csrf(r), T(r, "emerg.checkin_button"));
 	else
 		html_printf(&r->out, "<p class=\"notice warn\">%s</p>",
-			    T(r, !strcmp(b.status, "planned") ? "emerg.err.not_started" : "emerg.err.ended"));
+			    T(r, !strcmp(b.status, "planned") ? "emerg.err.not_started" : b.incident ? "emerg.err.mode_closed" : "emerg.err.ended"));
 	html_printf(&r->out, "</section>");
 	page_end(r);
 	return 0;
@@ -220,7 +222,9 @@ int emerg_command_page(struct req *r)
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<li>%s × %D <small>%s</small></li>", db_col_text(st, 0), db_col_i64(st, 2), db_col_text(st, 1));
 	db_done(r->db, st);
-	html_printf(&r->out, "</ul><p><a href=\"/emerg/drills/%D\">%s</a></p></section>", d.id, T(r, "form.back"));
+	html_printf(&r->out, "</ul>");
+	emerg_command_extra(r, &d);	/* an incident's link, QR code and closing; teams and contacts */
+	html_printf(&r->out, "<p><a href=\"/emerg/drills/%D\">%s</a></p></section>", d.id, T(r, "form.back"));
 	page_end(r);
 	return 0;
 }

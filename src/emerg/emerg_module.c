@@ -38,7 +38,7 @@ static const struct module_todo todo[] = {
 #define DRILL_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"id\",\"status\",\"marks\",\"times\",\"checked_in\",\"missing\",\"steps\"],\"properties\":{" \
 	"\"id\":{\"type\":\"integer\"},\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":\"string\"}," \
-	"\"kind\":{\"enum\":[\"comprehensive\",\"special\",\"onsite\"]},\"title\":{\"type\":\"string\"}," \
+	"\"kind\":{\"enum\":[\"comprehensive\",\"special\",\"onsite\",\"incident\"]},\"title\":{\"type\":\"string\"}," \
 	"\"scenario\":{\"type\":\"string\"},\"announced\":{\"type\":\"boolean\"},\"planned_on\":{\"type\":\"string\",\"format\":\"date\"}," \
 	"\"muster\":{\"type\":\"string\"},\"commander_id\":{\"type\":\"integer\",\"nullable\":true},\"commander\":{\"type\":\"string\"}," \
 	"\"status\":{\"enum\":[\"planned\",\"running\",\"ended\",\"cancelled\"]},\"started_at\":" TIME ",\"ended_at\":" TIME "," \
@@ -57,7 +57,7 @@ static const struct module_todo todo[] = {
 	"\"due_on\":{\"type\":\"string\",\"format\":\"date\"},\"done_at\":" TIME "}}}," \
 	"\"evaluation\":{\"type\":\"object\",\"nullable\":true,\"properties\":{\"score\":{\"type\":\"integer\"}," \
 	"\"summary\":{\"type\":\"string\"},\"at\":{\"type\":\"integer\"}}}," \
-	"\"plan_id\":{\"type\":\"integer\",\"nullable\":true},\"checkin_token\":{\"type\":\"string\",\"nullable\":true}}}"
+	"\"plan_id\":{\"type\":\"integer\",\"nullable\":true},\"incident_id\":{\"type\":\"integer\",\"nullable\":true},\"checkin_token\":{\"type\":\"string\",\"nullable\":true}}}"
 #define MARK_REQ "{\"type\":\"object\",\"required\":[\"action\"],\"properties\":{\"action\":{\"enum\":[\"alarm\",\"first_response\",\"evacuated\",\"headcount\"]}}}"
 #define EVAL_REQ \
 	"{\"type\":\"object\",\"required\":[\"score\",\"summary\"],\"properties\":{\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}," \
@@ -99,6 +99,11 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/emerg/drills/:id/steps/:seq", MODULE_NO_BODY, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/drills/:id/evaluate", EVAL_REQ, DRILL_SCHEMA},
 	{"POST", "/api/v1/emerg/checkin", CHECKIN_REQ, CHECKIN_RESP},
+	{"POST", "/api/v1/emerg/incidents/:id/mode", "{\"type\":\"object\",\"properties\":{\"muster\":{\"type\":\"string\",\"maxLength\":100}}}", DRILL_SCHEMA},
+	{"GET", "/api/v1/emerg/incidents/:id/mode", NULL, DRILL_SCHEMA},
+	{"POST", "/api/v1/emerg/teams/:id/members", "{\"type\":\"object\",\"required\":[\"user_id\",\"role\",\"phone\"],\"properties\":{"
+	 "\"user_id\":{\"type\":\"integer\"},\"role\":{\"type\":\"string\",\"maxLength\":50},\"phone\":{\"type\":\"string\",\"maxLength\":20}}}",
+	 THE_RECORD("team", "teams")},
 	{"GET", "/api/v1/emerg/plan", NULL, PLAN_RESP},
 	{"POST", "/api/v1/emerg/plan", PLAN_REQ, PLAN_RESP},
 	{"GET", "/api/v1/emerg/actions", NULL, PAGE(ACTION_ITEM)},
@@ -116,7 +121,8 @@ static const struct module_schema schemas[] = {
 	{0},
 };
 
-static const struct entity *const entities[] = {&emerg_drill_entity, &emerg_plan_entity, &emerg_resource_entity, NULL};
+static const struct entity *const entities[] = {&emerg_drill_entity, &emerg_plan_entity, &emerg_resource_entity,
+						&emerg_team_entity, &emerg_contact_entity, NULL};
 
 const struct module emerg_module = {
 	.name = "emerg",

@@ -541,6 +541,9 @@ int emerg_area_card(struct req *r)
 		parts_html(r, ids[i], "step");
 		parts_html(r, ids[i], "role");
 	}
+	int64_t unit = 0;	/* whom to call: the teams and contacts of the area's unit and above */
+	if (db_get_i64(r->db, &unit, "SELECT unit_id FROM areas WHERE id = ?", "I", area) == 1)
+		emerg_contacts_card(r, unit);
 	/* the label to print at the place: this page's address as a QR code */
 	const char *base = org_qr_url(r, "x");
 	const char *url = arena_printf(&r->arena, "%.*s/emerg/areas/%lld/card", (int)(strlen(base) - strlen("/a/x")), base,

@@ -80,8 +80,10 @@ static int plan_reminders(struct db *c, int64_t today)
 int emerg_sched_run(struct db *c, int64_t now)
 {
 	int plans = plan_reminders(c, day_of(now));
-	if (plans < 0)
+	int actions = plans < 0 ? -1 : emerg_action_reminders(c, day_of(now));
+	if (actions < 0)
 		return -1;
+	plans += actions;
 	int gaps = emerg_tt_sched_run(c, now);	/* tabletop gaps overdue (emerg_tabletop_web.c) */
 	if (gaps < 0)
 		return -1;

@@ -75,4 +75,36 @@ int emerg_plan_pdf_get(struct req *r);
 int emerg_plan_part_post(struct req *r);
 int emerg_area_card(struct req *r);
 
+/* emergency mode of an incident (emerg_incident_web.c), teams and contacts (emerg_team_web.c) */
+int emerg_incident_open(struct req *r);
+int emerg_incident_mode_get(struct req *r);
+void emerg_command_extra(struct req *r, const struct emerg_drill *d);
+const char *emerg_checkin_url(struct req *r, const struct emerg_drill *d);
+void emerg_contacts_card(struct req *r, int64_t unit_id);
+int emerg_team_demo_load(struct db *c);	/* teams, contacts, an incident's emergency mode */
+extern const struct entity emerg_team_entity, emerg_contact_entity;
+int emerg_team_list(struct req *r);
+int emerg_team_new(struct req *r);
+int emerg_team_create(struct req *r);
+int emerg_team_edit(struct req *r);
+int emerg_team_update(struct req *r);
+int emerg_team_deact(struct req *r);
+int emerg_team_api_list(struct req *r);
+int emerg_team_api_get(struct req *r);
+int emerg_team_api_create(struct req *r);
+int emerg_team_api_update(struct req *r);
+int emerg_team_api_deact(struct req *r);
+int emerg_team_member_post(struct req *r);
+int emerg_contact_list(struct req *r);
+int emerg_contact_new(struct req *r);
+int emerg_contact_create(struct req *r);
+int emerg_contact_edit(struct req *r);
+int emerg_contact_update(struct req *r);
+int emerg_contact_deact(struct req *r);
+int emerg_contact_api_list(struct req *r);
+int emerg_contact_api_get(struct req *r);
+int emerg_contact_api_create(struct req *r);
+int emerg_contact_api_update(struct req *r);
+int emerg_contact_api_deact(struct req *r);
+
 #endif

@@ -12,6 +12,7 @@
  * page when the next block does not fit.
  */
 #include "report/report.h"
+#include "accident/accident.h"
 #include "check/check.h"
 #include "train/train.h"
 #include "base/clock.h"
@@ -365,6 +366,15 @@ static void render(struct req *r, const struct dash *d, const char *month, cairo
 		}
 		static const double tw[6] = {85, 85, 85, 85, 85, 85};
 		table(&p, 6, tw, months, 2, 1, 0, 2);
+	}
+	/* 9. accident statistics (the accident module), the table the HTML report has */
+	const char **acc;
+	int na = accident_stats_cells(r, d->unit_id, d->from, d->to, &acc);
+	if (na) {
+		heading(&p, arena_printf(&r->arena, "9. %s", T(r, "accident.stats")));
+		static const double aw[ACCIDENT_STATS_COLS] = {165, 70, 70, 70, 70, 70};
+		table(&p, ACCIDENT_STATS_COLS, aw, acc, na, 1, 0x3e, 1);
+		p.y += text(&p, MARGIN, p.y, T(r, "accident.ltifr_f"), 8, 0, PAGE_W - 2 * MARGIN, 0) + 4;
 	}
 	footer(&p);
 	cairo_show_page(p.cr);

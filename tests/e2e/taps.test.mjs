@@ -26,7 +26,9 @@ const EXTRA = {
     '/ppe/admin/rewards', '/ppe/admin/rewards/new', '/ppe/admin/rewards/1', '/ppe/admin/positions',
     '/ppe/admin/positions/1', '/contractors/new', '/contractors/settings', '/contractors/1/quals/new',
     '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2',
-    '/duties/lists'],
+    '/duties/lists', '/incidents/5', '/emerg/teams', '/emerg/teams/1', '/emerg/teams/new', '/emerg/contacts',
+    '/emerg/contacts/1', '/emerg/contacts/new'],
+  zongjian: ['/incidents/escalation'],
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm', '/offline'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1', '/duties/meetings'],
   renshi: ['/ppe/unequipped', '/train/courses/1'],
@@ -186,6 +188,10 @@ test('emergency: check-in, commander, evaluation and the forms are 44-px targets
     planned_on: day, announced: '1', muster: '北侧集合点' })).json;
   const running = await drill();
   await api.postJson(`/api/v1/emerg/drills/${running.id}/start`, {});
+  // emergency mode of a real incident (the demo's open near miss in the reactor area)
+  const boss = srv.client();
+  await boss.apiLogin('ws1zhuren');
+  const mode = (await boss.postJson('/api/v1/emerg/incidents/5/mode', {})).json;
   const ended = await drill();
   await api.postJson(`/api/v1/emerg/drills/${ended.id}/start`, {});
   await api.postJson(`/api/v1/emerg/drills/${ended.id}/end`, {});
@@ -193,6 +199,7 @@ test('emergency: check-in, commander, evaluation and the forms are 44-px targets
   const pages = {
     yuangong: [`/emerg/c/${running.checkin_token}`],
     ws1anquan: [`/emerg/drills/${running.id}`, `/emerg/drills/${running.id}/command`, `/emerg/drills/${ended.id}`,
+      `/emerg/drills/${mode.id}/command`,
       '/emerg/drills/new', '/emerg/resources/new', '/emerg/resources/1', '/emerg/actions?todo=1', '/emerg/plans',
       '/emerg/plans/3', '/emerg/plans/new'],
     banzhang: ['/emerg/areas/2/card'],

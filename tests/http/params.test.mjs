@@ -119,6 +119,7 @@ function good(rt, name) {
   if (rt.pattern === '/checks/records/:id/photos/:sha') return name === 'id' ? goodPath.check_record : goodPath.sha;
   if (rt.pattern === '/voice/:sha') return goodPath.voice;
   if (rt.pattern === '/checks/records/:id/voice/:sha') return name === 'id' ? goodPath.check_record : goodPath.voice;
+  if (rt.pattern === '/api/v1/emerg/incidents/:id/mode') return goodPath.incident_mode;	// the demo's incident in emergency mode
   if (rt.pattern === '/icons/:name') return '192.png';
   return goodPath[name] ?? '1';
 }
@@ -192,6 +193,7 @@ test('every GET route answers its normal call, and says which query parameters i
     meeting_token: sql('SELECT token FROM duty_meetings LIMIT 1'),
     user: sql("SELECT id FROM users WHERE username = 'ws1zhuren'"),	// a person with a duty list
     permit: sql("SELECT id FROM permits WHERE state = 'closed' LIMIT 1"),	// the guardian scores it
+    incident_mode: sql('SELECT incident_id FROM emerg_drills WHERE incident_id IS NOT NULL LIMIT 1'),
   };
   // a photo on a demo check result, so that /checks/records/:id/photos/:sha has one to serve
   sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE rowid = (SELECT min(rowid) FROM check_results)`);

@@ -103,3 +103,31 @@ TEST(accident_ltifr_rate)
 	CHECK(fabs(accident_ltifr(0, 400000)) < 1e-9);
 	CHECK(accident_ltifr(3, 0) < 0);	/* no hours: no rate, not infinity */
 }
+
+TEST(accident_chain_steps)
+{
+	struct accident_chain_step v[ACCIDENT_CHAIN_MAX];
+	char buf[200];
+	CHECK_INT(accident_chain_parse(ACCIDENT_CHAIN_DEFAULT, v, ACCIDENT_CHAIN_MAX), 2);
+	CHECK_INT(v[0].minutes, 60);
+	CHECK_STR(v[0].target, "superior");
+	CHECK_INT(v[1].minutes, 90);
+	CHECK_STR(v[1].target, "safety_director");
+	/* spaces are forgiven; the text comes back in one spelling */
+	CHECK_INT(accident_chain_parse(" 60:safety_dept , 120:superior", v, ACCIDENT_CHAIN_MAX), 2);
+	CHECK_STR(accident_chain_format(v, 2, buf, sizeof buf), "60:safety_dept,120:superior");
+	/* the boundaries: the hour the report is due, and a day */
+	CHECK_INT(accident_chain_parse("59:superior", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("1440:superior", v, ACCIDENT_CHAIN_MAX), 1);
+	CHECK_INT(accident_chain_parse("1441:superior", v, ACCIDENT_CHAIN_MAX), -1);
+	/* each later than the one before; known targets only; no empty step; at most max */
+	CHECK_INT(accident_chain_parse("90:superior,90:safety_director", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("90:superior,60:safety_director", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("60:boss", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("60:superiority", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("60:superior,", v, ACCIDENT_CHAIN_MAX), 1);
+	CHECK_INT(accident_chain_parse("60:superior,,90:safety_dept", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse(":superior", v, ACCIDENT_CHAIN_MAX), -1);
+	CHECK_INT(accident_chain_parse("60:superior,70:safety_dept,80:safety_director", v, 2), -1);
+}
