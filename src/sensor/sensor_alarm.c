@@ -101,12 +101,15 @@ static int tell_level(struct db *c, const struct sensor_info *s, int level, int6
 		who[n++] = db_col_i64(st, 0);
 	db_done(c, st);
 	sb_release(&pad);
-	char title[40], link[48], dedup[64];
+	char title[40], link[48], dedup[64], kind[24];
 	snprintf(title, sizeof(title), "sensor.notify.%s", level_names[level]);
+	/* gas at 报警 and above is the outbox's urgent "gas.alarm" (SMS, past quiet hours) */
+	snprintf(kind, sizeof(kind), "%s", !strcmp(s->kind, "gas") && level >= SENSOR_ALARM ? "gas.alarm"
+					  : level == SENSOR_WARN ? "sensor.warn" : "sensor.alarm");
 	snprintf(link, sizeof(link), "/sensors/%lld", (long long)s->id);
 	for (int i = 0; i < n; i++) {
 		snprintf(dedup, sizeof(dedup), "sensor:%lld:%lld", (long long)alarm_id, (long long)who[i]);
-		if (notify_send(c, who[i], &(struct notify_msg){"sensor_alarm", title, s->name, NULL, body, link,
+		if (notify_send(c, who[i], &(struct notify_msg){kind, title, s->name, NULL, body, link,
 								 dedup}) < 0)
 			return -1;
 	}
@@ -192,7 +195,7 @@ static int permit_rule(struct db *c, const struct sensor_info *s, int64_t at, do
 			char link[48], dedup[64];
 			snprintf(link, sizeof(link), "/permits/%lld", (long long)pid);
 			snprintf(dedup, sizeof(dedup), "sensor:%lld:permit:%lld", (long long)aid, (long long)pid);
-			if (notify_send(c, guardian, &(struct notify_msg){"sensor_permit", "sensor.notify.permit", number,
+			if (notify_send(c, guardian, &(struct notify_msg){"gas.alarm", "sensor.notify.permit", number,
 									   NULL, why.buf, link, dedup}) < 0)
 				acted = -1;
 			else
