@@ -9,6 +9,7 @@
  *   sensor_alarm.c   a reading crossing into a higher level raises an alarm and tells the
  *                    roles of that level; a gas reading over a live permit's limit suspends
  *                    the permit (GB 30871-2022 §5.3.2, §6.4, §6.5) and tells its guardian
+ *   sensor_mqtt.c    readings by MQTT: the subscriber thread of `serve` (libmosquitto)
  *   sensor_sched.c   downsampling: raw readings kept sensor.raw_days, minute averages
  *                    sensor.minute_days
  *   sensor_chart.c   the readings chart, an SVG the server writes
@@ -65,6 +66,16 @@ int64_t sensor_by_token(struct db *c, const char *token);
 /* Readings of a sensor from `since` (raw and minute averages), as an SVG line chart with its
  * thresholds, into the page; 0, or -1 when there was nothing to draw (a note says so). */
 int sensor_chart_html(struct req *r, const struct sensor_info *s, int64_t since, int64_t now);
+
+/* The MQTT subscriber thread of `serve` (sensor_mqtt.c) and its counters. */
+struct sensor_mqtt_stats {
+	int connected;
+	long connections, messages, stored, refused, errors;
+	char last_error[128];
+};
+int sensor_mqtt_start(void);
+void sensor_mqtt_stop(void);
+void sensor_mqtt_get_stats(struct sensor_mqtt_stats *out);
 
 int sensor_sched_run(struct db *c, int64_t now);
 int sensor_demo_load(struct db *c);

@@ -50,7 +50,13 @@ static const struct module_job jobs[] = {
 #define TOKEN "{\"type\":\"object\",\"properties\":{\"sensor_id\":{\"type\":\"integer\"},\"token\":{\"type\":" \
 	"\"string\",\"description\":\"shown once; send as Authorization: Bearer TOKEN\"}}}"
 
+#define MQTT "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"connected\":{\"type\":" \
+	"\"boolean\"},\"connections\":{\"type\":\"integer\"},\"messages\":{\"type\":\"integer\"},\"stored\":{" \
+	"\"type\":\"integer\"},\"refused\":{\"type\":\"integer\"},\"errors\":{\"type\":\"integer\"}," \
+	"\"last_error\":{\"type\":\"string\"}}}"
+
 static const struct module_schema schemas[] = {
+	{"GET", "/api/v1/sensor-mqtt", "{\"type\":\"object\",\"properties\":{}}", MQTT},
 	{"POST", "/api/v1/sensor-readings", BATCH_IN, BATCH_OUT},
 	{"GET", "/api/v1/sensors/:id/readings", "{\"type\":\"object\",\"properties\":{\"since\":{\"type\":"
 	 "\"integer\",\"description\":\"UTC seconds\"}}}", READINGS},

@@ -508,7 +508,24 @@ static int alarms_api(struct req *r)
 	return 0;
 }
 
+/* GET /api/v1/sensor-mqtt: the subscriber's state and counters since the server started. */
+static int mqtt_api(struct req *r)
+{
+	struct sensor_mqtt_stats st;
+	sensor_mqtt_get_stats(&st);
+	char *url = NULL;
+	db_get_text(r->db, &url, "SELECT value FROM settings WHERE key = 'sensor.mqtt_url'", NULL);
+	json_t *o = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "url", url ? url : "", "connected",
+			      st.connected, "connections", (json_int_t)st.connections, "messages",
+			      (json_int_t)st.messages, "stored", (json_int_t)st.stored, "refused", (json_int_t)st.refused,
+			      "errors", (json_int_t)st.errors, "last_error", st.last_error);
+	free(url);
+	resp_json(r, 200, o);
+	return 0;
+}
+
 const struct route sensor_routes[] = {
+	{"GET", "/api/v1/sensor-mqtt", mqtt_api, "sensor.admin", ROUTE_API, "Readings by MQTT: the subscriber's state"},
 	{"POST", "/sensors/:id/token", token_page, "sensor.admin", 0, "Sensor: issue its ingest token (shown once)"},
 	ENTITY_PAGE_ROUTES("/sensors", "sensor.view", "sensor.view", "sensor.admin", "Sensor", sensor_list_page,
 			   sensor_new_page, sensor_create_post, sensor_edit_page, sensor_update_post, sensor_deact_post),

@@ -68,13 +68,18 @@ CREATE TABLE sensor_alarms (
 );
 CREATE INDEX sensor_alarms_sensor ON sensor_alarms (sensor_id, at);
 
--- Policy: retention, how far ahead of the server clock a reading may be stamped, the
--- largest batch, and who is told at each level (role codes).
+-- Policy: retention, how far ahead of the server clock a reading may be stamped, who is
+-- told at each level (role codes), and the MQTT broker the subscriber of `serve` reads
+-- (mqtt://host:port; empty: no subscriber) with its topic and credentials.
 INSERT INTO settings (key, value) VALUES
  ('sensor.raw_days', '7'),
  ('sensor.minute_days', '365'),
  ('sensor.future_s', '300'),
  ('sensor.notify_warn', 'ws_safety'),
  ('sensor.notify_alarm', 'ws_safety safety_dept'),
- ('sensor.notify_trip', 'ws_safety safety_dept safety_director')
+ ('sensor.notify_trip', 'ws_safety safety_dept safety_director'),
+ ('sensor.mqtt_url', ''),
+ ('sensor.mqtt_topic', 'anquan/readings'),
+ ('sensor.mqtt_user', ''),
+ ('sensor.mqtt_password', '')
 ON CONFLICT (key) DO NOTHING;
