@@ -4,10 +4,12 @@
 // in the future, another sensor's) and a batch sent twice is stored once; a reading over a
 // threshold raises an alarm; a combustible-gas reading over the live hot-work permit's limit
 // in its area suspends the permit and tells its guardian (inbox and outbox), recorded with the
-// reading; downsampling with the clock moved keeps minute averages and drops raw readings.
+// reading; `anquan sensors simulate` feeds the demo with an alarm; downsampling with the
+// clock moved keeps minute averages and drops raw readings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setClock, serverNow, tick, runSql } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, setClock, serverNow, tick, runSql, BIN, dbEnv } from './lib.mjs';
 
 let srv, T0, admin, viewer, sensors, areaId, tankArea;
 const sensor = (code) => sensors.find((s) => s.code === code);
@@ -134,6 +136,18 @@ test('a gas reading over the live permit\'s limit suspends it and tells the guar
   assert.ok((await viewer.get(`/permits/${live.id}`)).text.includes('GD-101'));
 });
 
+test('anquan sensors simulate feeds every sensor and takes one past its alarm threshold', async () => {
+  const ds = sensor('DS-201').id;
+  const before = (await admin.get(`/api/v1/sensors/${ds}/readings`)).json.total;
+  const out = execFileSync(BIN, ['sensors', 'simulate', '--steps', '3', '--interval', '0'],
+    { env: { ...process.env, ANQUAN_DATA: srv.dir, ...dbEnv(srv.dir) } }).toString();
+  assert.match(out, /step 3\/3: \d+ stored, 0 refused/);
+  assert.equal((await admin.get(`/api/v1/sensors/${ds}/readings`)).json.total, before + 3);
+  const alarms = (await admin.get(`/api/v1/sensors/${ds}/alarms`)).json.items;
+  assert.equal(alarms[0].level, 'alarm', 'the middle step is past 报警 (8 mg/m3)');
+  assert.ok(alarms[0].value > 8);
+});
+
 test('downsampling: past the raw retention, minute averages remain', async () => {
   const id = sensor('PT-501').id;
   const before = (await admin.get(`/api/v1/sensors/${id}/readings?per_page=500`)).json;
@@ -142,8 +156,18 @@ test('downsampling: past the raw retention, minute averages remain', async () =>
   await tick(srv);
   await admin.apiLogin("anhuan");
   const after = (await admin.get(`/api/v1/sensors/${id}/readings?per_page=500`)).json;
-  assert.equal(after.total, before.total, 'the demo stamps one reading per ten minutes: one per minute row');
+  // one row per minute that had readings, holding their average
+  const minutes = new Map();
+  for (const x of before.items) {
+    const m = Math.floor(x.at / 60) * 60;
+    minutes.set(m, [...(minutes.get(m) || []), x.value]);
+  }
+  assert.equal(after.total, minutes.size);
   assert.ok(after.items.every((x) => x.kind === 'minute'));
+  for (const x of after.items) {
+    const v = minutes.get(x.at);
+    assert.ok(Math.abs(x.value - v.reduce((a, b) => a + b, 0) / v.length) < 1e-9, `the average of minute ${x.at}`);
+  }
   assert.equal(runSql(srv.dir, `SELECT count(*) FROM sensor_readings WHERE sensor_id = ${id}`), '0');
   // a year on, the minutes go too
   runSql(srv.dir, "UPDATE settings SET value = '30' WHERE key = 'sensor.minute_days'");
