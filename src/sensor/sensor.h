@@ -63,6 +63,12 @@ int sensor_evaluate(struct db *c, const struct sensor_info *s, int64_t at, doubl
 /* The sensor whose token this is (active), or 0. */
 int64_t sensor_by_token(struct db *c, const char *token);
 
+/* The charts of an area's active sensors over the last `seconds`, gas first, under a
+ * heading; nothing when the area has none (the area's readings page, /sensors?area_id=). */
+void sensor_area_charts(struct req *r, int64_t area_id, int64_t seconds);
+/* GET /sensors/:id/chart.svg: the chart as an image (for pages of other modules). */
+int sensor_chart_image(struct req *r);
+
 /* Readings of a sensor from `since` (raw and minute averages), as an SVG line chart with its
  * thresholds, into the page; 0, or -1 when there was nothing to draw (a note says so). */
 int sensor_chart_html(struct req *r, const struct sensor_info *s, int64_t since, int64_t now);

@@ -255,13 +255,9 @@ static void sensor_list_html(struct req *r)
 	struct db_stmt *st = db_query(r->db, "SELECT " SENSOR_COLS SENSOR_FROM " WHERE un.path LIKE ?"
 				    " AND (? = 0 OR s.area_id = ?) ORDER BY s.active DESC, s.level DESC, s.code LIMIT 500",
 				    "tII", auth_scope_pattern(r), area, area);
-	int64_t ids[50];
-	int n = 0;
 	while (st && db_step(st) == 1) {
 		struct sensor_row s;
 		sensor_from_row(r, st, &s);
-		if (n < 50)
-			ids[n++] = s.id;
 		html_printf(&r->out, "<tr><td><a href=\"/sensors/%D\">%s %s</a>", s.id, s.code, s.name);
 		if (!s.active)
 			html_printf(&r->out, " <span class=\"badge bad\">%s</span>", T(r, "org.inactive"));
@@ -273,14 +269,8 @@ static void sensor_list_html(struct req *r)
 	}
 	db_done(r->db, st);
 	html_printf(&r->out, "</tbody></table></div>");
-	if (!area)
-		return;
-	int64_t now = clock_now();
-	for (int i = 0; i < n; i++) {
-		struct sensor_info si;
-		if (sensor_info_load(r->db, ids[i], &si) == 0)
-			sensor_chart_html(r, &si, now - 86400, now);
-	}
+	if (area)
+		sensor_area_charts(r, area, 86400);
 }
 
 static int sensor_list_json(struct req *r, json_t *items)
@@ -525,6 +515,8 @@ static int mqtt_api(struct req *r)
 }
 
 const struct route sensor_routes[] = {
+	{"GET", "/sensors/:id/chart.svg", sensor_chart_image, "sensor.view", 0,
+	 "Sensor: its readings chart as an SVG image (?hours=1..168)"},
 	{"GET", "/api/v1/sensor-mqtt", mqtt_api, "sensor.admin", ROUTE_API, "Readings by MQTT: the subscriber's state"},
 	{"POST", "/sensors/:id/token", token_page, "sensor.admin", 0, "Sensor: issue its ingest token (shown once)"},
 	ENTITY_PAGE_ROUTES("/sensors", "sensor.view", "sensor.view", "sensor.admin", "Sensor", sensor_list_page,

@@ -46,6 +46,12 @@ test('the registry: bad input names its field, a token is shown once, scope hold
   assert.equal(r.status, 201, r.text);
   const id = r.json.id;
   assert.equal(r.json.has_token, false);
+  // the workshop safety officer of ws1 sees ws1's sensors only: the tank farm's is not found
+  const tank = sensor('GD-401').id;
+  assert.equal((await viewer.get(`/api/v1/sensors/${tank}`)).status, 404);
+  assert.equal((await viewer.get(`/sensors/${tank}/chart.svg`)).status, 404);
+  assert.ok(!(await viewer.get('/api/v1/sensors?per_page=500')).json.items.some((x) => x.id === tank));
+  assert.equal((await viewer.get(`/api/v1/sensors/${sensor('GD-101').id}`)).status, 200);
   // a worker may not see sensors at all
   const worker = srv.client();
   await worker.apiLogin('yuangong');
@@ -134,6 +140,17 @@ test('a gas reading over the live permit\'s limit suspends it and tells the guar
   assert.ok(inbox.some((n) => n.link === `/permits/${live.id}` && n.body.includes('GD-101')), 'the guardian is told what was measured');
   // the permit page shows why
   assert.ok((await viewer.get(`/permits/${live.id}`)).text.includes('GD-101'));
+  // the readings chart: on the permit site page (as the sensor's image) and the area's page
+  const gd = sensor('GD-101').id;
+  const qr = runSql(srv.dir, `SELECT qr_token FROM areas WHERE id = ${areaId}`);
+  assert.ok((await viewer.get(`/permits/site/${qr}`)).text.includes(`src="/sensors/${gd}/chart.svg?hours=8"`));
+  const img = await viewer.get(`/sensors/${gd}/chart.svg?hours=8`);
+  assert.equal(img.status, 200);
+  assert.match(img.headers.get('content-type'), /image\/svg\+xml/);
+  assert.match(img.text, /<polyline [^>]*points="(\d+,\d+ ){2,}/);
+  assert.equal((await viewer.get(`/sensors/${gd}/chart.svg?hours=999`)).status, 422);
+  const page = (await viewer.get(`/sensors?area_id=${areaId}`)).text;
+  assert.equal((page.match(/<svg class="sensor-chart"/g) || []).length, 2, 'both sensors of the area charted');
 });
 
 test('anquan sensors simulate feeds every sensor and takes one past its alarm threshold', async () => {
