@@ -106,6 +106,11 @@ test('the registry: bad input names its field, a token is shown once, scope hold
   // an API caller with sensor.ingest posts for any sensor; the viewer cannot
   r = await viewer.postJson('/api/v1/sensor-readings', [{ sensor_id: id, value: 1 }]);
   assert.equal(r.status, 401);
+  // nor does a browser's session cookie, even holding sensor.ingest (the route has no CSRF check)
+  const browser = srv.client();
+  await browser.login('anhuan');
+  r = await browser.postJson('/api/v1/sensor-readings', [{ sensor_id: id, value: 1 }], { csrf: false });
+  assert.equal(r.status, 401);
 });
 
 test('a gas reading over the live permit\'s limit suspends it and tells the guardian', async () => {
