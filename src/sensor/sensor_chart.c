@@ -21,12 +21,13 @@
 #include <string.h>
 #include <time.h>
 
+/* text of 16 units: about 13 px when the 360-unit chart fills a phone's column */
 #define W 360
-#define H 180
-#define LEFT 44
+#define H 200
+#define LEFT 64
 #define RIGHT 8
-#define TOP 10
-#define BOTTOM 28
+#define TOP 12
+#define BOTTOM 32
 #define SLOTS 240
 
 static const char *clock_text(struct req *r, int64_t t)
@@ -82,7 +83,7 @@ static int chart_svg(struct req *r, struct strbuf *out, const struct sensor_info
 	lo -= pad;
 	const int pw = W - LEFT - RIGHT, ph = H - TOP - BOTTOM;
 	html_printf(out, "<svg class=\"sensor-chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s %s %s\""
-			 " xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">"
+			 " xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"16\">"
 			 "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fff\" stroke=\"#bbb\"/>",
 		    W, H, T(r, "sensor.chart"), s->code, s->name, LEFT, TOP, pw, ph);
 	static const char *const colour[3] = {"#d98e04", "#d0312d", "#7a0c0c"};
@@ -103,8 +104,8 @@ static int chart_svg(struct req *r, struct strbuf *out, const struct sensor_info
 	html_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
 			 "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
 			 "<text x=\"%d\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text></svg>",
-		    LEFT - 4, TOP + 12, arena_printf(&r->arena, "%.4g", hi), LEFT - 4, TOP + ph,
-		    arena_printf(&r->arena, "%.4g", lo), LEFT, H - 8, clock_text(r, since), W - RIGHT, H - 8,
+		    LEFT - 4, TOP + 14, arena_printf(&r->arena, "%.3g", hi), LEFT - 4, TOP + ph,
+		    arena_printf(&r->arena, "%.3g", lo), LEFT, H - 8, clock_text(r, since), W - RIGHT, H - 8,
 		    clock_text(r, now));
 	return 0;
 }
@@ -115,7 +116,15 @@ int sensor_chart_html(struct req *r, const struct sensor_info *s, int64_t since,
 	int rc = chart_svg(r, &r->out, s, since, now);
 	if (rc)
 		html_printf(&r->out, "<p class=\"muted\">%s</p>", T(r, "sensor.no_readings"));
-	html_printf(&r->out, "<figcaption>%s %s · %s</figcaption></figure>", s->code, s->name, s->uom);
+	/* the dashed lines named, with their values: the chart reads in black and white too */
+	html_printf(&r->out, "<figcaption>%s %s · %s", s->code, s->name, s->uom);
+	static const char *const keys[3] = {"sensor.warn", "sensor.alarm", "sensor.trip"};
+	const double th[3] = {s->warn, s->alarm, s->trip};
+	const int has[3] = {s->has_warn, s->has_alarm, s->has_trip};
+	for (int i = 0; i < 3; i++)
+		if (has[i])
+			html_printf(&r->out, " · ╌ %s %s", T(r, keys[i]), arena_printf(&r->arena, "%g", th[i]));
+	html_printf(&r->out, "</figcaption></figure>");
 	return rc;
 }
 
