@@ -111,6 +111,16 @@ test('the registry: bad input names its field, a token is shown once, scope hold
   await browser.login('anhuan');
   r = await browser.postJson('/api/v1/sensor-readings', [{ sensor_id: id, value: 1 }], { csrf: false });
   assert.equal(r.status, 401);
+  // a new token from the sensor's page: shown on that page once, and the old one stops working
+  await browser.get(`/sensors/${id}`);
+  r = await browser.post(`/sensors/${id}/token`, {});
+  assert.equal(r.status, 200);
+  const fresh = /<code class="token">([0-9a-f]{64})<\/code>/.exec(r.text)[1];
+  assert.notEqual(fresh, token);
+  assert.equal((await post([{ sensor_id: id, at: T0 - 5, value: 1 }], token)).status, 401, 'the old token is revoked');
+  assert.equal((await post([{ sensor_id: id, at: T0 - 5, value: 1 }], fresh)).status, 200);
+  assert.ok(runSql(srv.dir, `SELECT count(*) FROM audit_log WHERE entity = 'sensor' AND entity_id = ${id} AND action = 'token'`) === '2',
+    'each issue audited');
 });
 
 test('a gas reading over the live permit\'s limit suspends it and tells the guardian', async () => {
