@@ -269,7 +269,11 @@ static void sensor_list_html(struct req *r)
 	}
 	db_done(r->db, st);
 	html_printf(&r->out, "</tbody></table></div>");
-	if (area)
+	/* the area's charts only when the area lies in the caller's scope (the table above is
+	 * already filtered; the charts read by area) */
+	int64_t in_scope = 0;
+	if (area && db_get_i64(r->db, &in_scope, "SELECT count(*) FROM areas a JOIN units un ON un.id = a.unit_id"
+			       " WHERE a.id = ? AND un.path LIKE ?", "It", area, auth_scope_pattern(r)) == 1 && in_scope)
 		sensor_area_charts(r, area, 86400);
 }
 

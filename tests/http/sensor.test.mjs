@@ -50,6 +50,7 @@ test('the registry: bad input names its field, a token is shown once, scope hold
   const tank = sensor('GD-401').id;
   assert.equal((await viewer.get(`/api/v1/sensors/${tank}`)).status, 404);
   assert.equal((await viewer.get(`/sensors/${tank}/chart.svg`)).status, 404);
+  assert.ok(!(await viewer.get(`/sensors?area_id=${tankArea}`)).text.includes('<svg class="sensor-chart"'), 'no charts of another unit\'s area');
   assert.ok(!(await viewer.get('/api/v1/sensors?per_page=500')).json.items.some((x) => x.id === tank));
   assert.equal((await viewer.get(`/api/v1/sensors/${sensor('GD-101').id}`)).status, 200);
   // a worker may not see sensors at all
