@@ -59,7 +59,7 @@ static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/sensor-mqtt", "{\"type\":\"object\",\"properties\":{}}", MQTT},
 	{"POST", "/api/v1/sensor-readings", BATCH_IN, BATCH_OUT},
 	{"GET", "/api/v1/sensors/:id/readings", "{\"type\":\"object\",\"properties\":{\"since\":{\"type\":"
-	 "\"integer\",\"description\":\"UTC seconds\"}}}", READINGS},
+	 "\"integer\",\"minimum\":1,\"description\":\"UTC seconds\"}}}", READINGS},
 	{"GET", "/api/v1/sensors/:id/alarms", "{\"type\":\"object\",\"properties\":{}}", ALARMS},
 	{"POST", "/api/v1/sensors/:id/token", MODULE_NO_BODY, TOKEN},
 	{0},

@@ -454,7 +454,7 @@ static int readings_api(struct req *r)
 		return 0;
 	}
 	const char *q = req_query(r, "since");
-	if (q && text_parse_i64(q, &since)) {
+	if (q && (text_parse_i64(q, &since) || since < 1)) {	/* a UTC time; absent: all */
 		resp_error(r, 422, "invalid", T(r, "error.invalid"), "since");
 		return 0;
 	}
