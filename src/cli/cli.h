@@ -18,6 +18,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_sensors(int argc, char **argv);
 
 /* Open (creating the data directory if needed) and migrate the database, and load the audit
  * key (created at the first start) and anchor. NULL on error, logged. */

@@ -14,6 +14,7 @@
 #include "notify/notify.h"
 #include "sched/sched.h"
 #include "web/i18n.h"
+#include "sensor/sensor.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -113,8 +114,12 @@ int cmd_serve(int argc, char **argv)
 		close(lock);
 		return 1;
 	}
+	/* readings by MQTT (sensor.mqtt_url; idle while it is empty) */
+	if (sensor_mqtt_start())
+		log_warn("sensor mqtt: the subscriber thread did not start; readings come by HTTP only");
 	log_info("anquan serving on http://%s (data %s)", cfg.listen, cfg.data);
 	http_wait_for_signal();
+	sensor_mqtt_stop();
 	notify_sender_stop();
 	sched_stop();
 	http_stop();

@@ -7,6 +7,7 @@
  */
 #include "permit/permit.h"
 #include "auth/actor.h"
+#include "auth/auth.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "http/static.h"
@@ -92,6 +93,27 @@ int permit_site_page(struct req *r)
 	}
 	if (!shown)
 		html_printf(o, "<p class=\"empty\">%s</p>", T(r, "permit.site_none"));
+	/* the area's sensors over the last 8 hours (a hot-work shift), gas first: the guardian
+	 * sees what the detectors read where the work is. The charts are the sensor module's
+	 * images (GET /sensors/:id/chart.svg): that module judges readings against permits, so
+	 * this one does not call it back. */
+	if (auth_has(r, "sensor.view")) {
+		st = db_query(r->db, "SELECT id, code, name FROM sensors WHERE area_id = ? AND active = 1"
+				     " ORDER BY kind <> 'gas', code LIMIT 20", "I", aid);
+		int first = 1;
+		while (st && db_step(st) == 1) {
+			if (first)
+				html_printf(o, "<section class=\"sensor-charts\"><h2>%s</h2>", T(r, "permit.site_sensors"));
+			first = 0;
+			html_printf(o, "<figure class=\"sensor-chart\"><a href=\"/sensors/%D\"><img src=\"/sensors/%D/chart.svg?hours=8\""
+				       " alt=\"%s %s\" width=\"360\" height=\"180\"></a><figcaption>%s %s</figcaption></figure>",
+				    db_col_i64(st, 0), db_col_i64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+				    db_col_text(st, 1), db_col_text(st, 2));
+		}
+		db_done(r->db, st);
+		if (!first)
+			html_printf(o, "</section>");
+	}
 	html_printf(o, "</section><script src=\"%s\" defer></script>", static_url("permit.js"));
 	page_end(r);
 	return 0;

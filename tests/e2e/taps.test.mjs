@@ -267,3 +267,33 @@ test('tabletop exercises: the list, a running one for the facilitator and a part
   }
   assert.deepEqual(problems, []);
 });
+
+// Sensors: the list, a sensor's page with its chart and alarms, an area's readings page (its
+// sensors' charts) and the permit site page with the area's charts, on a phone. The demo's
+// reactor area (id 1) has two gas sensors and the hot-work permit in progress.
+test('sensors: list, sensor, area readings and the permit site page are 44-px targets at 360 px', async () => {
+  const problems = [];
+  const { ctx, page } = await signedIn(browser, srv.url, 'ws1anquan', DEMO_PASSWORD, PHONE);
+  const gd = (await (await page.request.get(`${srv.url}/api/v1/sensors?per_page=500`)).json()).items
+    .find((s) => s.code === 'GD-101');
+  const sys = await signedIn(browser, srv.url, 'admin', DEMO_PASSWORD, PHONE);	// areas are the administrator's
+  const qr = (await (await sys.page.request.get(`${srv.url}/api/v1/areas/${gd.area_id}`)).json()).qr_token;
+  await sys.ctx.close();
+  const shots = { [`/sensors/${gd.id}`]: 'sensor-phone.png', [`/sensors?area_id=${gd.area_id}`]: 'sensor-area-phone.png',
+    [`/permits/site/${qr}`]: 'sensor-permit-site-phone.png', '/sensors': null };
+  for (const [p, shot] of Object.entries(shots)) {
+    const resp = await page.goto(`${srv.url}${p}`);
+    assert.equal(resp.status(), 200, p);
+    assert.ok(p === '/sensors' || await page.locator('.sensor-chart').count() > 0, `a chart on ${p}`);
+    for (const b of await page.evaluate(smallTargets, MIN)) problems.push(`${p}: ${b}`);
+    if (shot) await page.screenshot({ path: new URL(`../../docs/screenshots/${shot}`, import.meta.url).pathname, fullPage: true });
+  }
+  await ctx.close();
+  const admin = await signedIn(browser, srv.url, 'anhuan', DEMO_PASSWORD, PHONE);
+  for (const p of ['/sensors/new', `/sensors/${gd.id}`]) {
+    await admin.page.goto(`${srv.url}${p}`);
+    for (const b of await admin.page.evaluate(smallTargets, MIN)) problems.push(`anhuan ${p}: ${b}`);
+  }
+  await admin.ctx.close();
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,104 @@
+// tests/http/sensor_mqtt.test.mjs — readings by MQTT (issue 24 item 4): Debian's mosquitto
+// broker on 127.0.0.1 on a free port, with a configuration this test writes; the server's
+// subscriber (settings sensor.mqtt_url, sensor.mqtt_topic) stores a published batch with the
+// same rules as HTTP (a refused reading, a batch published twice stored once), counts a
+// message that is not JSON as an error, and connects again after the broker restarts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, serverNow, freePort, runSql } from './lib.mjs';
+
+const MOSQUITTO = '/usr/sbin/mosquitto';
+let srv, admin, port, conf, broker, dir, T0, sensorId;
+
+function startBroker() {
+  const p = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => reject(new Error(`mosquitto exited ${code}: ${err}`)));
+    // ready once its port answers
+    const deadline = Date.now() + 10000;
+    const probe = () => {
+      const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', 'probe', '-m', 'x']);
+      if (r.status === 0) return resolve(p);
+      if (Date.now() > deadline) return reject(new Error(`mosquitto not ready: ${err}`));
+      setTimeout(probe, 50);
+    };
+    probe();
+  });
+}
+function stopBroker(p) {
+  return new Promise((resolve) => {
+    p.removeAllListeners('exit');
+    p.on('exit', () => resolve());
+    p.kill('SIGTERM');
+  });
+}
+const publish = (msg) => {
+  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', 'plant/readings', '-m', msg]);
+  assert.equal(r.status, 0, String(r.stderr));
+};
+// Wait for the subscriber to reach a state (it runs on its own thread): at most 20 s.
+async function until(what, ok) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const s = (await admin.get('/api/v1/sensor-mqtt')).json;
+    if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'anquan-mqtt-'));
+  port = await freePort();
+  conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  broker = await startBroker();
+  srv = await startServer();
+  T0 = await serverNow(srv);
+  admin = srv.client();
+  await admin.apiLogin('anhuan');
+  sensorId = (await admin.get('/api/v1/sensors?per_page=500')).json.items.find((s) => s.code === 'PT-501').id;
+  runSql(srv.dir, `UPDATE settings SET value = 'mqtt://127.0.0.1:${port}' WHERE key = 'sensor.mqtt_url';
+    UPDATE settings SET value = 'plant/readings' WHERE key = 'sensor.mqtt_topic'`);
+});
+after(async () => {
+  if (broker) await stopBroker(broker);
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a published batch is stored as by HTTP, and the subscriber comes back after the broker restarts', async () => {
+  await until('subscribed', (s) => s.connected && s.connections === 1);
+  const batch = JSON.stringify([
+    { sensor: 'PT-501', at: T0 + 1, value: 1.01 },
+    { sensor: 'PT-501', at: T0 + 2, value: 'n/a' },
+  ]);
+  publish(batch);
+  let s = await until('first batch', (x) => x.messages >= 1);
+  assert.equal(s.stored, 1);
+  assert.equal(s.refused, 1, 'a value that is not a number is refused');
+  publish(batch);
+  s = await until('the batch again', (x) => x.messages >= 2);
+  assert.equal(s.stored, 1, 'stored once');
+  publish('not json');
+  s = await until('garbage', (x) => x.messages >= 3);
+  assert.equal(s.errors, 1);
+  // the broker goes away and comes back: the subscriber connects and subscribes again
+  await stopBroker(broker);
+  broker = null;
+  await until('noticed the broker gone', (x) => !x.connected);
+  broker = await startBroker();
+  await until('subscribed again', (x) => x.connected && x.connections === 2);
+  publish(JSON.stringify({ sensor: 'PT-501', at: T0 + 3, value: 1.02 }));
+  s = await until('after the restart', (x) => x.messages >= 4);
+  assert.equal(s.stored, 2);
+  const r = (await admin.get(`/api/v1/sensors/${sensorId}/readings?since=${T0}`)).json;
+  assert.deepEqual(r.items.map((x) => x.value), [1.02, 1.01]);
+});
