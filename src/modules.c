@@ -28,6 +28,7 @@
 #include "check/check.h"
 #include "contractor/contractor.h"
 #include "emerg/emerg.h"
+#include "province/province.h"
 #include "sched/sched.h"
 #include "train/train.h"
 #include "duty/duty.h"
@@ -59,6 +60,7 @@ const struct module *const anquan_modules[] = {
 	&duty_module,
 	&contractor_module,
 	&emerg_module,
+	&province_module,
 	NULL,
 };
 
