@@ -85,6 +85,16 @@ static json_t *settings_json(struct req *r)
 	json_object_set_new(j, "aes_key_set", json_boolean(secret_set(r, "aes_key")));
 	json_object_set_new(j, "dry_run_at", json_integer(setting_num(r, "province.dry_run_at")));
 	json_object_set_new(j, "last_run_at", json_integer(setting_num(r, "province.last_run_at")));
+	json_t *cur = json_array();
+	struct db_stmt *st = db_query(r->db, "SELECT type, cursor_at, cursor_id, attempts, next_try_at, last_error"
+					     " FROM province_cursors ORDER BY type", NULL);
+	while (st && db_step(st) == 1)
+		json_array_append_new(cur, json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "type", db_col_text(st, 0), "cursor_at",
+						     (json_int_t)db_col_i64(st, 1), "cursor_id", (json_int_t)db_col_i64(st, 2),
+						     "attempts", (json_int_t)db_col_i64(st, 3), "next_try_at",
+						     (json_int_t)db_col_i64(st, 4), "last_error", db_col_text(st, 5)));
+	db_done(r->db, st);
+	json_object_set_new(j, "cursors", cur);
 	return j;
 }
 
