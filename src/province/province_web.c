@@ -21,6 +21,7 @@
 #include "web/i18n.h"
 #include "web/page.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +315,14 @@ static int mapping_post(struct req *r)
 static int dry_run(struct req *r)
 {
 	json_t *d = province_dry_run(r->db, clock_now());
+	/* the dry run unlocks the first upload: on the record who ran it and what it found */
+	char sum[96];
+	snprintf(sum, sizeof(sum), "settings complete: %s; records complete: %s",
+		 json_is_true(json_object_get(d, "ready")) ? "yes" : "no", json_is_true(json_object_get(d, "complete")) ? "yes" : "no");
+	if (db_begin(r->db) == DB_OK && audit_req(r, "province_upload", 0, "dry_run", sum) == DB_OK)
+		db_commit(r->db);
+	else if (db_in_tx(r->db))
+		db_rollback(r->db);
 	if (r->is_api) {
 		resp_json(r, 200, d);
 		return 0;

@@ -125,6 +125,7 @@ test('dry run first: it names what the province requires and we lack', async () 
     UPDATE risk_events SET level = 'low' WHERE level IS NULL;`);
   r = await api.postJson('/api/v1/province/dry-run', {});
   assert.equal(r.json.complete, true, JSON.stringify(r.json.types.filter((t) => t.lacking.length)));
+  assert.equal(count("SELECT count(*) FROM audit_log WHERE entity = 'province_upload' AND action = 'dry_run'"), 2);
 });
 
 const expected = () => ({
