@@ -11,6 +11,7 @@
 //   - incremental: a second run sends nothing; a changed record alone goes, the cursor moves
 //   - the endpoint down, then slow past the timeout: the job backs off (60 s, then 120 s) on
 //     the test clock, the cursor holds, nothing is lost and nothing accepted twice
+//   - wrong credentials: the whole batch fails and waits, nothing is marked refused
 //   - the pages: settings, dry run, upload now, the log and a batch
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -242,6 +243,23 @@ test('endpoint down, then slow: back-off on the clock, nothing lost, nothing acc
     ON b.id = i.batch_id WHERE b.id > ${lastBatch} AND i.status = 'accepted' GROUP BY b.type, i.record_id
     HAVING count(*) > 1) d`);
   assert.equal(twice, 0, 'a record accepted twice');
+});
+
+test('wrong credentials: the batch fails whole, nothing refused, the cursor holds', async () => {
+  await api.postJson('/api/v1/province/settings', settings({ password: 'not-the-password' }));
+  const obj = count('SELECT min(id) FROM risk_objects');
+  runSql(srv.dir, `UPDATE risk_objects SET updated_at = ${now + 20} WHERE id = ${obj}`);
+  const before = await cursor('objects');
+  let r = await api.postJson('/api/v1/province/run', {});
+  assert.deepEqual({ failed: r.json.failed, refused: r.json.refused, accepted: r.json.accepted }, { failed: 1, refused: 0, accepted: 0 });
+  const c = await cursor('objects');
+  assert.equal(c.cursor_at, before.cursor_at);
+  assert.match(c.last_error, /code 401: bad credentials/);
+  assert.equal(rcv.denied.at(-1), 'credentials');
+  await api.postJson('/api/v1/province/settings', settings({ password: PASS }));
+  r = await api.postJson('/api/v1/province/run', {});
+  assert.equal(r.json.accepted, 1, 'the button does not wait out the back-off');
+  assert.equal((await cursor('objects')).cursor_at, now + 20);
 });
 
 test('pages: settings, dry run, upload now, the log and a batch', async () => {
