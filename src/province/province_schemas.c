@@ -80,8 +80,8 @@
 	"}}}"
 #define LIST_Q \
 	"{\"type\":\"object\",\"properties\":{\"state\":{\"type\":\"string\",\"enum\":[\"accepted\",\"partial\",\"refu" \
-	"sed\",\"failed\",\"local\"]},\"type\":{\"type\":\"string\",\"description\":\"objects, units, events, mea" \
-	"sures, tasks, records, hazards, stops\"}}}"
+	"sed\",\"failed\",\"local\"]},\"type\":{\"type\":\"string\",\"enum\":[\"objects\",\"units\",\"events\"," \
+	"\"measures\",\"tasks\",\"records\",\"hazards\",\"stops\"]}}}"
 #define BATCH \
 	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"type\":{\"type\":\"string\"},\"origin\":{" \
 	"\"type\":\"string\",\"enum\":[\"job\",\"button\"]},\"state\":{\"type\":\"string\",\"enum\":[\"accepted\",\"part" \

@@ -400,11 +400,13 @@ static int run_now(struct req *r)
 }
 
 static const char *const states[] = {"accepted", "partial", "refused", "failed", "local", NULL};
+static const char *const type_names[] = {"objects", "units", "events", "measures", "tasks", "records", "hazards", "stops", NULL};
 
 static int batches_list(struct req *r)
 {
-	const char *state = NULL, *type = req_query(r, "type");
+	const char *state = NULL, *type = NULL;
 	req_query_enum(r, "state", states, &state);
+	req_query_enum(r, "type", type_names, &type);
 	if (!type)
 		type = "";
 	if (!state)

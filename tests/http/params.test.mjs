@@ -198,6 +198,8 @@ test('every GET route answers its normal call, and says which query parameters i
   goodPath.voice = 'a'.repeat(64);
   sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('${goodPath.voice}', 'audio/webm', x'1A45DFA3', 0)`);
   sql(`INSERT INTO hazard_voice (hazard_id, sha256) SELECT hazard_id, '${goodPath.voice}' FROM hazard_photos WHERE sha256 = '${goodPath.sha}' LIMIT 1`);
+  // a batch in the provincial upload's log, so that /admin/province/log/:id has one to show
+  sql("INSERT INTO province_batches (id, type, origin, state, started_at) VALUES (1, 'objects', 'button', 'local', 0)");
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
   // a material for training course 1, so that /train/materials/1 has a file to serve
