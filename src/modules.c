@@ -29,6 +29,7 @@
 #include "contractor/contractor.h"
 #include "emerg/emerg.h"
 #include "sensor/sensor.h"
+#include "province/province.h"
 #include "sched/sched.h"
 #include "train/train.h"
 #include "duty/duty.h"
@@ -61,6 +62,7 @@ const struct module *const anquan_modules[] = {
 	&contractor_module,
 	&emerg_module,
 	&sensor_module,
+	&province_module,
 	NULL,
 };
 

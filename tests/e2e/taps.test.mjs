@@ -27,7 +27,7 @@ const EXTRA = {
     '/ppe/admin/positions/1', '/contractors/new', '/contractors/settings', '/contractors/1/quals/new',
     '/contractors/1/people/new', '/contractors/1/people/1', '/contractors/1/hazards/new', '/contractors/2',
     '/duties/lists', '/incidents/5', '/emerg/teams', '/emerg/teams/1', '/emerg/teams/new', '/emerg/contacts',
-    '/emerg/contacts/1', '/emerg/contacts/new'],
+    '/emerg/contacts/1', '/emerg/contacts/new', '/admin/province/log'],
   zongjian: ['/incidents/escalation'],
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm', '/offline'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1', '/duties/meetings'],

@@ -204,6 +204,8 @@ test('every GET route answers its normal call, and says which query parameters i
   sql(`INSERT INTO hazard_voice (hazard_id, sha256) SELECT hazard_id, '${goodPath.voice}' FROM hazard_photos WHERE sha256 = '${goodPath.sha}' LIMIT 1`);
   // and on that check record, for /checks/records/:id/voice/:sha
   sql(`INSERT INTO check_voice (record_id, sha256, user_id, at) SELECT id, '${goodPath.voice}', user_id, 0 FROM check_records WHERE id = ${goodPath.check_record}`);
+  // a batch in the provincial upload's log, so that /admin/province/log/:id has one to show
+  sql("INSERT INTO province_batches (id, type, origin, state, started_at) VALUES (1, 'objects', 'button', 'local', 0)");
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
   // a material for training course 1, so that /train/materials/1 has a file to serve
