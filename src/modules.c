@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "cert/cert.h"
 #include "equip/equip.h"
+#include "feeds/feeds.h"
 #include "hazard/hazard.h"
 #include "http/http.h"
 #include "http/static.h"
@@ -59,6 +60,7 @@ const struct module *const anquan_modules[] = {
 	&duty_module,
 	&contractor_module,
 	&emerg_module,
+	&feeds_module,
 	NULL,
 };
 
