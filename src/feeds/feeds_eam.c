@@ -179,6 +179,12 @@ int feeds_eam_apply(const struct actor *a, const struct feeds_table *t, const st
 	char summary[160];
 	snprintf(summary, sizeof(summary), "EAM %s: %d rows, %d created, %d updated, %d retired", o->via, res->rows,
 		 res->created, res->updated, res->deactivated);
+	/* new or changed devices are scored at the scheduler's next run, not an hour later */
+	if (feeds_setting_put(c, "feeds.health.last_run", "0", a->now) != DB_OK) {
+		db_rollback(c);
+		res->fatal_key = "feeds.db_error";
+		goto record;
+	}
 	res->applied = 1;
 	res->run_id = feeds_run_record(c, FEEDS_EAM, o->via, o, res, a->user_id, a->now);
 	if (res->run_id <= 0 || actor_audit(a, "feeds", res->run_id, "eam_import", summary) != DB_OK || db_commit(c) != DB_OK) {

@@ -120,6 +120,15 @@ static char *username_of(const char *empno)
 	return u;
 }
 
+/* an employee number that cannot name an account (org_check_username on its lower case) */
+static int lower_bad(const char *e)
+{
+	char *u = username_of(e);
+	int bad = org_check_username(u) != NULL;
+	free(u);
+	return bad;
+}
+
 /* Check the fields of one row; 0 fine. */
 static int check_row(const struct feeds_row *r, struct feeds_result *res)
 {
@@ -127,7 +136,7 @@ static int check_row(const struct feeds_row *r, struct feeds_result *res)
 	const char *e = V(r, HR_EMPNO);
 	if (!*e)
 		feeds_problem(res, r->line, fld(HR_EMPNO), "feeds.missing_value", "");
-	else if (strlen(e) > 32 || org_check_username(e))
+	else if (strlen(e) > 32 || lower_bad(e))
 		feeds_problem(res, r->line, fld(HR_EMPNO), "feeds.hr.bad_employee_no", e);
 	if (!*V(r, HR_NAME))
 		feeds_problem(res, r->line, fld(HR_NAME), "feeds.missing_value", "");
@@ -277,16 +286,20 @@ int feeds_hr_apply(const struct actor *a, const struct feeds_table *t, const str
 	struct leaver *lv = NULL;
 	int nlv = 0, rc = -1;
 	res->rows = t->n;
-	/* 1. the fields of every row, and employee numbers once each */
+	/* 1. the fields of every row, and employee numbers once each; a row with a problem is
+	 * left out of step 2, which still runs (and is rolled back) so that every row's
+	 * problems, units included, are reported at once */
+	char *bad = xcalloc((size_t)t->n + 1, 1);
 	for (int i = 0; i < t->n; i++) {
-		check_row(&t->rows[i], res);
+		bad[i] = (char)check_row(&t->rows[i], res);
 		for (int j = 0; j < i; j++)
 			if (*V(&t->rows[i], HR_EMPNO) && !strcmp(V(&t->rows[i], HR_EMPNO), V(&t->rows[j], HR_EMPNO))) {
 				feeds_problem(res, t->rows[i].line, fld(HR_EMPNO), "feeds.duplicate_key", V(&t->rows[i], HR_EMPNO));
+				bad[i] = 1;
 				break;
 			}
 	}
-	if (res->nproblems || res->fatal_key)
+	if (res->fatal_key)
 		goto record;
 	if (db_begin(c) != DB_OK) {
 		res->fatal_key = "feeds.db_error";
@@ -297,12 +310,12 @@ int feeds_hr_apply(const struct actor *a, const struct feeds_table *t, const str
 				" WHERE u.active = 1", NULL);
 	/* 2. people */
 	for (int i = 0; i < t->n && !res->fatal_key; i++)
-		if (apply_row(a, &t->rows[i], res, &lv, &nlv) && !res->nproblems)
+		if (!bad[i] && apply_row(a, &t->rows[i], res, &lv, &nlv) && !res->nproblems)
 			res->fatal_key = "feeds.db_error";
 	/* 3. team leaders, now that every person of the file exists */
 	for (int i = 0; i < t->n && !res->fatal_key; i++) {
 		const struct feeds_row *r = &t->rows[i];
-		if (!*V(r, HR_LEADER) || !parse_status(V(r, HR_STATUS)))
+		if (bad[i] || !*V(r, HR_LEADER) || !parse_status(V(r, HR_STATUS)))
 			continue;
 		int64_t lead = 0;
 		if (!strcmp(V(r, HR_LEADER), V(r, HR_EMPNO)) ||
@@ -364,6 +377,7 @@ record:
 	res->run_id = feeds_run_record(c, FEEDS_HR, o->via, o, res, a->user_id, a->now);
 	rc = res->nproblems || res->fatal_key ? -1 : 0;
 out:
+	free(bad);
 	for (int i = 0; i < nlv; i++) {
 		free(lv[i].name);
 		free(lv[i].empno);
