@@ -64,17 +64,17 @@ static json_t *result_json(const struct feeds_result *res)
 }
 
 /* The answer of an import or pull: the result, with the API's error shape on failure
- * (409 for a refused share, 422 for problems, 502 for an endpoint that failed). */
+ * (409 for a refused share, 422 for problems, 503 for an endpoint that failed). */
 static void answer_api(struct req *r, const struct feeds_result *res)
 {
 	json_t *body = result_json(res);
 	int status = 200;
 	if (res->fatal_key || res->nproblems) {
 		const char *key = res->fatal_key ? res->fatal_key : "feeds.has_problems";
-		status = res->share_refused ? 409 : !strcmp(key, "feeds.pull_failed") ? 502 : 422;
+		status = res->share_refused ? 409 : !strcmp(key, "feeds.pull_failed") ? 503 : 422;
 		const char *field = res->share_refused ? "confirm"
 				    : res->nproblems_shown ? res->problems[0].field : "file";
-		json_object_set_new(body, "error", json_pack("{s:s, s:s, s:s}", "code", res->share_refused ? "conflict" : "invalid",
+		json_object_set_new(body, "error", json_pack("{s:s, s:s, s:s}", "code", status == 409 ? "conflict" : status == 503 ? "unavailable" : "invalid",
 							     "message", res->fatal_detail
 							     ? arena_printf(&r->arena, "%s: %s", T(r, key), res->fatal_detail) : T(r, key),
 							     "field", field));

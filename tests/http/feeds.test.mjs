@@ -148,7 +148,7 @@ test('HR pull: auth header, two pages, secret never shown; endpoint down and mal
   assert.match(bad.json.error.message, /JSON/);
   await hr.postJson('/api/v1/feeds/hr/config', { url: 'http://127.0.0.1:9/people' });
   const down = await hr.postJson('/api/v1/feeds/hr/pull', { commit: '1' });
-  assert.equal(down.status, 502, down.text);
+  assert.equal(down.status, 503, down.text);
   assert.equal(users('1 = 1'), before, 'nothing stored');
   const runs = await hr.get('/api/v1/feeds/hr/runs?per_page=2');
   assert.deepEqual(runs.json.items.map((x) => x.outcome), ['failed', 'failed']);
