@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "http/http.h"
+#include "web/html.h"
 
 struct db;
 struct actor;
@@ -147,6 +148,9 @@ void feeds_readings_hook_set(feeds_readings_fn fn);
 /* Score every active device at now; open a task (once) below the threshold and close it
  * when the score recovers. Returns tasks opened, <0 on error. */
 int feeds_health_run(struct db *c, int64_t now);
+
+/* The score as the equipment list and page show it (feeds_badge.c); "" before the first. */
+html_raw feeds_health_html(struct req *r, int64_t equipment_id);
 
 extern const struct route feeds_routes[];
 struct module;

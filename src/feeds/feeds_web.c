@@ -393,8 +393,8 @@ static int feeds_page(struct req *r)
 	html_printf(&r->out, "<section class=\"card\"><h1>%s</h1><p class=\"hint\">%s</p>"
 			     "<form method=\"post\" action=\"/admin/feeds/%s/import\" enctype=\"multipart/form-data\" class=\"stack\">%r"
 			     "<label>%s%r</label>"
-			     "<label class=\"check\"><input type=\"checkbox\" name=\"commit\" value=\"1\"> %s</label>"
-			     "<label class=\"check\"><input type=\"checkbox\" name=\"confirm\" value=\"1\"> %s</label>"
+			     "<label class=\"inline\"><input type=\"checkbox\" name=\"commit\" value=\"1\">%s</label>"
+			     "<label class=\"inline\"><input type=\"checkbox\" name=\"confirm\" value=\"1\">%s</label>"
 			     "<button class=\"primary\">%s</button></form>"
 			     "<form method=\"post\" action=\"/admin/feeds/%s/pull\" class=\"stack\">%r"
 			     "<input type=\"hidden\" name=\"commit\" value=\"1\"><button>%s</button></form></section>",

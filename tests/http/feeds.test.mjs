@@ -193,6 +193,8 @@ test('EAM: file import (unknown area refused), pull by mapping; health score and
   const page = await eq.get('/admin/feeds/eam');
   assert.equal(page.status, 200);
   assert.ok(page.text.includes('FD-EQ2'));
+  assert.match((await eq.get(`/equipment/${ids}`)).text, /data-health="100"/, 'the score on the equipment page');
+  assert.match((await eq.get('/equipment?all=1')).text, /data-health="100"/, 'and in the list');
   await setClock(srv, now + 300 * 86400);
   await tick(srv);
   eq = srv.client();	// the sign-in of 300 days ago has expired
