@@ -20,6 +20,7 @@
 #include "web/page_lang.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,8 +275,14 @@ static int config_store(struct req *r, enum feeds_kind k)
 		ok = ok && feeds_setting_put(r->db, key, value, now) == DB_OK;                      \
 		sb_addf(&sum, "%s ", name);                                                         \
 	} while (0)
-	if (url)
+	if (url) {
 		PUT("url", url);
+		/* the first scheduled pull comes one interval after the URL is set ("pull now" for
+		 * at once), never while the person is still checking it with a dry run */
+		char stamp[24];
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+		PUT("last_pull", stamp);
+	}
 	if (mapping)
 		PUT("mapping", mapping);
 	if (aname && *aname)

@@ -84,6 +84,19 @@ test('HR file: an unknown unit and a duplicate employee number refuse the whole 
   assert.equal(runs.status, 200);
   assert.equal(runs.json.items[0].outcome, 'failed');
   assert.match(runs.json.items[0].message, /unknown_unit/);
+  // the page: the same file uploaded through the form shows its problems, keeps nothing
+  const web = srv.client();
+  await web.login('renshi');
+  assert.equal((await web.get('/admin')).text.includes('/admin/feeds/hr'), true, 'linked from the admin page');
+  const form = await web.get('/admin/feeds/hr');
+  assert.equal(form.status, 200);
+  const fd = new FormData();
+  fd.append('file', new Blob([csv(rows)]), 'roster.csv');
+  fd.append('commit', '1');
+  const page = await web.request('POST', '/admin/feeds/hr/import', { multipart: fd });
+  assert.equal(page.status, 422);
+  assert.match(page.text, /部门不存在/);
+  assert.equal(users('1 = 1'), before);
 });
 
 test('HR leavers: over the share refused, then confirmed: deactivated, hazard handed to the team leader with a notice', async () => {
@@ -179,14 +192,21 @@ test('EAM: file import (unknown area refused), pull by mapping; health score and
     mapping: JSON.stringify({ _items: 'rows', code: 'no', name: 'title', area: 'area', special_class: 'cls' }),
     threshold: '60', w_maint: '10', grace_days: '90', w_hazard: '10' });
   assert.equal(r.status, 200, r.text);
-  r = await eq.postJson('/api/v1/feeds/eam/pull', { commit: '1' });
-  assert.equal(r.status, 200, r.text);
+  // the scheduled pull: not before the interval (120 minutes by default), then by the job
+  await tick(srv);
+  assert.equal(runSql(srv.dir, "SELECT count(*) FROM equipment WHERE code = 'FD-EQ3'"), '0');
+  await setClock(srv, now + 121 * 60);
+  await tick(srv);
+  eq = srv.client();	// two idle hours end a sign-in
+  await eq.apiLogin('shebei');
   assert.equal(runSql(srv.dir, "SELECT name FROM equipment WHERE code = 'FD-EQ3'"), '空压机');
+  const runs = await eq.get('/api/v1/feeds/eam/runs?per_page=1');
+  assert.deepEqual([runs.json.items[0].via, runs.json.items[0].outcome], ['pull', 'applied']);
+  assert.ok(rcv.seen.some((x) => x.url === '/equipment' && x.auth === TOKEN));
   await eq.postJson('/api/v1/feeds/eam/config', { url: '' });
 
-  // maintained today: 100; 300 days on: (300 - 90) / 30 = 7 steps of 10 → 30, below 60
+  // maintained today: 100 (scored by the tick above); 300 days on: (300 - 90) / 30 = 7 steps of 10 → 30, below 60
   const ids = runSql(srv.dir, "SELECT id FROM equipment WHERE code = 'FD-EQ2'");
-  await tick(srv);
   const health = async () => (await eq.get('/api/v1/feeds/health?per_page=500')).json.items.find((x) => x.code === 'FD-EQ2');
   let h = await health();
   assert.deepEqual([h.score, h.task_id], [100, null]);
