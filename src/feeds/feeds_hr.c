@@ -231,8 +231,9 @@ static int apply_row(const struct actor *a, const struct feeds_row *r, struct fe
 	}
 	sb_release(&diff);
 	if (db_exec(c, "INSERT INTO feeds_hr_people (user_id, employee_no, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)"
-		       " ON CONFLICT (user_id) DO UPDATE SET employee_no = ?2, last_seen = ?3, left_at = 0", "ItI",
-		    uid, V(r, HR_EMPNO), a->now) != DB_OK)
+		       " ON CONFLICT (user_id) DO UPDATE SET employee_no = ?2, last_seen = ?3,"
+		       " left_at = CASE WHEN ?4 = 1 THEN 0 ELSE feeds_hr_people.left_at END", "ItIi",
+		    uid, V(r, HR_EMPNO), a->now, active) != DB_OK)
 		return -1;
 	if (found && !active && was_active) {
 		*leavers = xrealloc(*leavers, (size_t)(*nleavers + 1) * sizeof(**leavers));
