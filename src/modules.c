@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "cert/cert.h"
 #include "equip/equip.h"
+#include "feeds/feeds.h"
 #include "hazard/hazard.h"
 #include "http/http.h"
 #include "http/static.h"
@@ -63,6 +64,7 @@ const struct module *const anquan_modules[] = {
 	&emerg_module,
 	&sensor_module,
 	&province_module,
+	&feeds_module,
 	NULL,
 };
 

@@ -7,6 +7,7 @@
  * Data scope: the device's unit; owner = its responsible person.
  */
 #include "equip/equip.h"
+#include "feeds/feeds.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/clock.h"
@@ -162,10 +163,10 @@ static int equip_list(struct req *r)
 			continue;
 		}
 		html_printf(&rows, "<tr class=\"eq-%s\"><td><a href=\"/equipment/%D\">%s</a></td><td>%s</td><td>%s</td>"
-				   "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%r</td></tr>",
+				   "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%r %r</td></tr>",
 			    equip_state_code(s), db_col_i64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
 			    kind_name(r, db_col_text(st, 3)), db_col_text(st, 4), db_col_text(st, 6), db_col_text(st, 7),
-			    day_s(r, col_day(st, 9)), state_badge(r, s));
+			    day_s(r, col_day(st, 9)), state_badge(r, s), feeds_health_html(r, db_col_i64(st, 0)));
 	}
 	db_done(r->db, st);
 	if (r->is_api) {
@@ -263,10 +264,10 @@ static int equip_show(struct req *r)
 	enum equip_state s = equip_state_at(today, col_day(st, 9));
 	const char *code = arena_strdup(&r->arena, db_col_text(st, 1));
 	page_begin(r, code);
-	html_printf(&r->out, "<section class=\"card\"><h1>%s %s %r</h1><dl class=\"facts\">"
+	html_printf(&r->out, "<section class=\"card\"><h1>%s %s %r %r</h1><dl class=\"facts\">"
 			     "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
 			     "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>",
-		    code, db_col_text(st, 2), state_badge(r, s), T(r, "equip.kind"), kind_name(r, db_col_text(st, 3)),
+		    code, db_col_text(st, 2), state_badge(r, s), feeds_health_html(r, id), T(r, "equip.kind"), kind_name(r, db_col_text(st, 3)),
 		    T(r, "equip.reg_no"), db_col_text(st, 4), T(r, "cert.unit"), db_col_text(st, 5),
 		    T(r, "equip.location"), db_col_text(st, 6), T(r, "equip.responsible"), db_col_text(st, 7),
 		    T(r, "equip.last_inspection"), day_s(r, col_day(st, 8)), T(r, "equip.next_inspection"),

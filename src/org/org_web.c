@@ -33,6 +33,8 @@ static const struct admin_link admin_links[] = {
 	{"/admin/roles", "org.roles", "org.roles_hint", "role.admin"},
 	{"/admin/preview", "org.preview", "org.preview_hint", "role.admin"},
 	{"/admin/tokens", "org.tokens", "org.tokens_hint", "token.admin"},
+	{"/admin/feeds/hr", "feeds.hr.title", "feeds.hr.admin_hint", "feeds.hr"},
+	{"/admin/feeds/eam", "feeds.eam.title", "feeds.eam.admin_hint", "feeds.eam"},
 	{NULL, NULL, NULL, NULL},
 };
 

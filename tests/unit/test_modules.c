@@ -39,7 +39,7 @@ TEST(module_routes_ask_for_declared_permissions)
 				snprintf(where, sizeof(where), "%s %s (%s)", rt->method, rt->pattern, (*m)->name);
 				check_perms_known(where, rt->perm);
 			}
-	CHECK_INT(modules, 24);
+	CHECK_INT(modules, 25);
 	CHECK(routes > 100);
 	/* the router walks the same tables */
 	int tables = 0;
@@ -64,7 +64,7 @@ TEST(module_permissions_are_unique_and_described)
 			unit_fail(__FILE__, __LINE__, m);
 		}
 	}
-	CHECK_INT(n, 63);
+	CHECK_INT(n, 65);
 	CHECK(org_perm_known("hazard.view"));
 	CHECK(!org_perm_known("hazard.fly"));
 }
@@ -100,7 +100,7 @@ TEST(module_menu_and_tiles_in_their_order_with_known_permissions)
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_job *j = (*m)->jobs; j && j->name; j++)
 			sb_addf(&jobs, "%s ", j->name);
-	CHECK_STR(jobs.buf, "sessions retention notify hazards certs equipment permits risk check train accident ppe duty contractors emerg sensors province ");
+	CHECK_STR(jobs.buf, "sessions retention notify hazards certs equipment permits risk check train accident ppe duty contractors emerg sensors province feeds ");
 	sb_release(&jobs);
 }
 
