@@ -103,7 +103,8 @@ int permit_site_page(struct req *r)
 		int first = 1;
 		while (st && db_step(st) == 1) {
 			if (first)
-				html_printf(o, "<section class=\"sensor-charts\"><h2>%s</h2>", T(r, "permit.site_sensors"));
+				html_printf(o, "<link rel=\"stylesheet\" href=\"%s\"><section class=\"sensor-charts\"><h2>%s</h2>",
+					    static_url("sensor.css"), T(r, "permit.site_sensors"));
 			first = 0;
 			html_printf(o, "<figure class=\"sensor-chart\"><a href=\"/sensors/%D\"><img src=\"/sensors/%D/chart.svg?hours=8\""
 				       " alt=\"%s %s\" width=\"360\" height=\"180\"></a><figcaption>%s %s</figcaption></figure>",

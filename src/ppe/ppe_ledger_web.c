@@ -13,6 +13,7 @@
 #include "base/day.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "web/form.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -97,6 +98,7 @@ int ppe_page_ledger(struct req *r)
 		return 0;
 	int64_t total = ledger_total(r, &a);
 	page_begin(r, T(r, "ppe.ledger_title"));
+	html_printf(&r->out, "<link rel=\"stylesheet\" href=\"%s\">", static_url("ppe.css"));
 	const char *q = *a.month ? arena_printf(&r->arena, "?month=%s", a.month) : "";
 	html_printf(&r->out, "<h1>%s</h1><form method=\"get\" action=\"/ppe/ledger\" class=\"ppe-ledger-filter\"><label>%s"
 		    " <input type=\"month\" name=\"month\" value=\"%s\"></label> <button>%s</button></form>"

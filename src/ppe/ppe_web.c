@@ -321,8 +321,9 @@ static void store_render(struct req *r, const struct ppe_err *e, int sent)
 		field_error(r, e, mine, "qty");
 		html_printf(&r->out, "<button class=\"primary\">%s</button></form></section>", T(r, issue ? "ppe.issue" : "ppe.receive"));
 	}
-	html_printf(&r->out, "<p><a class=\"button\" href=\"/ppe/ledger\">%s</a></p><script src=\"%s\" defer></script>",
-		    T(r, "ppe.ledger_title"), static_url("ppe-sign.js"));
+	html_printf(&r->out, "<p><a class=\"button\" href=\"/ppe/ledger\">%s</a></p><script src=\"%s\" defer></script>"
+			     "<link rel=\"stylesheet\" href=\"%s\">",
+		    T(r, "ppe.ledger_title"), static_url("ppe-sign.js"), static_url("ppe.css"));
 	page_end(r);
 }
 

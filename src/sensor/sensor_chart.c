@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "base/text.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -140,7 +141,8 @@ void sensor_area_charts(struct req *r, int64_t area_id, int64_t seconds)
 	if (!n)
 		return;
 	int64_t now = clock_now();
-	html_printf(&r->out, "<section class=\"sensor-charts\"><h2>%s</h2>", T(r, "sensor.area_readings"));
+	html_printf(&r->out, "<link rel=\"stylesheet\" href=\"%s\"><section class=\"sensor-charts\"><h2>%s</h2>",
+		    static_url("sensor.css"), T(r, "sensor.area_readings"));
 	for (int i = 0; i < n; i++) {
 		struct sensor_info s;
 		if (sensor_info_load(r->db, ids[i], &s) == 0)

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "web/entity.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -301,6 +302,7 @@ static void sensor_head(struct req *r, const void *row)
 		    s->has_last ? arena_printf(&r->arena, "%g", s->last_value) : "—", s->uom);
 	struct sensor_info si;
 	int64_t now = clock_now();
+	html_printf(&r->out, "<link rel=\"stylesheet\" href=\"%s\">", static_url("sensor.css"));
 	if (sensor_info_load(r->db, s->id, &si) == 0)
 		sensor_chart_html(r, &si, now - 86400, now);
 }
@@ -394,6 +396,7 @@ static int token_for(struct req *r, int api)
 		return 0;
 	}
 	page_begin(r, s.name);
+	html_printf(&r->out, "<link rel=\"stylesheet\" href=\"%s\">", static_url("sensor.css"));
 	html_printf(&r->out, "<section class=\"card narrow stack\"><h1>%s</h1><p>%s</p><p><code class=\"token\">%s</code></p>"
 			     "<a class=\"button\" href=\"/sensors/%D\">%s</a></section>",
 		    s.name, T(r, "sensor.token_once"), tok, id, T(r, "sensor.back"));
