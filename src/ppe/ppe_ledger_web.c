@@ -49,7 +49,7 @@ static int ledger_args(struct req *r, struct ledger_args *a)
 	}
 	int y, m;
 	char tail;
-	char first[16];
+	char first[32];	/* room for any int the compiler imagines in %04d */
 	if (sscanf(a->month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 2000 || y > 2999) {
 		req_bad_param(r, "month");
 		return -1;
