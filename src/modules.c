@@ -74,5 +74,7 @@ static const struct hazard_section *const hazard_sections[] = {&duty_hazard_sect
 int modules_register(void)
 {
 	hazard_sections_set(hazard_sections);
+	/* a device's health score counts the threshold alarms of the sensors on it (feeds_health.c) */
+	feeds_readings_hook_set(sensor_equipment_alarms);
 	return module_registry_set(anquan_modules);
 }

@@ -43,6 +43,11 @@ struct sensor_info {
 };
 int sensor_info_load(struct db *c, int64_t id, struct sensor_info *s);
 
+/* Threshold alarms raised in [since, now) by the sensors mounted on a device: the "readings
+ * out of range" factor of its health score (feeds_health.c asks through the hook that
+ * modules_register() sets). */
+int sensor_equipment_alarms(struct db *c, int64_t equipment_id, int64_t since, int64_t now);
+
 /* The level a value reaches on sensor s (SENSOR_OK .. SENSOR_TRIP). */
 int sensor_level(const struct sensor_info *s, double value);
 

@@ -236,3 +236,14 @@ int sensor_evaluate(struct db *c, const struct sensor_info *s, int64_t at, doubl
 		return -1;
 	return raised + p;
 }
+
+int sensor_equipment_alarms(struct db *c, int64_t equipment_id, int64_t since, int64_t now)
+{
+	int64_t n = 0;
+	/* threshold alarms only: a permit suspension is the permit's record, counted there */
+	if (db_get_i64(c, &n, "SELECT count(*) FROM sensor_alarms a JOIN sensors s ON s.id = a.sensor_id"
+			      " WHERE s.equipment_id = ?1 AND a.at >= ?2 AND a.at < ?3 AND a.level IN ('warn', 'alarm', 'trip')",
+		       "III", equipment_id, since, now) < 0)
+		return 0;	/* the factor is then 0, as without sensors: the score is not held up */
+	return (int)n;
+}

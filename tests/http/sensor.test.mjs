@@ -211,3 +211,24 @@ test('downsampling: past the raw retention, minute averages remain', async () =>
   // the page draws no chart then, and says so
   assert.match((await admin.get(`/sensors/${id}`)).text, /最近一天没有读数|No readings/);
 });
+
+// The health score of a device (the feeds module) counts the threshold alarms of the sensors
+// mounted on it in 30 days: its "readings" factor, through the hook modules_register() sets.
+test('alarms of a sensor on a device count in its health score', async () => {
+  const now = await serverNow(srv);
+  const eq = runSql(srv.dir, 'SELECT id FROM equipment WHERE active = 1 AND id NOT IN'
+    + ' (SELECT equipment_id FROM sensors WHERE equipment_id IS NOT NULL) ORDER BY id LIMIT 1');
+  let r = await admin.postJson('/api/v1/sensors', { code: 'EQ-T1', name: '泵体温度', kind: 'temperature', uom: '℃',
+    direction: 'above', area_id: areaId, equipment_id: Number(eq), warn: 60, alarm: 80 });
+  assert.equal(r.status, 201, r.text);
+  const token = (await admin.request('POST', `/api/v1/sensors/${r.json.id}/token`)).json.token;
+  const res = await fetch(`${srv.url}/api/v1/sensor-readings`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify([{ sensor_id: r.json.id, at: now - 120, value: 65 }, { sensor_id: r.json.id, at: now - 60, value: 85 }]),
+  });
+  assert.equal((await res.json()).stored, 2);
+  assert.equal(runSql(srv.dir, `SELECT count(*) FROM sensor_alarms WHERE sensor_id = ${r.json.id}`), '2', 'warn, then alarm');
+  await setClock(srv, now + 7200);	// the health job runs hourly
+  await tick(srv);
+  assert.match(runSql(srv.dir, `SELECT factors FROM feeds_equipment WHERE equipment_id = ${eq}`), /readings=2/);
+});
