@@ -4,8 +4,9 @@
  * days since its last maintenance (the EAM's date or a maintenance record, whichever is
  * later) beyond a grace period, and readings out of range in 30 days.
  *
- * The readings factor belongs to the sensors module, built separately: it registers a
- * counting function with feeds_readings_hook_set(). Until it does, the factor is 0.
+ * The readings factor belongs to the sensors module: modules_register() hands it the alarms
+ * of the sensors on the device (sensor_equipment_alarms()) through feeds_readings_hook_set();
+ * without that hook the factor is 0.
  *
  * Below the threshold the job opens one preventive task (feeds_health_tasks) for the
  * device's responsible person, else the first equipment manager, and tells them; the task
