@@ -1,11 +1,14 @@
 /*
  * sheet.c — what the two spreadsheet readers (xlsx_read.c, csv_read.c) share: the default
  * limits on what an uploaded file may make them inflate or hold, and cell references for
- * the messages that name the cell which crossed one.
+ * the messages that name the cell which crossed one; and the trimming of a cell every import
+ * does (sheet_clean).
  */
 #include "base/sheet.h"
+#include "base/strbuf.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const struct sheet_limits sheet_limits_default = {
 	.cell_chars = 32767,		/* Excel's own limit for one cell */
@@ -31,4 +34,20 @@ void sheet_cell_ref(char out[24], int col, long row)
 	while (n > 0)
 		out[k++] = letters[--n];
 	snprintf(out + k, (size_t)(24 - k), "%ld", row);
+}
+
+char *sheet_clean(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '*' || !strncmp(s, "\xE3\x80\x80", 3))
+		s += (*s == ' ' || *s == '\t' || *s == '*') ? 1 : 3;
+	size_t n = strlen(s);
+	for (;;) {
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '*' || s[n - 1] == '\r'))
+			n--;
+		else if (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
+			n -= 3;
+		else
+			break;
+	}
+	return xstrndup(s, n);
 }

@@ -58,4 +58,8 @@ void sheet_cell_ref(char out[24], int col, long row);
 int csv_read(const char *data, size_t len, const struct sheet_limits *lim, sheet_row_fn fn, void *ctx,
 	     struct sheet_error *err);
 
+/* A cell as an import reads it: ASCII and full-width (U+3000) spaces and a required-mark "*"
+ * trimmed from both ends (header rows of templates mark required columns so). Malloc'd. */
+char *sheet_clean(const char *s);
+
 #endif

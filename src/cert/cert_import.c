@@ -143,29 +143,12 @@ static void problem(struct imp *im, int row, int column, const char *key, const 
 	p->value = shown_value(value ? value : "");
 }
 
-/* Trim ASCII and full-width (U+3000) spaces and a required-mark "*" from a header. */
-static char *clean(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '*' || !strncmp(s, "\xE3\x80\x80", 3))
-		s += (*s == ' ' || *s == '\t' || *s == '*') ? 1 : 3;
-	size_t n = strlen(s);
-	for (;;) {
-		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '*' || s[n - 1] == '\r'))
-			n--;
-		else if (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
-			n -= 3;
-		else
-			break;
-	}
-	return xstrndup(s, n);
-}
-
 static int read_header(struct imp *im, int ncells, const char *const *cells)
 {
 	for (int k = 0; k < C_COUNT; k++)
 		im->col[k] = -1;
 	for (int i = 0; i < ncells; i++) {
-		char *h = clean(cells[i]);
+		char *h = sheet_clean(cells[i]);
 		for (int k = 0; k < C_COUNT; k++)
 			for (int s = 0; synonyms[k][s]; s++)
 				if (im->col[k] < 0 && !strcasecmp(h, synonyms[k][s]))
@@ -189,7 +172,7 @@ static int read_header(struct imp *im, int ncells, const char *const *cells)
 static char *cell(struct imp *im, int k, int ncells, const char *const *cells)
 {
 	int i = im->col[k];
-	return clean(i >= 0 && i < ncells ? cells[i] : "");
+	return sheet_clean(i >= 0 && i < ncells ? cells[i] : "");
 }
 
 static int64_t find_unit(struct db *c, const char *name)

@@ -132,23 +132,6 @@ struct reading {
 	struct feeds_result *res;
 };
 
-/* trim ASCII and full-width spaces and a required-mark "*" */
-static char *clean(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '*' || !strncmp(s, "\xE3\x80\x80", 3))
-		s += (*s == ' ' || *s == '\t' || *s == '*') ? 1 : 3;
-	size_t n = strlen(s);
-	for (;;) {
-		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '*' || s[n - 1] == '\r'))
-			n--;
-		else if (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
-			n -= 3;
-		else
-			break;
-	}
-	return xstrndup(s, n);
-}
-
 static const char *synonym(enum feeds_kind k, int field, int i)
 {
 	return k == FEEDS_HR ? hr_syn[field][i] : eam_syn[field][i];
@@ -170,7 +153,7 @@ static int on_row(void *ctx, int rownum, int ncells, const char *const *cells)
 		for (int k = 0; k < rd->nfields; k++)
 			rd->col[k] = -1;
 		for (int i = 0; i < ncells; i++) {
-			char *h = clean(cells[i]);
+			char *h = sheet_clean(cells[i]);
 			for (int k = 0; k < rd->nfields; k++) {
 				int hit = !strcasecmp(h, names[k]);
 				for (int s = 0; !hit && synonym(rd->kind, k, s); s++)
@@ -195,7 +178,7 @@ static int on_row(void *ctx, int rownum, int ncells, const char *const *cells)
 	}
 	struct feeds_row *r = table_add(rd->t, rownum);
 	for (int k = 0; k < rd->nfields; k++)
-		r->f[k] = clean(rd->col[k] >= 0 && rd->col[k] < ncells ? cells[rd->col[k]] : "");
+		r->f[k] = sheet_clean(rd->col[k] >= 0 && rd->col[k] < ncells ? cells[rd->col[k]] : "");
 	return 0;
 }
 
@@ -297,7 +280,7 @@ int feeds_table_from_json(enum feeds_kind k, const char *json, size_t len, const
 			} else if (json_is_boolean(v)) {
 				s = json_is_true(v) ? "1" : "0";
 			}
-			r->f[f] = clean(s);
+			r->f[f] = sheet_clean(s);
 		}
 		for (int f = nfields; f < FEEDS_MAX_FIELDS; f++)
 			r->f[f] = NULL;
