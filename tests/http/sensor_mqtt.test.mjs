@@ -21,11 +21,11 @@ function startBroker() {
     p.stderr.on('data', (d) => { err += d; });
     p.on('exit', (code) => reject(new Error(`mosquitto exited ${code}: ${err}`)));
     // ready once its port answers
-    const deadline = Date.now() + 10000;
+    const deadline = performance.now() + 10000;
     const probe = () => {
       const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', 'probe', '-m', 'x']);
       if (r.status === 0) return resolve(p);
-      if (Date.now() > deadline) return reject(new Error(`mosquitto not ready: ${err}`));
+      if (performance.now() > deadline) return reject(new Error(`mosquitto not ready: ${err}`));
       setTimeout(probe, 50);
     };
     probe();
@@ -44,11 +44,11 @@ const publish = (msg) => {
 };
 // Wait for the subscriber to reach a state (it runs on its own thread): at most 20 s.
 async function until(what, ok) {
-  const deadline = Date.now() + 20000;
+  const deadline = performance.now() + 20000;
   for (;;) {
     const s = (await admin.get('/api/v1/sensor-mqtt')).json;
     if (ok(s)) return s;
-    if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(s)}`);
+    if (performance.now() > deadline) throw new Error(`${what}: ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
