@@ -51,3 +51,12 @@ char *sheet_clean(const char *s)
 	}
 	return xstrndup(s, n);
 }
+
+int sheet_row_blank(int ncells, const char *const *cells)
+{
+	for (int i = 0; i < ncells; i++)
+		for (const char *p = cells[i]; *p; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\r')
+				return 0;
+	return 1;
+}

@@ -61,5 +61,8 @@ int csv_read(const char *data, size_t len, const struct sheet_limits *lim, sheet
 /* A cell as an import reads it: ASCII and full-width (U+3000) spaces and a required-mark "*"
  * trimmed from both ends (header rows of templates mark required columns so). Malloc'd. */
 char *sheet_clean(const char *s);
+/* 1 when every cell of a row is empty or only spaces, tabs and CRs: the blank rows common at
+ * the end of a ledger, which imports skip. */
+int sheet_row_blank(int ncells, const char *const *cells);
 
 #endif

@@ -228,12 +228,7 @@ static int parse_day(struct imp *im, int row, int k, const char *s, int64_t *day
 static int on_row(void *ctx, int rownum, int ncells, const char *const *cells)
 {
 	struct imp *im = ctx;
-	int empty = 1;
-	for (int i = 0; i < ncells && empty; i++)
-		for (const char *p = cells[i]; *p && empty; p++)
-			if (*p != ' ' && *p != '\t' && *p != '\r')
-				empty = 0;
-	if (empty)
+	if (sheet_row_blank(ncells, cells))
 		return 0;	/* blank rows are common at the end of a ledger */
 	if (!im->header_seen) {
 		im->header_seen = 1;

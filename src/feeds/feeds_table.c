@@ -140,12 +140,7 @@ static const char *synonym(enum feeds_kind k, int field, int i)
 static int on_row(void *ctx, int rownum, int ncells, const char *const *cells)
 {
 	struct reading *rd = ctx;
-	int empty = 1;
-	for (int i = 0; i < ncells && empty; i++)
-		for (const char *p = cells[i]; *p && empty; p++)
-			if (*p != ' ' && *p != '\t' && *p != '\r')
-				empty = 0;
-	if (empty)
+	if (sheet_row_blank(ncells, cells))
 		return 0;
 	const char *const *names = feeds_fields(rd->kind);
 	if (!rd->header_seen) {
