@@ -46,7 +46,9 @@ static const struct module_job jobs[] = {
 	"\"type\":\"string\",\"enum\":[\"warn\",\"alarm\",\"trip\",\"permit\"],\"description\":" \
 	"\"permit: a gas reading over a live permit's limit suspended it\"},\"value\":{\"type\":\"number\"}," \
 	"\"threshold\":{\"type\":\"number\",\"nullable\":true},\"permit_id\":{\"type\":\"integer\"," \
-	"\"nullable\":true},\"note\":{\"type\":\"string\"}}}}}}"
+	"\"nullable\":true},\"note\":{\"type\":\"string\"},\"hazard_id\":{\"type\":\"integer\",\"nullable\":true," \
+	"\"description\":\"the hazard this alarm filed (raised) or was recorded on (joined)\"},\"hazard_state\":{" \
+	"\"type\":\"string\",\"enum\":[\"\",\"pending\",\"raised\",\"joined\",\"failed\"]}}}}}}"
 #define TOKEN "{\"type\":\"object\",\"properties\":{\"sensor_id\":{\"type\":\"integer\"},\"token\":{\"type\":" \
 	"\"string\",\"description\":\"shown once; send as Authorization: Bearer TOKEN\"}}}"
 
