@@ -12,6 +12,7 @@
  *   sensor_hazard.c  the optional hazard at 报警: one per alarm episode, raised by the system
  *                    without a photo, owned by the area's responsible person
  *   sensor_mqtt.c    readings by MQTT: the subscriber thread of `serve` (libmosquitto)
+ *   sensor_mqtt_web.c its settings (the password a write-only secret, sealed) and state
  *   sensor_sched.c   downsampling: raw readings kept sensor.raw_days, minute averages
  *                    sensor.minute_days
  *   sensor_chart.c   the readings chart, an SVG the server writes
@@ -97,6 +98,12 @@ struct sensor_mqtt_stats {
 };
 int sensor_mqtt_start(void);
 void sensor_mqtt_stop(void);
+/* Drop the current connection and connect again with the settings as saved now. */
+void sensor_mqtt_reload(void);
+/* The subscriber's settings page and API (sensor_mqtt_web.c); is a password stored? */
+int sensor_mqtt_get(struct req *r);
+int sensor_mqtt_post(struct req *r);
+int sensor_mqtt_password_set(struct db *c);
 void sensor_mqtt_get_stats(struct sensor_mqtt_stats *out);
 
 int sensor_sched_run(struct db *c, int64_t now);

@@ -257,6 +257,8 @@ static void sensor_list_html(struct req *r)
 	int64_t area = 0;
 	if (req_query_id(r, "area_id", &area) < 0)
 		req_bad_param(r, "area_id");
+	if (auth_has(r, "sensor.admin"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/sensors/mqtt\">%s</a></p>", T(r, "sensor.mqtt_link"));
 	html_printf(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "sensor.name"), T(r, "sensor.kind"), T(r, "sensor.area"), T(r, "sensor.last_value"),
@@ -525,26 +527,13 @@ static int alarms_api(struct req *r)
 	return 0;
 }
 
-/* GET /api/v1/sensor-mqtt: the subscriber's state and counters since the server started. */
-static int mqtt_api(struct req *r)
-{
-	struct sensor_mqtt_stats st;
-	sensor_mqtt_get_stats(&st);
-	char *url = NULL;
-	db_get_text(r->db, &url, "SELECT value FROM settings WHERE key = 'sensor.mqtt_url'", NULL);
-	json_t *o = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "url", url ? url : "", "connected",
-			      st.connected, "connections", (json_int_t)st.connections, "messages",
-			      (json_int_t)st.messages, "stored", (json_int_t)st.stored, "refused", (json_int_t)st.refused,
-			      "errors", (json_int_t)st.errors, "last_error", st.last_error);
-	free(url);
-	resp_json(r, 200, o);
-	return 0;
-}
-
 const struct route sensor_routes[] = {
 	{"GET", "/sensors/:id/chart.svg", sensor_chart_image, "sensor.view", 0,
 	 "Sensor: its readings chart as an SVG image (?hours=1..168)"},
-	{"GET", "/api/v1/sensor-mqtt", mqtt_api, "sensor.admin", ROUTE_API, "Readings by MQTT: the subscriber's state"},
+	{"GET", "/sensors/mqtt", sensor_mqtt_get, "sensor.admin", 0, "Readings by MQTT: the subscriber's settings and state"},
+	{"POST", "/sensors/mqtt", sensor_mqtt_post, "sensor.admin", 0, "Save the subscriber's settings (the password write-only)"},
+	{"GET", "/api/v1/sensor-mqtt", sensor_mqtt_get, "sensor.admin", ROUTE_API, "Readings by MQTT: the subscriber's settings (the password only as set or not) and state"},
+	{"POST", "/api/v1/sensor-mqtt", sensor_mqtt_post, "sensor.admin", ROUTE_API, "Save the subscriber's settings; the password is write-only, blank keeps it, clear_password removes it"},
 	{"POST", "/sensors/:id/token", token_page, "sensor.admin", 0, "Sensor: issue its ingest token (shown once)"},
 	ENTITY_PAGE_ROUTES("/sensors", "sensor.view", "sensor.view", "sensor.admin", "Sensor", sensor_list_page,
 			   sensor_new_page, sensor_create_post, sensor_edit_page, sensor_update_post, sensor_deact_post),
