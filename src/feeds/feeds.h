@@ -29,7 +29,7 @@ struct actor;
 enum feeds_kind { FEEDS_HR, FEEDS_EAM };
 
 /* HR fields, in this order (the file header names are in feeds_table.c) */
-enum { HR_EMPNO, HR_NAME, HR_UNIT, HR_PARENT, HR_POSITION, HR_LEADER, HR_PHONE, HR_STATUS, HR_NFIELDS };
+enum { HR_EMPNO, HR_NAME, HR_UNIT, HR_PARENT, HR_POSITION, HR_LEADER, HR_PHONE, HR_STATUS, HR_HIRED, HR_NFIELDS };
 /* EAM fields */
 enum { EAM_CODE, EAM_NAME, EAM_TYPE, EAM_AREA, EAM_CLASS, EAM_MAINTAINED, EAM_STATUS, EAM_NFIELDS };
 
