@@ -152,6 +152,13 @@ int feeds_health_run(struct db *c, int64_t now);
 /* The score as the equipment list and page show it (feeds_badge.c); "" before the first. */
 html_raw feeds_health_html(struct req *r, int64_t equipment_id);
 
+/* The preventive tasks' pages and API (feeds_tasks_web.c) and the home page's count of the
+ * caller's open ones. */
+int feeds_task_list(struct req *r);
+int feeds_task_show(struct req *r);
+int feeds_task_close(struct req *r);
+int64_t feeds_health_todo(struct req *r);
+
 extern const struct route feeds_routes[];
 struct module;
 extern const struct module feeds_module;

@@ -32,7 +32,7 @@ const EXTRA = {
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm', '/offline'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1', '/duties/meetings'],
   renshi: ['/ppe/unequipped', '/train/courses/1', '/admin/feeds/hr'],
-  shebei: ['/admin/feeds/eam'],
+  shebei: ['/admin/feeds/eam', '/health-tasks', '/health-tasks?state=all', '/sensors/mqtt'],
   banzhang: ['/duties/letters/5'],
   admin: ['/admin/duty'],
   ws1anquan: ['/permits/5', '/contractors/ratings/5'],
