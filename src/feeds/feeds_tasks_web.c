@@ -42,6 +42,11 @@
 	" t.close_note, COALESCE(au.name, ''), COALESCE(cu.name, ''), COALESCE(f.score, -1), COALESCE(f.factors, '')," \
 	" COALESCE(f.scored_at, 0), COALESCE(t.assignee_id, 0)"
 
+/* ?4 the state (open, closed, all), ?5 1 for the caller's own only */
+#define TASK_FILTER \
+	" AND (?4 = 'all' OR (?4 = 'open' AND t.closed_at = 0) OR (?4 = 'closed' AND t.closed_at > 0))" \
+	" AND (?5 = 0 OR t.assignee_id = ?1)"
+
 static const char *const states[] = {"open", "closed", "all", NULL};
 static const char *const todos[] = {"mine", NULL};
 
@@ -84,14 +89,12 @@ int feeds_task_list(struct req *r)
 		return 0;
 	int mine = todo != NULL;
 	int64_t me = r->who->user_id;
-	const char *filter = " AND (?4 = 'all' OR (?4 = 'open' AND t.closed_at = 0) OR (?4 = 'closed' AND t.closed_at > 0))"
-			     " AND (?5 = 0 OR t.assignee_id = ?1)";
 	int64_t total = 0;
-	db_get_i64(r->db, &total, arena_printf(&r->arena, "SELECT count(*)" TASK_FROM "%s", filter), "Iitti", me,
+	db_get_i64(r->db, &total, "SELECT count(*)" TASK_FROM TASK_FILTER, "Iitti", me,
 		   manager(r), auth_scope_pattern(r), mine ? "open" : state, mine);
-	struct db_stmt *st = db_query(r->db, arena_printf(&r->arena, TASK_COLS TASK_FROM "%s"
-						  " ORDER BY (CASE WHEN t.closed_at = 0 THEN 0 ELSE 1 END), t.score, t.opened_at DESC, t.id DESC"
-						  " LIMIT ?6 OFFSET ?7", filter),
+	struct db_stmt *st = db_query(r->db, TASK_COLS TASK_FROM TASK_FILTER
+				      " ORDER BY (CASE WHEN t.closed_at = 0 THEN 0 ELSE 1 END), t.score, t.opened_at DESC, t.id DESC"
+				      " LIMIT ?6 OFFSET ?7",
 				      "IittiII", me, manager(r), auth_scope_pattern(r), mine ? "open" : state, mine,
 				      (int64_t)per, (int64_t)(page - 1) * per);
 	if (r->is_api) {
