@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { startServer, serverNow, freePort, runSql } from './lib.mjs';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
-let srv, admin, port, conf, broker, dir, T0, sensorId;
+let srv, admin, port, conf, broker, dir, T0, sensorId, kept;
 
 function startBroker(cfg = conf, p0 = port, auth = []) {
   const p = spawn(MOSQUITTO, ['-c', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -74,6 +74,7 @@ after(async () => {
   const { code } = await srv.stop();
   assert.equal(code, 0);
   rmSync(dir, { recursive: true, force: true });
+  if (kept) rmSync(kept, { recursive: true, force: true });	// the data directory the restart reused
 });
 
 test('a published batch is stored as by HTTP, and the subscriber comes back after the broker restarts', async () => {
@@ -170,4 +171,27 @@ test('the broker password is write-only: sealed, never answered, and the subscri
   } finally {
     await stopBroker(abroker);
   }
+});
+
+test('a password left in the old plain setting is sealed and the setting emptied when the server starts', async () => {
+  runSql(srv.dir, "UPDATE settings SET value = 'legacy-Pw-42' WHERE key = 'sensor.mqtt_password'");
+  const data = srv.dir;
+  kept = data;
+  const { code } = await srv.stop({ keep: true });
+  assert.equal(code, 0);
+  srv = await startServer({ dir: data });
+  admin = srv.client();
+  await admin.apiLogin('anhuan');
+  // the subscriber thread seals it as it starts, just after the server answers: wait for it
+  let sealed = '';
+  for (const deadline = performance.now() + 10000; performance.now() < deadline;) {
+    sealed = runSql(srv.dir, "SELECT sealed FROM sensor_secrets WHERE name = 'mqtt_password'");
+    if (sealed) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(sealed.length > 20 && !sealed.includes('legacy-Pw-42'), sealed);
+  assert.equal(runSql(srv.dir, "SELECT value FROM settings WHERE key = 'sensor.mqtt_password'"), '');
+  const r = await admin.get('/api/v1/sensor-mqtt');
+  assert.equal(r.json.password_set, true);
+  assert.ok(!r.text.includes('legacy-Pw-42'));
 });
