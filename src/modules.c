@@ -69,7 +69,7 @@ const struct module *const anquan_modules[] = {
 };
 
 /* the sections other modules draw on a hazard's page (hazard.h) */
-static const struct hazard_section *const hazard_sections[] = {&duty_hazard_section, NULL};
+static const struct hazard_section *const hazard_sections[] = {&duty_hazard_section, &sensor_hazard_section, NULL};
 
 int modules_register(void)
 {

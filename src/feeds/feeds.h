@@ -29,7 +29,7 @@ struct actor;
 enum feeds_kind { FEEDS_HR, FEEDS_EAM };
 
 /* HR fields, in this order (the file header names are in feeds_table.c) */
-enum { HR_EMPNO, HR_NAME, HR_UNIT, HR_PARENT, HR_POSITION, HR_LEADER, HR_PHONE, HR_STATUS, HR_NFIELDS };
+enum { HR_EMPNO, HR_NAME, HR_UNIT, HR_PARENT, HR_POSITION, HR_LEADER, HR_PHONE, HR_STATUS, HR_HIRED, HR_NFIELDS };
 /* EAM fields */
 enum { EAM_CODE, EAM_NAME, EAM_TYPE, EAM_AREA, EAM_CLASS, EAM_MAINTAINED, EAM_STATUS, EAM_NFIELDS };
 
@@ -151,6 +151,13 @@ int feeds_health_run(struct db *c, int64_t now);
 
 /* The score as the equipment list and page show it (feeds_badge.c); "" before the first. */
 html_raw feeds_health_html(struct req *r, int64_t equipment_id);
+
+/* The preventive tasks' pages and API (feeds_tasks_web.c) and the home page's count of the
+ * caller's open ones. */
+int feeds_task_list(struct req *r);
+int feeds_task_show(struct req *r);
+int feeds_task_close(struct req *r);
+int64_t feeds_health_todo(struct req *r);
 
 extern const struct route feeds_routes[];
 struct module;

@@ -10,7 +10,9 @@
  *
  * Below the threshold the job opens one preventive task (feeds_health_tasks) for the
  * device's responsible person, else the first equipment manager, and tells them; the task
- * stays open (no second one, no second notice) until the score recovers, which closes it.
+ * stays open (no second one, no second notice) until the score recovers, which closes it,
+ * or until a person closes it with a note (feeds_tasks_web.c); after that the device gets no
+ * new task for feeds.health.reopen_days (7), so the work the note records can show.
  */
 #include "feeds/feeds.h"
 #include "base/day.h"
@@ -81,6 +83,7 @@ int feeds_health_run(struct db *c, int64_t now)
 	struct feeds_weights w;
 	feeds_weights_load(c, &w);
 	int64_t today = day_of(now), since = now - 30 * 86400;
+	int64_t reopen = feeds_setting_int(c, "feeds.health.reopen_days", 7) * 86400;
 	struct dev *d = NULL;
 	int n = 0, opened = 0;
 	/* read first, then write: one short transaction rather than one held over the reads */
@@ -124,12 +127,18 @@ int feeds_health_run(struct db *c, int64_t now)
 		int64_t open = 0;
 		db_get_i64(c, &open, "SELECT id FROM feeds_health_tasks WHERE equipment_id = ? AND closed_at = 0", "I", d[i].id);
 		if (score >= w.threshold) {
-			if (open && db_exec(c, "UPDATE feeds_health_tasks SET closed_at = ? WHERE id = ?", "II", now, open) != DB_OK)
+			if (open && db_exec(c, "UPDATE feeds_health_tasks SET closed_at = ?, closed_how = 'recovered' WHERE id = ?",
+					    "II", now, open) != DB_OK)
 				opened = -1;
 			continue;
 		}
 		if (open)
 			continue;
+		int64_t recent = 0;
+		db_get_i64(c, &recent, "SELECT count(*) FROM feeds_health_tasks WHERE equipment_id = ? AND closed_how = 'closed'"
+				       " AND closed_at > ?", "II", d[i].id, now - reopen);
+		if (recent)
+			continue;	/* closed by hand lately: its work has not shown in the score yet */
 		int64_t who = manager_of(c, d[i].id);
 		if (db_exec(c, "INSERT INTO feeds_health_tasks (equipment_id, assignee_id, score, opened_at)"
 			       " VALUES (?, NULLIF(?, 0), ?, ?)", "IIiI", d[i].id, who, score, now) != DB_OK) {
@@ -138,7 +147,7 @@ int feeds_health_run(struct db *c, int64_t now)
 		}
 		int64_t task = db_last_id(c);
 		char link[64], dedup[64];
-		snprintf(link, sizeof(link), "/equipment/%lld", (long long)d[i].id);
+		snprintf(link, sizeof(link), "/health-tasks/%lld", (long long)task);
 		snprintf(dedup, sizeof(dedup), "feeds:health:%lld", (long long)task);
 		struct notify_msg m = {.kind = "feeds", .title_key = "feeds.health.task_title", .subject = d[i].code,
 				       .body_key = "feeds.health.task_body", .link = link, .dedup_key = dedup};

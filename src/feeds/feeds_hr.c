@@ -12,10 +12,21 @@
  * (feeds_handover.c). Deactivating more than feeds.hr.max_leave_pct percent of the managed
  * people at once is refused unless confirmed: an export cut short must not empty the plant.
  *
+ * The importer's data scope bounds it (the scheduled pull runs as the system, company-wide):
+ * a row whose unit (or, for a unit to create, its parent) lies outside the scope, or that
+ * names a person now in a unit outside it, is refused with its row number, and only the
+ * managed people inside the scope can be leavers — an HR officer of one plant imports that
+ * plant's people and cannot move, create or deactivate anyone else's.
+ *
+ * The hire date (入职日期, users.hired_on) is set when a row gives one (YYYY-MM-DD, or with / or
+ * . between the parts; not after today), so "new hires not yet equipped" (PPE) works from
+ * HR's data; an empty cell leaves the recorded date as it is.
+ *
  * A dry run does everything and rolls back, so what it shows is what the real run changes.
  */
 #include "feeds/feeds.h"
 #include "auth/actor.h"
+#include "base/day.h"
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "db/db.h"
@@ -50,6 +61,37 @@ static int parse_status(const char *s)
 	return -1;
 }
 
+/* The LIKE pattern on units.path the importer may touch: their data scope; for the "own"
+ * scope (records of one's own) their own unit alone. */
+static const char *scope_of(const struct actor *a)
+{
+	return actor_scope_owner(a) && a->unit_path ? a->unit_path : actor_units_pattern(a);
+}
+
+static int unit_in_scope(struct db *c, int64_t unit, const char *pat)
+{
+	int64_t n = 0;
+	return db_get_i64(c, &n, "SELECT count(*) FROM units WHERE id = ? AND path LIKE ?", "It", unit, pat) == 1 && n > 0;
+}
+
+/* A hire date as HR systems write it: 2024-03-01, 2024/3/1, 2024.3.1. 0 ok. */
+static int parse_hired(const char *s, int64_t *day)
+{
+	int y, m, d, n = 0;
+	char s1, s2;
+	if (sscanf(s, "%4d%c%2d%c%2d%n", &y, &s1, &m, &s2, &d, &n) != 5 || s[n] || s1 != s2 || !strchr("-/.", s1))
+		return -1;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	int64_t v = day_from_ymd(y, m, d);
+	int yy, mm, dd;
+	day_to_ymd(v, &yy, &mm, &dd);
+	if (yy != y || mm != m || dd != d)	/* 2024-02-30 */
+		return -1;
+	*day = v;
+	return 0;
+}
+
 static int64_t unit_by_name(struct db *c, const char *name)
 {
 	int64_t id = 0;
@@ -71,15 +113,25 @@ static const char *child_kind(const char *parent_kind)
 	return NULL;
 }
 
-/* The unit of a row: existing by name, or created under its parent. 0 with a problem. */
-static int64_t row_unit(struct db *c, const struct feeds_row *r, struct feeds_result *res)
+/* The unit of a row: existing by name, or created under its parent; inside the importer's
+ * scope. 0 with a problem. */
+static int64_t row_unit(struct db *c, const struct feeds_row *r, const char *scope, struct feeds_result *res)
 {
 	int64_t id = unit_by_name(c, V(r, HR_UNIT));
-	if (id)
+	if (id) {
+		if (!unit_in_scope(c, id, scope)) {
+			feeds_problem(res, r->line, fld(HR_UNIT), "feeds.hr.unit_out_of_scope", V(r, HR_UNIT));
+			return 0;
+		}
 		return id;
+	}
 	int64_t parent = *V(r, HR_PARENT) ? unit_by_name(c, V(r, HR_PARENT)) : 0;
 	if (!parent) {
 		feeds_problem(res, r->line, fld(HR_UNIT), "feeds.hr.unknown_unit", V(r, HR_UNIT));
+		return 0;
+	}
+	if (!unit_in_scope(c, parent, scope)) {
+		feeds_problem(res, r->line, fld(HR_PARENT), "feeds.hr.unit_out_of_scope", V(r, HR_PARENT));
 		return 0;
 	}
 	char *pk = NULL;
@@ -150,6 +202,11 @@ static int check_row(const struct feeds_row *r, struct feeds_result *res)
 		feeds_problem(res, r->line, fld(HR_PHONE), "feeds.bad_value", V(r, HR_PHONE));
 	if (parse_status(V(r, HR_STATUS)) < 0)
 		feeds_problem(res, r->line, fld(HR_STATUS), "feeds.bad_status", V(r, HR_STATUS));
+	int64_t hired;
+	if (*V(r, HR_HIRED) && parse_hired(V(r, HR_HIRED), &hired))
+		feeds_problem(res, r->line, fld(HR_HIRED), "feeds.bad_date", V(r, HR_HIRED));
+	else if (*V(r, HR_HIRED) && hired > day_today())
+		feeds_problem(res, r->line, fld(HR_HIRED), "feeds.hr.hired_future", V(r, HR_HIRED));
 	return res->nproblems != before;
 }
 
@@ -168,15 +225,26 @@ static int apply_row(const struct actor *a, const struct feeds_row *r, struct fe
 		     struct leaver **leavers, int *nleavers)
 {
 	struct db *c = a->db;
+	const char *scope = scope_of(a);
 	int active = parse_status(V(r, HR_STATUS));
-	int64_t unit = row_unit(c, r, res);
+	int64_t hired = DAY_NONE;
+	if (*V(r, HR_HIRED))
+		parse_hired(V(r, HR_HIRED), &hired);	/* checked in check_row */
+	/* a person now outside the scope is not the importer's to move or change */
+	int64_t cur_unit = 0;
+	if (db_get_i64(c, &cur_unit, "SELECT unit_id FROM users WHERE employee_no = ?", "t", V(r, HR_EMPNO)) == 1 &&
+	    !unit_in_scope(c, cur_unit, scope)) {
+		feeds_problem(res, r->line, fld(HR_EMPNO), "feeds.hr.person_out_of_scope", V(r, HR_EMPNO));
+		return -1;
+	}
+	int64_t unit = row_unit(c, r, scope, res);
 	if (!unit)
 		return -1;
 	int64_t pos = position_id(c, V(r, HR_POSITION));
 	if (pos < 0)
 		return -1;
-	struct db_stmt *st = db_query(c, "SELECT id, name, unit_id, COALESCE(position_id, 0), COALESCE(phone, ''), active"
-				      " FROM users WHERE employee_no = ?", "t", V(r, HR_EMPNO));
+	struct db_stmt *st = db_query(c, "SELECT id, name, unit_id, COALESCE(position_id, 0), COALESCE(phone, ''), active,"
+				      " COALESCE(hired_on, -1000000) FROM users WHERE employee_no = ?", "t", V(r, HR_EMPNO));
 	int found = st && db_step(st) == 1;
 	int64_t uid = 0;
 	struct strbuf diff = STRBUF_INIT;
@@ -184,6 +252,10 @@ static int apply_row(const struct actor *a, const struct feeds_row *r, struct fe
 	if (found) {
 		uid = db_col_i64(st, 0);
 		was_active = (int)db_col_i64(st, 5);
+		if (hired != DAY_NONE && db_col_i64(st, 6) != hired) {
+			char hd[16];
+			sb_addf(&diff, "hired_on → %s; ", day_format(hired, hd));
+		}
 		if (strcmp(db_col_text(st, 1), V(r, HR_NAME)))
 			sb_addf(&diff, "name: %s → %s; ", db_col_text(st, 1), V(r, HR_NAME));
 		if (db_col_i64(st, 2) != unit)
@@ -216,12 +288,17 @@ static int apply_row(const struct actor *a, const struct feeds_row *r, struct fe
 			return -1;
 		if (pos && db_exec(c, "UPDATE users SET position_id = ? WHERE id = ?", "II", pos, uid) != DB_OK)
 			return -1;
+		if (hired != DAY_NONE && db_exec(c, "UPDATE users SET hired_on = ? WHERE id = ?", "II", hired, uid) != DB_OK)
+			return -1;
 		res->created++;
 		feeds_change(res, V(r, HR_EMPNO), "create", V(r, HR_NAME));
 	} else if (diff.len) {
+		/* hired_on: the row's date when it gives one (a DAY_NONE marker keeps the stored one) */
 		rc = db_exec(c, "UPDATE users SET name = ?, unit_id = ?, position_id = NULLIF(?, 0), phone = ?,"
-			       " active = CASE WHEN ? = 1 THEN 1 ELSE active END, updated_at = ? WHERE id = ?",
-			     "tIItiII", V(r, HR_NAME), unit, pos, V(r, HR_PHONE), active, a->now, uid);
+			       " active = CASE WHEN ? = 1 THEN 1 ELSE active END, updated_at = ?,"
+			       " hired_on = CASE WHEN ? = 1 THEN ? ELSE hired_on END WHERE id = ?",
+			     "tIItiIiII", V(r, HR_NAME), unit, pos, V(r, HR_PHONE), active, a->now, hired != DAY_NONE,
+			     hired != DAY_NONE ? hired : 0, uid);
 		if (rc != DB_OK) {
 			sb_release(&diff);
 			return -1;
@@ -306,9 +383,11 @@ int feeds_hr_apply(const struct actor *a, const struct feeds_table *t, const str
 		res->fatal_key = "feeds.db_error";
 		goto record;
 	}
+	/* the managed people of the importer's scope: the only ones this import may retire */
+	const char *scope = scope_of(a);
 	int64_t managed = 0;
 	db_get_i64(c, &managed, "SELECT count(*) FROM feeds_hr_people p JOIN users u ON u.id = p.user_id"
-				" WHERE u.active = 1", NULL);
+				" JOIN units n ON n.id = u.unit_id WHERE u.active = 1 AND n.path LIKE ?", "t", scope);
 	/* 2. people */
 	for (int i = 0; i < t->n && !res->fatal_key; i++)
 		if (!bad[i] && apply_row(a, &t->rows[i], res, &lv, &nlv) && !res->nproblems)
@@ -333,7 +412,8 @@ int feeds_hr_apply(const struct actor *a, const struct feeds_table *t, const str
 		listed[i] = V(&t->rows[i], HR_EMPNO);
 	qsort(listed, (size_t)t->n, sizeof(*listed), cmp_str);
 	struct db_stmt *st = db_query(c, "SELECT u.id, u.name, p.employee_no FROM feeds_hr_people p JOIN users u ON u.id = p.user_id"
-				      " WHERE u.active = 1 ORDER BY u.id", NULL);
+				      " JOIN units n ON n.id = u.unit_id WHERE u.active = 1 AND n.path LIKE ? ORDER BY u.id",
+				      "t", scope);
 	while (st && db_step(st) == 1 && !res->fatal_key) {
 		const char *e = db_col_text(st, 2);
 		if (bsearch(&e, listed, (size_t)t->n, sizeof(*listed), cmp_str))

@@ -13,6 +13,12 @@ static const struct module_perm perms[] = {
 	{0},
 };
 
+/* the caller's open preventive tasks (feeds_tasks_web.c), the same query as ?todo=mine */
+static const struct module_todo todo[] = {
+	{45, "/health-tasks?todo=mine", "feeds.todo.health", NULL, feeds_health_todo},
+	{0},
+};
+
 static const struct module_job jobs[] = {
 	{"feeds", feeds_sched_run},
 	{0},
@@ -55,6 +61,20 @@ static const struct module_job jobs[] = {
 	"\"code\":" S ",\"name\":" S ",\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100},\"factors\":" S "," \
 	"\"scored_at\":" I ",\"type\":" S ",\"task_id\":{\"type\":\"integer\",\"nullable\":true}}}"
 #define NOQ "{\"type\":\"object\",\"properties\":{}}"
+#define TASK "{\"type\":\"object\",\"required\":[\"id\",\"equipment_id\",\"code\",\"score\",\"open\"],\"properties\":{" \
+	"\"id\":" I ",\"equipment_id\":" I ",\"code\":" S ",\"name\":" S ",\"kind\":" S ",\"area\":" S "," \
+	"\"score\":{\"type\":\"integer\",\"description\":\"the score when the task was opened\"}," \
+	"\"score_now\":{\"type\":\"integer\",\"nullable\":true},\"opened_at\":" I "," \
+	"\"closed_at\":{\"type\":\"integer\",\"nullable\":true},\"open\":" B ",\"closed_how\":{\"enum\":[\"\",\"closed\"," \
+	"\"recovered\"]},\"close_note\":" S ",\"assignee\":" S ",\"closed_by\":" S "," \
+	"\"factors\":{\"type\":\"array\",\"x-bounded\":true,\"items\":{\"type\":\"object\",\"properties\":{" \
+	"\"factor\":{\"enum\":[\"hazards\",\"overdue\",\"days_since_maintenance\",\"readings\"]},\"value\":" I "," \
+	"\"cost\":" I "}}}}}"
+#define TASK_Q "{\"type\":\"object\",\"properties\":{\"state\":{\"enum\":[\"open\",\"closed\",\"all\"]}," \
+	"\"todo\":{\"enum\":[\"mine\"],\"description\":\"the caller's open tasks (the home page's line)\"}}}"
+#define CLOSE_IN "{\"type\":\"object\",\"required\":[\"note\"],\"properties\":{\"note\":{\"type\":\"string\"," \
+	"\"minLength\":1,\"maxLength\":500,\"description\":\"what was done\"},\"maintenance\":{\"type\":\"boolean\"," \
+	"\"description\":\"maintenance done today: recorded, so the score can recover\"}}}"
 
 #define FEED_SCHEMAS(k) \
 	{"POST", "/api/v1/feeds/" k "/import", IMPORT_IN, RESULT}, \
@@ -67,6 +87,9 @@ static const struct module_schema schemas[] = {
 	FEED_SCHEMAS("hr"),
 	FEED_SCHEMAS("eam"),
 	{"GET", "/api/v1/feeds/health", NOQ, PAGED(HEALTH)},
+	{"GET", "/api/v1/feeds/health-tasks", TASK_Q, PAGED(TASK)},
+	{"GET", "/api/v1/feeds/health-tasks/:id", NOQ, TASK},
+	{"POST", "/api/v1/feeds/health-tasks/:id/close", CLOSE_IN, TASK},
 	{0},
 };
 
@@ -76,5 +99,6 @@ const struct module feeds_module = {
 	.routes = feeds_routes,
 	.perms = perms,
 	.jobs = jobs,
+	.todo = todo,
 	.schemas = schemas,
 };

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 static const char *const hr_fields[] = {"employee_no", "name", "unit", "parent_unit", "position", "leader_no",
-					"phone", "status", NULL};
+					"phone", "status", "hired_on", NULL};
 static const char *const eam_fields[] = {"code", "name", "type", "area", "special_class", "maintained_on",
 					 "status", NULL};
 
@@ -35,6 +35,7 @@ static const char *const hr_syn[HR_NFIELDS][5] = {
 	[HR_LEADER] = {"直属上级工号", "上级工号", "班组长工号", NULL},
 	[HR_PHONE] = {"手机", "手机号", "电话", NULL},
 	[HR_STATUS] = {"状态", "在职状态", NULL},
+	[HR_HIRED] = {"入职日期", "入职时间", NULL},
 };
 static const char *const eam_syn[EAM_NFIELDS][5] = {
 	[EAM_CODE] = {"设备编号", "设备编码", "编号", NULL},

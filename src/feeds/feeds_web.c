@@ -437,6 +437,8 @@ static int feeds_page(struct req *r)
 			html_printf(&r->out, "<li><a href=\"/equipment/%D\">%s %s</a> <strong>%D</strong>%s</li>",
 				    db_col_i64(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_i64(st, 3),
 				    db_col_i64(st, 4) ? T(r, "feeds.health.task_open") : "");
+		html_printf(&r->out, "</ul><p><a class=\"button\" href=\"/health-tasks\">%s</a></p><ul class=\"list\">",
+			    T(r, "feeds.tasks.title"));
 		db_done(r->db, st);
 		html_printf(&r->out, "</ul></section>");
 	}
@@ -471,5 +473,15 @@ const struct route feeds_routes[] = {
 	FEEDS_ROUTES("eam", "feeds.eam"),
 	{"GET", "/api/v1/feeds/health", health_api, "feeds.eam", ROUTE_API | ROUTE_PAGED,
 	 "Equipment health scores, lowest first, with the open preventive task"},
+	/* the preventive tasks (feeds_tasks_web.c): the assignee or an equipment manager in scope */
+	{"GET", "/health-tasks", feeds_task_list, NULL, ROUTE_PAGED,
+	 "Preventive tasks of the health score: the equipment manager's in scope, or the caller's own"},
+	{"GET", "/health-tasks/:id", feeds_task_show, NULL, 0, "A preventive task: the device, its score factors, close form"},
+	{"POST", "/health-tasks/:id/close", feeds_task_close, NULL, 0, "Close a preventive task with a note"},
+	{"GET", "/api/v1/feeds/health-tasks", feeds_task_list, NULL, ROUTE_API | ROUTE_PAGED,
+	 "Preventive tasks of the health score (?state=open|closed|all, ?todo=mine)"},
+	{"GET", "/api/v1/feeds/health-tasks/:id", feeds_task_show, NULL, ROUTE_API, "A preventive task with its score factors"},
+	{"POST", "/api/v1/feeds/health-tasks/:id/close", feeds_task_close, NULL, ROUTE_API,
+	 "Close a preventive task with a note; maintenance=1 records the maintenance done today"},
 	{0},
 };

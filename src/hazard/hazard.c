@@ -601,7 +601,8 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		*msg_key = "hazard.err_category";
 		return -1;
 	}
-	if (in->nphotos < 1) {
+	int machine = in->system_raised && a->system;
+	if (in->nphotos < 1 && !machine) {
 		*field = "photo";
 		*msg_key = "hazard.err_photo_required";
 		return -1;
@@ -694,7 +695,7 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 			  " DO UPDATE SET last = hazard_seq.last + 1 RETURNING last", "i", year) != 1)
 		goto fail;
 	hazard_format_number(number, sizeof(number), year, seq);
-	int64_t assignee = hazard_dispatch(c, in->area_id, in->category_id);
+	int64_t assignee = machine && in->assignee_id ? in->assignee_id : hazard_dispatch(c, in->area_id, in->category_id);
 	struct hazard_deadlines d = hazard_deadlines(c, urgency[0], now);
 	int64_t days = hazard_setting(c, "hazard.repeat_days", 30);
 	db_get_i64(c, &repeat_of, "SELECT id FROM hazards WHERE area_id = ? AND category_id = ?"
@@ -709,7 +710,7 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 		       " unit_id, equipment_id, category_id, factor_code, level, criterion_id, urgency,"
 		       " description, assignee_id, reported_at, respond_due, rectify_due, repeat_of, updated_at,"
 		       " duplicate_of)"
-		       " VALUES (?, 'reported', ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, NULLIF(?, 0),"
+		       " VALUES (?, 'reported', NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, NULLIF(?, 0),"
 		       " ?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0))",
 		    "tIiiIIIIttIttIIIIIII", number, in->reporter_id,
 		    in->anonymous, in->near_miss, in->area_id, unit, in->equipment_id ? in->equipment_id : 0,
@@ -729,7 +730,7 @@ int64_t hazard_create(const struct actor *a, const struct hazard_new *in, const 
 	if (in->link && in->link(c, id, in->link_ctx))
 		goto fail;
 	if (db_exec(c, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
-		       " VALUES (?, ?, ?, 'report', '', 'reported', ?)", "IIIt", id, at, in->reporter_id,
+		       " VALUES (?, ?, NULLIF(?, 0), 'report', '', 'reported', ?)", "IIIt", id, at, in->reporter_id,
 		    in->description ? in->description : "") != DB_OK)
 		goto fail;
 	event = db_last_id(c);

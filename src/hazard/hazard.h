@@ -90,6 +90,12 @@ struct hazard_new {
 	size_t voice_len;
 	int64_t voice_seconds;
 	int *replayed;
+	/* Optional, for a hazard the system raises from a machine's record (a sensor's reading
+	 * over its 报警 threshold): no person reported it, so there is no photo and no reporter
+	 * (reporter_id 0 stores NULL); honoured only for a system actor. assignee_id, when set,
+	 * is the owner instead of the dispatch rules' choice. */
+	int system_raised;
+	int64_t assignee_id;
 };
 
 /* Validate and store a new hazard with its photos, number, dispatch, deadlines, repeat mark,

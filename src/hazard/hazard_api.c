@@ -81,7 +81,7 @@ static json_t *hazard_json(struct req *r, int64_t id)
 		"area_id", (json_int_t)db_col_i64(st, 1), "area", db_col_text(st, 2),
 		"category_id", (json_int_t)db_col_i64(st, 3), "category", db_col_text(st, 4),
 		"unit_id", (json_int_t)db_col_i64(st, 5), "anonymous", anon,
-		"reporter_id", anon ? json_null() : json_integer(db_col_i64(st, 7)),
+		"reporter_id", anon || !db_col_i64(st, 7) ? json_null() : json_integer(db_col_i64(st, 7)),
 		"near_miss", db_col_i64(st, 8) != 0, "on_spot", db_col_i64(st, 9) != 0);
 	json_object_set_new(o, "equipment_id", db_col_i64(st, 10) ? json_integer(db_col_i64(st, 10)) : json_null());
 	json_object_set_new(o, "factor_code", str_or_null(db_col_text(st, 11)));

@@ -858,7 +858,8 @@ static int detail_render(struct req *r, int64_t id, const struct hazard_section 
 		    T(r, "hazard.area"), db_col_text(st, 1), T(r, "hazard.category"), cat_name(r, st, 2),
 		    T(r, "hazard.unit"), db_col_text(st, 4), T(r, "hazard.level"), TK(r, "hazard.level.", h.level),
 		    T(r, "hazard.urgency"), TK(r, "hazard.urgency.", h.urgency), T(r, "hazard.reporter"),
-		    db_col_i64(st, 12) ? T(r, "hazard.anonymous") : db_col_text(st, 5),
+		    db_col_i64(st, 12) ? T(r, "hazard.anonymous") : *db_col_text(st, 5) ? db_col_text(st, 5)
+		    : T(r, "hazard.reporter_system"),	/* raised by the system (a sensor's alarm) */
 		    T(r, "hazard.assignee"), db_col_text(st, 6));
 	if (*db_col_text(st, 15))
 		html_printf(o, "<dt>%s</dt><dd>%s</dd>", T(r, "hazard.equipment"), db_col_text(st, 15));

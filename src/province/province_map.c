@@ -9,6 +9,13 @@
  * checkCycleUnit), so it comes from the measures with a check cycle, and its id is the
  * measure's; a check record (排查记录) points at it through its task's measure. A stoppage is
  * ours per risk object; the province wants riskUnitId: the object's first analysis unit.
+ *
+ * Deletions: a record deactivated here (active = 0) goes again with deleted = 1; a hazard is
+ * never deleted, it is cancelled, and a cancelled one goes (as a deletion) only when the
+ * province had accepted it. Check records are neither deleted nor voided in this system, so
+ * they have no deletion to send. The daily safety commitment (安全承诺) is not sent: no module
+ * records one (the duty module keeps responsibility letters and meetings, not a daily
+ * commitment of operations under way and equipment running).
  */
 #include "province/province.h"
 #include "db/db.h"
@@ -25,8 +32,10 @@ static const char *const c_tasks[] = {"measure_id", "check_content", "check_cycl
 				      "work_start", "work_end", "work_day_type", "work_type", "active", NULL};
 static const char *const c_records[] = {"task_id", "finished_at", "mobile", "is_defend", "check_status", NULL};
 static const char *const c_hazards[] = {"number", "level", "source", "on_spot", "category", "status", "description",
-					"reported_at", "rectify_due", "measure_id", NULL};
+					"reported_at", "rectify_due", "measure_id", "photos", "active", NULL};
 static const char *const c_stops[] = {"risk_unit_id", "start_at", "end_at", "reason", "active", NULL};
+static const char *const c_approvals[] = {"permit_id", "permit_number", "work_type", "round", "step", "node", "approver",
+					  "decision", "opinion", "approved_at", "active", NULL};
 
 #define DELETED "{\"field\":\"deleted\",\"from\":\"active\",\"required\":true,\"codes\":{\"1\":\"0\",\"0\":\"1\"}}"
 
@@ -118,9 +127,14 @@ const struct province_type province_types[] = {
 	 "{\"field\":\"isDefend\",\"from\":\"is_defend\",\"required\":true,\"codes\":{\"0\":\"0\",\"1\":\"1\"}},"
 	 "{\"field\":\"checkStatus\",\"from\":\"check_status\",\"required\":true,\"codes\":{\"0\":\"0\",\"1\":\"1\"}}]"},
 	{"hazards", "/danger",
+	 /* a cancelled hazard goes only when the province holds it (accepted before): as its deletion */
 	 "SELECT h.id AS pid, h.updated_at AS pupd, h.number, h.level, h.source, h.on_spot, c.code, h.status, h.description,"
-	 " h.reported_at, h.rectify_due, h.measure_id FROM hazards h"
-	 " JOIN hazard_categories c ON c.id = h.category_id WHERE h.status <> 'cancelled'",
+	 " h.reported_at, h.rectify_due, h.measure_id,"
+	 " (SELECT string_agg(hp.sha256, ',') FROM hazard_photos hp WHERE hp.hazard_id = h.id AND hp.kind = 'before'),"
+	 " CASE WHEN h.status = 'cancelled' THEN 0 ELSE 1 END FROM hazards h"
+	 " JOIN hazard_categories c ON c.id = h.category_id WHERE h.status <> 'cancelled'"
+	 " OR EXISTS (SELECT 1 FROM province_items pi JOIN province_batches pb ON pb.id = pi.batch_id"
+	 " WHERE pb.type = 'hazards' AND pi.record_id = h.id AND pi.status = 'accepted')",
 	 c_hazards,
 	 "[{\"field\":\"id\",\"from\":\"id\",\"required\":true},"
 	 "{\"field\":\"dangerName\",\"from\":\"number\",\"required\":true},"
@@ -137,7 +151,9 @@ const struct province_type province_types[] = {
 	 "{\"field\":\"dangerDesc\",\"from\":\"description\",\"required\":true},"
 	 "{\"field\":\"registTime\",\"from\":\"reported_at\",\"required\":true,\"format\":\"time\"},"
 	 "{\"field\":\"dangerManageDeadline\",\"from\":\"rectify_due\",\"format\":\"time\"},"
-	 "{\"field\":\"riskMeasureId\",\"from\":\"measure_id\"}]"},
+	 "{\"field\":\"riskMeasureId\",\"from\":\"measure_id\"},"
+	 /* the photos taken when it was reported, base64; none for a hazard a sensor raised */
+	 "{\"field\":\"photos\",\"from\":\"photos\",\"format\":\"photos\"}," DELETED "]"},
 	{"stops", "/stopRecord",
 	 "SELECT s.id AS pid, s.updated_at AS pupd, (SELECT min(ru.id) FROM risk_units ru WHERE ru.object_id = s.object_id),"
 	 " s.start_at, s.end_at, s.reason, s.active FROM check_stops s",
@@ -147,6 +163,34 @@ const struct province_type province_types[] = {
 	 "{\"field\":\"stopStartTime\",\"from\":\"start_at\",\"required\":true,\"format\":\"time\"},"
 	 "{\"field\":\"stopEndTime\",\"from\":\"end_at\",\"required\":true,\"format\":\"time\"},"
 	 "{\"field\":\"stopReason\",\"from\":\"reason\",\"required\":true}," DELETED "]"},
+	/* special-operation permit approvals (DOMAIN §7, optional in the chain): one record per
+	 * approval given (an electronic signature: the approver re-entered the password), its node
+	 * in the permit's chain, the approver, the decision and opinion, the time; sent again
+	 * when its permit changes, and as a deletion when the permit was cancelled after the
+	 * province had accepted it */
+	{"approvals", "/workApproval",
+	 "SELECT a.id AS pid, CASE WHEN p.updated_at > a.at THEN p.updated_at ELSE a.at END AS pupd, a.permit_id, p.number,"
+	 " p.type, a.round, a.step, a.level, coalesce(u.name, ''), a.decision, a.reason, a.at,"
+	 " CASE WHEN p.state = 'cancelled' THEN 0 ELSE 1 END FROM permit_approvals a JOIN permits p ON p.id = a.permit_id"
+	 " LEFT JOIN users u ON u.id = a.user_id WHERE p.state <> 'cancelled'"
+	 " OR EXISTS (SELECT 1 FROM province_items pi JOIN province_batches pb ON pb.id = pi.batch_id"
+	 " WHERE pb.type = 'approvals' AND pi.record_id = a.id AND pi.status = 'accepted')",
+	 c_approvals,
+	 /* work types in GB 30871-2022's order (§5–§12) */
+	 "[{\"field\":\"id\",\"from\":\"id\",\"required\":true},"
+	 "{\"field\":\"workTicketId\",\"from\":\"permit_id\",\"required\":true},"
+	 "{\"field\":\"workTicketNo\",\"from\":\"permit_number\",\"required\":true},"
+	 "{\"field\":\"workType\",\"from\":\"work_type\",\"required\":true,\"codes\":{\"hot_work\":\"1\","
+	 "\"confined_space\":\"2\",\"blind_plate\":\"3\",\"height\":\"4\",\"lifting\":\"5\",\"temp_power\":\"6\","
+	 "\"excavation\":\"7\",\"road_closure\":\"8\"}},"
+	 "{\"field\":\"approvalRound\",\"from\":\"round\",\"format\":\"number\"},"
+	 "{\"field\":\"approvalStep\",\"from\":\"step\",\"required\":true,\"format\":\"number\"},"
+	 "{\"field\":\"approvalNode\",\"from\":\"node\",\"required\":true},"
+	 "{\"field\":\"approvalPerson\",\"from\":\"approver\",\"required\":true},"
+	 "{\"field\":\"approvalResult\",\"from\":\"decision\",\"required\":true,\"codes\":{\"approve\":\"1\","
+	 "\"refuse\":\"0\"}},"
+	 "{\"field\":\"approvalOpinion\",\"from\":\"opinion\"},"
+	 "{\"field\":\"approvalTime\",\"from\":\"approved_at\",\"required\":true,\"format\":\"time\"}," DELETED "]"},
 	{0},
 };
 
@@ -200,7 +244,7 @@ const char *province_mapping_problem(const struct province_type *t, json_t *fiel
 		const char *k;
 		json_t *v;
 		json_object_foreach(codes, k, v) if (!json_is_string(v)) return "province.err_mapping_codes";
-		if (fmt && strcmp(fmt, "time") && strcmp(fmt, "hm") && strcmp(fmt, "number"))
+		if (fmt && strcmp(fmt, "time") && strcmp(fmt, "hm") && strcmp(fmt, "number") && strcmp(fmt, "photos"))
 			return "province.err_mapping_format";
 		json_t *req = json_object_get(e, "required");
 		if (req && !json_is_boolean(req))

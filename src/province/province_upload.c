@@ -27,6 +27,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,14 +96,61 @@ static int col_index(const struct province_type *t, const char *name)
 	return -1;
 }
 
+/* DOMAIN §7: a hazard's photos go as base64 JPEG/PNG of at most 5 MB each. */
+#define PHOTO_MAX (5 * 1024 * 1024)
+
+/* The photos named by a comma-separated list of blob hashes, as base64 strings; one that is
+ * not a JPEG/PNG or is over PHOTO_MAX is left out (and said in the log). */
+static json_t *photos_b64(struct db *c, const char *shas)
+{
+	json_t *arr = json_array();
+	char sha[65];
+	for (const char *p = shas; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 64) {
+			memcpy(sha, p, 64);
+			sha[64] = '\0';
+			struct db_stmt *st = db_query(c, "SELECT bytes, mime FROM blobs WHERE sha256 = ?", "t", sha);
+			if (st && db_step(st) == 1) {
+				const unsigned char *b = db_col_blob(st, 0);
+				size_t len = db_col_bytes(st, 0);
+				const char *mime = db_col_text(st, 1);
+				if (b && len && len <= PHOTO_MAX && (!strcmp(mime, "image/jpeg") || !strcmp(mime, "image/png"))) {
+					size_t bl = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+					char *out = malloc(bl);
+					if (out) {
+						sodium_bin2base64(out, bl, b, len, sodium_base64_VARIANT_ORIGINAL);
+						json_array_append_new(arr, json_string(out));
+						free(out);
+					}
+				} else {
+					log_info("province: photo %.12s left out (%s, %zu bytes)", sha, mime, len);
+				}
+			}
+			db_done(c, st);
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return arr;
+}
+
+/* The record as the log keeps it: photos by their hashes, not megabytes of base64. */
+static json_t *log_copy(const struct province_type *t, json_t *fields, struct db_stmt *st, json_t *rec);
+
 /* The province's record of the current row, or NULL with each missing field or unknown
  * code named in `problems` ({field, from, why: "missing"|"code", value}). */
-static json_t *map_row(const struct province_type *t, json_t *fields, struct db_stmt *st, json_t *problems)
+static json_t *map_row(struct db *c, const struct province_type *t, json_t *fields, struct db_stmt *st, json_t *problems)
 {
 	json_t *rec = json_object();
 	size_t i;
 	json_t *e;
 	int bad = 0;
+	/* a deletion (the record deactivated or cancelled here) needs its id and the flag: a field
+	 * it lacks or a code it has no translation for (a cancelled hazard's state) is left out */
+	int ai = col_index(t, "active");
+	int deleting = ai >= 0 && !db_col_null(st, ai) && db_col_i64(st, ai) == 0;
 	json_array_foreach(fields, i, e) {
 		const char *f = json_string_value(json_object_get(e, "field"));
 		const char *from = json_string_value(json_object_get(e, "from"));
@@ -131,6 +179,16 @@ static json_t *map_row(const struct province_type *t, json_t *fields, struct db_
 			snprintf(buf, sizeof(buf), "%02d:%02d", (int)(m / 60), (int)(m % 60));
 			text = buf;
 		}
+		if (fmt && !strcmp(fmt, "photos")) {
+			json_t *ph = photos_b64(c, text);
+			if (required && json_array_size(ph) == 0) {
+				json_array_append_new(problems, json_pack("{s:s,s:s,s:s,s:s}", "field", f, "from", from, "why",
+									  "missing", "value", ""));
+				bad = 1;
+			}
+			json_object_set_new(rec, f, ph);
+			continue;
+		}
 		const char *why = NULL;
 		if (!*text) {
 			if (required)
@@ -142,6 +200,8 @@ static json_t *map_row(const struct province_type *t, json_t *fields, struct db_
 			else
 				text = code;
 		}
+		if (why && deleting && strcmp(from, "active") && strcmp(from, "id"))
+			continue;
 		if (why) {
 			json_array_append_new(problems, json_pack("{s:s,s:s,s:s,s:s}", "field", f, "from", from, "why", why,
 								  "value", text));
@@ -219,7 +279,7 @@ json_t *province_dry_run(struct db *c, int64_t now)
 		while (st && db_step(st) == 1) {
 			records++;
 			json_t *problems = json_array();
-			json_t *rec = map_row(t, fields, st, problems);
+			json_t *rec = map_row(c, t, fields, st, problems);
 			if (rec)
 				complete++;
 			json_decref(rec);
@@ -320,6 +380,7 @@ static int post(const struct province_settings *s, const char *path, const char 
 
 struct page {
 	json_t *sent;		/* records to send */
+	json_t *logged;		/* the same as the log keeps them (photos by hash) */
 	json_t *ids;		/* their ids, in order */
 	json_t *incomplete;	/* [{id, reason}] */
 	int64_t last_upd, last_id;
@@ -331,6 +392,7 @@ static void page_read(struct db *c, const struct province_type *t, json_t *field
 {
 	memset(pg, 0, sizeof(*pg));
 	pg->sent = json_array();
+	pg->logged = json_array();
 	pg->ids = json_array();
 	pg->incomplete = json_array();
 	struct strbuf sql = STRBUF_INIT;
@@ -344,8 +406,9 @@ static void page_read(struct db *c, const struct province_type *t, json_t *field
 		pg->last_id = db_col_i64(st, 0);
 		pg->last_upd = db_col_i64(st, 1);
 		json_t *problems = json_array();
-		json_t *rec = map_row(t, fields, st, problems);
+		json_t *rec = map_row(c, t, fields, st, problems);
 		if (rec) {
+			json_array_append_new(pg->logged, log_copy(t, fields, st, rec));
 			json_array_append_new(pg->sent, rec);
 			json_array_append_new(pg->ids, json_integer(pg->last_id));
 		} else {
@@ -364,9 +427,37 @@ static void page_read(struct db *c, const struct province_type *t, json_t *field
 	sb_release(&sql);
 }
 
+static json_t *log_copy(const struct province_type *t, json_t *fields, struct db_stmt *st, json_t *rec)
+{
+	json_t *copy = json_copy(rec), *e;
+	size_t i;
+	json_array_foreach(fields, i, e) {
+		const char *fmt = json_string_value(json_object_get(e, "format"));
+		const char *from = json_string_value(json_object_get(e, "from"));
+		if (!fmt || strcmp(fmt, "photos") || !from)
+			continue;
+		int ci = col_index(t, from);
+		json_t *refs = json_array();
+		const char *shas = ci >= 0 && !db_col_null(st, ci) ? db_col_text(st, ci) : "";
+		for (const char *p = shas; *p;) {
+			size_t n = strcspn(p, ",");
+			char ref[80];
+			snprintf(ref, sizeof(ref), "sha256:%.*s", (int)(n < 64 ? n : 64), p);
+			if (n)
+				json_array_append_new(refs, json_string(ref));
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+		json_object_set_new(copy, json_string_value(json_object_get(e, "field")), refs);
+	}
+	return copy;
+}
+
 static void page_free(struct page *pg)
 {
 	json_decref(pg->sent);
+	json_decref(pg->logged);
 	json_decref(pg->ids);
 	json_decref(pg->incomplete);
 }
@@ -376,7 +467,7 @@ static int batch_store(struct db *c, const char *type, const char *origin, int64
 		       struct page *pg, json_t *answers, long status, const char *error, int move, int64_t attempts,
 		       int64_t next_try, struct province_run *out)
 {
-	char *sent = json_dumps(pg->sent, JSON_COMPACT);
+	char *sent = json_dumps(pg->logged, JSON_COMPACT);
 	int accepted = 0, refused = 0;
 	int ok = db_begin(c) == DB_OK &&
 		 db_exec(c, "INSERT INTO province_batches (type, origin, state, started_at, records, http_status, error, sent)"

@@ -9,7 +9,10 @@
  *   sensor_alarm.c   a reading crossing into a higher level raises an alarm and tells the
  *                    roles of that level; a gas reading over a live permit's limit suspends
  *                    the permit (GB 30871-2022 §5.3.2, §6.4, §6.5) and tells its guardian
+ *   sensor_hazard.c  the optional hazard at 报警: one per alarm episode, raised by the system
+ *                    without a photo, owned by the area's responsible person
  *   sensor_mqtt.c    readings by MQTT: the subscriber thread of `serve` (libmosquitto)
+ *   sensor_mqtt_web.c its settings (the password a write-only secret, sealed) and state
  *   sensor_sched.c   downsampling: raw readings kept sensor.raw_days, minute averages
  *                    sensor.minute_days
  *   sensor_chart.c   the readings chart, an SVG the server writes
@@ -65,6 +68,15 @@ int sensor_ingest(struct db *c, json_t *batch, int64_t only_sensor, int64_t now,
  * Returns how many alarms were raised, <0 on a database error. */
 int sensor_evaluate(struct db *c, const struct sensor_info *s, int64_t at, double value);
 
+/* The optional hazard at 报警 (sensor_hazard.c): does this sensor file one (its own setting,
+ * else sensor.hazard_at_alarm); file the pending ones after the readings' transaction
+ * (returns how many were filed or joined to an open one, <0 on a database error); the
+ * section on a hazard's page that names the alarm behind it (handed over by src/modules.c). */
+int sensor_hazard_wanted(struct db *c, int64_t sensor_id);
+int sensor_hazards_raise(struct db *c);
+struct hazard_section;
+extern const struct hazard_section sensor_hazard_section;
+
 /* The sensor whose token this is (active), or 0. */
 int64_t sensor_by_token(struct db *c, const char *token);
 
@@ -86,6 +98,12 @@ struct sensor_mqtt_stats {
 };
 int sensor_mqtt_start(void);
 void sensor_mqtt_stop(void);
+/* Drop the current connection and connect again with the settings as saved now. */
+void sensor_mqtt_reload(void);
+/* The subscriber's settings page and API (sensor_mqtt_web.c); is a password stored? */
+int sensor_mqtt_get(struct req *r);
+int sensor_mqtt_post(struct req *r);
+int sensor_mqtt_password_set(struct db *c);
 void sensor_mqtt_get_stats(struct sensor_mqtt_stats *out);
 
 int sensor_sched_run(struct db *c, int64_t now);

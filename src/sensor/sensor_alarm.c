@@ -7,6 +7,8 @@
  * sensor that stays above a threshold does not raise it again on every reading, and falling
  * back resets it so the next crossing is reported.
  *
+ * At 报警, optionally a hazard (sensor_hazard.c): the crossing marks its alarm 'pending'.
+ *
  * The permit rule: a gas reading in the area of a permit in progress, judged by the permit
  * module's own limits (permit_gas_judge: combustibles §5.3.2, oxygen §6.4, toxic gases by
  * permit_gas_limits), that fails suspends the permit through the permit module's state
@@ -226,6 +228,11 @@ int sensor_evaluate(struct db *c, const struct sensor_info *s, int64_t at, doubl
 		sb_addf(&body, "%s %g %s %s %g", s->code, v, s->uom, strcmp(s->direction, "below") ? "≥" : "≤", th);
 		int64_t aid = add_alarm(c, s, at, level_names[level], v, &th, 0, body.buf);
 		int rc = aid < 0 ? -1 : tell_level(c, s, level, aid, body.buf);
+		/* an episode at 报警 starts here: ask for its hazard, filed after the commit
+		 * (sensor_hazard.c); climbing on to 联锁停机 is the same episode */
+		if (rc >= 0 && s->level < SENSOR_ALARM && level >= SENSOR_ALARM && sensor_hazard_wanted(c, s->id) &&
+		    db_exec(c, "UPDATE sensor_alarms SET hazard_state = 'pending' WHERE id = ?", "I", aid) != DB_OK)
+			rc = -1;
 		sb_release(&body);
 		if (rc < 0)
 			return -1;

@@ -13,6 +13,7 @@
  */
 #include "sensor/sensor.h"
 #include "base/text.h"
+#include "base/log.h"
 #include "db/db.h"
 #include "permit/permit.h"
 
@@ -103,6 +104,10 @@ int sensor_ingest(struct db *c, json_t *batch, int64_t only_sensor, int64_t now,
 	}
 	if (db_commit(c) != DB_OK)
 		goto fail;
+	/* the hazards the batch's alarms asked for, each in its own transaction; what fails here
+	 * stays pending for the sensor job, the readings are stored either way */
+	if (sensor_hazards_raise(c) < 0)
+		log_error("sensor: hazards of alarms left pending: %s", db_errmsg(c));
 	return 0;
 fail:
 	db_rollback(c);

@@ -46,17 +46,27 @@ static const struct module_job jobs[] = {
 	"\"type\":\"string\",\"enum\":[\"warn\",\"alarm\",\"trip\",\"permit\"],\"description\":" \
 	"\"permit: a gas reading over a live permit's limit suspended it\"},\"value\":{\"type\":\"number\"}," \
 	"\"threshold\":{\"type\":\"number\",\"nullable\":true},\"permit_id\":{\"type\":\"integer\"," \
-	"\"nullable\":true},\"note\":{\"type\":\"string\"}}}}}}"
+	"\"nullable\":true},\"note\":{\"type\":\"string\"},\"hazard_id\":{\"type\":\"integer\",\"nullable\":true," \
+	"\"description\":\"the hazard this alarm filed (raised) or was recorded on (joined)\"},\"hazard_state\":{" \
+	"\"type\":\"string\",\"enum\":[\"\",\"pending\",\"raised\",\"joined\",\"failed\"]}}}}}}"
 #define TOKEN "{\"type\":\"object\",\"properties\":{\"sensor_id\":{\"type\":\"integer\"},\"token\":{\"type\":" \
 	"\"string\",\"description\":\"shown once; send as Authorization: Bearer TOKEN\"}}}"
 
-#define MQTT "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"connected\":{\"type\":" \
+#define MQTT_IN "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\",\"maxLength\":300," \
+	"\"description\":\"mqtt://host:port; empty: no subscriber\"},\"topic\":{\"type\":\"string\",\"maxLength\":200}," \
+	"\"user\":{\"type\":\"string\",\"maxLength\":120},\"password\":{\"type\":\"string\",\"maxLength\":256," \
+	"\"writeOnly\":true,\"description\":\"sealed at rest, never answered; blank or absent keeps the stored one\"}," \
+	"\"clear_password\":{\"type\":\"boolean\",\"description\":\"remove the stored password\"}},\"required\":[\"topic\"]}"
+#define MQTT "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"topic\":{\"type\":\"string\"}," \
+	"\"user\":{\"type\":\"string\"},\"password_set\":{\"type\":\"boolean\",\"description\":\"the password itself" \
+	" is never answered\"},\"connected\":{\"type\":" \
 	"\"boolean\"},\"connections\":{\"type\":\"integer\"},\"messages\":{\"type\":\"integer\"},\"stored\":{" \
 	"\"type\":\"integer\"},\"refused\":{\"type\":\"integer\"},\"errors\":{\"type\":\"integer\"}," \
 	"\"last_error\":{\"type\":\"string\"}}}"
 
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/sensor-mqtt", "{\"type\":\"object\",\"properties\":{}}", MQTT},
+	{"POST", "/api/v1/sensor-mqtt", MQTT_IN, MQTT},
 	{"POST", "/api/v1/sensor-readings", BATCH_IN, BATCH_OUT},
 	{"GET", "/api/v1/sensors/:id/readings", "{\"type\":\"object\",\"properties\":{\"since\":{\"type\":"
 	 "\"integer\",\"minimum\":1,\"description\":\"UTC seconds\"}}}", READINGS},

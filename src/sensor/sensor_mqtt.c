@@ -1,13 +1,14 @@
 /*
  * sensor_mqtt.c — readings by MQTT: a subscriber thread of `serve` (libmosquitto) on the
  * broker and topic of the settings sensor.mqtt_url ("mqtt://host:port"; empty: off),
- * sensor.mqtt_topic, sensor.mqtt_user and sensor.mqtt_password. A message carries what an
+ * sensor.mqtt_topic, sensor.mqtt_user and the password sealed in sensor_secrets (a write-only
+ * secret set on /sensors/mqtt, opened here with notify_secret_open). A message carries what an
  * HTTP batch carries (a JSON array of readings, or one reading) and goes through the same
  * sensor_ingest(), so the same refusals and the same "stored once" hold; the broker
  * authenticates the publisher, so a message may name any sensor.
  *
- * The thread reads the settings before each connection, so a change takes effect at the
- * next (re)connection; when the broker goes away it connects again after 1, 2, 4 … up to
+ * The thread reads the settings before each connection, and a saved change
+ * (sensor_mqtt_reload) drops the current one, so it takes effect at once; when the broker goes away it connects again after 1, 2, 4 … up to
  * 10 s, and subscribes again on every connection (a clean session keeps no subscription).
  * Subscribed at QoS 1: a message the broker sent again after a lost acknowledgement is
  * simply a duplicate batch. Its counters are shown by GET /api/v1/sensor-mqtt.
@@ -16,6 +17,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "notify/notify_chan.h"
 
 #include <mosquitto.h>
 #include <pthread.h>
@@ -28,7 +30,7 @@
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static int stopping, running;
+static int stopping, running, reload;
 static struct sensor_mqtt_stats stats;
 static char topic[256];
 
@@ -67,7 +69,7 @@ static int pause_ms(int ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&lock);
-	while (!stopping && pthread_cond_timedwait(&wake, &lock, &until) == 0)
+	while (!stopping && !reload && pthread_cond_timedwait(&wake, &lock, &until) == 0)
 		;
 	int s = stopping;
 	pthread_mutex_unlock(&lock);
@@ -135,8 +137,15 @@ static int read_settings(char *host, size_t hn, int *port, char *user, char *pas
 	db_get_text(c, &url, "SELECT value FROM settings WHERE key = 'sensor.mqtt_url'", NULL);
 	db_get_text(c, &t, "SELECT value FROM settings WHERE key = 'sensor.mqtt_topic'", NULL);
 	db_get_text(c, &u, "SELECT value FROM settings WHERE key = 'sensor.mqtt_user'", NULL);
-	db_get_text(c, &p, "SELECT value FROM settings WHERE key = 'sensor.mqtt_password'", NULL);
+	db_get_text(c, &p, "SELECT sealed FROM sensor_secrets WHERE name = 'mqtt_password'", NULL);
 	db_release(c);
+	if (p) {
+		char *plain = notify_secret_open(p);
+		free(p);
+		p = plain;	/* NULL when the key changed: connect without, and say so */
+		if (!p)
+			count(-1, 0, 0, 0, 1, "the stored password does not open (server key changed?)");
+	}
 	int rc = -1;
 	*port = 1883;
 	/* mqtt://host[:port] */
@@ -168,6 +177,9 @@ static void *loop(void *arg)
 	snprintf(id, sizeof(id), "anquan-%ld", (long)getpid());
 	while (!stopping) {
 		int port;
+		pthread_mutex_lock(&lock);
+		reload = 0;
+		pthread_mutex_unlock(&lock);
 		if (read_settings(host, sizeof(host), &port, user, pass, sizeof(user))) {
 			if (pause_ms(2000))	/* off: look again shortly, a setting may have been made */
 				break;
@@ -187,8 +199,10 @@ static void *loop(void *arg)
 		if (rc == MOSQ_ERR_SUCCESS) {
 			while (!stopping && (rc = mosquitto_loop(m, 500, 1)) == MOSQ_ERR_SUCCESS) {
 				pthread_mutex_lock(&lock);
-				int up = stats.connected;
+				int up = stats.connected, again = reload;
 				pthread_mutex_unlock(&lock);
+				if (again)
+					break;	/* the settings changed: connect again with them */
 				if (up)
 					backoff = 1000;
 			}
@@ -201,6 +215,13 @@ static void *loop(void *arg)
 		}
 		mosquitto_destroy(m);
 		count(0, 0, 0, 0, 0, NULL);
+		pthread_mutex_lock(&lock);
+		int again = reload;
+		pthread_mutex_unlock(&lock);
+		if (again) {
+			backoff = 1000;
+			continue;
+		}
 		if (pause_ms(backoff))
 			break;
 		backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
@@ -208,8 +229,44 @@ static void *loop(void *arg)
 	return NULL;
 }
 
+void sensor_mqtt_reload(void)
+{
+	pthread_mutex_lock(&lock);
+	reload = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+/* A password a plant had put in the old plain setting sensor.mqtt_password: sealed into
+ * sensor_secrets and the setting emptied, once, at start-up (SQL cannot seal it). */
+static void seal_plain_password(void)
+{
+	struct db *c = db_acquire();
+	if (!c)
+		return;
+	char *p = NULL;
+	if (db_get_text(c, &p, "SELECT value FROM settings WHERE key = 'sensor.mqtt_password'", NULL) == 1 && p && *p) {
+		char *sealed = notify_secret_seal(p);
+		int64_t now = clock_now();
+		if (sealed && db_begin(c) == DB_OK) {
+			if (db_exec(c, "INSERT INTO sensor_secrets (name, sealed, updated_at) VALUES ('mqtt_password', ?, ?)"
+				       " ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+				    "tI", sealed, now) == DB_OK &&
+			    db_exec(c, "UPDATE settings SET value = '' WHERE key = 'sensor.mqtt_password'", NULL) == DB_OK &&
+			    db_commit(c) == DB_OK)
+				log_info("sensor mqtt: the plain password setting was sealed and emptied");
+			else
+				db_rollback(c);
+		}
+		free(sealed);
+	}
+	free(p);
+	db_release(c);
+}
+
 int sensor_mqtt_start(void)
 {
+	seal_plain_password();
 	mosquitto_lib_init();
 	stopping = 0;
 	if (pthread_create(&thread, NULL, loop, NULL) != 0)

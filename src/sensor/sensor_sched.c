@@ -59,5 +59,9 @@ int sensor_sched_run(struct db *c, int64_t now)
 			after = ids[i];
 		}
 	} while (n == 500);
-	return acted;
+	/* hazards a crash left pending between the readings' commit and their filing */
+	int h = sensor_hazards_raise(c);
+	if (h < 0)
+		return -1;
+	return acted + h;
 }

@@ -25,14 +25,14 @@
 
 struct sensor_row {
 	int64_t id, area_id, equipment_id, unit_id, last_at;
-	const char *code, *name, *kind, *gas, *uom, *direction, *area_name;
+	const char *code, *name, *kind, *gas, *uom, *direction, *area_name, *hazard;
 	int has[3], level, active, has_last, has_token;
 	double th[3], last_value;
 };
 
 #define SENSOR_COLS "s.id, s.code, s.name, s.kind, s.gas, s.area_id, COALESCE(s.equipment_id, 0), s.uom," \
 	" s.direction, s.warn, s.alarm, s.trip, s.level, s.last_value, s.last_at, s.active, a.name, a.unit_id," \
-	" s.token_hash <> ''"
+	" s.token_hash <> '', s.hazard"
 #define SENSOR_FROM " FROM sensors s JOIN areas a ON a.id = s.area_id JOIN units un ON un.id = a.unit_id"
 
 static const char *const kinds[] = {"gas", "dust", "temperature", "pressure", NULL};
@@ -41,6 +41,8 @@ static const char *const gases[] = {"combustible", "O2", "H2S", "CO", "NH3", "Cl
 				    "HCl", "COCl2", NULL};
 static const char *const directions[] = {"above", "below", NULL};
 static const char *const level_names[] = {"ok", "warn", "alarm", "trip"};
+/* a hazard at 报警 (sensor_hazard.c): as the plant's setting, or on/off for this sensor */
+static const char *const hazard_modes[] = {"default", "on", "off", NULL};
 
 static void area_opts(struct req *r, const void *row, int64_t selected)
 {
@@ -58,7 +60,7 @@ static void equip_opts(struct req *r, const void *row, int64_t selected)
 				    " ORDER BY e.code", "t", auth_scope_pattern(r)), selected);
 }
 
-enum { F_CODE, F_NAME, F_KIND, F_GAS, F_AREA, F_EQUIP, F_UOM, F_DIR, F_WARN, F_ALARM, F_TRIP };
+enum { F_CODE, F_NAME, F_KIND, F_GAS, F_AREA, F_EQUIP, F_UOM, F_DIR, F_WARN, F_ALARM, F_TRIP, F_HAZARD };
 static const struct form_field sensor_fields[] = {
 	{"code", "sensor.code", FORM_TEXT, FORM_REQUIRED, .max = 32, .attrs = "placeholder=\"GD-101\""},
 	{"name", "sensor.name", FORM_TEXT, FORM_REQUIRED, .max = 100},
@@ -72,6 +74,7 @@ static const struct form_field sensor_fields[] = {
 	{"warn", "sensor.warn", FORM_NUMBER, 0, .lo = -1e9, .hi = 1e9, .decimals = 3},
 	{"alarm", "sensor.alarm", FORM_NUMBER, 0, .lo = -1e9, .hi = 1e9, .decimals = 3},
 	{"trip", "sensor.trip", FORM_NUMBER, 0, .lo = -1e9, .hi = 1e9, .decimals = 3},
+	{"hazard", "sensor.hazard", FORM_CHOICE, 0, .choices = hazard_modes, .choice_prefix = "sensor.hazard_mode."},
 	{0},
 };
 
@@ -101,6 +104,7 @@ static void sensor_from_row(struct req *r, struct db_stmt *st, void *row)
 	s->area_name = arena_strdup(&r->arena, db_col_text(st, 16));
 	s->unit_id = db_col_i64(st, 17);
 	s->has_token = (int)db_col_i64(st, 18);
+	s->hazard = arena_strdup(&r->arena, db_col_text(st, 19));
 }
 
 static int sensor_load(struct req *r, int64_t id, void *row)
@@ -128,6 +132,7 @@ static void sensor_values(struct req *r, const void *row, const char **t)
 	t[F_WARN] = num_text(r, s->has[0], s->th[0]);
 	t[F_ALARM] = num_text(r, s->has[1], s->th[1]);
 	t[F_TRIP] = num_text(r, s->has[2], s->th[2]);
+	t[F_HAZARD] = s->hazard;
 }
 
 static void sensor_defaults(struct req *r, const char **t)
@@ -135,6 +140,7 @@ static void sensor_defaults(struct req *r, const char **t)
 	(void)r;
 	t[F_KIND] = "gas";
 	t[F_DIR] = "above";
+	t[F_HAZARD] = "default";
 }
 
 static const char *sensor_title(const void *row)
@@ -195,20 +201,21 @@ static int64_t sensor_store(struct req *r, const void *cur, const struct form *f
 	for (int i = 0; i < 3; i++)
 		th[i] = v[F_WARN + i].present ? v[F_WARN + i].text : NULL;
 	const char *gas = !strcmp(v[F_KIND].text, "gas") ? v[F_GAS].text : "";
+	const char *hazard = v[F_HAZARD].present ? v[F_HAZARD].text : "default";
 	if (!s) {
 		if (db_exec(r->db, "INSERT INTO sensors (code, name, kind, gas, area_id, equipment_id, uom, direction,"
-				   " warn, alarm, trip, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?,"
-				   " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION), ?)",
-			    "ttttIItttttI", v[F_CODE].text, v[F_NAME].text, v[F_KIND].text, gas, v[F_AREA].id,
-			    v[F_EQUIP].id, v[F_UOM].text, v[F_DIR].text, th[0], th[1], th[2], clock_now()) != DB_OK)
+				   " warn, alarm, trip, hazard, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?,"
+				   " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION), ?, ?)",
+			    "ttttIIttttttI", v[F_CODE].text, v[F_NAME].text, v[F_KIND].text, gas, v[F_AREA].id,
+			    v[F_EQUIP].id, v[F_UOM].text, v[F_DIR].text, th[0], th[1], th[2], hazard, clock_now()) != DB_OK)
 			return -1;
 		return db_last_id(r->db);
 	}
 	if (db_exec(r->db, "UPDATE sensors SET code = ?, name = ?, kind = ?, gas = ?, area_id = ?,"
 			   " equipment_id = NULLIF(?, 0), uom = ?, direction = ?, warn = CAST(? AS DOUBLE PRECISION),"
-			   " alarm = CAST(? AS DOUBLE PRECISION), trip = CAST(? AS DOUBLE PRECISION) WHERE id = ?",
-		    "ttttIItttttI", v[F_CODE].text, v[F_NAME].text, v[F_KIND].text, gas, v[F_AREA].id, v[F_EQUIP].id,
-		    v[F_UOM].text, v[F_DIR].text, th[0], th[1], th[2], s->id) != DB_OK)
+			   " alarm = CAST(? AS DOUBLE PRECISION), trip = CAST(? AS DOUBLE PRECISION), hazard = ? WHERE id = ?",
+		    "ttttIIttttttI", v[F_CODE].text, v[F_NAME].text, v[F_KIND].text, gas, v[F_AREA].id, v[F_EQUIP].id,
+		    v[F_UOM].text, v[F_DIR].text, th[0], th[1], th[2], hazard, s->id) != DB_OK)
 		return -1;
 	return s->id;
 }
@@ -222,10 +229,11 @@ static json_t *sensor_json(struct req *r, const void *row)
 {
 	(void)r;
 	const struct sensor_row *s = row;
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)s->id,
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)s->id,
 			      "code", s->code, "name", s->name, "kind", s->kind, "gas", s->gas, "area_id",
 			      (json_int_t)s->area_id, "area", s->area_name, "uom", s->uom, "direction", s->direction,
-			      "level", level_names[s->level], "active", s->active, "has_token", s->has_token);
+			      "level", level_names[s->level], "active", s->active, "has_token", s->has_token,
+			      "hazard", s->hazard);
 	json_object_set_new(o, "equipment_id", entity_id_json(s->equipment_id));
 	json_object_set_new(o, "warn", num_json(s->has[0], s->th[0]));
 	json_object_set_new(o, "alarm", num_json(s->has[1], s->th[1]));
@@ -249,6 +257,8 @@ static void sensor_list_html(struct req *r)
 	int64_t area = 0;
 	if (req_query_id(r, "area_id", &area) < 0)
 		req_bad_param(r, "area_id");
+	if (auth_has(r, "sensor.admin"))
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/sensors/mqtt\">%s</a></p>", T(r, "sensor.mqtt_link"));
 	html_printf(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 			     "<th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "sensor.name"), T(r, "sensor.kind"), T(r, "sensor.area"), T(r, "sensor.last_value"),
@@ -312,8 +322,10 @@ static void sensor_tail(struct req *r, const void *row)
 {
 	const struct sensor_row *s = row;
 	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><ul class=\"plain\">", T(r, "sensor.alarms"));
-	struct db_stmt *st = db_query(r->db, "SELECT at, level, value, note, COALESCE(permit_id, 0) FROM sensor_alarms"
-				    " WHERE sensor_id = ? ORDER BY at DESC, id DESC LIMIT 20", "I", s->id);
+	struct db_stmt *st = db_query(r->db, "SELECT a.at, a.level, a.value, a.note, COALESCE(a.permit_id, 0),"
+				    " COALESCE(a.hazard_id, 0), COALESCE(h.number, ''), a.hazard_state FROM sensor_alarms a"
+				    " LEFT JOIN hazards h ON h.id = a.hazard_id"
+				    " WHERE a.sensor_id = ? ORDER BY a.at DESC, a.id DESC LIMIT 20", "I", s->id);
 	int any = 0;
 	while (st && db_step(st) == 1) {
 		any = 1;
@@ -322,6 +334,11 @@ static void sensor_tail(struct req *r, const void *row)
 			    page_time(r, db_col_i64(st, 0)), db_col_text(st, 3));
 		if (db_col_i64(st, 4))
 			html_printf(&r->out, " · <a href=\"/permits/%D\">%s</a>", db_col_i64(st, 4), T(r, "sensor.permit"));
+		if (db_col_i64(st, 5))
+			html_printf(&r->out, " · %s <a href=\"/hazards/%D\">%s</a>", T(r, "sensor.hazard_link"),
+				    db_col_i64(st, 5), db_col_text(st, 6));
+		else if (!strcmp(db_col_text(st, 7), "pending") || !strcmp(db_col_text(st, 7), "failed"))
+			html_printf(&r->out, " · %s", T(r, arena_printf(&r->arena, "sensor.hazard_state.%s", db_col_text(st, 7))));
 		html_printf(&r->out, "</li>");
 	}
 	db_done(r->db, st);
@@ -492,8 +509,8 @@ static int alarms_api(struct req *r)
 	if (r->status >= 400)
 		return 0;
 	json_t *items = json_array();
-	struct db_stmt *st = db_query(r->db, "SELECT id, at, level, value, threshold, COALESCE(permit_id, 0), note"
-				    " FROM sensor_alarms WHERE sensor_id = ? ORDER BY at DESC, id DESC LIMIT 100000", "I", id);
+	struct db_stmt *st = db_query(r->db, "SELECT id, at, level, value, threshold, COALESCE(permit_id, 0), note,"
+				    " COALESCE(hazard_id, 0), hazard_state FROM sensor_alarms WHERE sensor_id = ? ORDER BY at DESC, id DESC LIMIT 100000", "I", id);
 	while (st && db_step(st) == 1)
 		if (pager_take(&pg)) {
 			json_t *o = json_pack("{s:I, s:I, s:s, s:f, s:s}", "id", (json_int_t)db_col_i64(st, 0), "at",
@@ -501,6 +518,8 @@ static int alarms_api(struct req *r)
 					      db_col_double(st, 3), "note", db_col_text(st, 6));
 			json_object_set_new(o, "threshold", db_col_null(st, 4) ? json_null() : json_real(db_col_double(st, 4)));
 			json_object_set_new(o, "permit_id", entity_id_json(db_col_i64(st, 5)));
+			json_object_set_new(o, "hazard_id", entity_id_json(db_col_i64(st, 7)));
+			json_object_set_new(o, "hazard_state", json_string(db_col_text(st, 8)));
 			json_array_append_new(items, o);
 		}
 	db_done(r->db, st);
@@ -508,26 +527,13 @@ static int alarms_api(struct req *r)
 	return 0;
 }
 
-/* GET /api/v1/sensor-mqtt: the subscriber's state and counters since the server started. */
-static int mqtt_api(struct req *r)
-{
-	struct sensor_mqtt_stats st;
-	sensor_mqtt_get_stats(&st);
-	char *url = NULL;
-	db_get_text(r->db, &url, "SELECT value FROM settings WHERE key = 'sensor.mqtt_url'", NULL);
-	json_t *o = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "url", url ? url : "", "connected",
-			      st.connected, "connections", (json_int_t)st.connections, "messages",
-			      (json_int_t)st.messages, "stored", (json_int_t)st.stored, "refused", (json_int_t)st.refused,
-			      "errors", (json_int_t)st.errors, "last_error", st.last_error);
-	free(url);
-	resp_json(r, 200, o);
-	return 0;
-}
-
 const struct route sensor_routes[] = {
 	{"GET", "/sensors/:id/chart.svg", sensor_chart_image, "sensor.view", 0,
 	 "Sensor: its readings chart as an SVG image (?hours=1..168)"},
-	{"GET", "/api/v1/sensor-mqtt", mqtt_api, "sensor.admin", ROUTE_API, "Readings by MQTT: the subscriber's state"},
+	{"GET", "/sensors/mqtt", sensor_mqtt_get, "sensor.admin", 0, "Readings by MQTT: the subscriber's settings and state"},
+	{"POST", "/sensors/mqtt", sensor_mqtt_post, "sensor.admin", 0, "Save the subscriber's settings (the password write-only)"},
+	{"GET", "/api/v1/sensor-mqtt", sensor_mqtt_get, "sensor.admin", ROUTE_API, "Readings by MQTT: the subscriber's settings (the password only as set or not) and state"},
+	{"POST", "/api/v1/sensor-mqtt", sensor_mqtt_post, "sensor.admin", ROUTE_API, "Save the subscriber's settings; the password is write-only, blank keeps it, clear_password removes it"},
 	{"POST", "/sensors/:id/token", token_page, "sensor.admin", 0, "Sensor: issue its ingest token (shown once)"},
 	ENTITY_PAGE_ROUTES("/sensors", "sensor.view", "sensor.view", "sensor.admin", "Sensor", sensor_list_page,
 			   sensor_new_page, sensor_create_post, sensor_edit_page, sensor_update_post, sensor_deact_post),

@@ -9,7 +9,7 @@
 // line is at least 44 px tall — the line is the target a thumb hits. No other exemptions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, serverNow, DEMO_PASSWORD } from '../http/lib.mjs';
+import { startServer, serverNow, runSql, DEMO_PASSWORD } from '../http/lib.mjs';
 import { launch, signedIn, PHONE } from './lib.mjs';
 
 const ROLES = ['yuangong', 'banzhang', 'ws1anquan', 'ws1zhuren', 'anhuan', 'zongjian', 'zhuren',
@@ -32,7 +32,7 @@ const EXTRA = {
   yuangong: ['/risk/map', '/incidents/new', '/incidents/bulletin', '/ppe', '/ppe?todo=confirm', '/offline'],
   ws1zhuren: ['/ppe/approvals', '/duties/eval/7', '/duties/letters/3', '/duties/meetings/1', '/duties/meetings'],
   renshi: ['/ppe/unequipped', '/train/courses/1', '/admin/feeds/hr'],
-  shebei: ['/admin/feeds/eam'],
+  shebei: ['/admin/feeds/eam', '/health-tasks', '/health-tasks?state=all', '/health-tasks/1', '/sensors/mqtt'],
   banzhang: ['/duties/letters/5'],
   admin: ['/admin/duty'],
   ws1anquan: ['/permits/5', '/contractors/ratings/5'],
@@ -41,6 +41,12 @@ const EXTRA = {
 let srv, browser;
 before(async () => {
   srv = await startServer();
+  // a device below its health threshold with its preventive task for the equipment manager (the
+  // demo scores nothing until the job runs), so home's waiting list leads to the task's page
+  runSql(srv.dir, `INSERT INTO feeds_equipment (equipment_id, score, scored_at, factors)
+      SELECT min(id), 30, 0, 'hazards=1 overdue=1 days=200 readings=2' FROM equipment WHERE 1 = 1 ON CONFLICT (equipment_id) DO NOTHING;
+    INSERT INTO feeds_health_tasks (equipment_id, assignee_id, score, opened_at)
+      SELECT min(id), (SELECT id FROM users WHERE username = 'shebei'), 30, 0 FROM equipment`);
   browser = await launch();
 });
 after(async () => {

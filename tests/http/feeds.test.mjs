@@ -226,6 +226,6 @@ test('EAM: file import (unknown area refused), pull by mapping; health score and
   await tick(srv);
   assert.equal(runSql(srv.dir, `SELECT count(*) FROM feeds_health_tasks WHERE equipment_id = ${ids}`), '1', 'opened once');
   assert.equal(runSql(srv.dir, `SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
-    WHERE u.username = 'shebei' AND n.link = '/equipment/${ids}'`), '1', 'the equipment manager told once');
+    WHERE u.username = 'shebei' AND n.link = '/health-tasks/${h.task_id}'`), '1', 'the equipment manager told once, linked to the task');
   await setClock(srv, 0);
 });

@@ -65,7 +65,7 @@ const EXCEPT = {
   next: { values: TEXT, why: 'where to go after signing in: anything but a local path becomes "/"' },
   v: { values: TEXT, why: 'a static asset\'s cache-busting version: an old one gets the asset with a short cache' },
   mine: SWITCH, overdue: SWITCH, repeat: SWITCH, all: SWITCH, created: SWITCH, thumb: SWITCH,
-  inactive: SWITCH, unsigned: SWITCH, todo: SWITCH,
+  inactive: SWITCH, unsigned: SWITCH, todo: SWITCH, closed: SWITCH,
   active: { values: ['zero'], why: 'the user lists\' status filter: 0 lists deactivated accounts' },
   days: { values: ['zero'], why: 'certificates expiring within 0 days: those expiring today' },
 };
@@ -98,7 +98,8 @@ after(async () => {
 // Routes only a record's owner may call: the role of the demo user who owns the record.
 const OWNER = { 'GET /permits/:id/edit': 'team_leader', 'GET /checks/records/:id/photos/:sha': 'safety_dept',
   'GET /checks/records/:id/voice/:sha': 'safety_dept',
-  'GET /contractors/ratings/:permit': 'ws_safety' };	// the closed demo permit's guardian
+  'GET /contractors/ratings/:permit': 'ws_safety',	// the closed demo permit's guardian
+  'GET /health-tasks/:id': 'equip_manager', 'GET /api/v1/feeds/health-tasks/:id': 'equip_manager' };	// a device's preventive task
 
 function roleFor(rt) {
   const spec = matrix[`${rt.method} ${rt.pattern}`];
@@ -206,6 +207,8 @@ test('every GET route answers its normal call, and says which query parameters i
   sql(`INSERT INTO check_voice (record_id, sha256, user_id, at) SELECT id, '${goodPath.voice}', user_id, 0 FROM check_records WHERE id = ${goodPath.check_record}`);
   // a batch in the provincial upload's log, so that /admin/province/log/:id has one to show
   sql("INSERT INTO province_batches (id, type, origin, state, started_at) VALUES (1, 'objects', 'button', 'local', 0)");
+  // a preventive task of the health score, so that /health-tasks/1 has one to show
+  sql('INSERT INTO feeds_health_tasks (id, equipment_id, score, opened_at) SELECT 1, min(id), 30, 0 FROM equipment');
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
   // a material for training course 1, so that /train/materials/1 has a file to serve

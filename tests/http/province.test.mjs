@@ -13,6 +13,9 @@
 //     the test clock, the cursor holds, nothing is lost and nothing accepted twice
 //   - wrong credentials: the whole batch fails and waits, nothing is marked refused
 //   - the pages: settings, dry run, upload now, the log and a batch
+//   - the optional parts: permit approvals; hazards' photos (base64 JPEG/PNG, by hash in the
+//     log); deletions: a cancelled hazard or permit the province held is sent as a deletion
+//     and removed there, one it never held is not sent
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, setClock, tick, runSql } from './lib.mjs';
@@ -92,7 +95,7 @@ test('settings: secrets are write-only, a bad key is refused naming it', async (
 test('the mapping is data: a bad one is refused naming the field, a good one stored', async () => {
   let r = await api.get('/api/v1/province/mappings');
   const objects = r.json.items.find((m) => m.type === 'objects');
-  assert.equal(r.json.items.length, 8);
+  assert.equal(r.json.items.length, 9);
   assert.ok(objects.fields.some((f) => f.field === 'hazardLiablePerson' && f.required));
   r = await api.postJson('/api/v1/province/mappings/objects', { fields: [{ field: 'id', from: 'no_such_column' }] });
   assert.equal(r.status, 422);
@@ -138,6 +141,7 @@ const expected = () => ({
   records: count('SELECT count(*) FROM check_records cr JOIN check_tasks t ON t.id = cr.task_id WHERE t.measure_id IS NOT NULL'),
   hazards: count("SELECT count(*) FROM hazards WHERE status <> 'cancelled'"),
   stops: count('SELECT count(*) FROM check_stops'),
+  approvals: count("SELECT count(*) FROM permit_approvals a JOIN permits p ON p.id = a.permit_id WHERE p.state <> 'cancelled'"),
 });
 let stopId;
 
@@ -283,4 +287,48 @@ test('pages: settings, dry run, upload now, the log and a batch', async () => {
   r = await page.post('/admin/province/mappings/objects', { fields: '[not json', path: '/riskObject', enabled: '1' });
   assert.equal(r.status, 422);
   assert.match(r.text, /\[not json/, 'what was typed is kept');
+});
+
+test('permit approvals, hazards\' photos and deletions', async () => {
+  const want = expected();
+  assert.ok(want.approvals > 0, 'the demo has approvals');
+  assert.equal(rcv.store.approvals.size, want.approvals);
+  const [aid] = [...rcv.store.approvals.keys()];
+  const a = rcv.store.approvals.get(aid);
+  const row = runSql(srv.dir, `SELECT p.number || '|' || a.step || '|' || u.name FROM permit_approvals a JOIN permits p ON p.id = a.permit_id
+    JOIN users u ON u.id = a.user_id WHERE a.id = ${aid}`);
+  assert.equal(`${a.workTicketNo}|${a.approvalStep}|${a.approvalPerson}`, row);
+  // photos: each hazard's report photos, as base64 the province could read; the log keeps hashes
+  const hid = count("SELECT min(hp.hazard_id) FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id WHERE hp.kind = 'before' AND h.status <> 'cancelled'");
+  const n = count(`SELECT count(*) FROM hazard_photos WHERE hazard_id = ${hid} AND kind = 'before'`);
+  assert.ok(n > 0);
+  assert.equal(rcv.store.hazards.get(String(hid)).photos.length, n);
+  assert.ok(!rcv.refused.some((x) => x.type === 'hazards'), JSON.stringify(rcv.refused));
+  assert.ok(count("SELECT count(*) FROM province_batches WHERE type = 'hazards' AND sent LIKE '%sha256:%'") > 0);
+  assert.equal(count("SELECT count(*) FROM province_batches WHERE type = 'hazards' AND sent LIKE '%/9j/%'"), 0, 'no base64 in the log');
+  // a hazard cancelled before it was ever sent is not sent at all
+  const never = runSql(srv.dir, "SELECT coalesce(min(id), 0) FROM hazards WHERE status = 'cancelled'");
+  if (never !== '0') assert.equal(rcv.deliveries.get(`hazards:${never}`), undefined);
+  // cancelled here after the province took it: sent again as a deletion and removed there
+  const gone = count("SELECT max(id) FROM hazards WHERE status = 'reported'");
+  assert.ok(rcv.store.hazards.has(String(gone)));
+  runSql(srv.dir, `UPDATE hazards SET status = 'cancelled', updated_at = ${now + 30} WHERE id = ${gone}`);
+  const pid = count("SELECT min(a.permit_id) FROM permit_approvals a JOIN permits p ON p.id = a.permit_id WHERE p.state <> 'cancelled'");
+  const its = runSql(srv.dir, `SELECT id FROM permit_approvals WHERE permit_id = ${pid} ORDER BY id`).split('\n').map((x) => x.trim());
+  runSql(srv.dir, `UPDATE permits SET state = 'cancelled', updated_at = ${now + 30} WHERE id = ${pid}`);
+  const r = await api.postJson('/api/v1/province/run', {});
+  assert.equal(r.status, 200);
+  assert.equal(r.json.refused, 0, JSON.stringify(rcv.refused.slice(-3)));
+  assert.ok(rcv.deleted.includes(`hazards:${gone}`));
+  assert.ok(!rcv.store.hazards.has(String(gone)), 'removed at the province');
+  for (const id of its) {
+    assert.ok(rcv.deleted.includes(`approvals:${id}`), `approval ${id} deleted`);
+    assert.ok(!rcv.store.approvals.has(id));
+  }
+  const [hb] = await batchesOf('hazards');
+  const sent = (await api.get(`/api/v1/province/batches/${hb.id}`)).json.sent;
+  assert.equal(sent.find((x) => x.id === String(gone)).deleted, '1');
+  // and once deleted, nothing more goes for it
+  const again = await api.postJson('/api/v1/province/run', {});
+  assert.equal(again.json.records, 0);
 });

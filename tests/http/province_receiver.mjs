@@ -8,6 +8,10 @@
 // chain it already holds) and refuses those that fail, naming why. It stores records by id
 // (an upsert: a record sent twice is held once) and counts deliveries, so a test can tell
 // "nothing lost" and "nothing duplicated".
+// Deletions: a record with deleted "1" of a type that sends only what the province holds
+// (hazards, permit approvals) removes it, and is refused when the province never held it;
+// the other types' deactivated records are held with deleted "1". A hazard's photos must be
+// base64 JPEG or PNG of at most 5 MB each.
 //   mode: 'ok' | 'down' (503) | 'slow' (stores, then answers after slowMs: past the
 //   uploader's timeout) | 'denied' (code 401 for every batch)
 import http from 'node:http';
@@ -24,11 +28,17 @@ const SPEC = {
   '/riskMeasure': { type: 'measures', req: { id: 'id', riskEventId: 'id', riskMeasureDesc: 'text', classify1: ['1', '2', '3', '4'], troubleshootContent: 'text', dataSrc: 'text', deleted: ['0', '1'] }, parent: ['riskEventId', 'events'] },
   '/checkTask': { type: 'tasks', req: { id: 'id', riskMeasureId: 'id', troubleshootContent: 'text', checkCycle: 'number', checkCycleUnit: ['小时', '天', '周', '月', '年'], taskStartTime: 'time', workStartTime: 'hm', workEndTime: 'hm', workDayType: ['0', '1'], workType: ['0', '1'], taskNum: 'text', deleted: ['0', '1'] }, parent: ['riskMeasureId', 'measures'] },
   '/checkRecord': { type: 'records', req: { id: 'id', checkTaskId: 'id', checkTime: 'time', mobileMe: 'text', isDefend: ['0', '1'], checkStatus: ['0', '1'] }, parent: ['checkTaskId', 'tasks'] },
-  '/danger': { type: 'hazards', req: { id: 'id', dangerName: 'text', dangerLevel: ['0', '1'], dangerSrc: range(1, 10), dangerManageType: ['0', '1'], hazardDangerType: range(1, 8), hazardCategory: ['0', '1', '2', '3'], dangerState: ['0', '1', '9'], dangerDesc: 'text', registTime: 'time' } },
+  '/danger': { type: 'hazards', req: { id: 'id', dangerName: 'text', dangerLevel: ['0', '1'], dangerSrc: range(1, 10), dangerManageType: ['0', '1'], hazardDangerType: range(1, 8), hazardCategory: ['0', '1', '2', '3'], dangerState: ['0', '1', '9'], dangerDesc: 'text', registTime: 'time', deleted: ['0', '1'] }, photos: 'photos', deleteKnown: true },
+  '/workApproval': { type: 'approvals', req: { id: 'id', workTicketId: 'id', workTicketNo: 'text', workType: range(1, 8), approvalStep: 'number', approvalNode: 'text', approvalPerson: 'text', approvalResult: ['0', '1'], approvalTime: 'time', deleted: ['0', '1'] }, deleteKnown: true },
   '/stopRecord': { type: 'stops', req: { id: 'id', riskUnitId: 'id', stopStartTime: 'time', stopEndTime: 'time', stopReason: 'text', deleted: ['0', '1'] }, parent: ['riskUnitId', 'units'] },
 };
 
 function check(spec, rec, store) {
+  // a deletion names the record by id: it must be one the province holds
+  if (spec.deleteKnown && rec.deleted === '1') {
+    if (!/^\d+$/.test(String(rec.id ?? ''))) return 'id: not an id';
+    return store[spec.type].has(String(rec.id)) ? null : `deleted: no such ${spec.type} record held`;
+  }
   for (const [f, rule] of Object.entries(spec.req)) {
     const v = rec[f];
     if (v === undefined || v === null || v === '') return `${f} is required`;
@@ -37,6 +47,17 @@ function check(spec, rec, store) {
     if (rule === 'time' && !TIME.test(v)) return `${f}: not yyyy-MM-dd HH:mm:ss`;
     if (rule === 'hm' && !HM.test(v)) return `${f}: not HH:mm`;
     if (rule === 'number' && typeof v !== 'number') return `${f}: not a number`;
+  }
+  if (spec.photos && rec[spec.photos] !== undefined) {
+    const ph = rec[spec.photos];
+    if (!Array.isArray(ph)) return `${spec.photos}: not an array`;
+    for (const p of ph) {
+      const b = typeof p === 'string' ? Buffer.from(p, 'base64') : Buffer.alloc(0);
+      const jpeg = b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+      const png = b.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      if (!jpeg && !png) return `${spec.photos}: not a base64 JPEG or PNG`;
+      if (b.length > 5 * 1024 * 1024) return `${spec.photos}: over 5 MB`;
+    }
   }
   // the province's own limit, which the uploader does not know: refused there, not here
   if (rec.stopReason && [...rec.stopReason].length > 50) return 'stopReason longer than 50 characters';
@@ -54,6 +75,7 @@ export async function startProvinceReceiver({ user = 'qy-demo', pass = 'prov-pas
     store: Object.fromEntries(Object.values(SPEC).map((s) => [s.type, new Map()])),
     deliveries: new Map(),	// "type:id" -> times received
     refused: [],		// {type, id, reason}
+    deleted: [],		// "type:id" removed by a deletion
     denied: [],		// batches refused as a whole (credentials, company, decryption)
   };
   const answer = (res, status, obj) => {
@@ -98,6 +120,10 @@ export async function startProvinceReceiver({ user = 'qy-demo', pass = 'prov-pas
       if (why) {
         r.refused.push({ type: spec.type, id, reason: why });
         results.push({ id, ok: false, reason: why });
+      } else if (spec.deleteKnown && rec.deleted === '1') {
+        r.store[spec.type].delete(id);
+        r.deleted.push(k);
+        results.push({ id, ok: true });
       } else {
         r.store[spec.type].set(id, rec);
         results.push({ id, ok: true });

@@ -1,0 +1,8 @@
+-- 1151_province_chain_more.sql — the hazards' mapping learns deletions and photos.
+--
+-- A hazard cancelled after the province accepted it is now sent again as a deletion
+-- ("deleted": "1"), and a hazard's photos go with it (DOMAIN §7: base64 JPEG/PNG ≤ 5 MB).
+-- The mapping is data an administrator may have edited: only a hazards mapping still equal to
+-- the shipped default is removed here, and the module fills the new default at first use
+-- (province_mappings_ensure); an edited one is kept as it is (docs/province.md says what to add).
+DELETE FROM province_mappings WHERE type = 'hazards' AND fields = '[{"field":"id","from":"id","required":true},{"field":"dangerName","from":"number","required":true},{"field":"dangerLevel","from":"level","required":true,"codes":{"general":"0","major":"1"}},{"field":"dangerSrc","from":"source","required":true,"codes":{"1":"1","2":"2","3":"3","4":"4","5":"5","6":"6","7":"7","8":"8","9":"9","10":"10"}},{"field":"dangerManageType","from":"on_spot","required":true,"codes":{"1":"0","0":"1"}},{"field":"hazardDangerType","from":"category","required":true,"codes":{"height":"1","chemical":"2","electrical":"3","fire":"5","housekeeping":"6","mechanical":"7","ppe":"8","management":"8"}},{"field":"hazardCategory","value":"0"},{"field":"dangerState","from":"status","required":true,"codes":{"reported":"0","assigned":"0","planning":"0","plan_review":"0","rectifying":"0","verifying":"1","closed":"9"}},{"field":"dangerDesc","from":"description","required":true},{"field":"registTime","from":"reported_at","required":true,"format":"time"},{"field":"dangerManageDeadline","from":"rectify_due","format":"time"},{"field":"riskMeasureId","from":"measure_id"}]';
