@@ -361,8 +361,11 @@ int hazard_list_ids_up(struct db *c, const struct hazard_list_args *a, int64_t a
 int hazard_list_count(struct db *c, const struct hazard_list_args *a, int64_t cap, int64_t *total);
 /* Does any filter narrow the list (then it is counted)? */
 int hazard_list_narrowed(const struct hazard_list_args *a);
-/* The statements, for the query-plan test: 0 rows, 1 ids upwards, 2 count. */
+/* The statements: 0 rows, 1 ids upwards, 2 count; and their query plans (SQLite's EXPLAIN
+ * QUERY PLAN, bound as the list binds them), line() per step: tests/unit/test_hazard_list.c. */
 const char *hazard_list_sql(int which);
+int hazard_list_explain(struct db *c, int which, const struct hazard_list_args *a,
+			void (*line)(const char *detail, void *ctx), void *ctx);
 
 #define HAZARD_CURSOR_MAX 64
 /* A cursor: dir 'n' (rows below id) or 'p' (rows above id) of the list `a` describes. */

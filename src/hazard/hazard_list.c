@@ -120,6 +120,26 @@ int hazard_list_count(struct db *c, const struct hazard_list_args *a, int64_t ca
 	return db_get_i64(c, total, SQL_COUNT, HZ_ARGS_FMT "I", HZ_ARGS(a), cap + 1) == 1 ? 0 : -1;
 }
 
+int hazard_list_explain(struct db *c, int which, const struct hazard_list_args *a,
+			void (*line)(const char *detail, void *ctx), void *ctx)
+{
+	char *q = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&q, &n);
+	if (!f)
+		return -1;
+	fprintf(f, "EXPLAIN QUERY PLAN %s", hazard_list_sql(which));
+	fclose(f);
+	struct db_stmt *st = which == 0 ? db_query(c, q, HZ_ARGS_FMT "IIii", HZ_ARGS(a), (int64_t)1000, (int64_t)0, 20, 0)
+			   : which == 1 ? db_query(c, q, HZ_ARGS_FMT "Ii", HZ_ARGS(a), (int64_t)1000, 21)
+					: db_query(c, q, HZ_ARGS_FMT "I", HZ_ARGS(a), (int64_t)HAZARD_COUNT_CAP + 1);
+	while (st && db_step(st) == 1)
+		line(db_col_text(st, 3), ctx);
+	db_done(c, st);
+	free(q);
+	return st ? 0 : -1;
+}
+
 int hazard_list_narrowed(const struct hazard_list_args *a)
 {
 	return *a->status || *a->level || a->area_id || a->unit_id || a->category_id || a->from || a->to ||
@@ -187,7 +207,7 @@ int hazard_cursor_parse(const char *s, const struct hazard_list_args *a, char *d
 	}
 	if (v < 1 || v == INT64_MAX)
 		return -1;
-	for (int i = 1; i < 27; i++)
+	for (int i = 1; i < 26; i++)
 		if (i != 17 && !((dash[i] >= '0' && dash[i] <= '9') || (dash[i] >= 'a' && dash[i] <= 'f')))
 			return -1;
 	memcpy(fp, dash + 1, 16);
