@@ -4,7 +4,7 @@
  * sessions and HTML/JSON rendering cost on top of the database work.
  *
  *   build/bench/sqlloop --db FILE --user NAME --what list|api|deep|detail [--ids FILE] [--seconds S]
- *                       [--cursor-page N]
+ *                       [--cursor-page N] [--page 1]
  *
  *   list    what GET /hazards runs: the first page of the list (hazard_list_page: the keyset
  *           query, and the count where the list gets one) and the filter form's option
@@ -12,7 +12,8 @@
  *   api     what GET /api/v1/hazards runs: hazard_list_page for the first page
  *   deep    what GET /api/v1/hazards?cursor=… runs for a deep page: hazard_list_page from
  *           a cursor found once, before the loop, at page N of 20 (--cursor-page, 5000:
- *           100,000 rows in); bench/run asks the server for its cursor the same way
+ *           100,000 rows in); bench/run asks the server for its cursor the same way;
+ *           with --page 1 also the option lists: what GET /hazards?cursor=… runs
  *   detail  what GET /hazards/:id runs: hazard_load (twice: the visibility check and the
  *           page), the detail row, photos, plan, timeline and each event's photos; the ids
  *           come from --ids (one per line), the same file the wrk script walks
@@ -128,7 +129,7 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *user = NULL, *what = "list", *idfile = NULL;
 	double seconds = 10;
-	int cursor_page = 5000;
+	int cursor_page = 5000, html = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--db"))
 			path = argv[i + 1];
@@ -142,12 +143,14 @@ int main(int argc, char **argv)
 			seconds = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--cursor-page"))
 			cursor_page = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--page"))
+			html = atoi(argv[i + 1]) != 0;
 	}
 	if (!path || !user ||
 	    (strcmp(what, "list") && strcmp(what, "api") && strcmp(what, "deep") && strcmp(what, "detail")) ||
 	    (!strcmp(what, "detail") && !idfile) || cursor_page < 1) {
 		fprintf(stderr, "usage: sqlloop --db FILE --user NAME --what list|api|deep|detail [--ids FILE] [--seconds S]"
-				" [--cursor-page N]\n");
+				" [--cursor-page N] [--page 1]\n");
 		return 2;
 	}
 	log_quiet(1);
@@ -209,7 +212,7 @@ int main(int argc, char **argv)
 		if (!strcmp(what, "detail"))
 			detail(c, ids[n % nids]);
 		else
-			list(c, &a, *cursor ? cursor : NULL, !strcmp(what, "list"));
+			list(c, &a, *cursor ? cursor : NULL, html || !strcmp(what, "list"));
 		if (n == lcap)
 			lat = realloc(lat, (lcap *= 2) * sizeof(*lat));
 		lat[n++] = now_ms() - t;
