@@ -324,11 +324,12 @@ struct hazard_filter {
 	int64_t area_id, unit_id, category_id;
 	int overdue, repeat;
 	int page, per_page;
-	const char *cursor;	/* ?cursor= (hazard_list.c) */
+	const char *cursor;	/* ?cursor= (hazard_list.c), read by hazard_list_cursor_refused */
 };
 void hazard_filter_read(struct req *r, struct hazard_filter *f);
-/* A cursor sent with a page number: answered 422 naming "page", returns 1; else 0. */
-int hazard_list_cursor_refused(struct req *r, const struct hazard_filter *f);
+/* Read ?cursor= into f; a cursor sent with a page number is answered 422 naming "page":
+ * returns 1 then, else 0. */
+int hazard_list_cursor_refused(struct req *r, struct hazard_filter *f);
 /* Lists count their matches only up to this many and show "10000+" beyond: an exact count
  * over a plant's million hazards costs seconds (bench/results), and nobody pages that far
  * instead of filtering. Page numbers are offered up to this many matches; beyond it, and

@@ -210,11 +210,12 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	f->overdue = req_query_flag(r, "overdue", 0);
 	f->repeat = req_query_flag(r, "repeat", 0);
 	req_page(r, PER_PAGE, &f->page, &f->per_page);
-	f->cursor = req_query(r, "cursor");
 }
 
-int hazard_list_cursor_refused(struct req *r, const struct hazard_filter *f)
+int hazard_list_cursor_refused(struct req *r, struct hazard_filter *f)
 {
+	/* read here, by the two lists that page by it (the exports take every row) */
+	f->cursor = req_query(r, "cursor");
 	const char *page = req_query(r, "page");
 	if (f->cursor && *f->cursor && page && *page) {
 		resp_error(r, 422, "invalid", T(r, "hazard.err_cursor_page"), "page");
