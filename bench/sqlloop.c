@@ -3,21 +3,29 @@
  * HTTP. `make bench` divides the server's throughput by this to show what the HTTP layer,
  * sessions and HTML/JSON rendering cost on top of the database work.
  *
- *   build/bench/sqlloop --db FILE --user NAME --what list|api|detail [--ids FILE] [--seconds S]
+ *   build/bench/sqlloop --db FILE --user NAME --what list|api|deep|detail [--ids FILE] [--seconds S]
+ *                       [--cursor-page N] [--page 1]
  *
- *   list    what GET /hazards runs: the scoped count and first page (hazard_list_query), and
- *           the filter form's option lists (areas, units, categories)
- *   api     what GET /api/v1/hazards runs: the count and the first page
+ *   list    what GET /hazards runs: the first page of the list (hazard_list_page: the keyset
+ *           query, and the count where the list gets one) and the filter form's option
+ *           lists (areas, units, categories)
+ *   api     what GET /api/v1/hazards runs: hazard_list_page for the first page
+ *   deep    what GET /api/v1/hazards?cursor=… runs for a deep page: hazard_list_page from
+ *           a cursor found once, before the loop, at page N of 20 (--cursor-page, 5000:
+ *           100,000 rows in); bench/run asks the server for its cursor the same way;
+ *           with --page 1 also the option lists: what GET /hazards?cursor=… runs
  *   detail  what GET /hazards/:id runs: hazard_load (twice: the visibility check and the
  *           page), the detail row, photos, plan, timeline and each event's photos; the ids
  *           come from --ids (one per line), the same file the wrk script walks
  *
- * The list and detail SQL is copied from src/hazard/hazard_web.c (HZ_FROM, HZ_COLS,
- * detail_page); if those change, change them here too, or the ratio measures old SQL.
+ * The list runs the hazard module's own query builder (src/hazard/hazard_list.c), so the
+ * ratio compares the server with exactly the SQL it runs; the detail SQL is still copied from
+ * src/hazard/hazard_web.c (detail_page): if that changes, change it here too.
  * One connection opened by db_open (the server's pragmas), statements cached by db_query as
  * in the server. Prints one line: ops/s, median and p99 latency; then the statement cache's
  * hits, misses, evictions and hit rate over the run (the setup's few queries included).
  */
+#include "auth/actor.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
@@ -26,31 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define HZ_FROM \
-	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
-	" JOIN hazard_categories c ON c.id = h.category_id LEFT JOIN users ru ON ru.id = h.reporter_id" \
-	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
-	" WHERE ((u.path LIKE ?1 AND ?2 = 0) OR h.reporter_id = ?3 OR h.assignee_id = ?3" \
-	"  OR h.rectifier_id = ?3 OR h.verifier_id = ?3)" \
-	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled')))" \
-	" AND (?5 = '' OR h.level = ?5) AND (?6 = 0 OR h.area_id = ?6)" \
-	" AND (?7 = 0 OR u.path LIKE (SELECT path FROM units WHERE id = ?7) || '%')" \
-	" AND (?8 = 0 OR h.category_id = ?8) AND (?9 = 0 OR h.reported_at >= ?9)" \
-	" AND (?10 = 0 OR h.reported_at < ?10) AND (?11 = 0 OR h.overdue = 1)" \
-	" AND (?12 = 0 OR h.repeat_of IS NOT NULL)" \
-	" AND (?13 = 0 OR (h.assignee_id = ?3 AND h.status IN ('reported', 'assigned', 'planning', 'rectifying'))" \
-	"  OR (?14 = 1 AND h.status = 'reported') OR (?15 = 1 AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3)" \
-	"  OR (?16 = 1 AND h.status = 'plan_review'))" \
-	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
-	" AND (?18 = 0 OR h.equipment_id = ?18)"
-
-#define HZ_COLS \
-	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
-	" c.name_en, h.reported_at, h.rectify_due, h.overdue, h.repeat_of, h.anonymous," \
-	" coalesce(ru.name, ''), coalesce(au.name, ''), u.name, h.near_miss, h.on_spot," \
-	" coalesce(e.code, ''), h.closed_at, (SELECT p.sha256 FROM hazard_photos p WHERE" \
-	" p.hazard_id = h.id AND p.kind = 'before' ORDER BY p.id LIMIT 1)"
 
 static volatile size_t sink;	/* keeps the column reads from being optimised away */
 
@@ -74,21 +57,21 @@ static int drain(struct db *c, struct db_stmt *st)
 	return n;
 }
 
-struct who {
-	int64_t id, owner;
-	char pattern[128];
-};
-
-static void list(struct db *c, const struct who *w, int page)
+static void no_row(struct db_stmt *st, void *ctx)
 {
-	int64_t total = 0;
-	db_get_i64(c, &total, "SELECT count(*)" HZ_FROM, "tIIttIIIIIiiiiiitI", w->pattern, w->owner, w->id, "", "",
-		   (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0, 0, 0, 0, 0, 0, 0, (const char *)NULL,
-		   (int64_t)0);
-	sink += (size_t)total;
-	drain(c, db_query(c, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?19 OFFSET ?20", "tIIttIIIIIiiiiiitIii",
-			  w->pattern, w->owner, w->id, "", "", (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0,
-			  (int64_t)0, 0, 0, 0, 0, 0, 0, (const char *)NULL, (int64_t)0, 20, 0));
+	for (int i = 0; i < db_col_count(st); i++)
+		sink += strlen(db_col_text(st, i));
+	(void)ctx;
+}
+
+/* One list request: the page as the handler asks for it (hazard_list_page), and for the
+ * HTML page the filter form's option lists. */
+static void list(struct db *c, const struct hazard_list_args *a, const char *cursor, int page)
+{
+	struct hazard_list_result res;
+	if (hazard_list_page(c, a, cursor, 1, 20, no_row, NULL, &res))
+		fprintf(stderr, "sqlloop: the list query failed\n"), exit(1);
+	sink += (size_t)res.n + strlen(res.next);
 	if (page) {
 		drain(c, db_query(c, "SELECT id, name FROM areas WHERE active = 1 ORDER BY name", NULL));
 		drain(c, db_query(c, "SELECT id, name FROM units WHERE active = 1 AND kind <> 'team' ORDER BY path", NULL));
@@ -146,6 +129,7 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *user = NULL, *what = "list", *idfile = NULL;
 	double seconds = 10;
+	int cursor_page = 5000, html = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--db"))
 			path = argv[i + 1];
@@ -157,10 +141,16 @@ int main(int argc, char **argv)
 			idfile = argv[i + 1];
 		else if (!strcmp(argv[i], "--seconds"))
 			seconds = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--cursor-page"))
+			cursor_page = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--page"))
+			html = atoi(argv[i + 1]) != 0;
 	}
-	if (!path || !user || (strcmp(what, "list") && strcmp(what, "api") && strcmp(what, "detail")) ||
-	    (!strcmp(what, "detail") && !idfile)) {
-		fprintf(stderr, "usage: sqlloop --db FILE --user NAME --what list|api|detail [--ids FILE] [--seconds S]\n");
+	if (!path || !user ||
+	    (strcmp(what, "list") && strcmp(what, "api") && strcmp(what, "deep") && strcmp(what, "detail")) ||
+	    (!strcmp(what, "detail") && !idfile) || cursor_page < 1) {
+		fprintf(stderr, "usage: sqlloop --db FILE --user NAME --what list|api|deep|detail [--ids FILE] [--seconds S]"
+				" [--cursor-page N] [--page 1]\n");
 		return 2;
 	}
 	log_quiet(1);
@@ -170,29 +160,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sqlloop: %s: %s\n", path, err ? err : "?");
 		return 1;
 	}
-	/* the user's data scope, as auth.c computes it: the widest scope of their roles */
-	struct who w = {0};
-	char *scope = NULL, *upath = NULL, *company = NULL;
-	db_get_i64(c, &w.id, "SELECT id FROM users WHERE username = ?", "t", user);
+	/* the user's data scope, as auth.c computes it: the widest scope of their roles, made a
+	 * units pattern by the one function that does it (actor_pattern_of) */
+	int64_t uid = 0;
+	char *scope = NULL, *upath = NULL;
+	db_get_i64(c, &uid, "SELECT id FROM users WHERE username = ?", "t", user);
 	db_get_text(c, &scope, "SELECT r.scope FROM roles r JOIN user_roles ur ON ur.role_id = r.id WHERE ur.user_id = ?"
 			       " ORDER BY CASE r.scope WHEN 'company' THEN 0 WHEN 'subtree' THEN 1 WHEN 'unit' THEN 2"
-			       " ELSE 3 END LIMIT 1", "I", w.id);
-	db_get_text(c, &upath, "SELECT n.path FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?", "I", w.id);
-	if (!w.id || !scope || !upath) {
+			       " ELSE 3 END LIMIT 1", "I", uid);
+	db_get_text(c, &upath, "SELECT n.path FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?", "I", uid);
+	if (!uid || !scope || !upath) {
 		fprintf(stderr, "sqlloop: no user %s\n", user);
 		return 1;
 	}
-	if (!strcmp(scope, "own")) {
-		snprintf(w.pattern, sizeof(w.pattern), "%%");
-		w.owner = w.id;
-	} else if (!strcmp(scope, "unit")) {
-		snprintf(w.pattern, sizeof(w.pattern), "%s", upath);
-	} else if (!strcmp(scope, "subtree")) {
-		snprintf(w.pattern, sizeof(w.pattern), "%s%%", upath);
-	} else {
-		db_get_text(c, &company, "SELECT path FROM units WHERE kind = 'company' AND ? LIKE path || '%'"
-					 " ORDER BY length(path) DESC LIMIT 1", "t", upath);
-		snprintf(w.pattern, sizeof(w.pattern), "%s%%", company ? company : "/");
+	char *pattern = actor_pattern_of(c, scope, upath);
+	/* an unfiltered list, as GET /hazards and GET /api/v1/hazards without parameters */
+	struct hazard_list_args a = {.pattern = pattern, .owner = !strcmp(scope, "own") ? uid : 0, .me = uid,
+				     .status = "", .level = "", .factor = "", .todo = ""};
+	/* the deep page's cursor: the next cursor of page N, found once, as bench/run does */
+	char cursor[HAZARD_CURSOR_MAX] = "";
+	if (!strcmp(what, "deep")) {
+		struct hazard_list_result res;
+		if (hazard_list_page(c, &a, NULL, cursor_page, 20, no_row, NULL, &res) || !*res.next) {
+			fprintf(stderr, "sqlloop: no page %d to start the deep page from\n", cursor_page);
+			return 1;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", res.next);
 	}
 	int64_t *ids = NULL;
 	size_t nids = 0, cap = 0;
@@ -219,7 +212,7 @@ int main(int argc, char **argv)
 		if (!strcmp(what, "detail"))
 			detail(c, ids[n % nids]);
 		else
-			list(c, &w, !strcmp(what, "list"));
+			list(c, &a, *cursor ? cursor : NULL, html || !strcmp(what, "list"));
 		if (n == lcap)
 			lat = realloc(lat, (lcap *= 2) * sizeof(*lat));
 		lat[n++] = now_ms() - t;
@@ -238,7 +231,7 @@ int main(int argc, char **argv)
 	free(ids);
 	free(scope);
 	free(upath);
-	free(company);
+	free(pattern);
 	db_close(c);
 	return 0;
 }

@@ -330,13 +330,73 @@ struct hazard_filter {
 	int64_t area_id, unit_id, category_id;
 	int overdue, repeat;
 	int page, per_page;
+	const char *cursor;	/* ?cursor= (hazard_list.c), read by hazard_list_cursor_refused */
 };
 void hazard_filter_read(struct req *r, struct hazard_filter *f);
-/* Run the filtered, scoped list; cb per row with the statement (columns: see hazard_web.c). */
+/* Read ?cursor= into f; a cursor sent with a page number is answered 422 naming "page":
+ * returns 1 then, else 0. */
+int hazard_list_cursor_refused(struct req *r, struct hazard_filter *f);
 /* Lists count their matches only up to this many and show "10000+" beyond: an exact count
  * over a plant's million hazards costs seconds (bench/results), and nobody pages that far
- * instead of filtering. */
+ * instead of filtering. Page numbers are offered up to this many matches; beyond it, and
+ * wherever the list was not counted, next/previous by cursor (hazard_list.c). */
 #define HAZARD_COUNT_CAP 10000
+
+/* ---- the list query (hazard_list.c): its SQL, keyset cursor and bounded count ---- */
+
+/* The bound values of the one list statement: the person (?1–?3, HAZARD_VISIBLE_SQL) and
+ * the filter ("" or 0: not filtered). hazard_list_args_of() fills them from a request;
+ * build/bench/sqlloop fills them from a user name. */
+struct hazard_list_args {
+	const char *pattern;		/* actor_units_pattern */
+	int64_t owner, me;		/* actor_scope_owner, the user id */
+	const char *status, *level;
+	int64_t area_id, unit_id, category_id, from, to;	/* from/to: UTC seconds, to exclusive */
+	int overdue, repeat, mine, handle, verify, major;
+	const char *fts;		/* hazard_search_query() of q, or NULL */
+	int64_t equipment_id, closed_from, closed_to;
+	const char *factor, *todo;
+};
+/* Rows in h.id order, newest first, with below > id > above (INT64_MAX and 0: no bound),
+ * limit and offset; row() per row (columns: HZ_COLS in hazard_list.c). The count of rows,
+ * or -1. */
+int hazard_list_rows(struct db *c, const struct hazard_list_args *a, int64_t below, int64_t above, int limit,
+		     int offset, void (*row)(struct db_stmt *st, void *ctx), void *ctx);
+/* The ids of the first `limit` rows above `above`, oldest first, into ids: count or -1. */
+int hazard_list_ids_up(struct db *c, const struct hazard_list_args *a, int64_t above, int limit, int64_t *ids);
+/* Count the matches, stopping at cap + 1: 0 or -1. */
+int hazard_list_count(struct db *c, const struct hazard_list_args *a, int64_t cap, int64_t *total);
+/* Does any filter narrow the list (then it is counted)? */
+int hazard_list_narrowed(const struct hazard_list_args *a);
+/* The statements: 0 rows, 1 ids upwards, 2 count; and their query plans (SQLite's EXPLAIN
+ * QUERY PLAN, bound as the list binds them), line() per step: tests/unit/test_hazard_list.c. */
+const char *hazard_list_sql(int which);
+int hazard_list_explain(struct db *c, int which, const struct hazard_list_args *a,
+			void (*line)(const char *detail, void *ctx), void *ctx);
+
+#define HAZARD_CURSOR_MAX 64
+/* A cursor: dir 'n' (rows below id) or 'p' (rows above id) of the list `a` describes. */
+void hazard_cursor_make(char out[HAZARD_CURSOR_MAX], char dir, int64_t id, const struct hazard_list_args *a);
+/* 0 and *dir, *id set; -1 malformed or altered; -2 a cursor of another filter or person. */
+int hazard_cursor_parse(const char *s, const struct hazard_list_args *a, char *dir, int64_t *id);
+
+struct hazard_list_result {
+	int n;				/* rows given to row() */
+	int64_t total;			/* the count; -1 when not counted */
+	int capped;			/* total stopped at HAZARD_COUNT_CAP: there are more */
+	int has_next, has_prev;		/* by cursor (and has_prev also by page number) */
+	char next[HAZARD_CURSOR_MAX], prev[HAZARD_CURSOR_MAX];	/* "" when none */
+};
+enum { HAZARD_LIST_BAD_CURSOR = -2, HAZARD_LIST_OTHER_CURSOR = -3 };
+/* One page: by cursor when given (then not counted), else page number `page` (counted when a
+ * filter narrows it or the table is small). 0, -1 (the query failed), or HAZARD_LIST_*. */
+int hazard_list_page(struct db *c, const struct hazard_list_args *a, const char *cursor, int page, int per_page,
+		     void (*row)(struct db_stmt *st, void *ctx), void *ctx, struct hazard_list_result *out);
+
+/* The list arguments of a request's filter (allocated in r's arena; a malformed drill-down
+ * parameter is recorded for the router's 400). */
+void hazard_list_args_of(struct req *r, const struct hazard_filter *f, struct hazard_list_args *a);
+/* Run the filtered, scoped list by page number; cb per row (the exports, the todo counts). */
 
 int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
 		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,

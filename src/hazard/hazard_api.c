@@ -36,22 +36,47 @@ static void list_item(struct req *r, struct db_stmt *st, void *ctx)
 		"photo", str_or_null(db_col_text(st, 21))));
 }
 
+struct api_rows {
+	struct req *r;
+	json_t *items;
+};
+
+static void api_row(struct db_stmt *st, void *p)
+{
+	struct api_rows *ar = p;
+	list_item(ar->r, st, ar->items);
+}
+
+/* The one list envelope (req_page) with the keyset beside it: next_cursor and prev_cursor
+ * (null at either end) page through any depth at the cost of one page; total is null where
+ * the list was not counted (hazard_list.c: an unfiltered list of a large table, and every
+ * page reached by cursor, whose first page carried the count). */
 int hazard_api_list(struct req *r)
 {
 	struct hazard_filter f;
 	hazard_filter_read(r, &f);
+	if (hazard_list_cursor_refused(r, &f))
+		return 0;
+	struct hazard_list_args a;
+	hazard_list_args_of(r, &f, &a);
 	json_t *items = json_array();
-	int64_t total = 0;
-	if (hazard_list_query(r, &f, f.per_page, (f.page - 1) * f.per_page, list_item, items, &total) < 0) {
+	struct api_rows ar = {r, items};
+	struct hazard_list_result res;
+	int rc = hazard_list_page(r->db, &a, f.cursor, f.page, f.per_page, api_row, &ar, &res);
+	if (rc) {
 		json_decref(items);
-		resp_error(r, 400, "invalid", T(r, "hazard.err_query"), "q");
+		if (rc == -1)
+			resp_error(r, 400, "invalid", T(r, "hazard.err_query"), "q");
+		else
+			resp_error(r, 422, "invalid", T(r, rc == HAZARD_LIST_OTHER_CURSOR ? "hazard.err_cursor_other"
+											: "hazard.err_cursor"), "cursor");
 		return 0;
 	}
-	/* total stops at HAZARD_COUNT_CAP; total_capped says the true number is larger */
-	int capped = total > HAZARD_COUNT_CAP;
-	resp_json(r, 200, json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", items, "total",
-				    (json_int_t)(capped ? HAZARD_COUNT_CAP : total), "total_capped", capped,
-				    "page", f.page, "per_page", f.per_page));
+	resp_json(r, 200, json_pack("{s:o, s:o, s:b, s:i, s:i, s:o, s:o}", "items", items, "total",
+				    res.total < 0 ? json_null() : json_integer(res.total), "total_capped", res.capped,
+				    "page", f.cursor && *f.cursor ? 1 : f.page, "per_page", f.per_page, "next_cursor",
+				    *res.next ? json_string(res.next) : json_null(), "prev_cursor",
+				    *res.prev ? json_string(res.prev) : json_null()));
 	return 0;
 }
 

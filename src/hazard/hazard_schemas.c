@@ -22,7 +22,10 @@
 	"},\"category_id\":{\"type\":\"integer\",\"minimum\":1},\"todo\":{\"type\":\"string\",\"enum\":" \
 	"[\"rectify\",\"accept\",\"review\",\"verify\",\"reported\"],\"description\":" \
 	"\"what waits for me at this step\"},\"overdue\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]}," \
-	"\"repeat\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]}}}"
+	"\"repeat\":{\"type\":\"string\",\"enum\":[\"0\",\"1\"]},\"cursor\":{\"type\":\"string\"," \
+	"\"maxLength\":63,\"description\":\"keyset paging: next_cursor or prev_cursor of an earlier answer with the" \
+	" same filter, opaque; the page it names costs one page at any depth. Not with page; altered, or of" \
+	" another filter or person: 422 naming cursor\"}}}"
 #define STATUS "{\"type\":\"string\",\"enum\":[\"reported\",\"assigned\",\"planning\",\"plan_review\"," \
 	"\"rectifying\",\"verifying\",\"closed\",\"cancelled\"]}"
 #define LEVEL "{\"type\":\"string\",\"enum\":[\"general\",\"major\"],\"description\":\"一般隐患 / 重大隐患\"}"
@@ -151,7 +154,11 @@ static const char merge_response[] = "{\"type\": \"object\", \"required\": [\"id
 	" \"from\": {\"type\": \"string\"}, \"to\": {\"type\": \"string\"}}}}}}";
 
 const struct module_schema hazard_schemas[] = {
-	{"GET", "/api/v1/hazards", QUERY, "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" LIST_ITEM "}}}"},
+	{"GET", "/api/v1/hazards", QUERY, "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" LIST_ITEM
+	 "},\"next_cursor\":{\"type\":\"string\",\"nullable\":true,\"description\":\"the older rows after these (null:"
+	 " none)\"},\"prev_cursor\":{\"type\":\"string\",\"nullable\":true,\"description\":\"the newer rows before these"
+	 " (null: none)\"},\"total\":{\"type\":\"integer\",\"nullable\":true,\"description\":\"exact up to 10000 (then"
+	 " total_capped); null where not counted: no narrowing filter on a large table, or a page reached by cursor\"}}}"},
 	{"POST", "/api/v1/hazards", NEW, HAZARD},
 	{"GET", "/api/v1/hazards/:id", NULL, HAZARD},
 	{"POST", "/api/v1/hazards/:id/accept", ACT, HAZARD},

@@ -212,99 +212,79 @@ void hazard_filter_read(struct req *r, struct hazard_filter *f)
 	req_page(r, PER_PAGE, &f->page, &f->per_page);
 }
 
-#define HZ_STR_(x) #x
-#define HZ_STR(x) HZ_STR_(x)
-
-/* One statement for every filter combination ("?N = 0 OR …"), so it is prepared once. */
-#define HZ_FROM \
-	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
-	" JOIN hazard_categories c ON c.id = h.category_id LEFT JOIN users ru ON ru.id = h.reporter_id" \
-	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
-	" WHERE" HAZARD_VISIBLE_SQL \
-	" AND (?4 = '' OR h.status = ?4 OR (?4 = 'open' AND h.status NOT IN ('closed', 'cancelled'))" \
-	"  OR (?4 = 'valid' AND h.status <> 'cancelled'))" \
-	" AND (?5 = '' OR h.level = ?5) AND (?6 = 0 OR h.area_id = ?6)" \
-	" AND (?7 = 0 OR u.path LIKE (SELECT path FROM units WHERE id = ?7) || '%')" \
-	" AND (?8 = 0 OR h.category_id = ?8) AND (?9 = 0 OR h.reported_at >= ?9)" \
-	" AND (?10 = 0 OR h.reported_at < ?10) AND (?11 = 0 OR h.overdue = 1)" \
-	" AND (?12 = 0 OR h.repeat_of IS NOT NULL)" \
-	" AND (?13 = 0 OR (h.assignee_id = ?3 AND h.status IN ('reported', 'assigned', 'planning', 'rectifying'))" \
-	"  OR (?14 = 1 AND h.status = 'reported') OR (?15 = 1 AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3)" \
-	"  OR (?16 = 1 AND h.status = 'plan_review'))" \
-	" AND (?17 IS NULL OR h.id IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?17))" \
-	" AND (?18 = 0 OR h.equipment_id = ?18)" \
-	" AND (?19 = 0 OR h.closed_at >= ?19) AND (?20 = 0 OR (h.closed_at > 0 AND h.closed_at < ?20))" \
-	" AND (?21 = '' OR h.factor_code LIKE ?21 || '%')" \
-	HZ_TODO
-
-/* "Waiting for me" (?22, hazard_todo_count): what this person must act on. Rectify: assigned
- * to him and not done; accept: a new report dispatched to him (the area's team leader,
- * hazard_dispatch) or in his unit scope; review, verify: in his unit scope at that step (a
- * verifier does not verify his own rectification); reported: his own reports still open. */
-#define HZ_TODO \
-	" AND (?22 = '' OR (?22 = 'rectify' AND h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying'))" \
-	"  OR (?22 = 'reported' AND h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled'))" \
-	"  OR (?22 = 'accept' AND h.status = 'reported' AND h.assignee_id = ?3)" \
-	"  OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) AND ((?22 = 'accept' AND h.status = 'reported')" \
-	"   OR (?22 = 'review' AND h.status = 'plan_review')" \
-	"   OR (?22 = 'verify' AND h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3))))"
-
-#define HZ_COLS \
-	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
-	" c.name_en, h.reported_at, h.rectify_due, h.overdue, h.repeat_of, h.anonymous," \
-	" coalesce(ru.name, ''), coalesce(au.name, ''), u.name, h.near_miss, h.on_spot," \
-	" coalesce(e.code, ''), h.closed_at, (SELECT p.sha256 FROM hazard_photos p WHERE" \
-	" p.hazard_id = h.id AND p.kind = 'before' ORDER BY p.id LIMIT 1)"
-
-int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
-		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
-		      int64_t *total)
+int hazard_list_cursor_refused(struct req *r, struct hazard_filter *f)
 {
+	/* read here, by the two lists that page by it (the exports take every row) */
+	f->cursor = req_query(r, "cursor");
+	const char *page = req_query(r, "page");
+	if (f->cursor && *f->cursor && page && *page) {
+		resp_error(r, 422, "invalid", T(r, "hazard.err_cursor_page"), "page");
+		return 1;
+	}
+	return 0;
+}
+
+void hazard_list_args_of(struct req *r, const struct hazard_filter *f, struct hazard_list_args *a)
+{
+	memset(a, 0, sizeof(*a));
 	char *q = f->q && *f->q ? hazard_search_query(r->db, f->q) : NULL;
-	int64_t from = parse_day(f->from), to = parse_day(f->to);
-	if (to)
-		to += 86400;	/* "to" is inclusive */
-	int mine = f->mine && !strcmp(f->mine, "1");
-	int64_t me = r->who->user_id, owner = auth_scope_owner(r);
-	const char *pat = auth_scope_pattern(r);
-	const char *status = f->status ? f->status : "", *level = f->level ? f->level : "";
-	int handle = mine && auth_has(r, "hazard.handle"), verify = mine && auth_has(r, "hazard.verify");
-	int major = mine && auth_has(r, "hazard.major");
-	int64_t equipment = 0;
-	req_query_id(r, "equipment_id", &equipment);
+	a->fts = q ? arena_strdup(&r->arena, q) : NULL;
+	free(q);
+	a->from = parse_day(f->from);
+	a->to = parse_day(f->to);
+	if (a->to)
+		a->to += 86400;	/* "to" is inclusive */
+	a->mine = f->mine && !strcmp(f->mine, "1");
+	a->me = r->who->user_id;
+	a->owner = auth_scope_owner(r);
+	a->pattern = auth_scope_pattern(r);
+	a->status = f->status ? f->status : "";
+	a->level = f->level ? f->level : "";
+	a->handle = a->mine && auth_has(r, "hazard.handle");
+	a->verify = a->mine && auth_has(r, "hazard.verify");
+	a->major = a->mine && auth_has(r, "hazard.major");
+	a->area_id = f->area_id;
+	a->unit_id = f->unit_id;
+	a->category_id = f->category_id;
+	a->overdue = f->overdue;
+	a->repeat = f->repeat;
+	req_query_id(r, "equipment_id", &a->equipment_id);
 	/* the dashboards' drill-down: closed in a day range, a hazard-factor class (prefix) */
-	int64_t cfrom = query_day(r, "closed_from"), cto = query_day(r, "closed_to");
-	if (cto)
-		cto += 86400;
+	a->closed_from = query_day(r, "closed_from");
+	a->closed_to = query_day(r, "closed_to");
+	if (a->closed_to)
+		a->closed_to += 86400;
 	const char *factor = req_query(r, "factor");
 	int64_t known = 0;
 	if (factor && *factor &&
 	    db_get_i64(r->db, &known, "SELECT 1 FROM hazard_factors WHERE code = ?", "t", factor) != 1)
 		req_bad_param(r, "factor");
-	if (!factor)
-		factor = "";
-	const char *todo = f->todo ? f->todo : "";
-#define HZ_ARGS "tIIttIIIIIiiiiiitIIItt", pat, owner, me, status, level, f->area_id, f->unit_id, \
-	f->category_id, from, to, f->overdue, f->repeat, mine, handle, verify, major, q, equipment, cfrom, cto, factor, todo
-	if (total) {
+	a->factor = factor ? factor : "";
+	a->todo = f->todo ? f->todo : "";
+}
+
+struct row_req {
+	struct req *r;
+	void (*cb)(struct req *r, struct db_stmt *st, void *ctx);
+	void *ctx;
+};
+
+static void row_to_req(struct db_stmt *st, void *p)
+{
+	struct row_req *rr = p;
+	rr->cb(rr->r, st, rr->ctx);
+}
+
+int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, int offset,
+		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
+		      int64_t *total)
+{
+	struct hazard_list_args a;
+	hazard_list_args_of(r, f, &a);
+	if (total && hazard_list_count(r->db, &a, HAZARD_COUNT_CAP, total))
 		*total = 0;
-		/* stops at HAZARD_COUNT_CAP + 1 matches, so the pager still knows there is more */
-		db_get_i64(r->db, total, "SELECT count(*) FROM (SELECT 1" HZ_FROM
-			   " LIMIT " HZ_STR(HAZARD_COUNT_CAP) " + 1) AS matches", HZ_ARGS);
-	}
-	struct db_stmt *st = db_query(r->db, HZ_COLS HZ_FROM " ORDER BY h.id DESC LIMIT ?23 OFFSET ?24",
-				    "tIIttIIIIIiiiiiitIIIttii", pat, owner, me, status, level, f->area_id,
-				    f->unit_id, f->category_id, from, to, f->overdue, f->repeat, mine,
-				    handle, verify, major, q, equipment, cfrom, cto, factor, todo, limit, offset);
-#undef HZ_ARGS
-	int n = 0;
-	while (st && db_step(st) == 1) {
-		cb(r, st, ctx);
-		n++;
-	}
-	db_done(r->db, st);
-	free(q);
-	return st ? n : -1;
+	struct row_req rr = {r, cb, ctx};
+	return limit ? hazard_list_rows(r->db, &a, INT64_MAX, 0, limit, offset, row_to_req, &rr) : 0;
 }
 
 static void count_only(struct req *r, struct db_stmt *st, void *ctx)
@@ -564,9 +544,22 @@ static int list_page(struct req *r)
 {
 	struct hazard_filter f;
 	hazard_filter_read(r, &f);
+	if (hazard_list_cursor_refused(r, &f))
+		return 0;
 	struct strbuf *o = &r->out, rows = STRBUF_INIT, qs = STRBUF_INIT;
-	int64_t total = 0;
-	int n = hazard_list_query(r, &f, f.per_page, (f.page - 1) * f.per_page, list_row, &rows, &total);
+	struct hazard_list_args a;
+	hazard_list_args_of(r, &f, &a);
+	struct hazard_list_result res;
+	struct row_req rr = {r, list_row, &rows};
+	int rc = hazard_list_page(r->db, &a, f.cursor, f.page, f.per_page, row_to_req, &rr, &res);
+	if (rc < -1) {	/* a cursor altered or of another filter: say so, and offer the first page */
+		sb_release(&rows);
+		resp_error(r, 422, "invalid", T(r, rc == HAZARD_LIST_OTHER_CURSOR ? "hazard.err_cursor_other"
+										: "hazard.err_cursor"), "cursor");
+		return 0;
+	}
+	int n = rc ? -1 : res.n;
+	int64_t total = res.total;
 	page_begin(r, T(r, "nav.hazards"));
 	int mine = f.mine && !strcmp(f.mine, "1");
 	int64_t my_unit = r->who->unit_id;
@@ -617,7 +610,11 @@ static int list_page(struct req *r)
 		    f.overdue ? " checked" : "", T(r, "hazard.overdue"), f.repeat ? " checked" : "",
 		    T(r, "hazard.repeat"), T(r, "hazard.filter"));
 	keep_query(r, &qs, "page");
-	if (total > HAZARD_COUNT_CAP)
+	/* page numbers where the set is small and counted; next/previous by cursor elsewhere */
+	int numbered = !f.cursor && total >= 0 && !res.capped;
+	if (total < 0)
+		html_printf(o, "<p class=\"hz-count\">%s", T(r, "hazard.count_unknown"));
+	else if (res.capped)
 		html_printf(o, "<p class=\"hz-count\">%s: %D+", T(r, "hazard.count"), (int64_t)HAZARD_COUNT_CAP);
 	else
 		html_printf(o, "<p class=\"hz-count\">%s: %D", T(r, "hazard.count"), total);
@@ -627,15 +624,31 @@ static int list_page(struct req *r)
 	html_printf(o, "</p><ul class=\"list hz-list\">%r", html_raw_sb(&rows));
 	if (n <= 0)
 		html_printf(o, "<li class=\"empty\">%s</li>", T(r, "hazard.none"));
-	html_printf(o, "</ul><nav class=\"pager\">");
-	if (f.page > 1)
-		html_printf(o, "<a class=\"button\" href=\"/hazards?%s%spage=%d\">%s</a>", qs.buf, qs.len ? "&" : "",
-			    f.page - 1, T(r, "hazard.prev"));
-	else
-		html_printf(o, "<span></span>");
-	if ((int64_t)f.page * f.per_page < total)
-		html_printf(o, "<a class=\"button\" href=\"/hazards?%s%spage=%d\">%s</a>", qs.buf, qs.len ? "&" : "",
-			    f.page + 1, T(r, "hazard.next"));
+	html_printf(o, "</ul><nav class=\"pager\" aria-label=\"%s\">", T(r, "hazard.pages"));
+	const char *amp = qs.len ? "&" : "";
+	if (numbered) {
+		int64_t pages = total ? (total + f.per_page - 1) / f.per_page : 1;
+		if (f.page > 1)
+			html_printf(o, "<a class=\"button\" rel=\"prev\" href=\"/hazards?%s%spage=%d\">%s</a>", qs.buf, amp,
+				    f.page - 1, T(r, "hazard.prev"));
+		else
+			html_printf(o, "<span></span>");
+		html_printf(o, "<span class=\"hz-pageno\">%s %d / %D</span>", T(r, "hazard.page"), f.page, pages);
+		if ((int64_t)f.page * f.per_page < total)
+			html_printf(o, "<a class=\"button\" rel=\"next\" href=\"/hazards?%s%spage=%d\">%s</a>", qs.buf, amp,
+				    f.page + 1, T(r, "hazard.next"));
+		else
+			html_printf(o, "<span></span>");
+	} else {
+		if (*res.prev)
+			html_printf(o, "<a class=\"button\" rel=\"prev\" href=\"/hazards?%s%scursor=%s\">%s</a>", qs.buf, amp,
+				    res.prev, T(r, "hazard.prev"));
+		else
+			html_printf(o, "<span></span>");
+		if (*res.next)
+			html_printf(o, "<a class=\"button\" rel=\"next\" href=\"/hazards?%s%scursor=%s\">%s</a>", qs.buf, amp,
+				    res.next, T(r, "hazard.next"));
+	}
 	html_printf(o, "</nav></section>");
 	sb_release(&rows);
 	sb_release(&qs);

@@ -255,12 +255,13 @@ static json_t *openapi_components(void)
 	/* the one list envelope (req_page); total_capped where counting stops early */
 	json_t *page = json_pack(
 		"{s:s, s:[s, s, s, s], s:{s:{s:s, s:{s:s}}, s:{s:s, s:i}, s:{s:s, s:i, s:i},"
-		" s:{s:s, s:i}, s:{s:s, s:s}}}",
+		" s:{s:s, s:i, s:b, s:s}, s:{s:s, s:s}}}",
 		"type", "object", "required", "items", "page", "per_page", "total", "properties",
 		"items", "type", "array", "items", "type", "object",
 		"page", "type", "integer", "minimum", 1,
 		"per_page", "type", "integer", "minimum", 1, "maximum", HTTP_PER_PAGE_MAX,
-		"total", "type", "integer", "minimum", 0,
+		"total", "type", "integer", "minimum", 0, "nullable", 1, "description",
+		"the matches; null where a list does not count them (a large unfiltered hazard list)",
 		"total_capped", "type", "boolean", "description",
 		"true when counting stopped at total: there are more");
 	json_t *schemes = json_pack(
