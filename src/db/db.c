@@ -49,11 +49,12 @@ struct db {
 	struct db *next_free;	/* pool list */
 };
 
-static _Atomic uint64_t cache_hits, cache_misses, cache_evictions;
+static _Atomic uint64_t cache_hits, cache_misses, cache_evictions, cache_reprepares;
 
 void db_cache_stats(struct db_cache_stats *out)
 {
 	out->hits = cache_hits;
+	out->reprepares = cache_reprepares;
 	out->misses = cache_misses;
 	out->evictions = cache_evictions;
 }
@@ -198,6 +199,13 @@ struct db *db_open(const char *path, char **err)
 		free(c);
 		return NULL;
 	}
+	/* The query planner's stability guarantee: a plan does not depend on the values bound.
+	 * Without it every statement with "LIKE ?" (the data scope: u.path LIKE '/1/2/%') was
+	 * compiled again on every run, as SQLite marks it expired whenever that parameter is
+	 * bound, in case the pattern allows a prefix range; which it never does here (LIKE is
+	 * case-insensitive and the columns are BINARY, and there is no sqlite_stat4), so the
+	 * plans stay what they were. The hazard page spent 9 % of its time recompiling. */
+	sqlite3_db_config(c->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	sqlite3_busy_timeout(c->h, 10000);
 	sqlite3_extended_result_codes(c->h, 0);
 	struct strbuf sb = STRBUF_INIT;
@@ -454,6 +462,7 @@ void db_done(struct db *c, struct db_stmt *st)
 		return;
 	}
 	if (st->sql) {
+		cache_reprepares += (uint64_t)sqlite3_stmt_status(st->st, SQLITE_STMTSTATUS_REPREPARE, 1);
 		sqlite3_reset(st->st);
 		sqlite3_clear_bindings(st->st);
 		st->in_use = 0;
@@ -797,9 +806,10 @@ void db_pool_close(void)
 	pool_free = NULL;
 	pthread_mutex_unlock(&pool_lock);
 	uint64_t all = cache_hits + cache_misses;
-	log_info("db: statement cache %llu hits, %llu misses, %llu evictions: hit rate %.1f%%",
+	log_info("db: statement cache %llu hits, %llu misses, %llu evictions: hit rate %.1f%%; %llu recompiled",
 		 (unsigned long long)cache_hits, (unsigned long long)cache_misses,
-		 (unsigned long long)cache_evictions, all ? 100.0 * (double)cache_hits / (double)all : 0.0);
+		 (unsigned long long)cache_evictions, all ? 100.0 * (double)cache_hits / (double)all : 0.0,
+		 (unsigned long long)cache_reprepares);
 	free(pool_path);
 	pool_path = NULL;
 }

@@ -74,6 +74,7 @@ int db_col_count(struct db_stmt *st);
  * The server logs them when it stops; bench/sqlloop prints them. */
 struct db_cache_stats {
 	uint64_t hits, misses, evictions;
+	uint64_t reprepares;	/* cached statements SQLite compiled again before a run */
 };
 void db_cache_stats(struct db_cache_stats *out);
 

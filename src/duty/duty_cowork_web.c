@@ -71,9 +71,12 @@ static int hazard_arg(struct req *r, int64_t *id, char **title, int *member)
 }
 
 /* The group and thread of hazard id, as a section (on the hazard's page, and on this
- * module's own page for a member who does not see the hazard otherwise); e: a refused post,
- * drawn again with the message and what was typed. */
-static void cowork_section(struct req *r, int64_t id, const struct form_err *e)
+ * module's own pages for a member who does not see the hazard otherwise); e: a refused post,
+ * drawn again with the message and what was typed. picker: draw the form that adds a member,
+ * whose list holds every active person of the plant (up to 1,000 <option>s, some 40 KB);
+ * else a link to the page that has it. On the hazard's page, which everyone in the scope opens
+ * far more often than a lead adds someone, that list cost two thirds of the page's time. */
+static void cowork_section(struct req *r, int64_t id, const struct form_err *e, int picker)
 {
 	int64_t now = clock_now();
 	int lead = auth_has(r, "duty.cowork"), member = is_member(r, id);
@@ -85,7 +88,10 @@ static void cowork_section(struct req *r, int64_t id, const struct form_err *e)
 		html_printf(&r->out, "<li>%s <span class=\"hint\">%s</span></li>", db_col_text(st, 0), db_col_text(st, 1));
 	db_done(r->db, st);
 	html_printf(&r->out, "</ul>");
-	if (lead) {
+	if (lead && !picker) {
+		html_printf(&r->out, "<p><a class=\"button\" href=\"/duties/hazards/%D/members\">%s</a></p>", id,
+			    T(r, "duty.add_member"));
+	} else if (lead) {
 		html_printf(&r->out, "<form method=\"post\" action=\"/duties/hazards/%D/members\" class=\"stack\">%r<label>%s<select name=\"user_id\">",
 			    id, page_csrf(r), T(r, "duty.add_member"));
 		form_id_options(r, db_query(r->db, "SELECT u.id, u.name, un.name FROM users u JOIN units un ON un.id = u.unit_id"
@@ -135,7 +141,7 @@ static void cowork_section(struct req *r, int64_t id, const struct form_err *e)
 
 static void section_draw(struct req *r, int64_t id, const void *again)
 {
-	cowork_section(r, id, again);
+	cowork_section(r, id, again, 0);
 }
 
 /* drawn on the hazard's page (hazard.h, set by src/modules.c) */
@@ -155,7 +161,7 @@ static void cowork_page_render(struct req *r, int64_t id, const char *title, con
 {
 	page_begin(r, T(r, "duty.cowork"));
 	html_printf(&r->out, "<h1>%s</h1><p>%s</p>", T(r, "duty.cowork"), title);
-	cowork_section(r, id, e);
+	cowork_section(r, id, e, 1);
 	page_end(r);
 }
 
@@ -175,6 +181,19 @@ int duty_cowork_page(struct req *r)
 	return 0;
 }
 
+/* GET /duties/hazards/:id/members (duty.cowork): the group with the form that adds a person,
+ * linked from the hazard's page, which does not carry the plant's list of people itself */
+int duty_cowork_members_page(struct req *r)
+{
+	int64_t id;
+	char *title;
+	int member;
+	if (hazard_arg(r, &id, &title, &member))
+		return 0;
+	cowork_page_render(r, id, title, NULL);
+	return 0;
+}
+
 /* a refused post: the API's error, or the page again with the message and what was typed */
 static int refuse_post(struct req *r, int64_t id, int member, int status, const char *key, const char *field)
 {
@@ -186,7 +205,8 @@ static int refuse_post(struct req *r, int64_t id, int member, int status, const 
 	struct form_err *e = arena_alloc(&r->arena, sizeof *e);
 	e->field = field ? field : "proposal_id";
 	e->msg = T(r, key);
-	if (sees_hazard(r, id))
+	/* a refused member comes back where its list is: the group's page, not the hazard's */
+	if (sees_hazard(r, id) && strcmp(e->field, "user_id"))
 		return hazard_page_again(r, id, status, &duty_hazard_section, e);
 	char *title = NULL;
 	db_get_text(r->db, &title, "SELECT number || ' ' || description FROM hazards WHERE id = ?", "I", id);

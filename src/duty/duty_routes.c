@@ -20,6 +20,7 @@ const struct route duty_routes[] = {
 	{"GET", "/duties/letters/:id", duty_letter_page, "duty.view", 0, "A responsibility letter and the letters handed down from it"},
 	{"POST", "/duties/letters/:id/sign", duty_letter_sign, "duty.view", 0, "Sign a responsibility letter with one's password"},
 	{"GET", "/duties/hazards/:id", duty_cowork_page, "duty.view", 0, "A hazard's co-working group and thread (协同任务组)"},
+	{"GET", "/duties/hazards/:id/members", duty_cowork_members_page, "duty.cowork", 0, "Add a person to a hazard's group: the form with the plant's people"},
 	{"POST", "/duties/hazards/:id/members", duty_cowork_member, "duty.cowork", 0, "Add a person to a hazard's group"},
 	{"POST", "/duties/hazards/:id/posts", duty_cowork_post, "duty.view", 0, "Comment, propose or object on a hazard's thread"},
 	{"GET", "/duties/meetings", duty_meetings_page, "duty.view", 0, "Safety meetings (安委会, 班前会)"},

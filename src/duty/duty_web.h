@@ -32,6 +32,7 @@ int duty_api_letters(struct req *r);
 int duty_api_letter(struct req *r);
 
 int duty_cowork_page(struct req *r);
+int duty_cowork_members_page(struct req *r);
 int duty_cowork_member(struct req *r);
 int duty_cowork_post(struct req *r);
 int duty_api_cowork(struct req *r);

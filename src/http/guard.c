@@ -49,8 +49,8 @@
 
 #define LINGER_MS 2000		/* after an error answer: read and drop what still comes */
 #define REPORT_MS 60000		/* refusals are summed up in the log once a minute */
-#define HEAD_MAX_PIECES 100	/* a browser's head comes in one to a few segments; a 64 KiB
-				 * one in some 45 of 1,460 bytes */
+#define HEAD_MAX_PIECES 100	/* a browser's head comes in one to a few segments; a 12 KiB
+				 * one in some 9 of 1,460 bytes */
 
 struct pend {
 	int fd;

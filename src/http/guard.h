@@ -12,8 +12,10 @@
 struct MHD_Daemon;
 
 /* A request head (request line and header fields) longer than this gets 431. Far above what
- * a browser sends (cookies of a few KiB), below libmicrohttpd's connection memory. */
-#define HEAD_MAX (64u << 10)
+ * a browser sends (cookies of a few KiB; nginx's default is 8 KiB a line), and with room for
+ * MHD's parsed headers and our response headers inside its connection memory (server.c,
+ * 32 KiB: heads of 16 KiB already failed there with a 431 of MHD's own). */
+#define HEAD_MAX (12u << 10)
 
 enum head_result { HEAD_MORE, HEAD_DONE, HEAD_BAD };
 

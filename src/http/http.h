@@ -32,6 +32,9 @@ struct MHD_Connection;
  * of a few dozen characters; 2 KiB leaves room for a long `next` path and refuses the rest
  * with 400 before a handler (or a LIKE over a million rows) sees it. */
 #define HTTP_MAX_QUERY_VALUE 2048u
+/* libmicrohttpd's memory per connection (head, parsed headers, response headers): at most
+ * 32 KiB, the largest pool it takes from malloc rather than a fresh mapping (server.c) */
+#define HTTP_CONNECTION_MEMORY (32u << 10)
 
 struct kv {
 	const char *key;
@@ -101,6 +104,9 @@ struct req {
 	struct strbuf out;
 	struct kv *resp_headers;
 	const char *file_path;		/* serve this file instead of out (not used yet) */
+	const void *out_static;		/* or this body, which outlives the request (an embedded
+					 * file): sent as it is, without a copy (resp_static) */
+	size_t out_static_len;
 
 	/* parsing state, private to server.c */
 	void *pp;
@@ -221,6 +227,9 @@ const char *http_local_path(const char *path, const char *fallback);
 void resp_redirect(struct req *r, const char *location);	/* 303 See Other; local paths only */
 void resp_json(struct req *r, int status, json_t *body);	/* steals body */
 void resp_text(struct req *r, int status, const char *type, const char *body, size_t len);
+/* BODY lives as long as the process (an embedded file): sent without copying it, and not
+ * compressed here (static.c picks a precompressed variant itself) */
+void resp_static(struct req *r, int status, const char *type, const void *body, size_t len);
 /* The one error shape {"error":{"code","message","field"}} for the API, a page otherwise. */
 void resp_error(struct req *r, int status, const char *code, const char *message, const char *field);
 

@@ -227,6 +227,7 @@ void resp_redirect(struct req *r, const char *location)
 	r->status = 303;
 	resp_header(r, "Location", location);
 	sb_reset(&r->out);
+	r->out_static = NULL;
 }
 
 void resp_json(struct req *r, int status, json_t *body)
@@ -235,6 +236,7 @@ void resp_json(struct req *r, int status, json_t *body)
 	r->status = status;
 	r->resp_type = "application/json; charset=utf-8";
 	sb_reset(&r->out);
+	r->out_static = NULL;
 	sb_adds(&r->out, s ? s : "{}");
 	free(s);
 	json_decref(body);
@@ -245,7 +247,17 @@ void resp_text(struct req *r, int status, const char *type, const char *body, si
 	r->status = status;
 	r->resp_type = type;
 	sb_reset(&r->out);
+	r->out_static = NULL;
 	sb_add(&r->out, body, len);
+}
+
+void resp_static(struct req *r, int status, const char *type, const void *body, size_t len)
+{
+	r->status = status;
+	r->resp_type = type;
+	sb_reset(&r->out);
+	r->out_static = body;
+	r->out_static_len = len;
 }
 
 void resp_error(struct req *r, int status, const char *code, const char *message, const char *field)
@@ -259,6 +271,7 @@ void resp_error(struct req *r, int status, const char *code, const char *message
 	r->status = status;
 	r->resp_type = "text/html; charset=utf-8";
 	sb_reset(&r->out);
+	r->out_static = NULL;
 	http_gate.error_page(r, status, message ? message : code, field);
 }
 

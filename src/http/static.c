@@ -149,7 +149,7 @@ int static_serve(struct req *r)
 		r->resp_type = mime(a->name);
 		return 0;
 	}
-	resp_text(r, 200, mime(a->name), (const char *)body->data, body->len);
+	resp_static(r, 200, mime(a->name), body->data, body->len);
 	return 0;
 }
 

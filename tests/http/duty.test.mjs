@@ -228,7 +228,14 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   assert.ok(sec.length < hp.text.length, 'the co-working section is on the hazard page');
   assert.match(sec, /周六停车更换阀门/);
   assert.match(sec, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/posts"`));
-  assert.match(sec, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/members"`));
+  // the form that adds a member, with the plant's people, is a page of its own behind a link
+  assert.doesNotMatch(sec, /name="user_id"/, 'no list of people on the hazard page');
+  assert.match(sec, new RegExp(`<a class="button" href="/duties/hazards/${hz.id}/members">`));
+  const mp = await dweb.get(`/duties/hazards/${hz.id}/members`);
+  assert.equal(mp.status, 200);
+  assert.match(mp.text, new RegExp(`<form method="post" action="/duties/hazards/${hz.id}/members"`));
+  assert.match(mp.text, /<select name="user_id"><option value="\d+">/);
+  assert.match(mp.text, /周六停车更换阀门/, 'with the group and its thread');
   const old = await dweb.get(`/duties/hazards/${hz.id}`);
   assert.equal(old.status, 303);
   assert.equal(old.location, `/hazards/${hz.id}#duty-cowork`);
@@ -243,8 +250,8 @@ test('co-working: a proposal nobody objects to within 24 h is agreed by the job,
   assert.match(bad.text, />先评估再定方案<\/textarea>/);
   const nobody = await dweb.post(`/duties/hazards/${hz.id}/members`, { user_id: '999999' });
   assert.equal(nobody.status, 422);
-  assert.match(nobody.text, /<section class="card hz-detail">/);
   assert.match(nobody.text, /id="err-user_id"/);
+  assert.match(nobody.text, /<select name="user_id">/, 'back on the page with the list of people');
   // a worker outside the group may not object
   assert.equal((await worker.postJson(`/api/v1/duty/hazards/${hz.id}/posts`, { kind: 'objection', body: '不同意', proposal_id: String(pb.id) })).status, 404);
   // 23 hours on: still open; the safety officer objects to the second

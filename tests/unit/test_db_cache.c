@@ -97,3 +97,23 @@ TEST(statement_cache_same_sql_twice_at_once_and_more_open_than_slots)
 		db_done(c, st[i]);
 	db_close(c);
 }
+
+/* A statement with "LIKE ?" (every data-scope check) runs from the cache as it was compiled:
+ * binding its pattern again does not make SQLite compile it again (db.c, QPSG). */
+TEST(statement_cache_does_not_recompile_a_like_with_a_bound_pattern)
+{
+	struct db *c = unit_db();
+	SKIP_ON_PG(c, "the SQLite statement cache");
+	struct db_cache_stats a, b;
+	int wrong = 0;
+	db_cache_stats(&a);
+	for (int i = 0; i < 50; i++) {
+		int64_t n = -1;
+		wrong += db_get_i64(c, &n, "SELECT count(*) FROM (SELECT '/1/2/' || ? AS path) WHERE path LIKE ?", "It",
+				    (int64_t)i, i % 2 ? "/1/2/%" : "/1/3/%") != 1 || n != (i % 2);
+	}
+	db_cache_stats(&b);
+	CHECK_INT(wrong, 0);
+	CHECK_INT((int)(b.reprepares - a.reprepares), 0);
+	db_close(c);
+}
