@@ -144,13 +144,15 @@ static void last_year(int64_t *from, int64_t *to)
 	*from = day_start_utc(day_add_months(first, -11));
 }
 
+/* The counts by type: CASE, not sum(i.kind = ...), since a comparison is an integer only in
+ * SQLite and PostgreSQL has no sum of booleans. */
 static const char *type_name_sql(struct req *r)
 {
 	return strcmp(r->lang, "en")
-		? "SELECT t.name_zh, sum(i.kind = 'accident'), sum(i.kind = 'near_miss') FROM incidents i"
+		? "SELECT t.name_zh, sum(CASE WHEN i.kind = 'accident' THEN 1 ELSE 0 END), sum(CASE WHEN i.kind = 'near_miss' THEN 1 ELSE 0 END) FROM incidents i"
 		  " JOIN units u ON u.id = i.unit_id JOIN accident_types t ON t.code = i.type_code"
 		  " WHERE u.path LIKE ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY t.code, t.name_zh, t.sort ORDER BY t.sort"
-		: "SELECT t.name_en, sum(i.kind = 'accident'), sum(i.kind = 'near_miss') FROM incidents i"
+		: "SELECT t.name_en, sum(CASE WHEN i.kind = 'accident' THEN 1 ELSE 0 END), sum(CASE WHEN i.kind = 'near_miss' THEN 1 ELSE 0 END) FROM incidents i"
 		  " JOIN units u ON u.id = i.unit_id JOIN accident_types t ON t.code = i.type_code"
 		  " WHERE u.path LIKE ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY t.code, t.name_en, t.sort ORDER BY t.sort";
 }

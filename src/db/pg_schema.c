@@ -16,8 +16,9 @@
  *                                module tokenizer fills tokens (db_fts_put in db.c)
  *
  * A statement with no translation at all has a whole file of its own for PostgreSQL, under
- * src/db/migrations/pg/ with the same name, which migrate.c runs instead (today only the FTS5
- * 'rebuild' of 0124). Words inside string literals and comments are left alone.
+ * src/db/migrations/pg/ with the same name, which migrate.c runs instead (the FTS5 'rebuild'
+ * of 0124, 0301's numbering of rows by rowid, and 0820's reference to a table 0850 creates,
+ * which 0851's file adds). Words inside string literals and comments are left alone.
  */
 #include "db/pg.h"
 #include "db/db.h"

@@ -449,7 +449,7 @@ int64_t emerg_tt_insert(struct db *c, int64_t plan, const char *title, int64_t d
 	/* the scenario: the plan's scenario parts, title and description, one after another */
 	int rc = db_exec(c, "INSERT INTO emerg_tabletops (plan_id, unit_id, title, scenario, planned_on, facilitator_id, created_by, created_at)"
 			    " SELECT p.id, p.unit_id, COALESCE(NULLIF(?, ''), p.title),"
-			    " COALESCE((SELECT group_concat(x.title || CASE WHEN x.body = '' THEN '' ELSE '：' || x.body END, '；')"
+			    " COALESCE((SELECT string_agg(x.title || CASE WHEN x.body = '' THEN '' ELSE '：' || x.body END, '；')"
 			    " FROM (SELECT title, body FROM emerg_plan_parts WHERE plan_id = p.id AND kind = 'scenario' ORDER BY seq) x), ''),"
 			    " ?, ?, ?, ? FROM emerg_plans p WHERE p.id = ?",
 			 "tIIIII", title, day, facilitator, facilitator, now, plan);

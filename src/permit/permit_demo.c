@@ -87,8 +87,8 @@ int permit_demo_load(struct db *c)
 			return -1;
 		int64_t id = db_last_id(c);
 		for (int i = 0; i < 3 && d->workers[i]; i++)
-			if (db_exec(c, "INSERT INTO permit_workers (permit_id, user_id, role) VALUES (?, ?, ?)", "IIt", id,
-				    user_id(c, d->workers[i]), i ? "辅助" : "作业人") != DB_OK)
+			if (db_exec(c, "INSERT INTO permit_workers (permit_id, user_id, role, position) VALUES (?, ?, ?, ?)",
+				    "IIti", id, user_id(c, d->workers[i]), i ? "辅助" : "作业人", i) != DB_OK)
 				return -1;
 		if (db_exec(c, "INSERT INTO permit_measures (permit_id, measure_id, confirmed_by)"
 			       " SELECT ?, id, NULLIF(?, 0) FROM permit_measure_std WHERE type = ?", "IIt", id,

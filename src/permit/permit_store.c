@@ -91,7 +91,7 @@ struct permit *permit_load(struct db *c, int64_t id)
 	p->created_at = db_col_i64(st, 33);
 	db_done(c, st);
 
-	st = db_query(c, "SELECT user_id, role FROM permit_workers WHERE permit_id = ? ORDER BY rowid", "I", id);
+	st = db_query(c, "SELECT user_id, role FROM permit_workers WHERE permit_id = ? ORDER BY position", "I", id);
 	while (st && db_step(st) == 1) {
 		p->workers = xrealloc(p->workers, (size_t)(p->nworkers + 1) * sizeof(*p->workers));
 		p->workers[p->nworkers].user_id = db_col_i64(st, 0);
@@ -448,8 +448,8 @@ static int store_lists(struct db *c, const struct permit *p)
 	    db_exec(c, "DELETE FROM permit_links WHERE permit_id = ?", "I", p->id) != DB_OK)
 		return -1;
 	for (int i = 0; i < p->nworkers; i++)
-		if (db_exec(c, "INSERT INTO permit_workers (permit_id, user_id, role) VALUES (?, ?, ?)", "IIt",
-			    p->id, p->workers[i].user_id, p->workers[i].role) != DB_OK)
+		if (db_exec(c, "INSERT INTO permit_workers (permit_id, user_id, role, position) VALUES (?, ?, ?, ?)",
+			    "IIti", p->id, p->workers[i].user_id, p->workers[i].role, i) != DB_OK)
 			return -1;
 	for (int i = 0; i < p->nmeasures; i++) {
 		int64_t by = p->measures[i].confirmed_by;

@@ -131,7 +131,7 @@ json_t *ppe_unequipped_json(struct req *r, int page, int per_page)
 	int64_t own = auth_scope_owner(r), total = 0;
 	db_get_i64(r->db, &total, "SELECT count(DISTINCT u.id)" UNEQUIPPED_FROM, "ItII", since, pat, own, own);
 	json_t *items = json_array();
-	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, n.name, u.hired_on, group_concat(i.name, '、')"
+	struct db_stmt *st = db_query(r->db, "SELECT u.id, u.name, n.name, u.hired_on, string_agg(i.name, '、')"
 		UNEQUIPPED_FROM " GROUP BY u.id, u.name, n.name, u.hired_on ORDER BY u.hired_on DESC, u.id LIMIT ? OFFSET ?",
 		"ItIIii", since, pat, own, own, per_page, (page - 1) * per_page);
 	while (st && db_step(st) == 1)

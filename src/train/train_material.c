@@ -326,7 +326,8 @@ int train_material_get(struct req *r)
 		resp_text(r, 416, "text/plain; charset=utf-8", "", 0);
 		return 0;
 	}
-	st = db_query(r->db, "SELECT substr(b.bytes, ?, ?) FROM train_materials m JOIN blobs b ON b.sha256 = m.sha256"
+	/* PostgreSQL's substr of bytea takes 4-byte integers, and the db layer binds 8-byte ones */
+	st = db_query(r->db, "SELECT substr(b.bytes, CAST(? AS INTEGER), CAST(? AS INTEGER)) FROM train_materials m JOIN blobs b ON b.sha256 = m.sha256"
 			     " WHERE m.id = ?", "III", (int64_t)from + 1, (int64_t)(to - from + 1), id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);

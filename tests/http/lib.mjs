@@ -64,6 +64,12 @@ export function runSql(dir, sql) {
   return r.stdout.trim();
 }
 
+// A blob literal in the dialect of the tests' database, for runSql: SQLite's x'...' is a bit
+// string to PostgreSQL, whose bytea takes '\x...' instead. HEX is hexadecimal digits.
+export function blobLiteral(hex) {
+  return process.env.ANQUAN_TEST_PG === '1' ? `'\\x${hex}'::bytea` : `x'${hex}'`;
+}
+
 // Start a server. Options: demo (load the demo company, default true), env (extra variables),
 // args (extra arguments after `serve`), dir (reuse a data directory), port (a given one: a
 // browser test restarting "the same site" needs the same origin).

@@ -10,7 +10,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort, setClock, tick, BIN } from './lib.mjs';
+import { startServer, freePort, setClock, tick, BIN, dbEnv, runSql } from './lib.mjs';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 let srv, metricsPort;
@@ -140,7 +140,7 @@ test('audit export: signed JSON lines that link up to the signed head, and CSV, 
   await c.apiLogin('zongjian');	// at least one more entry than the demo's
   const dir = mkdtempSync(join(tmpdir(), 'anquan-export-'));
   try {
-    const env = { ...process.env, ANQUAN_DATA: srv.dir };
+    const env = { ...process.env, ANQUAN_DATA: srv.dir, ...dbEnv(srv.dir) };
     const file = join(dir, 'audit.jsonl');
     const r = spawnSync(BIN, ['audit', 'export', file], { env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -207,8 +207,7 @@ test('retention: sign-in attempts and notifications go after their configured da
   assert.match(bad.stderr, /retention\.access_days \(flag\): '90' is not a whole number from 183 to 3650/);
   const T0 = 1893456000;	// 2030-01-01T00:00Z, far from any test date
   const DAY = 86400;
-  const db = join(srv.dir, 'anquan.db');
-  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+  const sql = (q) => runSql(srv.dir, q);
   await setClock(srv, T0);
   await srv.client().apiLogin('zongjian');
   const uid = sql("SELECT id FROM users WHERE username = 'zongjian'");

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, BIN, DEMO_PASSWORD, runSql } from './lib.mjs';
+import { startServer, BIN, DEMO_PASSWORD, runSql, blobLiteral } from './lib.mjs';
 
 const matrix = JSON.parse(readFileSync(new URL('./access-matrix.json', import.meta.url)));
 const routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], { env: { ...process.env, ANQUAN_DATA: '/nonexistent' } }));
@@ -197,11 +197,13 @@ test('every GET route answers its normal call, and says which query parameters i
     incident_mode: sql('SELECT incident_id FROM emerg_drills WHERE incident_id IS NOT NULL LIMIT 1'),
   };
   // a photo on a demo check result, so that /checks/records/:id/photos/:sha has one to serve
-  sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE rowid = (SELECT min(rowid) FROM check_results)`);
-  goodPath.check_record = sql('SELECT record_id FROM check_results WHERE rowid = (SELECT min(rowid) FROM check_results)');
+  // (the first by its key, record and item: both databases have that, only SQLite a rowid)
+  const first = "(record_id, item_id) = (SELECT record_id, item_id FROM check_results ORDER BY record_id, item_id LIMIT 1)";
+  sql(`UPDATE check_results SET photo_sha = '${goodPath.sha}' WHERE ${first}`);
+  goodPath.check_record = sql(`SELECT record_id FROM check_results WHERE ${first}`);
   // a voice note on the hazard of that photo, so that /voice/:sha has one to serve
   goodPath.voice = 'a'.repeat(64);
-  sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('${goodPath.voice}', 'audio/webm', x'1A45DFA3', 0)`);
+  sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('${goodPath.voice}', 'audio/webm', ${blobLiteral('1A45DFA3')}, 0)`);
   sql(`INSERT INTO hazard_voice (hazard_id, sha256) SELECT hazard_id, '${goodPath.voice}' FROM hazard_photos WHERE sha256 = '${goodPath.sha}' LIMIT 1`);
   // and on that check record, for /checks/records/:id/voice/:sha
   sql(`INSERT INTO check_voice (record_id, sha256, user_id, at) SELECT id, '${goodPath.voice}', user_id, 0 FROM check_records WHERE id = ${goodPath.check_record}`);
@@ -210,9 +212,9 @@ test('every GET route answers its normal call, and says which query parameters i
   // a preventive task of the health score, so that /health-tasks/1 has one to show
   sql('INSERT INTO feeds_health_tasks (id, equipment_id, score, opened_at) SELECT 1, min(id), 30, 0 FROM equipment');
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
-  sql("UPDATE certs SET image = x'FFD8FFE000104A464946', image_type = 'image/jpeg' WHERE id = 1");
+  sql(`UPDATE certs SET image = ${blobLiteral('FFD8FFE000104A464946')}, image_type = 'image/jpeg' WHERE id = 1`);
   // a material for training course 1, so that /train/materials/1 has a file to serve
-  sql("INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('params-pdf', 'application/pdf', x'255044462D312E34', 0);"
+  sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('params-pdf', 'application/pdf', ${blobLiteral('255044462D312E34')}, 0);`
     + " INSERT INTO train_materials (id, course_id, sha256, kind, mime, title, size, created_at)"
     + " VALUES (1, 1, 'params-pdf', 'pdf', 'application/pdf', 'p', 8, 0)");
   // the sign-in link of the demo's class running now (its code changes every minute)

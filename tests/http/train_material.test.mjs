@@ -10,9 +10,7 @@
 // heartbeats of the visible page counts; at the course's hours the course is recorded once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startServer, setClock, serverNow, tick } from './lib.mjs';
+import { startServer, setClock, serverNow, tick, runSql, blobLiteral } from './lib.mjs';
 import { makeXlsx } from './xlsx.mjs';
 
 let srv, hr, worker, course;
@@ -32,7 +30,7 @@ const form = (kind, bytes, type, name, title) => {
 };
 const upload = (c, ...a) => c.request('POST', `/api/v1/train/courses/${course}/materials`, { multipart: form(...a) });
 // the database beside the server (WAL): wait for its writer rather than fail
-const db = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(srv.dir, 'anquan.db'), sql]).toString().trim();
+const db = (sql) => runSql(srv.dir, sql);
 const list = async () => (await worker.get(`/api/v1/train/courses/${course}/materials`)).json;
 
 before(async () => {
@@ -119,7 +117,7 @@ test('the hazard job, sweeping unreferenced blobs, keeps training materials', as
   const items = (await list()).items;
   assert.equal(items.length, 2);
   // an abandoned upload beside them: the sweep must still run (and remove it)
-  db("INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('orphan', 'image/jpeg', x'ffd8ff', 0)");
+  db(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('orphan', 'image/jpeg', ${blobLiteral('ffd8ff')}, 0)`);
   await setClock(srv, (await serverNow(srv)) + 3 * 86400);
   await tick(srv);
   assert.equal(db("SELECT count(*) FROM blobs WHERE sha256 = 'orphan'"), '0', 'the sweep ran');
