@@ -189,7 +189,7 @@ int blob_put(struct db *c, const char *sha, const void *bytes, size_t n, const s
 	return db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, taken_at, thumb_sha256, created_at)"
 			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE"
 			  " SET thumb_sha256 = excluded.thumb_sha256 WHERE blobs.thumb_sha256 IS NULL",
-		       "tbiiItI", sha, m->mime, in_file ? (const void *)"" : bytes, in_file ? (size_t)0 : n,
+		       "ttbiiItI", sha, m->mime, in_file ? (const void *)"" : bytes, in_file ? (size_t)0 : n,
 		       m->width, m->height, m->taken_at, m->thumb_sha, m->created_at);
 }
 

@@ -133,7 +133,9 @@ static int watch_one(struct db *c, const struct watch *w, int64_t now, int perce
  * job's write transaction. The number deleted, or -1. */
 static int blobs_sweep(struct db *c, int64_t before)
 {
-	struct db_stmt *st = db_query(c, "SELECT sha256 FROM blobs WHERE created_at < ? AND sha256 NOT IN (SELECT sha256 FROM hazard_photos)"
+	struct db_stmt *st = db_query(c, "SELECT sha256 FROM blobs WHERE created_at < ?1 AND sha256 NOT IN (SELECT sha256 FROM hazard_photos)"
+		      /* the same bytes uploaded again within the day may still be attached by hash */
+		      " AND sha256 NOT IN (SELECT sha256 FROM photo_uploads WHERE uploaded_at >= ?1)"
 		      " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN hazard_photos p ON p.sha256 = b.sha256"
 		      " WHERE b.thumb_sha256 IS NOT NULL)"
 		      /* a watermarked photo's original is kept as long as the photo */
@@ -169,8 +171,11 @@ static int blobs_sweep(struct db *c, int64_t before)
 		snprintf(shas[n++], 65, "%s", db_col_text(st, 0));
 	}
 	db_done(c, st);
+	/* its upload records go first: they reference the row (0110_photo_uploads.sql), and a
+	 * foreign key failing here rolled back the whole job, reminders included */
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (blob_delete(c, shas[i]) != DB_OK)
+		if (db_exec(c, "DELETE FROM photo_uploads WHERE sha256 = ?", "t", shas[i]) != DB_OK ||
+		    blob_delete(c, shas[i]) != DB_OK)
 			rc = -1;
 	free(shas);
 	return rc < 0 ? -1 : (int)n;
