@@ -240,8 +240,9 @@ int blob_get_range(struct db *c, const char *sha, size_t from, size_t n, struct 
 	memset(out, 0, sizeof(*out));
 	if (!blob_sha_valid(sha))
 		return 0;
-	struct db_stmt *st = db_query(c, "SELECT mime, length(bytes), substr(bytes, ?, ?) FROM blobs WHERE sha256 = ?",
-				      "IIt", (int64_t)from + 1, (int64_t)n, sha);
+	/* PostgreSQL's substr of bytea takes 4-byte integers, and the db layer binds 8-byte ones */
+	struct db_stmt *st = db_query(c, "SELECT mime, length(bytes), substr(bytes, CAST(? AS INTEGER), CAST(? AS INTEGER))"
+				      " FROM blobs WHERE sha256 = ?", "IIt", (int64_t)from + 1, (int64_t)n, sha);
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st), in_file = 0;
