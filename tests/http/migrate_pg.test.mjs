@@ -59,7 +59,10 @@ test('migrate-to-pg copies the demo database: counts equal, audit verifies, blob
     for (const t of ['hazards', 'audit_log', 'users', 'blobs', 'hazards_fts', 'schema_migrations']) assert.ok(copied.includes(t), t);
     const count = (q, t) => q(`SELECT count(*) FROM ${t}`);
     for (const t of copied) {
-      assert.equal(count((s) => psql(url, s), t), count((s) => sqlite(db, s), t), `rows of ${t}`);
+      // a search table's rows, counted without its tokenizer (the sqlite3 shell has none):
+      // FTS5 keeps one docsize row per document
+      const src = tables.includes(`${t}_docsize`) ? `${t}_docsize` : t;
+      assert.equal(count((s) => psql(url, s), t), count((s) => sqlite(db, s), src), `rows of ${t}`);
     }
     assert.ok(Number(count((s) => psql(url, s), 'hazards')) > 0);
 
