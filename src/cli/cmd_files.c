@@ -24,7 +24,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: anquan --files.dir=DIR files export\n\n"
+	fprintf(f, "usage: anquan files export   (with files.dir set, e.g. --files.dir=DIR)\n\n"
 		   "Move the bytes of every photo, voice note, signature, PDF and training material still\n"
 		   "inside the database to the file store DIR (files.dir, also set in the configuration\n"
 		   "file or as ANQUAN_FILES_DIR), named by their SHA-256 as DIR/ab/cd/<sha256>. Each copy\n"
@@ -118,7 +118,7 @@ static int files_export(void)
 		for (int i = 0; i < n && !bad; i++)
 			if (ok[i] == 1)
 				bad = db_exec(c, "UPDATE blobs SET bytes = ? WHERE sha256 = ? AND length(bytes) > 0", "bt",
-					      (const void *)"", (size_t)0, shas[i]) != DB_OK;
+					      (const void *)"", (size_t)0, (const char *)shas[i]) != DB_OK;
 		if (bad || db_commit(c) != DB_OK) {
 			db_rollback(c);
 			rc = 1;

@@ -1,6 +1,6 @@
 /*
- * cmd_migrate_pg.c — `anquan migrate-to-pg SQLITE_FILE POSTGRES_URL`: a plant grows into a
- * group's PostgreSQL (db/pg_copy.h does the copy; this file reads the arguments and reports).
+ * cmd_migrate_pg.c — `anquan migrate-to-pg FILE POSTGRES_URL`: a plant (its database FILE)
+ * grows into a group's PostgreSQL (db/pg_copy.h does the copy; this file reads the arguments and reports).
  */
 #include "cli/cli.h"
 #include "base/config.h"
@@ -12,8 +12,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: anquan [--files.dir=DIR] migrate-to-pg SQLITE_FILE POSTGRES_URL\n\n"
-		   "Copy a plant's SQLite database (the server may keep running: the copy is one snapshot)\n"
+	fprintf(f, "usage: anquan migrate-to-pg FILE POSTGRES_URL   (files.dir, e.g. --files.dir=DIR: the file store)\n\n"
+		   "Copy a plant's SQLite database FILE (the server may keep running: the copy is one snapshot)\n"
 		   "into a new, empty PostgreSQL database: the schema by this anquan's migrations, then\n"
 		   "every table's rows in one transaction, ids and the audit log's chain as they are, each\n"
 		   "table's row count checked before the commit. A target that has any table is refused.\n"

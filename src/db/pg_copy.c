@@ -12,7 +12,7 @@
  * PostgreSQL (`json_populate_recordset(NULL::table, …)`), which converts each value to its
  * column's type: one round trip per few hundred rows and no SQL built from values. Names of
  * tables and columns come from the source's catalogue and are checked to be plain lower-case
- * identifiers before they are written into SQL. Integers travel as JSON integers, reals with
+ * identifiers (ident_ok) before they are written into SQL, quoted. Integers travel as JSON integers, reals with
  * 17 significant digits (jansson's default), blobs as bytea hex text.
  *
  * One transaction for the whole copy: a failure leaves the target with its schema and no
@@ -179,6 +179,14 @@ static struct table *list_tables(struct db *src, struct db *dst, int *count, cha
 	return t;
 }
 
+/* a checked name (ident_ok), quoted all the same: a column may be named by a keyword */
+static void add_name(struct strbuf *sb, const char *name)
+{
+	sb_addc(sb, '"');
+	sb_adds(sb, name);
+	sb_addc(sb, '"');
+}
+
 /* bytea's hex input form */
 static json_t *hex_value(const unsigned char *b, size_t n)
 {
@@ -215,7 +223,12 @@ static int flush(struct copy *k, const struct table *t, json_t *batch)
 		return -1;
 	}
 	struct strbuf sql = STRBUF_INIT;
-	sb_addf(&sql, "INSERT INTO %s SELECT * FROM json_populate_recordset(NULL::%s, CAST(? AS json))", t->name, t->name);
+	/* the table's name is checked (ident_ok); the rows are the one bound parameter */
+	sb_adds(&sql, "INSERT INTO ");
+	add_name(&sql, t->name);
+	sb_adds(&sql, " SELECT * FROM json_populate_recordset(NULL::");
+	add_name(&sql, t->name);
+	sb_adds(&sql, ", CAST(? AS json))");
 	int rc = db_exec(k->dst, sql.buf, "t", text);
 	sb_release(&sql);
 	free(text);
@@ -263,14 +276,21 @@ static int copy_table(struct copy *k, struct table *t)
 	/* a search table's rows are its rowid and texts; another's each value with its type */
 	if (t->tokenizer) {
 		sb_adds(&sql, "SELECT rowid");
-		for (int i = 0; i < t->ncols; i++)
-			sb_addf(&sql, ", \"%s\"", t->cols[i]);
+		for (int i = 0; i < t->ncols; i++) {
+			sb_adds(&sql, ", ");
+			add_name(&sql, t->cols[i]);
+		}
 	} else {
 		sb_adds(&sql, "SELECT ");
-		for (int i = 0; i < t->ncols; i++)
-			sb_addf(&sql, "%stypeof(\"%s\"), \"%s\"", i ? ", " : "", t->cols[i], t->cols[i]);
+		for (int i = 0; i < t->ncols; i++) {
+			sb_adds(&sql, i ? ", typeof(" : "typeof(");
+			add_name(&sql, t->cols[i]);
+			sb_adds(&sql, "), ");
+			add_name(&sql, t->cols[i]);
+		}
 	}
-	sb_addf(&sql, " FROM \"%s\"", t->name);
+	sb_adds(&sql, " FROM ");
+	add_name(&sql, t->name);
 	int blobs = k->files_dir && !strcmp(t->name, "blobs"), sha_col = -1, bytes_col = -1;
 	for (int i = 0; blobs && i < t->ncols; i++) {
 		if (!strcmp(t->cols[i], "sha256"))
@@ -365,7 +385,8 @@ static int counts_match(struct copy *k, const struct table *t, int n)
 	for (int i = 0; i < n; i++) {
 		struct strbuf sql = STRBUF_INIT;
 		int64_t a = -1, b = -2;
-		sb_addf(&sql, "SELECT count(*) FROM \"%s\"", t[i].name);
+		sb_adds(&sql, "SELECT count(*) FROM ");
+		add_name(&sql, t[i].name);
 		db_get_i64(k->src, &a, sql.buf, NULL);
 		db_get_i64(k->dst, &b, sql.buf, NULL);
 		sb_release(&sql);
