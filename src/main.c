@@ -26,6 +26,8 @@ static const struct {
 	{"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
 	{"config", cmd_config, "print the effective configuration and where each value came from"},
 	{"import", cmd_import, "import a certificate ledger (import certs FILE [--commit])"},
+	{"files", cmd_files, "move photos and files out of the database into files.dir (files export)"},
+	{"migrate-to-pg", cmd_migrate_pg, "copy an SQLite database into an empty PostgreSQL one"},
 	{"sensors", cmd_sensors, "feed synthetic sensor readings for the demo (sensors simulate)"},
 	{"routes", cmd_routes, "list every route with its permission (for tests and docs)"},
 };

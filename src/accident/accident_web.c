@@ -15,6 +15,7 @@
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/day.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
 #include "web/entity.h"
@@ -759,15 +760,18 @@ int accident_photo_get(struct req *r)
 	if (!id)
 		return 0;
 	struct db_stmt *st = db_query(r->db, req_query_flag(r, "thumb", 0)
-		? "SELECT t.bytes FROM incidents i JOIN blobs b ON b.sha256 = i.photo_sha JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE i.id = ?"
-		: "SELECT b.bytes FROM incidents i JOIN blobs b ON b.sha256 = i.photo_sha WHERE i.id = ?", "I", id);
-	if (st && db_step(st) == 1) {
-		resp_text(r, 200, "image/jpeg", db_col_blob(st, 0), db_col_bytes(st, 0));
+		? "SELECT b.thumb_sha256 FROM incidents i JOIN blobs b ON b.sha256 = i.photo_sha WHERE i.id = ? AND b.thumb_sha256 IS NOT NULL"
+		: "SELECT photo_sha FROM incidents WHERE id = ? AND photo_sha IS NOT NULL", "I", id);
+	struct blob b = {0};
+	int got = st && db_step(st) == 1 ? blob_get(r->db, db_col_text(st, 0), &b) : 0;
+	db_done(r->db, st);
+	if (got == 1) {
+		resp_text(r, 200, "image/jpeg", (const char *)b.bytes, b.len);
 		resp_header(r, "Content-Disposition", "inline");
 		resp_header(r, "Cache-Control", "private, max-age=3600");
 	} else {
 		entity_not_found(r);
 	}
-	db_done(r->db, st);
+	blob_free(&b);
 	return 0;
 }

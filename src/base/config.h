@@ -28,6 +28,9 @@ struct config {
 	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
 	const char *db_url;		/* db.url: postgresql://… selects PostgreSQL; "" is SQLite */
+	const char *files_dir;		/* files.dir: "" keeps photos and files inside the database;
+					 * a directory (shared by every app server) keeps their bytes
+					 * there, named by SHA-256 (db/blobstore.h) */
 	const char *metrics_listen;	/* metrics.listen: "" or HOST:PORT for /metrics alone */
 	const char *metrics_token;	/* metrics.token: "" or the bearer token for /metrics */
 	int retention_access_days;	/* retention.access_days, 183: sign-in attempts kept */

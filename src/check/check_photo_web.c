@@ -8,6 +8,7 @@
  */
 #include "check/check.h"
 #include "check/check_web.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "web/entity.h"
 
@@ -25,16 +26,19 @@ int check_record_photo_get(struct req *r)
 		return 0;
 	}
 	struct db_stmt *st = db_query(r->db, req_query_flag(r, "thumb", 0)
-						 ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
-						 : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha);
-	if (st && db_step(st) == 1) {
-		resp_text(r, 200, "image/jpeg", db_col_blob(st, 0), db_col_bytes(st, 0));
+						 ? "SELECT thumb_sha256 FROM blobs WHERE sha256 = ? AND thumb_sha256 IS NOT NULL"
+						 : "SELECT sha256 FROM blobs WHERE sha256 = ?", "t", sha);
+	struct blob b = {0};
+	int got = st && db_step(st) == 1 ? blob_get(r->db, db_col_text(st, 0), &b) : 0;
+	db_done(r->db, st);
+	if (got == 1) {
+		resp_text(r, 200, "image/jpeg", (const char *)b.bytes, b.len);
 		resp_header(r, "Content-Disposition", "inline");
 		/* content-addressed: the bytes behind a URL never change */
 		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 	} else {
 		entity_not_found(r);
 	}
-	db_done(r->db, st);
+	blob_free(&b);
 	return 0;
 }

@@ -7,6 +7,7 @@
  */
 #include "check/check.h"
 #include "check/check_web.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "web/entity.h"
 
@@ -23,17 +24,16 @@ int check_record_voice_get(struct req *r)
 		entity_not_found(r);
 		return 0;
 	}
-	struct db_stmt *st = db_query(r->db, "SELECT mime, bytes FROM blobs WHERE sha256 = ?", "t", sha);
-	if (st && db_step(st) == 1) {
-		const char *mime = db_col_text(st, 0);
-		int ogg = !strcmp(mime, "audio/ogg"), mp4 = !strcmp(mime, "audio/mp4");
-		resp_text(r, 200, ogg || mp4 ? mime : "audio/webm", db_col_blob(st, 1), db_col_bytes(st, 1));
+	struct blob b = {0};
+	if (blob_get(r->db, sha, &b) == 1) {
+		int ogg = !strcmp(b.mime, "audio/ogg"), mp4 = !strcmp(b.mime, "audio/mp4");
+		resp_text(r, 200, ogg ? "audio/ogg" : mp4 ? "audio/mp4" : "audio/webm", (const char *)b.bytes, b.len);
 		resp_header(r, "Content-Disposition", arena_printf(&r->arena, "inline; filename=\"voice-%.12s.%s\"", sha,
 								   ogg ? "ogg" : mp4 ? "m4a" : "webm"));
 		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 	} else {
 		entity_not_found(r);
 	}
-	db_done(r->db, st);
+	blob_free(&b);
 	return 0;
 }

@@ -19,6 +19,8 @@ int cmd_config(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_sensors(int argc, char **argv);
+int cmd_files(int argc, char **argv);
+int cmd_migrate_pg(int argc, char **argv);
 
 /* Open (creating the data directory if needed) and migrate the database, and load the audit
  * key (created at the first start) and anchor. NULL on error, logged. */

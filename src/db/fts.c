@@ -59,6 +59,26 @@ static void vec_emit(void *ctx, const char *tok, int n, int start, int end)
 	v->pos++;
 }
 
+/* The tsvector literal of a row's texts: each column's tokens at their positions, a gap
+ * between columns so that no phrase spans two, as in FTS5. */
+static void fts_vector(struct strbuf *vec, const char *tokenizer, const char *const *texts, int n)
+{
+	const struct db_tokenizer *tk = find_tokenizer(tokenizer);
+	struct vec v = {vec, 1};
+	for (int i = 0; tk && i < n; i++) {
+		const char *s = texts[i] ? texts[i] : "";
+		tk->tokenize(s, (int)strlen(s), &v, vec_emit);
+		v.pos++;
+	}
+}
+
+char *db_fts_tsvector(const char *tokenizer, const char *const *texts, int n)
+{
+	struct strbuf vec = STRBUF_INIT;
+	fts_vector(&vec, tokenizer, texts, n);
+	return sb_detach(&vec, NULL);
+}
+
 /* The SQL names only identifiers of the module's static struct db_fts (a table and its
  * columns, fixed at compile time), never a value: every value is bound. */
 int db_fts_put(struct db *c, const struct db_fts *t, int64_t rowid, const char *const *texts)
@@ -81,12 +101,7 @@ int db_fts_put(struct db *c, const struct db_fts *t, int64_t rowid, const char *
 	for (int i = 0; i < n; i++)
 		a[i] = texts[i] ? texts[i] : "";
 	if (pg) {
-		const struct db_tokenizer *tk = find_tokenizer(t->tokenizer);
-		struct vec v = {&vec, 1};
-		for (int i = 0; tk && i < n; i++) {
-			tk->tokenize(a[i], (int)strlen(a[i]), &v, vec_emit);
-			v.pos++;	/* a gap: no phrase spans two columns, as in FTS5 */
-		}
+		fts_vector(&vec, t->tokenizer, a, n);
 		sb_adds(&sql, ", ?::tsvector");
 		a[n] = vec.buf;
 	}

@@ -38,7 +38,7 @@ static char *pg_text(const struct embedded_file *f)
 
 /* An identity column numbers the rows inserted without an id, but not past the ids a
  * migration inserted itself (SQLite's rowid does): move each sequence to the column's max. */
-static int pg_sync_identities(struct db *c)
+int db_pg_sync_identities(struct db *c)
 {
 	/* the statements are written by PostgreSQL itself (format's %I quotes a name) */
 	char *script = NULL;
@@ -118,7 +118,7 @@ int db_migrate(struct db *c, int verbose)
 			return DB_ERROR;
 		char *pg = db_pg(c) ? pg_text(list[i]) : NULL;
 		int ok = db_exec_script(c, pg ? pg : (const char *)list[i]->data) == DB_OK &&
-			 (!pg || pg_sync_identities(c) == DB_OK);
+			 (!pg || db_pg_sync_identities(c) == DB_OK);
 		free(pg);
 		if (!ok ||
 		    db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

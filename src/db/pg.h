@@ -56,6 +56,12 @@ char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t
 
 /* A migration's text in PostgreSQL's dialect (migrate.c): see the comment in pg.c. malloc'd. */
 char *pg_dialect(const char *sql);
+struct db;
+/* The tsvector literal a search table's row gets on PostgreSQL (fts.c), for texts in its
+ * columns' order; for copying rows in bulk (pg_copy.c). malloc'd. */
+char *db_fts_tsvector(const char *tokenizer, const char *const *texts, int n);
+/* Move each identity column's sequence past the column's largest value (migrate.c). */
+int db_pg_sync_identities(struct db *c);
 /* The PostgreSQL connection under a struct db, NULL for SQLite (db.c). */
 struct db;
 struct pg_conn *db_pg(struct db *c);

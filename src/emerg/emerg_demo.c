@@ -14,6 +14,7 @@
 #include "base/day.h"
 #include "base/strbuf.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "web/pdfdoc.h"
 
@@ -128,8 +129,8 @@ static int demo_pdf(struct db *c, int64_t plan_id, const char *title, int with_p
 	char sha[65], name[48];
 	text_sha256_hex(pdf.buf, pdf.len, sha);
 	snprintf(name, sizeof name, "plan-%lld-v1.pdf", (long long)plan_id);
-	int rc = db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, 'application/pdf', ?, ?)"
-			    " ON CONFLICT (sha256) DO NOTHING", "tbI", sha, pdf.buf, pdf.len, now);
+	const struct blob_meta m = {.mime = "application/pdf", .created_at = now};
+	int rc = blob_put(c, sha, pdf.buf, pdf.len, &m);
 	if (rc == DB_OK)
 		rc = db_exec(c, "UPDATE emerg_plan_versions SET pdf_sha = ?, filename = ? WHERE plan_id = ? AND version = 1", "ttI",
 			     sha, name, plan_id);

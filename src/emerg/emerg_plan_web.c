@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/day.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "org/org.h"
 #include "web/entity.h"
@@ -388,8 +389,8 @@ int emerg_plan_pdf_post(struct req *r)
 		return 0;
 	}
 	int64_t now = clock_now();
-	int rc = db_exec(r->db, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, 'application/pdf', ?, ?)"
-				" ON CONFLICT (sha256) DO NOTHING", "tbI", sha, u->data.buf, u->data.len, now);
+	const struct blob_meta m = {.mime = "application/pdf", .created_at = now};
+	int rc = blob_put(r->db, sha, u->data.buf, u->data.len, &m);
 	if (rc == DB_OK)
 		rc = db_exec(r->db, "INSERT INTO emerg_plan_versions (plan_id, version, pdf_sha, filename, approved_on, created_by, created_at)"
 				    " VALUES (?, ?, ?, ?, ?, ?, ?)", "IittIII", p->id, p->version + 1, sha, name, day,
@@ -417,17 +418,21 @@ int emerg_plan_pdf_get(struct req *r)
 	int64_t v = p->version;
 	if (req_query_int(r, "v", 1, 100000, &v) < 0)
 		return 0;
-	struct db_stmt *st = db_query(r->db, "SELECT b.bytes, pv.filename FROM emerg_plan_versions pv JOIN blobs b ON b.sha256 = pv.pdf_sha"
-				    " WHERE pv.plan_id = ? AND pv.version = ?", "II", p->id, v);
-	if (!st || db_step(st) != 1) {
-		db_done(r->db, st);
+	struct db_stmt *st = db_query(r->db, "SELECT pv.pdf_sha, pv.filename FROM emerg_plan_versions pv"
+				    " WHERE pv.plan_id = ? AND pv.version = ? AND pv.pdf_sha IS NOT NULL", "II", p->id, v);
+	struct blob b = {0};
+	const char *filename = NULL;
+	if (st && db_step(st) == 1 && blob_get(r->db, db_col_text(st, 0), &b) == 1)
+		filename = arena_strdup(&r->arena, db_col_text(st, 1));
+	db_done(r->db, st);
+	if (!filename) {
 		entity_not_found(r);
 		return 0;
 	}
-	resp_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", db_col_text(st, 1)));
+	resp_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", filename));
 	resp_header(r, "Content-Security-Policy", "sandbox");
-	resp_text(r, 200, "application/pdf", db_col_blob(st, 0), db_col_bytes(st, 0));
-	db_done(r->db, st);
+	resp_text(r, 200, "application/pdf", (const char *)b.bytes, b.len);
+	blob_free(&b);
 	return 0;
 }
 

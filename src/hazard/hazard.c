@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "notify/notify.h"
 #include "web/i18n.h"
@@ -217,9 +218,9 @@ static int blob_put_original(struct db *c, const struct hazard_image *img, const
 	if (!img->orig)
 		return DB_OK;
 	const char *osha = img->orig_sha;
-	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, created_at) VALUES"
-		       " (?, 'image/jpeg', ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-		    "tbiiI", osha, (const void *)img->orig, img->orig_len, img->width, img->height, now) != DB_OK)
+	const struct blob_meta om = {.mime = "image/jpeg", .width = img->width, .height = img->height,
+				     .created_at = now};
+	if (blob_put(c, osha, img->orig, img->orig_len, &om) != DB_OK)
 		return DB_ERROR;
 	return db_exec(c, "INSERT INTO photo_originals (sha256, original_sha256) VALUES (?, ?)"
 			  " ON CONFLICT (sha256) DO NOTHING", "tt", sha, osha);
@@ -286,23 +287,22 @@ void hazard_mark_release(struct hazard_mark *m)
 }
 
 /* Insert a processed image and its thumbnail (dedup by content). Inside a transaction. */
-static int blob_put(struct db *c, const struct hazard_image *img, char sha[65])
+static int image_put(struct db *c, const struct hazard_image *img, char sha[65])
 {
 	/* hashed with the image (hazard_image_hash), outside the transaction */
 	const char *tsha = img->thumb_sha;
 	memcpy(sha, img->sha, 65);
 	int64_t now = clock_now();
-	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, created_at) VALUES"
-		       " (?, 'image/jpeg', ?, 0, 0, ?) ON CONFLICT (sha256) DO NOTHING",
-		    "tbI", tsha, (const void *)img->thumb, img->thumb_len, now) != DB_OK)
+	const struct blob_meta tm = {.mime = "image/jpeg", .created_at = now};
+	if (blob_put(c, tsha, img->thumb, img->thumb_len, &tm) != DB_OK)
 		return DB_ERROR;
 	/* the same bytes may already be stored as a watermarked photo's original (no thumbnail):
-	 * someone who uploads them has the picture anyway, so it becomes an ordinary photo */
-	return db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, taken_at, thumb_sha256,"
-			  " created_at) VALUES (?, 'image/jpeg', ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE"
-			  " SET thumb_sha256 = excluded.thumb_sha256 WHERE blobs.thumb_sha256 IS NULL",
-		       "tbiiItI", sha, (const void *)img->jpeg, img->jpeg_len, img->width, img->height,
-		       img->taken_at, tsha, now) != DB_OK ? DB_ERROR : blob_put_original(c, img, sha, now);
+	 * someone who uploads them has the picture anyway, so it becomes an ordinary photo
+	 * (blob_put gives a row without a thumbnail this one) */
+	const struct blob_meta pm = {.mime = "image/jpeg", .width = img->width, .height = img->height,
+				     .taken_at = img->taken_at, .thumb_sha = tsha, .created_at = now};
+	return blob_put(c, sha, img->jpeg, img->jpeg_len, &pm) != DB_OK ? DB_ERROR
+									: blob_put_original(c, img, sha, now);
 }
 
 int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
@@ -311,7 +311,7 @@ int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, cons
 	struct hazard_image img;
 	if (hazard_image_process_marked(data, len, mark, &img, msg_key))
 		return -1;
-	int rc = blob_put(c, &img, sha_out);
+	int rc = image_put(c, &img, sha_out);
 	hazard_image_free(&img);
 	if (rc != DB_OK)
 		*msg_key = "hazard.photo_failed";
@@ -320,7 +320,7 @@ int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, cons
 
 int hazard_store_image(struct db *c, const struct hazard_image *img, char sha_out[65])
 {
-	return blob_put(c, img, sha_out) == DB_OK ? 0 : -1;
+	return image_put(c, img, sha_out) == DB_OK ? 0 : -1;
 }
 
 int hazard_photo_uploaded(struct db *c, const char *sha, int64_t user_id)
@@ -367,21 +367,25 @@ static int prepare_uploaded(struct db *c, const char *sha, const struct hazard_m
 	db_get_i64(c, &marked, "SELECT count(*) FROM photo_originals WHERE sha256 = ?", "t", sha);
 	if (marked || !mark)
 		return 0;
-	struct db_stmt *st = db_query(c, "SELECT bytes FROM blobs WHERE sha256 = ? AND thumb_sha256 IS NOT NULL", "t", sha);
-	int rc = 0;
-	if (st && db_step(st) == 1) {
-		const unsigned char *b = db_col_blob(st, 0);
-		size_t len = db_col_bytes(st, 0);
-		rc = b && !hazard_image_process_marked(b, len, mark, img, msg_key) ? 1 : -1;
-		if (rc == 1) {
-			free(img->orig);
-			img->orig = xmalloc(len);
-			memcpy(img->orig, b, len);
-			img->orig_len = len;
-			hazard_image_hash(img);
-		}
+	int64_t uploaded = 0;
+	db_get_i64(c, &uploaded, "SELECT count(*) FROM blobs WHERE sha256 = ? AND thumb_sha256 IS NOT NULL", "t", sha);
+	struct blob b;
+	int got = uploaded ? blob_get(c, sha, &b) : 0;
+	if (got == 0)
+		return 0;	/* hazard_photos_link answers for an unknown hash */
+	if (got < 0) {		/* its file is missing or was changed on disk (logged) */
+		*msg_key = "hazard.photo_failed";
+		return -1;
 	}
-	db_done(c, st);
+	int rc = !hazard_image_process_marked(b.bytes, b.len, mark, img, msg_key) ? 1 : -1;
+	if (rc == 1) {
+		free(img->orig);
+		img->orig = b.bytes;	/* handed over */
+		img->orig_len = b.len;
+		b.bytes = NULL;
+		hazard_image_hash(img);
+	}
+	blob_free(&b);
 	return rc;
 }
 
@@ -425,11 +429,11 @@ int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const 
 			}
 			snprintf(sha, sizeof(sha), "%s", p[i].sha);
 			/* marked now (prepare_uploaded): the marked copy is attached, the upload is its original */
-			if (imgs[i].jpeg && blob_put(c, &imgs[i], sha) != DB_OK) {
+			if (imgs[i].jpeg && image_put(c, &imgs[i], sha) != DB_OK) {
 				*msg_key = "hazard.photo_failed";
 				return -1;
 			}
-		} else if (blob_put(c, &imgs[i], sha) != DB_OK) {
+		} else if (image_put(c, &imgs[i], sha) != DB_OK) {
 			*msg_key = "hazard.photo_failed";
 			return -1;
 		}

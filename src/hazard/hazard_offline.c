@@ -13,6 +13,7 @@
  */
 #include "hazard/hazard.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 
 #include <string.h>
@@ -105,8 +106,8 @@ int hazard_voice_check(struct db *c, const unsigned char *d, size_t n, const cha
 int hazard_voice_blob(struct db *c, const unsigned char *d, size_t n, int64_t now, char sha[65])
 {
 	text_sha256_hex(d, n, sha);
-	return db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, ?, ?, ?)"
-			  " ON CONFLICT (sha256) DO NOTHING", "ttbI", sha, hazard_voice_type(d, n), (const void *)d, n, now);
+	const struct blob_meta m = {.mime = hazard_voice_type(d, n), .created_at = now};
+	return blob_put(c, sha, d, n, &m);
 }
 
 int64_t hazard_voice_seconds(struct db *c, const char *s)

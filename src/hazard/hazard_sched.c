@@ -18,6 +18,7 @@
  */
 #include "hazard/hazard.h"
 #include "base/strbuf.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "notify/notify.h"
 #include "web/i18n.h"
@@ -127,6 +128,59 @@ static int watch_one(struct db *c, const struct watch *w, int64_t now, int perce
 	return acted;
 }
 
+/* Blobs nothing refers to, created before `before`: deleted one by one through the blob store
+ * (blobstore.h), so that a blob kept in files.dir loses its file with its row. Inside the
+ * job's write transaction. The number deleted, or -1. */
+static int blobs_sweep(struct db *c, int64_t before)
+{
+	struct db_stmt *st = db_query(c, "SELECT sha256 FROM blobs WHERE created_at < ?1 AND sha256 NOT IN (SELECT sha256 FROM hazard_photos)"
+		      /* the same bytes uploaded again within the day may still be attached by hash */
+		      " AND sha256 NOT IN (SELECT sha256 FROM photo_uploads WHERE uploaded_at >= ?1)"
+		      " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN hazard_photos p ON p.sha256 = b.sha256"
+		      " WHERE b.thumb_sha256 IS NOT NULL)"
+		      /* a watermarked photo's original is kept as long as the photo */
+		      " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)"
+		      /* a hazard's voice notes: the report's, the rectifier's (0140, 0141) */
+		      " AND sha256 NOT IN (SELECT sha256 FROM hazard_voice)"
+		      /* a signature on the store keeper's tablet, the receipt of a PPE issue (1001) */
+		      " AND sha256 NOT IN (SELECT signature_sha FROM ppe_holdings WHERE signature_sha IS NOT NULL)"
+		      /* a check record's voice note (0690_check_offline.sql) */
+		      " AND sha256 NOT IN (SELECT sha256 FROM check_voice)"
+		      /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
+		      " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
+		      " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"
+		      " WHERE b.thumb_sha256 IS NOT NULL)"
+		      /* an incident's photo (0850_accident.sql) and its thumbnail */
+		      " AND sha256 NOT IN (SELECT photo_sha FROM incidents WHERE photo_sha IS NOT NULL)"
+		      " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN incidents i ON i.photo_sha = b.sha256"
+		      " WHERE b.thumb_sha256 IS NOT NULL)"
+		      /* a training course's materials (0711_train_materials.sql) */
+		      " AND sha256 NOT IN (SELECT sha256 FROM train_materials)"
+		      /* an emergency plan's PDF (0800_emerg.sql) */
+		      " AND sha256 NOT IN (SELECT pdf_sha FROM emerg_plan_versions WHERE pdf_sha IS NOT NULL)", "I", before);
+	if (!st)
+		return -1;
+	size_t n = 0, cap = 0;
+	char (*shas)[65] = NULL;
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			shas = xrealloc(shas, cap * sizeof(*shas));
+		}
+		snprintf(shas[n++], 65, "%s", db_col_text(st, 0));
+	}
+	db_done(c, st);
+	/* its upload records go first: they reference the row (0110_photo_uploads.sql), and a
+	 * foreign key failing here rolled back the whole job, reminders included */
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (db_exec(c, "DELETE FROM photo_uploads WHERE sha256 = ?", "t", shas[i]) != DB_OK ||
+		    blob_delete(c, shas[i]) != DB_OK)
+			rc = -1;
+	free(shas);
+	return rc < 0 ? -1 : (int)n;
+}
+
 int hazard_sched_run(struct db *c, int64_t now)
 {
 	int percent = (int)hazard_setting(c, "hazard.remind_percent", 75);
@@ -176,30 +230,9 @@ int hazard_sched_run(struct db *c, int64_t now)
 		}
 		total += rc;
 	}
-	/* abandoned API uploads: unreferenced photo blobs older than a day, and their thumbnails */
-	if (db_exec(c, "DELETE FROM blobs WHERE created_at < ? AND sha256 NOT IN (SELECT sha256 FROM hazard_photos)"
-		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN hazard_photos p ON p.sha256 = b.sha256"
-		       " WHERE b.thumb_sha256 IS NOT NULL)"
-		       /* a watermarked photo's original is kept as long as the photo */
-		       " AND sha256 NOT IN (SELECT original_sha256 FROM photo_originals)"
-		       /* a hazard's voice notes: the report's, the rectifier's (0140, 0141) */
-		       " AND sha256 NOT IN (SELECT sha256 FROM hazard_voice)"
-		       /* a signature on the store keeper's tablet, the receipt of a PPE issue (1001) */
-		       " AND sha256 NOT IN (SELECT signature_sha FROM ppe_holdings WHERE signature_sha IS NOT NULL)"
-		       /* a check record's voice note (0690_check_offline.sql) */
-		       " AND sha256 NOT IN (SELECT sha256 FROM check_voice)"
-		       /* a check result's photo (0600_check.sql) is evidence as a hazard's is */
-		       " AND sha256 NOT IN (SELECT photo_sha FROM check_results WHERE photo_sha IS NOT NULL)"
-		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN check_results cr ON cr.photo_sha = b.sha256"
-		       " WHERE b.thumb_sha256 IS NOT NULL)"
-		       /* an incident's photo (0850_accident.sql) and its thumbnail */
-		       " AND sha256 NOT IN (SELECT photo_sha FROM incidents WHERE photo_sha IS NOT NULL)"
-		       " AND sha256 NOT IN (SELECT b.thumb_sha256 FROM blobs b JOIN incidents i ON i.photo_sha = b.sha256"
-		       " WHERE b.thumb_sha256 IS NOT NULL)"
-		       /* a training course's materials (0711_train_materials.sql) */
-		       " AND sha256 NOT IN (SELECT sha256 FROM train_materials)"
-		       /* an emergency plan's PDF (0800_emerg.sql) */
-		       " AND sha256 NOT IN (SELECT pdf_sha FROM emerg_plan_versions WHERE pdf_sha IS NOT NULL)", "I", now - 86400) != DB_OK) {
+	/* abandoned API uploads: unreferenced photo blobs older than a day, and their thumbnails;
+	 * each through the blob store, which removes the file too when files.dir holds it */
+	if (blobs_sweep(c, now - 86400) < 0) {
 		db_rollback(c);
 		free(list);
 		return -1;

@@ -17,6 +17,7 @@
 #include "base/csv.h"
 #include "base/strbuf.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "http/static.h"
 #include "web/form.h"
@@ -1036,17 +1037,22 @@ static const char *photo_visible(struct req *r)
 	return sha;
 }
 
+/* The blob named by the first column of st's row (the photo, its thumbnail or its original,
+ * whichever the query picked after the access check), from the blob store. */
 static void photo_send(struct req *r, struct db_stmt *st)
 {
-	if (st && db_step(st) == 1) {
-		resp_text(r, 200, "image/jpeg", db_col_blob(st, 0), db_col_bytes(st, 0));
+	struct blob b = {0};
+	int got = st && db_step(st) == 1 ? blob_get(r->db, db_col_text(st, 0), &b) : 0;
+	db_done(r->db, st);
+	if (got == 1) {
+		resp_text(r, 200, "image/jpeg", (const char *)b.bytes, b.len);
 		resp_header(r, "Content-Disposition", "inline");
 		/* content-addressed: the bytes behind a URL never change */
 		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 	} else {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 	}
-	db_done(r->db, st);
+	blob_free(&b);
 }
 
 static int photo_get(struct req *r)
@@ -1055,8 +1061,8 @@ static int photo_get(struct req *r)
 	if (!sha)
 		return 0;
 	int thumb = req_query_flag(r, "thumb", 0);
-	photo_send(r, db_query(r->db, thumb ? "SELECT t.bytes FROM blobs b JOIN blobs t ON t.sha256 = b.thumb_sha256 WHERE b.sha256 = ?"
-					     : "SELECT bytes FROM blobs WHERE sha256 = ?", "t", sha));
+	photo_send(r, db_query(r->db, thumb ? "SELECT thumb_sha256 FROM blobs WHERE sha256 = ? AND thumb_sha256 IS NOT NULL"
+					     : "SELECT sha256 FROM blobs WHERE sha256 = ?", "t", sha));
 	return 0;
 }
 
@@ -1080,18 +1086,17 @@ static int voice_get(struct req *r)
 		for (int i = 0; i < n && !ok; i++)
 			ok = hazard_visible(&who, ids[i]);
 	}
-	struct db_stmt *st = ok ? db_query(r->db, "SELECT mime, bytes FROM blobs WHERE sha256 = ?", "t", sha) : NULL;
-	if (st && db_step(st) == 1) {
-		const char *mime = db_col_text(st, 0);
+	struct blob b = {0};
+	if (ok && blob_get(r->db, sha, &b) == 1) {
+		const char *mime = !strcmp(b.mime, "audio/ogg") || !strcmp(b.mime, "audio/mp4") ? b.mime : "audio/webm";
 		const char *ext = !strcmp(mime, "audio/ogg") ? "ogg" : !strcmp(mime, "audio/mp4") ? "m4a" : "webm";
-		resp_text(r, 200, !strcmp(mime, "audio/ogg") || !strcmp(mime, "audio/mp4") ? mime : "audio/webm",
-			  db_col_blob(st, 1), db_col_bytes(st, 1));
+		resp_text(r, 200, arena_strdup(&r->arena, mime), (const char *)b.bytes, b.len);
 		resp_header(r, "Content-Disposition", arena_printf(&r->arena, "inline; filename=\"voice-%.12s.%s\"", sha, ext));
 		resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 	} else {
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 	}
-	db_done(r->db, st);
+	blob_free(&b);
 	return 0;
 }
 
@@ -1102,8 +1107,7 @@ static int photo_original_get(struct req *r)
 	const char *sha = photo_visible(r);
 	if (!sha)
 		return 0;
-	photo_send(r, db_query(r->db, "SELECT b.bytes FROM photo_originals o JOIN blobs b ON b.sha256 = o.original_sha256"
-				      " WHERE o.sha256 = ?", "t", sha));
+	photo_send(r, db_query(r->db, "SELECT original_sha256 FROM photo_originals WHERE sha256 = ?", "t", sha));
 	return 0;
 }
 

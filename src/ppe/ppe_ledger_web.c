@@ -12,6 +12,7 @@
 #include "auth/auth.h"
 #include "base/day.h"
 #include "base/strbuf.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "http/static.h"
 #include "web/form.h"
@@ -159,13 +160,15 @@ int ppe_api_ledger(struct req *r)
 /* the PNG of a holding's signature, if the caller may read the holding */
 static int signature_png(struct req *r, int64_t holding, struct strbuf *out)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT b.bytes FROM ppe_holdings h JOIN units n ON n.id = h.unit_id"
-				      " JOIN blobs b ON b.sha256 = h.signature_sha WHERE h.id = ? AND n.path LIKE ? AND (? = 0 OR h.user_id = ?)",
+	struct db_stmt *st = db_query(r->db, "SELECT h.signature_sha FROM ppe_holdings h JOIN units n ON n.id = h.unit_id"
+				      " WHERE h.id = ? AND h.signature_sha IS NOT NULL AND n.path LIKE ? AND (? = 0 OR h.user_id = ?)",
 				      "ItII", holding, auth_scope_pattern(r), auth_scope_owner(r), auth_scope_owner(r));
-	int found = st && db_step(st) == 1;
-	if (found)
-		sb_add(out, db_col_blob(st, 0), db_col_bytes(st, 0));
+	struct blob b = {0};
+	int found = st && db_step(st) == 1 && blob_get(r->db, db_col_text(st, 0), &b) == 1;
 	db_done(r->db, st);
+	if (found)
+		sb_add(out, (const char *)b.bytes, b.len);
+	blob_free(&b);
 	return found ? 0 : -1;
 }
 

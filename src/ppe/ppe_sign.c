@@ -8,6 +8,7 @@
  */
 #include "ppe/ppe.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -65,8 +66,8 @@ int ppe_signature_store(struct db *c, int64_t holding_id, const unsigned char *b
 		return DB_ERROR;
 	char sha[65];
 	text_sha256_hex(b, n, sha);
-	if (db_exec(c, "INSERT INTO blobs (sha256, mime, bytes, width, height, created_at) VALUES (?, 'image/png', ?, ?, ?, ?)"
-		       " ON CONFLICT (sha256) DO NOTHING", "tbiiI", sha, (const void *)b, n, w, h, now) != DB_OK)
+	const struct blob_meta m = {.mime = "image/png", .width = w, .height = h, .created_at = now};
+	if (blob_put(c, sha, b, n, &m) != DB_OK)
 		return DB_ERROR;
 	/* signed on the tablet: that is the holder's receipt, as a confirmation on the phone is */
 	return db_exec(c, "UPDATE ppe_holdings SET signature_sha = ?, confirmed_at = ? WHERE id = ?", "tII", sha, now, holding_id);

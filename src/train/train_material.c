@@ -19,6 +19,7 @@
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/text.h"
+#include "db/blobstore.h"
 #include "db/db.h"
 #include "http/range.h"
 #include "http/static.h"
@@ -117,9 +118,8 @@ static int64_t material_store(struct req *r, int64_t course, struct mat_err *e)
 	const char *name = title && *title ? title : u->filename && *u->filename && utf8_valid(u->filename, strlen(u->filename))
 		&& utf8_chars(u->filename) <= TRAIN_MAX_TITLE ? u->filename : ext_of(mime);
 	int64_t now = clock_now(), id = -1;
-	if (db_begin(r->db) == DB_OK &&
-	    db_exec(r->db, "INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES (?, ?, ?, ?)"
-			   " ON CONFLICT (sha256) DO NOTHING", "ttbI", sha, mime, (const void *)u->data.buf, u->data.len, now) == DB_OK &&
+	const struct blob_meta bm = {.mime = mime, .created_at = now};
+	if (db_begin(r->db) == DB_OK && blob_put(r->db, sha, u->data.buf, u->data.len, &bm) == DB_OK &&
 	    db_exec(r->db, "INSERT INTO train_materials (course_id, sha256, kind, mime, title, size, created_by, created_at)"
 			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "IttttIII", course, sha, kind, mime, name, (int64_t)u->data.len,
 		    r->who->user_id, now) == DB_OK &&
@@ -301,14 +301,14 @@ int train_api_materials(struct req *r)
 int train_material_get(struct req *r)
 {
 	int64_t id;
-	char *mime = NULL;
+	char *mime = NULL, *sha = NULL;
 	int64_t len = 0;
 	struct db_stmt *st = req_param_id(r, "id", &id) ? NULL
-		: db_query(r->db, "SELECT m.mime, length(b.bytes) FROM train_materials m JOIN blobs b ON b.sha256 = m.sha256"
-			   " WHERE m.id = ? AND m.active = 1", "I", id);
+		: db_query(r->db, "SELECT mime, size, sha256 FROM train_materials WHERE id = ? AND active = 1", "I", id);
 	if (st && db_step(st) == 1) {
 		mime = arena_strdup(&r->arena, db_col_text(st, 0));
 		len = db_col_i64(st, 1);
+		sha = arena_strdup(&r->arena, db_col_text(st, 2));
 	}
 	db_done(r->db, st);
 	if (!mime) {
@@ -326,17 +326,14 @@ int train_material_get(struct req *r)
 		resp_text(r, 416, "text/plain; charset=utf-8", "", 0);
 		return 0;
 	}
-	/* PostgreSQL's substr of bytea takes 4-byte integers, and the db layer binds 8-byte ones */
-	st = db_query(r->db, "SELECT substr(b.bytes, CAST(? AS INTEGER), CAST(? AS INTEGER)) FROM train_materials m JOIN blobs b ON b.sha256 = m.sha256"
-			     " WHERE m.id = ?", "III", (int64_t)from + 1, (int64_t)(to - from + 1), id);
-	if (!st || db_step(st) != 1) {
-		db_done(r->db, st);
+	struct blob b;
+	if (blob_get_range(r->db, sha, from, to - from + 1, &b) != 1) {
 		resp_error(r, 503, "unavailable", T(r, "error.unavailable"), NULL);
 		return 0;
 	}
-	resp_text(r, k ? 206 : 200, mime, (const char *)db_col_blob(st, 0), (size_t)db_col_bytes(st, 0));
+	resp_text(r, k ? 206 : 200, mime, (const char *)b.bytes, b.len);
 	if (k)
 		resp_header(r, "Content-Range", arena_printf(&r->arena, "bytes %zu-%zu/%lld", from, to, (long long)len));
-	db_done(r->db, st);
+	blob_free(&b);
 	return 0;
 }
