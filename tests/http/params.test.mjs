@@ -213,10 +213,12 @@ test('every GET route answers its normal call, and says which query parameters i
   sql('INSERT INTO feeds_health_tasks (id, equipment_id, score, opened_at) SELECT 1, min(id), 30, 0 FROM equipment');
   // a scanned image for certificate 1, so that /certs/1/image has something to answer with
   sql(`UPDATE certs SET image = ${blobLiteral('FFD8FFE000104A464946')}, image_type = 'image/jpeg' WHERE id = 1`);
-  // a material for training course 1, so that /train/materials/1 has a file to serve
-  sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('params-pdf', 'application/pdf', ${blobLiteral('255044462D312E34')}, 0);`
+  // a material for training course 1, so that /train/materials/1 has a file to serve (named by
+  // the SHA-256 of its bytes, "%PDF-1.4", as the blob store checks)
+  const pdf = 'e16fa5d9b51928755db85b917f0297babaf22c7a47e97d9212adab56e61ba04e';
+  sql(`INSERT INTO blobs (sha256, mime, bytes, created_at) VALUES ('${pdf}', 'application/pdf', ${blobLiteral('255044462D312E34')}, 0);`
     + " INSERT INTO train_materials (id, course_id, sha256, kind, mime, title, size, created_at)"
-    + " VALUES (1, 1, 'params-pdf', 'pdf', 'application/pdf', 'p', 8, 0)");
+    + ` VALUES (1, 1, '${pdf}', 'pdf', 'application/pdf', 'p', 8, 0)`);
   // the sign-in link of the demo's class running now (its code changes every minute)
   const hr = await fetch(`${srv.url}/api/v1/train/classes/1`, { headers: { Authorization: `Bearer ${tokens.hr}` } });
   BASE_QUERY['GET /train/signin/:id'] = new URL((await hr.json()).signin_url, srv.url).search;
