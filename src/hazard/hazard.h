@@ -161,7 +161,9 @@ struct hazard_gps;
 struct hazard_mark;
 /* Store a photo (re-encoded, watermarked when mark is given, the original kept beside it)
  * and its thumbnail as blobs; sha_out gets the stored SHA-256.
- * Inside a transaction. Returns 0, or -1 with *msg_key set. */
+ * Inside a transaction, so it decodes with the write lock held: for the demo data only
+ * (tests/check-static holds request handlers to hazard_store_image). Returns 0, or -1 with
+ * *msg_key set. */
 /* Store a photo already processed (hazard_image_process*, done before the transaction so
  * decoding never holds the write lock). Inside a transaction. 0 or -1. */
 struct hazard_image;
