@@ -368,20 +368,24 @@ int check_task_post(struct req *r)
 		return 0;
 	}
 	/* uploaded photos go in through the hazard module's photo path (re-encoded, stored by
-	 * hash, their upload recorded), then the record names them by hash */
+	 * hash, their upload recorded), then the record names them by hash; each is decoded and
+	 * re-encoded before its transaction, which then only writes rows */
 	for (size_t i = 0; i < n; i++) {
 		struct upload *u = req_upload(r, arena_printf(&r->arena, "photo_%lld", (long long)ans[i].item_id));
 		if (!u || !u->data.len)
 			continue;
 		char sha[65];
 		const char *key = NULL;
-		if (db_begin(r->db) != DB_OK ||
-		    hazard_store_photo(r->db, (const unsigned char *)u->data.buf, u->data.len, NULL, sha, &key) ||
+		struct hazard_image img;
+		int bad = hazard_image_process((const unsigned char *)u->data.buf, u->data.len, &img, &key);
+		if (bad || db_begin(r->db) != DB_OK || hazard_store_image(r->db, &img, sha) ||
 		    hazard_photo_uploaded(r->db, sha, a.user_id) != DB_OK || db_commit(r->db) != DB_OK) {
-			db_rollback(r->db);
+			db_rollback(r->db);	/* nothing when no transaction was begun */
+			hazard_image_free(&img);
 			post_refused(r, &t, id, 422, arena_printf(&r->arena, "item_%lld", (long long)ans[i].item_id), key);
 			return 0;
 		}
+		hazard_image_free(&img);
 		ans[i].photo = arena_strdup(&r->arena, sha);
 		/* kept across a refusal: the re-rendered form carries it as photo_<id>_sha */
 		struct kv *kv = arena_alloc(&r->arena, sizeof(*kv));

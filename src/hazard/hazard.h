@@ -6,6 +6,7 @@
  *   hazard.c         storage and rules: create, dispatch, numbers, deadlines, repeats, points
  *   hazard_flow.c    the lifecycle as a transition table and the one engine that applies it
  *   hazard_photo.c   photo checks and re-encoding (TurboJPEG, libpng, libexif)
+ *   hazard_jpeg.c    the JPEG encoder, and the marked photo spliced from the original's bytes
  *   hazard_search.c  the CJK bigram FTS5 tokenizer and the search index
  *   hazard_sched.c   the scheduler job: reminders, overdue marking, escalation
  *   hazard_offline.c what a report from a phone's offline queue brings: idempotency key,
@@ -166,7 +167,9 @@ struct hazard_gps;
 struct hazard_mark;
 /* Store a photo (re-encoded, watermarked when mark is given, the original kept beside it)
  * and its thumbnail as blobs; sha_out gets the stored SHA-256.
- * Inside a transaction. Returns 0, or -1 with *msg_key set. */
+ * Inside a transaction, so it decodes with the write lock held: for the demo data only
+ * (tests/check-static holds request handlers to hazard_store_image). Returns 0, or -1 with
+ * *msg_key set. */
 /* Store a photo already processed (hazard_image_process*, done before the transaction so
  * decoding never holds the write lock). Inside a transaction. 0 or -1. */
 struct hazard_image;
@@ -297,6 +300,16 @@ int hazard_image_process_marked(const unsigned char *data, size_t len, const str
 void hazard_image_free(struct hazard_image *img);
 /* Fill img's hashes from its bytes (again after changing img->orig). */
 void hazard_image_hash(struct hazard_image *img);
+/* The size a w×h JPEG is decoded at (libjpeg-turbo's scaled decoding, chosen so that the
+ * photo needs no resampling pass, or a small one). */
+void hazard_photo_decode_size(int w, int h, int *sw, int *sh);
+/* hazard_jpeg.c: encode RGB pixels as a 4:2:0 JPEG with a restart marker per MCU row
+ * (malloc'd *out), 0 or -1; the first MCU row the band of a picture h px high starts in;
+ * and a JPEG whose rows from from_row (a multiple of 16) down are tail's, above are orig's. */
+int hazard_jpeg_encode(const unsigned char *px, int w, int h, int quality, unsigned char **out, size_t *len);
+int hazard_jpeg_band_start(int h, int band);
+int hazard_jpeg_splice(const unsigned char *orig, size_t orig_len, const unsigned char *tail, size_t tail_len,
+		       int from_row, unsigned char **out, size_t *len);
 /* A solid-colour test/demo JPEG with stripes (malloc'd). */
 unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len);
 
