@@ -88,6 +88,10 @@ int emerg_sched_run(struct db *c, int64_t now)
 	if (gaps < 0)
 		return -1;
 	plans += gaps;
+	int made = emerg_res_checks_generate(c, now);	/* this month's supply checks */
+	if (made < 0)
+		return -1;
+	plans += made;
 	int64_t today = day_of(now);
 	int y, m, d;
 	day_to_ymd(today, &y, &m, &d);
