@@ -84,10 +84,6 @@ int emerg_sched_run(struct db *c, int64_t now)
 	if (actions < 0)
 		return -1;
 	plans += actions;
-	int gaps = emerg_tt_sched_run(c, now);	/* tabletop gaps overdue (emerg_tabletop_web.c) */
-	if (gaps < 0)
-		return -1;
-	plans += gaps;
 	int made = emerg_res_checks_generate(c, now);	/* this month's supply checks */
 	if (made < 0)
 		return -1;
