@@ -121,6 +121,20 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   r = await fac.postJson(`${tt}/injects`, { inject_id: inject, text: '储罐区可燃气体报警' });
   assert.equal(r.status, 201, r.text);
   assert.equal((await fac.postJson(`${tt}/injects`, { inject_id: 424242 })).json.error.field, 'inject_id');
+  // on the page a refused inject shows the form again: the error under the field it names, the words kept
+  const runPage = srv.client();
+  await runPage.login('ws1anquan');
+  await runPage.get(`/emerg/tabletops/${id}`);
+  let html = await runPage.post(`/emerg/tabletops/${id}/injects`, { inject_id: '424242', text: '东侧围堰也有积液' });
+  assert.equal(html.status, 422);
+  assert.match(html.text, /<select name="inject_id" aria-invalid="true">/);
+  assert.match(html.text, /<span class="field-error" role="alert" data-field="inject_id">预设事件[^<]*: /);
+  assert.match(html.text, /<textarea name="text" maxlength="500">东侧围堰也有积液<\/textarea>/);
+  html = await runPage.post(`/emerg/tabletops/${id}/injects`, { inject_id: String(inject), text: 'x'.repeat(501) });
+  assert.equal(html.status, 422);
+  assert.match(html.text, /data-field="text">事件描述/);
+  assert.match(html.text, new RegExp(`<option value="${inject}" selected>`), 'the prepared event stays picked');
+  assert.match(html.text, new RegExp(`>${'x'.repeat(501)}</textarea>`));
   await setClock(srv, T0 + 8 * 60 + 1);	// step 2's target is 5 min: 3 min 1 s late rounds up to 4
   await lead.postJson(`${tt}/decisions`, { text: '佩戴空气呼吸器关闭进料阀', step_seq: 2 });
   await setClock(srv, T0 + 9 * 60);
@@ -184,6 +198,12 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   assert.match(r.text, /<li>第二处泄漏<\/li>/);
   r = await page.post(`/emerg/plans/${plan}/injects`, { text: '人员被困' });
   assert.equal(r.status, 303);
+  // a refused one shows the plan's page again, the field named under it and the words kept
+  r = await page.post(`/emerg/plans/${plan}/injects`, { text: '被困'.repeat(251) });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<h1>反应釜泄漏着火现场处置方案<\/h1>/);
+  assert.match(r.text, new RegExp(`<input name="text" maxlength="500" required value="${'被困'.repeat(251)}" aria-invalid="true">`));
+  assert.match(r.text, /<span class="field-error" role="alert" data-field="text">新的突发事件: 请填写内容/);
   assert.deepEqual((await fac.get(tt)).json.injects.map((x) => x.text), ['第二处泄漏', '人员被困']);
 
   // every change is audited
