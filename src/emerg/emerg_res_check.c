@@ -8,7 +8,8 @@
  * the supply's warning to its owner: a missing quantity is its shortage, an item out of date its
  * expiry, a broken seal or a blocked way the failed check (each also a hazard in one tap, as any
  * failed check item is). A task not done in its month is missed and escalated by the check
- * module, like every check task.
+ * module, like every check task. An open task follows its supply to a new owner, and goes
+ * when the supply is retired.
  */
 #include "emerg/emerg.h"
 #include "check/check.h"
@@ -69,7 +70,21 @@ int emerg_res_checks_generate(struct db *c, int64_t now)
 		log_error("emerg: supply checks could not be made: %s", db_errmsg(c));
 		return -1;
 	}
-	return db_changes(c);
+	int made = db_changes(c);
+	/* an open task follows its supply: to a new owner, and away when the supply is retired
+	 * (no record points at an open task, so nothing is lost) */
+	if (db_exec(c, "UPDATE check_tasks SET assignee_id = (SELECT e.owner_id FROM emerg_resources e WHERE e.id = check_tasks.resource_id)"
+		       " WHERE origin = 'resource' AND status = 'open' AND record_id IS NULL AND EXISTS (SELECT 1 FROM emerg_resources e"
+		       " WHERE e.id = check_tasks.resource_id AND e.active = 1 AND e.owner_id IS NOT NULL"
+		       " AND e.owner_id <> COALESCE(check_tasks.assignee_id, 0))", NULL) != DB_OK ||
+	    db_exec(c, "DELETE FROM check_tasks WHERE origin = 'resource' AND status = 'open' AND record_id IS NULL"
+		       " AND NOT EXISTS (SELECT 1 FROM check_records r WHERE r.task_id = check_tasks.id) AND EXISTS (SELECT 1"
+		       " FROM emerg_resources e WHERE e.id = check_tasks.resource_id AND (e.active = 0 OR e.owner_id IS NULL))",
+		       NULL) != DB_OK) {
+		log_error("emerg: supply checks could not follow their supplies: %s", db_errmsg(c));
+		return -1;
+	}
+	return made;
 }
 
 /* The warning a failed item of the starter checklist raises, by its place in the list. */

@@ -114,3 +114,22 @@ test('31 Dec late evening is still December\'s task; just after midnight January
   assert.match(show, /data-next-due="2057-01-31"/);
   assert.match(show, new RegExp(`data-check-task="${jan[0].id}"`));
 });
+
+test('an open check follows its supply: to the new owner, and away when the supply is retired', async () => {
+  await setClock(srv, local(2057, 1, 2, 9));
+  admin = await api('anhuan');
+  const boss = await api('banzhang');
+  const bossId = (await boss.get('/api/v1/me')).json.id;
+  let r = await admin.request('PATCH', `/api/v1/emerg/resources/${res}`, { json: { owner_id: bossId } });
+  assert.equal(r.status, 200, r.text);
+  await tick(srv);
+  assert.equal((await resTasks(await api('yuangong'), '2057-01-02')).length, 0);
+  const [t] = await resTasks(boss, '2057-01-02');
+  assert.equal(t.window_start, local(2057, 1, 1));
+  r = await admin.postJson(`/api/v1/emerg/resources/${res}/deactivate`, {});
+  assert.ok(r.status < 300, r.text);
+  await tick(srv);
+  assert.equal((await resTasks(await api('banzhang'), '2057-01-02')).length, 0);
+  assert.equal((await admin.get(`/api/v1/check/tasks?all=1&day=2056-12-31&status=missed`)).json.items.filter((x) => x.label.includes('测试空气呼吸器')).length, 1,
+    'a missed one stays on the record');
+});
