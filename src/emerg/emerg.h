@@ -100,8 +100,9 @@ int emerg_resource_state(int64_t today, int quantity, int min_quantity, int64_t 
 int emerg_res_check_window(int64_t day, int64_t *start, int64_t *end);
 /* This month's check task of every active supply with an owner (idempotent): made, or -1. */
 int emerg_res_checks_generate(struct db *c, int64_t now);
-/* Inside check_record_store()'s transaction: a record of a supply's task sets its checked_on
- * and warns its owner of each failed item. DB_OK for any other task. */
+/* The module's check_recorded (base/module.h), inside check_record_store()'s transaction: a
+ * record of a supply's task sets its checked_on and warns its owner of each failed item. DB_OK
+ * for any other task. */
 int emerg_res_check_recorded(struct db *c, int64_t task_id, int64_t record_id, int64_t at);
 /* The supply page's last check and next due, with the open task's link. */
 void emerg_res_check_panel(struct req *r, int64_t resource_id);

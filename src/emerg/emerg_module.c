@@ -153,4 +153,5 @@ const struct module emerg_module = {
 	.schemas = schemas,
 	.demo_load = emerg_demo_load,
 	.entities = entities,
+	.check_recorded = emerg_res_check_recorded,	/* the supplies' monthly checks (emerg_res_check.c) */
 };

@@ -4,10 +4,11 @@
  * (origin 'resource', key "r:<supply>:<month start>", through the checklist the setting
  * emerg.check_template names — the built-in 应急物资月检: quantity present, within expiry, seal
  * intact, accessible), the owner does it on the phone like any check, and the record — inside
- * check_record_store()'s transaction — sets the supply's checked_on and turns a failed item into
- * the supply's warning to its owner: a missing quantity is its shortage, an item out of date its
- * expiry, a broken seal or a blocked way the failed check (each also a hazard in one tap, as any
- * failed check item is). A task not done in its month is missed and escalated by the check
+ * check_record_store()'s transaction, through the module's check_recorded (base/module.h: the
+ * check module does not include this one) — sets the supply's checked_on and turns a failed
+ * item into the supply's warning to its owner: a missing quantity is its shortage, an item out
+ * of date its expiry, a broken seal or a blocked way the failed check (each also a hazard in one
+ * tap, as any failed check item is). A task not done in its month is missed and escalated by the check
  * module, like every check task. An open task follows its supply to a new owner, and goes
  * when the supply is retired.
  */
