@@ -77,26 +77,52 @@ static int superior(struct db *c, int64_t company, int64_t *ids, int max)
 	return n ? n : role_in_plant(c, company, "safety_director", ids, max);
 }
 
+/* The people of one step of the chain. */
+static int step_people(struct db *c, int64_t company, const char *who, int64_t *ids, int max)
+{
+	return !strcmp(who, "superior") ? superior(c, company, ids, max) : role_in_plant(c, company, who, ids, max);
+}
+
+static int seen_has(const int64_t *seen, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (seen[i] == id)
+			return 1;
+	return 0;
+}
+
 /* At the due time the people who must report are told it is overdue; then each step of the
  * chain whose time has come tells its people, once (the dedup key names the step), and the
- * incident remembers how far the chain has gone. */
+ * incident remembers how far the chain has gone. A person is told by the first step that
+ * reaches him and not again by a later one: in a plant without a group the superior of the
+ * default chain is the safety director, whom its next step would otherwise tell a second
+ * time (and a tick after a pause that runs both steps at once would tell him twice at once). */
 static int escalate(struct db *c, const struct late *l, const struct accident_chain_step *chain, int nchain, int64_t now)
 {
-	int64_t ids[32];
-	int acted = 0, rc, step = l->step;
+	int64_t ids[32], seen[32 * ACCIDENT_CHAIN_MAX];
+	int acted = 0, rc, step = l->step, nseen = 0;
 	int n = accident_reporters(c, l->company, ids, 32);
 	for (int i = 0; i < n; i++) {
 		if ((rc = tell(c, ids[i], l, "overdue", "accident.notify_overdue", "accident.notify_overdue_body")) < 0)
 			return -1;
 		acted += rc;
 	}
+	/* who the steps already run (in earlier ticks) have told */
+	for (int k = 0; k < step && k < nchain; k++) {
+		n = step_people(c, l->company, chain[k].target, ids, 32);
+		for (int i = 0; i < n; i++)
+			if (!seen_has(seen, nseen, ids[i]))
+				seen[nseen++] = ids[i];
+	}
 	int64_t told = l->due - ACCIDENT_REPORT_SECONDS;	/* when the principal was told */
 	for (; step < nchain && told + (int64_t)chain[step].minutes * 60 <= now; step++) {
-		const char *who = chain[step].target;
-		n = !strcmp(who, "superior") ? superior(c, l->company, ids, 32) : role_in_plant(c, l->company, who, ids, 32);
+		n = step_people(c, l->company, chain[step].target, ids, 32);
 		char what[32];
 		snprintf(what, sizeof what, "escalate:%d", step + 1);
 		for (int i = 0; i < n; i++) {
+			if (seen_has(seen, nseen, ids[i]))
+				continue;
+			seen[nseen++] = ids[i];
 			if ((rc = tell(c, ids[i], l, what, "accident.notify_escalate", step ? "accident.notify_escalate_again"
 											  : "accident.notify_escalate_body")) < 0)
 				return -1;

@@ -108,6 +108,11 @@ struct module {
 	/* its records served by the entity layer (web/entity.h) that have an api_path: the
 	 * OpenAPI document describes their bodies from their field declarations */
 	const struct entity *const *entities;
+	/* Called inside check_record_store()'s transaction after a check record is stored, for
+	 * every module that sets it: a module whose own job makes check tasks of its own origin
+	 * (the emergency supplies' monthly checks) acts on the record there. DB_OK, else an error
+	 * that rolls the record back. NULL: none. */
+	int (*check_recorded)(struct db *c, int64_t task_id, int64_t record_id, int64_t at);
 };
 
 /* Set the modules (NULL-terminated) before anything walks them; returns 0, or -1 when out

@@ -10,6 +10,7 @@
  */
 #include "check/check.h"
 #include "auth/actor.h"
+#include "base/module.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
@@ -401,6 +402,11 @@ int64_t check_record_store(const struct actor *a, struct check_record_in *in, in
 		id = -1;
 		goto out;
 	}
+	/* the modules that make check tasks of their own (an emergency supply's monthly check:
+	 * its checked day, its owner told of failures), through the module list */
+	for (const struct module *const *m = module_registry(); *m; m++)
+		if ((*m)->check_recorded && (*m)->check_recorded(c, t.id, id, at) != DB_OK)
+			goto fail;
 	char sum[96];
 	snprintf(sum, sizeof(sum), "task %lld, %d failed", (long long)t.id, failed);
 	if (actor_audit(a, "check_record", id, "record", sum) != DB_OK || db_commit(c) != DB_OK)

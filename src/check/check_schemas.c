@@ -12,7 +12,7 @@
 #define BOOL "{\"type\":\"boolean\"}"
 #define LIST(item) "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" item "}}}"
 
-#define TASK "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"origin\":{\"type\":\"string\",\"enum\":[\"measure\",\"plan\",\"baobao\"]}," \
+#define TASK "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"origin\":{\"type\":\"string\",\"enum\":[\"measure\",\"plan\",\"baobao\",\"resource\"]}," \
 	"\"status\":{\"type\":\"string\",\"enum\":[\"open\",\"done\",\"missed\",\"suspended\"]},\"window_start\":" INT ",\"window_end\":" INT "," \
 	"\"label\":" STR ",\"point\":" STR ",\"template_id\":" ID ",\"require_scan\":" BOOL ",\"is_defend\":" BOOL "," \
 	"\"check_content\":" STR ",\"record_id\":" IDN ",\"plan_id\":" IDN ",\"measure_id\":" IDN ",\"point_id\":" IDN ",\"seq\":" INT "," \

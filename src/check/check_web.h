@@ -18,12 +18,13 @@ struct check_task {
 
 /* A task's label: the measure it checks, the round plan's name, or 包保 and the object. */
 #define CHECK_TASK_COLS "k.id, k.origin, k.status, k.window_start, k.window_end, k.seq," \
-	" COALESCE(m.description, pl.name, '包保 · ' || o.name, ''), COALESCE(cp.name, ''), k.template_id, t.require_scan," \
+	" COALESCE(m.description, pl.name, '包保 · ' || o.name, '应急物资 · ' || er.name || ' · ' || er.place, ''), COALESCE(cp.name, ''), k.template_id, t.require_scan," \
 	" k.is_defend, COALESCE(k.record_id, 0), COALESCE(k.plan_id, 0), COALESCE(k.baobao_role, ''), COALESCE(m.check_content, '')," \
 	" k.unit_id, COALESCE(k.assignee_id, 0), COALESCE(k.point_id, 0), COALESCE(k.measure_id, 0), COALESCE(k.position_id, 0)"
 #define CHECK_TASK_FROM " FROM check_tasks k JOIN check_templates t ON t.id = k.template_id" \
 	" LEFT JOIN risk_measures m ON m.id = k.measure_id LEFT JOIN check_plans pl ON pl.id = k.plan_id" \
-	" LEFT JOIN risk_objects o ON o.id = k.object_id LEFT JOIN check_points cp ON cp.id = k.point_id"
+	" LEFT JOIN risk_objects o ON o.id = k.object_id LEFT JOIN check_points cp ON cp.id = k.point_id" \
+	" LEFT JOIN emerg_resources er ON er.id = k.resource_id"
 /* the caller's tasks: theirs by name, or their post's in their unit or a unit above it (a
  * round plan of the tank farm is for the tank farm's operators). Binds the user id, their
  * position and their unit's path. */

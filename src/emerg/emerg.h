@@ -20,6 +20,7 @@
  *   emerg_incident_web.c  emergency mode of a real incident (a drill row of kind 'incident')
  *   emerg_team_web.c   teams and outside contacts, and their card;  emerg_team_demo.c  their demo
  *   emerg_action_sched.c  overdue drill actions: the owner, then his superior
+ *   emerg_res_check.c  the supplies' monthly check as a check task (checklist 应急物资月检)
  */
 #ifndef ANQUAN_EMERG_H
 #define ANQUAN_EMERG_H
@@ -93,6 +94,18 @@ int emerg_resource_state(int64_t today, int quantity, int min_quantity, int64_t 
 #define EMERG_RES_ATTENTION_SQL \
 	" (e.quantity < e.min_quantity OR (e.expires_on IS NOT NULL AND e.expires_on <= ? + 30)" \
 	"  OR e.checked_on IS NULL OR e.checked_on < ? - 31) "
+
+/* ---- the supplies' monthly check as a check task (emerg_res_check.c) ---- */
+/* The calendar month of local day `day` as a check window [start, end) in UTC seconds. */
+int emerg_res_check_window(int64_t day, int64_t *start, int64_t *end);
+/* This month's check task of every active supply with an owner (idempotent): made, or -1. */
+int emerg_res_checks_generate(struct db *c, int64_t now);
+/* The module's check_recorded (base/module.h), inside check_record_store()'s transaction: a
+ * record of a supply's task sets its checked_on and warns its owner of each failed item. DB_OK
+ * for any other task. */
+int emerg_res_check_recorded(struct db *c, int64_t task_id, int64_t record_id, int64_t at);
+/* The supply page's last check and next due, with the open task's link. */
+void emerg_res_check_panel(struct req *r, int64_t resource_id);
 
 /* ---- emergency mode of a real incident (emerg_incident_web.c) ---- */
 /* The incident page's record of its emergency mode (or the button that opens it). */

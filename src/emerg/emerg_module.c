@@ -86,7 +86,25 @@ static const struct module_todo todo[] = {
 #define THE_RECORD(what, path) "{\"type\":\"object\",\"description\":\"the " what " as GET /api/v1/emerg/" path "/{id} answers it\"," \
 	"\"properties\":{\"id\":{\"type\":\"integer\"}}}"
 
+/* a plan as GET /api/v1/emerg/plans/{id} answers it: the record with its parts (a step's
+ * target_min, the minutes from the start a tabletop compares with) and its approved versions */
+#define NS(t) "{\"type\":\"" t "\",\"nullable\":true}"
+#define PLAN_RECORD \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"}," \
+	"\"kind\":{\"enum\":[\"comprehensive\",\"special\",\"onsite\"]},\"unit_id\":{\"type\":\"integer\"},\"unit\":{\"type\":\"string\"}," \
+	"\"area_id\":" NS("integer") ",\"area\":{\"type\":\"string\"},\"owner_id\":" NS("integer") ",\"owner\":{\"type\":\"string\"}," \
+	"\"approved_on\":{\"type\":\"string\",\"format\":\"date\"},\"review_months\":{\"type\":\"integer\"},\"version\":{\"type\":\"integer\"}," \
+	"\"review_due\":{\"type\":\"string\",\"format\":\"date\"},\"review\":{\"enum\":[\"ok\",\"due\",\"overdue\"]},\"active\":{\"type\":\"boolean\"}," \
+	"\"parts\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}," \
+	"\"kind\":{\"enum\":[\"scenario\",\"level\",\"role\",\"step\",\"card\"]},\"seq\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"}," \
+	"\"body\":{\"type\":\"string\"},\"user_id\":" NS("integer") ",\"person\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"}," \
+	"\"position_id\":" NS("integer") ",\"position\":{\"type\":\"string\"},\"target_min\":{\"type\":\"integer\",\"nullable\":true," \
+	"\"minimum\":0,\"maximum\":1440,\"description\":\"a step's target: minutes from the start (null: none, and for the other kinds)\"}}}}," \
+	"\"versions\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"version\":{\"type\":\"integer\"}," \
+	"\"approved_on\":{\"type\":\"string\",\"format\":\"date\"},\"filename\":{\"type\":\"string\"},\"pdf\":{\"type\":\"boolean\"}}}}}}"
+
 static const struct module_schema schemas[] = {
+	{"GET", "/api/v1/emerg/plans/:id", NULL, PLAN_RECORD},
 	{"GET", "/api/v1/emerg/drills", NULL, PAGE(DRILL_SCHEMA)},
 	{"GET", "/api/v1/emerg/drills/:id", NULL, DRILL_SCHEMA},
 	/* created and changed through the entity layer (its request schema from the fields), answered
@@ -111,12 +129,12 @@ static const struct module_schema schemas[] = {
 	{"POST", "/api/v1/emerg/resources/:id/check", CHECK_REQ, THE_RECORD("supply", "resources")},
 	{"POST", "/api/v1/emerg/plans/:id/pdf", "{\"type\":\"object\",\"x-media\":\"multipart/form-data\",\"required\":[\"pdf\"],"
 	 "\"properties\":{\"pdf\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"the approved text, checked as PDF by its first bytes\"},"
-	 "\"approved_on\":{\"type\":\"string\",\"format\":\"date\"}}}", THE_RECORD("plan", "plans")},
+	 "\"approved_on\":{\"type\":\"string\",\"format\":\"date\"}}}", PLAN_RECORD},
 	{"POST", "/api/v1/emerg/plans/:id/parts", "{\"type\":\"object\",\"required\":[\"kind\",\"title\"],\"properties\":{"
 	 "\"kind\":{\"type\":\"string\",\"description\":\"scenario, level, role, step or card\"},\"title\":{\"type\":\"string\"},"
 	 "\"body\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\",\"description\":\"a role's person\"},"
 	 "\"phone\":{\"type\":\"string\"},\"position_id\":{\"type\":\"integer\",\"description\":\"a card's post\"},"
-	 "\"target_min\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1440,\"description\":\"a step's target: minutes from the start\"}}}", THE_RECORD("plan", "plans")},
+	 "\"target_min\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1440,\"description\":\"a step's target: minutes from the start\"}}}", PLAN_RECORD},
 	EMERG_TABLETOP_SCHEMAS
 	{0},
 };
@@ -135,4 +153,5 @@ const struct module emerg_module = {
 	.schemas = schemas,
 	.demo_load = emerg_demo_load,
 	.entities = entities,
+	.check_recorded = emerg_res_check_recorded,	/* the supplies' monthly checks (emerg_res_check.c) */
 };

@@ -179,16 +179,20 @@ static json_t *plan_json(struct req *r, const void *row)
 	enum emerg_review s = emerg_plan_review(p->approved_on, p->review_months, day_today(), &due);
 	json_t *parts = json_array(), *versions = json_array();
 	struct db_stmt *st = db_query(r->db, "SELECT pp.id, pp.kind, pp.seq, pp.title, pp.body, COALESCE(pp.user_id, 0),"
-				    " COALESCE(us.name, ''), pp.phone, COALESCE(pp.position_id, 0), COALESCE(po.name, '')"
-				    " FROM emerg_plan_parts pp LEFT JOIN users us ON us.id = pp.user_id"
+				    " COALESCE(us.name, ''), pp.phone, COALESCE(pp.position_id, 0), COALESCE(po.name, ''),"
+				    " COALESCE(pp.target_min, -1) FROM emerg_plan_parts pp LEFT JOIN users us ON us.id = pp.user_id"
 				    " LEFT JOIN positions po ON po.id = pp.position_id WHERE pp.plan_id = ? ORDER BY pp.kind, pp.seq",
 				    "I", p->id);
-	while (st && db_step(st) == 1)
-		json_array_append_new(parts, json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:o, s:s}",
+	while (st && db_step(st) == 1) {
+		/* a step's target (minutes from the start) is what a tabletop compares its time with;
+		 * null when the step has none, and for the other kinds of part */
+		int64_t target = db_col_i64(st, 10);
+		json_array_append_new(parts, json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:o}",
 			"id", (json_int_t)db_col_i64(st, 0), "kind", db_col_text(st, 1), "seq", (int)db_col_i64(st, 2),
 			"title", db_col_text(st, 3), "body", db_col_text(st, 4), "user_id", entity_id_json(db_col_i64(st, 5)),
 			"person", db_col_text(st, 6), "phone", db_col_text(st, 7), "position_id", entity_id_json(db_col_i64(st, 8)),
-			"position", db_col_text(st, 9)));
+			"position", db_col_text(st, 9), "target_min", target >= 0 ? json_integer(target) : json_null()));
+	}
 	db_done(r->db, st);
 	st = db_query(r->db, "SELECT version, approved_on, filename, pdf_sha IS NOT NULL FROM emerg_plan_versions WHERE plan_id = ?"
 			     " ORDER BY version DESC", "I", p->id);

@@ -257,6 +257,7 @@ static void res_tail(struct req *r, const void *row)
 			     "<button class=\"primary\">%s</button></form>",
 		    T(r, "emerg.res.monthly_check"), T(r, "emerg.res.checked_on"), day_text(r, e->checked), e->id, page_csrf(r),
 		    T(r, "emerg.res.quantity_found"), e->quantity, T(r, "emerg.res.check"));
+	emerg_res_check_panel(r, e->id);
 }
 
 const struct entity emerg_resource_entity = {

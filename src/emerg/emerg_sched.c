@@ -84,10 +84,10 @@ int emerg_sched_run(struct db *c, int64_t now)
 	if (actions < 0)
 		return -1;
 	plans += actions;
-	int gaps = emerg_tt_sched_run(c, now);	/* tabletop gaps overdue (emerg_tabletop_web.c) */
-	if (gaps < 0)
+	int made = emerg_res_checks_generate(c, now);	/* this month's supply checks */
+	if (made < 0)
 		return -1;
-	plans += gaps;
+	plans += made;
 	int64_t today = day_of(now);
 	int y, m, d;
 	day_to_ymd(today, &y, &m, &d);

@@ -38,7 +38,6 @@ enum emerg_tt_result { EMERG_TT_PENDING, EMERG_TT_DONE, EMERG_TT_LATE, EMERG_TT_
 enum emerg_tt_result emerg_tt_compare(int64_t started, int target_min, int64_t done_at, int ended, int *late_min);
 const char *emerg_tt_result_code(enum emerg_tt_result r);	/* pending, done, late, missing */
 
-int emerg_tt_sched_run(struct db *c, int64_t now);	/* overdue gap actions remind their owner */
 int emerg_tt_demo_load(struct db *c);
 /* A new exercise of `plan` (its scenario, roles and steps copied), title "" for the plan's;
  * its id, or -1. Inside the caller's transaction. */

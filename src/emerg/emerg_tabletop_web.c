@@ -22,6 +22,7 @@
 #include "db/db.h"
 #include "notify/notify.h"
 #include "org/org.h"
+#include "emerg/emerg_web.h"
 #include "web/entity.h"
 #include "web/form.h"
 #include "web/i18n.h"
@@ -286,17 +287,35 @@ static void tt_render(struct req *r, const struct tt *t, int status, const char 
 	struct tt_step v[EMERG_TT_MAX_STEPS];
 	int n = tt_steps(r, t, v);
 	const char *typed = req_field(r, "text");
+	/* which form was refused: its own words come back in it, not in the other one */
+	size_t plen = r->path ? strlen(r->path) : 0;
+	int inject_refused = err_key && plen > 8 && !strcmp(r->path + plen - 8, "/injects");
+	int decision_refused = err_key && plen > 10 && !strcmp(r->path + plen - 10, "/decisions");
 	if (running && run) {
+		const char *pick = inject_refused ? req_field(r, "inject_id") : NULL;
+		int64_t picked = 0;
+		if (pick && *pick && text_parse_i64(pick, &picked))
+			picked = 0;
 		html_printf(&r->out, "<h2>%s</h2><form method=\"post\" action=\"/emerg/tabletops/%D/injects\" class=\"stack\">%r"
-				     "<label>%s<select name=\"inject_id\"><option value=\"\">%s</option>",
-			    T(r, "emerg.tt.inject"), t->id, page_csrf(r), T(r, "emerg.tt.inject_pick"), T(r, "emerg.tt.inject_free"));
+				     "<label>%s<select name=\"inject_id\"%r><option value=\"\">%s</option>",
+			    T(r, "emerg.tt.inject"), t->id, page_csrf(r), T(r, "emerg.tt.inject_pick"),
+			    inject_refused && !strcmp(err_field, "inject_id") ? " aria-invalid=\"true\"" : "", T(r, "emerg.tt.inject_free"));
 		st = db_query(r->db, "SELECT id, text FROM emerg_tt_injects WHERE plan_id = ? ORDER BY seq LIMIT 50", "I", t->plan_id);
 		while (st && db_step(st) == 1)
-			html_printf(&r->out, "<option value=\"%D\">%s</option>", db_col_i64(st, 0), db_col_text(st, 1));
+			html_printf(&r->out, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
+				    picked && picked == db_col_i64(st, 0) ? " selected" : "", db_col_text(st, 1));
 		db_done(r->db, st);
-		html_printf(&r->out, "</select></label><label>%s<textarea name=\"text\" maxlength=\"500\">%s</textarea></label>"
-				     "<button class=\"primary\">%s</button></form>",
-			    T(r, "emerg.tt.inject_text"), err_key && !strcmp(err_field, "text") && typed ? typed : "", T(r, "emerg.tt.inject_send"));
+		html_printf(&r->out, "</select></label>");
+		if (inject_refused && !strcmp(err_field, "inject_id"))
+			html_printf(&r->out, "<span class=\"field-error\" role=\"alert\" data-field=\"inject_id\">%s: %s</span>",
+				    T(r, "emerg.tt.inject_pick"), T(r, err_key));
+		html_printf(&r->out, "<label>%s<textarea name=\"text\" maxlength=\"500\"%r>%s</textarea></label>",
+			    T(r, "emerg.tt.inject_text"), inject_refused && !strcmp(err_field, "text") ? " aria-invalid=\"true\"" : "",
+			    inject_refused && typed ? typed : "");
+		if (inject_refused && !strcmp(err_field, "text"))
+			html_printf(&r->out, "<span class=\"field-error\" role=\"alert\" data-field=\"text\">%s: %s</span>",
+				    T(r, "emerg.tt.inject_text"), T(r, err_key));
+		html_printf(&r->out, "<button class=\"primary\">%s</button></form>", T(r, "emerg.tt.inject_send"));
 	}
 	if (running && role && joined) {
 		html_printf(&r->out, "<h2>%s</h2><form method=\"post\" action=\"/emerg/tabletops/%D/decisions\" class=\"stack\">%r"
@@ -306,7 +325,7 @@ static void tt_render(struct req *r, const struct tt *t, int status, const char 
 			html_printf(&r->out, "<option value=\"%d\">%d. %s</option>", v[i].seq, v[i].seq, v[i].text);
 		html_printf(&r->out, "</select></label><label>%s<textarea name=\"text\" maxlength=\"500\" required>%s</textarea></label>"
 				     "<button class=\"primary\">%s</button></form>",
-			    T(r, "emerg.tt.decision_text"), err_key && typed ? typed : "", T(r, "emerg.tt.decision_send"));
+			    T(r, "emerg.tt.decision_text"), decision_refused && typed ? typed : "", T(r, "emerg.tt.decision_send"));
 	}
 
 	/* the timeline */
@@ -883,10 +902,30 @@ int emerg_tt_action_done(struct req *r)
 	return 0;
 }
 
-/* An event to inject, prepared with a plan's scenario (at most 50 a plan). */
+/* Why an event may not be added to a plan's injects: NULL when it may, else the message key
+ * (*status 422, or 409 when the plan has its 50). */
+static const char *plan_inject_refusal(struct req *r, int64_t plan, const char *text, int *status)
+{
+	int64_t n = 0;
+	*status = 422;
+	if (!text_ok(text, 500))
+		return "emerg.tt.err.text";
+	db_get_i64(r->db, &n, "SELECT count(*) FROM emerg_tt_injects WHERE plan_id = ?", "I", plan);
+	*status = 409;
+	return n >= 50 ? "emerg.tt.err.too_many" : NULL;
+}
+
+/* The refusal as the field's label and the problem ("新的突发事件: 请填写…"). */
+static const char *inject_message(struct req *r, const char *label_key, const char *key)
+{
+	return arena_printf(&r->arena, "%s: %s", T(r, label_key), T(r, key));
+}
+
+/* An event to inject, prepared with a plan's scenario (at most 50 a plan). A refused one on
+ * the plan's page shows the page again, the error under the field, the words kept. */
 int emerg_tt_plan_inject(struct req *r)
 {
-	int64_t plan, unit = 0, n = 0;
+	int64_t plan, unit = 0;
 	if (req_param_id(r, "id", &plan) ||
 	    db_get_i64(r->db, &unit, "SELECT unit_id FROM emerg_plans WHERE id = ? AND active = 1", "I", plan) != 1 ||
 	    !auth_scope_allows(r, unit, -1)) {
@@ -894,13 +933,14 @@ int emerg_tt_plan_inject(struct req *r)
 		return 0;
 	}
 	const char *text = req_field(r, "text");
-	if (!text_ok(text, 500)) {
-		resp_error(r, 422, "invalid", arena_printf(&r->arena, "text: %s", T(r, "emerg.tt.err.text")), "text");
-		return 0;
-	}
-	db_get_i64(r->db, &n, "SELECT count(*) FROM emerg_tt_injects WHERE plan_id = ?", "I", plan);
-	if (n >= 50) {
-		resp_error(r, 409, "conflict", T(r, "emerg.tt.err.too_many"), "text");
+	int status;
+	const char *why = plan_inject_refusal(r, plan, text, &status);
+	if (why) {
+		if (r->is_api)
+			resp_error(r, status, status == 409 ? "conflict" : "invalid",
+				   status == 409 ? T(r, why) : arena_printf(&r->arena, "text: %s", T(r, why)), "text");
+		else
+			entity_show_refused(r, &emerg_plan_entity, status, "text", inject_message(r, "emerg.tt.inject_new", why));
 		return 0;
 	}
 	if (db_begin(r->db) != DB_OK) {
@@ -946,62 +986,20 @@ void emerg_tt_plan_tail(struct req *r, int64_t plan, int may)
 		html_printf(&r->out, "<li>%s</li>", db_col_text(st, 0));
 	db_done(r->db, st);
 	html_printf(&r->out, "</ol>");
-	if (may)
+	if (may) {
+		/* after a refused inject (emerg_tt_plan_inject): the words typed, the error under them */
+		const char *typed = NULL, *why = NULL;
+		int status;
+		if (!strcmp(r->method, "POST") && r->status >= 400 && (typed = req_field(r, "text")))
+			why = plan_inject_refusal(r, plan, typed, &status);
 		html_printf(&r->out, "<form method=\"post\" action=\"/emerg/plans/%D/injects\" class=\"stack\">%r"
-				     "<label>%s<input name=\"text\" maxlength=\"500\" required></label><button>%s</button></form>",
-			    plan, page_csrf(r), T(r, "emerg.tt.inject_new"), T(r, "emerg.tt.inject_add"));
+				     "<label>%s<input name=\"text\" maxlength=\"500\" required value=\"%s\"%r></label>",
+			    plan, page_csrf(r), T(r, "emerg.tt.inject_new"), typed ? typed : "", why ? " aria-invalid=\"true\"" : "");
+		if (why)
+			html_printf(&r->out, "<span class=\"field-error\" role=\"alert\" data-field=\"text\">%s</span>",
+				    inject_message(r, "emerg.tt.inject_new", why));
+		html_printf(&r->out, "<button>%s</button></form>", T(r, "emerg.tt.inject_add"));
+	}
 	html_printf(&r->out, "<p><a class=\"button\" href=\"/emerg/tabletops\">%s</a></p>", T(r, "emerg.tt.title"));
 }
 
-/* ---- the job: an overdue gap's action reminds its owner, once a week while it stays open ---- */
-
-int emerg_tt_sched_run(struct db *c, int64_t now)
-{
-	enum { BATCH = 500 };
-	int64_t today = day_of(now);
-	struct row {
-		int64_t id, owner, tid;
-		char text[3200], title[320];
-	} *rows = calloc(BATCH, sizeof *rows);
-	if (!rows)
-		return -1;
-	struct db_stmt *st = db_query(c, "SELECT a.id, a.owner_id, a.text, t.id, t.title FROM emerg_tt_actions a"
-				      " JOIN emerg_tabletops t ON t.id = a.tabletop_id WHERE a.done_at = 0 AND a.due_on < ?"
-				      " ORDER BY a.id LIMIT 500", "I", today);
-	int n = 0;
-	while (st && db_step(st) == 1 && n < BATCH) {
-		rows[n].id = db_col_i64(st, 0);
-		rows[n].owner = db_col_i64(st, 1);
-		snprintf(rows[n].text, sizeof rows[n].text, "%s", db_col_text(st, 2));
-		rows[n].tid = db_col_i64(st, 3);
-		snprintf(rows[n].title, sizeof rows[n].title, "%s", db_col_text(st, 4));
-		n++;
-	}
-	db_done(c, st);
-	int sent = 0;
-	if (n && db_begin(c) != DB_OK) {
-		free(rows);
-		return -1;
-	}
-	for (int i = 0; i < n; i++) {
-		char link[64], key[80];
-		snprintf(link, sizeof link, "/emerg/tabletops/%lld", (long long)rows[i].tid);
-		/* the week in the key: one reminder a week while it stays open, not one a tick */
-		snprintf(key, sizeof key, "emerg:tt_overdue:%lld:%lld", (long long)rows[i].id, (long long)(today / 7));
-		struct notify_msg m = {.kind = "emerg.action", .title_key = "emerg.tt.notify.overdue", .subject = rows[i].title,
-				       .body = rows[i].text, .link = link, .dedup_key = key};
-		int rc = notify_send(c, rows[i].owner, &m);
-		if (rc < 0) {
-			db_rollback(c);
-			free(rows);
-			return -1;
-		}
-		sent += rc;
-	}
-	free(rows);
-	if (n && db_commit(c) != DB_OK) {
-		db_rollback(c);
-		return -1;
-	}
-	return sent;
-}

@@ -227,6 +227,20 @@ int entity_edit_page(struct req *r, const struct entity *e)
 	return 0;
 }
 
+int entity_show_refused(struct req *r, const struct entity *e, int status, const char *field, const char *msg)
+{
+	struct form f;
+	void *row = load_param(r, e, "edit");
+	if (!row)
+		return 0;
+	form_init(r, &f, e->fields, stored_texts(r, e, row), row);
+	f.err.field = field;
+	f.err.msg = msg;
+	r->status = status;
+	render(r, e, row, &f);
+	return 0;
+}
+
 int entity_update_post(struct req *r, const struct entity *e)
 {
 	struct form f;

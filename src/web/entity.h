@@ -87,6 +87,9 @@ int entity_new_page(struct req *r, const struct entity *e);
 int entity_create_post(struct req *r, const struct entity *e);
 int entity_edit_page(struct req *r, const struct entity *e);
 int entity_update_post(struct req *r, const struct entity *e);
+/* The record's page again (status, the refusal msg above its forms, naming field) after a
+ * refused write of one of the forms its show_tail draws; the tail keeps what was typed. */
+int entity_show_refused(struct req *r, const struct entity *e, int status, const char *field, const char *msg);
 int entity_deactivate_post(struct req *r, const struct entity *e);
 int entity_api_list(struct req *r, const struct entity *e);
 int entity_api_get(struct req *r, const struct entity *e);

@@ -203,6 +203,42 @@ test('the one-hour clock: shown with the time left, escalated once after the hou
   assert.equal(page.json.people[0].name, '王五');
 });
 
+test('the default chain tells the safety director once in a plant without a group: as the superior, not again as himself', async () => {
+  // the demo's plant is the top unit: the chain's superior (60 min) is its safety director,
+  // whom the second step (90 min) names again
+  const count = async (what) => ((await unread(director)).match(new RegExp(`【升级】事故超时未报告：\\s?${what}`, 'g')) || []).length;
+  await setClock(srv, T0 + 20 * H);
+  await signIn();
+  let r = await officer.postJson('/api/v1/incidents', { kind: 'accident', what: '导热油泄漏烫伤', area_id: Number(areaOther),
+    type_code: '1986-07', serious: 1 });
+  assert.equal(r.status, 201, r.text);
+  await setClock(srv, T0 + 21 * H + 60);	// 61 minutes: the first step
+  await tick(srv);
+  await signIn();
+  assert.equal(await count('导热油泄漏烫伤'), 1);
+  await setClock(srv, T0 + 21 * H + 31 * 60);	// 91 minutes: the second step names him again
+  await tick(srv);
+  await tick(srv);
+  await signIn();
+  assert.equal(await count('导热油泄漏烫伤'), 1, 'told once, by the first step that reached him');
+  // a job that was paused past both steps runs them in one tick: still once
+  await setClock(srv, T0 + 22 * H);
+  await signIn();
+  r = await officer.postJson('/api/v1/incidents', { kind: 'accident', what: '液氨管道泄漏灼伤', area_id: Number(areaOther),
+    type_code: '1986-07', serious: 1 });
+  assert.equal(r.status, 201, r.text);
+  await setClock(srv, T0 + 23 * H + 40 * 60);
+  await tick(srv);
+  await signIn();
+  assert.equal(await count('液氨管道泄漏灼伤'), 1);
+  // both are off the clock for the tests after this one
+  const p = await apiAs('zhuren');
+  for (const w of ['导热油泄漏烫伤', '液氨管道泄漏灼伤']) {
+    const list = (await p.get('/api/v1/incidents')).json.items.find((i) => i.what === w);
+    assert.ok((await p.postJson(`/api/v1/incidents/${list.id}/report`, { note: '已电话报告' })).status < 300);
+  }
+});
+
 test('investigation by 四不放过 and corrective actions gate the close; the lessons reach the bulletin', async () => {
   await setClock(srv, T0 + 5 * H);
   await signIn();

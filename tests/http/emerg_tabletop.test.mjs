@@ -50,7 +50,12 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   await part({ kind: 'step', title: '报警并启动响应', user_id: boss.id, target_min: 2 });
   await part({ kind: 'step', title: '关闭进料阀，切断物料', user_id: lead.id, target_min: 5 });
   await part({ kind: 'step', title: '疏散无关人员', user_id: worker.id, target_min: 10 });
-  await part({ kind: 'step', title: '向公司报告', target_min: 30 });
+  r = await part({ kind: 'step', title: '向公司报告', target_min: 30 });
+  // the plan's JSON carries each step's target (null for the other parts)
+  const steps = r.json.parts.filter((x) => x.kind === 'step').map((x) => [x.title, x.target_min]);
+  assert.deepEqual(steps, [['报警并启动响应', 2], ['关闭进料阀，切断物料', 5], ['疏散无关人员', 10], ['向公司报告', 30]]);
+  assert.equal(r.json.parts.find((x) => x.kind === 'scenario').target_min, null);
+  assert.equal((await fac.get(`/api/v1/emerg/plans/${plan}`)).json.parts.find((x) => x.title === '疏散无关人员').target_min, 10);
   r = await fac.postJson(`/api/v1/emerg/plans/${plan}/injects`, { text: '第二处泄漏' });
   assert.equal(r.status, 201, r.text);
   const inject = r.json.id;
@@ -116,6 +121,20 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   r = await fac.postJson(`${tt}/injects`, { inject_id: inject, text: '储罐区可燃气体报警' });
   assert.equal(r.status, 201, r.text);
   assert.equal((await fac.postJson(`${tt}/injects`, { inject_id: 424242 })).json.error.field, 'inject_id');
+  // on the page a refused inject shows the form again: the error under the field it names, the words kept
+  const runPage = srv.client();
+  await runPage.login('ws1anquan');
+  await runPage.get(`/emerg/tabletops/${id}`);
+  let html = await runPage.post(`/emerg/tabletops/${id}/injects`, { inject_id: '424242', text: '东侧围堰也有积液' });
+  assert.equal(html.status, 422);
+  assert.match(html.text, /<select name="inject_id" aria-invalid="true">/);
+  assert.match(html.text, /<span class="field-error" role="alert" data-field="inject_id">预设事件[^<]*: /);
+  assert.match(html.text, /<textarea name="text" maxlength="500">东侧围堰也有积液<\/textarea>/);
+  html = await runPage.post(`/emerg/tabletops/${id}/injects`, { inject_id: String(inject), text: 'x'.repeat(501) });
+  assert.equal(html.status, 422);
+  assert.match(html.text, /data-field="text">事件描述/);
+  assert.match(html.text, new RegExp(`<option value="${inject}" selected>`), 'the prepared event stays picked');
+  assert.match(html.text, new RegExp(`>${'x'.repeat(501)}</textarea>`));
   await setClock(srv, T0 + 8 * 60 + 1);	// step 2's target is 5 min: 3 min 1 s late rounds up to 4
   await lead.postJson(`${tt}/decisions`, { text: '佩戴空气呼吸器关闭进料阀', step_seq: 2 });
   await setClock(srv, T0 + 9 * 60);
@@ -179,6 +198,12 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   assert.match(r.text, /<li>第二处泄漏<\/li>/);
   r = await page.post(`/emerg/plans/${plan}/injects`, { text: '人员被困' });
   assert.equal(r.status, 303);
+  // a refused one shows the plan's page again, the field named under it and the words kept
+  r = await page.post(`/emerg/plans/${plan}/injects`, { text: '被困'.repeat(251) });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<h1>反应釜泄漏着火现场处置方案<\/h1>/);
+  assert.match(r.text, new RegExp(`<input name="text" maxlength="500" required value="${'被困'.repeat(251)}" aria-invalid="true">`));
+  assert.match(r.text, /<span class="field-error" role="alert" data-field="text">新的突发事件: 请填写内容/);
   assert.deepEqual((await fac.get(tt)).json.injects.map((x) => x.text), ['第二处泄漏', '人员被困']);
 
   // every change is audited
@@ -186,7 +211,7 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   const actions = (await auditor.get(`/api/v1/audit?entity=emerg_tabletop&entity_id=${id}&per_page=100`)).json.items.map((e) => e.action).sort();
   assert.deepEqual(actions, ['create', 'decision', 'decision', 'decision', 'decision', 'end', 'inject', 'inject', 'join', 'join', 'join', 'start']);
 
-  // overdue: the owner is reminded once a week, not once a tick; he closes it, and only he may
+  // overdue: the owner is reminded once, not once a tick; he closes it, and only he may
   await setClock(srv, T0 + 16 * 86400);
   await tick(srv);
   await tick(srv);
@@ -213,6 +238,44 @@ test('a tabletop exercise: joined in roles, injects and decisions timed by the s
   const inbox = await later.get('/api/v1/inbox');
   assert.equal(inbox.status, 200, inbox.text);
   assert.equal(inbox.json.items.filter((n) => n.title.includes('推演整改措施已逾期')).length, 1);
+  await setClock(srv, T0);
+});
+
+test('a gap left open climbs the drill actions\' chain: its owner once when overdue, his superior once days later', async () => {
+  const TC = Date.UTC(2063, 2, 10, 2) / 1000;
+  await setClock(srv, TC);
+  const fac = await as('ws1anquan'), worker = await as('yuangong');
+  const ws1 = (await fac.get('/api/v1/emerg/plan')).json.units.find((u) => u.unit === '合成一车间').unit_id;
+  let r = await fac.postJson('/api/v1/emerg/plans', { title: '储罐区泄漏现场处置方案', kind: 'onsite', unit_id: ws1,
+    owner_id: fac.id, approved_on: day(TC - 86400), review_months: 36 });
+  assert.equal(r.status, 201, r.text);
+  await fac.postJson(`/api/v1/emerg/plans/${r.json.id}/parts`, { kind: 'role', title: '现场处置', user_id: worker.id, phone: '13800000005' });
+  await fac.postJson(`/api/v1/emerg/plans/${r.json.id}/parts`, { kind: 'step', title: '关闭罐根阀', user_id: worker.id, target_min: 3 });
+  r = await fac.postJson('/api/v1/emerg/tabletops', { plan_id: r.json.id, planned_on: day(TC) });
+  assert.equal(r.status, 201, r.text);
+  const tt = `/api/v1/emerg/tabletops/${r.json.id}`;
+  assert.equal((await fac.postJson(`${tt}/start`, {})).status, 200);
+  r = await fac.postJson(`${tt}/end`, {});	// nobody acted: the step is missing, a gap for its owner
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.actions.map((a) => a.owner_id), [worker.id]);
+  const mine = async (user, re) => ((await (await as(user)).get('/api/v1/inbox')).json.items.filter((n) => re.test(n.title) && /储罐区泄漏/.test(n.title))).length;
+  const late = /推演整改措施已逾期/, up = /【升级】推演整改措施逾期未完成/;
+  // 14 days to remedy it; two days past: the owner, once however often the job runs
+  await setClock(srv, TC + 16 * 86400);
+  await tick(srv);
+  await tick(srv);
+  assert.equal(await mine('yuangong', late), 1);
+  assert.equal(await mine('ws1zhuren', up), 0);
+  // more than three days past (emerg.action_escalate_days): the head of the workshop above his team, once
+  await setClock(srv, TC + 18 * 86400);
+  await tick(srv);
+  await tick(srv);
+  assert.equal(await mine('ws1zhuren', up), 1);
+  assert.equal(await mine('yuangong', late), 1);
+  await setClock(srv, TC + 30 * 86400);
+  await tick(srv);
+  assert.equal(await mine('ws1zhuren', up), 1);
+  assert.equal(await mine('yuangong', late), 1);
   await setClock(srv, T0);
 });
 

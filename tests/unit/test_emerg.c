@@ -104,3 +104,19 @@ TEST(emerg_plan_review_every_three_years)
 	CHECK_INT(emerg_plan_review(D(2026, 1, 31), 12, D(2027, 2, 1), &due), EMERG_REVIEW_OVERDUE);
 	CHECK_INT(due, D(2027, 1, 31));
 }
+
+/* A supply's monthly check task covers its calendar month from local midnight of the 1st to
+ * local midnight of the next 1st: on the 1st itself, on 31 December (the window ends at the new
+ * year) and on 29 February of a leap year (February's window, March next). */
+TEST(emerg_supply_check_month_window)
+{
+	int64_t s, e;
+	CHECK_INT(emerg_res_check_window(D(2027, 1, 1), &s, &e), 0);
+	CHECK(s == day_start_utc(D(2027, 1, 1)) && e == day_start_utc(D(2027, 2, 1)));
+	CHECK_INT(emerg_res_check_window(D(2026, 12, 31), &s, &e), 0);
+	CHECK(s == day_start_utc(D(2026, 12, 1)) && e == day_start_utc(D(2027, 1, 1)));
+	CHECK_INT(emerg_res_check_window(D(2028, 2, 29), &s, &e), 0);
+	CHECK(s == day_start_utc(D(2028, 2, 1)) && e == day_start_utc(D(2028, 3, 1)));
+	CHECK_INT(emerg_res_check_window(D(2028, 3, 1), &s, &e), 0);
+	CHECK(s == day_start_utc(D(2028, 3, 1)) && e == day_start_utc(D(2028, 4, 1)));
+}
