@@ -44,7 +44,7 @@
 	"tion\":\"the province's field name\"},\"from\":{\"type\":\"string\",\"description\":\"our column\"},\"va" \
 	"lue\":{\"type\":\"string\",\"description\":\"a constant instead of a column\"},\"required\":{\"type\":\"" \
 	"boolean\"},\"codes\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"},\"description\":" \
-	"\"our value -> the province's code\"},\"format\":{\"type\":\"string\",\"enum\":[\"time\",\"hm\",\"number\"" \
+	"\"our value -> the province's code\"},\"format\":{\"type\":\"string\",\"enum\":[\"time\",\"hm\",\"number\",\"photos\"" \
 	"]}},\"required\":[\"field\"]},\"x-bounded\":\"at most 64 fields\"},\"updated_at\":{\"type\":\"integer\"}" \
 	"}},\"x-bounded\":\"one per object type of the chain\"}}}"
 #define MAP_BODY \
@@ -53,7 +53,7 @@
 	"tring\",\"description\":\"our column\"},\"value\":{\"type\":\"string\",\"description\":\"a constant inst" \
 	"ead of a column\"},\"required\":{\"type\":\"boolean\"},\"codes\":{\"type\":\"object\",\"additionalProper" \
 	"ties\":{\"type\":\"string\"},\"description\":\"our value -> the province's code\"},\"format\":{\"type\"" \
-	":\"string\",\"enum\":[\"time\",\"hm\",\"number\"]}},\"required\":[\"field\"]},\"maxItems\":64},\"enabled\":{" \
+	":\"string\",\"enum\":[\"time\",\"hm\",\"number\",\"photos\"]}},\"required\":[\"field\"]},\"maxItems\":64},\"enabled\":{" \
 	"\"type\":\"boolean\"},\"path\":{\"type\":\"string\",\"maxLength\":200}},\"required\":[\"fields\"]}"
 #define DRY \
 	"{\"type\":\"object\",\"properties\":{\"ready\":{\"type\":\"boolean\",\"description\":\"every setting and " \
