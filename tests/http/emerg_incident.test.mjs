@@ -138,9 +138,13 @@ test('teams with a deputy and members, outside contacts: checked, audited, shown
   const list = await worker.get('/api/v1/emerg/contacts');
   assert.ok(list.json.items.some((x) => x.id === contact));
 
-  // on the commander's page of a drill of the workshop, and on the area's response card
+  // on the commander's page of a drill of the workshop, and on the area's response card; planned
+  // for the plant's today by the server's clock as it stands now (the first test moved it 600 s
+  // past T0, which may be past midnight)
+  const now = await serverNow(srv);
   const d = await officer.postJson('/api/v1/emerg/drills', { title: '队伍联络演练', kind: 'onsite', unit_id: ws1.unit_id,
-    planned_on: new Date((T0 + 8 * 3600) * 1000).toISOString().slice(0, 10), announced: '1', muster: '北侧集合点' });
+    planned_on: new Date((now + 8 * 3600) * 1000).toISOString().slice(0, 10), announced: '1', muster: '北侧集合点' });
+  assert.equal(d.status, 201, d.text);
   await boss.postJson(`/api/v1/emerg/drills/${d.json.id}/start`, {});
   const cmd = (await bossPage.get(`/emerg/drills/${d.json.id}/command`)).text;
   assert.match(cmd, new RegExp(`data-team="${team.id}"`));
