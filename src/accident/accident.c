@@ -115,6 +115,15 @@ int64_t accident_create(const struct actor *a, const struct accident_new *in, co
 		*key = "accident.err_unknown";
 		return -1;
 	}
+	/* a new report takes its type from the edition in force (accident.type_edition); the
+	 * other edition's rows stay for the incidents reported under it */
+	if (db_get_i64(c, &ok, "SELECT count(*) FROM accident_types WHERE code = ? AND edition = ?", "tt", in->type_code,
+		       accident_type_edition(c)) != 1 ||
+	    !ok) {
+		*field = "type_code";
+		*key = "accident.err_edition";
+		return -1;
+	}
 	/* a report is of what happened: a time ahead of the clock (beyond a phone's drift) is a typo */
 	if (in->occurred_at > a->now + 600 || in->occurred_at < a->now - 366LL * 86400) {
 		*field = "occurred_at";

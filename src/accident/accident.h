@@ -140,6 +140,12 @@ const char *accident_chain_format(const struct accident_chain_step *v, int n, ch
 /* The chain in force (the setting accident.escalation, else the default): the step count. */
 int accident_chain_load(struct db *c, struct accident_chain_step *out);
 
+/* ---- the edition of GB 6441 new reports use (accident_types.c) ---- */
+#define ACCIDENT_TYPE_EDITION_DEFAULT "2025"
+extern const char *const accident_type_editions[];	/* "2025", "1986" */
+/* The setting accident.type_edition if it names an edition, else the default: a static string. */
+const char *accident_type_edition(struct db *c);
+
 /* ---- the scheduler job (accident_sched.c) ---- */
 int accident_sched_run(struct db *c, int64_t now);
 

@@ -4,7 +4,8 @@
  * hour, under investigation with one action still open), several near misses (some closed
  * with lessons on the bulletin, their reporters praised with points) and twelve months of
  * hours worked per workshop, so the statistics and the LTIFR show whenever the demo is
- * loaded. Everything is dated relative to clock_now().
+ * loaded. Everything is dated relative to clock_now(); the types are of GB 6441-2025, the
+ * edition new reports use by default (accident.type_edition).
  */
 #include "accident/accident.h"
 #include "base/clock.h"
@@ -27,23 +28,23 @@ struct demo_incident {
 };
 
 static const struct demo_incident incidents[] = {
-	{"accident", "投料时右手被搅拌器联轴器夹伤", "合成一车间 投料平台", "1986-03", "banzhang", 40, 0, 0, 1, 3000,
+	{"accident", "投料时右手被搅拌器联轴器夹伤", "合成一车间 投料平台", "2025-04", "banzhang", 40, 0, 0, 1, 3000,
 	 "general", 0, 1, "联轴器防护罩拆下检修后未装回，投料时手套被卷入", "thing",
 	 "维修班未执行检修后防护装置复位确认，班组长交接未检查；按制度考核并在班组会上说明", "全车间学习本次事故：转动设备防护罩缺失一律停机；已组织复训",
 	 "联轴器防护罩加装联锁，检修后复位纳入交接检查表"},
-	{"accident", "装卸蒸汽软管脱落，一名装卸工小腿烫伤", "罐区 装卸站台", "1986-07", "yuangong", 10, 0, 1, 0, 20000,
+	{"accident", "装卸蒸汽软管脱落，一名装卸工小腿烫伤", "罐区 装卸站台", "2025-08", "yuangong", 10, 0, 1, 0, 20000,
 	 "general", 1, 0, "软管快速接头锁紧销缺失，压力波动时脱开", "thing", "装卸班日常点检表未包含接头锁紧销；正在核实点检执行情况",
 	 NULL, NULL},
-	{"near_miss", "叉车倒车时险些撞到巡检人员", "罐区 装卸站台", "1986-02", "yuangong", 25, 0, 0, 0, 0, "none", 0, 1,
+	{"near_miss", "叉车倒车时险些撞到巡检人员", "罐区 装卸站台", "2025-02", "yuangong", 25, 0, 0, 0, 0, "none", 0, 1,
 	 "倒车盲区无警示，人员通道与叉车通道未分隔", "environment", "不追究个人责任，由车间完善通道划分", "叉车倒车必须鸣笛并有人指挥；班前会通报",
 	 "装卸站台划出人行通道并加装倒车雷达"},
-	{"near_miss", "高处平台格栅板松动，巡检时踩空未坠落", "精馏车间 精馏塔区", "1986-09", "ws1anquan", 55, 0, 0, 0, 0, "none", 0, 1,
+	{"near_miss", "高处平台格栅板松动，巡检时踩空未坠落", "精馏车间 精馏塔区", "2025-10", "ws1anquan", 55, 0, 0, 0, 0, "none", 0, 1,
 	 "格栅板卡子锈蚀脱落", "thing", "不追究个人责任", "巡检时注意脚下格栅板，发现松动立即报告", "全厂格栅板卡子排查更换"},
-	{"near_miss", "反应釜取样口有少量物料喷溅，未伤人", "合成一车间 反应釜区", "1986-07", "yuangong", 6, 0, 0, 0, 0, "none", 0, 0,
+	{"near_miss", "反应釜取样口有少量物料喷溅，未伤人", "合成一车间 反应釜区", "2025-08", "yuangong", 6, 0, 0, 0, 0, "none", 0, 0,
 	 NULL, NULL, NULL, NULL, NULL},
-	{"near_miss", "配电室门口积水，险些触电", "公用工程 配电室", "1986-05", "banzhang", 3, 0, 0, 0, 0, "none", 0, 0,
+	{"near_miss", "配电室门口积水，险些触电", "公用工程 配电室", "2025-06", "banzhang", 3, 0, 0, 0, 0, "none", 0, 0,
 	 NULL, NULL, NULL, NULL, NULL},
-	{"near_miss", "吊装作业时吊物晃动，险些碰撞管线", "合成二车间 离心机房", "1986-04", "ws1anquan", 15, 0, 0, 0, 0, "none", 0, 0,
+	{"near_miss", "吊装作业时吊物晃动，险些碰撞管线", "合成二车间 离心机房", "2025-05", "ws1anquan", 15, 0, 0, 0, 0, "none", 0, 0,
 	 NULL, NULL, NULL, NULL, NULL},
 	{NULL},
 };

@@ -65,7 +65,8 @@ static const struct module_job jobs[] = {
 #define REPORT_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"kind\",\"what\",\"area_id\",\"type_code\"],\"properties\":{" \
 	"\"kind\":{\"enum\":[\"accident\",\"near_miss\"]},\"what\":{\"type\":\"string\",\"maxLength\":500}," \
-	"\"area_id\":{\"type\":\"integer\"},\"type_code\":{\"type\":\"string\"}," \
+	"\"area_id\":{\"type\":\"integer\"},\"type_code\":{\"type\":\"string\",\"description\":\"a type of the edition in force" \
+	" (GET /api/v1/incidents/escalation: type_edition): 2025-01 to 2025-27, or 1986-01 to 1986-20\"}," \
 	"\"occurred_at\":{\"type\":\"string\",\"description\":\"YYYY-MM-DDTHH:MM in the plant's zone; empty: now\"}," \
 	"\"deaths\":{\"type\":\"integer\",\"minimum\":0},\"serious\":{\"type\":\"integer\",\"minimum\":0}," \
 	"\"minor\":{\"type\":\"integer\",\"minimum\":0},\"loss_wan\":{\"type\":\"number\",\"minimum\":0," \
@@ -87,26 +88,31 @@ static const struct module_job jobs[] = {
 	"{\"type\":\"object\",\"required\":[\"unit_id\",\"month\",\"hours\"],\"properties\":{" \
 	"\"unit_id\":{\"type\":\"string\"},\"month\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}-[0-9]{2}$\"}," \
 	"\"hours\":{\"type\":\"string\"}}}"
+/* the editions of GB 6441 accident_types carries (accident_type_editions) */
+#define EDITION_ENUM "{\"type\":\"string\",\"enum\":[\"2025\",\"1986\"]}"
 #define STATS_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"accidents\",\"near_misses\",\"injuries\",\"hours\",\"ltifr\"],\"properties\":{" \
 	"\"from\":{\"type\":\"integer\"},\"to\":{\"type\":\"integer\"},\"accidents\":{\"type\":\"integer\"}," \
 	"\"near_misses\":{\"type\":\"integer\"},\"injuries\":{\"type\":\"integer\"},\"deaths\":{\"type\":\"integer\"}," \
 	"\"hours\":{\"type\":\"integer\"},\"ltifr\":{\"type\":\"number\",\"nullable\":true}," \
 	"\"by_type\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"}," \
+	"\"code\":{\"type\":\"string\"},\"edition\":" EDITION_ENUM "," \
 	"\"accidents\":{\"type\":\"integer\"},\"near_misses\":{\"type\":\"integer\"}}}}}}"
 
 /* the escalation chain of the one-hour clock: as text and as steps (bounded: at most 5) */
 #define CHAIN_SCHEMA \
 	"{\"type\":\"object\",\"required\":[\"steps\",\"chain\"],\"properties\":{\"steps\":{\"type\":\"string\"}," \
 	"\"chain\":{\"type\":\"array\",\"x-bounded\":\"at most 5 steps\",\"maxItems\":5,\"items\":{\"type\":\"object\",\"properties\":{" \
-	"\"minutes\":{\"type\":\"integer\"},\"target\":{\"enum\":[\"superior\",\"safety_director\",\"safety_dept\"]}}}}}}"
+	"\"minutes\":{\"type\":\"integer\"},\"target\":{\"enum\":[\"superior\",\"safety_director\",\"safety_dept\"]}}}}," \
+	"\"type_edition\":" EDITION_ENUM "}}"
 
 static const struct module_schema schemas[] = {
 	{"GET", "/api/v1/incidents", NULL, LIST_SCHEMA},
 	{"GET", "/api/v1/incidents/escalation", NULL, CHAIN_SCHEMA},
-	{"POST", "/api/v1/incidents/escalation", "{\"type\":\"object\",\"required\":[\"steps\"],\"properties\":{\"steps\":{\"type\":\"string\","
+	{"POST", "/api/v1/incidents/escalation", "{\"type\":\"object\",\"description\":\"steps, or type_edition alone\",\"properties\":{\"steps\":{\"type\":\"string\","
 	 "\"maxLength\":199,\"description\":\"minutes:who, comma-separated, later each, from 60 to 1440 minutes; who: superior, safety_director or safety_dept\","
-	 "\"example\":\"60:superior,90:safety_director\"}}}", CHAIN_SCHEMA},
+	 "\"example\":\"60:superior,90:safety_director\"},\"type_edition\":{\"type\":\"string\",\"enum\":[\"2025\",\"1986\"],"
+	 "\"description\":\"the edition of GB 6441 whose types new incidents take (sent without steps)\"}}}", CHAIN_SCHEMA},
 	{"POST", "/api/v1/incidents", REPORT_SCHEMA, INCIDENT_SCHEMA},
 	{"GET", "/api/v1/incidents/:id", NULL, INCIDENT_SCHEMA},
 	{"POST", "/api/v1/incidents/:id/report", NOTE_SCHEMA, INCIDENT_SCHEMA},

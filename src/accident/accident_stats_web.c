@@ -148,13 +148,19 @@ static void last_year(int64_t *from, int64_t *to)
  * SQLite and PostgreSQL has no sum of booleans. */
 static const char *type_name_sql(struct req *r)
 {
+	/* each type under its own edition (1986 rows of incidents reported before the switch,
+	 * 2025 rows after), the edition in force first; only types with incidents appear */
 	return strcmp(r->lang, "en")
-		? "SELECT t.name_zh, sum(CASE WHEN i.kind = 'accident' THEN 1 ELSE 0 END), sum(CASE WHEN i.kind = 'near_miss' THEN 1 ELSE 0 END) FROM incidents i"
+		? "SELECT t.name_zh, sum(CASE WHEN i.kind = 'accident' THEN 1 ELSE 0 END), sum(CASE WHEN i.kind = 'near_miss' THEN 1 ELSE 0 END),"
+		  " t.edition, t.code FROM incidents i"
 		  " JOIN units u ON u.id = i.unit_id JOIN accident_types t ON t.code = i.type_code"
-		  " WHERE u.path LIKE ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY t.code, t.name_zh, t.sort ORDER BY t.sort"
-		: "SELECT t.name_en, sum(CASE WHEN i.kind = 'accident' THEN 1 ELSE 0 END), sum(CASE WHEN i.kind = 'near_miss' THEN 1 ELSE 0 END) FROM incidents i"
+		  " WHERE u.path LIKE ? AND i.occurred_at >= ? AND i.occurred_at < ?"
+		  " GROUP BY t.code, t.name_zh, t.sort, t.edition ORDER BY CASE WHEN t.edition = ? THEN 0 ELSE 1 END, t.edition DESC, t.sort"
+		: "SELECT t.name_en, sum(CASE WHEN i.kind = 'accident' THEN 1 ELSE 0 END), sum(CASE WHEN i.kind = 'near_miss' THEN 1 ELSE 0 END),"
+		  " t.edition, t.code FROM incidents i"
 		  " JOIN units u ON u.id = i.unit_id JOIN accident_types t ON t.code = i.type_code"
-		  " WHERE u.path LIKE ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY t.code, t.name_en, t.sort ORDER BY t.sort";
+		  " WHERE u.path LIKE ? AND i.occurred_at >= ? AND i.occurred_at < ?"
+		  " GROUP BY t.code, t.name_en, t.sort, t.edition ORDER BY CASE WHEN t.edition = ? THEN 0 ELSE 1 END, t.edition DESC, t.sort";
 }
 
 /* GET /incidents/stats, GET /api/v1/incidents/stats */
@@ -170,11 +176,12 @@ int accident_stats_page(struct req *r)
 		form_unavailable(r);
 		return 0;
 	}
-	struct db_stmt *st = db_query(r->db, type_name_sql(r), "tII", pattern, from, to);
+	struct db_stmt *st = db_query(r->db, type_name_sql(r), "tIIt", pattern, from, to, accident_type_edition(r->db));
 	if (r->is_api) {
 		json_t *types = json_array();
 		while (st && db_step(st) == 1)
-			json_array_append_new(types, json_pack("{s:s, s:I, s:I}", "type", db_col_text(st, 0), "accidents",
+			json_array_append_new(types, json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", db_col_text(st, 0), "code",
+							       db_col_text(st, 4), "edition", db_col_text(st, 3), "accidents",
 							       (json_int_t)db_col_i64(st, 1), "near_misses",
 							       (json_int_t)db_col_i64(st, 2)));
 		db_done(r->db, st);
@@ -190,11 +197,13 @@ int accident_stats_page(struct req *r)
 	page_begin(r, T(r, "accident.stats"));
 	html_printf(o, "<p class=\"actions\"><a class=\"button\" href=\"/incidents/escalation\">%s</a></p>", T(r, "accident.chain"));
 	html_printf(o, "<section class=\"card\"><h1>%s</h1><p class=\"sub\">%s %s – %s</p><h2>%s</h2>"
-		       "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		       "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    T(r, "accident.stats"), T(r, "accident.period"), page_time(r, from), page_time(r, to - 60),
-		    T(r, "accident.by_type"), T(r, "accident.type"), T(r, "accident.n_accidents"), T(r, "accident.n_near_misses"));
+		    T(r, "accident.by_type"), T(r, "accident.type"), T(r, "accident.edition"), T(r, "accident.n_accidents"),
+		    T(r, "accident.n_near_misses"));
 	while (st && db_step(st) == 1)
-		html_printf(o, "<tr><td>%s</td><td>%D</td><td>%D</td></tr>", db_col_text(st, 0), db_col_i64(st, 1), db_col_i64(st, 2));
+		html_printf(o, "<tr data-type=\"%s\"><td>%s</td><td>GB 6441-%s</td><td>%D</td><td>%D</td></tr>", db_col_text(st, 4),
+			    db_col_text(st, 0), db_col_text(st, 3), db_col_i64(st, 1), db_col_i64(st, 2));
 	db_done(r->db, st);
 	html_printf(o, "</tbody></table></div><h2>%s</h2>", T(r, "accident.by_unit"));
 	if (root)

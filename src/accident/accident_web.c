@@ -61,11 +61,13 @@ static void area_options(struct req *r, const void *row, int64_t selected)
 			selected);
 }
 
+/* the types of the edition new reports use (accident.type_edition) */
 static void type_options(struct req *r, const char *selected)
 {
 	struct db_stmt *st = db_query(r->db, strcmp(r->lang, "en")
-		? "SELECT code, name_zh FROM accident_types WHERE active = 1 ORDER BY edition DESC, sort"
-		: "SELECT code, name_en FROM accident_types WHERE active = 1 ORDER BY edition DESC, sort", NULL);
+		? "SELECT code, name_zh FROM accident_types WHERE active = 1 AND edition = ? ORDER BY sort"
+		: "SELECT code, name_en FROM accident_types WHERE active = 1 AND edition = ? ORDER BY sort", "t",
+		accident_type_edition(r->db));
 	while (st && db_step(st) == 1)
 		html_printf(&r->out, "<option value=\"%s\"%r>%s</option>", db_col_text(st, 0),
 			    !strcmp(selected, db_col_text(st, 0)) ? " selected" : "", db_col_text(st, 1));

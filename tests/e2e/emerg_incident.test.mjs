@@ -27,7 +27,7 @@ test('an incident\'s emergency mode: opened with one tap, a check-in, closed, re
   const api = srv.client();
   await api.apiLogin('ws1anquan');
   const area = (await api.get('/api/v1/incidents/5')).json.area_id;
-  const inc = await api.postJson('/api/v1/incidents', { kind: 'near_miss', what: '反应釜区溶剂泄漏', area_id: area, type_code: '1986-19' });
+  const inc = await api.postJson('/api/v1/incidents', { kind: 'near_miss', what: '反应釜区溶剂泄漏', area_id: area, type_code: '2025-23' });
   assert.equal(inc.status, 201, inc.text);
   const boss = await signedIn(browser, srv.url, 'ws1zhuren', DEMO_PASSWORD, PHONE);
   await boss.page.goto(`${srv.url}/incidents/${inc.json.id}`);

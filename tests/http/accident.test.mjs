@@ -54,7 +54,7 @@ test('a worker reports a near miss with a photo from the phone form; it is prais
   fd.append('kind', 'near_miss');
   fd.append('what', '取样阀门把手松脱，险些烫伤');
   fd.append('area_id', area);
-  fd.append('type_code', '1986-07');
+  fd.append('type_code', '2025-08');
   fd.append('photo', new Blob([png(64, 48, (x) => [x * 3, 90, 40])], { type: 'image/png' }), 'p.png');
   const r = await worker.request('POST', '/incidents', { multipart: fd });
   assert.equal(r.status, 303, r.text);
@@ -89,7 +89,7 @@ test('a worker reports a near miss with a photo from the phone form; it is prais
 });
 
 test('casualty numbers that do not add up are refused naming the field, and the form keeps what was typed', async () => {
-  const base = { kind: 'accident', what: '检修时扳手滑脱', area_id: area, type_code: '1986-01' };
+  const base = { kind: 'accident', what: '检修时扳手滑脱', area_id: area, type_code: '2025-01' };
   const fd = new FormData();
   for (const [k, v] of Object.entries({ ...base, minor: '1' })) fd.append(k, v);
   for (const n of ['甲', '乙']) { fd.append('person_name', n); fd.append('person_injury', 'minor'); }
@@ -118,7 +118,7 @@ test('casualty numbers that do not add up are refused naming the field, and the 
 
 test('levels come from casualties and losses (493号)', async () => {
   const one = async (extra) => (await officer.postJson('/api/v1/incidents', {
-    kind: 'accident', what: '等级', area_id: Number(area), type_code: '1986-08', ...extra,
+    kind: 'accident', what: '等级', area_id: Number(area), type_code: '2025-09', ...extra,
   })).json;
   assert.equal((await one({ minor: 1 })).level, 'general');
   assert.equal((await one({ minor: 1 })).reportable, false, 'minor injuries alone: the company\'s own record');
@@ -150,7 +150,7 @@ test('the one-hour clock: shown with the time left, escalated once after the hou
   await setClock(srv, T0 + 3 * H);
   await signIn();
   const r = await officer.postJson('/api/v1/incidents', {
-    kind: 'accident', what: '蒸汽管线泄漏烫伤', area_id: Number(areaOther), type_code: '1986-07', serious: 1,
+    kind: 'accident', what: '蒸汽管线泄漏烫伤', area_id: Number(areaOther), type_code: '2025-08', serious: 1,
     person_name: ['王五'], person_injury: ['serious'],
   });
   assert.equal(r.status, 201, JSON.stringify(r.json));
@@ -210,7 +210,7 @@ test('the default chain tells the safety director once in a plant without a grou
   await setClock(srv, T0 + 20 * H);
   await signIn();
   let r = await officer.postJson('/api/v1/incidents', { kind: 'accident', what: '导热油泄漏烫伤', area_id: Number(areaOther),
-    type_code: '1986-07', serious: 1 });
+    type_code: '2025-08', serious: 1 });
   assert.equal(r.status, 201, r.text);
   await setClock(srv, T0 + 21 * H + 60);	// 61 minutes: the first step
   await tick(srv);
@@ -225,7 +225,7 @@ test('the default chain tells the safety director once in a plant without a grou
   await setClock(srv, T0 + 22 * H);
   await signIn();
   r = await officer.postJson('/api/v1/incidents', { kind: 'accident', what: '液氨管道泄漏灼伤', area_id: Number(areaOther),
-    type_code: '1986-07', serious: 1 });
+    type_code: '2025-08', serious: 1 });
   assert.equal(r.status, 201, r.text);
   await setClock(srv, T0 + 23 * H + 40 * 60);
   await tick(srv);
@@ -243,7 +243,7 @@ test('investigation by 四不放过 and corrective actions gate the close; the l
   await setClock(srv, T0 + 5 * H);
   await signIn();
   const inc = (await officer.postJson('/api/v1/incidents', {
-    kind: 'accident', what: '叉车压脚', area_id: Number(area), type_code: '1986-02', minor: 1,
+    kind: 'accident', what: '叉车压脚', area_id: Number(area), type_code: '2025-02', minor: 1,
   })).json;
   const url = `/api/v1/incidents/${inc.id}`;
   let r = await officer.postJson(`${url}/close`, {});

@@ -38,7 +38,7 @@ after(async () => {
 
 test('emergency mode of an incident: opened once in scope, check-ins once and not after closing, steps time-stamped, the record on the incident', async () => {
   const inc = await officer.postJson('/api/v1/incidents', { kind: 'near_miss', what: '反应釜区氯气泄漏', area_id: Number(area),
-    type_code: '1986-19' });
+    type_code: '2025-23' });
   assert.equal(inc.status, 201, inc.text);
   const id = inc.json.id;
   // a team leader whose scope is his team, not the workshop, cannot open it
@@ -102,7 +102,7 @@ test('emergency mode of an incident: opened once in scope, check-ins once and no
   assert.deepEqual(rec.json.checked_in.map((p) => [p.username, p.at]), [['yuangong', T0 + 120]]);
   // an incident without emergency mode: 404 for its record, the button on its page
   const other = await officer.postJson('/api/v1/incidents', { kind: 'near_miss', what: '地面湿滑险些摔倒', area_id: Number(area),
-    type_code: '1986-20' });
+    type_code: '2025-27' });
   assert.equal((await officer.get(`/api/v1/emerg/incidents/${other.json.id}/mode`)).status, 404);
   assert.match((await bossPage.get(`/incidents/${other.json.id}`)).text, new RegExp(`action="/emerg/incidents/${other.json.id}/mode"`));
 });
@@ -164,10 +164,10 @@ test('the monthly PDF report carries the accident statistics table: accidents, n
   let r = await safety.postJson('/api/v1/incidents/hours', { unit_id: ws1.unit_id, month: '2061-05', hours: 100000 });
   assert.equal(r.status, 200, r.text);
   r = await safety.postJson('/api/v1/incidents', { kind: 'accident', what: '搬运时手指挤伤', area_id: Number(area),
-    type_code: '1986-01', minor: 1 });
+    type_code: '2025-01', minor: 1 });
   assert.equal(r.status, 201, r.text);
   r = await safety.postJson('/api/v1/incidents', { kind: 'near_miss', what: '货架松动险些倾倒', area_id: Number(area),
-    type_code: '1986-01' });
+    type_code: '2025-01' });
   assert.equal(r.status, 201, r.text);
   const page = srv.client();
   await page.login('ws1zhuren');
@@ -202,7 +202,7 @@ test('the one-hour clock escalates in configured steps, each sent once (clock mo
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.chain, [{ minutes: 60, target: 'safety_dept' }, { minutes: 90, target: 'safety_director' }]);
   assert.equal((await safety.get('/api/v1/incidents/escalation')).json.steps, '60:safety_dept,90:safety_director');
-  r = await safety.postJson('/api/v1/incidents', { kind: 'accident', what: '链式升级烫伤', area_id: Number(area), type_code: '1986-07',
+  r = await safety.postJson('/api/v1/incidents', { kind: 'accident', what: '链式升级烫伤', area_id: Number(area), type_code: '2025-08',
     serious: 1, person_name: ['王五'], person_injury: ['serious'] });
   assert.equal(r.status, 201, r.text);
   const id = r.json.id;
