@@ -107,6 +107,12 @@ export async function startServer({ demo = true, env = {}, args = [], dir, port:
   }
   if (!up) {
     proc.kill('SIGKILL');
+    // another process took the free port between freePort() and the server's bind (parallel
+    // test runs): start again on another port, in a new data directory
+    if (!fixedPort && !dir && /Address already in use/.test(log)) {
+      await exited;
+      return startServer({ demo, env, args });
+    }
     throw new Error(`server did not start:\n${log}`);
   }
   return {
