@@ -33,7 +33,7 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconfig,--cflags))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(call pkgconfig,--libs) -lpthread -lm)$(PKG_LIBS)
 
 SRC := $(shell find src -name '*.c' ! -name main.c | sort)
-EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard src/db/migrations/pg/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
+EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard src/db/migrations/pg/*.sql) $(wildcard po/*.tsv))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 REL := build/rel
@@ -106,9 +106,10 @@ build/embed: tools/embed.c
 	@mkdir -p build
 	$(CC) -O1 -o $@ $<
 
-# static files also go in gzip and Brotli (tools/precompress.c), embedded beside the originals
+# static files as served (CSS and scripts without comments) and in gzip and Brotli
+# (tools/precompress.c), embedded under their own names
 STATIC := $(sort $(wildcard static/*))
-PRE_EMBED := $(foreach f,$(STATIC),$(f).gz=build/pre/$(f).gz $(f).br=build/pre/$(f).br)
+PRE_EMBED := $(foreach f,$(STATIC),$(f)=build/pre/$(f) $(f).gz=build/pre/$(f).gz $(f).br=build/pre/$(f).br)
 
 build/precompress: tools/precompress.c
 	@mkdir -p build
