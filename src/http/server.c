@@ -457,7 +457,32 @@ static const char *static_method(const char *m)
 	return "other";
 }
 
-/* One JSON line per request: the access log an operator keeps (网络安全法 Art. 21). */
+/* S as a JSON string (quotes included): ", \\ and control characters escaped. S that
+ * utf8_valid() refuses (a path answered with 400 is logged too; jansson refused it and the
+ * line was lost) has each byte above 0x7F as \u00XX as well: lossy, but valid JSON. */
+static void log_string(struct strbuf *sb, const char *s)
+{
+	static const char hx[] = "0123456789abcdef";
+	int bytes = !utf8_valid(s, strlen(s));
+	sb_addc(sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			sb_addc(sb, '\\');
+			sb_addc(sb, (char)c);
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && bytes)) {
+			char e[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
+			sb_add(sb, e, sizeof(e));
+		} else {
+			sb_addc(sb, (char)c);
+		}
+	}
+	sb_addc(sb, '"');
+}
+
+/* One JSON line per request: the access log an operator keeps (网络安全法 Art. 21). Written
+ * straight into one buffer: building it as a jansson object and dumping it was a twelfth of
+ * the CPU of a static file's request. The time is formatted once a second per thread. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -466,24 +491,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
-	char when[32];
-	clock_format(clock_now(), "%Y-%m-%dT%H:%M:%S+08:00", when, sizeof(when));
+	static _Thread_local int64_t when_s = -1;
+	static _Thread_local char when[32];
+	int64_t now = clock_now();
+	if (now != when_s) {
+		clock_format(now, "%Y-%m-%dT%H:%M:%S+08:00", when, sizeof(when));
+		when_s = now;
+	}
 	metrics_request(r->route ? r->route->method : static_method(r->method),
 			r->route ? r->route->pattern : "unmatched", r->status, metrics_now() - r->started);
-	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:I, s:s, s:s?, s:b}", "time", when,
-				 "id", r->request_id, "method", r->method, "path", r->path,
-				 "route", r->route ? r->route->pattern : NULL, "status", r->status,
-				 "ms", (json_int_t)(clock_now_ms() - r->started_ms), "bytes",
-				 (json_int_t)r->body_seen, "ip", r->client_ip, "user",
-				 r->who ? r->who->username : NULL, "complete",
-				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
-	if (line) {
-		char *s = json_dumps(line, JSON_COMPACT);
-		if (s)
-			log_access(s);
-		free(s);
-		json_decref(line);
-	}
+	struct strbuf line = STRBUF_INIT;
+	sb_addf(&line, "{\"time\":\"%s\",\"id\":", when);
+	log_string(&line, r->request_id);
+	sb_adds(&line, ",\"method\":");
+	log_string(&line, r->method);
+	sb_adds(&line, ",\"path\":");
+	log_string(&line, r->path);
+	sb_adds(&line, ",\"route\":");
+	if (r->route)
+		log_string(&line, r->route->pattern);
+	else
+		sb_adds(&line, "null");
+	sb_addf(&line, ",\"status\":%d,\"ms\":%lld,\"bytes\":%lld,\"ip\":", r->status,
+		(long long)(clock_now_ms() - r->started_ms), (long long)r->body_seen);
+	log_string(&line, r->client_ip);
+	sb_adds(&line, ",\"user\":");
+	if (r->who)
+		log_string(&line, r->who->username);
+	else
+		sb_adds(&line, "null");
+	sb_addf(&line, ",\"complete\":%s}", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "true" : "false");
+	log_access(line.buf);
+	sb_release(&line);
 	req_free(r);
 	*con_cls = NULL;
 }
