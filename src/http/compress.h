@@ -1,6 +1,6 @@
 /*
  * compress.h — content coding for responses (RFC 9110 §8.4, §12.5.3): which codings a client
- * accepts, gzip with zlib for HTML and JSON bodies above a threshold (server.c calls
+ * accepts, Brotli or gzip for HTML and JSON bodies above a threshold (server.c calls
  * compress_response just before sending), and the choice among the variants of a static
  * file precompressed at build time (tools/precompress.c; served by static.c).
  */
@@ -23,7 +23,10 @@ int compress_accepts(const char *accept_encoding, const char *coding);
  * shorter than IN. */
 unsigned char *compress_gzip(const void *in, size_t len, int level, size_t *out_len);
 
-/* The response in r->out, compressed with gzip when the client accepts it, the type is text
+/* Brotli IN (QUALITY 0 to 11), the same way. */
+unsigned char *compress_brotli(const void *in, size_t len, int quality, size_t *out_len);
+
+/* The response in r->out, compressed with Brotli or else gzip when the client accepts it, the type is text
  * (HTML, JSON, CSS, JS, CSV, plain), it has no Content-Encoding yet and is long enough.
  * Adds Vary: Accept-Encoding to every response of a compressible type, compressed or not. */
 void compress_response(struct req *r);

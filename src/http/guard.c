@@ -58,6 +58,7 @@ struct pend {
 	int64_t deadline;	/* monotonic ms: end of the head deadline, or of the linger */
 	int closing;		/* answered; reading and dropping until EOF or the deadline */
 	int pieces;		/* reads that brought new bytes of the head */
+	int watched;		/* in the epoll set (not when the head was complete at accept) */
 	struct strbuf head;
 	struct head_check hc;
 	struct pend *prev, *next;
@@ -273,7 +274,8 @@ static void hand_over(struct pend *p)
 {
 	int fd = p->fd;
 	struct sockaddr_in sa = p->addr;
-	epoll_ctl(g.ep, EPOLL_CTL_DEL, fd, NULL);
+	if (p->watched)
+		epoll_ctl(g.ep, EPOLL_CTL_DEL, fd, NULL);
 	forget(p);
 	/* MHD owns and closes the socket from here, also when it refuses it (its own
 	 * connection limit or per-address limit reached) */
@@ -290,31 +292,33 @@ static void log_malformed(const struct pend *p)
 		 p->hc.field[0] ? ", field " : "", p->hc.field);
 }
 
-/* New bytes (or EOF) on a connection whose head is still arriving. Edge-triggered: each
- * event means something arrived since the last; peeked bytes stay in the socket, so each peek
- * returns the head from its first byte and only the new tail is checked. */
-static void on_readable(struct pend *p, uint32_t events)
+/* Peek at what a connection whose head is still arriving has sent: the whole head goes to
+ * MHD, a bad one is answered. Peeked bytes stay in the socket, so each peek returns the head
+ * from its first byte and only the new tail is checked. Returns 0 when the connection has
+ * left the guard (handed over or dropped), 1 when it stays (waiting, or answered and
+ * lingering). EVENTS: the epoll events that woke us, 0 right after the accept. */
+static int peek_head(struct pend *p, uint32_t events)
 {
-	if (p->closing) {
-		if (!drain(p->fd))
-			drop(p);
-		return;
-	}
 	ssize_t n = recv(p->fd, g.scratch, sizeof(g.scratch), MSG_PEEK | MSG_DONTWAIT);
 	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			drop(p);
-		return;
+			return 0;
+		}
+		return 1;
 	}
 	if ((size_t)n <= p->head.len) {	/* nothing new: the client closed, or a stray wakeup */
-		if (n == 0 || (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+		if (n == 0 || (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
 			drop(p);
-		return;
+			return 0;
+		}
+		return 1;
 	}
 	sb_add(&p->head, g.scratch + p->head.len, (size_t)n - p->head.len);
 	enum head_result rc = head_check_feed(&p->hc, p->head.buf, p->head.len);
 	if (rc == HEAD_DONE) {
 		hand_over(p);
+		return 0;
 	} else if (rc == HEAD_BAD) {
 		log_malformed(p);
 		answer(p, p->hc.status, p->hc.field);
@@ -327,7 +331,21 @@ static void on_readable(struct pend *p, uint32_t events)
 		answer(p, 408, NULL);
 	} else if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
 		drop(p);	/* closed before the head was complete */
+		return 0;
 	}
+	return 1;
+}
+
+/* New bytes (or EOF) on a connection in the epoll set. Edge-triggered: each event means
+ * something arrived since the last. */
+static void on_readable(struct pend *p, uint32_t events)
+{
+	if (p->closing) {
+		if (!drain(p->fd))
+			drop(p);
+		return;
+	}
+	peek_head(p, events);
 }
 
 static void accept_some(void)
@@ -359,18 +377,24 @@ static void accept_some(void)
 		p->fd = fd;
 		p->addr = sa;
 		sb_init(&p->head, 0);
-		/* edge-triggered: peeked bytes stay in the socket, so a level-triggered set
-		 * would report the same unfinished head again and again */
-		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = p};
-		if (epoll_ctl(g.ep, EPOLL_CTL_ADD, fd, &ev)) {
-			close(fd);
-			free(p);
-			continue;
-		}
 		p->deadline = now_ms() + (int64_t)g.cfg.head_timeout_s * 1000;
 		plist_add(&g.waiting, p);
 		g.npending++;
 		addr_inc(ip);
+		/* a client sends its request right after connecting, so the whole head is
+		 * usually in the socket already: check it now, and the connection goes to MHD
+		 * without entering the epoll set (two epoll_ctl calls and a wakeup less per
+		 * request, on the one thread every connection passes) */
+		if (!peek_head(p, 0))
+			continue;
+		/* edge-triggered: peeked bytes stay in the socket, so a level-triggered set
+		 * would report the same unfinished head again and again. Adding reports bytes
+		 * that came after the peek above, so none are missed. */
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = p};
+		if (epoll_ctl(g.ep, EPOLL_CTL_ADD, fd, &ev))
+			drop(p);
+		else
+			p->watched = 1;
 	}
 }
 

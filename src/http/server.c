@@ -65,9 +65,16 @@ static void request_id(struct req *r, struct MHD_Connection *conn)
 		memcpy(r->request_id, in, n + 1);
 		return;
 	}
-	unsigned char raw[16];
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(r->request_id, sizeof(r->request_id), raw, sizeof(raw));
+	/* an id is unique, not secret (the response carries it): each thread draws random
+	 * bytes for 32 ids at a time, a getrandom() call per 32 requests instead of one each */
+	static _Thread_local unsigned char pool[16 * 32];
+	static _Thread_local size_t used = sizeof(pool);
+	if (used == sizeof(pool)) {
+		randombytes_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	sodium_bin2hex(r->request_id, sizeof(r->request_id), pool + used, 16);
+	used += 16;
 }
 
 /* Content-Security-Policy without 'unsafe-inline': pages carry no inline script or style. */
@@ -450,7 +457,32 @@ static const char *static_method(const char *m)
 	return "other";
 }
 
-/* One JSON line per request: the access log an operator keeps (网络安全法 Art. 21). */
+/* S as a JSON string (quotes included): ", \\ and control characters escaped. S that
+ * utf8_valid() refuses (a path answered with 400 is logged too; jansson refused it and the
+ * line was lost) has each byte above 0x7F as \u00XX as well: lossy, but valid JSON. */
+static void log_string(struct strbuf *sb, const char *s)
+{
+	static const char hx[] = "0123456789abcdef";
+	int bytes = !utf8_valid(s, strlen(s));
+	sb_addc(sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			sb_addc(sb, '\\');
+			sb_addc(sb, (char)c);
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && bytes)) {
+			char e[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
+			sb_add(sb, e, sizeof(e));
+		} else {
+			sb_addc(sb, (char)c);
+		}
+	}
+	sb_addc(sb, '"');
+}
+
+/* One JSON line per request: the access log an operator keeps (网络安全法 Art. 21). Written
+ * straight into one buffer: building it as a jansson object and dumping it was a twelfth of
+ * the CPU of a static file's request. The time is formatted once a second per thread. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -459,24 +491,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
-	char when[32];
-	clock_format(clock_now(), "%Y-%m-%dT%H:%M:%S+08:00", when, sizeof(when));
+	static _Thread_local int64_t when_s = -1;
+	static _Thread_local char when[32];
+	int64_t now = clock_now();
+	if (now != when_s) {
+		clock_format(now, "%Y-%m-%dT%H:%M:%S+08:00", when, sizeof(when));
+		when_s = now;
+	}
 	metrics_request(r->route ? r->route->method : static_method(r->method),
 			r->route ? r->route->pattern : "unmatched", r->status, metrics_now() - r->started);
-	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:I, s:s, s:s?, s:b}", "time", when,
-				 "id", r->request_id, "method", r->method, "path", r->path,
-				 "route", r->route ? r->route->pattern : NULL, "status", r->status,
-				 "ms", (json_int_t)(clock_now_ms() - r->started_ms), "bytes",
-				 (json_int_t)r->body_seen, "ip", r->client_ip, "user",
-				 r->who ? r->who->username : NULL, "complete",
-				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
-	if (line) {
-		char *s = json_dumps(line, JSON_COMPACT);
-		if (s)
-			log_access(s);
-		free(s);
-		json_decref(line);
-	}
+	struct strbuf line = STRBUF_INIT;
+	sb_addf(&line, "{\"time\":\"%s\",\"id\":", when);
+	log_string(&line, r->request_id);
+	sb_adds(&line, ",\"method\":");
+	log_string(&line, r->method);
+	sb_adds(&line, ",\"path\":");
+	log_string(&line, r->path);
+	sb_adds(&line, ",\"route\":");
+	if (r->route)
+		log_string(&line, r->route->pattern);
+	else
+		sb_adds(&line, "null");
+	sb_addf(&line, ",\"status\":%d,\"ms\":%lld,\"bytes\":%lld,\"ip\":", r->status,
+		(long long)(clock_now_ms() - r->started_ms), (long long)r->body_seen);
+	log_string(&line, r->client_ip);
+	sb_adds(&line, ",\"user\":");
+	if (r->who)
+		log_string(&line, r->who->username);
+	else
+		sb_adds(&line, "null");
+	sb_addf(&line, ",\"complete\":%s}", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "true" : "false");
+	log_access(line.buf);
+	sb_release(&line);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -526,8 +572,11 @@ int http_start(const struct http_config *cfg)
 	static_init();
 	unsigned max_conn = (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 512);
 	unsigned per_addr = (unsigned)(cfg->max_per_address > 0 ? cfg->max_per_address : 64);
+	/* MHD_USE_TURBO: MHD reads a connection as soon as it is added rather than waiting for
+	 * epoll to say it is readable; guard.c hands over only connections whose whole head is
+	 * in the socket, so the read never waits (an epoll_ctl pair and a wait less per request) */
 	daemon_h = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 			MHD_USE_NO_LISTEN_SOCKET,
 		0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,

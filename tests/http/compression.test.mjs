@@ -1,6 +1,6 @@
 // tests/http/compression.test.mjs — bytes on the wire (issue 17 item 5): static files go
 // precompressed (gzip, Brotli) by Accept-Encoding with Vary, an ETag per coding and a year's
-// cache for versioned URLs; HTML and JSON above a threshold go gzip'd; the CSRF token in a
+// cache for versioned URLs; HTML and JSON above a threshold go Brotli'd or gzip'd; the CSRF token in a
 // page is masked afresh on every response (BREACH); the report page without a photo is under
 // 15 KB transferred.
 import { test, before, after } from 'node:test';
@@ -87,6 +87,12 @@ test('HTML goes gzip\'d with the CSRF token masked afresh each time, and the mas
   assert.notEqual(ta, tb, 'no two pages carry the same bytes for the token');
   const strip = (s) => s.replace(/value="[0-9a-f]{128}"/g, 'value=""');
   assert.equal(strip(inflate(a).toString()), strip(b.body.toString()));
+  // a browser that takes Brotli gets it, smaller than gzip, the same page inside
+  const c = await get('/hazards/new', { 'Accept-Encoding': 'gzip, deflate, br' });
+  assert.equal(c.headers.get('content-encoding'), 'br');
+  assert.equal(c.headers.get('vary'), 'Accept-Encoding');
+  assert.ok(c.body.length < a.body.length, `br ${c.body.length} against gzip ${a.body.length}`);
+  assert.equal(strip(inflate(c).toString()), strip(b.body.toString()));
   // a form posted with either masked token passes the CSRF check (language switch: no data)
   for (const tok of [ta, tb]) {
     const r = await worker.post('/lang', { lang: 'zh', next: '/' , _csrf: tok });
