@@ -14,18 +14,21 @@
  *           a cursor found once, before the loop, at page N of 20 (--cursor-page, 5000:
  *           100,000 rows in); bench/run asks the server for its cursor the same way;
  *           with --page 1 also the option lists: what GET /hazards?cursor=… runs
- *   detail  what GET /hazards/:id runs: hazard_load (twice: the visibility check and the
- *           page), the detail row, photos, plan, timeline and each event's photos; the ids
- *           come from --ids (one per line), the same file the wrk script walks
+ *   detail  what GET /hazards/:id runs: hazard_visible as the signed-in user, hazard_load,
+ *           the card, photos, voice notes, plan, the actions offered, the timeline and each
+ *           event's photos (hazard_detail.c); the ids come from --ids (one per line), the
+ *           same file the wrk script walks
  *
- * The list runs the hazard module's own query builder (src/hazard/hazard_list.c), so the
- * ratio compares the server with exactly the SQL it runs; the detail SQL is still copied from
- * src/hazard/hazard_web.c (detail_page): if that changes, change it here too.
+ * Every scenario runs the hazard module's own functions, not a copy of their SQL: the list
+ * its query builder (src/hazard/hazard_list.c), the detail page the statements of
+ * src/hazard/hazard_detail.c and the visibility check, so the ratio compares the server with
+ * exactly the SQL it runs.
  * One connection opened by db_open (the server's pragmas), statements cached by db_query as
  * in the server. Prints one line: ops/s, median and p99 latency; then the statement cache's
  * hits, misses, evictions and hit rate over the run (the setup's few queries included).
  */
 #include "auth/actor.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "hazard/hazard.h"
@@ -79,32 +82,22 @@ static void list(struct db *c, const struct hazard_list_args *a, const char *cur
 	}
 }
 
-static void detail(struct db *c, int64_t id)
+/* One detail page: what detail_render (src/hazard/hazard_web.c) runs, through the same
+ * functions: the visibility check, the hazard, its card, photos, voice notes, plan, the
+ * actions offered, and the timeline with each event's photos. The sections other modules
+ * draw on the page (the co-working group, src/duty) are not included. */
+static void detail(struct db *c, const struct actor *who, int64_t id)
 {
 	struct hazard_row h;
-	if (hazard_load(c, id, &h) || hazard_load(c, id, &h))
+	if (!hazard_visible(who, id) || hazard_load(c, id, &h))
 		return;
-	drain(c, db_query(c,
-		"SELECT h.description, a.name, c.name_zh, c.name_en, u.name, coalesce(ru.name, ''), coalesce(au.name, ''),"
-		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
-		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
-		" coalesce(f.name_zh, ''), h.closed_at, h.regulator_reported_at, coalesce(rp.number, ''),"
-		" coalesce(vu.name, ''), coalesce(xu.name, '')"
-		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
-		" JOIN units u ON u.id = h.unit_id LEFT JOIN users ru ON ru.id = h.reporter_id"
-		" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id"
-		" LEFT JOIN hazard_criteria k ON k.id = h.criterion_id LEFT JOIN hazard_factors f ON f.code = h.factor_code"
-		" LEFT JOIN hazards rp ON rp.id = h.repeat_of LEFT JOIN users vu ON vu.id = h.verifier_id"
-		" LEFT JOIN users xu ON xu.id = h.rectifier_id WHERE h.id = ?", "I", id));
-	const char *photos = "SELECT p.sha256, p.kind FROM hazard_photos p WHERE p.hazard_id = ?"
-			     " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id";
-	drain(c, db_query(c, photos, "II", id, (int64_t)0));
-	drain(c, db_query(c, "SELECT goal, method, funding, organization, deadline_text, safety, due_at,"
-			     " director_at, principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id));
-	struct db_stmt *st = db_query(c, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
-				       " coalesce(u.name, ''), h.anonymous, ev.user_id = h.reporter_id FROM hazard_events ev"
-				       " JOIN hazards h ON h.id = ev.hazard_id LEFT JOIN users u ON u.id = ev.user_id"
-				       " WHERE ev.hazard_id = ? ORDER BY ev.id", "I", id);
+	drain(c, hazard_detail_row(c, id));
+	drain(c, hazard_detail_photos(c, id, 0));
+	drain(c, hazard_detail_voice(c, id));
+	drain(c, hazard_detail_plan(c, id));
+	const char *acts[16];
+	sink += (size_t)hazard_actions_for(who, &h, acts, 16);
+	struct db_stmt *st = hazard_detail_events(c, id);
 	int64_t evs[64];
 	int n = 0;
 	while (st && db_step(st) == 1) {
@@ -116,7 +109,7 @@ static void detail(struct db *c, int64_t id)
 	/* the page draws each event's photos inside the timeline loop; the statement is the
 	 * same cached one, so run them after the loop here */
 	for (int i = 0; i < n; i++)
-		drain(c, db_query(c, photos, "II", id, evs[i]));
+		drain(c, hazard_detail_photos(c, id, evs[i]));
 }
 
 static int cmp(const void *a, const void *b)
@@ -174,6 +167,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char *pattern = actor_pattern_of(c, scope, upath);
+	/* the same person as the actor the detail page checks visibility and actions with */
+	char *perms = NULL;
+	db_get_text(c, &perms, "SELECT ' ' || string_agg(r.permissions, ' ') || ' ' FROM roles r"
+			       " JOIN user_roles ur ON ur.role_id = r.id WHERE ur.user_id = ?", "I", uid);
+	struct actor who = {.db = c, .user_id = uid, .username = user, .ip = "local", .unit_path = upath,
+			    .perms = perms ? perms : " ", .scope = scope, .scope_pattern = pattern, .lang = "zh", .now = clock_now()};
+	db_get_i64(c, &who.unit_id, "SELECT unit_id FROM users WHERE id = ?", "I", uid);
 	/* an unfiltered list, as GET /hazards and GET /api/v1/hazards without parameters */
 	struct hazard_list_args a = {.pattern = pattern, .owner = !strcmp(scope, "own") ? uid : 0, .me = uid,
 				     .status = "", .level = "", .factor = "", .todo = ""};
@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 	while (now_ms() < end) {
 		double t = now_ms();
 		if (!strcmp(what, "detail"))
-			detail(c, ids[n % nids]);
+			detail(c, &who, ids[n % nids]);
 		else
 			list(c, &a, *cursor ? cursor : NULL, html || !strcmp(what, "list"));
 		if (n == lcap)
@@ -232,6 +232,7 @@ int main(int argc, char **argv)
 	free(scope);
 	free(upath);
 	free(pattern);
+	free(perms);
 	db_close(c);
 	return 0;
 }

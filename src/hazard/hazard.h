@@ -406,6 +406,24 @@ enum { HAZARD_LIST_BAD_CURSOR = -2, HAZARD_LIST_OTHER_CURSOR = -3 };
 int hazard_list_page(struct db *c, const struct hazard_list_args *a, const char *cursor, int page, int per_page,
 		     void (*row)(struct db_stmt *st, void *ctx), void *ctx, struct hazard_list_result *out);
 
+/* The statements of a hazard's page (hazard_detail.c), stepped by the caller, ended with
+ * db_done; NULL on error. Columns:
+ *   row     0 description, 1 area, 2 category zh, 3 category en, 4 unit, 5 reporter, 6 assignee,
+ *           7 reported_at, 8 respond_due, 9 rectify_due, 10 overdue, 11 repeat_of, 12 anonymous,
+ *           13 near_miss, 14 on_spot, 15 equipment, 16 criterion, 17 factor, 18 closed_at,
+ *           19 regulator_reported_at, 20 repeat's number, 21 verifier, 22 rectifier,
+ *           23 duplicate_of, 24 its number, 25 its status
+ *   photos  sha256, kind, has an unmarked original (event 0: all of the hazard's)
+ *   voice   sha256, speaker ("" when the anonymous reporter), at, seconds
+ *   plan    goal, method, funding, organization, deadline_text, safety, due_at, director_at,
+ *           principal_at
+ *   events  id, at, action, from_status, to_status, note, user name, anonymous, by the reporter */
+struct db_stmt *hazard_detail_row(struct db *c, int64_t id);
+struct db_stmt *hazard_detail_photos(struct db *c, int64_t id, int64_t event);
+struct db_stmt *hazard_detail_voice(struct db *c, int64_t id);
+struct db_stmt *hazard_detail_plan(struct db *c, int64_t id);
+struct db_stmt *hazard_detail_events(struct db *c, int64_t id);
+
 /* The list arguments of a request's filter (allocated in r's arena; a malformed drill-down
  * parameter is recorded for the router's 400). */
 void hazard_list_args_of(struct req *r, const struct hazard_filter *f, struct hazard_list_args *a);

@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 #include "auth/actor.h"
 #include "base/clock.h"
+#include "base/json_out.h"
 #include "base/text.h"
 #include "db/db.h"
 #include "web/i18n.h"
@@ -21,30 +22,71 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-static void list_item(struct req *r, struct db_stmt *st, void *ctx)
+/* One item of the list, written straight as JSON (base/json_out.h): at a plant group's request
+ * rate a jansson tree per row and its dump were a third of the request's CPU. The members and
+ * their types are those of the Hazard list item schema (hazard_schemas.c). */
+static void list_item(struct req *r, struct db_stmt *st, struct strbuf *o, int first)
 {
-	json_t *items = ctx;
 	int anon = (int)db_col_i64(st, 13);
-	json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:o, s:s, s:s, s:b, s:b, s:o}",
-		"id", (json_int_t)db_col_i64(st, 0), "number", db_col_text(st, 1), "status", db_col_text(st, 2),
-		"level", db_col_text(st, 3), "urgency", db_col_text(st, 4), "description", db_col_text(st, 5),
-		"area", db_col_text(st, 6), "category", strcmp(r->lang, "en") ? db_col_text(st, 7) : db_col_text(st, 8),
-		"reported_at", (json_int_t)db_col_i64(st, 9), "rectify_due", (json_int_t)db_col_i64(st, 10),
-		"overdue", db_col_i64(st, 11) != 0, "repeat", !db_col_null(st, 12),
-		"reporter", anon ? json_null() : str_or_null(db_col_text(st, 14)), "assignee", db_col_text(st, 15),
-		"unit", db_col_text(st, 16), "near_miss", db_col_i64(st, 17) != 0, "on_spot", db_col_i64(st, 18) != 0,
-		"photo", str_or_null(db_col_text(st, 21))));
+	sb_adds(o, first ? "{" : ",{");
+	json_out_key(o, "id");
+	json_out_int(o, db_col_i64(st, 0));
+	static const struct {
+		const char *key;
+		int col;
+	} texts[] = {{",\"number", 1}, {",\"status", 2}, {",\"level", 3}, {",\"urgency", 4}, {",\"description", 5},
+		     {",\"area", 6}};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		sb_adds(o, texts[i].key);
+		sb_add(o, "\":", 2);
+		json_out_str(o, db_col_text(st, texts[i].col));
+	}
+	sb_adds(o, ",");
+	json_out_key(o, "category");
+	json_out_str(o, strcmp(r->lang, "en") ? db_col_text(st, 7) : db_col_text(st, 8));
+	sb_adds(o, ",");
+	json_out_key(o, "reported_at");
+	json_out_int(o, db_col_i64(st, 9));
+	sb_adds(o, ",");
+	json_out_key(o, "rectify_due");
+	json_out_int(o, db_col_i64(st, 10));
+	sb_adds(o, ",");
+	json_out_key(o, "overdue");
+	json_out_bool(o, db_col_i64(st, 11) != 0);
+	sb_adds(o, ",");
+	json_out_key(o, "repeat");
+	json_out_bool(o, !db_col_null(st, 12));
+	sb_adds(o, ",");
+	json_out_key(o, "reporter");
+	json_out_str_or_null(o, anon ? NULL : db_col_text(st, 14));
+	sb_adds(o, ",");
+	json_out_key(o, "assignee");
+	json_out_str(o, db_col_text(st, 15));
+	sb_adds(o, ",");
+	json_out_key(o, "unit");
+	json_out_str(o, db_col_text(st, 16));
+	sb_adds(o, ",");
+	json_out_key(o, "near_miss");
+	json_out_bool(o, db_col_i64(st, 17) != 0);
+	sb_adds(o, ",");
+	json_out_key(o, "on_spot");
+	json_out_bool(o, db_col_i64(st, 18) != 0);
+	sb_adds(o, ",");
+	json_out_key(o, "photo");
+	json_out_str_or_null(o, db_col_text(st, 21));
+	sb_addc(o, '}');
 }
 
 struct api_rows {
 	struct req *r;
-	json_t *items;
+	struct strbuf *items;
+	int n;
 };
 
 static void api_row(struct db_stmt *st, void *p)
 {
 	struct api_rows *ar = p;
-	list_item(ar->r, st, ar->items);
+	list_item(ar->r, st, ar->items, !ar->n++);
 }
 
 /* The one list envelope (req_page) with the keyset beside it: next_cursor and prev_cursor
@@ -59,12 +101,14 @@ int hazard_api_list(struct req *r)
 		return 0;
 	struct hazard_list_args a;
 	hazard_list_args_of(r, &f, &a);
-	json_t *items = json_array();
-	struct api_rows ar = {r, items};
+	struct strbuf o = STRBUF_INIT;
+	sb_grow(&o, 16384);
+	sb_adds(&o, "{\"items\":[");
+	struct api_rows ar = {r, &o, 0};
 	struct hazard_list_result res;
 	int rc = hazard_list_page(r->db, &a, f.cursor, f.page, f.per_page, api_row, &ar, &res);
 	if (rc) {
-		json_decref(items);
+		sb_release(&o);
 		if (rc == -1)
 			resp_error(r, 400, "invalid", T(r, "hazard.err_query"), "q");
 		else
@@ -72,11 +116,30 @@ int hazard_api_list(struct req *r)
 											: "hazard.err_cursor"), "cursor");
 		return 0;
 	}
-	resp_json(r, 200, json_pack("{s:o, s:o, s:b, s:i, s:i, s:o, s:o}", "items", items, "total",
-				    res.total < 0 ? json_null() : json_integer(res.total), "total_capped", res.capped,
-				    "page", f.cursor && *f.cursor ? 1 : f.page, "per_page", f.per_page, "next_cursor",
-				    *res.next ? json_string(res.next) : json_null(), "prev_cursor",
-				    *res.prev ? json_string(res.prev) : json_null()));
+	sb_adds(&o, "],");
+	json_out_key(&o, "total");
+	if (res.total < 0)
+		sb_adds(&o, "null");
+	else
+		json_out_int(&o, res.total);
+	sb_adds(&o, ",");
+	json_out_key(&o, "total_capped");
+	json_out_bool(&o, res.capped);
+	sb_adds(&o, ",");
+	json_out_key(&o, "page");
+	json_out_int(&o, f.cursor && *f.cursor ? 1 : f.page);
+	sb_adds(&o, ",");
+	json_out_key(&o, "per_page");
+	json_out_int(&o, f.per_page);
+	sb_adds(&o, ",");
+	json_out_key(&o, "next_cursor");
+	json_out_str_or_null(&o, res.next);
+	sb_adds(&o, ",");
+	json_out_key(&o, "prev_cursor");
+	json_out_str_or_null(&o, res.prev);
+	sb_addc(&o, '}');
+	resp_text(r, 200, "application/json; charset=utf-8", o.buf, o.len);
+	sb_release(&o);
 	return 0;
 }
 

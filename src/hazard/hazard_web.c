@@ -675,9 +675,7 @@ static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t eve
 	/* the safety department (hazard.photo_original) also gets a link to the unmarked original
 	 * of each watermarked photo; nobody else sees that it exists */
 	int orig = auth_has(r, "hazard.photo_original");
-	struct db_stmt *st = db_query(r->db, "SELECT p.sha256, p.kind, o.original_sha256 IS NOT NULL FROM hazard_photos p"
-					   " LEFT JOIN photo_originals o ON o.sha256 = p.sha256 WHERE p.hazard_id = ?"
-					   " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id", "II", id, event);
+	struct db_stmt *st = hazard_detail_photos(r->db, id, event);
 	int n = 0;
 	while (st && db_step(st) == 1) {
 		if (!n++)
@@ -731,9 +729,7 @@ static void note_field(struct req *r, struct strbuf *o, const char *label_key, i
 /* The report's voice notes, played in the page (GET /voice/:sha serves the clip). */
 static void voice_strip(struct req *r, struct strbuf *o, int64_t id)
 {
-	struct db_stmt *st = db_query(r->db, "SELECT v.sha256, CASE WHEN v.user_id = h.reporter_id AND h.anonymous = 1 THEN ''"
-				    " ELSE coalesce(u.name, '') END, v.at, v.seconds FROM hazard_voice v JOIN hazards h ON h.id = v.hazard_id"
-				    " LEFT JOIN users u ON u.id = v.user_id WHERE v.hazard_id = ? ORDER BY v.at, v.sha256", "I", id);
+	struct db_stmt *st = hazard_detail_voice(r->db, id);
 	while (st && db_step(st) == 1)
 		html_printf(o, "<p class=\"hz-voice-note\"><span>%s · %s%s%s</span><audio controls preload=\"none\" src=\"/voice/%s\"></audio></p>",
 			    T(r, "hazard.voice"), *db_col_text(st, 1) ? db_col_text(st, 1) : T(r, "hazard.mark_anonymous"),
@@ -838,20 +834,7 @@ static int detail_render(struct req *r, int64_t id, const struct hazard_section 
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
 		return 0;
 	}
-	struct db_stmt *st = db_query(r->db,
-		"SELECT h.description, a.name, c.name_zh, c.name_en, u.name, coalesce(ru.name, ''), coalesce(au.name, ''),"
-		" h.reported_at, h.respond_due, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, h.near_miss, h.on_spot,"
-		" coalesce(e.code || ' ' || e.name, ''), coalesce('第' || k.article || '条第' || k.item || '项：' || k.text, ''),"
-		" coalesce(f.name_zh, ''), h.closed_at, h.regulator_reported_at, coalesce(rp.number, ''),"
-		" coalesce(vu.name, ''), coalesce(xu.name, ''), coalesce(h.duplicate_of, 0), coalesce(dp.number, ''),"
-		" coalesce(dp.status, '')"
-		" FROM hazards h JOIN areas a ON a.id = h.area_id JOIN hazard_categories c ON c.id = h.category_id"
-		" JOIN units u ON u.id = h.unit_id LEFT JOIN users ru ON ru.id = h.reporter_id"
-		" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id"
-		" LEFT JOIN hazard_criteria k ON k.id = h.criterion_id LEFT JOIN hazard_factors f ON f.code = h.factor_code"
-		" LEFT JOIN hazards rp ON rp.id = h.repeat_of LEFT JOIN users vu ON vu.id = h.verifier_id"
-		" LEFT JOIN users xu ON xu.id = h.rectifier_id LEFT JOIN hazards dp ON dp.id = h.duplicate_of"
-		" WHERE h.id = ?", "I", id);
+	struct db_stmt *st = hazard_detail_row(r->db, id);
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
 		resp_error(r, 404, "not_found", T(r, "error.not_found"), NULL);
@@ -918,8 +901,7 @@ static int detail_render(struct req *r, int64_t id, const struct hazard_section 
 	db_done(r->db, st);
 
 	/* 治理方案 of a major hazard */
-	st = db_query(r->db, "SELECT goal, method, funding, organization, deadline_text, safety, due_at,"
-			     " director_at, principal_at FROM hazard_plans WHERE hazard_id = ?", "I", id);
+	st = hazard_detail_plan(r->db, id);
 	if (st && db_step(st) == 1) {
 		static const char *const parts[6] = {"goal", "method", "funding", "organization", "deadline_text", "safety"};
 		html_printf(o, "<h2>%s</h2><dl class=\"facts\">", T(r, "hazard.plan"));
@@ -949,10 +931,7 @@ static int detail_render(struct req *r, int64_t id, const struct hazard_section 
 
 	/* the timeline: every step, who, when, note and photos */
 	html_printf(o, "<section class=\"card\"><h2>%s</h2><ol class=\"hz-timeline\">", T(r, "hazard.timeline"));
-	st = db_query(r->db, "SELECT ev.id, ev.at, ev.action, ev.from_status, ev.to_status, ev.note,"
-			     " coalesce(u.name, ''), h.anonymous, ev.user_id = h.reporter_id FROM hazard_events ev"
-			     " JOIN hazards h ON h.id = ev.hazard_id LEFT JOIN users u ON u.id = ev.user_id"
-			     " WHERE ev.hazard_id = ? ORDER BY ev.id", "I", id);
+	st = hazard_detail_events(r->db, id);
 	int64_t prev = 0;
 	while (st && db_step(st) == 1) {
 		int64_t at = db_col_i64(st, 1);

@@ -6,12 +6,14 @@
 #include "base/arena.h"
 #include "base/csv.h"
 #include "base/embed.h"
+#include "base/json_out.h"
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "http/http.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -68,12 +70,51 @@ TEST(html_escapes_by_default)
 	html_printf(&sb, "%d/%D/%%/%s", 7, (int64_t)1 << 40, (const char *)NULL);
 	CHECK_STR(sb.buf, "7/1099511627776/%/");
 	sb_reset(&sb);
+	html_printf(&sb, "%d|%d|%D|%D|%D", 0, -42, (int64_t)INT64_MAX, (int64_t)INT64_MIN, (int64_t)-1);
+	CHECK_STR(sb.buf, "0|-42|9223372036854775807|-9223372036854775808|-1");
+	sb_reset(&sb);
 	html_printf(&sb, "%s:%02d:%s", "a", 5, (const char *)NULL);	/* unsupported width */
 	CHECK_STR(sb.buf, "a:?02d:%s");
 	sb_reset(&sb);
 	url_encode(&sb, "a b&c=隐");
 	CHECK_STR(sb.buf, "a%20b%26c%3D%E9%9A%90");
 	sb_release(&sb);
+}
+
+/* The hazard list's JSON, written without jansson (base/json_out.h), is JSON jansson reads
+ * back to the same strings; bytes of no valid UTF-8 sequence become U+FFFD. */
+TEST(json_out_writes_strings_jansson_reads_back)
+{
+	static const char *const cases[][2] = {
+		{"plain", "plain"}, {"", ""}, {"q\"b\\s/", "q\"b\\s/"}, {"a\nb\tc\rd\x01" "e\x1f", "a\nb\tc\rd\x01" "e\x1f"},
+		{"配电柜门未关闭", "配电柜门未关闭"}, {"\xf0\x9f\x98\x80 4 bytes", "\xf0\x9f\x98\x80 4 bytes"},
+		{"bad \xff end", "bad \xef\xbf\xbd end"}, {"cut \xe9\x9a", "cut \xef\xbf\xbd\xef\xbf\xbd"},
+		{"overlong \xc0\xaf", "overlong \xef\xbf\xbd\xef\xbf\xbd"},
+		{"surrogate \xed\xa0\x80", "surrogate \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		sb_addc(&sb, '[');
+		json_out_str(&sb, cases[i][0]);
+		sb_addc(&sb, ',');
+		json_out_str_or_null(&sb, cases[i][0]);
+		sb_addc(&sb, ',');
+		json_out_int(&sb, INT64_MIN);
+		sb_addc(&sb, ',');
+		json_out_bool(&sb, 2);
+		sb_addc(&sb, ']');
+		json_error_t err;
+		json_t *v = json_loads(sb.buf, 0, &err);
+		CHECK(v != NULL);
+		if (v) {
+			CHECK_STR(json_string_value(json_array_get(v, 0)), cases[i][1]);
+			CHECK(*cases[i][0] ? json_is_string(json_array_get(v, 1)) : json_is_null(json_array_get(v, 1)));
+			CHECK(json_integer_value(json_array_get(v, 2)) == INT64_MIN);
+			CHECK(json_is_true(json_array_get(v, 3)));
+		}
+		json_decref(v);
+		sb_release(&sb);
+	}
 }
 
 TEST(cookies_parse_leniently)
