@@ -60,12 +60,19 @@ int hazard_watermark_band(int w, int h, int nlines)
 
 int hazard_watermark_rgb(unsigned char *px, int w, int h, const struct hazard_mark *m)
 {
+	return hazard_watermark_rows(px, w, h, 0, m);
+}
+
+int hazard_watermark_rows(unsigned char *px, int w, int h, int first, const struct hazard_mark *m)
+{
 	char buf[3][256];
 	const char *lines[3];
 	int n = hazard_mark_lines(m, buf, lines);
 	int f = mark_font_px(w, h, n);
 	int band = hazard_watermark_band(w, h, n);
-	int y0 = h - band;
+	int y0 = h - band - first;	/* the band's first row in px */
+	if (y0 < 0)
+		return -1;
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, band);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(s);
