@@ -7,6 +7,7 @@
  *   hazard_flow.c    the lifecycle as a transition table and the one engine that applies it
  *   hazard_photo.c   photo checks and re-encoding (TurboJPEG, libpng, libexif)
  *   hazard_jpeg.c    the JPEG encoder, and the marked photo spliced from the original's bytes
+ *   hazard_pixels.c  YCbCr 4:2:0 planes (decoded into, encoded from), shrink, EXIF rotation
  *   hazard_search.c  the CJK bigram FTS5 tokenizer and the search index
  *   hazard_sched.c   the scheduler job: reminders, overdue marking, escalation
  *   hazard_offline.c what a report from a phone's offline queue brings: idempotency key,

@@ -8,7 +8,9 @@
  * anything above 40 megapixels is refused *before* a pixel is decoded, so a small file that
  * claims 100000 × 100000 px (a decompression bomb) costs nothing. Large JPEGs are decoded
  * already scaled down by libjpeg-turbo (n/8, hazard_photo_decode_size), to a size that needs
- * no box filter (a 12 MP 4:3 photo) or a small one; the thumbnail is shrunk from that.
+ * no box filter (a 12 MP 4:3 photo) or a small one; the thumbnail is shrunk from that. A
+ * phone's 4:2:0 JPEG is decoded into YCbCr planes and the stored JPEGs are encoded from them
+ * (hazard_pixels.c): no colour conversion or chroma resampling either way.
  * The capture time (EXIF DateTimeOriginal) is read with libexif before re-encoding, and the
  * EXIF orientation is applied so the stored photo stands upright without its EXIF.
  */

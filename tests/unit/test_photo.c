@@ -2,13 +2,16 @@
  * test_photo.c — the photo pipeline's sizes and bytes (src/hazard/hazard_photo.c,
  * hazard_jpeg.c): the scale a phone photo is decoded at, the stored and thumbnail sizes,
  * EXIF orientation applied, and the marked photo assembled from the original's bytes being
- * exactly the JPEG a whole encode of the marked pixels gives.
+ * exactly the JPEG a whole encode of the marked pixels gives (from RGB and from 4:2:0 planes),
+ * and the planes keeping the picture.
  */
 #include "unit.h"
 #include "hazard/hazard.h"
 
 #include <libexif/exif-data.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <turbojpeg.h>
 
 /* Width, height and RGB pixels of a JPEG, decoded whole; -1 on any libjpeg warning (a
@@ -234,4 +237,101 @@ TEST(photo_marked_shares_the_originals_rows_above_the_band)
 	free(b);
 	hazard_image_free(&img);
 	free(jpg);
+}
+
+/* Peak signal-to-noise ratio of b against a, both w×h RGB, in dB. */
+static double psnr(const unsigned char *a, const unsigned char *b, int w, int h)
+{
+	double se = 0;
+	size_t n = (size_t)w * h * 3;
+	for (size_t i = 0; i < n; i++)
+		se += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+	return se == 0 ? 99 : 10 * log10(255.0 * 255.0 * (double)n / se);
+}
+
+TEST(photo_planes_keep_the_picture)
+{
+	/* a 12 MP upload's stored photo (decoded into 4:2:0 planes, encoded from them) against
+	 * libjpeg-turbo's own RGB decode of the upload at the same scale: only the one encode's
+	 * loss between them, not a misplaced plane or a colour-conversion slip */
+	size_t len = 0;
+	unsigned char *jpg = hazard_image_synth(4000, 3000, 0x2e7d32, 90, &len);
+	struct hazard_image img;
+	const char *why = NULL;
+	CHECK(jpg && hazard_image_process(jpg, len, &img, &why) == 0);
+	tjhandle tj = tjInitDecompress();
+	unsigned char *ref = malloc((size_t)1500 * 1125 * 3), *got = NULL;
+	CHECK(tjDecompress2(tj, jpg, (unsigned long)len, ref, 1500, 0, 1125, TJPF_RGB, 0) == 0);
+	tjDestroy(tj);
+	int w = 0, h = 0;
+	CHECK(decode(img.jpeg, img.jpeg_len, &w, &h, &got) == 0);
+	CHECK(w == 1500 && h == 1125);
+	if (got && w == 1500 && h == 1125) {
+		double db = psnr(ref, got, w, h);
+		CHECK(db > 34);
+	}
+	free(got);
+	free(ref);
+	hazard_image_free(&img);
+	free(jpg);
+	/* a PNG (RGB, converted to planes here): a flat colour comes back as itself */
+	struct hazard_yuv y;
+	unsigned char flat[64 * 48 * 3];
+	for (size_t i = 0; i < sizeof(flat); i += 3) {
+		flat[i] = 200;
+		flat[i + 1] = 120;
+		flat[i + 2] = 40;
+	}
+	hazard_yuv_alloc(&y, 64, 48);
+	hazard_yuv_from_rgb(&y, flat, 0);
+	unsigned char back[64 * 48 * 3];
+	hazard_yuv_to_rgb(&y, back, 0);
+	int worst = 0;
+	for (size_t i = 0; i < sizeof(flat); i++) {
+		int d = abs((int)flat[i] - back[i]);
+		worst = d > worst ? d : worst;
+	}
+	CHECK(worst <= 2);
+	hazard_yuv_free(&y);
+}
+
+TEST(photo_marked_planes_spliced_are_the_whole_encode)
+{
+	/* the same identity as for RGB, on the planes the photo path encodes from */
+	int w = 1500, h = 1125;
+	unsigned char *px = malloc((size_t)w * h * 3);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = px + ((size_t)y * w + x) * 3;
+			p[0] = (unsigned char)(x * 5 + y);
+			p[1] = (unsigned char)(180 - y / 8);
+			p[2] = (unsigned char)((x / 16 + y / 16) % 2 ? 210 : 50);
+		}
+	struct hazard_yuv img;
+	hazard_yuv_alloc(&img, w, h);
+	hazard_yuv_from_rgb(&img, px, 0);
+	struct hazard_mark m = {.at = 1796106600, .person = "张三", .place = "3号泵房"};
+	unsigned char *orig = NULL, *whole = NULL, *tail = NULL, *spliced = NULL;
+	size_t ol = 0, wl = 0, tl = 0, sl = 0;
+	CHECK(hazard_jpeg_encode_yuv(&img, 82, &orig, &ol) == 0);
+	int y = hazard_jpeg_band_start(h, hazard_watermark_band(w, h, 2));
+	CHECK(hazard_watermark_rows(px + (size_t)y * w * 3, w, h, y, &m) == 0);
+	hazard_yuv_from_rgb(&img, px + (size_t)y * w * 3, y);
+	CHECK(hazard_jpeg_encode_yuv(&img, 82, &whole, &wl) == 0);
+	struct hazard_yuv rows = {{img.p[0] + (size_t)y * img.stride[0], img.p[1] + (size_t)(y / 2) * img.stride[1],
+				   img.p[2] + (size_t)(y / 2) * img.stride[2]},
+				  w, h - y, {img.stride[0], img.stride[1], img.stride[2]}};
+	CHECK(hazard_jpeg_encode_yuv(&rows, 82, &tail, &tl) == 0);
+	CHECK(hazard_jpeg_splice(orig, ol, tail, tl, y, &spliced, &sl) == 0);
+	CHECK(sl == wl && spliced && !memcmp(spliced, whole, wl));
+	/* the band is drawn: the marked picture differs from the original */
+	CHECK(ol != wl || memcmp(orig, whole, ol));
+	/* a band that does not fit below the rows given is refused */
+	CHECK(hazard_watermark_rows(px + (size_t)(h - 8) * w * 3, w, h, h - 8, &m) < 0);
+	hazard_yuv_free(&img);
+	free(orig);
+	free(whole);
+	free(tail);
+	free(spliced);
+	free(px);
 }
