@@ -286,8 +286,9 @@ int hazard_mark_lines(const struct hazard_mark *m, char buf[3][256], const char 
 int hazard_watermark_band(int w, int h, int nlines);
 /* Draw the band onto the bottom of RGB pixels in place; rows above it are untouched. */
 int hazard_watermark_rgb(unsigned char *px, int w, int h, const struct hazard_mark *m);
-/* The same on rows first..h-1 of a w×h picture only (first at most h - the band's height). */
-int hazard_watermark_rows(unsigned char *rows, int w, int h, int first, const struct hazard_mark *m);
+/* The same on 4:2:0 planes (hazard_pixels.c). */
+struct hazard_yuv;
+int hazard_watermark_yuv(struct hazard_yuv *img, const struct hazard_mark *m);
 /* Parse the GPS fields as sent (none is fine): 0, or -1 with *field and *msg_key. */
 int hazard_gps_parse(struct hazard_gps *g, const char **field, const char **msg_key);
 #define HAZARD_PHOTO_MAX_SIDE 1600
@@ -314,7 +315,6 @@ int hazard_jpeg_band_start(int h, int band);
 int hazard_jpeg_splice(const unsigned char *orig, size_t orig_len, const unsigned char *tail, size_t tail_len,
 		       int from_row, unsigned char **out, size_t *len);
 /* The same from 4:2:0 planes (hazard_pixels.c), rows and chroma taken as they are. */
-struct hazard_yuv;
 int hazard_jpeg_encode_yuv(const struct hazard_yuv *img, int quality, unsigned char **out, size_t *len);
 
 /* hazard_pixels.c: YCbCr 4:2:0 planes, Y w×h then Cb and Cr ⌈w/2⌉×⌈h/2⌉, each row padded
@@ -328,9 +328,8 @@ void hazard_yuv_alloc(struct hazard_yuv *y, int w, int h);
 void hazard_yuv_free(struct hazard_yuv *y);
 /* Repeat each row's last pixel into its padding, from luma row from_row (even) down. */
 void hazard_yuv_pad(struct hazard_yuv *y, int from_row);
-/* Rows row0 (even)..h-1 from / to packed RGB holding just those rows. */
+/* Rows row0 (even)..h-1 from packed RGB holding just those rows. */
 void hazard_yuv_from_rgb(struct hazard_yuv *y, const unsigned char *rgb, int row0);
-void hazard_yuv_to_rgb(const struct hazard_yuv *y, unsigned char *rgb, int row0);
 /* Area-average shrink of sw×sh pixels of nc bytes into dw×dh (strides in bytes). */
 void hazard_area_shrink(const unsigned char *s, int sw, int sh, size_t sstride, int nc, unsigned char *d, int dw,
 			int dh, size_t dstride);

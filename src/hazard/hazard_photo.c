@@ -215,22 +215,16 @@ static void exif_read(const unsigned char *data, size_t len, int64_t *taken, int
 #define THUMB_QUALITY 75
 
 /* The marked photo: the original's bytes above the band's first MCU row, then those rows
- * encoded again with the band drawn on them (only they go through RGB, for cairo). A band
- * covering the whole (tiny) picture, or an original that does not parse as expected, is
- * encoded whole instead. The planes come back marked, for the thumbnail. */
+ * encoded again with the band blended into the planes. A band covering the whole (tiny)
+ * picture, or an original that does not parse as expected, is encoded whole instead. The
+ * planes come back marked, for the thumbnail. */
 static int mark_encode(struct hazard_yuv *img, const struct hazard_mark *mark, struct hazard_image *out)
 {
 	char buf[3][256];
 	const char *lines[3];
 	int band = hazard_watermark_band(img->w, img->h, hazard_mark_lines(mark, buf, lines));
-	int y = hazard_jpeg_band_start(img->h, band);
-	unsigned char *rgb = xmalloc((size_t)img->w * (size_t)(img->h - y) * 3);
-	hazard_yuv_to_rgb(img, rgb, y);
-	int rc = hazard_watermark_rows(rgb, img->w, img->h, y, mark);
-	if (!rc)
-		hazard_yuv_from_rgb(img, rgb, y);
-	free(rgb);
-	if (rc)
+	int y = hazard_jpeg_band_start(img->h, band), rc;
+	if (hazard_watermark_yuv(img, mark))
 		return -1;
 	if (y > 0) {
 		/* the rows from y down, as a picture of their own */

@@ -3,7 +3,7 @@
  * JPEG holds and a stored JPEG is written in. libjpeg-turbo decodes into them and the encoder
  * takes them back (raw data), so a photo is never converted to RGB and back, nor its colour
  * upsampled and downsampled again: at 1500 × 1125 px that had been a third of the decode and
- * a quarter of each encode. Only the watermark band's rows go through RGB (cairo draws in it).
+ * a quarter of each encode. The watermark is blended into the planes too (hazard_watermark.c).
  *
  * Also here: the area-average shrink (planes, or RGB pixels of a PNG) and the EXIF rotation.
  * Colour conversion is JFIF's (full-range BT.601), in the same 16-bit fixed point as libjpeg.
@@ -69,7 +69,7 @@ void hazard_yuv_from_rgb(struct hazard_yuv *y, const unsigned char *rgb, int row
 			q[x] = (unsigned char)((FIX(0.299) * p[0] + FIX(0.587) * p[1] + FIX(0.114) * p[2] + HALF) >> 16);
 	}
 	/* chroma: each sample from the average of the 2 × 2 pixels it covers (fewer at an odd
-	 * edge), as libjpeg's downsampler does */
+	 * edge), as libjpeg's downsampler does (without its alternating rounding bias) */
 	for (int cr = row0 / 2; cr < (y->h + 1) / 2; cr++) {
 		int ra = cr * 2, rb = ra + 1 < y->h ? ra + 1 : ra;
 		const unsigned char *a = rgb + (size_t)(ra - row0) * (size_t)w * 3;
@@ -89,24 +89,6 @@ void hazard_yuv_from_rgb(struct hazard_yuv *y, const unsigned char *rgb, int row
 		}
 	}
 	hazard_yuv_pad(y, row0);
-}
-
-void hazard_yuv_to_rgb(const struct hazard_yuv *y, unsigned char *rgb, int row0)
-{
-	for (int r = row0; r < y->h; r++) {
-		const unsigned char *py = y->p[0] + (size_t)r * (size_t)y->stride[0];
-		const unsigned char *pb = y->p[1] + (size_t)(r / 2) * (size_t)y->stride[1];
-		const unsigned char *pr = y->p[2] + (size_t)(r / 2) * (size_t)y->stride[2];
-		unsigned char *q = rgb + (size_t)(r - row0) * (size_t)y->w * 3;
-		for (int x = 0; x < y->w; x++, q += 3) {
-			/* each chroma sample stands for its 2 × 2 pixels: converted back by the
-			 * averaging above, an untouched pixel's chroma comes out as it went in */
-			int yy = py[x] << 16, b = pb[x / 2] - 128, c = pr[x / 2] - 128;
-			q[0] = clamp255((yy + FIX(1.402) * c + HALF) >> 16);
-			q[1] = clamp255((yy - FIX(0.34414) * b - FIX(0.71414) * c + HALF) >> 16);
-			q[2] = clamp255((yy + FIX(1.772) * b + HALF) >> 16);
-		}
-	}
 }
 
 /* GCC's -O2 vectorises only loops whose trip count needs no scalar remainder; these two,

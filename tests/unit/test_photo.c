@@ -284,15 +284,83 @@ TEST(photo_planes_keep_the_picture)
 	}
 	hazard_yuv_alloc(&y, 64, 48);
 	hazard_yuv_from_rgb(&y, flat, 0);
-	unsigned char back[64 * 48 * 3];
-	hazard_yuv_to_rgb(&y, back, 0);
+	unsigned char *j = NULL, *back = NULL;
+	size_t jl = 0;
+	CHECK(hazard_jpeg_encode_yuv(&y, 82, &j, &jl) == 0);
+	CHECK(decode(j, jl, &w, &h, &back) == 0 && w == 64 && h == 48);
 	int worst = 0;
-	for (size_t i = 0; i < sizeof(flat); i++) {
+	for (size_t i = 0; back && i < sizeof(flat); i++) {
 		int d = abs((int)flat[i] - back[i]);
 		worst = d > worst ? d : worst;
 	}
-	CHECK(worst <= 2);
+	CHECK(worst <= 4);
+	free(j);
+	free(back);
 	hazard_yuv_free(&y);
+}
+
+TEST(photo_band_on_planes_is_the_band_on_rgb)
+{
+	/* the watermark blended into the planes against the same band drawn on RGB and then
+	 * converted: equal but for rounding, above the band untouched; h odd, so one chroma
+	 * row is half in the band */
+	int w = 801, h = 601;
+	unsigned char *px = malloc((size_t)w * h * 3);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = px + ((size_t)y * w + x) * 3;
+			p[0] = (unsigned char)(x * 3 + y);
+			p[1] = (unsigned char)(220 - y / 4);
+			p[2] = (unsigned char)((x / 16 + y / 16) % 2 ? 230 : 40);
+		}
+	struct hazard_mark m = {.at = 1796106600, .person = "张三", .place = "3号泵房",
+				.has_gps = 1, .lat = 31.2304, .lng = 121.4737, .acc = 15};
+	struct hazard_yuv a, b;
+	hazard_yuv_alloc(&a, w, h);
+	hazard_yuv_alloc(&b, w, h);
+	hazard_yuv_from_rgb(&a, px, 0);
+	CHECK(hazard_watermark_yuv(&a, &m) == 0);
+	CHECK(hazard_watermark_rgb(px, w, h, &m) == 0);
+	hazard_yuv_from_rgb(&b, px, 0);
+	/* luma to rounding; chroma too, except a few samples at the text's edges: a chroma
+	 * sample spans 2 × 2 pixels, and where the text's coverage and the scene's colour both
+	 * vary inside them the planes (one colour, the mean coverage) cannot match RGB (four) */
+	int worst_y = 0, worst_c = 0;
+	long off = 0, changed = 0;
+	for (int c = 0; c < 3; c++) {
+		int pw = c ? (w + 1) / 2 : w, ph = c ? (h + 1) / 2 : h;
+		for (int y = 0; y < ph; y++)
+			for (int x = 0; x < pw; x++) {
+				int d = abs(a.p[c][(size_t)y * a.stride[c] + x] - b.p[c][(size_t)y * b.stride[c] + x]);
+				int *worst = c ? &worst_c : &worst_y;
+				*worst = d > *worst ? d : *worst;
+				off += c && d > 2;
+			}
+	}
+	CHECK(worst_y <= 2);
+	CHECK(worst_c <= 16 && off < (long)w * h / 1000);
+	/* and it is there: the band's luma rows darkened or lit */
+	int band = hazard_watermark_band(w, h, 3);
+	unsigned char *orig = malloc((size_t)w * h * 3);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = orig + ((size_t)y * w + x) * 3;
+			p[0] = (unsigned char)(x * 3 + y);
+			p[1] = (unsigned char)(220 - y / 4);
+			p[2] = (unsigned char)((x / 16 + y / 16) % 2 ? 230 : 40);
+		}
+	hazard_yuv_from_rgb(&b, orig, 0);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			if (a.p[0][(size_t)y * a.stride[0] + x] != b.p[0][(size_t)y * b.stride[0] + x]) {
+				CHECK(y >= h - band);
+				changed++;
+			}
+	CHECK(changed > (long)band * w * 9 / 10);
+	free(orig);
+	free(px);
+	hazard_yuv_free(&a);
+	hazard_yuv_free(&b);
 }
 
 TEST(photo_marked_planes_spliced_are_the_whole_encode)
@@ -315,8 +383,7 @@ TEST(photo_marked_planes_spliced_are_the_whole_encode)
 	size_t ol = 0, wl = 0, tl = 0, sl = 0;
 	CHECK(hazard_jpeg_encode_yuv(&img, 82, &orig, &ol) == 0);
 	int y = hazard_jpeg_band_start(h, hazard_watermark_band(w, h, 2));
-	CHECK(hazard_watermark_rows(px + (size_t)y * w * 3, w, h, y, &m) == 0);
-	hazard_yuv_from_rgb(&img, px + (size_t)y * w * 3, y);
+	CHECK(hazard_watermark_yuv(&img, &m) == 0);
 	CHECK(hazard_jpeg_encode_yuv(&img, 82, &whole, &wl) == 0);
 	struct hazard_yuv rows = {{img.p[0] + (size_t)y * img.stride[0], img.p[1] + (size_t)(y / 2) * img.stride[1],
 				   img.p[2] + (size_t)(y / 2) * img.stride[2]},
@@ -326,8 +393,6 @@ TEST(photo_marked_planes_spliced_are_the_whole_encode)
 	CHECK(sl == wl && spliced && !memcmp(spliced, whole, wl));
 	/* the band is drawn: the marked picture differs from the original */
 	CHECK(ol != wl || memcmp(orig, whole, ol));
-	/* a band that does not fit below the rows given is refused */
-	CHECK(hazard_watermark_rows(px + (size_t)(h - 8) * w * 3, w, h, h - 8, &m) < 0);
 	hazard_yuv_free(&img);
 	free(orig);
 	free(whole);
