@@ -400,3 +400,51 @@ TEST(photo_marked_planes_spliced_are_the_whole_encode)
 	free(spliced);
 	free(px);
 }
+
+TEST(photo_odd_sizes_and_other_subsamplings_through_the_planes)
+{
+	/* 4:2:0 uploads of sizes whose chroma planes round up, with the band and without;
+	 * 4:4:4 and grey ones (decoded as RGB, converted); each stored at its own size */
+	static const int sizes[][2] = {{1, 1}, {1, 17}, {17, 1}, {3, 3}, {31, 33}, {640, 481}};
+	struct hazard_mark m = {.at = 1796106600, .person = "张三", .place = "3号泵房"};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		int w = sizes[i][0], h = sizes[i][1];
+		size_t len = 0;
+		unsigned char *jpg = hazard_image_synth(w, h, 0x3366cc, 85, &len);
+		struct hazard_image img;
+		const char *why = NULL;
+		CHECK(jpg && hazard_image_process_marked(jpg, len, &m, &img, &why) == 0);
+		CHECK(img.width == w && img.height == h);
+		int dw = 0, dh = 0;
+		unsigned char *px = NULL;
+		CHECK(decode(img.jpeg, img.jpeg_len, &dw, &dh, &px) == 0 && dw == w && dh == h);
+		free(px);
+		CHECK(decode(img.orig, img.orig_len, &dw, &dh, &px) == 0 && dw == w && dh == h);
+		free(px);
+		hazard_image_free(&img);
+		free(jpg);
+	}
+	int w = 99, h = 75;
+	unsigned char *rgb = malloc((size_t)w * h * 3);
+	for (size_t k = 0; k < (size_t)w * h * 3; k++)
+		rgb[k] = (unsigned char)(k * 7);
+	static const int subs[] = {TJSAMP_444, TJSAMP_422, TJSAMP_GRAY};
+	tjhandle tj = tjInitCompress();
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		unsigned char *jpg = NULL;
+		unsigned long len = 0;
+		CHECK(tjCompress2(tj, rgb, w, 0, h, TJPF_RGB, &jpg, &len, subs[i], 85, 0) == 0);
+		struct hazard_image img;
+		const char *why = NULL;
+		CHECK(hazard_image_process_marked(jpg, len, &m, &img, &why) == 0);
+		CHECK(img.width == w && img.height == h);
+		int dw = 0, dh = 0;
+		unsigned char *px = NULL;
+		CHECK(decode(img.jpeg, img.jpeg_len, &dw, &dh, &px) == 0 && dw == w && dh == h);
+		free(px);
+		hazard_image_free(&img);
+		tjFree(jpg);
+	}
+	tjDestroy(tj);
+	free(rgb);
+}
