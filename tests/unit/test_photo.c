@@ -448,3 +448,32 @@ TEST(photo_odd_sizes_and_other_subsamplings_through_the_planes)
 	tjDestroy(tj);
 	free(rgb);
 }
+
+TEST(photo_area_shrink_is_the_box_average)
+{
+	/* against the plain sum over each box, for RGB and for one plane, shrinking by a
+	 * fraction (boxes of 2 and 3 pixels) and by several times */
+	static const int cases[][4] = {{7, 5, 3, 2}, {1500, 1125, 320, 240}, {1728, 1296, 1600, 1200}};
+	for (size_t t = 0; t < sizeof(cases) / sizeof(cases[0]); t++)
+		for (int nc = 1; nc <= 3; nc += 2) {
+			int sw = cases[t][0], sh = cases[t][1], dw = cases[t][2], dh = cases[t][3];
+			unsigned char *s = malloc((size_t)sw * sh * nc), *d = malloc((size_t)dw * dh * nc);
+			for (size_t i = 0; i < (size_t)sw * sh * nc; i++)
+				s[i] = (unsigned char)((i * 2654435761u) >> 24);
+			hazard_area_shrink(s, sw, sh, (size_t)sw * nc, nc, d, dw, dh, (size_t)dw * nc);
+			int bad = 0;
+			for (int y = 0; y < dh; y++)
+				for (int x = 0; x < dw; x++)
+					for (int k = 0; k < nc; k++) {
+						int y0 = y * sh / dh, y1 = (y + 1) * sh / dh, x0 = x * sw / dw, x1 = (x + 1) * sw / dw;
+						long sum = 0, n = 0;
+						for (int yy = y0; yy < y1; yy++)
+							for (int xx = x0; xx < x1; xx++, n++)
+								sum += s[((size_t)yy * sw + xx) * nc + k];
+						bad += d[((size_t)y * dw + x) * nc + k] != (unsigned char)((sum + n / 2) / n);
+					}
+			CHECK_INT(bad, 0);
+			free(s);
+			free(d);
+		}
+}
