@@ -7,6 +7,7 @@
  *   hazard_flow.c    the lifecycle as a transition table and the one engine that applies it
  *   hazard_photo.c   photo checks and re-encoding (TurboJPEG, libpng, libexif)
  *   hazard_jpeg.c    the JPEG encoder, and the marked photo spliced from the original's bytes
+ *   hazard_pixels.c  YCbCr 4:2:0 planes (decoded into, encoded from), shrink, EXIF rotation
  *   hazard_search.c  the CJK bigram FTS5 tokenizer and the search index
  *   hazard_sched.c   the scheduler job: reminders, overdue marking, escalation
  *   hazard_offline.c what a report from a phone's offline queue brings: idempotency key,
@@ -285,6 +286,9 @@ int hazard_mark_lines(const struct hazard_mark *m, char buf[3][256], const char 
 int hazard_watermark_band(int w, int h, int nlines);
 /* Draw the band onto the bottom of RGB pixels in place; rows above it are untouched. */
 int hazard_watermark_rgb(unsigned char *px, int w, int h, const struct hazard_mark *m);
+/* The same on 4:2:0 planes (hazard_pixels.c). */
+struct hazard_yuv;
+int hazard_watermark_yuv(struct hazard_yuv *img, const struct hazard_mark *m);
 /* Parse the GPS fields as sent (none is fine): 0, or -1 with *field and *msg_key. */
 int hazard_gps_parse(struct hazard_gps *g, const char **field, const char **msg_key);
 #define HAZARD_PHOTO_MAX_SIDE 1600
@@ -310,6 +314,30 @@ int hazard_jpeg_encode(const unsigned char *px, int w, int h, int quality, unsig
 int hazard_jpeg_band_start(int h, int band);
 int hazard_jpeg_splice(const unsigned char *orig, size_t orig_len, const unsigned char *tail, size_t tail_len,
 		       int from_row, unsigned char **out, size_t *len);
+/* The same from 4:2:0 planes (hazard_pixels.c), rows and chroma taken as they are. */
+int hazard_jpeg_encode_yuv(const struct hazard_yuv *img, int quality, unsigned char **out, size_t *len);
+
+/* hazard_pixels.c: YCbCr 4:2:0 planes, Y w×h then Cb and Cr ⌈w/2⌉×⌈h/2⌉, each row padded
+ * to whole MCUs with its edge pixel (hazard_yuv_pad after writing rows). */
+struct hazard_yuv {
+	unsigned char *p[3];
+	int w, h;
+	int stride[3];
+};
+void hazard_yuv_alloc(struct hazard_yuv *y, int w, int h);
+void hazard_yuv_free(struct hazard_yuv *y);
+/* Repeat each row's last pixel into its padding, from luma row from_row (even) down. */
+void hazard_yuv_pad(struct hazard_yuv *y, int from_row);
+/* Rows row0 (even)..h-1 from packed RGB holding just those rows. */
+void hazard_yuv_from_rgb(struct hazard_yuv *y, const unsigned char *rgb, int row0);
+/* Area-average shrink of sw×sh pixels of nc bytes into dw×dh (strides in bytes). */
+void hazard_area_shrink(const unsigned char *s, int sw, int sh, size_t sstride, int nc, unsigned char *d, int dw,
+			int dh, size_t dstride);
+/* d (allocated here) = s shrunk to dw×dh. */
+void hazard_yuv_shrink(const struct hazard_yuv *s, struct hazard_yuv *d, int dw, int dh);
+/* Turn by EXIF orientation 3, 6 or 8 (others leave it). */
+void hazard_yuv_orient(struct hazard_yuv *img, int orientation);
+
 /* A solid-colour test/demo JPEG with stripes (malloc'd). */
 unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_t *len);
 

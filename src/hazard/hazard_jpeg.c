@@ -40,7 +40,41 @@ static void jerr_silent(j_common_ptr ci)
 	(void)ci;
 }
 
-int hazard_jpeg_encode(const unsigned char *px, int w, int h, int quality, unsigned char **out, size_t *len)
+/* Feed the picture to libjpeg: RGB rows (colour-converted and downsampled by libjpeg), or
+ * 4:2:0 planes as raw data, 16 luma and 8 chroma rows at a time; rows past the bottom edge
+ * repeat the last one, as libjpeg does for RGB. */
+static void feed_rgb(struct jpeg_compress_struct *ci, const unsigned char *px, int w)
+{
+	while (ci->next_scanline < ci->image_height) {
+		JSAMPROW rows[MCU_ROWS];
+		int k = 0;
+		for (; k < MCU_ROWS && ci->next_scanline + (JDIMENSION)k < ci->image_height; k++)
+			rows[k] = (JSAMPROW)(px + ((size_t)ci->next_scanline + (size_t)k) * (size_t)w * 3);
+		jpeg_write_scanlines(ci, rows, (JDIMENSION)k);
+	}
+}
+
+static void feed_yuv(struct jpeg_compress_struct *ci, const struct hazard_yuv *img)
+{
+	JSAMPROW ry[MCU_ROWS], rb[MCU_ROWS / 2], rr[MCU_ROWS / 2];
+	JSAMPARRAY planes[3] = {ry, rb, rr};
+	int ch = (img->h + 1) / 2;
+	for (int y = 0; y < img->h; y += MCU_ROWS) {
+		for (int k = 0; k < MCU_ROWS; k++) {
+			int r = y + k < img->h ? y + k : img->h - 1;
+			ry[k] = img->p[0] + (size_t)r * (size_t)img->stride[0];
+		}
+		for (int k = 0; k < MCU_ROWS / 2; k++) {
+			int r = y / 2 + k < ch ? y / 2 + k : ch - 1;
+			rb[k] = img->p[1] + (size_t)r * (size_t)img->stride[1];
+			rr[k] = img->p[2] + (size_t)r * (size_t)img->stride[2];
+		}
+		jpeg_write_raw_data(ci, planes, MCU_ROWS);
+	}
+}
+
+static int encode(const unsigned char *px, const struct hazard_yuv *yuv, int w, int h, int quality,
+		  unsigned char **out, size_t *len)
 {
 	struct jpeg_compress_struct ci;
 	struct jerr err;
@@ -64,21 +98,19 @@ int hazard_jpeg_encode(const unsigned char *px, int w, int h, int quality, unsig
 	ci.image_width = (JDIMENSION)w;
 	ci.image_height = (JDIMENSION)h;
 	ci.input_components = 3;
-	ci.in_color_space = JCS_RGB;
+	ci.in_color_space = yuv ? JCS_YCbCr : JCS_RGB;
 	jpeg_set_defaults(&ci);	/* YCbCr 4:2:0, standard Huffman tables */
 	jpeg_set_quality(&ci, quality, TRUE);
 	/* the fast forward DCT: its loss is far below what quality 82 throws away, and it is
 	 * what TurboJPEG used here before */
 	ci.dct_method = JDCT_IFAST;
 	ci.restart_in_rows = 1;
+	ci.raw_data_in = yuv ? TRUE : FALSE;
 	jpeg_start_compress(&ci, TRUE);
-	while (ci.next_scanline < ci.image_height) {
-		JSAMPROW rows[16];
-		int k = 0;
-		for (; k < 16 && ci.next_scanline + (JDIMENSION)k < ci.image_height; k++)
-			rows[k] = (JSAMPROW)(px + ((size_t)ci.next_scanline + (size_t)k) * (size_t)w * 3);
-		jpeg_write_scanlines(&ci, rows, (JDIMENSION)k);
-	}
+	if (yuv)
+		feed_yuv(&ci, yuv);
+	else
+		feed_rgb(&ci, px, w);
 	jpeg_finish_compress(&ci);
 	jpeg_destroy_compress(&ci);
 	if (buf != first)
@@ -86,6 +118,16 @@ int hazard_jpeg_encode(const unsigned char *px, int w, int h, int quality, unsig
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int hazard_jpeg_encode(const unsigned char *px, int w, int h, int quality, unsigned char **out, size_t *len)
+{
+	return encode(px, NULL, w, h, quality, out, len);
+}
+
+int hazard_jpeg_encode_yuv(const struct hazard_yuv *img, int quality, unsigned char **out, size_t *len)
+{
+	return encode(NULL, img, img->w, img->h, quality, out, len);
 }
 
 /* Offset of the first byte of entropy-coded data (after the SOS segment), or 0. */

@@ -8,7 +8,9 @@
  * anything above 40 megapixels is refused *before* a pixel is decoded, so a small file that
  * claims 100000 × 100000 px (a decompression bomb) costs nothing. Large JPEGs are decoded
  * already scaled down by libjpeg-turbo (n/8, hazard_photo_decode_size), to a size that needs
- * no box filter (a 12 MP 4:3 photo) or a small one; the thumbnail is shrunk from that.
+ * no box filter (a 12 MP 4:3 photo) or a small one; the thumbnail is shrunk from that. A
+ * phone's 4:2:0 JPEG is decoded into YCbCr planes and the stored JPEGs are encoded from them
+ * (hazard_pixels.c): no colour conversion or chroma resampling either way.
  * The capture time (EXIF DateTimeOriginal) is read with libexif before re-encoding, and the
  * EXIF orientation is applied so the stored photo stands upright without its EXIF.
  */
@@ -29,87 +31,6 @@ struct rgb {
 	int w, h;
 };
 
-/* GCC's -O2 vectorises only loops whose trip count needs no scalar remainder; these two,
- * the column sums of the area average below, are most of its time (the thumbnail of a 1500
- * px photo adds up 5 million bytes) and run 3–4 × faster in SIMD. Clang vectorises at -O2. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define VECTORISE __attribute__((optimize("vect-cost-model=dynamic")))
-#else
-#define VECTORISE
-#endif
-
-VECTORISE static void col_set(uint32_t *restrict col, const unsigned char *restrict row, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		col[i] = row[i];
-}
-
-VECTORISE static void col_add(uint32_t *restrict col, const unsigned char *restrict row, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		col[i] += row[i];
-}
-
-/* Area-average downscale (each output pixel averages the source pixels it covers), in
- * integers without a branch or a division per pixel: the source rows of an output row are
- * added up column by column (sequential, vectorised), a running sum along that row gives any
- * box's total as a difference, and the division is a multiplication by a reciprocal kept per
- * column for each of the two box heights (⌊h/dh⌋ and one more) a shrink can have. The photo path's largest cost after decoding had been
- * a 64-bit division and a mispredicted inner loop per pixel and channel. */
-static struct rgb rgb_shrink(const struct rgb *s, int dw, int dh)
-{
-	struct rgb d = {xmalloc((size_t)dw * dh * 3), dw, dh};
-	size_t sw3 = (size_t)s->w * 3;
-	int *x0 = xmalloc(sizeof(int) * (size_t)dw * 2), *x1 = x0 + dw;
-	uint32_t *col = xmalloc(sizeof(uint32_t) * sw3);		/* column sums of the band */
-	uint32_t *run = xmalloc(sizeof(uint32_t) * (sw3 + 3));		/* running sums along it */
-	uint64_t *inv = xmalloc(sizeof(uint64_t) * (size_t)dw * 2);
-	int hlo = s->h / dh > 0 ? s->h / dh : 1;	/* box heights are hlo or hlo + 1 */
-	for (int x = 0; x < dw; x++) {
-		x0[x] = (int)((int64_t)x * s->w / dw);
-		x1[x] = (int)((int64_t)(x + 1) * s->w / dw);
-		if (x1[x] <= x0[x])
-			x1[x] = x0[x] + 1;
-		/* round(sum / n) as (sum + n/2) * ceil(2^40 / n) >> 40: exact while
-		 * sum < 2^40 / n², i.e. for any box under 250 × 250 source pixels */
-		for (int k = 0; k < 2; k++) {
-			uint64_t n = (uint64_t)(x1[x] - x0[x]) * (uint64_t)(hlo + k);
-			inv[k * dw + x] = ((1ull << 40) + n - 1) / n;
-		}
-	}
-	for (int y = 0; y < dh; y++) {
-		int y0 = (int)((int64_t)y * s->h / dh), y1 = (int)((int64_t)(y + 1) * s->h / dh);
-		if (y1 <= y0)
-			y1 = y0 + 1;
-		const unsigned char *row = s->px + (size_t)y0 * sw3;
-		run[0] = run[1] = run[2] = 0;
-		if (y1 - y0 == 1) {	/* the common case when shrinking by less than 2 */
-			for (size_t i = 0; i < sw3; i++)
-				run[i + 3] = run[i] + row[i];
-		} else {
-			col_set(col, row, sw3);
-			for (int yy = y0 + 1; yy < y1; yy++)
-				col_add(col, s->px + (size_t)yy * sw3, sw3);
-			for (size_t i = 0; i < sw3; i++)
-				run[i + 3] = run[i] + col[i];
-		}
-		int bh = y1 - y0;
-		const uint64_t *iv = inv + (bh > hlo ? dw : 0);
-		unsigned char *q = d.px + (size_t)y * dw * 3;
-		for (int x = 0; x < dw; x++) {
-			uint64_t half = (uint64_t)(x1[x] - x0[x]) * (uint64_t)bh / 2;
-			const uint32_t *a = run + (size_t)x0[x] * 3, *b = run + (size_t)x1[x] * 3;
-			for (int k = 0; k < 3; k++)
-				q[x * 3 + k] = (unsigned char)(((b[k] - a[k] + half) * iv[x]) >> 40);
-		}
-	}
-	free(x0);
-	free(col);
-	free(run);
-	free(inv);
-	return d;
-}
-
 /* Fit w×h inside max×max keeping the aspect ratio. */
 static void fit(int w, int h, int max, int *dw, int *dh)
 {
@@ -127,40 +48,6 @@ static void fit(int w, int h, int max, int *dw, int *dh)
 		*dw = 1;
 	if (*dh < 1)
 		*dh = 1;
-}
-
-/* EXIF orientation 3 (180°), 6 (90° clockwise), 8 (90° counter-clockwise). */
-static void rgb_orient(struct rgb *img, int orientation)
-{
-	if (orientation != 3 && orientation != 6 && orientation != 8)
-		return;
-	int w = img->w, h = img->h;
-	int nw = orientation == 3 ? w : h, nh = orientation == 3 ? h : w;
-	unsigned char *out = xmalloc((size_t)w * h * 3);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			int nx, ny;
-			if (orientation == 3) {
-				nx = w - 1 - x;
-				ny = h - 1 - y;
-			} else if (orientation == 6) {
-				nx = h - 1 - y;
-				ny = x;
-			} else {
-				nx = y;
-				ny = w - 1 - x;
-			}
-			memcpy(out + ((size_t)ny * nw + nx) * 3, img->px + ((size_t)y * w + x) * 3, 3);
-		}
-	free(img->px);
-	img->px = out;
-	img->w = nw;
-	img->h = nh;
-}
-
-static int jpeg_encode(const struct rgb *img, int quality, unsigned char **out, size_t *len)
-{
-	return hazard_jpeg_encode(img->px, img->w, img->h, quality, out, len);
 }
 
 /* The size to decode a w×h JPEG at: the largest of libjpeg-turbo's scales n/8 that fits in
@@ -202,8 +89,11 @@ void hazard_photo_decode_size(int w, int h, int *sw, int *sh)
 	}
 }
 
-/* Decode a JPEG, scaled by libjpeg-turbo to the size hazard_photo_decode_size picks. */
-static int jpeg_decode(const unsigned char *data, size_t len, struct rgb *out, const char **why)
+/* Decode a JPEG, scaled by libjpeg-turbo to the size hazard_photo_decode_size picks: a
+ * 4:2:0 JPEG (what phones write) straight into planes, skipping the decoder's colour
+ * upsampling and conversion; any other (4:4:4, 4:2:2, grey) as RGB, converted after the shrink. */
+static int jpeg_decode(const unsigned char *data, size_t len, struct hazard_yuv *yuv, struct rgb *out,
+		       const char **why)
 {
 	tjhandle tj = tjInitDecompress();
 	int w, h, sub, cs, rc = -1;
@@ -219,11 +109,23 @@ static int jpeg_decode(const unsigned char *data, size_t len, struct rgb *out, c
 	}
 	int sw, sh;
 	hazard_photo_decode_size(w, h, &sw, &sh);
+	/* TJFLAG_STOPONWARNING: a truncated photo (an upload cut short) is refused, not stored
+	 * with a grey lower half */
+	if (sub == TJSAMP_420 && cs == TJCS_YCbCr) {
+		hazard_yuv_alloc(yuv, sw, sh);
+		if (tjDecompressToYUVPlanes(tj, data, (unsigned long)len, yuv->p, sw, yuv->stride, sh,
+					    TJFLAG_STOPONWARNING)) {
+			hazard_yuv_free(yuv);
+			*why = "hazard.photo_not_image";
+			goto done;
+		}
+		hazard_yuv_pad(yuv, 0);
+		rc = 0;
+		goto done;
+	}
 	out->px = xmalloc((size_t)sw * sh * 3);
 	out->w = sw;
 	out->h = sh;
-	/* TJFLAG_STOPONWARNING: a truncated photo (an upload cut short) is refused, not stored
-	 * with a grey lower half */
 	if (tjDecompress2(tj, data, (unsigned long)len, out->px, sw, 0, sh, TJPF_RGB, TJFLAG_STOPONWARNING)) {
 		free(out->px);
 		out->px = NULL;
@@ -313,26 +215,52 @@ static void exif_read(const unsigned char *data, size_t len, int64_t *taken, int
 #define THUMB_QUALITY 75
 
 /* The marked photo: the original's bytes above the band's first MCU row, then those rows
- * encoded from the marked pixels. A band covering the whole (tiny) picture, or an original
- * that does not parse as expected, is encoded whole instead. */
-static int mark_encode(const struct rgb *img, const struct hazard_mark *mark, struct hazard_image *out)
+ * encoded again with the band blended into the planes. A band covering the whole (tiny)
+ * picture, or an original that does not parse as expected, is encoded whole instead. The
+ * planes come back marked, for the thumbnail. */
+static int mark_encode(struct hazard_yuv *img, const struct hazard_mark *mark, struct hazard_image *out)
 {
 	char buf[3][256];
 	const char *lines[3];
 	int band = hazard_watermark_band(img->w, img->h, hazard_mark_lines(mark, buf, lines));
-	int y = hazard_jpeg_band_start(img->h, band);
+	int y = hazard_jpeg_band_start(img->h, band), rc;
+	if (hazard_watermark_yuv(img, mark))
+		return -1;
 	if (y > 0) {
+		/* the rows from y down, as a picture of their own */
+		struct hazard_yuv tail_rows = {{img->p[0] + (size_t)y * (size_t)img->stride[0],
+						img->p[1] + (size_t)(y / 2) * (size_t)img->stride[1],
+						img->p[2] + (size_t)(y / 2) * (size_t)img->stride[2]},
+					       img->w, img->h - y, {img->stride[0], img->stride[1], img->stride[2]}};
 		unsigned char *tail = NULL;
 		size_t tail_len = 0;
-		if (hazard_jpeg_encode(img->px + (size_t)y * img->w * 3, img->w, img->h - y, PHOTO_QUALITY, &tail,
-				       &tail_len))
+		if (hazard_jpeg_encode_yuv(&tail_rows, PHOTO_QUALITY, &tail, &tail_len))
 			return -1;
-		int rc = hazard_jpeg_splice(out->orig, out->orig_len, tail, tail_len, y, &out->jpeg, &out->jpeg_len);
+		rc = hazard_jpeg_splice(out->orig, out->orig_len, tail, tail_len, y, &out->jpeg, &out->jpeg_len);
 		free(tail);
 		if (!rc)
 			return 0;
 	}
-	return jpeg_encode(img, PHOTO_QUALITY, &out->jpeg, &out->jpeg_len);
+	return hazard_jpeg_encode_yuv(img, PHOTO_QUALITY, &out->jpeg, &out->jpeg_len);
+}
+
+/* RGB pixels (a PNG, a JPEG not in 4:2:0) shrunk to fit the stored size, as planes. */
+static void rgb_to_planes(struct rgb *src, struct hazard_yuv *out)
+{
+	int dw, dh;
+	fit(src->w, src->h, HAZARD_PHOTO_MAX_SIDE, &dw, &dh);
+	if (dw != src->w || dh != src->h) {
+		unsigned char *px = xmalloc((size_t)dw * dh * 3);
+		hazard_area_shrink(src->px, src->w, src->h, (size_t)src->w * 3, 3, px, dw, dh, (size_t)dw * 3);
+		free(src->px);
+		src->px = px;
+		src->w = dw;
+		src->h = dh;
+	}
+	hazard_yuv_alloc(out, src->w, src->h);
+	hazard_yuv_from_rgb(out, src->px, 0);
+	free(src->px);
+	src->px = NULL;
 }
 
 int hazard_image_process(const unsigned char *data, size_t len, struct hazard_image *out,
@@ -344,7 +272,8 @@ int hazard_image_process(const unsigned char *data, size_t len, struct hazard_im
 int hazard_image_process_marked(const unsigned char *data, size_t len, const struct hazard_mark *mark,
 				struct hazard_image *out, const char **msg_key)
 {
-	struct rgb src = {0}, big = {0}, small = {0};
+	struct rgb src = {0};
+	struct hazard_yuv big = {0}, small = {0};
 	int is_jpeg = len > 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff;
 	int is_png = len > 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8);
 	int orientation = 1, rc = -1;
@@ -354,36 +283,39 @@ int hazard_image_process_marked(const unsigned char *data, size_t len, const str
 		return -1;
 	if (is_jpeg) {
 		exif_read(data, len, &out->taken_at, &orientation);
-		if (jpeg_decode(data, len, &src, msg_key))
+		if (jpeg_decode(data, len, &big, &src, msg_key))
 			return -1;
 	} else if (png_decode(data, len, &src, msg_key)) {
 		return -1;
 	}
 	int dw, dh;
-	fit(src.w, src.h, HAZARD_PHOTO_MAX_SIDE, &dw, &dh);
-	if (dw != src.w || dh != src.h) {
-		big = rgb_shrink(&src, dw, dh);
-		free(src.px);
+	if (src.px) {
+		rgb_to_planes(&src, &big);
 	} else {
-		big = src;
+		fit(big.w, big.h, HAZARD_PHOTO_MAX_SIDE, &dw, &dh);
+		if (dw != big.w || dh != big.h) {	/* decoded a little above the limit */
+			struct hazard_yuv shrunk;
+			hazard_yuv_shrink(&big, &shrunk, dw, dh);
+			hazard_yuv_free(&big);
+			big = shrunk;
+		}
 	}
-	src.px = NULL;
-	rgb_orient(&big, orientation);
+	hazard_yuv_orient(&big, orientation);
 	*msg_key = "hazard.photo_failed";
 	/* the original is the same upright, shrunk, metadata-free picture before the band; the
 	 * marked photo shares its bytes above the band (hazard_jpeg.c), so only the rows from
 	 * the band's MCU row down are encoded again */
 	if (mark) {
-		if (jpeg_encode(&big, PHOTO_QUALITY, &out->orig, &out->orig_len) ||
-		    hazard_watermark_rgb(big.px, big.w, big.h, mark) || mark_encode(&big, mark, out))
+		if (hazard_jpeg_encode_yuv(&big, PHOTO_QUALITY, &out->orig, &out->orig_len) ||
+		    mark_encode(&big, mark, out))
 			goto done;
-	} else if (jpeg_encode(&big, PHOTO_QUALITY, &out->jpeg, &out->jpeg_len)) {
+	} else if (hazard_jpeg_encode_yuv(&big, PHOTO_QUALITY, &out->jpeg, &out->jpeg_len)) {
 		goto done;
 	}
 	/* the thumbnail from the stored picture (band included), not from the upload again */
 	fit(big.w, big.h, HAZARD_THUMB_MAX_SIDE, &dw, &dh);
-	small = rgb_shrink(&big, dw, dh);
-	if (jpeg_encode(&small, THUMB_QUALITY, &out->thumb, &out->thumb_len))
+	hazard_yuv_shrink(&big, &small, dw, dh);
+	if (hazard_jpeg_encode_yuv(&small, THUMB_QUALITY, &out->thumb, &out->thumb_len))
 		goto done;
 	out->width = big.w;
 	out->height = big.h;
@@ -391,8 +323,8 @@ int hazard_image_process_marked(const unsigned char *data, size_t len, const str
 	*msg_key = NULL;
 	rc = 0;
 done:
-	free(big.px);
-	free(small.px);
+	hazard_yuv_free(&big);
+	hazard_yuv_free(&small);
 	if (rc)
 		hazard_image_free(out);
 	return rc;
@@ -430,7 +362,7 @@ unsigned char *hazard_image_synth(int w, int h, unsigned rgb, int quality, size_
 			p[2] = stripe ? b : (unsigned char)(b / 3);
 		}
 	unsigned char *out = NULL;
-	if (jpeg_encode(&img, quality, &out, len))
+	if (hazard_jpeg_encode(img.px, img.w, img.h, quality, &out, len))
 		out = NULL;
 	free(img.px);
 	return out;
