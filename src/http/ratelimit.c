@@ -12,10 +12,13 @@
  */
 #include "http/http.h"
 #include "base/i18n.h"
+#include "db/db.h"
+#include "db/rate.h"
 #include "base/metrics.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,16 +92,44 @@ static int take(char kind, const char *value, int per_minute, double now)
 	return wait;
 }
 
+/* 1 once a connection has shown the database is not shared (SQLite): memory from then on */
+static _Atomic int memory_only;
+
+/* Take from the shared bucket of kind + value (db/rate.h) when the database is shared, else
+ * (or when it fails: a rate limit must not take the site down with it) from memory. */
+static int take_shared(struct db **c, char kind, const char *value, int per_minute, double now)
+{
+	if (per_minute <= 0 || !ready)
+		return 0;
+	if (!atomic_load(&memory_only)) {
+		if (!*c)
+			*c = db_acquire();
+		size_t n = strlen(value);
+		n = n > 200 ? 200 : n;
+		char key[201];
+		key[0] = kind;
+		memcpy(key + 1, value, n);
+		int wait = *c ? db_rate_take(*c, key, n + 1, per_minute) : DB_ERROR;
+		if (wait == DB_NOTFOUND)
+			atomic_store(&memory_only, 1);
+		else if (wait >= 0)
+			return wait;
+	}
+	return take(kind, value, per_minute, now);
+}
+
 int http_ratelimit(struct req *r)
 {
 	/* the liveness check and the assets a page pulls in are not what a flood is made of */
 	if (!strcmp(r->path, "/healthz") || !strncmp(r->path, "/static/", 8))
 		return 0;
 	double now = metrics_now();
-	int wait = take('a', r->client_ip, per_address, now);
+	struct db *c = NULL;
+	int wait = take_shared(&c, 'a', r->client_ip, per_address, now);
 	const char *auth = wait ? NULL : req_header(r, "Authorization");
 	if (auth && !strncmp(auth, "Bearer ", 7))
-		wait = take('t', auth + 7, per_token, now);
+		wait = take_shared(&c, 't', auth + 7, per_token, now);
+	db_release(c);
 	if (!wait)
 		return 0;
 	r->is_api = r->is_api || !strncmp(r->path, "/api/", 5);
