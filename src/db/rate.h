@@ -13,10 +13,10 @@
 
 struct db;
 
-/* Take one request from the bucket named key (up to 64 bytes, hashed before it is stored)
- * that holds per_minute and refills per_minute a minute: 0 allowed, >0 the seconds until
- * one is, DB_ERROR on a database error, DB_NOTFOUND when c is not shared (SQLite: keep the
- * bucket in memory). */
-int db_rate_take(struct db *c, const void *key, size_t len, int per_minute);
+/* Take up to want requests (at least 1) from the bucket named key (hashed before it is
+ * stored) that holds per_minute and refills per_minute a minute; *granted gets how many were
+ * taken. Returns 0 when at least one was, >0 the seconds until one is, DB_ERROR on a
+ * database error, DB_NOTFOUND when c is not shared (SQLite: keep the bucket in memory). */
+int db_rate_take(struct db *c, const void *key, size_t len, int per_minute, int want, int *granted);
 
 #endif

@@ -7,11 +7,11 @@
 --
 -- key: a hash of the kind ('a' address, 't' bearer token) and the value, never the token;
 -- tokens: what is left of the minute's allowance; at: when it was last taken (epoch seconds,
--- the database server's clock, the one clock the servers share); ok: whether the last
--- request passed.
+-- the database server's clock, the one clock the servers share); granted: how many requests
+-- the last take got (0: refused).
 CREATE UNLOGGED TABLE http_rate (
 	key TEXT PRIMARY KEY,
 	tokens REAL NOT NULL,
 	at REAL NOT NULL,
-	ok INTEGER NOT NULL DEFAULT 1
+	granted INTEGER NOT NULL DEFAULT 0
 );
