@@ -7,12 +7,13 @@
 //     its default is under a minute) and runs the scheduler at once; every message, the
 //     ones queued while both ran and the reminders the new leader's scheduler found due, reaches
 //     a webhook receiver on 127.0.0.1 exactly once;
-//   - `anquan audit verify` passes on each server's data directory (each with its own anchor).
+//   - `anquan audit verify` passes on each server's data directory (each with its own anchor);
+//   - two servers migrating a new database at once both start, each migration applied once.
 // Needs a PostgreSQL cluster: runs under scripts/pg-test-cluster (make test-pg, which sets
 // ANQUAN_TEST_PG_URL), skipped otherwise.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -220,5 +221,30 @@ test('SIGKILL the leader: the other takes over within seconds; every message is 
     });
     assert.equal(v.status, 0, v.stdout + v.stderr);
     assert.match(v.stdout, /^OK: \d+ entries, chain intact; anchored head \d+/);
+  }
+});
+
+test('two servers migrating one new database at once: each migration applied once, both succeed', { skip, timeout: 300000 }, async () => {
+  const name = `${basename(url)}_two`;
+  psql(admin, `CREATE DATABASE ${name}`);
+  const target = admin.replace(/\/[^/]*$/, `/${name}`);
+  const dirs = [mkdtempSync(join(tmpdir(), 'anquan-mig-')), mkdtempSync(join(tmpdir(), 'anquan-mig-'))];
+  // the same audit key on both, as the servers of a group have
+  for (const d of dirs) copyFileSync(join(bDir, 'audit.key'), join(d, 'audit.key'));
+  try {
+    const run = (d) => new Promise((resolve) => {
+      const p = spawn(BIN, ['migrate'], { env: { ...process.env, ANQUAN_DATA: d, ANQUAN_DB_URL: target,
+        ASAN_OPTIONS: [process.env.ASAN_OPTIONS, 'detect_leaks=0'].filter(Boolean).join(':') } });
+      let out = '';
+      p.stdout.on('data', (x) => { out += x; });
+      p.stderr.on('data', (x) => { out += x; });
+      p.on('exit', (code) => resolve({ code, out }));
+    });
+    const [r1, r2] = await Promise.all(dirs.map(run));
+    assert.equal(r1.code, 0, r1.out);
+    assert.equal(r2.code, 0, r2.out);
+    assert.equal(psql(target, 'SELECT count(*) = count(DISTINCT version) AND count(*) > 50 FROM schema_migrations'), 't');
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 });
