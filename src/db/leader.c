@@ -8,7 +8,8 @@
  * terminated) stops leading at once and opens a new connection for the next try, so two
  * servers lead together for at most one retry interval, and then only if the first lost its
  * connection without dying; what they run is safe to run twice (sched.h: idempotent jobs;
- * notify_sender.c: a row is claimed by one sender only).
+ * notify_sender.c: a row is claimed by one sender only, though the new leader sends again,
+ * with the same delivery key, a message the old one had in flight).
  *
  * Takeover: the lock goes with the dead leader's connection, which PostgreSQL closes as soon
  * as it sees the process gone (at once for a killed process, whose kernel closes the socket;
