@@ -1,7 +1,7 @@
 /*
  * leader.c — the one app server that runs the background work (leader.h says why).
  *
- * A thread of its own asks PostgreSQL for a session-level advisory lock, with
+ * A thread of its own asks PostgreSQL for an advisory lock held by the connection, with
  * pg_try_advisory_lock on a connection opened only for it, every db.leader_retry seconds (5):
  * a follower asks again, the leader checks in pg_locks that its connection still holds the
  * lock. A leader whose check fails (the database restarted, the connection was cut or

@@ -5,14 +5,14 @@
  * plants behind a load balancer). Requests may go to any of them, but the scheduler, the
  * outbox sender and the MQTT subscriber must run on exactly one: two schedulers would race
  * on the same due rows, two subscribers would store every reading twice. The leader is the
- * server that holds a session-level advisory lock on a connection of its own, kept for as
- * long as the process lives; when it dies its connection closes, PostgreSQL releases the
- * lock, and the next server that asks (every db.leader_retry seconds) takes over.
+ * server that holds an advisory lock on a connection of its own, which PostgreSQL keeps for
+ * as long as that connection lasts, and the server for as long as it lives; when it dies its
+ * connection closes, PostgreSQL releases the lock, and the next server that asks (every db.leader_retry seconds) takes over.
  *
  * On SQLite there is one process per database (DATA/anquan.lock), which is always the leader.
  *
  * db_lock_try()/db_lock_release() are the same mechanism for a piece of work that any server
- * may start but only one may run at a time (a province upload): a session lock on the
+ * may start but only one may run at a time (a province upload): an advisory lock on the
  * connection the work runs on, released by the work or by the connection's end.
  */
 #ifndef ANQUAN_DB_LEADER_H
