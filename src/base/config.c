@@ -44,6 +44,7 @@ struct config cfg = {
 	.metrics_listen = "",
 	.metrics_token = "",
 	.db_url = "",
+	.leader_retry = 5,
 	.files_dir = "",
 };
 
@@ -74,6 +75,8 @@ static struct key keys[] = {
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
 	{"db.url", 's', offsetof(struct config, db_url), 0, 0, "default"},
+	/* under half a minute: a dead leader's work is taken over within a minute */
+	{"db.leader_retry", 'i', offsetof(struct config, leader_retry), 1, 30, "default"},
 	{"files.dir", 's', offsetof(struct config, files_dir), 0, 0, "default"},
 	{"lang", 's', offsetof(struct config, lang), 0, 0, "default"},
 	{"notify.interval_ms", 'i', offsetof(struct config, notify_interval_ms), 0, 600000, "default"},

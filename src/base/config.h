@@ -28,6 +28,9 @@ struct config {
 	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
 	const char *db_url;		/* db.url: postgresql://… selects PostgreSQL; "" is SQLite */
+	int leader_retry;		/* db.leader_retry (s), 5: on PostgreSQL, how often a server
+					 * that does not run the background work (db/leader.h) asks
+					 * again, and the leader checks it still holds the lock */
 	const char *files_dir;		/* files.dir: "" keeps photos and files inside the database;
 					 * a directory (shared by every app server) keeps their bytes
 					 * there, named by SHA-256 (db/blobstore.h) */

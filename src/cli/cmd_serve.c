@@ -10,6 +10,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "db/leader.h"
 #include "http/http.h"
 #include "notify/notify.h"
 #include "sched/sched.h"
@@ -98,7 +99,17 @@ int cmd_serve(int argc, char **argv)
 		close(lock);
 		return 1;
 	}
+	/* which of the app servers on this database runs the background work below (one on
+	 * SQLite, this one); asked before they start, so a lone server runs them at once */
+	if (db_leader_start(cli_db_path(), cfg.leader_retry)) {
+		http_stop();
+		db_pool_close();
+		audit_close();
+		close(lock);
+		return 1;
+	}
 	if (sched_start(60)) {
+		db_leader_stop();
 		http_stop();
 		db_pool_close();
 		audit_close();
@@ -108,6 +119,7 @@ int cmd_serve(int argc, char **argv)
 	/* after the scheduler: a start that fails stops both */
 	if (notify_sender_start(cfg.notify_interval_ms)) {
 		sched_stop();
+		db_leader_stop();
 		http_stop();
 		db_pool_close();
 		audit_close();
@@ -122,6 +134,7 @@ int cmd_serve(int argc, char **argv)
 	sensor_mqtt_stop();
 	notify_sender_stop();
 	sched_stop();
+	db_leader_stop();	/* after the work it guards: another server may take over now */
 	http_stop();
 	db_pool_close();
 	audit_close();	/* fsyncs the anchor */

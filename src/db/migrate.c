@@ -109,13 +109,19 @@ int db_migrate(struct db *c, int verbose)
 			log_error("migrate: %s has no number", base);
 			return DB_ERROR;
 		}
-		if (db_get_i64(c, &have, "SELECT count(*) FROM schema_migrations WHERE version = ?",
-			       "I", version) < 0)
-			return DB_ERROR;
-		if (have)
-			continue;
+		/* looked up under the write lock: two app servers starting at once on one
+		 * PostgreSQL database queue here, and the second finds the first's migration */
 		if (db_begin(c) != DB_OK)
 			return DB_ERROR;
+		if (db_get_i64(c, &have, "SELECT count(*) FROM schema_migrations WHERE version = ?",
+			       "I", version) < 0) {
+			db_rollback(c);
+			return DB_ERROR;
+		}
+		if (have) {
+			db_rollback(c);
+			continue;
+		}
 		char *pg = db_pg(c) ? pg_text(list[i]) : NULL;
 		int ok = db_exec_script(c, pg ? pg : (const char *)list[i]->data) == DB_OK &&
 			 (!pg || db_pg_sync_identities(c) == DB_OK);

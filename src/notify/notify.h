@@ -58,6 +58,9 @@ int64_t notify_digest_at(int64_t t);	/* the next 08:00 local at or after t */
  */
 int notify_deliver(struct db *c, int64_t now);
 int notify_recover(struct db *c);
+/* The scheduler's job: notify_deliver(), after notify_recover() when this server has just
+ * become the leader (db/leader.h). */
+int notify_job(struct db *c, int64_t now);
 /* The sender thread of `serve`: delivers every interval_ms (0: no thread, only the test
  * tick and the scheduler deliver). */
 int notify_sender_start(int interval_ms);

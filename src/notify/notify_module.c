@@ -10,7 +10,7 @@
 #include "base/module.h"
 
 static const struct module_job jobs[] = {
-	{"notify", notify_deliver},
+	{"notify", notify_job},
 	{0},
 };
 

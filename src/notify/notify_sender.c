@@ -25,6 +25,12 @@
  * person still has each message in the in-app inbox. A person's digest rows go out as one
  * e-mail.
  *
+ * Several app servers on one PostgreSQL database: only the leader's thread sends (db/leader.h),
+ * and the server that takes over recovers the dead leader's `sending` rows as after a crash.
+ * A delivery started elsewhere (an administrator's test send) claims row by row like the
+ * leader, and a row whose claim finds it already claimed is left to the one that claimed it,
+ * so no row goes out twice from two servers.
+ *
  * With the setting notify.viewer = 1 (the demo) nothing leaves the machine: each delivery is
  * written to notify_viewer, shown at /admin/notify/viewer.
  */
@@ -36,9 +42,11 @@
 #include "base/strbuf.h"
 #include "base/text.h"
 #include "db/db.h"
+#include "db/leader.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,10 +276,25 @@ static int deliver_channel(struct db *c, int64_t chan, int64_t now, const struct
 		/* claim: committed before the request, so a crash leaves evidence (`sending`) */
 		if (db_begin(c) != DB_OK)
 			break;
-		int rc = DB_OK;
-		for (int j = 0; j < k && rc == DB_OK; j++)
+		int rc = DB_OK, claimed = 0;
+		for (int j = 0; j < k && rc == DB_OK; j++) {
 			rc = db_exec(c, "UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1"
 					" WHERE id = ? AND state IN ('queued', 'retrying')", "I", items[sel[j]].id);
+			/* a row another sender claimed since it was read (an administrator's test
+			 * send on another app server, db/leader.h) is that sender's to deliver */
+			if (rc == DB_OK && db_changes(c) == 1) {
+				sel[claimed++] = sel[j];
+			} else if (rc == DB_OK) {
+				item_free(&items[sel[j]]);
+				memset(&items[sel[j]], 0, sizeof(items[sel[j]]));
+			}
+		}
+		k = claimed;
+		if (rc == DB_OK && k == 0) {
+			if (db_commit(c) != DB_OK && db_in_tx(c))
+				db_rollback(c);
+			continue;	/* nothing of this batch is left: read again */
+		}
 		if (rc == DB_OK && more)
 			rc = db_exec(c, "UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1"
 					" WHERE channel_id = ? AND state IN ('queued', 'retrying') AND due_at <= ?",
@@ -405,6 +428,25 @@ int notify_recover(struct db *c)
 	return n;
 }
 
+/* The leader's term whose interrupted sends were recovered (db/leader.h): a server that
+ * takes over from a dead leader finds that leader's claimed rows in `sending` and sends them
+ * again, exactly as after a crash of a lone server. A follower must not: the rows in `sending`
+ * are the living leader's. */
+static _Atomic uint64_t recovered_term;
+
+static void recover_on_taking_over(struct db *c)
+{
+	uint64_t t = db_leader_term();
+	if (t && atomic_exchange(&recovered_term, t) != t)
+		notify_recover(c);
+}
+
+int notify_job(struct db *c, int64_t now)
+{
+	recover_on_taking_over(c);
+	return notify_deliver(c, now);
+}
+
 /* the thread of `serve` */
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -417,16 +459,22 @@ static void *loop(void *arg)
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		pthread_mutex_unlock(&lock);
-		struct db *c = db_acquire();
-		if (c) {
-			notify_deliver(c, clock_now());
-			db_release(c);
+		/* only the leader sends (db/leader.h); a follower looks again within a second */
+		int wait_ms = interval_ms;
+		if (db_leader_term()) {
+			struct db *c = db_acquire();
+			if (c) {
+				notify_job(c, clock_now());
+				db_release(c);
+			}
+		} else if (wait_ms > 1000) {
+			wait_ms = 1000;
 		}
 		pthread_mutex_lock(&lock);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += interval_ms / 1000;
-		until.tv_nsec += (long)(interval_ms % 1000) * 1000000L;
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
@@ -443,7 +491,7 @@ int notify_sender_start(int every_ms)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct db *c = db_acquire();
 	if (c) {
-		notify_recover(c);
+		recover_on_taking_over(c);	/* a follower leaves `sending` rows to the leader */
 		db_release(c);
 	}
 	if (every_ms <= 0)

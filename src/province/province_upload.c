@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "db/leader.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -656,6 +657,14 @@ int province_run(struct db *c, int64_t now, int force, const char *origin, struc
 		out->busy = 1;
 		return 0;
 	}
+	/* and one run among the app servers sharing the database: a button pressed on one
+	 * while the leader's job runs (db/leader.h), held on c until the run ends */
+	int locked = db_lock_try(c, DB_LOCK_PROVINCE_UPLOAD);
+	if (locked != 1) {
+		pthread_mutex_unlock(&run_lock);
+		out->busy = 1;
+		return locked < 0 ? -1 : 0;
+	}
 	struct province_settings s;
 	province_settings_read(c, &s);
 	char *pw = secret_open(c, "password"), *key = secret_open(c, "aes_key");
@@ -676,6 +685,7 @@ done:
 	free(pw);
 	free(key);
 	province_settings_free(&s);
+	db_lock_release(c, DB_LOCK_PROVINCE_UPLOAD);
 	pthread_mutex_unlock(&run_lock);
 	return rc;
 }

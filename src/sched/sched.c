@@ -1,6 +1,11 @@
 /*
  * sched.c — the scheduler thread. It sleeps on a condition variable so that shutdown does
  * not wait out the minute, and it runs the jobs one after another on its own connection.
+ *
+ * Only the leader runs them (db/leader.h): with several app servers on one PostgreSQL
+ * database, a follower's thread looks each second whether it has become the leader, and runs
+ * its first round as soon as it has, so that a dead leader's minute is taken over within
+ * db.leader_retry + 1 seconds of the lock's release.
  */
 #include "sched/sched.h"
 #include "base/module.h"
@@ -8,6 +13,7 @@
 #include "base/log.h"
 #include "base/metrics.h"
 #include "db/db.h"
+#include "db/leader.h"
 #include "base/i18n.h"
 
 #include <pthread.h>
@@ -36,6 +42,26 @@ int sched_run_all(struct db *c, int64_t now)
 	return total;
 }
 
+/* One round of every job; planned: when it was due (for the lag gauge), moved to the next. */
+static void run_round(double *planned)
+{
+	/* lag: how late this round starts against its plan (the last round's end plus the
+	 * interval): a machine starved of CPU shows here */
+	double start = metrics_now();
+	metrics_gauge_set("anquan_scheduler_lag_seconds", "How late the scheduler's last round started.",
+			  start > *planned ? start - *planned : 0);
+	struct db *c = db_acquire();
+	if (c) {
+		int n = sched_run_all(c, clock_now());
+		if (n > 0)
+			log_info("sched: %d actions", n);
+		db_release(c);
+	}
+	metrics_gauge_set("anquan_scheduler_round_seconds", "How long the scheduler's last round of jobs ran.",
+			  metrics_now() - start);
+	*planned = metrics_now() + interval;
+}
+
 static void *loop(void *arg)
 {
 	(void)arg;
@@ -43,26 +69,17 @@ static void *loop(void *arg)
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		pthread_mutex_unlock(&lock);
-		/* lag: how late this round starts against its plan (the last round's end plus
-		 * the interval): a machine starved of CPU shows here */
-		double start = metrics_now();
-		metrics_gauge_set("anquan_scheduler_lag_seconds",
-				  "How late the scheduler's last round started.",
-				  start > planned ? start - planned : 0);
-		struct db *c = db_acquire();
-		if (c) {
-			int n = sched_run_all(c, clock_now());
-			if (n > 0)
-				log_info("sched: %d actions", n);
-			db_release(c);
+		int wait = interval;
+		if (db_leader_term()) {
+			run_round(&planned);
+		} else {
+			wait = 1;	/* a follower: look again in a second */
+			planned = metrics_now() + 1;
 		}
-		metrics_gauge_set("anquan_scheduler_round_seconds",
-				  "How long the scheduler's last round of jobs ran.", metrics_now() - start);
-		planned = metrics_now() + interval;
 		pthread_mutex_lock(&lock);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += interval;
+		until.tv_sec += wait;
 		while (!stopping && pthread_cond_timedwait(&wake, &lock, &until) == 0)
 			;
 	}

@@ -12,11 +12,16 @@
  * 10 s, and subscribes again on every connection (a clean session keeps no subscription).
  * Subscribed at QoS 1: a message the broker sent again after a lost acknowledgement is
  * simply a duplicate batch. Its counters are shown by GET /api/v1/sensor-mqtt.
+ *
+ * With several app servers on one database only the leader subscribes (db/leader.h): a
+ * follower's thread waits as if the setting were empty, and a leader that loses the lock
+ * disconnects; the counters are those of the server that answers.
  */
 #include "sensor/sensor.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "db/leader.h"
 #include "notify/notify_chan.h"
 
 #include <mosquitto.h>
@@ -180,7 +185,9 @@ static void *loop(void *arg)
 		pthread_mutex_lock(&lock);
 		reload = 0;
 		pthread_mutex_unlock(&lock);
-		if (read_settings(host, sizeof(host), &port, user, pass, sizeof(user))) {
+		/* one subscriber among the app servers sharing a database (db/leader.h): on two,
+		 * the broker would hand every message to both */
+		if (!db_leader_term() || read_settings(host, sizeof(host), &port, user, pass, sizeof(user))) {
 			if (pause_ms(2000))	/* off: look again shortly, a setting may have been made */
 				break;
 			continue;
@@ -201,8 +208,8 @@ static void *loop(void *arg)
 				pthread_mutex_lock(&lock);
 				int up = stats.connected, again = reload;
 				pthread_mutex_unlock(&lock);
-				if (again)
-					break;	/* the settings changed: connect again with them */
+				if (again || !db_leader_term())
+					break;	/* the settings changed, or another server leads now */
 				if (up)
 					backoff = 1000;
 			}

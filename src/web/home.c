@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "base/version.h"
 #include "db/db.h"
+#include "db/leader.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -24,8 +25,9 @@ static int healthz(struct req *r)
 		return 0;
 	}
 	/* the version is here for monitoring, never in a header of every response */
-	resp_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "version", version_string(),
-				    "build_date", version_build_date()));
+	/* leader: whether this app server runs the scheduler and the sender (db/leader.h) */
+	resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:b}", "status", "ok", "version", version_string(),
+				    "build_date", version_build_date(), "leader", db_leader_term() != 0));
 	return 0;
 }
 

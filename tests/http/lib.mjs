@@ -72,12 +72,13 @@ export function blobLiteral(hex) {
 
 // Start a server. Options: demo (load the demo company, default true), env (extra variables),
 // args (extra arguments after `serve`), dir (reuse a data directory), port (a given one: a
-// browser test restarting "the same site" needs the same origin).
-export async function startServer({ demo = true, env = {}, args = [], dir, port: fixedPort } = {}) {
+// browser test restarting "the same site" needs the same origin), db (a postgresql:// db.url
+// instead of the data directory's own database: a second app server on the first one's).
+export async function startServer({ demo = true, env = {}, args = [], dir, port: fixedPort, db } = {}) {
   const data = dir || mkdtempSync(join(tmpdir(), 'anquan-test-'));
   const port = fixedPort || await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dbUrl = testDatabaseUrl(data);
+  const dbUrl = db || testDatabaseUrl(data);
   let log = '';
   const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), ...args], {
     env: {
@@ -111,7 +112,7 @@ export async function startServer({ demo = true, env = {}, args = [], dir, port:
     // test runs): start again on another port, in a new data directory
     if (!fixedPort && !dir && /Address already in use/.test(log)) {
       await exited;
-      return startServer({ demo, env, args });
+      return startServer({ demo, env, args, db });
     }
     throw new Error(`server did not start:\n${log}`);
   }
