@@ -34,11 +34,12 @@ TEST(hazard_todo_counts_seek_by_the_line)
 	static const struct {
 		const char *todo, *seek;
 	} want[] = {
-		{"rectify", "SEARCH h USING INDEX hazards_assignee (assignee_id=? AND status=?)"},
-		{"reported", "SEARCH h USING INDEX hazards_reporter"},
-		{"accept", "SEARCH h USING INDEX hazards_status (status=?)"},
-		{"review", "SEARCH h USING INDEX hazards_status (status=?)"},
-		{"verify", "SEARCH h USING INDEX hazards_status (status=?)"},
+		{"rectify", "(assignee_id=?"},
+		{"reported", "(reporter_id=?"},
+		/* hazards_status or hazards_closed_kpi: both lead with the status */
+		{"accept", "(status=?"},
+		{"review", "(status=?"},
+		{"verify", "(status=?"},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
 		const char *sql = hazard_todo_sql(want[i].todo);
@@ -48,7 +49,9 @@ TEST(hazard_todo_counts_seek_by_the_line)
 		char p[4096], m[4400];
 		plan(c, sql, p, sizeof(p));
 		snprintf(m, sizeof(m), "%s: %s", want[i].todo, p);
-		if (!strstr(p, want[i].seek) || strstr(p, "SCAN h"))
+		const char *h = strstr(p, "SEARCH h USING ");
+		const char *cond = h ? strchr(h, '(') : NULL;
+		if (!cond || strncmp(cond, want[i].seek, strlen(want[i].seek)) || strstr(p, "SCAN h"))
 			unit_fail(__FILE__, __LINE__, m);
 	}
 	db_close(c);
