@@ -461,8 +461,14 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 		      void (*cb)(struct req *r, struct db_stmt *st, void *ctx), void *ctx,
 		      int64_t *total);
 /* The count of a "waiting for me" line (rectify, accept, review, verify, reported): the total
- * of the list /hazards?todo=<name> shows, by the same query, so the two cannot disagree. */
+ * of the list /hazards?todo=<name> shows (bounded at HAZARD_COUNT_CAP + 1), by a statement of
+ * the line's own that seeks by its narrowing (hazard_todo.c). hazard_todo_count_of: the same
+ * for a person given by scope pattern, owner and id (0, or -1 for an unknown line);
+ * hazard_todo_sql: its statement, NULL for an unknown line (the plan test). */
 int64_t hazard_todo_count(struct req *r, const char *todo);
+int hazard_todo_count_of(struct db *c, const char *todo, const char *pattern, int64_t owner, int64_t me,
+			 int64_t *total);
+const char *hazard_todo_sql(const char *todo);
 int hazard_api_list(struct req *r);
 int hazard_api_get(struct req *r);
 int hazard_api_create(struct req *r);

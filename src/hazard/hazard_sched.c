@@ -13,6 +13,12 @@
  * Every message has a dedup key ("hazard:42:rectify:escalate:2:7"), so running the job twice
  * or late tells nobody twice (原安监总局令第16号 Art. 10: 治理责任、时限 must be enforced).
  *
+ * The cost of a minute: a hazard whose stage was fully handled is passed over by its mark
+ * (hazards.watched, migration 1340: clock, due time, assignee and stage), so a tick reads the
+ * open hazards and sends only what is new; and the work is committed in batches, so the
+ * write lock is never held for long (reports and sign-ins wait behind it). A batch is whole:
+ * its messages and the marks that say they were sent commit together.
+ *
  * Also: photos uploaded through the API but never attached to a hazard within a day are
  * deleted, so an abandoned upload leaves nothing behind.
  */
@@ -31,7 +37,11 @@ struct watch {
 	int64_t id, assignee, start, due, overdue;
 	char kind[8];		/* respond | rectify */
 	char number[32];
+	char mark[96];		/* the stage handled last time (hazards.watched) */
 };
+
+/* Hazards handled per write transaction: a few hundred statements, milliseconds of the lock. */
+#define WATCH_BATCH 100
 
 static int tell(struct db *c, int64_t uid, const struct watch *w, const char *kind,
 		const char *title_key, const char *what, int step)
@@ -181,6 +191,26 @@ static int blobs_sweep(struct db *c, int64_t before)
 	return rc < 0 ? -1 : (int)n;
 }
 
+/* The stage w is at by now: its mark, or "" when nothing is due to anyone yet. */
+static void stage_of(const struct watch *w, int64_t now, int percent, int64_t step_s, char *out, size_t size)
+{
+	const char *stage = NULL;
+	int steps = 0;
+	if (now < w->due) {
+		if (now >= hazard_remind_at(w->start, w->due, percent))
+			stage = "remind";
+	} else {
+		stage = "overdue";
+		while (steps < 3 && now >= w->due + (int64_t)steps * step_s)
+			steps++;
+	}
+	if (!stage) {
+		out[0] = 0;
+		return;
+	}
+	snprintf(out, size, "%s:%lld:%lld:%s:%d", w->kind, (long long)w->due, (long long)w->assignee, stage, steps);
+}
+
 int hazard_sched_run(struct db *c, int64_t now)
 {
 	int percent = (int)hazard_setting(c, "hazard.remind_percent", 75);
@@ -189,8 +219,8 @@ int hazard_sched_run(struct db *c, int64_t now)
 	size_t n = 0, cap = 0;
 	struct db_stmt *st = db_query(c,
 		"SELECT id, coalesce(assignee_id, 0), reported_at, respond_due, rectify_due, status, overdue,"
-		" number FROM hazards WHERE status IN ('reported', 'assigned', 'planning', 'plan_review',"
-		" 'rectifying')", NULL);
+		" number, overdue_at, watched FROM hazards WHERE status IN ('reported', 'assigned', 'planning',"
+		" 'plan_review', 'rectifying')", NULL);
 	while (st && db_step(st) == 1) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -207,22 +237,33 @@ int hazard_sched_run(struct db *c, int64_t now)
 		w->overdue = db_col_i64(st, 6);
 		snprintf(w->number, sizeof(w->number), "%s", db_col_text(st, 7));
 		/* a response overdue mark must not hide a later rectification overdue */
-		if (!respond && w->overdue) {
-			int64_t at = 0;
-			db_get_i64(c, &at, "SELECT overdue_at FROM hazards WHERE id = ?", "I", w->id);
-			w->overdue = at >= w->due;
-		}
+		if (!respond && w->overdue)
+			w->overdue = db_col_i64(st, 8) >= w->due;
+		snprintf(w->mark, sizeof(w->mark), "%s", db_col_text(st, 9));
 		if (w->due > 0)
 			n++;
 	}
 	db_done(c, st);
-	int total = 0;
+	int total = 0, in_batch = 0;
 	if (db_begin(c) != DB_OK) {
 		free(list);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
+		char stage[sizeof(list[i].mark)];
+		stage_of(&list[i], now, percent, step_s, stage, sizeof(stage));
+		if (!stage[0] || !strcmp(stage, list[i].mark))
+			continue;	/* nothing due yet, or this stage handled already */
 		int rc = watch_one(c, &list[i], now, percent, step_s);
+		if (rc >= 0 && db_exec(c, "UPDATE hazards SET watched = ? WHERE id = ?", "tI", stage, list[i].id) != DB_OK)
+			rc = -1;
+		if (rc >= 0 && ++in_batch == WATCH_BATCH) {
+			in_batch = 0;
+			if (db_commit(c) != DB_OK || db_begin(c) != DB_OK) {
+				free(list);
+				return -1;
+			}
+		}
 		if (rc < 0) {
 			db_rollback(c);
 			free(list);

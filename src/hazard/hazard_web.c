@@ -288,21 +288,6 @@ int hazard_list_query(struct req *r, const struct hazard_filter *f, int limit, i
 	return limit ? hazard_list_rows(r->db, &a, INT64_MAX, 0, limit, offset, row_to_req, &rr) : 0;
 }
 
-static void count_only(struct req *r, struct db_stmt *st, void *ctx)
-{
-	(void)r, (void)st, (void)ctx;
-}
-
-int64_t hazard_todo_count(struct req *r, const char *todo)
-{
-	struct hazard_filter f;
-	memset(&f, 0, sizeof(f));
-	f.todo = todo;
-	int64_t total = 0;
-	hazard_list_query(r, &f, 0, 0, count_only, NULL, &total);
-	return total;
-}
-
 /* ---- small pieces of markup ---- */
 
 static void badges(struct req *r, struct strbuf *o, const char *status, const char *level,

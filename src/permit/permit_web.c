@@ -177,13 +177,30 @@ static struct db_stmt *list_query(struct req *r, const char *state, const char *
 		type ? type : "", type ? type : "", todo ? todo : "", me);
 }
 
+/* The count of a "waiting for me" line: the rows its list shows (up to the list's 200), by
+ * the list's own scope and line terms plus the states the line implies, stated as a plain
+ * conjunct. The list's statement serves every line ("?11 = '' OR …"), so SQLite planned it
+ * without one and walked every permit the person may see for each line of every home page
+ * (50,000 permits: 260 ms); with the states it seeks permits_state for the few open ones. */
+#define TODO_COUNT_SQL(states) \
+	"SELECT count(*) FROM (SELECT 1 FROM permits p" SCOPE_SQL " AND p.state IN " states \
+	" AND (? = '' OR p.state = ?) AND (? = '' OR p.type = ?)" TODO_SQL " LIMIT 200) AS todo"
+
 int64_t permit_todo_count(struct req *r, const char *todo)
 {
-	int64_t n = 0;
-	struct db_stmt *st = list_query(r, "", "", todo);
-	while (st && db_step(st) == 1)
-		n++;
-	db_done(r->db, st);
+	static const struct {
+		const char *todo, *sql;
+	} lines[] = {
+		{"approve", TODO_COUNT_SQL("('submitted', 'approving')")},
+		{"guard", TODO_COUNT_SQL("('approved')")},
+		{"close", TODO_COUNT_SQL("('in_progress', 'suspended')")},
+	};
+	int64_t n = 0, me = r->who->user_id, own = auth_scope_owner(r);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		if (!strcmp(lines[i].todo, todo) &&
+		    db_get_i64(r->db, &n, lines[i].sql, "tIIIIItttttI", auth_scope_pattern(r), own, own, me, me, me,
+			       "", "", "", "", todo, me) != 1)
+			n = 0;
 	return n;
 }
 

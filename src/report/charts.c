@@ -253,21 +253,32 @@ void chart_areas(struct req *r, const struct dash *d, struct chart *c, int max)
 	c->note = T(r, "report.note.areas");
 	const struct kpi_scope *s = &d->scope;
 	/* open hazards by area (one pass of hazards_open_kpi); joined to the areas here rather
-	 * than in SQL, where the join would be pushed into the grouping once per area */
+	 * than in SQL, where the join would be pushed into the grouping once per area. Grouped
+	 * by unit first and summed per area here: grouped by area alone, SQLite read them by
+	 * hazards_closed_kpi (status, unit_id, …), which lacks level, overdue and area_id, so a
+	 * table row per open hazard (120–180 ms at a million hazards; 2 ms from the index). */
 	int64_t na = 0;
 	db_get_i64(r->db, &na, "SELECT count(*) FROM areas", NULL);
 	struct area_open *open = arena_alloc(&r->arena, (size_t)(na > 0 ? na : 1) * sizeof(*open));
 	int no = 0;
 	struct db_stmt *st = db_query(r->db,
 		"SELECT h.area_id, count(*), max(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), max(h.overdue)"
-		" FROM hazards h WHERE h.status IN " OPEN " AND" IN_SCOPE " GROUP BY h.area_id",
+		" FROM hazards h WHERE h.status IN " OPEN " AND" IN_SCOPE " GROUP BY h.unit_id, h.area_id",
 		"ttI", s->subtree, s->allowed, s->owner);
-	while (st && db_step(st) == 1 && no < na) {
-		open[no].area_id = db_col_i64(st, 0);
-		open[no].n = db_col_i64(st, 1);
-		open[no].major = db_col_i64(st, 2);
-		open[no].overdue = db_col_i64(st, 3);
-		no++;
+	while (st && db_step(st) == 1) {
+		int64_t id = db_col_i64(st, 0);
+		int k = 0;
+		while (k < no && open[k].area_id != id)
+			k++;
+		if (k == no) {
+			if (no >= na)
+				continue;
+			memset(&open[no++], 0, sizeof(*open));
+			open[k].area_id = id;
+		}
+		open[k].n += db_col_i64(st, 1);
+		open[k].major |= db_col_i64(st, 2);
+		open[k].overdue |= db_col_i64(st, 3);
 	}
 	db_done(r->db, st);
 	/* all areas of the subtree by name; those with open hazards first, most first */
