@@ -119,7 +119,8 @@ pg_proxy() {
 	i=0
 	until curl -sf -o /dev/null "$PROXY_URL/healthz" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -lt 100 ] || { say "nginx (upstream $*) did not start"; cat "$nd/error.log" "$nd/out" >&2; exit 1; }
+		[ $i -lt 100 ] || { say "nginx (upstream $*) did not start"; tail -n 5 "$nd/error.log" "$nd/out" >&2
+			for p in "$@"; do tail -n 20 "$(grep -l ":$p " "$work"/pg*/log)" >&2; done; exit 1; }
 		sleep 0.1
 	done
 }
@@ -153,7 +154,7 @@ pg_part() {
 	ver_ok=1
 	ANQUAN_DATA=$work/pgload ANQUAN_DB_URL=$PG_URL "$ANQUAN" audit verify >"$work/pgload/verify.log" 2>&1 || ver_ok=0
 	ver_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-	ver_out=$(head -n 1 "$work/pgload/verify.log")
+	ver_out=$(head -n 1 "$work/pgload/verify.log" | sed 's/; anchored head \([0-9]*\) in .*/; anchored head \1/')
 	say "audit verify: $ver_out ($ver_s s)"
 	pg_mb=$(psql -qAt "$PG_ADMIN_URL" -c "SELECT pg_database_size('anquan_bench') / 1048576")
 
