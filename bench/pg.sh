@@ -39,8 +39,18 @@ pg_cluster_start() {
 		sleep 0.1
 	done
 	PG_ADMIN_URL=$(cat "$pc/url")
+	# the postmaster: the checkpointer's parent
+	PG_POSTMASTER=$(awk '{ print $4 }' "/proc/$(psql -qAt "$PG_ADMIN_URL" -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")/stat")
 	say "$(cat "$pc/log")"
 }
+# CPU seconds, which a loaded machine stretches less than wall time: the children this shell
+# has waited for (`times`, in this shell: not in a subshell), and the PostgreSQL backends
+# and workers the postmaster has reaped (its cutime and cstime, in clock ticks)
+# `times >FILE` where the children are counted, then children_cpu FILE
+children_cpu() {
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
+postmaster_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($16 + $17) / hz }' "/proc/$PG_POSTMASTER/stat"; }
 pg_cluster_stop() { touch "$work/pgcluster/stop"; wait "$PG_CLUSTER_PID" 2>/dev/null || true; }
 
 # pg_serve NAME DB_URL: `anquan serve` on PostgreSQL in its own data directory (the audit
@@ -125,6 +135,14 @@ pg_proxy() {
 	done
 }
 
+# the five slowest steps of the migrate-to-pg run: its tables' copies and the index builds
+pg_migrate_steps() {
+	{
+		sed -nE 's/^  ([a-z_0-9]+) +[0-9]+ rows +([0-9.]+) s$/\2 \1/p' "$work/pgload/migrate.log"
+		sed -nE 's/^indexes: ([0-9]+) made .* in ([0-9.]+) s$/\2 \1 indexes/p' "$work/pgload/migrate.log"
+	} | sort -rn | head -n 5 | awk '{ t = $1; $1 = ""; printf "%s%s %s s", sep, substr($0, 2), t; sep = ", " }'
+}
+
 # pg_part: everything above, in order; $work/pg.md gets the tables
 pg_part() {
 	bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -143,10 +161,17 @@ pg_part() {
 	psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE anquan_bench" >&2
 	PG_URL=${PG_ADMIN_URL%/*}/anquan_bench
 	say "migrate-to-pg into $PG_URL"
-	t0=$(date +%s.%N)
+	times >"$work/pgload/times0"
+	t0=$(date +%s.%N) s0=$(postmaster_cpu)
 	mig_ok=1
 	ANQUAN_DATA=$work/pgload "$ANQUAN" migrate-to-pg "$work/pgload/anquan.db" "$PG_URL" >"$work/pgload/migrate.log" 2>&1 || mig_ok=0
 	mig_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+	times >"$work/pgload/times1"
+	sleep 1	# the backend's exit, reaped by the postmaster
+	c0=$(children_cpu "$work/pgload/times0") c1=$(children_cpu "$work/pgload/times1") s1=$(postmaster_cpu)
+	mig_cpu=$(awk -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" \
+		'BEGIN { printf "CPU: client %.0f s, PostgreSQL %.0f s", c1 - c0, s1 - s0 }')
+	say "migrate-to-pg: $mig_s s, $mig_cpu"
 	tail -n 4 "$work/pgload/migrate.log" >&2
 	[ "$mig_ok" = 1 ] || { say "migrate-to-pg failed"; cat "$work/pgload/migrate.log" >&2; exit 1; }
 	mig_rows=$(sed -nE 's/^copied ([0-9]+ tables, [0-9]+ rows)$/\1/p' "$work/pgload/migrate.log")
@@ -192,7 +217,9 @@ pg_part() {
 		echo "### SQLite and PostgreSQL, the same data set and scenarios, one run"
 		echo
 		echo "\`migrate-to-pg\` of the data set: ${mig_rows:-?} in $mig_s s (the whole command, wall clock);" \
-			"$pg_mb MB in PostgreSQL. \`audit verify\` on the copy: $([ "$ver_ok" = 1 ] && echo passed || echo FAILED)" \
+			"$mig_cpu; $pg_mb MB in PostgreSQL." \
+			"Its slowest steps: $(pg_migrate_steps)." \
+			"\`audit verify\` on the copy: $([ "$ver_ok" = 1 ] && echo passed || echo FAILED)" \
 			"in $ver_s s ($ver_out)."
 		echo "PostgreSQL $("$bindir/postgres" --version | awk '{ print $3 }'), a throw-away cluster on 127.0.0.1:" \
 			"fsync and synchronous_commit on, shared_buffers 1 GB; \`wrk -t2 -c16 -d${SECS}s\` for every scenario," \
@@ -229,6 +256,6 @@ pg_part() {
 		a=$(mean_rps "$work/x1_$n".?) b=$(mean_rps "$work/x2_$n".?)
 		judge "two servers on one PostgreSQL ÷ one, behind nginx: ${l#*|}" "$b / $a req/s" "$(ratio "$b" "$a")" ">=" -
 	done
-	judge "migrate-to-pg of the data set (${mig_rows:-?})" "$pg_mb MB in PostgreSQL" "$mig_s" ">=" - " s"
+	judge "migrate-to-pg of the data set (${mig_rows:-?})" "$mig_cpu; $pg_mb MB in PostgreSQL" "$mig_s" ">=" - " s"
 	judge "audit verify on the PostgreSQL copy" "$ver_out, $ver_s s" "$([ "$ver_ok" = 1 ] && echo 1 || echo 0)" ">=" 1 " (1: intact)"
 }
