@@ -238,12 +238,15 @@ pg_part() {
 		echo "Two servers on the one PostgreSQL database behind nginx (round robin) against one server behind" \
 			"nginx, alternately, two rounds each (means):"
 		echo
-		echo "| scenario, 16 connections | one server req/s | two servers req/s | two ÷ one |"
-		echo "|---|---|---|---|"
+		echo "| scenario, 16 connections | one server req/s (rounds 1, 2) | two servers req/s (rounds 1, 2) | two ÷ one, each round | two ÷ one, means |"
+		echo "|---|---|---|---|---|"
 		for l in "api|JSON list \`/api/v1/hazards\`, page 1" "detail|detail \`/hazards/:id\`"; do
 			n=${l%%|*}
 			a=$(mean_rps "$work/x1_$n".?) b=$(mean_rps "$work/x2_$n".?)
-			printf '| %s | %s | %s | %s |\n' "${l#*|}" "$a" "$b" "$(ratio "$b" "$a")"
+			printf '| %s | %s, %s (p99 %s, %s ms) | %s, %s (p99 %s, %s ms) | %s, %s | %s |\n' "${l#*|}" \
+				"$(f "x1_$n.1" 1)" "$(f "x1_$n.2" 1)" "$(f "x1_$n.1" 3)" "$(f "x1_$n.2" 3)" \
+				"$(f "x2_$n.1" 1)" "$(f "x2_$n.2" 1)" "$(f "x2_$n.1" 3)" "$(f "x2_$n.2" 3)" \
+				"$(ratio "$(f "x2_$n.1" 1)" "$(f "x1_$n.1" 1)")" "$(ratio "$(f "x2_$n.2" 1)" "$(f "x1_$n.2" 1)")" "$(ratio "$b" "$a")"
 		done
 	} >"$work/pg.md"
 	for l in "api|JSON list, page 1" "detail|detail page" "dashboard|dashboard" "report|report with a photo"; do
