@@ -18,8 +18,9 @@
 
 # the cluster's settings over the test ones: a bench measures a durable server (fsync and
 # synchronous commits on, as SQLite's synchronous=FULL), with memory for a 2 GB database
-PG_SETTINGS="-c fsync=on -c full_page_writes=on -c synchronous_commit=on -c shared_buffers=1GB
--c maintenance_work_mem=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min"
+# (one line: pg_ctl -o takes the settings up to a newline)
+PG_SETTINGS="-c fsync=on -c full_page_writes=on -c synchronous_commit=on -c shared_buffers=1GB -c maintenance_work_mem=512MB"
+PG_SETTINGS="$PG_SETTINGS -c max_wal_size=8GB -c checkpoint_timeout=30min"
 
 # pg_cluster_start: scripts/pg-test-cluster in the background around a command that hands over
 # the cluster's URL and waits until pg_cluster_stop (or until bench/run's cleanup removes
