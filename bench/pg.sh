@@ -12,7 +12,7 @@
 #      against one server behind the same kind of nginx, for the list and the detail page,
 #      measured alternately, two rounds each: the ratio.
 # Writes $work/pg.md (the tables) and adds its lines to the closing table (judge).
-# Uses bench/run's helpers: say, f, ratio, judge, free_port, wrk_run, settle, stop_server,
+# Uses bench/run's functions: say, f, ratio, judge, free_port, wrk_run, settle, stop_server,
 # cookie, bearer, mean_rps, and its variables big, work, pids, ANQUAN, SECS.
 # Without PostgreSQL's server (scripts/deps bench installs it) it says so and measures nothing.
 
