@@ -440,6 +440,54 @@ int pg_exec_script(struct pg_conn *c, const char *sql)
 	return rc;
 }
 
+int pg_copy_in_begin(struct pg_conn *c, const char *sql)
+{
+	PGresult *r = PQexec(c->h, sql);
+	int rc = DB_OK;
+	if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+		map_result(c, r);
+		if (!c->err[0])
+			set_err(c, "COPY did not start");
+		rc = DB_ERROR;
+	}
+	PQclear(r);
+	return rc;
+}
+
+int pg_copy_in_put(struct pg_conn *c, const char *buf, size_t n)
+{
+	while (n) {	/* PQputCopyData takes an int */
+		int piece = n > (1u << 30) ? 1 << 30 : (int)n;
+		if (PQputCopyData(c->h, buf, piece) != 1) {
+			set_err(c, PQerrorMessage(c->h));
+			return DB_ERROR;
+		}
+		buf += piece;
+		n -= (size_t)piece;
+	}
+	return DB_OK;
+}
+
+int pg_copy_in_end(struct pg_conn *c, int failed)
+{
+	if (PQputCopyEnd(c->h, failed ? "the copy failed on the client's side" : NULL) != 1) {
+		set_err(c, PQerrorMessage(c->h));
+		return DB_ERROR;
+	}
+	int rc = DB_OK;
+	PGresult *r;
+	while ((r = PQgetResult(c->h))) {	/* the COPY's result, then NULL */
+		if (failed)
+			rc = DB_ERROR;
+		else if (rc == DB_OK && map_result(c, r) != DB_OK)
+			rc = DB_ERROR;
+		else if (rc == DB_OK)
+			c->changes = atoi(PQcmdTuples(r));
+		PQclear(r);
+	}
+	return rc;
+}
+
 int64_t pg_last_id(struct pg_conn *c)
 {
 	PGresult *r = PQexec(c->h, "SELECT lastval()");

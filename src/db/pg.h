@@ -60,6 +60,13 @@ struct db;
 /* The tsvector literal a search table's row gets on PostgreSQL (fts.c), for texts in its
  * columns' order; for copying rows in bulk (pg_copy.c). malloc'd. */
 char *db_fts_tsvector(const char *tokenizer, const char *const *texts, int n);
+/* COPY … FROM STDIN in text format, for copying rows in bulk (pg_copy.c): begin with the
+ * COPY statement, put the rows' text in pieces of any size, end (which reports the server's
+ * verdict on every row; with failed set, the client's own failure ends the COPY as failed).
+ * DB_OK or DB_ERROR (pg_errmsg says why). */
+int pg_copy_in_begin(struct pg_conn *c, const char *sql);
+int pg_copy_in_put(struct pg_conn *c, const char *buf, size_t n);
+int pg_copy_in_end(struct pg_conn *c, int failed);
 /* Move each identity column's sequence past the column's largest value (migrate.c). */
 int db_pg_sync_identities(struct db *c);
 /* The PostgreSQL connection under a struct db, NULL for SQLite (db.c). */

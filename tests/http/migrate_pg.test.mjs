@@ -49,6 +49,7 @@ test('migrate-to-pg copies the demo database: counts equal, audit verifies, blob
     const ms = performance.now() - t0;
     assert.match(run.stdout, /^\s+hazards\s+\d+ rows/m, 'progress per table');
     assert.match(run.stdout, /copied \d+ tables/);
+    assert.match(run.stdout, /^indexes: \d+ made on the copied rows/m, 'indexes set aside and made again');
     console.log(`# migrate-to-pg of the demo database: ${Math.round(ms)} ms`);
 
     // every table of the source that PostgreSQL has holds as many rows there
@@ -65,6 +66,18 @@ test('migrate-to-pg copies the demo database: counts equal, audit verifies, blob
       assert.equal(count((s) => psql(url, s), t), count((s) => sqlite(db, s), src), `rows of ${t}`);
     }
     assert.ok(Number(count((s) => psql(url, s), 'hazards')) > 0);
+
+    // the indexes set aside for the copy are all back, as the migrations make them on an empty database
+    const fresh = `${name}_fresh`;
+    psql(admin, `CREATE DATABASE ${fresh}`);
+    const freshUrl = admin.replace(/\/[^/]*$/, `/${fresh}`);
+    const mig = spawnSync(BIN, ['migrate'], { env: { ...base, ANQUAN_DB_URL: freshUrl }, encoding: 'utf8' });
+    assert.equal(mig.status, 0, mig.stderr);
+    const indexes = (u) => psql(u, 'SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1, 2');
+    const want = indexes(freshUrl);
+    assert.ok(want.split('\n').length > 100, 'the schema has its indexes');
+    assert.equal(indexes(url), want);
+    psql(admin, `DROP DATABASE ${fresh} WITH (FORCE)`);
 
     // the audit log's chain, checked by the ordinary command against the copy
     const verify = spawnSync(BIN, ['audit', 'verify'], { env: { ...base, ANQUAN_DB_URL: url }, encoding: 'utf8' });
