@@ -2,7 +2,8 @@
 #
 #   make          build ./anquan
 #   make run      install what is missing, build, serve http://127.0.0.1:8080 with demo data
-#   make test     install what is missing, build with ASan+UBSan, run every test
+#   make test     install what is missing, build with ASan+UBSan, run every test (on SQLite,
+#                 then on PostgreSQL when it is installed or ANQUAN_TEST_PG=1; =0: not)
 #   make e2e      only the browser tests (headless Chromium)
 #   make test-dates  the unit and HTTP tests again at other dates (faketime)
 #   make bench    benchmarks (bench/), not part of make test
@@ -86,7 +87,9 @@ ASAN_CFLAGS = $(WARN) $(DEFS) $(TEST_DEFS) -O1 -g -fno-omit-frame-pointer -fsani
 
 # the targets that install their packages first, and the scripts/deps group each needs
 GOALS := all run test test-dates test-pg unit e2e bench fuzz tsan install
-deps_group = $(if $(filter test-pg,$(1)),test pg,$(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1))))
+# (make test runs on PostgreSQL too when its initdb is installed; ANQUAN_TEST_PG=1 makes it
+# required, so then it is installed too)
+deps_group = $(if $(filter test-pg,$(1))$(if $(filter 1,$(ANQUAN_TEST_PG)),$(filter test,$(1))),test pg,$(if $(filter test test-dates e2e tsan,$(1)),test,$(filter bench fuzz,$(1))))
 
 ifndef ANQUAN_DEPS_READY
 $(GOALS):
@@ -248,6 +251,7 @@ run: anquan
 	@mkdir -p data
 	./anquan serve --demo
 
+# tests/run ends with the PostgreSQL run when PostgreSQL is installed or ANQUAN_TEST_PG=1
 test: $(ASAN)/anquan $(ASAN)/unit $(REPLAY)
 	@tests/run
 
@@ -258,7 +262,7 @@ test-dates: $(ASAN)/anquan $(ASAN)/unit
 	@tests/run dates
 
 # the unit tests and the HTTP files of tests/pg-passing on PostgreSQL, in a throw-away cluster
-# (scripts/pg-test-cluster); not part of make test
+# (scripts/pg-test-cluster); make test ends with it when PostgreSQL is installed
 test-pg: $(ASAN)/anquan $(ASAN)/unit
 	@scripts/pg-test-cluster tests/run pg
 

@@ -76,6 +76,28 @@ test('XLSX: shared and inline strings, numbers and Excel dates; dry run writes n
   assert.equal(again.json.problems.filter((p) => p.code === 'cert.import.duplicate_in_db').length, 3);
 });
 
+test('rows about the same person, by name within a unit or by 工号, make one person, in this import and the next', async () => {
+  const first = await upload(csv([HEAD,
+    ['两证', '', '低压电工作业', 'SP-0001', '', '2024-01-01', '2030-01-01', '', '罐区'],
+    ['两证', '', '登高架设作业', 'SP-0002', '', '2024-01-01', '2030-01-01', '', '罐区'],
+    ['两证', '', '登高架设作业', 'SP-0003', '', '2024-01-01', '2030-01-01', '', '精馏车间'],	// another unit: another person
+    ['甲乙', 'JN7001', '低压电工作业', 'SP-0004', '', '2024-01-01', '2030-01-01', '', '罐区'],
+    ['甲乙', 'JN7001', '登高架设作业', 'SP-0005', '', '2024-01-01', '2030-01-01', '', '合成一车间']]), 'same.csv', { commit: true });
+  assert.equal(first.status, 200, first.text);
+  assert.deepEqual([first.json.committed, first.json.persons_created], [5, 3]);
+  let n = await numbers();
+  assert.equal(n.get('SP-0001').person_id, n.get('SP-0002').person_id);
+  assert.notEqual(n.get('SP-0001').person_id, n.get('SP-0003').person_id);
+  assert.equal(n.get('SP-0004').person_id, n.get('SP-0005').person_id);
+  const next = await upload(csv([HEAD,
+    ['两证', '', '熔化焊接与热切割作业', 'SP-0006', '', '2024-01-01', '2030-01-01', '', '罐区'],
+    ['别名', 'JN7001', '熔化焊接与热切割作业', 'SP-0007', '', '2024-01-01', '2030-01-01', '', '罐区']]), 'next.csv', { commit: true });
+  assert.deepEqual([next.json.committed, next.json.persons_created], [2, 0], next.text);
+  n = await numbers();
+  assert.equal(n.get('SP-0006').person_id, n.get('SP-0001').person_id);
+  assert.equal(n.get('SP-0007').person_id, n.get('SP-0004').person_id);
+});
+
 test('CSV: each row\'s problems are listed, and one bad row means nothing is written', async () => {
   const file = csv([
     [...HEAD.slice().reverse(), '多余的列'],	// any order, extra columns
