@@ -30,13 +30,13 @@
 static const struct {
 	const char *name, *sql;
 } lines[] = {
-	{"rectify", TODO_FROM "h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying') LIMIT ?4)"},
-	{"reported", TODO_FROM "h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled') LIMIT ?4)"},
+	{"rectify", TODO_FROM "h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying') LIMIT ?4) AS matches"},
+	{"reported", TODO_FROM "h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled') LIMIT ?4) AS matches"},
 	{"accept", TODO_FROM "h.status = 'reported'"
-		   " AND (h.assignee_id = ?3 OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2))) LIMIT ?4)"},
-	{"review", TODO_FROM "h.status = 'plan_review' AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4)"},
+		   " AND (h.assignee_id = ?3 OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2))) LIMIT ?4) AS matches"},
+	{"review", TODO_FROM "h.status = 'plan_review' AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4) AS matches"},
 	{"verify", TODO_FROM "h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3"
-		   " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4)"},
+		   " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4) AS matches"},
 };
 
 const char *hazard_todo_sql(const char *todo)
