@@ -4,7 +4,7 @@
  * sessions and HTML/JSON rendering cost on top of the database work.
  *
  *   build/bench/sqlloop --db FILE --user NAME --what list|api|deep|detail [--ids FILE] [--seconds S]
- *                       [--cursor-page N] [--page 1]
+ *                       [--cursor-page N] [--page 1] [--filter QUERY] [--explain 1]
  *
  *   list    what GET /hazards runs: the first page of the list (hazard_list_page: the keyset
  *           query, and the count where the list gets one) and the filter form's option
@@ -18,6 +18,12 @@
  *           the card, photos, voice notes, plan, the actions offered, the timeline and each
  *           event's photos (hazard_detail.c); the ids come from --ids (one per line), the
  *           same file the wrk script walks
+ *
+ * --filter narrows the list as the same query string narrows GET /hazards (mine, status,
+ * level, area_id, unit_id, category_id, overdue, todo, q; e.g. "mine=1&status=open"; mine
+ * with the user's roles as hazard_list_args_of gives them), so a filtered list has its
+ * SQL-only figure too; --explain 1 prints the query plans of the list's three statements
+ * (rows, ids upwards, count) and their text for that filter instead of looping.
  *
  * Every scenario runs the hazard module's own functions, not a copy of their SQL: the list
  * its query builder (src/hazard/hazard_list.c), the detail page the statements of
@@ -118,11 +124,55 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* --filter: "key=value&…" into the list's arguments, as hazard_list_args_of reads them.
+ * The values point into `q` (kept for the run). 0, or -1 for a key it does not know. */
+static int set_filter(struct db *c, struct hazard_list_args *a, char *q, const char *perms)
+{
+	for (char *kv = strtok(q, "&"); kv; kv = strtok(NULL, "&")) {
+		char *v = strchr(kv, '=');
+		if (!v)
+			return -1;
+		*v++ = 0;
+		if (!strcmp(kv, "mine")) {
+			a->mine = atoi(v) != 0;
+			a->handle = a->mine && strstr(perms, " hazard.handle ") != NULL;
+			a->verify = a->mine && strstr(perms, " hazard.verify ") != NULL;
+			a->major = a->mine && strstr(perms, " hazard.major ") != NULL;
+		} else if (!strcmp(kv, "status")) {
+			a->status = v;
+		} else if (!strcmp(kv, "level")) {
+			a->level = v;
+		} else if (!strcmp(kv, "todo")) {
+			a->todo = v;
+		} else if (!strcmp(kv, "area_id")) {
+			a->area_id = atoll(v);
+		} else if (!strcmp(kv, "unit_id")) {
+			a->unit_id = atoll(v);
+		} else if (!strcmp(kv, "category_id")) {
+			a->category_id = atoll(v);
+		} else if (!strcmp(kv, "q")) {
+			a->fts = hazard_search_query(c, v);	/* as the handler: NULL when nothing to find */
+		} else if (!strcmp(kv, "overdue")) {
+			a->overdue = atoi(v) != 0;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_line(const char *detail, void *ctx)
+{
+	(void)ctx;
+	printf("  %s\n", detail);
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *user = NULL, *what = "list", *idfile = NULL;
+	char *filter = NULL;
 	double seconds = 10;
-	int cursor_page = 5000, html = 0;
+	int cursor_page = 5000, html = 0, explain = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--db"))
 			path = argv[i + 1];
@@ -138,12 +188,16 @@ int main(int argc, char **argv)
 			cursor_page = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--page"))
 			html = atoi(argv[i + 1]) != 0;
+		else if (!strcmp(argv[i], "--filter"))
+			filter = argv[i + 1];
+		else if (!strcmp(argv[i], "--explain"))
+			explain = atoi(argv[i + 1]) != 0;
 	}
 	if (!path || !user ||
 	    (strcmp(what, "list") && strcmp(what, "api") && strcmp(what, "deep") && strcmp(what, "detail")) ||
 	    (!strcmp(what, "detail") && !idfile) || cursor_page < 1) {
 		fprintf(stderr, "usage: sqlloop --db FILE --user NAME --what list|api|deep|detail [--ids FILE] [--seconds S]"
-				" [--cursor-page N] [--page 1]\n");
+				" [--cursor-page N] [--page 1] [--filter QUERY] [--explain 1]\n");
 		return 2;
 	}
 	log_quiet(1);
@@ -177,6 +231,21 @@ int main(int argc, char **argv)
 	/* an unfiltered list, as GET /hazards and GET /api/v1/hazards without parameters */
 	struct hazard_list_args a = {.pattern = pattern, .owner = !strcmp(scope, "own") ? uid : 0, .me = uid,
 				     .status = "", .level = "", .factor = "", .todo = ""};
+	if (filter && set_filter(c, &a, filter, perms ? perms : "")) {
+		fprintf(stderr, "sqlloop: bad --filter %s\n", filter);
+		return 2;
+	}
+	if (explain) {
+		printf("as %s: pattern %s, owner %lld, me %lld\n", user, a.pattern, (long long)a.owner, (long long)a.me);
+		for (int which = 0; which < 3; which++) {
+			char *sql = hazard_list_sql(which, &a);
+			printf("%s: %s\n", which == 0 ? "rows" : which == 1 ? "ids upwards" : "count", sql);
+			free(sql);
+			hazard_list_explain(c, which, &a, print_line, NULL);
+		}
+		db_close(c);
+		return 0;
+	}
 	/* the deep page's cursor: the next cursor of page N, found once, as bench/run does */
 	char cursor[HAZARD_CURSOR_MAX] = "";
 	if (!strcmp(what, "deep")) {

@@ -181,6 +181,7 @@ char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t
 {
 	struct strbuf sb = STRBUF_INIT;
 	int max = 0;
+	uint64_t seen = 0;
 	const char *p = sql;
 	*tsquery = *isnull = 0;
 	while (*p) {
@@ -212,8 +213,10 @@ char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t
 			sb_adds(&sb, ".tokens @@ ");
 			p += 8;
 			int n = param_number(&p, &max);
-			if (n <= 64)	/* its type is told, as `? IS NULL` before it cannot say */
+			if (n <= 64) {	/* its type is told, as `? IS NULL` before it cannot say */
 				*tsquery |= 1ull << (n - 1);
+				seen |= 1ull << (n - 1);
+			}
 			sb_addf(&sb, "$%d::tsquery", n);
 		} else if (*p == '?') {
 			p++;
@@ -222,11 +225,19 @@ char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t
 			 * parameter first met there: such a text parameter is told to be text */
 			if (n <= 64 && (strncmp(p, " IS NULL", 8) == 0 || strncmp(p, " IS NOT NULL", 12) == 0))
 				*isnull |= 1ull << (n - 1);
+			if (n <= 64)
+				seen |= 1ull << (n - 1);
 			sb_addf(&sb, "$%d", n);
 		} else {
 			sb_addc(&sb, *p++);
 		}
 	}
+	/* a `?N` the text leaves out (SQL assembled from the pieces a request needs, bound the
+	 * same way whichever pieces are in, e.g. the hazard list's filters) has no context to
+	 * infer a type from: it is told to be text, like one met only in `? IS NULL` */
+	for (int i = 0; i < max && i < 64; i++)
+		if (!(seen >> i & 1))
+			*isnull |= 1ull << i;
 	*nparams = max;
 	return sb_detach(&sb, NULL);
 }

@@ -51,7 +51,8 @@ void pg_read_end(struct pg_conn *c);
  * literals, quoted names and comments left alone, and a search `t MATCH ?` made
  * `t.tokens @@ $N::tsquery` (db.h, struct db_fts); *nparams gets the highest number, *tsquery
  * a bit for each such search's parameter (1 << (N - 1)), *isnull one for each parameter
- * tested with IS [NOT] NULL (its type cannot be inferred there). malloc'd. */
+ * tested with IS [NOT] NULL or left out of the text below the highest (its type cannot be
+ * inferred there). malloc'd. */
 char *pg_placeholders(const char *sql, int *nparams, uint64_t *tsquery, uint64_t *isnull);
 
 /* A migration's text in PostgreSQL's dialect (migrate.c): see the comment in pg.c. malloc'd. */

@@ -385,7 +385,7 @@ int hazard_list_cursor_refused(struct req *r, struct hazard_filter *f);
 
 /* ---- the list query (hazard_list.c): its SQL, keyset cursor and bounded count ---- */
 
-/* The bound values of the one list statement: the person (?1–?3, HAZARD_VISIBLE_SQL) and
+/* The bound values of the list statements: the person (?1–?3, HAZARD_VISIBLE_SQL) and
  * the filter ("" or 0: not filtered). hazard_list_args_of() fills them from a request;
  * build/bench/sqlloop fills them from a user name. */
 struct hazard_list_args {
@@ -409,9 +409,10 @@ int hazard_list_ids_up(struct db *c, const struct hazard_list_args *a, int64_t a
 int hazard_list_count(struct db *c, const struct hazard_list_args *a, int64_t cap, int64_t *total);
 /* Does any filter narrow the list (then it is counted)? */
 int hazard_list_narrowed(const struct hazard_list_args *a);
-/* The statements: 0 rows, 1 ids upwards, 2 count; and their query plans (SQLite's EXPLAIN
- * QUERY PLAN, bound as the list binds them), line() per step: tests/unit/test_hazard_list.c. */
-const char *hazard_list_sql(int which);
+/* The statements for the filters in `a`: 0 rows, 1 ids upwards, 2 count (malloc'd); and their
+ * query plans (SQLite's EXPLAIN QUERY PLAN, bound as the list binds them), line() per step:
+ * tests/unit/test_hazard_list.c. */
+char *hazard_list_sql(int which, const struct hazard_list_args *a);
 int hazard_list_explain(struct db *c, int which, const struct hazard_list_args *a,
 			void (*line)(const char *detail, void *ctx), void *ctx);
 

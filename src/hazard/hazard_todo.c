@@ -1,17 +1,18 @@
 /*
  * hazard_todo.c — the counts of the home page's "waiting for me" lines (rectify, accept,
  * review, verify, reported): each the total of the list its line opens (/hazards?todo=NAME,
- * hazard_list.c's HZ_TODO under the visibility rule), bounded as that list's count is.
+ * hazard_list.c's todo_terms under the visibility rule), bounded as that list's count is.
  *
- * Why not the list's own count statement: it is one statement for every filter combination
- * ("?N = '' OR …"), which SQLite plans once without knowing the todo, so it walked every
+ * Why statements of its own: the list's count was one statement for every filter combination
+ * ("?N = '' OR …"), which SQLite planned once without knowing the todo, so it walked every
  * hazard the person may see — 750 ms each at a million hazards, four of them on a safety
  * officer's home page (3 s a page, 4 s under the morning peak; bench/results). Every line
  * is narrow by construction (the person's own, or one open status), so each here has its
  * own statement that states that narrowing as a plain conjunct the planner seeks by
  * (hazards_assignee, hazards_reporter, hazards_status) and reads a few hundred rows.
  * The visibility rule and the joins that can drop a row are the list's; the line's terms
- * are HZ_TODO's for that line, rewritten without the OR over lines.
+ * are the list's todo_terms for that line (the list now assembles its statement from the
+ * filters given, so its todo count seeks the same way; these stay without its display joins).
  * tests/http/home_todo.test.mjs compares every line with the list it opens;
  * tests/unit/test_hazard_todo.c keeps the plans seeking.
  */
@@ -30,13 +31,13 @@
 static const struct {
 	const char *name, *sql;
 } lines[] = {
-	{"rectify", TODO_FROM "h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying') LIMIT ?4)"},
-	{"reported", TODO_FROM "h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled') LIMIT ?4)"},
+	{"rectify", TODO_FROM "h.assignee_id = ?3 AND h.status IN ('assigned', 'planning', 'rectifying') LIMIT ?4) AS matches"},
+	{"reported", TODO_FROM "h.reporter_id = ?3 AND h.status NOT IN ('closed', 'cancelled') LIMIT ?4) AS matches"},
 	{"accept", TODO_FROM "h.status = 'reported'"
-		   " AND (h.assignee_id = ?3 OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2))) LIMIT ?4)"},
-	{"review", TODO_FROM "h.status = 'plan_review' AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4)"},
+		   " AND (h.assignee_id = ?3 OR (u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2))) LIMIT ?4) AS matches"},
+	{"review", TODO_FROM "h.status = 'plan_review' AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4) AS matches"},
 	{"verify", TODO_FROM "h.status = 'verifying' AND coalesce(h.rectifier_id, 0) <> ?3"
-		   " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4)"},
+		   " AND u.path LIKE ?1 AND (?2 = 0 OR h.reporter_id = ?2) LIMIT ?4) AS matches"},
 };
 
 const char *hazard_todo_sql(const char *todo)

@@ -28,6 +28,19 @@ TEST(pg_placeholders_tested_for_null_are_typed)
 	free(out);
 }
 
+TEST(pg_placeholders_left_out_are_typed_as_text)
+{
+	/* a statement assembled from pieces binds every value whether its piece is in: ?2 is
+	 * bound but not in this text, so PostgreSQL is told its type */
+	int n = 0;
+	uint64_t tsq = 0, isnull = 0;
+	char *out = pg_placeholders("s = ?1 AND id < ?3", &n, &tsq, &isnull);
+	CHECK_STR(out, "s = $1 AND id < $3");
+	CHECK_INT(n, 3);
+	CHECK(isnull == 2);
+	free(out);
+}
+
 TEST(pg_placeholders_follow_sqlite_numbering)
 {
 	placeholders("SELECT ? + ?", "SELECT $1 + $2", 2, 0);
