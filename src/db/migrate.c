@@ -73,8 +73,17 @@ int db_migrate(struct db *c, int verbose)
 	}
 	qsort(list, (size_t)n, sizeof(list[0]), cmp_name);
 
+	/* under the write lock too: on PostgreSQL two servers' CREATE TABLE IF NOT EXISTS at the
+	 * same moment can both pass the check, and the second fails on the catalogue's unique
+	 * index ("type schema_migrations already exists") */
+	if (db_begin(c) != DB_OK)
+		return DB_ERROR;
 	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-		       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)", NULL) != DB_OK)
+		       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)", NULL) != DB_OK) {
+		db_rollback(c);
+		return DB_ERROR;
+	}
+	if (db_commit(c) != DB_OK)
 		return DB_ERROR;
 
 	/* A migration this program does not have was applied by a newer anquan: its tables may
