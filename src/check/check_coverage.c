@@ -57,7 +57,7 @@ static void share(json_t *u)
 int check_coverage_json(struct req *r, const char *pattern, int64_t from, int64_t to, int64_t now, json_t **out)
 {
 	json_t *map = json_object(), *tot = NULL;
-	struct db_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query_memo(r->db,
 		"SELECT k.unit_id, un.name, count(DISTINCT CASE WHEN k.origin = 'measure' THEN k.measure_id END),"
 		" count(DISTINCT CASE WHEN k.origin = 'measure' AND k.status <> 'done' THEN k.measure_id END),"
 		" count(*), sum(CASE WHEN k.status = 'done' THEN 1 ELSE 0 END), sum(CASE WHEN k.status = 'missed' THEN 1 ELSE 0 END)"
@@ -75,7 +75,7 @@ int check_coverage_json(struct req *r, const char *pattern, int64_t from, int64_
 	db_done(r->db, st);
 	if (!st)
 		goto fail;
-	st = db_query(r->db, "SELECT k.unit_id, un.name, count(*) FROM check_results cr JOIN check_records rc ON rc.id = cr.record_id"
+	st = db_query_memo(r->db, "SELECT k.unit_id, un.name, count(*) FROM check_results cr JOIN check_records rc ON rc.id = cr.record_id"
 			     " JOIN check_tasks k ON k.id = rc.task_id JOIN units un ON un.id = k.unit_id WHERE cr.ok = 0"
 			     " AND un.path LIKE ? AND rc.finished_at >= ? AND rc.finished_at < ? GROUP BY k.unit_id, un.name",
 		      "tII", pattern, from, to);
@@ -87,7 +87,7 @@ int check_coverage_json(struct req *r, const char *pattern, int64_t from, int64_
 	/* the scope as "unit_id IN (…)", not a join on the unit's path: the join walked all of
 	 * hazards_rep_kpi (every hazard of every plant, 400 ms at a million), the IN seeks the
 	 * period's range of each unit in it; one probe of check_results per hazard, not two */
-	st = db_query(r->db, "SELECT h.unit_id, un.name, sum(CASE WHEN EXISTS (SELECT 1 FROM check_results cr WHERE cr.hazard_id = h.id)"
+	st = db_query_memo(r->db, "SELECT h.unit_id, un.name, sum(CASE WHEN EXISTS (SELECT 1 FROM check_results cr WHERE cr.hazard_id = h.id)"
 			     " THEN 1 ELSE 0 END), count(*) FROM hazards h JOIN units un ON un.id = h.unit_id"
 			     " WHERE h.unit_id IN (SELECT id FROM units WHERE path LIKE ?)"
 			     " AND h.reported_at >= ? AND h.reported_at < ? AND h.status <> 'cancelled' GROUP BY h.unit_id, un.name",

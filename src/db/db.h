@@ -47,6 +47,15 @@ const char *db_errmsg(struct db *c);
 /* Prepare (or reuse) and bind. Returns NULL on error (logged). Step with db_step, end with db_done. */
 struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...);
 int db_step(struct db_stmt *st);		/* 1 row, 0 done, <0 error */
+/* A read whose rows depend on nothing but the database and its parameters (no clock, no
+ * random() in the SQL: pass the time as a parameter, or use db_query): on SQLite its rows
+ * are kept (memo.c) and replayed to the next caller of the same SQL and parameters while no
+ * row has been committed anywhere since, by this process or another. Inside a transaction,
+ * under another statement's loop, or on PostgreSQL it is db_query. */
+struct db_stmt *db_query_memo(struct db *c, const char *sql, const char *types, ...);
+/* A number that moves on whenever a row of the database may have changed; 0 where none can
+ * be known (PostgreSQL, inside a transaction or under a running statement). */
+uint64_t db_stamp(struct db *c);
 void db_done(struct db *c, struct db_stmt *st);
 
 /* Run a statement that returns no rows (or ignore them). Returns DB_OK or an error. */

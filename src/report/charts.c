@@ -90,7 +90,7 @@ void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c)
 		return;
 	}
 	const struct kpi_scope *s = &d->scope;
-	struct db_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query_memo(r->db,
 		"SELECT (h.reported_at - ?4) / 86400, count(*) FROM hazards h WHERE h.reported_at >= ?4"
 		" AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE " GROUP BY 1",
 		"ttIII", s->subtree, s->allowed, s->owner, start, end);
@@ -100,7 +100,7 @@ void chart_trend(struct req *r, const struct dash *d, int days, struct chart *c)
 			c->items[i].v[0] = (double)db_col_i64(st, 1);
 	}
 	db_done(r->db, st);
-	st = db_query(r->db,
+	st = db_query_memo(r->db,
 		"SELECT (h.closed_at - ?4) / 86400, count(*) FROM hazards h WHERE h.closed_at >= ?4"
 		" AND h.closed_at < ?5 AND h.status = 'closed' AND" IN_SCOPE " GROUP BY 1",
 		"ttIII", s->subtree, s->allowed, s->owner, start, end);
@@ -153,7 +153,7 @@ static const struct dash_breakdown *breakdown(struct req *r, const struct dash *
 	int cap = 64;
 	bd->rows = arena_alloc(&r->arena, (size_t)cap * sizeof(*bd->rows));
 	const struct kpi_scope *s = &d->scope;
-	struct db_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query_memo(r->db,
 		"SELECT h.category_id, coalesce(substr(h.factor_code, 1, 1), ''),"
 		" CASE WHEN h.repeat_of IS NULL THEN 0 ELSE h.area_id END, count(*) FROM hazards h"
 		" WHERE h.reported_at >= ?4 AND h.reported_at < ?5 AND h.status <> 'cancelled' AND" IN_SCOPE
@@ -261,7 +261,7 @@ void chart_areas(struct req *r, const struct dash *d, struct chart *c, int max)
 	db_get_i64(r->db, &na, "SELECT count(*) FROM areas", NULL);
 	struct area_open *open = arena_alloc(&r->arena, (size_t)(na > 0 ? na : 1) * sizeof(*open));
 	int no = 0;
-	struct db_stmt *st = db_query(r->db,
+	struct db_stmt *st = db_query_memo(r->db,
 		"SELECT h.area_id, count(*), max(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), max(h.overdue)"
 		" FROM hazards h WHERE h.status IN " OPEN " AND" IN_SCOPE " GROUP BY h.unit_id, h.area_id",
 		"ttI", s->subtree, s->allowed, s->owner);

@@ -206,7 +206,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	int cap = 64, rc = 0;
 	out->n = 0;
 	out->u = xcalloc((size_t)cap, sizeof(*out->u));
-	struct db_stmt *st = db_query(c, "SELECT id, coalesce(parent_id, 0), path, name, kind FROM units"
+	struct db_stmt *st = db_query_memo(c, "SELECT id, coalesce(parent_id, 0), path, name, kind FROM units"
 				       " WHERE path LIKE ? AND path LIKE ? ORDER BY id", "tt", sub, allowed);
 	while (st && db_step(st) == 1) {
 		if (out->n == cap) {
@@ -226,7 +226,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	db_done(c, st);
 
 	/* reported in [from, to): R, C, O, P, response — one scan of hazards_rep_kpi */
-	st = db_query(c,
+	st = db_query_memo(c,
 		"SELECT h.unit_id, count(*),"
 		" sum(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END),"
 		/* evidence: two probes of hazard_photos_kind, only for hazards closed in time */
@@ -256,7 +256,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	db_done(c, st);
 
 	/* closed in [from, to): the cycle */
-	st = db_query(c,
+	st = db_query_memo(c,
 		"SELECT h.unit_id, count(*), sum(h.closed_at - h.reported_at) FROM hazards h"
 		" WHERE h.closed_at >= ?4 AND h.closed_at < ?5 AND h.status = 'closed' AND" KPI_IN_SCOPE
 		" GROUP BY h.unit_id", "ttIII", sub, allowed, s->owner, from, to);
@@ -275,7 +275,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 		goto reporters;
 
 	/* open now */
-	st = db_query(c,
+	st = db_query_memo(c,
 		"SELECT h.unit_id, count(*), sum(h.overdue), sum(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END)"
 		" FROM hazards h WHERE h.status IN " KPI_OPEN " AND" KPI_IN_SCOPE
 		" GROUP BY h.unit_id", "ttI", sub, allowed, s->owner);
@@ -293,7 +293,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 
 	/* people: the active people of each unit, and those of them who reported (anywhere). A
 	 * person belongs to one unit, so per-unit distinct counts add up over a subtree. */
-	st = db_query(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
+	st = db_query_memo(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
 			 " AND u.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2) GROUP BY u.unit_id",
 		      "ttI", sub, allowed, s->owner);
 	while (st && db_step(st) == 1) {
@@ -307,7 +307,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 
 	/* certificates of the subtree's active people, by the certificate module's own status */
 	int64_t today = cert_today(), now = clock_now();
-	st = db_query(c, KPI_SQL_CERTS, "ttI", sub, allowed, s->owner);
+	st = db_query_memo(c, KPI_SQL_CERTS, "ttI", sub, allowed, s->owner);
 	while (st && db_step(st) == 1) {
 		struct kpi *k = unit_k(out, db_col_i64(st, 0));
 		if (!k)
@@ -324,7 +324,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	db_done(c, st);
 
 	/* special equipment, by the equipment module's inspection state */
-	st = db_query(c, "SELECT e.unit_id, e.next_inspection_on FROM equipment e JOIN equip_kinds k ON k.code = e.kind"
+	st = db_query_memo(c, "SELECT e.unit_id, e.next_inspection_on FROM equipment e JOIN equip_kinds k ON k.code = e.kind"
 			 " WHERE e.active = 1 AND k.special = 1 AND ?3 = 0"
 			 " AND e.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)",
 		      "ttI", sub, allowed, s->owner);
@@ -353,7 +353,7 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 		rc = -1;
 	db_done(c, st);
 reporters:
-	st = db_query(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
+	st = db_query_memo(c, "SELECT u.unit_id, count(*) FROM users u WHERE u.active = 1 AND (?3 = 0 OR u.id = ?3)"
 			 " AND u.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2)"
 			 " AND EXISTS (SELECT 1 FROM hazards h WHERE h.reporter_id = u.id"
 			 "  AND h.reported_at >= ?4 AND h.reported_at < ?5 AND h.status <> 'cancelled')"
@@ -368,7 +368,7 @@ reporters:
 	db_done(c, st);
 
 	/* permits approved in [from, to): from the last submission before the approval */
-	st = db_query(c, KPI_SQL_APPROVALS, "ttIII", sub, allowed, s->owner, from, to);
+	st = db_query_memo(c, KPI_SQL_APPROVALS, "ttIII", sub, allowed, s->owner, from, to);
 	while (st && db_step(st) == 1) {
 		struct kpi *k = unit_k(out, db_col_i64(st, 0));
 		if (!k)
@@ -387,7 +387,7 @@ int kpi_permits_by_type(struct db *c, const struct kpi_scope *s, void (*cb)(void
 {
 	const char *sub = s->subtree && *s->subtree ? s->subtree : "%";
 	const char *allowed = s->allowed && *s->allowed ? s->allowed : "%";
-	struct db_stmt *st = db_query(c, "SELECT t.code, (SELECT count(*) FROM permits p WHERE p.type = t.code"
+	struct db_stmt *st = db_query_memo(c, "SELECT t.code, (SELECT count(*) FROM permits p WHERE p.type = t.code"
 				       " AND p.state IN ('in_progress', 'suspended') AND (?3 = 0 OR p.applicant_id = ?3)"
 				       " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?1 AND path LIKE ?2))"
 				       " FROM permit_types t ORDER BY t.sort, t.code", "ttI", sub, allowed, s->owner);

@@ -32,11 +32,16 @@ int sched_run_all(struct db *c, int64_t now)
 	pthread_mutex_lock(&run_lock);
 	for (const struct module *const *m = module_registry(); *m; m++)
 		for (const struct module_job *j = (*m)->jobs; j && j->name; j++) {
+			double t0 = metrics_now();
 			int n = j->run(c, now);
+			double took = metrics_now() - t0;
 			if (n < 0)
 				log_error("sched: job %s failed", j->name);
 			else
 				total += n;
+			/* a job that holds the write lock for seconds stalls every report behind it */
+			if (took >= 1.0)
+				log_info("sched: job %s took %.1f s (%d actions)", j->name, took, n);
 		}
 	pthread_mutex_unlock(&run_lock);
 	return total;

@@ -1,0 +1,170 @@
+/*
+ * test_db_memo.c — db_query_memo (src/db/memo.c): rows replayed only while nothing has been
+ * committed since they were read, whoever committed it: the same connection, another
+ * connection of this process, or a connection this process knows nothing of (another
+ * process, here a bare sqlite3 handle on the same file). Every value type survives replay.
+ */
+#include "unit.h"
+#include "db/db.h"
+#include "db/memo.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char path[64];
+
+static struct db *file_db(void)
+{
+	char *err = NULL;
+	struct db *c = db_open(path, &err);
+	if (!c) {
+		fprintf(stderr, "file_db: %s\n", err ? err : "?");
+		exit(1);
+	}
+	return c;
+}
+
+static int64_t total(struct db *c)
+{
+	struct db_stmt *st = db_query_memo(c, "SELECT coalesce(sum(x), 0) FROM t WHERE x > ?", "I", (int64_t)0);
+	int64_t v = -1;
+	if (st && db_step(st) == 1)
+		v = db_col_i64(st, 0);
+	db_done(c, st);
+	return v;
+}
+
+static uint64_t hits(void)
+{
+	struct memo_stats s;
+	memo_stats(&s);
+	return s.hits;
+}
+
+static void setup(void)
+{
+	snprintf(path, sizeof path, "/tmp/anquan-memo-%d.db", (int)getpid());
+	unlink(path);
+	struct db *c = file_db();
+	db_exec(c, "CREATE TABLE t (x INTEGER, r REAL, s TEXT, b BLOB)", NULL);
+	db_exec(c, "INSERT INTO t (x) VALUES (1)", NULL);
+	db_close(c);
+}
+
+static void teardown(void)
+{
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+TEST(memo_replays_until_a_commit_by_anyone)
+{
+	setup();
+	struct db *a = file_db(), *b = file_db();
+	/* a connection's first look moves the stamp: what was committed before it opened may
+	 * be newer than anything read so far */
+	CHECK_INT(total(b), 1);
+	CHECK_INT(total(a), 1);
+	uint64_t h = hits();
+	CHECK_INT(total(a), 1);
+	CHECK_INT(total(b), 1);	/* another connection, nothing committed: the same rows */
+	CHECK_INT(hits() - h, 2);
+
+	/* the same connection, outside a transaction */
+	db_exec(a, "INSERT INTO t (x) VALUES (2)", NULL);
+	CHECK_INT(total(a), 3);
+	CHECK_INT(total(b), 3);
+
+	/* another connection, in a transaction: nothing new before the commit, then the new sum */
+	CHECK(db_begin(b) == DB_OK);
+	db_exec(b, "INSERT INTO t (x) VALUES (4)", NULL);
+	CHECK_INT(total(a), 3);
+	CHECK(db_commit(b) == DB_OK);
+	CHECK_INT(total(a), 7);
+
+	/* a connection outside this process's db layer (another process's, as far as it knows) */
+	sqlite3 *raw = NULL;
+	CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
+	CHECK_INT(total(a), 7);
+	CHECK(sqlite3_exec(raw, "INSERT INTO t (x) VALUES (8)", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_INT(total(a), 15);
+	CHECK_INT(total(b), 15);
+	/* a rolled-back change leaves the figure as it was */
+	CHECK(sqlite3_exec(raw, "BEGIN; INSERT INTO t (x) VALUES (16); ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_INT(total(a), 15);
+	sqlite3_close(raw);
+	db_close(a);
+	db_close(b);
+	teardown();
+}
+
+TEST(memo_is_not_used_inside_a_transaction_or_under_a_running_statement)
+{
+	setup();
+	struct db *a = file_db();
+	CHECK(db_stamp(a) != 0);
+	CHECK(db_begin(a) == DB_OK);
+	CHECK_INT((int64_t)db_stamp(a), 0);	/* its own uncommitted rows must be seen */
+	db_exec(a, "INSERT INTO t (x) VALUES (5)", NULL);
+	CHECK_INT(total(a), 6);
+	db_rollback(a);
+	CHECK_INT(total(a), 1);
+	/* an outer loop holds a read snapshot that may be older than any stamp */
+	struct db_stmt *outer = db_query(a, "SELECT x FROM t", NULL);
+	CHECK(outer && db_step(outer) == 1);
+	CHECK_INT((int64_t)db_stamp(a), 0);
+	db_done(a, outer);
+	CHECK(db_stamp(a) != 0);
+	db_close(a);
+	teardown();
+}
+
+TEST(memo_replays_every_type_as_read)
+{
+	setup();
+	struct db *a = file_db();
+	db_exec(a, "INSERT INTO t (x, r, s, b) VALUES (42, 2.5, '隐患 hazard', x'00ff10')", NULL);
+	const char *sql = "SELECT x, r, s, b, NULL FROM t WHERE x = ?";
+	for (int round = 0; round < 2; round++) {	/* the run recorded, then its replay */
+		uint64_t h = hits();
+		struct db_stmt *st = db_query_memo(a, sql, "I", (int64_t)42);
+		CHECK(st && db_step(st) == 1);
+		CHECK_INT(db_col_count(st), 5);
+		CHECK_INT(db_col_i64(st, 0), 42);
+		CHECK_STR(db_col_text(st, 0), "42");
+		CHECK(db_col_double(st, 1) == 2.5);
+		CHECK_STR(db_col_text(st, 2), "隐患 hazard");
+		CHECK_INT((int64_t)db_col_bytes(st, 3), 3);
+		const unsigned char *blob = db_col_blob(st, 3);
+		CHECK(blob && blob[0] == 0 && blob[1] == 0xff && blob[2] == 0x10);
+		CHECK(db_col_null(st, 4));
+		CHECK_STR(db_col_text(st, 4), "");
+		CHECK(!db_col_null(st, 0));
+		CHECK_INT(db_step(st), 0);
+		db_done(a, st);
+		CHECK_INT(hits() - h, round);
+	}
+	/* other parameters are another result */
+	struct db_stmt *st = db_query_memo(a, sql, "I", (int64_t)1);
+	CHECK(st && db_step(st) == 1);
+	CHECK_INT(st ? db_col_i64(st, 0) : 0, 1);
+	db_done(a, st);
+	/* a run stopped early is not kept: the next caller gets every row */
+	st = db_query_memo(a, "SELECT x FROM t ORDER BY x", NULL);
+	CHECK(st && db_step(st) == 1);
+	db_done(a, st);
+	st = db_query_memo(a, "SELECT x FROM t ORDER BY x", NULL);
+	int n = 0;
+	while (st && db_step(st) == 1)
+		n++;
+	db_done(a, st);
+	CHECK_INT(n, 2);
+	db_close(a);
+	teardown();
+}
