@@ -46,6 +46,8 @@ struct db_stmt {
 	size_t rec_klen;
 	uint64_t rec_stamp;
 	int rec_done;
+	unsigned steps;		/* since db_query: which steps db_step times */
+	double db_s;		/* their time, added to the metric at db_done */
 };
 
 struct db {
@@ -567,9 +569,15 @@ int db_step(struct db_stmt *st)
 		return ++st->memo_row < memo_rows_count(st->memo) ? 1 : 0;
 	if (st->pg)
 		return pg_step(st->pg);
-	double t0 = metrics_now();
+	/* The database-time metric: the first step of a statement (where an aggregate or a
+	 * sort does its work) is timed, and every 8th after it, counted 8 times. Two clock
+	 * reads and a shared atomic add around every row were a tenth of a list page's CPU. */
+	int timed = st->steps == 0 || (st->steps & 7) == 0;
+	double t0 = timed ? metrics_now() : 0;
 	int rc = sqlite3_step(st->st);
-	metrics_db_time(metrics_now() - t0);
+	if (timed)
+		st->db_s += (metrics_now() - t0) * (st->steps ? 8 : 1);
+	st->steps++;
 	if (rc == SQLITE_ROW) {
 		if (st->rec)
 			record_row(st);
@@ -646,6 +654,10 @@ void db_done(struct db *c, struct db_stmt *st)
 		st->rec_key = NULL;
 	}
 	st->rec_done = 0;
+	if (st->db_s > 0)
+		metrics_db_time(st->db_s);
+	st->db_s = 0;
+	st->steps = 0;
 	if (st->pg) {
 		pg_done(st->pg);
 		free(st);
