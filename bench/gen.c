@@ -346,7 +346,7 @@ static void gen_photos(struct db *c, char before[NPHOTOS][65], char after[NAFTER
 /* ---- hazards ---- */
 
 struct stmts {
-	sqlite3_stmt *hz, *ev, *ph, *pt, *fts, *plan, *assess;
+	sqlite3_stmt *hz, *ev, *ph, *pt, *fts, *plan, *assess, *evidence;
 };
 
 static int64_t event(struct db *c, struct stmts *s, int64_t hz, int64_t at, int64_t uid, const char *action,
@@ -376,6 +376,10 @@ static void photo(struct db *c, struct stmts *s, int64_t hz, int64_t ev, const c
 	bt(s->ph, 4, sha);
 	bi(s->ph, 5, at);
 	run(c, s->ph);
+	if (!strcmp(kind, "after")) {	/* hazards.evidence: every hazard has its "before" first */
+		bi(s->evidence, 1, hz);
+		run(c, s->evidence);
+	}
 }
 
 static void points(struct db *c, struct stmts *s, int64_t uid, int64_t unit, int64_t hz, const char *reason,
@@ -432,6 +436,7 @@ static void gen_hazards(struct db *c, struct plant *pl, int plants, struct area 
 	s.ev = prep(c, "INSERT INTO hazard_events (hazard_id, at, user_id, action, from_status, to_status, note)"
 		       " VALUES (?, ?, ?, ?, ?, ?, ?)");
 	s.ph = prep(c, "INSERT INTO hazard_photos (hazard_id, event_id, kind, sha256, created_at) VALUES (?, ?, ?, ?, ?)");
+	s.evidence = prep(c, "UPDATE hazards SET evidence = 1 WHERE id = ?");
 	s.pt = prep(c, "INSERT INTO points (user_id, unit_id, hazard_id, reason, points, at) VALUES (?, ?, ?, ?, ?, ?)");
 	s.fts = prep(c, "INSERT INTO hazards_fts (rowid, number, description, notes) VALUES (?, ?, ?, ?)");
 	s.plan = prep(c, "INSERT INTO hazard_plans (hazard_id, goal, method, funding, organization, deadline_text, safety,"
@@ -696,6 +701,7 @@ static void gen_hazards(struct db *c, struct plant *pl, int plants, struct area 
 	sqlite3_finalize(s.hz);
 	sqlite3_finalize(s.ev);
 	sqlite3_finalize(s.ph);
+	sqlite3_finalize(s.evidence);
 	sqlite3_finalize(s.pt);
 	sqlite3_finalize(s.fts);
 	sqlite3_finalize(s.plan);

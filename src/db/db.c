@@ -16,6 +16,7 @@
 #include "base/strbuf.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ struct db_stmt {
 	size_t rec_klen;
 	uint64_t rec_stamp;
 	int rec_done;
+	char (*numtext)[32];	/* a replayed number's text, per column (db_col_text) */
 	unsigned steps;		/* since db_query: which steps db_step times */
 	double db_s;		/* their time, added to the metric at db_done */
 };
@@ -569,14 +571,14 @@ int db_step(struct db_stmt *st)
 		return ++st->memo_row < memo_rows_count(st->memo) ? 1 : 0;
 	if (st->pg)
 		return pg_step(st->pg);
-	/* The database-time metric: the first step of a statement (where an aggregate or a
-	 * sort does its work) is timed, and every 8th after it, counted 8 times. Two clock
+	/* The database-time metric: a statement's first 16 steps are timed (an aggregate, a
+	 * sort or a grouping does its work there), then every 8th, counted 8 times. Two clock
 	 * reads and a shared atomic add around every row were a tenth of a list page's CPU. */
-	int timed = st->steps == 0 || (st->steps & 7) == 0;
+	int timed = st->steps < 16 || (st->steps & 7) == 0;
 	double t0 = timed ? metrics_now() : 0;
 	int rc = sqlite3_step(st->st);
 	if (timed)
-		st->db_s += (metrics_now() - t0) * (st->steps ? 8 : 1);
+		st->db_s += (metrics_now() - t0) * (st->steps < 16 ? 1 : 8);
 	st->steps++;
 	if (rc == SQLITE_ROW) {
 		if (st->rec)
@@ -623,10 +625,12 @@ static void record_row(struct db_stmt *st)
 									  : MEMO_TEXT};
 		cells[i].i = sqlite3_column_int64(st->st, i);
 		cells[i].d = sqlite3_column_double(st->st, i);
-		texts[i] = t == SQLITE_NULL   ? NULL
+		/* numbers keep no text: made when asked for (db_col_text), which is rare */
+		int has_text = t == SQLITE_TEXT || t == SQLITE_BLOB;
+		texts[i] = !has_text	       ? NULL
 			   : t == SQLITE_BLOB ? (const char *)sqlite3_column_blob(st->st, i)
 					      : (const char *)sqlite3_column_text(st->st, i);
-		cells[i].len = t == SQLITE_NULL ? 0 : (size_t)sqlite3_column_bytes(st->st, i);
+		cells[i].len = has_text ? (size_t)sqlite3_column_bytes(st->st, i) : 0;
 	}
 	memo_rows_add(st->rec, cells, texts);
 }
@@ -637,6 +641,7 @@ void db_done(struct db *c, struct db_stmt *st)
 		return;
 	if (st->memo) {
 		memo_release(st->memo);
+		free(st->numtext);
 		free(st);
 		return;
 	}
@@ -753,8 +758,23 @@ int db_get_text(struct db *c, char **out, const char *sql, const char *types, ..
 
 const char *db_col_text(struct db_stmt *st, int i)
 {
-	if (st->memo)
-		return memo_text(st->memo, memo_cell(st->memo, st->memo_row, i));
+	if (st->memo) {
+		const struct memo_cell *m = memo_cell(st->memo, st->memo_row, i);
+		if (m->type != MEMO_INT && m->type != MEMO_REAL)
+			return memo_text(st->memo, m);
+		/* as SQLite renders a number asked for as text */
+		if (!st->numtext)
+			st->numtext = xcalloc((size_t)memo_rows_cols(st->memo), sizeof(*st->numtext));
+		if (m->type == MEMO_INT)
+			snprintf(st->numtext[i], sizeof(st->numtext[i]), "%lld", (long long)m->i);
+		else {	/* SQLite writes a whole real as "3.0" */
+			char *b = st->numtext[i];
+			snprintf(b, sizeof(st->numtext[i]), "%.15g", m->d);
+			if (!strpbrk(b, ".eEni"))
+				strcat(b, ".0");
+		}
+		return st->numtext[i];
+	}
 	if (st->pg)
 		return pg_col_text(st->pg, i);
 	const unsigned char *s = sqlite3_column_text(st->st, i);

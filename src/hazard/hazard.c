@@ -413,6 +413,16 @@ int hazard_photos_prepare(struct db *c, const struct hazard_photo_in *p, int n, 
 int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
 		       const char **msg_key);
+/* hazards.evidence (migration 1370): a "before" and an "after" photo, which the on-time
+ * figure asks for; kept here, where photos are attached, in the same transaction */
+int hazard_evidence_mark(struct db *c, int64_t hazard_id)
+{
+	return db_exec(c, "UPDATE hazards SET evidence = CASE WHEN EXISTS (SELECT 1 FROM hazard_photos p"
+			  " WHERE p.hazard_id = hazards.id AND p.kind = 'before') AND EXISTS (SELECT 1 FROM hazard_photos p"
+			  " WHERE p.hazard_id = hazards.id AND p.kind = 'after') THEN 1 ELSE 0 END WHERE id = ?",
+		       "I", hazard_id);
+}
+
 int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
 		       const char **msg_key)
@@ -443,6 +453,10 @@ int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const 
 			*msg_key = "hazard.photo_failed";
 			return -1;
 		}
+	}
+	if (n > 0 && hazard_evidence_mark(c, hazard_id) != DB_OK) {
+		*msg_key = "hazard.photo_failed";
+		return -1;
 	}
 	return 0;
 }

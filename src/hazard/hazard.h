@@ -175,6 +175,8 @@ struct hazard_mark;
  * decoding never holds the write lock). Inside a transaction. 0 or -1. */
 struct hazard_image;
 int hazard_store_image(struct db *c, const struct hazard_image *img, char sha_out[65]);
+/* hazards.evidence (1370): set from its photos, after they change, in the caller's transaction */
+int hazard_evidence_mark(struct db *c, int64_t hazard_id);
 int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
 		       char sha_out[65], const char **msg_key);
 /* The watermark of photos taken by user_id (or "anonymous") at area_id at `now`, with the

@@ -59,7 +59,8 @@ static int photo(struct db *c, int64_t hazard, int64_t event, const char *kind, 
 	hazard_mark_fill(c, user, 0, area, NULL, at, &mark);
 	if (jpg && !hazard_store_photo(c, jpg, len, &mark, sha, &why))
 		rc = db_exec(c, "INSERT INTO hazard_photos (hazard_id, event_id, kind, sha256, created_at)"
-				" VALUES (?, ?, ?, ?, ?)", "IIttI", hazard, event, kind, sha, at);
+				" VALUES (?, ?, ?, ?, ?)", "IIttI", hazard, event, kind, sha, at) != DB_OK
+			     ? -1 : hazard_evidence_mark(c, hazard);
 	hazard_mark_release(&mark);
 	free(jpg);
 	return rc;

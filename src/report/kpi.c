@@ -229,11 +229,8 @@ static int collect(struct db *c, const struct kpi_scope *s, int64_t from, int64_
 	st = db_query_memo(c,
 		"SELECT h.unit_id, count(*),"
 		" sum(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END),"
-		/* evidence: two probes of hazard_photos_kind, only for hazards closed in time */
-		" sum(CASE WHEN h.status = 'closed' AND h.submitted_at <= h.rectify_due THEN"
-		"  (CASE WHEN EXISTS (SELECT 1 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.kind = 'before')"
-		"   AND EXISTS (SELECT 1 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.kind = 'after')"
-		"   THEN 1 ELSE 0 END) ELSE 0 END),"
+		/* closed in time with its evidence, before and after photos (hazards.evidence, 1370) */
+		" sum(CASE WHEN h.status = 'closed' AND h.submitted_at <= h.rectify_due THEN h.evidence ELSE 0 END),"
 		" sum(CASE WHEN h.repeat_of IS NOT NULL THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN h.accepted_at > 0 THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN h.accepted_at > 0 THEN h.accepted_at - h.reported_at ELSE 0 END)"

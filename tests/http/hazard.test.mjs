@@ -105,6 +105,10 @@ test('data scope: another worker cannot see the hazard or its photo (404)', asyn
 
 test('the general loop: accept, start, submit, the rectifier cannot verify, another verifies', async () => {
   const id = general.id;
+  // the dashboard's "closed on time with evidence" (before and after photos): read before
+  // the loop, and again after it, through the same server's cached figures
+  const onTime = async () => (await (await as('anhuan')).get('/api/v1/dashboard')).json.counts.on_time;
+  const onTimeBefore = await onTime();
   // a worker may not accept (no hazard.handle): 403 and nothing changes
   assert.equal((await act('yuangong', id, 'accept')).status, 403);
   // verify from "reported" is not a transition: 409
@@ -138,6 +142,7 @@ test('the general loop: accept, start, submit, the rectifier cannot verify, anot
   assert.ok(r.json.closed_at > 0);
   const steps = r.json.events.map((e) => e.action);
   assert.deepEqual(steps, ['report', 'accept', 'start', 'submit', 'verify']);
+  assert.equal(await onTime(), onTimeBefore + 1, 'closed in time with a before and an after photo');
   assert.ok(r.json.events.every((e) => e.at > 0), 'every step is timed');
   assert.deepEqual(r.json.photos.map((p) => p.kind), ['before', 'after']);
   // closed: nothing more is allowed

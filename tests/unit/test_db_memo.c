@@ -154,6 +154,7 @@ TEST(memo_replays_every_type_as_read)
 		CHECK_INT(db_col_i64(st, 0), 42);
 		CHECK_STR(db_col_text(st, 0), "42");
 		CHECK(db_col_double(st, 1) == 2.5);
+		CHECK_STR(db_col_text(st, 1), "2.5");
 		CHECK_STR(db_col_text(st, 2), "隐患 hazard");
 		CHECK_INT((int64_t)db_col_bytes(st, 3), 3);
 		const unsigned char *blob = db_col_blob(st, 3);
@@ -164,6 +165,14 @@ TEST(memo_replays_every_type_as_read)
 		CHECK_INT(db_step(st), 0);
 		db_done(a, st);
 		CHECK_INT(hits() - h, round);
+	}
+	/* a whole real reads back as SQLite writes it */
+	for (int round = 0; round < 2; round++) {
+		struct db_stmt *st = db_query_memo(a, "SELECT 3.0, -7", NULL);
+		CHECK(st && db_step(st) == 1);
+		CHECK_STR(st ? db_col_text(st, 0) : "", "3.0");
+		CHECK_STR(st ? db_col_text(st, 1) : "", "-7");
+		db_done(a, st);
 	}
 	/* other parameters are another result */
 	struct db_stmt *st = db_query_memo(a, sql, "I", (int64_t)1);

@@ -5,6 +5,7 @@
  * counts), an empty period, the data scope and the owner scope.
  */
 #include "unit.h"
+#include "hazard/hazard.h"
 #include "db/db.h"
 #include "base/clock.h"
 #include "cert/cert.h"
@@ -41,6 +42,7 @@ static int64_t add_hazard(struct db *c, const struct hz *h)
 		db_exec(c, "INSERT INTO hazard_photos (hazard_id, kind, sha256, created_at) VALUES (?, 'before', 'x', 0)", "I", id);
 	if (h->after)
 		db_exec(c, "INSERT INTO hazard_photos (hazard_id, kind, sha256, created_at) VALUES (?, 'after', 'x', 0)", "I", id);
+	CHECK(hazard_evidence_mark(c, id) == DB_OK);	/* as hazard_photos_link keeps it */
 	return id;
 }
 
