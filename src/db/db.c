@@ -864,6 +864,9 @@ int db_commit(struct db *c)
 		return rc;
 	}
 	c->in_tx = 0;
+	/* a write transaction may change what no row count sees (a blob written in place) */
+	if (!c->pg)
+		data_stamp++;
 	if (tx_hook)
 		tx_hook(1);
 	pthread_mutex_unlock(&write_lock);

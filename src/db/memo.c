@@ -61,9 +61,11 @@ static size_t add_bytes(struct memo_rows *m, const char *p, size_t n)
 {
 	if (!p || !n)
 		return 0;
-	while (m->blen + n + 1 > m->bcap)
-		m->bcap *= 2;
-	m->bytes = xrealloc(m->bytes, m->bcap);
+	if (m->blen + n + 1 > m->bcap) {
+		while (m->blen + n + 1 > m->bcap)
+			m->bcap *= 2;
+		m->bytes = xrealloc(m->bytes, m->bcap);
+	}
 	size_t off = m->blen;
 	memcpy(m->bytes + off, p, n);
 	m->bytes[off + n] = 0;

@@ -409,10 +409,6 @@ int hazard_photos_prepare(struct db *c, const struct hazard_photo_in *p, int n, 
 	return 0;
 }
 
-/* Store prepared photos and link them to the hazard and event. Inside a transaction. */
-int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
-		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
-		       const char **msg_key);
 /* hazards.evidence (migration 1370): a "before" and an "after" photo, which the on-time
  * figure asks for; kept here, where photos are attached, in the same transaction */
 int hazard_evidence_mark(struct db *c, int64_t hazard_id)
@@ -423,6 +419,10 @@ int hazard_evidence_mark(struct db *c, int64_t hazard_id)
 		       "I", hazard_id);
 }
 
+/* Store prepared photos and link them to the hazard and event. Inside a transaction. */
+int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
+		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
+		       const char **msg_key);
 int hazard_photos_link(struct db *c, int64_t hazard_id, int64_t event_id, const char *kind,
 		       const struct hazard_photo_in *p, int n, struct hazard_image *imgs,
 		       const char **msg_key)

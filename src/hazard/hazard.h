@@ -175,10 +175,10 @@ struct hazard_mark;
  * decoding never holds the write lock). Inside a transaction. 0 or -1. */
 struct hazard_image;
 int hazard_store_image(struct db *c, const struct hazard_image *img, char sha_out[65]);
-/* hazards.evidence (1370): set from its photos, after they change, in the caller's transaction */
-int hazard_evidence_mark(struct db *c, int64_t hazard_id);
 int hazard_store_photo(struct db *c, const unsigned char *data, size_t len, const struct hazard_mark *mark,
 		       char sha_out[65], const char **msg_key);
+/* hazards.evidence (1370): set from its photos, after they change, in the caller's transaction */
+int hazard_evidence_mark(struct db *c, int64_t hazard_id);
 /* The watermark of photos taken by user_id (or "anonymous") at area_id at `now`, with the
  * phone's fix if any; names are malloc'd, hazard_mark_release frees them. */
 void hazard_mark_fill(struct db *c, int64_t user_id, int anonymous, int64_t area_id,
