@@ -534,12 +534,16 @@ struct db_stmt *db_query_memo(struct db *c, const char *sql, const char *types, 
 	va_list ap, key_ap;
 	va_start(ap, types);
 	uint64_t stamp = db_stamp(c);
-	if (!stamp) {
+	/* the store serves the whole process: rows are kept under their database's file name,
+	 * and a database without one (in memory, temporary) is not memoized */
+	const char *file = stamp ? sqlite3_db_filename(c->h, "main") : NULL;
+	if (!stamp || !file || !*file) {
 		struct db_stmt *st = query_va(c, sql, types, ap);
 		va_end(ap);
 		return st;
 	}
 	struct strbuf k = STRBUF_INIT;
+	sb_add(&k, file, strlen(file) + 1);
 	va_copy(key_ap, ap);
 	memo_key(&k, sql, types, key_ap);
 	va_end(key_ap);

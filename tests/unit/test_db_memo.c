@@ -174,6 +174,37 @@ TEST(memo_replays_every_type_as_read)
 		CHECK_STR(st ? db_col_text(st, 1) : "", "-7");
 		db_done(a, st);
 	}
+	/* another database file with the same table: its own rows, never these */
+	{
+		char other[80];
+		snprintf(other, sizeof other, "%s.other", path);
+		unlink(other);
+		char *err = NULL;
+		struct db *o = db_open(other, &err);
+		CHECK(o != NULL);
+		if (o) {
+			db_exec(o, "CREATE TABLE t (x INTEGER, r REAL, s TEXT, b BLOB)", NULL);
+			db_exec(o, "INSERT INTO t (x, s) VALUES (42, 'other')", NULL);
+			/* both connections have looked: no commit moves the stamp from here on */
+			CHECK(db_stamp(o) != 0 && db_stamp(a) != 0);
+			uint64_t s0 = db_stamp(a);
+			struct db_stmt *st = db_query_memo(a, sql, "I", (int64_t)42);	/* a's, kept */
+			CHECK(st && db_step(st) == 1);
+			db_done(a, st);
+			st = db_query_memo(o, sql, "I", (int64_t)42);
+			CHECK(st && db_step(st) == 1);
+			CHECK_STR(st ? db_col_text(st, 2) : "", "other");
+			db_done(o, st);
+			CHECK(db_stamp(o) == s0);	/* the same stamp: only the file told them apart */
+			db_close(o);
+		}
+		free(err);
+		unlink(other);
+		snprintf(other, sizeof other, "%s.other-wal", path);
+		unlink(other);
+		snprintf(other, sizeof other, "%s.other-shm", path);
+		unlink(other);
+	}
 	/* other parameters are another result */
 	struct db_stmt *st = db_query_memo(a, sql, "I", (int64_t)1);
 	CHECK(st && db_step(st) == 1);
