@@ -138,6 +138,30 @@ test('a rectifier without the rectify permission is refused when chosen (accept,
   assert.equal(now.assignee_id, worker.me.id, 'still the worker');
 });
 
+test('the rectifier to choose is one of the hazard\'s plant, not of another plant of the group', async () => {
+  // a second plant under the group, with a worker who holds the rectify permission
+  const workerRole = runSql(srv.dir, `SELECT ur.role_id FROM user_roles ur JOIN users u ON u.id = ur.user_id
+    WHERE u.username = 'yuangong' ORDER BY ur.role_id LIMIT 1;`);
+  runSql(srv.dir, `INSERT INTO units (parent_id, name, kind, path, created_at)
+      SELECT id, '另一分厂', 'company', '', 0 FROM units WHERE kind = 'group' ORDER BY id LIMIT 1;
+    UPDATE units SET path = (SELECT p.path FROM units p WHERE p.id = units.parent_id) || id || '/' WHERE name = '另一分厂';
+    INSERT INTO users (username, name, unit_id, password_hash, created_at, updated_at)
+      SELECT 'other_plant_fitter', '别厂钳工', id, 'x', 0, 0 FROM units WHERE name = '另一分厂';
+    INSERT INTO user_roles (user_id, role_id) SELECT id, ${workerRole} FROM users WHERE username = 'other_plant_fitter';`);
+  const h = await report('yuangong', { area_id: area('合成一车间 投料平台'), category_id: cat('mechanical'),
+    description: '阀门手轮缺失' });
+  const page = srv.client();
+  await page.login('anhuan');
+  const r = await page.get(`/hazards/${h.id}`);
+  assert.equal(r.status, 200);
+  const select = r.text.match(/<select name="assignee_id">([\s\S]*?)<\/select>/);
+  assert.ok(select, 'the accept form offers a rectifier');
+  assert.ok(select[1].includes('>' + (await as('yuangong')).me.name + ' · '), 'this plant\'s worker is offered');
+  assert.ok(!select[1].includes('别厂钳工'), 'another plant\'s worker is not');
+  const other = runSql(srv.dir, "SELECT id FROM users WHERE username = 'other_plant_fitter';");
+  assert.ok(!select[1].includes(`value="${other}"`));
+});
+
 test('a guardian without permit.guard is refused when the permit is saved', async () => {
   const c = await as('ws1anquan');
   const opt = (await c.get('/api/v1/permits/options')).json;
