@@ -15,8 +15,8 @@
  *           100,000 rows in); bench/run asks the server for its cursor the same way;
  *           with --page 1 also the option lists: what GET /hazards?cursor=… runs
  *   detail  what GET /hazards/:id runs: hazard_visible as the signed-in user, hazard_load,
- *           the card, photos, voice notes, plan, the actions offered, the timeline and each
- *           event's photos (hazard_detail.c); the ids come from --ids (one per line), the
+ *           the card, its photos (one statement for the strip and every step), voice notes,
+ *           plan, the actions offered and the timeline (hazard_detail.c); the ids come from --ids (one per line), the
  *           same file the wrk script walks
  *
  * --filter narrows the list as the same query string narrows GET /hazards (mine, status,
@@ -89,8 +89,8 @@ static void list(struct db *c, const struct hazard_list_args *a, const char *cur
 }
 
 /* One detail page: what detail_render (src/hazard/hazard_web.c) runs, through the same
- * functions: the visibility check, the hazard, its card, photos, voice notes, plan, the
- * actions offered, and the timeline with each event's photos. The sections other modules
+ * functions: the visibility check, the hazard, its card, its photos (read once: the strip and
+ * each step's own), voice notes, plan, the actions offered, and the timeline. The sections other modules
  * draw on the page (the co-working group, src/duty) are not included. */
 static void detail(struct db *c, const struct actor *who, int64_t id)
 {
@@ -98,24 +98,15 @@ static void detail(struct db *c, const struct actor *who, int64_t id)
 	if (!hazard_visible(who, id) || hazard_load(c, id, &h))
 		return;
 	drain(c, hazard_detail_row(c, id));
-	drain(c, hazard_detail_photos(c, id, 0));
+	drain(c, hazard_detail_photos(c, id));
 	drain(c, hazard_detail_voice(c, id));
 	drain(c, hazard_detail_plan(c, id));
 	const char *acts[16];
 	sink += (size_t)hazard_actions_for(who, &h, acts, 16);
 	struct db_stmt *st = hazard_detail_events(c, id);
-	int64_t evs[64];
-	int n = 0;
-	while (st && db_step(st) == 1) {
+	while (st && db_step(st) == 1)
 		sink += strlen(db_col_text(st, 5)) + strlen(db_col_text(st, 6));
-		if (n < 64)
-			evs[n++] = db_col_i64(st, 0);
-	}
 	db_done(c, st);
-	/* the page draws each event's photos inside the timeline loop; the statement is the
-	 * same cached one, so run them after the loop here */
-	for (int i = 0; i < n; i++)
-		drain(c, hazard_detail_photos(c, id, evs[i]));
 }
 
 static int cmp(const void *a, const void *b)

@@ -444,13 +444,13 @@ int hazard_list_page(struct db *c, const struct hazard_list_args *a, const char 
  *           13 near_miss, 14 on_spot, 15 equipment, 16 criterion, 17 factor, 18 closed_at,
  *           19 regulator_reported_at, 20 repeat's number, 21 verifier, 22 rectifier,
  *           23 duplicate_of, 24 its number, 25 its status
- *   photos  sha256, kind, has an unmarked original (event 0: all of the hazard's)
+ *   photos  sha256, kind, has an unmarked original, event id (0: none), all of the hazard's
  *   voice   sha256, speaker ("" when the anonymous reporter), at, seconds
  *   plan    goal, method, funding, organization, deadline_text, safety, due_at, director_at,
  *           principal_at
  *   events  id, at, action, from_status, to_status, note, user name, anonymous, by the reporter */
 struct db_stmt *hazard_detail_row(struct db *c, int64_t id);
-struct db_stmt *hazard_detail_photos(struct db *c, int64_t id, int64_t event);
+struct db_stmt *hazard_detail_photos(struct db *c, int64_t id);
 struct db_stmt *hazard_detail_voice(struct db *c, int64_t id);
 struct db_stmt *hazard_detail_plan(struct db *c, int64_t id);
 struct db_stmt *hazard_detail_events(struct db *c, int64_t id);

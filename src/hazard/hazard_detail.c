@@ -26,11 +26,11 @@ struct db_stmt *hazard_detail_row(struct db *c, int64_t id)
 		" WHERE h.id = ?", "I", id);
 }
 
-struct db_stmt *hazard_detail_photos(struct db *c, int64_t id, int64_t event)
+struct db_stmt *hazard_detail_photos(struct db *c, int64_t id)
 {
-	return db_query(c, "SELECT p.sha256, p.kind, o.original_sha256 IS NOT NULL FROM hazard_photos p"
-			   " LEFT JOIN photo_originals o ON o.sha256 = p.sha256 WHERE p.hazard_id = ?"
-			   " AND (?2 = 0 OR p.event_id = ?2) ORDER BY p.id", "II", id, event);
+	return db_query(c, "SELECT p.sha256, p.kind, o.original_sha256 IS NOT NULL, coalesce(p.event_id, 0)"
+			   " FROM hazard_photos p LEFT JOIN photo_originals o ON o.sha256 = p.sha256"
+			   " WHERE p.hazard_id = ? ORDER BY p.id", "I", id);
 }
 
 struct db_stmt *hazard_detail_voice(struct db *c, int64_t id)

@@ -655,24 +655,59 @@ static int list_page(struct req *r)
 
 /* ---- the detail page ---- */
 
-static void photo_strip(struct req *r, struct strbuf *o, int64_t id, int64_t event)
+/* A hazard's photos, read once for its page: the strip under the description shows them
+ * all, each step of the timeline its own (one statement, not one more per step). */
+struct photo_set {
+	int n;
+	struct shot {
+		const char *sha, *kind;
+		int orig;		/* has an unmarked original */
+		int64_t event;		/* the step that added it; 0: none */
+	} *p;
+};
+
+static void photos_load(struct req *r, int64_t id, struct photo_set *ps)
+{
+	struct db_stmt *st = hazard_detail_photos(r->db, id);
+	int cap = 0;
+	ps->n = 0;
+	ps->p = NULL;
+	while (st && db_step(st) == 1) {
+		if (ps->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct shot *grown = arena_alloc(&r->arena, sizeof(*grown) * (size_t)cap);
+			if (ps->n)
+				memcpy(grown, ps->p, sizeof(*grown) * (size_t)ps->n);
+			ps->p = grown;
+		}
+		struct shot *s = &ps->p[ps->n++];
+		s->sha = arena_strdup(&r->arena, db_col_text(st, 0));
+		s->kind = arena_strdup(&r->arena, db_col_text(st, 1));
+		s->orig = (int)db_col_i64(st, 2);
+		s->event = db_col_i64(st, 3);
+	}
+	db_done(r->db, st);
+}
+
+/* The photos of one step (event), or all of them (event 0). */
+static void photo_strip(struct req *r, struct strbuf *o, const struct photo_set *ps, int64_t event)
 {
 	/* the safety department (hazard.photo_original) also gets a link to the unmarked original
 	 * of each watermarked photo; nobody else sees that it exists */
 	int orig = auth_has(r, "hazard.photo_original");
-	struct db_stmt *st = hazard_detail_photos(r->db, id, event);
 	int n = 0;
-	while (st && db_step(st) == 1) {
+	for (int i = 0; i < ps->n; i++) {
+		const struct shot *s = &ps->p[i];
+		if (event && s->event != event)
+			continue;
 		if (!n++)
 			html_printf(o, "<div class=\"hz-photos\">");
-		const char *sha = db_col_text(st, 0);
 		html_printf(o, "<span class=\"hz-shot\"><a href=\"/photos/%s\"><img src=\"/photos/%s?thumb=1\" alt=\"%s\" loading=\"lazy\"></a>",
-			    sha, sha, TK(r, "hazard.photo_kind.", db_col_text(st, 1)));
-		if (orig && db_col_i64(st, 2))
-			html_printf(o, "<a class=\"hz-orig\" href=\"/photos/%s/original\">%s</a>", sha, T(r, "hazard.photo_original"));
+			    s->sha, s->sha, TK(r, "hazard.photo_kind.", s->kind));
+		if (orig && s->orig)
+			html_printf(o, "<a class=\"hz-orig\" href=\"/photos/%s/original\">%s</a>", s->sha, T(r, "hazard.photo_original"));
 		html_printf(o, "</span>");
 	}
-	db_done(r->db, st);
 	if (n)
 		html_printf(o, "</div>");
 }
@@ -852,7 +887,9 @@ static int detail_render(struct req *r, int64_t id, const struct hazard_section 
 	html_printf(o, "</p>");
 	if (*db_col_text(st, 0))
 		html_printf(o, "<p class=\"hz-desc\">%s</p>", db_col_text(st, 0));
-	photo_strip(r, o, id, 0);
+	struct photo_set photos;
+	photos_load(r, id, &photos);
+	photo_strip(r, o, &photos, 0);
 	voice_strip(r, o, id);
 	int64_t rectify_due = db_col_i64(st, 9);
 	html_printf(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
@@ -943,7 +980,7 @@ static int detail_render(struct req *r, int64_t id, const struct hazard_section 
 				    TK(r, "hazard.status.", db_col_text(st, 4)));
 		if (*db_col_text(st, 5))
 			html_printf(o, "<p>%s</p>", db_col_text(st, 5));
-		photo_strip(r, o, id, db_col_i64(st, 0));
+		photo_strip(r, o, &photos, db_col_i64(st, 0));
 		html_printf(o, "</li>");
 		prev = at;
 	}

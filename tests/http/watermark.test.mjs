@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, setClock, tick } from './lib.mjs';
+import { startServer, setClock, tick, runSql } from './lib.mjs';
 import { png } from './images.mjs';
 
 let srv, meta;
@@ -121,4 +121,22 @@ test('a photo uploaded alone and attached by its hash gets the band too; the pag
   const link = `href="/photos/${sha}/original"`;
   assert.ok((await safety.get(`/hazards/${r.json.id}`)).text.includes(link));
   assert.ok(!(await worker.get(`/hazards/${r.json.id}`)).text.includes('/original"'));
+});
+
+test('the hazard page shows every photo under the description and each step\'s own in the timeline', async () => {
+  // a demo hazard with a before photo (its report) and an after photo (its rectification)
+  const [id, before, after] = runSql(srv.dir, `SELECT b.hazard_id, b.sha256, a.sha256 FROM hazard_photos b
+    JOIN hazard_photos a ON a.hazard_id = b.hazard_id AND a.kind = 'after' AND a.event_id <> b.event_id
+    WHERE b.kind = 'before' ORDER BY b.hazard_id LIMIT 1;`).split('|');
+  assert.ok(id, 'the demo has a rectified hazard with photos');
+  const page = (await (await login('anhuan')).get(`/hazards/${id}`)).text;
+  const at = page.indexOf('class="hz-timeline"');
+  assert.ok(at > 0);
+  const top = page.slice(0, at), steps = page.slice(at).split('<li>').slice(1);
+  assert.ok(top.includes(`/photos/${before}?thumb=1`) && top.includes(`/photos/${after}?thumb=1`), 'both under the description');
+  const withBefore = steps.filter((s) => s.includes(`/photos/${before}?thumb=1`));
+  const withAfter = steps.filter((s) => s.includes(`/photos/${after}?thumb=1`));
+  assert.equal(withBefore.length, 1, 'the before photo in one step');
+  assert.equal(withAfter.length, 1, 'the after photo in one step');
+  assert.notEqual(withBefore[0], withAfter[0], 'not the same step');
 });
