@@ -717,13 +717,15 @@ static void photo_strip(struct req *r, struct strbuf *o, const struct photo_set 
  * every plant's staff: a plant's safety officer picks among his own plant's people, and a
  * group's other plants' names are not his to list (at 2,000 people the list was 2,000
  * options and a sixth of a detail page's CPU). The rows are replayed from the memo while
- * nothing has been written (db_query_memo): people and roles change seldom. */
+ * nothing has been written (db_query_memo): people and roles change seldom. The role test
+ * is an EXISTS, not a DISTINCT over the roles joined: PostgreSQL refuses a DISTINCT ordered
+ * by a column it does not select, and the list there was empty. */
 static void user_options(struct req *r, struct strbuf *o, const struct hazard_row *h, int64_t selected)
 {
 	struct db_stmt *st = db_query_memo(r->db,
-		"SELECT DISTINCT u.id, u.name || ' · ' || n.name FROM users u JOIN units n ON n.id = u.unit_id"
-		" JOIN user_roles ur ON ur.user_id = u.id JOIN roles ro ON ro.id = ur.role_id"
-		" WHERE u.active = 1 AND (' ' || ro.permissions || ' ') LIKE '% hazard.rectify %'"
+		"SELECT u.id, u.name || ' · ' || n.name FROM users u JOIN units n ON n.id = u.unit_id"
+		" WHERE u.active = 1 AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id"
+		" WHERE ur.user_id = u.id AND (' ' || ro.permissions || ' ') LIKE '% hazard.rectify %')"
 		" AND n.path LIKE coalesce((SELECT co.path FROM units hu JOIN units co ON co.kind = 'company'"
 		" AND hu.path LIKE co.path || '%' WHERE hu.id = ? ORDER BY length(co.path) DESC LIMIT 1), '') || '%'"
 		" ORDER BY n.path, u.id", "I", h->unit_id);
