@@ -25,7 +25,7 @@
 # Makefile is parsed, so targets that compile nothing never call pkg-config.
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libmosquitto libqrencode xlsxwriter libturbojpeg libjpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib libbrotlienc libcrypto
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libmosquitto libqrencode xlsxwriter libturbojpeg libjpeg libpng libexif libzip expat pangocairo icu-i18n icu-uc zlib libbrotlienc libcrypto libxxhash
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 DEFS := -D_GNU_SOURCE
 # Read once, on first use (then kept as a simple variable); a failure stops make with the reason.

@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* The statement cache: each connection keeps up to STMT_CACHE prepared statements, found by
  * a hash of their SQL text (the same text is often assembled afresh, so not by its address)
@@ -346,12 +347,11 @@ static int bind_va(sqlite3_stmt *st, const char *types, va_list ap)
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
 
+/* XXH3 (libxxhash): a list's SQL is 1–2 KB and every statement of every request is looked up
+ * by it; a byte-at-a-time hash (FNV-1a, before) was 3–4 % of a page's CPU. */
 static uint32_t sql_hash(const char *s)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return (uint32_t)XXH3_64bits(s, strlen(s));
 }
 
 static void lru_unlink(struct db *c, struct db_stmt *e)
