@@ -63,11 +63,14 @@ struct db {
 	struct db *next_free;	/* pool list */
 	sqlite3_int64 changes_seen;	/* sqlite3_total_changes64 when the stamp last moved for it */
 	int64_t data_version;	/* PRAGMA data_version when db_stamp last looked */
+	int in_read;		/* inside db_request_read_begin's read transaction (SQLite) */
+	uint64_t read_stamp;	/* the data stamp taken just before it began */
 };
 
 /* db_stamp: moves on with every commit that changed a row (see note_writes and db_stamp) */
 static _Atomic uint64_t data_stamp = 1;
 static void note_writes(struct db *c);
+static void read_end(struct db *c);
 static void record_row(struct db_stmt *st);
 
 /* SQLite counts the bytes it allocates under one global mutex unless told not to: every
@@ -434,6 +437,33 @@ static struct db_stmt *prepare(struct db *c, const char *sql)
 	return e;
 }
 
+/* See db.h. The stamp is taken before BEGIN, so every commit it counts precedes the snapshot
+ * the transaction's first read takes: rows read inside may be newer than the stamp, never
+ * older (the same order as db_stamp outside a transaction). */
+void db_request_read_begin(struct db *c)
+{
+	if (!c || c->pg || c->in_tx || c->in_read || !sqlite3_get_autocommit(c->h))
+		return;
+	uint64_t stamp = db_stamp(c);
+	if (!stamp || sqlite3_exec(c->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return;
+	c->in_read = 1;
+	c->read_stamp = stamp;
+}
+
+static void read_end(struct db *c)
+{
+	c->in_read = 0;
+	if (!sqlite3_get_autocommit(c->h))
+		sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL);
+}
+
+void db_request_read_end(struct db *c)
+{
+	if (c && c->in_read)
+		read_end(c);
+}
+
 static struct db_stmt *query_va(struct db *c, const char *sql, const char *types, va_list ap)
 {
 	if (c->pg) {
@@ -447,6 +477,8 @@ static struct db_stmt *query_va(struct db *c, const char *sql, const char *types
 	struct db_stmt *st = prepare(c, sql);
 	if (!st)
 		return NULL;
+	if (c->in_read && !sqlite3_stmt_readonly(st->st))
+		read_end(c);	/* a write outside db_begin: autocommit, as without the snapshot */
 	if (bind_va(st->st, types, ap) != DB_OK) {
 		log_error("db: bind failed: %s in: %s", sqlite3_errmsg(c->h), sql);
 		db_done(c, st);
@@ -471,6 +503,8 @@ struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
  * looked: the stamp moves too, as this process's own note_writes may not have seen it. */
 uint64_t db_stamp(struct db *c)
 {
+	if (c->in_read)
+		return c->read_stamp;
 	if (c->pg || !sqlite3_get_autocommit(c->h))
 		return 0;
 	for (sqlite3_stmt *p = sqlite3_next_stmt(c->h, NULL); p; p = sqlite3_next_stmt(c->h, p))
@@ -705,6 +739,7 @@ int db_exec_script(struct db *c, const char *sql)
 	if (c->pg)
 		return pg_exec_script(c->pg, sql);
 	char *msg = NULL;
+	db_request_read_end(c);
 	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
 	note_writes(c);
 	if (rc != SQLITE_OK) {
@@ -848,6 +883,7 @@ int db_begin(struct db *c)
 		log_error("db: nested transaction");
 		return DB_ERROR;
 	}
+	db_request_read_end(c);	/* a write starts from the newest data, not the request's snapshot */
 	pthread_mutex_lock(&write_lock);
 	int rc = c->pg ? pg_begin(c->pg) : db_exec(c, "BEGIN IMMEDIATE", NULL);
 	if (rc != DB_OK) {
@@ -965,6 +1001,7 @@ int db_read_begin(struct db *c)
 {
 	if (c->pg)
 		return pg_read_begin(c->pg);
+	db_request_read_end(c);	/* its snapshot starts now, not at the request's start */
 	return db_exec(c, "BEGIN DEFERRED", NULL);
 }
 
@@ -1035,6 +1072,7 @@ void db_release(struct db *c)
 		log_error("db: connection released inside a transaction; rolled back");
 		db_rollback(c);
 	}
+	db_request_read_end(c);
 	pthread_mutex_lock(&pool_lock);
 	c->next_free = pool_free;
 	pool_free = c;

@@ -163,6 +163,8 @@ void router_dispatch(struct req *r)
 		resp_error(r, 503, "unavailable", i18n_get(r->lang, "error.unavailable"), NULL);
 		return;
 	}
+	if (!req_is_write(r))
+		db_request_read_begin(r->db);
 	http_gate.identify(r);
 
 	if (!r->who && !(rt->flags & ROUTE_PUBLIC)) {

@@ -1,0 +1,120 @@
+/*
+ * test_db_request_read.c — db_request_read_begin (src/db/db.c): a GET request's reads share one
+ * snapshot; a write (db_begin, or a writing statement outside it) ends the snapshot first and
+ * is committed as without it; the memo keys what is read inside by the stamp taken before the
+ * snapshot began, so rows read there are never kept under a newer stamp.
+ */
+#include "unit.h"
+#include "db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char path[64];
+
+static struct db *open_file(void)
+{
+	char *err = NULL;
+	struct db *c = db_open(path, &err);
+	if (!c) {
+		fprintf(stderr, "open_file: %s\n", err ? err : "?");
+		exit(1);
+	}
+	return c;
+}
+
+static void setup(void)
+{
+	snprintf(path, sizeof path, "/tmp/anquan-rread-%d.db", (int)getpid());
+	unlink(path);
+	struct db *c = open_file();
+	db_exec(c, "CREATE TABLE t (x INTEGER)", NULL);
+	db_exec(c, "INSERT INTO t (x) VALUES (1)", NULL);
+	db_close(c);
+}
+
+static void teardown(void)
+{
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static int64_t sum(struct db *c)
+{
+	int64_t v = -1;
+	db_get_i64(c, &v, "SELECT coalesce(sum(x), 0) FROM t", NULL);
+	return v;
+}
+
+static int64_t memo_sum(struct db *c)
+{
+	struct db_stmt *st = db_query_memo(c, "SELECT coalesce(sum(x), 0) FROM t WHERE x > ?", "I", (int64_t)0);
+	int64_t v = -1;
+	if (st && db_step(st) == 1)
+		v = db_col_i64(st, 0);
+	db_done(c, st);
+	return v;
+}
+
+static int commit_insert(struct db *c, int x)
+{
+	return db_begin(c) == DB_OK && db_exec(c, "INSERT INTO t (x) VALUES (?)", "i", x) == DB_OK &&
+	       db_commit(c) == DB_OK;
+}
+
+TEST(request_read_is_one_snapshot_and_a_write_ends_it)
+{
+	setup();
+	struct db *a = open_file(), *b = open_file();
+	db_request_read_begin(a);
+	CHECK_INT(sum(a), 1);
+	CHECK(commit_insert(b, 2));
+	CHECK_INT(sum(a), 1);	/* the snapshot: b's commit is not seen yet */
+	/* db_begin ends it: the write starts from the newest data */
+	CHECK(commit_insert(a, 4));
+	CHECK_INT(sum(a), 7);
+	/* a writing statement outside db_begin ends it too, and is committed at once */
+	db_request_read_begin(a);
+	CHECK_INT(sum(a), 7);
+	CHECK(db_exec(a, "INSERT INTO t (x) VALUES (8)", NULL) == DB_OK);
+	CHECK_INT(sum(b), 15);	/* before the request's end */
+	db_request_read_end(a);
+	/* a snapshot of its own (an export) inside a request's starts afresh */
+	db_request_read_begin(a);
+	CHECK_INT(sum(a), 15);
+	CHECK(commit_insert(b, 16));
+	CHECK(db_read_begin(a) == DB_OK);
+	CHECK_INT(sum(a), 31);
+	db_read_end(a);
+	db_request_read_end(a);
+	db_close(a);
+	db_close(b);
+	teardown();
+}
+
+TEST(request_read_keeps_memo_rows_under_the_stamp_before_its_snapshot)
+{
+	setup();
+	struct db *a = open_file(), *b = open_file();
+	CHECK_INT(memo_sum(b), 1);	/* both have looked: the stamp moves only by commits now */
+	db_request_read_begin(a);
+	uint64_t s = db_stamp(a);
+	CHECK(s != 0);
+	CHECK_INT(sum(a), 1);	/* the snapshot is taken here */
+	CHECK(commit_insert(b, 2));	/* the stamp moves on */
+	CHECK(db_stamp(b) > s);
+	CHECK(db_stamp(a) == s);	/* inside: the stamp of the snapshot's time */
+	CHECK_INT(memo_sum(a), 1);	/* what the snapshot holds, kept under s */
+	db_request_read_end(a);
+	/* under the newer stamp the old sum is not replayed */
+	CHECK_INT(memo_sum(a), 3);
+	CHECK_INT(memo_sum(b), 3);
+	db_close(a);
+	db_close(b);
+	teardown();
+}
