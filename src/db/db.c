@@ -64,7 +64,6 @@ struct db {
 	sqlite3_int64 changes_seen;	/* sqlite3_total_changes64 when the stamp last moved for it */
 	int64_t data_version;	/* PRAGMA data_version when db_stamp last looked */
 	int in_read;		/* inside db_request_read_begin's read transaction (SQLite) */
-	uint64_t read_stamp;	/* the data stamp taken just before it began */
 };
 
 /* db_stamp: moves on with every commit that changed a row (see note_writes and db_stamp) */
@@ -437,18 +436,13 @@ static struct db_stmt *prepare(struct db *c, const char *sql)
 	return e;
 }
 
-/* See db.h. The stamp is taken before BEGIN, so every commit it counts precedes the snapshot
- * the transaction's first read takes: rows read inside may be newer than the stamp, never
- * older (the same order as db_stamp outside a transaction). */
+/* See db.h. */
 void db_request_read_begin(struct db *c)
 {
 	if (!c || c->pg || c->in_tx || c->in_read || !sqlite3_get_autocommit(c->h))
 		return;
-	uint64_t stamp = db_stamp(c);
-	if (!stamp || sqlite3_exec(c->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return;
-	c->in_read = 1;
-	c->read_stamp = stamp;
+	if (sqlite3_exec(c->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		c->in_read = 1;
 }
 
 static void read_end(struct db *c)
@@ -503,8 +497,6 @@ struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
  * looked: the stamp moves too, as this process's own note_writes may not have seen it. */
 uint64_t db_stamp(struct db *c)
 {
-	if (c->in_read)
-		return c->read_stamp;
 	if (c->pg || !sqlite3_get_autocommit(c->h))
 		return 0;
 	for (sqlite3_stmt *p = sqlite3_next_stmt(c->h, NULL); p; p = sqlite3_next_stmt(c->h, p))
@@ -567,6 +559,10 @@ struct db_stmt *db_query_memo(struct db *c, const char *sql, const char *types, 
 {
 	va_list ap, key_ap;
 	va_start(ap, types);
+	/* outside the request's snapshot, as without one: the stamp and the rows it keys are
+	 * then of now (under a stream of commits, a snapshot begun earlier could neither use
+	 * the rows others keep under the newest stamp nor keep its own) */
+	db_request_read_end(c);
 	uint64_t stamp = db_stamp(c);
 	/* the store serves the whole process: rows are kept under their database's file name,
 	 * and a database without one (in memory, temporary) is not memoized */

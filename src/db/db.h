@@ -89,8 +89,8 @@ void db_cache_stats(struct db_cache_stats *out);
 
 /* One read snapshot for a run of reads (a GET request: router.c): BEGIN, so that its
  * statements share one WAL read transaction instead of opening and closing one each, and
- * see one state of the data. db_begin, or a writing statement, ends it first; db_stamp
- * inside it is the stamp taken just before it began. SQLite only; no-ops otherwise. */
+ * see one state of the data. db_begin, a writing statement or a memoized read
+ * (db_query_memo) ends it first, and runs as without it. SQLite only; no-ops otherwise. */
 void db_request_read_begin(struct db *c);
 void db_request_read_end(struct db *c);
 int db_begin(struct db *c);		/* BEGIN IMMEDIATE, holds the write lock */
