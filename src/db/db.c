@@ -445,11 +445,14 @@ void db_request_read_begin(struct db *c)
 		c->in_read = 1;
 }
 
+/* COMMIT ends a read transaction even under a statement still running (SQLite lets it go
+ * on reading: tests/unit/test_db_request_read.c); were it refused, the snapshot stays
+ * marked, and db_release ends it once the page's statements are done. */
 static void read_end(struct db *c)
 {
-	c->in_read = 0;
 	if (!sqlite3_get_autocommit(c->h))
 		sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL);
+	c->in_read = !sqlite3_get_autocommit(c->h);
 }
 
 void db_request_read_end(struct db *c)

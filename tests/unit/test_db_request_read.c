@@ -117,3 +117,24 @@ TEST(request_read_ends_before_a_memoized_read)
 	db_close(b);
 	teardown();
 }
+
+/* a memoized read inside a loop over another statement: the snapshot still ends cleanly, and
+ * the connection goes back to the pool able to write */
+TEST(request_read_ends_under_a_running_statement)
+{
+	setup();
+	struct db *a = open_file(), *b = open_file();
+	db_request_read_begin(a);
+	struct db_stmt *outer = db_query(a, "SELECT x FROM t", NULL);
+	CHECK(outer && db_step(outer) == 1);
+	CHECK(commit_insert(b, 2));
+	CHECK(memo_sum(a) >= 1);
+	db_done(a, outer);
+	db_request_read_end(a);
+	CHECK(commit_insert(a, 4));
+	CHECK_INT(sum(b), 7);
+	db_close(a);
+	db_close(b);
+	teardown();
+}
+
