@@ -114,6 +114,36 @@ struct db *unit_db(void)
 	return c;
 }
 
+static char file_path[96];
+
+const char *unit_file_new(const char *name)
+{
+	snprintf(file_path, sizeof file_path, "/tmp/anquan-%s-%d.db", name, (int)getpid());
+	unit_file_remove();
+	return file_path;
+}
+
+struct db *unit_file_open(void)
+{
+	char *err = NULL;
+	struct db *c = db_open(file_path, &err);
+	if (!c) {
+		fprintf(stderr, "unit_file_open: %s\n", err ? err : "?");
+		exit(1);
+	}
+	return c;
+}
+
+void unit_file_remove(void)
+{
+	char p[128];
+	unlink(file_path);
+	snprintf(p, sizeof p, "%s-wal", file_path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", file_path);
+	unlink(p);
+}
+
 static void audit_dir_remove(void)
 {
 	audit_close();

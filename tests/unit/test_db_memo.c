@@ -13,19 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char path[64];
-
-static struct db *file_db(void)
-{
-	char *err = NULL;
-	struct db *c = db_open(path, &err);
-	if (!c) {
-		fprintf(stderr, "file_db: %s\n", err ? err : "?");
-		exit(1);
-	}
-	return c;
-}
-
 static int64_t total(struct db *c)
 {
 	struct db_stmt *st = db_query_memo(c, "SELECT coalesce(sum(x), 0) FROM t WHERE x > ?", "I", (int64_t)0);
@@ -48,7 +35,7 @@ static int in_child(const char *sql, int rollback)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		struct db *c = file_db();
+		struct db *c = unit_file_open();
 		int ok = db_begin(c) == DB_OK && db_exec(c, sql, NULL) == DB_OK;
 		if (rollback)
 			db_rollback(c);
@@ -61,30 +48,21 @@ static int in_child(const char *sql, int rollback)
 	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+static const char *path;	/* the test's database file */
+
 static void setup(void)
 {
-	snprintf(path, sizeof path, "/tmp/anquan-memo-%d.db", (int)getpid());
-	unlink(path);
-	struct db *c = file_db();
+	path = unit_file_new("memo");
+	struct db *c = unit_file_open();
 	db_exec(c, "CREATE TABLE t (x INTEGER, r REAL, s TEXT, b BLOB)", NULL);
 	db_exec(c, "INSERT INTO t (x) VALUES (1)", NULL);
 	db_close(c);
 }
 
-static void teardown(void)
-{
-	char p[80];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-}
-
 TEST(memo_replays_until_a_commit_by_anyone)
 {
 	setup();
-	struct db *a = file_db(), *b = file_db();
+	struct db *a = unit_file_open(), *b = unit_file_open();
 	/* a connection's first look moves the stamp: what was committed before it opened may
 	 * be newer than anything read so far */
 	CHECK_INT(total(b), 1);
@@ -116,13 +94,13 @@ TEST(memo_replays_until_a_commit_by_anyone)
 	CHECK_INT(total(a), 15);
 	db_close(a);
 	db_close(b);
-	teardown();
+	unit_file_remove();
 }
 
 TEST(memo_is_not_used_inside_a_transaction_or_under_a_running_statement)
 {
 	setup();
-	struct db *a = file_db();
+	struct db *a = unit_file_open();
 	CHECK(db_stamp(a) != 0);
 	CHECK(db_begin(a) == DB_OK);
 	CHECK_INT((int64_t)db_stamp(a), 0);	/* its own uncommitted rows must be seen */
@@ -137,13 +115,13 @@ TEST(memo_is_not_used_inside_a_transaction_or_under_a_running_statement)
 	db_done(a, outer);
 	CHECK(db_stamp(a) != 0);
 	db_close(a);
-	teardown();
+	unit_file_remove();
 }
 
 TEST(memo_replays_every_type_as_read)
 {
 	setup();
-	struct db *a = file_db();
+	struct db *a = unit_file_open();
 	db_exec(a, "INSERT INTO t (x, r, s, b) VALUES (42, 2.5, '隐患 hazard', x'00ff10')", NULL);
 	const char *sql = "SELECT x, r, s, b, NULL FROM t WHERE x = ?";
 	for (int round = 0; round < 2; round++) {	/* the run recorded, then its replay */
@@ -221,5 +199,5 @@ TEST(memo_replays_every_type_as_read)
 	db_done(a, st);
 	CHECK_INT(n, 2);
 	db_close(a);
-	teardown();
+	unit_file_remove();
 }

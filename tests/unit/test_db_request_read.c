@@ -11,37 +11,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static char path[64];
-
-static struct db *open_file(void)
-{
-	char *err = NULL;
-	struct db *c = db_open(path, &err);
-	if (!c) {
-		fprintf(stderr, "open_file: %s\n", err ? err : "?");
-		exit(1);
-	}
-	return c;
-}
-
 static void setup(void)
 {
-	snprintf(path, sizeof path, "/tmp/anquan-rread-%d.db", (int)getpid());
-	unlink(path);
-	struct db *c = open_file();
+	unit_file_new("rread");
+	struct db *c = unit_file_open();
 	db_exec(c, "CREATE TABLE t (x INTEGER)", NULL);
 	db_exec(c, "INSERT INTO t (x) VALUES (1)", NULL);
 	db_close(c);
-}
-
-static void teardown(void)
-{
-	char p[80];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
 }
 
 static int64_t sum(struct db *c)
@@ -70,7 +46,7 @@ static int commit_insert(struct db *c, int x)
 TEST(request_read_is_one_snapshot_and_a_write_ends_it)
 {
 	setup();
-	struct db *a = open_file(), *b = open_file();
+	struct db *a = unit_file_open(), *b = unit_file_open();
 	db_request_read_begin(a);
 	CHECK_INT(sum(a), 1);
 	CHECK(commit_insert(b, 2));
@@ -94,13 +70,13 @@ TEST(request_read_is_one_snapshot_and_a_write_ends_it)
 	db_request_read_end(a);
 	db_close(a);
 	db_close(b);
-	teardown();
+	unit_file_remove();
 }
 
 TEST(request_read_ends_before_a_memoized_read)
 {
 	setup();
-	struct db *a = open_file(), *b = open_file();
+	struct db *a = unit_file_open(), *b = unit_file_open();
 	CHECK_INT(memo_sum(b), 1);
 	db_request_read_begin(a);
 	CHECK_INT(sum(a), 1);	/* the snapshot is taken here */
@@ -115,7 +91,7 @@ TEST(request_read_ends_before_a_memoized_read)
 	db_request_read_end(a);
 	db_close(a);
 	db_close(b);
-	teardown();
+	unit_file_remove();
 }
 
 /* a memoized read inside a loop over another statement: the snapshot still ends cleanly, and
@@ -123,7 +99,7 @@ TEST(request_read_ends_before_a_memoized_read)
 TEST(request_read_ends_under_a_running_statement)
 {
 	setup();
-	struct db *a = open_file(), *b = open_file();
+	struct db *a = unit_file_open(), *b = unit_file_open();
 	db_request_read_begin(a);
 	struct db_stmt *outer = db_query(a, "SELECT x FROM t", NULL);
 	CHECK(outer && db_step(outer) == 1);
@@ -135,6 +111,6 @@ TEST(request_read_ends_under_a_running_statement)
 	CHECK_INT(sum(b), 7);
 	db_close(a);
 	db_close(b);
-	teardown();
+	unit_file_remove();
 }
 

@@ -65,6 +65,13 @@ struct db *unit_db(void);
 			return;                                                   \
 		}                                                                 \
 	} while (0)
+/* An SQLite file of its own, for tests that open several connections (or processes) on one
+ * database: unit_file_new removes any earlier file at /tmp/anquan-<name>-<pid>.db and gives
+ * its path, unit_file_open opens it (exits on failure), unit_file_remove removes the file
+ * with its -wal and -shm. */
+const char *unit_file_new(const char *name);
+struct db *unit_file_open(void);
+void unit_file_remove(void);
 /* The directory of the test databases' audit key and anchor (unit_db gives a fresh anchor). */
 const char *unit_audit_dir(void);
 
