@@ -37,6 +37,7 @@ struct config cfg = {
 	.password_min_length = 8,
 	.password_min_classes = 3,
 	.synchronous = "FULL",
+	.mmap_mb = 2048,
 	.lang = "zh",
 	.notify_interval_ms = 2000,
 	.retention_access_days = 183,
@@ -74,6 +75,8 @@ static struct key keys[] = {
 	{"auth.password_min_length", 'i', offsetof(struct config, password_min_length), 6, 128, "default"},
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
+	/* Debian's SQLite maps at most 0x7fff0000 bytes (SQLITE_MAX_MMAP_SIZE) */
+	{"db.mmap_mb", 'i', offsetof(struct config, mmap_mb), 0, 2048, "default"},
 	{"db.url", 's', offsetof(struct config, db_url), 0, 0, "default"},
 	/* under half a minute: a dead leader's work is taken over within a minute */
 	{"db.leader_retry", 'i', offsetof(struct config, leader_retry), 1, 30, "default"},

@@ -27,6 +27,8 @@ struct config {
 	int password_min_length;	/* auth.password_min_length, 8 */
 	int password_min_classes;	/* auth.password_min_classes, 3 (of lower/upper/digit/other) */
 	const char *synchronous;	/* db.synchronous: FULL or NORMAL */
+	int mmap_mb;			/* db.mmap_mb, 2048: the SQLite file read through a memory
+					 * map up to this size (db.c); 0 reads every page with pread */
 	const char *db_url;		/* db.url: postgresql://… selects PostgreSQL; "" is SQLite */
 	int leader_retry;		/* db.leader_retry (s), 5: on PostgreSQL, how often a server
 					 * that does not run the background work (db/leader.h) asks
