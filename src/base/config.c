@@ -75,7 +75,7 @@ static struct key keys[] = {
 	{"auth.password_min_length", 'i', offsetof(struct config, password_min_length), 6, 128, "default"},
 	{"auth.password_min_classes", 'i', offsetof(struct config, password_min_classes), 1, 4, "default"},
 	{"db.synchronous", 's', offsetof(struct config, synchronous), 0, 0, "default"},
-	/* Debian's SQLite maps at most 0x7fff0000 bytes (SQLITE_MAX_MMAP_SIZE) */
+	/* Debian's build maps at most 0x7fff0000 bytes, just under 2048 MiB, and caps a larger size */
 	{"db.mmap_mb", 'i', offsetof(struct config, mmap_mb), 0, 2048, "default"},
 	{"db.url", 's', offsetof(struct config, db_url), 0, 0, "default"},
 	/* under half a minute: a dead leader's work is taken over within a minute */
