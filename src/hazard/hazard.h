@@ -123,21 +123,20 @@ int64_t hazard_dispatch(struct db *c, int64_t area_id, int64_t category_id);
  * or the unit of its assignee or its (non-anonymous) reporter lies in the scope. Hazards are
  * filed under the workshop that owns the area, so without the last two a team leader, whose
  * scope is his team, would see none of his team's hazards.
- * Why the place terms are sets (the scope's areas and people, each built once per statement
- * and only when a hazard outside the scope's units is met) and not a lookup per hazard: a
- * count walks thousands of open hazards of other plants, and for each of them a correlated
- * EXISTS re-read the area, the people and their units. A safety officer's "mine, open" at a
- * million hazards: 68 → 111 lists a second (build/bench/sqlloop), a team leader's 35 → 69.
+ * Tried and undone: the place terms as non-correlated sets (h.area_id IN the scope's areas,
+ * and so on). A count walking thousands of other plants' hazards got faster (a safety
+ * officer's "mine, open" 68 → 111 a second), but building the sets costs ~250 µs a
+ * statement, and a list page that meets a few hazards of another plant (the bench's data,
+ * where plants interleave) fell 3–4× (JSON list 13.7 k → 3.1 k a second in build/bench/sqlloop).
  * tests/unit/test_hazard_visible.c checks each term on its own.
  */
 #define HAZARD_VISIBLE_SQL \
 	" ((?2 = 0 AND (u.path LIKE ?1" \
-	"   OR h.area_id IN (SELECT va.id FROM areas va WHERE va.unit_id IN" \
-	"                    (SELECT vu.id FROM units vu WHERE vu.path LIKE ?1))" \
-	"   OR h.assignee_id IN (SELECT vp.id FROM users vp WHERE vp.unit_id IN" \
-	"                        (SELECT vu.id FROM units vu WHERE vu.path LIKE ?1))" \
-	"   OR (h.anonymous = 0 AND h.reporter_id IN (SELECT vp.id FROM users vp WHERE vp.unit_id IN" \
-	"                        (SELECT vu.id FROM units vu WHERE vu.path LIKE ?1)))))" \
+	"   OR EXISTS (SELECT 1 FROM areas va JOIN units vu ON vu.id = va.unit_id" \
+	"              WHERE va.id = h.area_id AND vu.path LIKE ?1)" \
+	"   OR EXISTS (SELECT 1 FROM users vp JOIN units vu ON vu.id = vp.unit_id" \
+	"              WHERE (vp.id = h.assignee_id OR (vp.id = h.reporter_id AND h.anonymous = 0))" \
+	"              AND vu.path LIKE ?1)))" \
 	"  OR h.reporter_id = ?3 OR h.assignee_id = ?3 OR h.rectifier_id = ?3 OR h.verifier_id = ?3" \
 	"  OR EXISTS (SELECT 1 FROM hazard_events ve WHERE ve.hazard_id = h.id AND ve.user_id = ?3)) "
 

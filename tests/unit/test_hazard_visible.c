@@ -3,8 +3,8 @@
  * hazard.h) on its own: a hazard filed under one unit, in an area of a second, assigned to a
  * person of a third and reported by a person of a fourth is seen from each of those units'
  * scopes and from no other; an anonymous report hides its reporter's unit; an "own" scope
- * takes none of the place terms. The rule's place terms are sets of the scope's areas and
- * people (not a lookup per hazard), so this pins what each set must contain.
+ * takes none of the place terms. This pins what each term grants for any rewrite of the
+ * rule (one as sets of the scope's areas and people was tried and undone: see hazard.h).
  */
 #include "unit.h"
 #include "auth/actor.h"
