@@ -182,7 +182,7 @@ $(BENCH)/%: bench/%.c $(REL)/embedded.o $(filter-out $(REL)/main.o,$(REL_OBJ))
 	@$(CC) $(REL_CFLAGS) -o $@ $< $(filter-out $(REL)/main.o,$(REL_OBJ)) $(PKG_LIBS)
 
 ifdef ANQUAN_DEPS_READY
-bench: anquan $(BENCH)/gen $(BENCH)/sqlloop
+bench: anquan $(BENCH)/gen $(BENCH)/sqlloop $(BENCH)/photo
 	@bench/run
 endif
 

@@ -17,7 +17,8 @@
  * HEAD_MAX_PIECES reads), else 408. (SO_PEEK_OFF would let each peek return only the new
  * bytes, but TCP has it only since Linux 6.9 and Debian 12 runs 6.1.) A valid head is left unread in the
  * socket, and the socket goes to MHD with MHD_add_connection: MHD reads the same bytes and
- * serves the request with its thread pool as before. A bad head gets 400 (431 when over
+ * serves the request with its thread pool as before, or, for a body over GUARD_UPLOAD_MIN or
+ * a chunked one, on a thread of its own (server.c's upload threads; hand_over). A bad head gets 400 (431 when over
  * HEAD_MAX), the rest of what the client sent is read and dropped for up to two seconds so
  * the answer is not lost to a reset, and the connection is closed.
  *
@@ -38,6 +39,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,8 @@ struct pend {
 struct plist {
 	struct pend *first, *last;
 };
+
+static atomic_uint_fast64_t uploads_handed;
 
 static struct {
 	struct guard_config cfg;
@@ -270,16 +274,36 @@ static void answer(struct pend *p, int status, const char *field)
 	sb_init(&p->head, 0);
 }
 
+int guard_is_upload(const struct head_check *hc)
+{
+	return hc->te > 0 || hc->body_len > GUARD_UPLOAD_MIN;
+}
+
+uint64_t guard_uploads_handed(void)
+{
+	return atomic_load(&uploads_handed);
+}
+
+/* Which MHD gets the connection: a large body goes to the upload threads, a thread each,
+ * where it is read without waiting on other connections. In the pool, each of the ~18 reads
+ * (16 KiB, MHD's buffer) of a 290 KB photo waited behind whatever pages the same thread
+ * answered in between: at the morning peak a report took 0.9 s (server's median) for some
+ * 13 ms of its own work; on a thread of its own, 0.05 s. */
 static void hand_over(struct pend *p)
 {
 	int fd = p->fd;
 	struct sockaddr_in sa = p->addr;
+	struct MHD_Daemon *mhd = g.cfg.mhd;
+	if (g.cfg.mhd_uploads && guard_is_upload(&p->hc)) {
+		mhd = g.cfg.mhd_uploads;
+		atomic_fetch_add(&uploads_handed, 1);
+	}
 	if (p->watched)
 		epoll_ctl(g.ep, EPOLL_CTL_DEL, fd, NULL);
 	forget(p);
 	/* MHD owns and closes the socket from here, also when it refuses it (its own
 	 * connection limit or per-address limit reached) */
-	MHD_add_connection(g.cfg.mhd, fd, (const struct sockaddr *)&sa, sizeof(sa));
+	MHD_add_connection(mhd, fd, (const struct sockaddr *)&sa, sizeof(sa));
 }
 
 static void log_malformed(const struct pend *p)

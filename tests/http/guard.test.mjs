@@ -14,7 +14,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, BIN } from './lib.mjs';
+import { startServer, freePort, BIN } from './lib.mjs';
+import { png } from './images.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const statusOf = (text) => Number((/^HTTP\/1\.[01] (\d{3})/.exec(text) || [])[1]);
@@ -238,6 +239,50 @@ test('request heads RFC 9112 calls invalid get 400 and a closed connection; a no
     // a second request pipelined behind a good one is never read
     const two = await raw(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /api/v1/openapi.json HTTP/1.1\r\nHost: t\r\n\r\n');
     assert.equal((two.text.match(/^HTTP\/1\.1 /gm) || []).length, 1, 'one answer on one connection');
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a body over 16 KiB, or chunked, is read by the upload threads (a thread each); the rest by the pool', async () => {
+  const metricsPort = await freePort();
+  const srv = await startServer({ env: { ANQUAN_METRICS_LISTEN: `127.0.0.1:${metricsPort}` } });
+  const port = Number(new URL(srv.url).port);
+  const handed = async () => {
+    const t = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const m = /^anquan_upload_connections (\d+)$/m.exec(t);
+    assert.ok(m, 'the gauge is on /metrics');
+    return Number(m[1]);
+  };
+  const post = (len, extra = '') => raw(port, `POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n${extra}` +
+    `Content-Length: ${len}\r\n\r\n${'x'.repeat(len)}`);
+  try {
+    const c = srv.client();
+    await c.apiLogin('anhuan');
+    const n0 = await handed();
+    assert.equal((await c.get('/api/v1/me')).status, 200);
+    assert.equal(statusOf((await post(16384)).text), 400, 'exactly 16 KiB of bad JSON: refused, by the pool');
+    assert.equal(await handed(), n0, 'a GET and a 16 KiB body stay with the pool');
+    assert.equal(statusOf((await post(16385)).text), 400, 'a byte more: refused the same way');
+    assert.equal(await handed(), n0 + 1, 'by the upload threads');
+    const chunked = await raw(port, 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
+      'Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
+    assert.equal(statusOf(chunked.text), 400, 'a chunked body of unknown length is read there too');
+    assert.equal(await handed(), n0 + 2);
+    // a photo report end to end: 200 × 200 px of noise, some 120 KB as a PNG
+    const meta = (await c.get('/api/v1/hazard-meta')).json;
+    const photo = png(200, 200, (x, y) => [(x * 7919 + y * 104729) % 251, (x * y) % 253, (x + y * 31) % 241]);
+    assert.ok(photo.length > 16385, `the photo is ${photo.length} bytes`);
+    const fd = new FormData();
+    fd.append('area_id', String(meta.areas[0].id));
+    fd.append('category_id', String(meta.categories[0].id));
+    fd.append('description', '上传线程：消防通道堵塞 (upload threads)');
+    fd.append('photo', new Blob([photo], { type: 'image/png' }), 'p.png');
+    const r = await c.request('POST', '/api/v1/hazards', { multipart: fd });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(await handed(), n0 + 3);
+    const h = (await c.get(`/api/v1/hazards/${r.json.id}`)).json;
+    assert.equal(h.photos.length, 1, 'stored with its photo');
   } finally {
     await srv.stop();
   }
