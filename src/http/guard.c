@@ -18,9 +18,9 @@
  * bytes, but TCP has it only since Linux 6.9 and Debian 12 runs 6.1.) A valid head is left unread in the
  * socket, and the socket goes to MHD with MHD_add_connection: MHD reads the same bytes and
  * serves the request with its thread pool as before, or, for a body over GUARD_UPLOAD_MIN or
- * a chunked one, on a thread of its own (server.c's upload threads; hand_over). A bad head gets 400 (431 when over
- * HEAD_MAX), the rest of what the client sent is read and dropped for up to two seconds so
- * the answer is not lost to a reset, and the connection is closed.
+ * a chunked one, on a thread of its own (server.c's upload threads; hand_over). A bad head
+ * gets 400 (431 when over HEAD_MAX), the rest of what the client sent is read and dropped for
+ * up to two seconds so the answer is not lost to a reset, and the connection is closed.
  *
  * Every response says "Connection: close" (server.c), so each request arrives on a fresh
  * connection and passes through here: a kept-alive connection would let later requests skip
