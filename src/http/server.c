@@ -26,6 +26,7 @@
 #include "base/text.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <netinet/in.h>
@@ -655,6 +656,13 @@ int http_start(const struct http_config *cfg)
 	/* large bodies (guard.c): a thread each, reading the whole body without waiting on
 	 * other connections; handlers of both take one of http.threads slots (on_request) */
 	handlers.slots = threads;
+	/* glibc gives a thread that finds every arena busy a new one, up to 8 per core, and an
+	 * arena keeps what was freed in it: with a thread per upload, 12-megapixel reports for
+	 * 8 s left the server at 92 MB of its own memory instead of 41 (MALLOC_ARENA_MAX=4: 53,
+	 * at the same rate). At most `threads` handlers allocate at once, so as many arenas;
+	 * MALLOC_ARENA_MAX in the environment still decides if set. */
+	if (!getenv("MALLOC_ARENA_MAX"))
+		mallopt(M_ARENA_MAX, (int)threads);
 	daemon_h = start_mhd(MHD_USE_EPOLL, threads, max_conn, per_addr, timeout);
 	uploads_h = start_mhd(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, max_conn, per_addr, timeout);
 	if (!daemon_h || !uploads_h) {
