@@ -95,7 +95,7 @@ pg_scenarios() {
 
 # pg_proxy NAME PORT...: Debian's nginx on a free loopback port in front of the anquan servers
 # at PORT... (round robin), unprivileged like nginx_start's; sets PROXY_URL and PROXY_PID.
-# keepalive_timeout 0: clients see anquan's own policy (one request per connection) either way.
+# keepalive_timeout 0: a connection per request through nginx, for one server and for two alike.
 pg_proxy() {
 	nd=$work/$1
 	shift

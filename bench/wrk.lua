@@ -1,6 +1,7 @@
 -- bench/wrk.lua — the request side of every `make bench` scenario, chosen by BENCH_MODE:
 --
---   get     GET the URL given to wrk, signed in (BENCH_COOKIE for pages, BENCH_BEARER for /api)
+--   get     GET the URL given to wrk, signed in (BENCH_COOKIE for pages, BENCH_BEARER for /api);
+--           BENCH_CLOSE set: with Connection: close, a new connection for each request
 --   detail  GET BENCH_PREFIX .. id, walking the ids of BENCH_IDS (one per line) from a
 --           different start in each thread, so the page cache sees many hazards, not one
 --   report  POST /api/v1/hazards: multipart with area, category, description and the photo
@@ -61,6 +62,7 @@ function init(args)
   if mode == "get" then
     local h = wrk.path:sub(1, 5) == "/api/" and api_headers() or page_headers()
     for k, v in pairs(wrk.headers) do if h[k] == nil then h[k] = v end end	-- wrk -H (bench/compare)
+    if os.getenv("BENCH_CLOSE") then h["Connection"] = "close" end	-- a connection per request
     wrk.headers = h
   end
 end

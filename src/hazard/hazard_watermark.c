@@ -62,9 +62,9 @@ int hazard_watermark_band(int w, int h, int nlines)
 }
 
 /* One font map for every thread, used under its lock. Pango's default map is one per thread,
- * and a photo arrives on a thread of its own (server.c's upload threads, a thread per
- * connection), so each photo loaded and matched the font afresh (reports alone, alternated
- * runs: ~104/s with the default map, ~121/s with this one).
+ * and a photo arrives on a thread of its own (server.c: a thread per connection), so each
+ * photo loaded and matched the font afresh (reports alone, alternated runs: ~104/s with the
+ * default map, ~121/s with this one).
  * A font map may not be used by two threads at once; drawing the band's few lines under the
  * lock takes a fraction of a millisecond. */
 static pthread_mutex_t fonts_lock = PTHREAD_MUTEX_INITIALIZER;

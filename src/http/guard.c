@@ -17,17 +17,15 @@
  * HEAD_MAX_PIECES reads), else 408. (SO_PEEK_OFF would let each peek return only the new
  * bytes, but TCP has it only since Linux 6.9 and Debian 12 runs 6.1.) A valid head is left unread in the
  * socket, and the socket goes to MHD with MHD_add_connection: MHD reads the same bytes and
- * serves the request with its thread pool as before, or, for a body over GUARD_UPLOAD_MIN or
- * a chunked one, on a thread of its own (server.c's upload threads; hand_over). A bad head
- * gets 400 (431 when over HEAD_MAX), the rest of what the client sent is read and dropped for
- * up to two seconds so the answer is not lost to a reset, and the connection is closed.
+ * serves the request on a thread of its own. A bad head gets 400 (431 when over HEAD_MAX),
+ * the rest of what the client sent is read and dropped for up to two seconds so the answer
+ * is not lost to a reset, and the connection is closed.
  *
- * Every response says "Connection: close" (server.c), so each request arrives on a fresh
- * connection and passes through here: a kept-alive connection would let later requests skip
- * the deadline and the check. Behind nginx (docs/operations.md) that costs nothing, since
- * nginx opens a connection per request to its upstream unless told otherwise. While MHD
- * serves a connection, MHD's own MHD_OPTION_PER_IP_CONNECTION_LIMIT (set to the same cap)
- * bounds one address there, e.g. against a body sent a byte at a time.
+ * MHD keeps a connection alive for further requests, whose heads it reads without passing
+ * through here: server.c checks its parse of each again (recheck_head) and closes a kept-alive
+ * connection after a few idle seconds. While MHD serves a connection, MHD's own
+ * MHD_OPTION_PER_IP_CONNECTION_LIMIT (set to the same cap) bounds one address there, e.g.
+ * against a body or a later head sent a byte at a time.
  */
 #include "http/guard.h"
 #include "base/log.h"
@@ -39,7 +37,6 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +68,6 @@ struct pend {
 struct plist {
 	struct pend *first, *last;
 };
-
-static atomic_uint_fast64_t uploads_handed;
 
 static struct {
 	struct guard_config cfg;
@@ -274,36 +269,16 @@ static void answer(struct pend *p, int status, const char *field)
 	sb_init(&p->head, 0);
 }
 
-int guard_is_upload(const struct head_check *hc)
-{
-	return hc->te > 0 || hc->body_len > GUARD_UPLOAD_MIN;
-}
-
-uint64_t guard_uploads_handed(void)
-{
-	return atomic_load(&uploads_handed);
-}
-
-/* Which MHD gets the connection: a large body goes to the upload threads, a thread each,
- * where it is read without waiting on other connections. In the pool, each of the ~18 reads
- * (16 KiB, MHD's buffer) of a 290 KB photo waited behind whatever pages the same thread
- * answered in between: at the morning peak a report took 0.9 s (server's median) for some
- * 13 ms of its own work; on a thread of its own, 0.05 s. */
 static void hand_over(struct pend *p)
 {
 	int fd = p->fd;
 	struct sockaddr_in sa = p->addr;
-	struct MHD_Daemon *mhd = g.cfg.mhd;
-	if (g.cfg.mhd_uploads && guard_is_upload(&p->hc)) {
-		mhd = g.cfg.mhd_uploads;
-		atomic_fetch_add(&uploads_handed, 1);
-	}
 	if (p->watched)
 		epoll_ctl(g.ep, EPOLL_CTL_DEL, fd, NULL);
 	forget(p);
 	/* MHD owns and closes the socket from here, also when it refuses it (its own
 	 * connection limit or per-address limit reached) */
-	MHD_add_connection(mhd, fd, (const struct sockaddr *)&sa, sizeof(sa));
+	MHD_add_connection(g.cfg.mhd, fd, (const struct sockaddr *)&sa, sizeof(sa));
 }
 
 static void log_malformed(const struct pend *p)

@@ -32,21 +32,15 @@ struct head_check {
 	const char *reason;	/* HEAD_BAD: the rule broken, in English, for the log */
 	char field[48];		/* HEAD_BAD: the field at fault ("Host", "path"), or "" */
 	char last[48];		/* name of the last field line, for an obs-fold after it */
-	uint64_t body_len;	/* Content-Length's value (at most UINT64_MAX), 0 when absent */
 };
 
 /* Check the complete lines of buf[0..len) not yet checked (buf holds the head so far, from
  * its first byte; len only grows between calls). HEAD_MORE: valid so far, needs more bytes. */
 enum head_result head_check_feed(struct head_check *hc, const char *buf, size_t len);
 
-/* A request whose body is larger than this, or comes chunked, goes to the upload threads
- * (server.c): MHD reads a body at most ~16 KiB a round from its 32 KiB connection memory. */
-#define GUARD_UPLOAD_MIN (16u << 10)
-
 struct guard_config {
 	struct sockaddr_in addr;	/* where to listen */
 	struct MHD_Daemon *mhd;		/* started with MHD_USE_NO_LISTEN_SOCKET */
-	struct MHD_Daemon *mhd_uploads;	/* the same, a thread per connection: large bodies */
 	int max_connections;		/* connections waiting for their head, at most */
 	int max_per_address;		/* of those, from one address */
 	int head_timeout_s;		/* the whole head must arrive within this */
@@ -54,9 +48,5 @@ struct guard_config {
 
 int guard_start(const struct guard_config *cfg);	/* 0, or -1 with the reason logged */
 void guard_stop(void);		/* close the listener and every connection still waiting */
-/* Connections handed to the upload threads since the start (/metrics). */
-uint64_t guard_uploads_handed(void);
-/* Whether a checked head goes to the upload threads: a body over GUARD_UPLOAD_MIN, or chunked. */
-int guard_is_upload(const struct head_check *hc);
 
 #endif

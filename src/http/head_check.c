@@ -184,11 +184,6 @@ static enum head_result field_line(struct head_check *hc, const char *buf, size_
 		if (!vn || strspn(v, "0123456789") < vn)
 			return bad_s(hc, 400, "Content-Length",
 				     "Content-Length is not a number (RFC 9110 §8.6)");
-		/* kept for guard.c's choice of threads; a second one is refused by server.c */
-		uint64_t len = 0;
-		for (size_t j = 0; j < vn; j++)
-			len = len > (UINT64_MAX - 9) / 10 ? UINT64_MAX : len * 10 + (uint64_t)(v[j] - '0');
-		hc->body_len = len;
 	}
 	return HEAD_MORE;
 }

@@ -115,6 +115,7 @@ struct req {
 	size_t body_seen;
 	int nfields, nfiles;
 	int done;
+	int close;			/* answer with Connection: close (the rest is not read) */
 };
 
 typedef int (*http_handler)(struct req *r);

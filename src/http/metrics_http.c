@@ -29,9 +29,6 @@ static char *render(size_t *len)
 	struct strbuf sb = STRBUF_INIT;
 	metrics_gauge_set("anquan_open_connections", "Requests being read or answered now.",
 			  (double)http_open_connections());
-	metrics_gauge_set("anquan_upload_connections",
-			  "Requests with a body over 16 KiB, or chunked, read by the upload threads since the start.",
-			  (double)guard_uploads_handed());
 	metrics_render(&sb);
 	return sb_detach(&sb, len);
 }

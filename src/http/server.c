@@ -13,8 +13,11 @@
  * front for TLS as docs/operations.md describes.
  *
  * MHD has no listening socket of its own: guard.c accepts each connection, waits (bounded)
- * for its whole request head, checks it, and only then hands it to MHD. Every response
- * closes its connection so that the next request passes the guard too.
+ * for its whole request head, checks it, and only then hands it to MHD, which gives each
+ * connection a thread of its own. A connection is kept alive for further requests, whose
+ * heads MHD reads without the guard: recheck_head() checks MHD's parse of every head again
+ * (as head_check.c checks the bytes of the first), and a connection idle between requests
+ * is closed after KEEPALIVE_IDLE_S.
  */
 #include "http/http.h"
 #include "http/compress.h"
@@ -42,7 +45,13 @@
 /* a head guard.c lets through must leave MHD room for its parsed headers and ours */
 _Static_assert(HEAD_MAX <= HTTP_CONNECTION_MEMORY / 2, "HEAD_MAX too close to MHD's connection memory");
 
-static struct MHD_Daemon *daemon_h, *uploads_h;
+static struct MHD_Daemon *daemon_h;
+static unsigned idle_timeout_s = 30;	/* http.idle_timeout: within a request */
+
+/* A kept-alive connection with no request under way is closed after this many seconds, so
+ * that idle browsers (six connections each) do not hold http.max_per_address slots of an
+ * address many people share behind one NAT; within a request http.idle_timeout applies. */
+#define KEEPALIVE_IDLE_S 5
 static atomic_int inflight;
 static int secure_cookies;
 
@@ -311,20 +320,33 @@ static int starts_with_ci(const char *s, const char *prefix)
 
 /* Handler slots, taken in the order asked for: a ticket each, and ticket t runs once all but
  * the last `slots` tickets before it have finished. (A semaphore let some photos wait behind
- * several later ones: their p99 rose by half.) */
+ * several later ones: their p99 rose by half.) Ticket t waits on turn[t % TURNS], so a
+ * finished handler wakes the one waiter whose turn it is: with one condition variable for
+ * all, each finish woke every waiting thread to find it was not theirs (at 64 connections,
+ * a thread each: the pages' p99 70–85 ms against 11 with this). TURNS is above the
+ * http.max_connections anyone sets; a waiter woken early (t + TURNS shares its variable)
+ * checks its ticket and waits again. */
+#define TURNS 2048
 static struct {
 	pthread_mutex_t lock;
-	pthread_cond_t turn;
+	pthread_cond_t turn[TURNS];
 	uint64_t issued, finished;
 	unsigned slots;
-} handlers = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 4};
+} handlers = {.lock = PTHREAD_MUTEX_INITIALIZER, .slots = 4};
+
+static void slots_init(unsigned slots)
+{
+	handlers.slots = slots;
+	for (int i = 0; i < TURNS; i++)
+		pthread_cond_init(&handlers.turn[i], NULL);
+}
 
 static void slot_take(void)
 {
 	pthread_mutex_lock(&handlers.lock);
 	uint64_t t = handlers.issued++;
 	while (t >= handlers.finished + handlers.slots)
-		pthread_cond_wait(&handlers.turn, &handlers.lock);
+		pthread_cond_wait(&handlers.turn[t % TURNS], &handlers.lock);
 	pthread_mutex_unlock(&handlers.lock);
 }
 
@@ -332,10 +354,11 @@ static void slot_give(void)
 {
 	pthread_mutex_lock(&handlers.lock);
 	handlers.finished++;
-	int waiting = handlers.issued > handlers.finished + handlers.slots - 1;
+	uint64_t next = handlers.finished + handlers.slots - 1;	/* the ticket that may now run */
+	int waiting = handlers.issued > next;
 	pthread_mutex_unlock(&handlers.lock);
 	if (waiting)
-		pthread_cond_broadcast(&handlers.turn);
+		pthread_cond_broadcast(&handlers.turn[next % TURNS]);
 }
 
 /* First call: headers only. Decide how the body will be read, or refuse it outright. */
@@ -435,9 +458,8 @@ static enum MHD_Result send_response(struct req *r, struct MHD_Connection *conn)
 	}
 	if (!has_cache)	/* pages carry personal data: never cache them in shared caches */
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	/* no keep-alive: a later request on this connection would skip guard.c's deadline and
-	 * head check (a request pipelined behind this one is never read) */
-	MHD_add_response_header(resp, "Connection", "close");
+	if (r->close)
+		MHD_add_response_header(resp, "Connection", "close");
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	r->body_seen = len;	/* reused: bytes sent, for the access log */
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -445,18 +467,56 @@ static enum MHD_Result send_response(struct req *r, struct MHD_Connection *conn)
 	return ret;
 }
 
+static enum MHD_Result add_field_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	sb_addf(cls, "%s: %s\r\n", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* The head of a request as MHD parsed it, written out again and checked by head_check.c:
+ * on a kept-alive connection MHD reads the heads after the first without guard.c, and this
+ * refuses what guard.c refuses of a first one wherever it survives MHD's parse — a field
+ * name with whitespace or a control character ("Content-Length : 4", whose body MHD would
+ * read as another request), a control character in a value, Host missing or twice, a
+ * Transfer-Encoding other than chunked or in HTTP/1.0, a Content-Length that is not a
+ * number. (An obs-fold, which MHD joins to the line before, and bare LF line ends leave no
+ * trace in the parse; behind nginx, which writes each head anew, neither reaches us.) The
+ * request target is written as "/": MHD gives it decoded, where %0A is a legal newline. */
+static int recheck_head(struct req *r, struct MHD_Connection *conn, const char *method,
+			const char *version)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "%s / %s\r\n", method, version);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_field_line, &sb);
+	sb_adds(&sb, "\r\n");
+	struct head_check hc;
+	memset(&hc, 0, sizeof(hc));
+	enum head_result rc = head_check_feed(&hc, sb.buf, sb.len);
+	sb_release(&sb);
+	if (rc == HEAD_DONE)
+		return 0;
+	set_body_error(r, hc.status ? hc.status : 400, hc.field[0] ? hc.field : NULL);
+	return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	(void)cls;
-	(void)version;
 	struct req *r = *con_cls;
 	if (!r) {
+		/* a request under way: http.idle_timeout again (on_completed set the shorter
+		 * wait for the next request) */
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, idle_timeout_s);
 		r = req_new(conn, url, method);
 		*con_cls = r;
-		begin_body(r, conn);
+		if (!recheck_head(r, conn, method, version))
+			begin_body(r, conn);
 		if (r->body_error) {	/* refuse before reading a body we will not accept */
+			r->close = 1;	/* its body, if any, stays unread: no request follows */
 			r->done = 1;
 			router_dispatch(r);
 			return send_response(r, conn);
@@ -472,11 +532,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	r->done = 1;
 	finish_body(r);
-	/* at most http.threads handlers at once, whichever threads read their requests (the
-	 * pool's, or the upload threads', a thread per connection): memory and database
-	 * connections stay bounded however many photos arrive, and the cores are not shared
-	 * among more handlers than before (with the upload threads' handlers running beside
-	 * the pool's, the morning peak served a twentieth fewer requests) */
+	/* at most http.threads handlers at once, however many connections (a thread each)
+	 * have a request ready: memory and database connections stay bounded however many
+	 * photos arrive, and the two cores are not shared among more handlers than that */
 	slot_take();
 	if (!http_ratelimit(r) && !http_metrics_answer(r))
 		router_dispatch(r);
@@ -525,10 +583,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)conn;
 	struct req *r = *con_cls;
 	if (!r)
 		return;
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)	/* waiting for the next request */
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)KEEPALIVE_IDLE_S);
 	static _Thread_local int64_t when_s = -1;
 	static _Thread_local char when[32];
 	int64_t now = clock_now();
@@ -599,31 +658,31 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	sb_release(&sb);
 }
 
-/* One libmicrohttpd daemon without a listening socket (guard.c hands it connections): a pool
- * of POOL epoll threads, or (POOL 0, MHD_USE_THREAD_PER_CONNECTION in FLAGS) a thread per
- * connection. */
-static struct MHD_Daemon *start_mhd(unsigned flags, unsigned pool, unsigned max_conn, unsigned per_addr,
-				    unsigned timeout)
+/* The libmicrohttpd daemon, without a listening socket (guard.c hands it connections), a
+ * thread per connection. Why not a pool of epoll threads, as before: a photo's ~18 reads
+ * (16 KiB a round from its connection memory) each waited behind the pages its pool thread
+ * answered in between (a report took 0.9 s at the morning peak's median for ~13 ms of
+ * work), and with keep-alive a connection's next request may be a photo. With a thread
+ * each, kept alive, A/B/A/B on the million: static file 31 → 73 k/s, JSON list 13.3 →
+ * 15.3 k/s at 16 connections; the morning peak's p99 405 → 270 ms (docs/bench results). */
+static struct MHD_Daemon *start_mhd(unsigned max_conn, unsigned per_addr, unsigned timeout)
 {
 	/* MHD_USE_TURBO: MHD reads a connection as soon as it is added rather than waiting for
 	 * the poll to say it is readable; guard.c hands over only connections whose whole head
-	 * is in the socket, so the read never waits (an epoll_ctl pair and a wait less per
-	 * request) */
+	 * is in the socket, so the first read never waits */
 	return MHD_start_daemon(
-		flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			MHD_USE_NO_LISTEN_SOCKET,
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_INTERNAL_POLLING_THREAD |
+			MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET,
 		0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_THREAD_POOL_SIZE, pool,
 		/* headers and MHD's own buffers. Not above 32 KiB: MHD takes a larger pool
-		 * with mmap() and gives it back with munmap() for every connection, and with a
-		 * connection per request (guard.c) the page faults and the TLB shootdowns
-		 * across the pool's threads halved the static file's rate (8.7 → 14 k/s; with
-		 * 64 KiB, 31 → 17 k/s). guard.c's HEAD_MAX keeps heads well inside it. */
+		 * with mmap() and gives it back with munmap() for every connection, which with
+		 * a connection per request halved the static file's rate (64 KiB: 31 → 17 k/s).
+		 * guard.c's HEAD_MAX keeps heads well inside it. */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 		MHD_OPTION_CONNECTION_LIMIT, max_conn,
-		/* guard.c bounds one address while heads arrive; this bounds it while MHD reads
-		 * bodies and answers (MHD closes a connection over the limit) */
+		/* guard.c bounds one address while a first head arrives; this bounds it while
+		 * MHD reads bodies and later heads and answers (MHD closes one over the limit) */
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -633,11 +692,9 @@ static struct MHD_Daemon *start_mhd(unsigned flags, unsigned pool, unsigned max_
 
 static void stop_mhd(void)
 {
-	if (uploads_h)
-		MHD_stop_daemon(uploads_h);
 	if (daemon_h)
 		MHD_stop_daemon(daemon_h);
-	uploads_h = daemon_h = NULL;
+	daemon_h = NULL;
 }
 
 int http_start(const struct http_config *cfg)
@@ -652,20 +709,18 @@ int http_start(const struct http_config *cfg)
 	unsigned max_conn = (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 512);
 	unsigned per_addr = (unsigned)(cfg->max_per_address > 0 ? cfg->max_per_address : 64);
 	unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : 4);
-	unsigned timeout = (unsigned)(cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 30);
-	/* large bodies (guard.c): a thread each, reading the whole body without waiting on
-	 * other connections; handlers of both take one of http.threads slots (on_request) */
-	handlers.slots = threads;
+	idle_timeout_s = (unsigned)(cfg->idle_timeout_s > 0 ? cfg->idle_timeout_s : 30);
+	/* a thread per connection; the handlers of at most http.threads of them run at once */
+	slots_init(threads);
 	/* glibc gives a thread that finds every arena busy a new one, up to 8 per core, and an
-	 * arena keeps what was freed in it: with a thread per upload, 12-megapixel reports for
-	 * 8 s left the server at 92 MB of its own memory instead of 41 (MALLOC_ARENA_MAX=4: 53,
-	 * at the same rate). At most `threads` handlers allocate at once, so as many arenas;
-	 * MALLOC_ARENA_MAX in the environment still decides if set. */
+	 * arena keeps what was freed in it: with a thread per connection, 12-megapixel reports
+	 * for 8 s left the server at 222 MB of its own memory instead of 151 with four. At most
+	 * `threads` handlers allocate at once, so as many arenas; MALLOC_ARENA_MAX in the
+	 * environment still decides if set. */
 	if (!getenv("MALLOC_ARENA_MAX"))
 		mallopt(M_ARENA_MAX, (int)threads);
-	daemon_h = start_mhd(MHD_USE_EPOLL, threads, max_conn, per_addr, timeout);
-	uploads_h = start_mhd(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, max_conn, per_addr, timeout);
-	if (!daemon_h || !uploads_h) {
+	daemon_h = start_mhd(max_conn, per_addr, idle_timeout_s);
+	if (!daemon_h) {
 		log_error("http: cannot start the HTTP server for %s", cfg->listen);
 		stop_mhd();
 		return -1;
@@ -675,7 +730,7 @@ int http_start(const struct http_config *cfg)
 		stop_mhd();
 		return -1;
 	}
-	struct guard_config gc = {sa, daemon_h, uploads_h, (int)max_conn, (int)per_addr,
+	struct guard_config gc = {sa, daemon_h, (int)max_conn, (int)per_addr,
 				  cfg->head_timeout_s > 0 ? cfg->head_timeout_s : 10};
 	if (guard_start(&gc)) {
 		log_error("http: cannot listen on %s", cfg->listen);

@@ -123,8 +123,9 @@ test('http.max_per_address: one address over the cap gets 503, another address a
     held.pop().sock.destroy();
     await sleep(200);
     const again = await open(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
-    for (let i = 0; i < 100 && !again.closed; i++) await sleep(20);
+    for (let i = 0; i < 100 && !again.got.endsWith('}'); i++) await sleep(20);
     assert.equal(statusOf(again.got), 200, 'a slot freed is a slot for 127.0.0.1 again');
+    again.sock.destroy();	// kept alive, it would hold one of the eight
     // the same cap holds while libmicrohttpd reads a body: eight whose heads are complete and
     // whose bodies never come, then a ninth is closed unanswered
     while (held.length) held.pop().sock.destroy();
@@ -182,37 +183,38 @@ function raw(port, bytes, ms = 3000) {
   });
 }
 
+// Request heads RFC 9112 calls invalid, each: [what, bytes, status, field in the error]
+const body = '{"username":"admin","password":"x"}';
+const badHeads = [
+  ['space before the colon (§5.1): the body would be read as a second request',
+    `POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length : ${body.length}\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n`, 400, 'Content-Length'],
+  ['tab before the colon (§5.1)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-A\t: 1\r\n\r\n', 400, 'X-A'],
+  ['obs-fold (§5.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  continued\r\n\r\n', 400, 'X-A'],
+  ['obs-fold with a tab (§5.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nCookie: a=1\r\n\tb=2\r\n\r\n', 400, 'Cookie'],
+  ['NUL in the path (§3.2)', 'GET /api/v1/me\0/x HTTP/1.1\r\nHost: t\r\n\r\n', 400, null],
+  ['NUL in a header (RFC 9110 §5.5)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-A: a\0b\r\n\r\n', 400, 'X-A'],
+  ['NUL in a header name', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-\0A: a\r\n\r\n', 400, null],
+  ['missing Host in HTTP/1.1 (§3.2)', 'GET /api/v1/me HTTP/1.1\r\nAccept: */*\r\n\r\n', 400, 'Host'],
+  ['two Host fields (§3.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400, 'Host'],
+  ['two Host fields in HTTP/1.0 (§3.2)', 'GET /api/v1/me HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n', 400, 'Host'],
+  ['Host with a path in it (§3.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: a/b@c\r\n\r\n', 400, 'Host'],
+  ['Transfer-Encoding: xchunked (§6.3): hung until the idle timeout',
+    'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 400, 'Transfer-Encoding'],
+  ['chunked not the final coding (§6.3)', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, gzip\r\n\r\n', 400, 'Transfer-Encoding'],
+  ['Transfer-Encoding in HTTP/1.0 (§6.1)', 'POST /api/v1/auth/login HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'Transfer-Encoding'],
+  ['a bare LF (§2.2)', 'GET /api/v1/me HTTP/1.1\nHost: t\n\n', 400, null],
+  ['a bare CR (§2.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\rX-A: 1\r\n\r\n', 400, null],
+  ['Content-Length not a number', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Length: 4, 4\r\n\r\nabcd', 400, 'Content-Length'],
+  ['a request line with two spaces (§3)', 'GET  /api/v1/me HTTP/1.1\r\nHost: t\r\n\r\n', 400, 'request-line'],
+];
+
 test('request heads RFC 9112 calls invalid get 400 and a closed connection; a normal request still works', async () => {
   const srv = await startServer();
   const port = Number(new URL(srv.url).port);
   try {
-    const body = '{"username":"admin","password":"x"}';
-    // each: [what, bytes, status, field in the error]
-    const cases = [
-      ['space before the colon (§5.1): the body would be read as a second request',
-        `POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length : ${body.length}\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n`, 400, 'Content-Length'],
-      ['tab before the colon (§5.1)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-A\t: 1\r\n\r\n', 400, 'X-A'],
-      ['obs-fold (§5.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  continued\r\n\r\n', 400, 'X-A'],
-      ['obs-fold with a tab (§5.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nCookie: a=1\r\n\tb=2\r\n\r\n', 400, 'Cookie'],
-      ['NUL in the path (§3.2)', 'GET /api/v1/me\0/x HTTP/1.1\r\nHost: t\r\n\r\n', 400, null],
-      ['NUL in a header (RFC 9110 §5.5)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-A: a\0b\r\n\r\n', 400, 'X-A'],
-      ['NUL in a header name', 'GET /api/v1/me HTTP/1.1\r\nHost: t\r\nX-\0A: a\r\n\r\n', 400, null],
-      ['missing Host in HTTP/1.1 (§3.2)', 'GET /api/v1/me HTTP/1.1\r\nAccept: */*\r\n\r\n', 400, 'Host'],
-      ['two Host fields (§3.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400, 'Host'],
-      ['two Host fields in HTTP/1.0 (§3.2)', 'GET /api/v1/me HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n', 400, 'Host'],
-      ['Host with a path in it (§3.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: a/b@c\r\n\r\n', 400, 'Host'],
-      ['Transfer-Encoding: xchunked (§6.3): hung until the idle timeout',
-        'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 400, 'Transfer-Encoding'],
-      ['chunked not the final coding (§6.3)', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, gzip\r\n\r\n', 400, 'Transfer-Encoding'],
-      ['Transfer-Encoding in HTTP/1.0 (§6.1)', 'POST /api/v1/auth/login HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'Transfer-Encoding'],
-      ['a bare LF (§2.2)', 'GET /api/v1/me HTTP/1.1\nHost: t\n\n', 400, null],
-      ['a bare CR (§2.2)', 'GET /api/v1/me HTTP/1.1\r\nHost: t\rX-A: 1\r\n\r\n', 400, null],
-      ['Content-Length not a number', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Length: 4, 4\r\n\r\nabcd', 400, 'Content-Length'],
-      ['a request line with two spaces (§3)', 'GET  /api/v1/me HTTP/1.1\r\nHost: t\r\n\r\n', 400, 'request-line'],
-    ];
     // every case is tried, and all that went wrong are listed at once
     const wrong = [];
-    for (const [what, bytes, status, field] of cases) {
+    for (const [what, bytes, status, field] of badHeads) {
       const r = await raw(port, bytes);
       const answers = (r.text.match(/^HTTP\/1\.[01] /gm) || []).length;
       const got = { status: statusOf(r.text), closed: r.closed, answers };
@@ -232,57 +234,81 @@ test('request heads RFC 9112 calls invalid get 400 and a closed connection; a no
     // no login happened through any of them, and the server is fine
     const ok = await raw(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
     assert.equal(statusOf(ok.text), 200, 'a normal request on a fresh connection works');
-    assert.ok(ok.closed, 'and its connection closes after the answer (no keep-alive)');
     const c = srv.client();
     await c.apiLogin('anhuan');
     assert.equal((await c.get('/api/v1/me')).status, 200);
-    // a second request pipelined behind a good one is never read
-    const two = await raw(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /api/v1/openapi.json HTTP/1.1\r\nHost: t\r\n\r\n');
-    assert.equal((two.text.match(/^HTTP\/1\.1 /gm) || []).length, 1, 'one answer on one connection');
   } finally {
     await srv.stop();
   }
 });
 
-test('a body over 16 KiB, or chunked, is read by the upload threads (a thread each); the rest by the pool', async () => {
-  const metricsPort = await freePort();
-  const srv = await startServer({ env: { ANQUAN_METRICS_LISTEN: `127.0.0.1:${metricsPort}` } });
+// Several requests on one connection: each answer, and whether the server closed it after.
+function session(port, bytes, ms = 1500) {
+  return raw(port, bytes, ms).then((r) => ({
+    statuses: [...r.text.matchAll(/HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1])),
+    closed: r.closed,
+    text: r.text,
+  }));
+}
+
+test('a connection is kept alive: later requests are answered on it, then it is closed after 5 s idle', async () => {
+  const srv = await startServer({ demo: false });
   const port = Number(new URL(srv.url).port);
-  const handed = async () => {
-    const t = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const m = /^anquan_upload_connections (\d+)$/m.exec(t);
-    assert.ok(m, 'the gauge is on /metrics');
-    return Number(m[1]);
-  };
-  const post = (len, extra = '') => raw(port, `POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n${extra}` +
-    `Content-Length: ${len}\r\n\r\n${'x'.repeat(len)}`);
   try {
-    const c = srv.client();
-    await c.apiLogin('anhuan');
-    const n0 = await handed();
-    assert.equal((await c.get('/api/v1/me')).status, 200);
-    assert.equal(statusOf((await post(16384)).text), 400, 'exactly 16 KiB of bad JSON: refused, by the pool');
-    assert.equal(await handed(), n0, 'a GET and a 16 KiB body stay with the pool');
-    assert.equal(statusOf((await post(16385)).text), 400, 'a byte more: refused the same way');
-    assert.equal(await handed(), n0 + 1, 'by the upload threads');
-    const chunked = await raw(port, 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
-      'Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
-    assert.equal(statusOf(chunked.text), 400, 'a chunked body of unknown length is read there too');
-    assert.equal(await handed(), n0 + 2);
-    // a photo report end to end: 200 × 200 px of noise, some 120 KB as a PNG
-    const meta = (await c.get('/api/v1/hazard-meta')).json;
-    const photo = png(200, 200, (x, y) => [(x * 7919 + y * 104729) % 251, (x * y) % 253, (x + y * 31) % 241]);
-    assert.ok(photo.length > 16385, `the photo is ${photo.length} bytes`);
-    const fd = new FormData();
-    fd.append('area_id', String(meta.areas[0].id));
-    fd.append('category_id', String(meta.categories[0].id));
-    fd.append('description', '上传线程：消防通道堵塞 (upload threads)');
-    fd.append('photo', new Blob([photo], { type: 'image/png' }), 'p.png');
-    const r = await c.request('POST', '/api/v1/hazards', { multipart: fd });
-    assert.equal(r.status, 201, r.text);
-    assert.equal(await handed(), n0 + 3);
-    const h = (await c.get(`/api/v1/hazards/${r.json.id}`)).json;
-    assert.equal(h.photos.length, 1, 'stored with its photo');
+    const get = 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n';
+    const three = await session(port, get + get + get);
+    assert.deepEqual(three.statuses, [200, 200, 200], 'three requests, three answers on one connection');
+    assert.equal(three.closed, false, 'and it stays open');
+    assert.doesNotMatch(three.text, /^Connection: close/mi);
+    // a chunked body and a JSON body on the same connection, then a GET: all read in turn
+    const chunked = 'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
+      'Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n';
+    const json = `POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const mixed = await session(port, chunked + json + get);
+    assert.deepEqual(mixed.statuses, [400, 401, 200], 'no username; a wrong password; healthz');
+    // idle between requests: closed after KEEPALIVE_IDLE_S (5 s), not http.idle_timeout (30 s)
+    const c = await open(port, get);
+    await sleep(3000);
+    assert.equal(c.closed, false, 'still open 3 s after its answer');
+    c.sock.write(get);
+    await sleep(300);
+    assert.equal((c.got.match(/HTTP\/1\.1 200 /g) || []).length, 2, 'a request 3 s later is answered on it');
+    const t0 = performance.now();
+    for (let i = 0; i < 100 && !c.closed; i++) await sleep(100);
+    assert.ok(c.closed, 'closed once idle');
+    const idle = c.closedAt - t0 + 300;
+    assert.ok(idle > 4000 && idle < 7500, `closed ${Math.round(idle)} ms after its last answer`);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a later request on a kept-alive connection is checked as the first is: 400 and the connection closed', async () => {
+  const srv = await startServer({ demo: false });
+  const port = Number(new URL(srv.url).port);
+  // An obs-fold and bare CR or LF line ends leave no trace in libmicrohttpd's parse of a later
+  // head (it joins a folded line to the one before, and splits lines at a bare LF):
+  // guard.c refuses them in a first head only (server.c's recheck_head says why that is safe).
+  const unseen = /obs-fold|bare (LF|CR)|NUL in the path|NUL in a header \(|two spaces/;
+  try {
+    const good = 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n';
+    const wrong = [];
+    for (const [what, bytes, status, field] of badHeads) {
+      if (unseen.test(what)) continue;
+      const r = await session(port, good + bytes + good);
+      const second = r.text.slice(r.text.indexOf('HTTP/1.', 10));
+      const err = field && errorOf(second);
+      // libmicrohttpd answers a few itself (a 400 of its own, no API error): refused all the same
+      const got = { first: r.statuses[0], second: r.statuses[1], closed: r.closed,
+        readAfter: r.statuses.slice(2).includes(200), ...(err ? { field: err.field } : {}) };
+      const want = { first: 200, second: status, closed: true, readAfter: false, ...(err ? { field } : {}) };
+      try {
+        assert.deepEqual(got, want);
+      } catch {
+        wrong.push(`${what}: got ${JSON.stringify(got)}`);
+      }
+    }
+    assert.deepEqual(wrong, [], 'each: the first answered, the bad one refused, nothing after it read');
   } finally {
     await srv.stop();
   }

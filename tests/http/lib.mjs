@@ -101,8 +101,12 @@ export async function startServer({ demo = true, env = {}, args = [], dir, port:
   const tries = dbUrl ? 1200 : 300;
   for (let i = 0; i < tries && proc.exitCode === null; i++) {
     try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.status === 200) { up = true; break; }
+      // a connection of its own, closed after: fetch would keep one open (the server keeps
+      // connections alive), counted against http.max_per_address by the test that follows
+      const status = await new Promise((resolve, reject) => {
+        http.get(`${url}/healthz`, { agent: false }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
+      });
+      if (status === 200) { up = true; break; }
     } catch { /* not yet listening */ }
     await sleep(100);
   }
