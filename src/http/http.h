@@ -35,6 +35,7 @@ struct MHD_Connection;
 /* libmicrohttpd's memory per connection (head, parsed headers, response headers): at most
  * 32 KiB, the largest pool it takes from malloc rather than a fresh mapping (server.c) */
 #define HTTP_CONNECTION_MEMORY (32u << 10)
+#define HTTP_THREAD_STACK (1u << 20)	/* of each connection's thread (server.c) */
 
 struct kv {
 	const char *key;

@@ -65,6 +65,18 @@ test('a JSON body over HTTP_MAX_JSON (1 MiB) is refused with 413', async () => {
   assert.equal(c.bearer, null);
 });
 
+test('a JSON body nested as deep as the parser allows is refused with 400, and the server lives on', async () => {
+  // each connection has a thread with a 1 MiB stack (server.c): the parser's recursion is the
+  // deepest a request takes us; jansson stops at 2,048 levels, this asks for 100,000
+  const c = srv.client();
+  for (const depth of [2000, 100000]) {
+    const body = '['.repeat(depth) + ']'.repeat(depth);
+    const r = await c.request('POST', '/api/v1/auth/login', { body, headers: { 'Content-Type': 'application/json' } });
+    assert.equal(r.status, 400, `nested ${depth} deep`);
+  }
+  assert.equal((await c.get('/healthz')).status, 200);
+});
+
 test('a form field over HTTP_MAX_FIELD (64 KiB) is refused with 413 naming the field', async () => {
   const before = count('audit_log');
   const c = srv.client();
