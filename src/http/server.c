@@ -323,9 +323,9 @@ static int starts_with_ci(const char *s, const char *prefix)
  * several later ones: their p99 rose by half.) Ticket t waits on turn[t % TURNS], so a
  * finished handler wakes the one waiter whose turn it is: with one condition variable for
  * all, each finish woke every waiting thread to find it was not theirs (at 64 connections,
- * a thread each: the pages' p99 70–85 ms against 11 with this). TURNS is above the
- * http.max_connections anyone sets; a waiter woken early (t + TURNS shares its variable)
- * checks its ticket and waits again. */
+ * a thread each: the pages' p99 70–85 ms against 11 with this). With more waiters than
+ * TURNS (http.max_connections may be set above it), t and t + TURNS share a variable: a
+ * waiter woken for the other checks its ticket and waits again. */
 #define TURNS 2048
 static struct {
 	pthread_mutex_t lock;
@@ -481,9 +481,11 @@ static enum MHD_Result add_field_line(void *cls, enum MHD_ValueKind kind, const 
  * name with whitespace or a control character ("Content-Length : 4", whose body MHD would
  * read as another request), a control character in a value, Host missing or twice, a
  * Transfer-Encoding other than chunked or in HTTP/1.0, a Content-Length that is not a
- * number. (An obs-fold, which MHD joins to the line before, and bare LF line ends leave no
- * trace in the parse; behind nginx, which writes each head anew, neither reaches us.) The
- * request target is written as "/": MHD gives it decoded, where %0A is a legal newline. */
+ * number. An obs-fold (MHD joins it to the line before), bare CR or LF line ends, a NUL in
+ * the path or a value (MHD cuts there) and two spaces in the request line leave no trace in
+ * the parse; MHD and our handlers then read the same request, and nginx in front writes each
+ * head anew. The request target is written as "/": MHD gives it decoded, where %0A is a
+ * legal newline. */
 static int recheck_head(struct req *r, struct MHD_Connection *conn, const char *method,
 			const char *version)
 {
@@ -663,8 +665,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
  * (16 KiB a round from its connection memory) each waited behind the pages its pool thread
  * answered in between (a report took 0.9 s at the morning peak's median for ~13 ms of
  * work), and with keep-alive a connection's next request may be a photo. With a thread
- * each, kept alive, A/B/A/B on the million: static file 31 → 73 k/s, JSON list 13.3 →
- * 15.3 k/s at 16 connections; the morning peak's p99 405 → 270 ms (docs/bench results). */
+ * each, kept alive, A/B/A/B on the million: static file 34 → 75 k/s, JSON list 15.4 →
+ * 17.2 k/s at 16 connections; the morning peak's p99 380 → 268 ms (bench/results/). */
 static struct MHD_Daemon *start_mhd(unsigned max_conn, unsigned per_addr, unsigned timeout)
 {
 	/* MHD_USE_TURBO: MHD reads a connection as soon as it is added rather than waiting for
