@@ -1,7 +1,9 @@
 // tests/http/guard.test.mjs — the connection guard in front of libmicrohttpd (src/http/guard.c):
 // slow clients from one address cannot take the listener from everyone else (a cap per
 // address, a deadline for the request head), and request heads that RFC 9112 calls invalid
-// are refused with 400 and a closed connection before libmicrohttpd parses them.
+// are refused with 400 and a closed connection before libmicrohttpd parses them; on a
+// connection kept alive, the heads after the first are checked again as libmicrohttpd
+// parsed them (src/http/server.c, recheck_head).
 //
 // Slow and hostile connections come from 127.0.0.1; the probes that must keep working come
 // from 127.0.0.2 (the whole of 127.0.0.0/8 is loopback on Linux, so binding the client's
@@ -14,8 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort, BIN } from './lib.mjs';
-import { png } from './images.mjs';
+import { startServer, BIN } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const statusOf = (text) => Number((/^HTTP\/1\.[01] (\d{3})/.exec(text) || [])[1]);
@@ -286,8 +287,8 @@ test('a connection is kept alive: later requests are answered on it, then it is 
 test('a later request on a kept-alive connection is checked as the first is: 400 and the connection closed', async () => {
   const srv = await startServer({ demo: false });
   const port = Number(new URL(srv.url).port);
-  // An obs-fold and bare CR or LF line ends leave no trace in libmicrohttpd's parse of a later
-  // head (it joins a folded line to the one before, and splits lines at a bare LF):
+  // These leave no trace in libmicrohttpd's parse of a later head (it joins a folded line to
+  // the one before, splits lines at a bare LF, cuts at a NUL, skips a second space), so
   // guard.c refuses them in a first head only (server.c's recheck_head says why that is safe).
   const unseen = /obs-fold|bare (LF|CR)|NUL in the path|NUL in a header \(|two spaces/;
   try {
