@@ -71,11 +71,21 @@ int cmd_sensors(int argc, char **argv)
 	if (!c)
 		return 1;
 	int64_t ids[200], alarm_id = 0;
+	static struct sensor_info info[200];
 	int n = 0;
 	struct db_stmt *st = db_query(c, "SELECT id FROM sensors WHERE active = 1 ORDER BY id LIMIT 200", NULL);
 	while (st && db_step(st) == 1)
 		ids[n++] = db_col_i64(st, 0);
 	db_done(c, st);
+	/* read once: a sensor that could not be read is an error, never a reading quietly left out */
+	for (int i = 0; i < n; i++)
+		if (sensor_info_load(c, ids[i], &info[i])) {
+			fprintf(stderr, "anquan sensors simulate: could not read sensor %lld: %s\n", (long long)ids[i],
+				db_errmsg(c));
+			db_close(c);
+			audit_close();
+			return 1;
+		}
 	if (alarm_code)
 		db_get_i64(c, &alarm_id, "SELECT id FROM sensors WHERE code = ? AND active = 1", "t", alarm_code);
 	else if (db_get_i64(c, &alarm_id, "SELECT id FROM sensors WHERE code = 'DS-201' AND active = 1", NULL) != 1)
@@ -100,10 +110,7 @@ int cmd_sensors(int argc, char **argv)
 		int64_t at = interval ? clock_now() : start + step;
 		json_t *batch = json_array();
 		for (int i = 0; i < n; i++) {
-			struct sensor_info s;
-			if (sensor_info_load(c, ids[i], &s))
-				continue;
-			double v = ids[i] == alarm_id && step == peak ? alarm_value(&s) : normal_value(&s, step);
+			double v = ids[i] == alarm_id && step == peak ? alarm_value(&info[i]) : normal_value(&info[i], step);
 			json_array_append_new(batch, json_pack("{s:I, s:I, s:f}", "sensor_id", (json_int_t)ids[i], "at",
 							       (json_int_t)at, "value", v));
 		}
@@ -113,7 +120,9 @@ int cmd_sensors(int argc, char **argv)
 			fprintf(stderr, "anquan sensors simulate: the database refused the batch\n");
 			rc = 1;
 		} else {
-			printf("step %d/%d: %d stored, %d refused%s\n", step + 1, steps, stored, refused,
+			/* a duplicate (the sensor already has a reading at that second) is neither */
+			printf("step %d/%d: %d stored, %d refused, %d duplicate%s\n", step + 1, steps, stored, refused,
+			       n - stored - refused,
 			       step == peak && alarm_id ? " (one sensor past its alarm threshold)" : "");
 			fflush(stdout);
 		}

@@ -174,8 +174,11 @@ test('anquan sensors simulate feeds every sensor and takes one past its alarm th
   const before = (await admin.get(`/api/v1/sensors/${ds}/readings`)).json.total;
   const out = execFileSync(BIN, ['sensors', 'simulate', '--steps', '3', '--interval', '0'],
     { env: { ...process.env, ANQUAN_DATA: srv.dir, ...dbEnv(srv.dir) } }).toString();
-  assert.match(out, /step 3\/3: \d+ stored, 0 refused/);
-  assert.equal((await admin.get(`/api/v1/sensors/${ds}/readings`)).json.total, before + 3);
+  // every step stores a reading of every active sensor: none refused, none a duplicate
+  const n = (await admin.get('/api/v1/sensors?per_page=500')).json.items.filter((x) => x.active).length;
+  for (const step of [1, 2, 3])
+    assert.match(out, new RegExp(`^step ${step}/3: ${n} stored, 0 refused, 0 duplicate`, 'm'), out);
+  assert.equal((await admin.get(`/api/v1/sensors/${ds}/readings`)).json.total, before + 3, out);
   const alarms = (await admin.get(`/api/v1/sensors/${ds}/alarms`)).json.items;
   assert.equal(alarms[0].level, 'alarm', 'the middle step is past 报警 (8 mg/m3)');
   assert.ok(alarms[0].value > 8);
