@@ -148,34 +148,43 @@ static void gather_roles(struct req *r, int64_t user_id, int64_t role_id, struct
 			*p = ' ';
 }
 
-/* Fill r->who for user_id, with the permissions of their roles — or, while an
+/* The person's columns, read in the same statement as the session or token they sign in
+ * with (one lookup a request instead of two): only an active user's row joins. */
+#define USER_COLS \
+	" u.username, u.name, u.unit_id, un.name, un.path, u.must_change_password, u.lang"
+#define SESSION_USER_JOIN " JOIN users u ON u.id = s.user_id AND u.active = 1 JOIN units un ON un.id = u.unit_id"
+#define TOKEN_USER_JOIN " JOIN users u ON u.id = t.user_id AND u.active = 1 JOIN units un ON un.id = u.unit_id"
+
+/* A new identity for user_id from USER_COLS, which start at column col of st's row; *lang
+ * the language they chose, for load_identity. */
+static struct identity *identity_from_row(struct req *r, struct db_stmt *st, int col, int64_t user_id,
+					  const char **lang)
+{
+	struct identity *w = arena_alloc(&r->arena, sizeof(*w));
+	w->user_id = user_id;
+	w->username = arena_strdup(&r->arena, db_col_text(st, col));
+	w->name = arena_strdup(&r->arena, db_col_text(st, col + 1));
+	w->unit_id = db_col_i64(st, col + 2);
+	w->unit_name = arena_strdup(&r->arena, db_col_text(st, col + 3));
+	w->unit_path = arena_strdup(&r->arena, db_col_text(st, col + 4));
+	w->must_change_password = (int)db_col_i64(st, col + 5);
+	*lang = strcmp(db_col_text(st, col + 6), "en") == 0 ? "en" : "zh";
+	return w;
+}
+
+/* Make w (identity_from_row) r->who, with the permissions of their roles — or, while an
  * administrator previews a role, of that role and unit.
  *
  * 三权分立 is enforced here as well as on every form, so that a database edited by hand (or
  * roles written before the rule) never yields a person who is two administrators: a mixed
  * set loses every administrator permission (it fails closed), and a preview shows only the
  * business permissions and those of the previewer's own kind — never audit.read. */
-static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, int64_t preview_unit)
+static void load_identity(struct req *r, struct identity *w, const char *lang, int64_t preview_role,
+			  int64_t preview_unit)
 {
-	struct identity *w = arena_alloc(&r->arena, sizeof(*w));
-	struct db_stmt *st = db_query(r->db,
-		"SELECT u.username, u.name, u.unit_id, un.name, un.path, u.must_change_password, u.lang"
-		" FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = ? AND u.active = 1",
-		"I", user_id);
-	if (!st || db_step(st) != 1) {
-		db_done(r->db, st);
-		return -1;
-	}
-	w->user_id = user_id;
-	w->username = arena_strdup(&r->arena, db_col_text(st, 0));
-	w->name = arena_strdup(&r->arena, db_col_text(st, 1));
-	w->unit_id = db_col_i64(st, 2);
-	w->unit_name = arena_strdup(&r->arena, db_col_text(st, 3));
-	w->unit_path = arena_strdup(&r->arena, db_col_text(st, 4));
-	w->must_change_password = (int)db_col_i64(st, 5);
-	r->lang = strcmp(db_col_text(st, 6), "en") == 0 ? "en" : "zh";
-	db_done(r->db, st);
-
+	int64_t user_id = w->user_id;
+	r->lang = lang;
+	struct db_stmt *st;
 	struct strbuf perms = STRBUF_INIT, names = STRBUF_INIT;
 	const char *scope = "own";
 	gather_roles(r, user_id, 0, &perms, &names, &scope);
@@ -210,15 +219,15 @@ static int load_identity(struct req *r, int64_t user_id, int64_t preview_role, i
 	w->scope = scope;
 	w->scope_pattern = scope_pattern(r, scope, w->unit_path);
 	r->who = w;
-	return 0;
 }
 
 static int identify_session(struct req *r, const char *token, int bearer)
 {
 	int64_t now = clock_now();
 	struct db_stmt *st = db_query(r->db,
-		"SELECT id, user_id, csrf, created_at, last_seen, COALESCE(preview_role_id, 0),"
-		" COALESCE(preview_unit_id, 0) FROM sessions WHERE token_hash = ?",
+		"SELECT s.id, s.user_id, s.csrf, s.created_at, s.last_seen, COALESCE(s.preview_role_id, 0),"
+		" COALESCE(s.preview_unit_id, 0)," USER_COLS " FROM sessions s" SESSION_USER_JOIN
+		" WHERE s.token_hash = ?",
 		"t", hash_token(r, token));
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
@@ -228,6 +237,8 @@ static int identify_session(struct req *r, const char *token, int bearer)
 	const char *csrf = arena_strdup(&r->arena, db_col_text(st, 2));
 	int64_t created = db_col_i64(st, 3), seen = db_col_i64(st, 4);
 	int64_t prole = db_col_i64(st, 5), punit = db_col_i64(st, 6);
+	const char *lang;
+	struct identity *w = identity_from_row(r, st, 7, uid, &lang);
 	db_done(r->db, st);
 	/* idle and absolute timeouts (等保 2.0: session timeout) */
 	if (now - seen > cfg.session_idle || now - created > cfg.session_absolute) {
@@ -237,8 +248,7 @@ static int identify_session(struct req *r, const char *token, int bearer)
 		}
 		return -1;
 	}
-	if (load_identity(r, uid, prole, punit))
-		return -1;
+	load_identity(r, w, lang, prole, punit);
 	r->who->session_id = sid;
 	r->who->csrf = csrf;
 	r->who->bearer = bearer;
@@ -253,17 +263,20 @@ static int identify_token(struct req *r, const char *token)
 {
 	int64_t now = clock_now();
 	struct db_stmt *st = db_query(r->db,
-		"SELECT id, user_id, permissions, expires_at FROM api_tokens WHERE token_hash = ?"
-		" AND revoked = 0", "t", hash_token(r, token));
+		"SELECT t.id, t.user_id, t.permissions, t.expires_at," USER_COLS " FROM api_tokens t" TOKEN_USER_JOIN
+		" WHERE t.token_hash = ? AND t.revoked = 0", "t", hash_token(r, token));
 	if (!st || db_step(st) != 1) {
 		db_done(r->db, st);
 		return -1;
 	}
 	int64_t tid = db_col_i64(st, 0), uid = db_col_i64(st, 1), exp = db_col_i64(st, 3);
 	const char *tperms = arena_strdup(&r->arena, db_col_text(st, 2));
+	const char *lang;
+	struct identity *w = identity_from_row(r, st, 4, uid, &lang);
 	db_done(r->db, st);
-	if ((exp && now > exp) || load_identity(r, uid, 0, 0))
+	if (exp && now > exp)
 		return -1;
+	load_identity(r, w, lang, 0, 0);
 	/* a token holds only the permissions listed for it that its owner also holds */
 	struct strbuf sb = STRBUF_INIT;
 	sb_addc(&sb, ' ');

@@ -235,3 +235,42 @@ TEST(actor_visible_units_each_scope_kind)
 		free(path[i]);
 	db_close(c);
 }
+
+/* The company scope's plant is the nearest company at or above the person's unit, however
+ * deep the tree (eleven levels here), and a company under a company is the nearer. */
+TEST(actor_company_nearest_at_any_depth)
+{
+	struct db *c = unit_db();
+	CHECK(db_begin(c) == DB_OK);
+	int64_t group = org_unit_create(c, 0, "集团", "group");
+	int64_t plant = org_unit_create(c, group, "一厂", "company");
+	int64_t unit = plant;
+	for (int i = 0; i < 9; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "第%d层", i + 1);
+		unit = org_unit_create(c, unit, name, "workshop");
+	}
+	int64_t sub = org_unit_create(c, plant, "一厂分厂", "company");
+	int64_t team = org_unit_create(c, sub, "甲班", "team");
+	CHECK(db_commit(c) == DB_OK);
+	char *deep = NULL, *plant_path = NULL, *team_path = NULL, *sub_path = NULL;
+	db_get_text(c, &deep, "SELECT path FROM units WHERE id = ?", "I", unit);
+	db_get_text(c, &plant_path, "SELECT path FROM units WHERE id = ?", "I", plant);
+	db_get_text(c, &team_path, "SELECT path FROM units WHERE id = ?", "I", team);
+	db_get_text(c, &sub_path, "SELECT path FROM units WHERE id = ?", "I", sub);
+	CHECK(deep && plant_path && team_path && sub_path);
+	char want[300];
+	snprintf(want, sizeof(want), "%s%%", plant_path);
+	char *got = actor_pattern_of(c, "company", deep);
+	CHECK_STR(got, want);
+	free(got);
+	snprintf(want, sizeof(want), "%s%%", sub_path);
+	got = actor_pattern_of(c, "company", team_path);
+	CHECK_STR(got, want);
+	free(got);
+	free(deep);
+	free(plant_path);
+	free(team_path);
+	free(sub_path);
+	db_close(c);
+}
