@@ -32,9 +32,9 @@ const REPORTERS = ['yuangong', 'banzhang', 'ws1anquan', 'anhuan'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PG = process.env.ANQUAN_TEST_PG === '1';
 // The long form's last check reads every acknowledged report and its photo with one token
-// (200 cycles: some 3,000 reports, 6,000 requests in well under a minute), past
-// http.rate_per_token (6,000 a minute): its 429 is the limiter, not a lost report. This test
-// is about durability; tests/http/ratelimit.test.mjs is about the limits.
+// (200 cycles: over 20,000 reports, two requests each), and some 3,000 reports in it passed
+// http.rate_per_token (6,000 requests a minute): a 429 from the limiter, not a lost report.
+// This test is about durability; tests/http/ratelimit.test.mjs is about the limits.
 const UNLIMITED = { ANQUAN_HTTP_RATE_PER_TOKEN: '0', ANQUAN_HTTP_RATE_PER_ADDRESS: '0' };
 
 // Every report gets different pixels, so every stored photo is its own blob and a mix-up
