@@ -50,6 +50,7 @@ test('migrate-to-pg copies the demo database: counts equal, audit verifies, blob
     assert.match(run.stdout, /^\s+hazards\s+\d+ rows/m, 'progress per table');
     assert.match(run.stdout, /copied \d+ tables/);
     assert.match(run.stdout, /^indexes: \d+ made on the copied rows/m, 'indexes set aside and made again');
+    assert.match(run.stdout, /^statistics: ANALYZE in /m, 'statistics gathered');
     console.log(`# migrate-to-pg of the demo database: ${Math.round(ms)} ms`);
 
     // every table of the source that PostgreSQL has holds as many rows there
@@ -66,6 +67,10 @@ test('migrate-to-pg copies the demo database: counts equal, audit verifies, blob
       assert.equal(count((s) => psql(url, s), t), count((s) => sqlite(db, s), src), `rows of ${t}`);
     }
     assert.ok(Number(count((s) => psql(url, s), 'hazards')) > 0);
+    // the planner's statistics are there from the start (only ANALYZE fills pg_stats; without
+    // them a large copy is served with guessed plans until autovacuum comes by)
+    assert.ok(Number(psql(url, "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'hazards'")) > 0,
+      'hazards analyzed');
 
     // the indexes set aside for the copy are all back, as the migrations make them on an empty database
     const fresh = `${name}_fresh`;
