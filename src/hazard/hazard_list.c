@@ -35,19 +35,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The joins every list shares, and the visibility rule (?1–?3). */
+/* The joins every list shares, and the visibility rule (?1–?3). The people and the
+ * equipment a row names are looked up in HZ_COLS rather than LEFT JOINed: PostgreSQL spends
+ * about 10 ms planning the seven-table join with its three outer joins — on every request,
+ * its plans being custom per parameter — against 1 ms for these four, at a million hazards
+ * (EXPLAIN (SUMMARY) of both; the statement itself runs in 1 ms). */
 #define HZ_FROM \
 	" FROM hazards h JOIN units u ON u.id = h.unit_id JOIN areas a ON a.id = h.area_id" \
-	" JOIN hazard_categories c ON c.id = h.category_id LEFT JOIN users ru ON ru.id = h.reporter_id" \
-	" LEFT JOIN users au ON au.id = h.assignee_id LEFT JOIN equipment e ON e.id = h.equipment_id" \
-	" WHERE" HAZARD_VISIBLE_SQL
+	" JOIN hazard_categories c ON c.id = h.category_id WHERE" HAZARD_VISIBLE_SQL
 
+#define HZ_NAME(col, table, key) "coalesce((SELECT x." col " FROM " table " x WHERE x.id = h." key "), '')"
 #define HZ_COLS \
 	"SELECT h.id, h.number, h.status, h.level, h.urgency, h.description, a.name, c.name_zh," \
-	" c.name_en, h.reported_at, h.rectify_due, h.overdue, h.repeat_of, h.anonymous," \
-	" coalesce(ru.name, ''), coalesce(au.name, ''), u.name, h.near_miss, h.on_spot," \
-	" coalesce(e.code, ''), h.closed_at, (SELECT p.sha256 FROM hazard_photos p WHERE" \
-	" p.hazard_id = h.id AND p.kind = 'before' ORDER BY p.id LIMIT 1)"
+	" c.name_en, h.reported_at, h.rectify_due, h.overdue, h.repeat_of, h.anonymous, " \
+	HZ_NAME("name", "users", "reporter_id") ", " HZ_NAME("name", "users", "assignee_id") ", u.name," \
+	" h.near_miss, h.on_spot, " HZ_NAME("code", "equipment", "equipment_id") ", h.closed_at," \
+	" (SELECT p.sha256 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.kind = 'before'" \
+	" ORDER BY p.id LIMIT 1)"
 
 /* "Waiting for me" (todo, ?22; hazard_todo_count): what this person must act on. Rectify:
  * assigned to him and not done; accept: a new report dispatched to him (the area's team
