@@ -472,10 +472,10 @@ void db_request_read_end(struct db *c)
 		read_end(c);
 }
 
-static struct db_stmt *query_va(struct db *c, const char *sql, const char *types, va_list ap)
+static struct db_stmt *query_va(struct db *c, const char *sql, const char *types, int replan, va_list ap)
 {
 	if (c->pg) {
-		struct pg_stmt *ps = pg_query(c->pg, sql, types, ap);
+		struct pg_stmt *ps = pg_query(c->pg, sql, types, replan, ap);
 		if (!ps)
 			return NULL;
 		struct db_stmt *st = xcalloc(1, sizeof(*st));
@@ -499,7 +499,17 @@ struct db_stmt *db_query(struct db *c, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, 0, ap);
+	va_end(ap);
+	return st;
+}
+
+/* See db.h. SQLite plans a statement when it is prepared, without its values, either way. */
+struct db_stmt *db_query_replan(struct db *c, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_va(c, sql, types, 1, ap);
 	va_end(ap);
 	return st;
 }
@@ -582,7 +592,7 @@ struct db_stmt *db_query_memo(struct db *c, const char *sql, const char *types, 
 	 * and a database without one (in memory, temporary) is not memoized */
 	const char *file = stamp ? sqlite3_db_filename(c->h, "main") : NULL;
 	if (!stamp || !file || !*file) {
-		struct db_stmt *st = query_va(c, sql, types, ap);
+		struct db_stmt *st = query_va(c, sql, types, 0, ap);
 		va_end(ap);
 		return st;
 	}
@@ -600,7 +610,7 @@ struct db_stmt *db_query_memo(struct db *c, const char *sql, const char *types, 
 		st->memo_row = -1;
 		return st;
 	}
-	struct db_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, 0, ap);
 	va_end(ap);
 	if (!st) {
 		sb_release(&k);
@@ -733,7 +743,7 @@ int db_exec(struct db *c, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, 0, ap);
 	va_end(ap);
 	if (!st)
 		return DB_ERROR;
@@ -778,7 +788,7 @@ int db_get_i64(struct db *c, int64_t *out, const char *sql, const char *types, .
 {
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, 0, ap);
 	va_end(ap);
 	if (!st)
 		return DB_ERROR;
@@ -793,7 +803,7 @@ int db_get_text(struct db *c, char **out, const char *sql, const char *types, ..
 {
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *st = query_va(c, sql, types, ap);
+	struct db_stmt *st = query_va(c, sql, types, 0, ap);
 	va_end(ap);
 	*out = NULL;
 	if (!st)

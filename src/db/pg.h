@@ -24,8 +24,9 @@ void pg_close(struct pg_conn *c);
 const char *pg_errmsg(struct pg_conn *c);
 
 /* Prepare (cached per connection by SQL text and type string) and bind; runs at the first
- * pg_step. NULL on error (logged). */
-struct pg_stmt *pg_query(struct pg_conn *c, const char *sql, const char *types, va_list ap);
+ * pg_step. replan: not prepared but sent with its values each run, which PostgreSQL then
+ * plans for those values (db_query_replan). NULL on error (logged). */
+struct pg_stmt *pg_query(struct pg_conn *c, const char *sql, const char *types, int replan, va_list ap);
 int pg_step(struct pg_stmt *st);	/* 1 row, 0 done, DB_ERROR or DB_CONSTRAINT */
 void pg_done(struct pg_stmt *st);
 int pg_exec_script(struct pg_conn *c, const char *sql);
