@@ -71,7 +71,7 @@ int cmd_sensors(int argc, char **argv)
 	if (!c)
 		return 1;
 	int64_t ids[200], alarm_id = 0;
-	static struct sensor_info info[200];
+	static struct sensor_info info[200];	/* some 56 KB: not on the stack */
 	int n = 0;
 	struct db_stmt *st = db_query(c, "SELECT id FROM sensors WHERE active = 1 ORDER BY id LIMIT 200", NULL);
 	while (st && db_step(st) == 1)
@@ -104,10 +104,22 @@ int cmd_sensors(int argc, char **argv)
 		return 2;
 	}
 	int rc = 0, peak = steps / 2;
+	/* the first step's second: now, or just after the newest reading of these sensors if one
+	 * is stamped at or after now (a device whose clock runs ahead; a run a moment ago, whose
+	 * steps went on a second apart past its own now), so that no step meets a reading
+	 * already there and is "duplicate" */
 	int64_t start = clock_now();
+	for (int i = 0; i < n; i++) {
+		int64_t newest = 0;
+		if (db_get_i64(c, &newest, "SELECT coalesce(max(at), 0) FROM sensor_readings WHERE sensor_id = ?", "I",
+			       ids[i]) == 1 && newest >= start)
+			start = newest + 1;
+	}
 	for (int step = 0; step < steps && !rc; step++) {
 		/* with no interval the readings are still a second apart, so none is a duplicate */
 		int64_t at = interval ? clock_now() : start + step;
+		if (at < start + step)
+			at = start + step;
 		json_t *batch = json_array();
 		for (int i = 0; i < n; i++) {
 			double v = ids[i] == alarm_id && step == peak ? alarm_value(&info[i]) : normal_value(&info[i], step);
