@@ -175,9 +175,11 @@ test('anquan sensors simulate feeds every sensor and takes one past its alarm th
   // will read (a device whose clock runs ahead, or a run a moment ago): it starts after them,
   // where it used to meet one and call that step's reading a duplicate (CI, once: "step 1/3:
   // 5 stored, 0 refused, 1 duplicate", the gas test's reading a few seconds ahead)
+  // The command's clock is the one a new process reads (under faketime each process starts at
+  // the set moment, while this runner's clock has moved on): asked of `date` the same way.
   const active = (await admin.get('/api/v1/sensors?per_page=500')).json.items.filter((x) => x.active);
-  const now = Math.floor(Date.now() / 1000);
-  const ahead = active.flatMap((x) => [0, 1, 2, 3, 4].map((k) => ({ sensor: x.code, at: now + k, value: 0.01 })));
+  const cmdNow = Number(execFileSync('date', ['+%s']).toString().trim());
+  const ahead = active.flatMap((x) => [0, 1, 2, 3, 4].map((k) => ({ sensor: x.code, at: cmdNow + k, value: 0.01 })));
   const posted = await admin.postJson('/api/v1/sensor-readings', ahead);
   assert.equal(posted.status, 200, posted.text);
   assert.equal(posted.json.refused, 0, posted.text);
